@@ -1,0 +1,270 @@
+package place
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind says who draws a boundary set and why.
+type Kind string
+
+// The kinds of boundary set.
+const (
+	Statutory   Kind = "statutory"   // drawn by law: wards, constituencies, districts
+	Statistical Kind = "statistical" // drawn for statistics: OA, LSOA, MSOA
+	Service     Kind = "service"     // drawn by a service: NHS networks, council neighbourhoods
+	Programme   Kind = "programme"   // drawn by a funding programme
+	Community   Kind = "community"   // drawn by residents
+)
+
+// Kinds lists every kind in the order shown to people.
+var Kinds = []Kind{Statutory, Statistical, Service, Programme, Community}
+
+// Valid reports whether k is one of the known kinds.
+func (k Kind) Valid() bool {
+	for _, v := range Kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is the state of an asset.
+type Status string
+
+// The states of an asset.
+const (
+	Open     Status = "open"
+	Closed   Status = "closed"
+	AtRisk   Status = "at_risk"
+	Proposed Status = "proposed"
+)
+
+// Statuses lists every status.
+var Statuses = []Status{Open, Closed, AtRisk, Proposed}
+
+// Valid reports whether s is one of the known states.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// BoundarySet is one definition of "neighbourhood".
+type BoundarySet struct {
+	Slug        string    `json:"slug"`
+	Title       string    `json:"title"`
+	Kind        Kind      `json:"kind"`
+	Publisher   string    `json:"publisher,omitempty"`
+	ReleaseDate string    `json:"release_date,omitempty"` // YYYY-MM-DD or YYYY
+	Licence     string    `json:"licence,omitempty"`
+	Attribution string    `json:"attribution,omitempty"`
+	Source      string    `json:"source,omitempty"`
+	Description string    `json:"description,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s can name a boundary set: lower-case letters,
+// digits and single hyphens, 1–64 characters.
+func ValidSlug(s string) bool { return len(s) <= 64 && slugRE.MatchString(s) }
+
+// Slugify turns a name into a slug: "Lowedges / Low Edges" → "lowedges-low-edges".
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		case r == '&':
+			if b.Len() > 0 {
+				b.WriteString("-and")
+			}
+			dash = true
+		default:
+			dash = true
+		}
+	}
+	out := b.String()
+	if len(out) > 64 {
+		out = strings.TrimRight(out[:64], "-")
+	}
+	return out
+}
+
+// Validate checks the set's own fields.
+func (s *BoundarySet) Validate() error {
+	switch {
+	case !ValidSlug(s.Slug):
+		return Errorf(EINVALID, "boundary set slug %q: use 1-64 lower-case letters, digits and hyphens", s.Slug)
+	case strings.TrimSpace(s.Title) == "":
+		return Errorf(EINVALID, "boundary set %s: title is required", s.Slug)
+	case !s.Kind.Valid():
+		return Errorf(EINVALID, "boundary set %s: kind %q is not one of %v", s.Slug, s.Kind, Kinds)
+	}
+	if s.ReleaseDate != "" {
+		if _, err := time.Parse("2006-01-02", s.ReleaseDate); err != nil {
+			if _, err := time.Parse("2006", s.ReleaseDate); err != nil {
+				return Errorf(EINVALID, "boundary set %s: release date %q: use YYYY-MM-DD or YYYY", s.Slug, s.ReleaseDate)
+			}
+		}
+	}
+	return nil
+}
+
+// SetSummary is a boundary set with figures about its areas.
+type SetSummary struct {
+	BoundarySet
+	AreaCount int       `json:"area_count"`
+	BBox      orb.Bound `json:"-"`
+}
+
+// Area is one polygon of a boundary set.
+type Area struct {
+	ID         int64             `json:"-"` // store-assigned, stable; the tile feature id
+	Set        string            `json:"set"`
+	Code       string            `json:"code"`
+	Name       string            `json:"name"`
+	Properties map[string]any    `json:"properties,omitempty"`
+	Geometry   orb.MultiPolygon  `json:"-"`
+}
+
+// Validate checks the area's fields and that its geometry is a non-empty
+// MultiPolygon in longitude/latitude. Topological validity is checked by
+// the geo package on import, where repair is possible.
+func (a *Area) Validate() error {
+	if strings.TrimSpace(a.Code) == "" {
+		return Errorf(EINVALID, "area code is required")
+	}
+	if len(a.Code) > 100 {
+		return Errorf(EINVALID, "area %s: code is longer than 100 characters", a.Code)
+	}
+	if len(a.Geometry) == 0 {
+		return Errorf(EINVALID, "area %s: geometry is empty", a.Code)
+	}
+	for _, p := range a.Geometry {
+		if len(p) == 0 {
+			return Errorf(EINVALID, "area %s: a polygon has no rings", a.Code)
+		}
+		for _, r := range p {
+			if len(r) < 4 {
+				return Errorf(EINVALID, "area %s: a ring has %d points, needs at least 4", a.Code, len(r))
+			}
+			if err := checkLonLat(r); err != nil {
+				return Errorf(EINVALID, "area %s: %v", a.Code, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Asset is a civic space: a library, community centre, hall, park...
+type Asset struct {
+	ID           string            `json:"id"`
+	FID          int64             `json:"-"` // store-assigned, stable; the tile feature id
+	Name         string            `json:"name"`
+	Category     string            `json:"category"`
+	Status       Status            `json:"status"`
+	Geometry     orb.Geometry      `json:"-"` // orb.Point, orb.Polygon or orb.MultiPolygon
+	Address      string            `json:"address,omitempty"`
+	Postcode     string            `json:"postcode,omitempty"`
+	OpeningHours string            `json:"opening_hours,omitempty"` // OSM opening_hours syntax
+	Phone        string            `json:"phone,omitempty"`
+	Email        string            `json:"email,omitempty"`
+	Website      string            `json:"website,omitempty"`
+	Operator     string            `json:"operator,omitempty"`
+	Tags         map[string]string `json:"tags,omitempty"`
+	Source       string            `json:"source,omitempty"`
+	SourceID     string            `json:"source_id,omitempty"`
+	Licence      string            `json:"licence,omitempty"`
+	Attribution  string            `json:"attribution,omitempty"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+}
+
+// Validate checks an asset's fields.
+func (a *Asset) Validate() error {
+	name := a.Name
+	if strings.TrimSpace(name) == "" {
+		return Errorf(EINVALID, "asset %s: name is required", a.ID)
+	}
+	if len(name) > 300 {
+		return Errorf(EINVALID, "asset %q: name is longer than 300 characters", name)
+	}
+	if _, ok := CategoryByID(a.Category); !ok {
+		return Errorf(EINVALID, "asset %q: category %q is not in the list (%s)", name, a.Category, strings.Join(CategoryIDs(), ", "))
+	}
+	if !a.Status.Valid() {
+		return Errorf(EINVALID, "asset %q: status %q is not one of %v", name, a.Status, Statuses)
+	}
+	switch g := a.Geometry.(type) {
+	case orb.Point:
+		if err := checkLonLat([]orb.Point{g}); err != nil {
+			return Errorf(EINVALID, "asset %q: %v", name, err)
+		}
+	case orb.Polygon:
+		if len(g) == 0 || len(g[0]) < 4 {
+			return Errorf(EINVALID, "asset %q: polygon needs a ring of at least 4 points", name)
+		}
+		for _, r := range g {
+			if err := checkLonLat(r); err != nil {
+				return Errorf(EINVALID, "asset %q: %v", name, err)
+			}
+		}
+	case orb.MultiPolygon:
+		if len(g) == 0 {
+			return Errorf(EINVALID, "asset %q: geometry is empty", name)
+		}
+		for _, p := range g {
+			for _, r := range p {
+				if err := checkLonLat(r); err != nil {
+					return Errorf(EINVALID, "asset %q: %v", name, err)
+				}
+			}
+		}
+	case nil:
+		return Errorf(EINVALID, "asset %q: geometry is required", name)
+	default:
+		return Errorf(EINVALID, "asset %q: geometry must be a Point or Polygon, not %s", name, g.GeoJSONType())
+	}
+	return nil
+}
+
+func checkLonLat(pts []orb.Point) error {
+	for _, p := range pts {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+			return fmt.Errorf("coordinate is not a number")
+		}
+		if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+			return fmt.Errorf("coordinate (%g, %g) is outside longitude/latitude range; is it in another CRS such as British National Grid?", p[0], p[1])
+		}
+	}
+	return nil
+}
+
+// Membership says which area of a boundary set an asset lies in.
+type Membership struct {
+	AssetID  string `json:"asset_id"`
+	Set      string `json:"set"`
+	SetTitle string `json:"set_title,omitempty"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+}

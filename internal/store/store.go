@@ -1,0 +1,80 @@
+// Package store defines what placemap needs from a store of boundary sets,
+// areas, assets and memberships. Implementations live in gpkg (embedded,
+// the default) and postgis (production); storetest holds the suite both pass.
+package store
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+// MaxPage is the most features any one query returns. Callers cannot lift it.
+const MaxPage = 10000
+
+// AreaQuery selects areas of one boundary set.
+type AreaQuery struct {
+	BBox   *orb.Bound // areas whose bounding box meets this one; nil for all
+	Limit  int        // 0 means MaxPage
+	Offset int
+}
+
+// AssetQuery selects assets.
+type AssetQuery struct {
+	BBox     *orb.Bound // assets whose location lies in this box
+	Category string     // a category id, or "" for all
+	InSet    string     // with InCode: only assets placed in this area
+	InCode   string
+	Q        string // case-insensitive substring of the name
+	Limit    int    // 0 means MaxPage
+	Offset   int
+}
+
+// AssetPage is one page of assets, ordered by name then id, and the number
+// of assets that match in all.
+type AssetPage struct {
+	Assets  []place.Asset
+	Matched int
+}
+
+// ImportReport says what an import wrote.
+type ImportReport struct {
+	Areas       int // areas written
+	Assets      int // assets written
+	Memberships int // memberships computed
+}
+
+// Store is the whole of what placemap reads and writes. Every write is
+// all-or-nothing and recomputes the memberships it affects.
+type Store interface {
+	// ImportSet writes a new boundary set with its areas and places every
+	// asset in it. ECONFLICT if the slug is taken or two areas share a code;
+	// EINVALID if the set or an area breaks a rule.
+	ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (ImportReport, error)
+	// Sets lists every boundary set by slug. Set returns one; ENOTFOUND.
+	Sets(ctx context.Context) ([]place.SetSummary, error)
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	// Areas lists areas of a set ordered by code; ENOTFOUND for an unknown set.
+	Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area, error)
+	// Area returns one area; ENOTFOUND.
+	Area(ctx context.Context, set, code string) (place.Area, error)
+
+	// AddAssets writes new assets and places each in every set. ECONFLICT
+	// if an id is taken; EINVALID if an asset breaks a rule.
+	AddAssets(ctx context.Context, assets []place.Asset) (ImportReport, error)
+	// Assets lists assets matching q. Asset returns one; ENOTFOUND.
+	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
+	Asset(ctx context.Context, id string) (place.Asset, error)
+	// Memberships lists the area of every set that holds the asset, ordered
+	// by set slug; ENOTFOUND for an unknown asset.
+	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
+
+	// DataVersion changes whenever any write commits, from any process, so
+	// caches keyed by it never serve stale data.
+	DataVersion(ctx context.Context) (int64, error)
+	// Ping checks the store can answer; EUNAVAILABLE if not.
+	Ping(ctx context.Context) error
+	Close() error
+}
