@@ -11,10 +11,10 @@ import (
 // Error codes. Each maps to exactly one HTTP status in the HTTP layer and one
 // exit status in the CLI.
 const (
-	EINVALID  = "invalid"   // the input breaks a rule; the message says which
-	ENOTFOUND = "not_found" // the named thing does not exist
-	ECONFLICT = "conflict"  // the thing exists already (duplicate slug, id or code)
-	EINTERNAL = "internal"  // a fault of placemap or its store, not of the caller
+	EINVALID     = "invalid"     // the input breaks a rule; the message says which
+	ENOTFOUND    = "not_found"   // the named thing does not exist
+	ECONFLICT    = "conflict"    // the thing exists already (duplicate slug, id or code)
+	EINTERNAL    = "internal"    // a fault of placemap or its store, not of the caller
 	EUNAVAILABLE = "unavailable" // the store cannot be reached right now
 )
 

@@ -140,12 +140,12 @@ type SetSummary struct {
 
 // Area is one polygon of a boundary set.
 type Area struct {
-	ID         int64             `json:"-"` // store-assigned, stable; the tile feature id
-	Set        string            `json:"set"`
-	Code       string            `json:"code"`
-	Name       string            `json:"name"`
-	Properties map[string]any    `json:"properties,omitempty"`
-	Geometry   orb.MultiPolygon  `json:"-"`
+	ID         int64            `json:"-"` // store-assigned, stable; the tile feature id
+	Set        string           `json:"set"`
+	Code       string           `json:"code"`
+	Name       string           `json:"name"`
+	Properties map[string]any   `json:"properties,omitempty"`
+	Geometry   orb.MultiPolygon `json:"-"`
 }
 
 // Validate checks the area's fields and that its geometry is a non-empty

@@ -39,6 +39,14 @@ type AssetPage struct {
 	Matched int
 }
 
+// AssetStats sums up all assets.
+type AssetStats struct {
+	Count        int
+	BBox         orb.Bound // of every asset's geometry; zero when Count is 0
+	Attributions []string  // distinct attributions of the assets' sources, sorted
+	Licences     []string  // distinct licences, sorted
+}
+
 // ImportReport says what an import wrote.
 type ImportReport struct {
 	Areas       int // areas written
@@ -67,8 +75,10 @@ type Store interface {
 	// Assets lists assets matching q. Asset returns one; ENOTFOUND.
 	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)
-	// Memberships lists the area of every set that holds the asset, ordered
-	// by set slug; ENOTFOUND for an unknown asset.
+	// AssetStats counts assets and lists their extent and attributions.
+	AssetStats(ctx context.Context) (AssetStats, error)
+	// Memberships lists the area of every set that holds the asset, in the
+	// order of the sets; ENOTFOUND for an unknown asset.
 	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
 
 	// DataVersion changes whenever any write commits, from any process, so

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/placemap/placemap/internal/demo"
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/importer"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/web"
+)
+
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", envOr("DATA", "./data"), "data directory holding placemap.gpkg ($PLACEMAP_DATA)")
+}
+
+func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on ($PLACEMAP_ADDR)")
+	data := dataFlag(fs)
+	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory")
+	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
+	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
+	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{"serve takes no arguments, got " + strings.Join(pos, " ")}
+	}
+	if !*noDemo {
+		if err := loadDemoIfEmpty(ctx, *data, log); err != nil {
+			return err
+		}
+	}
+	st, err := gpkg.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h := httpapi.New(st, web.FS, httpapi.Config{
+		BasemapStyleURL: *basemap,
+		PublicURL:       *publicURL,
+		TileCacheBytes:  int64(*cacheMB) << 20,
+	}, log)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("placemap serving", "url", "http://"+ln.Addr().String(), "data", st.Path())
+	fmt.Fprintf(stdout, "placemap: serving http://%s (data %s)\n", ln.Addr(), st.Path())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	return srv.Shutdown(shutdown)
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(envOr(name, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+// loadDemoIfEmpty loads the demo when dir holds no GeoPackage yet. It builds
+// the file beside the target and renames it into place, so a failed or
+// interrupted load leaves no half-filled store behind.
+func loadDemoIfEmpty(ctx context.Context, dir string, log *slog.Logger) error {
+	target := filepath.Join(dir, gpkg.FileName)
+	if _, err := os.Stat(target); err == nil {
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".demo-loading-")
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	log.Info("empty data directory: loading the Sheffield demo", "data", dir)
+	st, err := gpkg.Open(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, st, log); err != nil {
+		st.Close()
+		return fmt.Errorf("load demo: %w", err)
+	}
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, gpkg.FileName+"-wal")); err == nil {
+		return fmt.Errorf("load demo: write-ahead log was not checkpointed")
+	}
+	if err := os.Rename(filepath.Join(tmp, gpkg.FileName), target); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	data := dataFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(*data, gpkg.FileName)); err == nil {
+		return place.Errorf(place.ECONFLICT, "%s already holds a store; the demo loads only into an empty data directory", *data)
+	}
+	if err := loadDemoIfEmpty(ctx, *data, log); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo loaded into %s\n", filepath.Join(*data, gpkg.FileName))
+	return nil
+}
+
+func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("sets", flag.ContinueOnError)
+	data := dataFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := gpkg.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sets, err := st.Sets(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SLUG\tKIND\tAREAS\tTITLE")
+	for _, s := range sets {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.Slug, s.Kind, s.AreaCount, s.Title)
+	}
+	return tw.Flush()
+}
+
+func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		return usageError{"import what? set, set-from-lookup or assets"}
+	}
+	switch args[0] {
+	case "set":
+		return importSet(ctx, args[1:], stdout)
+	case "set-from-lookup":
+		return importSetFromLookup(ctx, args[1:], stdout)
+	case "assets":
+		return importAssets(ctx, args[1:], stdout)
+	}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup or assets", args[0])}
+}
+
+// setFlags are the boundary set's own fields, shared by both set imports.
+func setFlags(fs *flag.FlagSet) *place.BoundarySet {
+	s := &place.BoundarySet{}
+	fs.StringVar(&s.Slug, "slug", "", "slug naming the new set, e.g. wards-2019 (required)")
+	fs.StringVar(&s.Title, "title", "", "title shown to people (required)")
+	fs.Func("kind", "statutory|statistical|service|programme|community (default statistical)", func(v string) error {
+		s.Kind = place.Kind(v)
+		return nil
+	})
+	fs.StringVar(&s.Publisher, "publisher", "", "who publishes the boundaries")
+	fs.StringVar(&s.ReleaseDate, "release-date", "", "release date, YYYY-MM-DD or YYYY")
+	fs.StringVar(&s.Licence, "licence", "", "licence of the boundaries, e.g. OGL-UK-3.0")
+	fs.StringVar(&s.Attribution, "attribution", "", "attribution to show with the set")
+	fs.StringVar(&s.Source, "source", "", "where the file came from (URL)")
+	fs.StringVar(&s.Description, "description", "", "a sentence about the set")
+	return s
+}
+
+func oneFile(pos []string, what string) (string, error) {
+	if len(pos) != 1 {
+		return "", usageError{fmt.Sprintf("want one %s, got %d arguments", what, len(pos))}
+	}
+	return pos[0], nil
+}
+
+func importSet(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import set", flag.ContinueOnError)
+	data := dataFlag(fs)
+	set := setFlags(fs)
+	var opts formats.BoundaryOptions
+	fs.StringVar(&opts.CodeField, "code-field", "", "property holding each area's code (default: detected, e.g. WD13CD)")
+	fs.StringVar(&opts.NameField, "name-field", "", "property holding each area's name (default: detected, e.g. WD13NM)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "GeoJSON file")
+	if err != nil {
+		return err
+	}
+	if set.Kind == "" {
+		set.Kind = place.Statistical
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := gpkg.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := importer.Set(ctx, st, f, filepath.Base(file), *set, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s: %d areas (code field %s, name field %s), %d asset memberships\n",
+		set.Slug, res.Areas, res.CodeField, orNone(res.NameField), res.Memberships)
+	printNotes(stdout, res)
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func printNotes(w io.Writer, res importer.SetResult) {
+	if len(res.Repaired) > 0 {
+		fmt.Fprintf(w, "repaired invalid geometry (area kept within 0.1%%): %s\n", strings.Join(res.Repaired, ", "))
+	}
+	if len(res.Unassigned) > 0 {
+		fmt.Fprintf(w, "%d units are in no group: %s\n", len(res.Unassigned), strings.Join(res.Unassigned, ", "))
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(w, n)
+	}
+}
+
+func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import set-from-lookup", flag.ContinueOnError)
+	data := dataFlag(fs)
+	set := setFlags(fs)
+	var opts importer.LookupOptions
+	fs.StringVar(&opts.Units, "units", "", "slug of the set whose areas are the building blocks, e.g. oa-2011 (required)")
+	fs.StringVar(&opts.UnitField, "unit-field", "", "lookup column holding unit codes (required)")
+	fs.StringVar(&opts.GroupField, "group-field", "", "lookup column holding the new area's code (required)")
+	fs.StringVar(&opts.NameField, "name-field", "", "lookup column holding the new area's name (default: the code)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "lookup CSV file")
+	if err != nil {
+		return err
+	}
+	for flagName, v := range map[string]string{"units": opts.Units, "unit-field": opts.UnitField, "group-field": opts.GroupField, "slug": set.Slug} {
+		if v == "" {
+			return usageError{"--" + flagName + " is required"}
+		}
+	}
+	if set.Kind == "" {
+		set.Kind = place.Service
+	}
+	if set.Title == "" {
+		set.Title = set.Slug
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := gpkg.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := importer.SetFromLookup(ctx, st, f, filepath.Base(file), *set, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s: %d areas dissolved from %s, %d asset memberships\n", set.Slug, res.Areas, opts.Units, res.Memberships)
+	printNotes(stdout, res)
+	return nil
+}
+
+func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import assets", flag.ContinueOnError)
+	data := dataFlag(fs)
+	var opts formats.AssetOptions
+	fs.StringVar(&opts.Category, "category", "", "category for assets whose file gives none")
+	fs.StringVar(&opts.Source, "source", "", "where the assets come from")
+	fs.StringVar(&opts.Licence, "licence", "", "licence of the asset data")
+	fs.StringVar(&opts.Attribution, "attribution", "", "attribution to show with the assets")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "GeoJSON or CSV file")
+	if err != nil {
+		return err
+	}
+	if opts.Source == "" {
+		opts.Source = filepath.Base(file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := gpkg.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := importer.Assets(ctx, st, f, filepath.Base(file), opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d assets, %d memberships\n", rep.Assets, rep.Memberships)
+	return nil
+}

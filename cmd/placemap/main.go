@@ -1,0 +1,135 @@
+// Command placemap maps a neighbourhood's civic assets against every
+// definition of "the neighbourhood" and serves them as GeoJSON, vector tiles
+// and a web map.
+//
+//	placemap serve  [--addr 127.0.0.1:8080] [--data DIR]
+//	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+//	placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S
+//	placemap import assets FILE
+//	placemap demo   [--data DIR]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `placemap: civic assets in every definition of neighbourhood
+
+Usage:
+  placemap serve [--addr 127.0.0.1:8080] [--data DIR]     serve the API, tiles and map (loads the Sheffield demo into an empty DIR)
+  placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+  placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S --title T
+  placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
+  placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
+  placemap sets [--data DIR]                              list boundary sets
+
+Every command takes --data DIR (default ./data, or $PLACEMAP_DATA).
+Run "placemap COMMAND -h" for a command's flags.
+`
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, log)
+	case "import":
+		err = cmdImport(ctx, args[1:], stdout, log)
+	case "demo":
+		err = cmdDemo(ctx, args[1:], stdout, log)
+	case "sets":
+		err = cmdSets(ctx, args[1:], stdout, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "placemap: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "placemap %s: %v\n", args[0], err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "placemap %s: %s\n", args[0], describe(err))
+	return 1
+}
+
+// describe renders an error for a person: place errors as their message,
+// anything else in full (the CLI user is the operator).
+func describe(err error) string {
+	if code := place.ErrorCode(err); code != place.EINTERNAL {
+		return err.Error() + " [" + code + "]"
+	}
+	return err.Error()
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(os.Getenv("PLACEMAP_LOG_LEVEL"))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// envOr returns $PLACEMAP_name or def.
+func envOr(name, def string) string {
+	if v := os.Getenv("PLACEMAP_" + name); v != "" {
+		return v
+	}
+	return def
+}
+
+// parse parses flags that may come before or after positional arguments
+// ("import set FILE --slug S" and "import set --slug S FILE" both work).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(os.Stdout)
+				fs.PrintDefaults()
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,458 @@
+package httpapi
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/tiles"
+)
+
+// Page sizes: a client may ask for fewer, never for more.
+const (
+	defaultAssetPage = 100
+	maxAssetPage     = 1000
+	defaultAreaPage  = 1000
+	maxAreaPage      = store.MaxPage
+)
+
+// setJSON is a boundary set as the API shows it.
+type setJSON struct {
+	place.BoundarySet
+	AreaCount int        `json:"area_count"`
+	BBox      []float64  `json:"bbox,omitempty"`
+	Links     []linkJSON `json:"links"`
+}
+
+type linkJSON struct {
+	Rel  string `json:"rel"`
+	Href string `json:"href"`
+	Type string `json:"type,omitempty"`
+}
+
+func (s *Server) setJSON(r *http.Request, ss place.SetSummary) setJSON {
+	base := s.baseURL(r)
+	out := setJSON{BoundarySet: ss.BoundarySet, AreaCount: ss.AreaCount}
+	if ss.AreaCount > 0 {
+		out.BBox = bboxJSON(ss.BBox)
+	}
+	slug := url.PathEscape(ss.Slug)
+	out.Links = []linkJSON{
+		{"self", base + "/api/sets/" + slug, "application/json"},
+		{"items", base + "/api/sets/" + slug + "/areas", "application/geo+json"},
+		{"tiles", base + "/tiles/" + slug + ".json", "application/json"},
+	}
+	return out
+}
+
+func bboxJSON(b orb.Bound) []float64 { return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
+
+func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
+	sets, err := s.store.Sets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]setJSON, len(sets))
+	for i, ss := range sets {
+		out[i] = s.setJSON(r, ss)
+	}
+	st, err := s.store.AssetStats(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"sets":   out,
+		"assets": map[string]any{"count": st.Count, "attributions": nonNil(st.Attributions), "licences": nonNil(st.Licences)},
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *Server) getSet(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.store.Set(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.setJSON(r, ss))
+}
+
+func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) {
+	slug := chi.URLParam(r, "slug")
+	q := r.URL.Query()
+	if err := allowParams(q, "bbox", "limit", "offset"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bbox, err := parseBBox(q.Get("bbox"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, offset, err := parsePage(q, defaultAreaPage, maxAreaPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Ask for one more than the page to know whether a next page exists.
+	areas, err := s.store.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	more := len(areas) > limit
+	if more {
+		areas = areas[:limit]
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		fc.Append(areaFeature(a))
+	}
+	writeJSONType(w, http.StatusOK, "application/geo+json", collection{
+		FeatureCollection: fc,
+		NumberReturned:    len(areas),
+		Links:             s.pageLinks(r, limit, offset, more),
+	})
+}
+
+// collection is a GeoJSON FeatureCollection with paging, as OGC API
+// Features writes it.
+type collection struct {
+	*geojson.FeatureCollection
+	NumberMatched  *int       `json:"numberMatched,omitempty"`
+	NumberReturned int        `json:"numberReturned"`
+	Links          []linkJSON `json:"links"`
+}
+
+func (c collection) MarshalJSON() ([]byte, error) {
+	// geojson.FeatureCollection has its own MarshalJSON; put the extra
+	// members beside its fields through ExtraMembers.
+	fc := *c.FeatureCollection
+	fc.ExtraMembers = geojson.Properties{"numberReturned": c.NumberReturned, "links": c.Links}
+	if c.NumberMatched != nil {
+		fc.ExtraMembers["numberMatched"] = *c.NumberMatched
+	}
+	return fc.MarshalJSON()
+}
+
+func (s *Server) pageLinks(r *http.Request, limit, offset int, more bool) []linkJSON {
+	base := s.baseURL(r) + r.URL.Path
+	at := func(off int) string {
+		q := r.URL.Query()
+		q.Set("limit", strconv.Itoa(limit))
+		q.Set("offset", strconv.Itoa(off))
+		return base + "?" + q.Encode()
+	}
+	links := []linkJSON{{"self", at(offset), "application/geo+json"}}
+	if more {
+		links = append(links, linkJSON{"next", at(offset + limit), "application/geo+json"})
+	}
+	if offset > 0 {
+		links = append(links, linkJSON{"prev", at(max(0, offset-limit)), "application/geo+json"})
+	}
+	return links
+}
+
+func areaFeature(a place.Area) *geojson.Feature {
+	f := geojson.NewFeature(a.Geometry)
+	f.ID = a.Code
+	f.Properties = geojson.Properties{"set": a.Set, "code": a.Code, "name": a.Name}
+	if len(a.Properties) > 0 {
+		f.Properties["properties"] = a.Properties
+	}
+	return f
+}
+
+func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
+	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
+	a, err := s.store.Area(r.Context(), slug, code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	set, err := s.store.Set(r.Context(), slug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.store.Assets(r.Context(), store.AssetQuery{InSet: slug, InCode: code, Limit: maxAssetPage})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	assets := make([]map[string]any, len(page.Assets))
+	for i, as := range page.Assets {
+		assets[i] = map[string]any{"id": as.ID, "name": as.Name, "category": as.Category, "status": as.Status}
+	}
+	f := areaFeature(a)
+	f.Properties["set_title"] = set.Title
+	f.Properties["licence"] = set.Licence
+	f.Properties["attribution"] = set.Attribution
+	f.Properties["asset_count"] = page.Matched
+	f.Properties["assets"] = assets
+	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
+	writeJSONType(w, http.StatusOK, "application/geo+json", f)
+}
+
+func assetFeature(a place.Asset) *geojson.Feature {
+	f := geojson.NewFeature(a.Geometry)
+	f.ID = a.ID
+	p := geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": a.Status,
+		"updated_at": a.UpdatedAt}
+	if c, ok := place.CategoryByID(a.Category); ok {
+		p["category_title"] = c.Title
+	}
+	for k, v := range map[string]string{"address": a.Address, "postcode": a.Postcode, "opening_hours": a.OpeningHours,
+		"phone": a.Phone, "email": a.Email, "website": a.Website, "operator": a.Operator, "source": a.Source,
+		"source_id": a.SourceID, "licence": a.Licence, "attribution": a.Attribution} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if len(a.Tags) > 0 {
+		p["tags"] = a.Tags
+	}
+	f.Properties = p
+	return f
+}
+
+func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "bbox", "category", "in", "q", "limit", "offset"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var aq store.AssetQuery
+	var err error
+	if aq.BBox, err = parseBBox(q.Get("bbox")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c := q.Get("category"); c != "" {
+		if _, ok := place.CategoryByID(c); !ok {
+			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", c, strings.Join(place.CategoryIDs(), ", ")))
+			return
+		}
+		aq.Category = c
+	}
+	if in := q.Get("in"); in != "" {
+		set, code, ok := strings.Cut(in, ":")
+		if !ok || set == "" || code == "" {
+			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", in))
+			return
+		}
+		if _, err := s.store.Set(r.Context(), set); err != nil {
+			if place.ErrorCode(err) == place.ENOTFOUND {
+				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", in, set)
+			}
+			s.fail(w, r, err)
+			return
+		}
+		aq.InSet, aq.InCode = set, code
+	}
+	aq.Q = strings.TrimSpace(q.Get("q"))
+	if len(aq.Q) > 200 {
+		s.fail(w, r, place.Errorf(place.EINVALID, "q is longer than 200 characters"))
+		return
+	}
+	if aq.Limit, aq.Offset, err = parsePage(q, defaultAssetPage, maxAssetPage); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.store.Assets(r.Context(), aq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range page.Assets {
+		fc.Append(assetFeature(a))
+	}
+	matched := page.Matched
+	writeJSONType(w, http.StatusOK, "application/geo+json", collection{
+		FeatureCollection: fc,
+		NumberMatched:     &matched,
+		NumberReturned:    len(page.Assets),
+		Links:             s.pageLinks(r, aq.Limit, aq.Offset, aq.Offset+len(page.Assets) < matched),
+	})
+}
+
+func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	a, err := s.store.Asset(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.store.Memberships(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := assetFeature(a)
+	liesIn := make([]map[string]string, len(ms))
+	for i, m := range ms {
+		liesIn[i] = map[string]string{"set": m.Set, "set_title": m.SetTitle, "code": m.Code, "name": m.Name}
+	}
+	f.Properties["lies_in"] = liesIn
+	writeJSONType(w, http.StatusOK, "application/geo+json", f)
+}
+
+// allowParams refuses query parameters the route does not know, so a typo
+// (bbbox=) is an error rather than silently ignored.
+func allowParams(q url.Values, allowed ...string) error {
+	for k := range q {
+		ok := false
+		for _, a := range allowed {
+			if k == a {
+				ok = true
+			}
+		}
+		if !ok {
+			return place.Errorf(place.EINVALID, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// parseBBox reads "minlon,minlat,maxlon,maxlat" in WGS84.
+func parseBBox(s string) (*orb.Bound, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return nil, place.Errorf(place.EINVALID, "bbox %q: want minlon,minlat,maxlon,maxlat", s)
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, place.Errorf(place.EINVALID, "bbox %q: value %d (%q) is not a number", s, i+1, p)
+		}
+		v[i] = f
+	}
+	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+		return nil, place.Errorf(place.EINVALID, "bbox %q: outside longitude -180..180 / latitude -90..90", s)
+	}
+	if v[0] > v[2] || v[1] > v[3] {
+		return nil, place.Errorf(place.EINVALID, "bbox %q: minimum is greater than maximum", s)
+	}
+	b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+	return &b, nil
+}
+
+func parsePage(q url.Values, def, maxLimit int) (limit, offset int, err error) {
+	limit = def
+	if s := q.Get("limit"); s != "" {
+		limit, err = strconv.Atoi(s)
+		if err != nil || limit < 1 {
+			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", s, maxLimit)
+		}
+		limit = min(limit, maxLimit)
+	}
+	if s := q.Get("offset"); s != "" {
+		offset, err = strconv.Atoi(s)
+		if err != nil || offset < 0 {
+			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", s)
+		}
+	}
+	return limit, offset, nil
+}
+
+func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
+	file := chi.URLParam(r, "file")
+	layer, ok := strings.CutSuffix(file, ".json")
+	if !ok {
+		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", file))
+		return
+	}
+	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	writeJSON(w, http.StatusOK, tj)
+}
+
+func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
+	layer := chi.URLParam(r, "layer")
+	ys, ext, ok := strings.Cut(chi.URLParam(r, "file"), ".")
+	format := tileFormat(ext)
+	if !ok || format == "" {
+		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", ext))
+		return
+	}
+	t, err := tiles.Coord(chi.URLParam(r, "z"), chi.URLParam(r, "x"), ys)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tile, err := s.tiles.Render(r.Context(), layer, t, format)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("ETag", tile.ETag)
+	h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Access-Control-Allow-Origin", "*")
+	if etagMatch(r.Header.Get("If-None-Match"), tile.ETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", format.ContentType())
+	h.Set("Content-Length", strconv.Itoa(len(tile.Data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(tile.Data)
+}
+
+// etagMatch implements If-None-Match's weak comparison (RFC 9110 §13.1.2).
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
+
+func tileFormat(ext string) tiles.Format {
+	switch ext {
+	case "mvt", "pbf":
+		return tiles.MVT
+	case "geojson", "json":
+		return tiles.GeoJSON
+	}
+	return ""
+}
+
+func (s *Server) static() http.Handler {
+	files := http.FileServer(http.FS(s.web))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/vendor/") {
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,229 @@
+// Package httpapi serves placemap over HTTP: the JSON/GeoJSON API, vector
+// tiles, health checks and the embedded web map.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/tiles"
+)
+
+// Reader is what the API reads from a store.
+type Reader interface {
+	Sets(ctx context.Context) ([]place.SetSummary, error)
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	Area(ctx context.Context, set, code string) (place.Area, error)
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+	Asset(ctx context.Context, id string) (place.Asset, error)
+	AssetStats(ctx context.Context) (store.AssetStats, error)
+	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
+	DataVersion(ctx context.Context) (int64, error)
+	Ping(ctx context.Context) error
+}
+
+// Config holds what a deployment may set.
+type Config struct {
+	Title           string // shown in the web map
+	BasemapStyleURL string // a MapLibre style URL; "" for the offline plain background
+	PublicURL       string // e.g. https://placemap.example.org; "" to derive from requests
+	TileCacheBytes  int64
+	RequestTimeout  time.Duration
+	MaxRequestBody  int64
+}
+
+// Server is placemap's HTTP handler.
+type Server struct {
+	store  Reader
+	tiles  *tiles.Renderer
+	cfg    Config
+	log    *slog.Logger
+	web    fs.FS
+	router chi.Router
+}
+
+// New returns the handler. web holds the static map files (index.html at
+// its root).
+func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
+	if cfg.Title == "" {
+		cfg.Title = "placemap"
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.MaxRequestBody == 0 {
+		cfg.MaxRequestBody = 1 << 20
+	}
+	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), cfg: cfg, log: log, web: web}
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, s.secureHeaders)
+	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBody)
+			next.ServeHTTP(w, r)
+		})
+	})
+	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "text/javascript", "application/javascript"))
+
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", s.readyz)
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/config", s.getConfig)
+		r.Get("/categories", s.getCategories)
+		r.Get("/sets", s.listSets)
+		r.Get("/sets/{slug}", s.getSet)
+		r.Get("/sets/{slug}/areas", s.listAreas)
+		r.Get("/sets/{slug}/areas/{code}", s.getArea)
+		r.Get("/assets", s.listAssets)
+		r.Get("/assets/{id}", s.getAsset)
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", r.Method + " is not allowed on " + r.URL.Path}})
+		})
+	})
+	r.Get("/tiles/{file}", s.getTileJSON)
+	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.getTile)
+	r.Handle("/*", s.static())
+	return r
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		start := time.Now()
+		next.ServeHTTP(ww, r)
+		level := slog.LevelDebug
+		if ww.Status() >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+			"bytes", ww.BytesWritten(), "duration", time.Since(start), "request_id", middleware.GetReqID(r.Context()))
+	})
+}
+
+func (s *Server) secureHeaders(next http.Handler) http.Handler {
+	extra := ""
+	if u, err := url.Parse(s.cfg.BasemapStyleURL); err == nil && u.Host != "" {
+		extra = " " + u.Scheme + "://" + u.Host + " https:"
+	}
+	csp := "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; " +
+		"img-src 'self' data: blob:" + extra + "; connect-src 'self'" + extra + "; style-src 'self' 'unsafe-inline'; " +
+		"font-src 'self'" + extra + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{errorDetail{place.EUNAVAILABLE, "store not ready: " + place.ErrorMessage(err)}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL})
+}
+
+func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"categories": place.Categories(), "statuses": place.Statuses})
+}
+
+// baseURL is the scheme and host clients reach this server at.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+// status maps an error code to its one HTTP status.
+func status(code string) int {
+	switch code {
+	case place.EINVALID:
+		return http.StatusBadRequest
+	case place.ENOTFOUND:
+		return http.StatusNotFound
+	case place.ECONFLICT:
+		return http.StatusConflict
+	case place.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail writes err as a JSON error with the status its code maps to.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := place.ErrorCode(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		code = place.EUNAVAILABLE
+		err = place.Errorf(place.EUNAVAILABLE, "request timed out")
+	}
+	st := status(code)
+	if st >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
+	}
+	if st == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	writeJSON(w, st, errorBody{errorDetail{code, place.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONType(w, status, "application/json", v)
+}
+
+func writeJSONType(w http.ResponseWriter, status int, contentType string, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"github.com/placemap/placemap/internal/place"
+)
+
+// CheckSet validates a set and its areas before any store writes them, so
+// every store refuses the same input with the same message.
+func CheckSet(set *place.BoundarySet, areas []place.Area) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	if len(areas) == 0 {
+		return place.Errorf(place.EINVALID, "boundary set %s has no areas", set.Slug)
+	}
+	seen := make(map[string]int, len(areas))
+	for i := range areas {
+		if err := areas[i].Validate(); err != nil {
+			return place.Errorf(place.EINVALID, "boundary set %s: area %d: %v", set.Slug, i, err)
+		}
+		if j, dup := seen[areas[i].Code]; dup {
+			return place.Errorf(place.EINVALID, "boundary set %s: areas %d and %d share the code %q", set.Slug, j, i, areas[i].Code)
+		}
+		seen[areas[i].Code] = i
+	}
+	return nil
+}
+
+// CheckAssets validates assets before any store writes them.
+func CheckAssets(assets []place.Asset) error {
+	seen := make(map[string]int, len(assets))
+	for i := range assets {
+		a := &assets[i]
+		if a.ID == "" {
+			return place.Errorf(place.EINVALID, "asset %d (%q): id is required", i, a.Name)
+		}
+		if err := a.Validate(); err != nil {
+			return place.Errorf(place.EINVALID, "asset %d: %v", i, err)
+		}
+		if j, dup := seen[a.ID]; dup {
+			return place.Errorf(place.EINVALID, "assets %d and %d share the id %q", j, i, a.ID)
+		}
+		seen[a.ID] = i
+	}
+	return nil
+}
+
+// Page clamps a requested limit and offset to what a store will serve.
+func Page(limit, offset int) (int, int) {
+	if limit <= 0 || limit > MaxPage {
+		limit = MaxPage
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return limit, offset
+}

@@ -1,0 +1,203 @@
+// Package gpkg is placemap's embedded store: one OGC GeoPackage 1.3 file
+// (pure Go SQLite) whose feature tables GDAL and QGIS open directly.
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/migrations"
+)
+
+// FileName is the name of the GeoPackage inside a data directory.
+const FileName = "placemap.gpkg"
+
+// applicationID is "GPKG" as the GeoPackage spec requires in the SQLite
+// header; userVersion 10300 declares GeoPackage 1.3.0.
+const (
+	applicationID = 0x47504B47
+	userVersion   = 10300
+)
+
+// Store is a GeoPackage-backed store. It is safe for concurrent use; SQLite
+// serialises writers, and WAL lets readers run beside them.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+var registerOnce sync.Once
+var registerErr error
+
+// registerFunctions adds the SQL functions the GeoPackage R-tree triggers
+// call. modernc's registry is process-wide, hence the Once.
+func registerFunctions() error {
+	registerOnce.Do(func() {
+		bound := func(pick func(minx, maxx, miny, maxy float64) float64) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+			return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+				b, ok := args[0].([]byte)
+				if !ok {
+					return nil, nil
+				}
+				bd, empty, err := blobBound(b)
+				if err != nil || empty {
+					return nil, nil
+				}
+				return pick(bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]), nil
+			}
+		}
+		fns := map[string]func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error){
+			"ST_MinX": bound(func(minx, _, _, _ float64) float64 { return minx }),
+			"ST_MaxX": bound(func(_, maxx, _, _ float64) float64 { return maxx }),
+			"ST_MinY": bound(func(_, _, miny, _ float64) float64 { return miny }),
+			"ST_MaxY": bound(func(_, _, _, maxy float64) float64 { return maxy }),
+			"ST_IsEmpty": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+				b, ok := args[0].([]byte)
+				if !ok {
+					return nil, nil
+				}
+				_, empty, err := blobBound(b)
+				if err != nil {
+					return nil, nil
+				}
+				if empty {
+					return int64(1), nil
+				}
+				return int64(0), nil
+			},
+		}
+		for name, fn := range fns {
+			if err := sqlite.RegisterDeterministicScalarFunction(name, 1, fn); err != nil {
+				registerErr = fmt.Errorf("register %s: %w", name, err)
+				return
+			}
+		}
+	})
+	return registerErr
+}
+
+// Open opens (creating if needed) the GeoPackage in dir and brings its
+// schema up to date.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := registerFunctions(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the GeoPackage file's path.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, userVersion)); err != nil {
+		return fmt.Errorf("set GeoPackage header: %w", err)
+	}
+	sub, err := fs.Sub(migrations.GPKG, "gpkg")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return place.Errorf(place.EUNAVAILABLE, "geopackage %s: %v", s.path, err)
+	}
+	return nil
+}
+
+// DataVersion returns the counter every write transaction increments.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'data_version'`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read data version: %w", err)
+	}
+	return v, nil
+}
+
+// inTx runs fn in a write transaction, bumping the data version and
+// refreshing the GeoPackage contents extents before commit.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", translate(err))
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'`); err != nil {
+		return fmt.Errorf("bump data version: %w", err)
+	}
+	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}} {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE gpkg_contents SET
+			min_x = (SELECT min(minx) FROM rtree_%[1]s_%[2]s), max_x = (SELECT max(maxx) FROM rtree_%[1]s_%[2]s),
+			min_y = (SELECT min(miny) FROM rtree_%[1]s_%[2]s), max_y = (SELECT max(maxy) FROM rtree_%[1]s_%[2]s),
+			last_change = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now')
+			WHERE table_name = '%[1]s'`, t[0], t[1]))
+		if err != nil {
+			return fmt.Errorf("update gpkg_contents for %s: %w", t[0], err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+// translate turns SQLite errors callers can act on into place errors.
+func translate(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return place.Errorf(place.EUNAVAILABLE, "geopackage is busy: %v", err)
+		case sqlite3.SQLITE_CONSTRAINT:
+			return place.Errorf(place.ECONFLICT, "%v", err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,518 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// ImportSet writes a new set and its areas, then places every asset in it.
+func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (store.ImportReport, error) {
+	var rep store.ImportReport
+	if err := store.CheckSet(&set, areas); err != nil {
+		return rep, err
+	}
+	if set.CreatedAt.IsZero() {
+		set.CreatedAt = now()
+	}
+	var bound orb.Bound
+	for i := range areas {
+		areas[i].Set = set.Slug
+		if i == 0 {
+			bound = areas[i].Geometry.Bound()
+		} else {
+			bound = bound.Union(areas[i].Geometry.Bound())
+		}
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM boundary_sets WHERE slug = ?`, set.Slug).Scan(&n); err != nil {
+			return fmt.Errorf("check set %s: %w", set.Slug, err)
+		}
+		if n > 0 {
+			return place.Errorf(place.ECONFLICT, "boundary set %q exists already", set.Slug)
+		}
+		extent, err := encodeGeometry(bound.ToPolygon())
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO boundary_sets
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt.Format(timeFormat))
+		if err != nil {
+			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i, a := range areas {
+			g, err := encodeGeometry(a.Geometry)
+			if err != nil {
+				return fmt.Errorf("area %d (%s): %w", i, a.Code, err)
+			}
+			props, err := json.Marshal(nonNilMap(a.Properties))
+			if err != nil {
+				return fmt.Errorf("area %d (%s): properties: %w", i, a.Code, err)
+			}
+			if _, err := ins.ExecContext(ctx, g, set.Slug, a.Code, a.Name, string(props)); err != nil {
+				return fmt.Errorf("insert area %d (%s): %w", i, a.Code, translate(err))
+			}
+		}
+		rep.Areas = len(areas)
+		// Place every asset held in the new set.
+		rows, err := tx.QueryContext(ctx, `SELECT id, lon, lat FROM assets ORDER BY fid`)
+		if err != nil {
+			return fmt.Errorf("list assets: %w", err)
+		}
+		type loc struct {
+			id string
+			pt orb.Point
+		}
+		var locs []loc
+		for rows.Next() {
+			var l loc
+			if err := rows.Scan(&l.id, &l.pt[0], &l.pt[1]); err != nil {
+				rows.Close()
+				return err
+			}
+			locs = append(locs, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, l := range locs {
+			n, err := placeAsset(ctx, tx, l.id, l.pt, set.Slug)
+			if err != nil {
+				return err
+			}
+			rep.Memberships += n
+		}
+		return addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)})
+	})
+	if err != nil {
+		return store.ImportReport{}, err
+	}
+	return rep, nil
+}
+
+// placeAsset records the area of every set (or just onlySet) that holds pt.
+func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, onlySet string) (int, error) {
+	q := `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r JOIN areas a ON a.fid = r.id
+		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`
+	args := []any{pt[0], pt[0], pt[1], pt[1]}
+	if onlySet != "" {
+		q += ` AND a.set_slug = ?`
+		args = append(args, onlySet)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("place asset %s: %w", assetID, err)
+	}
+	bySet := map[string][]place.Candidate{}
+	var order []string
+	for rows.Next() {
+		var set string
+		var c place.Candidate
+		var blob []byte
+		if err := rows.Scan(&set, &c.Code, &c.Name, &blob); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		g, err := decodeGeometry(blob)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("area %s/%s: %w", set, c.Code, err)
+		}
+		c.Geometry, _ = g.(orb.MultiPolygon)
+		if _, ok := bySet[set]; !ok {
+			order = append(order, set)
+		}
+		bySet[set] = append(bySet[set], c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	ptBlob, err := encodeGeometry(pt)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, set := range order {
+		c, ok := place.Locate(pt, bySet[set])
+		if !ok {
+			continue
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (?,?,?,?)
+			ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`,
+			ptBlob, assetID, set, c.Code)
+		if err != nil {
+			return 0, fmt.Errorf("record membership of %s in %s: %w", assetID, set, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func addRevision(ctx context.Context, tx *sql.Tx, entity, id, action string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (entity, entity_id, action, author, data, created_at) VALUES (?,?,?,?,?,?)`,
+		entity, id, action, "placemap", string(b), now().Format(timeFormat))
+	if err != nil {
+		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
+	}
+	return nil
+}
+
+func nonNilMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return map[string]V{}
+	}
+	return m
+}
+
+const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent`
+
+func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
+	var ss place.SetSummary
+	var kind, created string
+	var extent []byte
+	err := sc.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
+		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent)
+	if err != nil {
+		return ss, err
+	}
+	ss.Kind = place.Kind(kind)
+	ss.CreatedAt, _ = time.Parse(timeFormat, created)
+	if extent != nil {
+		if b, empty, err := blobBound(extent); err == nil && !empty {
+			ss.BBox = b
+		}
+	}
+	return ss, nil
+}
+
+// Sets lists every set in the order they were imported.
+func (s *Store) Sets(ctx context.Context) ([]place.SetSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+setColumns+` FROM boundary_sets ORDER BY fid`)
+	if err != nil {
+		return nil, fmt.Errorf("list sets: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []place.SetSummary
+	for rows.Next() {
+		ss, err := scanSet(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sets: %w", err)
+		}
+		out = append(out, ss)
+	}
+	return out, rows.Err()
+}
+
+// Set returns one set.
+func (s *Store) Set(ctx context.Context, slug string) (place.SetSummary, error) {
+	ss, err := scanSet(s.db.QueryRowContext(ctx, `SELECT `+setColumns+` FROM boundary_sets WHERE slug = ?`, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
+	}
+	if err != nil {
+		return ss, fmt.Errorf("set %s: %w", slug, translate(err))
+	}
+	return ss, nil
+}
+
+func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
+	var a place.Area
+	var blob []byte
+	var props string
+	if err := sc.Scan(&a.ID, &a.Set, &a.Code, &a.Name, &props, &blob); err != nil {
+		return a, err
+	}
+	g, err := decodeGeometry(blob)
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", a.Set, a.Code, err)
+	}
+	mp, ok := g.(orb.MultiPolygon)
+	if !ok {
+		return a, fmt.Errorf("area %s/%s: geometry is %s, not MultiPolygon", a.Set, a.Code, g.GeoJSONType())
+	}
+	a.Geometry = mp
+	if err := json.Unmarshal([]byte(props), &a.Properties); err != nil {
+		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
+	}
+	return a, nil
+}
+
+// Areas lists areas of one set by code.
+func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
+	if _, err := s.Set(ctx, set); err != nil {
+		return nil, err
+	}
+	limit, offset := store.Page(q.Limit, q.Offset)
+	sqlq := `SELECT a.fid, a.set_slug, a.code, a.name, a.properties, a.geom FROM areas a`
+	args := []any{}
+	if q.BBox != nil {
+		sqlq += ` JOIN rtree_areas_geom r ON r.id = a.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND`
+		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
+	} else {
+		sqlq += ` WHERE`
+	}
+	sqlq += ` a.set_slug = ? ORDER BY a.code LIMIT ? OFFSET ?`
+	args = append(args, set, limit, offset)
+	rows, err := s.db.QueryContext(ctx, sqlq, args...)
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Area
+	for rows.Next() {
+		a, err := scanArea(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Area returns one area.
+func (s *Store) Area(ctx context.Context, set, code string) (place.Area, error) {
+	a, err := scanArea(s.db.QueryRowContext(ctx,
+		`SELECT fid, set_slug, code, name, properties, geom FROM areas WHERE set_slug = ? AND code = ?`, set, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, serr := s.Set(ctx, set); serr != nil {
+			return a, serr
+		}
+		return a, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
+	}
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", set, code, translate(err))
+	}
+	return a, nil
+}
+
+// AddAssets writes new assets and places each in every set.
+func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
+	var rep store.ImportReport
+	if err := store.CheckAssets(assets); err != nil {
+		return rep, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
+			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i := range assets {
+			a := &assets[i]
+			if a.UpdatedAt.IsZero() {
+				a.UpdatedAt = now()
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
+			}
+			g, err := encodeGeometry(a.Geometry)
+			if err != nil {
+				return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
+			}
+			tags, err := json.Marshal(nonNilMap(a.Tags))
+			if err != nil {
+				return fmt.Errorf("asset %d (%q): tags: %w", i, a.Name, err)
+			}
+			pt := geo.PointOnSurface(a.Geometry)
+			_, err = ins.ExecContext(ctx, g, a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode,
+				a.OpeningHours, a.Phone, a.Email, a.Website, a.Operator, string(tags), a.Source, a.SourceID,
+				a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat))
+			if err != nil {
+				return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
+			}
+			n, err = placeAsset(ctx, tx, a.ID, pt, "")
+			if err != nil {
+				return err
+			}
+			rep.Memberships += n
+			if err := addRevision(ctx, tx, "asset", a.ID, "create", a); err != nil {
+				return err
+			}
+		}
+		rep.Assets = len(assets)
+		return nil
+	})
+	if err != nil {
+		return store.ImportReport{}, err
+	}
+	return rep, nil
+}
+
+const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
+	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.updated_at, a.geom`
+
+func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
+	var a place.Asset
+	var status, tags, updated string
+	var blob []byte
+	err := sc.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
+		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &updated, &blob)
+	if err != nil {
+		return a, err
+	}
+	a.Status = place.Status(status)
+	a.UpdatedAt, _ = time.Parse(timeFormat, updated)
+	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
+		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
+	}
+	if a.Geometry, err = decodeGeometry(blob); err != nil {
+		return a, fmt.Errorf("asset %s: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// Assets lists assets matching q, by name then id.
+func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error) {
+	var page store.AssetPage
+	from := ` FROM assets a`
+	var where []string
+	var args []any
+	if q.BBox != nil {
+		from += ` JOIN rtree_assets_geom r ON r.id = a.fid`
+		where = append(where, `r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`)
+		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
+	}
+	if q.InSet != "" {
+		from += ` JOIN memberships m ON m.asset_id = a.id`
+		where = append(where, `m.set_slug = ? AND m.area_code = ?`)
+		args = append(args, q.InSet, q.InCode)
+	}
+	if q.Category != "" {
+		where = append(where, `a.category = ?`)
+		args = append(args, q.Category)
+	}
+	if q.Q != "" {
+		where = append(where, `a.name LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(q.Q)+"%")
+	}
+	if len(where) > 0 {
+		from += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
+		return page, fmt.Errorf("count assets: %w", translate(err))
+	}
+	limit, offset := store.Page(q.Limit, q.Offset)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+from+` ORDER BY a.name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return page, fmt.Errorf("list assets: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Assets = append(page.Assets, a)
+	}
+	return page, rows.Err()
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Asset returns one asset.
+func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
+	a, err := scanAsset(s.db.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, place.Errorf(place.ENOTFOUND, "no asset %q", id)
+	}
+	if err != nil {
+		return a, fmt.Errorf("asset %s: %w", id, translate(err))
+	}
+	return a, nil
+}
+
+// Memberships lists the areas that hold an asset, in the order of the sets.
+func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Membership, error) {
+	if _, err := s.Asset(ctx, assetID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT m.asset_id, m.set_slug, bs.title, m.area_code, ar.name
+		FROM memberships m
+		JOIN boundary_sets bs ON bs.slug = m.set_slug
+		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
+		WHERE m.asset_id = ? ORDER BY bs.fid`, assetID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships of %s: %w", assetID, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Membership
+	for rows.Next() {
+		var m place.Membership
+		if err := rows.Scan(&m.AssetID, &m.Set, &m.SetTitle, &m.Code, &m.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// AssetStats counts assets and lists their extent, attributions and licences.
+func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
+	var st store.AssetStats
+	var minx, miny, maxx, maxy sql.NullFloat64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(minx), min(miny), max(maxx), max(maxy) FROM rtree_assets_geom`).
+		Scan(&st.Count, &minx, &miny, &maxx, &maxy)
+	if err != nil {
+		return st, fmt.Errorf("asset stats: %w", translate(err))
+	}
+	if st.Count > 0 {
+		st.BBox = orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}
+	}
+	for col, dst := range map[string]*[]string{"attribution": &st.Attributions, "licence": &st.Licences} {
+		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT `+col+` FROM assets WHERE `+col+` <> '' ORDER BY 1`)
+		if err != nil {
+			return st, fmt.Errorf("asset stats: %w", translate(err))
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return st, err
+			}
+			*dst = append(*dst, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}

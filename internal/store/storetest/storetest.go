@@ -1,0 +1,417 @@
+// Package storetest is the conformance suite every store must pass: the
+// same calls, the same answers, the same error codes.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// NewStore returns a fresh, empty store for one test.
+type NewStore func(t *testing.T) store.Store
+
+// square is a one-polygon MultiPolygon covering [x0,x0+d]×[y0,y0+d].
+func square(x0, y0, d float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}}}
+}
+
+// grid returns a 2×2 grid of 0.125° squares near Sheffield, codes A1 A2 B1
+// B2, on coordinates exact in binary so shared edges are exactly shared:
+//
+//	A2 B2
+//	A1 B1   with its south-west corner at (-1.5, 53.25)
+func grid() []place.Area {
+	var out []place.Area
+	for i, col := range []string{"A", "B"} {
+		for j, row := range []string{"1", "2"} {
+			out = append(out, place.Area{Code: col + row, Name: "Area " + col + row,
+				Geometry: square(-1.5+0.125*float64(i), 53.25+0.125*float64(j), 0.125)})
+		}
+	}
+	return out
+}
+
+func testSet(slug string) place.BoundarySet {
+	return place.BoundarySet{Slug: slug, Title: "Test " + slug, Kind: place.Statistical, Licence: "OGL-UK-3.0", Attribution: "test"}
+}
+
+func asset(id, name, category string, p orb.Point) place.Asset {
+	return place.Asset{ID: id, Name: name, Category: category, Status: place.Open, Geometry: p, Source: "test"}
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := place.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	t.Run("SetsAndAreas", func(t *testing.T) {
+		st := newStore(t)
+		rep, err := st.ImportSet(ctx, testSet("grid"), grid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Areas != 4 {
+			t.Errorf("report areas = %d, want 4", rep.Areas)
+		}
+		sets, err := st.Sets(ctx)
+		if err != nil || len(sets) != 1 {
+			t.Fatalf("Sets = %v, %v; want one", sets, err)
+		}
+		s := sets[0]
+		if s.Slug != "grid" || s.AreaCount != 4 || s.Licence != "OGL-UK-3.0" || s.Kind != place.Statistical {
+			t.Errorf("set = %+v", s)
+		}
+		wantBound := orb.Bound{Min: orb.Point{-1.5, 53.25}, Max: orb.Point{-1.25, 53.5}}
+		if !boundsNear(s.BBox, wantBound) {
+			t.Errorf("bbox = %v, want %v", s.BBox, wantBound)
+		}
+		areas, err := st.Areas(ctx, "grid", store.AreaQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(areas); fmt.Sprint(got) != "[A1 A2 B1 B2]" {
+			t.Errorf("areas ordered %v, want [A1 A2 B1 B2]", got)
+		}
+		// bbox touching only the west column
+		b := orb.Bound{Min: orb.Point{-1.49, 53.26}, Max: orb.Point{-1.45, 53.45}}
+		areas, err = st.Areas(ctx, "grid", store.AreaQuery{BBox: &b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(areas); fmt.Sprint(got) != "[A1 A2]" {
+			t.Errorf("bbox areas = %v, want [A1 A2]", got)
+		}
+		areas, err = st.Areas(ctx, "grid", store.AreaQuery{Limit: 2, Offset: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(areas); fmt.Sprint(got) != "[A2 B1]" {
+			t.Errorf("page = %v, want [A2 B1]", got)
+		}
+		a, err := st.Area(ctx, "grid", "B2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Name != "Area B2" || a.Set != "grid" || len(a.Geometry) != 1 || a.ID == 0 {
+			t.Errorf("area = %+v", a)
+		}
+		_, err = st.Area(ctx, "grid", "Z9")
+		wantCode(t, err, place.ENOTFOUND)
+		_, err = st.Area(ctx, "nope", "A1")
+		wantCode(t, err, place.ENOTFOUND)
+		_, err = st.Set(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+		_, err = st.Areas(ctx, "nope", store.AreaQuery{})
+		wantCode(t, err, place.ENOTFOUND)
+	})
+
+	t.Run("SetConflictWritesNothing", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+			t.Fatal(err)
+		}
+		v0, _ := st.DataVersion(ctx)
+		_, err := st.ImportSet(ctx, testSet("grid"), grid()[:1])
+		wantCode(t, err, place.ECONFLICT)
+		s, err := st.Set(ctx, "grid")
+		if err != nil || s.AreaCount != 4 {
+			t.Errorf("after conflict: %+v, %v", s, err)
+		}
+		if v1, _ := st.DataVersion(ctx); v1 != v0 {
+			t.Errorf("data version moved on a failed write: %d → %d", v0, v1)
+		}
+	})
+
+	t.Run("InvalidSetWritesNothing", func(t *testing.T) {
+		st := newStore(t)
+		bad := grid()
+		bad[2].Geometry = orb.MultiPolygon{{{{-1.5, 53.3}, {-1.375, 53.3}, {-1.5, 53.3}}}}
+		_, err := st.ImportSet(ctx, testSet("grid"), bad)
+		wantCode(t, err, place.EINVALID)
+		dup := grid()
+		dup[3].Code = "A1"
+		_, err = st.ImportSet(ctx, testSet("grid"), dup)
+		wantCode(t, err, place.EINVALID)
+		_, err = st.ImportSet(ctx, place.BoundarySet{Slug: "Bad Slug", Title: "x", Kind: place.Community}, grid())
+		wantCode(t, err, place.EINVALID)
+		sets, err := st.Sets(ctx)
+		if err != nil || len(sets) != 0 {
+			t.Errorf("sets after invalid imports = %v, %v; want none", sets, err)
+		}
+	})
+
+	t.Run("MembershipBothWays", func(t *testing.T) {
+		st := newStore(t)
+		// asset first, set second: the set import places it
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Library One", "library", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := st.ImportSet(ctx, testSet("grid"), grid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Memberships != 1 {
+			t.Errorf("set import placed %d assets, want 1", rep.Memberships)
+		}
+		// set first, asset second: the asset write places it
+		if _, err := st.ImportSet(ctx, testSet("other"), []place.Area{{Code: "X", Name: "X", Geometry: square(-1.6, 53.2, 0.5)}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err = st.AddAssets(ctx, []place.Asset{asset("a2", "Hall Two", "community_hall", orb.Point{-1.3, 53.45})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Memberships != 2 {
+			t.Errorf("asset import made %d memberships, want 2", rep.Memberships)
+		}
+		for id, want := range map[string]string{"a1": "grid:A1 other:X", "a2": "grid:B2 other:X"} {
+			ms, err := st.Memberships(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := membershipString(ms); got != want {
+				t.Errorf("memberships of %s = %q, want %q", id, got, want)
+			}
+		}
+		_, err = st.Memberships(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+	})
+
+	t.Run("SharedEdgesPlaceOnce", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+			t.Fatal(err)
+		}
+		// on the A1|B1 edge, on the A1|A2 edge, and on the corner all four share
+		pts := map[string]orb.Point{"edge-ab": {-1.375, 53.3}, "edge-12": {-1.45, 53.375}, "corner": {-1.375, 53.375}, "outside": {0, 0}}
+		var as []place.Asset
+		for id, p := range pts {
+			as = append(as, asset(id, id, "park", p))
+		}
+		if _, err := st.AddAssets(ctx, as); err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[string]string{"edge-ab": "grid:A1", "edge-12": "grid:A1", "corner": "grid:A1", "outside": ""} {
+			ms, err := st.Memberships(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := membershipString(ms); got != want {
+				t.Errorf("%s placed in %q, want %q", id, got, want)
+			}
+		}
+	})
+
+	t.Run("Assets", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+			t.Fatal(err)
+		}
+		site := orb.Polygon{{{-1.3, 53.3}, {-1.28, 53.3}, {-1.28, 53.32}, {-1.3, 53.32}, {-1.3, 53.3}}}
+		park := place.Asset{ID: "p1", Name: "Meersbrook Park", Category: "park", Status: place.Open, Geometry: site,
+			Tags: map[string]string{"leisure": "park"}, Licence: "ODbL-1.0", Attribution: "© OpenStreetMap contributors"}
+		in := []place.Asset{
+			asset("l1", "Broomhill Library", "library", orb.Point{-1.49, 53.26}),
+			asset("l2", "Burngreave Library", "library", orb.Point{-1.3, 53.26}),
+			asset("c1", "Heeley Community Centre", "community_centre", orb.Point{-1.45, 53.45}),
+			park,
+		}
+		in[0].Status = place.AtRisk
+		in[0].OpeningHours = "Mo-Fr 09:00-17:00"
+		if _, err := st.AddAssets(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		page, err := st.Assets(ctx, store.AssetQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(page.Assets); fmt.Sprint(got) != "[Broomhill Library Burngreave Library Heeley Community Centre Meersbrook Park]" || page.Matched != 4 {
+			t.Errorf("all assets = %v (matched %d)", got, page.Matched)
+		}
+		for _, tc := range []struct {
+			name string
+			q    store.AssetQuery
+			want string
+			n    int
+		}{
+			{"category", store.AssetQuery{Category: "library"}, "[Broomhill Library Burngreave Library]", 2},
+			{"name search is case-insensitive", store.AssetQuery{Q: "LIBRARY"}, "[Broomhill Library Burngreave Library]", 2},
+			{"name search substring", store.AssetQuery{Q: "heeley"}, "[Heeley Community Centre]", 1},
+			{"like wildcards are literal", store.AssetQuery{Q: "%"}, "[]", 0},
+			{"in area", store.AssetQuery{InSet: "grid", InCode: "B1"}, "[Burngreave Library Meersbrook Park]", 2},
+			{"bbox", store.AssetQuery{BBox: &orb.Bound{Min: orb.Point{-1.5, 53.25}, Max: orb.Point{-1.45, 53.27}}}, "[Broomhill Library]", 1},
+			{"bbox meets polygon", store.AssetQuery{BBox: &orb.Bound{Min: orb.Point{-1.285, 53.315}, Max: orb.Point{-1.26, 53.34}}}, "[Meersbrook Park]", 1},
+			{"page", store.AssetQuery{Limit: 2, Offset: 1}, "[Burngreave Library Heeley Community Centre]", 4},
+			{"combined", store.AssetQuery{Category: "library", InSet: "grid", InCode: "A1"}, "[Broomhill Library]", 1},
+		} {
+			page, err := st.Assets(ctx, tc.q)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if got := fmt.Sprint(names(page.Assets)); got != tc.want || page.Matched != tc.n {
+				t.Errorf("%s: got %s (matched %d), want %s (matched %d)", tc.name, got, page.Matched, tc.want, tc.n)
+			}
+		}
+		a, err := st.Asset(ctx, "l1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status != place.AtRisk || a.OpeningHours != "Mo-Fr 09:00-17:00" || a.FID == 0 || a.UpdatedAt.IsZero() {
+			t.Errorf("asset = %+v", a)
+		}
+		p, err := st.Asset(ctx, "p1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := p.Geometry.(orb.Polygon); !ok || p.Tags["leisure"] != "park" {
+			t.Errorf("site asset = %+v", p)
+		}
+		_, err = st.Asset(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+		stats, err := st.AssetStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Count != 4 || fmt.Sprint(stats.Attributions) != "[© OpenStreetMap contributors]" || fmt.Sprint(stats.Licences) != "[ODbL-1.0]" {
+			t.Errorf("stats = %+v", stats)
+		}
+	})
+
+	t.Run("AssetConflictWritesNothing", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "One", "library", orb.Point{-1.45, 53.35})}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.AddAssets(ctx, []place.Asset{
+			asset("a2", "Two", "library", orb.Point{-1.45, 53.35}),
+			asset("a1", "One again", "library", orb.Point{-1.45, 53.35}),
+		})
+		wantCode(t, err, place.ECONFLICT)
+		_, err = st.AddAssets(ctx, []place.Asset{
+			asset("a3", "Three", "library", orb.Point{-1.45, 53.35}),
+			asset("a4", "Four", "not_a_category", orb.Point{-1.45, 53.35}),
+		})
+		wantCode(t, err, place.EINVALID)
+		page, err := st.Assets(ctx, store.AssetQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != 1 {
+			t.Errorf("after failed imports %d assets, want 1: %v", page.Matched, names(page.Assets))
+		}
+	})
+
+	t.Run("DataVersionMovesOnWrites", func(t *testing.T) {
+		st := newStore(t)
+		v0, err := st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+			t.Fatal(err)
+		}
+		v1, _ := st.DataVersion(ctx)
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "One", "library", orb.Point{-1.45, 53.35})}); err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := st.DataVersion(ctx)
+		if !(v0 < v1 && v1 < v2) {
+			t.Errorf("data versions %d, %d, %d: want increasing", v0, v1, v2)
+		}
+	})
+
+	t.Run("ConcurrentWriters", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+			t.Fatal(err)
+		}
+		const writers, each = 8, 10
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					id := fmt.Sprintf("w%d-%d", w, i)
+					if _, err := st.AddAssets(ctx, []place.Asset{asset(id, id, "library", orb.Point{-1.45 + 0.001*float64(i), 53.35})}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("concurrent write: %v", err)
+		}
+		page, err := st.Assets(ctx, store.AssetQuery{InSet: "grid", InCode: "A1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != writers*each {
+			t.Errorf("%d assets placed in A1, want %d", page.Matched, writers*each)
+		}
+	})
+
+	t.Run("Ping", func(t *testing.T) {
+		st := newStore(t)
+		if err := st.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func codes(areas []place.Area) []string {
+	out := make([]string, len(areas))
+	for i, a := range areas {
+		out[i] = a.Code
+	}
+	return out
+}
+
+func names(assets []place.Asset) []string {
+	out := make([]string, len(assets))
+	for i, a := range assets {
+		out[i] = a.Name
+	}
+	return out
+}
+
+func membershipString(ms []place.Membership) string {
+	s := ""
+	for i, m := range ms {
+		if i > 0 {
+			s += " "
+		}
+		s += m.Set + ":" + m.Code
+	}
+	return s
+}
+
+func boundsNear(a, b orb.Bound) bool {
+	const eps = 1e-9
+	for i := 0; i < 2; i++ {
+		if d := a.Min[i] - b.Min[i]; d > eps || d < -eps {
+			return false
+		}
+		if d := a.Max[i] - b.Max[i]; d > eps || d < -eps {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,76 @@
+package tiles
+
+import (
+	"context"
+	"strings"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+// TileJSON is a TileJSON 3.0.0 document.
+type TileJSON struct {
+	TileJSON     string        `json:"tilejson"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description,omitempty"`
+	Attribution  string        `json:"attribution,omitempty"`
+	Scheme       string        `json:"scheme"`
+	Tiles        []string      `json:"tiles"`
+	MinZoom      int           `json:"minzoom"`
+	MaxZoom      int           `json:"maxzoom"`
+	Bounds       []float64     `json:"bounds,omitempty"`
+	Center       []float64     `json:"center,omitempty"`
+	VectorLayers []VectorLayer `json:"vector_layers"`
+}
+
+// VectorLayer describes one layer inside the tiles.
+type VectorLayer struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description,omitempty"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// Describe returns the TileJSON of a layer whose tiles are served under
+// baseURL (e.g. "http://host/tiles"). ENOTFOUND for an unknown layer.
+func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSON, error) {
+	tj := TileJSON{
+		TileJSON: "3.0.0",
+		Name:     layer,
+		Scheme:   "xyz",
+		Tiles:    []string{strings.TrimRight(baseURL, "/") + "/" + layer + "/{z}/{x}/{y}.mvt"},
+		MinZoom:  0,
+		MaxZoom:  DataMaxZoom,
+	}
+	if layer == AssetsLayer {
+		tj.Description = "Civic assets"
+		tj.VectorLayers = []VectorLayer{{ID: AssetsLayer, MaxZoom: DataMaxZoom, Description: "Civic assets: points, or polygons for sites",
+			Fields: map[string]string{"id": "String", "name": "String", "category": "String", "status": "String"}}}
+		st, err := r.src.AssetStats(ctx)
+		if err != nil {
+			return tj, err
+		}
+		tj.Attribution = strings.Join(st.Attributions, "; ")
+		if st.Count > 0 {
+			tj.Bounds = []float64{st.BBox.Min[0], st.BBox.Min[1], st.BBox.Max[0], st.BBox.Max[1]}
+		}
+	} else {
+		set, err := r.src.Set(ctx, layer)
+		if place.ErrorCode(err) == place.ENOTFOUND {
+			return tj, place.Errorf(place.ENOTFOUND, "no tile layer %q: use %q or a boundary set slug", layer, AssetsLayer)
+		}
+		if err != nil {
+			return tj, err
+		}
+		tj.Name = set.Title
+		tj.Description = set.Title + " (" + string(set.Kind) + ")"
+		tj.Attribution = set.Attribution
+		tj.Bounds = []float64{set.BBox.Min[0], set.BBox.Min[1], set.BBox.Max[0], set.BBox.Max[1]}
+		tj.VectorLayers = []VectorLayer{{ID: layer, MaxZoom: DataMaxZoom, Description: set.Title,
+			Fields: map[string]string{"code": "String", "name": "String", "set": "String"}}}
+	}
+	if len(tj.Bounds) == 4 {
+		tj.Center = []float64{(tj.Bounds[0] + tj.Bounds[2]) / 2, (tj.Bounds[1] + tj.Bounds[3]) / 2, 11}
+	}
+	return tj, nil
+}

@@ -1,0 +1,208 @@
+// Package tiles renders boundary sets and assets as Mapbox Vector Tiles and
+// GeoJSON tiles, describes them with TileJSON 3.0, and caches them.
+package tiles
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// AssetsLayer is the name of the layer of assets; every other layer is a
+// boundary set, named by its slug.
+const AssetsLayer = "assets"
+
+// Fixed by the server, never by a request.
+const (
+	Extent      = 4096 // tile coordinate units per tile side
+	Buffer      = 64   // units drawn beyond each tile edge, so strokes join
+	MaxZoom     = 22   // the deepest tile served
+	DataMaxZoom = 16   // the deepest zoom advertised; clients overzoom beyond
+	// MaxFeatures is the most features one tile carries.
+	MaxFeatures = store.MaxPage
+)
+
+// Format is a tile encoding.
+type Format string
+
+// Tile encodings.
+const (
+	MVT     Format = "mvt"
+	GeoJSON Format = "geojson"
+)
+
+// ContentType returns the media type of a format.
+func (f Format) ContentType() string {
+	if f == GeoJSON {
+		return "application/geo+json"
+	}
+	return "application/vnd.mapbox-vector-tile"
+}
+
+// Source is what tiles read from a store.
+type Source interface {
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+	AssetStats(ctx context.Context) (store.AssetStats, error)
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// Tile is a rendered tile.
+type Tile struct {
+	Data []byte
+	ETag string // strong validator: a hash of Data
+}
+
+// Renderer renders tiles, caching them by data version.
+type Renderer struct {
+	src   Source
+	cache *Cache
+	group singleflight.Group
+}
+
+// NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
+// cache nothing).
+func NewRenderer(src Source, cacheBytes int64) *Renderer {
+	return &Renderer{src: src, cache: NewCache(cacheBytes)}
+}
+
+// Coord parses and checks a tile address. It returns EINVALID for a zoom
+// outside 0..MaxZoom or x, y outside the zoom's range.
+func Coord(zs, xs, ys string) (maptile.Tile, error) {
+	z, err := strconv.ParseUint(zs, 10, 8)
+	if err != nil || z > MaxZoom {
+		return maptile.Tile{}, place.Errorf(place.EINVALID, "tile zoom %q: want an integer 0-%d", zs, MaxZoom)
+	}
+	n := uint64(1) << z
+	x, err := strconv.ParseUint(xs, 10, 32)
+	if err != nil || x >= n {
+		return maptile.Tile{}, place.Errorf(place.EINVALID, "tile x %q: want an integer 0-%d at zoom %d", xs, n-1, z)
+	}
+	y, err := strconv.ParseUint(ys, 10, 32)
+	if err != nil || y >= n {
+		return maptile.Tile{}, place.Errorf(place.EINVALID, "tile y %q: want an integer 0-%d at zoom %d", ys, n-1, z)
+	}
+	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
+}
+
+// Render returns one tile of a layer. ENOTFOUND for an unknown layer.
+func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f Format) (Tile, error) {
+	version, err := r.src.DataVersion(ctx)
+	if err != nil {
+		return Tile{}, err
+	}
+	key := fmt.Sprintf("%d/%s/%d/%d/%d.%s", version, layer, t.Z, t.X, t.Y, f)
+	if tile, ok := r.cache.Get(key); ok {
+		return tile, nil
+	}
+	v, err, _ := r.group.Do(key, func() (any, error) {
+		fc, err := r.features(ctx, layer, t)
+		if err != nil {
+			return Tile{}, err
+		}
+		var data []byte
+		if f == GeoJSON {
+			data, err = encodeGeoJSON(fc, t)
+		} else {
+			data, err = encodeMVT(layer, fc, t)
+		}
+		if err != nil {
+			return Tile{}, fmt.Errorf("tile %s: %w", key, err)
+		}
+		sum := sha256.Sum256(data)
+		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		r.cache.Put(key, tile)
+		return tile, nil
+	})
+	if err != nil {
+		return Tile{}, err
+	}
+	return v.(Tile), nil
+}
+
+// features reads the layer's features that meet the tile and its buffer.
+func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (*geojson.FeatureCollection, error) {
+	bound := t.Bound(float64(Buffer) / Extent)
+	fc := geojson.NewFeatureCollection()
+	if layer == AssetsLayer {
+		page, err := r.src.Assets(ctx, store.AssetQuery{BBox: &bound, Limit: MaxFeatures})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.Assets {
+			f := geojson.NewFeature(a.Geometry)
+			f.ID = uint64(a.FID)
+			f.Properties = geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": string(a.Status)}
+			fc.Append(f)
+		}
+		return fc, nil
+	}
+	areas, err := r.src.Areas(ctx, layer, store.AreaQuery{BBox: &bound, Limit: MaxFeatures})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range areas {
+		f := geojson.NewFeature(a.Geometry)
+		f.ID = uint64(a.ID)
+		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "set": a.Set}
+		fc.Append(f)
+	}
+	return fc, nil
+}
+
+// encodeMVT projects, clips to the buffered tile, simplifies to a unit of
+// the tile grid (so detail follows zoom) and drops what shrank to nothing.
+func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
+	layer := mvt.NewLayer(name, fc)
+	layer.Version = 2
+	layer.Extent = Extent
+	layer.ProjectToTile(t)
+	layer.Clip(orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}})
+	layer.Simplify(simplify.DouglasPeucker(1))
+	layer.RemoveEmpty(1, 1)
+	return mvt.Marshal(mvt.Layers{layer})
+}
+
+// encodeGeoJSON clips features to the buffered tile in longitude/latitude
+// and simplifies them to about one unit of a 4096-unit tile grid.
+func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
+	bound := t.Bound(float64(Buffer) / Extent)
+	tolerance := (bound.Max[0] - bound.Min[0]) / (Extent + 2*Buffer)
+	out := geojson.NewFeatureCollection()
+	for _, f := range fc.Features {
+		g := clip.Geometry(bound, f.Geometry)
+		if g == nil {
+			continue
+		}
+		if _, isPoint := g.(orb.Point); !isPoint {
+			g = simplify.DouglasPeucker(tolerance).Simplify(g)
+			if g == nil || isTiny(g, tolerance) {
+				continue
+			}
+		}
+		f.Geometry = g
+		out.Append(f)
+	}
+	return json.Marshal(out)
+}
+
+func isTiny(g orb.Geometry, tolerance float64) bool {
+	b := g.Bound()
+	return math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) < tolerance
+}
