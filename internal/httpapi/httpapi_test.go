@@ -1,0 +1,206 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store/gpkg"
+)
+
+func square(x0, y0, d float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}}}
+}
+
+func server(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var areas []place.Area
+	for i, col := range []string{"A", "B"} {
+		for j, row := range []string{"1", "2"} {
+			areas = append(areas, place.Area{Code: col + row, Name: "Area " + col + row,
+				Geometry: square(-1.5+0.125*float64(i), 53.25+0.125*float64(j), 0.125)})
+		}
+	}
+	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical, Licence: "OGL-UK-3.0"}, areas); err != nil {
+		t.Fatal(err)
+	}
+	var assets []place.Asset
+	for i, n := range []string{"Broomhill Library", "Burngreave Library", "Heeley Hall", `<img src=x onerror=alert(1)> Hub`} {
+		cat := map[int]string{0: "library", 1: "library", 2: "community_hall", 3: "family_hub"}[i]
+		assets = append(assets, place.Asset{ID: string(rune('a' + i)), Name: n, Category: cat, Status: place.Open,
+			Geometry: orb.Point{-1.49 + 0.01*float64(i), 53.26}, Attribution: "DCMS"})
+	}
+	if _, err := st.AddAssets(ctx, assets); err != nil {
+		t.Fatal(err)
+	}
+	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>placemap</title>")}}
+	srv := httptest.NewServer(httpapi.New(st, web, httpapi.Config{TileCacheBytes: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func get(t *testing.T, url string, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, b}
+}
+
+func TestRoutes(t *testing.T) {
+	srv := server(t)
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   []string // substrings of the body
+		ctype  string
+	}{
+		{"/healthz", 200, []string{`"ok"`}, "application/json"},
+		{"/readyz", 200, []string{`"ready"`}, "application/json"},
+		{"/api/sets", 200, []string{`"slug":"grid"`, `"area_count":4`, `"bbox":[-1.5,53.25,-1.25,53.5]`, `"licence":"OGL-UK-3.0"`, `"attributions":["DCMS"]`}, "application/json"},
+		{"/api/sets/grid", 200, []string{`"area_count":4`, `/tiles/grid.json`}, "application/json"},
+		{"/api/sets/nope", 404, []string{`"code":"not_found"`, `no boundary set \"nope\"`}, "application/json"},
+		{"/api/sets/grid/areas", 200, []string{`"FeatureCollection"`, `"code":"A1"`, `"code":"B2"`, `"numberReturned":4`}, "application/geo+json"},
+		{"/api/sets/grid/areas?bbox=-1.49,53.26,-1.45,53.45", 200, []string{`"numberReturned":2`, `"code":"A2"`}, "application/geo+json"},
+		{"/api/sets/grid/areas?limit=1", 200, []string{`"numberReturned":1`, `"rel":"next"`, `offset=1`}, "application/geo+json"},
+		{"/api/sets/grid/areas?bbox=1,2,3", 400, []string{`"code":"invalid"`, `bbox`}, "application/json"},
+		{"/api/sets/grid/areas?bbox=10,0,5,1", 400, []string{`minimum is greater`}, "application/json"},
+		{"/api/sets/grid/areas?bbox=a,0,5,1", 400, []string{`not a number`}, "application/json"},
+		{"/api/sets/grid/areas?bbbox=1", 400, []string{`unknown query parameter \"bbbox\"`}, "application/json"},
+		{"/api/sets/nope/areas", 404, []string{`not_found`}, "application/json"},
+		{"/api/sets/grid/areas/A1", 200, []string{`"name":"Area A1"`, `"asset_count":4`, `"Broomhill Library"`, `"set_title":"Grid"`}, "application/geo+json"},
+		{"/api/sets/grid/areas/Z9", 404, []string{`no area \"Z9\"`}, "application/json"},
+		{"/api/assets", 200, []string{`"numberMatched":4`, `"Broomhill Library"`}, "application/geo+json"},
+		{"/api/assets?category=library", 200, []string{`"numberMatched":2`}, "application/geo+json"},
+		{"/api/assets?category=bookshop", 400, []string{`category \"bookshop\" is not one of`}, "application/json"},
+		{"/api/assets?q=heeley", 200, []string{`"numberMatched":1`, `Heeley Hall`}, "application/geo+json"},
+		{"/api/assets?in=grid:A1&category=library", 200, []string{`"numberMatched":2`}, "application/geo+json"},
+		{"/api/assets?in=grid:B2", 200, []string{`"numberMatched":0`}, "application/geo+json"},
+		{"/api/assets?in=grid", 400, []string{`want SET:CODE`}, "application/json"},
+		{"/api/assets?in=nope:A1", 400, []string{`no boundary set \"nope\"`}, "application/json"},
+		{"/api/assets?limit=0", 400, []string{`limit`}, "application/json"},
+		{"/api/assets?limit=2", 200, []string{`"numberReturned":2`, `"rel":"next"`}, "application/geo+json"},
+		{"/api/assets?limit=2&offset=2", 200, []string{`"numberReturned":2`, `"rel":"prev"`}, "application/geo+json"},
+		{"/api/assets?limit=100000", 200, []string{`"numberReturned":4`, `limit=1000`}, "application/geo+json"},
+		{"/api/assets?bbox=-1.5,53.25,-1.485,53.27", 200, []string{`"numberMatched":1`}, "application/geo+json"},
+		{"/api/assets/a", 200, []string{`"lies_in":[{`, `"set":"grid"`, `"code":"A1"`, `"name":"Area A1"`, `"set_title":"Grid"`}, "application/geo+json"},
+		{"/api/assets/zzz", 404, []string{`no asset \"zzz\"`}, "application/json"},
+		{"/api/nope", 404, []string{`no API route`}, "application/json"},
+		{"/tiles/grid.json", 200, []string{`"tilejson":"3.0.0"`, `/tiles/grid/{z}/{x}/{y}.mvt`}, "application/json"},
+		{"/tiles/nope.json", 404, []string{`no tile layer`}, "application/json"},
+		{"/tiles/grid/10/1024/0.mvt", 400, []string{`tile x`}, "application/json"},
+		{"/tiles/grid/23/0/0.mvt", 400, []string{`tile zoom`}, "application/json"},
+		{"/tiles/grid/10/0/0.png", 400, []string{`tile format`}, "application/json"},
+		{"/tiles/nope/10/0/0.mvt", 404, []string{`not_found`}, "application/json"},
+		{"/tiles/grid/10/507/333.geojson", 200, []string{`"FeatureCollection"`}, "application/geo+json"},
+		{"/", 200, []string{`<title>placemap</title>`}, "text/html; charset=utf-8"},
+	} {
+		res := get(t, srv.URL+tc.path)
+		if res.status != tc.status {
+			t.Errorf("GET %s = %d, want %d: %s", tc.path, res.status, tc.status, res.body)
+			continue
+		}
+		if ct := res.header.Get("Content-Type"); ct != tc.ctype {
+			t.Errorf("GET %s Content-Type %q, want %q", tc.path, ct, tc.ctype)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(res.body), w) {
+				t.Errorf("GET %s body lacks %s:\n%.600s", tc.path, w, res.body)
+			}
+		}
+		if res.header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(res.header.Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Errorf("GET %s lacks security headers: %v", tc.path, res.header)
+		}
+	}
+}
+
+func TestTileCaching(t *testing.T) {
+	srv := server(t)
+	url := srv.URL + "/tiles/assets/10/507/333.mvt"
+	first := get(t, url)
+	if first.status != 200 || first.header.Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
+		t.Fatalf("tile: %d %v", first.status, first.header)
+	}
+	etag := first.header.Get("ETag")
+	if etag == "" || !strings.Contains(first.header.Get("Cache-Control"), "max-age") {
+		t.Fatalf("tile lacks ETag/Cache-Control: %v", first.header)
+	}
+	if len(first.body) == 0 {
+		t.Fatal("tile over the assets is empty")
+	}
+	if res := get(t, url, "If-None-Match", etag); res.status != http.StatusNotModified || len(res.body) != 0 {
+		t.Errorf("If-None-Match: %d with %d bytes, want 304 and none", res.status, len(res.body))
+	}
+	if res := get(t, url, "If-None-Match", `"other"`); res.status != 200 {
+		t.Errorf("If-None-Match other: %d, want 200", res.status)
+	}
+}
+
+// TestNoHTMLInjection: asset text travels as JSON with HTML escaped, never
+// as HTML; the web map renders it with textContent (checked in the browser
+// test).
+func TestNoHTMLInjection(t *testing.T) {
+	srv := server(t)
+	res := get(t, srv.URL+"/api/assets?q=Hub")
+	if strings.Contains(string(res.body), "<img") {
+		t.Errorf("raw HTML in API output: %s", res.body)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(res.body, &fc); err != nil || len(fc.Features) != 1 {
+		t.Fatalf("decode: %v %s", err, res.body)
+	}
+	if got := fc.Features[0].Properties["name"]; got != `<img src=x onerror=alert(1)> Hub` {
+		t.Errorf("name round trip = %v", got)
+	}
+}
+
+func TestOnlyGET(t *testing.T) {
+	srv := server(t)
+	res, err := http.Post(srv.URL+"/api/assets", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /api/assets = %d, want 405 until writes exist", res.StatusCode)
+	}
+}
