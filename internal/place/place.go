@@ -67,7 +67,7 @@ type BoundarySet struct {
 	Title       string    `json:"title"`
 	Kind        Kind      `json:"kind"`
 	Publisher   string    `json:"publisher,omitempty"`
-	ReleaseDate string    `json:"release_date,omitempty"` // YYYY-MM-DD or YYYY
+	ReleaseDate string    `json:"release_date,omitempty"` // YYYY-MM-DD, YYYY-MM or YYYY
 	Licence     string    `json:"licence,omitempty"`
 	Attribution string    `json:"attribution,omitempty"`
 	Source      string    `json:"source,omitempty"`
@@ -121,14 +121,19 @@ func (s *BoundarySet) Validate() error {
 	case !s.Kind.Valid():
 		return Errorf(EINVALID, "boundary set %s: kind %q is not one of %v", s.Slug, s.Kind, Kinds)
 	}
-	if s.ReleaseDate != "" {
-		if _, err := time.Parse("2006-01-02", s.ReleaseDate); err != nil {
-			if _, err := time.Parse("2006", s.ReleaseDate); err != nil {
-				return Errorf(EINVALID, "boundary set %s: release date %q: use YYYY-MM-DD or YYYY", s.Slug, s.ReleaseDate)
-			}
-		}
+	if s.ReleaseDate != "" && !validDate(s.ReleaseDate) {
+		return Errorf(EINVALID, "boundary set %s: release date %q: use YYYY-MM-DD, YYYY-MM or YYYY", s.Slug, s.ReleaseDate)
 	}
 	return nil
+}
+
+func validDate(s string) bool {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // SetSummary is a boundary set with figures about its areas.

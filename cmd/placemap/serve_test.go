@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placemap/placemap/internal/testkit"
+)
+
+// serveDemo runs `placemap serve` on a free port over an empty data
+// directory, as README's first command does, and returns its base URL once
+// it answers /readyz.
+func serveDemo(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	data := t.TempDir()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop within 15s of cancellation")
+		}
+	})
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "serving "); ok {
+				urls <- strings.Fields(rest)[0]
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urls:
+	case code := <-done:
+		t.Fatalf("serve exited with %d before serving", code)
+	case <-time.After(3 * time.Minute):
+		t.Fatal("serve did not start within 3 minutes")
+	}
+	res, err := http.Get(base + "/readyz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", res, err)
+	}
+	res.Body.Close()
+	return base
+}
+
+// TestServeDemo: an empty data directory becomes the Sheffield demo, and the
+// API answers the question the product exists for.
+func TestServeDemo(t *testing.T) {
+	base := serveDemo(t)
+	var sets struct {
+		Sets []struct {
+			Slug      string `json:"slug"`
+			AreaCount int    `json:"area_count"`
+		} `json:"sets"`
+	}
+	getJSON(t, base+"/api/sets", &sets)
+	if len(sets.Sets) != 11 {
+		t.Errorf("%d sets, want 11", len(sets.Sets))
+	}
+	var libs struct {
+		Features []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, base+"/api/assets?q=Broomhill&category=library", &libs)
+	if len(libs.Features) != 1 {
+		t.Fatalf("Broomhill search found %d", len(libs.Features))
+	}
+	var lib struct {
+		Properties struct {
+			LiesIn []struct{ Set, Code, Name string } `json:"lies_in"`
+		} `json:"properties"`
+	}
+	getJSON(t, base+"/api/assets/"+libs.Features[0].ID, &lib)
+	got := map[string]string{}
+	for _, l := range lib.Properties.LiesIn {
+		got[l.Set] = l.Name
+	}
+	// Broomhill Library: Broomhill ward (2004-2016), Broomhill & Sharrow Vale since 2016.
+	if got["wards-2013"] != "Broomhill" || got["wards-2019"] != "Broomhill and Sharrow Vale" {
+		t.Errorf("Broomhill Library lies in %v", got)
+	}
+	if len(lib.Properties.LiesIn) < 9 {
+		t.Errorf("Broomhill Library lies in %d sets, want at least 9", len(lib.Properties.LiesIn))
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestWebMapInChromium loads the map in headless Chromium through
+// playwright-core (test/browser/map.mjs) and checks features render, layers
+// toggle, search and clicks show details. Screenshots of each step are kept
+// in testout/browser.
+func TestWebMapInChromium(t *testing.T) {
+	node := testkit.Need(t, "node", "nodejs")
+	testkit.Need(t, "chromium", "chromium")
+	testkit.NeedNodeModules(t, "playwright-core")
+	base := serveDemo(t)
+	root := testkit.RepoRoot(t)
+	outdir := filepath.Join(root, "testout", "browser")
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "test/browser/map.mjs"), base, outdir)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	t.Logf("map.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("browser test failed: %v (screenshots in %s)", err, outdir)
+	}
+}
