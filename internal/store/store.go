@@ -30,6 +30,7 @@ type AssetQuery struct {
 	Q        string // case-insensitive substring of the name
 	Limit    int    // 0 means MaxPage
 	Offset   int
+	NoCount  bool // leave AssetPage.Matched at 0 rather than count (tiles need no count)
 }
 
 // AssetPage is one page of assets, ordered by name then id, and the number

@@ -141,7 +141,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
-		page, err := r.src.Assets(ctx, store.AssetQuery{BBox: &bound, Limit: MaxFeatures})
+		page, err := r.src.Assets(ctx, store.AssetQuery{BBox: &bound, Limit: MaxFeatures, NoCount: true})
 		if err != nil {
 			return nil, err
 		}

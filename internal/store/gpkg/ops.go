@@ -116,7 +116,8 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 
 // placeAsset records the area of every set (or just onlySet) that holds pt.
 func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, onlySet string) (int, error) {
-	q := `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r JOIN areas a ON a.fid = r.id
+	// CROSS JOIN keeps the R-tree as the outer loop (SQLite's join-order hint).
+	q := `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r CROSS JOIN areas a ON a.fid = r.id
 		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`
 	args := []any{pt[0], pt[0], pt[1], pt[1]}
 	if onlySet != "" {
@@ -268,17 +269,17 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 
 // Areas lists areas of one set by code.
 func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
-	if _, err := s.Set(ctx, set); err != nil {
-		return nil, err
-	}
 	limit, offset := store.Page(q.Limit, q.Offset)
-	sqlq := `SELECT a.fid, a.set_slug, a.code, a.name, a.properties, a.geom FROM areas a`
+	sqlq := `SELECT a.fid, a.set_slug, a.code, a.name, a.properties, a.geom FROM`
 	args := []any{}
 	if q.BBox != nil {
-		sqlq += ` JOIN rtree_areas_geom r ON r.id = a.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND`
+		// The R-tree drives the search: without CROSS JOIN SQLite prefers
+		// walking every area of the set by its index and probing the R-tree
+		// per row, which costs as much for a z16 tile as for the whole set.
+		sqlq += ` rtree_areas_geom r CROSS JOIN areas a ON r.id = a.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND`
 		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
 	} else {
-		sqlq += ` WHERE`
+		sqlq += ` areas a WHERE`
 	}
 	sqlq += ` a.set_slug = ? ORDER BY a.code LIMIT ? OFFSET ?`
 	args = append(args, set, limit, offset)
@@ -295,7 +296,16 @@ func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]pla
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		// Tell an empty page of a set from a set that does not exist.
+		if _, err := s.Set(ctx, set); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Area returns one area.
@@ -403,7 +413,7 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	var where []string
 	var args []any
 	if q.BBox != nil {
-		from += ` JOIN rtree_assets_geom r ON r.id = a.fid`
+		from = ` FROM rtree_assets_geom r CROSS JOIN assets a ON r.id = a.fid`
 		where = append(where, `r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`)
 		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
 	}
@@ -423,8 +433,10 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	if len(where) > 0 {
 		from += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
-		return page, fmt.Errorf("count assets: %w", translate(err))
+	if !q.NoCount {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
+			return page, fmt.Errorf("count assets: %w", translate(err))
+		}
 	}
 	limit, offset := store.Page(q.Limit, q.Offset)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+from+` ORDER BY a.name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
