@@ -409,19 +409,42 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The gzipped representation has its own strong validator (RFC 9110
+	// §8.8.3); If-None-Match accepts either.
+	body, etag := tile.Data, tile.ETag
+	gz := len(tile.Gzip) > 0 && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	if gz {
+		body, etag = tile.Gzip, strings.TrimSuffix(tile.ETag, `"`)+`-gz"`
+	}
 	h := w.Header()
-	h.Set("ETag", tile.ETag)
+	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Access-Control-Allow-Origin", "*")
-	if etagMatch(r.Header.Get("If-None-Match"), tile.ETag) {
+	inm := r.Header.Get("If-None-Match")
+	if etagMatch(inm, tile.ETag) || etagMatch(inm, etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	h.Set("Content-Type", format.ContentType())
-	h.Set("Content-Length", strconv.Itoa(len(tile.Data)))
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(tile.Data)
+	_, _ = w.Write(body)
+}
+
+// acceptsGzip reads Accept-Encoding, honouring an explicit gzip;q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // etagMatch implements If-None-Match's weak comparison (RFC 9110 §13.1.2).

@@ -85,8 +85,18 @@ func (s *Server) routes() chi.Router {
 			next.ServeHTTP(w, r)
 		})
 	})
-	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "application/vnd.mapbox-vector-tile", "text/html", "text/css", "text/javascript", "application/javascript"))
 
+	// Tiles carry their own gzip, made once when rendered and cached with
+	// them; everything else is compressed per response.
+	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.getTile)
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
+		s.compressedRoutes(r)
+	})
+	return r
+}
+
+func (s *Server) compressedRoutes(r chi.Router) {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -108,9 +118,7 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	r.Get("/tiles/{file}", s.getTileJSON)
-	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.getTile)
 	r.Handle("/*", s.static())
-	return r
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

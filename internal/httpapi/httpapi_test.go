@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +16,7 @@ import (
 	"testing/fstest"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
@@ -38,6 +43,16 @@ func server(t *testing.T) *httptest.Server {
 		}
 	}
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical, Licence: "OGL-UK-3.0"}, areas); err != nil {
+		t.Fatal(err)
+	}
+	// A detailed shape, so its tiles are big enough to be worth gzipping.
+	var ring orb.Ring
+	for i := 0; i <= 512; i++ {
+		a := 2 * math.Pi * float64(i%512) / 512
+		r := 1 + 0.2*math.Sin(128*a)
+		ring = append(ring, orb.Point{-1.4 + 0.1*r*math.Cos(a), 53.4 + 0.06*r*math.Sin(a)})
+	}
+	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "round", Title: "Round", Kind: place.Community}, []place.Area{{Code: "R", Name: "Round", Geometry: orb.MultiPolygon{{ring}}}}); err != nil {
 		t.Fatal(err)
 	}
 	var assets []place.Asset
@@ -92,7 +107,7 @@ func TestRoutes(t *testing.T) {
 	}{
 		{"/healthz", 200, []string{`"ok"`}, "application/json"},
 		{"/readyz", 200, []string{`"ready"`}, "application/json"},
-		{"/api/sets", 200, []string{`"slug":"grid"`, `"area_count":4`, `"bbox":[-1.5,53.25,-1.25,53.5]`, `"licence":"OGL-UK-3.0"`, `"attributions":["DCMS"]`}, "application/json"},
+		{"/api/sets", 200, []string{`"slug":"round"`, `"slug":"grid"`, `"area_count":4`, `"bbox":[-1.5,53.25,-1.25,53.5]`, `"licence":"OGL-UK-3.0"`, `"attributions":["DCMS"]`}, "application/json"},
 		{"/api/sets/grid", 200, []string{`"area_count":4`, `/tiles/grid.json`}, "application/json"},
 		{"/api/sets/nope", 404, []string{`"code":"not_found"`, `no boundary set \"nope\"`}, "application/json"},
 		{"/api/sets/grid/areas", 200, []string{`"FeatureCollection"`, `"code":"A1"`, `"code":"B2"`, `"numberReturned":4`}, "application/geo+json"},
@@ -168,6 +183,29 @@ func TestTileCaching(t *testing.T) {
 	}
 	if res := get(t, url, "If-None-Match", `"other"`); res.status != 200 {
 		t.Errorf("If-None-Match other: %d, want 200", res.status)
+	}
+	// A client that asks for gzip gets the tile gzipped once at render,
+	// under its own validator; one that does not gets it plain.
+	rt := maptile.At(orb.Point{-1.4, 53.4}, 9)
+	big := fmt.Sprintf("%s/tiles/round/%d/%d/%d.mvt", srv.URL, rt.Z, rt.X, rt.Y)
+	plain := get(t, big, "Accept-Encoding", "identity")
+	gz := get(t, big, "Accept-Encoding", "gzip")
+	if plain.header.Get("Content-Encoding") != "" || gz.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("encodings: plain %q, gzip %q (%d, %d bytes)", plain.header.Get("Content-Encoding"), gz.header.Get("Content-Encoding"), len(plain.body), len(gz.body))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, plain.body) {
+		t.Errorf("gzipped tile does not unzip to the plain one: %v", err)
+	}
+	if gz.header.Get("ETag") == plain.header.Get("ETag") {
+		t.Errorf("gzip and plain tiles share the ETag %s", gz.header.Get("ETag"))
+	}
+	if res := get(t, big, "Accept-Encoding", "gzip", "If-None-Match", gz.header.Get("ETag")); res.status != http.StatusNotModified {
+		t.Errorf("If-None-Match with the gzip ETag: %d", res.status)
 	}
 }
 

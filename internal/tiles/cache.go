@@ -44,7 +44,7 @@ func (c *Cache) Get(key string) (Tile, bool) {
 
 // Put stores a tile, evicting the least recently used beyond the bound.
 func (c *Cache) Put(key string, t Tile) {
-	size := int64(len(t.Data) + len(key) + 64)
+	size := int64(len(t.Data) + len(t.Gzip) + len(key) + 64)
 	if c.max <= 0 || size > c.max {
 		return
 	}
@@ -73,5 +73,5 @@ func (c *Cache) Stats() (hits, misses uint64, bytes int64) {
 
 func entrySize(e *list.Element) int64 {
 	ce := e.Value.(*cacheEntry)
-	return int64(len(ce.tile.Data) + len(ce.key) + 64)
+	return int64(len(ce.tile.Data) + len(ce.tile.Gzip) + len(ce.key) + 64)
 }

@@ -3,6 +3,8 @@
 package tiles
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -66,6 +68,7 @@ type Source interface {
 // Tile is a rendered tile.
 type Tile struct {
 	Data []byte
+	Gzip []byte // Data gzipped, made once so cached tiles are not compressed per request
 	ETag string // strong validator: a hash of Data
 }
 
@@ -127,6 +130,15 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 		}
 		sum := sha256.Sum256(data)
 		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		if len(data) > 128 {
+			gz, err := gzipped(data)
+			if err != nil {
+				return Tile{}, fmt.Errorf("tile %s: %w", key, err)
+			}
+			if len(gz) < len(data) {
+				tile.Gzip = gz
+			}
+		}
 		r.cache.Put(key, tile)
 		return tile, nil
 	})
@@ -200,6 +212,21 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 		out.Append(f)
 	}
 	return json.Marshal(out)
+}
+
+func gzipped(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func isTiny(g orb.Geometry, tolerance float64) bool {

@@ -32,6 +32,10 @@ const (
 	userVersion   = 10300
 )
 
+// maxConns bounds the connections to the file: readers run in parallel in
+// WAL mode; SQLite serialises writers whatever the number.
+const maxConns = 16
+
 // Store is a GeoPackage-backed store. It is safe for concurrent use; SQLite
 // serialises writers, and WAL lets readers run beside them.
 type Store struct {
@@ -100,7 +104,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	// Per-connection settings. journal_mode=WAL is a property of the file,
+	// set once in migrate: setting it on every new connection takes a lock.
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -108,6 +114,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Keep connections open: database/sql's default of two idle connections
+	// makes every burst of concurrent reads open (and set up) new ones.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	s := &Store{db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -120,6 +130,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 func (s *Store) Path() string { return s.path }
 
 func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		return fmt.Errorf("set journal mode: %w", err)
+	}
 	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, userVersion)); err != nil {
 		return fmt.Errorf("set GeoPackage header: %w", err)
 	}

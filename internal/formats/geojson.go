@@ -1,0 +1,258 @@
+package formats
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"unicode"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/project"
+
+	"github.com/placemap/placemap/internal/geo"
+)
+
+// crs is the coordinate reference system a GeoJSON file declares.
+type crs struct {
+	name string // normalised: "" (none declared), "OGC:CRS84", "EPSG:4326" or "EPSG:27700"
+	bng  bool   // British National Grid: reproject
+}
+
+// feature is one decoded GeoJSON feature.
+type feature struct {
+	index int
+	id    any // the feature's "id" member, if any
+	props map[string]any
+	geom  orb.Geometry // nil for a null geometry
+}
+
+// readFeatureCollection decodes a GeoJSON FeatureCollection. The whole file
+// is read first: the crs member may come after the features, and the
+// callers return every feature anyway.
+func readFeatureCollection(r io.Reader, name string) (crs, []feature, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return crs{}, nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	data = bytes.TrimPrefix(data, []byte(bom))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return crs{}, nil, invalidf(name, "the file is empty; want a GeoJSON FeatureCollection")
+	}
+	var doc struct {
+		Type     string            `json:"type"`
+		CRS      json.RawMessage   `json:"crs"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return crs{}, nil, jsonError(name, data, err)
+	}
+	switch doc.Type {
+	case "FeatureCollection":
+	case "":
+		return crs{}, nil, invalidf(name, "not a GeoJSON FeatureCollection: no \"type\" member")
+	default:
+		return crs{}, nil, invalidf(name, "the file is a GeoJSON %s; want a FeatureCollection", doc.Type)
+	}
+	c, err := parseCRS(doc.CRS)
+	if err != nil {
+		return crs{}, nil, invalidf(name, "%v", err)
+	}
+	features := make([]feature, len(doc.Features))
+	for i, raw := range doc.Features {
+		f, err := decodeFeature(raw)
+		if err != nil {
+			return crs{}, nil, invalidf(name, "feature %d: %v", i, err)
+		}
+		f.index = i
+		features[i] = f
+	}
+	return c, features, nil
+}
+
+// jsonError names the line of a JSON syntax error, which encoding/json
+// gives only as a byte offset.
+func jsonError(name string, data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		return invalidf(name, "not valid JSON: line %d: %v", line, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return invalidf(name, "member %q is a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type))
+	}
+	return invalidf(name, "not valid JSON: %v", err)
+}
+
+// jsonKind names, in JSON's words, what a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a number"
+	}
+	return t.String()
+}
+
+func decodeFeature(raw json.RawMessage) (feature, error) {
+	var rf struct {
+		Type       string          `json:"type"`
+		ID         any             `json:"id"`
+		Properties map[string]any  `json:"properties"`
+		Geometry   json.RawMessage `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &rf); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return feature{}, fmt.Errorf("member %q is a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type))
+		}
+		return feature{}, err
+	}
+	if rf.Type != "Feature" {
+		return feature{}, fmt.Errorf("type is %q, want \"Feature\"", rf.Type)
+	}
+	g, err := decodeGeometry(rf.Geometry)
+	if err != nil {
+		return feature{}, fmt.Errorf("geometry: %w", err)
+	}
+	if rf.Properties == nil {
+		rf.Properties = map[string]any{}
+	}
+	return feature{id: rf.ID, props: rf.Properties, geom: g}, nil
+}
+
+func decodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return nil, err
+	}
+	switch head.Type {
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
+	default:
+		// orb would say only "invalid geometry".
+		return nil, fmt.Errorf("type %q is not a GeoJSON geometry type", head.Type)
+	}
+	g, err := geojson.UnmarshalGeometry(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", head.Type, err)
+	}
+	return g.Geometry(), nil
+}
+
+// parseCRS reads the crs member that GeoJSON's 2008 specification had and
+// RFC 7946 dropped, still written by ogr2ogr and QGIS. Only WGS84
+// longitude/latitude and British National Grid are accepted; any other is
+// an error naming it, because coordinates in an unknown CRS cannot be
+// placed.
+func parseCRS(raw json.RawMessage) (crs, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return crs{}, nil
+	}
+	var m struct {
+		Type       string `json:"type"`
+		Properties struct {
+			Name string `json:"name"` // type "name"
+			Code any    `json:"code"` // type "EPSG", from drafts before 2008
+			Href string `json:"href"` // type "link"
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return crs{}, fmt.Errorf("crs member: %v", err)
+	}
+	var code string
+	switch strings.ToLower(m.Type) {
+	case "name":
+		code = m.Properties.Name
+	case "epsg":
+		s, _ := scalarString(m.Properties.Code)
+		code = "EPSG:" + s
+	case "link":
+		return crs{}, fmt.Errorf("crs member links to %q; links are not supported: use WGS84 longitude/latitude (RFC 7946) or name EPSG:27700", m.Properties.Href)
+	default:
+		return crs{}, fmt.Errorf("crs member of type %q is not supported: use a \"name\" crs", m.Type)
+	}
+	up := strings.ToUpper(strings.TrimSpace(code))
+	switch {
+	case strings.HasSuffix(up, "CRS84"):
+		return crs{name: "OGC:CRS84"}, nil
+	case strings.Contains(up, "EPSG"):
+		// urn:ogc:def:crs:EPSG::27700, urn:ogc:def:crs:EPSG:6.6:27700,
+		// http://www.opengis.net/def/crs/EPSG/0/27700, EPSG:27700: the
+		// code is the trailing number.
+		digits := up[len(strings.TrimRightFunc(up, unicode.IsDigit)):]
+		switch digits {
+		case "4326":
+			return crs{name: "EPSG:4326"}, nil
+		case "27700":
+			return crs{name: "EPSG:27700", bng: true}, nil
+		}
+	}
+	return crs{}, fmt.Errorf("crs %q is not supported: use WGS84 longitude/latitude (CRS84, EPSG:4326) or British National Grid (EPSG:27700)", code)
+}
+
+// toLonLat checks g's coordinates against the declared CRS and returns g in
+// longitude/latitude, reprojecting British National Grid (in place, except
+// for a Point, which is a value). A file
+// that declares no CRS but whose coordinates look like another is refused,
+// not guessed at: a wrong guess would put every area in the wrong place.
+func (c crs) toLonLat(g orb.Geometry) (orb.Geometry, error) {
+	var bad error
+	if c.bng {
+		degrees := true
+		forEachPoint(g, func(p orb.Point) bool {
+			if !finite(p) {
+				bad = fmt.Errorf("coordinate (%g, %g) is not a number", p[0], p[1])
+				return false
+			}
+			degrees = degrees && lonLatRange(p)
+			return true
+		})
+		if bad != nil {
+			return nil, bad
+		}
+		if degrees {
+			return nil, fmt.Errorf("the file declares British National Grid (EPSG:27700) but the coordinates look like longitude/latitude degrees; correct the crs member")
+		}
+		return project.Geometry(g, func(p orb.Point) orb.Point { return geo.FromBNG(p[0], p[1]) }), nil
+	}
+	declares := "declares none; add a crs member or convert"
+	if c.name != "" {
+		declares = "declares " + c.name + "; correct the crs member or convert"
+	}
+	forEachPoint(g, func(p orb.Point) bool {
+		switch {
+		case !finite(p):
+			bad = fmt.Errorf("coordinate (%g, %g) is not a number", p[0], p[1])
+		case geo.LooksLikeBNG(p):
+			bad = fmt.Errorf("coordinates look like British National Grid eastings/northings (EPSG:27700) but the file %s", declares)
+		case !lonLatRange(p):
+			bad = fmt.Errorf("coordinate (%g, %g) is not a longitude/latitude; is the file in another CRS, such as Web Mercator (EPSG:3857)?", p[0], p[1])
+		}
+		return bad == nil
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	if b := g.Bound(); geo.LooksSwapped(b) {
+		return nil, fmt.Errorf("latitude and longitude appear swapped: x runs %g to %g and y %g to %g, Great Britain's latitudes and longitudes; GeoJSON positions are longitude,latitude", b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+	}
+	return g, nil
+}
