@@ -205,13 +205,13 @@ func ReadAssetsCSV(r io.Reader, name string, opts AssetOptions) ([]place.Asset, 
 		if err != nil {
 			return nil, invalidf(name, "line %d: %v", line, err)
 		}
-		r := newRecord()
+		fields := newRecord()
 		for i, h := range header {
 			if !coords.columns[i] {
-				r.add(h, rec[i])
+				fields.add(h, rec[i])
 			}
 		}
-		a, err := r.asset(pt, opts)
+		a, err := fields.asset(pt, opts)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: %w", name, line, err)
 		}

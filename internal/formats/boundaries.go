@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
@@ -105,8 +107,7 @@ func ReadBoundaries(r io.Reader, name string, opts BoundaryOptions) (BoundaryFil
 		if err != nil {
 			return BoundaryFile{}, invalidf(name, "%s: geometry: %v", label, err)
 		}
-		mp, _ = geo.ToMultiPolygon(g)
-		mp, repaired, err := geo.Repair(mp, RepairTolerance)
+		mp, repaired, err := geo.Repair(g.(orb.MultiPolygon), RepairTolerance) // toLonLat keeps the type
 		if err != nil {
 			return BoundaryFile{}, fmt.Errorf("%s: %s: %w", name, label, err)
 		}

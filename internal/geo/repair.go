@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ import (
 // keeps that measure, so such a ring is refused, rightly, since whether the
 // author meant one lobe or both cannot be known.
 //
-// Repair does not modify mp; out may share no memory with it.
+// Repair does not modify mp, and out shares no memory with it.
 func Repair(mp orb.MultiPolygon, maxAreaChange float64) (out orb.MultiPolygon, repaired bool, err error) {
 	mp = normalise(mp)
 	if len(mp) == 0 {
@@ -46,7 +47,7 @@ func Repair(mp orb.MultiPolygon, maxAreaChange float64) (out orb.MultiPolygon, r
 		// No repair can place a coordinate that is not a number.
 		return nil, false, place.Errorf(place.EINVALID, "geometry has a coordinate that is not a finite number (%g, %g)", p[0], p[1])
 	}
-	verr := toSFMultiPolygon(mp).Validate()
+	verr := validate(mp)
 	if verr == nil {
 		return mp, false, nil
 	}
@@ -70,7 +71,7 @@ func Repair(mp orb.MultiPolygon, maxAreaChange float64) (out orb.MultiPolygon, r
 			failures = append(failures, r.name+" leaves nothing")
 			continue
 		}
-		if err := toSFMultiPolygon(cand).Validate(); err != nil {
+		if err := validate(cand); err != nil {
 			failures = append(failures, fmt.Sprintf("%s gives an invalid geometry: %v", r.name, err))
 			continue
 		}
@@ -107,6 +108,18 @@ func repairs() []repair {
 			return safely(func() (geom.Geometry, error) { return geom.Union(g, g) })
 		}},
 	}
+}
+
+// validate checks mp with simplefeatures. Its validation can panic on
+// rings that are nearly degenerate (found by FuzzRepair), which is taken as
+// invalid rather than allowed to take the importer down.
+func validate(mp orb.MultiPolygon) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validation failed: %v", r)
+		}
+	}()
+	return toSFMultiPolygon(mp).Validate()
 }
 
 // safely runs a topology operation on invalid input, which its engine
@@ -176,7 +189,11 @@ func describeInvalid(verr error, mp orb.MultiPolygon) string {
 	for pi, p := range mp {
 		for ri, r := range p {
 			if pt, ok := selfIntersection(r); ok {
-				return fmt.Sprintf("%s; ring %d of polygon %d self-intersects at (%.7f, %.7f)", msg, ri, pi, pt[0], pt[1])
+				how := "two of its edges cross"
+				if slices.Contains(r, pt) {
+					how = "it passes twice through the same point"
+				}
+				return fmt.Sprintf("%s; ring %d of polygon %d self-intersects at (%.7f, %.7f), where %s", msg, ri, pi, pt[0], pt[1], how)
 			}
 		}
 	}
@@ -291,21 +308,21 @@ func onSegment(a, b, p orb.Point) bool {
 func Dissolve(parts []orb.MultiPolygon) (orb.MultiPolygon, error) {
 	gs := make([]geom.Geometry, 0, len(parts))
 	for i, p := range parts {
-		g := toSFMultiPolygon(normalise(p))
-		if err := g.Validate(); err != nil {
+		p = normalise(p)
+		if err := validate(p); err != nil {
 			return nil, place.Errorf(place.EINVALID, "dissolve: part %d is invalid (repair it first): %v", i, err)
 		}
-		gs = append(gs, g.AsGeometry())
+		gs = append(gs, toSFMultiPolygon(p).AsGeometry())
 	}
 	if len(gs) == 0 {
 		return orb.MultiPolygon{}, nil
 	}
-	u, err := geom.UnionMany(gs)
+	u, err := safely(func() (geom.Geometry, error) { return geom.UnionMany(gs) })
 	if err != nil {
 		return nil, fmt.Errorf("dissolve %d parts: %w", len(parts), err)
 	}
 	out := polygonal(u)
-	if err := toSFMultiPolygon(out).Validate(); err != nil {
+	if err := validate(out); err != nil {
 		return nil, fmt.Errorf("dissolve %d parts: union is invalid: %w", len(parts), err)
 	}
 	return out, nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -27,6 +28,7 @@ type Reader interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)

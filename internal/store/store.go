@@ -67,6 +67,10 @@ type Store interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	// Areas lists areas of a set ordered by code; ENOTFOUND for an unknown set.
 	Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area, error)
+	// AreaShapes returns the id, code, name and geometry of the areas of
+	// a set whose bounding box meets b, in no order: what a tile needs.
+	// ENOTFOUND for an unknown set.
+	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
 	// Area returns one area; ENOTFOUND.
 	Area(ctx context.Context, set, code string) (place.Area, error)
 

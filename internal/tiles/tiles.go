@@ -59,7 +59,7 @@ func (f Format) ContentType() string {
 // Source is what tiles read from a store.
 type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
-	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
 	DataVersion(ctx context.Context) (int64, error)
@@ -165,7 +165,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 		}
 		return fc, nil
 	}
-	areas, err := r.src.Areas(ctx, layer, store.AreaQuery{BBox: &bound, Limit: MaxFeatures})
+	areas, err := r.src.AreaShapes(ctx, layer, bound, MaxFeatures)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 
 func gzipped(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	if err != nil {
 		return nil, err
 	}

@@ -308,6 +308,43 @@ func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]pla
 	return out, nil
 }
 
+// AreaShapes returns the areas of a set that may meet b, unordered and
+// without their properties, for tiles.
+func (s *Store) AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error) {
+	limit, _ = store.Page(limit, 0)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.fid, a.code, a.name, a.geom
+		FROM rtree_areas_geom r CROSS JOIN areas a ON r.id = a.fid
+		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND a.set_slug = ? LIMIT ?`,
+		b.Max[0], b.Min[0], b.Max[1], b.Min[1], set, limit)
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Area
+	for rows.Next() {
+		a := place.Area{Set: set}
+		var blob []byte
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &blob); err != nil {
+			return nil, err
+		}
+		g, err := decodeGeometry(blob)
+		if err != nil {
+			return nil, fmt.Errorf("area %s/%s: %w", set, a.Code, err)
+		}
+		a.Geometry, _ = g.(orb.MultiPolygon)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		if _, err := s.Set(ctx, set); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Area returns one area.
 func (s *Store) Area(ctx context.Context, set, code string) (place.Area, error) {
 	a, err := scanArea(s.db.QueryRowContext(ctx,

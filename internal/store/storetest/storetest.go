@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 
@@ -93,6 +94,18 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		if got := codes(areas); fmt.Sprint(got) != "[A1 A2]" {
 			t.Errorf("bbox areas = %v, want [A1 A2]", got)
+		}
+		shapes, err := st.AreaShapes(ctx, "grid", b, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := codes(shapes)
+		sort.Strings(got)
+		if fmt.Sprint(got) != "[A1 A2]" || shapes[0].ID == 0 || len(shapes[0].Geometry) != 1 || shapes[0].Set != "grid" {
+			t.Errorf("shapes = %v", got)
+		}
+		if _, err := st.AreaShapes(ctx, "nope", b, 0); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Errorf("shapes of unknown set: %v", err)
 		}
 		areas, err = st.Areas(ctx, "grid", store.AreaQuery{Limit: 2, Offset: 1})
 		if err != nil {
