@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -77,6 +78,7 @@ type Renderer struct {
 	src   Source
 	cache *Cache
 	group singleflight.Group
+	gzips sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
 }
 
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
@@ -131,7 +133,7 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 		sum := sha256.Sum256(data)
 		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 		if len(data) > 128 {
-			gz, err := gzipped(data)
+			gz, err := r.gzipped(data)
 			if err != nil {
 				return Tile{}, fmt.Errorf("tile %s: %w", key, err)
 			}
@@ -214,12 +216,18 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 	return json.Marshal(out)
 }
 
-func gzipped(b []byte) ([]byte, error) {
+func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
+	zw, _ := r.gzips.Get().(*gzip.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
+			return nil, err
+		}
+	} else {
+		zw.Reset(&buf)
 	}
+	defer r.gzips.Put(zw)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
