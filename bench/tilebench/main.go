@@ -32,6 +32,7 @@ func main() {
 	zooms := flag.String("zooms", "10-16", "zoom range")
 	perZoom := flag.Int("tiles", 40, "tiles per zoom, sampled over the data's extent")
 	conc := flag.Int("c", 8, "concurrent requests")
+	minTime := flag.Duration("min-time", time.Second, "repeat each zoom's tiles until at least this long has passed")
 	bbox := flag.String("bbox", "-1.80,53.30,-1.32,53.50", "extent to sample tiles from (Sheffield)")
 	flag.Parse()
 
@@ -59,21 +60,21 @@ func main() {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: time.Minute}
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "layer\tzoom\tengine\ttiles\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
+	fmt.Fprintf(tw, "layer\tzoom\tengine\trequests\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
 	for _, layer := range strings.Split(*layers, ",") {
 		for z := zmin; z <= zmax; z++ {
 			ts := sample(b, maptile.Zoom(z), *perZoom)
 			var rows []result
 			if *uncached != "" {
-				rows = append(rows, measure("placemap uncached", ts, *conc, httpFetch(client, *uncached, layer)))
+				rows = append(rows, measure("placemap uncached", ts, *conc, *minTime, httpFetch(client, *uncached, layer)))
 			}
 			if *cached != "" {
 				f := httpFetch(client, *cached, layer)
-				measure("warm", ts, *conc, f) // fill the cache
-				rows = append(rows, measure("placemap cached", ts, *conc, f))
+				measure("warm", ts, *conc, 0, f) // fill the cache
+				rows = append(rows, measure("placemap cached", ts, *conc, *minTime, f))
 			}
 			if pool != nil {
-				rows = append(rows, measure("PostGIS ST_AsMVT", ts, *conc, sqlFetch(pool, layer)))
+				rows = append(rows, measure("PostGIS ST_AsMVT", ts, *conc, *minTime, sqlFetch(pool, layer)))
 			}
 			for _, r := range rows {
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.1f\t\n", layer, z, r.engine, r.n, r.rate, ms(r.p50), ms(r.p99), r.avgBytes/1024)
@@ -96,9 +97,12 @@ type result struct {
 	avgBytes float64
 }
 
-func measure(engine string, ts []maptile.Tile, conc int, f fetch) result {
-	lat := make([]time.Duration, len(ts))
-	sizes := make([]int, len(ts))
+// measure requests every tile of ts, round after round until minTime has
+// passed, from conc workers, and sums up the latencies.
+func measure(engine string, ts []maptile.Tile, conc int, minTime time.Duration, f fetch) result {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var sizes []int
 	next := make(chan int)
 	var wg sync.WaitGroup
 	var errOnce sync.Once
@@ -110,16 +114,21 @@ func measure(engine string, ts []maptile.Tile, conc int, f fetch) result {
 			for i := range next {
 				t0 := time.Now()
 				n, err := f(context.Background(), ts[i])
-				lat[i] = time.Since(t0)
-				sizes[i] = n
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				sizes = append(sizes, n)
+				mu.Unlock()
 				if err != nil {
 					errOnce.Do(func() { fmt.Fprintf(os.Stderr, "%s %v: %v\n", engine, ts[i], err) })
 				}
 			}
 		}()
 	}
-	for i := range ts {
-		next <- i
+	for round := 0; round == 0 || time.Since(start) < minTime; round++ {
+		for i := range ts {
+			next <- i
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -129,8 +138,8 @@ func measure(engine string, ts []maptile.Tile, conc int, f fetch) result {
 	for _, s := range sizes {
 		total += s
 	}
-	return result{engine: engine, n: len(ts), rate: float64(len(ts)) / elapsed.Seconds(),
-		p50: pct(lat, 0.50), p99: pct(lat, 0.99), avgBytes: float64(total) / float64(len(ts))}
+	return result{engine: engine, n: len(lat), rate: float64(len(lat)) / elapsed.Seconds(),
+		p50: pct(lat, 0.50), p99: pct(lat, 0.99), avgBytes: float64(total) / float64(len(lat))}
 }
 
 func pct(sorted []time.Duration, p float64) time.Duration {
