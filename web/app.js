@@ -1,0 +1,1015 @@
+// placemap web map: plain ES module, no framework, no build step.
+//
+// Talks to the placemap server (same origin, relative URLs):
+//   GET api/config                      {basemap_style_url, title}
+//   GET api/sets                        {sets: [{slug, title, kind, ..., attribution, area_count, bbox}]}
+//   GET api/assets?q=TEXT&limit=10      GeoJSON FeatureCollection of matching assets
+//   GET api/assets/{id}                 GeoJSON Feature with properties incl. lies_in
+//   GET api/sets/{slug}/areas/{code}    GeoJSON Feature with properties incl. assets
+//   tiles/{slug}.json, tiles/assets.json   TileJSON for the vector tiles
+//
+// Security: text from the API (asset names are user-supplied) only ever
+// reaches the page through textContent / createElement, never innerHTML.
+
+const maplibregl = window.maplibregl;
+
+// ---------------------------------------------------------------- constants
+
+// Boundary set colours: strong, mutually distinct hues that read well as thin
+// outlines over a light background and stay clear of the asset colours.
+const SET_PALETTE = [
+  '#0e7490', // teal
+  '#be185d', // raspberry
+  '#4d7c0f', // olive
+  '#6d28d9', // violet
+  '#b45309', // ochre
+  '#1e3a8a', // navy
+  '#b91c1c', // brick
+  '#475569', // slate
+  '#047857', // green
+  '#86198f', // plum
+];
+
+const CATEGORY_COLORS = {
+  library: '#2563eb',
+  community_centre: '#059669',
+  family_hub: '#db2777',
+  day_centre: '#7c3aed',
+};
+const OTHER_COLOR = '#6b7280';
+
+const CATEGORY_TITLES = {
+  library: 'Library',
+  community_centre: 'Community centre',
+  community_hall: 'Community or village hall',
+  village_hall: 'Village hall',
+  family_hub: 'Family hub',
+  youth_centre: 'Youth centre or club',
+  day_centre: 'Day centre',
+  social_centre: 'Social centre',
+  food_bank: 'Food bank',
+  outreach: 'Outreach service',
+  arts_centre: 'Arts centre',
+  town_hall: 'Town hall',
+  place_of_worship: 'Place of worship',
+  childcare: 'Childcare',
+  toilets: 'Public toilets',
+  park: 'Park',
+  playground: 'Playground',
+  garden: 'Garden',
+  sports_centre: 'Sports centre',
+};
+
+const STATUS_TITLES = {
+  open: 'Open',
+  at_risk: 'At risk',
+  proposed: 'Proposed',
+  closed: 'Closed',
+};
+const STATUS_COLORS = { closed: '#6b7280', at_risk: '#f97316' };
+
+const SHEFFIELD = [-1.80, 53.30, -1.32, 53.50];
+const BACKGROUND = '#f4f2ee';
+const INITIALLY_VISIBLE_SETS = 2;
+const SEARCH_LIMIT = 10;
+const SEARCH_DEBOUNCE_MS = 250;
+
+const ASSET_SOURCE = 'assets';
+const ASSET_LAYER = 'assets'; // circles for point assets
+const ASSET_SITE_FILL = 'assets-sites-fill';
+const ASSET_SITE_LINE = 'assets-sites-line';
+const ASSET_SELECTED = 'assets-selected';
+const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER];
+
+const setSourceId = (slug) => `set-${slug}`;
+const setLayerIds = (slug) => ({
+  fill: `set-${slug}-fill`,
+  line: `set-${slug}-line`,
+  hlFill: `set-${slug}-hl-fill`,
+  hlLine: `set-${slug}-hl-line`,
+});
+
+// ---------------------------------------------------------------- state
+
+const state = {
+  config: { basemap_style_url: '', title: 'placemap' },
+  sets: [], // as from api/sets, each with .color added
+  setsBySlug: new Map(),
+  assetsInfo: { count: null, attributions: [], licences: [] }, // from api/sets "assets"
+
+  visible: new Map(), // slug -> bool
+  assetsVisible: true,
+  layersAdded: false,
+  selectedAsset: null, // id
+  selectedArea: null, // {slug, code}
+  searchResults: [],
+  searchQuery: '',
+};
+
+let map = null;
+const placemap = { map: null, ready: null, state };
+window.placemap = placemap;
+
+// ---------------------------------------------------------------- helpers
+
+const $ = (id) => document.getElementById(id);
+
+// el('li', {className: 'x', onclick: fn}, child, 'text', ...): builds DOM
+// without ever parsing HTML. Strings become text nodes.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'className') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k === 'style') Object.assign(node.style, v);
+      else if (k === 'dataset') Object.assign(node.dataset, v);
+      else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+      else if (v === true) node.setAttribute(k, '');
+      else node.setAttribute(k, String(v));
+    }
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+// attributionParts splits attribution strings at "; " into their statements,
+// drops duplicates and statements contained in a longer one, and keeps the
+// order in which they first appear.
+function attributionParts(strings) {
+  const parts = [];
+  for (const s of strings) {
+    for (const p of str(s).split(/;\s+/)) {
+      const t = p.trim();
+      if (t && !parts.includes(t)) parts.push(t);
+    }
+  }
+  return parts.filter((p) => !parts.some((q) => q !== p && q.includes(p)));
+}
+
+function escapeHTML(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+function isHttpURL(s) {
+  return typeof s === 'string' && /^https?:\/\/[^\s]+$/i.test(s.trim());
+}
+
+function absURL(path) {
+  return new URL(path, document.baseURI).href;
+}
+
+function str(v) {
+  return v === undefined || v === null ? '' : String(v).trim();
+}
+
+function categoryTitle(id) {
+  const s = str(id);
+  if (!s) return 'Uncategorised';
+  return CATEGORY_TITLES[s] || s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function statusTitle(id) {
+  const s = str(id);
+  return STATUS_TITLES[s] || s.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function categoryColor(id) {
+  return CATEGORY_COLORS[id] || OTHER_COLOR;
+}
+
+function humanKind(kind) {
+  return str(kind).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+const numberFormat = new Intl.NumberFormat('en-GB');
+
+class APIError extends Error {
+  constructor(message, status, code) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function fetchJSON(path, { signal } = {}) {
+  const res = await fetch(absURL(path), { signal, headers: { Accept: 'application/json' } });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const err = body && body.error;
+    const msg = (err && err.message) || `${res.status} ${res.statusText}`.trim();
+    throw new APIError(msg, res.status, err && err.code);
+  }
+  if (body === null) throw new APIError(`invalid JSON from ${path}`, res.status);
+  return body;
+}
+
+function setStatus(message, isError = false) {
+  const node = $('app-status');
+  node.textContent = message || '';
+  node.classList.toggle('error', !!isError);
+}
+
+function validBBox(b) {
+  return Array.isArray(b) && b.length === 4 && b.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
+    b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] <= b[2] && b[1] <= b[3];
+}
+
+function unionBBox(boxes) {
+  let out = null;
+  for (const b of boxes) {
+    if (!validBBox(b)) continue;
+    out = out ? [Math.min(out[0], b[0]), Math.min(out[1], b[1]), Math.max(out[2], b[2]), Math.max(out[3], b[3])] : b.slice();
+  }
+  return out;
+}
+
+function geometryBBox(geom) {
+  if (!geom) return null;
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const visit = (c) => {
+    if (typeof c[0] === 'number') {
+      w = Math.min(w, c[0]); e = Math.max(e, c[0]);
+      s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+    } else {
+      for (const x of c) visit(x);
+    }
+  };
+  if (geom.type === 'GeometryCollection') {
+    for (const g of geom.geometries || []) {
+      const b = geometryBBox(g);
+      if (b) { w = Math.min(w, b[0]); s = Math.min(s, b[1]); e = Math.max(e, b[2]); n = Math.max(n, b[3]); }
+    }
+  } else if (geom.coordinates) {
+    visit(geom.coordinates);
+  }
+  return Number.isFinite(w) ? [w, s, e, n] : null;
+}
+
+function isNarrow() {
+  return window.matchMedia('(max-width: 720px)').matches;
+}
+
+// ---------------------------------------------------------------- style
+
+function plainStyle() {
+  // No glyphs, no sprite, no external sources: works offline.
+  return {
+    version: 8,
+    name: 'placemap plain',
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }],
+  };
+}
+
+function categoryExpr() {
+  const m = ['match', ['get', 'category']];
+  for (const [k, v] of Object.entries(CATEGORY_COLORS)) m.push(k, v);
+  m.push(OTHER_COLOR);
+  return m;
+}
+
+function addPlacemapLayers() {
+  const style = map.getStyle();
+  // On a basemap, slip boundaries under its labels; assets stay on top.
+  const firstSymbol = (style.layers || []).find((l) => l.type === 'symbol');
+  const under = firstSymbol ? firstSymbol.id : undefined;
+
+  // Sources.
+  // Every set's and the assets' attribution is shown all the time through the
+  // AttributionControl's customAttribution (escaped, de-duplicated), so the
+  // TileJSON attribution is blanked here rather than shown a second time.
+  for (const set of state.sets) {
+    map.addSource(setSourceId(set.slug), {
+      type: 'vector',
+      url: absURL(`tiles/${encodeURIComponent(set.slug)}.json`),
+      attribution: '',
+    });
+  }
+  map.addSource(ASSET_SOURCE, { type: 'vector', url: absURL('tiles/assets.json'), attribution: '' });
+
+  // Drawing order: the first set in the list is drawn on top. All fills go
+  // below all outlines so every set's edges stay visible.
+  const ordered = state.sets.slice().reverse();
+  const vis = (slug) => (state.visible.get(slug) ? 'visible' : 'none');
+  for (const set of ordered) {
+    const ids = setLayerIds(set.slug);
+    map.addLayer({
+      id: ids.fill, type: 'fill', source: setSourceId(set.slug), 'source-layer': set.slug,
+      layout: { visibility: vis(set.slug) },
+      paint: { 'fill-color': set.color, 'fill-opacity': 0.07 },
+    }, under);
+  }
+  ordered.forEach((set) => {
+    const ids = setLayerIds(set.slug);
+    const primary = state.sets.indexOf(set) === 0;
+    map.addLayer({
+      id: ids.line, type: 'line', source: setSourceId(set.slug), 'source-layer': set.slug,
+      layout: { visibility: vis(set.slug), 'line-join': 'round' },
+      paint: {
+        'line-color': set.color,
+        'line-opacity': 0.9,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 9, primary ? 1.4 : 0.9, 14, primary ? 2.6 : 1.6],
+      },
+    }, under);
+  });
+  for (const set of ordered) {
+    const ids = setLayerIds(set.slug);
+    const none = ['==', ['get', 'code'], '\u0000none'];
+    map.addLayer({
+      id: ids.hlFill, type: 'fill', source: setSourceId(set.slug), 'source-layer': set.slug,
+      filter: none, layout: { visibility: vis(set.slug) },
+      paint: { 'fill-color': set.color, 'fill-opacity': 0.22 },
+    });
+    map.addLayer({
+      id: ids.hlLine, type: 'line', source: setSourceId(set.slug), 'source-layer': set.slug,
+      filter: none, layout: { visibility: vis(set.slug), 'line-join': 'round' },
+      paint: { 'line-color': '#111827', 'line-width': 3 },
+    });
+  }
+
+  // Assets.
+  const assetVis = state.assetsVisible ? 'visible' : 'none';
+  const isPolygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+  const isPoint = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+  const status = ['get', 'status'];
+  map.addLayer({
+    id: ASSET_SITE_FILL, type: 'fill', source: ASSET_SOURCE, 'source-layer': 'assets', filter: isPolygon,
+    layout: { visibility: assetVis },
+    paint: { 'fill-color': categoryExpr(), 'fill-opacity': ['match', status, ['closed', 'proposed'], 0.12, 0.28] },
+  });
+  map.addLayer({
+    id: ASSET_SITE_LINE, type: 'line', source: ASSET_SOURCE, 'source-layer': 'assets', filter: isPolygon,
+    layout: { visibility: assetVis },
+    paint: {
+      'line-color': ['match', status, 'closed', STATUS_COLORS.closed, 'at_risk', STATUS_COLORS.at_risk, categoryExpr()],
+      'line-width': ['match', status, 'at_risk', 2.5, 1.5],
+      'line-dasharray': ['match', status, ['proposed', 'closed'], ['literal', [2, 2]], ['literal', [1, 0]]],
+    },
+  });
+  map.addLayer({
+    id: ASSET_LAYER, type: 'circle', source: ASSET_SOURCE, 'source-layer': 'assets', filter: isPoint,
+    layout: { visibility: assetVis },
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 4, 13, 6.5, 16, 9],
+      'circle-color': ['match', status, 'closed', '#ffffff', categoryExpr()],
+      'circle-opacity': ['match', status, 'proposed', 0.45, 1],
+      'circle-stroke-color': ['match', status,
+        'closed', STATUS_COLORS.closed,
+        'at_risk', STATUS_COLORS.at_risk,
+        'proposed', categoryExpr(),
+        '#ffffff'],
+      'circle-stroke-width': ['match', status, 'closed', 2.5, 'at_risk', 3, 'proposed', 2, 1.5],
+      'circle-stroke-opacity': 1,
+    },
+  });
+  map.addLayer({
+    id: ASSET_SELECTED, type: 'circle', source: ASSET_SOURCE, 'source-layer': 'assets',
+    filter: ['all', isPoint, ['==', ['to-string', ['get', 'id']], '\u0000none']],
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 9, 13, 12, 16, 15],
+      'circle-opacity': 0,
+      'circle-stroke-color': '#111827',
+      'circle-stroke-width': 3,
+    },
+  });
+  state.layersAdded = true;
+}
+
+function setSetVisibility(slug, on) {
+  state.visible.set(slug, on);
+  const item = document.querySelector(`.layer-item[data-set="${CSS.escape(slug)}"]`);
+  if (item) item.classList.toggle('off', !on);
+  if (!state.layersAdded) return;
+  const v = on ? 'visible' : 'none';
+  for (const id of Object.values(setLayerIds(slug))) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
+  }
+}
+
+function setAssetsVisibility(on) {
+  state.assetsVisible = on;
+  if (!state.layersAdded) return;
+  for (const id of ASSET_LAYERS) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+}
+
+function highlightArea(sel) {
+  state.selectedArea = sel;
+  if (!state.layersAdded) return;
+  for (const set of state.sets) {
+    const ids = setLayerIds(set.slug);
+    const code = sel && sel.slug === set.slug ? sel.code : '\u0000none';
+    const f = ['==', ['to-string', ['get', 'code']], code];
+    map.setFilter(ids.hlFill, f);
+    map.setFilter(ids.hlLine, f);
+  }
+}
+
+function highlightAsset(id) {
+  state.selectedAsset = id;
+  if (!state.layersAdded) return;
+  map.setFilter(ASSET_SELECTED, ['all',
+    ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false],
+    ['==', ['to-string', ['get', 'id']], id == null ? '\u0000none' : String(id)]]);
+}
+
+// ---------------------------------------------------------------- panel: layers, legend, about
+
+function renderSetList() {
+  const list = $('layer-list');
+  const assetsItem = list.querySelector('.layer-item-assets');
+  for (const set of state.sets) {
+    const id = `toggle-set-${state.sets.indexOf(set)}`;
+    const checkbox = el('input', { type: 'checkbox', id, dataset: { set: set.slug } });
+    checkbox.checked = !!state.visible.get(set.slug);
+    checkbox.addEventListener('change', () => setSetVisibility(set.slug, checkbox.checked));
+    const count = Number(set.area_count);
+    const meta = [humanKind(set.kind), Number.isFinite(count) ? `${numberFormat.format(count)} ${count === 1 ? 'area' : 'areas'}` : '']
+      .filter(Boolean).join(' · ');
+    const item = el('li', { className: 'layer-item' + (checkbox.checked ? '' : ' off'), dataset: { set: set.slug } },
+      el('label', { className: 'layer-label', for: id },
+        checkbox,
+        el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set.color, backgroundColor: set.color + '22' } }),
+        el('span', { className: 'layer-text' },
+          el('span', { className: 'layer-title', text: set.title || set.slug }),
+          meta ? el('span', { className: 'layer-meta', text: meta }) : null)));
+    list.append(item);
+  }
+  // Assets stay first (they are drawn on top), then the sets in drawing order.
+  list.prepend(assetsItem);
+  if (!state.sets.length) {
+    list.append(el('li', { className: 'layer-item muted', text: 'No boundary sets have been loaded.' }));
+  }
+}
+
+function renderLegend() {
+  const cats = $('legend-categories');
+  for (const id of Object.keys(CATEGORY_COLORS)) {
+    cats.append(el('li', null, el('span', { className: 'dot', 'aria-hidden': 'true', style: { backgroundColor: CATEGORY_COLORS[id] } }), categoryTitle(id)));
+  }
+  cats.append(el('li', null, el('span', { className: 'dot', 'aria-hidden': 'true', style: { backgroundColor: OTHER_COLOR } }), 'Other'));
+  const stats = $('legend-statuses');
+  for (const id of Object.keys(STATUS_TITLES)) {
+    stats.append(el('li', null,
+      el('span', { className: `dot status-${id}`, 'aria-hidden': 'true', style: { backgroundColor: '#64748b' } }),
+      statusTitle(id)));
+  }
+}
+
+function renderAbout() {
+  const list = $('about-sets');
+  list.replaceChildren();
+  const ai = state.assetsInfo;
+  if (ai.count !== null || ai.attributions.length || ai.licences.length) {
+    const fields = el('dl', { className: 'fields' });
+    if (ai.count !== null) fields.append(el('dt', { text: 'Records' }), el('dd', { text: numberFormat.format(ai.count) }));
+    if (ai.licences.length) fields.append(el('dt', { text: 'Licences' }), el('dd', { text: ai.licences.join('\n') }));
+    if (ai.attributions.length) fields.append(el('dt', { text: 'Attribution' }), el('dd', { text: ai.attributions.join('\n') }));
+    list.append(el('li', null, el('span', { className: 'about-title', text: 'Assets' }), fields));
+  }
+  for (const set of state.sets) {
+    const fields = el('dl', { className: 'fields' });
+    const add = (label, value) => {
+      if (!value) return;
+      fields.append(el('dt', { text: label }), el('dd', null, value));
+    };
+    add('Kind', humanKind(set.kind));
+    add('Publisher', str(set.publisher));
+    add('Released', str(set.release_date));
+    add('Licence', str(set.licence));
+    add('Attribution', str(set.attribution));
+    add('Source', linkOrText(str(set.source)));
+    list.append(el('li', null,
+      el('span', { className: 'about-title', text: set.title || set.slug }),
+      str(set.description) ? el('p', { className: 'about-description', text: str(set.description) }) : null,
+      fields));
+  }
+}
+
+function linkOrText(value, label) {
+  if (!value) return '';
+  if (isHttpURL(value)) {
+    return el('a', { href: value.trim(), rel: 'noopener noreferrer', target: '_blank', text: label || value.trim() });
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------- details pane
+
+let detailsToken = 0;
+let detailsAbort = null;
+
+function showDetails(nodes, { focus = false } = {}) {
+  const section = $('details');
+  const body = $('details-body');
+  body.replaceChildren(...nodes);
+  section.hidden = false;
+  openPanel();
+  section.scrollIntoView({ block: 'nearest' });
+  if (focus) section.focus({ preventScroll: true });
+}
+
+function closeDetails() {
+  if (detailsAbort) detailsAbort.abort();
+  $('details').hidden = true;
+  $('details-body').replaceChildren();
+  highlightAsset(null);
+  highlightArea(null);
+}
+
+function beginDetails(label) {
+  if (detailsAbort) detailsAbort.abort();
+  detailsAbort = new AbortController();
+  const token = ++detailsToken;
+  $('details-heading').textContent = label;
+  showDetails([el('p', { className: 'muted', text: 'Loading…' })]);
+  return { token, signal: detailsAbort.signal };
+}
+
+function assetCategoryTitle(p) {
+  return str(p.category_title) || categoryTitle(p.category);
+}
+
+function assetDot(p) {
+  return el('span', {
+    className: `dot status-${str(p.status)}`,
+    'aria-hidden': 'true',
+    style: { backgroundColor: categoryColor(str(p.category)) },
+  });
+}
+
+function assetRow(p, onClick) {
+  const meta = [assetCategoryTitle(p), p.status ? statusTitle(p.status) : ''].filter(Boolean).join(' · ');
+  return el('button', { type: 'button', className: 'row-button', dataset: { id: str(p.id) }, onclick: onClick },
+    assetDot(p),
+    el('span', { className: 'row-text' },
+      el('span', { className: 'row-title', text: str(p.name) || '(unnamed asset)' }),
+      el('span', { className: 'row-meta', text: meta })));
+}
+
+async function openAsset(id, { fly = false, geometry = null, focus = false } = {}) {
+  id = str(id);
+  if (!id) return;
+  const { token, signal } = beginDetails('Asset');
+  highlightArea(null);
+  highlightAsset(id);
+  if (fly && geometry) flyToGeometry(geometry);
+  let feature;
+  try {
+    feature = await fetchJSON(`api/assets/${encodeURIComponent(id)}`, { signal });
+  } catch (err) {
+    if (err.name === 'AbortError' || token !== detailsToken) return;
+    showDetails([el('p', { className: 'error-text', text: `Could not load this asset: ${err.message}` })]);
+    return;
+  }
+  if (token !== detailsToken) return;
+  if (fly && !geometry && feature.geometry) flyToGeometry(feature.geometry);
+  showDetails(renderAsset(feature), { focus });
+}
+
+function renderAsset(feature) {
+  const p = feature.properties || {};
+  const nodes = [];
+  nodes.push(el('h3', { text: str(p.name) || '(unnamed asset)' }));
+  nodes.push(el('p', { className: 'details-sub' },
+    assetDot(p),
+    el('span', { text: assetCategoryTitle(p) }),
+    p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
+
+  const fields = el('dl', { className: 'fields' });
+  const add = (label, value) => {
+    if (!value) return;
+    fields.append(el('dt', { text: label }), el('dd', null, value));
+  };
+  add('Address', [str(p.address), str(p.postcode)].filter(Boolean).join('\n'));
+  add('Opening hours', str(p.opening_hours));
+  add('Website', linkOrText(str(p.website)));
+  const email = str(p.email);
+  add('Email', /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(email) ? el('a', { href: `mailto:${email}`, text: email }) : email);
+  const phone = str(p.phone);
+  add('Phone', /^\+?[\d\s()-]{5,}$/.test(phone) ? el('a', { href: `tel:${phone.replace(/[^\d+]/g, '')}`, text: phone }) : phone);
+  add('Operator', str(p.operator));
+  if (fields.childElementCount) nodes.push(fields);
+
+  nodes.push(el('h4', { id: 'lies-in-heading', text: 'Lies in' }));
+  const liesIn = Array.isArray(p.lies_in) ? p.lies_in : [];
+  if (liesIn.length) {
+    const list = el('ul', { className: 'lies-in-list', 'aria-labelledby': 'lies-in-heading' });
+    for (const m of liesIn) {
+      const slug = str(m.set);
+      const setTitle = str(m.set_title) || (state.setsBySlug.get(slug) || {}).title || slug;
+      const code = str(m.code);
+      const name = str(m.name);
+      const areaText = name && name !== code ? `${name} (${code})` : code;
+      list.append(el('li', null,
+        el('button', {
+          type: 'button', className: 'row-button', dataset: { set: slug, code },
+          onclick: () => openArea(slug, code, { fit: true, focus: true }),
+        },
+        el('span', null, el('span', { className: 'lies-in-set', text: `${setTitle}: ` }), areaText))));
+    }
+    nodes.push(list);
+  } else {
+    nodes.push(el('p', { className: 'muted', text: 'Not inside any of the loaded boundary sets.' }));
+  }
+
+  const prov = el('dl', { className: 'fields' });
+  const addProv = (label, value) => {
+    if (!value) return;
+    prov.append(el('dt', { text: label }), el('dd', null, value));
+  };
+  addProv('Source', linkOrText(str(p.source)));
+  addProv('Licence', str(p.licence));
+  addProv('Attribution', str(p.attribution));
+  if (prov.childElementCount) {
+    nodes.push(el('h4', { text: 'About this record' }), prov);
+  }
+  return nodes;
+}
+
+async function openArea(slug, code, { fit = false, focus = false } = {}) {
+  slug = str(slug);
+  code = str(code);
+  if (!slug || !code) return;
+  const { token, signal } = beginDetails('Area');
+  highlightAsset(null);
+  highlightArea({ slug, code });
+  let feature;
+  try {
+    feature = await fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, { signal });
+  } catch (err) {
+    if (err.name === 'AbortError' || token !== detailsToken) return;
+    showDetails([el('p', { className: 'error-text', text: `Could not load this area: ${err.message}` })]);
+    return;
+  }
+  if (token !== detailsToken) return;
+  if (fit && feature.geometry) {
+    const b = geometryBBox(feature.geometry);
+    if (b) map.fitBounds(b, { padding: 40, maxZoom: 16 });
+  }
+  showDetails(renderArea(feature, slug), { focus });
+}
+
+const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution']);
+
+function renderArea(feature, slug) {
+  const p = feature.properties || {};
+  const set = state.setsBySlug.get(str(p.set) || slug) || state.setsBySlug.get(slug);
+  const setTitle = str(p.set_title) || (set && set.title) || slug;
+  const code = str(p.code);
+  const nodes = [];
+  nodes.push(el('h3', { text: str(p.name) || code }));
+  nodes.push(el('p', { className: 'details-sub' },
+    el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
+    el('span', { text: setTitle })));
+  const fields = el('dl', { className: 'fields' });
+  fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));
+  fields.append(el('dt', { text: 'Set' }), el('dd', { text: setTitle }));
+  for (const [k, v] of Object.entries(p)) {
+    if (AREA_SKIP.has(k) || v === null || v === '' || !['string', 'number', 'boolean'].includes(typeof v)) continue;
+    const label = k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+    fields.append(el('dt', { text: label }), el('dd', { text: typeof v === 'number' ? numberFormat.format(v) : String(v) }));
+  }
+  nodes.push(fields);
+
+  const extra = p.properties && typeof p.properties === 'object' && !Array.isArray(p.properties)
+    ? Object.entries(p.properties).filter(([, v]) => v !== null && v !== '' && ['string', 'number', 'boolean'].includes(typeof v))
+    : [];
+
+  const assets = Array.isArray(p.assets) ? p.assets : [];
+  const total = Number.isFinite(Number(p.asset_count)) && p.asset_count !== null && p.asset_count !== undefined
+    ? Math.max(Number(p.asset_count), assets.length) : assets.length;
+  nodes.push(el('h4', { id: 'area-assets-heading', text: `Assets in this area (${numberFormat.format(total)})` }));
+  if (total > assets.length) {
+    nodes.push(el('p', { className: 'muted', text: `Showing the first ${numberFormat.format(assets.length)}.` }));
+  }
+  if (assets.length) {
+    const list = el('ul', { className: 'asset-list', 'aria-labelledby': 'area-assets-heading' });
+    for (const a of assets) {
+      list.append(el('li', null, assetRow(a, () => openAsset(a.id, { fly: true, focus: true }))));
+    }
+    nodes.push(list);
+  } else {
+    nodes.push(el('p', { className: 'muted', text: 'No assets recorded in this area.' }));
+  }
+
+  const licence = str(p.licence) || (set ? str(set.licence) : '');
+  const attribution = str(p.attribution) || (set ? str(set.attribution) : '');
+  if (licence || attribution) {
+    const prov = el('dl', { className: 'fields' });
+    if (licence) prov.append(el('dt', { text: 'Licence' }), el('dd', { text: licence }));
+    if (attribution) prov.append(el('dt', { text: 'Attribution' }), el('dd', { text: attribution }));
+    nodes.push(el('h4', { text: 'About this boundary' }), prov);
+  }
+  if (extra.length) {
+    const dl = el('dl', { className: 'fields' });
+    for (const [k, v] of extra) dl.append(el('dt', { text: k }), el('dd', { text: String(v) }));
+    nodes.push(el('details', { className: 'source-fields' }, el('summary', { text: `Source fields (${extra.length})` }), dl));
+  }
+  return nodes;
+}
+
+function flyToGeometry(geom) {
+  if (!map || !geom) return;
+  if (geom.type === 'Point' && Array.isArray(geom.coordinates)) {
+    map.flyTo({ center: geom.coordinates, zoom: Math.max(map.getZoom(), 15) });
+    return;
+  }
+  const b = geometryBBox(geom);
+  if (b) map.fitBounds(b, { padding: 60, maxZoom: 17 });
+}
+
+// ---------------------------------------------------------------- search
+
+let searchTimer = 0;
+let searchAbort = null;
+let searchSeq = 0;
+
+async function runSearch(q) {
+  q = q.trim();
+  clearTimeout(searchTimer);
+  if (searchAbort) searchAbort.abort();
+  const status = $('search-status');
+  const list = $('search-results');
+  if (q.length < 2) {
+    state.searchResults = [];
+    state.searchQuery = q;
+    list.replaceChildren();
+    status.textContent = q.length ? 'Type at least 2 characters.' : '';
+    return [];
+  }
+  searchAbort = new AbortController();
+  const seq = ++searchSeq;
+  status.textContent = 'Searching…';
+  let fc;
+  try {
+    fc = await fetchJSON(`api/assets?q=${encodeURIComponent(q)}&limit=${SEARCH_LIMIT}`, { signal: searchAbort.signal });
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== searchSeq) return null;
+    list.replaceChildren();
+    status.textContent = `Search failed: ${err.message}`;
+    return [];
+  }
+  if (seq !== searchSeq) return null;
+  const features = Array.isArray(fc.features) ? fc.features : [];
+  state.searchResults = features;
+  state.searchQuery = q;
+  list.replaceChildren(...features.map((f) => {
+    const p = { ...(f.properties || {}) };
+    p.id = str(p.id) || str(f.id);
+    return el('li', null, assetRow(p, () => openAsset(p.id, { fly: true, geometry: f.geometry, focus: true })));
+  }));
+  status.textContent = features.length
+    ? `${features.length} ${features.length === 1 ? 'asset' : 'assets'} found${features.length >= SEARCH_LIMIT ? ' (showing the first ' + SEARCH_LIMIT + ')' : ''}.`
+    : `No assets match “${q}”.`;
+  return features;
+}
+
+function setupSearch() {
+  const input = $('search-input');
+  const list = $('search-results');
+  input.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => runSearch(input.value), SEARCH_DEBOUNCE_MS);
+  });
+  $('search-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const q = input.value.trim();
+    let results = state.searchQuery === q ? state.searchResults : await runSearch(q);
+    if (!results || !results.length) return;
+    const f = results[0];
+    const id = str((f.properties || {}).id) || str(f.id);
+    openAsset(id, { fly: true, geometry: f.geometry });
+  });
+  // Arrow keys move between the input and the result buttons.
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown') {
+      const first = list.querySelector('button');
+      if (first) { ev.preventDefault(); first.focus(); }
+    } else if (ev.key === 'Escape') {
+      input.value = '';
+      runSearch('');
+    }
+  });
+  list.addEventListener('keydown', (ev) => {
+    const buttons = [...list.querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (ev.key === 'ArrowDown' && i < buttons.length - 1) { ev.preventDefault(); buttons[i + 1].focus(); }
+    else if (ev.key === 'ArrowUp') { ev.preventDefault(); (i > 0 ? buttons[i - 1] : input).focus(); }
+    else if (ev.key === 'Escape') { ev.preventDefault(); input.focus(); }
+  });
+}
+
+// ---------------------------------------------------------------- panel toggle (narrow screens)
+
+function setPanelOpen(open) {
+  const layout = document.querySelector('.layout');
+  const btn = $('panel-toggle');
+  layout.classList.toggle('panel-collapsed', !open);
+  btn.setAttribute('aria-expanded', String(open));
+  btn.querySelector('.panel-toggle-label').textContent = open ? 'Hide panel' : 'Show panel';
+}
+
+function openPanel() {
+  if (document.querySelector('.layout').classList.contains('panel-collapsed')) setPanelOpen(true);
+}
+
+function setupPanel() {
+  const btn = $('panel-toggle');
+  btn.addEventListener('click', () => setPanelOpen(btn.getAttribute('aria-expanded') !== 'true'));
+  if (isNarrow()) setPanelOpen(false);
+  $('details-close').addEventListener('click', closeDetails);
+  $('toggle-assets').addEventListener('change', (ev) => setAssetsVisibility(ev.target.checked));
+}
+
+// ---------------------------------------------------------------- map interaction
+
+function hitBox(point, r = 6) {
+  return [[point.x - r, point.y - r], [point.x + r, point.y + r]];
+}
+
+function assetAt(point) {
+  if (!state.layersAdded || !state.assetsVisible) return null;
+  const pts = map.queryRenderedFeatures(hitBox(point), { layers: [ASSET_LAYER] });
+  if (pts.length) return pts[0];
+  const sites = map.queryRenderedFeatures(point, { layers: [ASSET_SITE_FILL] });
+  return sites[0] || null;
+}
+
+function areaAt(point) {
+  if (!state.layersAdded) return null;
+  const visibleSets = state.sets.filter((s) => state.visible.get(s.slug));
+  if (!visibleSets.length) return null;
+  const layers = visibleSets.map((s) => setLayerIds(s.slug).fill);
+  const feats = map.queryRenderedFeatures(point, { layers });
+  // Topmost visible set = first in list order that has a feature here.
+  for (const s of visibleSets) {
+    const f = feats.find((x) => x.layer.id === setLayerIds(s.slug).fill);
+    if (f) return { slug: s.slug, feature: f };
+  }
+  return null;
+}
+
+function setupMapInteraction() {
+  map.on('click', (ev) => {
+    const asset = assetAt(ev.point);
+    if (asset) {
+      openAsset(str(asset.properties.id) || str(asset.id));
+      return;
+    }
+    const area = areaAt(ev.point);
+    if (area) {
+      openArea(area.slug, str(area.feature.properties.code));
+    }
+  });
+  let pending = false;
+  let last = null;
+  map.on('mousemove', (ev) => {
+    last = ev.point;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      if (!last) return;
+      map.getCanvas().style.cursor = assetAt(last) ? 'pointer' : '';
+    });
+  });
+  map.on('mouseout', () => { last = null; map.getCanvas().style.cursor = ''; });
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function loadConfig() {
+  try {
+    const c = await fetchJSON('api/config');
+    return { ...state.config, ...(c && typeof c === 'object' ? c : {}) };
+  } catch (err) {
+    console.warn('placemap: no config, using defaults:', err.message);
+    return state.config;
+  }
+}
+
+function once(target, type) {
+  return new Promise((resolve) => target.once(type, resolve));
+}
+
+async function main() {
+  if (!maplibregl) throw new Error('MapLibre GL JS did not load (vendor/maplibre-gl/maplibre-gl.js)');
+  setupPanel();
+  setupSearch();
+  renderLegend();
+
+  let setsResp;
+  [state.config, setsResp] = await Promise.all([loadConfig(), fetchJSON('api/sets')]);
+
+  const title = str(state.config.title) || 'placemap';
+  document.title = title;
+  $('app-title').textContent = title;
+
+  state.sets = (Array.isArray(setsResp.sets) ? setsResp.sets : [])
+    .filter((s) => s && str(s.slug))
+    .map((s, i) => ({ ...s, slug: str(s.slug), color: SET_PALETTE[i % SET_PALETTE.length] }));
+  const ai = setsResp.assets && typeof setsResp.assets === 'object' ? setsResp.assets : {};
+  const strings = (a) => (Array.isArray(a) ? [...new Set(a.map(str).filter(Boolean))] : []);
+  state.assetsInfo = {
+    count: Number.isFinite(Number(ai.count)) && ai.count !== null && ai.count !== undefined ? Number(ai.count) : null,
+    attributions: strings(ai.attributions),
+    licences: strings(ai.licences),
+  };
+  state.sets.forEach((s, i) => {
+    state.setsBySlug.set(s.slug, s);
+    state.visible.set(s.slug, i < INITIALLY_VISIBLE_SETS);
+  });
+  renderSetList();
+  renderAbout();
+
+  const bounds = unionBBox(state.sets.map((s) => s.bbox)) || SHEFFIELD;
+  const basemap = str(state.config.basemap_style_url);
+
+  const attributions = attributionParts([...state.sets.map((s) => s.attribution), ...state.assetsInfo.attributions])
+    .map(escapeHTML);
+
+  map = new maplibregl.Map({
+    container: 'map',
+    style: basemap ? basemap : plainStyle(),
+    bounds,
+    fitBoundsOptions: { padding: 24 },
+    attributionControl: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    transformRequest: (url) => (/^[a-z][a-z0-9+.-]*:/i.test(url) ? undefined : { url: absURL(url) }),
+  });
+  placemap.map = map;
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: attributions }), 'bottom-right');
+  // Many sets make a long attribution: start with it folded behind its (i)
+  // button (the full list is also under "About the data" in the panel).
+  const attrib = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+  if (attrib) {
+    attrib.classList.add('maplibregl-compact');
+    attrib.classList.remove('maplibregl-compact-show');
+    attrib.removeAttribute('open');
+    // MapLibre's own toggle cannot re-open a folded compact attribution, so
+    // the (i) button is handled here (capture phase, before MapLibre's).
+    attrib.addEventListener('click', (ev) => {
+      if (!ev.target.closest('.maplibregl-ctrl-attrib-button')) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      const show = !attrib.classList.contains('maplibregl-compact-show');
+      attrib.classList.toggle('maplibregl-compact-show', show);
+      attrib.toggleAttribute('open', show);
+    }, true);
+  }
+
+  let loaded = false;
+  let errorShown = false;
+  let basemapFailed = false;
+  map.on('error', (ev) => {
+    const msg = (ev && ev.error && ev.error.message) || 'unknown map error';
+    if (!loaded && basemap && !map.isStyleLoaded()) {
+      // The configured basemap could not be loaded: fall back to the plain style.
+      console.warn('placemap: basemap style failed, using plain background:', msg);
+      basemapFailed = true;
+      map.setStyle(plainStyle());
+      return;
+    }
+    console.error('placemap: map error:', msg);
+    if (!errorShown) {
+      errorShown = true;
+      setStatus('Some map data could not be loaded. Try reloading the page.', true);
+    }
+  });
+
+  await once(map, 'load');
+  loaded = true;
+  addPlacemapLayers();
+  setupMapInteraction();
+  return { sets: state.sets.length, basemap: basemap && !basemapFailed ? basemap : '' };
+}
+
+placemap.ready = main().catch((err) => {
+  console.error('placemap: start-up failed:', err);
+  setStatus(`The map could not start: ${err.message}`, true);
+  throw err;
+});
+
+Object.assign(placemap, {
+  openAsset,
+  openArea,
+  search: runSearch,
+  setSetVisibility,
+  setAssetsVisibility,
+  layerIds: { set: setLayerIds, assets: ASSET_LAYER, assetSites: ASSET_SITE_FILL, assetSelected: ASSET_SELECTED },
+});
