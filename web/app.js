@@ -933,7 +933,10 @@ async function main() {
   renderSetList();
   renderAbout();
 
-  const bounds = unionBBox(state.sets.map((s) => s.bbox)) || SHEFFIELD;
+  // Open on the sets shown at start-up: a set that reaches far beyond the
+  // others (the 2013 constituencies do) would otherwise leave the view empty.
+  const bounds = unionBBox(state.sets.filter((s) => state.visible.get(s.slug)).map((s) => s.bbox))
+    || unionBBox(state.sets.map((s) => s.bbox)) || SHEFFIELD;
   const basemap = str(state.config.basemap_style_url);
 
   const attributions = attributionParts([...state.sets.map((s) => s.attribution), ...state.assetsInfo.attributions])
