@@ -21,6 +21,7 @@ import (
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/web"
 )
@@ -203,6 +204,21 @@ func setFlags(fs *flag.FlagSet) *place.BoundarySet {
 	return s
 }
 
+// importFile opens the file and the store and runs one import on them.
+func importFile(ctx context.Context, data, file string, imp func(st *gpkg.Store, f io.Reader, name string) error) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := gpkg.Open(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return imp(st, f, filepath.Base(file))
+}
+
 func oneFile(pos []string, what string) (string, error) {
 	if len(pos) != 1 {
 		return "", usageError{fmt.Sprintf("want one %s, got %d arguments", what, len(pos))}
@@ -228,17 +244,11 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	if set.Kind == "" {
 		set.Kind = place.Statistical
 	}
-	f, err := os.Open(file)
-	if err != nil {
+	var res importer.SetResult
+	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+		res, err = importer.Set(ctx, st, f, name, *set, opts)
 		return err
-	}
-	defer f.Close()
-	st, err := gpkg.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	res, err := importer.Set(ctx, st, f, filepath.Base(file), *set, opts)
+	})
 	if err != nil {
 		return err
 	}
@@ -295,17 +305,11 @@ func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) e
 	if set.Title == "" {
 		set.Title = set.Slug
 	}
-	f, err := os.Open(file)
-	if err != nil {
+	var res importer.SetResult
+	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+		res, err = importer.SetFromLookup(ctx, st, f, name, *set, opts)
 		return err
-	}
-	defer f.Close()
-	st, err := gpkg.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	res, err := importer.SetFromLookup(ctx, st, f, filepath.Base(file), *set, opts)
+	})
 	if err != nil {
 		return err
 	}
@@ -333,17 +337,11 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 	if opts.Source == "" {
 		opts.Source = filepath.Base(file)
 	}
-	f, err := os.Open(file)
-	if err != nil {
+	var rep store.ImportReport
+	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+		rep, err = importer.Assets(ctx, st, f, name, opts)
 		return err
-	}
-	defer f.Close()
-	st, err := gpkg.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	rep, err := importer.Assets(ctx, st, f, filepath.Base(file), opts)
+	})
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,8 @@ import (
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/storetest"
 )
-
-func square(x0, y0, d float64) orb.MultiPolygon {
-	return orb.MultiPolygon{{{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}}}
-}
 
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
@@ -35,13 +32,7 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	var areas []place.Area
-	for i, col := range []string{"A", "B"} {
-		for j, row := range []string{"1", "2"} {
-			areas = append(areas, place.Area{Code: col + row, Name: "Area " + col + row,
-				Geometry: square(-1.5+0.125*float64(i), 53.25+0.125*float64(j), 0.125)})
-		}
-	}
+	areas := storetest.Grid()
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical, Licence: "OGL-UK-3.0"}, areas); err != nil {
 		t.Fatal(err)
 	}

@@ -18,22 +18,22 @@ import (
 // NewStore returns a fresh, empty store for one test.
 type NewStore func(t *testing.T) store.Store
 
-// square is a one-polygon MultiPolygon covering [x0,x0+d]×[y0,y0+d].
-func square(x0, y0, d float64) orb.MultiPolygon {
+// Square is a one-polygon MultiPolygon covering [x0,x0+d]×[y0,y0+d].
+func Square(x0, y0, d float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}}}
 }
 
-// grid returns a 2×2 grid of 0.125° squares near Sheffield, codes A1 A2 B1
+// Grid returns a 2×2 grid of 0.125° squares near Sheffield, codes A1 A2 B1
 // B2, on coordinates exact in binary so shared edges are exactly shared:
 //
 //	A2 B2
 //	A1 B1   with its south-west corner at (-1.5, 53.25)
-func grid() []place.Area {
+func Grid() []place.Area {
 	var out []place.Area
 	for i, col := range []string{"A", "B"} {
 		for j, row := range []string{"1", "2"} {
 			out = append(out, place.Area{Code: col + row, Name: "Area " + col + row,
-				Geometry: square(-1.5+0.125*float64(i), 53.25+0.125*float64(j), 0.125)})
+				Geometry: Square(-1.5+0.125*float64(i), 53.25+0.125*float64(j), 0.125)})
 		}
 	}
 	return out
@@ -60,7 +60,7 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("SetsAndAreas", func(t *testing.T) {
 		st := newStore(t)
-		rep, err := st.ImportSet(ctx, testSet("grid"), grid())
+		rep, err := st.ImportSet(ctx, testSet("grid"), Grid())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,11 +133,11 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("SetConflictWritesNothing", func(t *testing.T) {
 		st := newStore(t)
-		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 			t.Fatal(err)
 		}
 		v0, _ := st.DataVersion(ctx)
-		_, err := st.ImportSet(ctx, testSet("grid"), grid()[:1])
+		_, err := st.ImportSet(ctx, testSet("grid"), Grid()[:1])
 		wantCode(t, err, place.ECONFLICT)
 		s, err := st.Set(ctx, "grid")
 		if err != nil || s.AreaCount != 4 {
@@ -150,15 +150,15 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("InvalidSetWritesNothing", func(t *testing.T) {
 		st := newStore(t)
-		bad := grid()
+		bad := Grid()
 		bad[2].Geometry = orb.MultiPolygon{{{{-1.5, 53.3}, {-1.375, 53.3}, {-1.5, 53.3}}}}
 		_, err := st.ImportSet(ctx, testSet("grid"), bad)
 		wantCode(t, err, place.EINVALID)
-		dup := grid()
+		dup := Grid()
 		dup[3].Code = "A1"
 		_, err = st.ImportSet(ctx, testSet("grid"), dup)
 		wantCode(t, err, place.EINVALID)
-		_, err = st.ImportSet(ctx, place.BoundarySet{Slug: "Bad Slug", Title: "x", Kind: place.Community}, grid())
+		_, err = st.ImportSet(ctx, place.BoundarySet{Slug: "Bad Slug", Title: "x", Kind: place.Community}, Grid())
 		wantCode(t, err, place.EINVALID)
 		sets, err := st.Sets(ctx)
 		if err != nil || len(sets) != 0 {
@@ -172,7 +172,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Library One", "library", orb.Point{-1.45, 53.3})}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := st.ImportSet(ctx, testSet("grid"), grid())
+		rep, err := st.ImportSet(ctx, testSet("grid"), Grid())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("set import placed %d assets, want 1", rep.Memberships)
 		}
 		// set first, asset second: the asset write places it
-		if _, err := st.ImportSet(ctx, testSet("other"), []place.Area{{Code: "X", Name: "X", Geometry: square(-1.6, 53.2, 0.5)}}); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("other"), []place.Area{{Code: "X", Name: "X", Geometry: Square(-1.6, 53.2, 0.5)}}); err != nil {
 			t.Fatal(err)
 		}
 		rep, err = st.AddAssets(ctx, []place.Asset{asset("a2", "Hall Two", "community_hall", orb.Point{-1.3, 53.45})})
@@ -205,7 +205,7 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("SharedEdgesPlaceOnce", func(t *testing.T) {
 		st := newStore(t)
-		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 			t.Fatal(err)
 		}
 		// on the A1|B1 edge, on the A1|A2 edge, and on the corner all four share
@@ -230,7 +230,7 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("Assets", func(t *testing.T) {
 		st := newStore(t)
-		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 			t.Fatal(err)
 		}
 		site := orb.Polygon{{{-1.3, 53.3}, {-1.28, 53.3}, {-1.28, 53.32}, {-1.3, 53.32}, {-1.3, 53.3}}}
@@ -333,7 +333,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 			t.Fatal(err)
 		}
 		v1, _ := st.DataVersion(ctx)
@@ -348,7 +348,7 @@ func Run(t *testing.T, newStore NewStore) {
 
 	t.Run("ConcurrentWriters", func(t *testing.T) {
 		st := newStore(t)
-		if _, err := st.ImportSet(ctx, testSet("grid"), grid()); err != nil {
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 			t.Fatal(err)
 		}
 		const writers, each = 8, 10
