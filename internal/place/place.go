@@ -202,6 +202,7 @@ type Asset struct {
 	SourceID     string            `json:"source_id,omitempty"`
 	Licence      string            `json:"licence,omitempty"`
 	Attribution  string            `json:"attribution,omitempty"`
+	Version      int64             `json:"version"` // starts at 1; every update adds one
 	UpdatedAt    time.Time         `json:"updated_at"`
 }
 

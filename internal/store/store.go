@@ -77,6 +77,12 @@ type Store interface {
 	// AddAssets writes new assets and places each in every set. ECONFLICT
 	// if an id is taken; EINVALID if an asset breaks a rule.
 	AddAssets(ctx context.Context, assets []place.Asset) (ImportReport, error)
+	// UpdateAsset replaces an asset's fields and geometry and places it
+	// again, if its version is still ifVersion; it returns the asset with
+	// its new version. ENOTFOUND for an unknown id; ECONFLICT, naming the
+	// current version, when someone else updated it first; EINVALID if the
+	// new asset breaks a rule.
+	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
 	// Assets lists assets matching q. Asset returns one; ENOTFOUND.
 	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)

@@ -369,8 +369,8 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
-			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`)
 		if err != nil {
 			return err
 		}
@@ -380,6 +380,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 			if a.UpdatedAt.IsZero() {
 				a.UpdatedAt = now()
 			}
+			a.Version = 1
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
 				return err
@@ -420,15 +421,68 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 	return rep, nil
 }
 
+// UpdateAsset replaces an asset if its version is still ifVersion, and
+// places it again in every set.
+func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
+	if err := store.CheckAssets([]place.Asset{a}); err != nil {
+		return a, err
+	}
+	a.UpdatedAt = now()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		g, err := encodeGeometry(a.Geometry)
+		if err != nil {
+			return err
+		}
+		tags, err := json.Marshal(nonNilMap(a.Tags))
+		if err != nil {
+			return fmt.Errorf("asset %s: tags: %w", a.ID, err)
+		}
+		pt := geo.PointOnSurface(a.Geometry)
+		res, err := tx.ExecContext(ctx, `UPDATE assets SET geom = ?, name = ?, category = ?, status = ?, address = ?,
+			postcode = ?, opening_hours = ?, phone = ?, email = ?, website = ?, operator = ?, tags = ?, source = ?,
+			source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`,
+			g, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone, a.Email,
+			a.Website, a.Operator, string(tags), a.Source, a.SourceID, a.Licence, a.Attribution, pt[0], pt[1],
+			a.UpdatedAt.Format(timeFormat), a.ID, ifVersion)
+		if err != nil {
+			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var current int64
+			err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, a.ID).Scan(&current)
+			if errors.Is(err, sql.ErrNoRows) {
+				return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
+			}
+			if err != nil {
+				return err
+			}
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
+		}
+		a.Version = ifVersion + 1
+		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE asset_id = ?`, a.ID); err != nil {
+			return fmt.Errorf("update asset %s: %w", a.ID, err)
+		}
+		if _, err := placeAsset(ctx, tx, a.ID, pt, ""); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, "asset", a.ID, "update", a)
+	})
+	if err != nil {
+		return place.Asset{}, err
+	}
+	return s.Asset(ctx, a.ID)
+}
+
 const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
-	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.updated_at, a.geom`
+	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, a.geom`
 
 func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 	var a place.Asset
 	var status, tags, updated string
 	var blob []byte
 	err := sc.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
-		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &updated, &blob)
+		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version, &updated, &blob)
 	if err != nil {
 		return a, err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -378,6 +379,95 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		if page.Matched != writers*each {
 			t.Errorf("%d assets placed in A1, want %d", page.Matched, writers*each)
+		}
+	})
+
+	t.Run("UpdateAsset", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Old Name", "library", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := st.Asset(ctx, "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Version != 1 {
+			t.Fatalf("new asset version = %d, want 1", a.Version)
+		}
+		a.Name = "New Name"
+		a.Status = place.AtRisk
+		a.Geometry = orb.Point{-1.3, 53.45} // moves from A1 to B2
+		up, err := st.UpdateAsset(ctx, a, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.Version != 2 || up.Name != "New Name" || up.Status != place.AtRisk {
+			t.Errorf("updated = %+v", up)
+		}
+		ms, err := st.Memberships(ctx, "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := membershipString(ms); got != "grid:B2" {
+			t.Errorf("after the move memberships = %q, want grid:B2", got)
+		}
+		// A writer still holding version 1 loses, and is told the current version.
+		a.Name = "Stale"
+		_, err = st.UpdateAsset(ctx, a, 1)
+		wantCode(t, err, place.ECONFLICT)
+		if !strings.Contains(err.Error(), "version 2") {
+			t.Errorf("conflict message %q does not name the current version", err)
+		}
+		if got, _ := st.Asset(ctx, "a1"); got.Name != "New Name" {
+			t.Errorf("stale update wrote: %q", got.Name)
+		}
+		a.ID = "nope"
+		_, err = st.UpdateAsset(ctx, a, 1)
+		wantCode(t, err, place.ENOTFOUND)
+		a.ID, a.Category = "a1", "bookshop"
+		_, err = st.UpdateAsset(ctx, a, 2)
+		wantCode(t, err, place.EINVALID)
+	})
+
+	t.Run("NoLostUpdates", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		// Two writers read version 1 and both try to write: exactly one wins.
+		const writers = 6
+		var wg sync.WaitGroup
+		results := make(chan error, writers)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				a := asset("a1", fmt.Sprintf("Hall by writer %d", w), "community_hall", orb.Point{-1.45, 53.3})
+				_, err := st.UpdateAsset(ctx, a, 1)
+				results <- err
+			}(w)
+		}
+		wg.Wait()
+		close(results)
+		won, conflicts := 0, 0
+		for err := range results {
+			switch place.ErrorCode(err) {
+			case "":
+				won++
+			case place.ECONFLICT:
+				conflicts++
+			default:
+				t.Errorf("writer: %v", err)
+			}
+		}
+		if won != 1 || conflicts != writers-1 {
+			t.Errorf("%d writers won and %d got conflicts; want 1 and %d", won, conflicts, writers-1)
+		}
+		if a, _ := st.Asset(ctx, "a1"); a.Version != 2 {
+			t.Errorf("version after the race = %d, want 2", a.Version)
 		}
 	})
 
