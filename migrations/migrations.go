@@ -7,3 +7,8 @@ import "embed"
 //
 //go:embed gpkg/*.sql
 var GPKG embed.FS
+
+// PostGIS holds the PostgreSQL + PostGIS store's migrations.
+//
+//go:embed postgis/*.sql
+var PostGIS embed.FS

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -54,4 +56,14 @@ func Page(limit, offset int) (int, int) {
 		offset = 0
 	}
 	return limit, offset
+}
+
+// NameKey is the form of an asset's name that stores order and search by:
+// Unicode lower case, so every store agrees whatever its collation.
+func NameKey(name string) string { return strings.ToLower(name) }
+
+// NameSearchPattern is the LIKE pattern (escape character \) that finds
+// q anywhere in a name key.
+func NameSearchPattern(q string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(NameKey(q)) + "%"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -74,4 +75,13 @@ func unavailable(t testing.TB, msg string) {
 		t.Fatal(msg)
 	}
 	t.Skip("SKIP: " + msg)
+}
+
+// PostGISDatabaseURL creates a fresh database like PostGISDatabase and
+// returns its URL, for code that opens its own connections.
+func PostGISDatabaseURL(t testing.TB) string {
+	t.Helper()
+	conn := PostGISDatabase(t)
+	cfg := conn.Config()
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }

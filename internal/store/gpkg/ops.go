@@ -369,8 +369,8 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
-			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`)
+			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version, name_key)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
@@ -380,7 +380,9 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 			if a.UpdatedAt.IsZero() {
 				a.UpdatedAt = now()
 			}
-			a.Version = 1
+			if a.Version <= 0 {
+				a.Version = 1
+			}
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
 				return err
@@ -399,7 +401,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 			pt := geo.PointOnSurface(a.Geometry)
 			_, err = ins.ExecContext(ctx, g, a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode,
 				a.OpeningHours, a.Phone, a.Email, a.Website, a.Operator, string(tags), a.Source, a.SourceID,
-				a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat))
+				a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat), a.Version, store.NameKey(a.Name))
 			if err != nil {
 				return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
 			}
@@ -440,11 +442,11 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 		pt := geo.PointOnSurface(a.Geometry)
 		res, err := tx.ExecContext(ctx, `UPDATE assets SET geom = ?, name = ?, category = ?, status = ?, address = ?,
 			postcode = ?, opening_hours = ?, phone = ?, email = ?, website = ?, operator = ?, tags = ?, source = ?,
-			source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1
+			source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1, name_key = ?
 			WHERE id = ? AND version = ?`,
 			g, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone, a.Email,
 			a.Website, a.Operator, string(tags), a.Source, a.SourceID, a.Licence, a.Attribution, pt[0], pt[1],
-			a.UpdatedAt.Format(timeFormat), a.ID, ifVersion)
+			a.UpdatedAt.Format(timeFormat), store.NameKey(a.Name), a.ID, ifVersion)
 		if err != nil {
 			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
 		}
@@ -518,8 +520,8 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 		args = append(args, q.Category)
 	}
 	if q.Q != "" {
-		where = append(where, `a.name LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(q.Q)+"%")
+		where = append(where, `a.name_key LIKE ? ESCAPE '\'`)
+		args = append(args, store.NameSearchPattern(q.Q))
 	}
 	if len(where) > 0 {
 		from += ` WHERE ` + strings.Join(where, ` AND `)
@@ -530,7 +532,7 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 		}
 	}
 	limit, offset := store.Page(q.Limit, q.Offset)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+from+` ORDER BY a.name COLLATE NOCASE, a.id LIMIT ? OFFSET ?`,
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+from+` ORDER BY a.name_key, a.id LIMIT ? OFFSET ?`,
 		append(args, limit, offset)...)
 	if err != nil {
 		return page, fmt.Errorf("list assets: %w", translate(err))
@@ -544,10 +546,6 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 		page.Assets = append(page.Assets, a)
 	}
 	return page, rows.Err()
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Asset returns one asset.

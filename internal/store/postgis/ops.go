@@ -1,0 +1,680 @@
+package postgis
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+func toWKB(g orb.Geometry) ([]byte, error) {
+	b, err := wkb.Marshal(g, binary.LittleEndian)
+	if err != nil {
+		return nil, fmt.Errorf("encode geometry: %w", err)
+	}
+	return b, nil
+}
+
+func fromWKB(b []byte) (orb.Geometry, error) {
+	g, err := wkb.Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode geometry: %w", err)
+	}
+	return g, nil
+}
+
+// ImportSet writes a new set and its areas, then places every asset in it.
+func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (store.ImportReport, error) {
+	var rep store.ImportReport
+	if err := store.CheckSet(&set, areas); err != nil {
+		return rep, err
+	}
+	if set.CreatedAt.IsZero() {
+		set.CreatedAt = now()
+	}
+	bound := areas[0].Geometry.Bound()
+	byCode := make(map[string]place.Candidate, len(areas))
+	for i := range areas {
+		areas[i].Set = set.Slug
+		bound = bound.Union(areas[i].Geometry.Bound())
+		byCode[areas[i].Code] = place.Candidate{Code: areas[i].Code, Name: areas[i].Name, Geometry: areas[i].Geometry}
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM boundary_sets WHERE slug = $1)`, set.Slug).Scan(&exists); err != nil {
+			return fmt.Errorf("check set %s: %w", set.Slug, translate(err))
+		}
+		if exists {
+			return place.Errorf(place.ECONFLICT, "boundary set %q exists already", set.Slug)
+		}
+		extent, err := toWKB(bound.ToPolygon())
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO boundary_sets
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at)
+			VALUES (ST_GeomFromWKB($1, 4326), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
+		}
+		batch := &pgx.Batch{}
+		for i, a := range areas {
+			g, err := toWKB(a.Geometry)
+			if err != nil {
+				return fmt.Errorf("area %d (%s): %w", i, a.Code, err)
+			}
+			props, err := json.Marshal(nonNilMap(a.Properties))
+			if err != nil {
+				return fmt.Errorf("area %d (%s): properties: %w", i, a.Code, err)
+			}
+			batch.Queue(`INSERT INTO areas (geom, set_slug, code, name, properties)
+				VALUES (ST_Multi(ST_GeomFromWKB($1, 4326)), $2, $3, $4, $5)`, g, set.Slug, a.Code, a.Name, props)
+		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("insert areas of %s: %w", set.Slug, translate(err))
+		}
+		rep.Areas = len(areas)
+		// Candidate (asset, area) pairs by bounding box; the geometries are
+		// already in memory, and the same rule as every store picks one.
+		rows, err := tx.Query(ctx, `SELECT a.id, ST_X(a.location), ST_Y(a.location), ar.code
+			FROM assets a JOIN areas ar ON ar.set_slug = $1 AND ar.geom && a.location
+			ORDER BY a.id COLLATE "C", ar.code COLLATE "C"`, set.Slug)
+		if err != nil {
+			return fmt.Errorf("place assets in %s: %w", set.Slug, translate(err))
+		}
+		type asset struct {
+			pt    orb.Point
+			cands []place.Candidate
+		}
+		var ids []string
+		byID := map[string]*asset{}
+		for rows.Next() {
+			var id, code string
+			var x, y float64
+			if err := rows.Scan(&id, &x, &y, &code); err != nil {
+				rows.Close()
+				return err
+			}
+			a := byID[id]
+			if a == nil {
+				a = &asset{pt: orb.Point{x, y}}
+				byID[id] = a
+				ids = append(ids, id)
+			}
+			a.cands = append(a.cands, byCode[code])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		batch = &pgx.Batch{}
+		for _, id := range ids {
+			a := byID[id]
+			if c, ok := place.Locate(a.pt, a.cands); ok {
+				queueMembership(batch, id, set.Slug, c.Code, a.pt)
+				rep.Memberships++
+			}
+		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("record memberships in %s: %w", set.Slug, translate(err))
+		}
+		return addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)})
+	})
+	if err != nil {
+		return store.ImportReport{}, err
+	}
+	return rep, nil
+}
+
+func queueMembership(b *pgx.Batch, assetID, set, code string, pt orb.Point) {
+	b.Queue(`INSERT INTO memberships (geom, asset_id, set_slug, area_code)
+		VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4, $5)
+		ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`,
+		pt[0], pt[1], assetID, set, code)
+}
+
+// placeAssets records the area of every set that holds each asset.
+func placeAssets(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT a.id, ST_X(a.location), ST_Y(a.location), ar.set_slug, ar.code, ar.name, ar.fid
+		FROM assets a JOIN areas ar ON ar.geom && a.location
+		WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return 0, fmt.Errorf("place assets: %w", translate(err))
+	}
+	type key struct{ id, set string }
+	type pending struct {
+		pt    orb.Point
+		cands []place.Candidate
+		fids  []int64
+	}
+	var order []key
+	byKey := map[key]*pending{}
+	need := map[int64]bool{}
+	for rows.Next() {
+		var k key
+		var x, y float64
+		var c place.Candidate
+		var fid int64
+		if err := rows.Scan(&k.id, &x, &y, &k.set, &c.Code, &c.Name, &fid); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		p := byKey[k]
+		if p == nil {
+			p = &pending{pt: orb.Point{x, y}}
+			byKey[k] = p
+			order = append(order, k)
+		}
+		p.cands = append(p.cands, c)
+		p.fids = append(p.fids, fid)
+		need[fid] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, translate(err)
+	}
+	// Each candidate area's geometry is read once, however many assets it holds.
+	fids := make([]int64, 0, len(need))
+	for f := range need {
+		fids = append(fids, f)
+	}
+	shapes := make(map[int64]orb.MultiPolygon, len(fids))
+	rows, err = tx.Query(ctx, `SELECT fid, ST_AsBinary(geom) FROM areas WHERE fid = ANY($1)`, fids)
+	if err != nil {
+		return 0, fmt.Errorf("place assets: %w", translate(err))
+	}
+	for rows.Next() {
+		var fid int64
+		var b []byte
+		if err := rows.Scan(&fid, &b); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		g, err := fromWKB(b)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		shapes[fid], _ = g.(orb.MultiPolygon)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, translate(err)
+	}
+	batch := &pgx.Batch{}
+	n := 0
+	for _, k := range order {
+		p := byKey[k]
+		for i := range p.cands {
+			p.cands[i].Geometry = shapes[p.fids[i]]
+		}
+		if c, ok := place.Locate(p.pt, p.cands); ok {
+			queueMembership(batch, k.id, k.set, c.Code, p.pt)
+			n++
+		}
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return 0, fmt.Errorf("record memberships: %w", translate(err))
+	}
+	return n, nil
+}
+
+func addRevision(ctx context.Context, tx pgx.Tx, entity, id, action string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO revisions (entity, entity_id, action, author, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		entity, id, action, "placemap", b, now())
+	if err != nil {
+		return fmt.Errorf("revision of %s %s: %w", entity, id, translate(err))
+	}
+	return nil
+}
+
+func nonNilMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return map[string]V{}
+	}
+	return m
+}
+
+const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at,
+	coalesce(ST_XMin(extent), 0), coalesce(ST_YMin(extent), 0), coalesce(ST_XMax(extent), 0), coalesce(ST_YMax(extent), 0)`
+
+func scanSet(row pgx.Row) (place.SetSummary, error) {
+	var ss place.SetSummary
+	var kind string
+	err := row.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
+		&ss.Source, &ss.Description, &ss.AreaCount, &ss.CreatedAt,
+		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1])
+	ss.Kind = place.Kind(kind)
+	ss.CreatedAt = ss.CreatedAt.UTC()
+	return ss, err
+}
+
+// Sets lists every set in the order they were imported.
+func (s *Store) Sets(ctx context.Context) ([]place.SetSummary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+setColumns+` FROM boundary_sets ORDER BY fid`)
+	if err != nil {
+		return nil, fmt.Errorf("list sets: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []place.SetSummary
+	for rows.Next() {
+		ss, err := scanSet(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list sets: %w", translate(err))
+		}
+		out = append(out, ss)
+	}
+	return out, translate(rows.Err())
+}
+
+// Set returns one set.
+func (s *Store) Set(ctx context.Context, slug string) (place.SetSummary, error) {
+	ss, err := scanSet(s.pool.QueryRow(ctx, `SELECT `+setColumns+` FROM boundary_sets WHERE slug = $1`, slug))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
+	}
+	if err != nil {
+		return ss, fmt.Errorf("set %s: %w", slug, translate(err))
+	}
+	return ss, nil
+}
+
+func scanArea(row pgx.Row) (place.Area, error) {
+	var a place.Area
+	var g, props []byte
+	if err := row.Scan(&a.ID, &a.Set, &a.Code, &a.Name, &props, &g); err != nil {
+		return a, err
+	}
+	geom, err := fromWKB(g)
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", a.Set, a.Code, err)
+	}
+	mp, ok := geom.(orb.MultiPolygon)
+	if !ok {
+		return a, fmt.Errorf("area %s/%s: geometry is %s, not MultiPolygon", a.Set, a.Code, geom.GeoJSONType())
+	}
+	a.Geometry = mp
+	if err := json.Unmarshal(props, &a.Properties); err != nil {
+		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
+	}
+	return a, nil
+}
+
+// Areas lists areas of one set by code.
+func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
+	limit, offset := store.Page(q.Limit, q.Offset)
+	sql := `SELECT fid, set_slug, code, name, properties, ST_AsBinary(geom) FROM areas WHERE set_slug = $1`
+	args := []any{set}
+	if q.BBox != nil {
+		sql += ` AND geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)`
+	}
+	sql += ` ORDER BY code COLLATE "C" LIMIT $2 OFFSET $3`
+	args = append(args, limit, offset)
+	if q.BBox != nil {
+		args = append(args, q.BBox.Min[0], q.BBox.Min[1], q.BBox.Max[0], q.BBox.Max[1])
+	}
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Area
+	for rows.Next() {
+		a, err := scanArea(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	if len(out) == 0 {
+		if _, err := s.Set(ctx, set); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// AreaShapes returns the areas of a set that may meet b, unordered and
+// without their properties, for tiles.
+func (s *Store) AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error) {
+	limit, _ = store.Page(limit, 0)
+	rows, err := s.pool.Query(ctx, `SELECT fid, code, name, ST_AsBinary(geom) FROM areas
+		WHERE set_slug = $1 AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326) LIMIT $6`,
+		set, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Area
+	for rows.Next() {
+		a := place.Area{Set: set}
+		var g []byte
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &g); err != nil {
+			return nil, translate(err)
+		}
+		geom, err := fromWKB(g)
+		if err != nil {
+			return nil, fmt.Errorf("area %s/%s: %w", set, a.Code, err)
+		}
+		a.Geometry, _ = geom.(orb.MultiPolygon)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	if len(out) == 0 {
+		if _, err := s.Set(ctx, set); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Area returns one area.
+func (s *Store) Area(ctx context.Context, set, code string) (place.Area, error) {
+	a, err := scanArea(s.pool.QueryRow(ctx,
+		`SELECT fid, set_slug, code, name, properties, ST_AsBinary(geom) FROM areas WHERE set_slug = $1 AND code = $2`, set, code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, serr := s.Set(ctx, set); serr != nil {
+			return a, serr
+		}
+		return a, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
+	}
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", set, code, translate(err))
+	}
+	return a, nil
+}
+
+// AddAssets writes new assets and places each in every set.
+func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
+	var rep store.ImportReport
+	if err := store.CheckAssets(assets); err != nil {
+		return rep, err
+	}
+	ids := make([]string, len(assets))
+	for i := range assets {
+		ids[i] = assets[i].ID
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var taken []string
+		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM assets WHERE id = ANY($1)`, ids).Scan(&taken); err != nil {
+			return translate(err)
+		}
+		if len(taken) > 0 {
+			for i, a := range assets {
+				if a.ID == taken[0] {
+					return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
+				}
+			}
+		}
+		batch := &pgx.Batch{}
+		for i := range assets {
+			a := &assets[i]
+			if a.UpdatedAt.IsZero() {
+				a.UpdatedAt = now()
+			}
+			if a.Version <= 0 {
+				a.Version = 1
+			}
+			if err := queueInsertAsset(batch, a); err != nil {
+				return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
+			}
+		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("insert assets: %w", translate(err))
+		}
+		n, err := placeAssets(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		rep.Memberships, rep.Assets = n, len(assets)
+		for i := range assets {
+			if err := addRevision(ctx, tx, "asset", assets[i].ID, "create", assets[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.ImportReport{}, err
+	}
+	return rep, nil
+}
+
+// queueInsertAsset queues the insert of one asset.
+func queueInsertAsset(b *pgx.Batch, a *place.Asset) error {
+	g, err := toWKB(a.Geometry)
+	if err != nil {
+		return err
+	}
+	tags, err := json.Marshal(nonNilMap(a.Tags))
+	if err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	pt := geo.PointOnSurface(a.Geometry)
+	args := []any{g, pt[0], pt[1], a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours,
+		a.Phone, a.Email, a.Website, a.Operator, tags, a.Source, a.SourceID, a.Licence, a.Attribution, a.Version, a.UpdatedAt,
+		store.NameKey(a.Name)}
+	b.Queue(`INSERT INTO assets (geom, location, id, name, category, status, address, postcode, opening_hours,
+		phone, email, website, operator, tags, source, source_id, licence, attribution, version, updated_at, name_key)
+		VALUES (ST_GeomFromWKB($1, 4326), ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $6, $7, $8, $9, $10,
+		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, args...)
+	return nil
+}
+
+const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
+	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at,
+	ST_AsBinary(a.geom)`
+
+func scanAsset(row pgx.Row) (place.Asset, error) {
+	var a place.Asset
+	var status string
+	var tags, g []byte
+	err := row.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
+		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version,
+		&a.UpdatedAt, &g)
+	if err != nil {
+		return a, err
+	}
+	a.Status = place.Status(status)
+	a.UpdatedAt = a.UpdatedAt.UTC()
+	if err := json.Unmarshal(tags, &a.Tags); err != nil {
+		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
+	}
+	if a.Geometry, err = fromWKB(g); err != nil {
+		return a, fmt.Errorf("asset %s: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// UpdateAsset replaces an asset if its version is still ifVersion, and
+// places it again in every set.
+func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
+	if err := store.CheckAssets([]place.Asset{a}); err != nil {
+		return a, err
+	}
+	a.UpdatedAt = now()
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		g, err := toWKB(a.Geometry)
+		if err != nil {
+			return err
+		}
+		tags, err := json.Marshal(nonNilMap(a.Tags))
+		if err != nil {
+			return fmt.Errorf("asset %s: tags: %w", a.ID, err)
+		}
+		pt := geo.PointOnSurface(a.Geometry)
+		tag, err := tx.Exec(ctx, `UPDATE assets SET geom = ST_GeomFromWKB($1, 4326), location = ST_SetSRID(ST_MakePoint($2, $3), 4326),
+			name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
+			email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
+			attribution = $18, updated_at = $19, version = version + 1, name_key = $22
+			WHERE id = $20 AND version = $21`,
+			g, pt[0], pt[1], a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone,
+			a.Email, a.Website, a.Operator, tags, a.Source, a.SourceID, a.Licence, a.Attribution, a.UpdatedAt, a.ID, ifVersion,
+			store.NameKey(a.Name))
+		if err != nil {
+			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+		}
+		if tag.RowsAffected() == 0 {
+			var current int64
+			err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, a.ID).Scan(&current)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
+			}
+			if err != nil {
+				return translate(err)
+			}
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
+		}
+		a.Version = ifVersion + 1
+		if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE asset_id = $1`, a.ID); err != nil {
+			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+		}
+		if _, err := placeAssets(ctx, tx, []string{a.ID}); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, "asset", a.ID, "update", a)
+	})
+	if err != nil {
+		return place.Asset{}, err
+	}
+	return s.Asset(ctx, a.ID)
+}
+
+// Assets lists assets matching q, by name then id.
+func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error) {
+	var page store.AssetPage
+	from := ` FROM assets a`
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if q.BBox != nil {
+		where = append(where, `a.geom && ST_MakeEnvelope(`+arg(q.BBox.Min[0])+`, `+arg(q.BBox.Min[1])+`, `+
+			arg(q.BBox.Max[0])+`, `+arg(q.BBox.Max[1])+`, 4326)`)
+	}
+	if q.InSet != "" {
+		from += ` JOIN memberships m ON m.asset_id = a.id`
+		where = append(where, `m.set_slug = `+arg(q.InSet)+` AND m.area_code = `+arg(q.InCode))
+	}
+	if q.Category != "" {
+		where = append(where, `a.category = `+arg(q.Category))
+	}
+	if q.Q != "" {
+		where = append(where, `a.name_key LIKE `+arg(store.NameSearchPattern(q.Q))+` ESCAPE '\'`)
+	}
+	if len(where) > 0 {
+		from += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	if !q.NoCount {
+		if err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
+			return page, fmt.Errorf("count assets: %w", translate(err))
+		}
+	}
+	limit, offset := store.Page(q.Limit, q.Offset)
+	sql := `SELECT ` + assetColumns + from + ` ORDER BY a.name_key COLLATE "C", a.id COLLATE "C" LIMIT ` + arg(limit) + ` OFFSET ` + arg(offset)
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return page, fmt.Errorf("list assets: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return page, translate(err)
+		}
+		page.Assets = append(page.Assets, a)
+	}
+	return page, translate(rows.Err())
+}
+
+// Asset returns one asset.
+func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
+	a, err := scanAsset(s.pool.QueryRow(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, place.Errorf(place.ENOTFOUND, "no asset %q", id)
+	}
+	if err != nil {
+		return a, fmt.Errorf("asset %s: %w", id, translate(err))
+	}
+	return a, nil
+}
+
+// AssetStats counts assets and lists their extent, attributions and licences.
+func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
+	var st store.AssetStats
+	var minx, miny, maxx, maxy *float64
+	err := s.pool.QueryRow(ctx, `SELECT count(*), ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)),
+		ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom)),
+		coalesce(array_agg(DISTINCT attribution) FILTER (WHERE attribution <> ''), '{}'),
+		coalesce(array_agg(DISTINCT licence) FILTER (WHERE licence <> ''), '{}')
+		FROM assets`).Scan(&st.Count, &minx, &miny, &maxx, &maxy, &st.Attributions, &st.Licences)
+	if err != nil {
+		return st, fmt.Errorf("asset stats: %w", translate(err))
+	}
+	if st.Count > 0 && minx != nil {
+		st.BBox = orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}
+	}
+	// Byte order, as the GeoPackage store sorts, whatever the collation.
+	sort.Strings(st.Attributions)
+	sort.Strings(st.Licences)
+	if len(st.Attributions) == 0 {
+		st.Attributions = nil
+	}
+	if len(st.Licences) == 0 {
+		st.Licences = nil
+	}
+	return st, nil
+}
+
+// Memberships lists the areas that hold an asset, in the order of the sets.
+func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Membership, error) {
+	if _, err := s.Asset(ctx, assetID); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT m.asset_id, m.set_slug, bs.title, m.area_code, ar.name
+		FROM memberships m
+		JOIN boundary_sets bs ON bs.slug = m.set_slug
+		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
+		WHERE m.asset_id = $1 ORDER BY bs.fid`, assetID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships of %s: %w", assetID, translate(err))
+	}
+	defer rows.Close()
+	var out []place.Membership
+	for rows.Next() {
+		var m place.Membership
+		if err := rows.Scan(&m.AssetID, &m.Set, &m.SetTitle, &m.Code, &m.Name); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, m)
+	}
+	return out, translate(rows.Err())
+}

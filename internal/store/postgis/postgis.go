@@ -1,0 +1,199 @@
+// Package postgis is placemap's production store: PostgreSQL with PostGIS
+// through pgx, behaving exactly as the embedded GeoPackage store does (the
+// storetest suite holds both to it).
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/migrations"
+)
+
+// Options tune the connection pool.
+type Options struct {
+	// StatementTimeout ends any one SQL statement that runs longer; 0 means
+	// 30 seconds. PostgreSQL enforces it, so it holds even if placemap is
+	// stuck.
+	StatementTimeout time.Duration
+	// MaxConns bounds the pool; 0 means pgxpool's default (4 × CPUs, at
+	// least 4).
+	MaxConns int32
+}
+
+// Store is a PostGIS-backed store. It is safe for concurrent use and for
+// many placemap instances sharing one database.
+type Store struct {
+	pool *pgxpool.Pool
+	name string // the database, for messages; never the password
+}
+
+// IsURL reports whether s names a PostgreSQL database rather than a
+// GeoPackage data directory.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the database at url (postgres://...), creating the
+// PostGIS extension and placemap's tables if needed.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, place.Errorf(place.EINVALID, "database URL: %v", redact(err))
+	}
+	if opts.StatementTimeout <= 0 {
+		opts.StatementTimeout = 30 * time.Second
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "placemap"
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	// A dead server must not hang a request: fail the dial quickly and let
+	// the next request try again.
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
+	}
+	s := &Store{pool: pool, name: cfg.ConnConfig.Database}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrate applies the embedded migrations under a session lock, so several
+// instances starting together apply them once.
+func (s *Store) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations.PostGIS, "postgis")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.name, translate(err))
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping checks the database answers; EUNAVAILABLE if not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return place.Errorf(place.EUNAVAILABLE, "database %s: %v", s.name, redact(err))
+	}
+	return nil
+}
+
+// DataVersion returns the counter every write transaction increments.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT value::bigint FROM settings WHERE key = 'data_version'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read data version: %w", translate(err))
+	}
+	return v, nil
+}
+
+// inTx runs fn in a transaction. It takes the data_version row lock first:
+// writers queue in order, as they do on SQLite, so concurrent writes cannot
+// deadlock and each sees the one before it.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", translate(err))
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `UPDATE settings SET value = (value::bigint + 1)::text WHERE key = 'data_version'`); err != nil {
+		return fmt.Errorf("bump data version: %w", translate(err))
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+// translate turns errors callers can act on into place errors: constraint
+// violations, timeouts and a server that cannot be reached.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var perr *place.Error
+	if errors.As(err, &perr) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch {
+		case pg.Code == "23505":
+			return place.Errorf(place.ECONFLICT, "%s", pg.Message)
+		case pg.Code == "23503" || pg.Code == "23514" || pg.Code == "22P02" || pg.Code == "23502":
+			return place.Errorf(place.EINVALID, "%s", pg.Message)
+		case pg.Code == "57014":
+			return place.Errorf(place.EUNAVAILABLE, "the database took too long: %s", pg.Message)
+		case strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P") || pg.Code == "53300":
+			return place.Errorf(place.EUNAVAILABLE, "database unavailable: %s", pg.Message)
+		}
+		return err
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	if errors.As(err, &connect) || errors.As(err, &netErr) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err) || strings.Contains(err.Error(), "conn closed") {
+		return place.Errorf(place.EUNAVAILABLE, "database unavailable: %v", redact(err))
+	}
+	return err
+}
+
+// redact keeps passwords out of messages.
+func redact(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "password="); i >= 0 {
+		end := strings.IndexAny(msg[i:], " )")
+		if end < 0 {
+			end = len(msg) - i
+		}
+		msg = msg[:i] + "password=xxxxx" + msg[i+end:]
+	}
+	return msg
+}

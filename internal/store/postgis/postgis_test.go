@@ -1,0 +1,22 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/postgis"
+	"github.com/placemap/placemap/internal/store/storetest"
+	"github.com/placemap/placemap/internal/testkit"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		st, err := postgis.Open(context.Background(), testkit.PostGISDatabaseURL(t), postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}
