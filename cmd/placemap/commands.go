@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,15 +25,11 @@ import (
 	"github.com/placemap/placemap/web"
 )
 
-func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", envOr("DATA", "./data"), "data directory holding placemap.gpkg ($PLACEMAP_DATA)")
-}
-
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on ($PLACEMAP_ADDR)")
-	data := dataFlag(fs)
-	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory")
+	sc := storeFlags(fs)
+	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory (GeoPackage only; use `placemap demo --db` for PostGIS)")
 	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
 	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
@@ -43,12 +38,12 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 	} else if len(pos) > 0 {
 		return usageError{"serve takes no arguments, got " + strings.Join(pos, " ")}
 	}
-	if !*noDemo {
-		if err := loadDemoIfEmpty(ctx, *data, log); err != nil {
+	if !*noDemo && sc.db == "" {
+		if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
 			return err
 		}
 	}
-	st, err := gpkg.Open(ctx, *data)
+	st, err := sc.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -71,8 +66,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("placemap serving", "url", "http://"+ln.Addr().String(), "data", st.Path())
-	fmt.Fprintf(stdout, "placemap: serving http://%s (data %s)\n", ln.Addr(), st.Path())
+	log.Info("placemap serving", "url", "http://"+ln.Addr().String(), "store", sc.describe())
+	fmt.Fprintf(stdout, "placemap: serving http://%s (store %s)\n", ln.Addr(), sc.describe())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -98,10 +93,8 @@ func envInt(name string, def int) int {
 // interrupted load leaves no half-filled store behind.
 func loadDemoIfEmpty(ctx context.Context, dir string, log *slog.Logger) error {
 	target := filepath.Join(dir, gpkg.FileName)
-	if _, err := os.Stat(target); err == nil {
-		return nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("data directory: %w", err)
+	if exists, err := gpkgExists(dir); err != nil || exists {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
@@ -134,27 +127,46 @@ func loadDemoIfEmpty(ctx context.Context, dir string, log *slog.Logger) error {
 
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	data := dataFlag(fs)
+	sc := storeFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(*data, gpkg.FileName)); err == nil {
-		return place.Errorf(place.ECONFLICT, "%s already holds a store; the demo loads only into an empty data directory", *data)
+	if sc.db != "" {
+		st, err := sc.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if empty, err := isEmpty(ctx, st); err != nil {
+			return err
+		} else if !empty {
+			return place.Errorf(place.ECONFLICT, "the database already holds sets or assets; the demo loads only into an empty store")
+		}
+		if err := demo.Load(ctx, st, log); err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		fmt.Fprintln(stdout, "demo loaded into the PostgreSQL database")
+		return nil
 	}
-	if err := loadDemoIfEmpty(ctx, *data, log); err != nil {
+	if exists, err := gpkgExists(sc.data); err != nil {
+		return err
+	} else if exists {
+		return place.Errorf(place.ECONFLICT, "%s already holds a store; the demo loads only into an empty data directory", sc.data)
+	}
+	if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo loaded into %s\n", filepath.Join(*data, gpkg.FileName))
+	fmt.Fprintf(stdout, "demo loaded into %s\n", sc.describe())
 	return nil
 }
 
 func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("sets", flag.ContinueOnError)
-	data := dataFlag(fs)
+	sc := storeFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := gpkg.Open(ctx, *data)
+	st, err := sc.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -205,13 +217,13 @@ func setFlags(fs *flag.FlagSet) *place.BoundarySet {
 }
 
 // importFile opens the file and the store and runs one import on them.
-func importFile(ctx context.Context, data, file string, imp func(st *gpkg.Store, f io.Reader, name string) error) error {
+func importFile(ctx context.Context, sc *storeConfig, file string, imp func(st store.Store, f io.Reader, name string) error) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := gpkg.Open(ctx, data)
+	st, err := sc.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -228,7 +240,7 @@ func oneFile(pos []string, what string) (string, error) {
 
 func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import set", flag.ContinueOnError)
-	data := dataFlag(fs)
+	sc := storeFlags(fs)
 	set := setFlags(fs)
 	var opts formats.BoundaryOptions
 	fs.StringVar(&opts.CodeField, "code-field", "", "property holding each area's code (default: detected, e.g. WD13CD)")
@@ -245,7 +257,7 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 		set.Kind = place.Statistical
 	}
 	var res importer.SetResult
-	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
 		res, err = importer.Set(ctx, st, f, name, *set, opts)
 		return err
 	})
@@ -279,7 +291,7 @@ func printNotes(w io.Writer, res importer.SetResult) {
 
 func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import set-from-lookup", flag.ContinueOnError)
-	data := dataFlag(fs)
+	sc := storeFlags(fs)
 	set := setFlags(fs)
 	var opts importer.LookupOptions
 	fs.StringVar(&opts.Units, "units", "", "slug of the set whose areas are the building blocks, e.g. oa-2011 (required)")
@@ -306,7 +318,7 @@ func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) e
 		set.Title = set.Slug
 	}
 	var res importer.SetResult
-	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
 		res, err = importer.SetFromLookup(ctx, st, f, name, *set, opts)
 		return err
 	})
@@ -320,7 +332,7 @@ func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) e
 
 func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import assets", flag.ContinueOnError)
-	data := dataFlag(fs)
+	sc := storeFlags(fs)
 	var opts formats.AssetOptions
 	fs.StringVar(&opts.Category, "category", "", "category for assets whose file gives none")
 	fs.StringVar(&opts.Source, "source", "", "where the assets come from")
@@ -338,7 +350,7 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 		opts.Source = filepath.Base(file)
 	}
 	var rep store.ImportReport
-	err = importFile(ctx, *data, file, func(st *gpkg.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
 		rep, err = importer.Assets(ctx, st, f, name, opts)
 		return err
 	})

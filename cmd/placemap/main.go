@@ -6,7 +6,9 @@
 //	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
 //	placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S
 //	placemap import assets FILE
-//	placemap demo   [--data DIR]
+//	placemap demo   [--data DIR | --db URL]
+//	placemap copy   --from DIR_OR_URL --to DIR_OR_URL
+//	placemap migrate --db URL
 package main
 
 import (
@@ -38,8 +40,11 @@ Usage:
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
+  placemap copy --from DIR_OR_URL --to DIR_OR_URL         copy everything into an empty store
+  placemap migrate [--db URL]                             bring the store's schema up to date
 
-Every command takes --data DIR (default ./data, or $PLACEMAP_DATA).
+Every command works on the GeoPackage in --data DIR (default ./data, or $PLACEMAP_DATA),
+or on PostGIS with --db postgres://... (or $PLACEMAP_DATABASE_URL).
 Run "placemap COMMAND -h" for a command's flags.
 `
 
@@ -60,6 +65,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], stdout, log)
 	case "sets":
 		err = cmdSets(ctx, args[1:], stdout, log)
+	case "copy":
+		err = cmdCopy(ctx, args[1:], stdout, log)
+	case "migrate":
+		err = cmdMigrate(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

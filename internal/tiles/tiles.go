@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"sync"
 
@@ -159,6 +160,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 		if err != nil {
 			return nil, err
 		}
+		sort.Slice(page.Assets, func(i, j int) bool { return page.Assets[i].FID < page.Assets[j].FID })
 		for _, a := range page.Assets {
 			f := geojson.NewFeature(a.Geometry)
 			f.ID = uint64(a.FID)
@@ -171,6 +173,9 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 	if err != nil {
 		return nil, err
 	}
+	// Features in id order: the same data gives the same bytes (and ETag)
+	// from every store and every instance.
+	sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
 	for _, a := range areas {
 		f := geojson.NewFeature(a.Geometry)
 		f.ID = uint64(a.ID)

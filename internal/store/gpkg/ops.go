@@ -18,6 +18,20 @@ import (
 
 const timeFormat = "2006-01-02T15:04:05.000Z"
 
+// readTime reads a DATETIME column: the driver hands back a time.Time when
+// the column's declared type is DATETIME, and text otherwise.
+func readTime(v any) (time.Time, error) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), nil
+	case string:
+		return time.Parse(timeFormat, t)
+	case []byte:
+		return time.Parse(timeFormat, string(t))
+	}
+	return time.Time{}, fmt.Errorf("unexpected %T", v)
+}
+
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // ImportSet writes a new set and its areas, then places every asset in it.
@@ -198,7 +212,8 @@ const setColumns = `slug, title, kind, publisher, release_date, licence, attribu
 
 func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	var ss place.SetSummary
-	var kind, created string
+	var kind string
+	var created any
 	var extent []byte
 	err := sc.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
 		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent)
@@ -206,7 +221,9 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 		return ss, err
 	}
 	ss.Kind = place.Kind(kind)
-	ss.CreatedAt, _ = time.Parse(timeFormat, created)
+	if ss.CreatedAt, err = readTime(created); err != nil {
+		return ss, fmt.Errorf("set %s: created_at: %w", ss.Slug, err)
+	}
 	if extent != nil {
 		if b, empty, err := blobBound(extent); err == nil && !empty {
 			ss.BBox = b
@@ -481,7 +498,8 @@ const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.po
 
 func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 	var a place.Asset
-	var status, tags, updated string
+	var status, tags string
+	var updated any
 	var blob []byte
 	err := sc.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
 		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version, &updated, &blob)
@@ -489,7 +507,9 @@ func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 		return a, err
 	}
 	a.Status = place.Status(status)
-	a.UpdatedAt, _ = time.Parse(timeFormat, updated)
+	if a.UpdatedAt, err = readTime(updated); err != nil {
+		return a, fmt.Errorf("asset %s: updated_at: %w", a.ID, err)
+	}
 	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
 	}
@@ -589,7 +609,8 @@ func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Member
 func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
 	var st store.AssetStats
 	var minx, miny, maxx, maxy sql.NullFloat64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(minx), min(miny), max(maxx), max(maxy) FROM rtree_assets_geom`).
+	// From the geometries themselves: the R-tree holds 32-bit floats.
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), max(ST_MaxY(geom)) FROM assets`).
 		Scan(&st.Count, &minx, &miny, &maxx, &maxy)
 	if err != nil {
 		return st, fmt.Errorf("asset stats: %w", translate(err))

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/testkit"
+	"github.com/placemap/placemap/web"
+)
+
+// TestStoresAnswerAlike copies the Sheffield demo GeoPackage into PostGIS
+// and back into a second GeoPackage with `placemap copy`, serves all three,
+// and asks each the same API and tile requests: every answer must be the
+// same bytes.
+func TestStoresAnswerAlike(t *testing.T) {
+	dbURL := testkit.PostGISDatabaseURL(t)
+	ctx := context.Background()
+	a, b := t.TempDir(), t.TempDir()
+	if err := loadDemoIfEmpty(ctx, a, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := cli(t, "copy", "--from", a, "--to", dbURL); code != 0 || !strings.Contains(out, "copied 11 sets, 2577 areas, 29 assets") {
+		t.Fatalf("copy gpkg → postgis: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := cli(t, "copy", "--from", dbURL, "--to", b); code != 0 {
+		t.Fatalf("copy postgis → gpkg: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := cli(t, "copy", "--from", a, "--to", dbURL); code == 0 || !strings.Contains(errs, "already holds") {
+		t.Errorf("copy into a full store: %d %q", code, errs)
+	}
+
+	serve := func(loc string) *httptest.Server {
+		st, err := openLocation(ctx, loc, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		srv := httptest.NewServer(httpapi.New(st, web.FS, httpapi.Config{TileCacheBytes: 0}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	servers := map[string]*httptest.Server{"gpkg": serve(a), "postgis": serve(dbURL), "gpkg-roundtrip": serve(b)}
+	get := func(name, path string) []byte {
+		srv := servers[name]
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 {
+			t.Fatalf("%s GET %s: %d %s", name, path, res.StatusCode, body)
+		}
+		return bytes.ReplaceAll(body, []byte(srv.URL), []byte("BASE"))
+	}
+
+	// The requests: every set, its areas and some of them; every asset;
+	// searches and filters; TileJSON and tiles of every layer at z8-z14.
+	paths := []string{"/api/sets", "/api/assets?limit=1000", "/api/assets?q=library&limit=5", "/api/assets?q=PARK",
+		"/api/assets?bbox=-1.50,53.36,-1.45,53.40", "/api/assets?category=library&limit=3&offset=3", "/tiles/assets.json"}
+	var sets struct {
+		Sets []struct{ Slug string } `json:"sets"`
+	}
+	if err := json.Unmarshal(get("gpkg", "/api/sets"), &sets); err != nil {
+		t.Fatal(err)
+	}
+	layers := []string{"assets"}
+	for _, s := range sets.Sets {
+		layers = append(layers, s.Slug)
+		paths = append(paths, "/api/sets/"+s.Slug, "/api/sets/"+s.Slug+"/areas?limit=10000",
+			"/api/sets/"+s.Slug+"/areas?bbox=-1.50,53.36,-1.45,53.40", "/tiles/"+s.Slug+".json")
+		var areas struct {
+			Features []struct {
+				ID string `json:"id"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal(get("gpkg", "/api/sets/"+s.Slug+"/areas?limit=3"), &areas); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range areas.Features {
+			paths = append(paths, "/api/sets/"+s.Slug+"/areas/"+url.PathEscape(f.ID))
+			paths = append(paths, "/api/assets?in="+url.QueryEscape(s.Slug+":"+f.ID))
+		}
+	}
+	var assets struct {
+		Features []struct {
+			ID string `json:"id"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(get("gpkg", "/api/assets?limit=1000"), &assets); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range assets.Features {
+		paths = append(paths, "/api/assets/"+f.ID)
+	}
+	tilesCompared := 0
+	for _, layer := range layers {
+		for z := maptile.Zoom(8); z <= 14; z++ {
+			for _, p := range []orb.Point{{-1.47, 53.38}, {-1.40, 53.35}, {-1.55, 53.42}} {
+				tl := maptile.At(p, z)
+				for _, ext := range []string{"mvt", "geojson"} {
+					paths = append(paths, fmt.Sprintf("/tiles/%s/%d/%d/%d.%s", layer, tl.Z, tl.X, tl.Y, ext))
+					tilesCompared++
+				}
+			}
+		}
+	}
+	differ := 0
+	for _, p := range paths {
+		want := get("gpkg", p)
+		for _, name := range []string{"postgis", "gpkg-roundtrip"} {
+			if got := get(name, p); !bytes.Equal(got, want) {
+				differ++
+				if differ <= 8 {
+					i := 0
+					for i < len(got) && i < len(want) && got[i] == want[i] {
+						i++
+					}
+					from := max(0, i-80)
+					t.Errorf("%s answers %s differently at byte %d:\n gpkg: …%s\n %s: …%s", name, p, i,
+						want[from:min(len(want), i+80)], name, got[from:min(len(got), i+80)])
+				}
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d answers differ", differ, 2*len(paths))
+	}
+	t.Logf("compared %d requests (%d tiles) across gpkg, postgis and the round trip", len(paths), tilesCompared)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/postgis"
+)
+
+// storeConfig says which store a command works on: the GeoPackage in a data
+// directory (the default) or a PostgreSQL database.
+type storeConfig struct {
+	data             string
+	db               string
+	statementTimeout time.Duration
+}
+
+func storeFlags(fs *flag.FlagSet) *storeConfig {
+	c := &storeConfig{}
+	fs.StringVar(&c.data, "data", envOr("DATA", "./data"), "data directory holding placemap.gpkg ($PLACEMAP_DATA)")
+	fs.StringVar(&c.db, "db", envOr("DATABASE_URL", ""), "PostgreSQL URL (postgres://...) to use PostGIS instead of the GeoPackage ($PLACEMAP_DATABASE_URL)")
+	fs.DurationVar(&c.statementTimeout, "db-statement-timeout", envDuration("DB_STATEMENT_TIMEOUT", 30*time.Second),
+		"PostGIS: longest any one SQL statement may run ($PLACEMAP_DB_STATEMENT_TIMEOUT)")
+	return c
+}
+
+// describe names the store for messages, without a password.
+func (c *storeConfig) describe() string {
+	if c.db != "" {
+		return "PostgreSQL database"
+	}
+	return filepath.Join(c.data, gpkg.FileName)
+}
+
+// open opens the configured store.
+func (c *storeConfig) open(ctx context.Context) (store.Store, error) {
+	if c.db != "" {
+		if !postgis.IsURL(c.db) {
+			return nil, usageError{"--db wants a postgres:// URL"}
+		}
+		return postgis.Open(ctx, c.db, postgis.Options{StatementTimeout: c.statementTimeout})
+	}
+	return gpkg.Open(ctx, c.data)
+}
+
+// openLocation opens a store named by one string, as copy takes them: a
+// postgres:// URL or a data directory.
+func openLocation(ctx context.Context, loc string, timeout time.Duration) (store.Store, error) {
+	c := storeConfig{data: loc, statementTimeout: timeout}
+	if postgis.IsURL(loc) {
+		c = storeConfig{db: loc, statementTimeout: timeout}
+	}
+	return c.open(ctx)
+}
+
+// isEmpty reports whether a store holds no sets and no assets.
+func isEmpty(ctx context.Context, st store.Store) (bool, error) {
+	sets, err := st.Sets(ctx)
+	if err != nil {
+		return false, err
+	}
+	stats, err := st.AssetStats(ctx)
+	if err != nil {
+		return false, err
+	}
+	return len(sets) == 0 && stats.Count == 0, nil
+}
+
+// gpkgExists reports whether a data directory already holds a GeoPackage.
+func gpkgExists(dir string) (bool, error) {
+	_, err := os.Stat(filepath.Join(dir, gpkg.FileName))
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	return false, fmt.Errorf("data directory: %w", err)
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(envOr(name, "")); err == nil {
+		return d
+	}
+	return def
+}
