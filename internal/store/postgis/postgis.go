@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -61,6 +62,15 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "placemap"
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	// A backend whose client has gone notices within a second, even while
+	// it waits on a lock (PostgreSQL 14+).
+	cfg.ConnConfig.RuntimeParams["client_connection_check_interval"] = "1000"
+	// When a request's context ends (the client went away, or its
+	// deadline passed), ask the server to cancel the running query at once,
+	// rather than only closing our end and leaving the query running there.
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
+	}
 	// A dead server must not hang a request: fail the dial quickly and let
 	// the next request try again.
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
@@ -110,6 +120,9 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
 }
+
+// Stats reports the connection pool's state.
+func (s *Store) Stats() *pgxpool.Stat { return s.pool.Stat() }
 
 // Ping checks the database answers; EUNAVAILABLE if not.
 func (s *Store) Ping(ctx context.Context) error {
