@@ -1,49 +1,81 @@
 #!/usr/bin/env bash
-# Tile speed: placemap uncached (--tile-cache-mb 0), placemap cached, and
-# PostGIS ST_AsMVT on the same tables (copied from placemap's GeoPackage by
-# GDAL's ogr2ogr) in the same run. Prints tiles/s and p50/p99 per layer and
-# zoom (z10-z16 by default) for the LSOA, OA and asset layers of the demo.
+# Tile speed, every engine over the same tiles in one run:
+#   over HTTP   placemap on the GeoPackage, uncached (--tile-cache-mb 0) and cached;
+#               placemap on PostGIS, uncached and cached; pg_tileserv on the same tables;
+#   in-process  placemap's Go encoder reading each store; PostGIS ST_AsMVT in SQL.
+# Prints tiles/s, p50 and p99 per layer (LSOA, OA, assets) and zoom (z10-z16).
 #
-#   bench/tiles.sh [tilebench flags, e.g. -c 16 -tiles 80 -zooms 12-14]
+#   bench/tiles.sh [tilebench flags, e.g. -c 16 -tiles 80 -zooms 12-14 -min-time 2s]
 #
-# Needs: Go; for the PostGIS peer, PostgreSQL with PostGIS on 127.0.0.1:5432
-# (PLACEMAP_BENCH_PG to point elsewhere) and ogr2ogr (gdal-bin).
+# PostGIS rows need PostgreSQL with PostGIS at $PLACEMAP_BENCH_PG (default
+# postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made and
+# dropped. pg_tileserv rows need $PLACEMAP_BENCH_PG_TILESERV: the path of a
+# pg_tileserv binary you built yourself (placemap does not ship or build it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 pids=()
+db=""
+admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	if [ -n "${db:-}" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
+	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
+wait_ready() {
+	for _ in $(seq 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
+	echo "not ready: $1" >&2; return 1
+}
+
 go build -o "$work/placemap" ./cmd/placemap
 go build -o "$work/tilebench" ./bench/tilebench
-"$work/placemap" demo --data "$work/data" 2>/dev/null
+"$work/placemap" demo --data "$work/data" 2>/dev/null >/dev/null
 
+engines=(
+	-http "placemap HTTP, GeoPackage, uncached=http://127.0.0.1:18081/tiles/{layer}/{z}/{x}/{y}.mvt"
+	-http-warm "placemap HTTP, GeoPackage, cached=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
+	-inproc-gpkg "$work/data"
+)
 "$work/placemap" serve --no-demo --data "$work/data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
 "$work/placemap" serve --no-demo --data "$work/data" --addr 127.0.0.1:18082 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
-for port in 18081 18082; do
-	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
-done
+wait_ready http://127.0.0.1:18081/readyz
+wait_ready http://127.0.0.1:18082/readyz
 
-pgflag=()
-admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-if command -v ogr2ogr >/dev/null && psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
+if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 	db="placemap_bench_$$"
 	psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
 	url="${admin%/*}/$db"
-	psql -q "$url" -c 'CREATE EXTENSION postgis' >/dev/null
-	ogr2ogr -f PostgreSQL "PG:$(echo "$url" | sed -E 's#postgres://([^@]+)@([^:/]+):?([0-9]*)/(.*)#user=\1 host=\2 port=\3 dbname=\4#')" \
-		"$work/data/placemap.gpkg" areas assets -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=GIST
-	psql -q "$url" -c 'CREATE INDEX ON areas (set_slug); ANALYZE' >/dev/null
-	pgflag=(-pg "$url")
+	"$work/placemap" copy --from "$work/data" --to "$url" 2>/dev/null
+	psql -q "$url" -c 'ANALYZE' >/dev/null
+	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18083 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
+	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
+	wait_ready http://127.0.0.1:18083/readyz
+	wait_ready http://127.0.0.1:18084/readyz
+	engines+=(
+		-http "placemap HTTP, PostGIS, uncached=http://127.0.0.1:18083/tiles/{layer}/{z}/{x}/{y}.mvt"
+		-http-warm "placemap HTTP, PostGIS, cached=http://127.0.0.1:18084/tiles/{layer}/{z}/{x}/{y}.mvt"
+		-inproc-postgis "$url"
+		-sql "$url"
+	)
+	if [ -n "${PLACEMAP_BENCH_PG_TILESERV:-}" ]; then
+		# One view per layer, as a pg_tileserv user would publish a set.
+		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
+			v="tiles_${layer//-/_}"
+			psql -q "$url" -c "CREATE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
+		done
+		psql -q "$url" -c "CREATE VIEW tiles_assets AS SELECT fid, id, name, category, status, geom FROM assets" >/dev/null
+		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
+		wait_ready http://127.0.0.1:18085/index.json
+		engines+=(-http "pg_tileserv HTTP, PostGIS=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf")
+	else
+		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2
+	fi
 else
-	echo "(PostGIS peer skipped: needs ogr2ogr and PostgreSQL at $admin)" >&2
+	echo "(PostGIS engines skipped: no PostgreSQL at $admin)" >&2
 fi
 
 echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-"$work/tilebench" -uncached http://127.0.0.1:18081 -cached http://127.0.0.1:18082 "${pgflag[@]}" "$@"
+"$work/tilebench" "${engines[@]}" "$@"

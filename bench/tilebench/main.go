@@ -1,7 +1,8 @@
-// Command tilebench measures vector tile throughput and latency: placemap
-// with its tile cache off, placemap with the cache warm, and PostGIS
-// rendering the same tiles with ST_AsMVT in SQL, over the same tiles in one
-// run. bench/tiles.sh sets it up; see there.
+// Command tilebench measures vector tile throughput and latency of several
+// engines over the same tiles in one run: tile servers over HTTP (placemap
+// with its cache off and on, on either store; pg_tileserv), and, without
+// HTTP, placemap's Go encoder reading either store and PostGIS's ST_AsMVT.
+// bench/tiles.sh sets it up; see there.
 package main
 
 import (
@@ -22,12 +23,38 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/postgis"
+	"github.com/placemap/placemap/internal/tiles"
 )
 
+// engineFlag collects "name=value" flags, in order.
+type engineFlag []struct{ name, value string }
+
+func (e *engineFlag) String() string { return fmt.Sprint(*e) }
+func (e *engineFlag) Set(v string) error {
+	name, value, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("want NAME=VALUE, got %q", v)
+	}
+	*e = append(*e, struct{ name, value string }{name, value})
+	return nil
+}
+
+type engine struct {
+	name  string
+	warm  bool // request every tile once before measuring (a cache)
+	fetch func(layer string) fetch
+}
+
 func main() {
-	uncached := flag.String("uncached", "", "base URL of a placemap started with --tile-cache-mb 0")
-	cached := flag.String("cached", "", "base URL of a placemap with its tile cache on")
-	pg := flag.String("pg", "", "PostgreSQL URL holding the same areas and assets tables (ogr2ogr copies), for the ST_AsMVT peer; empty to skip")
+	var httpEngines, warmEngines engineFlag
+	flag.Var(&httpEngines, "http", "NAME=URL template of a tile server, with {layer} (or {layer_}, hyphens as underscores), {z}, {x}, {y}; repeatable")
+	flag.Var(&warmEngines, "http-warm", "like -http, for a server with a cache: every tile is requested once before the measured rounds")
+	inGPKG := flag.String("inproc-gpkg", "", "data directory: also render in-process from the GeoPackage store, no HTTP")
+	inPG := flag.String("inproc-postgis", "", "postgres:// URL of a placemap database: also render in-process from the PostGIS store (Go encoding), no HTTP")
+	sqlPG := flag.String("sql", "", "postgres:// URL of a placemap database: also render with ST_AsMVT in SQL, no HTTP")
 	layers := flag.String("layers", "lsoa-2011,oa-2011,assets", "layers to request")
 	zooms := flag.String("zooms", "10-16", "zoom range")
 	perZoom := flag.Int("tiles", 40, "tiles per zoom, sampled over the data's extent")
@@ -45,42 +72,59 @@ func main() {
 		fail(err)
 	}
 	ctx := context.Background()
-	var pool *pgxpool.Pool
-	if *pg != "" {
-		cfg, err := pgxpool.ParseConfig(*pg)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: time.Minute}
+	var engines []engine
+	for _, e := range httpEngines {
+		engines = append(engines, engine{name: e.name, fetch: httpTemplate(client, e.value)})
+	}
+	for _, e := range warmEngines {
+		engines = append(engines, engine{name: e.name, warm: true, fetch: httpTemplate(client, e.value)})
+	}
+	if *inGPKG != "" {
+		st, err := gpkg.Open(ctx, *inGPKG)
+		if err != nil {
+			fail(err)
+		}
+		defer st.Close()
+		engines = append(engines, engine{name: "in-process Go, GeoPackage", fetch: renderer(tiles.NewRenderer(st, 0))})
+	}
+	if *inPG != "" {
+		st, err := postgis.Open(ctx, *inPG, postgis.Options{MaxConns: int32(*conc)})
+		if err != nil {
+			fail(err)
+		}
+		defer st.Close()
+		engines = append(engines, engine{name: "in-process Go, PostGIS rows", fetch: renderer(tiles.NewRenderer(st, 0))})
+	}
+	if *sqlPG != "" {
+		cfg, err := pgxpool.ParseConfig(*sqlPG)
 		if err != nil {
 			fail(err)
 		}
 		cfg.MaxConns = int32(*conc)
-		if pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
 			fail(err)
 		}
 		defer pool.Close()
+		engines = append(engines, engine{name: "in-process ST_AsMVT, PostGIS", fetch: func(layer string) fetch { return sqlFetch(pool, layer) }})
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: time.Minute}
+	if len(engines) == 0 {
+		fail(fmt.Errorf("nothing to measure: give -http, -inproc-gpkg, -inproc-postgis or -sql"))
+	}
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "layer\tzoom\tengine\trequests\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
 	for _, layer := range strings.Split(*layers, ",") {
 		for z := zmin; z <= zmax; z++ {
 			ts := sample(b, maptile.Zoom(z), *perZoom)
-			var rows []result
-			if *uncached != "" {
-				rows = append(rows, measure("placemap uncached", ts, *conc, *minTime, httpFetch(client, *uncached, layer)))
-			}
-			if *cached != "" {
-				f := httpFetch(client, *cached, layer)
-				measure("warm", ts, *conc, 0, f) // fill the cache
-				rows = append(rows, measure("placemap cached", ts, *conc, *minTime, f))
-			}
-			if pool != nil {
-				rows = append(rows, measure("PostGIS ST_AsMVT", ts, *conc, *minTime, sqlFetch(pool, layer)))
-			}
-			for _, r := range rows {
+			for _, e := range engines {
+				f := e.fetch(layer)
+				if e.warm {
+					measure("warm", ts, *conc, 0, f)
+				}
+				r := measure(e.name, ts, *conc, *minTime, f)
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.1f\t\n", layer, z, r.engine, r.n, r.rate, ms(r.p50), ms(r.p99), r.avgBytes/1024)
-			}
-			if r := rows; len(r) == 3 && r[2].rate > 0 {
-				fmt.Fprintf(tw, "\t\t(uncached/PostGIS %.2f×, cached/PostGIS %.1f×)\t\t\t\t\t\t\n", r[0].rate/r[2].rate, r[1].rate/r[2].rate)
 			}
 		}
 	}
@@ -152,23 +196,37 @@ func pct(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func httpFetch(c *http.Client, base, layer string) fetch {
-	return func(ctx context.Context, t maptile.Tile) (int, error) {
-		url := fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", base, layer, t.Z, t.X, t.Y)
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return 0, err
+// httpTemplate requests tiles from a URL template.
+func httpTemplate(c *http.Client, tmpl string) func(layer string) fetch {
+	return func(layer string) fetch {
+		return func(ctx context.Context, t maptile.Tile) (int, error) {
+			url := strings.NewReplacer("{layer}", layer, "{layer_}", strings.ReplaceAll(layer, "-", "_"),
+				"{z}", strconv.Itoa(int(t.Z)), "{x}", strconv.Itoa(int(t.X)), "{y}", strconv.Itoa(int(t.Y))).Replace(tmpl)
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return 0, err
+			}
+			res, err := c.Do(req)
+			if err != nil {
+				return 0, err
+			}
+			defer res.Body.Close()
+			n, err := io.Copy(io.Discard, res.Body)
+			if res.StatusCode != 200 && res.StatusCode != 204 {
+				return int(n), fmt.Errorf("%s: %s", url, res.Status)
+			}
+			return int(n), err
 		}
-		res, err := c.Do(req)
-		if err != nil {
-			return 0, err
+	}
+}
+
+// renderer renders tiles in this process with placemap's tile code.
+func renderer(r *tiles.Renderer) func(layer string) fetch {
+	return func(layer string) fetch {
+		return func(ctx context.Context, t maptile.Tile) (int, error) {
+			tile, err := r.Render(ctx, layer, t, tiles.MVT)
+			return len(tile.Data), err
 		}
-		defer res.Body.Close()
-		n, err := io.Copy(io.Discard, res.Body)
-		if res.StatusCode != 200 {
-			return int(n), fmt.Errorf("%s: %s", url, res.Status)
-		}
-		return int(n), err
 	}
 }
 
@@ -178,19 +236,19 @@ func httpFetch(c *http.Client, base, layer string) fetch {
 func sqlFetch(pool *pgxpool.Pool, layer string) fetch {
 	q := `WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
 	g AS (
-	  SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857), b.env, 4096, 64, true) AS geom, a.code, a.name, a.set_slug AS set
+	  SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857), b.env, 4096, 64, true) AS geom, a.fid AS id, a.code, a.name, a.set_slug AS set
 	  FROM areas a, b
 	  WHERE a.set_slug = $4 AND a.geom && ST_Transform(ST_Expand(b.env, ST_Perimeter(b.env) / 4 / 4096 * 64), 4326)
 	)
-	SELECT ST_AsMVT(g.*, $4) FROM g`
+	SELECT ST_AsMVT(g.*, $4, 4096, 'geom', 'id') FROM g`
 	if layer == "assets" {
 		q = `WITH b AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
 		g AS (
-		  SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857), b.env, 4096, 64, true) AS geom, a.id, a.name, a.category, a.status
+		  SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857), b.env, 4096, 64, true) AS geom, a.fid, a.id, a.name, a.category, a.status
 		  FROM assets a, b
 		  WHERE $4 = 'assets' AND a.geom && ST_Transform(ST_Expand(b.env, ST_Perimeter(b.env) / 4 / 4096 * 64), 4326)
 		)
-		SELECT ST_AsMVT(g.*, 'assets') FROM g`
+		SELECT ST_AsMVT(g.*, 'assets', 4096, 'geom', 'fid') FROM g`
 	}
 	return func(ctx context.Context, t maptile.Tile) (int, error) {
 		var b []byte
