@@ -213,7 +213,7 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	f := geojson.NewFeature(a.Geometry)
 	f.ID = a.ID
 	p := geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": a.Status,
-		"updated_at": a.UpdatedAt}
+		"version": a.Version, "updated_at": a.UpdatedAt}
 	if c, ok := place.CategoryByID(a.Category); ok {
 		p["category_title"] = c.Title
 	}
