@@ -67,9 +67,10 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 			psql -q "$url" -c "CREATE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
 		done
 		psql -q "$url" -c "CREATE VIEW tiles_assets AS SELECT fid, id, name, category, status, geom FROM assets" >/dev/null
-		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
+		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 TS_DBPOOLMAXCONNS=8 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
 		wait_ready http://127.0.0.1:18085/index.json
-		engines+=(-http "pg_tileserv HTTP, PostGIS=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf")
+		# Same buffer as placemap (pg_tileserv defaults to 256 units).
+		engines+=(-http "pg_tileserv HTTP, PostGIS=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64")
 	else
 		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2
 	fi
