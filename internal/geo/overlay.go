@@ -1,0 +1,85 @@
+package geo
+
+import (
+	"fmt"
+
+	"github.com/paulmach/orb"
+	"github.com/peterstace/simplefeatures/geom"
+	"github.com/peterstace/simplefeatures/rtree"
+)
+
+// Shape is a polygonal area ready for repeated overlay: converted and
+// checked once, with its equal-area measure.
+type Shape struct {
+	g    geom.Geometry
+	MP   orb.MultiPolygon
+	Area float64 // square metres, equal-area
+}
+
+// NewShape prepares mp for overlay. It fails with EINVALID if mp is not a
+// valid MultiPolygon: overlay of invalid input is undefined.
+func NewShape(mp orb.MultiPolygon) (Shape, error) {
+	mp = normalise(mp)
+	if err := validate(mp); err != nil {
+		return Shape{}, err
+	}
+	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}, nil
+}
+
+// Empty reports whether the shape has no area.
+func (s Shape) Empty() bool { return s.g.IsEmpty() }
+
+// Intersect returns the polygonal part of a ∩ b (lines and points where the
+// two only touch are dropped) as a Shape.
+func Intersect(a, b Shape) (Shape, error) {
+	return overlay(a, b, geom.Intersection, "intersection")
+}
+
+// Subtract returns a − b.
+func Subtract(a, b Shape) (Shape, error) {
+	return overlay(a, b, geom.Difference, "difference")
+}
+
+// Merge returns a ∪ b.
+func Merge(a, b Shape) (Shape, error) {
+	return overlay(a, b, geom.Union, "union")
+}
+
+func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), name string) (Shape, error) {
+	g, err := safely(func() (geom.Geometry, error) { return op(a.g, b.g) })
+	if err != nil {
+		return Shape{}, fmt.Errorf("%s: %w", name, err)
+	}
+	mp := polygonal(g)
+	if len(mp) == 0 {
+		return Shape{g: geom.MultiPolygon{}.AsGeometry(), MP: orb.MultiPolygon{}}, nil
+	}
+	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}, nil
+}
+
+// ContainsPoint reports whether p lies in the shape or on its boundary.
+func (s Shape) ContainsPoint(p orb.Point) bool {
+	pt := geom.XY{X: p[0], Y: p[1]}.AsPoint().AsGeometry()
+	ok, err := geom.Covers(s.g, pt)
+	return err == nil && ok
+}
+
+// Index finds shapes whose bounding boxes meet a box.
+type Index struct{ t *rtree.RTree }
+
+// NewIndex indexes bounds by their position in the slice.
+func NewIndex(bounds []orb.Bound) Index {
+	items := make([]rtree.BulkItem, len(bounds))
+	for i, b := range bounds {
+		items[i] = rtree.BulkItem{Box: rtree.Box{MinX: b.Min[0], MinY: b.Min[1], MaxX: b.Max[0], MaxY: b.Max[1]}, RecordID: i}
+	}
+	return Index{rtree.BulkLoad(items)}
+}
+
+// Search calls fn with the position of every indexed bound that meets b.
+func (x Index) Search(b orb.Bound, fn func(i int)) {
+	_ = x.t.RangeSearch(rtree.Box{MinX: b.Min[0], MinY: b.Min[1], MaxX: b.Max[0], MaxY: b.Max[1]}, func(id int) error {
+		fn(id)
+		return nil
+	})
+}

@@ -1,0 +1,215 @@
+package reconcile
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
+)
+
+// PopulationBasis says how block populations are given to areas.
+const PopulationBasis = "best fit: each block's whole population goes to the area holding the largest share of the block's area"
+
+// WeightByPopulation adds population shares to the crosswalk's pairs. The
+// blocks (Output Areas or LSOAs) carry the population; blocksA and blocksB
+// are the crosswalks of the block set with A and with B. Each block's
+// whole population goes to its best-fit area in A and in B (see
+// PopulationBasis): blocks are small against the areas they build, and
+// splitting a block's people by area would assume they spread evenly over
+// fields and parks.
+func (cw *Crosswalk) WeightByPopulation(blocksA, blocksB *Crosswalk, pop map[string]float64) error {
+	if len(blocksA.A) != len(blocksB.A) {
+		return fmt.Errorf("population weights: block crosswalks differ in length")
+	}
+	codeA := indexByCode(cw.A)
+	codeB := indexByCode(cw.B)
+	type key struct{ a, b int }
+	inter := map[key]float64{}
+	popA := make([]float64, len(cw.A))
+	popB := make([]float64, len(cw.B))
+	for i, block := range blocksA.A {
+		p, ok := pop[block.Code]
+		if !ok {
+			continue
+		}
+		ba, bb := blocksA.BestFit[i], blocksB.BestFit[i]
+		a, b := -1, -1
+		if ba >= 0 {
+			a = codeA[blocksA.B[blocksA.Pairs[ba].B].Code]
+			popA[a] += p
+		}
+		if bb >= 0 {
+			b = codeB[blocksB.B[blocksB.Pairs[bb].B].Code]
+			popB[b] += p
+		}
+		if a >= 0 && b >= 0 {
+			inter[key{a, b}] += p
+		}
+	}
+	for k := range cw.Pairs {
+		p := &cw.Pairs[k]
+		p.hasPop = true
+		p.popInter = inter[key{p.A, p.B}]
+		if popA[p.A] > 0 {
+			p.PopAInB = p.popInter / popA[p.A]
+		}
+		if popB[p.B] > 0 {
+			p.PopBInA = p.popInter / popB[p.B]
+		}
+	}
+	return nil
+}
+
+// HasPopulation reports whether population shares were added.
+func (cw *Crosswalk) HasPopulation() bool { return len(cw.Pairs) > 0 && cw.Pairs[0].hasPop }
+
+func indexByCode(areas []place.Area) map[string]int {
+	m := make(map[string]int, len(areas))
+	for i, a := range areas {
+		m[a.Code] = i
+	}
+	return m
+}
+
+// Weight chooses what a transfer weighs pairs by.
+type Weight string
+
+// The weights.
+const (
+	ByArea       Weight = "area"
+	ByPopulation Weight = "population"
+)
+
+// Kind of an indicator: counts add up, rates average.
+const (
+	Count = "count"
+	Rate  = "rate"
+)
+
+// Transfer moves an indicator from A's areas to B's through the crosswalk:
+// a count is shared out by the part of each a that lies in b (its area, or
+// its people), a rate is the mean of the a's overlapping b weighted by the
+// overlap (its area, or its people). It returns the values by b code and a
+// sentence saying how.
+func (cw *Crosswalk) Transfer(values map[string]float64, kind string, w Weight) (map[string]float64, string, error) {
+	if w == ByPopulation && !cw.HasPopulation() {
+		return nil, "", fmt.Errorf("transfer by population: the crosswalk has no population weights")
+	}
+	sum := map[string]float64{}
+	weight := map[string]float64{}
+	seen := map[string]bool{}
+	for _, p := range cw.Pairs {
+		v, ok := values[cw.A[p.A].Code]
+		if !ok {
+			continue
+		}
+		b := cw.B[p.B].Code
+		seen[b] = true
+		switch kind {
+		case Count:
+			share := p.ShareAInB
+			if w == ByPopulation {
+				share = p.PopAInB
+			}
+			sum[b] += v * share
+		case Rate:
+			wt := p.InterM2
+			if w == ByPopulation {
+				wt = p.popInter
+			}
+			sum[b] += v * wt
+			weight[b] += wt
+		default:
+			return nil, "", fmt.Errorf("indicator kind %q: want count or rate", kind)
+		}
+	}
+	out := map[string]float64{}
+	for b := range seen {
+		if kind == Rate {
+			if weight[b] > 0 {
+				out[b] = sum[b] / weight[b]
+			}
+			continue
+		}
+		out[b] = sum[b]
+	}
+	basis := "the share of each source area's area (equal-area m²) that lies in the target area"
+	if w == ByPopulation {
+		basis = "the share of each source area's population that lives in the target area (" + PopulationBasis + ")"
+	}
+	method := fmt.Sprintf("count: each source area's value shared out by %s, summed", basis)
+	if kind == Rate {
+		basis = "the overlap's area (equal-area m²)"
+		if w == ByPopulation {
+			basis = "the overlap's population (" + PopulationBasis + ")"
+		}
+		method = fmt.Sprintf("rate: mean of the source areas overlapping each target area, weighted by %s", basis)
+	}
+	method += fmt.Sprintf("; overlaps under %.0f%% of both areas ignored", SliverShare*100)
+	return out, method, nil
+}
+
+// Face is one piece of an agreement surface: where the same definitions
+// cover the ground.
+type Face struct {
+	MP      orb.MultiPolygon
+	AreaM2  float64
+	Members []int // which definitions cover it, ascending
+}
+
+// MinFaceM2 drops faces smaller than this: the gaps and overlaps between
+// lines drawn from different sources, not disagreement about a place.
+const MinFaceM2 = 100
+
+// Agreement overlays a place's definitions and returns the faces of the
+// overlay, each with the definitions that cover it.
+func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
+	type face struct {
+		s       geo.Shape
+		members []int
+	}
+	var faces []face
+	for k, d := range defs {
+		sd, err := geo.NewShape(d)
+		if err != nil {
+			return nil, fmt.Errorf("definition %d: %w", k, err)
+		}
+		var next []face
+		rest := sd
+		for _, f := range faces {
+			in, err := geo.Intersect(f.s, sd)
+			if err != nil {
+				return nil, err
+			}
+			out, err := geo.Subtract(f.s, sd)
+			if err != nil {
+				return nil, err
+			}
+			if in.Area > 0 {
+				next = append(next, face{in, append(append([]int(nil), f.members...), k)})
+				if rest, err = geo.Subtract(rest, in); err != nil {
+					return nil, err
+				}
+			}
+			if out.Area > 0 {
+				next = append(next, face{out, f.members})
+			}
+		}
+		if rest.Area > 0 {
+			next = append(next, face{rest, []int{k}})
+		}
+		faces = next
+	}
+	out := make([]Face, 0, len(faces))
+	for _, f := range faces {
+		if f.s.Area < MinFaceM2 {
+			continue
+		}
+		out = append(out, Face{MP: f.s.MP, AreaM2: f.s.Area, Members: f.members})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Members) > len(out[j].Members) })
+	return out, nil
+}
