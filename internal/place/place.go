@@ -274,3 +274,80 @@ type Membership struct {
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 }
+
+// Indicator is a number attached to the areas of one set: a count (people,
+// assets) that adds up, or a rate (a score, a percentage) that averages.
+type Indicator struct {
+	Set         string `json:"set"`
+	Name        string `json:"name"` // snake_case id, e.g. population or imd_score
+	Title       string `json:"title"`
+	Kind        string `json:"kind"` // count or rate
+	Source      string `json:"source,omitempty"`
+	Licence     string `json:"licence,omitempty"`
+	Attribution string `json:"attribution,omitempty"`
+}
+
+var indicatorNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// Validate checks an indicator's fields.
+func (i *Indicator) Validate() error {
+	switch {
+	case !indicatorNameRE.MatchString(i.Name):
+		return Errorf(EINVALID, "indicator name %q: use lower-case letters, digits and underscores, starting with a letter", i.Name)
+	case i.Kind != "count" && i.Kind != "rate":
+		return Errorf(EINVALID, "indicator %s: kind %q is not count or rate", i.Name, i.Kind)
+	case strings.TrimSpace(i.Title) == "":
+		return Errorf(EINVALID, "indicator %s: title is required", i.Name)
+	}
+	return nil
+}
+
+// IndicatorName turns a column heading into an indicator name:
+// "IMD Score" → "imd_score".
+func IndicatorName(heading string) string {
+	s := strings.ReplaceAll(Slugify(heading), "-", "_")
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		s = "x_" + s
+	}
+	if len(s) > 63 {
+		s = strings.TrimRight(s[:63], "_")
+	}
+	return s
+}
+
+// Place is a neighbourhood as people name it, linked to the areas that
+// define it in each set.
+type Place struct {
+	Slug     string      `json:"slug"`
+	Name     string      `json:"name"`
+	AltNames []string    `json:"alt_names"`
+	Links    []PlaceLink `json:"definitions"`
+}
+
+// PlaceLink ties a place to one area of a set. A suggested link comes from
+// matching names or a crosswalk; a person confirms it.
+type PlaceLink struct {
+	Set       string `json:"set"`
+	Code      string `json:"code"`
+	Confirmed bool   `json:"confirmed"`
+	Note      string `json:"note,omitempty"` // why it was suggested
+}
+
+// Validate checks a place's fields.
+func (p *Place) Validate() error {
+	switch {
+	case !ValidSlug(p.Slug):
+		return Errorf(EINVALID, "place slug %q: use 1-64 lower-case letters, digits and hyphens", p.Slug)
+	case strings.TrimSpace(p.Name) == "":
+		return Errorf(EINVALID, "place %s: name is required", p.Slug)
+	}
+	seen := map[string]bool{}
+	for _, l := range p.Links {
+		k := l.Set + "\x00" + l.Code
+		if seen[k] {
+			return Errorf(EINVALID, "place %s: area %s of %s is linked twice", p.Slug, l.Code, l.Set)
+		}
+		seen[k] = true
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"strings"
 
 	"github.com/placemap/placemap/internal/place"
@@ -66,4 +67,34 @@ func NameKey(name string) string { return strings.ToLower(name) }
 // q anywhere in a name key.
 func NameSearchPattern(q string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(NameKey(q)) + "%"
+}
+
+// CheckIndicators validates indicators and their values before a store
+// writes them; area codes are checked by the store against the set.
+func CheckIndicators(set string, inds []place.Indicator, values map[string]map[string]float64) error {
+	if len(inds) == 0 {
+		return place.Errorf(place.EINVALID, "no indicators to import into %s", set)
+	}
+	seen := map[string]bool{}
+	for i := range inds {
+		inds[i].Set = set
+		if err := inds[i].Validate(); err != nil {
+			return err
+		}
+		if seen[inds[i].Name] {
+			return place.Errorf(place.EINVALID, "indicator %s is given twice", inds[i].Name)
+		}
+		seen[inds[i].Name] = true
+		for code, v := range values[inds[i].Name] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return place.Errorf(place.EINVALID, "indicator %s, area %s: value is not a finite number", inds[i].Name, code)
+			}
+		}
+	}
+	for name := range values {
+		if !seen[name] {
+			return place.Errorf(place.EINVALID, "values given for %s, which is not among the indicators", name)
+		}
+	}
+	return nil
 }

@@ -92,6 +92,26 @@ type Store interface {
 	// order of the sets; ENOTFOUND for an unknown asset.
 	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
 
+	// ImportIndicators attaches indicators to the areas of a set, values
+	// keyed by indicator name then area code. ENOTFOUND for an unknown set;
+	// ECONFLICT if the set has an indicator of that name; EINVALID for an
+	// unknown area code or a bad indicator.
+	ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error
+	// Indicators lists a set's indicators by name. IndicatorValues returns
+	// one indicator's values by area code; ENOTFOUND.
+	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
+	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
+	// AssetCounts counts the assets placed in each area of a set, by
+	// category: area code → category → count. ENOTFOUND for an unknown set.
+	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
+
+	// SavePlace creates or replaces a place and its links. EINVALID for a
+	// link to an area that does not exist.
+	SavePlace(ctx context.Context, p place.Place) error
+	// Places lists every place by slug; Place returns one (ENOTFOUND).
+	Places(ctx context.Context) ([]place.Place, error)
+	Place(ctx context.Context, slug string) (place.Place, error)
+
 	// DataVersion changes whenever any write commits, from any process, so
 	// caches keyed by it never serve stale data.
 	DataVersion(ctx context.Context) (int64, error)

@@ -471,6 +471,96 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("Indicators", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		inds := []place.Indicator{
+			{Name: "population", Title: "Usual residents", Kind: "count", Source: "ONS", Licence: "OGL-UK-3.0"},
+			{Name: "imd_score", Title: "IMD score", Kind: "rate"},
+		}
+		vals := map[string]map[string]float64{"population": {"A1": 1500, "B2": 1200.5}, "imd_score": {"A1": 31.2}}
+		if err := st.ImportIndicators(ctx, "grid", inds, vals); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Indicators(ctx, "grid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Name != "imd_score" || got[1].Kind != "count" || got[1].Licence != "OGL-UK-3.0" {
+			t.Errorf("indicators = %+v", got)
+		}
+		v, err := st.IndicatorValues(ctx, "grid", "population")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v) != 2 || v["B2"] != 1200.5 {
+			t.Errorf("values = %v", v)
+		}
+		_, err = st.IndicatorValues(ctx, "grid", "nope")
+		wantCode(t, err, place.ENOTFOUND)
+		err = st.ImportIndicators(ctx, "grid", inds[:1], map[string]map[string]float64{"population": {"A1": 1}})
+		wantCode(t, err, place.ECONFLICT)
+		err = st.ImportIndicators(ctx, "grid", []place.Indicator{{Name: "other", Title: "Other", Kind: "count"}},
+			map[string]map[string]float64{"other": {"A1": 1, "Z9": 2}})
+		wantCode(t, err, place.EINVALID)
+		if got, _ := st.Indicators(ctx, "grid"); len(got) != 2 {
+			t.Errorf("a refused import left %d indicators", len(got))
+		}
+		err = st.ImportIndicators(ctx, "nope", inds, vals)
+		wantCode(t, err, place.ENOTFOUND)
+
+		if _, err := st.AddAssets(ctx, []place.Asset{
+			asset("l1", "L1", "library", orb.Point{-1.45, 53.3}),
+			asset("l2", "L2", "library", orb.Point{-1.44, 53.3}),
+			asset("h1", "H1", "community_hall", orb.Point{-1.3, 53.45}),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		counts, err := st.AssetCounts(ctx, "grid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["A1"]["library"] != 2 || counts["B2"]["community_hall"] != 1 || len(counts) != 2 {
+			t.Errorf("asset counts = %v", counts)
+		}
+	})
+
+	t.Run("Places", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		p := place.Place{Slug: "heeley", Name: "Heeley", AltNames: []string{"Heeley Bottom"},
+			Links: []place.PlaceLink{{Set: "grid", Code: "A1", Confirmed: true}, {Set: "grid", Code: "A2", Note: "name match"}}}
+		if err := st.SavePlace(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Place(ctx, "heeley")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != "Heeley" || len(got.AltNames) != 1 || len(got.Links) != 2 || !got.Links[0].Confirmed || got.Links[1].Note != "name match" {
+			t.Errorf("place = %+v", got)
+		}
+		p.Links = p.Links[:1]
+		if err := st.SavePlace(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.Places(ctx)
+		if err != nil || len(all) != 1 || len(all[0].Links) != 1 {
+			t.Errorf("places = %+v, %v", all, err)
+		}
+		p.Links = append(p.Links, place.PlaceLink{Set: "grid", Code: "Z9"})
+		wantCode(t, st.SavePlace(ctx, p), place.EINVALID)
+		if got, _ := st.Place(ctx, "heeley"); len(got.Links) != 1 {
+			t.Errorf("a refused save changed the links: %+v", got.Links)
+		}
+		_, err = st.Place(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+	})
+
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)
 		if err := st.Ping(ctx); err != nil {

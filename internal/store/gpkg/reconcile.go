@@ -1,0 +1,250 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// ImportIndicators attaches indicators to the areas of a set.
+func (s *Store) ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
+	if err := store.CheckIndicators(set, inds, values); err != nil {
+		return err
+	}
+	if _, err := s.Set(ctx, set); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		codes := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT code FROM areas WHERE set_slug = ?`, set)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			codes[c] = true
+		}
+		rows.Close()
+		for _, ind := range inds {
+			_, err := tx.ExecContext(ctx, `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution)
+				VALUES (?,?,?,?,?,?,?)`, set, ind.Name, ind.Title, ind.Kind, ind.Source, ind.Licence, ind.Attribution)
+			if err != nil {
+				if place.ErrorCode(translate(err)) == place.ECONFLICT {
+					return place.Errorf(place.ECONFLICT, "boundary set %s already has an indicator %s", set, ind.Name)
+				}
+				return fmt.Errorf("insert indicator %s: %w", ind.Name, err)
+			}
+			ins, err := tx.PrepareContext(ctx, `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES (?,?,?,?)`)
+			if err != nil {
+				return err
+			}
+			for _, code := range sortedKeys(values[ind.Name]) {
+				if !codes[code] {
+					ins.Close()
+					return place.Errorf(place.EINVALID, "indicator %s: %q is not an area of %s", ind.Name, code, set)
+				}
+				if _, err := ins.ExecContext(ctx, set, ind.Name, code, values[ind.Name][code]); err != nil {
+					ins.Close()
+					return fmt.Errorf("insert %s of %s: %w", ind.Name, code, err)
+				}
+			}
+			ins.Close()
+		}
+		return addRevision(ctx, tx, "indicators", set, "import", inds)
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Indicators lists a set's indicators by name.
+func (s *Store) Indicators(ctx context.Context, set string) ([]place.Indicator, error) {
+	if _, err := s.Set(ctx, set); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT set_slug, name, title, kind, source, licence, attribution
+		FROM indicators WHERE set_slug = ? ORDER BY name`, set)
+	if err != nil {
+		return nil, fmt.Errorf("indicators of %s: %w", set, translate(err))
+	}
+	defer rows.Close()
+	out := []place.Indicator{}
+	for rows.Next() {
+		var i place.Indicator
+		if err := rows.Scan(&i.Set, &i.Name, &i.Title, &i.Kind, &i.Source, &i.Licence, &i.Attribution); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// IndicatorValues returns one indicator's values by area code.
+func (s *Store) IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM indicators WHERE set_slug = ? AND name = ?`, set, name).Scan(&n); err != nil {
+		return nil, translate(err)
+	}
+	if n == 0 {
+		if _, err := s.Set(ctx, set); err != nil {
+			return nil, err
+		}
+		return nil, place.Errorf(place.ENOTFOUND, "boundary set %s has no indicator %q", set, name)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT area_code, value FROM indicator_values WHERE set_slug = ? AND indicator = ?`, set, name)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var c string
+		var v float64
+		if err := rows.Scan(&c, &v); err != nil {
+			return nil, err
+		}
+		out[c] = v
+	}
+	return out, rows.Err()
+}
+
+// AssetCounts counts the assets in each area of a set by category.
+func (s *Store) AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error) {
+	if _, err := s.Set(ctx, set); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT m.area_code, a.category, count(*) FROM memberships m
+		JOIN assets a ON a.id = m.asset_id WHERE m.set_slug = ? GROUP BY m.area_code, a.category`, set)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var code, cat string
+		var n int
+		if err := rows.Scan(&code, &cat, &n); err != nil {
+			return nil, err
+		}
+		if out[code] == nil {
+			out[code] = map[string]int{}
+		}
+		out[code][cat] = n
+	}
+	return out, rows.Err()
+}
+
+// SavePlace creates or replaces a place and its links.
+func (s *Store) SavePlace(ctx context.Context, p place.Place) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	alt, err := json.Marshal(nonNilSlice(p.AltNames))
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO places (slug, name, alt_names) VALUES (?,?,?)
+			ON CONFLICT (slug) DO UPDATE SET name = excluded.name, alt_names = excluded.alt_names`, p.Slug, p.Name, string(alt)); err != nil {
+			return fmt.Errorf("save place %s: %w", p.Slug, translate(err))
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM place_links WHERE place_slug = ?`, p.Slug); err != nil {
+			return err
+		}
+		for _, l := range p.Links {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM areas WHERE set_slug = ? AND code = ?`, l.Set, l.Code).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return place.Errorf(place.EINVALID, "place %s: no area %q in boundary set %q", p.Slug, l.Code, l.Set)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note) VALUES (?,?,?,?,?)`,
+				p.Slug, l.Set, l.Code, l.Confirmed, l.Note); err != nil {
+				return fmt.Errorf("save place %s: %w", p.Slug, translate(err))
+			}
+		}
+		return addRevision(ctx, tx, "place", p.Slug, "save", p)
+	})
+}
+
+func nonNilSlice(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Places lists every place by slug.
+func (s *Store) Places(ctx context.Context) ([]place.Place, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT slug FROM places ORDER BY slug`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var slugs []string
+	for rows.Next() {
+		var slug string
+		if err := rows.Scan(&slug); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		slugs = append(slugs, slug)
+	}
+	rows.Close()
+	out := []place.Place{}
+	for _, slug := range slugs {
+		p, err := s.Place(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Place returns one place with its links in set order.
+func (s *Store) Place(ctx context.Context, slug string) (place.Place, error) {
+	p := place.Place{Slug: slug}
+	var alt string
+	err := s.db.QueryRowContext(ctx, `SELECT name, alt_names FROM places WHERE slug = ?`, slug).Scan(&p.Name, &alt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, place.Errorf(place.ENOTFOUND, "no place %q", slug)
+	}
+	if err != nil {
+		return p, translate(err)
+	}
+	if err := json.Unmarshal([]byte(alt), &p.AltNames); err != nil {
+		return p, fmt.Errorf("place %s: alt names: %w", slug, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.set_slug, l.area_code, l.confirmed, l.note FROM place_links l
+		JOIN boundary_sets b ON b.slug = l.set_slug WHERE l.place_slug = ? ORDER BY b.fid, l.area_code`, slug)
+	if err != nil {
+		return p, translate(err)
+	}
+	defer rows.Close()
+	p.Links = []place.PlaceLink{}
+	for rows.Next() {
+		var l place.PlaceLink
+		if err := rows.Scan(&l.Set, &l.Code, &l.Confirmed, &l.Note); err != nil {
+			return p, err
+		}
+		p.Links = append(p.Links, l)
+	}
+	return p, rows.Err()
+}
