@@ -46,6 +46,7 @@ func Set(ctx context.Context, st Store, r io.Reader, name string, set place.Boun
 		return res, err
 	}
 	res.CodeField, res.NameField, res.Repaired, res.Notes = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes
+	set.CodeField, set.NameField = bf.CodeField, bf.NameField
 	rep, err := st.ImportSet(ctx, set, bf.Areas)
 	if err != nil {
 		return res, fmt.Errorf("import %s as %s: %w", name, set.Slug, err)
@@ -116,6 +117,7 @@ func SetFromLookup(ctx context.Context, st Store, r io.Reader, name string, set 
 		}
 	}
 	sortCodes(order)
+	set.CodeField, set.NameField = opts.GroupField, opts.NameField
 	areas := make([]place.Area, 0, len(order))
 	for _, code := range order {
 		g := groups[code]

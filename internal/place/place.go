@@ -72,6 +72,8 @@ type BoundarySet struct {
 	Attribution string    `json:"attribution,omitempty"`
 	Source      string    `json:"source,omitempty"`
 	Description string    `json:"description,omitempty"`
+	CodeField   string    `json:"code_field,omitempty"` // the source field codes came from, e.g. WD13CD
+	NameField   string    `json:"name_field,omitempty"` // and names, e.g. WD13NM
 	CreatedAt   time.Time `json:"created_at"`
 }
 
@@ -300,19 +302,6 @@ func (i *Indicator) Validate() error {
 		return Errorf(EINVALID, "indicator %s: title is required", i.Name)
 	}
 	return nil
-}
-
-// IndicatorName turns a column heading into an indicator name:
-// "IMD Score" → "imd_score".
-func IndicatorName(heading string) string {
-	s := strings.ReplaceAll(Slugify(heading), "-", "_")
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		s = "x_" + s
-	}
-	if len(s) > 63 {
-		s = strings.TrimRight(s[:63], "_")
-	}
-	return s
 }
 
 // Place is a neighbourhood as people name it, linked to the areas that

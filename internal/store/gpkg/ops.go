@@ -65,10 +65,10 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO boundary_sets
-			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
-			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt.Format(timeFormat))
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt.Format(timeFormat), set.CodeField, set.NameField)
 		if err != nil {
 			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
 		}
@@ -208,7 +208,7 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 	return m
 }
 
-const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent`
+const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent, code_field, name_field`
 
 func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	var ss place.SetSummary
@@ -216,7 +216,7 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	var created any
 	var extent []byte
 	err := sc.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
-		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent)
+		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent, &ss.CodeField, &ss.NameField)
 	if err != nil {
 		return ss, err
 	}

@@ -67,10 +67,10 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO boundary_sets
-			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at)
-			VALUES (ST_GeomFromWKB($1, 4326), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field)
+			VALUES (ST_GeomFromWKB($1, 4326), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
-			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt)
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt, set.CodeField, set.NameField)
 		if err != nil {
 			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
 		}
@@ -257,14 +257,15 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 }
 
 const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at,
-	coalesce(ST_XMin(extent), 0), coalesce(ST_YMin(extent), 0), coalesce(ST_XMax(extent), 0), coalesce(ST_YMax(extent), 0)`
+	coalesce(ST_XMin(extent), 0), coalesce(ST_YMin(extent), 0), coalesce(ST_XMax(extent), 0), coalesce(ST_YMax(extent), 0),
+	code_field, name_field`
 
 func scanSet(row pgx.Row) (place.SetSummary, error) {
 	var ss place.SetSummary
 	var kind string
 	err := row.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
 		&ss.Source, &ss.Description, &ss.AreaCount, &ss.CreatedAt,
-		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1])
+		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1], &ss.CodeField, &ss.NameField)
 	ss.Kind = place.Kind(kind)
 	ss.CreatedAt = ss.CreatedAt.UTC()
 	return ss, err

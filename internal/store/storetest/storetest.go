@@ -41,7 +41,8 @@ func Grid() []place.Area {
 }
 
 func testSet(slug string) place.BoundarySet {
-	return place.BoundarySet{Slug: slug, Title: "Test " + slug, Kind: place.Statistical, Licence: "OGL-UK-3.0", Attribution: "test"}
+	return place.BoundarySet{Slug: slug, Title: "Test " + slug, Kind: place.Statistical, Licence: "OGL-UK-3.0", Attribution: "test",
+		CodeField: "GRIDCD", NameField: "GRIDNM"}
 }
 
 func asset(id, name, category string, p orb.Point) place.Asset {
@@ -73,7 +74,7 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Fatalf("Sets = %v, %v; want one", sets, err)
 		}
 		s := sets[0]
-		if s.Slug != "grid" || s.AreaCount != 4 || s.Licence != "OGL-UK-3.0" || s.Kind != place.Statistical {
+		if s.Slug != "grid" || s.AreaCount != 4 || s.Licence != "OGL-UK-3.0" || s.Kind != place.Statistical || s.CodeField != "GRIDCD" || s.NameField != "GRIDNM" {
 			t.Errorf("set = %+v", s)
 		}
 		wantBound := orb.Bound{Min: orb.Point{-1.5, 53.25}, Max: orb.Point{-1.25, 53.5}}

@@ -1,0 +1,413 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// Source is what the service reads from a store.
+type Source interface {
+	Sets(ctx context.Context) ([]place.SetSummary, error)
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	Area(ctx context.Context, set, code string) (place.Area, error)
+	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
+	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
+	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+	Place(ctx context.Context, slug string) (place.Place, error)
+}
+
+// PopulationIndicator is the name a set's population count must have for
+// crosswalks to weigh by people.
+const PopulationIndicator = "population"
+
+// Service computes crosswalks from a store, each once: sets are never
+// changed after import (a new release is a new set), so a crosswalk keyed
+// by the two sets' slugs and import times stays right.
+type Service struct {
+	src   Source
+	mu    sync.Mutex
+	cache map[string]*Crosswalk
+	order []string
+	max   int
+	group singleflight.Group
+}
+
+// NewService returns a service caching up to max crosswalks.
+func NewService(src Source, max int) *Service {
+	return &Service{src: src, cache: map[string]*Crosswalk{}, max: max}
+}
+
+// Crosswalk returns the crosswalk of sets a and b, by area only.
+func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error) {
+	sa, err := s.src.Set(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := s.src.Set(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s@%d|%s@%d", a, sa.CreatedAt.UnixNano(), b, sb.CreatedAt.UnixNano())
+	s.mu.Lock()
+	if cw, ok := s.cache[key]; ok {
+		s.mu.Unlock()
+		return cw, nil
+	}
+	s.mu.Unlock()
+	v, err, _ := s.group.Do(key, func() (any, error) {
+		// Computed under a context of its own: callers waiting on the same
+		// crosswalk must not lose it because the first one gave up.
+		ctx := context.WithoutCancel(ctx)
+		areasA, err := allAreas(ctx, s.src, a)
+		if err != nil {
+			return nil, err
+		}
+		areasB, err := allAreas(ctx, s.src, b)
+		if err != nil {
+			return nil, err
+		}
+		cw, err := Overlay(ctx, areasA, areasB)
+		if err != nil {
+			return nil, fmt.Errorf("crosswalk %s → %s: %w", a, b, err)
+		}
+		s.mu.Lock()
+		s.cache[key] = cw
+		s.order = append(s.order, key)
+		for len(s.order) > s.max {
+			delete(s.cache, s.order[0])
+			s.order = s.order[1:]
+		}
+		s.mu.Unlock()
+		return cw, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Crosswalk), nil
+}
+
+func allAreas(ctx context.Context, src Source, set string) ([]place.Area, error) {
+	var out []place.Area
+	for {
+		page, err := src.Areas(ctx, set, store.AreaQuery{Limit: store.MaxPage, Offset: len(out)})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < store.MaxPage {
+			return out, nil
+		}
+	}
+}
+
+// PopulationSets lists the sets that carry a population count, most areas
+// (the finest blocks) first.
+func (s *Service) PopulationSets(ctx context.Context) ([]string, error) {
+	sets, err := s.src.Sets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(sets, func(i, j int) bool { return sets[i].AreaCount > sets[j].AreaCount })
+	out := []string{}
+	for _, set := range sets {
+		inds, err := s.src.Indicators(ctx, set.Slug)
+		if err != nil {
+			return nil, err
+		}
+		for _, ind := range inds {
+			if ind.Name == PopulationIndicator && ind.Kind == Count {
+				out = append(out, set.Slug)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Weighted is a crosswalk with the weighing that was asked for.
+type Weighted struct {
+	*Crosswalk
+	Weight     Weight
+	Population *Population // nil when weighed by area
+}
+
+// Population says where population weights came from.
+type Population struct {
+	Set       string `json:"set"`
+	Indicator string `json:"indicator"`
+	Basis     string `json:"basis"`
+}
+
+// WeightedCrosswalk returns the crosswalk of a and b, with population
+// shares from the finest set carrying a population when w is ByPopulation.
+// The crosswalk is a copy: the cached one is never changed.
+func (s *Service) WeightedCrosswalk(ctx context.Context, a, b string, w Weight) (*Weighted, error) {
+	cw, err := s.Crosswalk(ctx, a, b)
+	if err != nil {
+		return nil, err
+	}
+	switch w {
+	case "", ByArea:
+		return &Weighted{Crosswalk: cw, Weight: ByArea}, nil
+	case ByPopulation:
+	default:
+		return nil, place.Errorf(place.EINVALID, "weight %q: want area or population", w)
+	}
+	pops, err := s.PopulationSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pops) == 0 {
+		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
+	}
+	blocks := pops[0]
+	values, err := s.src.IndicatorValues(ctx, blocks, PopulationIndicator)
+	if err != nil {
+		return nil, err
+	}
+	ba, err := s.Crosswalk(ctx, blocks, a)
+	if err != nil {
+		return nil, err
+	}
+	bb, err := s.Crosswalk(ctx, blocks, b)
+	if err != nil {
+		return nil, err
+	}
+	copyCW := *cw
+	copyCW.Pairs = append([]Pair(nil), cw.Pairs...)
+	if err := copyCW.WeightByPopulation(ba, bb, values); err != nil {
+		return nil, err
+	}
+	return &Weighted{Crosswalk: &copyCW, Weight: ByPopulation,
+		Population: &Population{Set: blocks, Indicator: PopulationIndicator, Basis: PopulationBasis}}, nil
+}
+
+// IndicatorInfo describes an indicator a set offers: its own, or built in.
+type IndicatorInfo struct {
+	place.Indicator
+	Builtin bool `json:"builtin"`
+}
+
+// BuiltinPrefix names the built-in asset-count indicators: assets (all)
+// and assets_<category>.
+const BuiltinPrefix = "assets"
+
+// Indicators lists a set's own indicators and the built-in asset counts.
+func (s *Service) Indicators(ctx context.Context, set string) ([]IndicatorInfo, error) {
+	own, err := s.src.Indicators(ctx, set)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]IndicatorInfo, 0, len(own)+4)
+	for _, ind := range own {
+		out = append(out, IndicatorInfo{Indicator: ind})
+	}
+	counts, err := s.src.AssetCounts(ctx, set)
+	if err != nil {
+		return nil, err
+	}
+	cats := map[string]bool{}
+	for _, byCat := range counts {
+		for c := range byCat {
+			cats[c] = true
+		}
+	}
+	out = append(out, IndicatorInfo{Indicator: place.Indicator{Set: set, Name: BuiltinPrefix, Title: "Assets (all categories)", Kind: Count, Source: "placemap memberships"}, Builtin: true})
+	for _, c := range sortedSet(cats) {
+		title := c
+		if cat, ok := place.CategoryByID(c); ok {
+			title = cat.Title
+		}
+		out = append(out, IndicatorInfo{Indicator: place.Indicator{Set: set, Name: BuiltinPrefix + "_" + c, Title: title + " (assets)", Kind: Count, Source: "placemap memberships"}, Builtin: true})
+	}
+	return out, nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Values returns an indicator's values on a set: its own, or built-in.
+func (s *Service) Values(ctx context.Context, set, name string) (IndicatorInfo, map[string]float64, error) {
+	infos, err := s.Indicators(ctx, set)
+	if err != nil {
+		return IndicatorInfo{}, nil, err
+	}
+	var info *IndicatorInfo
+	for i := range infos {
+		if infos[i].Name == name {
+			info = &infos[i]
+		}
+	}
+	if info == nil {
+		if name == BuiltinPrefix || strings.HasPrefix(name, BuiltinPrefix+"_") {
+			// A category with no assets in this set counts zero everywhere.
+			info = &IndicatorInfo{Indicator: place.Indicator{Set: set, Name: name, Title: name, Kind: Count}, Builtin: true}
+		} else {
+			return IndicatorInfo{}, nil, place.Errorf(place.ENOTFOUND, "boundary set %s has no indicator %q", set, name)
+		}
+	}
+	if !info.Builtin {
+		v, err := s.src.IndicatorValues(ctx, set, name)
+		return *info, v, err
+	}
+	counts, err := s.src.AssetCounts(ctx, set)
+	if err != nil {
+		return IndicatorInfo{}, nil, err
+	}
+	areas, err := allAreas(ctx, s.src, set)
+	if err != nil {
+		return IndicatorInfo{}, nil, err
+	}
+	cat := strings.TrimPrefix(strings.TrimPrefix(name, BuiltinPrefix), "_")
+	v := make(map[string]float64, len(areas))
+	for _, a := range areas {
+		n := 0
+		for c, k := range counts[a.Code] {
+			if cat == "" || c == cat {
+				n += k
+			}
+		}
+		v[a.Code] = float64(n)
+	}
+	return *info, v, nil
+}
+
+// Moved is an indicator moved onto another set.
+type Moved struct {
+	IndicatorInfo
+	From   string
+	Method string
+	Values map[string]float64
+}
+
+// Move transfers indicator name from set from onto set to.
+func (s *Service) Move(ctx context.Context, from, name, to string, w Weight) (Moved, error) {
+	info, values, err := s.Values(ctx, from, name)
+	if err != nil {
+		return Moved{}, err
+	}
+	cw, err := s.WeightedCrosswalk(ctx, from, to, w)
+	if err != nil {
+		return Moved{}, err
+	}
+	out, method, err := cw.Transfer(values, info.Kind, cw.Weight)
+	if err != nil {
+		return Moved{}, place.Errorf(place.EINVALID, "%v", err)
+	}
+	return Moved{IndicatorInfo: info, From: from, Method: method, Values: out}, nil
+}
+
+// PlaceAgreement is the agreement surface of a place's definitions.
+type PlaceAgreement struct {
+	Place       place.Place
+	Definitions []place.Area
+	Faces       []Face
+	Assets      [][]place.Asset // per face, the assets located in it
+}
+
+// Agreement overlays the areas that define a place.
+func (s *Service) Agreement(ctx context.Context, slug string) (*PlaceAgreement, error) {
+	p, err := s.src.Place(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	pa := &PlaceAgreement{Place: p}
+	var defs []orb.MultiPolygon
+	var bound orb.Bound
+	for i, l := range p.Links {
+		found, err := s.src.Area(ctx, l.Set, l.Code)
+		if err != nil {
+			return nil, fmt.Errorf("place %s: %w", slug, err)
+		}
+		pa.Definitions = append(pa.Definitions, found)
+		defs = append(defs, found.Geometry)
+		if i == 0 {
+			bound = found.Geometry.Bound()
+		} else {
+			bound = bound.Union(found.Geometry.Bound())
+		}
+	}
+	if len(defs) == 0 {
+		return pa, nil
+	}
+	if pa.Faces, err = Agreement(defs); err != nil {
+		return nil, fmt.Errorf("place %s: %w", slug, err)
+	}
+	page, err := s.src.Assets(ctx, store.AssetQuery{BBox: &bound, NoCount: true})
+	if err != nil {
+		return nil, err
+	}
+	pa.Assets = make([][]place.Asset, len(pa.Faces))
+	for _, a := range page.Assets {
+		pt := geo.PointOnSurface(a.Geometry)
+		for i, f := range pa.Faces {
+			if f.MP.Bound().Contains(pt) && planar.MultiPolygonContains(f.MP, pt) {
+				pa.Assets[i] = append(pa.Assets[i], a)
+				break
+			}
+		}
+	}
+	return pa, nil
+}
+
+// FaceClass names a face by how many definitions cover it: core (all),
+// fringe (one), contested (some).
+func FaceClass(count, of int) string {
+	switch {
+	case count == of:
+		return "core"
+	case count == 1:
+		return "fringe"
+	}
+	return "contested"
+}
+
+// IoUs returns, for each definition of a place, its mean IoU with the
+// others (how well it agrees with the rest), or nil for a lone definition.
+func IoUs(defs []place.Area) ([]float64, error) {
+	if len(defs) < 2 {
+		return make([]float64, len(defs)), nil
+	}
+	shapes := make([]geo.Shape, len(defs))
+	for i, d := range defs {
+		sh, err := geo.NewShape(d.Geometry)
+		if err != nil {
+			return nil, err
+		}
+		shapes[i] = sh
+	}
+	out := make([]float64, len(defs))
+	for i := range shapes {
+		for j := range shapes {
+			if i == j {
+				continue
+			}
+			in, err := geo.Intersect(shapes[i], shapes[j])
+			if err != nil {
+				return nil, err
+			}
+			out[i] += in.Area / (shapes[i].Area + shapes[j].Area - in.Area)
+		}
+		out[i] /= float64(len(defs) - 1)
+	}
+	return out, nil
+}
