@@ -185,7 +185,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup or assets"}
+		return usageError{"import what? set, set-from-lookup, assets or indicator"}
 	}
 	switch args[0] {
 	case "set":
@@ -194,8 +194,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importSetFromLookup(ctx, args[1:], stdout)
 	case "assets":
 		return importAssets(ctx, args[1:], stdout)
+	case "indicator":
+		return importIndicator(ctx, args[1:], stdout)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup or assets", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets or indicator", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.

@@ -40,6 +40,9 @@ Usage:
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
+  placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
+  placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
+  placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap copy --from DIR_OR_URL --to DIR_OR_URL         copy everything into an empty store
   placemap migrate [--db URL]                             bring the store's schema up to date
 
@@ -69,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCopy(ctx, args[1:], stdout, log)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], stdout, log)
+	case "compare":
+		err = cmdCompare(ctx, args[1:], stdout, log)
+	case "place":
+		err = cmdPlace(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,15 +16,38 @@ import (
 	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/seeds"
 )
 
 // Manifest is seeds/demo.json.
 type Manifest struct {
-	Title   string        `json:"title"`
-	Sets    []SetEntry    `json:"sets"`
-	Lookups []LookupEntry `json:"lookups"`
-	Assets  []AssetsEntry `json:"assets"`
+	Title      string           `json:"title"`
+	Sets       []SetEntry       `json:"sets"`
+	Lookups    []LookupEntry    `json:"lookups"`
+	Assets     []AssetsEntry    `json:"assets"`
+	Indicators []IndicatorEntry `json:"indicators"`
+	Places     PlacesEntry      `json:"places"`
+}
+
+// IndicatorEntry is a table of figures per area.
+type IndicatorEntry struct {
+	File        string   `json:"file"`
+	Set         string   `json:"set"`
+	CodeField   string   `json:"code_field"`
+	Counts      []string `json:"counts"` // HEADING=name
+	Rates       []string `json:"rates"`
+	Source      string   `json:"source"`
+	Licence     string   `json:"licence"`
+	Attribution string   `json:"attribution"`
+}
+
+// PlacesEntry makes a place of every area of the first set whose name
+// areas of the other sets share.
+type PlacesEntry struct {
+	Sets           []string `json:"sets"`
+	MinDefinitions int      `json:"min_definitions"`
+	Confirmed      []string `json:"confirmed"`
 }
 
 // SetEntry is a boundary file that becomes a set.
@@ -73,8 +97,66 @@ func open(name string) (fs.File, error) {
 	return geodata.FS.Open(name)
 }
 
+// Store is what the demo writes to.
+type Store interface {
+	importer.Store
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Sets(ctx context.Context) ([]place.SetSummary, error)
+	ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error
+	SavePlace(ctx context.Context, p place.Place) error
+}
+
+// loadPlaces makes a place of every area of the first set whose name the
+// other sets share, linking the areas of the same name as suggestions.
+func loadPlaces(ctx context.Context, st Store, e PlacesEntry) (int, error) {
+	if len(e.Sets) == 0 {
+		return 0, nil
+	}
+	bySet := make([]map[string]place.Area, len(e.Sets))
+	for i, set := range e.Sets {
+		areas, err := st.Areas(ctx, set, store.AreaQuery{})
+		if err != nil {
+			return 0, err
+		}
+		bySet[i] = map[string]place.Area{}
+		for _, a := range areas {
+			bySet[i][place.Slugify(strings.ReplaceAll(a.Name, "&", " and "))] = a
+		}
+	}
+	confirmed := map[string]bool{}
+	for _, c := range e.Confirmed {
+		confirmed[c] = true
+	}
+	n := 0
+	for _, key := range sortedKeys(bySet[0]) {
+		p := place.Place{Slug: key, Name: bySet[0][key].Name, AltNames: []string{}}
+		for i, set := range e.Sets {
+			if a, ok := bySet[i][key]; ok {
+				p.Links = append(p.Links, place.PlaceLink{Set: set, Code: a.Code, Confirmed: confirmed[key], Note: "same name: " + a.Name})
+			}
+		}
+		if len(p.Links) < e.MinDefinitions {
+			continue
+		}
+		if err := st.SavePlace(ctx, p); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Load imports every set, lookup set and asset file of the demo into st.
-func Load(ctx context.Context, st importer.Store, log *slog.Logger) error {
+func Load(ctx context.Context, st Store, log *slog.Logger) error {
 	m, err := ReadManifest()
 	if err != nil {
 		return err
@@ -116,6 +198,31 @@ func Load(ctx context.Context, st importer.Store, log *slog.Logger) error {
 			return fmt.Errorf("demo assets %s: %w", e.File, err)
 		}
 		log.Info("demo assets loaded", "file", e.File, "assets", rep.Assets, "memberships", rep.Memberships)
+	}
+	for _, e := range m.Indicators {
+		f, err := open(e.File)
+		if err != nil {
+			return fmt.Errorf("demo indicators %s: %w", e.File, err)
+		}
+		opts := importer.IndicatorOptions{Set: e.Set, CodeField: e.CodeField, Source: e.Source, Licence: e.Licence, Attribution: e.Attribution}
+		for kind, cols := range map[string][]string{"count": e.Counts, "rate": e.Rates} {
+			for _, c := range cols {
+				heading, name, _ := strings.Cut(c, "=")
+				opts.Columns = append(opts.Columns, formats.IndicatorColumn{Heading: heading, Name: name, Kind: kind})
+			}
+		}
+		sort.Slice(opts.Columns, func(i, j int) bool { return opts.Columns[i].Name < opts.Columns[j].Name })
+		res, err := importer.Indicators(ctx, st, f, e.File, opts)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("demo indicators %s: %w", e.File, err)
+		}
+		log.Info("demo indicators loaded", "set", e.Set, "indicators", len(res.Columns))
+	}
+	if n, err := loadPlaces(ctx, st, m.Places); err != nil {
+		return fmt.Errorf("demo places: %w", err)
+	} else if n > 0 {
+		log.Info("demo places loaded", "places", n)
 	}
 	log.Info("demo loaded", "title", m.Title, "took", time.Since(start).Round(time.Millisecond))
 	return nil

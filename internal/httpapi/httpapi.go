@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
 )
@@ -33,6 +34,11 @@ type Reader interface {
 	Asset(ctx context.Context, id string) (place.Asset, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
 	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
+	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
+	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
+	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
+	Places(ctx context.Context) ([]place.Place, error)
+	Place(ctx context.Context, slug string) (place.Place, error)
 	DataVersion(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 }
@@ -45,16 +51,21 @@ type Config struct {
 	TileCacheBytes  int64
 	RequestTimeout  time.Duration
 	MaxRequestBody  int64
+	// MaxExpensive bounds crosswalks and agreement surfaces computed at
+	// once; past it a request gets 503 with Retry-After. 0 means 2.
+	MaxExpensive int
 }
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	store  Reader
-	tiles  *tiles.Renderer
-	cfg    Config
-	log    *slog.Logger
-	web    fs.FS
-	router chi.Router
+	store     Reader
+	tiles     *tiles.Renderer
+	reconcile *reconcile.Service
+	heavy     chan struct{}
+	cfg       Config
+	log       *slog.Logger
+	web       fs.FS
+	router    chi.Router
 }
 
 // New returns the handler. web holds the static map files (index.html at
@@ -69,7 +80,11 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxRequestBody == 0 {
 		cfg.MaxRequestBody = 1 << 20
 	}
-	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), cfg: cfg, log: log, web: web}
+	if cfg.MaxExpensive <= 0 {
+		cfg.MaxExpensive = 2
+	}
+	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
+		heavy: make(chan struct{}, cfg.MaxExpensive), cfg: cfg, log: log, web: web}
 	s.router = s.routes()
 	return s
 }
@@ -112,6 +127,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/sets/{slug}/areas/{code}", s.getArea)
 		r.Get("/assets", s.listAssets)
 		r.Get("/assets/{id}", s.getAsset)
+		s.reconcileRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
 		})
@@ -171,6 +187,22 @@ func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": place.Categories(), "statuses": place.Statuses})
+}
+
+// expensive takes one of the few places for heavy work (overlays),
+// waiting up to 10 seconds for one, then answers 503 with Retry-After.
+// Call release when done.
+func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
+	select {
+	case s.heavy <- struct{}{}:
+		return func() { <-s.heavy }, true
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy computing other crosswalks; try again shortly"))
+	return nil, false
 }
 
 // baseURL is the scheme and host clients reach this server at.

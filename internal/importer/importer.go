@@ -156,7 +156,12 @@ func sortCodes(codes []string) {
 	})
 }
 
-func allAreas(ctx context.Context, st Store, set string) ([]place.Area, error) {
+// areaLister is what reading a whole set needs.
+type areaLister interface {
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+}
+
+func allAreas(ctx context.Context, st areaLister, set string) ([]place.Area, error) {
 	var out []place.Area
 	for {
 		page, err := st.Areas(ctx, set, store.AreaQuery{Limit: store.MaxPage, Offset: len(out)})

@@ -1,0 +1,258 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/reconcile"
+	"github.com/placemap/placemap/internal/store"
+)
+
+func (s *Server) reconcileRoutes(r chi.Router) {
+	r.Get("/crosswalks/{a}/{b}", s.getCrosswalk)
+	r.Get("/sets/{slug}/indicators", s.listIndicators)
+	r.Get("/sets/{slug}/indicators/{name}", s.getIndicator)
+	r.Get("/places", s.listPlaces)
+	r.Get("/places/{slug}", s.getPlace)
+	r.Get("/places/{slug}/agreement", s.getAgreement)
+}
+
+func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "format", "weight"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, b := chi.URLParam(r, "a"), chi.URLParam(r, "b")
+	format := q.Get("format")
+	switch format {
+	case "", "json", "csv", "lookup", "geojson":
+	default:
+		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", format))
+		return
+	}
+	sa, err := s.store.Set(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sb, err := s.store.Set(r.Context(), b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	cw, err := s.reconcile.WeightedCrosswalk(r.Context(), a, b, reconcile.Weight(q.Get("weight")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pops, err := s.reconcile.PopulationSets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep := reconcile.NewReport(cw, sa.BoundarySet, sb.BoundarySet, pops)
+	name := "crosswalk-" + a + "-" + b
+	switch format {
+	case "csv":
+		csvHeaders(w, name+".csv")
+		_ = rep.WriteCSV(w)
+	case "lookup":
+		csvHeaders(w, "lookup-"+a+"-"+b+".csv")
+		_ = rep.WriteLookup(w, sa.BoundarySet, sb.BoundarySet)
+	case "geojson":
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.geojson"`)
+		writeJSONType(w, http.StatusOK, "application/geo+json", reconcile.Faces(cw))
+	default:
+		writeJSON(w, http.StatusOK, rep)
+	}
+}
+
+func csvHeaders(w http.ResponseWriter, file string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+url.PathEscape(file)+`"`)
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) {
+	inds, err := s.reconcile.Indicators(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"indicators": inds})
+}
+
+func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "from", "weight"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	set, name := chi.URLParam(r, "slug"), chi.URLParam(r, "name")
+	from := q.Get("from")
+	if from == "" || from == set {
+		if q.Get("weight") != "" {
+			s.fail(w, r, place.Errorf(place.EINVALID, "weight applies only when moving an indicator from another set (from=)"))
+			return
+		}
+		info, values, err := s.reconcile.Values(r.Context(), set, name)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": info.Name, "title": info.Title, "kind": info.Kind,
+			"from": set, "method": "the set's own values", "source": info.Source, "licence": info.Licence, "values": values})
+		return
+	}
+	if _, err := s.store.Set(r.Context(), set); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	moved, err := s.reconcile.Move(r.Context(), from, name, set, reconcile.Weight(q.Get("weight")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": moved.Name, "title": moved.Title, "kind": moved.Kind,
+		"from": from, "method": moved.Method, "source": moved.Source, "licence": moved.Licence, "values": moved.Values})
+}
+
+func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) {
+	places, err := s.store.Places(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]map[string]any, len(places))
+	for i, p := range places {
+		out[i] = map[string]any{"slug": p.Slug, "name": p.Name, "alt_names": nonNil(p.AltNames), "definitions": len(p.Links)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"places": out})
+}
+
+func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := s.store.Place(ctx, chi.URLParam(r, "slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var areas []place.Area
+	defs := make([]map[string]any, len(p.Links))
+	for i, l := range p.Links {
+		set, err := s.store.Set(ctx, l.Set)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a, err := s.store.Area(ctx, l.Set, l.Code)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		areas = append(areas, a)
+		page, err := s.store.Assets(ctx, store.AssetQuery{InSet: l.Set, InCode: l.Code, Limit: maxAssetPage})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		assets := make([]map[string]any, len(page.Assets))
+		for k, as := range page.Assets {
+			assets[k] = map[string]any{"id": as.ID, "name": as.Name, "category": as.Category, "status": as.Status}
+		}
+		inds, err := s.reconcile.Indicators(ctx, l.Set)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		values := map[string]float64{}
+		for _, ind := range inds {
+			_, v, err := s.reconcile.Values(ctx, l.Set, ind.Name)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			if x, ok := v[l.Code]; ok {
+				values[ind.Name] = x
+			}
+		}
+		defs[i] = map[string]any{"set": l.Set, "set_title": set.Title, "code": l.Code, "name": a.Name, "confirmed": l.Confirmed,
+			"note": l.Note, "assets": assets, "indicators": values}
+	}
+	ious, err := reconcile.IoUs(areas)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for i := range defs {
+		if len(areas) > 1 {
+			defs[i]["iou"] = ious[i]
+		} else {
+			defs[i]["iou"] = nil
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"slug": p.Slug, "name": p.Name, "alt_names": nonNil(p.AltNames), "definitions": defs})
+}
+
+func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	pa, err := s.reconcile.Agreement(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n := len(pa.Definitions)
+	fc := geojson.NewFeatureCollection()
+	byClass := map[string]float64{"core": 0, "contested": 0, "fringe": 0}
+	assetsBy := map[string][]map[string]any{"core": {}, "contested": {}, "fringe": {}}
+	for i, face := range pa.Faces {
+		class := reconcile.FaceClass(len(face.Members), n)
+		members := make([]string, len(face.Members))
+		for k, m := range face.Members {
+			members[k] = pa.Definitions[m].Set + ":" + pa.Definitions[m].Code
+		}
+		assets := []map[string]any{}
+		for _, a := range pa.Assets[i] {
+			ref := map[string]any{"id": a.ID, "name": a.Name}
+			assets = append(assets, ref)
+			assetsBy[class] = append(assetsBy[class], ref)
+		}
+		ft := geojson.NewFeature(face.MP)
+		ft.Properties = geojson.Properties{"count": len(face.Members), "of": n, "share": float64(len(face.Members)) / float64(n),
+			"class": class, "area_m2": face.AreaM2, "definitions": members, "assets": assets}
+		fc.Append(ft)
+		byClass[class] += face.AreaM2
+	}
+	for _, list := range assetsBy {
+		sort.Slice(list, func(i, j int) bool { return list[i]["name"].(string) < list[j]["name"].(string) })
+	}
+	fc.ExtraMembers = geojson.Properties{"summary": map[string]any{"definitions": n, "core_m2": byClass["core"],
+		"contested_m2": byClass["contested"], "fringe_m2": byClass["fringe"], "assets": assetsBy,
+		"min_face_m2": reconcile.MinFaceM2}}
+	writeJSONType(w, http.StatusOK, "application/geo+json", fc)
+}
