@@ -48,13 +48,14 @@ func cmdCopy(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "copied %d sets, %d areas, %d assets (%d memberships recomputed)\n", n.sets, n.Areas, n.Assets, n.Memberships)
+	fmt.Fprintf(stdout, "copied %d sets, %d areas, %d assets (%d memberships recomputed), %d indicators, %d places\n",
+		n.sets, n.Areas, n.Assets, n.Memberships, n.indicators, n.places)
 	return nil
 }
 
 type copied struct {
 	store.ImportReport
-	sets int
+	sets, indicators, places int
 }
 
 func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (copied, error) {
@@ -95,6 +96,35 @@ func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (cop
 		if len(page.Assets) < store.MaxPage {
 			break
 		}
+	}
+	for _, s := range sets {
+		inds, err := src.Indicators(ctx, s.Slug)
+		if err != nil {
+			return n, fmt.Errorf("read indicators of %s: %w", s.Slug, err)
+		}
+		if len(inds) == 0 {
+			continue
+		}
+		values := map[string]map[string]float64{}
+		for _, ind := range inds {
+			if values[ind.Name], err = src.IndicatorValues(ctx, s.Slug, ind.Name); err != nil {
+				return n, fmt.Errorf("read indicator %s of %s: %w", ind.Name, s.Slug, err)
+			}
+		}
+		if err := dst.ImportIndicators(ctx, s.Slug, inds, values); err != nil {
+			return n, fmt.Errorf("write indicators of %s: %w", s.Slug, err)
+		}
+		n.indicators += len(inds)
+	}
+	places, err := src.Places(ctx)
+	if err != nil {
+		return n, fmt.Errorf("read places: %w", err)
+	}
+	for _, p := range places {
+		if err := dst.SavePlace(ctx, p); err != nil {
+			return n, fmt.Errorf("write place %s: %w", p.Slug, err)
+		}
+		n.places++
 	}
 	sort.Slice(assets, func(i, j int) bool { return assets[i].FID < assets[j].FID })
 	for start := 0; start < len(assets); start += store.MaxPage {

@@ -87,7 +87,10 @@ func TestStoresAnswerAlike(t *testing.T) {
 
 	// The requests: every set, its areas and some of them; every asset;
 	// searches and filters; TileJSON and tiles of every layer at z8-z14.
-	paths := []string{"/api/sets", "/api/assets?limit=1000", "/api/assets?q=library&limit=5", "/api/assets?q=PARK",
+	paths := []string{"/api/sets", "/api/assets?limit=1000", "/api/places", "/api/places/broomhill",
+		"/api/sets/oa-2011/indicators/population", "/api/sets/lsoa-2011/indicators", "/api/sets/wards-2013/indicators/assets_library",
+		"/api/crosswalks/lsoa-2011/wards-2013?format=csv", "/api/crosswalks/wards-2013/community-neighbourhoods?weight=population",
+		"/api/sets/community-neighbourhoods/indicators/imd_score?from=lsoa-2011", "/api/places/broomhill/agreement", "/api/assets?q=library&limit=5", "/api/assets?q=PARK",
 		"/api/assets?bbox=-1.50,53.36,-1.45,53.40", "/api/assets?category=library&limit=3&offset=3", "/tiles/assets.json"}
 	var sets struct {
 		Sets []struct{ Slug string } `json:"sets"`
