@@ -43,6 +43,7 @@ Usage:
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
+  placemap place suggest SLUG                             areas of other sets that may define the place, by IoU
   placemap copy --from DIR_OR_URL --to DIR_OR_URL         copy everything into an empty store
   placemap migrate [--db URL]                             bring the store's schema up to date
 

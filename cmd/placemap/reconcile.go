@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/importer"
@@ -144,8 +145,11 @@ func importIndicator(ctx context.Context, args []string, stdout io.Writer) error
 // cmdPlace adds or replaces a place: `placemap place add SLUG --name N
 // [--alt-name A] [--link SET:CODE[:confirmed]] [--suggest]`.
 func cmdPlace(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) > 0 && args[0] == "suggest" {
+		return placeSuggest(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return usageError{"want: place add SLUG --name NAME [--alt-name A] [--link SET:CODE[:confirmed]] [--suggest]"}
+		return usageError{"want: place add SLUG --name NAME [--alt-name A] [--link SET:CODE[:confirmed]] [--suggest], or place suggest SLUG"}
 	}
 	fs := flag.NewFlagSet("place add", flag.ContinueOnError)
 	sc := storeFlags(fs)
@@ -186,4 +190,34 @@ func cmdPlace(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 	}
 	fmt.Fprintf(stdout, "saved place %s with %d definitions\n", p.Slug, len(p.Links))
 	return nil
+}
+
+// placeSuggest lists areas of other sets that may define a place, by IoU
+// with its first definition, for a person to confirm with place add.
+func placeSuggest(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("place suggest", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	per := fs.Int("per-set", 3, "suggestions per set")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"want place suggest SLUG"}
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sug, err := reconcile.NewService(st, 4).Suggest(ctx, pos[0], *per)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SET\tCODE\tNAME\tIOU\tPLACE IN AREA\tAREA IN PLACE\tCLASS")
+	for _, s := range sug {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\n", s.Set, s.Code, s.Name, s.IoU, s.ShareAInB, s.ShareBInA, s.Class)
+	}
+	return tw.Flush()
 }

@@ -196,4 +196,33 @@ func TestDemoReconcile(t *testing.T) {
 	if !core || !found {
 		t.Errorf("agreement: core face %v, Broomhill Library placed in a part %v", core, found)
 	}
+	var half, all struct {
+		Geometry   struct{ Type string }
+		Properties struct {
+			Area float64 `json:"area_m2"`
+		}
+	}
+	getJSON(t, base+"/api/places/broomhill/agreement?threshold=0.5", &half)
+	getJSON(t, base+"/api/places/broomhill/agreement?threshold=1", &all)
+	if half.Geometry.Type != "MultiPolygon" || !(half.Properties.Area > all.Properties.Area) || math.Abs(all.Properties.Area-ag.Summary.Core) > 1 {
+		t.Errorf("thresholds: majority %.0f m², all %.0f m², core %.0f m²", half.Properties.Area, all.Properties.Area, ag.Summary.Core)
+	}
+	var sug struct {
+		Suggestions []struct {
+			Set  string
+			Code string
+			IoU  float64
+		}
+	}
+	getJSON(t, base+"/api/places/broomhill/suggestions", &sug)
+	bySet := map[string]bool{}
+	for _, s := range sug.Suggestions {
+		bySet[s.Set] = true
+		if s.IoU <= 0 || s.IoU > 1 {
+			t.Errorf("suggestion %+v", s)
+		}
+	}
+	if !bySet["lsoa-2011"] || bySet["wards-2013"] {
+		t.Errorf("suggestions cover %v; want unlinked sets such as lsoa-2011 and not the linked wards-2013", bySet)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
@@ -20,6 +21,7 @@ func (s *Server) reconcileRoutes(r chi.Router) {
 	r.Get("/places", s.listPlaces)
 	r.Get("/places/{slug}", s.getPlace)
 	r.Get("/places/{slug}/agreement", s.getAgreement)
+	r.Get("/places/{slug}/suggestions", s.getSuggestions)
 }
 
 func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
@@ -210,11 +212,35 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"slug": p.Slug, "name": p.Name, "alt_names": nonNil(p.AltNames), "definitions": defs})
 }
 
-func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if err := allowParams(q); err != nil {
+func (s *Server) getSuggestions(w http.ResponseWriter, r *http.Request) {
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	sug, err := s.reconcile.Suggest(r.Context(), chi.URLParam(r, "slug"), 3)
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"suggestions": sug,
+		"method": "areas of sets the place has no definition in, by IoU with its first definition, three per set"})
+}
+
+func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "threshold"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	threshold := -1.0
+	if t := q.Get("threshold"); t != "" {
+		v, err := strconv.ParseFloat(t, 64)
+		if err != nil || v <= 0 || v > 1 {
+			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", t))
+			return
+		}
+		threshold = v
 	}
 	release, ok := s.expensive(w, r)
 	if !ok {
@@ -227,6 +253,18 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := len(pa.Definitions)
+	if threshold > 0 {
+		mp, area, err := reconcile.Threshold(pa.Faces, n, threshold)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ft := geojson.NewFeature(mp)
+		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
+			"meaning": "ground that at least this share of the place's definitions cover"}
+		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
+		return
+	}
 	fc := geojson.NewFeatureCollection()
 	byClass := map[string]float64{"core": 0, "contested": 0, "fringe": 0}
 	assetsBy := map[string][]map[string]any{"core": {}, "contested": {}, "fringe": {}}

@@ -411,3 +411,80 @@ func IoUs(defs []place.Area) ([]float64, error) {
 	}
 	return out, nil
 }
+
+// Suggestion is an area of another set that may define a place, with how
+// well it matches the place's first definition.
+type Suggestion struct {
+	Set       string  `json:"set"`
+	Code      string  `json:"code"`
+	Name      string  `json:"name"`
+	IoU       float64 `json:"iou"`
+	ShareAInB float64 `json:"share_of_place_in_area"`
+	ShareBInA float64 `json:"share_of_area_in_place"`
+	Class     Class   `json:"class"`
+}
+
+// Suggest proposes, for every set the place has no definition in, the
+// areas that overlap its first definition most (by IoU), up to perSet each.
+func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]Suggestion, error) {
+	p, err := s.src.Place(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Links) == 0 {
+		return nil, place.Errorf(place.EINVALID, "place %s has no definition to compare other sets with", slug)
+	}
+	base, err := s.src.Area(ctx, p.Links[0].Set, p.Links[0].Code)
+	if err != nil {
+		return nil, err
+	}
+	linked := map[string]bool{}
+	for _, l := range p.Links {
+		linked[l.Set] = true
+	}
+	sets, err := s.src.Sets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Suggestion{}
+	for _, set := range sets {
+		if linked[set.Slug] {
+			continue
+		}
+		b := base.Geometry.Bound()
+		areas, err := s.src.Areas(ctx, set.Slug, store.AreaQuery{BBox: &b})
+		if err != nil {
+			return nil, err
+		}
+		cw, err := Overlay(ctx, []place.Area{base}, areas)
+		if err != nil {
+			return nil, err
+		}
+		pairs := append([]Pair(nil), cw.Pairs...)
+		sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].IoU > pairs[j].IoU })
+		for k, pr := range pairs {
+			if k == perSet {
+				break
+			}
+			out = append(out, Suggestion{Set: set.Slug, Code: areas[pr.B].Code, Name: areas[pr.B].Name, IoU: pr.IoU,
+				ShareAInB: pr.ShareAInB, ShareBInA: pr.ShareBInA, Class: pr.Class})
+		}
+	}
+	return out, nil
+}
+
+// Threshold returns the ground at least share of the definitions cover,
+// as one MultiPolygon (e.g. 0.5 for where most agree).
+func Threshold(faces []Face, of int, share float64) (orb.MultiPolygon, float64, error) {
+	var parts []orb.MultiPolygon
+	for _, f := range faces {
+		if float64(len(f.Members))/float64(of) >= share-1e-12 {
+			parts = append(parts, f.MP)
+		}
+	}
+	mp, err := geo.Dissolve(parts)
+	if err != nil {
+		return nil, 0, err
+	}
+	return mp, geo.AreaM2(mp), nil
+}
