@@ -147,6 +147,21 @@ func TestBadImportsWriteNothing(t *testing.T) {
 		{"lookup on an unknown unit set",
 			[]string{"import", "set-from-lookup", write(t, dir, "lookup3.csv", "WARD,HALF\nE1,N\n"), "--units", "nope", "--unit-field", "WARD", "--group-field", "HALF", "--slug", "halves", "--title", "Halves"},
 			[]string{"nope"}},
+		{"indicator with a value that is not a number",
+			[]string{"import", "indicator", write(t, dir, "pop.csv", "WD13CD,people,score\nE1,100,3.5\nE2,lots,2\n"), "--set", "wards", "--code-field", "WD13CD", "--count", "people"},
+			[]string{"pop.csv", "line 3", "people", "lots"}},
+		{"indicator for an area the set lacks",
+			[]string{"import", "indicator", write(t, dir, "pop2.csv", "WD13CD,people\nE1,100\nE7,50\n"), "--set", "wards", "--code-field", "WD13CD", "--count", "people"},
+			[]string{"E7", "not an area of wards"}},
+		{"indicator table without the code column",
+			[]string{"import", "indicator", write(t, dir, "pop3.csv", "CODE,people\nE1,100\n"), "--set", "wards", "--code-field", "WD13CD", "--count", "people"},
+			[]string{"pop3.csv", "WD13CD", "CODE, people"}},
+		{"indicator with an area twice",
+			[]string{"import", "indicator", write(t, dir, "pop4.csv", "WD13CD,people\nE1,100\nE1,50\n"), "--set", "wards", "--code-field", "WD13CD", "--count", "people"},
+			[]string{"pop4.csv", "line 3", "also on line 2"}},
+		{"indicator for an unknown set",
+			[]string{"import", "indicator", write(t, dir, "pop5.csv", "WD13CD,people\nE1,100\n"), "--set", "nope", "--code-field", "WD13CD", "--count", "people"},
+			[]string{"nope"}},
 		{"a file that is not GeoJSON",
 			[]string{"import", "set", write(t, dir, "junk.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature",`), "--slug", "junk", "--title", "Junk"},
 			[]string{"junk.geojson"}},
@@ -168,9 +183,16 @@ func TestBadImportsWriteNothing(t *testing.T) {
 		})
 	}
 
+	// A good indicator table imports, and says which numeric columns it left.
+	code, out, errs := cli(t, "import", "indicator", write(t, dir, "ok.csv", "WD13CD,people,score\nE1,100,3.5\nE2,,2\n"),
+		"--set", "wards", "--code-field", "WD13CD", "--count", "people=population", "--data", data)
+	if code != 0 || !strings.Contains(out, "imported population (count) into wards: 1 areas") || !strings.Contains(out, "not imported") || !strings.Contains(out, "score") {
+		t.Errorf("indicator import: %d %q %q", code, out, errs)
+	}
+
 	// The real invalid Output Area E00040635 is repaired within 0.1% and
 	// said so.
-	code, out, errs := cli(t, "import", "set", realOA, "--slug", "oa", "--title", "OA", "--data", data)
+	code, out, errs = cli(t, "import", "set", realOA, "--slug", "oa", "--title", "OA", "--data", data)
 	if code != 0 || !strings.Contains(out, "1817 areas") || !strings.Contains(out, "E00040635") {
 		t.Errorf("real OA import: %d %q %q", code, out, errs)
 	}
