@@ -8,8 +8,14 @@
 //   GET api/sets/{slug}/areas/{code}    GeoJSON Feature with properties incl. assets
 //   tiles/{slug}.json, tiles/assets.json   TileJSON for the vector tiles
 //
+// The Compare, Places and Choropleth views (views.js) share this map; they
+// are set up once it has loaded and take over the map while they are shown.
+//
 // Security: text from the API (asset names are user-supplied) only ever
 // reaches the page through textContent / createElement, never innerHTML.
+
+import { $, el, absURL, str, numberFormat, fetchJSON, unionBBox, geometryBBox } from './util.js';
+import { setupViews } from './views.js';
 
 const maplibregl = window.maplibregl;
 
@@ -112,31 +118,6 @@ window.placemap = placemap;
 
 // ---------------------------------------------------------------- helpers
 
-const $ = (id) => document.getElementById(id);
-
-// el('li', {className: 'x', onclick: fn}, child, 'text', ...): builds DOM
-// without ever parsing HTML. Strings become text nodes.
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  if (attrs) {
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === 'className') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k === 'style') Object.assign(node.style, v);
-      else if (k === 'dataset') Object.assign(node.dataset, v);
-      else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
-      else if (v === true) node.setAttribute(k, '');
-      else node.setAttribute(k, String(v));
-    }
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
-}
-
 // attributionParts splits attribution strings at "; " into their statements,
 // drops duplicates and statements contained in a longer one, and keeps the
 // order in which they first appear.
@@ -159,14 +140,6 @@ function isHttpURL(s) {
   return typeof s === 'string' && /^https?:\/\/[^\s]+$/i.test(s.trim());
 }
 
-function absURL(path) {
-  return new URL(path, document.baseURI).href;
-}
-
-function str(v) {
-  return v === undefined || v === null ? '' : String(v).trim();
-}
-
 function categoryTitle(id) {
   const s = str(id);
   if (!s) return 'Uncategorised';
@@ -186,73 +159,10 @@ function humanKind(kind) {
   return str(kind).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
-const numberFormat = new Intl.NumberFormat('en-GB');
-
-class APIError extends Error {
-  constructor(message, status, code) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function fetchJSON(path, { signal } = {}) {
-  const res = await fetch(absURL(path), { signal, headers: { Accept: 'application/json' } });
-  let body = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
-  if (!res.ok) {
-    const err = body && body.error;
-    const msg = (err && err.message) || `${res.status} ${res.statusText}`.trim();
-    throw new APIError(msg, res.status, err && err.code);
-  }
-  if (body === null) throw new APIError(`invalid JSON from ${path}`, res.status);
-  return body;
-}
-
 function setStatus(message, isError = false) {
   const node = $('app-status');
   node.textContent = message || '';
   node.classList.toggle('error', !!isError);
-}
-
-function validBBox(b) {
-  return Array.isArray(b) && b.length === 4 && b.every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-    b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] <= b[2] && b[1] <= b[3];
-}
-
-function unionBBox(boxes) {
-  let out = null;
-  for (const b of boxes) {
-    if (!validBBox(b)) continue;
-    out = out ? [Math.min(out[0], b[0]), Math.min(out[1], b[1]), Math.max(out[2], b[2]), Math.max(out[3], b[3])] : b.slice();
-  }
-  return out;
-}
-
-function geometryBBox(geom) {
-  if (!geom) return null;
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  const visit = (c) => {
-    if (typeof c[0] === 'number') {
-      w = Math.min(w, c[0]); e = Math.max(e, c[0]);
-      s = Math.min(s, c[1]); n = Math.max(n, c[1]);
-    } else {
-      for (const x of c) visit(x);
-    }
-  };
-  if (geom.type === 'GeometryCollection') {
-    for (const g of geom.geometries || []) {
-      const b = geometryBBox(g);
-      if (b) { w = Math.min(w, b[0]); s = Math.min(s, b[1]); e = Math.max(e, b[2]); n = Math.max(n, b[3]); }
-    }
-  } else if (geom.coordinates) {
-    visit(geom.coordinates);
-  }
-  return Number.isFinite(w) ? [w, s, e, n] : null;
 }
 
 function isNarrow() {
@@ -390,16 +300,37 @@ function setSetVisibility(slug, on) {
   const item = document.querySelector(`.layer-item[data-set="${CSS.escape(slug)}"]`);
   if (item) item.classList.toggle('off', !on);
   if (!state.layersAdded) return;
-  const v = on ? 'visible' : 'none';
+  const v = on && mapViewShown.sets ? 'visible' : 'none';
   for (const id of Object.values(setLayerIds(slug))) {
     if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
   }
 }
 
+// setMapViewLayers shows or hides the Map view's own layers (the boundary
+// sets as ticked in the layer list, and the assets) when another view takes
+// over the map; the ticks themselves are kept.
+const mapViewShown = { sets: true, assets: true };
+function setMapViewLayers({ sets = true, assets = true } = {}) {
+  mapViewShown.sets = sets;
+  mapViewShown.assets = assets;
+  if (!state.layersAdded) return;
+  for (const set of state.sets) {
+    const v = sets && state.visible.get(set.slug) ? 'visible' : 'none';
+    for (const id of Object.values(setLayerIds(set.slug))) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', v);
+    }
+  }
+  const av = assets && state.assetsVisible ? 'visible' : 'none';
+  for (const id of ASSET_LAYERS) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', av);
+  }
+  if (map.getLayer(ASSET_SELECTED)) map.setLayoutProperty(ASSET_SELECTED, 'visibility', assets ? 'visible' : 'none');
+}
+
 function setAssetsVisibility(on) {
   state.assetsVisible = on;
   if (!state.layersAdded) return;
-  for (const id of ASSET_LAYERS) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+  for (const id of ASSET_LAYERS) map.setLayoutProperty(id, 'visibility', on && mapViewShown.assets ? 'visible' : 'none');
 }
 
 function highlightArea(sel) {
@@ -862,6 +793,7 @@ function areaAt(point) {
 
 function setupMapInteraction() {
   map.on('click', (ev) => {
+    if (placemap.view && placemap.view !== 'map') return; // the other views handle their own clicks
     const asset = assetAt(ev.point);
     if (asset) {
       openAsset(str(asset.properties.id) || str(asset.id));
@@ -875,6 +807,7 @@ function setupMapInteraction() {
   let pending = false;
   let last = null;
   map.on('mousemove', (ev) => {
+    if (placemap.view && placemap.view !== 'map') return;
     last = ev.point;
     if (pending) return;
     pending = true;
@@ -999,6 +932,11 @@ async function main() {
   loaded = true;
   addPlacemapLayers();
   setupMapInteraction();
+  setupViews({
+    map, state, placemap, setMapViewLayers, openAsset, openPanel,
+    sourceId: setSourceId,
+    beforeLayer: ASSET_SITE_FILL,
+  });
   return { sets: state.sets.length, basemap: basemap && !basemapFailed ? basemap : '' };
 }
 
