@@ -98,8 +98,7 @@ type columnsFlag struct {
 
 func (c columnsFlag) String() string { return "" }
 func (c columnsFlag) Set(v string) error {
-	heading, name, _ := strings.Cut(v, "=")
-	*c.cols = append(*c.cols, formats.IndicatorColumn{Heading: strings.TrimSpace(heading), Name: strings.TrimSpace(name), Kind: c.kind})
+	*c.cols = append(*c.cols, formats.ParseIndicatorColumn(v, c.kind))
 	return nil
 }
 
@@ -109,8 +108,8 @@ func importIndicator(ctx context.Context, args []string, stdout io.Writer) error
 	var opts importer.IndicatorOptions
 	fs.StringVar(&opts.Set, "set", "", "the boundary set the figures belong to (required)")
 	fs.StringVar(&opts.CodeField, "code-field", "", "the column holding area codes (required)")
-	fs.Var(columnsFlag{"count", &opts.Columns}, "count", "a column of counts (people, places) to import: HEADING or HEADING=name; repeatable")
-	fs.Var(columnsFlag{"rate", &opts.Columns}, "rate", "a column of rates or scores to import: HEADING or HEADING=name; repeatable")
+	fs.Var(columnsFlag{"count", &opts.Columns}, "count", "a column of counts (people, places) to import: HEADING, HEADING=name or HEADING=name=Title; repeatable")
+	fs.Var(columnsFlag{"rate", &opts.Columns}, "rate", "a column of rates or scores to import: HEADING, HEADING=name or HEADING=name=Title; repeatable")
 	fs.StringVar(&opts.Source, "source", "", "where the figures come from")
 	fs.StringVar(&opts.Licence, "licence", "", "licence of the figures")
 	fs.StringVar(&opts.Attribution, "attribution", "", "attribution to show with them")

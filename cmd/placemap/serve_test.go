@@ -125,23 +125,33 @@ func getJSON(t *testing.T, url string, v any) {
 // playwright-core (test/browser/map.mjs) and checks features render, layers
 // toggle, search and clicks show details. Screenshots of each step are kept
 // in testout/browser.
-func TestWebMapInChromium(t *testing.T) {
+func TestWebMapInChromium(t *testing.T) { runBrowserScript(t, "map.mjs", "browser") }
+
+// TestReconcileViewsInChromium drives the compare, places and choropleth
+// views (test/browser/reconcile.mjs): a crosswalk drawn and tabled, an
+// area's counterparts highlighted, sorting and downloads, Broomhill's
+// agreement surface, and choropleths of own and moved indicators.
+func TestReconcileViewsInChromium(t *testing.T) {
+	runBrowserScript(t, "reconcile.mjs", "browser-reconcile")
+}
+
+func runBrowserScript(t *testing.T, script, out string) {
 	node := testkit.Need(t, "node", "nodejs")
 	testkit.Need(t, "chromium", "chromium")
 	testkit.NeedNodeModules(t, "playwright-core")
 	base := serveDemo(t)
 	root := testkit.RepoRoot(t)
-	outdir := filepath.Join(root, "testout", "browser")
+	outdir := filepath.Join(root, "testout", out)
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "test/browser/map.mjs"), base, outdir)
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "test/browser", script), base, outdir)
 	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	t.Logf("map.mjs:\n%s", out)
+	output, err := cmd.CombinedOutput()
+	t.Logf("%s:\n%s", script, output)
 	if err != nil {
-		t.Fatalf("browser test failed: %v (screenshots in %s)", err, outdir)
+		t.Fatalf("browser test %s failed: %v (screenshots in %s)", script, err, outdir)
 	}
 }

@@ -207,8 +207,7 @@ func Load(ctx context.Context, st Store, log *slog.Logger) error {
 		opts := importer.IndicatorOptions{Set: e.Set, CodeField: e.CodeField, Source: e.Source, Licence: e.Licence, Attribution: e.Attribution}
 		for kind, cols := range map[string][]string{"count": e.Counts, "rate": e.Rates} {
 			for _, c := range cols {
-				heading, name, _ := strings.Cut(c, "=")
-				opts.Columns = append(opts.Columns, formats.IndicatorColumn{Heading: heading, Name: name, Kind: kind})
+				opts.Columns = append(opts.Columns, formats.ParseIndicatorColumn(c, kind))
 			}
 		}
 		sort.Slice(opts.Columns, func(i, j int) bool { return opts.Columns[i].Name < opts.Columns[j].Name })

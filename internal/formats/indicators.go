@@ -12,7 +12,22 @@ import (
 type IndicatorColumn struct {
 	Heading string // the column heading, matched ignoring case
 	Name    string // the indicator's name; "" for one made from the heading
+	Title   string // what people read; "" for the heading
 	Kind    string // count or rate
+}
+
+// ParseIndicatorColumn reads "HEADING", "HEADING=name" or
+// "HEADING=name=Title", as the CLI and the demo manifest give columns.
+func ParseIndicatorColumn(spec, kind string) IndicatorColumn {
+	parts := strings.SplitN(spec, "=", 3)
+	c := IndicatorColumn{Heading: strings.TrimSpace(parts[0]), Kind: kind}
+	if len(parts) > 1 {
+		c.Name = strings.TrimSpace(parts[1])
+	}
+	if len(parts) > 2 {
+		c.Title = strings.TrimSpace(parts[2])
+	}
+	return c
 }
 
 // IndicatorTable is what ReadIndicators read.

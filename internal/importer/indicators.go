@@ -47,7 +47,11 @@ func Indicators(ctx context.Context, st IndicatorStore, r io.Reader, name string
 	inds := make([]place.Indicator, len(t.Columns))
 	res.Counts = map[string]int{}
 	for i, c := range t.Columns {
-		inds[i] = place.Indicator{Name: c.Name, Title: c.Heading, Kind: c.Kind, Source: opts.Source, Licence: opts.Licence, Attribution: opts.Attribution}
+		title := c.Title
+		if title == "" {
+			title = c.Heading
+		}
+		inds[i] = place.Indicator{Name: c.Name, Title: title, Kind: c.Kind, Source: opts.Source, Licence: opts.Licence, Attribution: opts.Attribution}
 		res.Counts[c.Name] = len(t.Values[c.Name])
 	}
 	if err := st.ImportIndicators(ctx, opts.Set, inds, t.Values); err != nil {

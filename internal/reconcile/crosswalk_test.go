@@ -263,3 +263,40 @@ func TestAgreement(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulationBestFit: weighed by people, an area's best fit is where
+// most of its people are, not most of its ground.
+func TestPopulationBestFit(t *testing.T) {
+	ctx := context.Background()
+	a := []place.Area{sq("A", 0, 53, 0.02, 0.01)}
+	b := []place.Area{sq("B1", 0, 53, 0.014, 0.01), sq("B2", 0.014, 53, 0.006, 0.01)}
+	blocks := []place.Area{sq("K1", 0, 53, 0.014, 0.01), sq("K2", 0.014, 53, 0.006, 0.01)}
+	cw, err := Overlay(ctx, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ka, err := Overlay(ctx, blocks, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := Overlay(ctx, blocks, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cw.WeightByPopulation(ka, kb, map[string]float64{"K1": 10, "K2": 90}); err != nil {
+		t.Fatal(err)
+	}
+	set := place.BoundarySet{Slug: "a"}
+	byArea := NewReport(&Weighted{Crosswalk: cw, Weight: ByArea}, set, set, nil)
+	byPeople := NewReport(&Weighted{Crosswalk: cw, Weight: ByPopulation}, set, set, nil)
+	if byArea.BestFit[0].BCode != "B1" || math.Abs(byArea.BestFit[0].Share-0.7) > 1e-3 {
+		t.Errorf("best fit by area = %+v, want B1 at 0.7", byArea.BestFit[0])
+	}
+	if byPeople.BestFit[0].BCode != "B2" || math.Abs(byPeople.BestFit[0].Share-0.9) > 1e-9 {
+		t.Errorf("best fit by population = %+v, want B2 at 0.9", byPeople.BestFit[0])
+	}
+	moved, _, err := cw.Transfer(map[string]float64{"A": 1000}, Count, ByPopulation)
+	if err != nil || math.Abs(moved["B2"]-900) > 1e-6 || math.Abs(moved["B1"]-100) > 1e-6 {
+		t.Errorf("count moved by population = %v, %v", moved, err)
+	}
+}

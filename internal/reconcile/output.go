@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb/geojson"
 
@@ -88,21 +90,44 @@ func NewReport(w *Weighted, a, b place.BoundarySet, popSets []string) Report {
 		}
 		r.Pairs[i] = row
 	}
-	for i, bf := range w.BestFit {
-		if bf < 0 {
+	// Best fit by the weight asked for: the largest share of a's area, or
+	// of its people.
+	best := make([]int, len(w.A))
+	for i := range best {
+		best[i] = -1
+	}
+	for k, p := range w.Pairs {
+		if b := best[p.A]; b < 0 || shareOf(w, p) > shareOf(w, w.Pairs[b]) {
+			best[p.A] = k
+		}
+	}
+	for _, i := range sortedByCode(w.A) {
+		if best[i] < 0 {
 			continue
 		}
-		p := w.Pairs[bf]
-		share := p.ShareAInB
-		if w.Weight == ByPopulation && p.hasPop {
-			share = p.PopAInB
-		}
-		r.BestFit = append(r.BestFit, BestFitRow{ACode: w.A[i].Code, AName: w.A[i].Name, BCode: w.B[p.B].Code, BName: w.B[p.B].Name, Share: round(share, 6)})
+		p := w.Pairs[best[i]]
+		r.BestFit = append(r.BestFit, BestFitRow{ACode: w.A[i].Code, AName: w.A[i].Name, BCode: w.B[p.B].Code, BName: w.B[p.B].Name, Share: round(shareOf(w, p), 6)})
 	}
 	if r.BestFit == nil {
 		r.BestFit = []BestFitRow{}
 	}
 	return r
+}
+
+func shareOf(w *Weighted, p Pair) float64 {
+	if w.Weight == ByPopulation && p.hasPop {
+		return p.PopAInB
+	}
+	return p.ShareAInB
+}
+
+func sortedByCode(areas []place.Area) []int {
+	idx := make([]int, len(areas))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(x, y int) bool { return areas[idx[x]].Code < areas[idx[y]].Code })
+	return idx
 }
 
 func round(x float64, places int) float64 {
@@ -164,11 +189,14 @@ func (r Report) WriteLookup(w io.Writer, a, b place.BoundarySet) error {
 	return cw.Error()
 }
 
+// field is a lookup heading: the source field name where it says what it
+// is (WD13CD), else the set's slug with what the column holds.
 func field(name, slug, what string) string {
-	if name != "" {
-		return name
+	switch strings.ToLower(name) {
+	case "", "code", "id", "name":
+		return fmt.Sprintf("%s_%s", strings.ReplaceAll(slug, "-", "_"), what)
 	}
-	return fmt.Sprintf("%s_%s", slug, what)
+	return name
 }
 
 // Faces returns the overlay faces as GeoJSON: each overlapping pair's
