@@ -85,7 +85,7 @@ func TestCrosswalkAgreesWithPostGIS(t *testing.T) {
 			}
 			tPG := time.Since(t0)
 			comparePostGIS(t, cw, pg)
-			t.Logf("%d×%d areas: placemap %d pairs + %d slivers in %v; PostGIS %d ST_Intersects rows in %v",
+			t.Logf("%d×%d areas: placemap %d pairs + %d slivers in %v; PostGIS %d ST_Intersects rows, each measured four ways, in %v",
 				len(a), len(b), len(cw.Pairs), len(cw.Slivers), tPM.Round(time.Millisecond), len(pg), tPG.Round(time.Millisecond))
 		})
 	}
