@@ -149,7 +149,9 @@ func main() {
 				old := runtime.GOMAXPROCS(procs)
 				defer runtime.GOMAXPROCS(old)
 				var err error
-				cw, err = reconcile.Overlay(ctx, a, b)
+				// The areas were checked on reading, as a store checks them on
+				// import: the service path, which does not check them again.
+				cw, err = reconcile.OverlayStored(ctx, a, b)
 				if err != nil {
 					return 0, err
 				}

@@ -26,6 +26,14 @@ func NewShape(mp orb.MultiPolygon) (Shape, error) {
 	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}, nil
 }
 
+// NewValidShape prepares mp for overlay without checking it: for areas a
+// store holds, which were checked (and repaired or refused) on import.
+// Overlay of invalid input is undefined, so never pass unchecked input.
+func NewValidShape(mp orb.MultiPolygon) Shape {
+	mp = normalise(mp)
+	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}
+}
+
 // Empty reports whether the shape has no area.
 func (s Shape) Empty() bool { return s.g.IsEmpty() }
 
@@ -82,4 +90,64 @@ func (x Index) Search(b orb.Bound, fn func(i int)) {
 		fn(id)
 		return nil
 	})
+}
+
+// BoundaryMeetsBox reports whether any edge of mp touches box b. When none
+// does, b lies wholly inside mp or wholly outside it, and one point tells
+// which: the containment fast path of an overlay.
+func BoundaryMeetsBox(mp orb.MultiPolygon, b orb.Bound) bool {
+	if !mp.Bound().Intersects(b) {
+		return false
+	}
+	for _, p := range mp {
+		for _, r := range p {
+			if !r.Bound().Intersects(b) {
+				continue
+			}
+			for i := 0; i+1 < len(r); i++ {
+				if segmentMeetsBox(r[i], r[i+1], b) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// segmentMeetsBox clips segment pq to b (Liang–Barsky): it meets b if any
+// part survives.
+func segmentMeetsBox(p, q orb.Point, b orb.Bound) bool {
+	t0, t1 := 0.0, 1.0
+	dx, dy := q[0]-p[0], q[1]-p[1]
+	for _, c := range [4][2]float64{
+		{-dx, p[0] - b.Min[0]},
+		{dx, b.Max[0] - p[0]},
+		{-dy, p[1] - b.Min[1]},
+		{dy, b.Max[1] - p[1]},
+	} {
+		pk, qk := c[0], c[1]
+		if pk == 0 {
+			if qk < 0 {
+				return false
+			}
+			continue
+		}
+		r := qk / pk
+		if pk < 0 {
+			if r > t1 {
+				return false
+			}
+			if r > t0 {
+				t0 = r
+			}
+		} else {
+			if r < t0 {
+				return false
+			}
+			if r < t1 {
+				t1 = r
+			}
+		}
+	}
+	return t0 <= t1
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -98,6 +99,25 @@ func Overlay(ctx context.Context, a, b []place.Area) (*Crosswalk, error) {
 	if err != nil {
 		return nil, err
 	}
+	return overlay(ctx, a, b, sa, sb)
+}
+
+// OverlayStored is Overlay for areas read from a store, which checked every
+// area's validity (repairing or refusing it) on import; it does not check
+// them again.
+func OverlayStored(ctx context.Context, a, b []place.Area) (*Crosswalk, error) {
+	return overlay(ctx, a, b, trustedShapes(a), trustedShapes(b))
+}
+
+func trustedShapes(areas []place.Area) []geo.Shape {
+	out := make([]geo.Shape, len(areas))
+	for i, a := range areas {
+		out[i] = geo.NewValidShape(a.Geometry)
+	}
+	return out
+}
+
+func overlay(ctx context.Context, a, b []place.Area, sa, sb []geo.Shape) (*Crosswalk, error) {
 	bounds := make([]orb.Bound, len(b))
 	for i := range b {
 		bounds[i] = b[i].Geometry.Bound()
@@ -175,7 +195,7 @@ func overlayOne(i int, sa, sb []geo.Shape, bound orb.Bound, index geo.Index) ([]
 	var pieces []geo.Shape
 	sum := 0.0
 	for _, j := range cands {
-		inter, err := geo.Intersect(sa[i], sb[j])
+		inter, err := intersect(sa[i], sb[j])
 		if err != nil {
 			return nil, 0, err
 		}
@@ -206,6 +226,28 @@ func overlayOne(i int, sa, sb []geo.Shape, bound orb.Bound, index geo.Index) ([]
 		covered = u.Area
 	}
 	return pairs, math.Min(covered, sa[i].Area), nil
+}
+
+// intersect overlays two shapes, skipping the overlay where one lies wholly
+// inside the other or they are apart: when no edge of b touches a's box,
+// a is inside b or outside it, and one vertex of a says which (and the
+// same the other way round). Most small areas lie wholly inside a larger
+// one, so most pairs never need the full overlay.
+func intersect(a, b geo.Shape) (geo.Shape, error) {
+	ab, bb := a.MP.Bound(), b.MP.Bound()
+	if !geo.BoundaryMeetsBox(b.MP, ab) {
+		if planar.MultiPolygonContains(b.MP, a.MP[0][0][0]) {
+			return a, nil
+		}
+		return geo.Shape{}, nil
+	}
+	if !geo.BoundaryMeetsBox(a.MP, bb) {
+		if planar.MultiPolygonContains(a.MP, b.MP[0][0][0]) {
+			return b, nil
+		}
+		return geo.Shape{}, nil
+	}
+	return geo.Intersect(a, b)
 }
 
 func classify(p Pair) Class {

@@ -80,7 +80,7 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		if err != nil {
 			return nil, err
 		}
-		cw, err := Overlay(ctx, areasA, areasB)
+		cw, err := OverlayStored(ctx, areasA, areasB)
 		if err != nil {
 			return nil, fmt.Errorf("crosswalk %s → %s: %w", a, b, err)
 		}
@@ -456,7 +456,7 @@ func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]Sugge
 		if err != nil {
 			return nil, err
 		}
-		cw, err := Overlay(ctx, []place.Area{base}, areas)
+		cw, err := OverlayStored(ctx, []place.Area{base}, areas)
 		if err != nil {
 			return nil, err
 		}
