@@ -185,7 +185,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets or indicator"}
+		return usageError{"import what? set, set-from-lookup, assets, indicator or osm"}
 	}
 	switch args[0] {
 	case "set":
@@ -196,8 +196,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importAssets(ctx, args[1:], stdout)
 	case "indicator":
 		return importIndicator(ctx, args[1:], stdout)
+	case "osm":
+		return importOSM(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets or indicator", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, indicator or osm", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.

@@ -41,6 +41,8 @@ Usage:
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
+  placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
+  placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU

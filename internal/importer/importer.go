@@ -179,16 +179,10 @@ func allAreas(ctx context.Context, st areaLister, set string) ([]place.Area, err
 // same id, so importing a file twice is a conflict, not a duplicate.
 var assetNamespace = uuid.MustParse("5f2b9f6e-4c0d-4a8e-9b57-0c1e7f3a9d21")
 
-// Assets imports an asset file (GeoJSON or CSV) and places every asset in
-// every set.
-func Assets(ctx context.Context, st Store, r io.Reader, name string, opts formats.AssetOptions) (store.ImportReport, error) {
-	assets, err := formats.ReadAssets(r, name, opts)
-	if err != nil {
-		return store.ImportReport{}, err
-	}
-	if len(assets) == 0 {
-		return store.ImportReport{}, place.Errorf(place.EINVALID, "%s: no assets", name)
-	}
+// AssignIDs gives every asset without an id one derived from its source
+// and source id (or, without one, its name and location), so the same
+// record always gets the same id.
+func AssignIDs(assets []place.Asset) {
 	for i := range assets {
 		a := &assets[i]
 		if a.ID != "" {
@@ -201,6 +195,19 @@ func Assets(ctx context.Context, st Store, r io.Reader, name string, opts format
 		}
 		a.ID = uuid.NewSHA1(assetNamespace, []byte(key)).String()
 	}
+}
+
+// Assets imports an asset file (GeoJSON or CSV) and places every asset in
+// every set.
+func Assets(ctx context.Context, st Store, r io.Reader, name string, opts formats.AssetOptions) (store.ImportReport, error) {
+	assets, err := formats.ReadAssets(r, name, opts)
+	if err != nil {
+		return store.ImportReport{}, err
+	}
+	if len(assets) == 0 {
+		return store.ImportReport{}, place.Errorf(place.EINVALID, "%s: no assets", name)
+	}
+	AssignIDs(assets)
 	rep, err := st.AddAssets(ctx, assets)
 	if err != nil {
 		return rep, fmt.Errorf("import %s: %w", name, err)

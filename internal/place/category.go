@@ -25,6 +25,7 @@ var categories = []Category{
 	{"family_hub", "Family hub", map[string]string{"amenity": "community_centre", "community_centre": "family_centre"}},
 	{"youth_centre", "Youth centre or club", map[string]string{"amenity": "community_centre", "community_centre": "youth_centre"}},
 	{"day_centre", "Day centre", map[string]string{"amenity": "social_facility", "social_facility": "day_care"}},
+	{"social_facility", "Social facility", map[string]string{"amenity": "social_facility"}},
 	{"social_centre", "Social centre", map[string]string{"amenity": "social_centre"}},
 	{"food_bank", "Food bank", map[string]string{"amenity": "social_facility", "social_facility": "food_bank"}},
 	{"outreach", "Outreach service", map[string]string{"amenity": "social_facility", "social_facility": "outreach"}},

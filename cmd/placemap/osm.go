@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/importer"
+	"github.com/placemap/placemap/internal/osm"
+	"github.com/placemap/placemap/internal/place"
+)
+
+// importOSM imports civic assets, or with --boundaries a boundary set,
+// from an OpenStreetMap file.
+func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import osm", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	bboxFlag := fs.String("bbox", "", "only objects whose centre lies in minlon,minlat,maxlon,maxlat")
+	cats := fs.String("categories", "", "comma-separated category ids to keep (default: every civic category)")
+	boundaries := fs.Bool("boundaries", false, "import boundaries (administrative, political, place polygons) as a new set instead of assets")
+	adminLevel := fs.Int("admin-level", 0, "with --boundaries: only administrative boundaries of this admin_level")
+	set := setFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz or Overpass .json)")
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(file); err != nil {
+		return err
+	}
+	bbox, err := parseBBoxFlag(*bboxFlag)
+	if err != nil {
+		return err
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bar := newProgressBar(stderr)
+	start := time.Now()
+	name := filepath.Base(file)
+	if *boundaries {
+		if set.Slug == "" || set.Title == "" {
+			return usageError{"--boundaries needs --slug and --title for the new set"}
+		}
+		if set.Kind == "" {
+			set.Kind = place.Statutory
+		}
+		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %s: %d boundaries from %s, %d asset memberships (%s)\n", set.Slug, res.Areas, name, res.Memberships, time.Since(start).Round(time.Millisecond))
+		printNotes(stdout, res)
+		return nil
+	}
+	var categories []string
+	if *cats != "" {
+		categories = strings.Split(*cats, ",")
+	}
+	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	s := res.Stats
+	fmt.Fprintf(stdout, "read %s: %d nodes, %d ways, %d relations in %s\n", name, s.Nodes, s.Ways, s.Relations, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "imported %d assets, %d memberships:", res.Assets, res.Memberships)
+	keys := make([]string, 0, len(res.ByCategory))
+	for k := range res.ByCategory {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(stdout, " %s %d", k, res.ByCategory[k])
+	}
+	fmt.Fprintln(stdout)
+	if len(res.Unplaced) > 0 {
+		fmt.Fprintf(stdout, "%d objects left out: the extract cuts through them, so they have no geometry (%s)\n", len(res.Unplaced), strings.Join(res.Unplaced[:min(5, len(res.Unplaced))], ", "))
+	}
+	if len(res.Skipped) > 0 {
+		fmt.Fprintf(stdout, "%d relations left out: not multipolygons or boundaries, so they have no area (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
+	}
+	return nil
+}
+
+func parseBBoxFlag(s string) (*orb.Bound, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var v [4]float64
+	if n, err := fmt.Sscanf(strings.ReplaceAll(s, ",", " "), "%g %g %g %g", &v[0], &v[1], &v[2], &v[3]); err != nil || n != 4 {
+		return nil, usageError{fmt.Sprintf("--bbox %q: want minlon,minlat,maxlon,maxlat", s)}
+	}
+	if v[0] > v[2] || v[1] > v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+		return nil, usageError{fmt.Sprintf("--bbox %q: want minlon,minlat,maxlon,maxlat within -180..180, -90..90", s)}
+	}
+	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// progressBar draws bytes and objects read, rate and ETA on a terminal, and
+// nothing elsewhere (the summary is printed at the end either way).
+type progressBar struct {
+	w     io.Writer
+	tty   bool
+	start time.Time
+	last  time.Time
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, tty: tty, start: time.Now()}
+}
+
+func (b *progressBar) update(p osm.Progress) {
+	if !b.tty || time.Since(b.last) < 200*time.Millisecond {
+		return
+	}
+	b.last = time.Now()
+	el := time.Since(b.start).Seconds()
+	rate := float64(p.Bytes) / el
+	line := fmt.Sprintf("pass %d  %s", p.Pass, mib(p.Bytes))
+	if p.Total > 0 {
+		eta := "?"
+		if rate > 0 {
+			eta = (time.Duration(float64(p.Total-p.Bytes)/rate) * time.Second).Round(time.Second).String()
+		}
+		line += fmt.Sprintf(" / %s (%3.0f%%)", mib(p.Total), 100*float64(p.Bytes)/float64(p.Total))
+		line += fmt.Sprintf("  %s/s  %d objects  ETA %s", mib(int64(rate)), p.Objects, eta)
+	} else {
+		line += fmt.Sprintf("  %s/s  %d objects", mib(int64(rate)), p.Objects)
+	}
+	fmt.Fprintf(b.w, "\r%-78s", line)
+}
+
+func (b *progressBar) done() {
+	if b.tty {
+		fmt.Fprintf(b.w, "\r%-78s\r", "")
+	}
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

@@ -1,0 +1,120 @@
+// Package osm reads OpenStreetMap data (PBF, XML, Overpass JSON) into placemap's assets and areas, and maps tags both ways.
+//
+// Read streams a file and calls back with the objects whose tags matter
+// (Options.Keep), their geometry built: points for nodes, polygons for
+// closed ways, multipolygons for multipolygon and boundary relations. It
+// holds only what it keeps, never every node of the file, and so reads the
+// file up to three times (Source opens it again). ToAsset and ToArea turn
+// the objects into placemap's types; ToTags turns an asset back into OSM
+// tags. The tag table is documented in docs/osm-tags.md.
+//
+// Errors about the input are place errors with code EINVALID whose message
+// starts with the file's name and says how far reading got, as those of the
+// formats package do.
+package osm
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Object is one OpenStreetMap node, way or relation that Read kept.
+type Object struct {
+	Type      string // node, way or relation
+	ID        int64
+	Version   int       // 0 when the file has no metadata
+	Timestamp time.Time // zero when the file has no metadata
+	Tags      map[string]string
+	// Geometry is an orb.Point for a node; an orb.Polygon for a closed way
+	// and an orb.MultiPolygon for a multipolygon or boundary relation; an
+	// orb.LineString for a way that is not closed (Stats.Lines); an
+	// orb.Point at the centre Overpass gave (out center). It is nil when it
+	// could not be built (Stats.Incomplete): nodes or member ways missing
+	// from the file, or rings that do not close.
+	Geometry orb.Geometry
+	// Center is a point inside the geometry (a point on its surface, not
+	// the centroid, which can fall in a hole). For an incomplete object it
+	// is a point among the nodes that were found, or the zero Point if none.
+	Center orb.Point
+}
+
+// The object types.
+const (
+	Node     = "node"
+	Way      = "way"
+	Relation = "relation"
+)
+
+// Ref returns the object's reference, as "osm:node/123": the form
+// placemap keeps in Asset.SourceID.
+func (o Object) Ref() string { return ref(o.Type, o.ID) }
+
+func ref(typ string, id int64) string { return "osm:" + typ + "/" + strconv.FormatInt(id, 10) }
+
+// Source opens the input from its start. Read calls it once per pass, so it
+// must give the same bytes each time.
+type Source func() (io.ReadCloser, error)
+
+// File returns a Source that opens the file at path.
+func File(path string) Source {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// Bytes returns a Source that reads b: an upload held in memory, a test.
+func Bytes(b []byte) Source {
+	return func() (io.ReadCloser, error) { return bytesReader{bytes.NewReader(b)}, nil }
+}
+
+type bytesReader struct{ *bytes.Reader }
+
+func (bytesReader) Close() error { return nil }
+
+// Options says what Read keeps.
+type Options struct {
+	// Keep reports whether an object with these tags matters; untagged
+	// objects never do. Nil means Civic. Keep must only read the map, not
+	// keep it: the PBF decoder calls it from several goroutines at once,
+	// and Read may call it twice for an object.
+	Keep func(tags map[string]string) bool
+	// BBox, when set, drops kept objects whose Center lies outside it.
+	BBox *orb.Bound
+	// Progress, when set, is called from Read's goroutine every 65,536
+	// objects and at the end of each pass.
+	Progress func(Progress)
+}
+
+// Progress says how far a pass has got.
+type Progress struct {
+	Pass    int   // 1, 2 or 3
+	Bytes   int64 // bytes of the file read so far in this pass (compressed bytes for .bz2 and .gz)
+	Total   int64 // the file's size, 0 when the Source cannot tell
+	Objects int64 // nodes, ways and relations read so far in this pass
+}
+
+// Stats tells what Read did.
+type Stats struct {
+	Nodes, Ways, Relations int64 // objects in the file
+	Kept                   int64 // objects passed to fn
+	Bytes                  int64 // size of the file (compressed size for .bz2 and .gz)
+	Passes                 int   // times the file was read: 1 to 3
+	// Incomplete lists the refs ("osm:way/45") of kept objects whose
+	// geometry could not be built: nodes or member ways missing from the
+	// file (an extract cuts through them), or rings that do not close. They
+	// are passed to fn with a nil Geometry.
+	Incomplete []string
+	// Problems says, by ref, why each of Incomplete is.
+	Problems map[string]string
+	// Lines lists kept ways that are not closed, passed to fn as
+	// LineStrings: civic assets are points or areas, so these are mapping
+	// slips or linear features.
+	Lines []string
+	// Skipped lists kept relations of types other than multipolygon and
+	// boundary (site, route...), which have no area and are not passed to
+	// fn unless Overpass gave their centre.
+	Skipped []string
+}

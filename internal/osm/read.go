@@ -1,0 +1,484 @@
+package osm
+
+import (
+	"compress/bzip2"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+// Read reads an OpenStreetMap file, PBF, XML (also .bz2 and .gz) or
+// Overpass JSON, found by DetectFormat, and calls fn with every object
+// whose tags opts.Keep accepts (Civic when nil), geometry built. name is
+// used only in messages.
+//
+// Memory grows with what is kept, not with the file: no pass holds every
+// node. Pass 1 reads the whole file, calls fn for the kept nodes at once
+// and notes the node ids of kept ways and the member ways of kept
+// multipolygon and boundary relations. Only if it kept ways or relations
+// without geometry in the file (Overpass out geom and out center give it)
+// does pass 2 read the file again for those nodes' positions and those
+// member ways' node lists, and pass 3 (nodes only) for the nodes of member
+// ways, which in a sorted file come before the ways that pass 2 learns
+// about. fn is then called for the kept ways, then the kept relations, in
+// file order. A kept object whose geometry cannot be built is passed with
+// a nil Geometry and listed in Stats.Incomplete. What is held between
+// passes is the kept objects' tags, the node lists of kept and member
+// ways, and the positions of their nodes.
+//
+// Overpass XML from out center is read without its centres (the XML
+// reader drops them): ask Overpass for JSON.
+//
+// Errors about the file are EINVALID, start with name and say how far
+// reading got; the Source's own errors (the file cannot be opened or
+// read) and ctx's are returned wrapped; fn's error stops reading and is
+// returned as it is. Stats tells what was read up to the error.
+func Read(ctx context.Context, open Source, name string, opts Options, fn func(Object) error) (Stats, error) {
+	r := &reader{ctx: ctx, open: open, name: name, opts: opts, fn: fn, keep: opts.Keep}
+	if r.keep == nil {
+		r.keep = Civic
+	}
+	err := r.run()
+	return r.stats, err
+}
+
+type reader struct {
+	ctx    context.Context
+	open   Source
+	name   string
+	opts   Options
+	fn     func(Object) error
+	keep   func(map[string]string) bool
+	stats  Stats
+	format Format
+
+	// What pass 1 kept and passes 2 and 3 complete.
+	ways []pendingWay
+	rels []pendingRel
+
+	needNodes map[int64]struct{}    // nodes to locate in the pass under way
+	needWays  map[int64]struct{}    // member ways to find in pass 2
+	coords    map[int64]orb.Point   // positions of the nodes found
+	wayRefs   map[int64][]int64     // node lists of kept and member ways
+	wayPts    map[int64][]orb.Point // member ways whose positions the file gave
+}
+
+type pendingWay struct {
+	obj  Object
+	refs []int64
+}
+
+type pendingRel struct {
+	obj     Object
+	members []wayMember
+}
+
+type wayMember struct {
+	id    int64
+	inner bool
+}
+
+func tagged(_ int64, tagged bool) bool { return tagged }
+
+func inSet(set map[int64]struct{}) func(int64, bool) bool {
+	return func(id int64, _ bool) bool { _, ok := set[id]; return ok }
+}
+
+func (r *reader) run() error {
+	if err := r.pass(1, filter{node: tagged, way: tagged, relation: tagged, keep: r.keep}, r.first); err != nil {
+		return err
+	}
+	if len(r.ways) == 0 && len(r.rels) == 0 {
+		return nil
+	}
+
+	r.coords = map[int64]orb.Point{}
+	r.wayRefs = map[int64][]int64{}
+	r.wayPts = map[int64][]orb.Point{}
+	r.needNodes = map[int64]struct{}{}
+	r.needWays = map[int64]struct{}{}
+	for _, w := range r.ways {
+		r.wayRefs[w.obj.ID] = w.refs
+		for _, id := range w.refs {
+			r.needNodes[id] = struct{}{}
+		}
+	}
+	for _, rel := range r.rels {
+		for _, m := range rel.members {
+			if _, ok := r.wayRefs[m.id]; !ok {
+				r.needWays[m.id] = struct{}{}
+			}
+		}
+	}
+	var f filter
+	if len(r.needNodes) > 0 {
+		f.node = inSet(r.needNodes)
+	}
+	if len(r.needWays) > 0 {
+		f.way = inSet(r.needWays)
+	}
+	if f.node != nil || f.way != nil { // else every kept way has no nodes
+		if err := r.pass(2, f, r.second); err != nil {
+			return err
+		}
+	}
+
+	// The member ways' nodes not yet found: in a sorted file, all of them.
+	need := map[int64]struct{}{}
+	for id := range r.needWays {
+		for _, n := range r.wayRefs[id] {
+			if _, ok := r.coords[n]; !ok {
+				need[n] = struct{}{}
+			}
+		}
+	}
+	r.needNodes, r.needWays = need, nil
+	if len(need) > 0 {
+		if err := r.pass(3, filter{node: inSet(need)}, r.second); err != nil {
+			return err
+		}
+	}
+	r.needNodes = nil
+	return r.build()
+}
+
+// pass reads the file once, calling handle for the elements f wants.
+func (r *reader) pass(n int, f filter, handle func(*element) error) error {
+	rc, err := r.open()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", r.name, err)
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc}
+	total := sizeOf(rc)
+	var cnt counts
+	sc, format, err := openScanner(r.ctx, cr, r.name, f, &cnt)
+	if err != nil {
+		return r.scanError(err, cr, 0, total)
+	}
+	defer sc.close()
+	if r.format == "" {
+		r.format = format
+	} else if format != r.format {
+		return invalidf(r.name, "the file changed between passes: it was %s, now %s", r.format, format)
+	}
+
+	report := func() {
+		if r.opts.Progress != nil {
+			r.opts.Progress(Progress{Pass: n, Bytes: cr.n.Load(), Total: total, Objects: cnt.total()})
+		}
+	}
+	next := int64(1 << 16)
+	r.stats.Passes = n
+	if n == 1 { // what pass 1 read, also when it stops early
+		defer func() {
+			r.stats.Nodes, r.stats.Ways, r.stats.Relations = cnt.nodes.Load(), cnt.ways.Load(), cnt.relations.Load()
+			r.stats.Bytes = cr.n.Load()
+		}()
+	}
+	for sc.scan() {
+		if err := handle(sc.element()); err != nil {
+			return err
+		}
+		if r.opts.Progress != nil && cnt.total() >= next {
+			report()
+			next = cnt.total() + 1<<16
+		}
+	}
+	if err := r.ctx.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", r.name, err)
+	}
+	if err := r.scanError(sc.err(), cr, cnt.total(), total); err != nil {
+		return err
+	}
+	report()
+	return nil
+}
+
+func sizeOf(rc io.ReadCloser) int64 {
+	switch v := rc.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	case interface{ Size() int64 }:
+		return v.Size()
+	}
+	return 0
+}
+
+// scanError turns a scanner's error into one that says what is wrong with
+// the file and how far reading got.
+func (r *reader) scanError(err error, cr *countingReader, objects, total int64) error {
+	if err == nil {
+		return nil
+	}
+	var pe *place.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if ioErr := cr.readErr(); ioErr != nil && errors.Is(err, ioErr) {
+		return fmt.Errorf("read %s: %w", r.name, err)
+	}
+	where := fmt.Sprintf("after %s, %d bytes read", plural(objects, "object"), cr.n.Load())
+	if total > 0 {
+		where = fmt.Sprintf("after %s, %d of %d bytes read", plural(objects, "object"), cr.n.Load(), total)
+	}
+	var bz bzip2.StructuralError
+	var fl flate.CorruptInputError
+	var se *xml.SyntaxError
+	truncated := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	switch {
+	case errors.As(err, &bz):
+		return invalidf(r.name, "corrupt bzip2 data (%s): %v", where, err)
+	case errors.As(err, &fl), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+		return invalidf(r.name, "corrupt gzip data (%s): %v", where, err)
+	case errors.As(err, &se) && se.Msg == "unexpected EOF":
+		return invalidf(r.name, "the XML ends early, at line %d (%s): the file looks truncated", se.Line, where)
+	case errors.As(err, &se):
+		return invalidf(r.name, "malformed OSM XML at line %d (%s): %s", se.Line, where, se.Msg)
+	case truncated && r.format == PBF:
+		return invalidf(r.name, "the PBF file ends inside a block (%s): it looks truncated", where)
+	case truncated:
+		return invalidf(r.name, "the file ends early (%s): it looks truncated", where)
+	case r.format == PBF:
+		return invalidf(r.name, "not a valid OSM PBF file (%s): %v", where, err)
+	case r.format == XML:
+		return invalidf(r.name, "malformed OSM XML (%s): %v", where, err)
+	}
+	return invalidf(r.name, "%v (%s)", err, where)
+}
+
+// first handles pass 1: it emits kept nodes and objects whose geometry the
+// file gives, and keeps the rest for later passes.
+func (r *reader) first(e *element) error {
+	if !e.tagged() {
+		return nil
+	}
+	tags := e.tagsMap()
+	if !r.keep(tags) {
+		return nil
+	}
+	o := Object{Type: e.typ, ID: e.id, Version: e.version, Timestamp: e.ts, Tags: tags}
+	switch e.typ {
+	case Node:
+		if !e.hasPt {
+			r.incomplete(&o, nil, "the file gives no position")
+			return r.emit(o)
+		}
+		o.Geometry, o.Center = e.pt, e.pt
+		return r.emit(o)
+	case Way:
+		switch {
+		case e.pts != nil:
+			r.wayObject(&o, e.refs, e.pts)
+			return r.emit(o)
+		case e.center != nil:
+			o.Geometry, o.Center = *e.center, *e.center
+			return r.emit(o)
+		}
+		r.ways = append(r.ways, pendingWay{obj: o, refs: slices.Clone(e.refs)})
+	case Relation:
+		if t := tags["type"]; t != "multipolygon" && t != "boundary" {
+			if e.center != nil {
+				o.Geometry, o.Center = *e.center, *e.center
+				return r.emit(o)
+			}
+			r.stats.Skipped = append(r.stats.Skipped, o.Ref())
+			return nil
+		}
+		var members []wayMember
+		var outer, inner [][]orb.Point
+		located := true
+		for _, m := range e.members {
+			if m.typ != Way || (m.role != "outer" && m.role != "inner" && m.role != "") {
+				continue // label and admin_centre nodes, subarea relations
+			}
+			members = append(members, wayMember{id: m.ref, inner: m.role == "inner"})
+			switch {
+			case m.pts == nil:
+				located = false
+			case m.role == "inner":
+				inner = append(inner, m.pts)
+			default:
+				outer = append(outer, m.pts)
+			}
+		}
+		switch {
+		case located && len(members) > 0:
+			r.relationObject(&o, outer, inner, nil)
+			return r.emit(o)
+		case e.center != nil:
+			o.Geometry, o.Center = *e.center, *e.center
+			return r.emit(o)
+		case len(members) == 0:
+			r.incomplete(&o, nil, "the relation has no outer or inner ways")
+			return r.emit(o)
+		}
+		r.rels = append(r.rels, pendingRel{obj: o, members: members})
+	}
+	return nil
+}
+
+// second handles passes 2 and 3: positions of the nodes wanted, node lists
+// of the member ways wanted.
+func (r *reader) second(e *element) error {
+	switch e.typ {
+	case Node:
+		if e.hasPt {
+			r.coords[e.id] = e.pt
+		}
+	case Way:
+		if e.pts != nil {
+			r.wayPts[e.id] = slices.Clone(e.pts)
+			return nil
+		}
+		r.wayRefs[e.id] = slices.Clone(e.refs)
+	}
+	return nil
+}
+
+// build emits the kept ways and relations once their nodes are found.
+func (r *reader) build() error {
+	for _, w := range r.ways {
+		o := w.obj
+		pts, missing := r.locate(w.refs)
+		switch {
+		case len(w.refs) == 0:
+			r.incomplete(&o, nil, "the way has no nodes")
+		case missing > 0:
+			r.incomplete(&o, pts, fmt.Sprintf("%d of its %d nodes are not in the file", missing, len(w.refs)))
+		default:
+			r.wayObject(&o, w.refs, pts)
+		}
+		if err := r.emit(o); err != nil {
+			return err
+		}
+	}
+	r.ways = nil
+	for _, rel := range r.rels {
+		o := rel.obj
+		var outer, inner [][]orb.Point
+		var known []orb.Point
+		missingWays, missingNodes := 0, 0
+		for _, m := range rel.members {
+			pts, ok := r.wayPts[m.id]
+			if !ok {
+				refs, found := r.wayRefs[m.id]
+				if !found {
+					missingWays++
+					continue
+				}
+				var missing int
+				pts, missing = r.locate(refs)
+				if missing > 0 {
+					missingNodes += missing
+					known = append(known, pts...)
+					continue
+				}
+			}
+			known = append(known, pts...)
+			if m.inner {
+				inner = append(inner, pts)
+			} else {
+				outer = append(outer, pts)
+			}
+		}
+		switch {
+		case missingWays > 0:
+			r.incomplete(&o, known, fmt.Sprintf("%d of its %d member ways are not in the file", missingWays, len(rel.members)))
+		case missingNodes > 0:
+			r.incomplete(&o, known, fmt.Sprintf("%d nodes of its member ways are not in the file", missingNodes))
+		default:
+			r.relationObject(&o, outer, inner, known)
+		}
+		if err := r.emit(o); err != nil {
+			return err
+		}
+	}
+	r.rels = nil
+	return nil
+}
+
+// locate returns the positions of the nodes found, in order, and how many
+// are missing.
+func (r *reader) locate(refs []int64) ([]orb.Point, int) {
+	pts := make([]orb.Point, 0, len(refs))
+	missing := 0
+	for _, id := range refs {
+		if p, ok := r.coords[id]; ok {
+			pts = append(pts, p)
+		} else {
+			missing++
+		}
+	}
+	return pts, missing
+}
+
+// wayObject sets the geometry of a way whose nodes are all located: a
+// polygon when closed (unless area=no), else a line.
+func (r *reader) wayObject(o *Object, refs []int64, pts []orb.Point) {
+	// A way is closed when it ends at the node it starts at. Positions
+	// given in the file must agree.
+	closed := len(pts) >= 4 && pts[0] == pts[len(pts)-1]
+	if len(refs) == len(pts) && len(refs) > 0 {
+		closed = closed && refs[0] == refs[len(refs)-1]
+	}
+	if closed && o.Tags["area"] != "no" {
+		ring := orb.Ring(slices.Clone(pts))
+		orient(ring, orb.CCW)
+		o.Geometry = orb.Polygon{ring}
+	} else {
+		o.Geometry = orb.LineString(slices.Clone(pts))
+		r.stats.Lines = append(r.stats.Lines, o.Ref())
+	}
+	o.Center = center(o.Geometry)
+}
+
+// relationObject assembles a relation's rings, or marks it incomplete.
+func (r *reader) relationObject(o *Object, outer, inner [][]orb.Point, known []orb.Point) {
+	mp, err := Assemble(outer, inner)
+	if err != nil {
+		if known == nil {
+			for _, w := range append(outer, inner...) {
+				known = append(known, w...)
+			}
+		}
+		r.incomplete(o, known, err.Error())
+		return
+	}
+	o.Geometry, o.Center = mp, center(mp)
+}
+
+// incomplete marks an object whose geometry could not be built, giving it
+// a centre among the positions known.
+func (r *reader) incomplete(o *Object, known []orb.Point, why string) {
+	o.Geometry = nil
+	if len(known) > 0 {
+		o.Center = center(orb.MultiPoint(known))
+	}
+	r.stats.Incomplete = append(r.stats.Incomplete, o.Ref())
+	if r.stats.Problems == nil {
+		r.stats.Problems = map[string]string{}
+	}
+	r.stats.Problems[o.Ref()] = why
+}
+
+// emit passes a kept object to fn unless it lies outside the bbox.
+func (r *reader) emit(o Object) error {
+	if b := r.opts.BBox; b != nil && !b.Contains(o.Center) {
+		return nil
+	}
+	r.stats.Kept++
+	return r.fn(o)
+}
