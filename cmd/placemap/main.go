@@ -43,6 +43,8 @@ Usage:
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
   placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
+  placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
+  placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCopy(ctx, args[1:], stdout, log)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], stdout, log)
+	case "conflate":
+		err = cmdConflate(ctx, args[1:], stdout)
+	case "export":
+		err = cmdExport(ctx, args[1:], stdout)
 	case "compare":
 		err = cmdCompare(ctx, args[1:], stdout, log)
 	case "place":

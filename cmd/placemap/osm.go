@@ -158,3 +158,117 @@ func (b *progressBar) done() {
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// cmdConflate pairs an OSM file's civic objects with the assets held and
+// writes a report for a person to review: placemap conflate osm FILE
+// --report report.csv.
+func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "osm" {
+		return usageError{"want: conflate osm FILE --report report.csv"}
+	}
+	fs := flag.NewFlagSet("conflate osm", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	report := fs.String("report", "", "write the review list as CSV to this file (required)")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "OSM file")
+	if err != nil {
+		return err
+	}
+	if *report == "" {
+		return usageError{"--report FILE.csv is required"}
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ms, err := importer.Conflate(ctx, st, osm.File(file), filepath.Base(file))
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(*report)
+	if err != nil {
+		return err
+	}
+	if err := importer.WriteConflationCSV(f, ms); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	counts := map[osm.Outcome]int{}
+	for _, m := range ms {
+		counts[m.Outcome]++
+	}
+	fmt.Fprintf(stdout, "conflated %s: %d matched, %d only in OSM, %d only here, %d ambiguous; review list in %s\n",
+		filepath.Base(file), counts[osm.Matched], counts[osm.OnlyOSM], counts[osm.OnlyLocal], counts[osm.Ambiguous], *report)
+	return nil
+}
+
+// cmdExport writes what OSM lacks: placemap export osmchange|josm --out FILE
+// [--osm FILE].
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || (args[0] != "osmchange" && args[0] != "josm") {
+		return usageError{"want: export osmchange --out FILE.osc, or export josm --out FILE.osm"}
+	}
+	fs := flag.NewFlagSet("export "+args[0], flag.ContinueOnError)
+	sc := storeFlags(fs)
+	out := fs.String("out", "", "file to write (required)")
+	osmFile := fs.String("osm", "", "an OSM extract of the area: assets it already has (by conflation) are not offered again")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{"--out is required"}
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	assets, err := importer.AllAssets(ctx, st)
+	if err != nil {
+		return err
+	}
+	var matched map[string]bool
+	if *osmFile != "" {
+		ms, err := importer.Conflate(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile))
+		if err != nil {
+			return err
+		}
+		matched = map[string]bool{}
+		for _, m := range ms {
+			if m.Local != nil && m.Outcome != osm.OnlyLocal {
+				matched[m.Local.ID] = true
+			}
+		}
+	}
+	c := osm.Contribution(assets, matched)
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	write := osm.WriteOsmChange
+	if args[0] == "josm" {
+		write = osm.WriteJOSM
+	}
+	if err := write(f, c); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d objects to create, %d to modify; %d assets blocked\n", *out, len(c.Create), len(c.Modify), len(c.Blocked))
+	for _, b := range c.Blocked {
+		fmt.Fprintf(stdout, "  blocked %s (%s): %s\n", b.Asset.Name, b.Asset.ID, b.Reason)
+	}
+	if len(c.Sources) > 0 {
+		fmt.Fprintf(stdout, "attribute in the changeset's source tag: %s\n", strings.Join(c.Sources, "; "))
+	}
+	return nil
+}

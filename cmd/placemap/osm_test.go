@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 )
 
@@ -143,4 +146,116 @@ func TestImportOSMBadFilesWriteNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConflateAndContributeBack conflates the Leeds clip with assets
+// entered by hand, then writes what OSM lacks as osmChange and JOSM files
+// that osmium reads and finds whole.
+func TestConflateAndContributeBack(t *testing.T) {
+	osmium := testkit.Need(t, "osmium", "osmium-tool")
+	root := testkit.RepoRoot(t)
+	clip := filepath.Join(root, "geodata/osm/uk-clips/leeds_cycleway.osm")
+	data, dir := t.TempDir(), t.TempDir()
+	// By hand: the conservatoire's library 25 m off with a shorter name (the
+	// same place); a community centre OSM lacks; a hall under a licence that
+	// may not go to OSM; and a site polygon OSM lacks.
+	hand := `{"type":"FeatureCollection","features":[
+	 {"type":"Feature","properties":{"name":"Conservatoire Library","category":"library","licence":"OGL-UK-3.0","attribution":"Leeds survey"},"geometry":{"type":"Point","coordinates":[-1.5341,53.7976]}},
+	 {"type":"Feature","properties":{"name":"Mabgate Community Centre","category":"community_centre","licence":"own-survey","opening_hours":"Mo-Fr 09:00-17:00"},"geometry":{"type":"Point","coordinates":[-1.5300,53.8000]}},
+	 {"type":"Feature","properties":{"name":"Quarry Hill Hall","category":"community_hall","licence":"CC-BY-4.0"},"geometry":{"type":"Point","coordinates":[-1.5310,53.7990]}},
+	 {"type":"Feature","properties":{"name":"Lady Lane Garden","category":"garden","licence":"CC0-1.0"},"geometry":{"type":"Polygon","coordinates":[[[-1.5400,53.7950],[-1.5395,53.7950],[-1.5395,53.7953],[-1.5400,53.7953],[-1.5400,53.7950]]]}}]}`
+	if code, out, errs := cli(t, "import", "assets", write(t, dir, "hand.geojson", hand), "--data", data); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	report := filepath.Join(dir, "report.csv")
+	code, out, errs := cli(t, "conflate", "osm", clip, "--report", report, "--data", data)
+	if code != 0 {
+		t.Fatalf("conflate: %d %s", code, errs)
+	}
+	if !strings.Contains(out, "1 matched, 19 only in OSM, 3 only here, 0 ambiguous") {
+		t.Errorf("conflation summary: %s", out)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, want := range []string{
+		"matched,distance and name,", "Conservatoire Library,library,osm:node/5377558721,Leeds Conservatoire Library,library",
+		"only_local,,", "Mabgate Community Centre", "only_osm,,",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q:\n%s", want, text)
+		}
+	}
+
+	osc := filepath.Join(dir, "out.osc")
+	code, out, errs = cli(t, "export", "osmchange", "--osm", clip, "--out", osc, "--data", data)
+	if code != 0 || !strings.Contains(out, "6 objects to create, 0 to modify; 1 assets blocked") || !strings.Contains(out, "Quarry Hill Hall") {
+		t.Fatalf("export osmchange: %d %q %q", code, out, errs)
+	}
+	oscText, _ := os.ReadFile(osc)
+	for _, want := range []string{`<create>`, `id="-1"`, `<tag k="name" v="Mabgate Community Centre"/>`, `<tag k="amenity" v="community_centre"/>`,
+		`<tag k="leisure" v="garden"/>`, `<nd ref=`} {
+		if !strings.Contains(string(oscText), want) {
+			t.Errorf("osmChange lacks %s:\n%s", want, oscText)
+		}
+	}
+	if strings.Contains(string(oscText), "Conservatoire Library") || strings.Contains(string(oscText), "Quarry Hill") {
+		t.Errorf("osmChange offers what OSM has or what may not go:\n%s", oscText)
+	}
+	josm := filepath.Join(dir, "out.osm")
+	if code, out, errs := cli(t, "export", "josm", "--osm", clip, "--out", josm, "--data", data); code != 0 {
+		t.Fatalf("export josm: %d %q %q", code, out, errs)
+	}
+	for _, f := range []string{osc, josm} {
+		if b, err := exec.Command(osmium, "fileinfo", "-e", f).CombinedOutput(); err != nil {
+			t.Errorf("osmium fileinfo -e %s: %v\n%s", filepath.Base(f), err, b)
+		}
+	}
+	if b, err := exec.Command(osmium, "check-refs", josm).CombinedOutput(); err != nil {
+		t.Errorf("osmium check-refs: %v\n%s", err, b)
+	}
+
+	// An asset that came from OSM and was corrected here goes back as a
+	// modify, with its OSM version and full tags.
+	data2 := t.TempDir()
+	if code, _, errs := cli(t, "import", "osm", clip, "--categories", "library", "--data", data2); code != 0 {
+		t.Fatal(errs)
+	}
+	st, err := gpkgOpen(data2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := st.Asset(context.Background(), libraryID(t, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.OpeningHours = "Mo-Fr 09:00-18:00"
+	if _, err := st.UpdateAsset(context.Background(), lib, lib.Version); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	code, out, errs = cli(t, "export", "osmchange", "--out", osc, "--data", data2)
+	oscText, _ = os.ReadFile(osc)
+	if code != 0 || !strings.Contains(out, "0 objects to create, 1 to modify") ||
+		!strings.Contains(string(oscText), `<node id="5377558721" version="2"`) ||
+		!strings.Contains(string(oscText), `<tag k="opening_hours" v="Mo-Fr 09:00-18:00"/>`) ||
+		!strings.Contains(string(oscText), `<tag k="operator" v="Leeds Conservatoire"/>`) {
+		t.Errorf("modify: %d %q %q\n%s", code, out, errs, oscText)
+	}
+	if b, err := exec.Command(osmium, "fileinfo", "-e", osc).CombinedOutput(); err != nil {
+		t.Errorf("osmium fileinfo -e (modify): %v\n%s", err, b)
+	}
+}
+
+func gpkgOpen(dir string) (*gpkg.Store, error) { return gpkg.Open(context.Background(), dir) }
+
+func libraryID(t *testing.T, st *gpkg.Store) string {
+	t.Helper()
+	page, err := st.Assets(context.Background(), store.AssetQuery{Category: "library"})
+	if err != nil || len(page.Assets) != 1 {
+		t.Fatalf("libraries: %v %v", page.Assets, err)
+	}
+	return page.Assets[0].ID
 }

@@ -128,6 +128,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets", s.listAssets)
 		r.Get("/assets/{id}", s.getAsset)
 		s.reconcileRoutes(r)
+		s.osmRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
 		})

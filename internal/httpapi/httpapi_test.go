@@ -135,6 +135,8 @@ func TestRoutes(t *testing.T) {
 		{"/tiles/nope/10/0/0.mvt", 404, []string{`not_found`}, "application/json"},
 		{"/tiles/grid/10/507/333.geojson", 200, []string{`"FeatureCollection"`}, "application/geo+json"},
 		{"/", 200, []string{`<title>placemap</title>`}, "text/html; charset=utf-8"},
+		{"/api/export/osmchange", 200, []string{`<osmChange version="0.6"`, `</osmChange>`}, "application/xml"},
+		{"/api/export/josm", 200, []string{`<osm version="0.6"`, `upload="true"`}, "application/xml"},
 	} {
 		res := get(t, srv.URL+tc.path)
 		if res.status != tc.status {

@@ -20,10 +20,6 @@ const (
 	OSMAttribution = "© OpenStreetMap contributors, ODbL 1.0"
 )
 
-// UnnamedTag marks an asset whose name placemap made from its category
-// because OSM gives none.
-const UnnamedTag = "placemap:unnamed"
-
 // OSMOptions says what to take from an OpenStreetMap file.
 type OSMOptions struct {
 	BBox       *orb.Bound
@@ -61,21 +57,9 @@ func OSMAssets(ctx context.Context, st Store, open osm.Source, name string, opts
 			res.Unplaced = append(res.Unplaced, o.Ref())
 			return nil
 		}
-		a, ok := osm.ToAsset(o, OSMSource, OSMLicence, OSMAttribution)
+		a, ok := osmAsset(o)
 		if !ok || (len(want) > 0 && !want[a.Category]) {
 			return nil
-		}
-		if a.Name == "" {
-			// Many playgrounds, toilets and parks carry no name in OSM: show
-			// what they are, and mark the name as ours so it is never
-			// written back to OSM.
-			if c, ok := place.CategoryByID(a.Category); ok {
-				a.Name = c.Title
-			}
-			if a.Tags == nil {
-				a.Tags = map[string]string{}
-			}
-			a.Tags[UnnamedTag] = "yes"
 		}
 		assets = append(assets, a)
 		res.ByCategory[a.Category]++
@@ -97,6 +81,26 @@ func OSMAssets(ctx context.Context, st Store, open osm.Source, name string, opts
 	}
 	res.ImportReport = rep
 	return res, nil
+}
+
+// osmAsset maps an OSM object to an asset. Many playgrounds, toilets and
+// parks carry no name in OSM: they are named for what they are, and the
+// name is marked as placemap's so it is never written back to OSM.
+func osmAsset(o osm.Object) (place.Asset, bool) {
+	a, ok := osm.ToAsset(o, OSMSource, OSMLicence, OSMAttribution)
+	if !ok {
+		return a, false
+	}
+	if a.Name == "" {
+		if c, ok := place.CategoryByID(a.Category); ok {
+			a.Name = c.Title
+		}
+		if a.Tags == nil {
+			a.Tags = map[string]string{}
+		}
+		a.Tags[osm.UnnamedTag] = "yes"
+	}
+	return a, true
 }
 
 // OSMBoundaries imports the boundaries of an OpenStreetMap file

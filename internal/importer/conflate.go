@@ -1,0 +1,93 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/placemap/placemap/internal/osm"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// AssetLister reads every asset.
+type AssetLister interface {
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+}
+
+// AllAssets reads every asset of a store, page by page.
+func AllAssets(ctx context.Context, st AssetLister) ([]place.Asset, error) {
+	var out []place.Asset
+	for {
+		page, err := st.Assets(ctx, store.AssetQuery{Limit: store.MaxPage, Offset: len(out), NoCount: true})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Assets...)
+		if len(page.Assets) < store.MaxPage {
+			return out, nil
+		}
+	}
+}
+
+// ReadOSMAssets reads the civic objects of an OSM file as assets, without
+// storing them.
+func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.Asset, osm.Stats, error) {
+	var out []place.Asset
+	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: osm.Civic}, func(o osm.Object) error {
+		if o.Geometry == nil {
+			return nil
+		}
+		if a, ok := osmAsset(o); ok {
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, stats, err
+}
+
+// Conflate pairs the civic objects of an OSM file with the assets held.
+func Conflate(ctx context.Context, st AssetLister, open osm.Source, name string) ([]osm.Match, error) {
+	local, err := AllAssets(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	fromOSM, _, err := ReadOSMAssets(ctx, open, name)
+	if err != nil {
+		return nil, err
+	}
+	return osm.Conflate(local, fromOSM), nil
+}
+
+// WriteConflationCSV writes one line per outcome, for a person to review.
+func WriteConflationCSV(w io.Writer, ms []osm.Match) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"outcome", "by", "local_id", "local_name", "local_category", "osm_ref", "osm_name", "osm_category",
+		"distance_m", "name_score", "candidates", "differences"})
+	for _, m := range ms {
+		row := make([]string, 12)
+		row[0], row[1] = string(m.Outcome), m.By
+		if m.Local != nil {
+			row[2], row[3], row[4] = m.Local.ID, m.Local.Name, m.Local.Category
+		}
+		if m.OSM != nil {
+			row[5], row[6], row[7] = m.OSM.SourceID, m.OSM.Name, m.OSM.Category
+		}
+		if m.Outcome == osm.Matched {
+			row[8], row[9] = fmt.Sprintf("%.1f", m.DistanceM), fmt.Sprintf("%.2f", m.NameScore)
+		}
+		row[10] = strings.Join(m.Candidates, " ")
+		var diffs []string
+		for _, d := range m.Diff {
+			diffs = append(diffs, fmt.Sprintf("%s: %q here, %q in OSM", d.Key, d.Local, d.OSM))
+		}
+		row[11] = strings.Join(diffs, "; ")
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

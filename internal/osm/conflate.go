@@ -1,0 +1,271 @@
+package osm
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb/geo"
+
+	pgeo "github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
+)
+
+// Outcome says how one object fared in conflation.
+type Outcome string
+
+// The outcomes.
+const (
+	Matched   Outcome = "matched"    // the same place in both, perhaps with different tags
+	OnlyOSM   Outcome = "only_osm"   // in OSM, not held locally
+	OnlyLocal Outcome = "only_local" // held locally, missing from OSM
+	Ambiguous Outcome = "ambiguous"  // more than one plausible partner; a person decides
+)
+
+// Match is one line of a conflation: an OSM object, a local asset, or a
+// pair of them.
+type Match struct {
+	Outcome    Outcome
+	Local      *place.Asset // nil for only_osm
+	OSM        *place.Asset // nil for only_local; ToAsset of the OSM object
+	By         string       // "osm id", or "distance and name"
+	DistanceM  float64
+	NameScore  float64     // 0..1
+	Candidates []string    // ambiguous: the partners in play
+	Diff       []TagChange // matched: where the local record and OSM disagree
+}
+
+// TagChange is a tag whose value differs between the local record and OSM.
+type TagChange struct {
+	Key   string
+	Local string
+	OSM   string
+}
+
+// RadiusM is how far apart a local record and an OSM object may lie and
+// still be the same place: buildings move little, parks are big.
+func RadiusM(category string) float64 {
+	switch category {
+	case "park", "garden", "sports_centre", "playground":
+		return 500
+	}
+	return 100
+}
+
+// compatible groups categories that one place may be tagged as: a village
+// hall tagged amenity=townhall is the community centre held locally.
+var compatible = [][]string{
+	{"community_centre", "community_hall", "village_hall", "town_hall", "family_hub", "youth_centre", "social_centre", "arts_centre"},
+	{"day_centre", "social_facility", "food_bank", "outreach"},
+	{"park", "garden", "playground"},
+}
+
+// Compatible reports whether two categories may describe one place.
+func Compatible(a, b string) bool {
+	if a == b {
+		return true
+	}
+	for _, g := range compatible {
+		in := func(c string) bool {
+			for _, x := range g {
+				if x == c {
+					return true
+				}
+			}
+			return false
+		}
+		if in(a) && in(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// NameScore is how alike two names are, 0 to 1: the share of words they
+// share (Jaccard), ignoring case, punctuation and generic words (library,
+// centre, the...). An unnamed side scores 0.5: no evidence either way.
+func NameScore(a, b string) float64 {
+	wa, wb := words(a), words(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return 0.5
+	}
+	inter := 0
+	for w := range wa {
+		if wb[w] {
+			inter++
+		}
+	}
+	union := len(wa) + len(wb) - inter
+	return float64(inter) / float64(union)
+}
+
+var generic = map[string]bool{"the": true, "library": true, "centre": true, "center": true, "community": true, "hall": true,
+	"and": true, "of": true, "park": true, "church": true, "st": true, "saint": true}
+
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Split(place.Slugify(s), "-") {
+		if w != "" && !generic[w] {
+			out[w] = true
+		}
+	}
+	if len(out) == 0 { // a name of generic words only ("Community Centre")
+		for _, w := range strings.Split(place.Slugify(s), "-") {
+			if w != "" {
+				out[w] = true
+			}
+		}
+	}
+	return out
+}
+
+// minNameScore is the least name likeness a distance match needs.
+const minNameScore = 0.34
+
+// Conflate pairs OSM objects with local assets: first by OSM id (a local
+// asset whose source id is the object's ref), then by distance within the
+// category's radius, a compatible category and alike names. Where an
+// object has more than one plausible partner, or a partner is claimed
+// twice, the outcome is ambiguous and a person decides.
+func Conflate(local, fromOSM []place.Asset) []Match {
+	var out []Match
+	usedLocal := map[int]bool{}
+	usedOSM := map[int]bool{}
+	byRef := map[string]int{}
+	for i, a := range local {
+		if strings.HasPrefix(a.SourceID, "osm:") {
+			byRef[a.SourceID] = i
+		}
+	}
+	for j := range fromOSM {
+		if i, ok := byRef[fromOSM[j].SourceID]; ok {
+			usedLocal[i], usedOSM[j] = true, true
+			out = append(out, pair(&local[i], &fromOSM[j], "osm id"))
+		}
+	}
+	// Candidates by distance, name and category.
+	type cand struct {
+		i     int
+		score float64
+		dist  float64
+		name  float64
+	}
+	claims := map[int][]int{} // local index → OSM indexes that chose it
+	choice := map[int]cand{}
+	for j := range fromOSM {
+		if usedOSM[j] {
+			continue
+		}
+		o := &fromOSM[j]
+		po := pgeo.PointOnSurface(o.Geometry)
+		var cs []cand
+		for i := range local {
+			if usedLocal[i] || !Compatible(local[i].Category, o.Category) {
+				continue
+			}
+			d := geo.Distance(pgeo.PointOnSurface(local[i].Geometry), po)
+			r := math.Max(RadiusM(local[i].Category), RadiusM(o.Category))
+			if d > r {
+				continue
+			}
+			ns := NameScore(local[i].Name, o.Name)
+			if local[i].Tags[UnnamedTag] == "yes" || o.Tags[UnnamedTag] == "yes" {
+				// No name to go by: only what lies very close counts.
+				ns = 0.5
+				if d > r/5 {
+					continue
+				}
+			}
+			if ns < minNameScore {
+				continue
+			}
+			cs = append(cs, cand{i, ns - 0.5*d/r, d, ns})
+		}
+		if len(cs) == 0 {
+			continue
+		}
+		sort.Slice(cs, func(x, y int) bool { return cs[x].score > cs[y].score })
+		if len(cs) > 1 && cs[0].score-cs[1].score < 0.1 {
+			m := Match{Outcome: Ambiguous, OSM: o, By: "distance and name"}
+			for _, c := range cs {
+				m.Candidates = append(m.Candidates, local[c.i].ID)
+			}
+			usedOSM[j] = true
+			out = append(out, m)
+			continue
+		}
+		choice[j] = cs[0]
+		claims[cs[0].i] = append(claims[cs[0].i], j)
+	}
+	for i, js := range claims {
+		if len(js) == 1 {
+			j := js[0]
+			m := pair(&local[i], &fromOSM[j], "distance and name")
+			m.DistanceM, m.NameScore = choice[j].dist, choice[j].name
+			usedLocal[i], usedOSM[j] = true, true
+			out = append(out, m)
+			continue
+		}
+		// Two OSM objects chose the same local record.
+		m := Match{Outcome: Ambiguous, Local: &local[i], By: "distance and name"}
+		for _, j := range js {
+			m.Candidates = append(m.Candidates, fromOSM[j].SourceID)
+			usedOSM[j] = true
+		}
+		usedLocal[i] = true
+		out = append(out, m)
+	}
+	for j := range fromOSM {
+		if !usedOSM[j] {
+			out = append(out, Match{Outcome: OnlyOSM, OSM: &fromOSM[j]})
+		}
+	}
+	for i := range local {
+		if !usedLocal[i] {
+			out = append(out, Match{Outcome: OnlyLocal, Local: &local[i]})
+		}
+	}
+	sort.SliceStable(out, func(x, y int) bool {
+		if out[x].Outcome != out[y].Outcome {
+			return out[x].Outcome < out[y].Outcome
+		}
+		return matchKey(out[x]) < matchKey(out[y])
+	})
+	return out
+}
+
+func matchKey(m Match) string {
+	if m.Local != nil {
+		return m.Local.Name + "\x00" + m.Local.ID
+	}
+	return m.OSM.Name + "\x00" + m.OSM.SourceID
+}
+
+func pair(l, o *place.Asset, by string) Match {
+	m := Match{Outcome: Matched, Local: l, OSM: o, By: by}
+	m.DistanceM = geo.Distance(pgeo.PointOnSurface(l.Geometry), pgeo.PointOnSurface(o.Geometry))
+	m.NameScore = NameScore(l.Name, o.Name)
+	lt, ot := ToTags(*l), ToTags(*o)
+	keys := map[string]bool{}
+	for k := range lt {
+		keys[k] = true
+	}
+	for k := range ot {
+		keys[k] = true
+	}
+	for _, k := range sortedKeys(keys) {
+		if lt[k] != ot[k] && lt[k] != "" {
+			m.Diff = append(m.Diff, TagChange{Key: k, Local: lt[k], OSM: ot[k]})
+		}
+	}
+	return m
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
