@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -258,4 +259,67 @@ func libraryID(t *testing.T, st *gpkg.Store) string {
 		t.Fatalf("libraries: %v %v", page.Assets, err)
 	}
 	return page.Assets[0].ID
+}
+
+// TestImportOSMBoundaries builds a boundary set from Delaware's
+// administrative boundaries at admin_level 8 (towns); those the extract
+// cuts through are left out and said so.
+func TestImportOSMBoundaries(t *testing.T) {
+	file := filepath.Join(testkit.RepoRoot(t), "geodata/osm/delaware-latest.osm.pbf")
+	data := t.TempDir()
+	if code, _, errs := cli(t, "import", "osm", file, "--categories", "library", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := cli(t, "import", "osm", file, "--boundaries", "--admin-level", "8", "--slug", "de-towns", "--title", "Delaware towns", "--data", data)
+	if code != 0 {
+		t.Fatalf("boundaries: %d %s %s", code, out, errs)
+	}
+	n := atoiMatch(t, out, `imported de-towns: (\d+) boundaries`)
+	if want := osmiumAreas(t, file, "8"); n != want {
+		t.Errorf("%d town boundaries; osmium export builds %d areas from the same tags:\n%s", n, want, out)
+	}
+	if m := atoiMatch(t, out, `(\d+) asset memberships`); m == 0 {
+		t.Errorf("no library placed in a town:\n%s", out)
+	}
+	code, out, _ = cli(t, "sets", "--data", data)
+	if code != 0 || !strings.Contains(out, "de-towns") || !strings.Contains(out, "statutory") {
+		t.Errorf("sets: %s", out)
+	}
+}
+
+// osmiumAreas counts the administrative areas at adminLevel that osmium
+// export builds from a file (closed ways and multipolygon relations).
+func osmiumAreas(t *testing.T, file, adminLevel string) int {
+	t.Helper()
+	osmium := testkit.Need(t, "osmium", "osmium-tool")
+	dir := t.TempDir()
+	adm, lvl, seq := filepath.Join(dir, "adm.pbf"), filepath.Join(dir, "lvl.pbf"), filepath.Join(dir, "areas.geojsonseq")
+	for _, args := range [][]string{
+		{"tags-filter", "-O", file, "wr/boundary=administrative", "-o", adm},
+		{"tags-filter", "-O", adm, "wr/admin_level=" + adminLevel, "-o", lvl},
+		{"export", "-O", lvl, "-f", "geojsonseq", "-o", seq},
+	} {
+		if b, err := exec.Command(osmium, args...).CombinedOutput(); err != nil {
+			t.Fatalf("osmium %v: %v %s", args, err, b)
+		}
+	}
+	b, err := os.ReadFile(seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimLeft(line, "\x1e")
+		var f struct {
+			Geometry   struct{ Type string }
+			Properties map[string]any
+		}
+		if line == "" || json.Unmarshal([]byte(line), &f) != nil {
+			continue
+		}
+		if (f.Geometry.Type == "Polygon" || f.Geometry.Type == "MultiPolygon") && f.Properties["admin_level"] == adminLevel && f.Properties["boundary"] == "administrative" {
+			n++
+		}
+	}
+	return n
 }
