@@ -85,7 +85,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
 	}
 	s := &Store{pool: pool, name: cfg.ConnConfig.Database}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, cfg.ConnConfig); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -94,7 +94,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 
 // migrate applies the embedded migrations under a session lock, so several
 // instances starting together apply them once.
-func (s *Store) migrate(ctx context.Context) error {
+//
+// Migrations run on connections of their own without the statement
+// timeout: creating the PostGIS extension or an index on a big table may
+// rightly take longer than any request should.
+func (s *Store) migrate(ctx context.Context, conn *pgx.ConnConfig) error {
 	sub, err := fs.Sub(migrations.PostGIS, "postgis")
 	if err != nil {
 		return err
@@ -103,7 +107,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db := stdlib.OpenDBFromPool(s.pool)
+	cc := conn.Copy()
+	cc.RuntimeParams["statement_timeout"] = "0"
+	db := stdlib.OpenDB(*cc)
 	defer db.Close()
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
 	if err != nil {
