@@ -65,16 +65,9 @@ func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (cop
 		return n, err
 	}
 	for _, s := range sets {
-		var areas []place.Area
-		for {
-			page, err := src.Areas(ctx, s.Slug, store.AreaQuery{Limit: store.MaxPage, Offset: len(areas)})
-			if err != nil {
-				return n, fmt.Errorf("read set %s: %w", s.Slug, err)
-			}
-			areas = append(areas, page...)
-			if len(page) < store.MaxPage {
-				break
-			}
+		areas, err := store.AllAreas(ctx, src, s.Slug)
+		if err != nil {
+			return n, fmt.Errorf("read set %s: %w", s.Slug, err)
 		}
 		// In the order they were added, so a fresh store gives them the same ids.
 		sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
@@ -86,16 +79,9 @@ func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (cop
 		n.Areas += rep.Areas
 		log.Info("copied set", "set", s.Slug, "areas", rep.Areas)
 	}
-	var assets []place.Asset
-	for {
-		page, err := src.Assets(ctx, store.AssetQuery{Limit: store.MaxPage, Offset: len(assets), NoCount: true})
-		if err != nil {
-			return n, fmt.Errorf("read assets: %w", err)
-		}
-		assets = append(assets, page.Assets...)
-		if len(page.Assets) < store.MaxPage {
-			break
-		}
+	assets, err := store.AllAssets(ctx, src)
+	if err != nil {
+		return n, fmt.Errorf("read assets: %w", err)
 	}
 	for _, s := range sets {
 		inds, err := src.Indicators(ctx, s.Slug)

@@ -16,6 +16,7 @@ import (
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 )
 
 // importOSM imports civic assets, or with --boundaries a boundary set,
@@ -230,7 +231,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	assets, err := importer.AllAssets(ctx, st)
+	assets, err := store.AllAssets(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
+	"github.com/placemap/placemap/internal/store"
 )
 
 func (s *Server) osmRoutes(r chi.Router) {
@@ -24,7 +24,7 @@ func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	assets, err := importer.AllAssets(r.Context(), s.store)
+	assets, err := store.AllAssets(r.Context(), s.store)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -12,26 +12,6 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// AssetLister reads every asset.
-type AssetLister interface {
-	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
-}
-
-// AllAssets reads every asset of a store, page by page.
-func AllAssets(ctx context.Context, st AssetLister) ([]place.Asset, error) {
-	var out []place.Asset
-	for {
-		page, err := st.Assets(ctx, store.AssetQuery{Limit: store.MaxPage, Offset: len(out), NoCount: true})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Assets...)
-		if len(page.Assets) < store.MaxPage {
-			return out, nil
-		}
-	}
-}
-
 // ReadOSMAssets reads the civic objects of an OSM file as assets, without
 // storing them.
 func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.Asset, osm.Stats, error) {
@@ -49,8 +29,8 @@ func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.A
 }
 
 // Conflate pairs the civic objects of an OSM file with the assets held.
-func Conflate(ctx context.Context, st AssetLister, open osm.Source, name string) ([]osm.Match, error) {
-	local, err := AllAssets(ctx, st)
+func Conflate(ctx context.Context, st store.AssetLister, open osm.Source, name string) ([]osm.Match, error) {
+	local, err := store.AllAssets(ctx, st)
 	if err != nil {
 		return nil, err
 	}

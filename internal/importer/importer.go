@@ -77,7 +77,7 @@ func SetFromLookup(ctx context.Context, st Store, r io.Reader, name string, set 
 	if err != nil {
 		return res, err
 	}
-	units, err := allAreas(ctx, st, opts.Units)
+	units, err := store.AllAreas(ctx, st, opts.Units)
 	if err != nil {
 		return res, fmt.Errorf("units for %s: %w", name, err)
 	}
@@ -154,25 +154,6 @@ func sortCodes(codes []string) {
 		}
 		return codes[i] < codes[j]
 	})
-}
-
-// areaLister is what reading a whole set needs.
-type areaLister interface {
-	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
-}
-
-func allAreas(ctx context.Context, st areaLister, set string) ([]place.Area, error) {
-	var out []place.Area
-	for {
-		page, err := st.Areas(ctx, set, store.AreaQuery{Limit: store.MaxPage, Offset: len(out)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < store.MaxPage {
-			return out, nil
-		}
-	}
 }
 
 // assetNamespace makes asset ids: the same source record always gets the

@@ -88,7 +88,7 @@ func SuggestLinks(ctx context.Context, st LinkStore, names []string, have []plac
 		if linked[s.Slug] {
 			continue
 		}
-		areas, err := allAreas(ctx, st, s.Slug)
+		areas, err := store.AllAreas(ctx, st, s.Slug)
 		if err != nil {
 			return nil, err
 		}

@@ -72,11 +72,11 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		// Computed under a context of its own: callers waiting on the same
 		// crosswalk must not lose it because the first one gave up.
 		ctx := context.WithoutCancel(ctx)
-		areasA, err := allAreas(ctx, s.src, a)
+		areasA, err := store.AllAreas(ctx, s.src, a)
 		if err != nil {
 			return nil, err
 		}
-		areasB, err := allAreas(ctx, s.src, b)
+		areasB, err := store.AllAreas(ctx, s.src, b)
 		if err != nil {
 			return nil, err
 		}
@@ -98,20 +98,6 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		return nil, err
 	}
 	return v.(*Crosswalk), nil
-}
-
-func allAreas(ctx context.Context, src Source, set string) ([]place.Area, error) {
-	var out []place.Area
-	for {
-		page, err := src.Areas(ctx, set, store.AreaQuery{Limit: store.MaxPage, Offset: len(out)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < store.MaxPage {
-			return out, nil
-		}
-	}
 }
 
 // PopulationSets lists the sets that carry a population count, most areas
@@ -273,7 +259,7 @@ func (s *Service) Values(ctx context.Context, set, name string) (IndicatorInfo, 
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
-	areas, err := allAreas(ctx, s.src, set)
+	areas, err := store.AllAreas(ctx, s.src, set)
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
