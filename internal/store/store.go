@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -112,10 +113,51 @@ type Store interface {
 	Places(ctx context.Context) ([]place.Place, error)
 	Place(ctx context.Context, slug string) (place.Place, error)
 
+	// DeleteAsset removes an asset and its memberships if its version is
+	// still ifVersion. ENOTFOUND; ECONFLICT naming the current version.
+	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
+
+	// CreateUser adds an account; ECONFLICT if the email is taken.
+	CreateUser(ctx context.Context, u auth.User) error
+	// UserByEmail and User find an account; ENOTFOUND.
+	UserByEmail(ctx context.Context, email string) (auth.User, error)
+	User(ctx context.Context, id string) (auth.User, error)
+	// CreateSession stores a session; Session finds an unexpired one by the
+	// hash of its secret (ENOTFOUND otherwise); DeleteSession ends it.
+	CreateSession(ctx context.Context, s auth.Session) error
+	Session(ctx context.Context, hash string) (auth.Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	// CreateToken stores an API token; Token finds one by hash (ENOTFOUND).
+	CreateToken(ctx context.Context, t auth.Token) error
+	Token(ctx context.Context, hash string) (auth.Token, error)
+
 	// DataVersion changes whenever any write commits, from any process, so
 	// caches keyed by it never serve stale data.
 	DataVersion(ctx context.Context) (int64, error)
 	// Ping checks the store can answer; EUNAVAILABLE if not.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+type authorKey struct{}
+
+// Change says who makes a change and why, for its revision.
+type Change struct {
+	Author  string
+	Comment string
+}
+
+// WithChange returns a context whose writes are recorded as made by
+// author, with comment.
+func WithChange(ctx context.Context, author, comment string) context.Context {
+	return context.WithValue(ctx, authorKey{}, Change{author, comment})
+}
+
+// ChangeOf returns who makes the writes of ctx; "placemap" (the program
+// itself, importing) when nobody is named.
+func ChangeOf(ctx context.Context) Change {
+	if c, ok := ctx.Value(authorKey{}).(Change); ok && c.Author != "" {
+		return c
+	}
+	return Change{Author: "placemap"}
 }

@@ -193,8 +193,9 @@ func addRevision(ctx context.Context, tx *sql.Tx, entity, id, action string, dat
 	if err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (entity, entity_id, action, author, data, created_at) VALUES (?,?,?,?,?,?)`,
-		entity, id, action, "placemap", string(b), now().Format(timeFormat))
+	ch := store.ChangeOf(ctx)
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (entity, entity_id, action, author, comment, data, created_at) VALUES (?,?,?,?,?,?,?)`,
+		entity, id, action, ch.Author, ch.Comment, string(b), now().Format(timeFormat))
 	if err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
 	}

@@ -241,8 +241,9 @@ func addRevision(ctx context.Context, tx pgx.Tx, entity, id, action string, data
 	if err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO revisions (entity, entity_id, action, author, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		entity, id, action, "placemap", b, now())
+	ch := store.ChangeOf(ctx)
+	_, err = tx.Exec(ctx, `INSERT INTO revisions (entity, entity_id, action, author, comment, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		entity, id, action, ch.Author, ch.Comment, b, now())
 	if err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, translate(err))
 	}

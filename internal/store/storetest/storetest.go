@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -559,6 +561,77 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("a refused save changed the links: %+v", got.Links)
 		}
 		_, err = st.Place(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+	})
+
+	t.Run("DeleteAsset", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, st.DeleteAsset(ctx, "a1", 7), place.ECONFLICT)
+		wantCode(t, st.DeleteAsset(ctx, "nope", 1), place.ENOTFOUND)
+		if err := st.DeleteAsset(store.WithChange(ctx, "ed@example.org", "closed for good"), "a1", 1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := st.Asset(ctx, "a1")
+		wantCode(t, err, place.ENOTFOUND)
+		if page, _ := st.Assets(ctx, store.AssetQuery{InSet: "grid", InCode: "A1"}); page.Matched != 0 {
+			t.Errorf("memberships outlive the asset: %d", page.Matched)
+		}
+	})
+
+	t.Run("Accounts", func(t *testing.T) {
+		st := newStore(t)
+		created := time.Now().UTC().Truncate(time.Millisecond)
+		u := auth.User{ID: "u1", Email: "mod@example.org", Role: auth.Moderator, PasswordHash: "$argon2id$x", CreatedAt: created}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		u2 := u
+		u2.ID = "u2"
+		wantCode(t, st.CreateUser(ctx, u2), place.ECONFLICT)
+		bad := u
+		bad.ID, bad.Email = "u3", "not an address"
+		wantCode(t, st.CreateUser(ctx, bad), place.EINVALID)
+		got, err := st.UserByEmail(ctx, "mod@example.org")
+		if err != nil || got.ID != "u1" || got.Role != auth.Moderator || got.PasswordHash != "$argon2id$x" || !got.CreatedAt.Equal(created) {
+			t.Errorf("user = %+v, %v", got, err)
+		}
+		if _, err := st.User(ctx, "u1"); err != nil {
+			t.Error(err)
+		}
+		_, err = st.User(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+
+		live := auth.Session{Hash: "h-live", UserID: "u1", CSRF: "c", CreatedAt: created, ExpiresAt: created.Add(time.Hour)}
+		old := auth.Session{Hash: "h-old", UserID: "u1", CSRF: "c", CreatedAt: created.Add(-2 * time.Hour), ExpiresAt: created.Add(-time.Hour)}
+		for _, s := range []auth.Session{live, old} {
+			if err := st.CreateSession(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s, err := st.Session(ctx, "h-live"); err != nil || s.UserID != "u1" || s.CSRF != "c" {
+			t.Errorf("session = %+v, %v", s, err)
+		}
+		_, err = st.Session(ctx, "h-old")
+		wantCode(t, err, place.ENOTFOUND)
+		if err := st.DeleteSession(ctx, "h-live"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.Session(ctx, "h-live")
+		wantCode(t, err, place.ENOTFOUND)
+
+		if err := st.CreateToken(ctx, auth.Token{Hash: "t1", UserID: "u1", Name: "import script", CreatedAt: created}); err != nil {
+			t.Fatal(err)
+		}
+		if tk, err := st.Token(ctx, "t1"); err != nil || tk.UserID != "u1" || tk.Name != "import script" {
+			t.Errorf("token = %+v, %v", tk, err)
+		}
+		_, err = st.Token(ctx, "t2")
 		wantCode(t, err, place.ENOTFOUND)
 	})
 

@@ -1,0 +1,156 @@
+// Package auth holds accounts, roles, sessions and API tokens: who may
+// write what, and how a request proves who it comes from.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+// Role is what a user may do. Each role may do what the ones below it may.
+type Role string
+
+// The roles, most powerful first.
+const (
+	Admin       Role = "admin"       // everything, including accounts
+	Moderator   Role = "moderator"   // edit, and accept or reject suggestions
+	Editor      Role = "editor"      // create, update, move and delete assets
+	Contributor Role = "contributor" // suggest changes for a moderator
+)
+
+// Roles lists the roles, most powerful first.
+var Roles = []Role{Admin, Moderator, Editor, Contributor}
+
+func (r Role) rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return len(Roles) - i
+		}
+	}
+	return 0
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// AtLeast reports whether r may do what min may.
+func (r Role) AtLeast(min Role) bool { return r.rank() >= min.rank() }
+
+// User is an account.
+type User struct {
+	ID           string
+	Email        string
+	Role         Role
+	PasswordHash string // argon2id, PHC string format
+	CreatedAt    time.Time
+}
+
+// Validate checks a user's fields.
+func (u *User) Validate() error {
+	a, err := mail.ParseAddress(u.Email)
+	if err != nil || a.Address != u.Email || len(u.Email) > 254 {
+		return place.Errorf(place.EINVALID, "email %q is not an address", u.Email)
+	}
+	if !u.Role.Valid() {
+		return place.Errorf(place.EINVALID, "role %q is not one of %v", u.Role, Roles)
+	}
+	return nil
+}
+
+// NormalizeEmail lower-cases an address so one person has one account.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// argon2id parameters (RFC 9106's second recommended option, memory
+// lowered to 64 MiB for small servers).
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024
+	argonThreads = 2
+	argonKeyLen  = 32
+	saltLen      = 16
+	// MinPassword is the shortest password accepted.
+	MinPassword = 10
+)
+
+// HashPassword hashes a password with argon2id and a random salt.
+func HashPassword(password string) (string, error) {
+	if len(password) < MinPassword {
+		return "", place.Errorf(place.EINVALID, "password is shorter than %d characters", MinPassword)
+	}
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches hash, in constant time.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// NewSecret returns a random secret for a session, token or CSRF token,
+// and the hash a store keeps in its place: a stolen database gives no
+// working session or token.
+func NewSecret() (secret, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret), nil
+}
+
+// HashSecret is the stored form of a secret.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	Hash      string // of the cookie's value
+	UserID    string
+	CSRF      string // the token forms and scripts must send back
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Token is an API token for scripts and imports.
+type Token struct {
+	Hash      string
+	UserID    string
+	Name      string
+	CreatedAt time.Time
+}

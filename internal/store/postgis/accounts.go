@@ -1,0 +1,123 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/place"
+)
+
+// DeleteAsset removes an asset and its memberships if its version is
+// still ifVersion.
+func (s *Store) DeleteAsset(ctx context.Context, id string, ifVersion int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var current int64
+		err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, id).Scan(&current)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return place.Errorf(place.ENOTFOUND, "no asset %q", id)
+		}
+		if err != nil {
+			return translate(err)
+		}
+		if current != ifVersion {
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, current, ifVersion)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM assets WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete asset %s: %w", id, translate(err))
+		}
+		return addRevision(ctx, tx, "asset", id, "delete", map[string]any{"id": id, "version": current})
+	})
+}
+
+// CreateUser adds an account.
+func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO users (id, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt)
+		if place.ErrorCode(translate(err)) == place.ECONFLICT {
+			return place.Errorf(place.ECONFLICT, "an account for %s exists already", u.Email)
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", translate(err))
+		}
+		return addRevision(ctx, tx, "user", u.ID, "create", map[string]string{"email": u.Email, "role": string(u.Role)})
+	})
+}
+
+func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, error) {
+	var u auth.User
+	var role string
+	err := s.pool.QueryRow(ctx, `SELECT id, email, role, password_hash, created_at FROM users WHERE `+where+` = $1`, arg).
+		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, place.Errorf(place.ENOTFOUND, "no such account")
+	}
+	if err != nil {
+		return u, translate(err)
+	}
+	u.Role, u.CreatedAt = auth.Role(role), u.CreatedAt.UTC()
+	return u, nil
+}
+
+// UserByEmail finds an account by email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (auth.User, error) {
+	return s.user(ctx, "email", email)
+}
+
+// User finds an account by id.
+func (s *Store) User(ctx context.Context, id string) (auth.User, error) { return s.user(ctx, "id", id) }
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, ses auth.Session) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		ses.Hash, ses.UserID, ses.CSRF, ses.CreatedAt, ses.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("create session: %w", translate(err))
+	}
+	return nil
+}
+
+// Session finds an unexpired session by the hash of its secret.
+func (s *Store) Session(ctx context.Context, hash string) (auth.Session, error) {
+	var ses auth.Session
+	err := s.pool.QueryRow(ctx, `SELECT hash, user_id, csrf, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > now()`, hash).
+		Scan(&ses.Hash, &ses.UserID, &ses.CSRF, &ses.CreatedAt, &ses.ExpiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ses, place.Errorf(place.ENOTFOUND, "no such session")
+	}
+	return ses, translate(err)
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
+	return translate(err)
+}
+
+// CreateToken stores an API token.
+func (s *Store) CreateToken(ctx context.Context, t auth.Token) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO api_tokens (hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)`,
+		t.Hash, t.UserID, t.Name, t.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("create token: %w", translate(err))
+	}
+	return nil
+}
+
+// Token finds an API token by hash.
+func (s *Store) Token(ctx context.Context, hash string) (auth.Token, error) {
+	var t auth.Token
+	err := s.pool.QueryRow(ctx, `SELECT hash, user_id, name, created_at FROM api_tokens WHERE hash = $1`, hash).
+		Scan(&t.Hash, &t.UserID, &t.Name, &t.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t, place.Errorf(place.ENOTFOUND, "no such token")
+	}
+	return t, translate(err)
+}
