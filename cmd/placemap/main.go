@@ -43,6 +43,7 @@ Usage:
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
   placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
+  placemap user add EMAIL --role admin|moderator|editor|contributor [--password-stdin]
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
   placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCopy(ctx, args[1:], stdout, log)
 	case "migrate":
 		err = cmdMigrate(ctx, args[1:], stdout, log)
+	case "user":
+		err = cmdUser(ctx, args[1:], os.Stdin, stdout)
 	case "conflate":
 		err = cmdConflate(ctx, args[1:], stdout)
 	case "export":

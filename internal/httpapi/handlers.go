@@ -310,6 +310,7 @@ func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
 		liesIn[i] = map[string]string{"set": m.Set, "set_title": m.SetTitle, "code": m.Code, "name": m.Name}
 	}
 	f.Properties["lies_in"] = liesIn
+	w.Header().Set("ETag", versionETag(a.Version))
 	writeJSONType(w, http.StatusOK, "application/geo+json", f)
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
@@ -39,6 +40,10 @@ type Reader interface {
 	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
 	Places(ctx context.Context) ([]place.Place, error)
 	Place(ctx context.Context, slug string) (place.Place, error)
+	AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error)
+	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
+	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
+	Accounts
 	DataVersion(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 }
@@ -62,6 +67,7 @@ type Server struct {
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
 	heavy     chan struct{}
+	logins    *limiter
 	cfg       Config
 	log       *slog.Logger
 	web       fs.FS
@@ -84,7 +90,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.MaxExpensive = 2
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
-		heavy: make(chan struct{}, cfg.MaxExpensive), cfg: cfg, log: log, web: web}
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), cfg: cfg, log: log, web: web}
 	s.router = s.routes()
 	return s
 }
@@ -94,7 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer, s.secureHeaders)
+	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, s.secureHeaders)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +108,7 @@ func (s *Server) routes() chi.Router {
 			next.ServeHTTP(w, r)
 		})
 	})
+	r.Use(s.authenticate)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
@@ -127,6 +134,13 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/sets/{slug}/areas/{code}", s.getArea)
 		r.Get("/assets", s.listAssets)
 		r.Get("/assets/{id}", s.getAsset)
+		r.Post("/login", s.login)
+		r.Get("/me", s.me)
+		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
+		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
+		r.With(s.require(auth.Editor)).Post("/assets", s.createAsset)
+		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
+		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)
 		s.reconcileRoutes(r)
 		s.osmRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -238,6 +252,16 @@ func status(code string) int {
 		return http.StatusConflict
 	case place.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case EFORBIDDEN:
+		return http.StatusForbidden
+	case ETOOMANY:
+		return http.StatusTooManyRequests
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case EPRECONDITION:
+		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError
 }

@@ -224,14 +224,14 @@ func TestNoHTMLInjection(t *testing.T) {
 	}
 }
 
-func TestOnlyGET(t *testing.T) {
+func TestAnonymousWriteRefused(t *testing.T) {
 	srv := server(t)
 	res, err := http.Post(srv.URL+"/api/assets", "application/json", strings.NewReader(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST /api/assets = %d, want 405 until writes exist", res.StatusCode)
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous POST /api/assets = %d, want 401", res.StatusCode)
 	}
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/httpapi"
+)
+
+// cmdUser adds an account: placemap user add EMAIL --role admin. The
+// password is read from standard input with --password-stdin, or made up
+// and shown once.
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{"want: user add EMAIL --role admin|moderator|editor|contributor [--password-stdin]"}
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	role := fs.String("role", "", "admin, moderator, editor or contributor (required)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *role == "" {
+		return usageError{"want: user add EMAIL --role ROLE"}
+	}
+	password := ""
+	made := false
+	if *fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return err
+		}
+		password = strings.TrimRight(line, "\r\n")
+	} else {
+		secret, _, err := auth.NewSecret()
+		if err != nil {
+			return err
+		}
+		password, made = secret[:20], true
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := auth.User{ID: httpapi.NewUserID(), Email: auth.NormalizeEmail(pos[0]), Role: auth.Role(*role), PasswordHash: hash, CreatedAt: time.Now().UTC()}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added %s as %s\n", u.Email, u.Role)
+	if made {
+		fmt.Fprintf(stdout, "password (shown once): %s\n", password)
+	}
+	return nil
+}

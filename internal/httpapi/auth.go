@@ -1,0 +1,282 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/place"
+)
+
+// Accounts is what signing in and writing need from a store.
+type Accounts interface {
+	UserByEmail(ctx context.Context, email string) (auth.User, error)
+	User(ctx context.Context, id string) (auth.User, error)
+	CreateSession(ctx context.Context, s auth.Session) error
+	Session(ctx context.Context, hash string) (auth.Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+	CreateToken(ctx context.Context, t auth.Token) error
+	Token(ctx context.Context, hash string) (auth.Token, error)
+}
+
+// SessionCookie names the session cookie.
+const SessionCookie = "placemap_session"
+
+// sessionLife is how long a sign-in lasts.
+const sessionLife = 14 * 24 * time.Hour
+
+type principalKey struct{}
+
+// principal is who a request comes from, and how it proved it.
+type principal struct {
+	User    auth.User
+	Session *auth.Session // nil for API tokens
+}
+
+func principalOf(r *http.Request) (principal, bool) {
+	p, ok := r.Context().Value(principalKey{}).(principal)
+	return p, ok
+}
+
+// authenticate finds the user behind a request: an API token (Bearer) or a
+// session cookie. A bad or expired credential is treated as none.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			tok, err := s.store.Token(ctx, auth.HashSecret(strings.TrimPrefix(h, "Bearer ")))
+			if err == nil {
+				if u, err := s.store.User(ctx, tok.UserID); err == nil {
+					ctx = context.WithValue(ctx, principalKey{}, principal{User: u})
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			ses, err := s.store.Session(ctx, auth.HashSecret(c.Value))
+			if err == nil {
+				if u, err := s.store.User(ctx, ses.UserID); err == nil {
+					ctx = context.WithValue(ctx, principalKey{}, principal{User: u, Session: &ses})
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// require lets through requests from users of at least role min: 401
+// without a user, 403 below the role, 403 without the CSRF token on a
+// cookie-authenticated write.
+func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, ok := principalOf(r)
+			if !ok {
+				s.fail(w, r, place.Errorf(EUNAUTHORIZED, "sign in, or send an API token, to do this"))
+				return
+			}
+			if p.Session != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+				sent := r.Header.Get("X-CSRF-Token")
+				if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
+					s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
+					return
+				}
+			}
+			if !p.User.Role.AtLeast(min) {
+				s.fail(w, r, place.Errorf(EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// Error codes of the HTTP layer beyond the domain's.
+const (
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "too_many_requests"
+	ETOOLARGE     = "too_large"
+)
+
+// limiter allows n attempts per key per window: logins by address and
+// by account, so neither one address nor many can guess a password.
+type limiter struct {
+	mu     sync.Mutex
+	n      int
+	window time.Duration
+	seen   map[string][]time.Time
+}
+
+func newLimiter(n int, window time.Duration) *limiter {
+	return &limiter{n: n, window: window, seen: map[string][]time.Time{}}
+}
+
+// allow records an attempt and reports whether it is within the limit, and
+// if not, when to try again.
+func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	recent := l.seen[key][:0]
+	for _, t := range l.seen[key] {
+		if now.Sub(t) < l.window {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= l.n {
+		l.seen[key] = recent
+		return false, l.window - now.Sub(recent[0])
+	}
+	l.seen[key] = append(recent, now)
+	if len(l.seen) > 100000 { // bound memory against floods of distinct keys
+		for k, ts := range l.seen {
+			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
+				delete(l.seen, k)
+			}
+		}
+	}
+	return true, 0
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// decodeBody reads a JSON body, answering 413 past the size limit and 400
+// for anything that is not the JSON wanted.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
+			return false
+		}
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+		return false
+	}
+	return true
+}
+
+type meJSON struct {
+	ID    string    `json:"id"`
+	Email string    `json:"email"`
+	Role  auth.Role `json:"role"`
+	CSRF  string    `json:"csrf_token,omitempty"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return
+	}
+	email := auth.NormalizeEmail(body.Email)
+	now := time.Now()
+	for _, key := range []string{"ip:" + clientIP(r), "email:" + email} {
+		if ok, wait := s.logins.allow(key, now); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			s.fail(w, r, place.Errorf(ETOOMANY, "too many sign-in attempts; try again in %d seconds", int(wait.Seconds())+1))
+			return
+		}
+	}
+	u, err := s.store.UserByEmail(r.Context(), email)
+	if err != nil || !auth.CheckPassword(u.PasswordHash, body.Password) {
+		if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "wrong email or password"))
+		return
+	}
+	secret, hash, err := auth.NewSecret()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	csrf, _, err := auth.NewSecret()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ses := auth.Session{Hash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now.UTC(), ExpiresAt: now.Add(sessionLife).UTC()}
+	if err := s.store.CreateSession(r.Context(), ses); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode, Expires: ses.ExpiresAt})
+	writeJSON(w, http.StatusOK, meJSON{ID: u.ID, Email: u.Email, Role: u.Role, CSRF: csrf})
+}
+
+func (s *Server) secureCookies(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalOf(r)
+	if p.Session != nil {
+		if err := s.store.DeleteSession(r.Context(), p.Session.Hash); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
+		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	p, ok := principalOf(r)
+	if !ok {
+		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "not signed in"))
+		return
+	}
+	out := meJSON{ID: p.User.ID, Email: p.User.Email, Role: p.User.Role}
+	if p.Session != nil {
+		out.CSRF = p.Session.CSRF
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return
+	}
+	p, _ := principalOf(r)
+	secret, hash, err := auth.NewSecret()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"token": secret, "name": body.Name,
+		"note": "shown once: placemap keeps only its hash"})
+}
+
+// NewUserID returns an id for a new account.
+func NewUserID() string { return uuid.NewString() }

@@ -1,0 +1,311 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/postgis"
+	"github.com/placemap/placemap/internal/store/storetest"
+	"github.com/placemap/placemap/internal/testkit"
+)
+
+// stores runs a test on each store.
+func stores(t *testing.T, fn func(t *testing.T, st store.Store)) {
+	t.Run("gpkg", func(t *testing.T) {
+		st, err := gpkg.Open(context.Background(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		fn(t, st)
+	})
+	t.Run("postgis", func(t *testing.T) {
+		st, err := postgis.Open(context.Background(), testkit.PostGISDatabaseURL(t), postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		fn(t, st)
+	})
+}
+
+const password = "a long enough password"
+
+// writeServer serves st with one user of each role, each with an API token
+// "token-<role>".
+func writeServer(t *testing.T, st store.Store) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range auth.Roles {
+		u := auth.User{ID: "u-" + string(r), Email: string(r) + "@example.org", Role: r, PasswordHash: hash, CreatedAt: time.Now().UTC()}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-" + string(r)), UserID: u.ID, CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
+	srv := httptest.NewServer(httpapi.New(st, web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type call struct {
+	method, path, body string
+	header             map[string]string
+}
+
+func do(t *testing.T, c *http.Client, base string, k call) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(k.method, base+k.path, strings.NewReader(k.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for h, v := range k.header {
+		req.Header.Set(h, v)
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(b)
+}
+
+func feature(name, extra string) string {
+	return `{"type":"Feature","properties":{"name":` + mustJSON(name) + `,"category":"community_centre"` + extra + `},"geometry":{"type":"Point","coordinates":[-1.45,53.3]}}`
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func bearer(role string) map[string]string {
+	if role == "" {
+		return nil
+	}
+	return map[string]string{"Authorization": "Bearer token-" + role}
+}
+
+// TestRoleTable walks who may do what (the table in README) over every
+// write route, on both stores.
+func TestRoleTable(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		// fresh makes an asset (as the admin) for a role to update or delete.
+		fresh := func() (id, version string) {
+			code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Seed Hall", ""), bearer("admin")})
+			if code != http.StatusCreated {
+				t.Fatalf("admin create: %d %s", code, body)
+			}
+			var a struct{ ID string }
+			_ = json.Unmarshal([]byte(body), &a)
+			return a.ID, h.Get("ETag")
+		}
+		withVersion := func(role, v string) map[string]string {
+			h := bearer(role)
+			if h == nil {
+				h = map[string]string{}
+			}
+			h["If-Match"] = v
+			return h
+		}
+		routes := []struct {
+			name string
+			call func(role string) call
+			min  auth.Role
+			ok   int
+		}{
+			{"POST /api/assets", func(role string) call {
+				return call{"POST", "/api/assets", feature("Hall by "+role, ""), bearer(role)}
+			}, auth.Editor, 201},
+			{"PUT /api/assets/{id}", func(role string) call {
+				id, v := fresh()
+				return call{"PUT", "/api/assets/" + id, feature("Renamed by "+role, ""), withVersion(role, v)}
+			}, auth.Editor, 200},
+			{"DELETE /api/assets/{id}", func(role string) call {
+				id, v := fresh()
+				return call{"DELETE", "/api/assets/" + id, "", withVersion(role, v)}
+			}, auth.Editor, 204},
+			{"POST /api/tokens", func(role string) call {
+				return call{"POST", "/api/tokens", `{"name":"script"}`, bearer(role)}
+			}, auth.Contributor, 201},
+			{"POST /api/logout", func(role string) call {
+				return call{"POST", "/api/logout", "", bearer(role)}
+			}, auth.Contributor, 204},
+		}
+		for _, rt := range routes {
+			for _, role := range []string{"", "contributor", "editor", "moderator", "admin"} {
+				want := rt.ok
+				switch {
+				case role == "":
+					want = http.StatusUnauthorized
+				case !auth.Role(role).AtLeast(rt.min):
+					want = http.StatusForbidden
+				}
+				if code, _, body := do(t, c, srv.URL, rt.call(role)); code != want {
+					t.Errorf("%s as %q: %d, want %d: %s", rt.name, role, code, want, body)
+				}
+			}
+		}
+		// A stale version is refused with the current one.
+		id, v := fresh()
+		if code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/assets/" + id, feature("First", ""), withVersion("editor", v)}); code != 200 {
+			t.Fatalf("first update: %d", code)
+		}
+		code, h, body := do(t, c, srv.URL, call{"PUT", "/api/assets/" + id, feature("Stale", ""), withVersion("editor", v)})
+		if code != http.StatusConflict || !strings.Contains(body, `"current_version":2`) || h.Get("ETag") != `"2"` {
+			t.Errorf("stale update: %d %v %s", code, h.Get("ETag"), body)
+		}
+	})
+}
+
+// TestSessionsAndCSRF: a browser signs in, gets a session cookie, and
+// may write only with the CSRF token; signing out ends the session.
+func TestSessionsAndCSRF(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		code, _, body := do(t, c, srv.URL, call{"GET", "/api/me", "", nil})
+		if code != http.StatusUnauthorized {
+			t.Errorf("me signed out: %d", code)
+		}
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/login", `{"email":"Editor@example.org","password":"` + password + `"}`, nil})
+		if code != 200 || !strings.Contains(h.Get("Set-Cookie"), "HttpOnly") || !strings.Contains(h.Get("Set-Cookie"), "SameSite=Lax") {
+			t.Fatalf("login: %d %v %s", code, h, body)
+		}
+		var me struct {
+			Role string
+			CSRF string `json:"csrf_token"`
+		}
+		_ = json.Unmarshal([]byte(body), &me)
+		if me.Role != "editor" || len(me.CSRF) < 20 {
+			t.Fatalf("login body %s", body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("No token", ""), nil}); code != http.StatusForbidden || !strings.Contains(body, "CSRF") {
+			t.Errorf("cookie write without CSRF: %d %s", code, body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Wrong token", ""), map[string]string{"X-CSRF-Token": "nope"}}); code != http.StatusForbidden {
+			t.Errorf("cookie write with a wrong CSRF token: %d", code)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("With token", ""), map[string]string{"X-CSRF-Token": me.CSRF}}); code != http.StatusCreated {
+			t.Errorf("cookie write with CSRF: %d %s", code, body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/logout", "", map[string]string{"X-CSRF-Token": me.CSRF}}); code != http.StatusNoContent {
+			t.Errorf("logout: %d", code)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/me", "", nil}); code != http.StatusUnauthorized {
+			t.Errorf("me after logout: %d", code)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/login", `{"email":"editor@example.org","password":"wrong password!"}`, nil}); code != http.StatusUnauthorized {
+			t.Errorf("wrong password: %d", code)
+		}
+	})
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := writeServer(t, st)
+	codes := []int{}
+	for i := 0; i < 7; i++ {
+		code, h, _ := do(t, srv.Client(), srv.URL, call{"POST", "/api/login", `{"email":"admin@example.org","password":"guess number ` + fmt.Sprint(i) + `"}`, nil})
+		codes = append(codes, code)
+		if code == http.StatusTooManyRequests && h.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if fmt.Sprint(codes) != "[401 401 401 401 401 429 429]" {
+		t.Errorf("login attempts answered %v, want five 401 then 429", codes)
+	}
+}
+
+// TestWritesAreSafe: stale and unversioned writes, concurrent edits,
+// oversized bodies, and text that looks like HTML or SQL.
+func TestWritesAreSafe(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		nasty := `<img src=x onerror=alert(1)> '; DROP TABLE assets; -- "quoted" \ %_`
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature(nasty, `,"address":`+mustJSON(nasty)), bearer("editor")})
+		if code != 201 {
+			t.Fatalf("create: %d %s", code, body)
+		}
+		var a struct {
+			ID         string
+			Properties map[string]any
+		}
+		_ = json.Unmarshal([]byte(body), &a)
+		if a.Properties["name"] != nasty || a.Properties["address"] != nasty {
+			t.Errorf("text did not round-trip: %v", a.Properties)
+		}
+		if strings.Contains(body, "<img") {
+			t.Errorf("raw HTML in JSON: %s", body)
+		}
+		v1 := h.Get("ETag")
+		if code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/assets/" + a.ID, feature("No version", ""), bearer("editor")}); code != http.StatusPreconditionRequired {
+			t.Errorf("update without If-Match: %d, want 428", code)
+		}
+		// Two editors read v1 and both save: one wins, one gets 409.
+		var wg sync.WaitGroup
+		codes := make(chan int, 2)
+		for _, who := range []string{"editor", "moderator"} {
+			wg.Add(1)
+			go func(who string) {
+				defer wg.Done()
+				hd := bearer(who)
+				hd["If-Match"] = v1
+				code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/assets/" + a.ID, feature("Saved by "+who, ""), hd})
+				codes <- code
+			}(who)
+		}
+		wg.Wait()
+		close(codes)
+		got := map[int]int{}
+		for c := range codes {
+			got[c]++
+		}
+		if got[200] != 1 || got[409] != 1 {
+			t.Errorf("concurrent edits answered %v, want one 200 and one 409", got)
+		}
+		big := feature(strings.Repeat("x", 70<<10), "")
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", big, bearer("editor")}); code != http.StatusRequestEntityTooLarge {
+			t.Errorf("oversized body: %d %.200s", code, body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Bad", `,"status":"shut"`), bearer("editor")}); code != 400 || !strings.Contains(body, "status") {
+			t.Errorf("invalid asset: %d %s", code, body)
+		}
+	})
+}

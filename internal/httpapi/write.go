@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// EPRECONDITION: a write that does not say which version it read.
+const EPRECONDITION = "precondition_required"
+
+// changeContext names the signed-in user and the request's comment on the
+// revision a write makes.
+func changeContext(r *http.Request) *http.Request {
+	p, _ := principalOf(r)
+	comment := strings.TrimSpace(r.Header.Get("X-Placemap-Comment"))
+	if len(comment) > 500 {
+		comment = comment[:500]
+	}
+	return r.WithContext(store.WithChange(r.Context(), p.User.Email, comment))
+}
+
+// readAsset reads one asset from a GeoJSON Feature body, through the same
+// reader and rules as a file import.
+func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
+			return place.Asset{}, false
+		}
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+		return place.Asset{}, false
+	}
+	fc := append(append([]byte(`{"type":"FeatureCollection","features":[`), bytes.TrimSpace(body)...), []byte("]}")...)
+	assets, err := formats.ReadAssetsGeoJSON(bytes.NewReader(fc), "request body", formats.AssetOptions{Source: "placemap"})
+	if err != nil {
+		s.fail(w, r, err)
+		return place.Asset{}, false
+	}
+	if len(assets) != 1 {
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: want one GeoJSON Feature"))
+		return place.Asset{}, false
+	}
+	return assets[0], true
+}
+
+// ifMatch reads the version a write is based on from If-Match ("3").
+func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	h := strings.Trim(strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/"), `"`)
+	if h == "" {
+		s.fail(w, r, place.Errorf(EPRECONDITION, "say which version you read: send If-Match with the ETag of GET /api/assets/{id}"))
+		return 0, false
+	}
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v < 1 {
+		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", r.Header.Get("If-Match")))
+		return 0, false
+	}
+	return v, true
+}
+
+func versionETag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
+
+func (s *Server) createAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.readAsset(w, r)
+	if !ok {
+		return
+	}
+	a.ID = uuid.NewString()
+	r = changeContext(r)
+	if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeAsset(w, r, a.ID, http.StatusCreated)
+}
+
+func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	v, ok := s.ifMatch(w, r)
+	if !ok {
+		return
+	}
+	a, ok := s.readAsset(w, r)
+	if !ok {
+		return
+	}
+	a.ID = id
+	r = changeContext(r)
+	if _, err := s.store.UpdateAsset(r.Context(), a, v); err != nil {
+		s.conflict(w, r, id, err)
+		return
+	}
+	s.writeAsset(w, r, id, http.StatusOK)
+}
+
+func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	v, ok := s.ifMatch(w, r)
+	if !ok {
+		return
+	}
+	r = changeContext(r)
+	if err := s.store.DeleteAsset(r.Context(), id, v); err != nil {
+		s.conflict(w, r, id, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// conflict answers a failed write: 409 with the current version and ETag
+// when someone else changed the asset first.
+func (s *Server) conflict(w http.ResponseWriter, r *http.Request, id string, err error) {
+	if place.ErrorCode(err) != place.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	cur, gerr := s.store.Asset(r.Context(), id)
+	if gerr != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", versionETag(cur.Version))
+	writeJSON(w, http.StatusConflict, map[string]any{
+		"error":           errorDetail{place.ECONFLICT, place.ErrorMessage(err)},
+		"current_version": cur.Version,
+		"current":         assetFeature(cur),
+	})
+}
+
+func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, id string, status int) {
+	a, err := s.store.Asset(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", versionETag(a.Version))
+	w.Header().Set("Location", s.baseURL(r)+"/api/assets/"+id)
+	writeJSONType(w, status, "application/geo+json", assetFeature(a))
+}
