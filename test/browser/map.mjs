@@ -11,348 +11,181 @@
 // the failing step and what was expected are printed and the exit code is 1.
 // The test also fails on any console error, page error, failed request, or
 // request to a host other than localhost (the map must work offline).
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { harness } from './harness.mjs';
 
-const [baseArg, outArg] = process.argv.slice(2);
-if (!baseArg || !outArg) {
-  console.error('usage: node test/browser/map.mjs BASE_URL OUTDIR');
-  process.exit(2);
-}
-const BASE = baseArg.endsWith('/') ? baseArg : baseArg + '/';
-const OUT = resolve(outArg);
-mkdirSync(OUT, { recursive: true });
+const { BASE, STEP_TIMEOUT, fail, expect, shot, step, waitIdle, countRendered, canvasBox, detailsText, run } = harness('map.mjs');
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-const STEP_TIMEOUT = 30_000;
+run(async ({ page }) => {
+  // 1. Load.
+  let sets = [];
+  await step('load', async () => {
+    const resp = await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+    expect(resp && resp.ok(), `GET ${BASE} should answer 2xx, got ${resp && resp.status()}`);
+    await page.waitForFunction(() => window.placemap && window.placemap.ready, null, { timeout: STEP_TIMEOUT });
+    const err = await page.evaluate(() => window.placemap.ready.then(() => null, (e) => String(e && e.message || e)));
+    expect(err === null, `window.placemap.ready should resolve, but rejected: ${err}`);
+    await waitIdle(page);
+    const webgl = await page.evaluate(() => {
+      const gl = window.placemap.map.painter && window.placemap.map.painter.context && window.placemap.map.painter.context.gl;
+      return gl ? gl.getParameter(gl.VERSION) : 'unknown';
+    });
+    sets = await page.$$eval('#layer-list input[data-set]', (inputs) => inputs.map((i) => ({ slug: i.dataset.set, checked: i.checked })));
+    expect(sets.length > 0, 'the layer list should show at least one boundary set (from /api/sets)');
+    expect(sets[0].checked, `the first set (${sets[0].slug}) should be shown initially`);
+    expect(sets.filter((s) => s.checked).length === Math.min(2, sets.length), 'exactly the first 2 sets should be shown initially');
+    await shot(page, 'step-01-loaded.png');
 
-const consoleErrors = [];
-const pageErrors = [];
-const foreignRequests = [];
-const failedRequests = [];
-const steps = [];
-const screenshots = [];
-let requestCount = 0;
-let currentStep = 'start-up';
-
-class StepError extends Error {}
-
-function fail(message) {
-  throw new StepError(message);
-}
-
-function expect(cond, message) {
-  if (!cond) fail(message);
-}
-
-function isLocal(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol === 'data:' || u.protocol === 'blob:') return true;
-  if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'ws:' && u.protocol !== 'wss:') return false;
-  const h = u.hostname.toLowerCase();
-  return LOCAL_HOSTS.has(h) || /^127\.\d+\.\d+\.\d+$/.test(h) || h.endsWith('.localhost');
-}
-
-function checkHealth() {
-  if (pageErrors.length) fail(`page error(s): ${pageErrors.join(' | ')}`);
-  if (consoleErrors.length) fail(`console error(s): ${consoleErrors.join(' | ')}`);
-  if (foreignRequests.length) fail(`request(s) to non-localhost hosts (the map must work offline): ${foreignRequests.join(', ')}`);
-  if (failedRequests.length) fail(`failed request(s): ${failedRequests.join(' | ')}`);
-}
-
-async function shot(page, name) {
-  const file = join(OUT, name);
-  await page.screenshot({ path: file });
-  screenshots.push(file);
-}
-
-async function step(name, fn) {
-  currentStep = name;
-  const t0 = Date.now();
-  const info = await fn();
-  checkHealth();
-  steps.push({ step: name, ms: Date.now() - t0, ...(info || {}) });
-}
-
-// Resolves when the map has rendered everything it needs for the current view.
-async function waitIdle(page) {
-  await page.evaluate((timeout) => new Promise((res, rej) => {
-    const map = window.placemap.map;
-    const timer = setTimeout(() => rej(new Error(`map not idle after ${timeout} ms`)), timeout);
-    const done = () => { clearTimeout(timer); res(); };
-    if (!map.isMoving() && map.loaded() && map.areTilesLoaded()) {
-      // Give the renderer one frame to settle pending changes (e.g. visibility).
-      map.once('idle', done);
-      map.triggerRepaint();
-    } else {
-      map.once('idle', done);
-    }
-  }), STEP_TIMEOUT);
-}
-
-async function countRendered(page, layer) {
-  return page.evaluate((layer) => {
-    const map = window.placemap.map;
-    if (!map.getLayer(layer)) return -1;
-    return map.queryRenderedFeatures({ layers: [layer] }).length;
-  }, layer);
-}
-
-async function canvasBox(page) {
-  const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
-  expect(box, 'map canvas not found');
-  return box;
-}
-
-async function detailsText(page) {
-  return page.locator('#details-body').innerText();
-}
-
-async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: false, // headless mode is chosen by --headless=new below
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-      '--disable-extensions',
-      '--hide-scrollbars',
-      '--mute-audio',
-    ],
+    const assets = await countRendered(page, 'assets');
+    expect(assets > 0, `queryRenderedFeatures on layer "assets" should return >0 features after load, got ${assets}`);
+    const fillId = await page.evaluate((slug) => window.placemap.layerIds.set(slug).fill, sets[0].slug);
+    const areas = await countRendered(page, fillId);
+    expect(areas > 0, `queryRenderedFeatures on layer "${fillId}" (first set) should return >0 features after load, got ${areas}`);
+    const attribution = await page.locator('.maplibregl-ctrl-attrib-inner').textContent();
+    return { sets: sets.length, assetFeatures: assets, firstSetFeatures: areas, webgl, attribution };
   });
-  let page = null;
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
 
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const loc = msg.location();
-      consoleErrors.push(`[${currentStep}] ${msg.text()}${loc && loc.url ? ` (${loc.url})` : ''}`);
-    });
-    page.on('pageerror', (err) => pageErrors.push(`[${currentStep}] ${err.message}`));
-    context.on('request', (req) => {
-      requestCount++;
-      if (!isLocal(req.url())) foreignRequests.push(`[${currentStep}] ${req.url()}`);
-    });
-    context.on('requestfailed', (req) => {
-      const f = req.failure();
-      const why = f ? f.errorText : 'failed';
-      // Aborted tile/detail requests are normal when the view or selection changes.
-      if (why === 'net::ERR_ABORTED') return;
-      failedRequests.push(`[${currentStep}] ${req.url()}: ${why}`);
-    });
-    context.on('response', (res) => {
-      if (res.status() >= 400) failedRequests.push(`[${currentStep}] ${res.url()}: HTTP ${res.status()}`);
-    });
+  const first = sets[0].slug;
+  const firstFill = await page.evaluate((slug) => window.placemap.layerIds.set(slug).fill, first);
+  const checkbox = page.locator(`#layer-list input[data-set="${first.replace(/"/g, '\\"')}"]`);
 
-    // 1. Load.
-    let sets = [];
-    await step('load', async () => {
-      const resp = await page.goto(BASE, { waitUntil: 'domcontentloaded' });
-      expect(resp && resp.ok(), `GET ${BASE} should answer 2xx, got ${resp && resp.status()}`);
-      await page.waitForFunction(() => window.placemap && window.placemap.ready, null, { timeout: STEP_TIMEOUT });
-      const err = await page.evaluate(() => window.placemap.ready.then(() => null, (e) => String(e && e.message || e)));
-      expect(err === null, `window.placemap.ready should resolve, but rejected: ${err}`);
-      await waitIdle(page);
-      const webgl = await page.evaluate(() => {
-        const gl = window.placemap.map.painter && window.placemap.map.painter.context && window.placemap.map.painter.context.gl;
-        return gl ? gl.getParameter(gl.VERSION) : 'unknown';
-      });
-      sets = await page.$$eval('#layer-list input[data-set]', (inputs) => inputs.map((i) => ({ slug: i.dataset.set, checked: i.checked })));
-      expect(sets.length > 0, 'the layer list should show at least one boundary set (from /api/sets)');
-      expect(sets[0].checked, `the first set (${sets[0].slug}) should be shown initially`);
-      expect(sets.filter((s) => s.checked).length === Math.min(2, sets.length), 'exactly the first 2 sets should be shown initially');
-      await shot(page, 'step-01-loaded.png');
+  // 2. Toggle the first set off.
+  await step('toggle-set-off', async () => {
+    await checkbox.uncheck();
+    await waitIdle(page);
+    const vis = await page.evaluate((id) => window.placemap.map.getLayoutProperty(id, 'visibility'), firstFill);
+    expect(vis === 'none', `after unchecking "${first}", layer ${firstFill} visibility should be "none", got ${JSON.stringify(vis)}`);
+    const n = await countRendered(page, firstFill);
+    expect(n === 0, `after unchecking "${first}", no features of ${firstFill} should render, got ${n}`);
+    await shot(page, 'step-02-set-hidden.png');
+    return { set: first };
+  });
 
-      const assets = await countRendered(page, 'assets');
-      expect(assets > 0, `queryRenderedFeatures on layer "assets" should return >0 features after load, got ${assets}`);
-      const fillId = await page.evaluate((slug) => window.placemap.layerIds.set(slug).fill, sets[0].slug);
-      const areas = await countRendered(page, fillId);
-      expect(areas > 0, `queryRenderedFeatures on layer "${fillId}" (first set) should return >0 features after load, got ${areas}`);
-      const attribution = await page.locator('.maplibregl-ctrl-attrib-inner').textContent();
-      return { sets: sets.length, assetFeatures: assets, firstSetFeatures: areas, webgl, attribution };
-    });
+  // 3. And on again.
+  await step('toggle-set-on', async () => {
+    await checkbox.check();
+    await waitIdle(page);
+    const vis = await page.evaluate((id) => window.placemap.map.getLayoutProperty(id, 'visibility'), firstFill);
+    expect(vis === 'visible', `after checking "${first}" again, layer visibility should be "visible", got ${JSON.stringify(vis)}`);
+    const n = await countRendered(page, firstFill);
+    expect(n > 0, `after checking "${first}" again, features of ${firstFill} should render, got ${n}`);
+    await shot(page, 'step-03-set-shown.png');
+    return { features: n };
+  });
 
-    const first = sets[0].slug;
-    const firstFill = await page.evaluate((slug) => window.placemap.layerIds.set(slug).fill, first);
-    const checkbox = page.locator(`#layer-list input[data-set="${first.replace(/"/g, '\\"')}"]`);
+  // 4. Search and open a result.
+  await step('search', async () => {
+    await page.locator('#search-input').fill('Broomhill');
+    const result = page.locator('#search-results button', { hasText: 'Broomhill' }).first();
+    try {
+      await result.waitFor({ state: 'visible' });
+    } catch {
+      const status = await page.locator('#search-status').textContent();
+      fail(`searching "Broomhill" should list a result containing "Broomhill"; search status: ${JSON.stringify(status)}`);
+    }
+    const resultCount = await page.locator('#search-results li').count();
+    const picked = (await result.locator('.row-title').textContent()).trim();
+    await result.click();
+    await page.locator('#details-body .lies-in-list, #details-body .error-text').first().waitFor();
+    const text = await detailsText(page);
+    expect(!(await page.locator('#details-body .error-text').count()), `opening search result "${picked}" failed: ${text}`);
+    expect(text.includes('Broomhill'), `details pane should mention "Broomhill", shows: ${JSON.stringify(text.slice(0, 300))}`);
+    expect(await page.locator('#details-body h4', { hasText: 'Lies in' }).count() === 1, 'details pane should have a "Lies in" heading');
+    const lines = await page.locator('#details-body .lies-in-list li').allInnerTexts();
+    expect(lines.length >= 3, `"Lies in" list should have at least 3 lines, got ${lines.length}: ${JSON.stringify(lines)}`);
+    await waitIdle(page); // the map flies to the result
+    await shot(page, 'step-04-search-result.png');
+    return { results: resultCount, opened: picked, liesIn: lines };
+  });
 
-    // 2. Toggle the first set off.
-    await step('toggle-set-off', async () => {
-      await checkbox.uncheck();
-      await waitIdle(page);
-      const vis = await page.evaluate((id) => window.placemap.map.getLayoutProperty(id, 'visibility'), firstFill);
-      expect(vis === 'none', `after unchecking "${first}", layer ${firstFill} visibility should be "none", got ${JSON.stringify(vis)}`);
-      const n = await countRendered(page, firstFill);
-      expect(n === 0, `after unchecking "${first}", no features of ${firstFill} should render, got ${n}`);
-      await shot(page, 'step-02-set-hidden.png');
-      return { set: first };
-    });
-
-    // 3. And on again.
-    await step('toggle-set-on', async () => {
-      await checkbox.check();
-      await waitIdle(page);
-      const vis = await page.evaluate((id) => window.placemap.map.getLayoutProperty(id, 'visibility'), firstFill);
-      expect(vis === 'visible', `after checking "${first}" again, layer visibility should be "visible", got ${JSON.stringify(vis)}`);
-      const n = await countRendered(page, firstFill);
-      expect(n > 0, `after checking "${first}" again, features of ${firstFill} should render, got ${n}`);
-      await shot(page, 'step-03-set-shown.png');
-      return { features: n };
-    });
-
-    // 4. Search and open a result.
-    await step('search', async () => {
-      await page.locator('#search-input').fill('Broomhill');
-      const result = page.locator('#search-results button', { hasText: 'Broomhill' }).first();
-      try {
-        await result.waitFor({ state: 'visible' });
-      } catch {
-        const status = await page.locator('#search-status').textContent();
-        fail(`searching "Broomhill" should list a result containing "Broomhill"; search status: ${JSON.stringify(status)}`);
+  // 5. Click an asset on the map.
+  await step('click-asset', async () => {
+    const box = await canvasBox(page);
+    const findAsset = () => page.evaluate(({ w, h }) => {
+      const map = window.placemap.map;
+      const feats = map.queryRenderedFeatures({ layers: ['assets'] });
+      for (const f of feats) {
+        if (f.geometry.type !== 'Point') continue;
+        const p = map.project(f.geometry.coordinates);
+        // Keep clear of the controls in the corners and the edges.
+        if (p.x < 60 || p.x > w - 80 || p.y < 80 || p.y > h - 60) continue;
+        const under = map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers: ['assets'] });
+        return { x: p.x, y: p.y, names: under.map((u) => String(u.properties.name)), id: String(f.properties.id) };
       }
-      const resultCount = await page.locator('#search-results li').count();
-      const picked = (await result.locator('.row-title').textContent()).trim();
-      await result.click();
-      await page.locator('#details-body .lies-in-list, #details-body .error-text').first().waitFor();
-      const text = await detailsText(page);
-      expect(!(await page.locator('#details-body .error-text').count()), `opening search result "${picked}" failed: ${text}`);
-      expect(text.includes('Broomhill'), `details pane should mention "Broomhill", shows: ${JSON.stringify(text.slice(0, 300))}`);
-      expect(await page.locator('#details-body h4', { hasText: 'Lies in' }).count() === 1, 'details pane should have a "Lies in" heading');
-      const lines = await page.locator('#details-body .lies-in-list li').allInnerTexts();
-      expect(lines.length >= 3, `"Lies in" list should have at least 3 lines, got ${lines.length}: ${JSON.stringify(lines)}`);
-      await waitIdle(page); // the map flies to the result
-      await shot(page, 'step-04-search-result.png');
-      return { results: resultCount, opened: picked, liesIn: lines };
-    });
-
-    // 5. Click an asset on the map.
-    await step('click-asset', async () => {
-      const box = await canvasBox(page);
-      const findAsset = () => page.evaluate(({ w, h }) => {
-        const map = window.placemap.map;
-        const feats = map.queryRenderedFeatures({ layers: ['assets'] });
-        for (const f of feats) {
-          if (f.geometry.type !== 'Point') continue;
-          const p = map.project(f.geometry.coordinates);
-          // Keep clear of the controls in the corners and the edges.
-          if (p.x < 60 || p.x > w - 80 || p.y < 80 || p.y > h - 60) continue;
-          const under = map.queryRenderedFeatures([[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]], { layers: ['assets'] });
-          return { x: p.x, y: p.y, names: under.map((u) => String(u.properties.name)), id: String(f.properties.id) };
-        }
-        return null;
-      }, { w: box.width, h: box.height });
-      let target = await findAsset();
-      if (!target) {
-        // Nothing clickable in this view: go back to the whole area.
-        await page.evaluate(() => window.placemap.map.zoomOut({ duration: 0 }));
-        await waitIdle(page);
-        target = await findAsset();
-      }
-      expect(target, 'an asset point should be visible on the map to click');
-      await page.mouse.click(box.x + target.x, box.y + target.y);
-      await page.locator('#details-heading', { hasText: 'Asset' }).waitFor();
-      await page.locator('#details-body .lies-in-list, #details-body .error-text, #details-body h4 + p.muted').first().waitFor();
-      const name = (await page.locator('#details-body h3').textContent()).trim();
-      expect(target.names.includes(name), `clicking the asset at (${Math.round(target.x)},${Math.round(target.y)}) should open one of ${JSON.stringify(target.names)}, details show ${JSON.stringify(name)}`);
-      await waitIdle(page);
-      await shot(page, 'step-05-asset-clicked.png');
-      return { opened: name };
-    });
-
-    // 6. Click an area away from any asset.
-    await step('click-area', async () => {
-      const box = await canvasBox(page);
+      return null;
+    }, { w: box.width, h: box.height });
+    let target = await findAsset();
+    if (!target) {
+      // Nothing clickable in this view: go back to the whole area.
       await page.evaluate(() => window.placemap.map.zoomOut({ duration: 0 }));
       await waitIdle(page);
-      const target = await page.evaluate(({ w, h }) => {
-        const map = window.placemap.map;
-        const pm = window.placemap;
-        const visible = [...document.querySelectorAll('#layer-list input[data-set]')].filter((i) => i.checked).map((i) => i.dataset.set);
-        const layers = visible.map((s) => pm.layerIds.set(s).fill);
-        for (let gy = 0.3; gy < 0.9; gy += 0.07) {
-          for (let gx = 0.25; gx < 0.85; gx += 0.06) {
-            const x = w * gx, y = h * gy;
-            const assets = map.queryRenderedFeatures([[x - 15, y - 15], [x + 15, y + 15]], { layers: ['assets', 'assets-sites-fill'] });
-            if (assets.length) continue;
-            const feats = map.queryRenderedFeatures([x, y], { layers });
-            for (const slug of visible) {
-              const f = feats.find((ft) => ft.layer.id === pm.layerIds.set(slug).fill);
-              if (f) return { x, y, slug, code: String(f.properties.code), name: String(f.properties.name) };
-            }
+      target = await findAsset();
+    }
+    expect(target, 'an asset point should be visible on the map to click');
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await page.locator('#details-heading', { hasText: 'Asset' }).waitFor();
+    await page.locator('#details-body .lies-in-list, #details-body .error-text, #details-body h4 + p.muted').first().waitFor();
+    const name = (await page.locator('#details-body h3').textContent()).trim();
+    expect(target.names.includes(name), `clicking the asset at (${Math.round(target.x)},${Math.round(target.y)}) should open one of ${JSON.stringify(target.names)}, details show ${JSON.stringify(name)}`);
+    await waitIdle(page);
+    await shot(page, 'step-05-asset-clicked.png');
+    return { opened: name };
+  });
+
+  // 6. Click an area away from any asset.
+  await step('click-area', async () => {
+    const box = await canvasBox(page);
+    await page.evaluate(() => window.placemap.map.zoomOut({ duration: 0 }));
+    await waitIdle(page);
+    const target = await page.evaluate(({ w, h }) => {
+      const map = window.placemap.map;
+      const pm = window.placemap;
+      const visible = [...document.querySelectorAll('#layer-list input[data-set]')].filter((i) => i.checked).map((i) => i.dataset.set);
+      const layers = visible.map((s) => pm.layerIds.set(s).fill);
+      for (let gy = 0.3; gy < 0.9; gy += 0.07) {
+        for (let gx = 0.25; gx < 0.85; gx += 0.06) {
+          const x = w * gx, y = h * gy;
+          const assets = map.queryRenderedFeatures([[x - 15, y - 15], [x + 15, y + 15]], { layers: ['assets', 'assets-sites-fill'] });
+          if (assets.length) continue;
+          const feats = map.queryRenderedFeatures([x, y], { layers });
+          for (const slug of visible) {
+            const f = feats.find((ft) => ft.layer.id === pm.layerIds.set(slug).fill);
+            if (f) return { x, y, slug, code: String(f.properties.code), name: String(f.properties.name) };
           }
         }
-        return null;
-      }, { w: box.width, h: box.height });
-      expect(target, 'there should be a point on the map inside a visible area and away from assets');
-      await page.mouse.click(box.x + target.x, box.y + target.y);
-      await page.locator('#details-heading', { hasText: 'Area' }).waitFor();
-      await page.locator('#details-body .area-code, #details-body .error-text').first().waitFor();
-      const err = await page.locator('#details-body .error-text').count();
-      expect(!err, `opening area ${target.slug}/${target.code} failed: ${await detailsText(page)}`);
-      const code = (await page.locator('#details-body .area-code').textContent()).trim();
-      expect(code === target.code, `area details should show code ${target.code} (set ${target.slug}), shows ${JSON.stringify(code)}`);
-      const hasAssetsHeading = await page.locator('#details-body h4', { hasText: 'Assets in this area' }).count();
-      expect(hasAssetsHeading === 1, 'area details should have an "Assets in this area" section');
-      await waitIdle(page);
-      await shot(page, 'step-06-area-clicked.png');
-      return { set: target.slug, code, name: target.name };
-    });
+      }
+      return null;
+    }, { w: box.width, h: box.height });
+    expect(target, 'there should be a point on the map inside a visible area and away from assets');
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await page.locator('#details-heading', { hasText: 'Area' }).waitFor();
+    await page.locator('#details-body .area-code, #details-body .error-text').first().waitFor();
+    const err = await page.locator('#details-body .error-text').count();
+    expect(!err, `opening area ${target.slug}/${target.code} failed: ${await detailsText(page)}`);
+    const code = (await page.locator('#details-body .area-code').textContent()).trim();
+    expect(code === target.code, `area details should show code ${target.code} (set ${target.slug}), shows ${JSON.stringify(code)}`);
+    const hasAssetsHeading = await page.locator('#details-body h4', { hasText: 'Assets in this area' }).count();
+    expect(hasAssetsHeading === 1, 'area details should have an "Assets in this area" section');
+    await waitIdle(page);
+    await shot(page, 'step-06-area-clicked.png');
+    return { set: target.slug, code, name: target.name };
+  });
 
-    // 7. Narrow screen: the panel collapses and the toggle opens it.
-    await step('narrow-screen', async () => {
-      await page.setViewportSize({ width: 400, height: 760 });
-      await page.reload({ waitUntil: 'domcontentloaded' });
-      await page.waitForFunction(() => window.placemap && window.placemap.ready);
-      await page.evaluate(() => window.placemap.ready);
-      await waitIdle(page);
-      const toggle = page.locator('#panel-toggle');
-      expect(await toggle.isVisible(), 'on a narrow screen the panel toggle should be visible');
-      expect(await toggle.getAttribute('aria-expanded') === 'false', 'on a narrow screen the panel should start collapsed');
-      await shot(page, 'step-07-narrow-collapsed.png');
-      await toggle.click();
-      expect(await toggle.getAttribute('aria-expanded') === 'true', 'the panel toggle should expand the panel');
-      await page.locator('#search-input').waitFor({ state: 'visible' });
-      await page.waitForTimeout(300); // slide-in transition
-      await shot(page, 'step-08-narrow-open.png');
-      return {};
-    });
-
-    checkHealth();
-    console.log(JSON.stringify({ ok: true, base: BASE, steps, requests: requestCount, screenshots }));
-  } catch (err) {
-    if (page) await shot(page, 'failure.png').catch(() => {});
-    throw err;
-  } finally {
-    await browser.close().catch(() => {});
-  }
-}
-
-main().then(() => process.exit(0), async (err) => {
-  const what = err instanceof StepError ? err.message : (err && err.stack) || String(err);
-  console.error(`FAIL at step "${currentStep}": ${what}`);
-  if (consoleErrors.length) console.error(`console errors: ${consoleErrors.join(' | ')}`);
-  if (pageErrors.length) console.error(`page errors: ${pageErrors.join(' | ')}`);
-  if (foreignRequests.length) console.error(`non-localhost requests: ${foreignRequests.join(', ')}`);
-  if (failedRequests.length) console.error(`failed requests: ${failedRequests.join(' | ')}`);
-  console.log(JSON.stringify({ ok: false, base: BASE, failedStep: currentStep, error: what, steps, screenshots }));
-  process.exit(1);
+  // 7. Narrow screen: the panel collapses and the toggle opens it.
+  await step('narrow-screen', async () => {
+    await page.setViewportSize({ width: 400, height: 760 });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => window.placemap && window.placemap.ready);
+    await page.evaluate(() => window.placemap.ready);
+    await waitIdle(page);
+    const toggle = page.locator('#panel-toggle');
+    expect(await toggle.isVisible(), 'on a narrow screen the panel toggle should be visible');
+    expect(await toggle.getAttribute('aria-expanded') === 'false', 'on a narrow screen the panel should start collapsed');
+    await shot(page, 'step-07-narrow-collapsed.png');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded') === 'true', 'the panel toggle should expand the panel');
+    await page.locator('#search-input').waitFor({ state: 'visible' });
+    await page.waitForTimeout(300); // slide-in transition
+    await shot(page, 'step-08-narrow-open.png');
+    return {};
+  });
 });
