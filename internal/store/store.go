@@ -5,8 +5,12 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
@@ -131,6 +135,12 @@ type Store interface {
 	CreateToken(ctx context.Context, t auth.Token) error
 	Token(ctx context.Context, hash string) (auth.Token, error)
 
+	// Revisions lists an entity's revisions, oldest first ("asset", id).
+	Revisions(ctx context.Context, entity, id string) ([]Revision, error)
+	// Changes lists revisions with Seq above since, oldest first, at most
+	// limit: a change feed a client follows with the last Seq it saw.
+	Changes(ctx context.Context, since int64, limit int) ([]Revision, error)
+
 	// DataVersion changes whenever any write commits, from any process, so
 	// caches keyed by it never serve stale data.
 	DataVersion(ctx context.Context) (int64, error)
@@ -160,4 +170,44 @@ func ChangeOf(ctx context.Context) Change {
 		return c
 	}
 	return Change{Author: "placemap"}
+}
+
+// Revision is one immutable change: who made it, when, why, and the
+// record as it stood after it (for a deletion, the last state).
+type Revision struct {
+	Seq       int64           `json:"seq"` // orders every change in the store
+	Entity    string          `json:"entity"`
+	EntityID  string          `json:"entity_id"`
+	Action    string          `json:"action"` // create, update, delete, import, save
+	Author    string          `json:"author"`
+	Comment   string          `json:"comment,omitempty"`
+	Data      json.RawMessage `json:"data"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// AssetRecord is the form an asset takes in a revision: every field and
+// its geometry as GeoJSON, so a revision can be restored.
+type AssetRecord struct {
+	place.Asset
+	Geometry json.RawMessage `json:"geometry"`
+}
+
+// NewAssetRecord makes an asset's revision record.
+func NewAssetRecord(a place.Asset) (AssetRecord, error) {
+	g, err := geojson.NewGeometry(a.Geometry).MarshalJSON()
+	if err != nil {
+		return AssetRecord{}, fmt.Errorf("asset %s: geometry: %w", a.ID, err)
+	}
+	return AssetRecord{Asset: a, Geometry: g}, nil
+}
+
+// AssetOf reads the asset back from a revision record.
+func (r AssetRecord) AssetOf() (place.Asset, error) {
+	a := r.Asset
+	var g geojson.Geometry
+	if err := g.UnmarshalJSON(r.Geometry); err != nil {
+		return a, fmt.Errorf("revision of asset %s: geometry: %w", a.ID, err)
+	}
+	a.Geometry = g.Geometry()
+	return a, nil
 }

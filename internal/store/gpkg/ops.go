@@ -188,6 +188,16 @@ func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, o
 	return n, nil
 }
 
+// addAssetRevision records an asset with its geometry, so the revision
+// can be restored.
+func addAssetRevision(ctx context.Context, tx *sql.Tx, action string, a place.Asset) error {
+	rec, err := store.NewAssetRecord(a)
+	if err != nil {
+		return err
+	}
+	return addRevision(ctx, tx, "asset", a.ID, action, rec)
+}
+
 func addRevision(ctx context.Context, tx *sql.Tx, entity, id, action string, data any) error {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -428,7 +438,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 				return err
 			}
 			rep.Memberships += n
-			if err := addRevision(ctx, tx, "asset", a.ID, "create", a); err != nil {
+			if err := addAssetRevision(ctx, tx, "create", *a); err != nil {
 				return err
 			}
 		}
@@ -486,7 +496,7 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 		if _, err := placeAsset(ctx, tx, a.ID, pt, ""); err != nil {
 			return err
 		}
-		return addRevision(ctx, tx, "asset", a.ID, "update", a)
+		return addAssetRevision(ctx, tx, "update", a)
 	})
 	if err != nil {
 		return place.Asset{}, err

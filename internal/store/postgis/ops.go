@@ -236,6 +236,16 @@ func placeAssets(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
 	return n, nil
 }
 
+// addAssetRevision records an asset with its geometry, so the revision
+// can be restored.
+func addAssetRevision(ctx context.Context, tx pgx.Tx, action string, a place.Asset) error {
+	rec, err := store.NewAssetRecord(a)
+	if err != nil {
+		return err
+	}
+	return addRevision(ctx, tx, "asset", a.ID, action, rec)
+}
+
 func addRevision(ctx context.Context, tx pgx.Tx, entity, id, action string, data any) error {
 	b, err := json.Marshal(data)
 	if err != nil {
@@ -456,7 +466,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 		}
 		rep.Memberships, rep.Assets = n, len(assets)
 		for i := range assets {
-			if err := addRevision(ctx, tx, "asset", assets[i].ID, "create", assets[i]); err != nil {
+			if err := addAssetRevision(ctx, tx, "create", assets[i]); err != nil {
 				return err
 			}
 		}
@@ -560,7 +570,7 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 		if _, err := placeAssets(ctx, tx, []string{a.ID}); err != nil {
 			return err
 		}
-		return addRevision(ctx, tx, "asset", a.ID, "update", a)
+		return addAssetRevision(ctx, tx, "update", a)
 	})
 	if err != nil {
 		return place.Asset{}, err

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -633,6 +634,58 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		_, err = st.Token(ctx, "t2")
 		wantCode(t, err, place.ENOTFOUND)
+	})
+
+	t.Run("Revisions", func(t *testing.T) {
+		st := newStore(t)
+		v0, _ := st.Changes(ctx, 0, 0)
+		since := int64(0)
+		if len(v0) > 0 {
+			since = v0[len(v0)-1].Seq
+		}
+		a := asset("r1", "First Name", "library", orb.Point{-1.45, 53.3})
+		if _, err := st.AddAssets(store.WithChange(ctx, "ann@example.org", "new library"), []place.Asset{a}); err != nil {
+			t.Fatal(err)
+		}
+		a.Name, a.Geometry = "Second Name", orb.Point{-1.44, 53.31}
+		if _, err := st.UpdateAsset(store.WithChange(ctx, "bob@example.org", "renamed"), a, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteAsset(ctx, "r1", 2); err != nil {
+			t.Fatal(err)
+		}
+		revs, err := st.Revisions(ctx, "asset", "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 3 || revs[0].Action != "create" || revs[1].Action != "update" || revs[2].Action != "delete" {
+			t.Fatalf("revisions = %+v", revs)
+		}
+		if revs[0].Author != "ann@example.org" || revs[0].Comment != "new library" || revs[1].Author != "bob@example.org" || revs[2].Author != "placemap" {
+			t.Errorf("authors = %q %q %q", revs[0].Author, revs[1].Author, revs[2].Author)
+		}
+		var rec store.AssetRecord
+		if err := json.Unmarshal(revs[0].Data, &rec); err != nil {
+			t.Fatal(err)
+		}
+		first, err := rec.AssetOf()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Name != "First Name" || first.Geometry != (orb.Point{-1.45, 53.3}) {
+			t.Errorf("first revision = %+v", first)
+		}
+		if !(revs[0].Seq < revs[1].Seq && revs[1].Seq < revs[2].Seq) || revs[0].CreatedAt.IsZero() {
+			t.Errorf("seqs %d %d %d", revs[0].Seq, revs[1].Seq, revs[2].Seq)
+		}
+		feed, err := st.Changes(ctx, since, 2)
+		if err != nil || len(feed) != 2 || feed[0].Seq != revs[0].Seq {
+			t.Errorf("changes = %+v, %v", feed, err)
+		}
+		rest, _ := st.Changes(ctx, feed[1].Seq, 10)
+		if len(rest) != 1 || rest[0].Action != "delete" {
+			t.Errorf("changes after %d = %+v", feed[1].Seq, rest)
+		}
 	})
 
 	t.Run("Ping", func(t *testing.T) {
