@@ -309,3 +309,89 @@ func TestWritesAreSafe(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryAndRestore: create, correct, and the history shows both with
+// readable diffs; restoring the first is itself a revision; deletion shows
+// in the change feed as a tombstone, and a deleted asset can be restored.
+func TestHistoryAndRestore(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Heeley Hub", `,"opening_hours":"Mo 09:00-12:00"`), bearer("editor")})
+		if code != 201 {
+			t.Fatalf("create: %d %s", code, body)
+		}
+		var a struct{ ID string }
+		_ = json.Unmarshal([]byte(body), &a)
+		hd := bearer("editor")
+		hd["If-Match"], hd["X-Placemap-Comment"] = h.Get("ETag"), "new hours from the noticeboard"
+		code, h, body = do(t, c, srv.URL, call{"PUT", "/api/assets/" + a.ID, feature("Heeley Hub", `,"opening_hours":"Mo-Fr 09:00-17:00"`), hd})
+		if code != 200 {
+			t.Fatalf("update: %d %s", code, body)
+		}
+		var hist struct {
+			Revisions []struct {
+				Seq     int64
+				Action  string
+				Author  string
+				Comment string
+				Changes []struct{ Field, From, To string }
+			}
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/assets/" + a.ID + "/history", "", nil})
+		if err := json.Unmarshal([]byte(body), &hist); err != nil || len(hist.Revisions) != 2 {
+			t.Fatalf("history: %v %s", err, body)
+		}
+		second := hist.Revisions[1]
+		if second.Author != "editor@example.org" || second.Comment != "new hours from the noticeboard" || len(second.Changes) != 1 {
+			t.Errorf("second revision = %+v", second)
+		}
+		found := false
+		for _, ch := range second.Changes {
+			found = found || (ch.Field == "opening_hours" && ch.From == "Mo 09:00-12:00" && ch.To == "Mo-Fr 09:00-17:00")
+		}
+		if !found {
+			t.Errorf("diff lacks the hours: %+v", second.Changes)
+		}
+		// Restore the first revision.
+		hd = bearer("editor")
+		hd["If-Match"] = h.Get("ETag")
+		code, h, body = do(t, c, srv.URL, call{"POST", "/api/assets/" + a.ID + "/restore", fmt.Sprintf(`{"revision":%d}`, hist.Revisions[0].Seq), hd})
+		if code != 200 || !strings.Contains(body, `"opening_hours":"Mo 09:00-12:00"`) || h.Get("ETag") != `"3"` {
+			t.Fatalf("restore: %d %s %s", code, h.Get("ETag"), body)
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/assets/" + a.ID + "/history", "", nil})
+		_ = json.Unmarshal([]byte(body), &hist)
+		if len(hist.Revisions) != 3 || !strings.HasPrefix(hist.Revisions[2].Comment, "restore revision") {
+			t.Errorf("history after restore: %s", body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/assets/" + a.ID + "/restore", `{"revision":1}`, bearer("contributor")}); code != http.StatusForbidden {
+			t.Errorf("contributor restore: %d", code)
+		}
+		// Delete, see the tombstone, bring it back.
+		hd = bearer("editor")
+		hd["If-Match"] = h.Get("ETag")
+		if code, _, _ := do(t, c, srv.URL, call{"DELETE", "/api/assets/" + a.ID, "", hd}); code != 204 {
+			t.Fatalf("delete: %d", code)
+		}
+		var feed struct {
+			Items []struct {
+				ID, Kind, State string
+				Modified        int64
+			}
+			Next string
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/changes?since=0", "", nil})
+		if err := json.Unmarshal([]byte(body), &feed); err != nil || len(feed.Items) == 0 {
+			t.Fatalf("changes: %v %s", err, body)
+		}
+		last := feed.Items[len(feed.Items)-1]
+		if last.ID != a.ID || last.State != "deleted" || !strings.Contains(feed.Next, fmt.Sprintf("since=%d", last.Modified)) {
+			t.Errorf("last change = %+v, next %s", last, feed.Next)
+		}
+		code, _, body = do(t, c, srv.URL, call{"POST", "/api/assets/" + a.ID + "/restore", fmt.Sprintf(`{"revision":%d}`, hist.Revisions[1].Seq), bearer("editor")})
+		if code != 200 || !strings.Contains(body, "Mo-Fr 09:00-17:00") {
+			t.Errorf("restore after delete: %d %s", code, body)
+		}
+	})
+}

@@ -44,6 +44,8 @@ type Reader interface {
 	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
 	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 	Accounts
+	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
+	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
 	DataVersion(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 }
@@ -141,6 +143,9 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.With(s.require(auth.Editor)).Post("/assets", s.createAsset)
 		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
 		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.restoreAsset)
+		r.Get("/assets/{id}/history", s.assetHistory)
+		r.Get("/changes", s.changes)
 		s.reconcileRoutes(r)
 		s.osmRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
