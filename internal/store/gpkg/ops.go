@@ -396,54 +396,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 		return rep, err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
-			opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version, name_key)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for i := range assets {
-			a := &assets[i]
-			if a.UpdatedAt.IsZero() {
-				a.UpdatedAt = now()
-			}
-			if a.Version <= 0 {
-				a.Version = 1
-			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
-			}
-			g, err := encodeGeometry(a.Geometry)
-			if err != nil {
-				return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
-			}
-			tags, err := json.Marshal(nonNilMap(a.Tags))
-			if err != nil {
-				return fmt.Errorf("asset %d (%q): tags: %w", i, a.Name, err)
-			}
-			pt := geo.PointOnSurface(a.Geometry)
-			_, err = ins.ExecContext(ctx, g, a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode,
-				a.OpeningHours, a.Phone, a.Email, a.Website, a.Operator, string(tags), a.Source, a.SourceID,
-				a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat), a.Version, store.NameKey(a.Name))
-			if err != nil {
-				return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
-			}
-			n, err = placeAsset(ctx, tx, a.ID, pt, "")
-			if err != nil {
-				return err
-			}
-			rep.Memberships += n
-			if err := addAssetRevision(ctx, tx, "create", *a); err != nil {
-				return err
-			}
-		}
-		rep.Assets = len(assets)
-		return nil
+		return insertAssets(ctx, tx, assets, &rep)
 	})
 	if err != nil {
 		return store.ImportReport{}, err
@@ -459,44 +412,7 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 	}
 	a.UpdatedAt = now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		g, err := encodeGeometry(a.Geometry)
-		if err != nil {
-			return err
-		}
-		tags, err := json.Marshal(nonNilMap(a.Tags))
-		if err != nil {
-			return fmt.Errorf("asset %s: tags: %w", a.ID, err)
-		}
-		pt := geo.PointOnSurface(a.Geometry)
-		res, err := tx.ExecContext(ctx, `UPDATE assets SET geom = ?, name = ?, category = ?, status = ?, address = ?,
-			postcode = ?, opening_hours = ?, phone = ?, email = ?, website = ?, operator = ?, tags = ?, source = ?,
-			source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1, name_key = ?
-			WHERE id = ? AND version = ?`,
-			g, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone, a.Email,
-			a.Website, a.Operator, string(tags), a.Source, a.SourceID, a.Licence, a.Attribution, pt[0], pt[1],
-			a.UpdatedAt.Format(timeFormat), store.NameKey(a.Name), a.ID, ifVersion)
-		if err != nil {
-			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var current int64
-			err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, a.ID).Scan(&current)
-			if errors.Is(err, sql.ErrNoRows) {
-				return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
-			}
-			if err != nil {
-				return err
-			}
-			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
-		}
-		a.Version = ifVersion + 1
-		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE asset_id = ?`, a.ID); err != nil {
-			return fmt.Errorf("update asset %s: %w", a.ID, err)
-		}
-		if _, err := placeAsset(ctx, tx, a.ID, pt, ""); err != nil {
-			return err
-		}
-		return addAssetRevision(ctx, tx, "update", a)
+		return updateAssetTx(ctx, tx, &a, ifVersion)
 	})
 	if err != nil {
 		return place.Asset{}, err
@@ -648,4 +564,98 @@ func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// insertAssets is the body of AddAssets, for use inside a transaction.
+func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *store.ImportReport) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
+		opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version, name_key)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for i := range assets {
+		a := &assets[i]
+		if a.UpdatedAt.IsZero() {
+			a.UpdatedAt = now()
+		}
+		if a.Version <= 0 {
+			a.Version = 1
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
+		}
+		g, err := encodeGeometry(a.Geometry)
+		if err != nil {
+			return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
+		}
+		tags, err := json.Marshal(nonNilMap(a.Tags))
+		if err != nil {
+			return fmt.Errorf("asset %d (%q): tags: %w", i, a.Name, err)
+		}
+		pt := geo.PointOnSurface(a.Geometry)
+		_, err = ins.ExecContext(ctx, g, a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode,
+			a.OpeningHours, a.Phone, a.Email, a.Website, a.Operator, string(tags), a.Source, a.SourceID,
+			a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat), a.Version, store.NameKey(a.Name))
+		if err != nil {
+			return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
+		}
+		n, err = placeAsset(ctx, tx, a.ID, pt, "")
+		if err != nil {
+			return err
+		}
+		rep.Memberships += n
+		if err := addAssetRevision(ctx, tx, "create", *a); err != nil {
+			return err
+		}
+	}
+	rep.Assets = len(assets)
+	return nil
+}
+
+// updateAssetTx is the body of UpdateAsset, for use inside a transaction.
+func updateAssetTx(ctx context.Context, tx *sql.Tx, a *place.Asset, ifVersion int64) error {
+	g, err := encodeGeometry(a.Geometry)
+	if err != nil {
+		return err
+	}
+	tags, err := json.Marshal(nonNilMap(a.Tags))
+	if err != nil {
+		return fmt.Errorf("asset %s: tags: %w", a.ID, err)
+	}
+	pt := geo.PointOnSurface(a.Geometry)
+	res, err := tx.ExecContext(ctx, `UPDATE assets SET geom = ?, name = ?, category = ?, status = ?, address = ?,
+		postcode = ?, opening_hours = ?, phone = ?, email = ?, website = ?, operator = ?, tags = ?, source = ?,
+		source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1, name_key = ?
+		WHERE id = ? AND version = ?`,
+		g, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone, a.Email,
+		a.Website, a.Operator, string(tags), a.Source, a.SourceID, a.Licence, a.Attribution, pt[0], pt[1],
+		a.UpdatedAt.Format(timeFormat), store.NameKey(a.Name), a.ID, ifVersion)
+	if err != nil {
+		return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var current int64
+		err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, a.ID).Scan(&current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
+	}
+	a.Version = ifVersion + 1
+	if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE asset_id = ?`, a.ID); err != nil {
+		return fmt.Errorf("update asset %s: %w", a.ID, err)
+	}
+	if _, err := placeAsset(ctx, tx, a.ID, pt, ""); err != nil {
+		return err
+	}
+	return addAssetRevision(ctx, tx, "update", *a)
 }

@@ -433,44 +433,7 @@ func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.Impo
 		ids[i] = assets[i].ID
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var taken []string
-		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM assets WHERE id = ANY($1)`, ids).Scan(&taken); err != nil {
-			return translate(err)
-		}
-		if len(taken) > 0 {
-			for i, a := range assets {
-				if a.ID == taken[0] {
-					return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
-				}
-			}
-		}
-		batch := &pgx.Batch{}
-		for i := range assets {
-			a := &assets[i]
-			if a.UpdatedAt.IsZero() {
-				a.UpdatedAt = now()
-			}
-			if a.Version <= 0 {
-				a.Version = 1
-			}
-			if err := queueInsertAsset(batch, a); err != nil {
-				return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
-			}
-		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("insert assets: %w", translate(err))
-		}
-		n, err := placeAssets(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		rep.Memberships, rep.Assets = n, len(assets)
-		for i := range assets {
-			if err := addAssetRevision(ctx, tx, "create", assets[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertAssets(ctx, tx, assets, ids, &rep)
 	})
 	if err != nil {
 		return store.ImportReport{}, err
@@ -532,45 +495,7 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 	}
 	a.UpdatedAt = now()
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		g, err := toWKB(a.Geometry)
-		if err != nil {
-			return err
-		}
-		tags, err := json.Marshal(nonNilMap(a.Tags))
-		if err != nil {
-			return fmt.Errorf("asset %s: tags: %w", a.ID, err)
-		}
-		pt := geo.PointOnSurface(a.Geometry)
-		tag, err := tx.Exec(ctx, `UPDATE assets SET geom = ST_GeomFromWKB($1, 4326), location = ST_SetSRID(ST_MakePoint($2, $3), 4326),
-			name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
-			email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
-			attribution = $18, updated_at = $19, version = version + 1, name_key = $22
-			WHERE id = $20 AND version = $21`,
-			g, pt[0], pt[1], a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone,
-			a.Email, a.Website, a.Operator, tags, a.Source, a.SourceID, a.Licence, a.Attribution, a.UpdatedAt, a.ID, ifVersion,
-			store.NameKey(a.Name))
-		if err != nil {
-			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
-		}
-		if tag.RowsAffected() == 0 {
-			var current int64
-			err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, a.ID).Scan(&current)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
-			}
-			if err != nil {
-				return translate(err)
-			}
-			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
-		}
-		a.Version = ifVersion + 1
-		if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE asset_id = $1`, a.ID); err != nil {
-			return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
-		}
-		if _, err := placeAssets(ctx, tx, []string{a.ID}); err != nil {
-			return err
-		}
-		return addAssetRevision(ctx, tx, "update", a)
+		return updateAssetTx(ctx, tx, &a, ifVersion)
 	})
 	if err != nil {
 		return place.Asset{}, err
@@ -689,4 +614,89 @@ func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Member
 		out = append(out, m)
 	}
 	return out, translate(rows.Err())
+}
+
+// insertAssets is the body of AddAssets, for use inside a transaction.
+func insertAssets(ctx context.Context, tx pgx.Tx, assets []place.Asset, ids []string, rep *store.ImportReport) error {
+	var taken []string
+	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM assets WHERE id = ANY($1)`, ids).Scan(&taken); err != nil {
+		return translate(err)
+	}
+	if len(taken) > 0 {
+		for i, a := range assets {
+			if a.ID == taken[0] {
+				return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
+			}
+		}
+	}
+	batch := &pgx.Batch{}
+	for i := range assets {
+		a := &assets[i]
+		if a.UpdatedAt.IsZero() {
+			a.UpdatedAt = now()
+		}
+		if a.Version <= 0 {
+			a.Version = 1
+		}
+		if err := queueInsertAsset(batch, a); err != nil {
+			return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
+		}
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("insert assets: %w", translate(err))
+	}
+	n, err := placeAssets(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	rep.Memberships, rep.Assets = n, len(assets)
+	for i := range assets {
+		if err := addAssetRevision(ctx, tx, "create", assets[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateAssetTx is the body of UpdateAsset, for use inside a transaction.
+func updateAssetTx(ctx context.Context, tx pgx.Tx, a *place.Asset, ifVersion int64) error {
+	g, err := toWKB(a.Geometry)
+	if err != nil {
+		return err
+	}
+	tags, err := json.Marshal(nonNilMap(a.Tags))
+	if err != nil {
+		return fmt.Errorf("asset %s: tags: %w", a.ID, err)
+	}
+	pt := geo.PointOnSurface(a.Geometry)
+	tag, err := tx.Exec(ctx, `UPDATE assets SET geom = ST_GeomFromWKB($1, 4326), location = ST_SetSRID(ST_MakePoint($2, $3), 4326),
+		name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
+		email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
+		attribution = $18, updated_at = $19, version = version + 1, name_key = $22
+		WHERE id = $20 AND version = $21`,
+		g, pt[0], pt[1], a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone,
+		a.Email, a.Website, a.Operator, tags, a.Source, a.SourceID, a.Licence, a.Attribution, a.UpdatedAt, a.ID, ifVersion,
+		store.NameKey(a.Name))
+	if err != nil {
+		return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+	}
+	if tag.RowsAffected() == 0 {
+		var current int64
+		err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, a.ID).Scan(&current)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
+		}
+		if err != nil {
+			return translate(err)
+		}
+		return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
+	}
+	a.Version = ifVersion + 1
+	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE asset_id = $1`, a.ID); err != nil {
+		return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
+	}
+	if _, err := placeAssets(ctx, tx, []string{a.ID}); err != nil {
+		return err
+	}
+	return addAssetRevision(ctx, tx, "update", *a)
 }
