@@ -340,3 +340,30 @@ func (p *Place) Validate() error {
 	}
 	return nil
 }
+
+// Suggestion is a change proposed by someone without the right to publish
+// it: a new asset, a correction, or a closure. The live asset stays as it
+// is until a moderator accepts.
+type Suggestion struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"` // new, correction or closure
+	AssetID   string    `json:"asset_id,omitempty"`
+	Proposed  Asset     `json:"-"` // the asset as it would be
+	Comment   string    `json:"comment,omitempty"`
+	Author    string    `json:"author"` // an account's email, or "anonymous"
+	Status    string    `json:"status"` // pending, accepted or rejected
+	Reason    string    `json:"reason,omitempty"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	DecidedAt time.Time `json:"decided_at,omitempty"`
+}
+
+// Suggestion kinds and states.
+const (
+	NewAsset   = "new"
+	Correction = "correction"
+	Closure    = "closure"
+	Pending    = "pending"
+	Accepted   = "accepted"
+	Rejected   = "rejected"
+)

@@ -141,6 +141,20 @@ type Store interface {
 	// limit: a change feed a client follows with the last Seq it saw.
 	Changes(ctx context.Context, since int64, limit int) ([]Revision, error)
 
+	// CreateSuggestion records a proposed change: a new asset (Proposed
+	// carries its id), a correction or a closure of AssetID (ENOTFOUND if
+	// it does not exist). EINVALID if the proposed asset breaks a rule.
+	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
+	// Suggestions lists suggestions in a state ("" for all), oldest first;
+	// Suggestion returns one (ENOTFOUND).
+	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
+	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
+	// DecideSuggestion accepts (applying the change, or edited in its
+	// place when not nil, in the same transaction) or rejects a pending
+	// suggestion, recording who decided (the context's change author) and
+	// why. ECONFLICT if it was decided already.
+	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
+
 	// DataVersion changes whenever any write commits, from any process, so
 	// caches keyed by it never serve stale data.
 	DataVersion(ctx context.Context) (int64, error)
@@ -210,4 +224,27 @@ func (r AssetRecord) AssetOf() (place.Asset, error) {
 	}
 	a.Geometry = g.Geometry()
 	return a, nil
+}
+
+// CheckSuggestion validates a suggestion before a store records it.
+func CheckSuggestion(sg *place.Suggestion) error {
+	switch sg.Kind {
+	case place.NewAsset:
+		sg.AssetID = sg.Proposed.ID
+	case place.Correction, place.Closure:
+		if sg.AssetID == "" {
+			return place.Errorf(place.EINVALID, "a %s names the asset it is about", sg.Kind)
+		}
+		sg.Proposed.ID = sg.AssetID
+	default:
+		return place.Errorf(place.EINVALID, "suggestion kind %q: want new, correction or closure", sg.Kind)
+	}
+	if sg.Kind == place.Closure {
+		sg.Proposed.Status = place.Closed
+	}
+	if len(sg.Comment) > 1000 {
+		return place.Errorf(place.EINVALID, "comment is longer than 1000 characters")
+	}
+	sg.Status = place.Pending
+	return CheckAssets([]place.Asset{sg.Proposed})
 }

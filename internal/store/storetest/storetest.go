@@ -688,6 +688,71 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("Suggestions", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		newHub := asset("hub", "Heeley Hub", "community_centre", orb.Point{-1.45, 53.3})
+		if err := st.CreateSuggestion(ctx, place.Suggestion{ID: "s1", Kind: place.NewAsset, Proposed: newHub, Author: "anonymous", Comment: "opened last month"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Asset(ctx, "hub"); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Errorf("a pending suggestion went live: %v", err)
+		}
+		queue, err := st.Suggestions(ctx, place.Pending)
+		if err != nil || len(queue) != 1 || queue[0].Proposed.Name != "Heeley Hub" || queue[0].Proposed.Geometry != (orb.Point{-1.45, 53.3}) {
+			t.Fatalf("queue = %+v, %v", queue, err)
+		}
+		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "s1", true, "", nil)
+		if err != nil || got.Status != place.Accepted || got.DecidedBy != "mod@example.org" || got.DecidedAt.IsZero() {
+			t.Fatalf("accept = %+v, %v", got, err)
+		}
+		hub, err := st.Asset(ctx, "hub")
+		if err != nil || hub.Version != 1 {
+			t.Fatalf("accepted asset = %+v, %v", hub, err)
+		}
+		if ms, _ := st.Memberships(ctx, "hub"); len(ms) != 1 || ms[0].Code != "A1" {
+			t.Errorf("accepted asset placed in %v", ms)
+		}
+		_, err = st.DecideSuggestion(ctx, "s1", false, "again", nil)
+		wantCode(t, err, place.ECONFLICT)
+
+		// A correction, edited by the moderator before accepting.
+		fix := hub
+		fix.OpeningHours = "Mo 10:00-12:00"
+		if err := st.CreateSuggestion(ctx, place.Suggestion{ID: "s2", Kind: place.Correction, AssetID: "hub", Proposed: fix, Author: "ann@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		edited := fix
+		edited.OpeningHours = "Mo-Fr 10:00-12:00"
+		if _, err := st.DecideSuggestion(ctx, "s2", true, "", &edited); err != nil {
+			t.Fatal(err)
+		}
+		if hub, _ = st.Asset(ctx, "hub"); hub.OpeningHours != "Mo-Fr 10:00-12:00" || hub.Version != 2 {
+			t.Errorf("after the edited correction: %+v", hub)
+		}
+		// A closure, rejected: nothing changes.
+		if err := st.CreateSuggestion(ctx, place.Suggestion{ID: "s3", Kind: place.Closure, AssetID: "hub", Proposed: hub, Author: "anonymous"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.DecideSuggestion(ctx, "s3", false, "still open: we checked", nil); err != nil || got.Reason != "still open: we checked" {
+			t.Fatalf("reject = %+v, %v", got, err)
+		}
+		if hub, _ = st.Asset(ctx, "hub"); hub.Status != place.Open || hub.Version != 2 {
+			t.Errorf("a rejected closure changed the asset: %+v", hub)
+		}
+		err = st.CreateSuggestion(ctx, place.Suggestion{ID: "s4", Kind: place.Correction, AssetID: "nope", Proposed: hub, Author: "anonymous"})
+		wantCode(t, err, place.ENOTFOUND)
+		bad := newHub
+		bad.ID, bad.Category = "x", "bookshop"
+		wantCode(t, st.CreateSuggestion(ctx, place.Suggestion{ID: "s5", Kind: place.NewAsset, Proposed: bad, Author: "anonymous"}), place.EINVALID)
+		all, _ := st.Suggestions(ctx, "")
+		if len(all) != 3 {
+			t.Errorf("%d suggestions, want 3", len(all))
+		}
+	})
+
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)
 		if err := st.Ping(ctx); err != nil {

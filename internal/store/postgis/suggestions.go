@@ -1,0 +1,147 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// CreateSuggestion records a proposed change.
+func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
+	if err := store.CheckSuggestion(&sg); err != nil {
+		return err
+	}
+	if sg.Kind != place.NewAsset {
+		if _, err := s.Asset(ctx, sg.AssetID); err != nil {
+			return err
+		}
+	}
+	rec, err := store.NewAssetRecord(sg.Proposed)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO suggestions (id, kind, asset_id, data, comment, author, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sg.ID, sg.Kind, sg.AssetID, data, sg.Comment, sg.Author, sg.Status, now())
+		if err != nil {
+			return fmt.Errorf("record suggestion: %w", translate(err))
+		}
+		return nil
+	})
+}
+
+const suggestionColumns = `id, kind, asset_id, data::text, comment, author, status, reason, decided_by, created_at, decided_at`
+
+func scanSuggestion(row pgx.Row) (place.Suggestion, error) {
+	var sg place.Suggestion
+	var data string
+	var decided *time.Time
+	if err := row.Scan(&sg.ID, &sg.Kind, &sg.AssetID, &data, &sg.Comment, &sg.Author, &sg.Status, &sg.Reason, &sg.DecidedBy, &sg.CreatedAt, &decided); err != nil {
+		return sg, err
+	}
+	sg.CreatedAt = sg.CreatedAt.UTC()
+	if decided != nil {
+		sg.DecidedAt = decided.UTC()
+	}
+	var rec store.AssetRecord
+	if err := json.Unmarshal([]byte(data), &rec); err != nil {
+		return sg, fmt.Errorf("suggestion %s: %w", sg.ID, err)
+	}
+	var err error
+	sg.Proposed, err = rec.AssetOf()
+	return sg, err
+}
+
+// Suggestions lists suggestions in a state, oldest first.
+func (s *Store) Suggestions(ctx context.Context, status string) ([]place.Suggestion, error) {
+	q, args := `SELECT `+suggestionColumns+` FROM suggestions ORDER BY fid`, []any{}
+	if status != "" {
+		q, args = `SELECT `+suggestionColumns+` FROM suggestions WHERE status = $1 ORDER BY fid`, []any{status}
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []place.Suggestion{}
+	for rows.Next() {
+		sg, err := scanSuggestion(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, sg)
+	}
+	return out, translate(rows.Err())
+}
+
+// Suggestion returns one suggestion.
+func (s *Store) Suggestion(ctx context.Context, id string) (place.Suggestion, error) {
+	sg, err := scanSuggestion(s.pool.QueryRow(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sg, place.Errorf(place.ENOTFOUND, "no suggestion %q", id)
+	}
+	return sg, translate(err)
+}
+
+// DecideSuggestion accepts or rejects a pending suggestion.
+func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error) {
+	sg, err := s.Suggestion(ctx, id)
+	if err != nil {
+		return sg, err
+	}
+	change := sg.Proposed
+	if edited != nil {
+		change = *edited
+		change.ID = sg.Proposed.ID
+		if err := store.CheckAssets([]place.Asset{change}); err != nil {
+			return sg, err
+		}
+	}
+	status := place.Rejected
+	if accept {
+		status = place.Accepted
+	}
+	by := store.ChangeOf(ctx).Author
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE suggestions SET status = $1, reason = $2, decided_by = $3, decided_at = $4
+			WHERE id = $5 AND status = 'pending'`, status, reason, by, now(), id)
+		if err != nil {
+			return translate(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return place.Errorf(place.ECONFLICT, "suggestion %s was decided already", id)
+		}
+		if !accept {
+			return nil
+		}
+		if sg.Kind == place.NewAsset {
+			var rep store.ImportReport
+			change.Version, change.UpdatedAt = 0, now()
+			return insertAssets(ctx, tx, []place.Asset{change}, []string{change.ID}, &rep)
+		}
+		var current int64
+		if err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, change.ID).Scan(&current); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return place.Errorf(place.ENOTFOUND, "asset %s is gone", change.ID)
+			}
+			return translate(err)
+		}
+		change.UpdatedAt = now()
+		return updateAssetTx(ctx, tx, &change, current)
+	})
+	if err != nil {
+		return sg, err
+	}
+	return s.Suggestion(ctx, id)
+}
