@@ -395,3 +395,114 @@ func TestHistoryAndRestore(t *testing.T) {
 		}
 	})
 }
+
+// TestSuggestionToHistory is the people story end to end, on both stores:
+// an anonymous visitor suggests a new community centre, a moderator
+// accepts it from the queue, an editor corrects its hours, the history
+// shows the revisions with diffs, restoring the first works, and two
+// concurrent edits end with one 409.
+func TestSuggestionToHistory(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		suggestion := `{"kind":"new","comment":"opened in May","feature":` + feature("Heeley Community Centre", `,"opening_hours":"Mo 09:00-12:00"`) + `}`
+		code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions", suggestion, nil})
+		if code != http.StatusAccepted {
+			t.Fatalf("anonymous suggestion: %d %s", code, body)
+		}
+		// Bots fill the hidden field: answered alike, never stored.
+		bot := `{"kind":"new","website_url":"http://spam.example","feature":` + feature("Spam", "") + `}`
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/suggestions", bot, nil}); code != http.StatusAccepted {
+			t.Errorf("honeypot: %d", code)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"GET", "/api/assets?q=Heeley", "", nil}); code != 200 || !strings.Contains(body, `"numberMatched":0`) {
+			t.Errorf("a pending suggestion is live: %s", body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/suggestions?status=pending", "", bearer("editor")}); code != http.StatusForbidden {
+			t.Errorf("editor reads the moderation queue: %d", code)
+		}
+		var queue struct {
+			Suggestions []struct {
+				ID       string
+				Author   string
+				Changes  []struct{ Field, From, To string }
+				Proposed struct{ Properties map[string]any }
+			}
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/suggestions?status=pending", "", bearer("moderator")})
+		if err := json.Unmarshal([]byte(body), &queue); err != nil || len(queue.Suggestions) != 1 {
+			t.Fatalf("queue: %v %s", err, body)
+		}
+		sg := queue.Suggestions[0]
+		if sg.Author != "anonymous" || len(sg.Changes) == 0 || sg.Proposed.Properties["name"] != "Heeley Community Centre" {
+			t.Errorf("queued suggestion = %+v", sg)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + sg.ID + "/reject", `{}`, bearer("moderator")}); code != 400 {
+			t.Errorf("reject without a reason: %d %s", code, body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + sg.ID + "/accept", "", bearer("moderator")}); code != 200 || !strings.Contains(body, `"status":"accepted"`) {
+			t.Fatalf("accept: %d %s", code, body)
+		}
+		var found struct {
+			Features []struct{ ID string }
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/assets?q=Heeley", "", nil})
+		_ = json.Unmarshal([]byte(body), &found)
+		if len(found.Features) != 1 {
+			t.Fatalf("accepted asset not live: %s", body)
+		}
+		id := found.Features[0].ID
+		// The editor corrects the hours, then adds a phone number.
+		version := `"1"`
+		for _, extra := range []string{`,"opening_hours":"Mo-Fr 09:00-17:00"`, `,"opening_hours":"Mo-Fr 09:00-17:00","phone":"0114 000 0000"`} {
+			hd := bearer("editor")
+			hd["If-Match"] = version
+			code, h, body := do(t, c, srv.URL, call{"PUT", "/api/assets/" + id, feature("Heeley Community Centre", extra), hd})
+			if code != 200 {
+				t.Fatalf("editor update: %d %s", code, body)
+			}
+			version = h.Get("ETag")
+		}
+		var hist struct {
+			Revisions []struct {
+				Seq     int64
+				Author  string
+				Changes []struct{ Field string }
+			}
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/assets/" + id + "/history", "", nil})
+		_ = json.Unmarshal([]byte(body), &hist)
+		if len(hist.Revisions) != 3 || hist.Revisions[0].Author != "moderator@example.org" || hist.Revisions[1].Author != "editor@example.org" ||
+			len(hist.Revisions[1].Changes) != 1 || hist.Revisions[1].Changes[0].Field != "opening_hours" || hist.Revisions[2].Changes[0].Field != "phone" {
+			t.Fatalf("history: %s", body)
+		}
+		hd := bearer("editor")
+		hd["If-Match"] = version
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets/" + id + "/restore", fmt.Sprintf(`{"revision":%d}`, hist.Revisions[0].Seq), hd})
+		if code != 200 || !strings.Contains(body, `"opening_hours":"Mo 09:00-12:00"`) || strings.Contains(body, `"phone"`) {
+			t.Fatalf("restore the first: %d %s", code, body)
+		}
+		version = h.Get("ETag")
+		var wg sync.WaitGroup
+		codes := make(chan int, 2)
+		for _, who := range []string{"editor", "admin"} {
+			wg.Add(1)
+			go func(who string) {
+				defer wg.Done()
+				hd := bearer(who)
+				hd["If-Match"] = version
+				code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/assets/" + id, feature("Heeley CC by "+who, ""), hd})
+				codes <- code
+			}(who)
+		}
+		wg.Wait()
+		close(codes)
+		n := map[int]int{}
+		for code := range codes {
+			n[code]++
+		}
+		if n[200] != 1 || n[409] != 1 {
+			t.Errorf("concurrent edits: %v, want one 200 and one 409", n)
+		}
+	})
+}

@@ -46,6 +46,9 @@ type Reader interface {
 	Accounts
 	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
+	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
+	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
+	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
 	DataVersion(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 }
@@ -70,10 +73,12 @@ type Server struct {
 	reconcile *reconcile.Service
 	heavy     chan struct{}
 	logins    *limiter
-	cfg       Config
-	log       *slog.Logger
-	web       fs.FS
-	router    chi.Router
+	// suggestions limits anonymous suggestions per address.
+	suggestions *limiter
+	cfg         Config
+	log         *slog.Logger
+	web         fs.FS
+	router      chi.Router
 }
 
 // New returns the handler. web holds the static map files (index.html at
@@ -92,7 +97,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.MaxExpensive = 2
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), cfg: cfg, log: log, web: web}
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour), cfg: cfg, log: log, web: web}
 	s.router = s.routes()
 	return s
 }
@@ -148,6 +153,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/changes", s.changes)
 		s.reconcileRoutes(r)
 		s.osmRoutes(r)
+		s.suggestionRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
 		})

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
-	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -43,17 +41,12 @@ func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset,
 		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
 		return place.Asset{}, false
 	}
-	fc := append(append([]byte(`{"type":"FeatureCollection","features":[`), bytes.TrimSpace(body)...), []byte("]}")...)
-	assets, err := formats.ReadAssetsGeoJSON(bytes.NewReader(fc), "request body", formats.AssetOptions{Source: "placemap"})
+	a, err := assetFromFeature(body)
 	if err != nil {
 		s.fail(w, r, err)
 		return place.Asset{}, false
 	}
-	if len(assets) != 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: want one GeoJSON Feature"))
-		return place.Asset{}, false
-	}
-	return assets[0], true
+	return a, true
 }
 
 // ifMatch reads the version a write is based on from If-Match ("3").
