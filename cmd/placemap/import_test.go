@@ -197,3 +197,18 @@ func TestBadImportsWriteNothing(t *testing.T) {
 		t.Errorf("real OA import: %d %q %q", code, out, errs)
 	}
 }
+
+func TestUserAdd(t *testing.T) {
+	data := t.TempDir()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"user", "add", "Admin@Example.org", "--role", "admin", "--data", data}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "added admin@example.org as admin") || !strings.Contains(out.String(), "password (shown once): ") {
+		t.Fatalf("user add: %d %q %q", code, out.String(), errb.String())
+	}
+	if code, _, errs := cli(t, "user", "add", "admin@example.org", "--role", "editor", "--data", data); code == 0 || !strings.Contains(errs, "exists already") {
+		t.Errorf("duplicate account: %d %q", code, errs)
+	}
+	if code, _, errs := cli(t, "user", "add", "x@example.org", "--role", "overlord", "--data", data); code == 0 || !strings.Contains(errs, "overlord") {
+		t.Errorf("unknown role: %d %q", code, errs)
+	}
+}
