@@ -506,3 +506,27 @@ func TestSuggestionToHistory(t *testing.T) {
 		}
 	})
 }
+
+func TestNeedsReview(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		_, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Checked Hall", ""), bearer("editor")})
+		var a struct{ ID string }
+		_ = json.Unmarshal([]byte(body), &a)
+		do(t, c, srv.URL, call{"POST", "/api/assets", feature("Forgotten Hall", ""), bearer("editor")})
+		hd := bearer("editor")
+		hd["If-Match"] = h.Get("ETag")
+		code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets/" + a.ID + "/reviewed", "", hd})
+		if code != 200 || !strings.Contains(body, `"last_reviewed"`) {
+			t.Fatalf("mark reviewed: %d %s", code, body)
+		}
+		_, _, body = do(t, c, srv.URL, call{"GET", "/api/assets?needs_review=true", "", nil})
+		if !strings.Contains(body, "Forgotten Hall") || strings.Contains(body, "Checked Hall") {
+			t.Errorf("needs review: %s", body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/assets/" + a.ID + "/reviewed", "", bearer("contributor")}); code != 403 {
+			t.Errorf("contributor marks reviewed: %d", code)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
@@ -214,6 +215,9 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	f.ID = a.ID
 	p := geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": a.Status,
 		"version": a.Version, "updated_at": a.UpdatedAt}
+	if !a.LastReviewed.IsZero() {
+		p["last_reviewed"] = a.LastReviewed
+	}
 	if c, ok := place.CategoryByID(a.Category); ok {
 		p["category_title"] = c.Title
 	}
@@ -233,7 +237,7 @@ func assetFeature(a place.Asset) *geojson.Feature {
 
 func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if err := allowParams(q, "bbox", "category", "in", "q", "limit", "offset"); err != nil {
+	if err := allowParams(q, "bbox", "category", "in", "q", "limit", "offset", "needs_review"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -264,6 +268,16 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		aq.InSet, aq.InCode = set, code
+	}
+	switch q.Get("needs_review") {
+	case "", "false":
+	case "true":
+		// Not reviewed in the last twelve months.
+		cutoff := time.Now().AddDate(-1, 0, 0)
+		aq.ReviewedBefore = &cutoff
+	default:
+		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", q.Get("needs_review")))
+		return
 	}
 	aq.Q = strings.TrimSpace(q.Get("q"))
 	if len(aq.Q) > 200 {

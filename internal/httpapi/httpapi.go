@@ -43,6 +43,7 @@ type Reader interface {
 	AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error)
 	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
 	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
+	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
 	Accounts
 	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
@@ -149,6 +150,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
 		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)
 		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.restoreAsset)
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.markReviewed)
 		r.Get("/assets/{id}/history", s.assetHistory)
 		r.Get("/changes", s.changes)
 		s.reconcileRoutes(r)

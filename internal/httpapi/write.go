@@ -143,3 +143,18 @@ func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, id string, s
 	w.Header().Set("Location", s.baseURL(r)+"/api/assets/"+id)
 	writeJSONType(w, status, "application/geo+json", assetFeature(a))
 }
+
+// markReviewed records that someone checked the asset against the world.
+func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	v, ok := s.ifMatch(w, r)
+	if !ok {
+		return
+	}
+	r = changeContext(r)
+	if _, err := s.store.MarkReviewed(r.Context(), id, v); err != nil {
+		s.conflict(w, r, id, err)
+		return
+	}
+	s.writeAsset(w, r, id, http.StatusOK)
+}

@@ -204,7 +204,8 @@ type Asset struct {
 	SourceID     string            `json:"source_id,omitempty"`
 	Licence      string            `json:"licence,omitempty"`
 	Attribution  string            `json:"attribution,omitempty"`
-	Version      int64             `json:"version"` // starts at 1; every update adds one
+	Version      int64             `json:"version"`                 // starts at 1; every update adds one
+	LastReviewed time.Time         `json:"last_reviewed,omitempty"` // zero: never reviewed
 	UpdatedAt    time.Time         `json:"updated_at"`
 }
 

@@ -36,6 +36,9 @@ type AssetQuery struct {
 	Limit    int    // 0 means MaxPage
 	Offset   int
 	NoCount  bool // leave AssetPage.Matched at 0 rather than count (tiles need no count)
+	// ReviewedBefore, when set, keeps assets never reviewed or last
+	// reviewed before it: the "needs review" list.
+	ReviewedBefore *time.Time
 }
 
 // AssetPage is one page of assets, ordered by name then id, and the number
@@ -117,6 +120,9 @@ type Store interface {
 	Places(ctx context.Context) ([]place.Place, error)
 	Place(ctx context.Context, slug string) (place.Place, error)
 
+	// MarkReviewed records that someone checked the asset now, if its
+	// version is still ifVersion (a revision like any change).
+	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
 	// DeleteAsset removes an asset and its memberships if its version is
 	// still ifVersion. ENOTFOUND; ECONFLICT naming the current version.
 	DeleteAsset(ctx context.Context, id string, ifVersion int64) error

@@ -176,3 +176,33 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]store.Re
 	limit, _ = store.Page(limit, 0)
 	return s.revisions(ctx, `fid > ? ORDER BY fid LIMIT ?`, since, limit)
 }
+
+// MarkReviewed records that someone checked the asset now.
+func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE assets SET last_reviewed = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			t.Format(timeFormat), t.Format(timeFormat), id, ifVersion)
+		if err != nil {
+			return translate(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var current int64
+			if err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, id).Scan(&current); errors.Is(err, sql.ErrNoRows) {
+				return place.Errorf(place.ENOTFOUND, "no asset %q", id)
+			} else if err != nil {
+				return err
+			}
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, current, ifVersion)
+		}
+		a, err := scanAsset(tx.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		return addAssetRevision(ctx, tx, "reviewed", a)
+	})
+	if err != nil {
+		return place.Asset{}, err
+	}
+	return s.Asset(ctx, id)
+}

@@ -421,21 +421,26 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 }
 
 const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
-	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, a.geom`
+	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, a.geom, a.last_reviewed`
 
 func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 	var a place.Asset
 	var status, tags string
-	var updated any
+	var updated, reviewed any
 	var blob []byte
 	err := sc.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
-		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version, &updated, &blob)
+		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version, &updated, &blob, &reviewed)
 	if err != nil {
 		return a, err
 	}
 	a.Status = place.Status(status)
 	if a.UpdatedAt, err = readTime(updated); err != nil {
 		return a, fmt.Errorf("asset %s: updated_at: %w", a.ID, err)
+	}
+	if reviewed != nil {
+		if a.LastReviewed, err = readTime(reviewed); err != nil {
+			return a, fmt.Errorf("asset %s: last_reviewed: %w", a.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
@@ -465,6 +470,10 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	if q.Category != "" {
 		where = append(where, `a.category = ?`)
 		args = append(args, q.Category)
+	}
+	if q.ReviewedBefore != nil {
+		where = append(where, `(a.last_reviewed IS NULL OR a.last_reviewed < ?)`)
+		args = append(args, q.ReviewedBefore.UTC().Format(timeFormat))
 	}
 	if q.Q != "" {
 		where = append(where, `a.name_key LIKE ? ESCAPE '\'`)

@@ -153,3 +153,32 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]store.Re
 	limit, _ = store.Page(limit, 0)
 	return s.revisions(ctx, `fid > $1 ORDER BY fid LIMIT $2`, since, limit)
 }
+
+// MarkReviewed records that someone checked the asset now.
+func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		t := now()
+		tag, err := tx.Exec(ctx, `UPDATE assets SET last_reviewed = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3`, t, id, ifVersion)
+		if err != nil {
+			return translate(err)
+		}
+		if tag.RowsAffected() == 0 {
+			var current int64
+			if err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, id).Scan(&current); errors.Is(err, pgx.ErrNoRows) {
+				return place.Errorf(place.ENOTFOUND, "no asset %q", id)
+			} else if err != nil {
+				return translate(err)
+			}
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, current, ifVersion)
+		}
+		a, err := scanAsset(tx.QueryRow(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = $1`, id))
+		if err != nil {
+			return translate(err)
+		}
+		return addAssetRevision(ctx, tx, "reviewed", a)
+	})
+	if err != nil {
+		return place.Asset{}, err
+	}
+	return s.Asset(ctx, id)
+}

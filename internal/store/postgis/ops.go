@@ -464,20 +464,24 @@ func queueInsertAsset(b *pgx.Batch, a *place.Asset) error {
 
 const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
 	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at,
-	ST_AsBinary(a.geom)`
+	ST_AsBinary(a.geom), a.last_reviewed`
 
 func scanAsset(row pgx.Row) (place.Asset, error) {
 	var a place.Asset
 	var status string
 	var tags, g []byte
+	var reviewed *time.Time
 	err := row.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
 		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version,
-		&a.UpdatedAt, &g)
+		&a.UpdatedAt, &g, &reviewed)
 	if err != nil {
 		return a, err
 	}
 	a.Status = place.Status(status)
 	a.UpdatedAt = a.UpdatedAt.UTC()
+	if reviewed != nil {
+		a.LastReviewed = reviewed.UTC()
+	}
 	if err := json.Unmarshal(tags, &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
 	}
@@ -523,6 +527,9 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	}
 	if q.Category != "" {
 		where = append(where, `a.category = `+arg(q.Category))
+	}
+	if q.ReviewedBefore != nil {
+		where = append(where, `(a.last_reviewed IS NULL OR a.last_reviewed < `+arg(q.ReviewedBefore.UTC())+`)`)
 	}
 	if q.Q != "" {
 		where = append(where, `a.name_key LIKE `+arg(store.NameSearchPattern(q.Q))+` ESCAPE '\'`)

@@ -753,6 +753,37 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("Freshness", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.AddAssets(ctx, []place.Asset{
+			asset("old", "Old Hall", "community_hall", orb.Point{-1.45, 53.3}),
+			asset("new", "New Hall", "community_hall", orb.Point{-1.44, 53.3}),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := st.MarkReviewed(store.WithChange(ctx, "ed@example.org", "checked on site"), "new", 1)
+		if err != nil || a.Version != 2 || a.LastReviewed.IsZero() || time.Since(a.LastReviewed) > time.Minute {
+			t.Fatalf("reviewed = %+v, %v", a, err)
+		}
+		_, err = st.MarkReviewed(ctx, "new", 1)
+		wantCode(t, err, place.ECONFLICT)
+		_, err = st.MarkReviewed(ctx, "nope", 1)
+		wantCode(t, err, place.ENOTFOUND)
+		cutoff := time.Now().AddDate(-1, 0, 0)
+		page, err := st.Assets(ctx, store.AssetQuery{ReviewedBefore: &cutoff})
+		if err != nil || fmt.Sprint(names(page.Assets)) != "[Old Hall]" {
+			t.Errorf("needs review = %v, %v", names(page.Assets), err)
+		}
+		soon := time.Now().Add(time.Hour)
+		if page, _ := st.Assets(ctx, store.AssetQuery{ReviewedBefore: &soon}); page.Matched != 2 {
+			t.Errorf("reviewed before an hour from now: %d, want 2", page.Matched)
+		}
+		revs, _ := st.Revisions(ctx, "asset", "new")
+		if len(revs) != 2 || revs[1].Action != "reviewed" || revs[1].Author != "ed@example.org" {
+			t.Errorf("review revision = %+v", revs)
+		}
+	})
+
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)
 		if err := st.Ping(ctx); err != nil {
