@@ -43,7 +43,7 @@ Usage:
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
   placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
-  placemap user add EMAIL --role admin|moderator|editor|contributor [--password-stdin]
+  placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--password-stdin]
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
   placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]

@@ -24,6 +24,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	sc := storeFlags(fs)
 	role := fs.String("role", "", "admin, moderator, editor or contributor (required)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	var scopes []string
+	fs.Func("scope", "limit an editor or moderator to a set or an area: SET or SET:CODE; repeatable", func(v string) error {
+		scopes = append(scopes, v)
+		return nil
+	})
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -50,7 +55,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	u := auth.User{ID: httpapi.NewUserID(), Email: auth.NormalizeEmail(pos[0]), Role: auth.Role(*role), PasswordHash: hash, CreatedAt: time.Now().UTC()}
+	u := auth.User{ID: httpapi.NewUserID(), Email: auth.NormalizeEmail(pos[0]), Role: auth.Role(*role), PasswordHash: hash,
+		Scopes: scopes, CreatedAt: time.Now().UTC()}
 	st, err := sc.open(ctx)
 	if err != nil {
 		return err
@@ -59,7 +65,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err := st.CreateUser(ctx, u); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "added %s as %s\n", u.Email, u.Role)
+	fmt.Fprintf(stdout, "added %s as %s", u.Email, u.Role)
+	if len(scopes) > 0 {
+		fmt.Fprintf(stdout, " for %s", strings.Join(scopes, ", "))
+	}
+	fmt.Fprintln(stdout)
 	if made {
 		fmt.Fprintf(stdout, "password (shown once): %s\n", password)
 	}

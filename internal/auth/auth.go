@@ -53,7 +53,11 @@ type User struct {
 	Email        string
 	Role         Role
 	PasswordHash string // argon2id, PHC string format
-	CreatedAt    time.Time
+	// Scopes limit where an editor or moderator may write: "set" (any
+	// area of a boundary set) or "set:code" (one area, e.g. a
+	// neighbourhood). None means everywhere.
+	Scopes    []string
+	CreatedAt time.Time
 }
 
 // Validate checks a user's fields.
@@ -64,6 +68,12 @@ func (u *User) Validate() error {
 	}
 	if !u.Role.Valid() {
 		return place.Errorf(place.EINVALID, "role %q is not one of %v", u.Role, Roles)
+	}
+	for _, sc := range u.Scopes {
+		set, _, _ := strings.Cut(sc, ":")
+		if !place.ValidSlug(set) {
+			return place.Errorf(place.EINVALID, "scope %q: want SET or SET:CODE", sc)
+		}
 	}
 	return nil
 }

@@ -530,3 +530,41 @@ func TestNeedsReview(t *testing.T) {
 		}
 	})
 }
+
+// TestScopedEditor: an editor scoped to one area writes there and nowhere
+// else ("editor for Heeley").
+func TestScopedEditor(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		ctx := context.Background()
+		hash, _ := auth.HashPassword(password)
+		if err := st.CreateUser(ctx, auth.User{ID: "u-a1", Email: "a1@example.org", Role: auth.Editor, PasswordHash: hash,
+			Scopes: []string{"grid:A1"}, CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-a1"), UserID: "u-a1", CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		c := srv.Client()
+		inA1 := feature("In A1", "")                                                                                                                    // at -1.45, 53.3: in A1
+		inB2 := `{"type":"Feature","properties":{"name":"In B2","category":"community_centre"},"geometry":{"type":"Point","coordinates":[-1.3,53.45]}}` // in B2
+		tok := map[string]string{"Authorization": "Bearer token-a1"}
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", inA1, tok})
+		if code != 201 {
+			t.Fatalf("scoped create inside: %d %s", code, body)
+		}
+		var a struct{ ID string }
+		_ = json.Unmarshal([]byte(body), &a)
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", inB2, tok}); code != 403 || !strings.Contains(body, "grid:A1") {
+			t.Errorf("scoped create outside: %d %s", code, body)
+		}
+		// Moving it out of the scope is refused too.
+		hd := map[string]string{"Authorization": "Bearer token-a1", "If-Match": h.Get("ETag")}
+		if code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/assets/" + a.ID, inB2, hd}); code != 403 {
+			t.Errorf("scoped move outside: %d", code)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"PUT", "/api/assets/" + a.ID, feature("Renamed in A1", ""), hd}); code != 200 {
+			t.Errorf("scoped update inside: %d %s", code, body)
+		}
+	})
+}

@@ -48,6 +48,7 @@ type Reader interface {
 	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
 	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
+	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
 	DataVersion(ctx context.Context) (int64, error)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
@@ -160,6 +161,15 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 				return
 			}
 			edited = &a
+		}
+		if current, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id")); err == nil {
+			touched := []orb.Geometry{current.Proposed.Geometry}
+			if edited != nil {
+				touched = append(touched, edited.Geometry)
+			}
+			if !s.checkScope(w, r, touched...) {
+				return
+			}
 		}
 		r = changeContext(r)
 		sg, err := s.store.DecideSuggestion(r.Context(), chi.URLParam(r, "id"), accept, body.Reason, edited)

@@ -9,7 +9,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
+	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -72,6 +74,9 @@ func (s *Server) createAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.ID = uuid.NewString()
+	if !s.checkScope(w, r, a.Geometry) {
+		return
+	}
 	r = changeContext(r)
 	if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
 		s.fail(w, r, err)
@@ -91,6 +96,9 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.ID = id
+	if !s.checkScope(w, r, s.currentGeometry(r, id), a.Geometry) {
+		return
+	}
 	r = changeContext(r)
 	if _, err := s.store.UpdateAsset(r.Context(), a, v); err != nil {
 		s.conflict(w, r, id, err)
@@ -103,6 +111,9 @@ func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	v, ok := s.ifMatch(w, r)
 	if !ok {
+		return
+	}
+	if !s.checkScope(w, r, s.currentGeometry(r, id)) {
 		return
 	}
 	r = changeContext(r)
@@ -157,4 +168,62 @@ func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeAsset(w, r, id, http.StatusOK)
+}
+
+// inScope reports whether a scoped editor or moderator may write at g: it
+// must lie in one of the user's sets or areas. Unscoped users write
+// anywhere.
+func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
+	p, _ := principalOf(r)
+	if len(p.User.Scopes) == 0 || g == nil {
+		return true, nil
+	}
+	pt := geo.PointOnSurface(g)
+	b := orb.Bound{Min: pt, Max: pt}
+	for _, sc := range p.User.Scopes {
+		set, code, _ := strings.Cut(sc, ":")
+		areas, err := s.store.AreaShapes(r.Context(), set, b, 0)
+		if place.ErrorCode(err) == place.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		cands := make([]place.Candidate, len(areas))
+		for i, a := range areas {
+			cands[i] = place.Candidate{Code: a.Code, Name: a.Name, Geometry: a.Geometry}
+		}
+		if c, ok := place.Locate(pt, cands); ok && (code == "" || c.Code == code) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// checkScope answers 403 when the user's scope does not cover every
+// geometry the write touches (where the asset is, and where it goes).
+func (s *Server) checkScope(w http.ResponseWriter, r *http.Request, gs ...orb.Geometry) bool {
+	for _, g := range gs {
+		ok, err := s.inScope(r, g)
+		if err != nil {
+			s.fail(w, r, err)
+			return false
+		}
+		if !ok {
+			p, _ := principalOf(r)
+			s.fail(w, r, place.Errorf(EFORBIDDEN, "outside your scope (%s)", strings.Join(p.User.Scopes, ", ")))
+			return false
+		}
+	}
+	return true
+}
+
+// currentGeometry is where an asset is now, or nil if it does not exist
+// (the write then fails with 404 on its own).
+func (s *Server) currentGeometry(r *http.Request, id string) orb.Geometry {
+	a, err := s.store.Asset(r.Context(), id)
+	if err != nil {
+		return nil
+	}
+	return a.Geometry
 }

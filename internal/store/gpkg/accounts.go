@@ -40,8 +40,12 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, role, password_hash, created_at) VALUES (?,?,?,?,?)`,
-			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt.UTC().Format(timeFormat))
+		scopes, err := json.Marshal(nonNilStrings(u.Scopes))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, email, role, password_hash, created_at, scopes) VALUES (?,?,?,?,?,?)`,
+			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt.UTC().Format(timeFormat), string(scopes))
 		if place.ErrorCode(translate(err)) == place.ECONFLICT {
 			return place.Errorf(place.ECONFLICT, "an account for %s exists already", u.Email)
 		}
@@ -54,10 +58,10 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
 
 func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, error) {
 	var u auth.User
-	var role string
+	var role, scopes string
 	var created any
-	err := s.db.QueryRowContext(ctx, `SELECT id, email, role, password_hash, created_at FROM users WHERE `+where+` = ?`, arg).
-		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &created)
+	err := s.db.QueryRowContext(ctx, `SELECT id, email, role, password_hash, created_at, scopes FROM users WHERE `+where+` = ?`, arg).
+		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &created, &scopes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, place.Errorf(place.ENOTFOUND, "no such account")
 	}
@@ -65,6 +69,9 @@ func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, err
 		return u, translate(err)
 	}
 	u.Role = auth.Role(role)
+	if err := json.Unmarshal([]byte(scopes), &u.Scopes); err != nil {
+		return u, fmt.Errorf("user %s: scopes: %w", u.ID, err)
+	}
 	u.CreatedAt, err = readTime(created)
 	return u, err
 }
@@ -205,4 +212,11 @@ func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (p
 		return place.Asset{}, err
 	}
 	return s.Asset(ctx, id)
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

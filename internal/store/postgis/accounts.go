@@ -41,8 +41,12 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO users (id, email, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt)
+		scopes, err := json.Marshal(nonNilStrings(u.Scopes))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO users (id, email, role, password_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5, $6)`,
+			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt, scopes)
 		if place.ErrorCode(translate(err)) == place.ECONFLICT {
 			return place.Errorf(place.ECONFLICT, "an account for %s exists already", u.Email)
 		}
@@ -56,8 +60,9 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
 func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, error) {
 	var u auth.User
 	var role string
-	err := s.pool.QueryRow(ctx, `SELECT id, email, role, password_hash, created_at FROM users WHERE `+where+` = $1`, arg).
-		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.CreatedAt)
+	var scopes []byte
+	err := s.pool.QueryRow(ctx, `SELECT id, email, role, password_hash, created_at, scopes FROM users WHERE `+where+` = $1`, arg).
+		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.CreatedAt, &scopes)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, place.Errorf(place.ENOTFOUND, "no such account")
 	}
@@ -65,6 +70,9 @@ func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, err
 		return u, translate(err)
 	}
 	u.Role, u.CreatedAt = auth.Role(role), u.CreatedAt.UTC()
+	if err := json.Unmarshal(scopes, &u.Scopes); err != nil {
+		return u, fmt.Errorf("user %s: scopes: %w", u.ID, err)
+	}
 	return u, nil
 }
 
@@ -181,4 +189,11 @@ func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (p
 		return place.Asset{}, err
 	}
 	return s.Asset(ctx, id)
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

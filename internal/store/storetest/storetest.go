@@ -588,7 +588,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Accounts", func(t *testing.T) {
 		st := newStore(t)
 		created := time.Now().UTC().Truncate(time.Millisecond)
-		u := auth.User{ID: "u1", Email: "mod@example.org", Role: auth.Moderator, PasswordHash: "$argon2id$x", CreatedAt: created}
+		u := auth.User{ID: "u1", Email: "mod@example.org", Role: auth.Moderator, PasswordHash: "$argon2id$x", CreatedAt: created,
+			Scopes: []string{"community-neighbourhoods:heeley", "wards-2013"}}
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
@@ -599,7 +600,8 @@ func Run(t *testing.T, newStore NewStore) {
 		bad.ID, bad.Email = "u3", "not an address"
 		wantCode(t, st.CreateUser(ctx, bad), place.EINVALID)
 		got, err := st.UserByEmail(ctx, "mod@example.org")
-		if err != nil || got.ID != "u1" || got.Role != auth.Moderator || got.PasswordHash != "$argon2id$x" || !got.CreatedAt.Equal(created) {
+		if err != nil || got.ID != "u1" || got.Role != auth.Moderator || got.PasswordHash != "$argon2id$x" || !got.CreatedAt.Equal(created) ||
+			fmt.Sprint(got.Scopes) != "[community-neighbourhoods:heeley wards-2013]" {
 			t.Errorf("user = %+v, %v", got, err)
 		}
 		if _, err := st.User(ctx, "u1"); err != nil {
