@@ -254,3 +254,35 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	sg.Status = place.Pending
 	return CheckAssets([]place.Asset{sg.Proposed})
 }
+
+// SuggestionData checks a suggestion and returns it with the JSON record
+// of its proposed asset, as every store keeps it.
+func SuggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
+	if err := CheckSuggestion(&sg); err != nil {
+		return sg, nil, err
+	}
+	rec, err := NewAssetRecord(sg.Proposed)
+	if err != nil {
+		return sg, nil, err
+	}
+	data, err := json.Marshal(rec)
+	return sg, data, err
+}
+
+// Decision works out what deciding a suggestion writes: the asset the
+// change leaves (the moderator's edit, if any, checked like any asset)
+// and the suggestion's new state.
+func Decision(sg place.Suggestion, accept bool, edited *place.Asset) (change place.Asset, status string, err error) {
+	change = sg.Proposed
+	if edited != nil {
+		change = *edited
+		change.ID = sg.Proposed.ID
+		if err := CheckAssets([]place.Asset{change}); err != nil {
+			return change, "", err
+		}
+	}
+	if accept {
+		return change, place.Accepted, nil
+	}
+	return change, place.Rejected, nil
+}

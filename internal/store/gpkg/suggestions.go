@@ -13,21 +13,14 @@ import (
 
 // CreateSuggestion records a proposed change.
 func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
-	if err := store.CheckSuggestion(&sg); err != nil {
+	sg, data, err := store.SuggestionData(sg)
+	if err != nil {
 		return err
 	}
 	if sg.Kind != place.NewAsset {
 		if _, err := s.Asset(ctx, sg.AssetID); err != nil {
 			return err
 		}
-	}
-	rec, err := store.NewAssetRecord(sg.Proposed)
-	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, kind, asset_id, data, comment, author, status, created_at)
@@ -102,17 +95,9 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 	if err != nil {
 		return sg, err
 	}
-	change := sg.Proposed
-	if edited != nil {
-		change = *edited
-		change.ID = sg.Proposed.ID
-		if err := store.CheckAssets([]place.Asset{change}); err != nil {
-			return sg, err
-		}
-	}
-	status := place.Rejected
-	if accept {
-		status = place.Accepted
+	change, status, err := store.Decision(sg, accept, edited)
+	if err != nil {
+		return sg, err
 	}
 	by := store.ChangeOf(ctx).Author
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
