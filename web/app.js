@@ -8,6 +8,9 @@
 //   GET api/sets/{slug}/areas/{code}    GeoJSON Feature with properties incl. assets
 //   tiles/{slug}.json, tiles/assets.json   TileJSON for the vector tiles
 //
+// Signing in and editing assets live in edit.js; it reaches the map and the
+// details pane through the hooks set up here (editHooks).
+//
 // The Compare, Places and Choropleth views (views.js) share this map; they
 // are set up once it has loaded and take over the map while they are shown.
 //
@@ -16,6 +19,7 @@
 
 import { $, el, absURL, str, numberFormat, fetchJSON, unionBBox, geometryBBox } from './util.js';
 import { setupViews } from './views.js';
+import { setupEdit } from './edit.js';
 
 const maplibregl = window.maplibregl;
 
@@ -86,6 +90,9 @@ const ASSET_SITE_FILL = 'assets-sites-fill';
 const ASSET_SITE_LINE = 'assets-sites-line';
 const ASSET_SELECTED = 'assets-selected';
 const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER];
+// Asset tiles, whose URLs get ?v= after a write so the browser's cache
+// (tiles are cacheable for a minute) does not show the old data.
+const ASSET_TILE_RE = /\/tiles\/assets\/\d+\/\d+\/\d+\.(mvt|pbf)$/;
 
 const setSourceId = (slug) => `set-${slug}`;
 const setLayerIds = (slug) => ({
@@ -115,6 +122,13 @@ const state = {
 let map = null;
 const placemap = { map: null, ready: null, state };
 window.placemap = placemap;
+
+// Set by edit.js: assetActions(feature) returns a node for the asset details
+// (Edit, Move, Delete) or null; mapClick(ev) returns true when it took the
+// click; detailsReplaced() is called when the details pane is about to show
+// something else or closes.
+const editHooks = { assetActions: null, mapClick: null, detailsReplaced: null };
+let assetTilesVersion = 0;
 
 // ---------------------------------------------------------------- helpers
 
@@ -450,6 +464,7 @@ function showDetails(nodes, { focus = false } = {}) {
 }
 
 function closeDetails() {
+  if (editHooks.detailsReplaced) editHooks.detailsReplaced();
   if (detailsAbort) detailsAbort.abort();
   $('details').hidden = true;
   $('details-body').replaceChildren();
@@ -458,12 +473,46 @@ function closeDetails() {
 }
 
 function beginDetails(label) {
+  if (editHooks.detailsReplaced) editHooks.detailsReplaced();
   if (detailsAbort) detailsAbort.abort();
+  $('details').setAttribute('aria-live', 'polite');
   detailsAbort = new AbortController();
   const token = ++detailsToken;
   $('details-heading').textContent = label;
   showDetails([el('p', { className: 'muted', text: 'Loading…' })]);
   return { token, signal: detailsAbort.signal };
+}
+
+// showPane puts nodes from edit.js (a form) in the details pane under the
+// heading label, cancelling any details still loading. A form is not read
+// out as a whole: the pane stops being a live region until details return.
+function showPane(label, nodes, { focus = false, assetId = null } = {}) {
+  if (detailsAbort) detailsAbort.abort();
+  detailsAbort = null;
+  ++detailsToken;
+  $('details').setAttribute('aria-live', 'off');
+  $('details-heading').textContent = label;
+  highlightArea(null);
+  highlightAsset(assetId);
+  showDetails(nodes, { focus });
+}
+
+// refreshAssets reloads the asset tiles after a write: the TileJSON again
+// (its bounds may have grown) and every tile, under a new ?v=.
+function refreshAssets() {
+  const v = Date.now();
+  assetTilesVersion = v;
+  const src = map && map.getSource(ASSET_SOURCE);
+  if (!src) return;
+  if (typeof src.setUrl === 'function') src.setUrl(absURL(`tiles/assets.json?v=${v}`));
+  // setUrl refetches the tiles once the TileJSON is in, unless a layer of the
+  // source changed meanwhile (the highlight filter set as the details open
+  // does): MapLibre then only re-parses the tiles it has. So fetch them again
+  // once the map is idle; tiles already fetched under this ?v= come from the
+  // browser's cache.
+  map.once('idle', () => {
+    if (assetTilesVersion === v && map.getSource(ASSET_SOURCE)) map.refreshTiles(ASSET_SOURCE);
+  });
 }
 
 function assetCategoryTitle(p) {
@@ -515,6 +564,10 @@ function renderAsset(feature) {
     assetDot(p),
     el('span', { text: assetCategoryTitle(p) }),
     p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
+  if (editHooks.assetActions) {
+    const actions = editHooks.assetActions(feature);
+    if (actions) nodes.push(actions);
+  }
 
   const fields = el('dl', { className: 'fields' });
   const add = (label, value) => {
@@ -794,6 +847,7 @@ function areaAt(point) {
 function setupMapInteraction() {
   map.on('click', (ev) => {
     if (placemap.view && placemap.view !== 'map') return; // the other views handle their own clicks
+    if (editHooks.mapClick && editHooks.mapClick(ev)) return;
     const asset = assetAt(ev.point);
     if (asset) {
       openAsset(str(asset.properties.id) || str(asset.id));
@@ -841,6 +895,10 @@ async function main() {
   setupPanel();
   setupSearch();
   renderLegend();
+  const edit = setupEdit({
+    placemap, hooks: editHooks, openAsset, showPane, closeDetails, refreshAssets, setStatus,
+    categoryTitle, statusTitle, setPanelOpen, isNarrow,
+  });
 
   let setsResp;
   [state.config, setsResp] = await Promise.all([loadConfig(), fetchJSON('api/sets')]);
@@ -883,7 +941,11 @@ async function main() {
     attributionControl: false,
     dragRotate: false,
     pitchWithRotate: false,
-    transformRequest: (url) => (/^[a-z][a-z0-9+.-]*:/i.test(url) ? undefined : { url: absURL(url) }),
+    transformRequest: (url, type) => {
+      let u = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : absURL(url);
+      if (assetTilesVersion && type === 'Tile' && ASSET_TILE_RE.test(u)) u += `?v=${assetTilesVersion}`;
+      return u === url ? undefined : { url: u };
+    },
   });
   placemap.map = map;
   map.touchZoomRotate.disableRotation();
@@ -937,6 +999,7 @@ async function main() {
     sourceId: setSourceId,
     beforeLayer: ASSET_SITE_FILL,
   });
+  edit.mapReady(map);
   return { sets: state.sets.length, basemap: basemap && !basemapFailed ? basemap : '' };
 }
 
@@ -952,5 +1015,6 @@ Object.assign(placemap, {
   search: runSearch,
   setSetVisibility,
   setAssetsVisibility,
+  refreshAssets,
   layerIds: { set: setLayerIds, assets: ASSET_LAYER, assetSites: ASSET_SITE_FILL, assetSelected: ASSET_SELECTED },
 });
