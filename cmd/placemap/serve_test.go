@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 )
 
@@ -153,5 +155,61 @@ func runBrowserScript(t *testing.T, script, out string) {
 	t.Logf("%s:\n%s", script, output)
 	if err != nil {
 		t.Fatalf("browser test %s failed: %v (screenshots in %s)", script, err, outdir)
+	}
+}
+
+// TestEditInChromium signs an editor in and adds, edits, moves and deletes
+// an asset on the map, one named <img src=x onerror=alert(1)> that must
+// show as text (test/browser/edit.mjs).
+func TestEditInChromium(t *testing.T) {
+	node := testkit.Need(t, "node", "nodejs")
+	testkit.Need(t, "chromium", "chromium")
+	testkit.NeedNodeModules(t, "playwright-core")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	data := t.TempDir()
+	if err := loadDemoIfEmpty(ctx, data, quietLog()); err != nil {
+		t.Fatal(err)
+	}
+	const email, pw = "editor@example.org", "a long enough password"
+	st, err := gpkg.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUser(ctx, auth.User{ID: "u-editor", Email: email, Role: auth.Editor, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	pr, pw2 := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-demo"}, pw2, io.Discard)
+		pw2.Close()
+	}()
+	defer func() { cancel(); <-done }()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatal("serve printed nothing")
+	}
+	_, rest, _ := strings.Cut(sc.Text(), "serving ")
+	base := strings.Fields(rest)[0]
+	go io.Copy(io.Discard, pr)
+	root := testkit.RepoRoot(t)
+	outdir := filepath.Join(root, "testout", "browser-edit")
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bctx, bcancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer bcancel()
+	cmd := exec.CommandContext(bctx, node, filepath.Join(root, "test/browser/edit.mjs"), base, outdir, email, pw)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	t.Logf("edit.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("browser test edit.mjs failed: %v (screenshots in %s)", err, outdir)
 	}
 }
