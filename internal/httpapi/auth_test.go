@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -259,7 +260,13 @@ func TestWritesAreSafe(t *testing.T) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		nasty := `<img src=x onerror=alert(1)> '; DROP TABLE assets; -- "quoted" \ %_`
-		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature(nasty, `,"address":`+mustJSON(nasty)), bearer("editor")})
+		fields := []string{"address", "postcode", "opening_hours", "phone", "email", "website", "operator", "licence", "attribution", "source"}
+		extra := ""
+		for _, f := range fields {
+			extra += `,"` + f + `":` + mustJSON(nasty+" "+f)
+		}
+		extra += `,"tags":{"note":` + mustJSON(nasty) + `}`
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature(nasty, extra), bearer("editor")})
 		if code != 201 {
 			t.Fatalf("create: %d %s", code, body)
 		}
@@ -268,8 +275,20 @@ func TestWritesAreSafe(t *testing.T) {
 			Properties map[string]any
 		}
 		_ = json.Unmarshal([]byte(body), &a)
-		if a.Properties["name"] != nasty || a.Properties["address"] != nasty {
-			t.Errorf("text did not round-trip: %v", a.Properties)
+		if a.Properties["name"] != nasty {
+			t.Errorf("name did not round-trip: %v", a.Properties["name"])
+		}
+		for _, f := range fields {
+			if a.Properties[f] != nasty+" "+f {
+				t.Errorf("%s did not round-trip: %v", f, a.Properties[f])
+			}
+		}
+		if tags, _ := a.Properties["tags"].(map[string]any); tags["note"] != nasty {
+			t.Errorf("tag did not round-trip: %v", a.Properties["tags"])
+		}
+		// And it is found by a search for its odd characters, taken literally.
+		if _, _, body := do(t, c, srv.URL, call{"GET", "/api/assets?q=" + url.QueryEscape("%_"), "", nil}); !strings.Contains(body, `"numberMatched":1`) {
+			t.Errorf("search for %%_: %.300s", body)
 		}
 		if strings.Contains(body, "<img") {
 			t.Errorf("raw HTML in JSON: %s", body)
