@@ -33,6 +33,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
 	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
+	trustProxy := fs.Bool("trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
+		"take client addresses from X-Forwarded-For/X-Real-IP (only behind a proxy that sets them) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -49,9 +51,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 	}
 	defer st.Close()
 	h := httpapi.New(st, web.FS, httpapi.Config{
-		BasemapStyleURL: *basemap,
-		PublicURL:       *publicURL,
-		TileCacheBytes:  int64(*cacheMB) << 20,
+		BasemapStyleURL:   *basemap,
+		PublicURL:         *publicURL,
+		TileCacheBytes:    int64(*cacheMB) << 20,
+		TrustProxyHeaders: *trustProxy,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

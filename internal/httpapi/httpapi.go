@@ -63,6 +63,11 @@ type Config struct {
 	TileCacheBytes  int64
 	RequestTimeout  time.Duration
 	MaxRequestBody  int64
+	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
+	// X-Real-IP, for deployments behind a reverse proxy that sets them.
+	// Off by default: otherwise any client could pick its own address, and
+	// with it escape the per-address limits on sign-in and suggestions.
+	TrustProxyHeaders bool
 	// MaxExpensive bounds crosswalks and agreement surfaces computed at
 	// once; past it a request gets 503 with Retry-After. 0 means 2.
 	MaxExpensive int
@@ -109,7 +114,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, middleware.Recoverer, s.secureHeaders)
+	r.Use(middleware.RequestID)
+	if s.cfg.TrustProxyHeaders {
+		r.Use(middleware.RealIP)
+	}
+	r.Use(s.logRequests, middleware.Recoverer, s.secureHeaders)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
