@@ -62,6 +62,7 @@ func TestStoresAnswerAlike(t *testing.T) {
 	// Loaded separately, the demo differs from the GeoPackage one only in
 	// when it was loaded.
 	stamps := regexp.MustCompile(`"(created_at|updated_at)":"[^"]*"`)
+	dataVersion := regexp.MustCompile(`\?v=\d+`)
 	get := func(name, path string) []byte {
 		srv := servers[name]
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
@@ -79,6 +80,8 @@ func TestStoresAnswerAlike(t *testing.T) {
 			t.Fatalf("%s GET %s: %d %s", name, path, res.StatusCode, body)
 		}
 		body = bytes.ReplaceAll(body, []byte(srv.URL), []byte("BASE"))
+		// Each store counts its own writes: tile URLs carry that count.
+		body = dataVersion.ReplaceAll(body, []byte("?v=N"))
 		if name == "postgis-demo" {
 			body = stamps.ReplaceAll(body, []byte(`"$1":"T"`))
 		}

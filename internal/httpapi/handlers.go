@@ -433,7 +433,12 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("ETag", etag)
-	h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+	cache := "public, max-age=60, stale-while-revalidate=300"
+	if v := r.URL.Query().Get("v"); v != "" && v == strconv.FormatInt(tile.Version, 10) {
+		// A URL naming the data version it was made from never changes.
+		cache = "public, max-age=31536000, immutable"
+	}
+	h.Set("Cache-Control", cache)
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Access-Control-Allow-Origin", "*")
 	inm := r.Header.Get("If-None-Match")

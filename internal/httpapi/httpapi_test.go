@@ -174,6 +174,19 @@ func TestTileCaching(t *testing.T) {
 	if res := get(t, url, "If-None-Match", etag); res.status != http.StatusNotModified || len(res.body) != 0 {
 		t.Errorf("If-None-Match: %d with %d bytes, want 304 and none", res.status, len(res.body))
 	}
+	// A URL naming the current data version (as TileJSON gives it) may be
+	// kept for good.
+	var tj struct{ Tiles []string }
+	if err := json.Unmarshal(get(t, srv.URL+"/tiles/assets.json").body, &tj); err != nil || len(tj.Tiles) != 1 {
+		t.Fatalf("tilejson: %v", err)
+	}
+	_, v, _ := strings.Cut(tj.Tiles[0], "?v=")
+	if res := get(t, url+"?v="+v); !strings.Contains(res.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("versioned tile (v=%s) Cache-Control %q", v, res.header.Get("Cache-Control"))
+	}
+	if res := get(t, url+"?v=1"); strings.Contains(res.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("stale-versioned tile is immutable: %q", res.header.Get("Cache-Control"))
+	}
 	if res := get(t, url, "If-None-Match", `"other"`); res.status != 200 {
 		t.Errorf("If-None-Match other: %d, want 200", res.status)
 	}

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/placemap/placemap/internal/place"
@@ -68,6 +69,12 @@ func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSO
 		tj.Bounds = []float64{set.BBox.Min[0], set.BBox.Min[1], set.BBox.Max[0], set.BBox.Max[1]}
 		tj.VectorLayers = []VectorLayer{{ID: layer, MaxZoom: DataMaxZoom, Description: set.Title,
 			Fields: map[string]string{"code": "String", "name": "String", "set": "String"}}}
+	}
+	// The data version in the URL: a write changes every tile URL, so
+	// browsers and CDNs may keep tiles for good and still never show stale
+	// ones once they fetch the TileJSON again.
+	if v, err := r.src.DataVersion(ctx); err == nil {
+		tj.Tiles[0] += "?v=" + strconv.FormatInt(v, 10)
 	}
 	if len(tj.Bounds) == 4 {
 		tj.Center = []float64{(tj.Bounds[0] + tj.Bounds[2]) / 2, (tj.Bounds[1] + tj.Bounds[3]) / 2, 11}

@@ -69,9 +69,10 @@ type Source interface {
 
 // Tile is a rendered tile.
 type Tile struct {
-	Data []byte
-	Gzip []byte // Data gzipped, made once so cached tiles are not compressed per request
-	ETag string // strong validator: a hash of Data
+	Data    []byte
+	Gzip    []byte // Data gzipped, made once so cached tiles are not compressed per request
+	ETag    string // strong validator: a hash of Data
+	Version int64  // the data version it was rendered from
 }
 
 // Renderer renders tiles, caching them by data version.
@@ -132,7 +133,7 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 			return Tile{}, fmt.Errorf("tile %s: %w", key, err)
 		}
 		sum := sha256.Sum256(data)
-		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`, Version: version}
 		if len(data) > 128 {
 			gz, err := r.gzipped(data)
 			if err != nil {

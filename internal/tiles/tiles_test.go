@@ -271,7 +271,7 @@ func TestRenderErrorsAndGeoJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tj.TileJSON != "3.0.0" || tj.Tiles[0] != "http://example.org/tiles/grid/{z}/{x}/{y}.mvt" ||
+	if tj.TileJSON != "3.0.0" || tj.Tiles[0] != "http://example.org/tiles/grid/{z}/{x}/{y}.mvt?v=2" ||
 		tj.VectorLayers[0].ID != "grid" || tj.Attribution != "Grid makers" || len(tj.Bounds) != 4 || tj.Bounds[0] != -1.5 {
 		t.Errorf("tilejson = %+v", tj)
 	}
