@@ -23,6 +23,7 @@
 // only through el() / textContent, never innerHTML.
 
 import { $, el, str, absURL } from './util.js';
+import { setupCommunity } from './community.js';
 
 const ROLE_RANK = { contributor: 1, editor: 2, moderator: 3, admin: 4 };
 const EDITOR_RANK = ROLE_RANK.editor;
@@ -56,6 +57,7 @@ let active = null; // the open form: {kind, marker, cleanup, onMapClick}
 let pendingNotice = null; // {id, text}: shown once above that asset's details
 let lastAsset = null; // feature shown in the details pane, for redrawing its actions
 let banner = null; // instructions floating over the map while placing or moving
+let community = null; // suggestions, moderation, history (community.js)
 
 // ---------------------------------------------------------------- helpers
 
@@ -188,6 +190,7 @@ function renderAccount() {
   }
   $('edit-tools').hidden = !canEdit();
   if (!canEdit()) setPlacing(false);
+  if (community) community.renderAccount();
   redrawActions();
 }
 
@@ -397,6 +400,7 @@ function setPlacing(on) {
 }
 
 function onMapClick(ev) {
+  if (community && community.mapClick(ev)) return true;
   if (placing) {
     placeNew(ev.lngLat);
     return true;
@@ -695,6 +699,7 @@ function startAdd() {
     return;
   }
   endActive({ close: true });
+  if (community) community.stop();
   setPlacing(true);
 }
 
@@ -1002,6 +1007,7 @@ function actionsFor(feature) {
       isPoint ? button('Move', { id: 'asset-move', onclick: () => startMove(id) }) : null,
       button('Delete', { id: 'asset-delete', className: 'btn btn-danger-quiet', onclick: () => startDelete(feature) })));
   }
+  if (community) nodes.push(...community.actionsFor(feature));
   return nodes;
 }
 
@@ -1033,6 +1039,16 @@ export function setupEdit(c) {
   ctx = c;
   setupAccount();
   setupTools();
+  community = setupCommunity({
+    send, messageOf, sessionLost, button, assetForm, loadLookups, valuesOf, featureBody, pointOf,
+    makeMarker, locationLine, fetchAsset, versionOf, etagFor, endActive, showBanner, hideBanner, canEdit,
+    rank: () => (auth.user ? ROLE_RANK[auth.user.role] || 0 : 0),
+    setActive: (a) => { active = a; },
+    isActive: () => !!active,
+    setNotice: (id, text) => { pendingNotice = { id, text }; },
+    ctx: c,
+    get map() { return map; },
+  });
   c.hooks.assetActions = assetActions;
   c.hooks.mapClick = onMapClick;
   c.hooks.detailsReplaced = () => {
@@ -1057,6 +1073,7 @@ export function setupEdit(c) {
       window.addEventListener('hashchange', () => {
         if (c.placemap.view && c.placemap.view !== 'map') {
           setPlacing(false);
+          if (community) community.stop();
           if (active) endActive({ close: true });
         }
       });
