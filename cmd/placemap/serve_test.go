@@ -138,10 +138,74 @@ func TestReconcileViewsInChromium(t *testing.T) {
 }
 
 func runBrowserScript(t *testing.T, script, out string) {
+	testkit.Need(t, "chromium", "chromium")
+	testkit.NeedNodeModules(t, "playwright-core")
+	runBrowser(t, script, out, serveDemo(t))
+}
+
+// TestEditInChromium signs an editor in and adds, edits, moves and deletes
+// an asset on the map, one named <img src=x onerror=alert(1)> that must
+// show as text (test/browser/edit.mjs).
+func TestEditInChromium(t *testing.T) {
+	base := serveWithUsers(t, map[string]auth.Role{"editor@example.org": auth.Editor})
+	runBrowser(t, "edit.mjs", "browser-edit", base, "editor@example.org", testPassword)
+}
+
+// TestStoryInChromium is the people story in the browser: a visitor
+// suggests a community centre, a moderator accepts it, an editor corrects
+// its hours, the history shows both, and restoring the first works
+// (test/browser/story.mjs).
+func TestStoryInChromium(t *testing.T) {
+	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator, "ed@example.org": auth.Editor})
+	runBrowser(t, "story.mjs", "browser-story", base, "mod@example.org", testPassword, "ed@example.org", testPassword)
+}
+
+const testPassword = "a long enough password"
+
+// serveWithUsers serves the demo with the given accounts and returns its URL.
+func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	data := t.TempDir()
+	if err := loadDemoIfEmpty(ctx, data, quietLog()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := gpkg.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for email, role := range users {
+		if err := st.CreateUser(ctx, auth.User{ID: "u-" + email, Email: email, Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-demo"}, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatal("serve printed nothing")
+	}
+	_, rest, _ := strings.Cut(sc.Text(), "serving ")
+	go io.Copy(io.Discard, pr)
+	return strings.Fields(rest)[0]
+}
+
+// runBrowser runs a test/browser script against base with extra arguments.
+func runBrowser(t *testing.T, script, out, base string, args ...string) {
+	t.Helper()
 	node := testkit.Need(t, "node", "nodejs")
 	testkit.Need(t, "chromium", "chromium")
 	testkit.NeedNodeModules(t, "playwright-core")
-	base := serveDemo(t)
 	root := testkit.RepoRoot(t)
 	outdir := filepath.Join(root, "testout", out)
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
@@ -149,67 +213,11 @@ func runBrowserScript(t *testing.T, script, out string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "test/browser", script), base, outdir)
+	cmd := exec.CommandContext(ctx, node, append([]string{filepath.Join(root, "test/browser", script), base, outdir}, args...)...)
 	cmd.Dir = root
 	output, err := cmd.CombinedOutput()
 	t.Logf("%s:\n%s", script, output)
 	if err != nil {
 		t.Fatalf("browser test %s failed: %v (screenshots in %s)", script, err, outdir)
-	}
-}
-
-// TestEditInChromium signs an editor in and adds, edits, moves and deletes
-// an asset on the map, one named <img src=x onerror=alert(1)> that must
-// show as text (test/browser/edit.mjs).
-func TestEditInChromium(t *testing.T) {
-	node := testkit.Need(t, "node", "nodejs")
-	testkit.Need(t, "chromium", "chromium")
-	testkit.NeedNodeModules(t, "playwright-core")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	data := t.TempDir()
-	if err := loadDemoIfEmpty(ctx, data, quietLog()); err != nil {
-		t.Fatal(err)
-	}
-	const email, pw = "editor@example.org", "a long enough password"
-	st, err := gpkg.Open(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateUser(ctx, auth.User{ID: "u-editor", Email: email, Role: auth.Editor, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	pr, pw2 := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-demo"}, pw2, io.Discard)
-		pw2.Close()
-	}()
-	defer func() { cancel(); <-done }()
-	sc := bufio.NewScanner(pr)
-	if !sc.Scan() {
-		t.Fatal("serve printed nothing")
-	}
-	_, rest, _ := strings.Cut(sc.Text(), "serving ")
-	base := strings.Fields(rest)[0]
-	go io.Copy(io.Discard, pr)
-	root := testkit.RepoRoot(t)
-	outdir := filepath.Join(root, "testout", "browser-edit")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bctx, bcancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer bcancel()
-	cmd := exec.CommandContext(bctx, node, filepath.Join(root, "test/browser/edit.mjs"), base, outdir, email, pw)
-	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	t.Logf("edit.mjs:\n%s", out)
-	if err != nil {
-		t.Fatalf("browser test edit.mjs failed: %v (screenshots in %s)", err, outdir)
 	}
 }
