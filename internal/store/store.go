@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -120,6 +121,12 @@ type Store interface {
 	Places(ctx context.Context) ([]place.Place, error)
 	Place(ctx context.Context, slug string) (place.Place, error)
 
+	// UpdateArea renames or redraws an area if its version is still
+	// ifVersion, places again the assets the change touches, and returns
+	// the new version. EINVALID for an invalid geometry; ENOTFOUND;
+	// ECONFLICT naming the current version. AreaVersion reads a version.
+	UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error)
+	AreaVersion(ctx context.Context, set, code string) (int64, error)
 	// MarkReviewed records that someone checked the asset now, if its
 	// version is still ifVersion (a revision like any change).
 	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
@@ -285,4 +292,35 @@ func Decision(sg place.Suggestion, accept bool, edited *place.Asset) (change pla
 		return change, place.Accepted, nil
 	}
 	return change, place.Rejected, nil
+}
+
+// CheckArea validates an area before a store writes it: its fields, and a
+// geometry valid enough to place points in and overlay.
+func CheckArea(a place.Area) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if !place.ValidSlug(a.Set) {
+		return place.Errorf(place.EINVALID, "area %s: set %q is not a slug", a.Code, a.Set)
+	}
+	if _, err := geo.NewShape(a.Geometry); err != nil {
+		return place.Errorf(place.EINVALID, "area %s: geometry: %v", a.Code, err)
+	}
+	return nil
+}
+
+// AreaRecord is an area as a revision keeps it.
+type AreaRecord struct {
+	Set        string          `json:"set"`
+	Code       string          `json:"code"`
+	Name       string          `json:"name"`
+	Version    int64           `json:"version"`
+	Properties map[string]any  `json:"properties,omitempty"`
+	Geometry   json.RawMessage `json:"geometry"`
+}
+
+// NewAreaRecord makes an area's revision record.
+func NewAreaRecord(a place.Area, version int64) AreaRecord {
+	g, _ := geojson.NewGeometry(a.Geometry).MarshalJSON()
+	return AreaRecord{Set: a.Set, Code: a.Code, Name: a.Name, Version: version, Properties: a.Properties, Geometry: g}
 }

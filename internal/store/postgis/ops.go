@@ -152,9 +152,14 @@ func queueMembership(b *pgx.Batch, assetID, set, code string, pt orb.Point) {
 
 // placeAssets records the area of every set that holds each asset.
 func placeAssets(ctx context.Context, tx pgx.Tx, ids []string) (int, error) {
+	return placeAssetsIn(ctx, tx, ids, "")
+}
+
+// placeAssetsIn is placeAssets for one set, or every set when set is "".
+func placeAssetsIn(ctx context.Context, tx pgx.Tx, ids []string, set string) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT a.id, ST_X(a.location), ST_Y(a.location), ar.set_slug, ar.code, ar.name, ar.fid
 		FROM assets a JOIN areas ar ON ar.geom && a.location
-		WHERE a.id = ANY($1)`, ids)
+		WHERE a.id = ANY($1) AND ($2 = '' OR ar.set_slug = $2)`, ids, set)
 	if err != nil {
 		return 0, fmt.Errorf("place assets: %w", translate(err))
 	}

@@ -786,6 +786,52 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("UpdateArea", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("x", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := st.AreaVersion(ctx, "grid", "B1")
+		if err != nil || v != 1 {
+			t.Fatalf("version = %d, %v", v, err)
+		}
+		// A1 shrinks to its north part, leaving the hall in no area; then
+		// B1 grows over the ground A1 gave up, and the hall lies in B1.
+		a1 := place.Area{Set: "grid", Code: "A1", Name: "Area A1 (north part)",
+			Geometry: orb.MultiPolygon{{{{-1.5, 53.3125}, {-1.375, 53.3125}, {-1.375, 53.375}, {-1.5, 53.375}, {-1.5, 53.3125}}}}}
+		b1 := place.Area{Set: "grid", Code: "B1", Name: "Area B1 (grown)", Geometry: orb.MultiPolygon{{{{-1.5, 53.25}, {-1.25, 53.25}, {-1.25, 53.375}, {-1.375, 53.375}, {-1.375, 53.3125}, {-1.5, 53.3125}, {-1.5, 53.25}}}}}
+		if v, err := st.UpdateArea(store.WithChange(ctx, "ed@example.org", "redrawn"), a1, 1); err != nil || v != 2 {
+			t.Fatalf("update A1: %d %v", v, err)
+		}
+		if ms, _ := st.Memberships(ctx, "x"); len(ms) != 0 {
+			t.Errorf("after A1 shrank the hall lies in %v, want nowhere", ms)
+		}
+		if _, err := st.UpdateArea(ctx, b1, 1); err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := st.Memberships(ctx, "x")
+		if membershipString(ms) != "grid:B1" || ms[0].Name != "Area B1 (grown)" {
+			t.Errorf("after B1 grew the hall lies in %q", membershipString(ms))
+		}
+		_, err = st.UpdateArea(ctx, b1, 1)
+		wantCode(t, err, place.ECONFLICT)
+		bad := b1
+		bad.Geometry = orb.MultiPolygon{{{{0, 0}, {1, 1}, {1, 0}, {0, 1}, {0, 0}}}}
+		_, err = st.UpdateArea(ctx, bad, 2)
+		wantCode(t, err, place.EINVALID)
+		missing := b1
+		missing.Code = "Z9"
+		_, err = st.UpdateArea(ctx, missing, 1)
+		wantCode(t, err, place.ENOTFOUND)
+		revs, _ := st.Revisions(ctx, "area", "grid:A1")
+		if len(revs) != 1 || revs[0].Author != "ed@example.org" {
+			t.Errorf("area revisions = %+v", revs)
+		}
+	})
+
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)
 		if err := st.Ping(ctx); err != nil {
