@@ -589,3 +589,33 @@ func TestScopedEditor(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateArea: an editor redraws an area with If-Match; a stale
+// version gets 409; a contributor may not; the area's history has it.
+func TestUpdateArea(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		code, h, body := do(t, c, srv.URL, call{"GET", "/api/sets/grid/areas/A1", "", nil})
+		if code != 200 || h.Get("ETag") != `"1"` || !strings.Contains(body, `"version":1`) {
+			t.Fatalf("area: %d %s %s", code, h.Get("ETag"), body)
+		}
+		redraw := `{"type":"Feature","properties":{"name":"Heeley (as residents draw it)"},"geometry":{"type":"Polygon","coordinates":[[[-1.5,53.25],[-1.4,53.25],[-1.4,53.37],[-1.5,53.37],[-1.5,53.25]]]}}`
+		if code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/A1", redraw, map[string]string{"Authorization": "Bearer token-contributor", "If-Match": `"1"`}}); code != 403 {
+			t.Errorf("contributor redraws: %d", code)
+		}
+		hd := map[string]string{"Authorization": "Bearer token-editor", "If-Match": `"1"`}
+		code, h, body = do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/A1", redraw, hd})
+		if code != 200 || h.Get("ETag") != `"2"` || !strings.Contains(body, "Heeley (as residents draw it)") {
+			t.Fatalf("redraw: %d %s %s", code, h.Get("ETag"), body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/A1", redraw, hd}); code != 409 || !strings.Contains(body, `"current_version":2`) {
+			t.Errorf("stale redraw: %d %s", code, body)
+		}
+		bow := `{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-1.5,53.25],[-1.4,53.3],[-1.4,53.25],[-1.5,53.3],[-1.5,53.25]]]}}`
+		hd["If-Match"] = `"2"`
+		if code, _, _ := do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/A1", bow, hd}); code != 400 {
+			t.Errorf("self-crossing outline: %d, want 400", code)
+		}
+	})
+}

@@ -207,6 +207,10 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 	f.Properties["asset_count"] = page.Matched
 	f.Properties["assets"] = assets
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
+	if v, err := s.store.AreaVersion(r.Context(), slug, code); err == nil {
+		f.Properties["version"] = v
+		w.Header().Set("ETag", versionETag(v))
+	}
 	writeJSONType(w, http.StatusOK, "application/geo+json", f)
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -226,4 +228,74 @@ func (s *Server) currentGeometry(r *http.Request, id string) orb.Geometry {
 		return nil
 	}
 	return a.Geometry
+}
+
+// updateArea renames or redraws an area: a GeoJSON Feature with a
+// Polygon or MultiPolygon and properties.name, If-Match the area's
+// version. Editors scoped to sets or areas may change only those.
+func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
+	set, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
+	v, ok := s.ifMatch(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Type       string          `json:"type"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return
+	}
+	var g geojson.Geometry
+	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
+		return
+	}
+	mp, err := geo.ToMultiPolygon(g.Geometry())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name, _ := body.Properties["name"].(string)
+	cur, err := s.store.Area(r.Context(), set, code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if name == "" {
+		name = cur.Name
+	}
+	if !s.areaInScope(w, r, set, code) {
+		return
+	}
+	r = changeContext(r)
+	if _, err := s.store.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
+		if place.ErrorCode(err) == place.ECONFLICT {
+			if now, verr := s.store.AreaVersion(r.Context(), set, code); verr == nil {
+				w.Header().Set("ETag", versionETag(now))
+				writeJSON(w, http.StatusConflict, map[string]any{"error": errorDetail{place.ECONFLICT, place.ErrorMessage(err)}, "current_version": now})
+				return
+			}
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.getArea(w, r)
+}
+
+// areaInScope: a scoped user may change an area of a set in their scope,
+// or an area named in it.
+func (s *Server) areaInScope(w http.ResponseWriter, r *http.Request, set, code string) bool {
+	p, _ := principalOf(r)
+	if len(p.User.Scopes) == 0 {
+		return true
+	}
+	for _, sc := range p.User.Scopes {
+		if sc == set || sc == set+":"+code {
+			return true
+		}
+	}
+	s.fail(w, r, place.Errorf(EFORBIDDEN, "outside your scope (%s)", strings.Join(p.User.Scopes, ", ")))
+	return false
 }
