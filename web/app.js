@@ -127,7 +127,8 @@ window.placemap = placemap;
 // (Edit, Move, Delete) or null; mapClick(ev) returns true when it took the
 // click; detailsReplaced() is called when the details pane is about to show
 // something else or closes.
-const editHooks = { assetActions: null, mapClick: null, detailsReplaced: null };
+// areaActions(feature, slug) does the same for an area (Redraw).
+const editHooks = { assetActions: null, areaActions: null, mapClick: null, detailsReplaced: null };
 let assetTilesVersion = 0;
 
 // ---------------------------------------------------------------- helpers
@@ -515,6 +516,21 @@ function refreshAssets() {
   });
 }
 
+// refreshSet reloads one boundary set's tiles after an area was redrawn, as
+// refreshAssets does for the assets.
+const setTilesVersion = new Map();
+function refreshSet(slug) {
+  const v = Date.now();
+  setTilesVersion.set(slug, v);
+  const id = setSourceId(slug);
+  const src = map && map.getSource(id);
+  if (!src) return;
+  if (typeof src.setUrl === 'function') src.setUrl(absURL(`tiles/${encodeURIComponent(slug)}.json?v=${v}`));
+  map.once('idle', () => {
+    if (setTilesVersion.get(slug) === v && map.getSource(id)) map.refreshTiles(id);
+  });
+}
+
 function assetCategoryTitle(p) {
   return str(p.category_title) || categoryTitle(p.category);
 }
@@ -664,6 +680,10 @@ function renderArea(feature, slug) {
     fields.append(el('dt', { text: label }), el('dd', { text: typeof v === 'number' ? numberFormat.format(v) : String(v) }));
   }
   nodes.push(fields);
+  if (editHooks.areaActions) {
+    const actions = editHooks.areaActions(feature, str(p.set) || slug);
+    if (actions) nodes.push(actions);
+  }
 
   const extra = p.properties && typeof p.properties === 'object' && !Array.isArray(p.properties)
     ? Object.entries(p.properties).filter(([, v]) => v !== null && v !== '' && ['string', 'number', 'boolean'].includes(typeof v))
@@ -896,7 +916,7 @@ async function main() {
   setupSearch();
   renderLegend();
   const edit = setupEdit({
-    placemap, hooks: editHooks, openAsset, showPane, closeDetails, refreshAssets, setStatus,
+    placemap, hooks: editHooks, openAsset, openArea, showPane, closeDetails, refreshAssets, refreshSet, setStatus,
     categoryTitle, statusTitle, setPanelOpen, isNarrow,
   });
 
@@ -1016,5 +1036,6 @@ Object.assign(placemap, {
   setSetVisibility,
   setAssetsVisibility,
   refreshAssets,
+  refreshSet,
   layerIds: { set: setLayerIds, assets: ASSET_LAYER, assetSites: ASSET_SITE_FILL, assetSelected: ASSET_SELECTED },
 });

@@ -12,6 +12,13 @@
 //   PUT  api/assets/{id}              If-Match: "version" -> 200 Feature, or 409
 //                                     {error, current_version, current}
 //   DELETE api/assets/{id}            If-Match -> 204, or 409 as for PUT
+//   GET  api/sets/{slug}/areas/{code} -> Feature (ETag: "version")
+//   PUT  api/sets/{slug}/areas/{code} If-Match, Feature {properties: {name},
+//                                     geometry: Polygon|MultiPolygon} -> 200,
+//                                     409 (changed meanwhile) or 400 (bad outline)
+// Areas (a new asset's site, a redrawn boundary) are drawn with terra-draw,
+// vendored in vendor/terra-draw/ and loaded by <script> as window.terraDraw
+// and window.terraDrawMaplibreGlAdapter.
 // Writes send X-CSRF-Token (kept in memory only) and, when given, the
 // comment for the history as X-Placemap-Comment.
 //
@@ -22,7 +29,7 @@
 // Security: API text (asset names, categories, messages) reaches the page
 // only through el() / textContent, never innerHTML.
 
-import { $, el, str, absURL } from './util.js';
+import { $, el, str, absURL, geometryBBox } from './util.js';
 import { setupCommunity } from './community.js';
 
 const ROLE_RANK = { contributor: 1, editor: 2, moderator: 3, admin: 4 };
@@ -56,6 +63,8 @@ let placing = false; // "Add asset" waits for a click on the map
 let active = null; // the open form: {kind, marker, cleanup, onMapClick}
 let pendingNotice = null; // {id, text}: shown once above that asset's details
 let lastAsset = null; // feature shown in the details pane, for redrawing its actions
+let lastArea = null; // {feature, slug} shown in the details pane
+let areaNotice = null; // {slug, code, text}: shown once above that area's details
 let banner = null; // instructions floating over the map while placing or moving
 let community = null; // suggestions, moderation, history (community.js)
 
@@ -385,11 +394,12 @@ function setPlacing(on) {
   btn.setAttribute('aria-pressed', String(on));
   btn.textContent = on ? 'Cancel adding' : 'Add asset';
   $('add-asset-hint').hidden = !on;
-  $('add-asset-status').textContent = on ? 'Adding an asset: click the map where it is, or place it at the centre of the map. Press Escape to stop.' : '';
+  $('add-asset-status').textContent = on ? 'Adding an asset: click the map where it is, place it at the centre of the map, or draw the site as an area. Press Escape to stop.' : '';
   if (map) map.getContainer().classList.toggle('placing', on);
   if (on) {
     showBanner('Click the map where the new asset is.', [
       button('Place at the centre', { className: 'btn btn-small', onclick: placeAtCentre }),
+      button('Draw the site as an area', { className: 'btn btn-small', id: 'banner-draw-area', onclick: startDrawSite }),
       button('Cancel', { className: 'btn btn-small', onclick: stopPlacing }),
     ]);
     // On a narrow screen the panel covers the map: fold it away.
@@ -726,11 +736,30 @@ async function placeNew(lngLat) {
   endActive();
   const loc = locationLine(lngLat, 'Drag the marker, click the map, or focus the marker and use the arrow keys to adjust.');
   const marker = makeMarker(lngLat, 'Location of the new asset', (ll, done) => loc.set(ll, done));
+  newAssetForm(lk, {
+    location: loc.node,
+    geometry: () => pointOf(marker.getLngLat()),
+    active: {
+      kind: 'add', marker,
+      cleanup: () => marker.remove(),
+      onMapClick: (ll) => { marker.setLngLat(ll); loc.set(ll); },
+    },
+  });
+}
+
+// newAssetForm opens the form for a new asset; geometry() gives its point or
+// site when it is saved. a: the active state while the form is open.
+function newAssetForm(lk, { location, geometry, active: a }) {
   const f = assetForm({
-    values: valuesOf({}), lk, submitLabel: 'Save asset', location: loc.node,
+    values: valuesOf({}), lk, submitLabel: 'Save asset', location,
     onCancel: () => { endActive({ close: true }); $('add-asset').focus(); },
     onSubmit: async (values, comment) => {
-      const body = featureBody(pointOf(marker.getLngLat()), values, null);
+      const g = geometry();
+      if (!g) {
+        f.showServerError('The area needs at least three corners.');
+        return;
+      }
+      const body = featureBody(g, values, null);
       const r = await send('POST', 'api/assets', { body, comment });
       if (r.status === 201 || (r.ok && r.data)) {
         const id = str(r.data && (r.data.id || (r.data.properties && r.data.properties.id)));
@@ -740,13 +769,267 @@ async function placeNew(lngLat) {
       writeFailed(r, f);
     },
   });
-  active = {
-    kind: 'add', marker,
-    cleanup: () => marker.remove(),
-    onMapClick: (ll) => { marker.setLngLat(ll); loc.set(ll); },
-  };
+  active = a;
   ctx.showPane('New asset', [f.form]);
   f.inputs.name.focus();
+}
+
+// ---------------------------------------------------------------- drawing areas (terra-draw)
+
+const DRAW_COLOR = '#b42318';
+
+// makeDraw starts terra-draw on the map with a polygon mode (drawing) and a
+// select mode in which a selected polygon's corners can be dragged, new
+// corners made from the midpoints and corners deleted (right-click).
+function makeDraw() {
+  const td = window.terraDraw;
+  const ad = window.terraDrawMaplibreGlAdapter;
+  if (!td || !ad) throw new Error('the drawing library did not load (vendor/terra-draw/)');
+  const draw = new td.TerraDraw({
+    adapter: new ad.TerraDrawMapLibreGLAdapter({ map }),
+    modes: [
+      new td.TerraDrawPolygonMode({
+        styles: { fillColor: DRAW_COLOR, outlineColor: DRAW_COLOR, closingPointColor: '#ffffff', closingPointOutlineColor: DRAW_COLOR },
+      }),
+      new td.TerraDrawSelectMode({
+        flags: {
+          polygon: { feature: { draggable: false, coordinates: { midpoints: true, draggable: true, deletable: true } } },
+        },
+        styles: { selectedPolygonColor: DRAW_COLOR, selectedPolygonOutlineColor: DRAW_COLOR, selectionPointColor: '#ffffff', selectionPointOutlineColor: DRAW_COLOR },
+      }),
+    ],
+  });
+  draw.start();
+  return draw;
+}
+
+function stopDraw(draw) {
+  try {
+    draw.stop();
+  } catch {
+    // The map may be gone already.
+  }
+}
+
+// terra-draw holds coordinates to 9 decimal places (well under a millimetre)
+// and refuses features with more.
+function round9(n) {
+  return Math.round(n * 1e9) / 1e9;
+}
+
+function roundRing(ring) {
+  return ring.map((c) => [round9(c[0]), round9(c[1])]);
+}
+
+// polygonsOf answers the rings of each polygon terra-draw holds, in the
+// order of ids.
+function polygonsOf(draw, ids) {
+  const out = [];
+  for (const id of ids) {
+    const f = draw.getSnapshotFeature(id);
+    if (f && f.geometry && f.geometry.type === 'Polygon') out.push(f.geometry.coordinates.map(roundRing));
+  }
+  return out;
+}
+
+function drawError(err) {
+  ctx.setStatus(`Could not start drawing: ${err.message}`, true);
+}
+
+// startDrawSite: "Add asset" -> "Draw the site as an area". Corners are
+// clicked on the map; clicking the first corner again closes the outline and
+// opens the form. Until it is saved, the corners can still be dragged.
+async function startDrawSite() {
+  if (!canEdit() || !map) return;
+  setPlacing(false);
+  let lk;
+  try {
+    lk = await loadLookups();
+  } catch (err) {
+    ctx.setStatus(`Could not load the categories: ${err.message}`, true);
+    return;
+  }
+  endActive({ close: true });
+  let draw;
+  try {
+    draw = makeDraw();
+  } catch (err) {
+    drawError(err);
+    return;
+  }
+  draw.setMode('polygon');
+  const cancel = () => { endActive({ close: true }); $('add-asset').focus(); };
+  const a = {
+    kind: 'draw', draw,
+    cleanup: () => { hideBanner(); stopDraw(draw); },
+    onMapClick: () => {}, // the clicks are terra-draw's
+  };
+  active = a;
+  showBanner('Click each corner of the site; click the first corner again to finish.', [
+    button('Cancel', { className: 'btn btn-small', id: 'draw-cancel', onclick: cancel }),
+  ]);
+  if (ctx.isNarrow()) ctx.setPanelOpen(false);
+  draw.on('finish', (id, context) => {
+    if (active !== a || !context || context.mode !== 'polygon') return;
+    hideBanner();
+    if (ctx.isNarrow()) ctx.setPanelOpen(true);
+    draw.setMode('select');
+    draw.selectFeature(id);
+    const line = el('div', { className: 'location-line' },
+      el('span', { className: 'field-label', text: 'Site' }),
+      el('span', { className: 'location-value', text: 'Drawn as an area on the map.' }),
+      el('span', { className: 'field-hint', text: 'Drag its corners to adjust it before saving.' }));
+    newAssetForm(lk, {
+      location: line,
+      geometry: () => {
+        const rings = polygonsOf(draw, [id])[0];
+        return rings && rings[0] && rings[0].length >= 4 ? { type: 'Polygon', coordinates: rings } : null;
+      },
+      active: { kind: 'add-area', draw, cleanup: () => stopDraw(draw), onMapClick: () => {} },
+    });
+  });
+}
+
+// ---------------------------------------------------------------- redraw an area
+
+async function fetchArea(slug, code) {
+  const r = await send('GET', `api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`);
+  if (!r.ok || !r.data) throw new Error(r.status === 404 ? 'This area no longer exists.' : messageOf(r));
+  const version = versionOf(r.data);
+  return { feature: r.data, ifMatch: r.etag || (version ? etagFor(version) : '') };
+}
+
+// loadAreaInto replaces what terra-draw holds with the area's polygons and
+// selects the first, so its corners can be dragged. Answers their ids.
+function loadAreaInto(draw, geometry) {
+  draw.setMode('select');
+  draw.clear();
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates]
+    : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+  const feats = polys.map((p) => ({ type: 'Feature', geometry: { type: 'Polygon', coordinates: p.map(roundRing) }, properties: { mode: 'polygon' } }));
+  const results = draw.addFeatures(feats);
+  const bad = results.find((r) => !r.valid);
+  if (bad) throw new Error(`the outline cannot be edited here (${bad.reason || 'not a valid polygon'})`);
+  const ids = results.map((r) => r.id);
+  if (ids.length) draw.selectFeature(ids[0]);
+  return ids;
+}
+
+async function startRedraw(slug, code) {
+  if (!canEdit() || !map) return;
+  let cur;
+  try {
+    cur = await fetchArea(slug, code);
+  } catch (err) {
+    ctx.setStatus(`Could not start redrawing: ${err.message}`, true);
+    return;
+  }
+  const g = cur.feature.geometry;
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) {
+    ctx.setStatus('Only areas drawn as polygons can be redrawn.', true);
+    return;
+  }
+  endActive();
+  let draw, ids;
+  try {
+    draw = makeDraw();
+    ids = loadAreaInto(draw, g);
+  } catch (err) {
+    if (draw) stopDraw(draw);
+    drawError(err);
+    return;
+  }
+  let ifMatch = cur.ifMatch;
+  let multi = g.type === 'MultiPolygon';
+  const name = str(cur.feature.properties && cur.feature.properties.name) || code;
+  const back = () => { endActive(); ctx.openArea(slug, code, { focus: true }); };
+  const saveBtn = el('button', { type: 'submit', className: 'btn btn-primary', id: 'redraw-save', text: 'Save' });
+  const error = el('div', { className: 'form-error', role: 'alert', id: 'redraw-error' });
+  const comment = el('textarea', { id: 'redraw-comment', rows: 2, maxlength: 500, autocomplete: 'off', 'aria-describedby': 'redraw-comment-hint' });
+  const form = el('form', { className: 'asset-form redraw-form', novalidate: true, 'aria-labelledby': 'details-heading' },
+    el('p', { className: 'instructions', text: 'Drag the white corners on the map to move them; drag a small midpoint to add a corner; right-click a corner to remove it. Click the outline to select it again.' }),
+    el('div', { className: 'field form-field field-comment' },
+      el('label', { for: 'redraw-comment', className: 'field-label', text: 'Comment for the history' }),
+      el('span', { id: 'redraw-comment-hint', className: 'field-hint', text: 'Optional: why the boundary changed.' }),
+      comment),
+    error,
+    el('div', { className: 'form-buttons' }, saveBtn, button('Cancel', { id: 'redraw-cancel', onclick: back })));
+  const say = (msg) => error.replaceChildren(el('p', { text: msg }));
+  form.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { ev.preventDefault(); back(); }
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (saveBtn.disabled) return;
+    error.replaceChildren();
+    const polys = polygonsOf(draw, ids);
+    if (!polys.length) {
+      say('Not saved: the area has no outline left.');
+      return;
+    }
+    const geometry = multi || polys.length > 1 ? { type: 'MultiPolygon', coordinates: polys } : { type: 'Polygon', coordinates: polys[0] };
+    saveBtn.disabled = true;
+    saveBtn.textContent = 'Saving…';
+    const r = await send('PUT', `api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, {
+      body: { type: 'Feature', properties: { name }, geometry }, ifMatch, comment: comment.value.trim(),
+    });
+    saveBtn.disabled = false;
+    saveBtn.textContent = 'Save';
+    if (r.ok) {
+      endActive();
+      ctx.refreshSet(slug);
+      areaNotice = { slug, code, text: `Saved the new outline of “${name}”.` };
+      ctx.openArea(slug, code, { focus: true });
+      return;
+    }
+    if (r.status === 401) {
+      sessionLost();
+      say('You are no longer signed in. Sign in again (at the top of the panel), then save again.');
+      return;
+    }
+    if (r.status === 409) {
+      // Someone else saved first: show theirs, to redraw from.
+      try {
+        const now = await fetchArea(slug, code);
+        const ng = now.feature.geometry;
+        ids = loadAreaInto(draw, ng);
+        multi = ng.type === 'MultiPolygon';
+        ifMatch = now.ifMatch;
+        say('Not saved: someone else changed this area meanwhile. Their outline is now on the map; redraw your change on it and save again.');
+      } catch (err) {
+        say(`Not saved: someone else changed this area, and it could not be reloaded: ${err.message}`);
+      }
+      return;
+    }
+    say(`Not saved: ${tidyMessage(messageOf(r))}`);
+  });
+  active = { kind: 'redraw', draw, cleanup: () => stopDraw(draw), onMapClick: () => {} };
+  ctx.showPane('Redraw area', [el('h3', { text: name }), form]);
+  const b = geometryBBox(g);
+  if (b) map.fitBounds(b, { padding: 40, maxZoom: 17 });
+  saveBtn.focus();
+}
+
+function areaActions(feature, slug) {
+  lastArea = { feature, slug };
+  return el('div', { className: 'edit-slot area-edit-slot' }, ...areaActionNodes(feature, slug));
+}
+
+function areaActionNodes(feature, slug) {
+  const code = str(feature.properties && feature.properties.code);
+  const nodes = [];
+  if (areaNotice && areaNotice.slug === slug && areaNotice.code === code) {
+    nodes.push(el('p', { className: 'notice', role: 'status', id: 'area-notice', text: areaNotice.text }));
+  }
+  areaNotice = null;
+  if (canEdit() && code && slug) {
+    const g = feature.geometry;
+    if (!g || g.type === 'Polygon' || g.type === 'MultiPolygon') {
+      nodes.push(el('div', { className: 'edit-actions', role: 'group', 'aria-label': 'Change this area' },
+        button('Redraw this area', { id: 'area-redraw', onclick: () => startRedraw(slug, code) })));
+    }
+  }
+  return nodes;
 }
 
 // ---------------------------------------------------------------- edit
@@ -1020,6 +1303,8 @@ function assetActions(feature) {
 function redrawActions() {
   const slot = document.querySelector('#details-body .edit-slot');
   if (slot && lastAsset) slot.replaceChildren(...actionsFor(lastAsset));
+  const areaSlot = document.querySelector('#details-body .area-edit-slot');
+  if (areaSlot && lastArea) areaSlot.replaceChildren(...areaActionNodes(lastArea.feature, lastArea.slug));
 }
 
 // ---------------------------------------------------------------- set-up
@@ -1027,6 +1312,7 @@ function redrawActions() {
 function setupTools() {
   $('add-asset').addEventListener('click', startAdd);
   $('add-at-centre').addEventListener('click', placeAtCentre);
+  $('add-draw-area').addEventListener('click', startDrawSite);
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && placing) stopPlacing();
   });
@@ -1050,9 +1336,11 @@ export function setupEdit(c) {
     get map() { return map; },
   });
   c.hooks.assetActions = assetActions;
+  c.hooks.areaActions = areaActions;
   c.hooks.mapClick = onMapClick;
   c.hooks.detailsReplaced = () => {
     lastAsset = null;
+    lastArea = null;
     clearToolsNotice();
     if (active) endActive();
   };

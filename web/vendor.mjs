@@ -39,3 +39,53 @@ copyFileSync(licence, join(out, 'LICENSE.txt'));
 
 writeFileSync(join(out, 'VERSION'), pkg.version + '\n');
 console.log(`vendor: maplibre-gl ${pkg.version} -> ${out}`);
+
+// terra-draw (polygon drawing and editing) and its MapLibre adapter: the UMD
+// builds, loaded by <script> like maplibre-gl.js, which set the globals
+// window.terraDraw and window.terraDrawMaplibreGlAdapter. Neither package
+// ships a licence file, so the MIT licence named in its package.json is
+// written out with the author it names.
+const MIT = `Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`;
+const tdOut = join(here, 'vendor', 'terra-draw');
+mkdirSync(tdOut, { recursive: true });
+const versions = [];
+for (const name of ['terra-draw', 'terra-draw-maplibre-gl-adapter']) {
+  let dir;
+  try {
+    // Their "exports" do not list package.json: walk up from the entry point.
+    dir = dirname(require.resolve(name));
+    while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  } catch {
+    console.error(`vendor: ${name} is not installed; run "npm install" first`);
+    process.exit(1);
+  }
+  const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  for (const file of [`${name}.umd.js`, `${name}.module.js`]) {
+    const src = readFileSync(join(dir, 'dist', file), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    writeFileSync(join(tdOut, file), src);
+  }
+  const lic = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].map((f) => join(dir, f)).find(existsSync);
+  const licText = lic ? readFileSync(lic, 'utf8')
+    : `${name} ${p.version}: ${p.license} License (from its package.json; https://github.com/${p.repository})\n\nCopyright (c) ${p.author}\n\n${MIT}`;
+  writeFileSync(join(tdOut, `LICENSE-${name}.txt`), licText);
+  versions.push(`${name} ${p.version}`);
+}
+writeFileSync(join(tdOut, 'VERSION'), versions.join('\n') + '\n');
+console.log(`vendor: ${versions.join(', ')} -> ${tdOut}`);

@@ -221,3 +221,10 @@ func runBrowser(t *testing.T, script, out, base string, args ...string) {
 		t.Fatalf("browser test %s failed: %v (screenshots in %s)", script, err, outdir)
 	}
 }
+
+// TestDrawInChromium draws a site as a polygon with terra-draw and redraws
+// a ward by dragging a corner, saved with If-Match (test/browser/draw.mjs).
+func TestDrawInChromium(t *testing.T) {
+	base := serveWithUsers(t, map[string]auth.Role{"ed@example.org": auth.Editor})
+	runBrowser(t, "draw.mjs", "browser-draw", base, "ed@example.org", testPassword)
+}
