@@ -126,6 +126,11 @@ type Store interface {
 	// the new version. EINVALID for an invalid geometry; ENOTFOUND;
 	// ECONFLICT naming the current version. AreaVersion reads a version.
 	UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error)
+	// AddArea adds an area to a set and places the assets on its ground;
+	// ECONFLICT if the code is taken. DeleteArea removes one if its version
+	// is still ifVersion, and places its assets again.
+	AddArea(ctx context.Context, a place.Area) error
+	DeleteArea(ctx context.Context, set, code string, ifVersion int64) error
 	AreaVersion(ctx context.Context, set, code string) (int64, error)
 	// MarkReviewed records that someone checked the asset now, if its
 	// version is still ifVersion (a revision like any change).

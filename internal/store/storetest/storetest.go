@@ -832,6 +832,40 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("AddAndDeleteArea", func(t *testing.T) {
+		st := newStore(t)
+		// Residents draw a neighbourhood over A1's south-west corner.
+		if _, err := st.ImportSet(ctx, testSet("community"), []place.Area{{Code: "far", Name: "Far", Geometry: Square(0, 51, 0.1)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddAssets(ctx, []place.Asset{asset("x", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
+			t.Fatal(err)
+		}
+		heeley := place.Area{Set: "community", Code: "heeley", Name: "Heeley", Geometry: Square(-1.5, 53.25, 0.1)}
+		if err := st.AddArea(store.WithChange(ctx, "res@example.org", "drawn at the drop-in"), heeley); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := st.Memberships(ctx, "x"); membershipString(ms) != "community:heeley" {
+			t.Errorf("after adding Heeley the hall lies in %q", membershipString(ms))
+		}
+		if s, _ := st.Set(ctx, "community"); s.AreaCount != 2 || s.BBox.Min[0] != -1.5 {
+			t.Errorf("set after adding = %d areas, bbox %v", s.AreaCount, s.BBox)
+		}
+		wantCode(t, st.AddArea(ctx, heeley), place.ECONFLICT)
+		wantCode(t, st.DeleteArea(ctx, "community", "heeley", 5), place.ECONFLICT)
+		if err := st.DeleteArea(ctx, "community", "heeley", 1); err != nil {
+			t.Fatal(err)
+		}
+		if ms, _ := st.Memberships(ctx, "x"); len(ms) != 0 {
+			t.Errorf("after deleting Heeley the hall lies in %v", ms)
+		}
+		wantCode(t, st.DeleteArea(ctx, "community", "far", 1), place.EINVALID)
+		wantCode(t, st.DeleteArea(ctx, "community", "heeley", 1), place.ENOTFOUND)
+		if revs, _ := st.Revisions(ctx, "area", "community:heeley"); len(revs) != 2 || revs[0].Author != "res@example.org" {
+			t.Errorf("area revisions = %+v", revs)
+		}
+	})
+
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)
 		if err := st.Ping(ctx); err != nil {
