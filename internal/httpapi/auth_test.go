@@ -619,3 +619,34 @@ func TestUpdateArea(t *testing.T) {
 		}
 	})
 }
+
+// TestAddAndDeleteArea: an editor adds a neighbourhood to a set and
+// removes it; the role table holds for both routes.
+func TestAddAndDeleteArea(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		heeley := `{"type":"Feature","properties":{"name":"Heeley Bottom"},"geometry":{"type":"Polygon","coordinates":[[[-1.3,53.26],[-1.26,53.26],[-1.26,53.3],[-1.3,53.3],[-1.3,53.26]]]}}`
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/sets/grid/areas", heeley, bearer("contributor")}); code != 403 {
+			t.Errorf("contributor adds an area: %d", code)
+		}
+		code, h, body := do(t, c, srv.URL, call{"POST", "/api/sets/grid/areas", heeley, bearer("editor")})
+		if code != 201 || h.Get("ETag") != `"1"` || !strings.Contains(body, `"code":"heeley-bottom"`) || !strings.Contains(h.Get("Location"), "/api/sets/grid/areas/heeley-bottom") {
+			t.Fatalf("add area: %d %v %s", code, h, body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"POST", "/api/sets/grid/areas", heeley, bearer("editor")}); code != 409 {
+			t.Errorf("the same code again: %d", code)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"GET", "/api/sets/grid", "", nil}); code != 200 || !strings.Contains(body, `"area_count":5`) {
+			t.Errorf("set after adding: %s", body)
+		}
+		hd := bearer("editor")
+		hd["If-Match"] = `"1"`
+		if code, _, body := do(t, c, srv.URL, call{"DELETE", "/api/sets/grid/areas/heeley-bottom", "", hd}); code != 204 {
+			t.Errorf("delete area: %d %s", code, body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/sets/grid/areas/heeley-bottom", "", nil}); code != 404 {
+			t.Errorf("deleted area: %d", code)
+		}
+	})
+}

@@ -46,6 +46,8 @@ type Reader interface {
 	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
 	UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error)
 	AreaVersion(ctx context.Context, set, code string) (int64, error)
+	AddArea(ctx context.Context, a place.Area) error
+	DeleteArea(ctx context.Context, set, code string, ifVersion int64) error
 	Accounts
 	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
@@ -164,6 +166,8 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.restoreAsset)
 		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.markReviewed)
 		r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}", s.updateArea)
+		r.With(s.require(auth.Editor)).Post("/sets/{slug}/areas", s.addArea)
+		r.With(s.require(auth.Editor)).Delete("/sets/{slug}/areas/{code}", s.deleteArea)
 		r.Get("/assets/{id}/history", s.assetHistory)
 		r.Get("/changes", s.changes)
 		s.reconcileRoutes(r)

@@ -299,3 +299,74 @@ func (s *Server) areaInScope(w http.ResponseWriter, r *http.Request, set, code s
 	s.fail(w, r, place.Errorf(EFORBIDDEN, "outside your scope (%s)", strings.Join(p.User.Scopes, ", ")))
 	return false
 }
+
+// areaFromBody reads an area Feature: properties.code, properties.name and
+// a Polygon or MultiPolygon.
+func (s *Server) areaFromBody(w http.ResponseWriter, r *http.Request) (place.Area, bool) {
+	var body struct {
+		Type       string          `json:"type"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return place.Area{}, false
+	}
+	var g geojson.Geometry
+	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
+		return place.Area{}, false
+	}
+	mp, err := geo.ToMultiPolygon(g.Geometry())
+	if err != nil {
+		s.fail(w, r, err)
+		return place.Area{}, false
+	}
+	code, _ := body.Properties["code"].(string)
+	name, _ := body.Properties["name"].(string)
+	return place.Area{Set: chi.URLParam(r, "slug"), Code: code, Name: name, Geometry: mp}, true
+}
+
+// addArea adds an area to a set (editors+; scoped editors only to sets in
+// their scope).
+func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.areaFromBody(w, r)
+	if !ok {
+		return
+	}
+	if a.Code == "" {
+		a.Code = place.Slugify(a.Name)
+	}
+	if !s.areaInScope(w, r, a.Set, a.Code) {
+		return
+	}
+	r = changeContext(r)
+	if err := s.store.AddArea(r.Context(), a); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	created, err := s.store.Area(r.Context(), a.Set, a.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := areaFeature(created)
+	f.Properties["version"] = 1
+	w.Header().Set("ETag", versionETag(1))
+	w.Header().Set("Location", s.baseURL(r)+"/api/sets/"+a.Set+"/areas/"+a.Code)
+	writeJSONType(w, http.StatusCreated, "application/geo+json", f)
+}
+
+// deleteArea removes an area (If-Match its version).
+func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
+	set, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
+	v, ok := s.ifMatch(w, r)
+	if !ok || !s.areaInScope(w, r, set, code) {
+		return
+	}
+	r = changeContext(r)
+	if err := s.store.DeleteArea(r.Context(), set, code, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
