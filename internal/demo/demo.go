@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -128,7 +130,7 @@ func loadPlaces(ctx context.Context, st Store, e PlacesEntry) (int, error) {
 		confirmed[c] = true
 	}
 	n := 0
-	for _, key := range sortedKeys(bySet[0]) {
+	for _, key := range slices.Sorted(maps.Keys(bySet[0])) {
 		p := place.Place{Slug: key, Name: bySet[0][key].Name, AltNames: []string{}}
 		for i, set := range e.Sets {
 			if a, ok := bySet[i][key]; ok {
@@ -144,15 +146,6 @@ func loadPlaces(ctx context.Context, st Store, e PlacesEntry) (int, error) {
 		n++
 	}
 	return n, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Load imports every set, lookup set and asset file of the demo into st.

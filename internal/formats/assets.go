@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,11 +96,11 @@ func ReadAssetsGeoJSON(r io.Reader, name string, opts AssetOptions) ([]place.Ass
 	assets := make([]place.Asset, 0, len(features))
 	for _, f := range features {
 		rec := newRecord()
-		for _, k := range sortedKeys(f.props) {
+		for _, k := range slices.Sorted(maps.Keys(f.props)) {
 			v := f.props[k]
 			if strings.EqualFold(k, "tags") {
 				if obj, ok := v.(map[string]any); ok {
-					for _, tk := range sortedKeys(obj) {
+					for _, tk := range slices.Sorted(maps.Keys(obj)) {
 						if s, ok := scalarString(obj[tk]); ok && strings.TrimSpace(s) != "" {
 							rec.tags[tk] = strings.TrimSpace(s)
 						}

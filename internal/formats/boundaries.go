@@ -3,7 +3,9 @@ package formats
 import (
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,7 +184,7 @@ func chooseFields(file string, features []feature, opts BoundaryOptions) (fieldC
 				keys[k] = true
 			}
 		}
-		seen := strings.Join(sortedKeys(keys), ", ")
+		seen := strings.Join(slices.Sorted(maps.Keys(keys)), ", ")
 		if seen == "" {
 			seen = "none"
 		}
@@ -204,7 +206,7 @@ func detectONSCode(features []feature) string {
 		unique, hasNM bool
 	}
 	var cands []cand
-	for _, k := range sortedKeys(features[0].props) {
+	for _, k := range slices.Sorted(maps.Keys(features[0].props)) {
 		if !onsCodeField.MatchString(k) {
 			continue
 		}
@@ -281,5 +283,5 @@ func has(props map[string]any) string {
 	if len(props) == 0 {
 		return " (the feature has no properties)"
 	}
-	return " (the feature has " + strings.Join(sortedKeys(props), ", ") + ")"
+	return " (the feature has " + strings.Join(slices.Sorted(maps.Keys(props)), ", ") + ")"
 }

@@ -15,8 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,21 +70,12 @@ func lookupKey[V any](m map[string]V, want string) (string, bool) {
 		return want, true
 	}
 	// Sorted so that, of "Name" and "NAME", the same one always wins.
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if strings.EqualFold(k, want) {
 			return k, true
 		}
 	}
 	return "", false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // forEachPoint calls fn for every position of g until fn returns false.

@@ -1,7 +1,9 @@
 package osm
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -253,19 +255,10 @@ func pair(l, o *place.Asset, by string) Match {
 	for k := range ot {
 		keys[k] = true
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if lt[k] != ot[k] && lt[k] != "" {
 			m.Diff = append(m.Diff, TagChange{Key: k, Local: lt[k], OSM: ot[k]})
 		}
 	}
 	return m
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,7 +130,7 @@ func Contribution(assets []place.Asset, matched map[string]bool) Changes {
 		w.ID = newID()
 		c.Create = append(c.Create, w)
 	}
-	c.Sources = sortedKeys(sources)
+	c.Sources = slices.Sorted(maps.Keys(sources))
 	return c
 }
 

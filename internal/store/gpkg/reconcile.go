@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -48,7 +49,7 @@ func (s *Store) ImportIndicators(ctx context.Context, set string, inds []place.I
 			if err != nil {
 				return err
 			}
-			for _, code := range sortedKeys(values[ind.Name]) {
+			for _, code := range slices.Sorted(maps.Keys(values[ind.Name])) {
 				if !codes[code] {
 					ins.Close()
 					return place.Errorf(place.EINVALID, "indicator %s: %q is not an area of %s", ind.Name, code, set)
@@ -62,15 +63,6 @@ func (s *Store) ImportIndicators(ctx context.Context, set string, inds []place.I
 		}
 		return addRevision(ctx, tx, "indicators", set, "import", inds)
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Indicators lists a set's indicators by name.

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -49,12 +50,7 @@ func (s *Store) ImportIndicators(ctx context.Context, set string, inds []place.I
 				return fmt.Errorf("insert indicator %s: %w", ind.Name, translate(err))
 			}
 			batch := &pgx.Batch{}
-			keys := make([]string, 0, len(values[ind.Name]))
-			for k := range values[ind.Name] {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, code := range keys {
+			for _, code := range slices.Sorted(maps.Keys(values[ind.Name])) {
 				if !codes[code] {
 					return place.Errorf(place.EINVALID, "indicator %s: %q is not an area of %s", ind.Name, code, set)
 				}
