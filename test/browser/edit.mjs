@@ -28,7 +28,7 @@
 // confirm), failed request or request to a host other than localhost, except
 // the error responses a step says it expects (such as the 401 of a wrong
 // password or the 409 of a conflict).
-import { harness, fail, expect, waitIdle, STEP_TIMEOUT } from './harness.mjs';
+import { harness, fail, expect, waitIdle, STEP_TIMEOUT, readyToEdit, fetchAsset, detailsField } from './harness.mjs';
 import { createMonitor } from './monitor.mjs';
 
 const [, , , , EMAIL, PASSWORD] = process.argv;
@@ -39,7 +39,6 @@ if (!process.argv[2] || !process.argv[3] || !EMAIL || !PASSWORD) {
 
 const { BASE, shot, step, run } = harness('edit.mjs');
 const NAME = '<img src=x onerror=alert(1)>';
-const API = (path) => new URL(path, BASE).href;
 
 // ---------------------------------------------------------------- monitoring
 //
@@ -51,27 +50,7 @@ const { dialogs, apiCalls, allow, health, monitoredPage, estep } = monitor;
 
 // ---------------------------------------------------------------- helpers
 
-async function ready(page) {
-  await page.waitForFunction(() => window.placemap && window.placemap.ready && window.placemap.edit, null, { timeout: STEP_TIMEOUT });
-  const err = await page.evaluate(() => window.placemap.ready.then(() => null, (e) => String(e && e.message || e)));
-  expect(err === null, `window.placemap.ready should resolve, but rejected: ${err}`);
-  await page.evaluate(() => window.placemap.edit.ready);
-  await waitIdle(page);
-}
-
-async function getAsset(id) {
-  const res = await fetch(API(`api/assets/${encodeURIComponent(id)}`), { headers: { Accept: 'application/json' } });
-  const body = res.status === 200 ? await res.json() : null;
-  return { status: res.status, etag: res.headers.get('etag'), body };
-}
-
-async function detailsField(page, label) {
-  return page.evaluate((label) => {
-    const dts = [...document.querySelectorAll('#details-body dl.fields dt')];
-    const dt = dts.find((d) => d.textContent.trim() === label);
-    return dt ? dt.nextElementSibling.textContent.trim() : null;
-  }, label);
-}
+const getAsset = (id) => fetchAsset(BASE, id);
 
 // Waits until the asset tiles have (or no longer have) the asset id drawn
 // near lngLat: the tiles must have been reloaded after the write.
@@ -122,7 +101,7 @@ run(async ({ browser, page: harnessPage }) => {
   await estep(page, 'signed-out', async () => {
     const resp = await page.goto(BASE, { waitUntil: 'domcontentloaded' });
     expect(resp && resp.ok(), `GET ${BASE} should answer 2xx, got ${resp && resp.status()}`);
-    await ready(page);
+    await readyToEdit(page);
     expect(await page.locator('#signin-toggle').isVisible(), 'a "Sign in" button should be shown to signed-out visitors');
     expect(!apiCalls.some((c) => c.startsWith('GET /api/me')), `a browser that never signed in should not ask GET /api/me; calls: ${apiCalls.join(', ')}`);
     const opened = await openSomeAsset(page);
@@ -134,7 +113,7 @@ run(async ({ browser, page: harnessPage }) => {
     const me = allow('GET', /^\/api\/me$/, 401);
     await page.evaluate(() => localStorage.setItem('placemap.signedIn', '1'));
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await ready(page);
+    await readyToEdit(page);
     expect(me.seen === 1, `with a stale "signed in" flag, GET /api/me should be asked once and answer 401 (seen ${me.seen})`);
     expect(await page.evaluate(() => localStorage.getItem('placemap.signedIn')) === null, 'after the 401 the "signed in" flag should be cleared');
     expect(await page.locator('#signin-toggle').isVisible(), 'after the 401 the "Sign in" button should be shown');
@@ -406,7 +385,7 @@ run(async ({ browser, page: harnessPage }) => {
     await noEditControls(page, 'after signing out');
     const calls = apiCalls.length;
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await ready(page);
+    await readyToEdit(page);
     expect(!apiCalls.slice(calls).some((c) => c.startsWith('GET /api/me')), 'after signing out, a reload should not ask GET /api/me');
     await noEditControls(page, 'signed out, reloaded');
     await shot(page, 'step-16-signed-out-again.png');

@@ -106,6 +106,32 @@ export async function detailsText(page) {
   return page.locator('#details-body').innerText();
 }
 
+// readyToEdit waits for the map and its editing module to be ready and
+// the map to be idle.
+export async function readyToEdit(page) {
+  await page.waitForFunction(() => window.placemap && window.placemap.ready && window.placemap.edit, null, { timeout: STEP_TIMEOUT });
+  const err = await page.evaluate(() => window.placemap.ready.then(() => null, (e) => String(e && e.message || e)));
+  expect(err === null, `window.placemap.ready should resolve, but rejected: ${err}`);
+  await page.evaluate(() => window.placemap.edit.ready);
+  await waitIdle(page);
+}
+
+// fetchAsset reads an asset straight from the API at base, outside the page.
+export async function fetchAsset(base, id) {
+  const res = await fetch(new URL(`api/assets/${encodeURIComponent(id)}`, base).href, { headers: { Accept: 'application/json' } });
+  const body = res.status === 200 ? await res.json() : null;
+  return { status: res.status, etag: res.headers.get('etag'), body };
+}
+
+// detailsField is the text shown for label in the details panel's fields, or null.
+export async function detailsField(page, label) {
+  return page.evaluate((label) => {
+    const dts = [...document.querySelectorAll('#details-body dl.fields dt')];
+    const dt = dts.find((d) => d.textContent.trim() === label);
+    return dt ? dt.nextElementSibling.textContent.trim() : null;
+  }, label);
+}
+
 export function harness(script) {
   const [baseArg, outArg] = process.argv.slice(2);
   if (!baseArg || !outArg) {

@@ -17,7 +17,7 @@
 // Signs in twice (5 sign-ins a minute are allowed from one address), and
 // makes one anonymous suggestion (10 an hour): restart the server between
 // many runs. Screenshots of each step land in OUTDIR.
-import { harness, fail, expect, waitIdle, STEP_TIMEOUT } from './harness.mjs';
+import { harness, fail, expect, waitIdle, STEP_TIMEOUT, readyToEdit, fetchAsset, detailsField } from './harness.mjs';
 import { createMonitor } from './monitor.mjs';
 
 const [, , , , MOD_EMAIL, MOD_PASSWORD, ED_EMAIL, ED_PASSWORD] = process.argv;
@@ -27,7 +27,6 @@ if (!process.argv[2] || !process.argv[3] || !MOD_EMAIL || !MOD_PASSWORD || !ED_E
 }
 
 const { BASE, shot, step, run } = harness('story.mjs');
-const API = (path) => new URL(path, BASE).href;
 const NAME = `Story Community Centre ${Date.now().toString(36)}`;
 const HOURS_1 = 'Mo-Fr 09:00-17:00';
 const HOURS_2 = 'Mo-Sa 10:00-16:00';
@@ -42,27 +41,7 @@ const { apiCalls, health, monitoredPage, estep } = monitor;
 
 // ---------------------------------------------------------------- helpers
 
-async function ready(page) {
-  await page.waitForFunction(() => window.placemap && window.placemap.ready && window.placemap.edit, null, { timeout: STEP_TIMEOUT });
-  const err = await page.evaluate(() => window.placemap.ready.then(() => null, (e) => String(e && e.message || e)));
-  expect(err === null, `window.placemap.ready should resolve, but rejected: ${err}`);
-  await page.evaluate(() => window.placemap.edit.ready);
-  await waitIdle(page);
-}
-
-async function getAsset(id) {
-  const res = await fetch(API(`api/assets/${encodeURIComponent(id)}`), { headers: { Accept: 'application/json' } });
-  const body = res.status === 200 ? await res.json() : null;
-  return { status: res.status, etag: res.headers.get('etag'), body };
-}
-
-async function detailsField(page, label) {
-  return page.evaluate((label) => {
-    const dts = [...document.querySelectorAll('#details-body dl.fields dt')];
-    const dt = dts.find((d) => d.textContent.trim() === label);
-    return dt ? dt.nextElementSibling.textContent.trim() : null;
-  }, label);
-}
+const getAsset = (id) => fetchAsset(BASE, id);
 
 async function signIn(page, email, password, role) {
   await page.locator('#signin-toggle').click();
@@ -107,7 +86,7 @@ run(async ({ browser, page: harnessPage }) => {
   await estep(page, 'visitor-suggests-new-place', async () => {
     const resp = await page.goto(BASE, { waitUntil: 'domcontentloaded' });
     expect(resp && resp.ok(), `GET ${BASE} should answer 2xx, got ${resp && resp.status()}`);
-    await ready(page);
+    await readyToEdit(page);
     expect(!(await page.locator('#edit-tools').isVisible()), 'a visitor should not see the editing tools');
     expect(!(await page.locator('#moderation').isVisible()), 'a visitor should not see the moderation list');
     await page.evaluate(() => window.placemap.map.jumpTo({ zoom: 16 }));
