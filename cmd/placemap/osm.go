@@ -16,7 +16,6 @@ import (
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
-	"github.com/placemap/placemap/internal/store"
 )
 
 // importOSM imports civic assets, or with --boundaries a boundary set,
@@ -161,15 +160,17 @@ func (b *progressBar) done() {
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // cmdConflate pairs an OSM file's civic objects with the assets held and
-// writes a report for a person to review: placemap conflate osm FILE
-// --report report.csv.
+// writes a report for a person to review, or keeps the proposals for
+// review in the API and map: placemap conflate osm FILE --report
+// report.csv [--review].
 func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "osm" {
-		return usageError{"want: conflate osm FILE --report report.csv"}
+		return usageError{"want: conflate osm FILE --report report.csv [--review]"}
 	}
 	fs := flag.NewFlagSet("conflate osm", flag.ContinueOnError)
 	sc := storeFlags(fs)
-	report := fs.String("report", "", "write the review list as CSV to this file (required)")
+	report := fs.String("report", "", "write the review list as CSV to this file")
+	review := fs.Bool("review", false, "keep the proposals in the store, for people to accept or reject one by one in the map (replaces pending ones of earlier runs)")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -178,35 +179,48 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *report == "" {
-		return usageError{"--report FILE.csv is required"}
+	if *report == "" && !*review {
+		return usageError{"say where the review list goes: --report FILE.csv, --review (kept for the map), or both"}
 	}
 	st, err := sc.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ms, err := importer.Conflate(ctx, st, osm.File(file), filepath.Base(file))
+	c, err := importer.ConflateFile(ctx, st, osm.File(file), filepath.Base(file))
 	if err != nil {
-		return err
-	}
-	f, err := os.Create(*report)
-	if err != nil {
-		return err
-	}
-	if err := importer.WriteConflationCSV(f, ms); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
 		return err
 	}
 	counts := map[osm.Outcome]int{}
-	for _, m := range ms {
+	for _, m := range c.Matches {
 		counts[m.Outcome]++
 	}
-	fmt.Fprintf(stdout, "conflated %s: %d matched, %d only in OSM, %d only here, %d ambiguous; review list in %s\n",
-		filepath.Base(file), counts[osm.Matched], counts[osm.OnlyOSM], counts[osm.OnlyLocal], counts[osm.Ambiguous], *report)
+	fmt.Fprintf(stdout, "conflated %s: %d matched, %d only in OSM, %d only here, %d ambiguous\n",
+		filepath.Base(file), counts[osm.Matched], counts[osm.OnlyOSM], counts[osm.OnlyLocal], counts[osm.Ambiguous])
+	if *report != "" {
+		f, err := os.Create(*report)
+		if err != nil {
+			return err
+		}
+		if err := importer.WriteConflationCSV(f, c.Matches); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "review list in %s\n", *report)
+	}
+	if *review {
+		rv, err := importer.KeepForReview(ctx, st, c)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "kept %d proposals for review (run %s): %d matched, %d only in OSM, %d only here, %d ambiguous; "+
+			"%d agree already, %d were decided before. Review them in the map (OSM review) or at /api/conflations/proposals\n",
+			rv.Proposals, rv.Run, rv.ByOutcome[place.OutcomeMatched], rv.ByOutcome[place.OutcomeOnlyOSM], rv.ByOutcome[place.OutcomeOnlyLocal],
+			rv.ByOutcome[place.OutcomeAmbiguous], rv.Agreed, rv.DecidedBefore)
+	}
 	return nil
 }
 
@@ -231,10 +245,6 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	assets, err := store.AllAssets(ctx, st)
-	if err != nil {
-		return err
-	}
 	var matched map[string]bool
 	if *osmFile != "" {
 		ms, err := importer.Conflate(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile))
@@ -246,9 +256,17 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 			if m.Local != nil && m.Outcome != osm.OnlyLocal {
 				matched[m.Local.ID] = true
 			}
+			if m.Outcome == osm.Ambiguous && m.Local == nil {
+				for _, id := range m.Candidates { // undecided: not offered as new
+					matched[id] = true
+				}
+			}
 		}
 	}
-	c := osm.Contribution(assets, matched)
+	c, err := importer.Contribution(ctx, st, matched)
+	if err != nil {
+		return err
+	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err

@@ -77,13 +77,6 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func (s *Server) getSet(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.store.Set(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {

@@ -55,6 +55,10 @@ type Reader interface {
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
+	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
+	Proposal(ctx context.Context, id string) (place.Proposal, error)
+	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
 	DataVersion(ctx context.Context) (int64, error)
 	Ping(ctx context.Context) error
 }
@@ -67,6 +71,9 @@ type Config struct {
 	TileCacheBytes  int64
 	RequestTimeout  time.Duration
 	MaxRequestBody  int64
+	// MaxUploadBody bounds an OSM file uploaded for conflation
+	// (POST /api/conflations). 0 means 32 MiB.
+	MaxUploadBody int64
 	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
 	// X-Real-IP, for deployments behind a reverse proxy that sets them.
 	// Off by default: otherwise any client could pick its own address, and
@@ -104,6 +111,9 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxRequestBody == 0 {
 		cfg.MaxRequestBody = 1 << 20
 	}
+	if cfg.MaxUploadBody == 0 {
+		cfg.MaxUploadBody = 32 << 20
+	}
 	if cfg.MaxExpensive <= 0 {
 		cfg.MaxExpensive = 2
 	}
@@ -126,7 +136,11 @@ func (s *Server) routes() chi.Router {
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxRequestBody)
+			limit := s.cfg.MaxRequestBody
+			if r.URL.Path == "/api/conflations" {
+				limit = s.cfg.MaxUploadBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	})
@@ -173,6 +187,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.reconcileRoutes(r)
 		s.osmRoutes(r)
 		s.suggestionRoutes(r)
+		s.conflationRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
 		})

@@ -7,8 +7,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
-	"github.com/placemap/placemap/internal/store"
 )
 
 func (s *Server) osmRoutes(r chi.Router) {
@@ -24,12 +24,11 @@ func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	assets, err := store.AllAssets(r.Context(), s.store)
+	c, err := importer.Contribution(r.Context(), s.store, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	c := osm.Contribution(assets, nil)
 	write, ctype, file := osm.WriteOsmChange, "application/xml", "placemap.osc"
 	if strings.HasSuffix(r.URL.Path, "/josm") {
 		write, file = osm.WriteJOSM, "placemap.osm"

@@ -25,20 +25,37 @@ func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.A
 		}
 		return nil
 	})
+	AssignIDs(out)
 	return out, stats, err
 }
 
 // Conflate pairs the civic objects of an OSM file with the assets held.
 func Conflate(ctx context.Context, st store.AssetLister, open osm.Source, name string) ([]osm.Match, error) {
+	c, err := ConflateFile(ctx, st, open, name)
+	return c.Matches, err
+}
+
+// Conflation is a conflation's outcome and the OSM objects it read.
+type Conflation struct {
+	File    string
+	Matches []osm.Match
+	OSM     []place.Asset
+}
+
+// ConflateFile pairs the civic objects of an OSM file with the assets
+// held, keeping the objects read.
+func ConflateFile(ctx context.Context, st store.AssetLister, open osm.Source, name string) (Conflation, error) {
+	c := Conflation{File: name}
 	local, err := store.AllAssets(ctx, st)
 	if err != nil {
-		return nil, err
+		return c, err
 	}
-	fromOSM, _, err := ReadOSMAssets(ctx, open, name)
+	c.OSM, _, err = ReadOSMAssets(ctx, open, name)
 	if err != nil {
-		return nil, err
+		return c, err
 	}
-	return osm.Conflate(local, fromOSM), nil
+	c.Matches = osm.Conflate(local, c.OSM)
+	return c, nil
 }
 
 // WriteConflationCSV writes one line per outcome, for a person to review.

@@ -125,7 +125,7 @@ func words(s string) map[string]bool {
 const minNameScore = 0.34
 
 // Conflate pairs OSM objects with local assets: first by OSM id (a local
-// asset whose source id is the object's ref), then by distance within the
+// asset read from the object, or linked to it by a person), then by distance within the
 // category's radius, a compatible category and alike names. Where an
 // object has more than one plausible partner, or a partner is claimed
 // twice, the outcome is ambiguous and a person decides.
@@ -135,8 +135,8 @@ func Conflate(local, fromOSM []place.Asset) []Match {
 	usedOSM := map[int]bool{}
 	byRef := map[string]int{}
 	for i, a := range local {
-		if strings.HasPrefix(a.SourceID, "osm:") {
-			byRef[a.SourceID] = i
+		if ref := Ref(a); ref != "" {
+			byRef[ref] = i
 		}
 	}
 	for j := range fromOSM {
@@ -222,8 +222,18 @@ func Conflate(local, fromOSM []place.Asset) []Match {
 			out = append(out, Match{Outcome: OnlyOSM, OSM: &fromOSM[j]})
 		}
 	}
+	// A local asset in play in an ambiguous line is not "only local": it
+	// may well be that object, and a person decides.
+	inPlay := map[string]bool{}
+	for _, m := range out {
+		if m.Outcome == Ambiguous && m.Local == nil {
+			for _, id := range m.Candidates {
+				inPlay[id] = true
+			}
+		}
+	}
 	for i := range local {
-		if !usedLocal[i] {
+		if !usedLocal[i] && !inPlay[local[i].ID] {
 			out = append(out, Match{Outcome: OnlyLocal, Local: &local[i]})
 		}
 	}
@@ -256,9 +266,81 @@ func pair(l, o *place.Asset, by string) Match {
 		keys[k] = true
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		if lt[k] != ot[k] && lt[k] != "" {
+		if lt[k] != ot[k] {
 			m.Diff = append(m.Diff, TagChange{Key: k, Local: lt[k], OSM: ot[k]})
 		}
 	}
 	return m
+}
+
+// LinkTag links an asset held here to the OSM object a person confirmed
+// is the same place (its ref, osm:node/123). Like every placemap: key it
+// is never written to OSM; conflation matches on it as on an OSM id.
+const LinkTag = "placemap:osm"
+
+// Ref is the OSM object an asset is, or was confirmed to be: its source id
+// for one read from OSM, its link otherwise; "" for neither.
+func Ref(a place.Asset) string {
+	if strings.HasPrefix(a.SourceID, "osm:") {
+		return a.SourceID
+	}
+	return a.Tags[LinkTag]
+}
+
+// Attribution is what an asset holding OSM data must credit.
+const Attribution = "© OpenStreetMap contributors, ODbL 1.0"
+
+// Adopt takes OSM's values for keys into a local asset: its tags as OSM
+// would read them (ToTags), with those keys set to OSM's values (removed
+// where OSM has none), read back as an asset. The asset keeps its id,
+// geometry, source, licence and placemap's own keys; it gains the link to
+// the OSM object and, when it took any value, OSM's attribution.
+func Adopt(local, fromOSM place.Asset, keys []string) (place.Asset, error) {
+	lt, ot := ToTags(local), ToTags(fromOSM)
+	for _, k := range keys {
+		if v, ok := ot[k]; ok {
+			lt[k] = v
+		} else {
+			delete(lt, k)
+		}
+	}
+	back, ok := ToAsset(Object{Tags: lt, Geometry: local.Geometry}, local.Source, local.Licence, local.Attribution)
+	if !ok {
+		return local, place.Errorf(place.EINVALID, "asset %s: with OSM's %s it would have no category placemap knows", local.ID, strings.Join(keys, ", "))
+	}
+	out := local
+	out.Name, out.Category, out.Status = back.Name, back.Category, back.Status
+	out.Address, out.Postcode, out.OpeningHours = back.Address, back.Postcode, back.OpeningHours
+	out.Phone, out.Email, out.Website, out.Operator = back.Phone, back.Email, back.Website, back.Operator
+	out.Tags = map[string]string{}
+	for k, v := range local.Tags {
+		if internalKey(k) {
+			out.Tags[k] = v
+		}
+	}
+	for k, v := range back.Tags {
+		out.Tags[k] = v
+	}
+	if out.Tags[UnnamedTag] == "yes" && slices.Contains(keys, "name") && fromOSM.Tags[UnnamedTag] != "yes" {
+		delete(out.Tags, UnnamedTag)
+	}
+	if ref := Ref(fromOSM); ref != "" && !strings.HasPrefix(local.SourceID, "osm:") {
+		out.Tags[LinkTag] = ref
+	}
+	if strings.HasPrefix(local.SourceID, "osm:") && local.SourceID == fromOSM.SourceID {
+		// Reviewed against this version of the object: a modify sent back
+		// is based on it.
+		for _, k := range []string{KeyVersion, KeyTimestamp} {
+			if v := fromOSM.Tags[k]; v != "" {
+				out.Tags[k] = v
+			}
+		}
+	}
+	if len(keys) > 0 && !strings.Contains(out.Attribution, "OpenStreetMap") {
+		out.Attribution = strings.TrimPrefix(out.Attribution+"; "+Attribution, "; ")
+	}
+	if len(out.Tags) == 0 {
+		out.Tags = nil
+	}
+	return out, nil
 }

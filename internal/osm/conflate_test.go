@@ -95,7 +95,7 @@ func TestContributionAndWriters(t *testing.T) {
 		assets[i].Tags[KeyVersion] = "7"
 	}
 	assets[4].Version = 1
-	c := Contribution(assets, nil)
+	c := Contribution(assets, nil, nil)
 	if len(c.Create) != 1 || len(c.Modify) != 1 || len(c.Blocked) != 2 {
 		t.Fatalf("create %d, modify %d, blocked %v", len(c.Create), len(c.Modify), c.Blocked)
 	}

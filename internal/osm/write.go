@@ -65,7 +65,10 @@ func MayContribute(licence string) (bool, string) {
 // them already), and OSM-derived assets edited here (version above 1)
 // become modifications with their full tag sets. matched lists the local
 // ids conflation paired with an OSM object; nil when no OSM file was given.
-func Contribution(assets []place.Asset, matched map[string]bool) Changes {
+// Assets linked to an OSM object by a reviewer (LinkTag) are OSM's
+// already; keptOut names assets a reviewer decided to keep out of OSM, with
+// why.
+func Contribution(assets []place.Asset, matched map[string]bool, keptOut map[string]string) Changes {
 	var c Changes
 	next := int64(-1)
 	newID := func() int64 { id := next; next--; return id }
@@ -78,9 +81,12 @@ func Contribution(assets []place.Asset, matched map[string]bool) Changes {
 		case !ok:
 			c.Blocked = append(c.Blocked, Blocked{a, why})
 			continue
+		case keptOut[a.ID] != "":
+			c.Blocked = append(c.Blocked, Blocked{a, "kept out of OSM on review: " + keptOut[a.ID]})
+			continue
 		case fromOSM && a.Version <= 1:
 			continue // unchanged since it came from OSM
-		case !fromOSM && matched[a.ID]:
+		case !fromOSM && (matched[a.ID] || a.Tags[LinkTag] != ""):
 			continue // OSM has it already
 		}
 		tags := ToTags(a)

@@ -173,6 +173,19 @@ type Store interface {
 	// why. ECONFLICT if it was decided already.
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
 
+	// SaveProposals records one conflation run's proposals for review,
+	// all or none, and marks pending proposals of earlier runs superseded.
+	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	// Proposals lists proposals in a state ("" for all), in the order they
+	// were made; Proposal returns one (ENOTFOUND).
+	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
+	Proposal(ctx context.Context, id string) (place.Proposal, error)
+	// DecideProposal records a decision on a pending proposal and writes
+	// what it makes (an asset added, or one updated if its version is still
+	// d.UpdateFrom) in the same transaction. ECONFLICT if the proposal was
+	// decided already or the asset changed since.
+	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
+
 	// DataVersion changes whenever any write commits, from any process, so
 	// caches keyed by it never serve stale data.
 	DataVersion(ctx context.Context) (int64, error)

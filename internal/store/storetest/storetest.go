@@ -755,6 +755,89 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("ConflationProposals", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		hall := asset("hall", "Heeley Hall", "community_centre", orb.Point{-1.45, 53.3})
+		if _, err := st.AddAssets(ctx, []place.Asset{hall}); err != nil {
+			t.Fatal(err)
+		}
+		fromOSM := asset("", "Heeley Village Hall", "community_centre", orb.Point{-1.4501, 53.3})
+		fromOSM.SourceID = "osm:node/7"
+		park := asset("osm-park", "Meersbrook Park", "park", orb.Point{})
+		park.Geometry = orb.Polygon{{{-1.46, 53.31}, {-1.45, 53.31}, {-1.45, 53.32}, {-1.46, 53.31}}}
+		park.SourceID = "osm:way/9"
+		run1 := []place.Proposal{
+			{ID: "p1", Run: "r1", File: "a.osm", Outcome: place.OutcomeMatched, AssetID: "hall", AssetVersion: 1, OSMRef: "osm:node/7",
+				OSM: []place.Asset{fromOSM}, Differences: []place.TagDifference{{Key: "name", Local: "Heeley Hall", OSM: "Heeley Village Hall"}}},
+			{ID: "p2", Run: "r1", File: "a.osm", Outcome: place.OutcomeOnlyOSM, OSMRef: "osm:way/9", OSM: []place.Asset{park}},
+		}
+		// A bad line writes none of the run.
+		bad := append(append([]place.Proposal{}, run1...), place.Proposal{ID: "p3", Run: "r1", Outcome: "maybe", AssetID: "hall"})
+		wantCode(t, st.SaveProposals(ctx, bad), place.EINVALID)
+		if ps, _ := st.Proposals(ctx, ""); len(ps) != 0 {
+			t.Fatalf("a refused run left %d proposals", len(ps))
+		}
+		if err := st.SaveProposals(ctx, run1); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := st.Proposals(ctx, place.Pending)
+		if err != nil || len(ps) != 2 || ps[0].ID != "p1" || ps[1].OSM[0].Geometry.(orb.Polygon)[0][1] != (orb.Point{-1.45, 53.31}) ||
+			ps[0].Differences[0].OSM != "Heeley Village Hall" || ps[0].AssetVersion != 1 || ps[0].CreatedAt.IsZero() {
+			t.Fatalf("pending = %+v, %v", ps, err)
+		}
+		// Accepting a match updates the asset, if it is still the version seen.
+		linked := hall
+		linked.Name = "Heeley Village Hall"
+		_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 5})
+		wantCode(t, err, place.ECONFLICT)
+		if p, _ := st.Proposal(ctx, "p1"); p.Status != place.Pending {
+			t.Errorf("a refused decision left p1 %s", p.Status)
+		}
+		got, err := st.DecideProposal(store.WithChange(ctx, "ed@example.org", "review"), "p1",
+			place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 1})
+		if err != nil || got.Status != place.Accepted || got.DecidedBy != "ed@example.org" || len(got.Taken) != 1 || got.DecidedAt.IsZero() {
+			t.Fatalf("accept = %+v, %v", got, err)
+		}
+		if a, _ := st.Asset(ctx, "hall"); a.Name != "Heeley Village Hall" || a.Version != 2 {
+			t.Errorf("after accepting: %+v", a)
+		}
+		_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: false})
+		wantCode(t, err, place.ECONFLICT)
+		// Accepting only_osm adds the object; a new run supersedes what is
+		// still pending.
+		if _, err := st.DecideProposal(ctx, "p2", place.ProposalDecision{Accept: true, Create: &park}); err != nil {
+			t.Fatal(err)
+		}
+		if a, err := st.Asset(ctx, "osm-park"); err != nil || a.SourceID != "osm:way/9" {
+			t.Errorf("only_osm accepted: %+v, %v", a, err)
+		}
+		if ms, _ := st.Memberships(ctx, "osm-park"); len(ms) != 1 {
+			t.Errorf("added asset placed in %v", ms)
+		}
+		run2 := []place.Proposal{{ID: "q1", Run: "r2", File: "b.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
+		if err := st.SaveProposals(ctx, run2); err != nil {
+			t.Fatal(err)
+		}
+		run3 := []place.Proposal{{ID: "z1", Run: "r3", File: "c.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
+		if err := st.SaveProposals(ctx, run3); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := st.Proposal(ctx, "q1"); p.Status != place.Superseded {
+			t.Errorf("q1 is %s after a newer run, want superseded", p.Status)
+		}
+		if got, err := st.DecideProposal(ctx, "z1", place.ProposalDecision{Reason: "closing soon"}); err != nil || got.Status != place.Rejected || got.Reason != "closing soon" {
+			t.Errorf("reject = %+v, %v", got, err)
+		}
+		_, err = st.Proposal(ctx, "nope")
+		wantCode(t, err, place.ENOTFOUND)
+		if all, _ := st.Proposals(ctx, ""); len(all) != 4 {
+			t.Errorf("%d proposals in all, want 4", len(all))
+		}
+	})
+
 	t.Run("Freshness", func(t *testing.T) {
 		st := newStore(t)
 		if _, err := st.AddAssets(ctx, []place.Asset{

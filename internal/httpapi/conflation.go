@@ -1,0 +1,215 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/importer"
+	"github.com/placemap/placemap/internal/osm"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// conflationRoutes: upload an OSM file to conflate with the assets held,
+// and review what it proposes one line at a time (editors and above).
+func (s *Server) conflationRoutes(r chi.Router) {
+	r.With(s.require(auth.Editor)).Post("/conflations", s.conflate)
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals", s.listProposals)
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals/{id}", s.getProposal)
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/accept", s.decideProposal(true))
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/reject", s.decideProposal(false))
+}
+
+// conflate reads an OSM file from the body (PBF, XML, bzip2/gzip XML or
+// Overpass JSON; ?file= names it) and replaces the pending review list
+// with what it proposes.
+func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "file"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := path.Base(strings.ReplaceAll(q.Get("file"), `\`, "/"))
+	if name == "." || name == "/" {
+		name = "upload.osm"
+	}
+	// Spool to a temporary file: the readers make more than one pass and
+	// an upload may be larger than is wise to hold in memory.
+	tmp, err := os.CreateTemp("", "placemap-conflate-*")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := io.Copy(tmp, r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, place.Errorf(ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit))
+			return
+		}
+		s.fail(w, r, place.Errorf(place.EINVALID, "reading the upload: %v", err))
+		return
+	}
+	if n == 0 {
+		s.fail(w, r, place.Errorf(place.EINVALID, "send the OSM file (PBF, XML or Overpass JSON) as the request body"))
+		return
+	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	rv, err := importer.SaveReview(changeContext(r).Context(), s.store, osm.File(tmp.Name()), name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rv)
+}
+
+// proposalJSON is a proposal with the live asset and the OSM objects as
+// GeoJSON Features, so a reviewer sees both on the map.
+func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any {
+	out := map[string]any{"id": p.ID, "run": p.Run, "file": p.File, "outcome": p.Outcome, "by": p.By,
+		"asset_id": p.AssetID, "asset_version": p.AssetVersion, "osm_ref": p.OSMRef, "candidates": nonNil(p.Candidates),
+		"differences": nonNil(p.Differences), "distance_m": p.DistanceM, "name_score": p.NameScore,
+		"status": p.Status, "reason": p.Reason, "partner": p.Partner, "taken": nonNil(p.Taken),
+		"decided_by": p.DecidedBy, "created_at": p.CreatedAt}
+	if !p.DecidedAt.IsZero() {
+		out["decided_at"] = p.DecidedAt
+	}
+	if p.AssetID != "" {
+		if a, err := s.store.Asset(r.Context(), p.AssetID); err == nil {
+			out["local"] = assetFeature(a)
+		}
+	}
+	osmFeatures := []any{}
+	for _, a := range p.OSM {
+		osmFeatures = append(osmFeatures, assetFeature(a))
+	}
+	out["osm"] = osmFeatures
+	if p.Outcome == place.OutcomeAmbiguous && p.AssetID == "" {
+		locals := []any{}
+		for _, id := range p.Candidates {
+			if a, err := s.store.Asset(r.Context(), id); err == nil {
+				locals = append(locals, assetFeature(a))
+			}
+		}
+		out["candidate_assets"] = locals
+	}
+	return out
+}
+
+// nonNil makes a nil list an empty one, so JSON shows [] and not null.
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "status", "outcome"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status, outcome := q.Get("status"), q.Get("outcome")
+	switch status {
+	case "", place.Pending, place.Accepted, place.Rejected, place.Superseded:
+	default:
+		s.fail(w, r, place.Errorf(place.EINVALID, "status %q: want pending, accepted, rejected or superseded", status))
+		return
+	}
+	switch outcome {
+	case "", place.OutcomeMatched, place.OutcomeOnlyOSM, place.OutcomeOnlyLocal, place.OutcomeAmbiguous:
+	default:
+		s.fail(w, r, place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome))
+		return
+	}
+	list, err := s.store.Proposals(r.Context(), status)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	counts := map[string]int{}
+	for _, p := range list {
+		counts[p.Outcome]++
+		if outcome == "" || p.Outcome == outcome {
+			out = append(out, s.proposalJSON(r, p))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts})
+}
+
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
+	p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+}
+
+// decideProposal accepts a proposal (naming the partner of an ambiguous
+// line and the keys whose OSM value to take) or rejects it (with why).
+// An editor scoped to sets or areas decides only on assets in scope.
+func (s *Server) decideProposal(accept bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Reason  string   `json:"reason"`
+			Partner string   `json:"partner"`
+			Take    []string `json:"take"`
+		}
+		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
+			return
+		}
+		p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var touched []orb.Geometry
+		for _, a := range p.OSM {
+			touched = append(touched, a.Geometry)
+		}
+		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
+			if g := s.currentGeometry(r, id); g != nil {
+				touched = append(touched, g)
+			}
+		}
+		if !s.checkScope(w, r, touched...) {
+			return
+		}
+		r = changeContext(r)
+		if c := store.ChangeOf(r.Context()); c.Comment == "" {
+			verb := "rejected"
+			if accept {
+				verb = "accepted"
+			}
+			what := p.OSMRef
+			if what == "" {
+				what = p.AssetID
+			}
+			r = r.WithContext(store.WithChange(r.Context(), c.Author, fmt.Sprintf("OSM conflation review: %s %s (%s, from %s)", verb, strings.ReplaceAll(p.Outcome, "_", " "), what, p.File)))
+		}
+		p, err = importer.Decide(r.Context(), s.store, p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+	}
+}
