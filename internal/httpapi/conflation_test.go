@@ -181,8 +181,8 @@ func TestConflationReview(t *testing.T) {
 		code, body = upload("editor")
 		var rv struct {
 			Proposals     int
-			Agreed        int `json:"agreed"`
-			DecidedBefore int `json:"decided_before"`
+			Agreed        int            `json:"agreed"`
+			DecidedBefore int            `json:"decided_before"`
 			ByOutcome     map[string]int `json:"by_outcome"`
 		}
 		_ = json.Unmarshal([]byte(body), &rv)

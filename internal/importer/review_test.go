@@ -27,7 +27,7 @@ func TestAmbiguousReview(t *testing.T) {
 	}
 	defer st.Close()
 	local := []place.Asset{
-		pt("twin", "", "St Mary's", "place_of_worship", -1.4500, 53.3800), // two OSM objects fit it
+		pt("twin", "", "St Mary's", "place_of_worship", -1.4500, 53.3800),  // two OSM objects fit it
 		pt("hall-a", "", "Abbey Hall", "community_hall", -1.4700, 53.3600), // two local records fit one OSM object
 		pt("hall-b", "", "Abbey Hall", "community_hall", -1.4701, 53.3601),
 	}
