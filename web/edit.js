@@ -31,6 +31,7 @@
 
 import { $, el, str, absURL, geometryBBox } from './util.js';
 import { setupCommunity } from './community.js';
+import { setupOSMReview } from './osmreview.js';
 
 const ROLE_RANK = { contributor: 1, editor: 2, moderator: 3, admin: 4 };
 const EDITOR_RANK = ROLE_RANK.editor;
@@ -67,6 +68,7 @@ let lastArea = null; // {feature, slug} shown in the details pane
 let areaNotice = null; // {slug, code, text}: shown once above that area's details
 let banner = null; // instructions floating over the map while placing or moving
 let community = null; // suggestions, moderation, history (community.js)
+let osmReview = null; // OSM conflation review (osmreview.js)
 
 // ---------------------------------------------------------------- helpers
 
@@ -88,15 +90,17 @@ function flag(on) {
 
 // request answers {status, ok, data, etag, retryAfter}; it throws only when
 // the server cannot be reached.
-async function request(method, path, { body, ifMatch, comment } = {}) {
+// raw sends a File or Blob as it is (an OSM file to conflate).
+async function request(method, path, { body, raw, ifMatch, comment } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = path.startsWith('api/assets') ? 'application/geo+json' : 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = 'application/octet-stream';
   if (method !== 'GET' && auth.csrf) headers['X-CSRF-Token'] = auth.csrf;
   if (ifMatch) headers['If-Match'] = ifMatch;
   if (comment) headers['X-Placemap-Comment'] = comment;
   const res = await fetch(absURL(path), {
     method, headers, credentials: 'same-origin', cache: 'no-store',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;
   if (res.status !== 204) {
@@ -200,6 +204,7 @@ function renderAccount() {
   $('edit-tools').hidden = !canEdit();
   if (!canEdit()) setPlacing(false);
   if (community) community.renderAccount();
+  if (osmReview) osmReview.renderAccount();
   redrawActions();
 }
 
@@ -1325,7 +1330,7 @@ export function setupEdit(c) {
   ctx = c;
   setupAccount();
   setupTools();
-  community = setupCommunity({
+  const kit = {
     send, messageOf, sessionLost, button, assetForm, loadLookups, valuesOf, featureBody, pointOf,
     makeMarker, locationLine, fetchAsset, versionOf, etagFor, endActive, showBanner, hideBanner, canEdit,
     rank: () => (auth.user ? ROLE_RANK[auth.user.role] || 0 : 0),
@@ -1334,7 +1339,9 @@ export function setupEdit(c) {
     setNotice: (id, text) => { pendingNotice = { id, text }; },
     ctx: c,
     get map() { return map; },
-  });
+  };
+  community = setupCommunity(kit);
+  osmReview = setupOSMReview(kit);
   c.hooks.assetActions = assetActions;
   c.hooks.areaActions = areaActions;
   c.hooks.mapClick = onMapClick;

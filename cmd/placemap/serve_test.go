@@ -222,6 +222,14 @@ func runBrowser(t *testing.T, script, out, base string, args ...string) {
 	}
 }
 
+// TestOSMReviewInChromium uploads an OSM file in the OSM review, takes
+// OSM's hours for a matched library, adds an object only OSM has and keeps
+// a library out of OSM (test/browser/osmreview.mjs).
+func TestOSMReviewInChromium(t *testing.T) {
+	base := serveWithUsers(t, map[string]auth.Role{"ed@example.org": auth.Editor})
+	runBrowser(t, "osmreview.mjs", "browser-osmreview", base, "ed@example.org", testPassword)
+}
+
 // TestDrawInChromium draws a site as a polygon with terra-draw and redraws
 // a ward by dragging a corner, saved with If-Match (test/browser/draw.mjs).
 func TestDrawInChromium(t *testing.T) {

@@ -115,6 +115,29 @@ func bearer(role string) map[string]string {
 	return map[string]string{"Authorization": "Bearer token-" + role}
 }
 
+// oneLibraryOSM is an OSM file of one library.
+const oneLibraryOSM = `<osm version="0.6"><node id="77" version="1" lat="53.3" lon="-1.45"><tag k="amenity" v="library"/><tag k="name" v="Node Library"/></node></osm>`
+
+var nextNode = 1000
+
+// freshProposal conflates a file of one new library (as the admin) and
+// returns the id of the pending proposal it leaves.
+func freshProposal(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	nextNode++
+	file := strings.NewReplacer(`id="77"`, fmt.Sprintf(`id="%d"`, nextNode), `lon="-1.45"`, fmt.Sprintf(`lon="%.2f"`, -1.45+0.01*float64(nextNode-1000)),
+		"Node Library", fmt.Sprintf("Library %d", nextNode)).Replace(oneLibraryOSM)
+	if code, _, body := do(t, c, base, call{"POST", "/api/conflations?file=one.osm", file, bearer("admin")}); code != 201 {
+		t.Fatalf("conflate: %d %s", code, body)
+	}
+	_, _, body := do(t, c, base, call{"GET", "/api/conflations/proposals?status=pending&outcome=only_osm", "", bearer("admin")})
+	var out struct{ Proposals []struct{ ID string } }
+	if err := json.Unmarshal([]byte(body), &out); err != nil || len(out.Proposals) != 1 {
+		t.Fatalf("pending proposals: %s", body)
+	}
+	return out.Proposals[0].ID
+}
+
 // TestRoleTable walks who may do what (the table in README) over every
 // write route, on both stores.
 func TestRoleTable(t *testing.T) {
@@ -156,6 +179,15 @@ func TestRoleTable(t *testing.T) {
 				id, v := fresh()
 				return call{"DELETE", "/api/assets/" + id, "", withVersion(role, v)}
 			}, auth.Editor, 204},
+			{"POST /api/conflations", func(role string) call {
+				return call{"POST", "/api/conflations?file=one.osm", oneLibraryOSM, bearer(role)}
+			}, auth.Editor, 201},
+			{"POST /api/conflations/proposals/{id}/accept", func(role string) call {
+				return call{"POST", "/api/conflations/proposals/" + freshProposal(t, c, srv.URL) + "/accept", "", bearer(role)}
+			}, auth.Editor, 200},
+			{"POST /api/conflations/proposals/{id}/reject", func(role string) call {
+				return call{"POST", "/api/conflations/proposals/" + freshProposal(t, c, srv.URL) + "/reject", `{"reason":"not here"}`, bearer(role)}
+			}, auth.Editor, 200},
 			{"POST /api/tokens", func(role string) call {
 				return call{"POST", "/api/tokens", `{"name":"script"}`, bearer(role)}
 			}, auth.Contributor, 201},

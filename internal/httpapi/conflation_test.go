@@ -3,16 +3,22 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 )
 
@@ -56,7 +62,7 @@ func TestConflationReview(t *testing.T) {
 		c := srv.Client()
 		ctx := context.Background()
 		hand := []place.Asset{
-			{ID: "conservatoire", Name: "Conservatoire Library", Category: "library", Status: place.Open, Geometry: orb.Point{-1.5341, 53.7976}, Licence: "OGL-UK-3.0", Attribution: "Leeds survey"},
+			{ID: "conservatoire", Name: "Conservatoire Library", Category: "library", Status: place.Open, Geometry: orb.Point{-1.5341, 53.7976}, Licence: "OGL-UK-3.0", Attribution: "Leeds survey", Phone: "0113 222 3400"},
 			{ID: "mabgate", Name: "Mabgate Community Centre", Category: "community_centre", Status: place.Open, Geometry: orb.Point{-1.5300, 53.8000}, Licence: "own-survey"},
 			{ID: "quarry-hill", Name: "Quarry Hill Hall", Category: "community_hall", Status: place.Open, Geometry: orb.Point{-1.5310, 53.7990}, Licence: "CC-BY-4.0"},
 		}
@@ -104,6 +110,9 @@ func TestConflationReview(t *testing.T) {
 		if code, out := accept(m.ID, `{"take":["website"]}`); code != 400 || !strings.Contains(out, "website") {
 			t.Errorf("taking a key that does not differ: %d %s", code, out)
 		}
+		if code, out := accept(m.ID, `{"take":["phone"]}`); code != 400 || !strings.Contains(out, "OSM has no") {
+			t.Errorf("taking a key OSM lacks: %d %s", code, out)
+		}
 		if code, out := accept(m.ID, `{"take":["name"]}`); code != 200 || !strings.Contains(out, `"status":"accepted"`) {
 			t.Fatalf("accept match: %d %s", code, out)
 		}
@@ -111,7 +120,7 @@ func TestConflationReview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lib.Name != "Leeds Conservatoire Library" || lib.Operator != "" || lib.Tags["placemap:osm"] != "osm:node/5377558721" ||
+		if lib.Name != "Leeds Conservatoire Library" || lib.Operator != "" || lib.Phone != "0113 222 3400" || lib.Tags["placemap:osm"] != "osm:node/5377558721" ||
 			!strings.Contains(lib.Attribution, "OpenStreetMap") || lib.Licence != "OGL-UK-3.0" || lib.Version != 2 {
 			t.Errorf("after accepting: %+v", lib)
 		}
@@ -207,4 +216,29 @@ func TestConflationReview(t *testing.T) {
 			t.Errorf("stale accept: %d %s", code, out)
 		}
 	})
+}
+
+// TestConflationUploadLimit: an upload past MaxUploadBody gets 413 and
+// leaves no proposals; the other routes keep their own, smaller limit.
+func TestConflationUploadLimit(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	writeServer(t, st) // for its accounts and tokens
+	small := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{MaxRequestBody: 1 << 10, MaxUploadBody: 4 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer small.Close()
+	big := strings.Replace(oneLibraryOSM, "</osm>", strings.Repeat("<!-- padding -->", 400)+"</osm>", 1)
+	if code, _, body := do(t, small.Client(), small.URL, call{"POST", "/api/conflations?file=big.osm", big, bearer("editor")}); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("upload past the limit: %d %s", code, body)
+	}
+	if ps, _ := st.Proposals(context.Background(), ""); len(ps) != 0 {
+		t.Errorf("a refused upload left %d proposals", len(ps))
+	}
+	// Past the ordinary body limit but within the upload limit: accepted.
+	mid := strings.Replace(oneLibraryOSM, "</osm>", strings.Repeat("<!-- pad -->", 150)+"</osm>", 1)
+	if code, _, body := do(t, small.Client(), small.URL, call{"POST", "/api/conflations?file=mid.osm", mid, bearer("editor")}); code != http.StatusCreated {
+		t.Errorf("upload within the upload limit: %d %s", code, body)
+	}
 }

@@ -188,8 +188,12 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 			return d, fmt.Errorf("conflation proposal %s: holds %d OSM objects, want 1", p.ID, len(p.OSM))
 		}
 		for _, k := range dec.Take {
-			if !slices.ContainsFunc(p.Differences, func(t place.TagDifference) bool { return t.Key == k }) {
+			i := slices.IndexFunc(p.Differences, func(t place.TagDifference) bool { return t.Key == k })
+			if i < 0 {
 				return d, place.Errorf(place.EINVALID, "take: %q is not one of the differences of this match", k)
+			}
+			if p.Differences[i].OSM == "" {
+				return d, place.Errorf(place.EINVALID, "take: OSM has no %q to take (the export offers it to OSM instead)", k)
 			}
 		}
 		return link(ctx, st, p, d, p.AssetID, p.OSM[0], dec.Take, p.AssetVersion)
@@ -226,10 +230,8 @@ func link(ctx context.Context, st ReviewStore, p place.Proposal, d place.Proposa
 	if p.Outcome == place.OutcomeAmbiguous {
 		tags := osm.ToTags(fromOSM)
 		for _, k := range keys {
-			if _, ok := tags[k]; !ok {
-				if _, here := osm.ToTags(cur)[k]; !here {
-					return d, place.Errorf(place.EINVALID, "take: neither OSM nor the asset has %q", k)
-				}
+			if tags[k] == "" {
+				return d, place.Errorf(place.EINVALID, "take: OSM's %s has no %q to take", fromOSM.SourceID, k)
 			}
 		}
 	}
