@@ -343,13 +343,21 @@ func (p *Place) Validate() error {
 }
 
 // Suggestion is a change proposed by someone without the right to publish
-// it: a new asset, a correction, or a closure. The live asset stays as it
-// is until a moderator accepts.
+// it: a new asset, a correction, a closure, or a neighbourhood drawn as
+// the resident knows it (kind area), for a community boundary set. The live
+// data stays as it is until a moderator accepts.
 type Suggestion struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"` // new, correction or closure
-	AssetID   string    `json:"asset_id,omitempty"`
-	Proposed  Asset     `json:"-"` // the asset as it would be
+	ID       string `json:"id"`
+	Kind     string `json:"kind"` // new, correction, closure or area
+	AssetID  string `json:"asset_id,omitempty"`
+	Proposed Asset  `json:"-"` // the asset as it would be
+	// Area is the drawing of an area suggestion: the community set it is
+	// for, a code (made from the name when empty), its name and outline.
+	Area *Area `json:"-"`
+	// Place, for an area suggestion, is the place the drawing defines
+	// (heeley): accepted, the area joins the place's definitions, and so
+	// its agreement surface.
+	Place     string    `json:"place,omitempty"`
 	Comment   string    `json:"comment,omitempty"`
 	Author    string    `json:"author"` // an account's email, or "anonymous"
 	Status    string    `json:"status"` // pending, accepted or rejected
@@ -361,10 +369,11 @@ type Suggestion struct {
 
 // Suggestion kinds and states.
 const (
-	NewAsset   = "new"
-	Correction = "correction"
-	Closure    = "closure"
-	Pending    = "pending"
-	Accepted   = "accepted"
-	Rejected   = "rejected"
+	NewAsset    = "new"
+	Correction  = "correction"
+	Closure     = "closure"
+	AreaDrawing = "area"
+	Pending     = "pending"
+	Accepted    = "accepted"
+	Rejected    = "rejected"
 )

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -259,6 +260,10 @@ func (r AssetRecord) AssetOf() (place.Asset, error) {
 
 // CheckSuggestion validates a suggestion before a store records it.
 func CheckSuggestion(sg *place.Suggestion) error {
+	if len(sg.Comment) > 1000 {
+		return place.Errorf(place.EINVALID, "comment is longer than 1000 characters")
+	}
+	sg.Status = place.Pending
 	switch sg.Kind {
 	case place.NewAsset:
 		sg.AssetID = sg.Proposed.ID
@@ -267,24 +272,57 @@ func CheckSuggestion(sg *place.Suggestion) error {
 			return place.Errorf(place.EINVALID, "a %s names the asset it is about", sg.Kind)
 		}
 		sg.Proposed.ID = sg.AssetID
+	case place.AreaDrawing:
+		return checkDrawing(sg)
 	default:
-		return place.Errorf(place.EINVALID, "suggestion kind %q: want new, correction or closure", sg.Kind)
+		return place.Errorf(place.EINVALID, "suggestion kind %q: want new, correction, closure or area", sg.Kind)
 	}
 	if sg.Kind == place.Closure {
 		sg.Proposed.Status = place.Closed
 	}
-	if len(sg.Comment) > 1000 {
-		return place.Errorf(place.EINVALID, "comment is longer than 1000 characters")
-	}
-	sg.Status = place.Pending
 	return CheckAssets([]place.Asset{sg.Proposed})
 }
 
+// checkDrawing checks a neighbourhood drawn as a suggestion, giving it a
+// code from its name and the suggestion's id when it has none.
+func checkDrawing(sg *place.Suggestion) error {
+	a := sg.Area
+	if a == nil {
+		return place.Errorf(place.EINVALID, "an area suggestion carries the drawing as a GeoJSON Feature in \"feature\"")
+	}
+	if a.Code == "" {
+		short := place.Slugify(sg.ID)
+		if len(short) > 8 {
+			short = short[:8]
+		}
+		a.Code = strings.Trim(place.Slugify(a.Name)+"-"+short, "-")
+		if len(a.Code) > 64 {
+			a.Code = a.Code[len(a.Code)-64:]
+		}
+	}
+	if sg.Place != "" && !place.ValidSlug(sg.Place) {
+		return place.Errorf(place.EINVALID, "place %q is not a place slug", sg.Place)
+	}
+	sg.AssetID = ""
+	return CheckArea(*a)
+}
+
+// drawingRecord is how stores keep an area suggestion's drawing.
+type drawingRecord struct {
+	Area  AreaRecord `json:"area"`
+	Place string     `json:"place,omitempty"`
+}
+
 // SuggestionData checks a suggestion and returns it with the JSON record
-// of its proposed asset, as every store keeps it.
+// of what it proposes (the asset as a revision keeps it, or the drawing),
+// as every store keeps it.
 func SuggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
 	if err := CheckSuggestion(&sg); err != nil {
 		return sg, nil, err
+	}
+	if sg.Kind == place.AreaDrawing {
+		data, err := json.Marshal(drawingRecord{Area: NewAreaRecord(*sg.Area, 0), Place: sg.Place})
+		return sg, data, err
 	}
 	rec, err := NewAssetRecord(sg.Proposed)
 	if err != nil {
@@ -294,10 +332,42 @@ func SuggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
 	return sg, data, err
 }
 
+// ReadSuggestionData fills sg (its Kind read already) from the JSON
+// SuggestionData made.
+func ReadSuggestionData(sg *place.Suggestion, data []byte) error {
+	if sg.Kind == place.AreaDrawing {
+		var rec drawingRecord
+		if err := json.Unmarshal(data, &rec); err != nil {
+			return fmt.Errorf("suggestion %s: %w", sg.ID, err)
+		}
+		var g geojson.Geometry
+		if err := g.UnmarshalJSON(rec.Area.Geometry); err != nil {
+			return fmt.Errorf("suggestion %s: geometry: %w", sg.ID, err)
+		}
+		mp, ok := g.Geometry().(orb.MultiPolygon)
+		if !ok {
+			return fmt.Errorf("suggestion %s: the drawing is a %s, not a MultiPolygon", sg.ID, g.Type)
+		}
+		sg.Area = &place.Area{Set: rec.Area.Set, Code: rec.Area.Code, Name: rec.Area.Name, Properties: rec.Area.Properties, Geometry: mp}
+		sg.Place = rec.Place
+		return nil
+	}
+	var rec AssetRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return fmt.Errorf("suggestion %s: %w", sg.ID, err)
+	}
+	var err error
+	sg.Proposed, err = rec.AssetOf()
+	return err
+}
+
 // Decision works out what deciding a suggestion writes: the asset the
 // change leaves (the moderator's edit, if any, checked like any asset)
 // and the suggestion's new state.
 func Decision(sg place.Suggestion, accept bool, edited *place.Asset) (change place.Asset, status string, err error) {
+	if sg.Kind == place.AreaDrawing && edited != nil {
+		return change, "", place.Errorf(place.EINVALID, "a drawing is accepted as drawn: redraw the area once it is in its set")
+	}
 	change = sg.Proposed
 	if edited != nil {
 		change = *edited
@@ -341,4 +411,51 @@ type AreaRecord struct {
 func NewAreaRecord(a place.Area, version int64) AreaRecord {
 	g, _ := geojson.NewGeometry(a.Geometry).MarshalJSON()
 	return AreaRecord{Set: a.Set, Code: a.Code, Name: a.Name, Version: version, Properties: a.Properties, Geometry: g}
+}
+
+// suggestionTargets is what checking a suggestion's target needs.
+type suggestionTargets interface {
+	Asset(ctx context.Context, id string) (place.Asset, error)
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Place(ctx context.Context, slug string) (place.Place, error)
+}
+
+// CheckSuggestionTarget checks that what a suggestion is about exists: the
+// asset of a correction or closure; for a drawing, a community boundary set
+// (residents draw neighbourhoods, not wards) and the place it names.
+func CheckSuggestionTarget(ctx context.Context, st suggestionTargets, sg place.Suggestion) error {
+	switch sg.Kind {
+	case place.NewAsset:
+		return nil
+	case place.AreaDrawing:
+		set, err := st.Set(ctx, sg.Area.Set)
+		if err != nil {
+			return err
+		}
+		if set.Kind != place.Community {
+			return place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
+		}
+		if sg.Place != "" {
+			if _, err := st.Place(ctx, sg.Place); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	_, err := st.Asset(ctx, sg.AssetID)
+	return err
+}
+
+// DrawingArea is the area an accepted drawing adds: the drawing, marked as
+// a resident's in its properties (who, by the suggestion, not by name).
+func DrawingArea(sg place.Suggestion) place.Area {
+	a := *sg.Area
+	props := map[string]any{}
+	for k, v := range a.Properties {
+		props[k] = v
+	}
+	props["drawn_by"] = "a resident"
+	props["suggestion"] = sg.ID
+	a.Properties = props
+	return a
 }

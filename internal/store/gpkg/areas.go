@@ -78,27 +78,30 @@ func (s *Store) AddArea(ctx context.Context, a place.Area) error {
 	if _, err := s.Set(ctx, a.Set); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		g, err := encodeGeometry(a.Geometry)
-		if err != nil {
-			return err
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.addAreaTx(ctx, tx, a) })
+}
+
+// addAreaTx is the body of AddArea, for use inside a transaction.
+func (s *Store) addAreaTx(ctx context.Context, tx *sql.Tx, a place.Area) error {
+	g, err := encodeGeometry(a.Geometry)
+	if err != nil {
+		return err
+	}
+	props, err := json.Marshal(nonNilMap(a.Properties))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (?,?,?,?,?)`,
+		g, a.Set, a.Code, a.Name, string(props)); err != nil {
+		if place.ErrorCode(translate(err)) == place.ECONFLICT {
+			return place.Errorf(place.ECONFLICT, "boundary set %s has an area %s already", a.Set, a.Code)
 		}
-		props, err := json.Marshal(nonNilMap(a.Properties))
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (?,?,?,?,?)`,
-			g, a.Set, a.Code, a.Name, string(props)); err != nil {
-			if place.ErrorCode(translate(err)) == place.ECONFLICT {
-				return place.Errorf(place.ECONFLICT, "boundary set %s has an area %s already", a.Set, a.Code)
-			}
-			return fmt.Errorf("add area %s/%s: %w", a.Set, a.Code, err)
-		}
-		if err := s.refreshSet(ctx, tx, a.Set, a.Geometry.Bound()); err != nil {
-			return err
-		}
-		return addRevision(ctx, tx, "area", a.Set+":"+a.Code, "create", store.NewAreaRecord(a, 1))
-	})
+		return fmt.Errorf("add area %s/%s: %w", a.Set, a.Code, err)
+	}
+	if err := s.refreshSet(ctx, tx, a.Set, a.Geometry.Bound()); err != nil {
+		return err
+	}
+	return addRevision(ctx, tx, "area", a.Set+":"+a.Code, "create", store.NewAreaRecord(a, 1))
 }
 
 // DeleteArea removes an area and places its assets again.

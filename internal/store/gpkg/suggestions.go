@@ -3,7 +3,6 @@ package gpkg
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,10 +16,8 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	if err != nil {
 		return err
 	}
-	if sg.Kind != place.NewAsset {
-		if _, err := s.Asset(ctx, sg.AssetID); err != nil {
-			return err
-		}
+	if err := store.CheckSuggestionTarget(ctx, s, sg); err != nil {
+		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, kind, asset_id, data, comment, author, status, created_at)
@@ -50,12 +47,7 @@ func scanSuggestion(sc interface{ Scan(...any) error }) (place.Suggestion, error
 			return sg, err
 		}
 	}
-	var rec store.AssetRecord
-	if err := json.Unmarshal([]byte(data), &rec); err != nil {
-		return sg, fmt.Errorf("suggestion %s: %w", sg.ID, err)
-	}
-	sg.Proposed, err = rec.AssetOf()
-	return sg, err
+	return sg, store.ReadSuggestionData(&sg, []byte(data))
 }
 
 // Suggestions lists suggestions in a state, oldest first.
@@ -111,6 +103,21 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 		}
 		if !accept {
 			return nil
+		}
+		if sg.Kind == place.AreaDrawing {
+			a := store.DrawingArea(sg)
+			if err := s.addAreaTx(ctx, tx, a); err != nil {
+				return err
+			}
+			if sg.Place == "" {
+				return nil
+			}
+			link := place.PlaceLink{Set: a.Set, Code: a.Code, Note: "drawn by a resident"}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note) VALUES (?,?,?,?,?)`,
+				sg.Place, link.Set, link.Code, link.Confirmed, link.Note); err != nil {
+				return fmt.Errorf("link place %s: %w", sg.Place, translate(err))
+			}
+			return addRevision(ctx, tx, "place", sg.Place, "link", link)
 		}
 		if sg.Kind == place.NewAsset {
 			var rep store.ImportReport

@@ -89,31 +89,34 @@ func (s *Store) AddArea(ctx context.Context, a place.Area) error {
 	if _, err := s.Set(ctx, a.Set); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		g, err := toWKB(a.Geometry)
-		if err != nil {
-			return err
-		}
-		props, err := json.Marshal(nonNilMap(a.Properties))
-		if err != nil {
-			return err
-		}
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`, a.Set, a.Code).Scan(&exists); err != nil {
-			return translate(err)
-		}
-		if exists {
-			return place.Errorf(place.ECONFLICT, "boundary set %s has an area %s already", a.Set, a.Code)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (ST_Multi(ST_GeomFromWKB($1, 4326)), $2, $3, $4, $5)`,
-			g, a.Set, a.Code, a.Name, props); err != nil {
-			return fmt.Errorf("add area %s/%s: %w", a.Set, a.Code, translate(err))
-		}
-		if err := refreshSet(ctx, tx, a.Set, g); err != nil {
-			return err
-		}
-		return addRevision(ctx, tx, "area", a.Set+":"+a.Code, "create", store.NewAreaRecord(a, 1))
-	})
+	return s.inTx(ctx, func(tx pgx.Tx) error { return addAreaTx(ctx, tx, a) })
+}
+
+// addAreaTx is the body of AddArea, for use inside a transaction.
+func addAreaTx(ctx context.Context, tx pgx.Tx, a place.Area) error {
+	g, err := toWKB(a.Geometry)
+	if err != nil {
+		return err
+	}
+	props, err := json.Marshal(nonNilMap(a.Properties))
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`, a.Set, a.Code).Scan(&exists); err != nil {
+		return translate(err)
+	}
+	if exists {
+		return place.Errorf(place.ECONFLICT, "boundary set %s has an area %s already", a.Set, a.Code)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (ST_Multi(ST_GeomFromWKB($1, 4326)), $2, $3, $4, $5)`,
+		g, a.Set, a.Code, a.Name, props); err != nil {
+		return fmt.Errorf("add area %s/%s: %w", a.Set, a.Code, translate(err))
+	}
+	if err := refreshSet(ctx, tx, a.Set, g); err != nil {
+		return err
+	}
+	return addRevision(ctx, tx, "area", a.Set+":"+a.Code, "create", store.NewAreaRecord(a, 1))
 }
 
 // DeleteArea removes an area and places its assets again.

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,10 +18,8 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	if err != nil {
 		return err
 	}
-	if sg.Kind != place.NewAsset {
-		if _, err := s.Asset(ctx, sg.AssetID); err != nil {
-			return err
-		}
+	if err := store.CheckSuggestionTarget(ctx, s, sg); err != nil {
+		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO suggestions (id, kind, asset_id, data, comment, author, status, created_at)
@@ -47,13 +44,7 @@ func scanSuggestion(row pgx.Row) (place.Suggestion, error) {
 	if decided != nil {
 		sg.DecidedAt = decided.UTC()
 	}
-	var rec store.AssetRecord
-	if err := json.Unmarshal([]byte(data), &rec); err != nil {
-		return sg, fmt.Errorf("suggestion %s: %w", sg.ID, err)
-	}
-	var err error
-	sg.Proposed, err = rec.AssetOf()
-	return sg, err
+	return sg, store.ReadSuggestionData(&sg, []byte(data))
 }
 
 // Suggestions lists suggestions in a state, oldest first.
@@ -109,6 +100,21 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 		}
 		if !accept {
 			return nil
+		}
+		if sg.Kind == place.AreaDrawing {
+			a := store.DrawingArea(sg)
+			if err := addAreaTx(ctx, tx, a); err != nil {
+				return err
+			}
+			if sg.Place == "" {
+				return nil
+			}
+			link := place.PlaceLink{Set: a.Set, Code: a.Code, Note: "drawn by a resident"}
+			if _, err := tx.Exec(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note) VALUES ($1, $2, $3, $4, $5)`,
+				sg.Place, link.Set, link.Code, link.Confirmed, link.Note); err != nil {
+				return fmt.Errorf("link place %s: %w", sg.Place, translate(err))
+			}
+			return addRevision(ctx, tx, "place", sg.Place, "link", link)
 		}
 		if sg.Kind == place.NewAsset {
 			var rep store.ImportReport

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -752,6 +753,74 @@ func Run(t *testing.T, newStore NewStore) {
 		all, _ := st.Suggestions(ctx, "")
 		if len(all) != 3 {
 			t.Errorf("%d suggestions, want 3", len(all))
+		}
+	})
+
+	t.Run("DrawingSuggestions", func(t *testing.T) {
+		st := newStore(t)
+		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		community := testSet("drawn")
+		community.Kind = place.Community
+		if _, err := st.ImportSet(ctx, community, Grid()[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SavePlace(ctx, place.Place{Slug: "heeley", Name: "Heeley", Links: []place.PlaceLink{{Set: "grid", Code: "A1", Confirmed: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		hub := asset("hub", "Heeley Hub", "community_centre", orb.Point{-1.28, 53.30})
+		if _, err := st.AddAssets(ctx, []place.Asset{hub}); err != nil {
+			t.Fatal(err)
+		}
+		drawing := func(id, set, code, placeSlug string) place.Suggestion {
+			return place.Suggestion{ID: id, Kind: place.AreaDrawing, Author: "anonymous", Comment: "where I live", Place: placeSlug,
+				Area: &place.Area{Set: set, Code: code, Name: "Heeley as I know it", Geometry: Square(-1.30, 53.28, 0.05)}}
+		}
+		wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "grid", "", "")), place.EINVALID)          // wards are not drawn by residents
+		wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "drawn", "", "nowhere")), place.ENOTFOUND) // no such place
+		bad := drawing("d0", "drawn", "", "")
+		bad.Area.Geometry = orb.MultiPolygon{{{{-1.4, 53.3}, {-1.3, 53.4}, {-1.3, 53.3}, {-1.4, 53.4}, {-1.4, 53.3}}}} // a bow-tie
+		wantCode(t, st.CreateSuggestion(ctx, bad), place.EINVALID)
+		if err := st.CreateSuggestion(ctx, drawing("d1-0000-abcd", "drawn", "", "heeley")); err != nil {
+			t.Fatal(err)
+		}
+		queue, err := st.Suggestions(ctx, place.Pending)
+		if err != nil || len(queue) != 1 || queue[0].Area == nil || queue[0].Area.Code != "heeley-as-i-know-it-d1-0000" || queue[0].Place != "heeley" ||
+			queue[0].Area.Geometry.Bound() != Square(-1.30, 53.28, 0.05).Bound() {
+			t.Fatalf("queue = %+v, %v", queue, err)
+		}
+		code := queue[0].Area.Code
+		if _, err := st.Area(ctx, "drawn", code); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Errorf("a pending drawing is in the set: %v", err)
+		}
+		_, err = st.DecideSuggestion(ctx, "d1-0000-abcd", true, "", &hub)
+		wantCode(t, err, place.EINVALID) // a drawing is accepted as drawn
+		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "d1-0000-abcd", true, "", nil)
+		if err != nil || got.Status != place.Accepted {
+			t.Fatalf("accept = %+v, %v", got, err)
+		}
+		a, err := st.Area(ctx, "drawn", code)
+		if err != nil || a.Name != "Heeley as I know it" || a.Properties["drawn_by"] != "a resident" {
+			t.Fatalf("accepted drawing = %+v, %v", a, err)
+		}
+		if ms, _ := st.Memberships(ctx, "hub"); !slices.ContainsFunc(ms, func(m place.Membership) bool { return m.Set == "drawn" && m.Code == code }) {
+			t.Errorf("the hub inside the drawing is placed in %v", ms)
+		}
+		p, err := st.Place(ctx, "heeley")
+		if err != nil || len(p.Links) != 2 || p.Links[1].Code != code || p.Links[1].Confirmed {
+			t.Errorf("heeley after the drawing = %+v, %v", p, err)
+		}
+		// A second drawing of the same name gets its own code; rejecting it
+		// changes nothing.
+		if err := st.CreateSuggestion(ctx, drawing("d2-0000-efgh", "drawn", "", "heeley")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DecideSuggestion(ctx, "d2-0000-efgh", false, "a duplicate", nil); err != nil {
+			t.Fatal(err)
+		}
+		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 2 {
+			t.Errorf("drawn has %d areas, want 2", sum.AreaCount)
 		}
 	})
 
