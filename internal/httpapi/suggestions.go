@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -46,6 +49,9 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		AssetID  string          `json:"asset_id"`
 		Feature  json.RawMessage `json:"feature"`
 		Comment  string          `json:"comment"`
+		Set      string          `json:"set"`   // area: the community set the drawing is for
+		Code     string          `json:"code"`  // area: optional; made from the name when empty
+		Place    string          `json:"place"` // area: optional; the place the drawing defines
 		Honeypot string          `json:"website_url"` // a field people never see
 	}
 	if !s.decodeBody(w, r, &body) {
@@ -70,6 +76,14 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 	}
 	sg := place.Suggestion{ID: uuid.NewString(), Kind: body.Kind, AssetID: body.AssetID, Comment: body.Comment, Author: author}
 	switch {
+	case body.Kind == place.AreaDrawing:
+		a, err := drawingFromFeature(body.Feature)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a.Set, a.Code = body.Set, body.Code
+		sg.Area, sg.Place = &a, body.Place
 	case body.Kind == place.Closure && len(body.Feature) == 0:
 		cur, err := s.store.Asset(r.Context(), body.AssetID)
 		if err != nil {
@@ -99,7 +113,39 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		"message": "thank you: a moderator will look at it"})
 }
 
+// drawingFromFeature reads a neighbourhood drawn as a GeoJSON Feature: a
+// Polygon or MultiPolygon and properties.name.
+func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
+	if len(raw) == 0 {
+		return place.Area{}, place.Errorf(place.EINVALID, "an area suggestion carries the drawing as a GeoJSON Feature in \"feature\"")
+	}
+	var f struct {
+		Type       string          `json:"type"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil || f.Type != "Feature" {
+		return place.Area{}, place.Errorf(place.EINVALID, "feature: want a GeoJSON Feature")
+	}
+	var g geojson.Geometry
+	if err := g.UnmarshalJSON(f.Geometry); err != nil {
+		return place.Area{}, place.Errorf(place.EINVALID, "feature: geometry: %v", err)
+	}
+	mp, err := geo.ToMultiPolygon(g.Geometry())
+	if err != nil {
+		return place.Area{}, place.Errorf(place.EINVALID, "feature: %v", err)
+	}
+	name, _ := f.Properties["name"].(string)
+	return place.Area{Name: strings.TrimSpace(name), Geometry: mp}, nil
+}
+
 func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string]any {
+	if sg.Kind == place.AreaDrawing && sg.Area != nil {
+		return map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
+			"comment": sg.Comment, "author": sg.Author, "status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy,
+			"created_at": sg.CreatedAt, "proposed": areaFeature(*sg.Area),
+			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "set", To: sg.Area.Set}}}
+	}
 	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment, "author": sg.Author,
 		"status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy, "created_at": sg.CreatedAt,
 		"proposed": assetFeature(sg.Proposed)}
@@ -164,6 +210,9 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 		}
 		if current, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id")); err == nil {
 			touched := []orb.Geometry{current.Proposed.Geometry}
+			if current.Area != nil {
+				touched = []orb.Geometry{current.Area.Geometry}
+			}
 			if edited != nil {
 				touched = append(touched, edited.Geometry)
 			}
