@@ -6,6 +6,9 @@
 // API used (same origin, relative URLs):
 //   POST api/suggestions {kind, asset_id?, feature?, comment?, website_url}
 //        -> 202 {id, status, message}; 429 when rate-limited
+//   POST api/suggestions {kind: 'area', set, place?, feature: Polygon with
+//        properties.name, comment?, website_url}: "Draw my neighbourhood"
+//   GET  api/sets, api/places                  (the community sets and places offered)
 //   GET  api/suggestions?status=pending        (moderator+)
 //   POST api/suggestions/{id}/accept | reject  (moderator+; reject needs {reason})
 //   GET  api/assets/{id}/history -> {asset, revisions: [{seq, action, author,
@@ -16,7 +19,7 @@
 //
 // Security: API text reaches the page only through el() / textContent.
 
-import { $, el, str } from './util.js';
+import { $, el, str, geometryBBox } from './util.js';
 
 let k = null; // the kit from edit.js
 let suggestPlacing = false;
@@ -197,6 +200,99 @@ async function placeSuggestion(lngLat) {
   });
   k.ctx.showPane('Suggest a new place', [f.form]);
   f.inputs.name.focus();
+}
+
+// ---------------------------------------------------------------- draw my neighbourhood
+
+// startDrawNeighbourhood: "Draw my neighbourhood". Corners are clicked on
+// the map (terra-draw, as for a site); closing the outline opens a form
+// for its name, the community set it is for and the place it defines.
+async function startDrawNeighbourhood() {
+  if (!k.map) return;
+  setSuggestPlacing(false);
+  k.endActive({ close: true });
+  let draw;
+  try {
+    draw = k.makeDraw();
+  } catch (err) {
+    k.ctx.setStatus(`Could not start drawing: ${err.message}`, true);
+    return;
+  }
+  draw.setMode('polygon');
+  const a = { kind: 'suggest-draw', cleanup: () => { k.hideBanner(); k.stopDraw(draw); }, onMapClick: () => {} };
+  k.setActive(a);
+  k.showBanner('Click around your neighbourhood; click the first point again to finish.', [
+    k.button('Cancel', { className: 'btn btn-small', id: 'draw-hood-cancel', onclick: () => { k.endActive({ close: true }); $('suggest-draw').focus(); } }),
+  ]);
+  if (k.ctx.isNarrow()) k.ctx.setPanelOpen(false);
+  draw.on('finish', (id, context) => {
+    if (!k.isActive() || !context || context.mode !== 'polygon') return;
+    k.hideBanner();
+    if (k.ctx.isNarrow()) k.ctx.setPanelOpen(true);
+    draw.setMode('select');
+    draw.selectFeature(id);
+    neighbourhoodForm(draw, id);
+  });
+}
+
+async function neighbourhoodForm(draw, drawnId) {
+  const [sets, places] = await Promise.all([k.send('GET', 'api/sets'), k.send('GET', 'api/places')]);
+  const community = ((sets.data && sets.data.sets) || []).filter((s) => str(s.kind) === 'community');
+  const placeList = (places.data && places.data.places) || [];
+  const hp = honeypot();
+  const error = el('div', { id: 'draw-hood-error', className: 'form-error', role: 'alert' });
+  const name = el('input', { type: 'text', id: 'draw-hood-name', required: true, maxlength: 200, autocomplete: 'off', 'aria-describedby': 'draw-hood-name-error' });
+  const nameError = el('span', { id: 'draw-hood-name-error', className: 'field-error' });
+  const set = el('select', { id: 'draw-hood-set' },
+    ...community.map((s) => el('option', { value: str(s.slug), text: str(s.title) || str(s.slug) })));
+  const placeSel = el('select', { id: 'draw-hood-place' },
+    el('option', { value: '', text: '(none)' }),
+    ...placeList.map((p) => el('option', { value: str(p.slug), text: str(p.name) || str(p.slug) })));
+  const comment = el('textarea', { id: 'draw-hood-comment', rows: 2, maxlength: 1000 });
+  const submit = el('button', { type: 'submit', id: 'draw-hood-submit', className: 'btn btn-primary', text: 'Send my neighbourhood' });
+  const cancel = () => { k.endActive({ close: true }); $('suggest-draw').focus(); };
+  const field = (id, label, input, extra) => el('div', { className: 'field form-field' },
+    el('label', { for: id, className: 'field-label', text: label }), input, extra || null);
+  const form = el('form', { id: 'draw-hood-form', className: 'asset-form', noValidate: true },
+    el('p', { className: 'instructions', text: 'Drag the corners on the map to adjust the outline. A moderator will check it before it joins the map; drawings of a place feed its agreement view.' }),
+    field('draw-hood-name', 'Name of your neighbourhood', name, nameError),
+    community.length ? field('draw-hood-set', 'Boundary set it is for', set) : el('p', { className: 'form-error', text: 'This map has no community boundary set to draw for.' }),
+    field('draw-hood-place', 'The place it is (optional)', placeSel),
+    field('draw-hood-comment', 'Comment for the moderators (optional)', comment),
+    hp.wrap, error,
+    el('div', { className: 'form-buttons' }, submit, k.button('Cancel', { id: 'draw-hood-cancel-form', onclick: cancel })));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    error.replaceChildren();
+    nameError.textContent = '';
+    name.removeAttribute('aria-invalid');
+    if (!name.value.trim()) {
+      nameError.textContent = 'Give it the name you call it.';
+      name.setAttribute('aria-invalid', 'true');
+      name.focus();
+      return;
+    }
+    const rings = k.polygonsOf(draw, [drawnId])[0];
+    if (!rings || !rings[0] || rings[0].length < 4) {
+      error.replaceChildren(el('p', { text: 'The outline needs at least three corners.' }));
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const body = {
+        kind: 'area', set: set.value, place: placeSel.value, comment: comment.value.trim(), website_url: hp.input.value,
+        feature: { type: 'Feature', properties: { name: name.value.trim() }, geometry: { type: 'Polygon', coordinates: rings } },
+      };
+      const r = await postSuggestion(body, (m) => error.replaceChildren(el('p', { text: `Not sent: ${m}` })));
+      if (r) thanks(r, null);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } });
+  k.ctx.showPane('Draw my neighbourhood', [form]);
+  name.focus();
 }
 
 // ---------------------------------------------------------------- correction, closure
@@ -383,9 +479,25 @@ async function loadNeedsReview() {
 // ---------------------------------------------------------------- moderation
 
 function suggestionTitle(sg) {
-  const kind = { new: 'New place', correction: 'Correction', closure: 'Closure' }[str(sg.kind)] || str(sg.kind);
+  const kind = { new: 'New place', correction: 'Correction', closure: 'Closure', area: 'Neighbourhood drawn' }[str(sg.kind)] || str(sg.kind);
   const name = str(sg.proposed && sg.proposed.properties && sg.proposed.properties.name);
   return name ? `${kind}: ${name}` : kind;
+}
+
+// showDrawing outlines a drawn neighbourhood on the map and fits the view.
+function showDrawing(feature) {
+  const map = k.map;
+  if (!map || !feature || !feature.geometry) return;
+  const data = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: feature.geometry, properties: {} }] };
+  if (map.getSource('suggested-drawing')) {
+    map.getSource('suggested-drawing').setData(data);
+  } else {
+    map.addSource('suggested-drawing', { type: 'geojson', data });
+    map.addLayer({ id: 'suggested-drawing-fill', type: 'fill', source: 'suggested-drawing', paint: { 'fill-color': '#b42318', 'fill-opacity': 0.12 } });
+    map.addLayer({ id: 'suggested-drawing-line', type: 'line', source: 'suggested-drawing', paint: { 'line-color': '#b42318', 'line-width': 2.5, 'line-dasharray': [2, 1] } });
+  }
+  const box = geometryBBox(feature.geometry);
+  if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 60, duration: 0 });
 }
 
 async function loadModeration(message) {
@@ -453,11 +565,14 @@ function renderSuggestion(sg) {
   accept.addEventListener('click', () => decide(true));
   reject.addEventListener('click', () => decide(false));
   const changes = Array.isArray(sg.changes) ? sg.changes : [];
+  const isDrawing = str(sg.kind) === 'area';
   return el('li', { className: 'suggestion', dataset: { id, kind: str(sg.kind) } },
     el('p', { className: 'suggestion-title' }, el('strong', { text: suggestionTitle(sg) })),
     el('p', { className: 'suggestion-meta', text: `by ${str(sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
     str(sg.comment) ? el('p', { className: 'suggestion-comment', text: `“${str(sg.comment)}”` }) : null,
     changes.length ? changeList(changes, 'suggestion-changes') : el('p', { className: 'hint', text: 'No field changes.' }),
+    isDrawing && str(sg.place) ? el('p', { className: 'suggestion-meta', text: `for the place ${str(sg.place)}` }) : null,
+    isDrawing ? k.button('Show the drawing', { className: 'link-button show-drawing', onclick: () => showDrawing(sg.proposed) }) : null,
     el('div', { className: 'field form-field' },
       el('label', { for: reasonId, className: 'field-label', text: 'Reason (needed to reject)' }),
       reason, reasonError),
@@ -472,6 +587,9 @@ function buildPanel() {
   suggestSection = el('section', { id: 'suggest-tools', className: 'panel-section suggest-tools', 'aria-label': 'Suggest' },
     k.button('Suggest a new place', { id: 'suggest-new', 'aria-pressed': 'false', onclick: startSuggestNew }),
     el('p', { className: 'hint', text: 'Know a place that is missing? Suggest it: a moderator will check it.' }));
+  const drawSection = el('section', { id: 'draw-hood', className: 'panel-section suggest-tools', 'aria-label': 'Your neighbourhood' },
+    k.button('Draw my neighbourhood', { id: 'suggest-draw', onclick: startDrawNeighbourhood }),
+    el('p', { className: 'hint', text: 'Where does your neighbourhood begin and end? Draw it as you know it.' }));
   modSection = el('section', { id: 'moderation', className: 'panel-section moderation', 'aria-labelledby': 'moderation-heading', hidden: true },
     el('h2', { id: 'moderation-heading', text: 'Moderation' }),
     el('p', { id: 'moderation-status', role: 'status' }),
@@ -492,7 +610,7 @@ function buildPanel() {
     },
   });
   tools.append(toggle, reviewBox);
-  tools.after(suggestSection, modSection);
+  tools.after(suggestSection, drawSection, modSection);
 }
 
 function actionsFor(feature) {

@@ -1333,6 +1333,7 @@ export function setupEdit(c) {
   const kit = {
     send, messageOf, sessionLost, button, assetForm, loadLookups, valuesOf, featureBody, pointOf,
     makeMarker, locationLine, fetchAsset, versionOf, etagFor, endActive, showBanner, hideBanner, canEdit,
+    makeDraw, stopDraw, polygonsOf,
     rank: () => (auth.user ? ROLE_RANK[auth.user.role] || 0 : 0),
     setActive: (a) => { active = a; },
     isActive: () => !!active,

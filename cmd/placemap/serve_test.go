@@ -230,6 +230,14 @@ func TestOSMReviewInChromium(t *testing.T) {
 	runBrowser(t, "osmreview.mjs", "browser-osmreview", base, "ed@example.org", testPassword)
 }
 
+// TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood"
+// for a community set and a place, a moderator accepts it, and it joins the
+// set and the place's agreement surface (test/browser/neighbourhood.mjs).
+func TestDrawNeighbourhoodInChromium(t *testing.T) {
+	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
+	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)
+}
+
 // TestDrawInChromium draws a site as a polygon with terra-draw and redraws
 // a ward by dragging a corner, saved with If-Match (test/browser/draw.mjs).
 func TestDrawInChromium(t *testing.T) {
