@@ -49,9 +49,9 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		AssetID  string          `json:"asset_id"`
 		Feature  json.RawMessage `json:"feature"`
 		Comment  string          `json:"comment"`
-		Set      string          `json:"set"`   // area: the community set the drawing is for
-		Code     string          `json:"code"`  // area: optional; made from the name when empty
-		Place    string          `json:"place"` // area: optional; the place the drawing defines
+		Set      string          `json:"set"`         // area: the community set the drawing is for
+		Code     string          `json:"code"`        // area: optional; made from the name when empty
+		Place    string          `json:"place"`       // area: optional; the place the drawing defines
 		Honeypot string          `json:"website_url"` // a field people never see
 	}
 	if !s.decodeBody(w, r, &body) {
