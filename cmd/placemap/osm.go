@@ -92,7 +92,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "%d objects left out: the extract cuts through them, so they have no geometry (%s)\n", len(res.Unplaced), strings.Join(res.Unplaced[:min(5, len(res.Unplaced))], ", "))
 	}
 	if len(res.Skipped) > 0 {
-		fmt.Fprintf(stdout, "%d relations left out: not multipolygons or boundaries, so they have no area (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
+		fmt.Fprintf(stdout, "%d relations left out: not areas, and no node or way members to place them by (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
 	}
 	return nil
 }

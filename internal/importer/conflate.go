@@ -16,7 +16,7 @@ import (
 // storing them.
 func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.Asset, osm.Stats, error) {
 	var out []place.Asset
-	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: osm.Civic}, func(o osm.Object) error {
+	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: osm.Civic, Sites: true}, func(o osm.Object) error {
 		if o.Geometry == nil {
 			return nil
 		}

@@ -52,7 +52,7 @@ func OSMAssets(ctx context.Context, st Store, open osm.Source, name string, opts
 	// closed library (disused:amenity=library) is still a library.
 	keep := osm.Civic
 	var assets []place.Asset
-	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: opts.BBox, Progress: opts.Progress}, func(o osm.Object) error {
+	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: opts.BBox, Progress: opts.Progress, Sites: true}, func(o osm.Object) error {
 		if o.Geometry == nil {
 			res.Unplaced = append(res.Unplaced, o.Ref())
 			return nil

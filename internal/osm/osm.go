@@ -86,6 +86,11 @@ type Options struct {
 	// Progress, when set, is called from Read's goroutine every 65,536
 	// objects and at the end of each pass.
 	Progress func(Progress)
+	// Sites places kept relations that are not areas (type=site and the
+	// like: a school of several buildings) at a point among their members,
+	// as assets want; without it they are skipped (Stats.Skipped), as
+	// boundaries want.
+	Sites bool
 }
 
 // Progress says how far a pass has got.
@@ -113,8 +118,9 @@ type Stats struct {
 	// LineStrings: civic assets are points or areas, so these are mapping
 	// slips or linear features.
 	Lines []string
-	// Skipped lists kept relations of types other than multipolygon and
-	// boundary (site, route...), which have no area and are not passed to
-	// fn unless Overpass gave their centre.
+	// Skipped lists kept relations that are not areas (multipolygon,
+	// boundary), which Overpass gave no centre for: all of them without
+	// Options.Sites; with it, those without node or way members to place
+	// them by (the others are passed to fn as a point among their members).
 	Skipped []string
 }

@@ -81,6 +81,11 @@ type pendingWay struct {
 type pendingRel struct {
 	obj     Object
 	members []wayMember
+	// site: a relation that is not an area (type=site and the like) is
+	// placed at a point among its members: member nodes and the nodes of
+	// member ways.
+	site  bool
+	nodes []int64
 }
 
 type wayMember struct {
@@ -118,6 +123,9 @@ func (r *reader) run() error {
 			if _, ok := r.wayRefs[m.id]; !ok {
 				r.needWays[m.id] = struct{}{}
 			}
+		}
+		for _, id := range rel.nodes {
+			r.needNodes[id] = struct{}{}
 		}
 	}
 	var f filter
@@ -294,8 +302,7 @@ func (r *reader) first(e *element) error {
 				o.Geometry, o.Center = *e.center, *e.center
 				return r.emit(o)
 			}
-			r.stats.Skipped = append(r.stats.Skipped, o.Ref())
-			return nil
+			return r.site(o, e)
 		}
 		var members []wayMember
 		var outer, inner [][]orb.Point
@@ -328,6 +335,45 @@ func (r *reader) first(e *element) error {
 		r.rels = append(r.rels, pendingRel{obj: o, members: members})
 	}
 	return nil
+}
+
+// site keeps a relation that is not an area (a school or hospital site
+// of several buildings, type=site) to be placed at a point among its
+// members once they are found; one with no node or way members is
+// skipped.
+func (r *reader) site(o Object, e *element) error {
+	rel := pendingRel{obj: o, site: true}
+	var known []orb.Point
+	located := true
+	for _, m := range e.members {
+		switch m.typ {
+		case Node:
+			rel.nodes = append(rel.nodes, m.ref)
+			located = false
+		case Way:
+			rel.members = append(rel.members, wayMember{id: m.ref})
+			if m.pts == nil {
+				located = false
+			}
+			known = append(known, m.pts...)
+		}
+	}
+	switch {
+	case !r.opts.Sites || (len(rel.nodes) == 0 && len(rel.members) == 0):
+		r.stats.Skipped = append(r.stats.Skipped, o.Ref())
+		return nil
+	case located: // Overpass out geom gave every member way's nodes
+		r.siteObject(&o, known)
+		return r.emit(o)
+	}
+	r.rels = append(r.rels, rel)
+	return nil
+}
+
+// siteObject places a site at a point among its members' positions.
+func (r *reader) siteObject(o *Object, pts []orb.Point) {
+	p := center(orb.MultiPoint(pts))
+	o.Geometry, o.Center = p, p
 }
 
 // second handles passes 2 and 3: positions of the nodes wanted, node lists
@@ -368,6 +414,13 @@ func (r *reader) build() error {
 	r.ways = nil
 	for _, rel := range r.rels {
 		o := rel.obj
+		if rel.site {
+			r.buildSite(&o, rel)
+			if err := r.emit(o); err != nil {
+				return err
+			}
+			continue
+		}
 		var outer, inner [][]orb.Point
 		var known []orb.Point
 		missingWays, missingNodes := 0, 0
@@ -408,6 +461,29 @@ func (r *reader) build() error {
 	}
 	r.rels = nil
 	return nil
+}
+
+// buildSite places a site relation at a point among the positions of its
+// members found; a site none of whose members is in the file is
+// incomplete. Members cut off by the extract's edge do not stop it: the
+// point lies among those found.
+func (r *reader) buildSite(o *Object, rel pendingRel) {
+	pts, _ := r.locate(rel.nodes)
+	for _, m := range rel.members {
+		if wp, ok := r.wayPts[m.id]; ok {
+			pts = append(pts, wp...)
+			continue
+		}
+		if refs, ok := r.wayRefs[m.id]; ok {
+			found, _ := r.locate(refs)
+			pts = append(pts, found...)
+		}
+	}
+	if len(pts) == 0 {
+		r.incomplete(o, nil, "none of its members are in the file")
+		return
+	}
+	r.siteObject(o, pts)
 }
 
 // locate returns the positions of the nodes found, in order, and how many

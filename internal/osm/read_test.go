@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,9 +66,9 @@ func (c *typeCounts) add(typ string) {
 //	osmium tags-filter -R delaware-latest.osm.pbf nwr/amenity=library -o lib.osm
 //	osmium fileinfo -e lib.osm   # 23 nodes, 12 ways, 0 relations
 //
-// and likewise for each category's tags. osmium counts two relations more
-// for place_of_worship and playground: a type=polygon, a type=site and an
-// untyped relation, which have no area (Stats.Skipped). Delaware's 2016
+// and likewise for each category's tags. Three of the relations are not
+// areas (a type=polygon, a type=site and an untyped one): they are placed
+// at a point among their members. Delaware's 2016
 // data has no community centres, social centres, arts centres, childcare
 // or food banks; its one amenity=social_facility (New Castle Senior
 // Center) has no social_facility=*, so is the generic category.
@@ -75,16 +76,16 @@ var delawareCivic = map[string]typeCounts{
 	"social_facility":  {0, 1, 0},
 	"library":          {23, 12, 0},
 	"town_hall":        {40, 2, 0},
-	"place_of_worship": {27, 63, 1},
+	"place_of_worship": {27, 63, 2},
 	"toilets":          {23, 5, 0},
 	"park":             {10, 112, 10},
-	"playground":       {11, 44, 0},
+	"playground":       {11, 44, 2},
 	"sports_centre":    {1, 4, 0},
 	"garden":           {0, 28, 0},
 }
 
 func readDelawareCivic(t testing.TB) ([]Object, Stats, map[string]typeCounts) {
-	objs, st := readAll(t, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf", Options{})
+	objs, st := readAll(t, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf", Options{Sites: true})
 	got := map[string]typeCounts{}
 	for _, o := range objs {
 		a, ok := ToAsset(o, "OpenStreetMap", "ODbL-1.0", "© OpenStreetMap contributors")
@@ -117,9 +118,15 @@ func TestReadDelawareCivic(t *testing.T) {
 	if len(st.Incomplete) != 0 {
 		t.Errorf("incomplete: %v %v", st.Incomplete, st.Problems)
 	}
-	wantSkipped := []string{"osm:relation/934531", "osm:relation/3687352", "osm:relation/3717273"}
-	if !reflect.DeepEqual(st.Skipped, wantSkipped) {
-		t.Errorf("skipped %v, want %v (site, polygon and untyped relations)", st.Skipped, wantSkipped)
+	if len(st.Skipped) != 0 {
+		t.Errorf("skipped %v, want none: the site, polygon and untyped relations are placed at a member", st.Skipped)
+	}
+	for _, o := range objs {
+		if o.Type == Relation && (o.Tags["type"] != "multipolygon" && o.Tags["type"] != "boundary") {
+			if _, ok := o.Geometry.(orb.Point); !ok {
+				t.Errorf("%s (type=%q): %T, want a Point among its members", o.Ref(), o.Tags["type"], o.Geometry)
+			}
+		}
 	}
 	if want := []string{"osm:way/434847837"}; !reflect.DeepEqual(st.Lines, want) {
 		t.Errorf("lines %v, want %v", st.Lines, want)
@@ -438,7 +445,7 @@ func TestReadBBox(t *testing.T) {
 	// Wilmington, Delaware.
 	b := orb.Bound{Min: orb.Point{-75.65, 39.70}, Max: orb.Point{-75.45, 39.80}}
 	all, _, _ := readDelawareCivic(t)
-	objs, st := readAll(t, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf", Options{BBox: &b})
+	objs, st := readAll(t, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf", Options{BBox: &b, Sites: true})
 	if len(objs) == 0 || len(objs) >= len(all) {
 		t.Errorf("%d objects in the bbox, want some of the %d", len(objs), len(all))
 	}
@@ -474,5 +481,45 @@ func TestReadProgress(t *testing.T) {
 	}
 	if calls < 10 {
 		t.Errorf("%d progress calls, want one every 65,536 objects", calls)
+	}
+}
+
+// TestReadSiteRelations: a relation that is not an area (a school site of
+// a building and a gate) is placed at a point among its members, found in
+// later passes; one whose members are all outside the extract is
+// incomplete; one with no members at all is skipped.
+func TestReadSiteRelations(t *testing.T) {
+	src := `<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+  <node id="1" lat="53.80" lon="-1.55"/>
+  <node id="2" lat="53.80" lon="-1.54"/>
+  <node id="3" lat="53.81" lon="-1.54"/>
+  <node id="4" lat="53.81" lon="-1.55"/>
+  <node id="5" lat="53.82" lon="-1.56"><tag k="barrier" v="gate"/></node>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/><tag k="building" v="yes"/></way>
+  <relation id="20"><member type="way" ref="10" role="building"/><member type="node" ref="5" role="entrance"/>
+    <tag k="type" v="site"/><tag k="amenity" v="community_centre"/><tag k="name" v="Site Centre"/></relation>
+  <relation id="21"><member type="way" ref="99" role=""/><tag k="type" v="site"/><tag k="amenity" v="library"/><tag k="name" v="Cut Off"/></relation>
+  <relation id="22"><tag k="amenity" v="library"/><tag k="name" v="Empty"/></relation>
+</osm>`
+	objs, st := readAll(t, Bytes([]byte(src)), "sites.osm", Options{Sites: true})
+	got := map[string]orb.Geometry{}
+	for _, o := range objs {
+		got[o.Ref()] = o.Geometry
+	}
+	p, ok := got["osm:relation/20"].(orb.Point)
+	members := orb.MultiPoint{{-1.55, 53.80}, {-1.54, 53.80}, {-1.54, 53.81}, {-1.55, 53.81}, {-1.56, 53.82}}
+	if !ok || !slices.Contains(members, p) {
+		t.Errorf("site 20: %v, want a point at one of its members' nodes", got["osm:relation/20"])
+	}
+	if g, in := got["osm:relation/21"]; !in || g != nil {
+		t.Errorf("site 21 (members outside the file): %v, %v; want passed without geometry", g, in)
+	}
+	if !reflect.DeepEqual(st.Skipped, []string{"osm:relation/22"}) || st.Problems["osm:relation/21"] != "none of its members are in the file" {
+		t.Errorf("skipped %v, problems %v", st.Skipped, st.Problems)
+	}
+	// Without Sites (reading boundaries), they are all skipped.
+	if _, st := readAll(t, Bytes([]byte(src)), "sites.osm", Options{}); len(st.Skipped) != 3 {
+		t.Errorf("without Sites: skipped %v, want all three", st.Skipped)
 	}
 }
