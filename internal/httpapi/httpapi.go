@@ -161,6 +161,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.Get("/readyz", s.readyz)
+	s.ogcRoutes(r)
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/config", s.getConfig)
 		r.Get("/categories", s.getCategories)
