@@ -46,6 +46,7 @@ Usage:
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--password-stdin]
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
   placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
+  placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU

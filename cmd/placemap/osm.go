@@ -224,9 +224,9 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// cmdExport writes what OSM lacks: placemap export osmchange|josm --out FILE
-// [--osm FILE].
-func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+// cmdExportOSM writes what OSM lacks: placemap export osmchange|josm --out
+// FILE [--osm FILE].
+func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "osmchange" && args[0] != "josm") {
 		return usageError{"want: export osmchange --out FILE.osc, or export josm --out FILE.osm"}
 	}

@@ -14,6 +14,7 @@ import (
 func (s *Server) osmRoutes(r chi.Router) {
 	r.Get("/export/osmchange", s.exportOSM)
 	r.Get("/export/josm", s.exportOSM)
+	s.exportRoutes(r)
 }
 
 // exportOSM offers what OSM lacks, as osmChange or a JOSM file: assets not

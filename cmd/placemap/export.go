@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/placemap/placemap/internal/export"
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/reconcile"
+)
+
+// cmdExport writes data out for other tools: assets, memberships, a
+// boundary set or a crosswalk as GeoJSON, CSV, GeoPackage or KML, or what
+// OSM lacks as osmChange or JOSM files.
+//
+//	placemap export assets --format gpkg --out assets.gpkg
+//	placemap export set wards-2019 --format kml --out wards.kml
+//	placemap export crosswalk lsoa-2011 wards-2019 --format csv --out cw.csv
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && (args[0] == "osmchange" || args[0] == "josm") {
+		return cmdExportOSM(ctx, args, stdout)
+	}
+	const want = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm)"
+	if len(args) == 0 {
+		return usageError{want}
+	}
+	what := args[0]
+	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
+	sc := storeFlags(fs)
+	format := fs.String("format", "", "geojson, csv, gpkg or kml (default: from --out's extension)")
+	out := fs.String("out", "", "file to write (required)")
+	csvGeom := fs.String("csv-geometry", "wkt", "CSV geometry: wkt (a wkt column) or lonlat (lon and lat columns; a point on an area's surface)")
+	weight := fs.String("weight", "area", "crosswalk: area, or population")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{"--out FILE is required"}
+	}
+	f := export.Format(*format)
+	if *format == "" {
+		ext := ""
+		for i := len(*out) - 1; i >= 0 && (*out)[i] != '/'; i-- {
+			if (*out)[i] == '.' {
+				ext = (*out)[i+1:]
+				break
+			}
+		}
+		*format = ext
+	}
+	if f, err = export.ParseFormat(*format); err != nil {
+		return err
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var l formats.Layer
+	switch {
+	case what == "assets" && len(pos) == 0:
+		l, err = export.Assets(ctx, st)
+	case what == "memberships" && len(pos) == 0:
+		l, err = export.Memberships(ctx, st)
+	case what == "set" && len(pos) == 1:
+		l, err = export.Set(ctx, st, pos[0])
+	case what == "crosswalk" && len(pos) == 2:
+		a, err := st.Set(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		b, err := st.Set(ctx, pos[1])
+		if err != nil {
+			return err
+		}
+		cw, err := reconcile.NewService(st, 2).WeightedCrosswalk(ctx, a.Slug, b.Slug, reconcile.Weight(*weight))
+		if err != nil {
+			return err
+		}
+		l = export.Crosswalk(cw, a, b)
+	default:
+		return usageError{want}
+	}
+	if err != nil {
+		return err
+	}
+	// Written beside the target and renamed, so a failure leaves no half file.
+	tmp := *out + ".partial"
+	file, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	n := 0
+	counted := l
+	counted.Rows = func(yield func(formats.Row) error) error {
+		return l.Rows(func(r formats.Row) error { n++; return yield(r) })
+	}
+	if err := export.Write(ctx, file, f, counted, formats.CSVGeometry(*csvGeom)); err != nil {
+		file.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("export %s: %w", what, err)
+	}
+	if err := file.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d features of %s as %s\n", *out, n, l.Title, f)
+	if credit := l.Credit(); credit != "" {
+		fmt.Fprintf(stdout, "credit: %s\n", credit)
+	}
+	return nil
+}
