@@ -301,4 +301,3 @@ func Crosswalk(w *reconcile.Weighted, a, b place.SetSummary) formats.Layer {
 			return nil
 		}}
 }
-
