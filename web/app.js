@@ -420,7 +420,9 @@ function renderAbout() {
     if (ai.count !== null) fields.append(el('dt', { text: 'Records' }), el('dd', { text: numberFormat.format(ai.count) }));
     if (ai.licences.length) fields.append(el('dt', { text: 'Licences' }), el('dd', { text: ai.licences.join('\n') }));
     if (ai.attributions.length) fields.append(el('dt', { text: 'Attribution' }), el('dd', { text: ai.attributions.join('\n') }));
-    list.append(el('li', null, el('span', { className: 'about-title', text: 'Assets' }), fields));
+    list.append(el('li', null, el('span', { className: 'about-title', text: 'Assets' }), fields,
+      downloads('assets', 'assets', 'Assets'),
+      downloads('memberships', 'memberships', 'Memberships (the area of every set each asset lies in)')));
   }
   for (const set of state.sets) {
     const fields = el('dl', { className: 'fields' });
@@ -437,8 +439,21 @@ function renderAbout() {
     list.append(el('li', null,
       el('span', { className: 'about-title', text: set.title || set.slug }),
       str(set.description) ? el('p', { className: 'about-description', text: str(set.description) }) : null,
-      fields));
+      fields,
+      downloads(`sets/${encodeURIComponent(set.slug)}`, set.slug, set.title || set.slug)));
   }
+}
+
+// downloads links an export in every format, each file carrying the
+// sources' attribution and licence.
+const DOWNLOAD_FORMATS = [['geojson', 'GeoJSON'], ['csv', 'CSV'], ['gpkg', 'GeoPackage'], ['kml', 'KML']];
+function downloads(path, file, label) {
+  return el('p', { className: 'downloads' },
+    el('span', { text: 'Download: ' }),
+    ...DOWNLOAD_FORMATS.flatMap(([ext, name], i) => [
+      i ? ' · ' : '',
+      el('a', { href: `api/export/${path}.${ext}`, download: `${file}.${ext}`, 'aria-label': `${label} as ${name}`, text: name }),
+    ]));
 }
 
 function linkOrText(value, label) {

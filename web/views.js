@@ -12,6 +12,7 @@
 // API used (same origin, relative URLs):
 //   GET api/crosswalks/{a}/{b}[?weight=]          crosswalk pairs, best fit, summary
 //   GET api/crosswalks/{a}/{b}?format=csv|lookup|geojson   downloads
+//   GET api/export/crosswalks/{a}/{b}.gpkg|.kml            downloads
 //   GET api/places, api/places/{slug}, api/places/{slug}/agreement
 //   GET api/sets/{slug}/indicators, api/sets/{slug}/indicators/{name}[?from=&weight=]
 //
@@ -568,6 +569,8 @@ function updateDownloads() {
     { id: 'cmp-dl-csv', href: `${base}?format=csv${w}`, file: `crosswalk-${name}.csv` },
     { id: 'cmp-dl-lookup', href: `${base}?format=lookup${w}`, file: `best-fit-${name}.csv` },
     { id: 'cmp-dl-geojson', href: `${base}?format=geojson${w}`, file: `overlay-${name}.geojson` },
+    { id: 'cmp-dl-gpkg', href: `api/export/crosswalks/${encodeURIComponent(cmp.a)}/${encodeURIComponent(cmp.b)}.gpkg${w.replace('&', '?')}`, file: `overlay-${name}.gpkg` },
+    { id: 'cmp-dl-kml', href: `api/export/crosswalks/${encodeURIComponent(cmp.a)}/${encodeURIComponent(cmp.b)}.kml${w.replace('&', '?')}`, file: `overlay-${name}.kml` },
   ];
   for (const l of links) {
     const a = $(l.id);

@@ -187,6 +187,19 @@ run(async ({ page }) => {
       }
       out[format] = got.head.split('\n')[0];
     }
+    // The overlay as a GeoPackage (an SQLite file) and KML.
+    for (const [sel, ext, type, magic] of [['#cmp-dl-gpkg', 'gpkg', 'application/geopackage+sqlite3', 'SQLite format 3'], ['#cmp-dl-kml', 'kml', 'application/vnd.google-earth.kml+xml', '<?xml']]) {
+      const href = await page.locator(sel).getAttribute('href');
+      expect(href === `api/export/crosswalks/${A}/${B}.${ext}`, `${sel} should link to api/export/crosswalks/${A}/${B}.${ext}, links to ${href}`);
+      const got = await page.evaluate(async (h) => {
+        const r = await fetch(h);
+        const buf = new Uint8Array(await r.arrayBuffer());
+        return { status: r.status, type: r.headers.get('content-type') || '', head: new TextDecoder().decode(buf.slice(0, 15)), size: buf.length };
+      }, href);
+      expect(got.status === 200 && got.type === type && got.head.startsWith(magic),
+        `GET ${href} should answer 200 ${type} starting ${magic}, got ${got.status} ${got.type} ${JSON.stringify(got.head)}`);
+      out[ext] = `${got.size} bytes`;
+    }
     return out;
   });
 
