@@ -7,9 +7,13 @@ import (
 	"io"
 	"os"
 
+	"encoding/json"
+
 	"github.com/placemap/placemap/internal/export"
 	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/oruk"
 	"github.com/placemap/placemap/internal/reconcile"
+	"github.com/placemap/placemap/internal/store"
 )
 
 // cmdExport writes data out for other tools: assets, memberships, a
@@ -23,7 +27,10 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && (args[0] == "osmchange" || args[0] == "josm") {
 		return cmdExportOSM(ctx, args, stdout)
 	}
-	const want = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm)"
+	if len(args) > 0 && args[0] == "oruk" {
+		return cmdExportORUK(ctx, args[1:], stdout)
+	}
+	const want = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm|oruk)"
 	if len(args) == 0 {
 		return usageError{want}
 	}
@@ -116,4 +123,52 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "credit: %s\n", credit)
 	}
 	return nil
+}
+
+// cmdExportORUK writes every asset as an Open Referral UK service, in one
+// page of the ORUK API's GET /services shape: placemap export oruk --out
+// services.json.
+func cmdExportORUK(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export oruk", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	out := fs.String("out", "", "file to write (required)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError{"--out FILE.json is required"}
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	assets, err := store.AllAssets(ctx, st)
+	if err != nil {
+		return err
+	}
+	services := make([]oruk.Service, len(assets))
+	for i, a := range assets {
+		services[i] = oruk.FromAsset(a)
+	}
+	page := oruk.NewPage(services, 1, max(1, len(services)), len(services))
+	b, err := json.MarshalIndent(page, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*out, append(b, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d Open Referral UK services\n", *out, len(services))
+	return nil
+}
+
+// writeFileAtomic writes b beside path and renames it into place.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".partial"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }

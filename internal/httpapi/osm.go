@@ -15,6 +15,7 @@ func (s *Server) osmRoutes(r chi.Router) {
 	r.Get("/export/osmchange", s.exportOSM)
 	r.Get("/export/josm", s.exportOSM)
 	s.exportRoutes(r)
+	s.orukRoutes(r)
 }
 
 // exportOSM offers what OSM lacks, as osmChange or a JOSM file: assets not

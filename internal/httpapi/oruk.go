@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/placemap/placemap/internal/oruk"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// orukRoutes serve the assets as Open Referral UK services, in the shapes
+// of the ORUK API's GET /services and GET /services/{id}.
+func (s *Server) orukRoutes(r chi.Router) {
+	r.Get("/oruk/services", s.orukServices)
+	r.Get("/oruk/services/{id}", s.orukService)
+}
+
+func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "page", "per_page"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	number, size := 1, 50
+	for _, p := range []struct {
+		name string
+		v    *int
+		max  int
+	}{{"page", &number, 1 << 30}, {"per_page", &size, 1000}} {
+		if t := q.Get(p.name); t != "" {
+			n, err := strconv.Atoi(t)
+			if err != nil || n < 1 || n > p.max {
+				s.fail(w, r, place.Errorf(place.EINVALID, "%s %q: want a whole number from 1 to %d", p.name, t, p.max))
+				return
+			}
+			*p.v = n
+		}
+	}
+	page, err := s.store.Assets(r.Context(), store.AssetQuery{Limit: size, Offset: (number - 1) * size})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	services := make([]oruk.Service, len(page.Assets))
+	for i, a := range page.Assets {
+		services[i] = oruk.FromAsset(a)
+	}
+	writeJSON(w, http.StatusOK, oruk.NewPage(services, number, size, page.Matched))
+}
+
+func (s *Server) orukService(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	a, err := s.store.Asset(r.Context(), id)
+	if place.ErrorCode(err) == place.ENOTFOUND {
+		// A service id made from a non-UUID asset id: look it up.
+		all, aerr := store.AllAssets(r.Context(), s.store)
+		if aerr != nil {
+			s.fail(w, r, aerr)
+			return
+		}
+		for _, c := range all {
+			if oruk.FromAsset(c).ID == id {
+				a, err = c, nil
+				break
+			}
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, oruk.FromAsset(a))
+}
