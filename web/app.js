@@ -20,6 +20,7 @@
 import { $, el, absURL, str, numberFormat, fetchJSON, unionBBox, geometryBBox } from './util.js';
 import { setupViews } from './views.js';
 import { setupEdit } from './edit.js';
+import { SET_PALETTE, CATEGORY_COLORS, OTHER_COLOR, BACKGROUND } from './palette.js';
 
 const maplibregl = window.maplibregl;
 
@@ -27,26 +28,6 @@ const maplibregl = window.maplibregl;
 
 // Boundary set colours: strong, mutually distinct hues that read well as thin
 // outlines over a light background and stay clear of the asset colours.
-const SET_PALETTE = [
-  '#0e7490', // teal
-  '#be185d', // raspberry
-  '#4d7c0f', // olive
-  '#6d28d9', // violet
-  '#b45309', // ochre
-  '#1e3a8a', // navy
-  '#b91c1c', // brick
-  '#475569', // slate
-  '#047857', // green
-  '#86198f', // plum
-];
-
-const CATEGORY_COLORS = {
-  library: '#2563eb',
-  community_centre: '#059669',
-  family_hub: '#db2777',
-  day_centre: '#7c3aed',
-};
-const OTHER_COLOR = '#6b7280';
 
 const CATEGORY_TITLES = {
   library: 'Library',
@@ -79,7 +60,6 @@ const STATUS_TITLES = {
 const STATUS_COLORS = { closed: '#6b7280', at_risk: '#f97316' };
 
 const SHEFFIELD = [-1.80, 53.30, -1.32, 53.50];
-const BACKGROUND = '#f4f2ee';
 const INITIALLY_VISIBLE_SETS = 2;
 const SEARCH_LIMIT = 10;
 const SEARCH_DEBOUNCE_MS = 250;
@@ -909,6 +889,78 @@ function setupMapInteraction() {
   map.on('mouseout', () => { last = null; map.getCanvas().style.cursor = ''; });
 }
 
+// ---------------------------------------------------------------- in view
+
+// The assets and areas the map shows, as lists beside it, so everything the
+// map offers is reachable without a mouse. Filled while the list is open,
+// and again when the map stops moving.
+const IN_VIEW_LIMIT = 50;
+let inViewTimer = null;
+let inViewAbort = null;
+
+function viewBBox() {
+  const b = map.getBounds();
+  const r = (n) => Math.round(n * 1e5) / 1e5;
+  return [Math.max(-180, r(b.getWest())), Math.max(-90, r(b.getSouth())), Math.min(180, r(b.getEast())), Math.min(90, r(b.getNorth()))].join(',');
+}
+
+async function loadInView() {
+  const box = $('in-view');
+  if (!box.open || !map || (placemap.view && placemap.view !== 'map')) return;
+  if (inViewAbort) inViewAbort.abort();
+  inViewAbort = new AbortController();
+  const { signal } = inViewAbort;
+  const bbox = viewBBox();
+  const slug = $('in-view-set').value;
+  $('in-view-status').textContent = 'Loading…';
+  let assets, areas;
+  try {
+    [assets, areas] = await Promise.all([
+      state.assetsVisible === false ? { features: [], numberMatched: 0 } : fetchJSON(`api/assets?bbox=${bbox}&limit=${IN_VIEW_LIMIT}`, { signal }),
+      slug ? fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas?bbox=${bbox}&limit=${IN_VIEW_LIMIT}`, { signal }) : { features: [] },
+    ]);
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    $('in-view-status').textContent = `Could not list what is in view: ${err.message}`;
+    return;
+  }
+  const af = Array.isArray(assets.features) ? assets.features : [];
+  const total = Number(assets.numberMatched);
+  $('in-view-assets').replaceChildren(...af.map((f) => {
+    const p = { ...(f.properties || {}) };
+    p.id = str(p.id) || str(f.id);
+    return el('li', null, assetRow(p, () => openAsset(p.id, { fly: true, geometry: f.geometry, focus: true })));
+  }));
+  const arf = Array.isArray(areas.features) ? areas.features : [];
+  $('in-view-areas').replaceChildren(...arf.map((f) => {
+    const p = f.properties || {};
+    const code = str(p.code) || str(f.id);
+    return el('li', null, el('button', { type: 'button', className: 'row-button', dataset: { code },
+      onclick: () => openArea(slug, code, { fit: true, focus: true }) },
+    el('span', { className: 'row-text' },
+      el('span', { className: 'row-title', text: str(p.name) || code }),
+      el('span', { className: 'row-meta', text: code }))));
+  }));
+  const more = Number.isFinite(total) && total > af.length ? ` (the first ${af.length} of ${numberFormat.format(total)})` : '';
+  const setName = slug ? (state.setsBySlug.get(slug) || {}).title || slug : '';
+  $('in-view-status').textContent = `${af.length ? `${af.length} ${af.length === 1 ? 'asset' : 'assets'}${more}` : 'No assets'} in view` +
+    (slug ? `; ${arf.length}${arf.length >= IN_VIEW_LIMIT ? '+' : ''} ${arf.length === 1 ? 'area' : 'areas'} of ${setName}.` : '.');
+}
+
+function setupInView() {
+  const select = $('in-view-set');
+  select.replaceChildren(el('option', { value: '', text: '(none)' }),
+    ...state.sets.map((s) => el('option', { value: s.slug, text: s.title || s.slug })));
+  const firstVisible = state.sets.find((s) => state.visible.get(s.slug));
+  if (firstVisible) select.value = firstVisible.slug;
+  select.addEventListener('change', () => loadInView());
+  $('in-view').addEventListener('toggle', () => loadInView());
+  map.on('moveend', () => {
+    clearTimeout(inViewTimer);
+    inViewTimer = setTimeout(loadInView, 250);
+  });
+}
+
 // ---------------------------------------------------------------- start-up
 
 async function loadConfig() {
@@ -1029,6 +1081,7 @@ async function main() {
   loaded = true;
   addPlacemapLayers();
   setupMapInteraction();
+  setupInView();
   setupViews({
     map, state, placemap, setMapViewLayers, openAsset, openPanel,
     sourceId: setSourceId,

@@ -238,6 +238,14 @@ func TestDrawNeighbourhoodInChromium(t *testing.T) {
 	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)
 }
 
+// TestAccessibilityInChromium runs axe-core on every view and panel and
+// does the map's main actions with the keyboard (test/browser/a11y.mjs).
+func TestAccessibilityInChromium(t *testing.T) {
+	testkit.NeedNodeModules(t, "axe-core")
+	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
+	runBrowser(t, "a11y.mjs", "browser-a11y", base, "mod@example.org", testPassword)
+}
+
 // TestDrawInChromium draws a site as a polygon with terra-draw and redraws
 // a ward by dragging a corner, saved with If-Match (test/browser/draw.mjs).
 func TestDrawInChromium(t *testing.T) {

@@ -132,6 +132,34 @@ export async function detailsField(page, label) {
   }, label);
 }
 
+// axeCheck runs axe-core (node_modules/axe-core) in the page against WCAG
+// 2.0, 2.1 and 2.2 A and AA rules, and fails on any serious or critical
+// violation, naming the rule, the elements and the help page. It answers
+// the counts of the lesser ones. The script goes in through the debugging
+// protocol (page.evaluate), which the page's Content-Security-Policy does
+// not govern, so the policy stays on for the page itself.
+let axeSource = null;
+export async function axeCheck(page, label, { include = null } = {}) {
+  if (!axeSource) {
+    const { readFileSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  }
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async (include) => {
+    const r = await window.axe.run(include ? { include: [include] } : document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  }, include);
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    fail(`axe (${label}): ${bad.map((v) => `${v.impact} ${v.id} — ${v.help} (${v.helpUrl}) at ${v.nodes.join(', ')}`).join(' | ')}`);
+  }
+  return { [`axe_${label}`]: result.length ? result.map((v) => `${v.impact} ${v.id}`).join(', ') : 'no violations' };
+}
+
 export function harness(script) {
   const [baseArg, outArg] = process.argv.slice(2);
   if (!baseArg || !outArg) {

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Accessibility of the placemap web map: axe-core (WCAG 2.0–2.2 A and AA
+// rules) on every view and panel, in headless Chromium through
+// playwright-core, and the map's actions done with the keyboard alone.
+//
+// Usage: node test/browser/a11y.mjs BASE_URL OUTDIR EMAIL PASSWORD
+//   EMAIL must be a moderator (or admin), so the editing, moderation and
+//   OSM review panels are checked too; the data the fresh demo.
+// Steps, each with a screenshot in OUTDIR; any serious or critical axe
+// violation fails the step, naming the rule and the elements. Fails on
+// any console or page error, failed request or request to another host.
+import { harness, expect, readyToEdit, axeCheck, STEP_TIMEOUT } from './harness.mjs';
+
+const [, , BASE_ARG, , EMAIL, PASSWORD] = process.argv;
+if (!BASE_ARG || !process.argv[3] || !EMAIL || !PASSWORD) {
+  console.error('usage: node test/browser/a11y.mjs BASE_URL OUTDIR EMAIL PASSWORD');
+  process.exit(2);
+}
+const BASE = BASE_ARG.endsWith('/') ? BASE_ARG : `${BASE_ARG}/`;
+const { shot, step, run } = harness('a11y.mjs');
+
+// focused describes the element that has the keyboard focus.
+async function focused(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return null;
+    const style = getComputedStyle(a);
+    return {
+      id: a.id, tag: a.tagName.toLowerCase(), text: (a.textContent || '').trim().slice(0, 60),
+      outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0, shadow: style.boxShadow !== 'none',
+    };
+  });
+}
+
+run(async ({ page }) => {
+  await step('map', async () => {
+    await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+    await readyToEdit(page);
+    await shot(page, 'step-01-map.png');
+    return axeCheck(page, 'map');
+  });
+
+  await step('axe-can-fail', async () => {
+    // The check is live: an image without alternative text and a button
+    // without a name, put in for a moment, must fail it.
+    await page.evaluate(() => {
+      const d = document.createElement('div');
+      d.id = 'axe-probe';
+      d.innerHTML = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8"><button type="button"></button>';
+      document.body.append(d);
+    });
+    let failed = '';
+    try {
+      await axeCheck(page, 'probe', { include: '#axe-probe' });
+    } catch (err) {
+      failed = err.message;
+    }
+    await page.evaluate(() => document.getElementById('axe-probe').remove());
+    expect(failed.includes('image-alt') && failed.includes('button-name'), `axe should fail an unlabelled image and button, said: ${failed || 'nothing'}`);
+    return { probe: 'image-alt and button-name caught' };
+  });
+
+  await step('keyboard-search-and-open', async () => {
+    // From the top of the page, Tab reaches the search box; typing and
+    // Enter finds a library; Tab and Enter open it; its details take focus.
+    await page.keyboard.press('Tab');
+    const first = await focused(page);
+    expect(first && (first.outline || first.shadow), `the first Tab stop should show a visible focus ring, is ${JSON.stringify(first)}`);
+    await page.locator('#search-input').focus();
+    await page.keyboard.type('Broomhill');
+    await page.keyboard.press('Enter');
+    await page.locator('#search-results button').first().waitFor();
+    await page.keyboard.press('Tab');
+    let f = await focused(page);
+    for (let i = 0; i < 3 && !(f && f.tag === 'button' && f.text.includes('Broomhill')); i++) {
+      await page.keyboard.press('Tab');
+      f = await focused(page);
+    }
+    expect(f && f.text.includes('Broomhill') && (f.outline || f.shadow), `Tab should reach the result, with a visible focus ring: ${JSON.stringify(f)}`);
+    await page.keyboard.press('Enter');
+    await page.locator('#details:not([hidden])').waitFor();
+    await page.waitForFunction(() => document.activeElement && document.activeElement.closest('#details'), null, { timeout: STEP_TIMEOUT });
+    await shot(page, 'step-02-keyboard-open.png');
+    return axeCheck(page, 'asset-details');
+  });
+
+  await step('keyboard-in-view', async () => {
+    // The assets and areas in view are listed beside the map: every map
+    // action, without a mouse.
+    await page.locator('#in-view summary').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#in-view-assets li button').first().waitFor();
+    const n = await page.locator('#in-view-assets li button').count();
+    expect(n > 0, 'the in-view list should list assets');
+    await page.locator('#in-view-set').selectOption('wards-2019');
+    await page.locator('#in-view-areas li button').first().waitFor();
+    await page.locator('#in-view-areas li button').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details-body', { hasText: 'ward' }).first().waitFor();
+    await shot(page, 'step-03-in-view.png');
+    return { assets: n, ...(await axeCheck(page, 'in-view')) };
+  });
+
+  for (const view of ['compare', 'places', 'choropleth']) {
+    await step(view, async () => {
+      await page.locator(`#view-tabs [data-view="${view}"], #view-tabs a[href="#${view}"]`).first().click();
+      await page.waitForFunction((v) => window.placemap.view === v, view);
+      await page.waitForTimeout(1500);
+      await shot(page, `step-${view}.png`);
+      return axeCheck(page, view);
+    });
+  }
+
+  await step('signed-in', async () => {
+    await page.locator('#view-tabs [data-view="map"], #view-tabs a[href="#map"]').first().click();
+    await page.locator('#signin-toggle').click();
+    await page.locator('#signin-email').fill(EMAIL);
+    await page.locator('#signin-password').fill(PASSWORD);
+    await page.locator('#signin-submit').click();
+    await page.locator('#moderation').waitFor({ state: 'visible' });
+    await page.locator('#osm-review').waitFor({ state: 'visible' });
+    await shot(page, 'step-signed-in.png');
+    return axeCheck(page, 'signed-in');
+  });
+
+  await step('add-form', async () => {
+    await page.locator('#add-asset').click();
+    await page.locator('#add-at-centre').click();
+    await page.locator('#af-name').waitFor();
+    await shot(page, 'step-add-form.png');
+    const out = await axeCheck(page, 'add-form');
+    await page.keyboard.press('Escape');
+    return out;
+  });
+});
