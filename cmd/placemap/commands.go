@@ -25,20 +25,47 @@ import (
 	"github.com/placemap/placemap/web"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: placemap serve [flags]
+
+Serves the API, vector tiles, OGC API – Features, exports and the web map.
+Every flag can also be set by the environment variable named after it
+($PLACEMAP_...); a flag given on the command line wins. Stops gracefully on
+SIGINT or SIGTERM: no new connections, and requests under way get up to
+--shutdown-timeout to finish. GET /metrics is for Prometheus, /healthz and
+/readyz for orchestrators.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	addr := fs.String("addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on ($PLACEMAP_ADDR)")
 	sc := storeFlags(fs)
-	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory (GeoPackage only; use `placemap demo --db` for PostGIS)")
+	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory (GeoPackage only; for PostGIS run placemap demo --db)")
 	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
 	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
 	trustProxy := fs.Bool("trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
 		"take client addresses from X-Forwarded-For/X-Real-IP (only behind a proxy that sets them) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
+	title := fs.String("title", envOr("TITLE", "placemap"), "the map's title ($PLACEMAP_TITLE)")
+	reqTimeout := fs.Duration("request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
+	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
+	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
+	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
+	logFormat := fs.String("log-format", envOr("LOG_FORMAT", "text"), "log lines as text or json ($PLACEMAP_LOG_FORMAT)")
+	logLevel := fs.String("log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usageError{"serve takes no arguments, got " + strings.Join(pos, " ")}
+	}
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	if !*noDemo && sc.db == "" {
 		if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
@@ -51,10 +78,15 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 	}
 	defer st.Close()
 	h := httpapi.New(st, web.FS, httpapi.Config{
+		Title:             *title,
 		BasemapStyleURL:   *basemap,
 		PublicURL:         *publicURL,
 		TileCacheBytes:    int64(*cacheMB) << 20,
 		TrustProxyHeaders: *trustProxy,
+		RequestTimeout:    *reqTimeout,
+		MaxRequestBody:    int64(*maxBodyKB) << 10,
+		MaxUploadBody:     int64(*maxUploadMB) << 20,
+		MaxExpensive:      *maxExpensive,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -78,7 +110,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, log *slog.Lo
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(shutdown)

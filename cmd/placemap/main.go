@@ -60,15 +60,18 @@ Run "placemap COMMAND -h" for a command's flags.
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
+	log, err := newLogger(stderr, envOr("LOG_FORMAT", "text"), envOr("LOG_LEVEL", "info"))
+	if err != nil {
+		fmt.Fprintf(stderr, "placemap: %v\n", err)
+		return 2
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	var err error
 	switch args[0] {
 	case "serve":
-		err = cmdServe(ctx, args[1:], stdout, log)
+		err = cmdServe(ctx, args[1:], stdout, stderr, log)
 	case "import":
 		err = cmdImport(ctx, args[1:], stdout, log)
 	case "demo":
@@ -124,12 +127,21 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func logLevel() slog.Level {
+// newLogger makes the log: text or JSON lines (one object per line, for
+// log collectors) on w, at level debug, info, warn or error.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(os.Getenv("PLACEMAP_LOG_LEVEL"))); err != nil {
-		return slog.LevelInfo
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
 	}
-	return l
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", format)
 }
 
 // envOr returns $PLACEMAP_name or def.
@@ -143,13 +155,21 @@ func envOr(name, def string) string {
 // parse parses flags that may come before or after positional arguments
 // ("import set FILE --slug S" and "import set --slug S FILE" both work).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	help := fs.Output() // a command may send help to its own stdout
+	if help == os.Stderr {
+		help = os.Stdout
+	}
 	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(os.Stdout)
-				fs.PrintDefaults()
+				fs.SetOutput(help)
+				if fs.Usage != nil {
+					fs.Usage()
+				} else {
+					fs.PrintDefaults()
+				}
 				return nil, err
 			}
 			return nil, usageError{err.Error()}

@@ -86,6 +86,7 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
+	metrics *metrics
 	store     Reader
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
@@ -119,6 +120,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour), cfg: cfg, log: log, web: web}
+	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
 }
@@ -132,7 +134,7 @@ func (s *Server) routes() chi.Router {
 	if s.cfg.TrustProxyHeaders {
 		r.Use(middleware.RealIP)
 	}
-	r.Use(s.logRequests, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -161,6 +163,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.Get("/readyz", s.readyz)
+	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
 	s.ogcRoutes(r)
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/config", s.getConfig)
@@ -198,6 +201,14 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	})
 	r.Get("/tiles/{file}", s.getTileJSON)
 	r.Handle("/*", s.static())
+}
+
+// requestIDHeader tells the client the request id its log lines carry.
+func (s *Server) requestIDHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

@@ -247,3 +247,6 @@ func isTiny(g orb.Geometry, tolerance float64) bool {
 	b := g.Bound()
 	return math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) < tolerance
 }
+
+// CacheStats reports the tile cache's hits, misses and bytes held.
+func (r *Renderer) CacheStats() (hits, misses uint64, bytes int64) { return r.cache.Stats() }

@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are what GET /metrics tells Prometheus: requests by route
+// pattern, method and status, their durations, the tile cache, the
+// places for expensive work, and the Go runtime and process. Each server
+// has its own registry.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inflight prometheus.Gauge
+}
+
+func newMetrics(s *Server) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "placemap_http_requests_total",
+			Help: "HTTP requests answered, by route pattern, method and status code."}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "placemap_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route pattern and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"route", "method"}),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "placemap_http_requests_in_flight", Help: "HTTP requests being answered now."}),
+	}
+	stat := func(pick func(h, mi uint64, b int64) float64) func() float64 {
+		return func() float64 { h, mi, b := s.tiles.CacheStats(); return pick(h, mi, b) }
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.inflight,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_cache_hits_total", Help: "Tiles served from the cache."},
+			stat(func(h, _ uint64, _ int64) float64 { return float64(h) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_cache_misses_total", Help: "Tiles rendered because the cache lacked them."},
+			stat(func(_, mi uint64, _ int64) float64 { return float64(mi) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_cache_bytes", Help: "Bytes of tiles held in the cache."},
+			stat(func(_, _ uint64, b int64) float64 { return float64(b) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_expensive_work_in_progress",
+			Help: "Crosswalks, agreement surfaces, conflations and GeoPackage exports being computed now."},
+			func() float64 { return float64(len(s.heavy)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_expensive_work_capacity",
+			Help: "How many expensive computations may run at once (past it: 503 with Retry-After)."},
+			func() float64 { return float64(cap(s.heavy)) }),
+	)
+	return m
+}
+
+// observe counts and times each request under its route pattern (never
+// the raw path, which would make a series per asset id).
+func (m *metrics) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.inflight.Inc()
+		defer m.inflight.Dec()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		start := time.Now()
+		next.ServeHTTP(ww, r)
+		route := "unmatched"
+		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+			route = rc.RoutePattern()
+		}
+		code := ww.Status()
+		if code == 0 {
+			code = http.StatusOK
+		}
+		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(code)).Inc()
+		m.duration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+	})
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{EnableOpenMetrics: true})
+}
