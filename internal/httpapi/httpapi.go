@@ -86,7 +86,7 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	metrics *metrics
+	metrics   *metrics
 	store     Reader
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service

@@ -101,6 +101,33 @@ run(async ({ page }) => {
     return { assets: n, ...(await axeCheck(page, 'in-view')) };
   });
 
+  await step('keyboard-layers-and-views', async () => {
+    // A set shown at start is hidden with Space on its checkbox; the views
+    // are reached with Enter on their tabs; the compare view's sets are
+    // chosen from the keyboard.
+    const box = page.locator('#layer-list input[data-set]:checked').first();
+    const slug = await box.getAttribute('data-set');
+    await box.focus();
+    await page.keyboard.press('Space');
+    const hidden = await page.evaluate((slug) => window.placemap.map.getLayoutProperty(`set-${slug}-line`, 'visibility'), slug);
+    expect(hidden === 'none', `Space on the ${slug} checkbox should hide its layer, visibility is ${hidden}`);
+    await page.keyboard.press('Space');
+    await page.locator('#view-tabs a[data-view="compare"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.placemap.view === 'compare');
+    await page.locator('#cmp-a').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('#cmp-b').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => /compare\?/.test(location.hash) || location.hash.includes('a='), null, { timeout: STEP_TIMEOUT });
+    await page.locator('#cmp-table tbody tr').first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('#view-tabs a[data-view="map"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.placemap.view === 'map');
+    await shot(page, 'step-04-keyboard-views.png');
+    return { toggled: slug, compare: await page.evaluate(() => location.hash) };
+  });
+
   for (const view of ['compare', 'places', 'choropleth']) {
     await step(view, async () => {
       await page.locator(`#view-tabs [data-view="${view}"], #view-tabs a[href="#${view}"]`).first().click();
