@@ -115,11 +115,11 @@ run(async ({ page }) => {
     await page.locator('#view-tabs a[data-view="compare"]').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.placemap.view === 'compare');
-    await page.locator('#cmp-a').focus();
-    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => location.hash.startsWith('#compare/'), null, { timeout: STEP_TIMEOUT });
+    const before = await page.evaluate(() => location.hash);
     await page.locator('#cmp-b').focus();
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(() => /compare\?/.test(location.hash) || location.hash.includes('a='), null, { timeout: STEP_TIMEOUT });
+    await page.waitForFunction((h) => location.hash.startsWith('#compare/') && location.hash !== h, before, { timeout: STEP_TIMEOUT });
     await page.locator('#cmp-table tbody tr').first().waitFor({ timeout: STEP_TIMEOUT });
     await page.locator('#view-tabs a[data-view="map"]').focus();
     await page.keyboard.press('Enter');
