@@ -3,7 +3,9 @@ package osm
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"google.golang.org/protobuf/encoding/protowire"
 	"io"
 	"io/fs"
 	"os"
@@ -182,5 +184,51 @@ func TestReadStops(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines left running, %d before", n, before)
+	}
+}
+
+// TestPBFDeclaredSizesAreChecked: a file of a few bytes that declares a
+// block of 2 GB uncompressed, or a header or blob past the format's
+// limits, is refused as invalid without the memory it claims.
+func TestPBFDeclaredSizesAreChecked(t *testing.T) {
+	block := func(headerSize uint32, datasize, rawSize int64) []byte {
+		blob := protowire.AppendTag(nil, 2, protowire.VarintType)
+		blob = protowire.AppendVarint(blob, uint64(rawSize))
+		blob = protowire.AppendTag(blob, 3, protowire.BytesType)
+		blob = protowire.AppendBytes(blob, []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+		if datasize < 0 {
+			datasize = int64(len(blob))
+		}
+		h := protowire.AppendTag(nil, 1, protowire.BytesType)
+		h = protowire.AppendBytes(h, []byte("OSMHeader"))
+		h = protowire.AppendTag(h, 3, protowire.VarintType)
+		h = protowire.AppendVarint(h, uint64(datasize))
+		if headerSize == 0 {
+			headerSize = uint32(len(h))
+		}
+		out := binary.BigEndian.AppendUint32(nil, headerSize)
+		return append(append(out, h...), blob...)
+	}
+	for _, tc := range []struct {
+		name string
+		src  []byte
+		want string
+	}{
+		{"2 GB uncompressed", block(0, -1, 2_000_000_000), "uncompressed"},
+		{"a 1 GB blob", block(0, 1<<30, 10), "bytes of data"},
+		{"a 16 MB header", block(16<<20, -1, 10), "x.osm.pbf: "}, // refused as not PBF at all
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := Read(context.Background(), Bytes(tc.src), "x.osm.pbf", Options{}, func(Object) error { return nil })
+			runtime.ReadMemStats(&after)
+			if place.ErrorCode(err) != place.EINVALID || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "x.osm.pbf: ") {
+				t.Errorf("error %v, want EINVALID naming the file and %q", err, tc.want)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 200<<20 {
+				t.Errorf("allocated %d MiB refusing a %d-byte file", grew>>20, len(tc.src))
+			}
+		})
 	}
 }

@@ -20,7 +20,7 @@ func fuzzRead(t *testing.T, name string, want Format, src []byte) {
 	if f, err := DetectFormat(name, src); err != nil || f != want {
 		t.Skip("another format: the other fuzz targets cover it")
 	}
-	_, err := Read(context.Background(), Bytes(src), name, Options{Keep: keepAll}, func(o Object) error {
+	_, err := Read(context.Background(), Bytes(src), name, Options{Keep: keepAll, Sites: true}, func(o Object) error {
 		checkFuzzObject(t, o)
 		return nil
 	})
@@ -120,5 +120,15 @@ func FuzzReadOverpassJSON(f *testing.F) {
 	f.Add([]byte(`{"foo": 1}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fuzzRead(t, "f.json", OverpassJSON, src)
+	})
+}
+
+func FuzzReadPBF(f *testing.F) {
+	pbf := readFile(f, "testdata/st_georges_sample.osm.pbf")
+	f.Add(pbf)
+	f.Add(pbf[:len(pbf)/2])                            // truncated inside a block
+	f.Add(append(append([]byte{}, pbf[:64]...), 0xff)) // a header and a broken blob
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fuzzRead(t, "f.osm.pbf", PBF, src)
 	})
 }

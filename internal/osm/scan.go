@@ -214,7 +214,7 @@ type pbfScanner struct {
 }
 
 func newPBFScanner(ctx context.Context, r io.Reader, f filter, n *counts) *pbfScanner {
-	s := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+	s := osmpbf.New(ctx, newPBFGuard(r), runtime.GOMAXPROCS(0))
 	s.SkipNodes, s.SkipWays, s.SkipRelations = f.node == nil, f.way == nil, f.relation == nil
 	kept := func(tags posm.Tags) bool {
 		if f.keep == nil || len(tags) == 0 {
