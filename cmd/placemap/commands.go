@@ -54,8 +54,13 @@ Flags:
 	reqTimeout := fs.Duration("request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
 	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
 	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
+	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
 	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
+	readHeaderTimeout := fs.Duration("read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
+	readTimeout := fs.Duration("read-timeout", envDuration("READ_TIMEOUT", 60*time.Second), "longest a client may take to send a whole request, body too ($PLACEMAP_READ_TIMEOUT)")
+	writeTimeout := fs.Duration("write-timeout", envDuration("WRITE_TIMEOUT", 5*time.Minute), "longest an answer may take to send, large exports too ($PLACEMAP_WRITE_TIMEOUT)")
+	idleTimeout := fs.Duration("idle-timeout", envDuration("IDLE_TIMEOUT", 120*time.Second), "how long an idle keep-alive connection stays open ($PLACEMAP_IDLE_TIMEOUT)")
 	logFormat := fs.String("log-format", envOr("LOG_FORMAT", "text"), "log lines as text or json ($PLACEMAP_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
 	if pos, err := parse(fs, args); err != nil {
@@ -87,6 +92,7 @@ Flags:
 		MaxRequestBody:    int64(*maxBodyKB) << 10,
 		MaxUploadBody:     int64(*maxUploadMB) << 20,
 		MaxExpensive:      *maxExpensive,
+		WritesPerMinute:   *writesPerMinute,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -94,10 +100,10 @@ Flags:
 	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: *readHeaderTimeout,
+		ReadTimeout:       *readTimeout,
+		WriteTimeout:      *writeTimeout,
+		IdleTimeout:       *idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

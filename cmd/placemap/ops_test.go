@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -126,5 +129,64 @@ func TestServeOperations(t *testing.T) {
 	}
 	if n < 15 {
 		t.Errorf("serve -h lists %d flags, want at least 15:\n%s", n, out)
+	}
+}
+
+// TestSlowClientsAreCutOff: a client that sends its headers too slowly,
+// or keeps an idle connection, has it closed by the server.
+func TestSlowClientsAreCutOff(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errs := cli(t, "demo", "--data", data); code != 0 {
+		t.Fatal(errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--no-demo",
+			"--read-header-timeout", "300ms", "--idle-timeout", "300ms"}, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatal("serve printed nothing")
+	}
+	_, rest, _ := strings.Cut(sc.Text(), "serving http://")
+	addr := strings.Fields(rest)[0]
+	go io.Copy(io.Discard, pr)
+
+	closedWithin := func(conn net.Conn, d time.Duration) bool {
+		_ = conn.SetReadDeadline(time.Now().Add(d))
+		buf := make([]byte, 4096)
+		for {
+			if _, err := conn.Read(buf); err != nil {
+				var ne net.Error
+				return !(errors.As(err, &ne) && ne.Timeout()) // EOF or reset: the server closed it
+			}
+		}
+	}
+	// Slowloris: half a request, then nothing.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n")
+	start := time.Now()
+	if !closedWithin(conn, 5*time.Second) {
+		t.Error("a client sending half its headers was not cut off within 5 s")
+	} else if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("cut off after %v, want about the 300 ms read-header timeout", took)
+	}
+	// Idle keep-alive: one request, then silence.
+	conn2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn2.Close()
+	fmt.Fprintf(conn2, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if !closedWithin(conn2, 5*time.Second) {
+		t.Error("an idle keep-alive connection was not closed within 5 s")
 	}
 }

@@ -97,6 +97,13 @@ func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 				s.fail(w, r, place.Errorf(EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
 				return
 			}
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
+					w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+					s.fail(w, r, place.Errorf(ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1))
+					return
+				}
+			}
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -82,6 +82,12 @@ type Config struct {
 	// MaxExpensive bounds crosswalks and agreement surfaces computed at
 	// once; past it a request gets 503 with Retry-After. 0 means 2.
 	MaxExpensive int
+	// ExpensiveWait is how long a request waits for a place for expensive
+	// work before the 503. 0 means 10 seconds.
+	ExpensiveWait time.Duration
+	// WritesPerMinute bounds the writes one account makes in a minute;
+	// past it 429 with Retry-After. 0 means 120.
+	WritesPerMinute int
 }
 
 // Server is placemap's HTTP handler.
@@ -94,10 +100,14 @@ type Server struct {
 	logins    *limiter
 	// suggestions limits anonymous suggestions per address.
 	suggestions *limiter
-	cfg         Config
-	log         *slog.Logger
-	web         fs.FS
-	router      chi.Router
+	// writes limits each account's writes per minute.
+	writes *limiter
+	// ogcMaxInBBox bounds the areas an OGC bbox query may weigh exactly.
+	ogcMaxInBBox int
+	cfg          Config
+	log          *slog.Logger
+	web          fs.FS
+	router       chi.Router
 }
 
 // New returns the handler. web holds the static map files (index.html at
@@ -118,8 +128,15 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxExpensive <= 0 {
 		cfg.MaxExpensive = 2
 	}
+	if cfg.ExpensiveWait <= 0 {
+		cfg.ExpensiveWait = 10 * time.Second
+	}
+	if cfg.WritesPerMinute <= 0 {
+		cfg.WritesPerMinute = 120
+	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour), cfg: cfg, log: log, web: web}
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
+		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
@@ -265,7 +282,7 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 // waiting up to 10 seconds for one, then answers 503 with Retry-After.
 // Call release when done.
 func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
-	t := time.NewTimer(10 * time.Second)
+	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {
 	case s.heavy <- struct{}{}:

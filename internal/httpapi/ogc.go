@@ -24,13 +24,12 @@ import (
 // QGIS, GDAL (the OAPIF driver) and ArcGIS read it as they are.
 
 const (
-	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-	ogcGeoJSON   = "application/geo+json"
-	ogcOpenAPI   = "application/vnd.oai.openapi+json;version=3.0"
-	ogcAssets    = "assets"
-	ogcMaxLimit  = 10000 // the most items one page holds; clients cannot lift it
-	ogcDefLimit  = 10
-	ogcMaxInBBox = store.MaxPage
+	crs84       = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	ogcGeoJSON  = "application/geo+json"
+	ogcOpenAPI  = "application/vnd.oai.openapi+json;version=3.0"
+	ogcAssets   = "assets"
+	ogcMaxLimit = 10000 // the most items one page holds; clients cannot lift it
+	ogcDefLimit = 10
 )
 
 var ogcConformance = []string{
@@ -459,12 +458,12 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 			cands = []place.Area{a}
 		}
 	} else if bbox != nil {
-		cands, err = s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: ogcMaxInBBox})
+		cands, err = s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: s.ogcMaxInBBox + 1})
 		if err != nil {
 			return nil, 0, err
 		}
-		if len(cands) == ogcMaxInBBox {
-			return nil, 0, place.Errorf(place.EINVALID, "bbox: more than %d areas of %s lie near it; narrow it, or page without bbox", ogcMaxInBBox, ss.Slug)
+		if len(cands) > s.ogcMaxInBBox || len(cands) == store.MaxPage {
+			return nil, 0, place.Errorf(place.EINVALID, "bbox: more than %d areas of %s lie near it; narrow it, or page without bbox", s.ogcMaxInBBox, ss.Slug)
 		}
 	} else {
 		if cands, err = store.AllAreas(r.Context(), s.store, ss.Slug); err != nil {
