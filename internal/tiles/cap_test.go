@@ -20,9 +20,11 @@ type crowd struct{ asked []int }
 func (c *crowd) Set(context.Context, string) (place.SetSummary, error) {
 	return place.SetSummary{}, place.Errorf(place.ENOTFOUND, "no sets")
 }
-func (c *crowd) AreaShapes(context.Context, string, orb.Bound, int) ([]place.Area, error) { return nil, nil }
-func (c *crowd) AssetStats(context.Context) (store.AssetStats, error)                   { return store.AssetStats{}, nil }
-func (c *crowd) DataVersion(context.Context) (int64, error)                             { return 1, nil }
+func (c *crowd) AreaShapes(context.Context, string, orb.Bound, int) ([]place.Area, error) {
+	return nil, nil
+}
+func (c *crowd) AssetStats(context.Context) (store.AssetStats, error) { return store.AssetStats{}, nil }
+func (c *crowd) DataVersion(context.Context) (int64, error)           { return 1, nil }
 func (c *crowd) Assets(_ context.Context, q store.AssetQuery) (store.AssetPage, error) {
 	c.asked = append(c.asked, q.Limit)
 	n := q.Limit
