@@ -44,6 +44,7 @@ Usage:
   placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--password-stdin]
+  placemap user revoke-tokens EMAIL                       revoke every API token of an account (one leaked)
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
   placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE

@@ -17,8 +17,11 @@ import (
 // password is read from standard input with --password-stdin, or made up
 // and shown once.
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "revoke-tokens" {
+		return cmdRevokeTokens(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return usageError{"want: user add EMAIL --role admin|moderator|editor|contributor [--password-stdin]"}
+		return usageError{"want: user add EMAIL --role admin|moderator|editor|contributor [--password-stdin], or user revoke-tokens EMAIL"}
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	sc := storeFlags(fs)
@@ -73,5 +76,34 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if made {
 		fmt.Fprintf(stdout, "password (shown once): %s\n", password)
 	}
+	return nil
+}
+
+// cmdRevokeTokens revokes every API token of an account, for when one has
+// leaked: placemap user revoke-tokens EMAIL.
+func cmdRevokeTokens(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user revoke-tokens", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"want: user revoke-tokens EMAIL"}
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	n, err := st.DeleteTokens(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked %d API tokens of %s\n", n, u.Email)
 	return nil
 }

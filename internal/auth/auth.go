@@ -164,3 +164,12 @@ type Token struct {
 	Name      string
 	CreatedAt time.Time
 }
+
+// ID names a token without revealing it: the start of its hash, which
+// cannot be turned back into the secret.
+func (t Token) ID() string {
+	if len(t.Hash) < 16 {
+		return t.Hash
+	}
+	return t.Hash[:16]
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"github.com/go-chi/chi/v5"
 	"net"
 	"net/http"
 	"strconv"
@@ -27,6 +28,8 @@ type Accounts interface {
 	DeleteSession(ctx context.Context, hash string) error
 	CreateToken(ctx context.Context, t auth.Token) error
 	Token(ctx context.Context, hash string) (auth.Token, error)
+	Tokens(ctx context.Context, userID string) ([]auth.Token, error)
+	DeleteTokens(ctx context.Context, userID, id string) (int, error)
 }
 
 // SessionCookie names the session cookie.
@@ -281,8 +284,40 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"token": secret, "name": body.Name,
+	writeJSON(w, http.StatusCreated, map[string]string{"token": secret, "id": auth.Token{Hash: hash}.ID(), "name": body.Name,
 		"note": "shown once: placemap keeps only its hash"})
+}
+
+// listTokens lists the signed-in account's API tokens, by id and name,
+// never the secrets (placemap does not have them).
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalOf(r)
+	ts, err := s.store.Tokens(r.Context(), p.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]map[string]any, len(ts))
+	for i, t := range ts {
+		out[i] = map[string]any{"id": t.ID(), "name": t.Name, "created_at": t.CreatedAt}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+}
+
+// revokeToken revokes one of the signed-in account's tokens: a token that
+// leaked stops working at once.
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalOf(r)
+	n, err := s.store.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if n == 0 {
+		s.fail(w, r, place.Errorf(place.ENOTFOUND, "you have no token %q", chi.URLParam(r, "id")))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // NewUserID returns an id for a new account.

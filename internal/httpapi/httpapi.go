@@ -195,6 +195,8 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/me", s.me)
 		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
 		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
+		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)
+		r.With(s.require(auth.Contributor)).Delete("/tokens/{id}", s.revokeToken)
 		r.With(s.require(auth.Editor)).Post("/assets", s.createAsset)
 		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
 		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)

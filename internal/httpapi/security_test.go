@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
@@ -82,4 +84,39 @@ func TestSecretsAreNotLogged(t *testing.T) {
 			t.Errorf("the log holds the secret %q", secret)
 		}
 	}
+}
+
+// TestStolenTokenRevoked: an account lists its API tokens (ids and names,
+// never secrets) and revokes one; the revoked token stops working at once,
+// the others go on.
+func TestStolenTokenRevoked(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		var made struct{ Token, ID string }
+		code, _, body := do(t, c, srv.URL, call{"POST", "/api/tokens", `{"name":"laptop"}`, bearer("editor")})
+		if err := json.Unmarshal([]byte(body), &made); err != nil || code != 201 || made.ID == "" || made.Token == "" {
+			t.Fatalf("create token: %d %s", code, body)
+		}
+		mine := map[string]string{"Authorization": "Bearer " + made.Token}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/me", "", mine}); code != 200 {
+			t.Fatalf("the new token: %d", code)
+		}
+		code, _, body = do(t, c, srv.URL, call{"GET", "/api/tokens", "", mine})
+		if code != 200 || !strings.Contains(body, `"id":"`+made.ID+`"`) || !strings.Contains(body, `"name":"laptop"`) || strings.Contains(body, made.Token) {
+			t.Errorf("list tokens: %d %s", code, body)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"DELETE", "/api/tokens/" + made.ID, "", bearer("admin")}); code != 404 {
+			t.Errorf("another account revoking the token: %d, want 404", code)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"DELETE", "/api/tokens/" + made.ID, "", bearer("editor")}); code != 204 {
+			t.Errorf("revoke: %d", code)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/me", "", mine}); code != 401 {
+			t.Errorf("the revoked token: %d, want 401", code)
+		}
+		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/me", "", bearer("editor")}); code != 200 {
+			t.Errorf("the account's other token: %d", code)
+		}
+	})
 }

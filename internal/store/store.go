@@ -153,6 +153,11 @@ type Store interface {
 	// CreateToken stores an API token; Token finds one by hash (ENOTFOUND).
 	CreateToken(ctx context.Context, t auth.Token) error
 	Token(ctx context.Context, hash string) (auth.Token, error)
+	// Tokens lists an account's API tokens, oldest first. DeleteTokens
+	// revokes those of the account whose ID (Token.ID) is given, or all of
+	// them when id is "", and says how many went.
+	Tokens(ctx context.Context, userID string) ([]auth.Token, error)
+	DeleteTokens(ctx context.Context, userID, id string) (int, error)
 
 	// Revisions lists an entity's revisions, oldest first ("asset", id).
 	Revisions(ctx context.Context, entity, id string) ([]Revision, error)

@@ -150,6 +150,42 @@ func (s *Store) Token(ctx context.Context, hash string) (auth.Token, error) {
 	return t, err
 }
 
+// Tokens lists an account's API tokens, oldest first.
+func (s *Store) Tokens(ctx context.Context, userID string) ([]auth.Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT hash, user_id, name, created_at FROM api_tokens WHERE user_id = ? ORDER BY fid`, userID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []auth.Token{}
+	for rows.Next() {
+		var t auth.Token
+		var created any
+		if err := rows.Scan(&t.Hash, &t.UserID, &t.Name, &created); err != nil {
+			return nil, err
+		}
+		if t.CreatedAt, err = readTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteTokens revokes one token of an account (by ID), or all of them.
+func (s *Store) DeleteTokens(ctx context.Context, userID, id string) (int, error) {
+	q, args := `DELETE FROM api_tokens WHERE user_id = ?`, []any{userID}
+	if id != "" {
+		q, args = q+` AND substr(hash, 1, 16) = ?`, append(args, id)
+	}
+	res, err := s.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]store.Revision, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT fid, entity, entity_id, action, author, comment, data, created_at FROM revisions WHERE `+where, args...)
 	if err != nil {

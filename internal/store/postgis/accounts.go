@@ -132,6 +132,38 @@ func (s *Store) Token(ctx context.Context, hash string) (auth.Token, error) {
 	return t, translate(err)
 }
 
+// Tokens lists an account's API tokens, oldest first.
+func (s *Store) Tokens(ctx context.Context, userID string) ([]auth.Token, error) {
+	rows, err := s.pool.Query(ctx, `SELECT hash, user_id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY fid`, userID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []auth.Token{}
+	for rows.Next() {
+		var t auth.Token
+		if err := rows.Scan(&t.Hash, &t.UserID, &t.Name, &t.CreatedAt); err != nil {
+			return nil, translate(err)
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		out = append(out, t)
+	}
+	return out, translate(rows.Err())
+}
+
+// DeleteTokens revokes one token of an account (by ID), or all of them.
+func (s *Store) DeleteTokens(ctx context.Context, userID, id string) (int, error) {
+	q, args := `DELETE FROM api_tokens WHERE user_id = $1`, []any{userID}
+	if id != "" {
+		q, args = q+` AND left(hash, 16) = $2`, append(args, id)
+	}
+	tag, err := s.pool.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]store.Revision, error) {
 	rows, err := s.pool.Query(ctx, `SELECT fid, entity, entity_id, action, author, comment, data::text, created_at FROM revisions WHERE `+where, args...)
 	if err != nil {

@@ -639,6 +639,41 @@ func Run(t *testing.T, newStore NewStore) {
 		wantCode(t, err, place.ENOTFOUND)
 	})
 
+	t.Run("TokensRevoked", func(t *testing.T) {
+		st := newStore(t)
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		for _, u := range []auth.User{{ID: "u1", Email: "one@example.org", Role: auth.Editor, CreatedAt: now}, {ID: "u2", Email: "two@example.org", Role: auth.Editor, CreatedAt: now}} {
+			if err := st.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, tk := range []auth.Token{{Hash: strings.Repeat("a", 64), UserID: "u1", Name: "script"}, {Hash: strings.Repeat("b", 64), UserID: "u1", Name: "import"}, {Hash: strings.Repeat("c", 64), UserID: "u2"}} {
+			tk.CreatedAt = now.Add(time.Duration(i) * time.Second)
+			if err := st.CreateToken(ctx, tk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ts, err := st.Tokens(ctx, "u1")
+		if err != nil || len(ts) != 2 || ts[0].Name != "script" || ts[1].ID() != strings.Repeat("b", 16) {
+			t.Fatalf("tokens of u1 = %+v, %v", ts, err)
+		}
+		if n, err := st.DeleteTokens(ctx, "u2", strings.Repeat("a", 16)); err != nil || n != 0 {
+			t.Errorf("u2 revoking u1's token: %d, %v; want 0", n, err)
+		}
+		if n, err := st.DeleteTokens(ctx, "u1", strings.Repeat("a", 16)); err != nil || n != 1 {
+			t.Errorf("revoke one: %d, %v", n, err)
+		}
+		if _, err := st.Token(ctx, strings.Repeat("a", 64)); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Errorf("a revoked token still found: %v", err)
+		}
+		if n, err := st.DeleteTokens(ctx, "u1", ""); err != nil || n != 1 {
+			t.Errorf("revoke all: %d, %v", n, err)
+		}
+		if _, err := st.Token(ctx, strings.Repeat("c", 64)); err != nil {
+			t.Errorf("another account's token went too: %v", err)
+		}
+	})
+
 	t.Run("Revisions", func(t *testing.T) {
 		st := newStore(t)
 		v0, _ := st.Changes(ctx, 0, 0)
