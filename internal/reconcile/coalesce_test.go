@@ -1,0 +1,67 @@
+package reconcile
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/storetest"
+)
+
+// slowAreas is a source of two grid sets whose area reads are slow and
+// counted.
+type slowAreas struct {
+	Source
+	reads atomic.Int64
+}
+
+func (s *slowAreas) Set(_ context.Context, slug string) (place.SetSummary, error) {
+	return place.SetSummary{BoundarySet: place.BoundarySet{Slug: slug, CreatedAt: time.Unix(1, 0)}}, nil
+}
+
+func (s *slowAreas) Areas(_ context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
+	if q.Offset > 0 {
+		return nil, nil
+	}
+	s.reads.Add(1)
+	time.Sleep(100 * time.Millisecond)
+	areas := storetest.Grid()
+	for i := range areas {
+		areas[i].Set = set
+	}
+	return areas, nil
+}
+
+// TestCrosswalkCoalesced: thirty clients asking at once for the same
+// crosswalk cause one computation — each set's areas read once — and all
+// get the same answer.
+func TestCrosswalkCoalesced(t *testing.T) {
+	src := &slowAreas{}
+	svc := NewService(src, 4)
+	var wg sync.WaitGroup
+	got := make([]*Crosswalk, 30)
+	for i := range got {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			cw, err := svc.Crosswalk(context.Background(), "a", "b")
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = cw
+		}(i)
+	}
+	wg.Wait()
+	if n := src.reads.Load(); n != 2 {
+		t.Errorf("the areas were read %d times for 30 concurrent requests, want 2 (one per set)", n)
+	}
+	for i := range got {
+		if got[i] != got[0] {
+			t.Fatalf("request %d got another crosswalk", i)
+		}
+	}
+}
