@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Load test, both stores in one run: 200 concurrent clients for 60 s each
+# (tiles z10-z16 over Sheffield 70 %, API reads 15 %, searches 10 %, writes
+# 5 % as an editor), on loopback only. Reports requests/s, p50/p99/p99.9 by
+# kind, errors, lost writes (every acknowledged write read back), and the
+# server's RSS and goroutines before and after.
+#
+#   bench/load.sh [loadtest flags, e.g. -c 50 -d 20s]
+#
+# PostGIS runs need PostgreSQL with PostGIS at $PLACEMAP_BENCH_PG (default
+# postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made
+# and dropped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+pids=()
+db=""
+admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+wait_ready() {
+	for _ in $(seq 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
+	echo "not ready: $1" >&2; return 1
+}
+# token BASE: signs the load editor in and makes an API token.
+token() {
+	local jar="$work/jar.$RANDOM" csrf
+	csrf=$(curl -sf -c "$jar" -H 'Content-Type: application/json' -d '{"email":"load@example.org","password":"a long enough password"}' "$1/api/login" |
+		sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+	curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d '{"name":"load"}' "$1/api/tokens" |
+		sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
+go build -o "$work/placemap" ./cmd/placemap
+go build -o "$work/loadtest" ./bench/loadtest
+"$work/placemap" demo --data "$work/data" >/dev/null 2>&1
+echo 'a long enough password' | "$work/placemap" user add load@example.org --role editor --password-stdin --data "$work/data" >/dev/null
+echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+
+run() { # label, serve args...
+	local label=$1 port=$2; shift 2
+	"$work/placemap" serve --addr "127.0.0.1:$port" --writes-per-minute 100000 "$@" >/dev/null 2>&1 & pids+=($!)
+	wait_ready "http://127.0.0.1:$port/readyz"
+	local tok; tok=$(token "http://127.0.0.1:$port")
+	[ -n "$tok" ] || { echo "no token for $label" >&2; return 1; }
+	"$work/loadtest" -base "http://127.0.0.1:$port" -token "$tok" -label "$label" "${loadflags[@]}" || status=1
+}
+loadflags=("$@")
+status=0
+run "placemap, GeoPackage" 18090 --no-demo --data "$work/data"
+if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
+	db="placemap_load_$$"
+	psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
+	url="${admin%/*}/$db"
+	"$work/placemap" copy --from "$work/data" --to "$url" >/dev/null 2>&1
+	echo 'a long enough password' | "$work/placemap" user add load@example.org --role editor --password-stdin --db "$url" >/dev/null
+	psql -q "$url" -c 'ANALYZE' >/dev/null
+	run "placemap, PostGIS" 18091 --db "$url"
+else
+	echo "(PostGIS run skipped: no PostgreSQL at $admin)" >&2
+fi
+exit $status
