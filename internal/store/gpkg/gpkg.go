@@ -41,6 +41,12 @@ const maxConns = 16
 type Store struct {
 	db   *sql.DB
 	path string
+	// writes queues this process's write transactions. SQLite takes one
+	// writer at a time; without the queue, concurrent writers spin in its
+	// busy handler, which sleeps up to 100 ms between tries, and a burst
+	// of writes turns into seconds of latency. Other processes on the
+	// same file still wait through the busy timeout.
+	writes sync.Mutex
 }
 
 var registerOnce sync.Once
@@ -174,6 +180,8 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 // inTx runs fn in a write transaction, bumping the data version and
 // refreshing the GeoPackage contents extents before commit.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.writes.Lock()
+	defer s.writes.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
