@@ -115,6 +115,54 @@ func bearer(role string) map[string]string {
 	return map[string]string{"Authorization": "Bearer token-" + role}
 }
 
+var nextArea = 0
+
+func newArea(code string) string {
+	nextArea++
+	x := -1.49 + 0.001*float64(nextArea%100)
+	return fmt.Sprintf(`{"type":"Feature","properties":{"code":"%s-%d","name":"New"},"geometry":{"type":"Polygon","coordinates":[[[%g,53.26],[%g,53.26],[%g,53.261],[%g,53.26]]]}}`,
+		code, nextArea, x, x+0.0005, x+0.0005, x)
+}
+
+// freshArea adds an area to the grid set (as the admin) and returns its code.
+func freshArea(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	body := newArea("F")
+	var a struct{ Properties struct{ Code string } }
+	code, _, out := do(t, c, base, call{"POST", "/api/sets/grid/areas", body, bearer("admin")})
+	if code != 201 {
+		t.Fatalf("add area: %d %s", code, out)
+	}
+	_ = json.Unmarshal([]byte(body), &a)
+	return a.Properties.Code
+}
+
+func renamedArea(code string) string {
+	return `{"type":"Feature","properties":{"code":"` + code + `","name":"Renamed"},"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.48,53.26],[-1.48,53.27],[-1.49,53.26]]]}}`
+}
+
+// freshSuggestion sends an anonymous suggestion and returns its id.
+func freshSuggestion(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	code, _, body := do(t, c, base, call{"POST", "/api/suggestions", `{"kind":"new","feature":` + feature("Suggested", "") + `}`, bearer("contributor")})
+	var sg struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &sg); err != nil || code != 202 || sg.ID == "" {
+		t.Fatalf("suggest: %d %s", code, body)
+	}
+	return sg.ID
+}
+
+// firstRevision returns the seq of an asset's first revision.
+func firstRevision(t *testing.T, c *http.Client, base, id string) int64 {
+	t.Helper()
+	var h struct{ Revisions []struct{ Seq int64 } }
+	_, _, body := do(t, c, base, call{"GET", "/api/assets/" + id + "/history", "", nil})
+	if err := json.Unmarshal([]byte(body), &h); err != nil || len(h.Revisions) == 0 {
+		t.Fatalf("history of %s: %s", id, body)
+	}
+	return h.Revisions[0].Seq
+}
+
 // oneLibraryOSM is an OSM file of one library.
 const oneLibraryOSM = `<osm version="0.6"><node id="77" version="1" lat="53.3" lon="-1.45"><tag k="amenity" v="library"/><tag k="name" v="Node Library"/></node></osm>`
 
@@ -188,6 +236,44 @@ func TestRoleTable(t *testing.T) {
 			{"POST /api/conflations/proposals/{id}/reject", func(role string) call {
 				return call{"POST", "/api/conflations/proposals/" + freshProposal(t, c, srv.URL) + "/reject", `{"reason":"not here"}`, bearer(role)}
 			}, auth.Editor, 200},
+			{"POST /api/assets/{id}/restore", func(role string) call {
+				id, v := fresh()
+				seq := firstRevision(t, c, srv.URL, id)
+				return call{"POST", "/api/assets/" + id + "/restore", fmt.Sprintf(`{"revision":%d}`, seq), withVersion(role, v)}
+			}, auth.Editor, 200},
+			{"POST /api/assets/{id}/reviewed", func(role string) call {
+				id, v := fresh()
+				return call{"POST", "/api/assets/" + id + "/reviewed", "", withVersion(role, v)}
+			}, auth.Editor, 200},
+			{"POST /api/sets/{slug}/areas", func(role string) call {
+				return call{"POST", "/api/sets/grid/areas", newArea("Z" + role), bearer(role)}
+			}, auth.Editor, 201},
+			{"PUT /api/sets/{slug}/areas/{code}", func(role string) call {
+				code := freshArea(t, c, srv.URL)
+				return call{"PUT", "/api/sets/grid/areas/" + code, renamedArea(code), withVersion(role, `"1"`)}
+			}, auth.Editor, 200},
+			{"DELETE /api/sets/{slug}/areas/{code}", func(role string) call {
+				code := freshArea(t, c, srv.URL)
+				return call{"DELETE", "/api/sets/grid/areas/" + code, "", withVersion(role, `"1"`)}
+			}, auth.Editor, 204},
+			{"POST /api/suggestions/{id}/accept", func(role string) call {
+				return call{"POST", "/api/suggestions/" + freshSuggestion(t, c, srv.URL) + "/accept", "", bearer(role)}
+			}, auth.Moderator, 200},
+			{"POST /api/suggestions/{id}/reject", func(role string) call {
+				return call{"POST", "/api/suggestions/" + freshSuggestion(t, c, srv.URL) + "/reject", `{"reason":"no"}`, bearer(role)}
+			}, auth.Moderator, 200},
+			{"DELETE /api/tokens/{id}", func(role string) call {
+				if role == "" {
+					return call{"DELETE", "/api/tokens/0000", "", nil}
+				}
+				_, _, body := do(t, c, srv.URL, call{"POST", "/api/tokens", `{"name":"x"}`, bearer("admin")})
+				if auth.Role(role).AtLeast(auth.Contributor) {
+					_, _, body = do(t, c, srv.URL, call{"POST", "/api/tokens", `{"name":"x"}`, bearer(role)})
+				}
+				var tk struct{ ID string }
+				_ = json.Unmarshal([]byte(body), &tk)
+				return call{"DELETE", "/api/tokens/" + tk.ID, "", bearer(role)}
+			}, auth.Contributor, 204},
 			{"POST /api/tokens", func(role string) call {
 				return call{"POST", "/api/tokens", `{"name":"script"}`, bearer(role)}
 			}, auth.Contributor, 201},
