@@ -6,9 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -194,12 +196,18 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("bump data version: %w", err)
 	}
 	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}} {
-		_, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE gpkg_contents SET
-			min_x = (SELECT min(minx) FROM rtree_%[1]s_%[2]s), max_x = (SELECT max(maxx) FROM rtree_%[1]s_%[2]s),
-			min_y = (SELECT min(miny) FROM rtree_%[1]s_%[2]s), max_y = (SELECT max(maxy) FROM rtree_%[1]s_%[2]s),
-			last_change = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now')
-			WHERE table_name = '%[1]s'`, t[0], t[1]))
+		b, ok, err := rtreeExtent(ctx, tx, "rtree_"+t[0]+"_"+t[1])
 		if err != nil {
+			return fmt.Errorf("extent of %s: %w", t[0], err)
+		}
+		var args []any
+		if ok {
+			args = []any{b[0], b[1], b[2], b[3], t[0]}
+		} else {
+			args = []any{nil, nil, nil, nil, t[0]}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET min_x = ?, max_x = ?, min_y = ?, max_y = ?,
+			last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, args...); err != nil {
 			return fmt.Errorf("update gpkg_contents for %s: %w", t[0], err)
 		}
 	}
@@ -226,4 +234,44 @@ func translate(err error) error {
 		}
 	}
 	return err
+}
+
+// rtreeExtent reads the extent of everything an R-tree holds from its root
+// node: the union of the root's cells. It costs one row, where min() and
+// max() over the R-tree would read every entry on every write. SQLite
+// stores R-tree coordinates as 32-bit floats rounded outward, so the
+// extent may be larger than the exact one by a float's step (about a
+// metre at most), which the GeoPackage allows: the extent is informative.
+// ok is false for an empty tree.
+func rtreeExtent(ctx context.Context, tx *sql.Tx, rtree string) (b [4]float64, ok bool, err error) {
+	var data []byte
+	err = tx.QueryRowContext(ctx, `SELECT data FROM "`+rtree+`_node" WHERE nodeno = 1`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, false, nil
+	}
+	if err != nil {
+		return b, false, err
+	}
+	// The node: a 2-byte depth, a 2-byte cell count, then cells of an
+	// 8-byte id and minx, maxx, miny, maxy as big-endian float32s.
+	if len(data) < 4 {
+		return b, false, fmt.Errorf("%s: root node of %d bytes", rtree, len(data))
+	}
+	n := int(binary.BigEndian.Uint16(data[2:4]))
+	if len(data) < 4+n*24 {
+		return b, false, fmt.Errorf("%s: root node of %d bytes holds fewer than its %d cells", rtree, len(data), n)
+	}
+	for i := 0; i < n; i++ {
+		c := data[4+i*24+8:]
+		var v [4]float64
+		for k := range v {
+			v[k] = float64(math.Float32frombits(binary.BigEndian.Uint32(c[4*k:])))
+		}
+		if !ok {
+			b, ok = [4]float64{v[0], v[1], v[2], v[3]}, true
+			continue
+		}
+		b[0], b[1], b[2], b[3] = min(b[0], v[0]), max(b[1], v[1]), min(b[2], v[2]), max(b[3], v[3])
+	}
+	return b, ok, nil
 }
