@@ -15,7 +15,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
@@ -30,7 +29,7 @@ type Reader interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
-	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
+	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)

@@ -184,7 +184,7 @@ func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
 	b := orb.Bound{Min: pt, Max: pt}
 	for _, sc := range p.User.Scopes {
 		set, code, _ := strings.Cut(sc, ":")
-		areas, err := s.store.AreaShapes(r.Context(), set, b, 0)
+		areas, err := s.store.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: b})
 		if place.ErrorCode(err) == place.ENOTFOUND {
 			continue
 		}

@@ -28,6 +28,15 @@ type AreaQuery struct {
 	Offset int
 }
 
+// ShapeQuery selects the areas a tile shows.
+type ShapeQuery struct {
+	BBox  orb.Bound
+	Limit int // 0 means MaxPage; past it the areas of largest span are kept
+	// MinSpan leaves out areas whose bounding box is narrower and shorter
+	// than this many degrees: too small to be seen at the tile's zoom.
+	MinSpan float64
+}
+
 // AssetQuery selects assets.
 type AssetQuery struct {
 	BBox     *orb.Bound // assets whose location lies in this box
@@ -78,9 +87,10 @@ type Store interface {
 	// Areas lists areas of a set ordered by code; ENOTFOUND for an unknown set.
 	Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area, error)
 	// AreaShapes returns the id, code, name and geometry of the areas of
-	// a set whose bounding box meets b, in no order: what a tile needs.
+	// a set whose bounding box meets q.BBox and spans at least q.MinSpan,
+	// in no order: what a tile needs. Past q.Limit, the largest are kept.
 	// ENOTFOUND for an unknown set.
-	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
+	AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error)
 	// Area returns one area; ENOTFOUND.
 	Area(ctx context.Context, set, code string) (place.Area, error)
 

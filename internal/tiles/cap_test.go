@@ -20,7 +20,7 @@ type crowd struct{ asked []int }
 func (c *crowd) Set(context.Context, string) (place.SetSummary, error) {
 	return place.SetSummary{}, place.Errorf(place.ENOTFOUND, "no sets")
 }
-func (c *crowd) AreaShapes(context.Context, string, orb.Bound, int) ([]place.Area, error) {
+func (c *crowd) AreaShapes(context.Context, string, store.ShapeQuery) ([]place.Area, error) {
 	return nil, nil
 }
 func (c *crowd) AssetStats(context.Context) (store.AssetStats, error) { return store.AssetStats{}, nil }

@@ -37,6 +37,10 @@ const (
 	Buffer      = 64   // units drawn beyond each tile edge, so strokes join
 	MaxZoom     = 22   // the deepest tile served
 	DataMaxZoom = 16   // the deepest zoom advertised; clients overzoom beyond
+	// MinSpanUnits is the smallest an area may be across, in units of the
+	// tile's 4096-unit grid, to be drawn in a tile: 8 units are one pixel
+	// of a 512-pixel tile, as MapLibre draws them.
+	MinSpanUnits = 8.0
 	// MaxFeatures is the most features one tile carries.
 	MaxFeatures = store.MaxPage
 )
@@ -61,7 +65,7 @@ func (f Format) ContentType() string {
 // Source is what tiles read from a store.
 type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
-	AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error)
+	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
 	DataVersion(ctx context.Context) (int64, error)
@@ -170,7 +174,11 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 		}
 		return fc, nil
 	}
-	areas, err := r.src.AreaShapes(ctx, layer, bound, MaxFeatures)
+	// Areas under a screen pixel across cannot be seen; leaving them out in
+	// the query bounds low-zoom tiles of fine sets (a z8 tile over many
+	// towns' output areas) and saves reading them. Past MaxFeatures the
+	// largest are kept.
+	areas, err := r.src.AreaShapes(ctx, layer, store.ShapeQuery{BBox: bound, Limit: MaxFeatures, MinSpan: MinSpanUnits * tileUnit(t)})
 	if err != nil {
 		return nil, err
 	}
@@ -250,3 +258,10 @@ func isTiny(g orb.Geometry, tolerance float64) bool {
 
 // CacheStats reports the tile cache's hits, misses and bytes held.
 func (r *Renderer) CacheStats() (hits, misses uint64, bytes int64) { return r.cache.Stats() }
+
+// tileUnit is one unit of the tile's 4096-unit grid, in degrees of
+// longitude.
+func tileUnit(t maptile.Tile) float64 {
+	b := t.Bound()
+	return (b.Max[0] - b.Min[0]) / Extent
+}

@@ -338,12 +338,15 @@ func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]pla
 
 // AreaShapes returns the areas of a set that may meet b, unordered and
 // without their properties, for tiles.
-func (s *Store) AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error) {
-	limit, _ = store.Page(limit, 0)
+func (s *Store) AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error) {
+	limit, _ := store.Page(q.Limit, 0)
+	b := q.BBox
 	rows, err := s.db.QueryContext(ctx, `SELECT a.fid, a.code, a.name, a.geom
 		FROM rtree_areas_geom r CROSS JOIN areas a ON r.id = a.fid
-		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND a.set_slug = ? LIMIT ?`,
-		b.Max[0], b.Min[0], b.Max[1], b.Min[1], set, limit)
+		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND a.set_slug = ?
+		AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)
+		ORDER BY max(r.maxx - r.minx, r.maxy - r.miny) DESC, a.fid LIMIT ?`,
+		b.Max[0], b.Min[0], b.Max[1], b.Min[1], set, q.MinSpan, q.MinSpan, limit)
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
 	}

@@ -377,11 +377,14 @@ func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]pla
 
 // AreaShapes returns the areas of a set that may meet b, unordered and
 // without their properties, for tiles.
-func (s *Store) AreaShapes(ctx context.Context, set string, b orb.Bound, limit int) ([]place.Area, error) {
-	limit, _ = store.Page(limit, 0)
+func (s *Store) AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error) {
+	limit, _ := store.Page(q.Limit, 0)
+	b := q.BBox
 	rows, err := s.pool.Query(ctx, `SELECT fid, code, name, ST_AsBinary(geom) FROM areas
-		WHERE set_slug = $1 AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326) LIMIT $6`,
-		set, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+		WHERE set_slug = $1 AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
+		AND (ST_XMax(geom) - ST_XMin(geom) >= $7 OR ST_YMax(geom) - ST_YMin(geom) >= $7)
+		ORDER BY greatest(ST_XMax(geom) - ST_XMin(geom), ST_YMax(geom) - ST_YMin(geom)) DESC, fid LIMIT $6`,
+		set, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit, q.MinSpan)
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
 	}

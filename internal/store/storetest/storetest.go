@@ -101,7 +101,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if got := codes(areas); fmt.Sprint(got) != "[A1 A2]" {
 			t.Errorf("bbox areas = %v, want [A1 A2]", got)
 		}
-		shapes, err := st.AreaShapes(ctx, "grid", b, 0)
+		shapes, err := st.AreaShapes(ctx, "grid", store.ShapeQuery{BBox: b})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if fmt.Sprint(got) != "[A1 A2]" || shapes[0].ID == 0 || len(shapes[0].Geometry) != 1 || shapes[0].Set != "grid" {
 			t.Errorf("shapes = %v", got)
 		}
-		if _, err := st.AreaShapes(ctx, "nope", b, 0); place.ErrorCode(err) != place.ENOTFOUND {
+		if _, err := st.AreaShapes(ctx, "nope", store.ShapeQuery{BBox: b}); place.ErrorCode(err) != place.ENOTFOUND {
 			t.Errorf("shapes of unknown set: %v", err)
 		}
 		areas, err = st.Areas(ctx, "grid", store.AreaQuery{Limit: 2, Offset: 1})
@@ -135,6 +135,37 @@ func Run(t *testing.T, newStore NewStore) {
 		wantCode(t, err, place.ENOTFOUND)
 		_, err = st.Areas(ctx, "nope", store.AreaQuery{})
 		wantCode(t, err, place.ENOTFOUND)
+	})
+
+	t.Run("AreaShapesForTiles", func(t *testing.T) {
+		st := newStore(t)
+		// Squares of 0.5, 0.1, 0.02 and 0.004 degrees side by side.
+		var areas []place.Area
+		for i, side := range []float64{0.5, 0.1, 0.02, 0.004} {
+			areas = append(areas, place.Area{Code: fmt.Sprintf("S%d", i), Name: "Square", Geometry: Square(-2+float64(i), 53, side)})
+		}
+		if _, err := st.ImportSet(ctx, testSet("sizes"), areas); err != nil {
+			t.Fatal(err)
+		}
+		all := orb.Bound{Min: orb.Point{-3, 52}, Max: orb.Point{3, 54}}
+		got := func(q store.ShapeQuery) []string {
+			shapes, err := st.AreaShapes(ctx, "sizes", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := codes(shapes)
+			sort.Strings(c)
+			return c
+		}
+		if c := got(store.ShapeQuery{BBox: all, MinSpan: 0.01}); fmt.Sprint(c) != "[S0 S1 S2]" {
+			t.Errorf("MinSpan 0.01: %v, want the three squares of 0.02° and more", c)
+		}
+		if c := got(store.ShapeQuery{BBox: all, Limit: 2}); fmt.Sprint(c) != "[S0 S1]" {
+			t.Errorf("Limit 2: %v, want the two largest", c)
+		}
+		if c := got(store.ShapeQuery{BBox: all}); len(c) != 4 {
+			t.Errorf("no MinSpan: %v, want all four", c)
+		}
 	})
 
 	t.Run("SetConflictWritesNothing", func(t *testing.T) {
