@@ -113,8 +113,13 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		ps, err := preparePlace(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ps.close()
 		for _, l := range locs {
-			n, err := placeAsset(ctx, tx, l.id, l.pt, set.Slug)
+			n, err := placeAssetWith(ctx, tx, ps, l.id, l.pt, set.Slug)
 			if err != nil {
 				return err
 			}
@@ -129,16 +134,67 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 }
 
 // placeAsset records the area of every set (or just onlySet) that holds pt.
-func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, onlySet string) (int, error) {
-	// CROSS JOIN keeps the R-tree as the outer loop (SQLite's join-order hint).
-	q := `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r CROSS JOIN areas a ON a.fid = r.id
+// placeQuery finds the areas whose bounding box holds a point. CROSS JOIN
+// keeps the R-tree as the outer loop (SQLite's join-order hint).
+const placeQuery = `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r CROSS JOIN areas a ON a.fid = r.id
 		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`
+
+const membershipInsert = `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (?,?,?,?)
+			ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`
+
+// placeStmts are placeAsset's statements, prepared once for a transaction
+// that places many assets (an import): parsing them for every asset cost
+// more than running them.
+type placeStmts struct{ query, querySet, insert *sql.Stmt }
+
+func preparePlace(ctx context.Context, tx *sql.Tx) (*placeStmts, error) {
+	var ps placeStmts
+	var err error
+	if ps.query, err = tx.PrepareContext(ctx, placeQuery); err != nil {
+		return nil, err
+	}
+	if ps.querySet, err = tx.PrepareContext(ctx, placeQuery+` AND a.set_slug = ?`); err != nil {
+		ps.close()
+		return nil, err
+	}
+	if ps.insert, err = tx.PrepareContext(ctx, membershipInsert); err != nil {
+		ps.close()
+		return nil, err
+	}
+	return &ps, nil
+}
+
+func (ps *placeStmts) close() {
+	for _, st := range []*sql.Stmt{ps.query, ps.querySet, ps.insert} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, onlySet string) (int, error) {
+	return placeAssetWith(ctx, tx, nil, assetID, pt, onlySet)
+}
+
+// placeAssetWith is placeAsset with statements prepared by preparePlace
+// (nil to prepare none).
+func placeAssetWith(ctx context.Context, tx *sql.Tx, ps *placeStmts, assetID string, pt orb.Point, onlySet string) (int, error) {
 	args := []any{pt[0], pt[0], pt[1], pt[1]}
+	q := placeQuery
 	if onlySet != "" {
 		q += ` AND a.set_slug = ?`
 		args = append(args, onlySet)
 	}
-	rows, err := tx.QueryContext(ctx, q, args...)
+	var rows *sql.Rows
+	var err error
+	switch {
+	case ps != nil && onlySet == "":
+		rows, err = ps.query.QueryContext(ctx, args...)
+	case ps != nil:
+		rows, err = ps.querySet.QueryContext(ctx, args...)
+	default:
+		rows, err = tx.QueryContext(ctx, q, args...)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("place asset %s: %w", assetID, err)
 	}
@@ -177,9 +233,12 @@ func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, o
 		if !ok {
 			continue
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (?,?,?,?)
-			ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`,
-			ptBlob, assetID, set, c.Code)
+		var err error
+		if ps != nil {
+			_, err = ps.insert.ExecContext(ctx, ptBlob, assetID, set, c.Code)
+		} else {
+			_, err = tx.ExecContext(ctx, membershipInsert, ptBlob, assetID, set, c.Code)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("record membership of %s in %s: %w", assetID, set, err)
 		}
@@ -587,6 +646,16 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *st
 		return err
 	}
 	defer ins.Close()
+	ps, err := preparePlace(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer ps.close()
+	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer exists.Close()
 	for i := range assets {
 		a := &assets[i]
 		if a.UpdatedAt.IsZero() {
@@ -596,7 +665,7 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *st
 			a.Version = 1
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`, a.ID).Scan(&n); err != nil {
+		if err := exists.QueryRowContext(ctx, a.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -617,7 +686,7 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *st
 		if err != nil {
 			return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
 		}
-		n, err = placeAsset(ctx, tx, a.ID, pt, "")
+		n, err = placeAssetWith(ctx, tx, ps, a.ID, pt, "")
 		if err != nil {
 			return err
 		}
