@@ -48,6 +48,7 @@ Flags:
 	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
 	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
+	cwCacheMB := fs.Int("crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
 	trustProxy := fs.Bool("trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
 		"take client addresses from X-Forwarded-For/X-Real-IP (only behind a proxy that sets them) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
 	title := fs.String("title", envOr("TITLE", "placemap"), "the map's title ($PLACEMAP_TITLE)")
@@ -83,16 +84,17 @@ Flags:
 	}
 	defer st.Close()
 	h := httpapi.New(st, web.FS, httpapi.Config{
-		Title:             *title,
-		BasemapStyleURL:   *basemap,
-		PublicURL:         *publicURL,
-		TileCacheBytes:    int64(*cacheMB) << 20,
-		TrustProxyHeaders: *trustProxy,
-		RequestTimeout:    *reqTimeout,
-		MaxRequestBody:    int64(*maxBodyKB) << 10,
-		MaxUploadBody:     int64(*maxUploadMB) << 20,
-		MaxExpensive:      *maxExpensive,
-		WritesPerMinute:   *writesPerMinute,
+		Title:               *title,
+		BasemapStyleURL:     *basemap,
+		PublicURL:           *publicURL,
+		TileCacheBytes:      int64(*cacheMB) << 20,
+		CrosswalkCacheBytes: int64(*cwCacheMB) << 20,
+		TrustProxyHeaders:   *trustProxy,
+		RequestTimeout:      *reqTimeout,
+		MaxRequestBody:      int64(*maxBodyKB) << 10,
+		MaxUploadBody:       int64(*maxUploadMB) << 20,
+		MaxExpensive:        *maxExpensive,
+		WritesPerMinute:     *writesPerMinute,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -68,8 +68,11 @@ type Config struct {
 	BasemapStyleURL string // a MapLibre style URL; "" for the offline plain background
 	PublicURL       string // e.g. https://placemap.example.org; "" to derive from requests
 	TileCacheBytes  int64
-	RequestTimeout  time.Duration
-	MaxRequestBody  int64
+	// CrosswalkCacheBytes bounds the memory of the crosswalks kept for
+	// reuse (estimated). 0 means 256 MiB.
+	CrosswalkCacheBytes int64
+	RequestTimeout      time.Duration
+	MaxRequestBody      int64
 	// MaxUploadBody bounds an OSM file uploaded for conflation
 	// (POST /api/conflations). 0 means 32 MiB.
 	MaxUploadBody int64
@@ -121,6 +124,9 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxRequestBody == 0 {
 		cfg.MaxRequestBody = 1 << 20
 	}
+	if cfg.CrosswalkCacheBytes <= 0 {
+		cfg.CrosswalkCacheBytes = 256 << 20
+	}
 	if cfg.MaxUploadBody == 0 {
 		cfg.MaxUploadBody = 32 << 20
 	}
@@ -133,7 +139,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.WritesPerMinute <= 0 {
 		cfg.WritesPerMinute = 120
 	}
-	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewService(st, 64),
+	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
 		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)

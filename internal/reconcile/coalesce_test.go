@@ -65,3 +65,33 @@ func TestCrosswalkCoalesced(t *testing.T) {
 		}
 	}
 }
+
+// TestCrosswalkCacheBudget: crosswalks are kept while they fit the byte
+// budget; the oldest go first, and one larger than the budget is not kept.
+func TestCrosswalkCacheBudget(t *testing.T) {
+	src := &slowAreas{}
+	probe, err := NewService(src, 8).Crosswalk(context.Background(), "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := SizeOf(probe)
+	if size <= 0 {
+		t.Fatalf("SizeOf = %d", size)
+	}
+	svc := NewServiceBudget(src, 8, 2*size+size/2) // room for two
+	for _, k := range []string{"x", "y", "z"} {
+		if _, err := svc.Crosswalk(context.Background(), "a", k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(svc.cache) != 2 || svc.held > svc.budget {
+		t.Errorf("%d crosswalks holding %d of %d bytes, want 2 within the budget", len(svc.cache), svc.held, svc.budget)
+	}
+	tiny := NewServiceBudget(src, 8, size/2)
+	if _, err := tiny.Crosswalk(context.Background(), "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if len(tiny.cache) != 0 {
+		t.Errorf("a crosswalk over the whole budget was kept")
+	}
+}

@@ -38,17 +38,53 @@ const PopulationIndicator = "population"
 // changed after import (a new release is a new set), so a crosswalk keyed
 // by the two sets' slugs and import times stays right.
 type Service struct {
-	src   Source
-	mu    sync.Mutex
-	cache map[string]*Crosswalk
-	order []string
-	max   int
-	group singleflight.Group
+	src    Source
+	mu     sync.Mutex
+	cache  map[string]*Crosswalk
+	sizes  map[string]int64
+	order  []string
+	max    int
+	budget int64 // bytes the cached crosswalks may hold; 0 for no limit but max
+	held   int64
+	group  singleflight.Group
 }
 
 // NewService returns a service caching up to max crosswalks.
 func NewService(src Source, max int) *Service {
-	return &Service{src: src, cache: map[string]*Crosswalk{}, max: max}
+	return &Service{src: src, cache: map[string]*Crosswalk{}, sizes: map[string]int64{}, max: max}
+}
+
+// NewServiceBudget returns a service caching up to max crosswalks and no
+// more than budget bytes of them (as SizeOf estimates): a national
+// crosswalk holds hundreds of MiB, and a count alone does not bound
+// memory. A crosswalk larger than the budget is computed but not kept.
+func NewServiceBudget(src Source, max int, budget int64) *Service {
+	s := NewService(src, max)
+	s.budget = budget
+	return s
+}
+
+// SizeOf estimates the bytes a crosswalk holds: its areas' and faces'
+// points, and the bookkeeping of each area and pair.
+func SizeOf(cw *Crosswalk) int64 {
+	points := 0
+	count := func(mp orb.MultiPolygon) {
+		for _, p := range mp {
+			for _, r := range p {
+				points += len(r)
+			}
+		}
+	}
+	for _, a := range cw.A {
+		count(a.Geometry)
+	}
+	for _, a := range cw.B {
+		count(a.Geometry)
+	}
+	for _, p := range append(cw.Pairs, cw.Slivers...) {
+		count(p.Face)
+	}
+	return int64(points)*16 + int64(len(cw.A)+len(cw.B))*256 + int64(len(cw.Pairs)+len(cw.Slivers))*160
 }
 
 // Crosswalk returns the crosswalk of sets a and b, by area only.
@@ -84,14 +120,7 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		if err != nil {
 			return nil, fmt.Errorf("crosswalk %s → %s: %w", a, b, err)
 		}
-		s.mu.Lock()
-		s.cache[key] = cw
-		s.order = append(s.order, key)
-		for len(s.order) > s.max {
-			delete(s.cache, s.order[0])
-			s.order = s.order[1:]
-		}
-		s.mu.Unlock()
+		s.keep(key, cw)
 		return cw, nil
 	})
 	if err != nil {
@@ -473,4 +502,25 @@ func Threshold(faces []Face, of int, share float64) (orb.MultiPolygon, float64, 
 		return nil, 0, err
 	}
 	return mp, geo.AreaM2(mp), nil
+}
+
+// keep caches a crosswalk, forgetting the oldest while there are more than
+// max or they hold more than the budget.
+func (s *Service) keep(key string, cw *Crosswalk) {
+	size := SizeOf(cw)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.budget > 0 && size > s.budget {
+		return
+	}
+	s.cache[key], s.sizes[key] = cw, size
+	s.order = append(s.order, key)
+	s.held += size
+	for len(s.order) > s.max || (s.budget > 0 && s.held > s.budget) {
+		old := s.order[0]
+		s.held -= s.sizes[old]
+		delete(s.cache, old)
+		delete(s.sizes, old)
+		s.order = s.order[1:]
+	}
 }
