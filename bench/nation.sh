@@ -13,7 +13,9 @@
 #   bench/nation.sh [-copies N] [-assets-per-copy N]
 #
 # Needs a few GiB of disk in $TMPDIR and, for PostGIS, $PLACEMAP_BENCH_PG
-# (default postgres://postgres@127.0.0.1:5432/postgres).
+# (default postgres://postgres@127.0.0.1:5432/postgres). The import takes
+# tens of minutes: set PLACEMAP_NATION_DIR to a directory to keep the
+# imported GeoPackage there and reuse it on the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -36,7 +38,10 @@ echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc)
 du -sh "$work/gen"/* | sed 's/^/  generated /'
 
 P="$work/placemap"
-D="$work/data"
+D="${PLACEMAP_NATION_DIR:-$work/data}"
+if [ -e "$D/placemap.gpkg" ]; then
+	echo "reusing the imported GeoPackage in $D"
+else
 t0=$(now)
 "$P" import set "$work/gen/oa.geojson" --slug oa-2011 --title "Output Areas (synthetic)" --kind statistical --data "$D" >/dev/null
 t1=$(now); echo "import OAs: $(secs "$t0" "$t1") s"
@@ -49,13 +54,14 @@ t3=$(now); echo "import wards (two releases): $(secs "$t2" "$t3") s"
 t4=$(now); echo "import community areas: $(secs "$t3" "$t4") s"
 "$P" import assets "$work/gen/assets.csv" --licence CC0-1.0 --source synthetic --data "$D" >/dev/null
 t5=$(now); echo "import assets (and their memberships in 6 sets): $(secs "$t4" "$t5") s"
+fi
 echo "GeoPackage: $(du -h "$D/placemap.gpkg" | cut -f1)"
 
 serve_and_measure() { # label, port, store flags...
 	local label=$1 port=$2; shift 2
 	local s0 s1 pid
 	s0=$(now)
-	"$P" serve --addr "127.0.0.1:$port" --no-demo "$@" >/dev/null 2>&1 & pid=$!; pids+=($pid)
+	"$P" serve --addr "127.0.0.1:$port" --no-demo --request-timeout 30m --write-timeout 30m --crosswalk-cache-mb 2048 "$@" >/dev/null 2>&1 & pid=$!; pids+=($pid)
 	for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.05; done
 	s1=$(now)
 	local idle; idle=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^process_resident_memory_bytes/ {printf "%.0f", $2/1048576}')
@@ -77,8 +83,14 @@ for i in range(600):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/tiles/{layer}/{z}/{x}/{y}.mvt", timeout=120).read()
     except Exception as e:
         pass
+import time
 for a, b in [("wards-2013", "wards-2019"), ("lsoa-2011", "wards-2019")]:
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/crosswalks/{a}/{b}?format=csv", timeout=1800).read()
+    t = time.time()
+    try:
+        n = len(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/crosswalks/{a}/{b}?format=csv", timeout=1800).read())
+        print(f"  crosswalk {a} x {b}: {time.time() - t:.1f} s ({n} bytes of CSV)")
+    except Exception as e:
+        print(f"  crosswalk {a} x {b}: failed after {time.time() - t:.1f} s: {e}")
 PY
 	local busy; busy=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^process_resident_memory_bytes/ {printf "%.0f", $2/1048576}')
 	echo "$label: start-up $(secs "$s0" "$s1") s; RSS idle $idle MiB, after 600 tiles (z8-z16) and two national crosswalks $busy MiB"
