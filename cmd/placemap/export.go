@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"encoding/json"
 
@@ -48,18 +49,11 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if *out == "" {
 		return usageError{"--out FILE is required"}
 	}
-	f := export.Format(*format)
 	if *format == "" {
-		ext := ""
-		for i := len(*out) - 1; i >= 0 && (*out)[i] != '/'; i-- {
-			if (*out)[i] == '.' {
-				ext = (*out)[i+1:]
-				break
-			}
-		}
-		*format = ext
+		*format = filepath.Ext(*out)
 	}
-	if f, err = export.ParseFormat(*format); err != nil {
+	f, err := export.ParseFormat(*format)
+	if err != nil {
 		return err
 	}
 	st, err := sc.open(ctx)

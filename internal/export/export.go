@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/placemap/placemap/internal/formats"
 	pgeo "github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -258,7 +256,7 @@ func Memberships(ctx context.Context, st Reader) (formats.Layer, error) {
 				if err != nil {
 					return err
 				}
-				pt := location(a.Geometry)
+				pt := pgeo.PointOnSurface(a.Geometry)
 				assetCredit := formats.Layer{Sources: []formats.Source{{Title: a.Source, Attribution: a.Attribution, Licence: a.Licence}}}.Credit()
 				for _, m := range ms {
 					credit := strings.Trim(assetCredit+"; "+setCredit[m.Set], "; ")
@@ -270,13 +268,6 @@ func Memberships(ctx context.Context, st Reader) (formats.Layer, error) {
 				return nil
 			})
 		}}, nil
-}
-
-func location(g orb.Geometry) orb.Point {
-	if p, ok := g.(orb.Point); ok {
-		return p
-	}
-	return pgeo.PointOnSurface(g)
 }
 
 // Crosswalk is the overlay of two sets: each overlapping pair's shared

@@ -74,6 +74,22 @@ func wantsHTML(r *http.Request) (bool, error) {
 	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "json"), nil
 }
 
+// ogcFormat checks that a request to a page without parameters of its own
+// gives no more than f, and reads the format it asks for; it answers the
+// error itself and says whether to go on.
+func (s *Server) ogcFormat(w http.ResponseWriter, r *http.Request) (html, ok bool) {
+	if err := allowParams(r.URL.Query(), "f"); err != nil {
+		s.fail(w, r, err)
+		return false, false
+	}
+	html, err := wantsHTML(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return false, false
+	}
+	return html, true
+}
+
 // ogcBase is the API's root URL, for links.
 func (s *Server) ogcBase(r *http.Request) string { return s.baseURL(r) + "/ogc" }
 
@@ -95,13 +111,8 @@ func selfAndAlternate(href, jsonType string, html bool) []ogcLink {
 }
 
 func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	base := s.ogcBase(r)
@@ -120,13 +131,8 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	page := map[string]any{"conformsTo": ogcConformance, "links": selfAndAlternate(s.ogcBase(r)+"/conformance", "application/json", html)}
@@ -157,15 +163,23 @@ func (s *Server) ogcCollectionJSON(r *http.Request, id, title, description strin
 	return c
 }
 
-// ogcCollectionList lists the assets, then every boundary set by slug.
-func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any, error) {
+// ogcAssetsCollection describes the assets collection.
+func (s *Server) ogcAssetsCollection(r *http.Request, html bool) (map[string]any, error) {
 	st, err := s.store.AssetStats(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	out := []map[string]any{s.ogcCollectionJSON(r, ogcAssets, "Assets",
-		"Civic assets: libraries, community centres, halls, parks and more.", st.BBox, st.Count, html,
-		strings.Join(st.Attributions, "; "), strings.Join(st.Licences, ", "))}
+	return s.ogcCollectionJSON(r, ogcAssets, "Assets", "Civic assets: libraries, community centres, halls, parks and more.",
+		st.BBox, st.Count, html, strings.Join(st.Attributions, "; "), strings.Join(st.Licences, ", ")), nil
+}
+
+// ogcCollectionList lists the assets, then every boundary set by slug.
+func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any, error) {
+	assets, err := s.ogcAssetsCollection(r, html)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{assets}
 	sets, err := s.store.Sets(r.Context())
 	if err != nil {
 		return nil, err
@@ -181,13 +195,8 @@ func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any
 }
 
 func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	list, err := s.ogcCollectionList(r, html)
@@ -204,25 +213,18 @@ func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	id := chi.URLParam(r, "id")
 	var c map[string]any
 	if id == ogcAssets {
-		st, err := s.store.AssetStats(r.Context())
-		if err != nil {
+		var err error
+		if c, err = s.ogcAssetsCollection(r, html); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		c = s.ogcCollectionJSON(r, ogcAssets, "Assets", "Civic assets: libraries, community centres, halls, parks and more.",
-			st.BBox, st.Count, html, strings.Join(st.Attributions, "; "), strings.Join(st.Licences, ", "))
 	} else {
 		ss, err := s.store.Set(r.Context(), id)
 		if err != nil {
@@ -527,13 +529,8 @@ func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 }
 
 func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	id, fid := chi.URLParam(r, "id"), chi.URLParam(r, "fid")

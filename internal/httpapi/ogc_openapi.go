@@ -9,13 +9,8 @@ import (
 // ogcAPI answers the OpenAPI 3.0 description of the OGC API, with the
 // collections of the moment as an enum of collectionId.
 func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
+	html, ok := s.ogcFormat(w, r)
+	if !ok {
 		return
 	}
 	sets, err := s.store.Sets(r.Context())

@@ -172,10 +172,10 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 	case place.OutcomeOnlyLocal:
 		return d, nil
 	case place.OutcomeOnlyOSM:
-		if len(p.OSM) != 1 {
-			return d, fmt.Errorf("conflation proposal %s: holds %d OSM objects, want 1", p.ID, len(p.OSM))
+		a, err := theOSMObject(p)
+		if err != nil {
+			return d, err
 		}
-		a := p.OSM[0]
 		if a.ID == "" {
 			list := []place.Asset{a}
 			AssignIDs(list)
@@ -184,8 +184,9 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 		d.Create = &a
 		return d, nil
 	case place.OutcomeMatched:
-		if len(p.OSM) != 1 {
-			return d, fmt.Errorf("conflation proposal %s: holds %d OSM objects, want 1", p.ID, len(p.OSM))
+		o, err := theOSMObject(p)
+		if err != nil {
+			return d, err
 		}
 		for _, k := range dec.Take {
 			i := slices.IndexFunc(p.Differences, func(t place.TagDifference) bool { return t.Key == k })
@@ -196,7 +197,7 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 				return d, place.Errorf(place.EINVALID, "take: OSM has no %q to take (the export offers it to OSM instead)", k)
 			}
 		}
-		return link(ctx, st, p, d, p.AssetID, p.OSM[0], dec.Take, p.AssetVersion)
+		return link(ctx, st, p, d, p.AssetID, o, dec.Take, p.AssetVersion)
 	case place.OutcomeAmbiguous:
 		if !slices.Contains(p.Candidates, dec.Partner) {
 			return d, place.Errorf(place.EINVALID, "partner: name one of the candidates %v", p.Candidates)
@@ -209,12 +210,21 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 			}
 			return link(ctx, st, p, d, p.AssetID, p.OSM[i], dec.Take, p.AssetVersion)
 		}
-		if len(p.OSM) != 1 {
-			return d, fmt.Errorf("conflation proposal %s: holds %d OSM objects, want 1", p.ID, len(p.OSM))
+		o, err := theOSMObject(p)
+		if err != nil {
+			return d, err
 		}
-		return link(ctx, st, p, d, dec.Partner, p.OSM[0], dec.Take, 0)
+		return link(ctx, st, p, d, dec.Partner, o, dec.Take, 0)
 	}
 	return d, fmt.Errorf("conflation proposal %s: outcome %q", p.ID, p.Outcome)
+}
+
+// theOSMObject is the one OSM object a proposal of one object holds.
+func theOSMObject(p place.Proposal) (place.Asset, error) {
+	if len(p.OSM) != 1 {
+		return place.Asset{}, fmt.Errorf("conflation proposal %s: holds %d OSM objects, want 1", p.ID, len(p.OSM))
+	}
+	return p.OSM[0], nil
 }
 
 // link plans the update that links asset id to an OSM object, taking
