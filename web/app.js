@@ -69,7 +69,11 @@ const ASSET_LAYER = 'assets'; // circles for point assets
 const ASSET_SITE_FILL = 'assets-sites-fill';
 const ASSET_SITE_LINE = 'assets-sites-line';
 const ASSET_SELECTED = 'assets-selected';
-const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER];
+// Where a low-zoom tile holds more assets than it can carry, the server sends
+// one point per cell with a count (see internal/tiles): drawn as a circle
+// sized by the count and coloured by the cell's most common category.
+const ASSET_CELLS = 'assets-cells';
+const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER, ASSET_CELLS];
 // Asset tiles, whose URLs get ?v= after a write so the browser's cache
 // (tiles are cacheable for a minute) does not show the old data.
 const ASSET_TILE_RE = /\/tiles\/assets\/\d+\/\d+\/\d+\.(mvt|pbf)$/;
@@ -245,7 +249,8 @@ function addPlacemapLayers() {
   // Assets.
   const assetVis = state.assetsVisible ? 'visible' : 'none';
   const isPolygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
-  const isPoint = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+  const isCell = ['has', 'count'];
+  const isPoint = ['all', ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false], ['!', isCell]];
   const status = ['get', 'status'];
   map.addLayer({
     id: ASSET_SITE_FILL, type: 'fill', source: ASSET_SOURCE, 'source-layer': 'assets', filter: isPolygon,
@@ -275,6 +280,17 @@ function addPlacemapLayers() {
         '#ffffff'],
       'circle-stroke-width': ['match', status, 'closed', 2.5, 'at_risk', 3, 'proposed', 2, 1.5],
       'circle-stroke-opacity': 1,
+    },
+  });
+  map.addLayer({
+    id: ASSET_CELLS, type: 'circle', source: ASSET_SOURCE, 'source-layer': 'assets', filter: isCell,
+    layout: { visibility: assetVis },
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 3, 10, 9, 40, 18],
+      'circle-color': categoryExpr(),
+      'circle-opacity': 0.75,
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1,
     },
   });
   map.addLayer({
@@ -837,6 +853,13 @@ function hitBox(point, r = 6) {
   return [[point.x - r, point.y - r], [point.x + r, point.y + r]];
 }
 
+// cellAt returns the cell of assets under a point, where a low-zoom tile sent
+// counts instead of assets.
+function cellAt(point) {
+  if (!state.layersAdded || !state.assetsVisible) return null;
+  return map.queryRenderedFeatures(hitBox(point), { layers: [ASSET_CELLS] })[0] || null;
+}
+
 function assetAt(point) {
   if (!state.layersAdded || !state.assetsVisible) return null;
   const pts = map.queryRenderedFeatures(hitBox(point), { layers: [ASSET_LAYER] });
@@ -868,6 +891,12 @@ function setupMapInteraction() {
       openAsset(str(asset.properties.id) || str(asset.id));
       return;
     }
+    const cell = cellAt(ev.point);
+    if (cell) {
+      // A cell stands for many assets: zoom in until they are shown.
+      map.easeTo({ center: cell.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 13) });
+      return;
+    }
     const area = areaAt(ev.point);
     if (area) {
       openArea(area.slug, str(area.feature.properties.code));
@@ -883,7 +912,7 @@ function setupMapInteraction() {
     requestAnimationFrame(() => {
       pending = false;
       if (!last) return;
-      map.getCanvas().style.cursor = assetAt(last) ? 'pointer' : '';
+      map.getCanvas().style.cursor = assetAt(last) || cellAt(last) ? 'pointer' : '';
     });
   });
   map.on('mouseout', () => { last = null; map.getCanvas().style.cursor = ''; });

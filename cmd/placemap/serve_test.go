@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,7 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
 	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 )
@@ -165,6 +170,43 @@ const testPassword = "a long enough password"
 // serveWithUsers serves the demo with the given accounts and returns its URL.
 func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
 	t.Helper()
+	return serveDemoWith(t, func(ctx context.Context, st *gpkg.Store) {
+		hash, err := auth.HashPassword(testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for email, role := range users {
+			if err := st.CreateUser(ctx, auth.User{ID: "u-" + email, Email: email, Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestAssetCellsInChromium: with 2,000 more assets in one z9 tile east of
+// Sheffield (its middle at about -1.05, 53.38), a z9
+// view draws cells with counts, a click on one zooms in, and z14 draws the
+// assets themselves (test/browser/cells.mjs).
+func TestAssetCellsInChromium(t *testing.T) {
+	base := serveDemoWith(t, func(ctx context.Context, st *gpkg.Store) {
+		b := maptile.At(orb.Point{-1.05, 53.38}, 9).Bound()
+		var extra []place.Asset
+		for i := 0; i < 2000; i++ {
+			fx, fy := 0.2+0.6*float64(i%50)/50, 0.2+0.6*float64(i/50)/40
+			extra = append(extra, place.Asset{ID: fmt.Sprintf("dense-%d", i), Name: fmt.Sprintf("Hall %d", i), Category: "community_hall",
+				Status: place.Open, Source: "test", Geometry: orb.Point{b.Min[0] + fx*(b.Max[0]-b.Min[0]), b.Min[1] + fy*(b.Max[1]-b.Min[1])}})
+		}
+		if _, err := st.AddAssets(ctx, extra); err != nil {
+			t.Fatal(err)
+		}
+	})
+	runBrowser(t, "cells.mjs", "browser-cells", base)
+}
+
+// serveDemoWith serves the demo after prepare has written to its store, and
+// returns its URL.
+func serveDemoWith(t *testing.T, prepare func(context.Context, *gpkg.Store)) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	data := t.TempDir()
 	if err := loadDemoIfEmpty(ctx, data, quietLog()); err != nil {
@@ -174,15 +216,7 @@ func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, err := auth.HashPassword(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for email, role := range users {
-		if err := st.CreateUser(ctx, auth.User{ID: "u-" + email, Email: email, Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	prepare(ctx, st)
 	st.Close()
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)

@@ -32,6 +32,7 @@ type Reader interface {
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)
+	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
 	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
 	Indicators(ctx context.Context, set string) ([]place.Indicator, error)

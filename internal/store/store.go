@@ -52,6 +52,43 @@ type AssetQuery struct {
 	ReviewedBefore *time.Time
 }
 
+// CellQuery asks how many assets lie in each cell of a grid over a box: what
+// a low-zoom tile shows in place of more assets than it can carry.
+type CellQuery struct {
+	BBox orb.Bound // assets whose location lies in [Min, Max) on both axes
+	Cols int       // the box is cut into Cols × Rows equal cells
+	Rows int
+}
+
+// AssetCell counts the assets of one category whose location lies in one
+// cell of a CellQuery's grid; column 0, row 0 is the cell at BBox.Min.
+type AssetCell struct {
+	Col, Row int
+	Category string
+	Count    int
+	SumLon   float64 // of the assets' locations, for their mean
+	SumLat   float64
+}
+
+// Cell returns the column and row of the cell holding (lon, lat), clamped
+// to the grid: how both stores number cells.
+func (q CellQuery) Cell(lon, lat float64) (col, row int) {
+	col = int((lon - q.BBox.Min[0]) / (q.BBox.Max[0] - q.BBox.Min[0]) * float64(q.Cols))
+	row = int((lat - q.BBox.Min[1]) / (q.BBox.Max[1] - q.BBox.Min[1]) * float64(q.Rows))
+	return min(max(col, 0), q.Cols-1), min(max(row, 0), q.Rows-1)
+}
+
+// Check says what is wrong with a cell query, if anything.
+func (q CellQuery) Check() error {
+	if !(q.BBox.Max[0] > q.BBox.Min[0] && q.BBox.Max[1] > q.BBox.Min[1]) {
+		return place.Errorf(place.EINVALID, "cell query: empty box %v", q.BBox)
+	}
+	if q.Cols < 1 || q.Rows < 1 || q.Cols > 256 || q.Rows > 256 {
+		return place.Errorf(place.EINVALID, "cell query: grid %d × %d, want 1-256 each way", q.Cols, q.Rows)
+	}
+	return nil
+}
+
 // AssetPage is one page of assets, ordered by name then id, and the number
 // of assets that match in all.
 type AssetPage struct {
@@ -106,6 +143,11 @@ type Store interface {
 	// Assets lists assets matching q. Asset returns one; ENOTFOUND.
 	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
 	Asset(ctx context.Context, id string) (place.Asset, error)
+	// AssetCells counts the assets whose location lies in q.BBox by cell of
+	// q's grid and category, in no order; cells without assets are left out.
+	// EINVALID for an empty box or a grid of fewer than one or more than
+	// 256 × 256 cells.
+	AssetCells(ctx context.Context, q CellQuery) ([]AssetCell, error)
 	// AssetStats counts assets and lists their extent and attributions.
 	AssetStats(ctx context.Context) (AssetStats, error)
 	// Memberships lists the area of every set that holds the asset, in the

@@ -23,6 +23,9 @@ func (c *crowd) Set(context.Context, string) (place.SetSummary, error) {
 func (c *crowd) AreaShapes(context.Context, string, store.ShapeQuery) ([]place.Area, error) {
 	return nil, nil
 }
+func (c *crowd) AssetCells(context.Context, store.CellQuery) ([]store.AssetCell, error) {
+	return nil, nil
+}
 func (c *crowd) AssetStats(context.Context) (store.AssetStats, error) { return store.AssetStats{}, nil }
 func (c *crowd) DataVersion(context.Context) (int64, error)           { return 1, nil }
 func (c *crowd) Assets(_ context.Context, q store.AssetQuery) (store.AssetPage, error) {

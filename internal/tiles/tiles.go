@@ -43,6 +43,15 @@ const (
 	MinSpanUnits = 8.0
 	// MaxFeatures is the most features one tile carries.
 	MaxFeatures = store.MaxPage
+	// At ClusterMaxZoom and below, an asset tile whose own ground holds
+	// more than ClusterAbove assets carries cells instead: the tile is cut
+	// into ClusterGrid × ClusterGrid cells (128 units, 16 pixels of a
+	// 512-pixel tile) and each cell with assets is one point at their mean
+	// location, with their count. So a z8 tile over a million assets is as
+	// small as one over a thousand.
+	ClusterMaxZoom = 12
+	ClusterAbove   = 1000
+	ClusterGrid    = 32
 )
 
 // Format is a tile encoding.
@@ -67,6 +76,7 @@ type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
 	DataVersion(ctx context.Context) (int64, error)
 }
@@ -161,6 +171,21 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
+		if t.Z <= ClusterMaxZoom {
+			// Cells over the tile itself, not its buffer: each asset is
+			// counted in one tile only.
+			cells, err := r.src.AssetCells(ctx, store.CellQuery{BBox: t.Bound(), Cols: ClusterGrid, Rows: ClusterGrid})
+			if err != nil {
+				return nil, err
+			}
+			n := 0
+			for _, c := range cells {
+				n += c.Count
+			}
+			if n > ClusterAbove {
+				return cellFeatures(cells), nil
+			}
+		}
 		page, err := r.src.Assets(ctx, store.AssetQuery{BBox: &bound, Limit: MaxFeatures, NoCount: true})
 		if err != nil {
 			return nil, err
@@ -192,6 +217,58 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (
 		fc.Append(f)
 	}
 	return fc, nil
+}
+
+// cellFeatures makes one point per cell at the mean location of its assets,
+// with properties count (all its assets), category (the most common; ties
+// go to the first by name), and n_<category> for each category present.
+// Cells come in row then column order, so the same counts give the same
+// bytes.
+func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
+	type cell struct {
+		col, row   int
+		count      int
+		lon, lat   float64
+		categories map[string]int
+	}
+	byCell := map[[2]int]*cell{}
+	for _, c := range cells {
+		k := [2]int{c.Col, c.Row}
+		m := byCell[k]
+		if m == nil {
+			m = &cell{col: c.Col, row: c.Row, categories: map[string]int{}}
+			byCell[k] = m
+		}
+		m.count += c.Count
+		m.lon += c.SumLon
+		m.lat += c.SumLat
+		m.categories[c.Category] += c.Count
+	}
+	merged := make([]*cell, 0, len(byCell))
+	for _, m := range byCell {
+		merged = append(merged, m)
+	}
+	sort.Slice(merged, func(i, j int) bool {
+		if merged[i].row != merged[j].row {
+			return merged[i].row < merged[j].row
+		}
+		return merged[i].col < merged[j].col
+	})
+	fc := geojson.NewFeatureCollection()
+	for _, m := range merged {
+		f := geojson.NewFeature(orb.Point{m.lon / float64(m.count), m.lat / float64(m.count)})
+		f.Properties = geojson.Properties{"count": m.count}
+		top, topN := "", 0
+		for cat, n := range m.categories {
+			f.Properties["n_"+cat] = n
+			if n > topN || n == topN && cat < top {
+				top, topN = cat, n
+			}
+		}
+		f.Properties["category"] = top
+		fc.Append(f)
+	}
+	return fc
 }
 
 // encodeMVT projects, clips to the buffered tile, simplifies to a unit of

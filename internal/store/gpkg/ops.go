@@ -566,6 +566,38 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	return page, rows.Err()
 }
 
+// AssetCells counts assets by cell and category. The R-tree (32-bit floats,
+// rounded outwards) finds candidates; the stored location decides.
+func (s *Store) AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error) {
+	if err := q.Check(); err != nil {
+		return nil, err
+	}
+	b := q.BBox
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	rows, err := s.db.QueryContext(ctx, `SELECT
+		min(CAST((a.lon - ?1) / ?3 * ?5 AS INTEGER), ?7) AS col,
+		min(CAST((a.lat - ?2) / ?4 * ?6 AS INTEGER), ?8) AS row,
+		a.category, count(*), sum(a.lon), sum(a.lat)
+		FROM rtree_assets_geom r CROSS JOIN assets a ON r.id = a.fid
+		WHERE r.minx <= ?9 AND r.maxx >= ?1 AND r.miny <= ?10 AND r.maxy >= ?2
+		AND a.lon >= ?1 AND a.lon < ?9 AND a.lat >= ?2 AND a.lat < ?10
+		GROUP BY col, row, a.category`,
+		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
+	if err != nil {
+		return nil, fmt.Errorf("asset cells: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []store.AssetCell
+	for rows.Next() {
+		var c store.AssetCell
+		if err := rows.Scan(&c.Col, &c.Row, &c.Category, &c.Count, &c.SumLon, &c.SumLat); err != nil {
+			return nil, fmt.Errorf("asset cells: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // Asset returns one asset.
 func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
 	a, err := scanAsset(s.db.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = ?`, id))

@@ -567,6 +567,38 @@ func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage
 	return page, translate(rows.Err())
 }
 
+// AssetCells counts assets by cell and category: the GiST index on the
+// geometry finds candidates, the location decides.
+func (s *Store) AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error) {
+	if err := q.Check(); err != nil {
+		return nil, err
+	}
+	b := q.BBox
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	rows, err := s.pool.Query(ctx, `SELECT
+		least(floor((ST_X(location) - $1) / $3 * $5)::int, $7) AS col,
+		least(floor((ST_Y(location) - $2) / $4 * $6)::int, $8) AS row,
+		category, count(*), sum(ST_X(location)), sum(ST_Y(location))
+		FROM assets
+		WHERE geom && ST_MakeEnvelope($1, $2, $9, $10, 4326)
+		AND ST_X(location) >= $1 AND ST_X(location) < $9 AND ST_Y(location) >= $2 AND ST_Y(location) < $10
+		GROUP BY col, row, category`,
+		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
+	if err != nil {
+		return nil, fmt.Errorf("asset cells: %w", translate(err))
+	}
+	defer rows.Close()
+	var out []store.AssetCell
+	for rows.Next() {
+		var c store.AssetCell
+		if err := rows.Scan(&c.Col, &c.Row, &c.Category, &c.Count, &c.SumLon, &c.SumLat); err != nil {
+			return nil, fmt.Errorf("asset cells: %w", translate(err))
+		}
+		out = append(out, c)
+	}
+	return out, translate(rows.Err())
+}
+
 // Asset returns one asset.
 func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
 	a, err := scanAsset(s.pool.QueryRow(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = $1`, id))
