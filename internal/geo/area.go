@@ -10,11 +10,12 @@ import (
 // AreaM2 returns the area of mp in square metres, mp being in WGS84
 // longitude/latitude.
 //
-// It projects mp with an ellipsoidal Lambert azimuthal equal-area
-// projection centred on mp's bound, in which planar area equals area on the
-// WGS84 ellipsoid, and measures there. Each polygon counts as the absolute
-// shoelace area of its exterior ring less those of its holes, which for a
-// valid geometry is its true area; for an invalid one see Repair.
+// It projects mp with the ellipsoidal Lambert cylindrical equal-area
+// projection, with its standard parallel through the middle of mp's bound,
+// in which planar area equals area on the WGS84 ellipsoid, and measures
+// there. Each polygon counts as the absolute shoelace area of its exterior
+// ring less those of its holes, which for a valid geometry is its true area;
+// for an invalid one see Repair.
 func AreaM2(mp orb.MultiPolygon) float64 {
 	if len(mp) == 0 {
 		return 0
@@ -27,22 +28,36 @@ func AreaM2(mp orb.MultiPolygon) float64 {
 	return total
 }
 
+// WGS84's semi-major axis (m) and first eccentricity, from its flattening.
+var (
+	wgs84A = wgs84.WGS84().A()
+	wgs84F = 1 / wgs84.WGS84().Fi()
+	wgs84E = math.Sqrt(wgs84F * (2 - wgs84F))
+)
+
 // equalAreaProjection returns a function projecting longitude/latitude to
-// metres in a Lambert azimuthal equal-area projection centred on b. Centring
-// on the geometry keeps the projection's shape distortion small, which
-// matters for the numerical precision of the planar measure, not for its
-// area (equal-area holds everywhere).
+// metres in the ellipsoidal Lambert cylindrical equal-area projection
+// (Snyder 1987, "Map Projections: A Working Manual", §10, eqs 10-13, 10-14)
+// with its standard parallel through the middle of b: x = a·k0·λ,
+// y = a·q(φ)/(2·k0). Equal-area holds everywhere; the standard parallel
+// only keeps shapes near b undistorted, which helps the precision of the
+// planar measure. Per point it costs a sine and a logarithm, and every
+// constant is worked out once here: measuring areas is a large part of a
+// crosswalk's time.
 func equalAreaProjection(b orb.Bound) func(orb.Point) orb.Point {
-	c := b.Center()
-	// The projection's constants divide by cos(latitude of origin).
-	lat0 := math.Max(-89, math.Min(89, c[1]))
-	crs := wgs84.WGS84().LambertAzimuthalEqualArea(c[0], lat0, 0, 0)
+	e := wgs84E
+	e2 := e * e
+	phi0 := math.Max(-89, math.Min(89, b.Center()[1])) * math.Pi / 180
+	s0 := math.Sin(phi0)
+	k0 := math.Cos(phi0) / math.Sqrt(1-e2*s0*s0)
+	lon0 := b.Center()[0]
+	kx := wgs84A * k0 * math.Pi / 180
+	ky := wgs84A * (1 - e2) / (2 * k0)
 	return func(p orb.Point) orb.Point {
-		// Straight from the projection, skipping the geocentric round
-		// trip that wgs84's Transform makes for a datum change there is
-		// none of.
-		x, y := crs.Projection.FromLonLat(p[0], p[1], crs.Datum)
-		return orb.Point{x, y}
+		s := math.Sin(p[1] * math.Pi / 180)
+		// q(φ)/(1-e²), Snyder eq. 3-12.
+		q := s/(1-e2*s*s) - math.Log((1-e*s)/(1+e*s))/(2*e)
+		return orb.Point{kx * (p[0] - lon0), ky * q}
 	}
 }
 
