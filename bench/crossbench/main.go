@@ -52,6 +52,16 @@ var files = map[string]string{
 	"community":  "community/data_neighbourhoods.geojson",
 }
 
+// nationFiles are the sets of the synthetic national set (bench/nationgen)
+// under -nation.
+var nationFiles = map[string]string{
+	"oa-2011":    "oa.geojson",
+	"lsoa-2011":  "lsoa.geojson",
+	"wards-2013": "wards-2013.geojson",
+	"wards-2019": "wards-2019.geojson",
+	"community":  "community.geojson",
+}
+
 // tolerance is how far shares and IoU may differ between the engines.
 const tolerance = 1e-4
 
@@ -60,6 +70,7 @@ func main() {
 	data := flag.String("data", "geodata/sheffield", "directory holding the Sheffield boundary files")
 	pairs := flag.String("pairs", "oa-2011:community,lsoa-2011:wards-2013,wards-2013:wards-2019", "crosswalks to time, A:B, comma-separated; sets: "+setNames())
 	runs := flag.Int("runs", 3, "timed runs per engine (after one untimed warm-up)")
+	nation := flag.String("nation", "", "directory of bench/nationgen's output: time the synthetic national sets instead of Sheffield's")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (placemap's runs; PostGIS works in its own processes) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -71,6 +82,9 @@ func main() {
 			fail(err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *nation != "" {
+		*data, files = *nation, nationFiles
 	}
 	if *runs < 1 {
 		fail(fmt.Errorf("-runs must be at least 1"))
@@ -226,7 +240,11 @@ func readSet(path, slug string) ([]place.Area, error) {
 		return nil, err
 	}
 	defer f.Close()
-	bf, err := formats.ReadBoundaries(f, filepath.Base(path), formats.BoundaryOptions{})
+	var opts formats.BoundaryOptions
+	if slug == "community" && filepath.Base(path) == nationFiles[slug] {
+		opts.CodeField, opts.NameField = "code", "name" // as bench/nation.sh imports them
+	}
+	bf, err := formats.ReadBoundaries(f, filepath.Base(path), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
-func benchAreas(b *testing.B, file string) []place.Area {
+func benchAreas(b testing.TB, file string) []place.Area {
 	b.Helper()
 	f, err := os.Open(filepath.Join("../../geodata/sheffield", file))
 	if err != nil {
@@ -38,6 +38,14 @@ func BenchmarkCrosswalk(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := Overlay(context.Background(), tc.a, tc.b); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// The service's path: areas from a store are not checked again.
+		b.Run("stored/"+tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := OverlayStored(context.Background(), tc.a, tc.b); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -213,9 +213,11 @@ func overlayOne(i int, sa, sb []geo.Shape, bound orb.Bound, index geo.Index) ([]
 		sum += inter.Area
 	}
 	// Where B's areas overlap each other (residents' drawings do), the
-	// pieces overlap too: measure their union instead of their sum.
+	// pieces overlap too: measure their union instead of their sum. Pieces
+	// of a partition can add up to a hair over the whole, each measured on
+	// its own; overlaps under a millionth of the area are not worth a union.
 	covered := sum
-	if len(pieces) > 1 && sum > sa[i].Area*(1+1e-9) {
+	if len(pieces) > 1 && sum > sa[i].Area*(1+1e-6) {
 		u := pieces[0]
 		for _, p := range pieces[1:] {
 			var err error
