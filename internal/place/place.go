@@ -141,6 +141,9 @@ func validDate(s string) bool {
 // SetSummary is a boundary set with figures about its areas.
 type SetSummary struct {
 	BoundarySet
+	Series string `json:"series,omitempty"` // the series it is a release of, if any
+	// Current: the set is its series' current release, or in no series.
+	Current   bool      `json:"current"`
 	AreaCount int       `json:"area_count"`
 	BBox      orb.Bound `json:"-"`
 }

@@ -52,6 +52,44 @@ type AssetQuery struct {
 	ReviewedBefore *time.Time
 }
 
+// Release makes a boundary set a release of a series.
+type Release struct {
+	Series      string // the series' slug; a new series is made
+	SeriesTitle string // a new series' title ("" for the set's title); ignored for an existing series
+	// Current makes the set the series' current release. A series' first
+	// release is current whatever this says.
+	Current bool
+	// Successors link areas of earlier releases of the series to the
+	// set's areas, computed from their crosswalk (status computed).
+	Successors []place.Successor
+}
+
+// CheckRelease checks a release's fields for set: the series slug, and
+// that every link ends in set.
+func CheckRelease(set string, r Release) error {
+	if !place.ValidSlug(r.Series) {
+		return place.Errorf(place.EINVALID, "series %q: use 1-64 lower-case letters, digits and hyphens", r.Series)
+	}
+	for i, l := range r.Successors {
+		if l.NewSet != set {
+			return place.Errorf(place.EINVALID, "successor link %d: ends in %q, not the release %q", i, l.NewSet, set)
+		}
+		if l.OldSet == set || l.OldCode == "" || l.NewCode == "" {
+			return place.Errorf(place.EINVALID, "successor link %d: want an area of an earlier release and one of %q", i, set)
+		}
+		if !place.ValidSuccessorStatus(l.Status) {
+			return place.Errorf(place.EINVALID, "successor link %d: status %q", i, l.Status)
+		}
+	}
+	return nil
+}
+
+// SuccessorQuery selects successor links; empty fields match all.
+type SuccessorQuery struct {
+	OldSet, OldCode string
+	NewSet, NewCode string
+}
+
 // CellQuery asks how many assets lie in each cell of a grid over a box: what
 // a low-zoom tile shows in place of more assets than it can carry.
 type CellQuery struct {
@@ -118,6 +156,31 @@ type Store interface {
 	// asset in it. ECONFLICT if the slug is taken or two areas share a code;
 	// EINVALID if the set or an area breaks a rule.
 	ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (ImportReport, error)
+	// ImportRelease is ImportSet for a release of a series: in the same
+	// transaction it records the set in the series (made if new), stores
+	// the successor links into it and, if current (or the first), makes it
+	// the series' current release. ENOTFOUND if a link starts at an area
+	// that does not exist; EINVALID if it starts in a set of another series
+	// or ends at an area the set lacks.
+	ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r Release) (ImportReport, error)
+	// AddRelease makes an existing set a release of a series, as
+	// ImportRelease does. ECONFLICT if it is a release of a series already.
+	AddRelease(ctx context.Context, set string, r Release) error
+	// Series lists every series with its releases in release order.
+	Series(ctx context.Context) ([]place.Series, error)
+	// SetCurrentRelease makes set the series' current release; ENOTFOUND
+	// for an unknown series, EINVALID if set is not one of its releases.
+	SetCurrentRelease(ctx context.Context, series, set string) error
+	// Successors lists the successor links matching q (rejected ones too),
+	// ordered by old set, old code, share of the old area (largest first).
+	Successors(ctx context.Context, q SuccessorQuery) ([]place.Successor, error)
+	// DecideSuccessors records a person's decision on where an area of
+	// oldSet went in newSet: the links to the codes in keep stand
+	// (computed ones become confirmed, missing ones are added as corrected
+	// with the shares given), every other link from it into newSet is
+	// rejected. ENOTFOUND for an unknown area; EINVALID for a code newSet
+	// lacks or two releases that are not old and new of one series.
+	DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error)
 	// Sets lists every boundary set by slug. Set returns one; ENOTFOUND.
 	Sets(ctx context.Context) ([]place.SetSummary, error)
 	Set(ctx context.Context, slug string) (place.SetSummary, error)

@@ -36,6 +36,18 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // ImportSet writes a new set and its areas, then places every asset in it.
 func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (store.ImportReport, error) {
+	return s.importSet(ctx, set, areas, nil)
+}
+
+// ImportRelease imports a set as a release of a series.
+func (s *Store) ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r store.Release) (store.ImportReport, error) {
+	if err := store.CheckRelease(set.Slug, r); err != nil {
+		return store.ImportReport{}, err
+	}
+	return s.importSet(ctx, set, areas, &r)
+}
+
+func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *store.Release) (store.ImportReport, error) {
 	var rep store.ImportReport
 	if err := store.CheckSet(&set, areas); err != nil {
 		return rep, err
@@ -125,7 +137,13 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 			}
 			rep.Memberships += n
 		}
-		return addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)})
+		if err := addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)}); err != nil {
+			return err
+		}
+		if release == nil {
+			return nil
+		}
+		return saveRelease(ctx, tx, set.Slug, *release)
 	})
 	if err != nil {
 		return store.ImportReport{}, err
@@ -278,18 +296,21 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 	return m
 }
 
-const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent, code_field, name_field`
+const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent, code_field, name_field, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
+	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
 
 func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	var ss place.SetSummary
 	var kind string
 	var created any
 	var extent []byte
+	var current string
 	err := sc.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
-		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent, &ss.CodeField, &ss.NameField)
+		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent, &ss.CodeField, &ss.NameField, &ss.Series, &current)
 	if err != nil {
 		return ss, err
 	}
+	ss.Current = ss.Series == "" || current == ss.Slug
 	ss.Kind = place.Kind(kind)
 	if ss.CreatedAt, err = readTime(created); err != nil {
 		return ss, fmt.Errorf("set %s: created_at: %w", ss.Slug, err)

@@ -40,6 +40,18 @@ func fromWKB(b []byte) (orb.Geometry, error) {
 
 // ImportSet writes a new set and its areas, then places every asset in it.
 func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []place.Area) (store.ImportReport, error) {
+	return s.importSet(ctx, set, areas, nil)
+}
+
+// ImportRelease imports a set as a release of a series.
+func (s *Store) ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r store.Release) (store.ImportReport, error) {
+	if err := store.CheckRelease(set.Slug, r); err != nil {
+		return store.ImportReport{}, err
+	}
+	return s.importSet(ctx, set, areas, &r)
+}
+
+func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *store.Release) (store.ImportReport, error) {
 	var rep store.ImportReport
 	if err := store.CheckSet(&set, areas); err != nil {
 		return rep, err
@@ -135,7 +147,13 @@ func (s *Store) ImportSet(ctx context.Context, set place.BoundarySet, areas []pl
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return fmt.Errorf("record memberships in %s: %w", set.Slug, translate(err))
 		}
-		return addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)})
+		if err := addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)}); err != nil {
+			return err
+		}
+		if release == nil {
+			return nil
+		}
+		return saveRelease(ctx, tx, set.Slug, *release)
 	})
 	if err != nil {
 		return store.ImportReport{}, err
@@ -274,15 +292,18 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 
 const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at,
 	coalesce(ST_XMin(extent), 0), coalesce(ST_YMin(extent), 0), coalesce(ST_XMax(extent), 0), coalesce(ST_YMax(extent), 0),
-	code_field, name_field`
+	code_field, name_field, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
+	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
 
 func scanSet(row pgx.Row) (place.SetSummary, error) {
 	var ss place.SetSummary
+	var current string
 	var kind string
 	err := row.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
 		&ss.Source, &ss.Description, &ss.AreaCount, &ss.CreatedAt,
-		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1], &ss.CodeField, &ss.NameField)
+		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1], &ss.CodeField, &ss.NameField, &ss.Series, &current)
 	ss.Kind = place.Kind(kind)
+	ss.Current = ss.Series == "" || current == ss.Slug
 	ss.CreatedAt = ss.CreatedAt.UTC()
 	return ss, err
 }

@@ -219,6 +219,112 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("Releases", func(t *testing.T) {
+		st := newStore(t)
+		w1 := testSet("w1")
+		w1.ReleaseDate = "2013"
+		if _, err := st.ImportRelease(ctx, w1, Grid(), store.Release{Series: "wards", SeriesTitle: "Wards"}); err != nil {
+			t.Fatal(err)
+		}
+		if ss, err := st.Set(ctx, "w1"); err != nil || ss.Series != "wards" || !ss.Current {
+			t.Fatalf("w1 = %+v, %v; want the current release of wards (a series' first release is current)", ss, err)
+		}
+		// The second release: A1 kept, the rest under new codes.
+		second := Grid()
+		for i := range second {
+			if second[i].Code != "A1" {
+				second[i].Code = "N" + second[i].Code
+			}
+		}
+		link := func(old, new string, share float64) place.Successor {
+			return place.Successor{OldSet: "w1", OldCode: old, NewSet: "w2", NewCode: new, ShareOfOld: share, ShareOfNew: share, IoU: share, Status: place.LinkComputed}
+		}
+		w2 := testSet("w2")
+		w2.ReleaseDate = "2019"
+		// Bad links write nothing, not even the set.
+		for _, bad := range []struct {
+			link place.Successor
+			code string
+		}{
+			{link("Z9", "A1", 1), place.ENOTFOUND},
+			{link("A1", "Z9", 1), place.EINVALID},
+			{place.Successor{OldSet: "other", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: place.LinkComputed}, place.EINVALID},
+			{place.Successor{OldSet: "w1", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: "maybe"}, place.EINVALID},
+		} {
+			_, err := st.ImportRelease(ctx, w2, second, store.Release{Series: "wards", Current: true, Successors: []place.Successor{bad.link}})
+			wantCode(t, err, bad.code)
+			if _, err := st.Set(ctx, "w2"); place.ErrorCode(err) != place.ENOTFOUND {
+				t.Fatalf("after a refused release, w2: %v", err)
+			}
+		}
+		_, err := st.ImportRelease(ctx, w2, second, store.Release{Series: "wards", Current: true, Successors: []place.Successor{
+			link("A1", "A1", 1), link("A2", "NA2", 0.7), link("A2", "NB2", 0.3), link("B1", "NB1", 1), link("B2", "NB2", 1),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		series, err := st.Series(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(series) != 1 || series[0].Slug != "wards" || series[0].Title != "Wards" || series[0].Current != "w2" || fmt.Sprint(series[0].Releases) != "[w1 w2]" {
+			t.Fatalf("series = %+v, want wards (Wards) with releases [w1 w2], w2 current", series)
+		}
+		if ss, _ := st.Set(ctx, "w1"); ss.Current {
+			t.Error("w1 still current after w2 was imported as current")
+		}
+		if _, err := st.ImportSet(ctx, testSet("plain"), Grid()); err != nil {
+			t.Fatal(err)
+		}
+		if ss, _ := st.Set(ctx, "plain"); ss.Series != "" || !ss.Current {
+			t.Errorf("a set in no series: %+v, want current and no series", ss)
+		}
+		wantCode(t, st.AddRelease(ctx, "w1", store.Release{Series: "other"}), place.ECONFLICT)
+		wantCode(t, st.AddRelease(ctx, "nope", store.Release{Series: "other"}), place.ENOTFOUND)
+
+		got, err := st.Successors(ctx, store.SuccessorQuery{OldSet: "w1", OldCode: "A2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].NewCode != "NA2" || got[1].NewCode != "NB2" || got[0].Status != place.LinkComputed {
+			t.Fatalf("successors of A2 = %+v, want NA2 then NB2, computed", got)
+		}
+		if preds, _ := st.Successors(ctx, store.SuccessorQuery{NewSet: "w2", NewCode: "NB2"}); len(preds) != 2 {
+			t.Errorf("predecessors of NB2 = %+v, want A2 and B2", preds)
+		}
+
+		// A person keeps NA2, drops NB2 and adds NB1.
+		decided, err := st.DecideSuccessors(ctx, "w1", "A2", "w2", []place.Successor{{NewCode: "NA2"}, {NewCode: "NB1", ShareOfOld: 0.01}}, "u-mod", "checked on the ground")
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := map[string]place.SuccessorStatus{}
+		for _, l := range decided {
+			status[l.NewCode] = l.Status
+			if l.DecidedBy != "u-mod" || l.DecidedAt == nil || l.Note != "checked on the ground" {
+				t.Errorf("decided link %+v: want decided_by, decided_at and the note", l)
+			}
+		}
+		if status["NA2"] != place.LinkConfirmed || status["NB2"] != place.LinkRejected || status["NB1"] != place.LinkCorrected {
+			t.Errorf("after the decision: %v, want NA2 confirmed, NB2 rejected, NB1 corrected", status)
+		}
+		_, err = st.DecideSuccessors(ctx, "w1", "A2", "w2", []place.Successor{{NewCode: "Z9"}}, "u-mod", "")
+		wantCode(t, err, place.EINVALID)
+		_, err = st.DecideSuccessors(ctx, "w1", "Z9", "w2", nil, "u-mod", "")
+		wantCode(t, err, place.ENOTFOUND)
+		_, err = st.DecideSuccessors(ctx, "w1", "A2", "plain", nil, "u-mod", "")
+		wantCode(t, err, place.EINVALID)
+
+		if err := st.SetCurrentRelease(ctx, "wards", "w1"); err != nil {
+			t.Fatal(err)
+		}
+		if ss, _ := st.Set(ctx, "w1"); !ss.Current {
+			t.Error("w1 not current after SetCurrentRelease")
+		}
+		wantCode(t, st.SetCurrentRelease(ctx, "nope", "w1"), place.ENOTFOUND)
+		wantCode(t, st.SetCurrentRelease(ctx, "wards", "plain"), place.EINVALID)
+	})
+
 	t.Run("SetConflictWritesNothing", func(t *testing.T) {
 		st := newStore(t)
 		if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
