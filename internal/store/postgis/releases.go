@@ -2,7 +2,7 @@ package postgis
 
 import (
 	"context"
-		"errors"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
