@@ -11,6 +11,15 @@
 # postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made and
 # dropped. pg_tileserv rows need $PLACEMAP_BENCH_PG_TILESERV: the path of a
 # pg_tileserv binary you built yourself (placemap does not ship or build it).
+#
+# Other data than the Sheffield demo: $PLACEMAP_BENCH_DATA names a placemap
+# data directory to serve (e.g. bench/nation.sh's national set), and
+# $PLACEMAP_BENCH_DB a PostGIS database already holding a copy of it
+# (`placemap copy --from DIR --to URL`; copying a national set takes a
+# while, so it is not redone per run, and the database is kept). Pass
+# -bbox and -zooms to match, e.g. for the national set:
+#   PLACEMAP_BENCH_DATA=/tmp/nation PLACEMAP_BENCH_DB=postgres://…/nation \
+#     bench/tiles.sh -bbox -1.80,53.30,5.70,54.84 -zooms 8-16 -c 16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -32,23 +41,30 @@ wait_ready() {
 
 go build -o "$work/placemap" ./cmd/placemap
 go build -o "$work/tilebench" ./bench/tilebench
-"$work/placemap" demo --data "$work/data" 2>/dev/null >/dev/null
+data="${PLACEMAP_BENCH_DATA:-$work/data}"
+if [ -z "${PLACEMAP_BENCH_DATA:-}" ]; then
+	"$work/placemap" demo --data "$data" 2>/dev/null >/dev/null
+fi
 
 engines=(
 	-http "placemap HTTP, GeoPackage, uncached=http://127.0.0.1:18081/tiles/{layer}/{z}/{x}/{y}.mvt"
 	-http-warm "placemap HTTP, GeoPackage, cached=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
-	-inproc-gpkg "$work/data"
+	-inproc-gpkg "$data"
 )
-"$work/placemap" serve --no-demo --data "$work/data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-"$work/placemap" serve --no-demo --data "$work/data" --addr 127.0.0.1:18082 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
+"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
+"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
 wait_ready http://127.0.0.1:18081/readyz
 wait_ready http://127.0.0.1:18082/readyz
 
 if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
-	db="placemap_bench_$$"
-	psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
-	url="${admin%/*}/$db"
-	"$work/placemap" copy --from "$work/data" --to "$url" 2>/dev/null
+	if [ -n "${PLACEMAP_BENCH_DB:-}" ]; then
+		url="$PLACEMAP_BENCH_DB"
+	else
+		db="placemap_bench_$$"
+		psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
+		url="${admin%/*}/$db"
+		"$work/placemap" copy --from "$data" --to "$url" 2>/dev/null
+	fi
 	psql -q "$url" -c 'ANALYZE' >/dev/null
 	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18083 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
 	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
@@ -64,9 +80,9 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		# One view per layer, as a pg_tileserv user would publish a set.
 		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
 			v="tiles_${layer//-/_}"
-			psql -q "$url" -c "CREATE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
+			psql -q "$url" -c "CREATE OR REPLACE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
 		done
-		psql -q "$url" -c "CREATE VIEW tiles_assets AS SELECT fid, id, name, category, status, geom FROM assets" >/dev/null
+		psql -q "$url" -c "CREATE OR REPLACE VIEW tiles_assets AS SELECT fid, id, name, category, status, geom FROM assets" >/dev/null
 		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 TS_DBPOOLMAXCONNS=8 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
 		wait_ready http://127.0.0.1:18085/index.json
 		# Same buffer as placemap (pg_tileserv defaults to 256 units).

@@ -57,6 +57,10 @@ type SetEntry struct {
 	File      string `json:"file"`
 	CodeField string `json:"code_field"`
 	NameField string `json:"name_field"`
+	// Series makes the set a release of a series (its newest, so list the
+	// releases in date order), with successor links from the one before.
+	Series      string `json:"series,omitempty"`
+	SeriesTitle string `json:"series_title,omitempty"`
 	place.BoundarySet
 }
 
@@ -101,7 +105,7 @@ func open(name string) (fs.File, error) {
 
 // Store is what the demo writes to.
 type Store interface {
-	importer.Store
+	importer.ReleaseStore
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Sets(ctx context.Context) ([]place.SetSummary, error)
 	ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error
@@ -150,22 +154,44 @@ func loadPlaces(ctx context.Context, st Store, e PlacesEntry) (int, error) {
 
 // Load imports every set, lookup set and asset file of the demo into st.
 func Load(ctx context.Context, st Store, log *slog.Logger) error {
+	return LoadExcept(ctx, st, log)
+}
+
+// LoadExcept loads the demo without the boundary files of the given sets
+// (and their indicators and place links): the demo as it was before a
+// release, to import it as a user would.
+func LoadExcept(ctx context.Context, st Store, log *slog.Logger, skip ...string) error {
 	m, err := ReadManifest()
 	if err != nil {
 		return err
 	}
+	skipped := map[string]bool{}
+	for _, s := range skip {
+		skipped[s] = true
+	}
 	start := time.Now()
 	for _, e := range m.Sets {
+		if skipped[e.Slug] {
+			continue
+		}
 		f, err := open(e.File)
 		if err != nil {
 			return fmt.Errorf("demo set %s: %w", e.Slug, err)
 		}
-		res, err := importer.Set(ctx, st, f, e.File, e.BoundarySet, formats.BoundaryOptions{CodeField: e.CodeField, NameField: e.NameField})
+		opts := formats.BoundaryOptions{CodeField: e.CodeField, NameField: e.NameField}
+		var res importer.SetResult
+		if e.Series != "" {
+			var rr importer.ReleaseResult
+			rr, err = importer.Release(ctx, st, f, e.File, e.BoundarySet, opts, importer.ReleaseOptions{Series: e.Series, SeriesTitle: e.SeriesTitle})
+			res = rr.SetResult
+		} else {
+			res, err = importer.Set(ctx, st, f, e.File, e.BoundarySet, opts)
+		}
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("demo set %s: %w", e.Slug, err)
 		}
-		log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "repaired", res.Repaired)
+		log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "repaired", res.Repaired, "series", e.Series)
 	}
 	for _, e := range m.Lookups {
 		f, err := open(e.File)
@@ -193,6 +219,9 @@ func Load(ctx context.Context, st Store, log *slog.Logger) error {
 		log.Info("demo assets loaded", "file", e.File, "assets", rep.Assets, "memberships", rep.Memberships)
 	}
 	for _, e := range m.Indicators {
+		if skipped[e.Set] {
+			continue
+		}
 		f, err := open(e.File)
 		if err != nil {
 			return fmt.Errorf("demo indicators %s: %w", e.File, err)
@@ -211,6 +240,7 @@ func Load(ctx context.Context, st Store, log *slog.Logger) error {
 		}
 		log.Info("demo indicators loaded", "set", e.Set, "indicators", len(res.Columns))
 	}
+	m.Places.Sets = slices.DeleteFunc(m.Places.Sets, func(s string) bool { return skipped[s] })
 	if n, err := loadPlaces(ctx, st, m.Places); err != nil {
 		return fmt.Errorf("demo places: %w", err)
 	} else if n > 0 {

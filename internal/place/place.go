@@ -324,6 +324,9 @@ type PlaceLink struct {
 	Code      string `json:"code"`
 	Confirmed bool   `json:"confirmed"`
 	Note      string `json:"note,omitempty"` // why it was suggested
+	// Review flags a link a person should look at: carried to a new
+	// release through a weak successor.
+	Review bool `json:"review,omitempty"`
 }
 
 // Validate checks a place's fields.

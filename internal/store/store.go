@@ -62,6 +62,15 @@ type Release struct {
 	// Successors link areas of earlier releases of the series to the
 	// set's areas, computed from their crosswalk (status computed).
 	Successors []place.Successor
+	// PlaceLinks carry places defined by areas of earlier releases to the
+	// set's areas; a link the place has already is left as it is.
+	PlaceLinks []PlaceLinkAdd
+}
+
+// PlaceLinkAdd is a link to add to a place.
+type PlaceLinkAdd struct {
+	Place string
+	place.PlaceLink
 }
 
 // CheckRelease checks a release's fields for set: the series slug, and
@@ -79,6 +88,11 @@ func CheckRelease(set string, r Release) error {
 		}
 		if !place.ValidSuccessorStatus(l.Status) {
 			return place.Errorf(place.EINVALID, "successor link %d: status %q", i, l.Status)
+		}
+	}
+	for i, l := range r.PlaceLinks {
+		if l.Set != set {
+			return place.Errorf(place.EINVALID, "place link %d (%s): links to %q, not the release %q", i, l.Place, l.Set, set)
 		}
 	}
 	return nil

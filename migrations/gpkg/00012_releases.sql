@@ -33,6 +33,9 @@ CREATE TABLE area_successors (
   UNIQUE (old_set, old_code, new_set, new_code)
 );
 CREATE INDEX area_successors_new ON area_successors (new_set, new_code);
+-- A place's link carried to a new release through a weak successor is
+-- flagged for a person to review.
+ALTER TABLE place_links ADD COLUMN review BOOLEAN NOT NULL DEFAULT 0;
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
  ('series', 'attributes', 'series', 'placemap: boundary set series and their current release'),
  ('set_releases', 'attributes', 'set_releases', 'placemap: which series each boundary set is a release of'),
@@ -40,6 +43,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUE
 
 -- +goose Down
 DELETE FROM gpkg_contents WHERE table_name IN ('series', 'set_releases', 'area_successors');
+ALTER TABLE place_links DROP COLUMN review;
 DROP TABLE area_successors;
 DROP TABLE set_releases;
 DROP TABLE series;

@@ -30,8 +30,12 @@ CREATE TABLE area_successors (
   PRIMARY KEY (old_set, old_code, new_set, new_code)
 );
 CREATE INDEX area_successors_new ON area_successors (new_set, new_code);
+-- A place's link carried to a new release through a weak successor is
+-- flagged for a person to review.
+ALTER TABLE place_links ADD COLUMN review boolean NOT NULL DEFAULT false;
 
 -- +goose Down
+ALTER TABLE place_links DROP COLUMN review;
 DROP TABLE area_successors;
 DROP TABLE set_releases;
 DROP TABLE series;

@@ -91,7 +91,16 @@ func saveRelease(ctx context.Context, tx *sql.Tx, set string, r store.Release) e
 			return fmt.Errorf("successor link %d (%s %s → %s): %w", i, l.OldSet, l.OldCode, l.NewCode, translate(err))
 		}
 	}
-	return addRevision(ctx, tx, "series", r.Series, "release", map[string]any{"set": set, "current": r.Current, "successors": len(r.Successors)})
+	for i, l := range r.PlaceLinks {
+		if err := areaExists(ctx, tx, l.Set, l.Code, place.EINVALID); err != nil {
+			return fmt.Errorf("place link %d (%s): %w", i, l.Place, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note, review) VALUES (?,?,?,?,?,?)
+			ON CONFLICT (place_slug, set_slug, area_code) DO NOTHING`, l.Place, l.Set, l.Code, l.Confirmed, l.Note, l.Review); err != nil {
+			return fmt.Errorf("place link %d (%s → %s %s): %w", i, l.Place, l.Set, l.Code, translate(err))
+		}
+	}
+	return addRevision(ctx, tx, "series", r.Series, "release", map[string]any{"set": set, "current": r.Current, "successors": len(r.Successors), "place_links": len(r.PlaceLinks)})
 }
 
 func areaExists(ctx context.Context, tx *sql.Tx, set, code, errCode string) error {

@@ -171,8 +171,8 @@ func (s *Store) SavePlace(ctx context.Context, p place.Place) error {
 			if !exists {
 				return place.Errorf(place.EINVALID, "place %s: no area %q in boundary set %q", p.Slug, l.Code, l.Set)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note) VALUES ($1, $2, $3, $4, $5)`,
-				p.Slug, l.Set, l.Code, l.Confirmed, l.Note); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note, review) VALUES ($1, $2, $3, $4, $5, $6)`,
+				p.Slug, l.Set, l.Code, l.Confirmed, l.Note, l.Review); err != nil {
 				return fmt.Errorf("save place %s: %w", p.Slug, translate(err))
 			}
 		}
@@ -215,7 +215,7 @@ func (s *Store) Place(ctx context.Context, slug string) (place.Place, error) {
 	if err := json.Unmarshal(alt, &p.AltNames); err != nil {
 		return p, fmt.Errorf("place %s: alt names: %w", slug, err)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT l.set_slug, l.area_code, l.confirmed, l.note FROM place_links l
+	rows, err := s.pool.Query(ctx, `SELECT l.set_slug, l.area_code, l.confirmed, l.note, l.review FROM place_links l
 		JOIN boundary_sets b ON b.slug = l.set_slug WHERE l.place_slug = $1 ORDER BY b.fid, l.area_code COLLATE "C"`, slug)
 	if err != nil {
 		return p, translate(err)
@@ -224,7 +224,7 @@ func (s *Store) Place(ctx context.Context, slug string) (place.Place, error) {
 	p.Links = []place.PlaceLink{}
 	for rows.Next() {
 		var l place.PlaceLink
-		if err := rows.Scan(&l.Set, &l.Code, &l.Confirmed, &l.Note); err != nil {
+		if err := rows.Scan(&l.Set, &l.Code, &l.Confirmed, &l.Note, &l.Review); err != nil {
 			return p, translate(err)
 		}
 		p.Links = append(p.Links, l)

@@ -1,0 +1,129 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// ChangeSource is what a change report reads from a store.
+type ChangeSource interface {
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	Successors(ctx context.Context, q store.SuccessorQuery) ([]place.Successor, error)
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+}
+
+// ChangeReport is what changed from one release of a series to another:
+// every area classified with its links, and every asset whose area changed.
+type ChangeReport struct {
+	Series  string               `json:"series"`
+	Old     place.SetSummary     `json:"old"`
+	New     place.SetSummary     `json:"new"`
+	Counts  map[place.Change]int `json:"counts"`
+	Changes []place.AreaChange   `json:"changes"`
+	Assets  []AssetMove          `json:"assets"`
+	// Method says how the links were made, for anyone reading the report
+	// without placemap.
+	Method string `json:"method"`
+}
+
+// AssetMove is an asset's area in the old release and in the new one.
+type AssetMove struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	OldCode  string `json:"old_code"`
+	OldName  string `json:"old_name"`
+	NewCode  string `json:"new_code"` // "" when the new release does not cover it
+	NewName  string `json:"new_name"`
+	// Change is what became of the old area; Followed says whether the
+	// asset is in the old area's main successor (the library moved from
+	// Broomhill ward to Broomhill & Sharrow Vale with its ward) or was
+	// left in another area by the new lines.
+	Change   place.Change `json:"change"`
+	Followed bool         `json:"followed"`
+}
+
+// ChangeMethod describes how successor links and classes are made.
+var ChangeMethod = fmt.Sprintf("Areas of the two releases overlaid (equal-area measure on the WGS84 ellipsoid); a successor link for every overlap of at least %g of either area, with the share of each area and the IoU; "+
+	"an old area is unchanged (IoU ≥ %g, same code and name), renamed (IoU ≥ %g, another code or name), split (two or more successors each take ≥ %g of it), "+
+	"merged (its main successor takes ≥ %g of its ground from two or more old areas), redrawn (otherwise), or retired (under %g of it in the new release); "+
+	"a new area has no predecessor. Links confirmed, corrected or rejected by a person are used as decided.",
+	SliverShare, place.SameIoU, place.SameIoU, place.PartShare, place.PartShare, place.KeptShare)
+
+// Changes reports what changed from release oldSet to release newSet, two
+// releases of one series (EINVALID otherwise; ENOTFOUND for an unknown set).
+func Changes(ctx context.Context, src ChangeSource, oldSet, newSet string) (*ChangeReport, error) {
+	o, err := src.Set(ctx, oldSet)
+	if err != nil {
+		return nil, err
+	}
+	n, err := src.Set(ctx, newSet)
+	if err != nil {
+		return nil, err
+	}
+	if o.Series == "" || o.Series != n.Series || oldSet == newSet {
+		return nil, place.Errorf(place.EINVALID, "%s and %s are not two releases of one series", oldSet, newSet)
+	}
+	olds, err := store.AllAreas(ctx, src, oldSet)
+	if err != nil {
+		return nil, err
+	}
+	news, err := store.AllAreas(ctx, src, newSet)
+	if err != nil {
+		return nil, err
+	}
+	links, err := src.Successors(ctx, store.SuccessorQuery{OldSet: oldSet, NewSet: newSet})
+	if err != nil {
+		return nil, err
+	}
+	r := &ChangeReport{Series: o.Series, Old: o, New: n, Counts: map[place.Change]int{}, Method: ChangeMethod,
+		Changes: place.ClassifyChanges(oldSet, Refs(olds), newSet, Refs(news), links)}
+	byOld := map[string]place.AreaChange{}
+	for _, c := range r.Changes {
+		r.Counts[c.Change]++
+		if c.Set == oldSet {
+			byOld[c.Code] = c
+		}
+	}
+	newIn := map[string]place.Area{} // asset id → its area in the new release
+	for _, a := range news {
+		if err := eachAsset(ctx, src, newSet, a.Code, func(as place.Asset) { newIn[as.ID] = a }); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range olds {
+		err := eachAsset(ctx, src, oldSet, a.Code, func(as place.Asset) {
+			m := AssetMove{ID: as.ID, Name: as.Name, Category: as.Category, OldCode: a.Code, OldName: a.Name, Change: byOld[a.Code].Change}
+			if na, ok := newIn[as.ID]; ok {
+				m.NewCode, m.NewName = na.Code, na.Name
+				m.Followed = na.Code == byOld[a.Code].Main
+			}
+			r.Assets = append(r.Assets, m)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// eachAsset calls fn for every asset placed in one area.
+func eachAsset(ctx context.Context, src ChangeSource, set, code string, fn func(place.Asset)) error {
+	for offset := 0; ; {
+		page, err := src.Assets(ctx, store.AssetQuery{InSet: set, InCode: code, Limit: store.MaxPage, Offset: offset, NoCount: true})
+		if err != nil {
+			return fmt.Errorf("assets in %s %s: %w", set, code, err)
+		}
+		for _, a := range page.Assets {
+			fn(a)
+		}
+		if len(page.Assets) < store.MaxPage {
+			return nil
+		}
+		offset += len(page.Assets)
+	}
+}
