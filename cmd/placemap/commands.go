@@ -292,6 +292,10 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	var opts formats.BoundaryOptions
 	fs.StringVar(&opts.CodeField, "code-field", "", "property holding each area's code (default: detected, e.g. WD13CD)")
 	fs.StringVar(&opts.NameField, "name-field", "", "property holding each area's name (default: detected, e.g. WD13NM)")
+	var ro importer.ReleaseOptions
+	fs.StringVar(&ro.Series, "series", "", "import as the newest release of this series (e.g. sheffield-wards), with successor links from the release before")
+	fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
+	fs.BoolVar(&ro.NotCurrent, "not-current", false, "with --series: do not make the new release current (the newest release is current by default)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -302,6 +306,12 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if set.Kind == "" {
 		set.Kind = place.Statistical
+	}
+	if ro.Series != "" {
+		return importRelease(ctx, sc, file, *set, opts, ro, stdout)
+	}
+	if ro.SeriesTitle != "" || ro.NotCurrent {
+		return usageError{"--series-title and --not-current need --series"}
 	}
 	var res importer.SetResult
 	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {

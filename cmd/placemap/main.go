@@ -36,6 +36,7 @@ const usage = `placemap: civic assets in every definition of neighbourhood
 Usage:
   placemap serve [--addr 127.0.0.1:8080] [--data DIR]     serve the API, tiles and map (loads the Sheffield demo into an empty DIR)
   placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+                            [--series SERIES [--series-title T] [--not-current]]   a new release of a series
   placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S --title T
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
@@ -51,6 +52,12 @@ Usage:
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU
+  placemap release list                                   series, their releases and the current one
+  placemap release add SET --series SERIES [--not-current]   make an existing set the newest release of a series
+  placemap release current SERIES SET                     make SET the series' current release
+  placemap release changes OLD [NEW] [--table areas|assets] [--format csv|json] [--out FILE]
+                                                          what changed between two releases (NEW: the next one)
+  placemap release successors SET CODE                    where an area went in later releases
   placemap copy --from DIR_OR_URL --to DIR_OR_URL         copy everything into an empty store
   placemap migrate [--db URL]                             bring the store's schema up to date
 
@@ -79,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, args[1:], stdout, log)
 	case "sets":
 		err = cmdSets(ctx, args[1:], stdout, log)
+	case "release":
+		err = cmdRelease(ctx, args[1:], stdout, log)
 	case "copy":
 		err = cmdCopy(ctx, args[1:], stdout, log)
 	case "migrate":

@@ -2,7 +2,10 @@ package reconcile
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
+	"strconv"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -28,6 +31,9 @@ type ChangeReport struct {
 	// Method says how the links were made, for anyone reading the report
 	// without placemap.
 	Method string `json:"method"`
+	// NewNames names every area of the new release by code, for the
+	// successors' codes.
+	NewNames map[string]string `json:"new_names"`
 }
 
 // AssetMove is an asset's area in the old release and in the new one.
@@ -81,7 +87,10 @@ func Changes(ctx context.Context, src ChangeSource, oldSet, newSet string) (*Cha
 		return nil, err
 	}
 	r := &ChangeReport{Series: o.Series, Old: o, New: n, Counts: map[place.Change]int{}, Method: ChangeMethod,
-		Changes: place.ClassifyChanges(oldSet, Refs(olds), newSet, Refs(news), links)}
+		Changes: place.ClassifyChanges(oldSet, Refs(olds), newSet, Refs(news), links), NewNames: map[string]string{}}
+	for _, a := range news {
+		r.NewNames[a.Code] = a.Name
+	}
 	byOld := map[string]place.AreaChange{}
 	for _, c := range r.Changes {
 		r.Counts[c.Change]++
@@ -126,4 +135,63 @@ func eachAsset(ctx context.Context, src ChangeSource, set, code string, fn func(
 		}
 		offset += len(page.Assets)
 	}
+}
+
+// WriteCSV writes the change report's areas: a row for every successor
+// link of every old area (a retired area gets one row with no successor),
+// then a row for every new area without a predecessor. Names as well as
+// codes, so the file reads on its own; shares to six places.
+func (r *ChangeReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"old_set", "old_code", "old_name", "change", "new_set", "new_code", "new_name", "main_successor",
+		"share_of_old", "share_of_new", "iou", "status", "decided_by", "note"}); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
+	for _, c := range r.Changes {
+		if c.Set != r.Old.Slug {
+			continue
+		}
+		if len(c.Successors) == 0 {
+			if err := cw.Write([]string{r.Old.Slug, c.Code, c.Name, string(c.Change), r.New.Slug, "", "", "", "", "", "", "", "", ""}); err != nil {
+				return err
+			}
+		}
+		for _, l := range c.Successors {
+			main := "no"
+			if l.NewCode == c.Main {
+				main = "yes"
+			}
+			name := r.NewNames[l.NewCode]
+			if err := cw.Write([]string{r.Old.Slug, c.Code, c.Name, string(c.Change), r.New.Slug, l.NewCode, name, main,
+				f(l.ShareOfOld), f(l.ShareOfNew), f(l.IoU), string(l.Status), l.DecidedBy, l.Note}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range r.Changes {
+		if c.Set == r.New.Slug {
+			if err := cw.Write([]string{r.Old.Slug, "", "", string(c.Change), r.New.Slug, c.Code, c.Name, "", "", "", "", "", "", ""}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteAssetsCSV writes every asset with its area in each release.
+func (r *ChangeReport) WriteAssetsCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"asset_id", "name", "category", "old_set", "old_code", "old_name", "change", "new_set", "new_code", "new_name", "followed"}); err != nil {
+		return err
+	}
+	for _, a := range r.Assets {
+		if err := cw.Write([]string{a.ID, a.Name, a.Category, r.Old.Slug, a.OldCode, a.OldName, string(a.Change), r.New.Slug, a.NewCode, a.NewName,
+			strconv.FormatBool(a.Followed)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/importer"
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/reconcile"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// importRelease is "import set --series": the file becomes the newest
+// release of the series.
+func importRelease(ctx context.Context, sc *storeConfig, file string, set place.BoundarySet, opts formats.BoundaryOptions, ro importer.ReleaseOptions, stdout io.Writer) error {
+	var res importer.ReleaseResult
+	err := importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+		res, err = importer.Release(ctx, st, f, name, set, opts, ro)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s: %d areas (code field %s, name field %s), %d asset memberships\n",
+		set.Slug, res.Areas, res.CodeField, orNone(res.NameField), res.Memberships)
+	printNotes(stdout, res.SetResult)
+	printRelease(stdout, set.Slug, res, !ro.NotCurrent)
+	return nil
+}
+
+func printRelease(w io.Writer, set string, res importer.ReleaseResult, current bool) {
+	state := "not current"
+	if current || res.Previous == "" {
+		state = "current"
+	}
+	if res.Previous == "" {
+		fmt.Fprintf(w, "%s is the first release of series %s (%s)\n", set, res.Series, state)
+		return
+	}
+	fmt.Fprintf(w, "%s follows %s in series %s (%s): %d successor links; %s\n", set, res.Previous, res.Series, state, res.Links, changeCounts(res.Changes))
+	review := 0
+	for _, l := range res.PlaceLinks {
+		if l.Review {
+			review++
+		}
+	}
+	if len(res.PlaceLinks) > 0 {
+		fmt.Fprintf(w, "%d place links carried to %s, %d of them weak and flagged for review\n", len(res.PlaceLinks), set, review)
+	}
+}
+
+func changeCounts(c map[place.Change]int) string {
+	var parts []string
+	for _, k := range []place.Change{place.Unchanged, place.Renamed, place.Redrawn, place.Split, place.Merged, place.Retired, place.NewArea} {
+		if c[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return "no areas"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		return usageError{"release: want list, add, current, changes or successors"}
+	}
+	fs := flag.NewFlagSet("release "+args[0], flag.ContinueOnError)
+	sc := storeFlags(fs)
+	switch args[0] {
+	case "list":
+		if _, err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		return withStore(ctx, sc, func(st store.Store) error {
+			series, err := st.Series(ctx)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SERIES\tRELEASE\tDATE\tCURRENT\tTITLE")
+			for _, s := range series {
+				for _, r := range s.Releases {
+					ss, err := st.Set(ctx, r)
+					if err != nil {
+						return err
+					}
+					cur := ""
+					if r == s.Current {
+						cur = "current"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Slug, r, ss.ReleaseDate, cur, ss.Title)
+				}
+			}
+			return tw.Flush()
+		})
+	case "add":
+		var ro importer.ReleaseOptions
+		fs.StringVar(&ro.Series, "series", "", "the series (required); made if new")
+		fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
+		fs.BoolVar(&ro.NotCurrent, "not-current", false, "do not make the set current")
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 || ro.Series == "" {
+			return usageError{"release add: want SET --series SERIES"}
+		}
+		return withStore(ctx, sc, func(st store.Store) error {
+			res, err := importer.AddRelease(ctx, st, pos[0], ro)
+			if err != nil {
+				return err
+			}
+			printRelease(stdout, pos[0], res, !ro.NotCurrent)
+			return nil
+		})
+	case "current":
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 2 {
+			return usageError{"release current: want SERIES SET"}
+		}
+		return withStore(ctx, sc, func(st store.Store) error {
+			if err := st.SetCurrentRelease(ctx, pos[0], pos[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s is now the current release of %s\n", pos[1], pos[0])
+			return nil
+		})
+	case "changes":
+		format := fs.String("format", "csv", "csv or json")
+		table := fs.String("table", "areas", "csv: areas (every old area with its successors) or assets (every asset's area in both releases)")
+		out := fs.String("out", "", "write to this file instead of standard output")
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) < 1 || len(pos) > 2 {
+			return usageError{"release changes: want OLD [NEW]"}
+		}
+		if *format != "csv" && *format != "json" {
+			return usageError{fmt.Sprintf("format %q: want csv or json", *format)}
+		}
+		if *table != "areas" && *table != "assets" {
+			return usageError{fmt.Sprintf("table %q: want areas or assets", *table)}
+		}
+		return withStore(ctx, sc, func(st store.Store) error {
+			newSet := ""
+			if len(pos) == 2 {
+				newSet = pos[1]
+			} else if newSet, err = nextRelease(ctx, st, pos[0]); err != nil {
+				return err
+			}
+			rep, err := reconcile.Changes(ctx, st, pos[0], newSet)
+			if err != nil {
+				return err
+			}
+			w := stdout
+			if *out != "" {
+				f, err := os.Create(*out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			switch {
+			case *format == "json":
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				err = enc.Encode(rep)
+			case *table == "assets":
+				err = rep.WriteAssetsCSV(w)
+			default:
+				err = rep.WriteCSV(w)
+			}
+			if err != nil {
+				return err
+			}
+			log.Info("release changes", "old", pos[0], "new", newSet, "changes", changeCounts(rep.Counts), "assets", len(rep.Assets))
+			return nil
+		})
+	case "successors":
+		pos, err := parse(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 2 {
+			return usageError{"release successors: want SET CODE"}
+		}
+		return withStore(ctx, sc, func(st store.Store) error {
+			if _, err := st.Area(ctx, pos[0], pos[1]); err != nil {
+				return err
+			}
+			links, err := st.Successors(ctx, store.SuccessorQuery{OldSet: pos[0], OldCode: pos[1]})
+			if err != nil {
+				return err
+			}
+			sort.SliceStable(links, func(i, j int) bool { return links[i].NewSet < links[j].NewSet })
+			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RELEASE\tCODE\tNAME\tSHARE OF OLD\tSHARE OF NEW\tIOU\tSTATUS")
+			for _, l := range links {
+				name := ""
+				if a, err := st.Area(ctx, l.NewSet, l.NewCode); err == nil {
+					name = a.Name
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\n", l.NewSet, l.NewCode, name, l.ShareOfOld, l.ShareOfNew, l.IoU, l.Status)
+			}
+			return tw.Flush()
+		})
+	default:
+		return usageError{fmt.Sprintf("release %s: want list, add, current, changes or successors", args[0])}
+	}
+}
+
+// nextRelease is the release after set in its series.
+func nextRelease(ctx context.Context, st store.Store, set string) (string, error) {
+	ss, err := st.Set(ctx, set)
+	if err != nil {
+		return "", err
+	}
+	series, err := st.Series(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, s := range series {
+		if s.Slug == ss.Series {
+			if next := s.Next(set); next != "" {
+				return next, nil
+			}
+		}
+	}
+	return "", place.Errorf(place.EINVALID, "boundary set %s has no later release: name the release to compare with", set)
+}
+
+func withStore(ctx context.Context, sc *storeConfig, fn func(st store.Store) error) error {
+	st, err := sc.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
