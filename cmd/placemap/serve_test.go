@@ -218,6 +218,14 @@ func serveDemoWith(t *testing.T, prepare func(context.Context, *gpkg.Store)) str
 	}
 	prepare(ctx, st)
 	st.Close()
+	cancel()
+	return serveData(t, data)
+}
+
+// serveData serves an existing data directory and returns its URL.
+func serveData(t *testing.T, data string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {

@@ -28,6 +28,8 @@ const (
 // setJSON is a boundary set as the API shows it.
 type setJSON struct {
 	place.BoundarySet
+	Series    string     `json:"series,omitempty"` // the series it is a release of
+	Current   bool       `json:"current"`          // its series' current release, or in no series
 	AreaCount int        `json:"area_count"`
 	BBox      []float64  `json:"bbox,omitempty"`
 	Links     []linkJSON `json:"links"`
@@ -41,7 +43,7 @@ type linkJSON struct {
 
 func (s *Server) setJSON(r *http.Request, ss place.SetSummary) setJSON {
 	base := s.baseURL(r)
-	out := setJSON{BoundarySet: ss.BoundarySet, AreaCount: ss.AreaCount}
+	out := setJSON{BoundarySet: ss.BoundarySet, Series: ss.Series, Current: ss.Current, AreaCount: ss.AreaCount}
 	if ss.AreaCount > 0 {
 		out.BBox = bboxJSON(ss.BBox)
 	}
@@ -50,6 +52,9 @@ func (s *Server) setJSON(r *http.Request, ss place.SetSummary) setJSON {
 		{"self", base + "/api/sets/" + slug, "application/json"},
 		{"items", base + "/api/sets/" + slug + "/areas", "application/geo+json"},
 		{"tiles", base + "/tiles/" + slug + ".json", "application/json"},
+	}
+	if ss.Series != "" {
+		out.Links = append(out.Links, linkJSON{"series", base + "/api/series/" + url.PathEscape(ss.Series), "application/json"})
 	}
 	return out
 }
@@ -80,7 +85,9 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getSet(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.store.Set(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.redirectRelease(w, r, chi.URLParam(r, "slug"), "") {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	writeJSON(w, http.StatusOK, s.setJSON(r, ss))
@@ -106,7 +113,9 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) {
 	// Ask for one more than the page to know whether a next page exists.
 	areas, err := s.store.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.redirectRelease(w, r, slug, "") {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	more := len(areas) > limit
@@ -176,7 +185,9 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
 	a, err := s.store.Area(r.Context(), slug, code)
 	if err != nil {
-		s.fail(w, r, err)
+		if !s.redirectRelease(w, r, slug, code) {
+			s.fail(w, r, err)
+		}
 		return
 	}
 	set, err := s.store.Set(r.Context(), slug)
@@ -199,6 +210,26 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 	f.Properties["attribution"] = set.Attribution
 	f.Properties["asset_count"] = page.Matched
 	f.Properties["assets"] = assets
+	if set.Series != "" {
+		// A release: which series, whether current, and where the area
+		// went in later releases ("replaced by") and came from.
+		f.Properties["series"] = set.Series
+		f.Properties["current"] = set.Current
+		if sr, ok, err := s.series(r.Context(), set.Series); err == nil && ok {
+			f.Properties["current_release"] = sr.Current
+		}
+		for key, q := range map[string]store.SuccessorQuery{
+			"successors":   {OldSet: slug, OldCode: code},
+			"predecessors": {NewSet: slug, NewCode: code},
+		} {
+			links, err := s.store.Successors(r.Context(), q)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			f.Properties[key] = s.linksJSON(r.Context(), links)
+		}
+	}
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
 	if v, err := s.store.AreaVersion(r.Context(), slug, code); err == nil {
 		f.Properties["version"] = v

@@ -195,7 +195,7 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		defs[i] = map[string]any{"set": l.Set, "set_title": set.Title, "code": l.Code, "name": a.Name, "confirmed": l.Confirmed,
-			"note": l.Note, "assets": assets, "indicators": values}
+			"note": l.Note, "review": l.Review, "assets": assets, "indicators": values}
 	}
 	ious, err := reconcile.IoUs(areas)
 	if err != nil {

@@ -207,6 +207,9 @@ type Store interface {
 	AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error)
 	// Area returns one area; ENOTFOUND.
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	// AreaCode returns the code of the area of a set with a tile feature
+	// id (place.Area.ID); ENOTFOUND.
+	AreaCode(ctx context.Context, set string, id int64) (string, error)
 
 	// AddAssets writes new assets and places each in every set. ECONFLICT
 	// if an id is taken; EINVALID if an asset breaks a rule.

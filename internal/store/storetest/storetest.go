@@ -322,6 +322,16 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Error("w1 not current after SetCurrentRelease")
 		}
 		wantCode(t, st.SetCurrentRelease(ctx, "nope", "w1"), place.ENOTFOUND)
+		// Tile feature ids lead back to codes.
+		a1, err := st.Area(ctx, "w1", "A1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, err := st.AreaCode(ctx, "w1", a1.ID); err != nil || code != "A1" {
+			t.Errorf("AreaCode(w1, %d) = %q, %v; want A1", a1.ID, code, err)
+		}
+		_, err = st.AreaCode(ctx, "w2", a1.ID)
+		wantCode(t, err, place.ENOTFOUND)
 		wantCode(t, st.SetCurrentRelease(ctx, "wards", "plain"), place.EINVALID)
 	})
 
