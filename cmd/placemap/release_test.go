@@ -152,7 +152,9 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 	// A 2013 tile feature id (from a tile over Broomhill Library) still
 	// leads to its ward.
 	var lib struct {
-		Features []struct{ Geometry struct{ Coordinates []float64 } }
+		Features []struct {
+			Geometry struct{ Coordinates []float64 }
+		}
 	}
 	getJSON(t, base+"/api/assets?q=Broomhill&category=library", &lib)
 	c := lib.Features[0].Geometry.Coordinates
@@ -181,11 +183,11 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 			Name, Change string
 		}
 		Assets []struct {
-			Name, Category     string
-			OldName            string `json:"old_name"`
-			NewName            string `json:"new_name"`
-			Followed           bool
-			OldCode, NewCode   string
+			Name, Category   string
+			OldName          string `json:"old_name"`
+			NewName          string `json:"new_name"`
+			Followed         bool
+			OldCode, NewCode string
 		}
 		Method string
 	}
