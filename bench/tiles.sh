@@ -46,13 +46,16 @@ if [ -z "${PLACEMAP_BENCH_DATA:-}" ]; then
 	"$work/placemap" demo --data "$data" 2>/dev/null >/dev/null
 fi
 
+# PLACEMAP_BENCH_HTTP_ONLY=1 leaves out the in-process engines (placemap's
+# encoder on each store, ST_AsMVT): only what a map client sees.
+inproc=${PLACEMAP_BENCH_HTTP_ONLY:-}
 engines=(
 	-http "placemap HTTP, GeoPackage, uncached=http://127.0.0.1:18081/tiles/{layer}/{z}/{x}/{y}.mvt"
 	-http-warm "placemap HTTP, GeoPackage, cached=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
-	-inproc-gpkg "$data"
 )
+[ -z "$inproc" ] && engines+=(-inproc-gpkg "$data")
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
+"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
 wait_ready http://127.0.0.1:18081/readyz
 wait_ready http://127.0.0.1:18082/readyz
 
@@ -67,15 +70,14 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 	fi
 	psql -q "$url" -c 'ANALYZE' >/dev/null
 	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18083 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb 256 >/dev/null 2>&1 & pids+=($!)
+	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
 	wait_ready http://127.0.0.1:18083/readyz
 	wait_ready http://127.0.0.1:18084/readyz
 	engines+=(
 		-http "placemap HTTP, PostGIS, uncached=http://127.0.0.1:18083/tiles/{layer}/{z}/{x}/{y}.mvt"
 		-http-warm "placemap HTTP, PostGIS, cached=http://127.0.0.1:18084/tiles/{layer}/{z}/{x}/{y}.mvt"
-		-inproc-postgis "$url"
-		-sql "$url"
 	)
+	[ -z "$inproc" ] && engines+=(-inproc-postgis "$url" -sql "$url")
 	if [ -n "${PLACEMAP_BENCH_PG_TILESERV:-}" ]; then
 		# One view per layer, as a pg_tileserv user would publish a set.
 		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
