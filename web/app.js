@@ -375,7 +375,9 @@ function renderSetList() {
     checkbox.checked = !!state.visible.get(set.slug);
     checkbox.addEventListener('change', () => setSetVisibility(set.slug, checkbox.checked));
     const count = Number(set.area_count);
-    const meta = [humanKind(set.kind), Number.isFinite(count) ? `${numberFormat.format(count)} ${count === 1 ? 'area' : 'areas'}` : '']
+    const current = set.current === false ? state.sets.find((x) => x.series === set.series && x.current !== false) : null;
+    const meta = [humanKind(set.kind), Number.isFinite(count) ? `${numberFormat.format(count)} ${count === 1 ? 'area' : 'areas'}` : '',
+      current ? `earlier release; current: ${current.title || current.slug}` : '']
       .filter(Boolean).join(' · ');
     const item = el('li', { className: 'layer-item' + (checkbox.checked ? '' : ' off'), dataset: { set: set.slug } },
       el('label', { className: 'layer-label', for: id },
@@ -670,7 +672,45 @@ async function openArea(slug, code, { fit = false, focus = false } = {}) {
   showDetails(renderArea(feature, slug), { focus });
 }
 
-const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution']);
+const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution',
+  'series', 'current', 'current_release', 'successors', 'predecessors']);
+
+// releaseNotes says, for an area of a release, what replaced it (an earlier
+// release) and where it came from, with buttons that open those areas.
+function releaseNotes(p, slug, code) {
+  const nodes = [];
+  const title = (s) => (state.setsBySlug.get(s) || {}).title || s;
+  const links = (list, setKey, codeKey, nameKey, share) => el('ul', { className: 'release-list' }, ...list.map((l) => el('li', null,
+    el('button', {
+      type: 'button', className: 'link-button', text: str(l[nameKey]) || str(l[codeKey]),
+      onclick: () => {
+        setSetVisibility(str(l[setKey]), true);
+        openArea(str(l[setKey]), str(l[codeKey]), { fit: true, focus: true });
+      },
+    }),
+    el('span', { className: 'muted', text: ` ${title(str(l[setKey]))} · ${share(l)}${l.status && l.status !== 'computed' ? ` · ${l.status}` : ''}` }))));
+  const pct = (x) => `${Math.round(100 * Number(x) || 0)}%`;
+  const successors = (Array.isArray(p.successors) ? p.successors : []).filter((l) => l.status !== 'rejected');
+  const predecessors = (Array.isArray(p.predecessors) ? p.predecessors : []).filter((l) => l.status !== 'rejected');
+  if (p.current === false) {
+    const cur = str(p.current_release);
+    const box = el('div', { className: 'replaced', role: 'note' },
+      el('p', null, el('strong', { text: 'Replaced. ' }),
+        `This area is from ${title(slug)}, an earlier release${cur ? `; ${title(cur)} is current` : ''}.`));
+    if (successors.length) {
+      box.append(el('p', { text: 'Its ground is now in:' }),
+        links(successors, 'new_set', 'new_code', 'new_name', (l) => `${pct(l.share_of_old)} of this area${l.main ? ' (main successor)' : ''}`));
+      const to = str(successors[0].new_set);
+      box.append(el('p', null, el('a', { href: `#changes/${encodeURIComponent(slug)}/${encodeURIComponent(to)}?area=${encodeURIComponent(code)}`, text: 'See what changed' })));
+    }
+    nodes.push(box);
+  }
+  if (predecessors.length) {
+    nodes.push(el('h4', { text: 'Came from' }),
+      links(predecessors, 'old_set', 'old_code', 'old_name', (l) => `${pct(l.share_of_new)} of this area`));
+  }
+  return nodes;
+}
 
 function renderArea(feature, slug) {
   const p = feature.properties || {};
@@ -682,6 +722,7 @@ function renderArea(feature, slug) {
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
     el('span', { text: setTitle })));
+  nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
   fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));
   fields.append(el('dt', { text: 'Set' }), el('dd', { text: setTitle }));
@@ -1023,8 +1064,10 @@ async function main() {
   document.title = title;
   $('app-title').textContent = title;
 
-  state.sets = (Array.isArray(setsResp.sets) ? setsResp.sets : [])
-    .filter((s) => s && str(s.slug))
+  // Current releases first (and every set in no series); earlier releases
+  // of a series after them, hidden until asked for.
+  const listed = (Array.isArray(setsResp.sets) ? setsResp.sets : []).filter((s) => s && str(s.slug));
+  state.sets = [...listed.filter((s) => s.current !== false), ...listed.filter((s) => s.current === false)]
     .map((s, i) => ({ ...s, slug: str(s.slug), color: SET_PALETTE[i % SET_PALETTE.length] }));
   const ai = setsResp.assets && typeof setsResp.assets === 'object' ? setsResp.assets : {};
   const strings = (a) => (Array.isArray(a) ? [...new Set(a.map(str).filter(Boolean))] : []);

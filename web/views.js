@@ -8,6 +8,7 @@
 //   #compare/A/B[?weight=population][&area=CODE]
 //   #places  and  #place/SLUG
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population]
+//   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
 //
 // API used (same origin, relative URLs):
 //   GET api/crosswalks/{a}/{b}[?weight=]          crosswalk pairs, best fit, summary
@@ -15,6 +16,7 @@
 //   GET api/export/crosswalks/{a}/{b}.gpkg|.kml            downloads
 //   GET api/places, api/places/{slug}, api/places/{slug}/agreement
 //   GET api/sets/{slug}/indicators, api/sets/{slug}/indicators/{name}[?from=&weight=]
+//   GET api/series, api/sets/{old}/changes?to={new}[&format=csv&table=areas|assets]
 //
 // Security: API text reaches the page only through el()/textContent.
 
@@ -81,7 +83,26 @@ const LAYERS = {
     line: 'choro-line',
     sel: 'choro-sel',
   },
+  changes: {
+    fill: 'chg-old-fill',
+    line: 'chg-old-line',
+    newLine: 'chg-new-line',
+    succFill: 'chg-succ-fill',
+    sel: 'chg-sel',
+  },
 };
+
+// What became of an area from one release to the next.
+const CHANGE_INFO = {
+  unchanged: { label: 'Unchanged', color: '#d1d5db', help: 'the same ground, code and name' },
+  renamed: { label: 'Renamed', color: '#67e8f9', help: 'the same ground under another code or name' },
+  redrawn: { label: 'Redrawn', color: '#fbbf24', help: 'one main successor; its lines moved' },
+  split: { label: 'Split', color: '#f87171', help: 'its ground went in large parts to two or more areas' },
+  merged: { label: 'Merged', color: '#a78bfa', help: 'its successor also took large parts of other areas' },
+  retired: { label: 'Retired', color: '#4b5563', help: 'none of its ground is in the new release' },
+  new: { label: 'New', color: '#86efac', help: 'an area of the new release with no predecessor' },
+};
+const CHANGE_ORDER = ['unchanged', 'renamed', 'redrawn', 'split', 'merged', 'retired', 'new'];
 
 const pctFormat = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 
@@ -141,7 +162,7 @@ function codeFilter(codes) {
 let ctx = null; // from app.js: map, state, placemap, setMapViewLayers, sourceId, beforeLayer, ...
 let map = null;
 let currentView = 'map';
-const lastHash = { map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth' };
+const lastHash = { map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth', changes: '#changes' };
 let knownPopulationSets = null; // from the last crosswalk answer
 
 function sets() {
@@ -304,6 +325,8 @@ function parseHash(hash) {
         view: 'choropleth', set: parts[1] || '', indicator: parts[2] || '',
         from: params.get('from') || '', weight: params.get('weight') || 'area',
       };
+    case 'changes':
+      return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
     default:
       return { view: 'map' };
   }
@@ -324,6 +347,8 @@ function hashFor(r) {
       return r.place ? `#place/${e(r.place)}` : '#places';
     case 'choropleth':
       return `#choropleth/${e(r.set)}/${e(r.indicator)}${q({ from: r.from, weight: r.from && r.weight === 'population' ? 'population' : '' })}`;
+    case 'changes':
+      return r.old && r.new ? `#changes/${e(r.old)}/${e(r.new)}${q({ area: r.area })}` : '#changes';
     default:
       return '#map';
   }
@@ -375,7 +400,7 @@ function showView(view) {
   ctx.placemap.view = view;
   for (const node of document.querySelectorAll('.view[data-view]')) node.hidden = node.dataset.view !== view;
   const layout = document.querySelector('.layout');
-  for (const v of ['map', 'compare', 'places', 'choropleth']) layout.classList.toggle(`view-${v}`, v === view);
+  for (const v of ['map', 'compare', 'places', 'choropleth', 'changes']) layout.classList.toggle(`view-${v}`, v === view);
   ctx.setMapViewLayers({ sets: view === 'map', assets: view === 'map' || view === 'places' });
   if (view === 'map') mapLegend();
   if (VIEWS[view] && VIEWS[view].enter) VIEWS[view].enter();
@@ -1498,16 +1523,306 @@ function choroClick(ev) {
   selectChoroArea(f ? str(f.properties.code) : '', f);
 }
 
+
+// ---------------------------------------------------------------- changes
+
+// The change between two releases of a series (wards 2013 → 2019): old
+// areas coloured by what became of them, the new release's lines dashed on
+// top, a table of old areas with their main successor, the assets whose
+// area changed, and the report's downloads.
+const chg = {
+  old: '', new: '', series: [], data: null, selected: '', seq: 0, layersFor: '', notice: '',
+  byOld: new Map(), // old code -> change row
+};
+
+function changesLayerIds() {
+  return Object.values(LAYERS.changes);
+}
+
+function buildChangesLayers(oldSet, newSet) {
+  const L = LAYERS.changes;
+  removeLayers(changesLayerIds());
+  const srcO = ctx.sourceId(oldSet), srcN = ctx.sourceId(newSet);
+  const none = ['==', codeOf, NONE];
+  addLayer({ id: L.fill, type: 'fill', source: srcO, 'source-layer': oldSet, paint: { 'fill-color': NO_DATA, 'fill-opacity': 0.7 } });
+  addLayer({ id: L.succFill, type: 'fill', source: srcN, 'source-layer': newSet, filter: none, paint: { 'fill-color': B_LINE, 'fill-opacity': 0.25 } });
+  addLayer({
+    id: L.line, type: 'line', source: srcO, 'source-layer': oldSet, layout: { 'line-join': 'round' },
+    paint: { 'line-color': A_LINE, 'line-opacity': 0.8, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.2, 14, 2.6] },
+  });
+  addLayer({
+    id: L.newLine, type: 'line', source: srcN, 'source-layer': newSet, layout: { 'line-join': 'round' },
+    paint: { 'line-color': B_LINE, 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.4, 14, 2.8], 'line-dasharray': [2, 1.5] },
+  });
+  addLayer({
+    id: L.sel, type: 'line', source: srcO, 'source-layer': oldSet, filter: none, layout: { 'line-join': 'round' },
+    paint: { 'line-color': '#000000', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 5] },
+  });
+  chg.layersFor = `${oldSet}|${newSet}`;
+}
+
+function paintChanges() {
+  const groups = new Map(CHANGE_ORDER.map((c) => [CHANGE_INFO[c].color, []]));
+  for (const [code, row] of chg.byOld) {
+    const info = CHANGE_INFO[str(row.change)];
+    if (info) groups.get(info.color).push(code);
+  }
+  if (map.getLayer(LAYERS.changes.fill)) map.setPaintProperty(LAYERS.changes.fill, 'fill-color', matchByCode(groups, NO_DATA));
+}
+
+function changesLegend() {
+  if (!chg.old || !chg.new) {
+    mapLegend();
+    return;
+  }
+  const counts = (chg.data && chg.data.counts) || {};
+  const list = el('ul', { className: 'legend-classes' });
+  for (const c of CHANGE_ORDER) {
+    if (!counts[c]) continue;
+    list.append(legendRow({ background: CHANGE_INFO[c].color }, CHANGE_INFO[c].label, String(counts[c]), { title: CHANGE_INFO[c].help }));
+  }
+  mapLegend(el('h3', { text: `${setTitle(chg.old)} → ${setTitle(chg.new)}` }), list,
+    el('ul', { className: 'legend-classes' },
+      lineKey(A_LINE, false, `${setTitle(chg.old)} (old lines)`),
+      lineKey(B_LINE, true, `${setTitle(chg.new)} (new lines)`)));
+}
+
+function releaseOptions() {
+  const out = [];
+  for (const s of chg.series) {
+    const releases = Array.isArray(s.releases) ? s.releases : [];
+    out.push({ group: str(s.title) || str(s.slug), options: releases.map((r) => ({ value: str(r.slug), label: `${str(r.title) || str(r.slug)}${r.current ? ' (current)' : ''}` })) });
+  }
+  return out;
+}
+
+function seriesOf(slug) {
+  return chg.series.find((s) => (s.releases || []).some((r) => str(r.slug) === slug));
+}
+
+let changesUIReady = false;
+function changesUI() {
+  if (changesUIReady) return;
+  changesUIReady = true;
+  const go = (oldSet, newSet) => navigate({ view: 'changes', old: oldSet, new: newSet });
+  $('chg-old').addEventListener('change', () => {
+    const o = $('chg-old').value;
+    const s = seriesOf(o);
+    const rel = s ? s.releases.map((r) => str(r.slug)) : [];
+    const next = rel[rel.indexOf(o) + 1] || (chg.new !== o && rel.includes(chg.new) ? chg.new : rel.find((x) => x !== o));
+    go(o, next || '');
+  });
+  $('chg-new').addEventListener('change', () => go(chg.old, $('chg-new').value));
+  $('chg-clear').addEventListener('click', () => selectChangeArea('', { updateHash: true }));
+}
+
+async function loadSeries() {
+  const resp = await fetchJSON('api/series');
+  chg.series = (Array.isArray(resp.series) ? resp.series : []).filter((s) => Array.isArray(s.releases) && s.releases.length > 1);
+}
+
+async function loadChanges(oldSet, newSet) {
+  const seq = ++chg.seq;
+  const status = $('chg-status');
+  viewStatus(status, `Working out what changed from ${setTitle(oldSet)} to ${setTitle(newSet)}…`);
+  $('chg-results').hidden = true;
+  let data;
+  try {
+    data = await fetchJSON(`api/sets/${encodeURIComponent(oldSet)}/changes?to=${encodeURIComponent(newSet)}`);
+  } catch (err) {
+    if (seq === chg.seq) viewStatus(status, `Could not work out the changes: ${err.message}`, true);
+    return;
+  }
+  if (seq !== chg.seq) return;
+  chg.data = data;
+  chg.byOld = new Map();
+  for (const c of Array.isArray(data.changes) ? data.changes : []) {
+    if (str(c.set) === oldSet) chg.byOld.set(str(c.code), c);
+  }
+  viewStatus(status, chg.notice || '');
+  chg.notice = '';
+  paintChanges();
+  renderChangesSummary();
+  renderChangesTable();
+  renderChangesAssets();
+  renderChangesDownloads();
+  if (currentView === 'changes') changesLegend();
+  $('chg-results').hidden = false;
+}
+
+function changeBadge(change) {
+  const info = CHANGE_INFO[change] || { label: humanName(change), color: '#475569' };
+  return el('span', { className: 'badge change-badge', dataset: { change }, title: info.help || '' },
+    el('span', { className: 'legend-swatch', 'aria-hidden': 'true', style: { background: info.color } }), info.label);
+}
+
+function newName(code) {
+  const names = (chg.data && chg.data.new_names) || {};
+  return str(names[code]) || code;
+}
+
+function renderChangesSummary() {
+  const counts = (chg.data && chg.data.counts) || {};
+  const box = $('chg-summary');
+  box.replaceChildren(el('div', { className: 'stats' },
+    ...CHANGE_ORDER.filter((c) => counts[c]).map((c) => statBox(CHANGE_INFO[c].label, numberFormat.format(counts[c]), CHANGE_INFO[c].help))));
+}
+
+function mainLink(row) {
+  const links = Array.isArray(row.successors) ? row.successors : [];
+  return links.find((l) => str(l.new_code) === str(row.main)) || null;
+}
+
+function renderChangesTable() {
+  const rows = [...chg.byOld.values()].sort((a, b) => str(a.name).localeCompare(str(b.name)));
+  const body = el('tbody');
+  for (const row of rows) {
+    const code = str(row.code);
+    const m = mainLink(row);
+    const others = (row.successors || []).length - (m ? 1 : 0);
+    const select = () => selectChangeArea(code, { fit: true, updateHash: true });
+    body.append(el('tr', {
+      className: code === chg.selected ? 'selected' : '', dataset: { code, change: str(row.change) }, tabindex: '0', onclick: select,
+      onkeydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); select(); } },
+    },
+    el('td', { className: 'area-cell' }, el('span', { text: str(row.name) || code }), el('span', { className: 'cell-code', text: code })),
+    el('td', null, changeBadge(str(row.change))),
+    el('td', { className: 'area-cell' }, el('span', { text: m ? newName(str(m.new_code)) : '—' }),
+      others > 0 ? el('span', { className: 'cell-code', text: `and ${others} more` }) : null),
+    el('td', { className: 'num', text: m ? pct(m.share_of_old) : '' })));
+  }
+  const head = el('tr', null, ...['Old area', 'Change', 'Main successor', 'Of the old area'].map((t, i) => el('th', { scope: 'col', className: i === 3 ? 'num' : '', text: t })));
+  $('chg-table').replaceChildren(el('thead', null, head), body);
+  const newRows = (chg.data.changes || []).filter((c) => str(c.set) === chg.new);
+  $('chg-table-caption').textContent = `${numberFormat.format(rows.length)} areas of ${setTitle(chg.old)}` +
+    (newRows.length ? `; ${numberFormat.format(newRows.length)} new areas in ${setTitle(chg.new)}` : '') + '. Click a row to show the area and its successors on the map.';
+}
+
+function renderChangesAssets() {
+  const assets = Array.isArray(chg.data.assets) ? chg.data.assets : [];
+  const moved = assets.filter((a) => str(a.old_code) && (str(a.old_name) !== str(a.new_name) || !a.followed));
+  const list = el('ul', { className: 'asset-moves' });
+  for (const a of moved.slice(0, TABLE_ROWS)) {
+    const to = str(a.new_name) || 'outside the new release';
+    list.append(el('li', { dataset: { asset: str(a.id) } },
+      el('button', { type: 'button', className: 'link-button', text: str(a.name), onclick: () => { navigate({ view: 'map' }); ctx.openAsset(str(a.id), { fly: true, focus: true }); } }),
+      el('span', { className: 'muted', text: ` moved from ${str(a.old_name)} to ${to}${a.followed ? '' : ' (not the old area\u2019s main successor)'}` })));
+  }
+  $('chg-assets-caption').textContent = moved.length
+    ? `${numberFormat.format(moved.length)} of ${numberFormat.format(assets.length)} assets are in an area of another name or not in their old area\u2019s main successor.`
+    : `All ${numberFormat.format(assets.length)} assets are in an area of the same name.`;
+  $('chg-assets').replaceChildren(list);
+}
+
+function renderChangesDownloads() {
+  const base = `api/sets/${encodeURIComponent(chg.old)}/changes?to=${encodeURIComponent(chg.new)}`;
+  $('chg-dl-csv').href = `${base}&format=csv`;
+  $('chg-dl-assets').href = `${base}&format=csv&table=assets`;
+  $('chg-dl-json').href = base;
+  $('chg-method').textContent = str(chg.data.method);
+}
+
+function selectChangeArea(code, { fit = false, updateHash = false } = {}) {
+  code = str(code);
+  chg.selected = code;
+  const L = LAYERS.changes;
+  const row = chg.byOld.get(code);
+  const succ = row && Array.isArray(row.successors) ? row.successors.map((l) => str(l.new_code)) : [];
+  if (map.getLayer(L.sel)) {
+    map.setFilter(L.sel, ['==', codeOf, code || NONE]);
+    map.setFilter(L.succFill, succ.length ? codeFilter(succ) : ['==', codeOf, NONE]);
+  }
+  for (const tr of document.querySelectorAll('#chg-table tbody tr')) tr.classList.toggle('selected', tr.dataset.code === code);
+  const box = $('chg-selection');
+  box.hidden = !row;
+  if (row) {
+    $('chg-selection-title').textContent = str(row.name) || code;
+    $('chg-selection-sub').replaceChildren(el('span', { text: `${setTitle(chg.old)} · ${code} · ` }), changeBadge(str(row.change)));
+    const ul = $('chg-successors');
+    ul.replaceChildren(...(row.successors || []).map((l) => el('li', null,
+      el('button', {
+        type: 'button', className: 'link-button', text: newName(str(l.new_code)),
+        onclick: () => fitArea(chg.new, str(l.new_code)),
+      }),
+      el('span', { className: 'muted', text: ` ${pct(l.share_of_old)} of the old area; ${pct(l.share_of_new)} of the new one${str(l.new_code) === str(row.main) ? ' (main successor)' : ''}` }))));
+    if (!ul.children.length) ul.append(el('li', { className: 'muted', text: 'No successor: none of its ground is in the new release.' }));
+  }
+  if (updateHash) navigate({ view: 'changes', old: chg.old, new: chg.new, area: code }, { replace: true });
+  if (code && fit) fitArea(chg.old, code);
+}
+
+function changesClick(ev) {
+  const L = LAYERS.changes;
+  if (!map.getLayer(L.fill)) return;
+  const f = map.queryRenderedFeatures(ev.point, { layers: [L.fill] })[0];
+  selectChangeArea(f ? str(f.properties.code) : '', { updateHash: true });
+}
+
+const changesView = {
+  enter() {
+    changesUI();
+    setLayersVisible(changesLayerIds(), true);
+    changesLegend();
+  },
+  leave() {
+    setLayersVisible(changesLayerIds(), false);
+  },
+  async route(r) {
+    const status = $('chg-status');
+    try {
+      await loadSeries();
+    } catch (err) {
+      viewStatus(status, `Could not list the boundary releases: ${err.message}`, true);
+      return;
+    }
+    if (!chg.series.length) {
+      viewStatus(status, 'No boundary set has more than one release yet. Import a new release with "placemap import set FILE --series SERIES".', true);
+      $('chg-results').hidden = true;
+      return;
+    }
+    let series = seriesOf(r.old);
+    if (!series) {
+      if (r.old) chg.notice = `"${r.old}" is not a release of any series; showing ${str(chg.series[0].title)} instead.`;
+      series = chg.series[0];
+    }
+    const rel = series.releases.map((x) => str(x.slug));
+    let oldSet = rel.includes(r.old) ? r.old : rel[rel.length - 2];
+    let newSet = rel.includes(r.new) && r.new !== oldSet ? r.new : (rel[rel.indexOf(oldSet) + 1] || rel[rel.length - 1]);
+    if (newSet === oldSet) newSet = rel.find((x) => x !== oldSet);
+    const want = { view: 'changes', old: oldSet, new: newSet, area: r.area };
+    if (hashFor(want) !== location.hash) {
+      navigate(want, { replace: true });
+      return;
+    }
+    fillSelect($('chg-old'), releaseOptions(), oldSet);
+    fillSelect($('chg-new'), [{ group: str(series.title), options: series.releases.filter((x) => str(x.slug) !== oldSet).map((x) => ({ value: str(x.slug), label: `${str(x.title) || str(x.slug)}${x.current ? ' (current)' : ''}` })) }], newSet);
+    const changed = chg.old !== oldSet || chg.new !== newSet;
+    chg.old = oldSet;
+    chg.new = newSet;
+    if (chg.layersFor !== `${oldSet}|${newSet}`) {
+      buildChangesLayers(oldSet, newSet);
+      if (currentView !== 'changes') setLayersVisible(changesLayerIds(), false);
+    }
+    if (changed || !chg.data) {
+      chg.data = null;
+      fitBBox(unionBBox([ctx.state.setsBySlug.get(oldSet).bbox, ctx.state.setsBySlug.get(newSet).bbox]));
+      await loadChanges(oldSet, newSet);
+    }
+    if (chg.data) selectChangeArea(r.area);
+  },
+};
+
 // ---------------------------------------------------------------- set-up
 
 VIEWS.compare = compareView;
 VIEWS.places = placesView;
 VIEWS.choropleth = choroView;
+VIEWS.changes = changesView;
 
 function hoverCursor() {
   let pending = false;
   let last = null;
-  const layerFor = { compare: LAYERS.compare.aFill, places: LAYERS.places.fill, choropleth: LAYERS.choropleth.fill };
+  const layerFor = { compare: LAYERS.compare.aFill, places: LAYERS.places.fill, choropleth: LAYERS.choropleth.fill, changes: LAYERS.changes.fill };
   map.on('mousemove', (ev) => {
     if (currentView === 'map') return;
     last = ev.point;
@@ -1528,15 +1843,17 @@ export function setupViews(context) {
   ctx.placemap.view = 'map';
   // The legend floats over the map (added after MapLibre took the container).
   map.getContainer().append(el('div', { id: 'map-legend', className: 'map-legend', role: 'region', 'aria-label': 'Map legend', hidden: true }));
-  ctx.placemap.views = { compare: cmp, places: pl, choropleth: ch };
+  ctx.placemap.views = { compare: cmp, places: pl, choropleth: ch, changes: chg };
   ctx.placemap.navigate = navigate;
   ctx.placemap.layerIds.compare = LAYERS.compare;
   ctx.placemap.layerIds.places = { fill: LAYERS.places.fill, line: LAYERS.places.line, source: LAYERS.places.source, defs: () => pl.defLayers.slice() };
   ctx.placemap.layerIds.choropleth = LAYERS.choropleth;
+  ctx.placemap.layerIds.changes = LAYERS.changes;
   map.on('click', (ev) => {
     if (currentView === 'compare') compareClick(ev);
     else if (currentView === 'places') placesClick(ev);
     else if (currentView === 'choropleth') choroClick(ev);
+    else if (currentView === 'changes') changesClick(ev);
   });
   hoverCursor();
   window.addEventListener('hashchange', route);

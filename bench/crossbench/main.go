@@ -70,6 +70,7 @@ func main() {
 	data := flag.String("data", "geodata/sheffield", "directory holding the Sheffield boundary files")
 	pairs := flag.String("pairs", "oa-2011:community,lsoa-2011:wards-2013,wards-2013:wards-2019", "crosswalks to time, A:B, comma-separated; sets: "+setNames())
 	runs := flag.Int("runs", 3, "timed runs per engine (after one untimed warm-up)")
+	warm := flag.Bool("warmup", true, "one untimed run per engine before the timed ones (national crosswalks take long enough without)")
 	nation := flag.String("nation", "", "directory of bench/nationgen's output: time the synthetic national sets instead of Sheffield's")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (placemap's runs; PostGIS works in its own processes) to this file")
 	flag.Parse()
@@ -172,9 +173,9 @@ func main() {
 				return len(cw.Pairs) + len(cw.Slivers), nil
 			}
 		}
-		pmAll := timeIt(*runs, placemap(cores))
+		pmAll := timeIt(*runs, *warm, placemap(cores))
 		pmAllCW := cw
-		pm1 := timeIt(*runs, placemap(1))
+		pm1 := timeIt(*runs, *warm, placemap(1))
 		row := func(engine string, t timing, ref *timing) {
 			ratio := "\t"
 			if ref != nil {
@@ -204,10 +205,10 @@ func main() {
 				return n, nil
 			}
 		}
-		pg1 := timeIt(*runs, sql(pool, 1))
+		pg1 := timeIt(*runs, *warm, sql(pool, 1))
 		pg1Rows := rows
-		pg1NoJIT := timeIt(*runs, sql(noJIT, 1))
-		pgN := timeIt(*runs, sql(pool, cores))
+		pg1NoJIT := timeIt(*runs, *warm, sql(noJIT, 1))
+		pgN := timeIt(*runs, *warm, sql(pool, cores))
 		row("PostGIS SQL, 1 connection", pg1, &pm1)
 		row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, &pm1)
 		row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, &pmAll)
@@ -429,9 +430,11 @@ type timing struct {
 
 // timeIt runs f once untimed, then runs times, and keeps the best and the
 // median wall time.
-func timeIt(runs int, f func() (int, error)) timing {
-	if _, err := f(); err != nil {
-		fail(err)
+func timeIt(runs int, warmup bool, f func() (int, error)) timing {
+	if warmup {
+		if _, err := f(); err != nil {
+			fail(err)
+		}
 	}
 	var ds []float64
 	var found int

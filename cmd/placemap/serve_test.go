@@ -288,6 +288,15 @@ func TestAccessibilityInChromium(t *testing.T) {
 	runBrowser(t, "a11y.mjs", "browser-a11y", base, "mod@example.org", testPassword)
 }
 
+// TestReleasesInChromium: the wards' releases in the layer list, the
+// Changes view (map, table, moved assets, downloads, a selected ward's
+// successors) and an old ward's "replaced by" in its details
+// (test/browser/releases.mjs).
+func TestReleasesInChromium(t *testing.T) {
+	testkit.NeedNodeModules(t, "axe-core")
+	runBrowserScript(t, "releases.mjs", "browser-releases")
+}
+
 // TestDrawInChromium draws a site as a polygon with terra-draw and redraws
 // a ward by dragging a corner, saved with If-Match (test/browser/draw.mjs).
 func TestDrawInChromium(t *testing.T) {
