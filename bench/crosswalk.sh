@@ -11,6 +11,10 @@
 # whether the answers agree (shares and IoU to 1e-4).
 #
 #   bench/crosswalk.sh [crossbench flags, e.g. -runs 5 -pairs oa-2011:community]
+#   PLACEMAP_BENCH_GEOS=1 bench/crosswalk.sh ...   placemap built with -tags geos
+#                                                   (overlay through GEOS; needs libgeos-dev)
+#   bench/crosswalk.sh -nation DIR -runs 1 -warmup=false -pairs lsoa-2011:wards-2019
+#                                                   the synthetic national sets (bench/nationgen)
 #
 # PostGIS rows need PostgreSQL with PostGIS at $PLACEMAP_BENCH_PG (default
 # postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made and
@@ -26,7 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/crossbench" ./bench/crossbench
+if [ -n "${PLACEMAP_BENCH_GEOS:-}" ]; then
+	CGO_ENABLED=1 go build -tags geos -o "$work/crossbench" ./bench/crossbench
+else
+	go build -o "$work/crossbench" ./bench/crossbench
+fi
 
 pg=()
 if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then

@@ -1029,12 +1029,77 @@ function areaActionNodes(feature, slug) {
   areaNotice = null;
   if (canEdit() && code && slug) {
     const g = feature.geometry;
+    const actions = [];
     if (!g || g.type === 'Polygon' || g.type === 'MultiPolygon') {
-      nodes.push(el('div', { className: 'edit-actions', role: 'group', 'aria-label': 'Change this area' },
-        button('Redraw this area', { id: 'area-redraw', onclick: () => startRedraw(slug, code) })));
+      actions.push(button('Redraw this area', { id: 'area-redraw', onclick: () => startRedraw(slug, code) }));
     }
+    const p = feature.properties || {};
+    if (p.current === false && Array.isArray(p.successors) && p.successors.length) {
+      actions.push(button('Check its successors', { id: 'area-successors', onclick: () => startSuccessors(feature, slug) }));
+    }
+    if (actions.length) nodes.push(el('div', { className: 'edit-actions', role: 'group', 'aria-label': 'Change this area' }, ...actions));
   }
   return nodes;
+}
+
+// startSuccessors lets an editor confirm or correct where an area of an
+// earlier release went in the next one: tick the areas that stand, add one
+// the overlay missed by its code, say why.
+function startSuccessors(feature, slug) {
+  const p = feature.properties || {};
+  const code = str(p.code);
+  const name = str(p.name) || code;
+  const links = p.successors.filter((l) => str(l.new_set) === str(p.successors[0].new_set));
+  const to = str(links[0].new_set);
+  endActive();
+  const back = () => { endActive(); ctx.openArea(slug, code, { focus: true }); };
+  const boxes = links.map((l, i) => {
+    const id = `succ-${i}`;
+    const input = el('input', { type: 'checkbox', id, value: str(l.new_code), checked: str(l.status) !== 'rejected' });
+    return el('li', null, el('label', { for: id }, input,
+      ` ${str(l.new_name) || str(l.new_code)} (${str(l.new_code)}): ${Math.round(100 * Number(l.share_of_old))}% of this area` +
+      (str(l.status) !== 'computed' ? `, ${str(l.status)}` : '')));
+  });
+  const extra = el('input', { type: 'text', id: 'succ-add', autocomplete: 'off', 'aria-describedby': 'succ-add-hint' });
+  const note = el('textarea', { id: 'succ-note', rows: 2, maxlength: 1000, autocomplete: 'off' });
+  const saveBtn = el('button', { type: 'submit', className: 'btn btn-primary', id: 'succ-save', text: 'Save' });
+  const error = el('div', { className: 'form-error', role: 'alert', id: 'succ-error' });
+  const form = el('form', { className: 'asset-form successors-form', novalidate: true },
+    el('fieldset', null, el('legend', { text: `Where did its ground go in ${to}? Untick what is wrong.` }),
+      el('ul', { className: 'release-list' }, ...boxes)),
+    el('div', { className: 'field form-field' },
+      el('label', { for: 'succ-add', className: 'field-label', text: 'Add a successor by its code' }),
+      el('span', { id: 'succ-add-hint', className: 'field-hint', text: `Optional: an area code of ${to} the overlay missed.` }),
+      extra),
+    el('div', { className: 'field form-field' },
+      el('label', { for: 'succ-note', className: 'field-label', text: 'Why (kept with the decision)' }),
+      note),
+    error,
+    el('div', { className: 'form-buttons' }, saveBtn, button('Cancel', { id: 'succ-cancel', onclick: back })));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (saveBtn.disabled) return;
+    error.replaceChildren();
+    const keep = [...form.querySelectorAll('input[type=checkbox]')].filter((b) => b.checked).map((b) => b.value);
+    const added = extra.value.trim();
+    if (added && !keep.includes(added)) keep.push(added);
+    saveBtn.disabled = true;
+    const r = await send('PUT', `api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}/successors`, {
+      body: { to, keep, note: note.value.trim() },
+    });
+    saveBtn.disabled = false;
+    if (r.ok) {
+      areaNotice = { slug, code, text: `Saved: ${keep.length} ${keep.length === 1 ? 'successor stands' : 'successors stand'} in ${to}.` };
+      back();
+      return;
+    }
+    if (r.status === 401) sessionLost();
+    error.replaceChildren(el('p', { text: `Not saved: ${messageOf(r)}` }));
+  });
+  active = { kind: 'successors', cleanup: () => {}, onMapClick: () => {} };
+  ctx.showPane('Successors', [el('h3', { text: name }), form]);
+  const first = form.querySelector('input');
+  if (first) first.focus();
 }
 
 // ---------------------------------------------------------------- edit

@@ -39,6 +39,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
 )
@@ -150,7 +151,11 @@ func main() {
 		}
 		fmt.Printf("loaded %d sets into PostGIS in %.1fs (not timed below)\n", len(slugs), time.Since(t0).Seconds())
 	}
-	fmt.Printf("placemap Overlay on GOMAXPROCS=%d; %d timed runs per engine after one warm-up\n\n", cores, *runs)
+	warmNote := "after one warm-up"
+	if !*warm {
+		warmNote = "without a warm-up"
+	}
+	fmt.Printf("placemap Overlay on GOMAXPROCS=%d, overlay engine %s; %d timed runs per engine %s\n\n", cores, geo.Engine, *runs, warmNote)
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "pair\tengine\tpairs found\tbest s\tmedian s\tPostGIS/placemap best\tmedian\t\n")

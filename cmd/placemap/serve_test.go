@@ -290,11 +290,12 @@ func TestAccessibilityInChromium(t *testing.T) {
 
 // TestReleasesInChromium: the wards' releases in the layer list, the
 // Changes view (map, table, moved assets, downloads, a selected ward's
-// successors) and an old ward's "replaced by" in its details
-// (test/browser/releases.mjs).
+// successors) and an old ward's "replaced by" in its details, and an
+// editor checking a ward's successors (test/browser/releases.mjs).
 func TestReleasesInChromium(t *testing.T) {
 	testkit.NeedNodeModules(t, "axe-core")
-	runBrowserScript(t, "releases.mjs", "browser-releases")
+	base := serveWithUsers(t, map[string]auth.Role{"ed@example.org": auth.Editor})
+	runBrowser(t, "releases.mjs", "browser-releases", base, "ed@example.org", testPassword)
 }
 
 // TestDrawInChromium draws a site as a polygon with terra-draw and redraws

@@ -40,17 +40,17 @@ func (s Shape) Empty() bool { return s.g.IsEmpty() }
 // Intersect returns the polygonal part of a ∩ b (lines and points where the
 // two only touch are dropped) as a Shape.
 func Intersect(a, b Shape) (Shape, error) {
-	return overlay(a, b, geom.Intersection, "intersection")
+	return overlay(a, b, intersection, "intersection")
 }
 
 // Subtract returns a − b.
 func Subtract(a, b Shape) (Shape, error) {
-	return overlay(a, b, geom.Difference, "difference")
+	return overlay(a, b, difference, "difference")
 }
 
 // Merge returns a ∪ b.
 func Merge(a, b Shape) (Shape, error) {
-	return overlay(a, b, geom.Union, "union")
+	return overlay(a, b, union, "union")
 }
 
 func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), name string) (Shape, error) {

@@ -10,8 +10,17 @@
 //     whose details say where it came from;
 //   - no serious or critical accessibility violation in the Changes view.
 //
-// Usage: node test/browser/releases.mjs BASE_URL OUTDIR
+//   - an editor checks Central's successors, unticks its smallest one, and
+//     the decision is saved (confirmed and rejected links).
+//
+// Usage: node test/browser/releases.mjs BASE_URL OUTDIR EDITOR_EMAIL PASSWORD
 import { harness, axeCheck } from './harness.mjs';
+
+const [, , , , EMAIL, PASSWORD] = process.argv;
+if (!EMAIL || !PASSWORD) {
+  console.error('usage: node test/browser/releases.mjs BASE_URL OUTDIR EDITOR_EMAIL PASSWORD');
+  process.exit(2);
+}
 
 const { BASE, STEP_TIMEOUT, expect, shot, step, waitIdle, countRendered, detailsText, run } = harness('releases.mjs');
 
@@ -89,5 +98,38 @@ run(async ({ page }) => {
     expect(visible === 'visible', `opening the successor should show its release, got ${visible}`);
     await shot(page, 'step-04-came-from.png');
     return { code };
+  });
+
+  await step('editor-checks-successors', async () => {
+    await page.locator('#signin-toggle').click();
+    await page.locator('#signin-email').fill(EMAIL);
+    await page.locator('#signin-password').fill(PASSWORD);
+    await page.locator('#signin-submit').click();
+    await page.locator('#account-who').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+    const code = await page.evaluate(async () => {
+      const fc = await (await fetch('api/sets/wards-2013/areas?limit=100')).json();
+      return fc.features.find((f) => f.properties.name === 'Central').properties.code;
+    });
+    await page.evaluate((c) => window.placemap.openArea('wards-2013', c, { fit: true }), code);
+    await page.locator('#area-successors').click();
+    const boxes = page.locator('.successors-form input[type=checkbox]');
+    const n = await boxes.count();
+    expect(n >= 3, `Central has at least three successors to check, got ${n}`);
+    for (let i = 0; i < n; i++) expect(await boxes.nth(i).isChecked(), 'every computed successor should start ticked');
+    // The last is the smallest share: untick it.
+    const dropped = await boxes.nth(n - 1).getAttribute('value');
+    await boxes.nth(n - 1).uncheck();
+    await page.locator('#succ-note').fill('checked against the 2016 order <script>alert(1)</script>');
+    await page.locator('#succ-save').click();
+    await page.locator('#area-notice').waitFor({ timeout: STEP_TIMEOUT });
+    const links = await page.evaluate(async (c) => (await (await fetch(`api/sets/wards-2013/areas/${c}/successors`)).json()).successors, code);
+    const status = Object.fromEntries(links.map((l) => [l.new_code, l.status]));
+    expect(status[dropped] === 'rejected', `the unticked successor should be rejected, got ${JSON.stringify(status)}`);
+    expect(Object.values(status).filter((x) => x === 'confirmed').length === n - 1, `the others should be confirmed, got ${JSON.stringify(status)}`);
+    expect(links.every((l) => l.note.includes('<script>')), 'the note is kept as text');
+    const scripts = await page.evaluate(() => document.querySelectorAll('#details-body script').length);
+    expect(scripts === 0, 'the note must never become an element');
+    await shot(page, 'step-05-successors-checked.png');
+    return { dropped, status };
   });
 });
