@@ -48,14 +48,14 @@ func cmdCopy(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "copied %d sets, %d areas, %d assets (%d memberships recomputed), %d indicators, %d places\n",
-		n.sets, n.Areas, n.Assets, n.Memberships, n.indicators, n.places)
+	fmt.Fprintf(stdout, "copied %d sets, %d series, %d areas, %d assets (%d memberships recomputed), %d indicators, %d places\n",
+		n.sets, n.series, n.Areas, n.Assets, n.Memberships, n.indicators, n.places)
 	return nil
 }
 
 type copied struct {
 	store.ImportReport
-	sets, indicators, places int
+	sets, series, indicators, places int
 }
 
 func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (copied, error) {
@@ -78,6 +78,29 @@ func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (cop
 		n.sets++
 		n.Areas += rep.Areas
 		log.Info("copied set", "set", s.Slug, "areas", rep.Areas)
+	}
+	// Series: each release in order, with the successor links into it
+	// (decisions included) and the same current release.
+	series, err := src.Series(ctx)
+	if err != nil {
+		return n, fmt.Errorf("read series: %w", err)
+	}
+	for _, sr := range series {
+		for i, rel := range sr.Releases {
+			links, err := src.Successors(ctx, store.SuccessorQuery{NewSet: rel})
+			if err != nil {
+				return n, fmt.Errorf("read successors into %s: %w", rel, err)
+			}
+			r := store.Release{Series: sr.Slug, SeriesTitle: sr.Title, Current: rel == sr.Current || i == 0, Successors: links}
+			if err := dst.AddRelease(ctx, rel, r); err != nil {
+				return n, fmt.Errorf("write release %s of %s: %w", rel, sr.Slug, err)
+			}
+		}
+		// The first release was made current to start the series.
+		if err := dst.SetCurrentRelease(ctx, sr.Slug, sr.Current); err != nil {
+			return n, fmt.Errorf("write series %s: %w", sr.Slug, err)
+		}
+		n.series++
 	}
 	assets, err := store.AllAssets(ctx, src)
 	if err != nil {

@@ -33,7 +33,7 @@ func TestStoresAnswerAlike(t *testing.T) {
 	if err := loadDemoIfEmpty(ctx, a, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := cli(t, "copy", "--from", a, "--to", dbURL); code != 0 || !strings.Contains(out, "copied 11 sets, 2577 areas, 29 assets") {
+	if code, out, errs := cli(t, "copy", "--from", a, "--to", dbURL); code != 0 || !strings.Contains(out, "copied 11 sets, 1 series, 2577 areas, 29 assets") {
 		t.Fatalf("copy gpkg → postgis: %d %q %q", code, out, errs)
 	}
 	if code, out, errs := cli(t, "copy", "--from", dbURL, "--to", b); code != 0 {
@@ -94,7 +94,8 @@ func TestStoresAnswerAlike(t *testing.T) {
 		"/api/sets/oa-2011/indicators/population", "/api/sets/lsoa-2011/indicators", "/api/sets/wards-2013/indicators/assets_library",
 		"/api/crosswalks/lsoa-2011/wards-2013?format=csv", "/api/crosswalks/wards-2013/community-neighbourhoods?weight=population",
 		"/api/sets/community-neighbourhoods/indicators/imd_score?from=lsoa-2011", "/api/places/broomhill/agreement", "/api/assets?q=library&limit=5", "/api/assets?q=PARK",
-		"/api/assets?bbox=-1.50,53.36,-1.45,53.40", "/api/assets?category=library&limit=3&offset=3", "/tiles/assets.json"}
+		"/api/assets?bbox=-1.50,53.36,-1.45,53.40", "/api/assets?category=library&limit=3&offset=3", "/tiles/assets.json",
+		"/api/series", "/api/sets/wards-2013/changes", "/api/sets/wards-2013/changes?format=csv&table=assets", "/api/sets/wards-2019/areas/E05010860/predecessors"}
 	var sets struct {
 		Sets []struct{ Slug string } `json:"sets"`
 	}

@@ -64,7 +64,7 @@ func saveRelease(ctx context.Context, tx *sql.Tx, set string, r store.Release) e
 		return fmt.Errorf("release %s of %s: %w", set, r.Series, translate(err))
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO area_successors
-		(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status) VALUES (?,?,?,?,?,?,?,?)`)
+		(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,12 @@ func saveRelease(ctx context.Context, tx *sql.Tx, set string, r store.Release) e
 		if err := areaExists(ctx, tx, l.NewSet, l.NewCode, place.EINVALID); err != nil {
 			return fmt.Errorf("successor link %d: %w", i, err)
 		}
-		if _, err := ins.ExecContext(ctx, l.OldSet, l.OldCode, l.NewSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU, string(l.Status)); err != nil {
+		var decided any
+		if l.DecidedAt != nil {
+			decided = l.DecidedAt.UTC().Format(timeFormat)
+		}
+		if _, err := ins.ExecContext(ctx, l.OldSet, l.OldCode, l.NewSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU, string(l.Status),
+			l.DecidedBy, decided, l.Note); err != nil {
 			return fmt.Errorf("successor link %d (%s %s → %s): %w", i, l.OldSet, l.OldCode, l.NewCode, translate(err))
 		}
 	}

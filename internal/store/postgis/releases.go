@@ -66,7 +66,7 @@ func saveRelease(ctx context.Context, tx pgx.Tx, set string, r store.Release) er
 		return fmt.Errorf("release %s of %s: %w", set, r.Series, translate(err))
 	}
 	const ins = `INSERT INTO area_successors
-		(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`
+		(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`
 	seriesOf := map[string]string{}
 	for i, l := range r.Successors {
 		sr, ok := seriesOf[l.OldSet]
@@ -85,7 +85,8 @@ func saveRelease(ctx context.Context, tx pgx.Tx, set string, r store.Release) er
 		if err := areaExists(ctx, tx, l.NewSet, l.NewCode, place.EINVALID); err != nil {
 			return fmt.Errorf("successor link %d: %w", i, err)
 		}
-		if _, err := tx.Exec(ctx, ins, l.OldSet, l.OldCode, l.NewSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU, string(l.Status)); err != nil {
+		if _, err := tx.Exec(ctx, ins, l.OldSet, l.OldCode, l.NewSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU, string(l.Status),
+			l.DecidedBy, l.DecidedAt, l.Note); err != nil {
 			return fmt.Errorf("successor link %d (%s %s → %s): %w", i, l.OldSet, l.OldCode, l.NewCode, translate(err))
 		}
 	}
