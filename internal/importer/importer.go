@@ -37,22 +37,36 @@ type SetResult struct {
 
 // Set imports a GeoJSON boundary file as a new boundary set.
 func Set(ctx context.Context, st Store, r io.Reader, name string, set place.BoundarySet, opts formats.BoundaryOptions) (SetResult, error) {
-	var res SetResult
-	if err := set.Validate(); err != nil {
-		return res, err
-	}
-	bf, err := formats.ReadBoundaries(r, name, opts)
+	areas, res, err := readSet(r, name, &set, opts)
 	if err != nil {
 		return res, err
 	}
-	res.CodeField, res.NameField, res.Repaired, res.Notes = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes
-	set.CodeField, set.NameField = bf.CodeField, bf.NameField
-	rep, err := st.ImportSet(ctx, set, bf.Areas)
+	rep, err := st.ImportSet(ctx, set, areas)
 	if err != nil {
 		return res, fmt.Errorf("import %s as %s: %w", name, set.Slug, err)
 	}
 	res.ImportReport = rep
 	return res, nil
+}
+
+// readSet checks a set's fields and reads its boundary file, noting in the
+// result what was detected and repaired and in the set where codes and
+// names came from.
+func readSet(r io.Reader, name string, set *place.BoundarySet, opts formats.BoundaryOptions) ([]place.Area, SetResult, error) {
+	var res SetResult
+	if err := set.Validate(); err != nil {
+		return nil, res, err
+	}
+	bf, err := formats.ReadBoundaries(r, name, opts)
+	if err != nil {
+		return nil, res, err
+	}
+	res.CodeField, res.NameField, res.Repaired, res.Notes = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes
+	set.CodeField, set.NameField = bf.CodeField, bf.NameField
+	for i := range bf.Areas {
+		bf.Areas[i].Set = set.Slug
+	}
+	return bf.Areas, res, nil
 }
 
 // LookupOptions says how a lookup table builds a set from the areas (units)

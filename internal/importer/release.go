@@ -61,18 +61,14 @@ func Release(ctx context.Context, st ReleaseStore, r io.Reader, name string, set
 	if err != nil {
 		return res, err
 	}
-	bf, err := formats.ReadBoundaries(r, name, opts)
+	areas, sr, err := readSet(r, name, &set, opts)
+	res.SetResult = sr
 	if err != nil {
 		return res, err
 	}
-	res.CodeField, res.NameField, res.Repaired, res.Notes = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes
-	set.CodeField, set.NameField = bf.CodeField, bf.NameField
-	for i := range bf.Areas {
-		bf.Areas[i].Set = set.Slug
-	}
 	rel := store.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
 	if prev != "" {
-		if rel.Successors, res.Changes, err = successors(ctx, st, prev, set.Slug, bf.Areas); err != nil {
+		if rel.Successors, res.Changes, err = successors(ctx, st, prev, set.Slug, areas); err != nil {
 			return res, err
 		}
 		if rel.PlaceLinks, err = relinkPlaces(ctx, st, prev, set.Slug, rel.Successors); err != nil {
@@ -80,7 +76,7 @@ func Release(ctx context.Context, st ReleaseStore, r io.Reader, name string, set
 		}
 	}
 	res.PlaceLinks = rel.PlaceLinks
-	rep, err := st.ImportRelease(ctx, set, bf.Areas, rel)
+	rep, err := st.ImportRelease(ctx, set, areas, rel)
 	if err != nil {
 		return res, fmt.Errorf("import %s as %s, a release of %s: %w", name, set.Slug, ro.Series, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/placemap/placemap/internal/place"
@@ -243,37 +242,25 @@ func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet st
 		if err != nil {
 			return err
 		}
-		at := now().Format(timeFormat)
-		kept := map[string]bool{}
 		for i, k := range keep {
 			if err := areaExists(ctx, tx, newSet, k.NewCode, place.EINVALID); err != nil {
 				return fmt.Errorf("successor %d: %w", i, err)
 			}
-			kept[k.NewCode] = true
 		}
-		for _, l := range existing {
-			status := place.LinkRejected
-			if kept[l.NewCode] {
-				status = place.LinkConfirmed
-				if l.Status == place.LinkCorrected {
-					status = place.LinkCorrected
-				}
-			}
+		update, add := store.DecideLinks(existing, keep, by, note, now())
+		for _, l := range update {
 			if _, err := tx.ExecContext(ctx, `UPDATE area_successors SET status = ?, decided_by = ?, decided_at = ?, note = ?
 				WHERE old_set = ? AND old_code = ? AND new_set = ? AND new_code = ?`,
-				string(status), by, at, note, oldSet, oldCode, newSet, l.NewCode); err != nil {
+				string(l.Status), l.DecidedBy, l.DecidedAt.Format(timeFormat), l.Note, oldSet, oldCode, newSet, l.NewCode); err != nil {
 				return fmt.Errorf("decide %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
 			}
 		}
-		for _, k := range keep {
-			if slices.ContainsFunc(existing, func(l place.Successor) bool { return l.NewCode == k.NewCode }) {
-				continue
-			}
+		for _, l := range add {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO area_successors
 				(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?)`, oldSet, oldCode, newSet, k.NewCode, k.ShareOfOld, k.ShareOfNew, k.IoU,
-				string(place.LinkCorrected), by, at, note); err != nil {
-				return fmt.Errorf("correct %s %s → %s: %w", oldSet, oldCode, k.NewCode, translate(err))
+				VALUES (?,?,?,?,?,?,?,?,?,?,?)`, oldSet, oldCode, newSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU,
+				string(l.Status), l.DecidedBy, l.DecidedAt.Format(timeFormat), l.Note); err != nil {
+				return fmt.Errorf("correct %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
 			}
 		}
 		codes := make([]string, len(keep))

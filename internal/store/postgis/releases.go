@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -234,37 +233,25 @@ func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet st
 		if err != nil {
 			return err
 		}
-		at := now()
-		kept := map[string]bool{}
 		for i, k := range keep {
 			if err := areaExists(ctx, tx, newSet, k.NewCode, place.EINVALID); err != nil {
 				return fmt.Errorf("successor %d: %w", i, err)
 			}
-			kept[k.NewCode] = true
 		}
-		for _, l := range existing {
-			status := place.LinkRejected
-			if kept[l.NewCode] {
-				status = place.LinkConfirmed
-				if l.Status == place.LinkCorrected {
-					status = place.LinkCorrected
-				}
-			}
+		update, add := store.DecideLinks(existing, keep, by, note, now())
+		for _, l := range update {
 			if _, err := tx.Exec(ctx, `UPDATE area_successors SET status = $1, decided_by = $2, decided_at = $3, note = $4
 				WHERE old_set = $5 AND old_code = $6 AND new_set = $7 AND new_code = $8`,
-				string(status), by, at, note, oldSet, oldCode, newSet, l.NewCode); err != nil {
+				string(l.Status), l.DecidedBy, l.DecidedAt, l.Note, oldSet, oldCode, newSet, l.NewCode); err != nil {
 				return fmt.Errorf("decide %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
 			}
 		}
-		for _, k := range keep {
-			if slices.ContainsFunc(existing, func(l place.Successor) bool { return l.NewCode == k.NewCode }) {
-				continue
-			}
+		for _, l := range add {
 			if _, err := tx.Exec(ctx, `INSERT INTO area_successors
 				(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, oldSet, oldCode, newSet, k.NewCode, k.ShareOfOld, k.ShareOfNew, k.IoU,
-				string(place.LinkCorrected), by, at, note); err != nil {
-				return fmt.Errorf("correct %s %s → %s: %w", oldSet, oldCode, k.NewCode, translate(err))
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, oldSet, oldCode, newSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU,
+				string(l.Status), l.DecidedBy, l.DecidedAt, l.Note); err != nil {
+				return fmt.Errorf("correct %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
 			}
 		}
 		codes := make([]string, len(keep))
