@@ -176,6 +176,32 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 		t.Errorf("2013 tile feature id %d: %d → %q, want 308 to Broomhill's address", fid, code, h.Get("Location"))
 	}
 
+	// The OGC API item of the old ward links to its successors (RFC 5829
+	// successor-version), and its HTML page says it was replaced.
+	var item struct {
+		Links []struct{ Href, Rel, Title string }
+	}
+	getJSON(t, base+"/ogc/collections/wards-2013/items/"+broomhill, &item)
+	successorLink := ""
+	for _, l := range item.Links {
+		if l.Rel == "successor-version" && strings.HasPrefix(l.Title, "Broomhill and Sharrow Vale") {
+			successorLink = l.Href
+		}
+	}
+	if !strings.HasSuffix(successorLink, "/ogc/collections/wards-2019/items/E05010860") {
+		t.Errorf("OGC item links: %+v, want a successor-version to Broomhill and Sharrow Vale", item.Links)
+	}
+	if code, body, _ := get("/ogc/collections/wards-2013/items/" + broomhill + "?f=html"); code != 200 || !strings.Contains(body, "Replaced.") || !strings.Contains(body, "Broomhill and Sharrow Vale") {
+		t.Errorf("OGC item page: %d, want it to say the ward was replaced and by what", code)
+	}
+	var current struct{ Sets []struct{ Slug string } }
+	getJSON(t, base+"/api/sets?current=true", &current)
+	for _, s := range current.Sets {
+		if s.Slug == "wards-2013" {
+			t.Error("/api/sets?current=true lists the earlier release")
+		}
+	}
+
 	// The change report.
 	var rep struct {
 		Counts  map[string]int

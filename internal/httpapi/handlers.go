@@ -62,14 +62,28 @@ func (s *Server) setJSON(r *http.Request, ss place.SetSummary) setJSON {
 func bboxJSON(b orb.Bound) []float64 { return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
 
 func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := allowParams(q, "current"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// current=true: only current releases (and sets in no series), what a
+	// map shows by default; current=false: only earlier releases.
+	only := q.Get("current")
+	if only != "" && only != "true" && only != "false" {
+		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", only))
+		return
+	}
 	sets, err := s.store.Sets(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]setJSON, len(sets))
-	for i, ss := range sets {
-		out[i] = s.setJSON(r, ss)
+	out := make([]setJSON, 0, len(sets))
+	for _, ss := range sets {
+		if only == "" || (only == "true") == ss.Current {
+			out = append(out, s.setJSON(r, ss))
+		}
 	}
 	st, err := s.store.AssetStats(r.Context())
 	if err != nil {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -528,6 +529,49 @@ func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 	return out
 }
 
+// ogcVersionLinks returns successor-version and predecessor-version links
+// for an area of a release, and, when its release is not current, a note
+// saying so for the HTML page.
+func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) ([]ogcLink, string, error) {
+	ctx := r.Context()
+	ss, err := s.store.Set(ctx, set)
+	if err != nil || ss.Series == "" {
+		return nil, "", err
+	}
+	typ := ogcGeoJSON
+	f := ""
+	if html {
+		typ, f = "text/html", "?f=html"
+	}
+	var out []ogcLink
+	for _, q := range []struct {
+		rel string
+		q   store.SuccessorQuery
+	}{{"successor-version", store.SuccessorQuery{OldSet: set, OldCode: code}}, {"predecessor-version", store.SuccessorQuery{NewSet: set, NewCode: code}}} {
+		links, err := s.store.Successors(ctx, q.q)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, l := range s.linksJSON(ctx, links) {
+			if !l.Followed() {
+				continue
+			}
+			other, otherCode, name, share := l.NewSet, l.NewCode, l.NewName, l.ShareOfOld
+			what := "of this area"
+			if q.rel == "predecessor-version" {
+				other, otherCode, name, share = l.OldSet, l.OldCode, l.OldName, l.ShareOfNew
+			}
+			out = append(out, ogcLink{Href: s.ogcBase(r) + "/collections/" + url.PathEscape(other) + "/items/" + url.PathEscape(otherCode) + f,
+				Rel: q.rel, Type: typ, Title: fmt.Sprintf("%s (%s %s, %.0f%% %s)", name, other, otherCode, 100*share, what)})
+		}
+	}
+	note := ""
+	if !ss.Current {
+		note = "This area is from an earlier release of " + ss.Series + "; the areas that took its ground are linked below as successor-version."
+	}
+	return out, note, nil
+}
+
 func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 	html, ok := s.ogcFormat(w, r)
 	if !ok {
@@ -554,8 +598,20 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 	base := s.ogcBase(r) + "/collections/" + url.PathEscape(id)
 	links := append(selfAndAlternate(base+"/items/"+url.PathEscape(fid), ogcGeoJSON, html),
 		ogcLink{Href: base, Rel: "collection", Type: "application/json", Title: "the collection"})
+	var replaced string
+	if id != ogcAssets {
+		// An area of a boundary release links to the areas that took its
+		// ground in later releases and that it took ground from (RFC 5829
+		// version relations).
+		versions, note, err := s.ogcVersionLinks(r, id, fid, html)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		links, replaced = append(links, versions...), note
+	}
 	if html {
-		s.ogcHTML(w, r, "item", map[string]any{"title": title, "id": id, "feature": f, "links": links})
+		s.ogcHTML(w, r, "item", map[string]any{"title": title, "id": id, "feature": f, "links": links, "replaced": replaced})
 		return
 	}
 	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(f.Geometry), "properties": f.Properties, "links": links}

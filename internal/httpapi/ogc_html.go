@@ -56,7 +56,7 @@ nav ol{list-style:none;padding:0;display:flex;gap:.5rem;flex-wrap:wrap}nav li+li
 </tbody></table>{{template "links" .page.page.links}}</main></body></html>{{end}}
 
 {{define "item"}}{{template "head" .page.title}}{{template "nav" .base}}<main>
-<h1>{{.page.title}}</h1><table><caption>Properties</caption><tbody>
+<h1>{{.page.title}}</h1>{{if .page.replaced}}<p class="replaced" role="note"><strong>Replaced.</strong> {{.page.replaced}}</p>{{end}}<table><caption>Properties</caption><tbody>
 {{$f := .page.feature}}{{range columns (list $f)}}<tr><th scope="row">{{.}}</th><td>{{cell $f .}}</td></tr>{{end}}
 <tr><th scope="row">geometry</th><td>{{$f.Geometry.GeoJSONType}}</td></tr></tbody></table>{{template "links" .page.links}}</main></body></html>{{end}}
 `))
