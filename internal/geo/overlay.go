@@ -11,9 +11,10 @@ import (
 // Shape is a polygonal area ready for repeated overlay: converted and
 // checked once, with its equal-area measure.
 type Shape struct {
-	g    geom.Geometry
-	MP   orb.MultiPolygon
-	Area float64 // square metres, equal-area
+	g     geom.Geometry
+	MP    orb.MultiPolygon
+	Area  float64   // square metres, equal-area
+	Bound orb.Bound // of MP, worked out once: a crosswalk asks for it at every pair
 }
 
 // NewShape prepares mp for overlay. It fails with EINVALID if mp is not a
@@ -23,15 +24,18 @@ func NewShape(mp orb.MultiPolygon) (Shape, error) {
 	if err := validate(mp); err != nil {
 		return Shape{}, err
 	}
-	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}, nil
+	return newShape(mp), nil
+}
+
+func newShape(mp orb.MultiPolygon) Shape {
+	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp), Bound: mp.Bound()}
 }
 
 // NewValidShape prepares mp for overlay without checking it: for areas a
 // store holds, which were checked (and repaired or refused) on import.
 // Overlay of invalid input is undefined, so never pass unchecked input.
 func NewValidShape(mp orb.MultiPolygon) Shape {
-	mp = normalise(mp)
-	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}
+	return newShape(normalise(mp))
 }
 
 // Empty reports whether the shape has no area.
@@ -62,7 +66,7 @@ func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), nam
 	if len(mp) == 0 {
 		return Shape{g: geom.MultiPolygon{}.AsGeometry(), MP: orb.MultiPolygon{}}, nil
 	}
-	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp)}, nil
+	return newShape(mp), nil
 }
 
 // ContainsPoint reports whether p lies in the shape or on its boundary.
@@ -96,9 +100,6 @@ func (x Index) Search(b orb.Bound, fn func(i int)) {
 // does, b lies wholly inside mp or wholly outside it, and one point tells
 // which: the containment fast path of an overlay.
 func BoundaryMeetsBox(mp orb.MultiPolygon, b orb.Bound) bool {
-	if !mp.Bound().Intersects(b) {
-		return false
-	}
 	for _, p := range mp {
 		for _, r := range p {
 			if !r.Bound().Intersects(b) {

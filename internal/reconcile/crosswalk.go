@@ -142,7 +142,7 @@ func overlay(ctx context.Context, a, b []place.Area, sa, sb []geo.Shape) (*Cross
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				pairs, cov, err := overlayOne(i, sa, sb, a[i].Geometry.Bound(), index)
+				pairs, cov, err := overlayOne(i, sa, sb, sa[i].Bound, index)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -236,7 +236,7 @@ func overlayOne(i int, sa, sb []geo.Shape, bound orb.Bound, index geo.Index) ([]
 // same the other way round). Most small areas lie wholly inside a larger
 // one, so most pairs never need the full overlay.
 func intersect(a, b geo.Shape) (geo.Shape, error) {
-	ab, bb := a.MP.Bound(), b.MP.Bound()
+	ab, bb := a.Bound, b.Bound
 	if !geo.BoundaryMeetsBox(b.MP, ab) {
 		if planar.MultiPolygonContains(b.MP, a.MP[0][0][0]) {
 			return a, nil
