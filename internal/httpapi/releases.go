@@ -332,6 +332,10 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// An editor scoped to some areas decides only for those.
+	if !s.areaInScope(w, r, slug, code) {
+		return
+	}
 	if body.To == "" {
 		s.fail(w, r, place.Errorf(place.EINVALID, "to: name the later release the decision is about"))
 		return

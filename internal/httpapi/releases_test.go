@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/storetest"
@@ -59,6 +61,22 @@ func TestSuccessorDecisions(t *testing.T) {
 		}
 		if code, body := put("editor", `{"keep":["B2"]}`); code != http.StatusBadRequest || !strings.Contains(body, "to") {
 			t.Errorf("no release named: %d %s", code, body)
+		}
+		// An editor scoped to A1 of the old release decides for A1 only.
+		hash, _ := auth.HashPassword(password)
+		if err := st.CreateUser(ctx, auth.User{ID: "u-a1", Email: "a1@example.org", Role: auth.Editor, PasswordHash: hash,
+			Scopes: []string{"grid:A1"}, CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-a1"), UserID: "u-a1", CreatedAt: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		scoped := map[string]string{"Authorization": "Bearer token-a1"}
+		if code, _, body := do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/B2/successors", `{"to":"grid2","keep":["B2"]}`, scoped}); code != http.StatusForbidden {
+			t.Errorf("scoped editor outside their area: %d %s", code, body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"PUT", "/api/sets/grid/areas/A1/successors", `{"to":"grid2","keep":["A"]}`, scoped}); code != http.StatusOK {
+			t.Errorf("scoped editor inside their area: %d %s", code, body)
 		}
 		// B2 went to B2 and, says the editor, partly to B1 as well.
 		code, body := put("editor", `{"to":"grid2","keep":["B2","B1"],"note":"the <b>new</b> line runs along the old street"}`)
