@@ -665,6 +665,9 @@ async function openArea(slug, code, { fit = false, focus = false } = {}) {
     return;
   }
   if (token !== detailsToken) return;
+  // An area of an earlier release: show its release (hidden by default) so
+  // the outline being described is on the map beside the current lines.
+  if (feature.properties && feature.properties.current === false && !state.visible.get(slug)) setSetVisibility(slug, true);
   if (fit && feature.geometry) {
     const b = geometryBBox(feature.geometry);
     if (b) map.fitBounds(b, { padding: 40, maxZoom: 16 });

@@ -89,6 +89,8 @@ run(async ({ page }) => {
     await page.locator('#details-body .replaced').waitFor({ timeout: STEP_TIMEOUT });
     const text = await detailsText(page);
     expect(/Replaced/.test(text) && /Broomhill and Sharrow Vale/.test(text), `the old ward should say it was replaced, got "${text.slice(0, 300)}"`);
+    const oldShown = await page.evaluate(() => window.placemap.map.getLayoutProperty(window.placemap.layerIds.set('wards-2013').fill, 'visibility'));
+    expect(oldShown === 'visible', `opening an area of the earlier release should show that release, got ${oldShown}`);
     await shot(page, 'step-03-replaced.png');
     await page.locator('#details-body .replaced button', { hasText: 'Broomhill and Sharrow Vale' }).click();
     await page.waitForFunction(() => /Came from/.test(document.querySelector('#details-body').innerText), null, { timeout: STEP_TIMEOUT });
