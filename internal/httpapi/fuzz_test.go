@@ -17,6 +17,7 @@ import (
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
@@ -32,6 +33,18 @@ func fuzzServer(f *testing.F) http.Handler {
 	}
 	f.Cleanup(func() { st.Close() })
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Community}, storetest.Grid()); err != nil {
+		f.Fatal(err)
+	}
+	// A second release of the grid, so the release routes have work to do.
+	if err := st.AddRelease(ctx, "grid", store.Release{Series: "grids"}); err != nil {
+		f.Fatal(err)
+	}
+	var links []place.Successor
+	for _, a := range storetest.Grid() {
+		links = append(links, place.Successor{OldSet: "grid", OldCode: a.Code, NewSet: "grid2", NewCode: a.Code, ShareOfOld: 1, ShareOfNew: 1, IoU: 1, Status: place.LinkComputed})
+	}
+	if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Community, ReleaseDate: "2030"}, storetest.Grid(),
+		store.Release{Series: "grids", Current: true, Successors: links}); err != nil {
 		f.Fatal(err)
 	}
 	if _, err := st.AddAssets(ctx, []place.Asset{
@@ -85,6 +98,11 @@ func FuzzQueryParameters(f *testing.F) {
 	f.Add("/tiles/assets/31/99999999999/-1.geojson", "")
 	f.Add("/api/crosswalks/grid/grid", "format=csv")
 	f.Add("/api/export/sets/grid.kml", "csv_geometry=wkt")
+	f.Add("/api/sets/grid/changes", "to=grid2&format=csv&table=assets")
+	f.Add("/api/sets/grids/areas/A1/successors", "")
+	f.Add("/api/sets/grid/features/1", "")
+	f.Add("/api/series/grids", "")
+	f.Add("/api/sets", "current=false")
 	f.Fuzz(func(t *testing.T, path, query string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \n\r\t#?") {
 			return
@@ -104,13 +122,15 @@ func FuzzWriteBodies(f *testing.F) {
 	for _, b := range []string{feature, area, `{}`, `[]`, `null`, `{"type":"Feature"}`,
 		`{"type":"Feature","properties":{"name":"<img src=x onerror=alert(1)>","category":"library"},"geometry":{"type":"Point","coordinates":[1e308,-1e308]}}`,
 		`{"kind":"area","set":"grid","feature":` + area + `}`, `{"kind":"new","feature":` + feature + `,"website_url":""}`,
-		`{"reason":"x","take":["name"],"partner":"y"}`, `{"revision":1}`, `{"name":"t"}`, `{"email":"a@b","password":"x"}`} {
+		`{"reason":"x","take":["name"],"partner":"y"}`, `{"revision":1}`, `{"name":"t"}`, `{"email":"a@b","password":"x"}`,
+		`{"to":"grid2","keep":["A1","B2"],"note":"x"}`, `{"to":"grid","keep":[""]}`} {
 		f.Add(uint8(0), b)
 	}
 	routes := []struct{ method, path string }{
 		{"POST", "/api/assets"}, {"PUT", "/api/assets/a1"}, {"POST", "/api/suggestions"}, {"POST", "/api/sets/grid/areas"},
 		{"PUT", "/api/sets/grid/areas/A1"}, {"POST", "/api/assets/a2/restore"}, {"POST", "/api/tokens"}, {"POST", "/api/login"},
 		{"POST", "/api/suggestions/nope/accept"}, {"POST", "/api/conflations/proposals/nope/accept"}, {"POST", "/api/conflations"},
+		{"PUT", "/api/sets/grid/areas/A1/successors"},
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		r := routes[int(route)%len(routes)]
