@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/demo"
@@ -77,6 +78,35 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 		t.Fatal("no Broomhill ward in 2013")
 	}
 
+	// A map that takes its wards from the series' tiles.
+	var lib struct {
+		Features []struct {
+			Geometry struct{ Coordinates []float64 }
+		}
+	}
+	getJSON(t, base+"/api/assets?q=Broomhill&category=library", &lib)
+	c := lib.Features[0].Geometry.Coordinates
+	tile := maptile.At(orb.Point{c[0], c[1]}, 14)
+	seriesTile := func() (layer string, sets map[string]bool) {
+		t.Helper()
+		code, body, _ := get(fmt.Sprintf("/tiles/sheffield-wards/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y))
+		if code != 200 {
+			t.Fatalf("series tile: %d", code)
+		}
+		layers, err := mvt.Unmarshal([]byte(body))
+		if err != nil || len(layers) != 1 {
+			t.Fatalf("series tile: %v, %d layers", err, len(layers))
+		}
+		sets = map[string]bool{}
+		for _, f := range layers[0].Features {
+			sets[fmt.Sprint(f.Properties["set"])] = true
+		}
+		return layers[0].Name, sets
+	}
+	if name, sets := seriesTile(); name != "sheffield-wards" || !sets["wards-2013"] || len(sets) != 1 {
+		t.Errorf("series tile before the release: layer %q, sets %v; want sheffield-wards from wards-2013", name, sets)
+	}
+
 	// The release, from the command line, into the running demo.
 	var out bytes.Buffer
 	file := filepath.Join(testkit.RepoRoot(t), "geodata/sheffield/ons-2019/sheffield_wards_2019.geojson")
@@ -92,6 +122,19 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 	getJSON(t, base+"/api/series", &series)
 	if series.Series[0].Current != "wards-2019" || len(series.Series[0].Releases) != 2 {
 		t.Fatalf("after the release: %+v, want wards-2019 current", series)
+	}
+	// The same tile address now draws the new release, under the same name.
+	if name, sets := seriesTile(); name != "sheffield-wards" || !sets["wards-2019"] || len(sets) != 1 {
+		t.Errorf("series tile after the release: layer %q, sets %v; want sheffield-wards from wards-2019", name, sets)
+	}
+	var tj struct {
+		Name         string
+		Tiles        []string
+		VectorLayers []struct{ ID string } `json:"vector_layers"`
+	}
+	getJSON(t, base+"/tiles/sheffield-wards.json", &tj)
+	if tj.Name != "sheffield-wards" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "sheffield-wards" || !strings.HasSuffix(tj.Tiles[0], "/tiles/sheffield-wards/{z}/{x}/{y}.mvt") {
+		t.Errorf("series TileJSON: %+v", tj)
 	}
 	var sets struct {
 		Sets []struct {
@@ -151,14 +194,6 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 	}
 	// A 2013 tile feature id (from a tile over Broomhill Library) still
 	// leads to its ward.
-	var lib struct {
-		Features []struct {
-			Geometry struct{ Coordinates []float64 }
-		}
-	}
-	getJSON(t, base+"/api/assets?q=Broomhill&category=library", &lib)
-	c := lib.Features[0].Geometry.Coordinates
-	tile := maptile.At(orb.Point{c[0], c[1]}, 14)
 	var tfc struct {
 		Features []struct {
 			ID         int64 `json:"id"`

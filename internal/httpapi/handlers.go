@@ -440,6 +440,18 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
+	if place.ErrorCode(err) == place.ENOTFOUND {
+		// A series: its current release, under the series' name.
+		if current := s.currentRelease(r.Context(), layer); current != "" {
+			if tj, err = s.tiles.Describe(r.Context(), current, s.baseURL(r)+"/tiles"); err == nil {
+				tj.Name, tj.Tiles = layer, []string{s.baseURL(r) + "/tiles/" + layer + "/{z}/{x}/{y}.mvt"}
+				tj.Description = strings.TrimSpace(tj.Description + " The current release (" + current + ") of series " + layer + ".")
+				for i := range tj.VectorLayers {
+					tj.VectorLayers[i].ID = layer
+				}
+			}
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -462,6 +474,12 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tile, err := s.tiles.Render(r.Context(), layer, t, format)
+	if place.ErrorCode(err) == place.ENOTFOUND {
+		// A series' tiles are its current release's, under the series' name.
+		if current := s.currentRelease(r.Context(), layer); current != "" {
+			tile, err = s.tiles.RenderAs(r.Context(), layer, current, t, format)
+		}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

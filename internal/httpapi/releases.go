@@ -388,3 +388,12 @@ func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", loc)
 	writeJSON(w, http.StatusPermanentRedirect, map[string]any{"redirect": loc, "set": slug, "code": code})
 }
+
+// currentRelease returns the current release of a series, or "" when slug
+// names no series.
+func (s *Server) currentRelease(ctx context.Context, slug string) string {
+	if sr, ok, err := s.series(ctx, slug); err == nil && ok {
+		return sr.Current
+	}
+	return ""
+}

@@ -46,7 +46,8 @@ func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSO
 	if layer == AssetsLayer {
 		tj.Description = "Civic assets"
 		tj.VectorLayers = []VectorLayer{{ID: AssetsLayer, MaxZoom: DataMaxZoom, Description: "Civic assets: points, or polygons for sites",
-			Fields: map[string]string{"id": "String", "name": "String", "category": "String", "status": "String"}}}
+			Fields: map[string]string{"id": "String", "name": "String", "category": "String", "status": "String",
+				"count": "Number: a cell of assets, at z12 and below where a tile holds over 1,000 (category is then its most common; n_<category> counts each)"}}}
 		st, err := r.src.AssetStats(ctx)
 		if err != nil {
 			return tj, err

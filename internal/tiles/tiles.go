@@ -124,11 +124,21 @@ func Coord(zs, xs, ys string) (maptile.Tile, error) {
 
 // Render returns one tile of a layer. ENOTFOUND for an unknown layer.
 func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f Format) (Tile, error) {
+	return r.RenderAs(ctx, layer, layer, t, f)
+}
+
+// RenderAs renders a tile of layer under another layer name: a series'
+// current release served under the series' name, so a map styled on that
+// name keeps working when a new release becomes current.
+func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.Tile, f Format) (Tile, error) {
 	version, err := r.src.DataVersion(ctx)
 	if err != nil {
 		return Tile{}, err
 	}
 	key := fmt.Sprintf("%d/%s/%d/%d/%d.%s", version, layer, t.Z, t.X, t.Y, f)
+	if name != layer {
+		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
+	}
 	if tile, ok := r.cache.Get(key); ok {
 		return tile, nil
 	}
@@ -141,7 +151,7 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 		if f == GeoJSON {
 			data, err = encodeGeoJSON(fc, t)
 		} else {
-			data, err = encodeMVT(layer, fc, t)
+			data, err = encodeMVT(name, fc, t)
 		}
 		if err != nil {
 			return Tile{}, fmt.Errorf("tile %s: %w", key, err)
