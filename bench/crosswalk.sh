@@ -21,14 +21,7 @@
 # dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-db=""
-admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-cleanup() {
-	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
 
 if [ -n "${PLACEMAP_BENCH_GEOS:-}" ]; then
 	CGO_ENABLED=1 go build -tags geos -o "$work/crossbench" ./bench/crossbench

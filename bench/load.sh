@@ -12,21 +12,7 @@
 # and dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-db=""
-admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-wait_ready() {
-	for _ in $(seq 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
-	echo "not ready: $1" >&2; return 1
-}
+. bench/lib.sh
 # token BASE: signs the load editor in and makes an API token.
 token() {
 	local jar="$work/jar.$RANDOM" csrf
@@ -45,7 +31,7 @@ echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc)
 run() { # label, serve args...
 	local label=$1 port=$2; shift 2
 	"$work/placemap" serve --addr "127.0.0.1:$port" --writes-per-minute 100000 "$@" >/dev/null 2>&1 & pids+=($!)
-	wait_ready "http://127.0.0.1:$port/readyz"
+	wait_ready "http://127.0.0.1:$port/readyz" 300
 	local tok; tok=$(token "http://127.0.0.1:$port")
 	[ -n "$tok" ] || { echo "no token for $label" >&2; return 1; }
 	"$work/loadtest" -base "http://127.0.0.1:$port" -token "$tok" -label "$label" "${loadflags[@]}" || status=1

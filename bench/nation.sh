@@ -18,19 +18,7 @@
 # imported GeoPackage there and reuse it on the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-db=""
-admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-secs() { python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.1f}')" "$1" "$2"; }
-now() { date +%s.%N; }
+. bench/lib.sh
 
 go build -o "$work/placemap" ./cmd/placemap
 go run ./bench/nationgen -root . -out "$work/gen" "$@"

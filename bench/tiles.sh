@@ -22,22 +22,7 @@
 #     bench/tiles.sh -bbox -1.80,53.30,5.70,54.84 -zooms 8-16 -c 16
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-db=""
-admin="${PLACEMAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	if [ -n "$db" ]; then psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_ready() {
-	for _ in $(seq 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
-	echo "not ready: $1" >&2; return 1
-}
+. bench/lib.sh
 
 go build -o "$work/placemap" ./cmd/placemap
 go build -o "$work/tilebench" ./bench/tilebench

@@ -160,7 +160,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 			newSet := ""
 			if len(pos) == 2 {
 				newSet = pos[1]
-			} else if newSet, err = nextRelease(ctx, st, pos[0]); err != nil {
+			} else if newSet, err = reconcile.NextRelease(ctx, st, pos[0]); err != nil {
 				return err
 			}
 			rep, err := reconcile.Changes(ctx, st, pos[0], newSet)
@@ -223,26 +223,6 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	default:
 		return usageError{fmt.Sprintf("release %s: want list, add, current, changes or successors", args[0])}
 	}
-}
-
-// nextRelease is the release after set in its series.
-func nextRelease(ctx context.Context, st store.Store, set string) (string, error) {
-	ss, err := st.Set(ctx, set)
-	if err != nil {
-		return "", err
-	}
-	series, err := st.Series(ctx)
-	if err != nil {
-		return "", err
-	}
-	for _, s := range series {
-		if s.Slug == ss.Series {
-			if next := s.Next(set); next != "" {
-				return next, nil
-			}
-		}
-	}
-	return "", place.Errorf(place.EINVALID, "boundary set %s has no later release: name the release to compare with", set)
 }
 
 func withStore(ctx context.Context, sc *storeConfig, fn func(st store.Store) error) error {

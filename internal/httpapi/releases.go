@@ -194,8 +194,7 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", table))
 		return
 	}
-	ss, err := s.store.Set(r.Context(), slug)
-	if err != nil {
+	if _, err := s.store.Set(r.Context(), slug); err != nil {
 		if !s.redirectRelease(w, r, slug, "") {
 			s.fail(w, r, err)
 		}
@@ -203,13 +202,9 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 	}
 	to := q.Get("to")
 	if to == "" {
-		sr, _, err := s.series(r.Context(), ss.Series)
-		if err != nil {
+		var err error
+		if to, err = reconcile.NextRelease(r.Context(), s.store, slug); err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if to = sr.Next(slug); to == "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "boundary set %s has no later release: say which release to compare with (to=)", slug))
 			return
 		}
 	}

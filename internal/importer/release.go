@@ -66,16 +66,10 @@ func Release(ctx context.Context, st ReleaseStore, r io.Reader, name string, set
 	if err != nil {
 		return res, err
 	}
-	rel := store.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
-	if prev != "" {
-		if rel.Successors, res.Changes, err = successors(ctx, st, prev, set.Slug, areas); err != nil {
-			return res, err
-		}
-		if rel.PlaceLinks, err = relinkPlaces(ctx, st, prev, set.Slug, rel.Successors); err != nil {
-			return res, err
-		}
+	rel, err := planRelease(ctx, st, prev, set.Slug, areas, ro, &res)
+	if err != nil {
+		return res, err
 	}
-	res.PlaceLinks = rel.PlaceLinks
 	rep, err := st.ImportRelease(ctx, set, areas, rel)
 	if err != nil {
 		return res, fmt.Errorf("import %s as %s, a release of %s: %w", name, set.Slug, ro.Series, err)
@@ -99,25 +93,40 @@ func AddRelease(ctx context.Context, st ReleaseStore, slug string, ro ReleaseOpt
 	if err != nil {
 		return res, err
 	}
-	rel := store.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
+	var areas []place.Area
 	if prev != "" {
-		areas, err := store.AllAreas(ctx, st, slug)
-		if err != nil {
-			return res, err
-		}
-		if rel.Successors, res.Changes, err = successors(ctx, st, prev, slug, areas); err != nil {
-			return res, err
-		}
-		if rel.PlaceLinks, err = relinkPlaces(ctx, st, prev, slug, rel.Successors); err != nil {
+		if areas, err = store.AllAreas(ctx, st, slug); err != nil {
 			return res, err
 		}
 	}
-	res.PlaceLinks = rel.PlaceLinks
+	rel, err := planRelease(ctx, st, prev, slug, areas, ro, &res)
+	if err != nil {
+		return res, err
+	}
 	if err := st.AddRelease(ctx, slug, rel); err != nil {
 		return res, fmt.Errorf("make %s a release of %s: %w", slug, ro.Series, err)
 	}
 	res.Previous, res.Links = prev, len(rel.Successors)
 	return res, nil
+}
+
+// planRelease makes the release of set (with these areas) in ro's series:
+// after prev, the successor links from it and the places carried over,
+// noted in res. A series' first release (prev "") has neither.
+func planRelease(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (store.Release, error) {
+	rel := store.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
+	if prev == "" {
+		return rel, nil
+	}
+	var err error
+	if rel.Successors, res.Changes, err = successors(ctx, st, prev, set, areas); err != nil {
+		return rel, err
+	}
+	if rel.PlaceLinks, err = relinkPlaces(ctx, st, prev, set, rel.Successors); err != nil {
+		return rel, err
+	}
+	res.PlaceLinks = rel.PlaceLinks
+	return rel, nil
 }
 
 // previousRelease returns the series' newest release, checking that set

@@ -17,16 +17,6 @@ type Series struct {
 	Releases []string `json:"releases"` // set slugs, oldest first
 }
 
-// Previous returns the release before set in the series, or "".
-func (s Series) Previous(set string) string {
-	for i, r := range s.Releases {
-		if r == set && i > 0 {
-			return s.Releases[i-1]
-		}
-	}
-	return ""
-}
-
 // Next returns the release after set in the series, or "".
 func (s Series) Next(set string) string {
 	for i, r := range s.Releases {

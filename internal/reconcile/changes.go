@@ -60,6 +60,31 @@ var ChangeMethod = fmt.Sprintf("Areas of the two releases overlaid (equal-area m
 	"a new area has no predecessor. Links confirmed, corrected or rejected by a person are used as decided.",
 	SliverShare, place.SameIoU, place.SameIoU, place.PartShare, place.PartShare, place.KeptShare)
 
+// NextRelease returns the release after set in its series: what a change
+// report compares an old release with when not told. EINVALID when set is
+// in no series or is its newest release.
+func NextRelease(ctx context.Context, src interface {
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Series(ctx context.Context) ([]place.Series, error)
+}, set string) (string, error) {
+	ss, err := src.Set(ctx, set)
+	if err != nil {
+		return "", err
+	}
+	all, err := src.Series(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, sr := range all {
+		if sr.Slug == ss.Series {
+			if next := sr.Next(set); next != "" {
+				return next, nil
+			}
+		}
+	}
+	return "", place.Errorf(place.EINVALID, "boundary set %s has no later release: say which release to compare with", set)
+}
+
 // Changes reports what changed from release oldSet to release newSet, two
 // releases of one series (EINVALID otherwise; ENOTFOUND for an unknown set).
 func Changes(ctx context.Context, src ChangeSource, oldSet, newSet string) (*ChangeReport, error) {

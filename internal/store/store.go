@@ -105,7 +105,9 @@ type SuccessorQuery struct {
 }
 
 // CellQuery asks how many assets lie in each cell of a grid over a box: what
-// a low-zoom tile shows in place of more assets than it can carry.
+// a low-zoom tile shows in place of more assets than it can carry. A
+// location's column is int((lon - Min.lon) / width * Cols), its row the
+// same in latitude, each clamped to the grid.
 type CellQuery struct {
 	BBox orb.Bound // assets whose location lies in [Min, Max) on both axes
 	Cols int       // the box is cut into Cols × Rows equal cells
@@ -120,14 +122,6 @@ type AssetCell struct {
 	Count    int
 	SumLon   float64 // of the assets' locations, for their mean
 	SumLat   float64
-}
-
-// Cell returns the column and row of the cell holding (lon, lat), clamped
-// to the grid: how both stores number cells.
-func (q CellQuery) Cell(lon, lat float64) (col, row int) {
-	col = int((lon - q.BBox.Min[0]) / (q.BBox.Max[0] - q.BBox.Min[0]) * float64(q.Cols))
-	row = int((lat - q.BBox.Min[1]) / (q.BBox.Max[1] - q.BBox.Min[1]) * float64(q.Rows))
-	return min(max(col, 0), q.Cols-1), min(max(row, 0), q.Rows-1)
 }
 
 // Check says what is wrong with a cell query, if anything.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -126,30 +125,18 @@ func (s *Store) Series(ctx context.Context) ([]place.Series, error) {
 		return nil, fmt.Errorf("list series: %w", translate(err))
 	}
 	defer rows.Close()
-	var out []place.Series
-	releases := map[string][]place.BoundarySet{}
+	var all []store.ReleaseRow
 	for rows.Next() {
-		var sr place.Series
-		var b place.BoundarySet
-		if err := rows.Scan(&sr.Slug, &sr.Title, &sr.Current, &b.Slug, &b.ReleaseDate); err != nil {
+		var r store.ReleaseRow
+		if err := rows.Scan(&r.Series.Slug, &r.Series.Title, &r.Series.Current, &r.Set.Slug, &r.Set.ReleaseDate); err != nil {
 			return nil, fmt.Errorf("list series: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].Slug != sr.Slug {
-			out = append(out, sr)
-		}
-		releases[sr.Slug] = append(releases[sr.Slug], b)
+		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		sets := releases[out[i].Slug]
-		place.OrderReleases(sets)
-		for _, b := range sets {
-			out[i].Releases = append(out[i].Releases, b.Slug)
-		}
-	}
-	return out, nil
+	return store.GroupReleases(all), nil
 }
 
 // SetCurrentRelease makes set the series' current release.
@@ -187,17 +174,10 @@ type querier interface {
 }
 
 func successors(ctx context.Context, db querier, q store.SuccessorQuery) ([]place.Successor, error) {
-	var where []string
-	var args []any
-	for _, f := range []struct{ col, v string }{{"old_set", q.OldSet}, {"old_code", q.OldCode}, {"new_set", q.NewSet}, {"new_code", q.NewCode}} {
-		if f.v != "" {
-			where = append(where, f.col+` = ?`)
-			args = append(args, f.v)
-		}
-	}
+	where, args := q.Where(func(int) string { return "?" })
 	query := `SELECT ` + successorColumns + ` FROM area_successors`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
+	if where != "" {
+		query += ` WHERE ` + where
 	}
 	rows, err := db.QueryContext(ctx, query+` ORDER BY old_set, old_code, share_of_old DESC, new_code`, args...)
 	if err != nil {
