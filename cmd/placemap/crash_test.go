@@ -89,7 +89,10 @@ func TestCrashSafetyGeoPackage(t *testing.T) {
 	codes := map[int]int{}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	client := &http.Client{Timeout: 10 * time.Second}
+	// Longer than SQLite's 10 s busy timeout: a write queued behind the
+	// import gets the server's answer (201, or 503 when the lock stays
+	// taken) rather than the client giving up first.
+	client := &http.Client{Timeout: 30 * time.Second}
 	for w := 0; w < 8; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -106,7 +109,12 @@ func TestCrashSafetyGeoPackage(t *testing.T) {
 				req.Header.Set("Content-Type", "application/geo+json")
 				res, err := client.Do(req)
 				if err != nil {
-					return // the server is gone
+					select {
+					case <-stop:
+						return // the server is gone
+					case <-time.After(100 * time.Millisecond):
+						continue // try again until the kill
+					}
 				}
 				var a struct{ ID string }
 				_ = json.NewDecoder(res.Body).Decode(&a)
