@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -20,6 +21,8 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/planar"
+	"github.com/paulmach/orb/project"
 	"github.com/paulmach/orb/simplify"
 	"golang.org/x/sync/singleflight"
 
@@ -281,40 +284,187 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 	return fc
 }
 
-// encodeMVT projects, clips to the buffered tile, simplifies to a unit of
-// the tile grid (so detail follows zoom) and drops what shrank to nothing.
+// encodeMVT projects each feature to the tile's grid and clips it to the
+// buffered tile. Lines are simplified to a unit of the grid (so detail
+// follows zoom); polygons are simplified and rebuilt valid on the grid
+// (validPolygons), exterior rings of positive area as MVT 4.3.4.4 wants,
+// clockwise with y down. What shrinks to nothing is left out.
 func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
-	layer := mvt.NewLayer(name, fc)
-	layer.Version = 2
-	layer.Extent = Extent
-	layer.ProjectToTile(t)
-	layer.Clip(orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}})
-	layer.Simplify(simplify.DouglasPeucker(1))
-	layer.RemoveEmpty(1, 1)
-	return mvt.Marshal(mvt.Layers{layer})
-}
-
-// encodeGeoJSON clips features to the buffered tile in longitude/latitude
-// and simplifies them to about one unit of a 4096-unit tile grid.
-func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
-	bound := t.Bound(float64(Buffer) / Extent)
-	tolerance := (bound.Max[0] - bound.Min[0]) / (Extent + 2*Buffer)
-	out := geojson.NewFeatureCollection()
+	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+	pr := newTileProjection(t)
+	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
 	for _, f := range fc.Features {
-		g := clip.Geometry(bound, f.Geometry)
+		var g orb.Geometry
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			g = validPolygons(f.Geometry, pr.project, box, nil)
+		default:
+			g = clip.Geometry(box, project.Geometry(orb.Clone(f.Geometry), pr.cell))
+			if g != nil && g.Dimensions() == 1 {
+				if g = simplify.DouglasPeucker(1).Simplify(g); g != nil && planar.Length(g) < 1 {
+					g = nil
+				}
+			}
+		}
 		if g == nil {
 			continue
 		}
-		if _, isPoint := g.(orb.Point); !isPoint {
-			g = simplify.DouglasPeucker(tolerance).Simplify(g)
-			if g == nil || isTiny(g, tolerance) {
-				continue
+		f.Geometry = g
+		layer.Features = append(layer.Features, f)
+	}
+	return mvt.Marshal(mvt.Layers{layer})
+}
+
+// tileProjection maps longitude/latitude to a tile's 4096-unit grid, y
+// down, as Web Mercator.
+type tileProjection struct {
+	scale, x0, y0 float64
+}
+
+func newTileProjection(t maptile.Tile) tileProjection {
+	n := float64(uint64(1)<<t.Z) * Extent
+	return tileProjection{scale: n, x0: float64(t.X) * Extent, y0: float64(t.Y) * Extent}
+}
+
+// project is a point's exact place on the grid.
+func (p tileProjection) project(q orb.Point) orb.Point {
+	x := (q[0]/360 + 0.5) * p.scale
+	siny := math.Sin(q[1] * math.Pi / 180)
+	var y float64
+	switch {
+	case siny > 0.9999:
+		y = 0
+	case siny < -0.9999:
+		y = p.scale - 1
+	default:
+		y = (0.5 + 0.5*math.Log((1+siny)/(1-siny))/(-2*math.Pi)) * p.scale
+	}
+	return orb.Point{x - p.x0, y - p.y0}
+}
+
+// cell is the grid cell a point lies in, as orb's mvt.ProjectToTile gives
+// it (decoders take a point's cell for the point).
+func (p tileProjection) cell(q orb.Point) orb.Point {
+	g := p.project(q)
+	return orb.Point{math.Floor(g[0]), math.Floor(g[1])}
+}
+
+// encodeGeoJSON clips features to the buffered tile in longitude/latitude.
+// Polygons are simplified and rebuilt valid on a grid of the tile's
+// 4096 units (linear in longitude and latitude, so straight edges stay
+// straight) and wound as RFC 7946 says; lines are simplified to about one
+// unit.
+func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
+	bound := t.Bound(float64(Buffer) / Extent)
+	span := float64(Extent + 2*Buffer)
+	sx := (bound.Max[0] - bound.Min[0]) / span
+	sy := (bound.Max[1] - bound.Min[1]) / span
+	toGrid := func(p orb.Point) orb.Point { return orb.Point{(p[0] - bound.Min[0]) / sx, (p[1] - bound.Min[1]) / sy} }
+	fromGrid := func(p orb.Point) orb.Point { return orb.Point{bound.Min[0] + p[0]*sx, bound.Min[1] + p[1]*sy} }
+	box := orb.Bound{Max: orb.Point{span, span}}
+	out := geojson.NewFeatureCollection()
+	for _, f := range fc.Features {
+		var g orb.Geometry
+		switch f.Geometry.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+			g = validPolygons(f.Geometry, toGrid, box, fromGrid)
+		default:
+			g = clip.Geometry(bound, f.Geometry)
+			if g != nil && g.Dimensions() == 1 {
+				if g = simplify.DouglasPeucker(sx).Simplify(g); g == nil || isTiny(g, sx) {
+					g = nil
+				}
 			}
+		}
+		if g == nil {
+			continue
 		}
 		f.Geometry = g
 		out.Append(f)
 	}
 	return json.Marshal(out)
+}
+
+// validPolygons projects a Polygon or MultiPolygon to a grid (toGrid),
+// clips it to box, simplifies it to one unit, rounds it to the grid and
+// rebuilds it valid there (gridPolygons); then maps it back with fromGrid
+// (nil: leave it on the grid). Shells come out of positive area and holes
+// negative. It returns a Polygon, a MultiPolygon, or nil when nothing with
+// an area is left. g is not modified.
+func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGrid orb.Projection) orb.Geometry {
+	var in orb.MultiPolygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		in = orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		in = g
+	}
+	var rings [][]gridPoint
+	dp := simplify.DouglasPeucker(1)
+	for _, p := range in {
+		for i, r := range p {
+			if len(r) == 0 {
+				continue
+			}
+			gr := make(orb.Ring, len(r))
+			b := orb.Bound{Min: toGrid(r[0]), Max: toGrid(r[0])}
+			for k, q := range r {
+				gr[k] = toGrid(q)
+				b = b.Extend(gr[k])
+			}
+			switch {
+			case !b.Intersects(box):
+				gr = nil
+			case !box.Contains(b.Min) || !box.Contains(b.Max):
+				gr = clip.Ring(box, gr)
+			}
+			if len(gr) < 3 {
+				if i == 0 {
+					break // the shell lies outside: so do its holes
+				}
+				continue
+			}
+			gr = dp.Ring(gr)
+			a := ringArea(gr)
+			if len(gr) < 3 || a == 0 {
+				if i == 0 {
+					break
+				}
+				continue
+			}
+			ir := make([]gridPoint, len(gr))
+			for k, q := range gr {
+				ir[k] = gridPoint{int64(math.Round(q[0])), int64(math.Round(q[1]))}
+			}
+			if (a > 0) != (i == 0) {
+				slices.Reverse(ir)
+			}
+			rings = append(rings, ir)
+		}
+	}
+	polys := gridPolygons(rings)
+	if len(polys) == 0 {
+		return nil
+	}
+	mp := make(orb.MultiPolygon, len(polys))
+	for i, p := range polys {
+		mp[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			or := make(orb.Ring, len(r)+1)
+			for k, q := range r {
+				or[k] = orb.Point{float64(q.x), float64(q.y)}
+				if fromGrid != nil {
+					or[k] = fromGrid(or[k])
+				}
+			}
+			or[len(r)] = or[0]
+			mp[i][j] = or
+		}
+	}
+	if len(mp) == 1 {
+		return mp[0]
+	}
+	return mp
 }
 
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {
@@ -336,6 +486,19 @@ func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ringArea is the shoelace area of a ring, positive when it runs
+// anticlockwise with y up.
+func ringArea(r orb.Ring) float64 {
+	var s float64
+	for i := 0; i+1 < len(r); i++ {
+		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	if n := len(r); n > 0 && r[0] != r[n-1] {
+		s += r[n-1][0]*r[0][1] - r[0][0]*r[n-1][1]
+	}
+	return s / 2
 }
 
 func isTiny(g orb.Geometry, tolerance float64) bool {
