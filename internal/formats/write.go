@@ -110,7 +110,7 @@ func WriteGeoJSON(w io.Writer, l Layer) error {
 	bw.WriteString(`,"type":"FeatureCollection","features":[`)
 	n := 0
 	err = l.Rows(func(r Row) error {
-		f := geojson.NewFeature(r.Geometry)
+		f := geojson.NewFeature(pgeo.RFC7946(r.Geometry))
 		f.ID = r.ID
 		f.Properties = l.properties(r)
 		b, err := json.Marshal(f)

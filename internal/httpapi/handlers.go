@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
@@ -186,7 +187,7 @@ func (s *Server) pageLinks(r *http.Request, limit, offset int, more bool) []link
 }
 
 func areaFeature(a place.Area) *geojson.Feature {
-	f := geojson.NewFeature(a.Geometry)
+	f := geojson.NewFeature(geo.RFC7946(a.Geometry))
 	f.ID = a.Code
 	f.Properties = geojson.Properties{"set": a.Set, "code": a.Code, "name": a.Name}
 	if len(a.Properties) > 0 {
@@ -253,7 +254,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 }
 
 func assetFeature(a place.Asset) *geojson.Feature {
-	f := geojson.NewFeature(a.Geometry)
+	f := geojson.NewFeature(geo.RFC7946(a.Geometry))
 	f.ID = a.ID
 	p := geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": a.Status,
 		"version": a.Version, "updated_at": a.UpdatedAt}

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -27,7 +28,7 @@ func assetFields(a place.Asset) map[string]string {
 		"postcode": a.Postcode, "opening_hours": a.OpeningHours, "phone": a.Phone, "email": a.Email,
 		"website": a.Website, "operator": a.Operator, "licence": a.Licence, "source": a.Source}
 	if a.Geometry != nil {
-		g, _ := json.Marshal(geojson.NewGeometry(a.Geometry))
+		g, _ := json.Marshal(geojson.NewGeometry(geo.RFC7946(a.Geometry)))
 		f["geometry"] = string(g)
 	}
 	for k, v := range a.Tags {

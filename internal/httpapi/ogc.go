@@ -511,7 +511,7 @@ func areaMeetsBox(mp orb.MultiPolygon, b orb.Bound) bool {
 func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 	out := make([]*geojson.Feature, len(as))
 	for i, a := range as {
-		f := geojson.NewFeature(a.Geometry)
+		f := geojson.NewFeature(geo.RFC7946(a.Geometry))
 		f.ID = a.Code
 		props := geojson.Properties{}
 		for k, v := range a.Properties { // the source's own fields, flat
@@ -614,6 +614,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 		s.ogcHTML(w, r, "item", map[string]any{"title": title, "id": id, "feature": f, "links": links, "replaced": replaced})
 		return
 	}
-	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(f.Geometry), "properties": f.Properties, "links": links}
+	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(geo.RFC7946(f.Geometry)), "properties": f.Properties, "links": links}
 	writeJSONType(w, http.StatusOK, ogcGeoJSON, out)
 }

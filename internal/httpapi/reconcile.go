@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
@@ -259,7 +260,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		ft := geojson.NewFeature(mp)
+		ft := geojson.NewFeature(geo.RFC7946(mp))
 		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
 			"meaning": "ground that at least this share of the place's definitions cover"}
 		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
@@ -280,7 +281,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 			assets = append(assets, ref)
 			assetsBy[class] = append(assetsBy[class], ref)
 		}
-		ft := geojson.NewFeature(face.MP)
+		ft := geojson.NewFeature(geo.RFC7946(face.MP))
 		ft.Properties = geojson.Properties{"count": len(face.Members), "of": n, "share": float64(len(face.Members)) / float64(n),
 			"class": class, "area_m2": face.AreaM2, "definitions": members, "assets": assets}
 		fc.Append(ft)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -204,7 +205,7 @@ func field(name, slug, what string) string {
 func Faces(w *Weighted) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	for _, p := range w.Pairs {
-		ft := geojson.NewFeature(p.Face)
+		ft := geojson.NewFeature(geo.RFC7946(p.Face))
 		ft.Properties = geojson.Properties{"a_code": w.A[p.A].Code, "a_name": w.A[p.A].Name, "b_code": w.B[p.B].Code, "b_name": w.B[p.B].Name,
 			"inter_m2": round(p.InterM2, 2), "share_a_in_b": round(p.ShareAInB, 6), "share_b_in_a": round(p.ShareBInA, 6),
 			"iou": round(p.IoU, 6), "class": string(p.Class)}

@@ -371,7 +371,7 @@ type AssetRecord struct {
 
 // NewAssetRecord makes an asset's revision record.
 func NewAssetRecord(a place.Asset) (AssetRecord, error) {
-	g, err := geojson.NewGeometry(a.Geometry).MarshalJSON()
+	g, err := geojson.NewGeometry(geo.RFC7946(a.Geometry)).MarshalJSON()
 	if err != nil {
 		return AssetRecord{}, fmt.Errorf("asset %s: geometry: %w", a.ID, err)
 	}
@@ -540,7 +540,7 @@ type AreaRecord struct {
 
 // NewAreaRecord makes an area's revision record.
 func NewAreaRecord(a place.Area, version int64) AreaRecord {
-	g, _ := geojson.NewGeometry(a.Geometry).MarshalJSON()
+	g, _ := geojson.NewGeometry(geo.RFC7946(a.Geometry)).MarshalJSON()
 	return AreaRecord{Set: a.Set, Code: a.Code, Name: a.Name, Version: version, Properties: a.Properties, Geometry: g}
 }
 

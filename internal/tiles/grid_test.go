@@ -93,7 +93,7 @@ func TestValidPolygons(t *testing.T) {
 			// A U whose base lies below the tile: the clipped ring runs
 			// along the clip edge from one leg to the other and back.
 			name: "ring doubling back along a clip edge",
-			in: orb.Polygon{{{10, -50}, {90, -50}, {90, 80}, {70, 80}, {70, -20}, {30, -20}, {30, 80}, {10, 80}, {10, -50}}},
+			in:   orb.Polygon{{{10, -50}, {90, -50}, {90, 80}, {70, 80}, {70, -20}, {30, -20}, {30, 80}, {10, 80}, {10, -50}}},
 			box:  box, parts: 2, area: 2 * 20 * 80,
 		},
 		{
