@@ -624,25 +624,35 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 			continue
 		}
 		walk = walk[:0]
+		closed := true
 		for g := int32(h); !seen[g]; {
 			seen[g] = true
 			walk = append(walk, origin[g])
-			// Turn clockwise from g's twin to the next kept half-edge.
+			// Turn clockwise from g's twin to the next kept half-edge. Kept
+			// half-edges enter and leave each vertex in pairs, so there is
+			// one; should the windings disagree, the walk is dropped
+			// rather than left to run on.
 			tw := g ^ 1
 			hs := out[origin[tw]]
-			i := pos[tw]
-			for {
-				i--
-				if i < 0 {
+			i, found := pos[tw], false
+			for range hs {
+				if i--; i < 0 {
 					i = int32(len(hs) - 1)
 				}
 				if keep[hs[i]] {
+					found = true
 					break
 				}
 			}
+			if !found {
+				closed = false
+				break
+			}
 			g = hs[i]
 		}
-		rings = append(rings, splitWalk(walk, verts, degree)...)
+		if closed {
+			rings = append(rings, splitWalk(walk, verts, degree)...)
+		}
 	}
 	return assemble(rings)
 }
