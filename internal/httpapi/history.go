@@ -189,7 +189,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		if rv.Action == "delete" {
 			item["state"] = "deleted"
 		} else {
-			item["data"] = rv.Data
+			item["data"] = rfc7946Record(rv.Data)
 		}
 		items[i] = item
 		next = rv.Seq

@@ -2,11 +2,13 @@ package httpapi_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -27,7 +29,8 @@ import (
 // clockwise holes (RFC 7946 §3.1.6).
 func TestGeoJSONIsWoundAsRFC7946(t *testing.T) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
+	dir := t.TempDir()
+	st, err := gpkg.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +64,18 @@ func TestGeoJSONIsWoundAsRFC7946(t *testing.T) {
 	}
 	if err := st.SavePlace(ctx, place.Place{Slug: "middle", Name: "Middle", Links: []place.PlaceLink{
 		{Set: "wound", Code: "A1", Confirmed: true}, {Set: "other", Code: "B1", Confirmed: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	// A revision recorded before writers wound geometry: the change feed
+	// winds it as it serves it.
+	db, err := sql.Open("sqlite", filepath.Join(dir, gpkg.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `INSERT INTO revisions (entity, entity_id, action, author, data, created_at)
+		VALUES ('asset', 'old', 'create', 'someone', ?, '2024-01-01 00:00:00')`,
+		`{"id":"old","name":"Old site","geometry":{"type":"Polygon","coordinates":[[[-1.5,53.3],[-1.5,53.31],[-1.49,53.31],[-1.49,53.3],[-1.5,53.3]]]}}`); err != nil {
 		t.Fatal(err)
 	}
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>placemap</title>")}}
