@@ -379,17 +379,48 @@ func passes(s gridSeg, p gridPoint) bool {
 	return pos && neg
 }
 
+// rays answers winding numbers about points of a set of edges. With many
+// edges it files them in rows by the y they span, so that a ray meets
+// only its row's edges: a polygon of thousands of islands asks once per
+// island, and each answer must not read every edge.
+type rays struct {
+	edges      []gridEdge
+	y0, height int64     // rows start at y0 (doubled) and are height tall
+	rows       [][]int32 // edge indices by row; nil: read every edge
+}
+
+func newRays(edges []gridEdge) *rays {
+	r := &rays{edges: edges}
+	if len(edges) < 256 {
+		return r
+	}
+	lo, hi := 2*edges[0].p.y, 2*edges[0].p.y
+	for _, e := range edges {
+		lo, hi = min(lo, 2*e.p.y, 2*e.q.y), max(hi, 2*e.p.y, 2*e.q.y)
+	}
+	n := int64(min(len(edges)/8, 4096))
+	r.y0, r.height = lo, (hi-lo)/n+1
+	r.rows = make([][]int32, n)
+	for i, e := range edges {
+		a, b := (2*min(e.p.y, e.q.y)-lo)/r.height, (2*max(e.p.y, e.q.y)-lo)/r.height
+		for k := a; k <= b && k < n; k++ {
+			r.rows[k] = append(r.rows[k], int32(i))
+		}
+	}
+	return r
+}
+
 // windingAt is the winding number, about the point m given in doubled
 // coordinates, of the edges (each counted c times from a to b), leaving out
 // edge skip. m must lie on no edge but skip. Edges are counted where they
 // cross the ray from m towards +x, half-open at their ends, which is the
 // winding number of a point an infinitesimal step above m.
-func windingAt(m gridPoint, edges []gridEdge, skip int) int {
+func (r *rays) windingAt(m gridPoint, skip int) int {
 	w := 0
-	for i := range edges {
-		e := &edges[i]
+	count := func(i int) {
+		e := &r.edges[i]
 		if i == skip || e.c == 0 {
-			continue
+			return
 		}
 		ay, by := 2*e.p.y, 2*e.q.y
 		if ay <= m.y && m.y < by {
@@ -402,15 +433,26 @@ func windingAt(m gridPoint, edges []gridEdge, skip int) int {
 			}
 		}
 	}
+	if r.rows == nil {
+		for i := range r.edges {
+			count(i)
+		}
+		return w
+	}
+	if k := (m.y - r.y0) / r.height; m.y >= r.y0 && k < int64(len(r.rows)) {
+		for _, i := range r.rows[k] {
+			count(int(i))
+		}
+	}
 	return w
 }
 
 // leftWinding is the winding number just left of edge k (which must not be
 // horizontal), run from p to q.
-func leftWinding(edges []gridEdge, k int) int {
-	e := &edges[k]
+func (r *rays) leftWinding(k int) int {
+	e := &r.edges[k]
 	m := gridPoint{e.p.x + e.q.x, e.p.y + e.q.y}
-	w := windingAt(m, edges, k)
+	w := r.windingAt(m, k)
 	if e.p.y < e.q.y {
 		// Upward: the ray from a point on its left crosses it.
 		w += e.c
@@ -432,6 +474,7 @@ func simpleRings(rings [][]gridPoint, segs []gridSeg) [][][]gridPoint {
 	for i, s := range segs {
 		edges[i] = gridEdge{s.a, s.b, 1}
 	}
+	rs := newRays(edges)
 	var kept [][]gridPoint
 	k := 0
 	for _, r := range rings {
@@ -442,7 +485,7 @@ func simpleRings(rings [][]gridPoint, segs []gridSeg) [][][]gridPoint {
 				break
 			}
 		}
-		if probe >= 0 && leftWinding(edges, probe) == 1 {
+		if probe >= 0 && rs.leftWinding(probe) == 1 {
 			kept = append(kept, r)
 		}
 		k += len(r)
@@ -567,6 +610,7 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 		cycles = append(cycles, c)
 	}
 	const unknown = int(^uint(0) >> 1)
+	rs := newRays(edges)
 	winding := make([]int, len(cycles))
 	for i := range winding {
 		winding[i] = unknown
@@ -586,7 +630,7 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 		if probe < 0 {
 			continue // cannot happen: every face of a closed arrangement has a sloping edge
 		}
-		w := leftWinding(edges, int(probe/2))
+		w := rs.leftWinding(int(probe / 2))
 		if probe%2 == 1 {
 			w -= edges[probe/2].c // probe runs q→p: its left is edge k's right
 		}

@@ -262,8 +262,13 @@ func TestGridPolygonsRandom(t *testing.T) {
 	}
 	for i := range n {
 		scale := []float64{3, 8, 30, 200, 2000}[rng.IntN(5)]
+		parts := 1 + rng.IntN(3)
+		if i%10 == 0 {
+			// Many parts: enough edges for rays to file them in rows.
+			parts, scale = 40+rng.IntN(80), []float64{3, 8, 30}[rng.IntN(3)]
+		}
 		var mp orb.MultiPolygon
-		for range 1 + rng.IntN(3) {
+		for range parts {
 			c := orb.Point{rng.Float64() * 100, rng.Float64() * 100}
 			p := orb.Polygon{starRing(rng, c, scale, 3+rng.IntN(40), false)}
 			for range rng.IntN(3) {
@@ -368,4 +373,29 @@ func FuzzGridPolygons(f *testing.F) {
 		}
 		checkGridValid(t, fmt.Sprint(rings), g)
 	})
+}
+
+// TestGridPolygonsManyIslands rebuilds a part of thousands of islands, two
+// of which rounding makes overlap, so the whole part goes through the
+// arrangement: each island is a component whose winding is asked once.
+func TestGridPolygonsManyIslands(t *testing.T) {
+	var rings [][]gridPoint
+	for i := range 80 {
+		for j := range 80 {
+			x, y := int64(i*50), int64(j*50)
+			rings = append(rings, []gridPoint{{x, y}, {x + 20, y}, {x + 20, y + 20}, {x, y + 20}})
+		}
+	}
+	rings = append(rings, []gridPoint{{10, 10}, {30, 10}, {30, 30}, {10, 30}}) // overlaps the first
+	polys := gridPolygons(rings)
+	if len(polys) != 80*80 {
+		t.Fatalf("%d polygons, want %d", len(polys), 80*80)
+	}
+	var a int64
+	for _, p := range polys {
+		a += ringArea2(p[0])
+	}
+	if want := int64(2 * (80*80*400 + 400 - 100)); a != want {
+		t.Errorf("doubled area %d, want %d", a, want)
+	}
 }
