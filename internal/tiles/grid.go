@@ -102,6 +102,8 @@ func gridPolygons(rings [][]gridPoint) [][][]gridPoint {
 	}
 	split, touch, crossings := scan(segs, clean)
 	if !split && !touch {
+		// Simple rings that meet nowhere, with no vertex in the pixel of
+		// an edge it is not on.
 		if len(clean) == 1 {
 			// A simple ring alone: a shell is kept, a hole has no shell.
 			if ringArea2(clean[0]) > 0 {
@@ -111,14 +113,23 @@ func gridPolygons(rings [][]gridPoint) [][][]gridPoint {
 		}
 		return simpleRings(clean, segs)
 	}
-	for round := 0; split; round++ {
+	// Snap until no edges cross and none passes the pixel of a vertex it
+	// does not end at, so that every vertex keeps at least half a unit
+	// from the edges it is not on: then decoding to longitude/latitude,
+	// which bends straight tile edges slightly, cannot make them cross.
+	segs = snap(segs, crossings)
+	for round := 0; ; round++ {
 		if round == maxSnapRounds {
 			// Snap rounding settles in one or two rounds; a polygon that
 			// does not is left out rather than written invalid.
 			return nil
 		}
-		segs = snap(segs, crossings)
 		split, _, crossings = scan(segs, nil)
+		next := snap(segs, crossings)
+		if !split && len(next) == len(segs) {
+			break
+		}
+		segs = next
 	}
 	return arrange(segs)
 }
@@ -142,7 +153,8 @@ func dedupe(r []gridPoint) []gridPoint {
 // scan finds where edges meet other than at the point two consecutive
 // edges of a ring share. split: two edges cross, overlap, or one ends
 // inside the other, so edges must be noded; touch: two edges share an end
-// point otherwise (a ring meeting itself or another ring at a vertex).
+// point otherwise (a ring meeting itself or another ring at a vertex), or
+// an edge passes the pixel of a vertex it does not end at.
 // crossings are the grid points nearest proper crossings. rings, when not
 // nil, are the rings segs were made from, to know which edges are
 // consecutive; after noding there are none.
@@ -263,6 +275,20 @@ func meet(s, t *gridSeg, rings [][]gridPoint) (split, touch bool, cross gridPoin
 			split = true
 		} else if !isConsecutive || c.p != shared {
 			touch = true
+		}
+	}
+	if !split && !touch {
+		// A vertex in the pixel of an edge it is not on: they do not
+		// meet, but the edge must be routed through it (see gridPolygons).
+		for _, c := range [...]struct {
+			p  gridPoint
+			on *gridSeg
+		}{{t.a, s}, {t.b, s}, {s.a, t}, {s.b, t}} {
+			if c.p != c.on.a && c.p != c.on.b && c.p.x >= c.on.minx && c.p.x <= c.on.maxx &&
+				c.p.y >= c.on.miny && c.p.y <= c.on.maxy && passes(*c.on, c.p) {
+				touch = true
+				break
+			}
 		}
 	}
 	return split, touch, gridPoint{}, false

@@ -68,7 +68,39 @@ func checkGridValid(t *testing.T, what string, g orb.Geometry) orb.MultiPolygon 
 	if err := geom.NewMultiPolygon(polys).Validate(); err != nil {
 		t.Errorf("%s: invalid: %v\n%v", what, err, mp)
 	}
+	checkClearance(t, what, mp)
 	return mp
+}
+
+// checkClearance fails if a vertex lies in the pixel of an edge it is not
+// an end of: then bending the edges slightly, as decoding to
+// longitude/latitude does, could make them cross. (Small inputs only: it
+// tries every pair.)
+func checkClearance(t *testing.T, what string, mp orb.MultiPolygon) {
+	t.Helper()
+	var verts []gridPoint
+	var segs []gridSeg
+	for _, p := range mp {
+		for _, r := range p {
+			for k := 0; k+1 < len(r); k++ {
+				a := gridPoint{int64(r[k][0]), int64(r[k][1])}
+				b := gridPoint{int64(r[k+1][0]), int64(r[k+1][1])}
+				verts = append(verts, a)
+				segs = append(segs, newSeg(a, b, -1, -1))
+			}
+		}
+	}
+	if len(verts) > 600 {
+		return
+	}
+	for _, s := range segs {
+		for _, v := range verts {
+			if v != s.a && v != s.b && v.x >= s.minx && v.x <= s.maxx && v.y >= s.miny && v.y <= s.maxy && passes(s, v) {
+				t.Errorf("%s: vertex %v lies in the pixel of edge %v-%v", what, v, s.a, s.b)
+				return
+			}
+		}
+	}
 }
 
 func area(mp orb.MultiPolygon) float64 {
