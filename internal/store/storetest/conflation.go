@@ -46,7 +46,7 @@ func conflationRuns(t *testing.T, newStore NewStore) {
 	// A run scoped to Heeley asks again about a only.
 	heeley := orb.Bound{Min: orb.Point{-1.47, 53.28}, Max: orb.Point{-1.43, 53.32}}
 	r2 := place.ConflationRun{ID: "r2", File: "heeley.osm", Bounds: heeley, BoundsFrom: "data", Scopes: []string{"grid:A1"}, Compared: 1, Covered: 1,
-		By: "heeley@example.org",
+		By:       "heeley@example.org",
 		Verdicts: []place.Verdict{{AssetID: "a", AssetVersion: 1, Outcome: place.OutcomeMatched, OSMRefs: []string{"osm:node/7"}}}}
 	ps2 := []place.Proposal{{ID: "q-a", Run: "r2", File: "heeley.osm", Outcome: place.OutcomeMatched, AssetID: "a", AssetVersion: 1,
 		OSMRef: "osm:node/7", OSM: []place.Asset{{Name: "Heeley Hall", Category: "community_centre", Status: place.Open, Geometry: orb.Point{-1.4501, 53.3}, SourceID: "osm:node/7"}}}}
