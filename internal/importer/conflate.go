@@ -46,9 +46,9 @@ type Conflation struct {
 	Matches []osm.Match // every line but "only here" ones outside the file's ground (see Outside)
 	OSM     []place.Asset
 	Local   []place.Asset // the assets compared
-	// Bounds is what the file covers (osm.HeaderBounds, else the extent of
-	// its civic objects: BoundsFrom says which, "" for a file with neither,
-	// which covers nothing).
+	// Bounds is what the file covers (osm.FileBounds: its header's bbox,
+	// else the extent of its data; BoundsFrom says which, "" for a file
+	// with neither, which covers nothing).
 	Bounds     orb.Bound
 	BoundsFrom string
 	// Outside are the assets no OSM object matched that lie outside the
@@ -75,14 +75,8 @@ func ConflateFile(ctx context.Context, st store.AssetLister, open osm.Source, na
 	if err != nil {
 		return c, err
 	}
-	b, ok, err := osm.HeaderBounds(ctx, open, name)
-	if err != nil {
+	if c.Bounds, c.BoundsFrom, err = osm.FileBounds(ctx, open, name); err != nil {
 		return c, err
-	}
-	if ok {
-		c.Bounds, c.BoundsFrom = b, osm.BoundsHeader
-	} else if b, ok := osm.Extent(c.OSM); ok {
-		c.Bounds, c.BoundsFrom = b, osm.BoundsData
 	}
 	c.Matches, c.Outside = osm.Within(osm.Conflate(c.Local, c.OSM), c.Covers)
 	return c, nil
@@ -118,7 +112,7 @@ func CoverageOf(c Conflation, compared []place.Asset, outside int) Coverage {
 	switch {
 	case cv.Compared == 0:
 	case c.BoundsFrom == "":
-		cv.Warning = fmt.Sprintf("%s declares no bounds and holds no civic objects: it covers none of the %d assets here, so none is marked \"only here\"", c.File, cv.Compared)
+		cv.Warning = fmt.Sprintf("%s declares no bounds and holds no positions: it covers none of the %d assets here, so none is marked \"only here\"", c.File, cv.Compared)
 	case cv.Covered < cv.Compared:
 		from := "its header's bounds"
 		if c.BoundsFrom == osm.BoundsData {

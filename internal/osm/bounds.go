@@ -16,7 +16,7 @@ import (
 // Where a file's bounds come from.
 const (
 	BoundsHeader = "header" // the PBF header's bbox, or an XML file's <bounds>
-	BoundsData   = "data"   // the extent of the civic objects the file holds
+	BoundsData   = "data"   // the extent of the positions the file holds
 )
 
 // HeaderBounds returns the bbox a file declares: a PBF header's, or the
@@ -68,6 +68,67 @@ func HeaderBounds(ctx context.Context, open Source, name string) (b orb.Bound, o
 		return orb.Bound{}, false, nil // a header that says nothing usable: fall back to the data
 	}
 	return b, true, nil
+}
+
+// FileBounds returns the ground a file covers: the bbox its header
+// declares (HeaderBounds; from is BoundsHeader), else the extent of every
+// position it holds, nodes tagged or not and the geometries and centres
+// Overpass gives (from is BoundsData; one more pass over the file). from is
+// "" for a file with no position at all: it covers nothing.
+func FileBounds(ctx context.Context, open Source, name string) (b orb.Bound, from string, err error) {
+	if b, ok, err := HeaderBounds(ctx, open, name); err != nil || ok {
+		if ok {
+			from = BoundsHeader
+		}
+		return b, from, err
+	}
+	rc, err := open()
+	if err != nil {
+		return b, "", fmt.Errorf("open %s: %w", name, err)
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc}
+	all := func(int64, bool) bool { return true }
+	var cnt counts
+	sc, _, err := openScanner(ctx, cr, name, filter{node: all, way: all}, &cnt)
+	r := &reader{name: name}
+	if err != nil {
+		return b, "", r.scanError(err, cr, 0, 0)
+	}
+	defer sc.close()
+	ok := false
+	add := func(p orb.Point) {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+			return
+		}
+		if !ok {
+			b, ok = orb.Bound{Min: p, Max: p}, true
+			return
+		}
+		b = b.Extend(p)
+	}
+	for sc.scan() {
+		e := sc.element()
+		if e.hasPt {
+			add(e.pt)
+		}
+		for _, p := range e.pts {
+			add(p)
+		}
+		if e.center != nil {
+			add(*e.center)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return b, "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if err := r.scanError(sc.err(), cr, cnt.total(), 0); err != nil {
+		return b, "", err
+	}
+	if !ok || !validBound(b) {
+		return orb.Bound{}, "", nil
+	}
+	return b, BoundsData, nil
 }
 
 func validBound(b orb.Bound) bool {
