@@ -166,11 +166,11 @@ func Offerable(a place.Asset, s Standing) (Eligibility, string) {
 		return LeaveOut, fmt.Sprintf("the last conflation over its area (%s) found %s within %g m; a reviewer has not linked them, and nothing says OSM lacks it",
 			v.File, strings.Join(v.OSMRefs, ", "), RadiusM(a.Category))
 	}
-	if v != nil && v.AssetVersion == a.Version {
-		return Offer, fmt.Sprintf("no OSM counterpart within %g m in the last conflation over its area (%s)", RadiusM(a.Category), v.File)
-	}
 	if d := s.Decision; d != nil && d.Status == place.Accepted && d.AssetVersion == a.Version {
 		return Offer, "offered to OSM on review (conflation of " + d.File + ")"
+	}
+	if v != nil && v.AssetVersion == a.Version {
+		return Offer, fmt.Sprintf("no OSM counterpart within %g m in the last conflation over its area (%s)", RadiusM(a.Category), v.File)
 	}
 	if v != nil || s.Decision != nil {
 		seen := s.Decision
