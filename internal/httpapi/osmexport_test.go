@@ -122,9 +122,9 @@ type reportJSON struct {
 		InOSM                            int `json:"in_osm"`
 		Unmapped                         int `json:"unmapped_keys"`
 	}
-	Offered []struct{ ID, Name, Action, Type, Reason string }
-	Blocked []struct{ ID, Name, Reason string }
-	LeftOut []struct{ ID, Name, Reason string } `json:"left_out"`
+	Offered  []struct{ ID, Name, Action, Type, Reason string }
+	Blocked  []struct{ ID, Name, Reason string }
+	LeftOut  []struct{ ID, Name, Reason string } `json:"left_out"`
 	Unmapped []struct {
 		Key    string
 		Count  int
@@ -350,7 +350,9 @@ func TestOSMExportReplaysReview(t *testing.T) {
 			}
 			out, err = exec.Command(osmium, "fileinfo", "-e", "-j", path).CombinedOutput()
 			var info struct {
-				Data struct{ Count struct{ Nodes, Ways, Relations int } } `json:"data"`
+				Data struct {
+					Count struct{ Nodes, Ways, Relations int }
+				} `json:"data"`
 			}
 			if err != nil || json.Unmarshal(out, &info) != nil || info.Data.Count.Nodes != 6 || info.Data.Count.Ways != 1 {
 				t.Errorf("osmium fileinfo %s: %v %+v\n%s", name, err, info, out)
