@@ -140,24 +140,6 @@ func validBound(b orb.Bound) bool {
 	return b.Min[0] >= -180 && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Max[1] <= 90 && b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
 }
 
-// Extent is the bound of the assets' geometries; ok is false for none.
-func Extent(assets []place.Asset) (orb.Bound, bool) {
-	var b orb.Bound
-	ok := false
-	for _, a := range assets {
-		if a.Geometry == nil {
-			continue
-		}
-		gb := a.Geometry.Bound()
-		if !ok {
-			b, ok = gb, true
-			continue
-		}
-		b = b.Union(gb)
-	}
-	return b, ok
-}
-
 // Covers reports whether a file that covers b can say that OSM lacks an
 // asset at p: OSM's counterpart may lie anywhere within radiusM of it, so
 // the whole of that circle must lie inside b, not only p.
