@@ -210,9 +210,18 @@ func TestConflateAndContributeBack(t *testing.T) {
 	if strings.Contains(string(oscText), "Conservatoire Library") || strings.Contains(string(oscText), "Quarry Hill") || strings.Contains(string(oscText), "Lady Lane") {
 		t.Errorf("osmChange offers what OSM has or what may not go:\n%s", oscText)
 	}
-	josm := filepath.Join(dir, "out.osm")
-	if code, out, errs := cli(t, "export", "josm", "--osm", clip, "--out", josm, "--data", data); code != 0 {
+	josm, repFile := filepath.Join(dir, "out.osm"), filepath.Join(dir, "report.json")
+	if code, out, errs := cli(t, "export", "josm", "--osm", clip, "--out", josm, "--report", repFile, "--data", data); code != 0 {
 		t.Fatalf("export josm: %d %q %q", code, out, errs)
+	}
+	var rep struct {
+		Format  string
+		Summary struct{ Offered, Blocked int }
+		LeftOut []struct{ Name, Reason string } `json:"left_out"`
+	}
+	if b, err := os.ReadFile(repFile); err != nil || json.Unmarshal(b, &rep) != nil || rep.Format != "josm" || rep.Summary.Offered != 2 ||
+		rep.Summary.Blocked != 1 || len(rep.LeftOut) != 2 || !strings.Contains(rep.LeftOut[1].Reason, "no conflation has covered its area") {
+		t.Errorf("--report: %+v %v", rep, err)
 	}
 	for _, f := range []string{osc, josm} {
 		if b, err := exec.Command(osmium, "fileinfo", "-e", f).CombinedOutput(); err != nil {
