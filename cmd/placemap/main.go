@@ -47,7 +47,7 @@ Usage:
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--password-stdin]
   placemap user revoke-tokens EMAIL                       revoke every API token of an account (one leaked)
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
-  placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
+  placemap export osmchange|josm --out FILE [--osm FILE] [--report FILE.json]   what OSM lacks, for review and upload
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]

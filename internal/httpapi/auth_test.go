@@ -179,11 +179,23 @@ func freshProposal(t *testing.T, c *http.Client, base string) string {
 		t.Fatalf("conflate: %d %s", code, body)
 	}
 	_, _, body := do(t, c, base, call{"GET", "/api/conflations/proposals?status=pending&outcome=only_osm", "", bearer("admin")})
-	var out struct{ Proposals []struct{ ID string } }
-	if err := json.Unmarshal([]byte(body), &out); err != nil || len(out.Proposals) != 1 {
+	// Earlier files' lines stay pending: each file covers only its node.
+	var out struct {
+		Proposals []struct {
+			ID     string
+			OSMRef string `json:"osm_ref"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
 		t.Fatalf("pending proposals: %s", body)
 	}
-	return out.Proposals[0].ID
+	for _, p := range out.Proposals {
+		if p.OSMRef == fmt.Sprintf("osm:node/%d", nextNode) {
+			return p.ID
+		}
+	}
+	t.Fatalf("no pending proposal for node %d: %s", nextNode, body)
+	return ""
 }
 
 // TestRoleTable walks who may do what (the table in README) over every

@@ -59,7 +59,9 @@ type Reader interface {
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
