@@ -89,6 +89,7 @@ func TestSuccessorDecisions(t *testing.T) {
 				NewName   string `json:"new_name"`
 				Status    string
 				DecidedBy string `json:"decided_by"`
+				ByName    string `json:"decided_by_name"`
 				Note      string
 				IoU       float64
 			}
@@ -97,9 +98,11 @@ func TestSuccessorDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 		status := map[string]string{}
+		// Who decided shows by display name (the editor's role); the
+		// e-mail only to admins.
 		for _, s := range got.Successors {
 			status[s.NewCode] = s.Status
-			if s.DecidedBy != "editor@example.org" || !strings.Contains(s.Note, "<b>new</b>") {
+			if s.DecidedBy != "" || s.ByName != "an editor" || !strings.Contains(s.Note, "<b>new</b>") {
 				t.Errorf("decided link %+v", s)
 			}
 		}
