@@ -228,7 +228,9 @@ func (g *loginGuard) allow(email, addr string, now time.Time) (bool, time.Durati
 }
 
 // failed counts a wrong password (or an unknown address) from addr.
-func (g *loginGuard) failed(email, addr string, now time.Time) { g.failures.add(failureKey(email, addr), now) }
+func (g *loginGuard) failed(email, addr string, now time.Time) {
+	g.failures.add(failureKey(email, addr), now)
+}
 
 // succeeded clears addr's failures for the account.
 func (g *loginGuard) succeeded(email, addr string) { g.failures.reset(failureKey(email, addr)) }

@@ -566,8 +566,8 @@ func TestSuggestionToHistory(t *testing.T) {
 				ID         string
 				Author     string
 				AuthorName string `json:"author_name"`
-				Changes  []struct{ Field, From, To string }
-				Proposed struct{ Properties map[string]any }
+				Changes    []struct{ Field, From, To string }
+				Proposed   struct{ Properties map[string]any }
 			}
 		}
 		_, _, body = do(t, c, srv.URL, call{"GET", "/api/suggestions?status=pending", "", bearer("moderator")})
