@@ -15,7 +15,9 @@ import (
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/storetest"
 )
 
 // addScoped adds an account with scopes and an API token "token-<id>".
@@ -409,6 +411,48 @@ func TestLockoutLeavesTheOwnerIn(t *testing.T) {
 		code2, known := login("192.0.2.2", "wrong password")
 		if code != 401 || code2 != 401 || unknown != known {
 			t.Errorf("unknown address %d %s; known %d %s", code, unknown, code2, known)
+		}
+	})
+}
+
+// TestDrawingCannotWidenAScope: accepting a resident's drawing adds an area
+// to its set, so a drawing for a set that defines a set-wide scope (a
+// "moderator for the community neighbourhoods") would widen that scope:
+// only an admin may accept it.
+func TestDrawingCannotWidenAScope(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		c := srv.Client()
+		ctx := context.Background()
+		community := place.BoundarySet{Slug: "drawn", Title: "Drawn by residents", Kind: place.Community, Licence: "CC0-1.0", Attribution: "residents"}
+		if _, err := st.ImportSet(ctx, community, storetest.Grid()[:1]); err != nil {
+			t.Fatal(err)
+		}
+		setMod := addScoped(t, st, "drawnmod", auth.Moderator, "drawn")
+		suggest := func() string {
+			body := `{"kind":"area","set":"drawn","feature":{"type":"Feature","properties":{"name":"The whole city"},
+				"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.26,53.26],[-1.26,53.49],[-1.49,53.49],[-1.49,53.26]]]}}}`
+			code, _, out := do(t, c, srv.URL, call{"POST", "/api/suggestions", body, bearer("contributor")})
+			var sg struct{ ID string }
+			if err := json.Unmarshal([]byte(out), &sg); err != nil || code != http.StatusAccepted {
+				t.Fatalf("suggest: %d %s", code, out)
+			}
+			return sg.ID
+		}
+		id := suggest()
+		for name, who := range map[string]map[string]string{"the set's own moderator": setMod, "an unscoped moderator": bearer("moderator")} {
+			if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", who}); code != http.StatusForbidden || !strings.Contains(body, "every area of drawn") {
+				t.Errorf("%s accepts a drawing into a set-wide scope's set: %d %s", name, code, body)
+			}
+		}
+		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
+			t.Errorf("a refused acceptance added an area: %d areas", sum.AreaCount)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/reject", `{"reason":"too big"}`, setMod}); code != 200 {
+			t.Errorf("the set's moderator rejects it: %d %s", code, body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + suggest() + "/accept", "", bearer("admin")}); code != 200 {
+			t.Errorf("admin accepts a drawing: %d %s", code, body)
 		}
 	})
 }

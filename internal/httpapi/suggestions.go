@@ -234,6 +234,11 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 			if !s.checkScope(w, r, touched...) {
 				return
 			}
+			// Accepting a drawing adds an area to its set: only an admin
+			// may, where that would widen a scope (place.PermitAreaEdit).
+			if accept && current.Area != nil && !s.permitAreaEdit(w, r, current.Area.Set, current.Area.Code, place.AddArea) {
+				return
+			}
 		}
 		r = changeContext(r)
 		sg, err := s.store.DecideSuggestion(r.Context(), chi.URLParam(r, "id"), accept, body.Reason, edited)
