@@ -95,6 +95,23 @@ func (u User) PublicName() string {
 	return u.Role.RolePhrase()
 }
 
+// reservedName reports whether a display name would pass for one placemap
+// gives (a role's phrase, "placemap", "anonymous"…), so nobody can sign
+// their changes as "an admin".
+func reservedName(s string) bool {
+	l := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	for _, r := range Roles {
+		if l == r.RolePhrase() || l == string(r) {
+			return true
+		}
+	}
+	switch l {
+	case "an account", "placemap", "anonymous", "a resident", "a visitor", "a former account", "someone":
+		return true
+	}
+	return false
+}
+
 // CheckDisplayName tidies a display name (spaces trimmed, NFC) and checks
 // it: plain text of at most MaxDisplayName characters, valid UTF-8, no
 // control characters (NUL included), and no "@", so nothing shown to the
@@ -114,6 +131,9 @@ func CheckDisplayName(s string) (string, error) {
 		if r == '@' {
 			return "", place.Errorf(place.EINVALID, "display name: no \"@\" (it is shown publicly, and e-mail addresses are not)")
 		}
+	}
+	if reservedName(s) {
+		return "", place.Errorf(place.EINVALID, "display name %q is reserved: it is how placemap names roles, visitors or itself; send \"\" to be shown by your role", s)
 	}
 	return s, nil
 }

@@ -100,6 +100,12 @@ func TestDisplayNames(t *testing.T) {
 		{"Ann\nBob", "", "control"},
 		{"Ann\u202eboB", "", "invisible"},
 		{"\xff", "", "UTF-8"},
+		{"An  Admin", "", "reserved"},
+		{"admin", "", "reserved"},
+		{"Placemap", "", "reserved"},
+		{"anonymous", "", "reserved"},
+		{"an editor", "", "reserved"},
+		{"Admin of Heeley", "Admin of Heeley", ""},
 	} {
 		got, err := CheckDisplayName(tc.in)
 		if tc.err != "" {

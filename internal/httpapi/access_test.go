@@ -332,6 +332,7 @@ func TestStaffArePrivate(t *testing.T) {
 			{`{"display_name":"` + strings.Repeat("x", auth.MaxDisplayName+1) + `"}`, "at most"},
 			{`{"display_name":"Ann\u0000"}`, "control"},
 			{`{"display_name":"Ann\u202e"}`, "invisible"},
+			{`{"display_name":"An Admin"}`, "reserved"},
 			{`{}`, "display_name"},
 		} {
 			if code, _, body := do(t, c, srv.URL, call{"PUT", "/api/me", bad.body, ed}); code != 400 || !strings.Contains(body, bad.want) {
