@@ -102,7 +102,12 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 		"asset_id": p.AssetID, "asset_version": p.AssetVersion, "osm_ref": p.OSMRef, "candidates": nonNil(p.Candidates),
 		"differences": nonNil(p.Differences), "distance_m": p.DistanceM, "name_score": p.NameScore,
 		"status": p.Status, "reason": p.Reason, "partner": p.Partner, "taken": nonNil(p.Taken),
-		"decided_by": p.DecidedBy, "created_at": p.CreatedAt}
+		"created_at": p.CreatedAt}
+	pp := s.people(r)
+	pp.set(out, "decided_by", p.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = p.DecidedBy
+	}
 	if !p.DecidedAt.IsZero() {
 		out["decided_at"] = p.DecidedAt
 	}
@@ -212,9 +217,14 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 			touched = append(touched, a.Geometry)
 		}
 		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
-			if g := s.currentGeometry(r, id); g != nil {
-				touched = append(touched, g)
+			if id == "" {
+				continue
 			}
+			g, ok := s.currentGeometry(w, r, id)
+			if !ok {
+				return
+			}
+			touched = append(touched, g)
 		}
 		if !s.checkScope(w, r, touched...) {
 			return

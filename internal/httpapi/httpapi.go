@@ -106,7 +106,7 @@ type Server struct {
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
 	heavy     chan struct{}
-	logins    *limiter
+	logins    *loginGuard
 	// suggestions limits anonymous suggestions per address.
 	suggestions *limiter
 	// writes limits each account's writes per minute.
@@ -147,7 +147,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.WritesPerMinute = 120
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
 		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
@@ -205,6 +205,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets/{id}", s.getAsset)
 		r.Post("/login", s.login)
 		r.Get("/me", s.me)
+		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
 		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
 		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
 		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)

@@ -271,6 +271,13 @@ type Store interface {
 	// UserByEmail and User find an account; ENOTFOUND.
 	UserByEmail(ctx context.Context, email string) (auth.User, error)
 	User(ctx context.Context, id string) (auth.User, error)
+	// SetDisplayName changes how an account is shown to the public ("" for
+	// its role's phrase), as a revision. EINVALID for a name
+	// auth.CheckDisplayName refuses; ENOTFOUND.
+	SetDisplayName(ctx context.Context, userID, name string) error
+	// GrantedScopes lists every scope any account holds, each once,
+	// ordered by set then code: the areas no editor may redraw.
+	GrantedScopes(ctx context.Context) ([]place.Scope, error)
 	// CreateSession stores a session; Session finds an unexpired one by the
 	// hash of its secret (ENOTFOUND otherwise); DeleteSession ends it.
 	CreateSession(ctx context.Context, s auth.Session) error

@@ -63,6 +63,7 @@ func wantCode(t *testing.T, err error, code string) {
 // Run runs the whole suite.
 func Run(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
+	runHistoryCases(t, newStore)
 
 	t.Run("SetsAndAreas", func(t *testing.T) {
 		st := newStore(t)
