@@ -248,6 +248,24 @@ func (s *Server) checkScope(w http.ResponseWriter, r *http.Request, gs ...orb.Ge
 	return true
 }
 
+// inScope reports whether the signed-in user's scope covers g, by the same
+// rule as checkScope (place.Grant.Covers), for work that filters rather
+// than refuses (a scoped conflation run keeps only what lies in scope).
+func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
+	grant, err := grantOf(r)
+	if err != nil {
+		return false, err
+	}
+	if !grant.Limited() || g == nil {
+		return true, nil
+	}
+	loc, err := s.locate(r, grant.Sets(), g)
+	if err != nil {
+		return false, err
+	}
+	return grant.Covers(loc), nil
+}
+
 // currentGeometry is where an asset is now, or nil if it does not exist
 // (the write then fails with 404 on its own); false after answering a
 // store error.
