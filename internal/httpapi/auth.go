@@ -117,7 +117,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
-	ETOOLARGE     = "too_large"
+	ETOOLARGE     = place.ETOOLARGE
 )
 
 // limiter allows n attempts per key per window: logins by address and
