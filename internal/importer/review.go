@@ -97,8 +97,10 @@ func ReviewList(ms []osm.Match, fromOSM []place.Asset, decided []place.Proposal,
 
 // SaveReview conflates an OSM file with the assets held and keeps the
 // proposals for review, replacing those of earlier runs still pending.
-func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string) (Review, error) {
-	c, err := ConflateFile(ctx, st, open, name)
+// maxDecompressed bounds what the file may decompress to (0 for the
+// default); past it nothing is kept and the error is ETOOLARGE.
+func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string, maxDecompressed int64) (Review, error) {
+	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
 	if err != nil {
 		return Review{}, err
 	}

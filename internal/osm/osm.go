@@ -70,6 +70,16 @@ func Bytes(b []byte) Source {
 	return func() (io.ReadCloser, error) { return bytesReader{bytes.NewReader(b)}, nil }
 }
 
+// ReaderAt returns a Source that reads the first size bytes of r: an
+// upload spooled to a temporary file whose name is gone.
+func ReaderAt(r io.ReaderAt, size int64) Source {
+	return func() (io.ReadCloser, error) { return sectionReader{io.NewSectionReader(r, 0, size)}, nil }
+}
+
+type sectionReader struct{ *io.SectionReader }
+
+func (sectionReader) Close() error { return nil }
+
 type bytesReader struct{ *bytes.Reader }
 
 func (bytesReader) Close() error { return nil }
