@@ -43,7 +43,9 @@ func post(t *testing.T, base, path string, body []byte) (int, string, string) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	b, _ := io.ReadAll(res.Body)
 	_ = json.Unmarshal(b, &e)
 	return res.StatusCode, e.Error.Code, e.Error.Message
