@@ -118,7 +118,7 @@ func TestDecompressionBombsAreRefused(t *testing.T) {
 		{"PBF block declaring 32 MiB, inflating to 1 GiB", "bomb.osm.pbf", testkit.BombPBFBlockLimit(t), 0, place.ETOOLARGE, "declares 33554432 bytes uncompressed but inflates past the format's"},
 		{"PBF block inflating a little past what it declares", "x.osm.pbf", pbfFile(header, [2][]byte{[]byte("OSMData"), blobFields(2, n-1, 3, small)}), 0, place.ETOOLARGE, "block 1 of the PBF file inflates to 1000 bytes, more than the 999 it declares"},
 		{"PBF block inflating to less than it declares", "x.osm.pbf", pbfFile(header, [2][]byte{[]byte("OSMData"), blobFields(2, n+1, 3, small)}), 0, place.EINVALID, "inflates to 1000 bytes, not the 1001"},
-		{"PBF blocks past the limit", "x.osm.pbf", pbf, 1000, place.ETOOLARGE, "the PBF file's blocks add up to more: it decompresses to more than 1000 bytes"},
+		{"PBF blocks past the limit", "x.osm.pbf", pbf, 1000, place.ETOOLARGE, "the PBF data (its blocks added up) decompresses to more than 1000 bytes, the limit (--max-decompressed-mb)"},
 		{"PBF inside gzip", "bomb.osm.pbf.gz", testkit.BombPBFGzip(t), 0, place.EINVALID, "a PBF file compressed again"},
 		// protobuf lets a field repeat and takes the last; so must the
 		// check, or a small first copy would vouch for a bomb after it.

@@ -186,7 +186,7 @@ func (g *pbfGuard) next() {
 // spend counts n decompressed bytes against the pass's limit.
 func (g *pbfGuard) spend(n int64) error {
 	if g.left -= n; g.left < 0 {
-		return g.lim.tooLarge("the PBF file's blocks add up to more: it")
+		return g.lim.tooLarge("the PBF data (its blocks added up)")
 	}
 	return nil
 }
