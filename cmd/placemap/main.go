@@ -42,7 +42,8 @@ Usage:
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
-  placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
+  placemap import osm FILE [--bbox W,S,E,N] [--categories library,...] [--max-decompressed-mb 512]
+                                                          civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--display-name NAME] [--password-stdin]
   placemap user display-name EMAIL NAME                   how the public sees an account ("" for its role)

@@ -28,8 +28,13 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cats := fs.String("categories", "", "comma-separated category ids to keep (default: every civic category)")
 	boundaries := fs.Bool("boundaries", false, "import boundaries (administrative, political, place polygons) as a new set instead of assets")
 	adminLevel := fs.Int("admin-level", 0, "with --boundaries: only administrative boundaries of this admin_level")
+	maxMB := maxDecompressedFlag(fs)
 	set := setFlags(fs)
 	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
 	if err != nil {
 		return err
 	}
@@ -59,7 +64,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if set.Kind == "" {
 			set.Kind = place.Statutory
 		}
-		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update)
+		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update, maxDecompressed)
 		bar.done()
 		if err != nil {
 			return err
@@ -72,7 +77,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *cats != "" {
 		categories = strings.Split(*cats, ",")
 	}
-	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update})
+	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update, MaxDecompressed: maxDecompressed})
 	bar.done()
 	if err != nil {
 		return err
@@ -96,6 +101,25 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "%d relations left out: not areas, and no node or way members to place them by (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
 	}
 	return nil
+}
+
+// maxDecompressedFlag adds --max-decompressed-mb to a command that reads
+// OSM files.
+func maxDecompressedFlag(fs *flag.FlagSet) *int {
+	return fs.Int("max-decompressed-mb", envInt("MAX_DECOMPRESSED_MB", osm.DefaultMaxDecompressed>>20),
+		"largest size in MiB an OSM file may decompress to (bzip2, gzip, the blocks of a PBF); past it the file is refused as a decompression bomb ($PLACEMAP_MAX_DECOMPRESSED_MB)")
+}
+
+// maxDecompressedMB bounds --max-decompressed-mb: 1 TiB is past any OSM
+// file, and keeps the bytes within an int64.
+const maxDecompressedMB = 1 << 20
+
+// decompressedLimit turns --max-decompressed-mb into bytes.
+func decompressedLimit(mb int) (int64, error) {
+	if mb < 1 || mb > maxDecompressedMB {
+		return 0, usageError{fmt.Sprintf("--max-decompressed-mb %d: want 1 to %d", mb, maxDecompressedMB)}
+	}
+	return int64(mb) << 20, nil
 }
 
 func parseBBoxFlag(s string) (*orb.Bound, error) {
@@ -172,7 +196,12 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	sc := storeFlags(fs)
 	report := fs.String("report", "", "write the review list as CSV to this file")
 	review := fs.Bool("review", false, "keep the proposals in the store, for people to accept or reject one by one in the map (replaces pending ones of earlier runs)")
+	maxMB := maxDecompressedFlag(fs)
 	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
 	if err != nil {
 		return err
 	}
@@ -188,7 +217,7 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	c, err := importer.ConflateFile(ctx, st, osm.File(file), filepath.Base(file))
+	c, err := importer.ConflateFile(ctx, st, osm.File(file), filepath.Base(file), maxDecompressed)
 	if err != nil {
 		return err
 	}
@@ -240,7 +269,12 @@ func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "file to write (required)")
 	osmFile := fs.String("osm", "", "an OSM extract of the area, conflated now (not kept): it speaks for the assets it covers instead of the last conflation kept")
 	reportFile := fs.String("report", "", "also write the export's report as JSON to this file: what the file holds, what is blocked or left out and why, keys not mapped")
+	maxMB := maxDecompressedFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
+	if err != nil {
 		return err
 	}
 	if *out == "" {
@@ -253,7 +287,7 @@ func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	defer st.Close()
 	var fresh *importer.Conflation
 	if *osmFile != "" {
-		c, err := importer.ConflateFile(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile))
+		c, err := importer.ConflateFile(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile), maxDecompressed)
 		if err != nil {
 			return err
 		}

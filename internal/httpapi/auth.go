@@ -119,7 +119,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = place.EFORBIDDEN
 	ETOOMANY      = "too_many_requests"
-	ETOOLARGE     = "too_large"
+	ETOOLARGE     = place.ETOOLARGE
 )
 
 // limiter allows n attempts per key per window: sign-ins by address,

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -44,14 +45,23 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 		name = "upload.osm"
 	}
 	// Spool to a temporary file: the readers make more than one pass and
-	// an upload may be larger than is wise to hold in memory.
-	tmp, err := os.CreateTemp("", "placemap-conflate-*")
+	// an upload may be larger than is wise to hold in memory. Where the
+	// system allows (Unix) its name goes at once and it is read through
+	// the open file, so that nothing is left behind whatever happens to
+	// the process; elsewhere it goes when closed, and RemoveStaleUploads
+	// clears what a process that died left.
+	tmp, err := os.CreateTemp("", uploadPattern)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	unlinked := os.Remove(tmp.Name()) == nil
+	defer func() {
+		tmp.Close()
+		if !unlinked {
+			os.Remove(tmp.Name())
+		}
+	}()
 	n, err := io.Copy(tmp, r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -72,7 +82,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ctx := changeContext(r).Context()
-	c, err := importer.ConflateFile(ctx, s.store, osm.File(tmp.Name()), name)
+	c, err := importer.ConflateFile(ctx, s.store, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,6 +103,39 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("conflation over a file that does not cover the assets", "file", name, "overlap", rv.Coverage.Overlap, "run", rv.Run)
 	}
 	writeJSON(w, http.StatusCreated, rv)
+}
+
+// uploadPattern names the temporary files uploads are spooled to.
+const uploadPattern = "placemap-conflate-*"
+
+// RemoveStaleUploads removes the temporary files of conflation uploads
+// in dir (os.TempDir() when empty) that a placemap process left when it
+// died mid-upload, and says which it removed. Run it at start. Only
+// regular files are removed. Where an upload's file loses its name as
+// soon as it is made (Unix), the files of uploads under way in other
+// processes are not seen; elsewhere an open file cannot be removed.
+func RemoveStaleUploads(dir string) ([]string, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	names, err := filepath.Glob(filepath.Join(dir, uploadPattern))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	var errs []error
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, name)
+	}
+	return removed, errors.Join(errs...)
 }
 
 // proposalJSON is a proposal with the live asset and the OSM objects as

@@ -83,6 +83,10 @@ type Config struct {
 	// MaxUploadBody bounds an OSM file uploaded for conflation
 	// (POST /api/conflations). 0 means 32 MiB.
 	MaxUploadBody int64
+	// MaxDecompressed bounds what an uploaded OSM file may decompress to
+	// (bzip2, gzip, the blocks of a PBF); past it 413. 0 means
+	// osm.DefaultMaxDecompressed.
+	MaxDecompressed int64
 	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
 	// X-Real-IP, for deployments behind a reverse proxy that sets them.
 	// Off by default: otherwise any client could pick its own address, and

@@ -17,10 +17,11 @@ import (
 )
 
 // ReadOSMAssets reads the civic objects of an OSM file as assets, without
-// storing them.
-func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.Asset, osm.Stats, error) {
+// storing them. maxDecompressed bounds what the file may decompress to
+// (osm.Options.MaxDecompressed; 0 for the default).
+func ReadOSMAssets(ctx context.Context, open osm.Source, name string, maxDecompressed int64) ([]place.Asset, osm.Stats, error) {
 	var out []place.Asset
-	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: osm.Civic, Sites: true}, func(o osm.Object) error {
+	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: osm.Civic, Sites: true, MaxDecompressed: maxDecompressed}, func(o osm.Object) error {
 		if o.Geometry == nil {
 			return nil
 		}
@@ -34,8 +35,8 @@ func ReadOSMAssets(ctx context.Context, open osm.Source, name string) ([]place.A
 }
 
 // Conflate pairs the civic objects of an OSM file with the assets held.
-func Conflate(ctx context.Context, st store.AssetLister, open osm.Source, name string) ([]osm.Match, error) {
-	c, err := ConflateFile(ctx, st, open, name)
+func Conflate(ctx context.Context, st store.AssetLister, open osm.Source, name string, maxDecompressed int64) ([]osm.Match, error) {
+	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
 	return c.Matches, err
 }
 
@@ -63,19 +64,21 @@ func (c Conflation) Covers(a place.Asset) bool {
 
 // ConflateFile pairs the civic objects of an OSM file with the assets
 // held, keeping the objects read, and works out the ground the file
-// covers: assets outside it are never "only here".
-func ConflateFile(ctx context.Context, st store.AssetLister, open osm.Source, name string) (Conflation, error) {
+// covers: assets outside it are never "only here". maxDecompressed bounds
+// what the file may decompress to (0 for the default); past it the error is
+// ETOOLARGE.
+func ConflateFile(ctx context.Context, st store.AssetLister, open osm.Source, name string, maxDecompressed int64) (Conflation, error) {
 	c := Conflation{File: name}
 	var err error
 	c.Local, err = store.AllAssets(ctx, st)
 	if err != nil {
 		return c, err
 	}
-	c.OSM, _, err = ReadOSMAssets(ctx, open, name)
+	c.OSM, _, err = ReadOSMAssets(ctx, open, name, maxDecompressed)
 	if err != nil {
 		return c, err
 	}
-	if c.Bounds, c.BoundsFrom, err = osm.FileBounds(ctx, open, name); err != nil {
+	if c.Bounds, c.BoundsFrom, err = osm.FileBounds(ctx, open, name, maxDecompressed); err != nil {
 		return c, err
 	}
 	c.Matches, c.Outside = osm.Within(osm.Conflate(c.Local, c.OSM), c.Covers)

@@ -104,9 +104,11 @@ func ReviewList(ms []osm.Match, fromOSM []place.Asset, decided []place.Proposal,
 
 // SaveReview conflates an OSM file with the assets held and keeps the
 // proposals for review, superseding the pending ones of earlier runs that
-// it asks again (everywhere: the command line's run).
-func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string) (Review, error) {
-	c, err := ConflateFile(ctx, st, open, name)
+// it asks again (everywhere: the command line's run). maxDecompressed
+// bounds what the file may decompress to (0 for the default); past it
+// nothing is kept and the error is ETOOLARGE.
+func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string, maxDecompressed int64) (Review, error) {
+	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
 	if err != nil {
 		return Review{}, err
 	}

@@ -24,7 +24,7 @@ const (
 // declares none (Overpass JSON never does); an error only when the file
 // cannot be opened or its start is not an OSM file. It reads no more than
 // the file's first block or elements.
-func HeaderBounds(ctx context.Context, open Source, name string) (b orb.Bound, ok bool, err error) {
+func HeaderBounds(ctx context.Context, open Source, name string, maxDecompressed int64) (b orb.Bound, ok bool, err error) {
 	rc, err := open()
 	if err != nil {
 		return b, false, fmt.Errorf("open %s: %w", name, err)
@@ -34,10 +34,11 @@ func HeaderBounds(ctx context.Context, open Source, name string) (b orb.Bound, o
 	defer cancel()
 	none := func(int64, bool) bool { return false }
 	var cnt counts
-	sc, _, err := openScanner(ctx, rc, name, filter{node: none, way: none, relation: none}, &cnt)
+	lim := newLimits(name, maxDecompressed)
+	sc, _, err := openScanner(ctx, rc, name, filter{node: none, way: none, relation: none}, &cnt, lim)
 	if err != nil {
 		r := &reader{name: name}
-		return b, false, r.scanError(err, &countingReader{r: rc}, 0, 0)
+		return b, false, r.scanError(err, &countingReader{r: rc}, lim, 0, 0)
 	}
 	defer sc.close()
 	inner := sc
@@ -56,9 +57,7 @@ func HeaderBounds(ctx context.Context, open Source, name string) (b orb.Bound, o
 		}
 	case *xmlScanner:
 		// <bounds> comes before the first node; stop at the first object.
-		if s.s.Scan() {
-			bounds, _ = s.s.Object().(*posm.Bounds)
-		}
+		bounds = s.headerBounds()
 	}
 	if bounds == nil {
 		return b, false, nil
@@ -75,8 +74,10 @@ func HeaderBounds(ctx context.Context, open Source, name string) (b orb.Bound, o
 // position it holds, nodes tagged or not and the geometries and centres
 // Overpass gives (from is BoundsData; one more pass over the file). from is
 // "" for a file with no position at all: it covers nothing.
-func FileBounds(ctx context.Context, open Source, name string) (b orb.Bound, from string, err error) {
-	if b, ok, err := HeaderBounds(ctx, open, name); err != nil || ok {
+//
+// maxDecompressed bounds what the file may decompress to, as for Read.
+func FileBounds(ctx context.Context, open Source, name string, maxDecompressed int64) (b orb.Bound, from string, err error) {
+	if b, ok, err := HeaderBounds(ctx, open, name, maxDecompressed); err != nil || ok {
 		if ok {
 			from = BoundsHeader
 		}
@@ -90,10 +91,11 @@ func FileBounds(ctx context.Context, open Source, name string) (b orb.Bound, fro
 	cr := &countingReader{r: rc}
 	all := func(int64, bool) bool { return true }
 	var cnt counts
-	sc, _, err := openScanner(ctx, cr, name, filter{node: all, way: all}, &cnt)
+	lim := newLimits(name, maxDecompressed)
+	sc, _, err := openScanner(ctx, cr, name, filter{node: all, way: all}, &cnt, lim)
 	r := &reader{name: name}
 	if err != nil {
-		return b, "", r.scanError(err, cr, 0, 0)
+		return b, "", r.scanError(err, cr, lim, 0, 0)
 	}
 	defer sc.close()
 	ok := false
@@ -122,7 +124,7 @@ func FileBounds(ctx context.Context, open Source, name string) (b orb.Bound, fro
 	if err := ctx.Err(); err != nil {
 		return b, "", fmt.Errorf("read %s: %w", name, err)
 	}
-	if err := r.scanError(sc.err(), cr, cnt.total(), 0); err != nil {
+	if err := r.scanError(sc.err(), cr, lim, cnt.total(), 0); err != nil {
 		return b, "", err
 	}
 	if !ok || !validBound(b) {

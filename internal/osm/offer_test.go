@@ -169,20 +169,20 @@ func TestCovers(t *testing.T) {
 // no positions.
 func TestFileBounds(t *testing.T) {
 	ctx := context.Background()
-	b, from, err := FileBounds(ctx, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf")
+	b, from, err := FileBounds(ctx, File(dataPath(t, "delaware-latest.osm.pbf")), "delaware-latest.osm.pbf", 0)
 	if err != nil || from != BoundsHeader || !nearBound(b, orb.Bound{Min: orb.Point{-75.78974, 38.45043}, Max: orb.Point{-74.96121, 40.03221}}) {
 		t.Errorf("Delaware PBF: %v %q %v (osmium fileinfo: header bbox -75.78974,38.45043,-74.96121,40.03221)", b, from, err)
 	}
 	// The Leeds clip has no <bounds>: the extent of its nodes, as osmium
 	// fileinfo -e gives it (-1.5408476,53.7932076,-1.5266945,53.8062651).
-	b, from, err = FileBounds(ctx, File(dataPath(t, "uk-clips/leeds_cycleway.osm")), "leeds_cycleway.osm")
+	b, from, err = FileBounds(ctx, File(dataPath(t, "uk-clips/leeds_cycleway.osm")), "leeds_cycleway.osm", 0)
 	if err != nil || from != BoundsData || b != (orb.Bound{Min: orb.Point{-1.5408476, 53.7932076}, Max: orb.Point{-1.5266945, 53.8062651}}) {
 		t.Errorf("Leeds clip: %v %q %v", b, from, err)
 	}
 	withBounds := `<?xml version="1.0"?><osm version="0.6"><bounds minlat="53.3" minlon="-1.6" maxlat="53.45" maxlon="-1.3"/>` +
 		`<node id="1" lat="53.38" lon="-1.47"><tag k="amenity" v="library"/></node></osm>`
 	want := orb.Bound{Min: orb.Point{-1.6, 53.3}, Max: orb.Point{-1.3, 53.45}}
-	if b, from, err := FileBounds(ctx, Bytes([]byte(withBounds)), "s.osm"); err != nil || from != BoundsHeader || b != want {
+	if b, from, err := FileBounds(ctx, Bytes([]byte(withBounds)), "s.osm", 0); err != nil || from != BoundsHeader || b != want {
 		t.Errorf("XML <bounds>: %v %q %v", b, from, err)
 	}
 	gz := filepath.Join(t.TempDir(), "s.osm.gz")
@@ -191,19 +191,19 @@ func TestFileBounds(t *testing.T) {
 	_, _ = zw.Write([]byte(withBounds))
 	_ = zw.Close()
 	_ = f.Close()
-	if b, from, err := FileBounds(ctx, File(gz), "s.osm.gz"); err != nil || from != BoundsHeader || b != want {
+	if b, from, err := FileBounds(ctx, File(gz), "s.osm.gz", 0); err != nil || from != BoundsHeader || b != want {
 		t.Errorf("gzip XML <bounds>: %v %q %v", b, from, err)
 	}
 	overpass := `{"version":0.6,"elements":[{"type":"node","id":1,"lat":53.38,"lon":-1.47,"tags":{"amenity":"library"}},` +
 		`{"type":"way","id":2,"center":{"lat":53.40,"lon":-1.40},"nodes":[1,3],"tags":{"leisure":"park"}}]}`
-	if b, from, err := FileBounds(ctx, Bytes([]byte(overpass)), "s.json"); err != nil || from != BoundsData ||
+	if b, from, err := FileBounds(ctx, Bytes([]byte(overpass)), "s.json", 0); err != nil || from != BoundsData ||
 		b != (orb.Bound{Min: orb.Point{-1.47, 53.38}, Max: orb.Point{-1.40, 53.40}}) {
 		t.Errorf("Overpass JSON: %v %q %v", b, from, err)
 	}
-	if _, from, err := FileBounds(ctx, Bytes([]byte(`<?xml version="1.0"?><osm version="0.6"></osm>`)), "empty.osm"); err != nil || from != "" {
+	if _, from, err := FileBounds(ctx, Bytes([]byte(`<?xml version="1.0"?><osm version="0.6"></osm>`)), "empty.osm", 0); err != nil || from != "" {
 		t.Errorf("empty file: %q %v", from, err)
 	}
-	if _, _, err := FileBounds(ctx, Bytes([]byte(`not osm at all`)), "junk.osm"); place.ErrorCode(err) != place.EINVALID {
+	if _, _, err := FileBounds(ctx, Bytes([]byte(`not osm at all`)), "junk.osm", 0); place.ErrorCode(err) != place.EINVALID {
 		t.Errorf("junk: %v", err)
 	}
 }
