@@ -56,6 +56,7 @@ Flags:
 	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
 	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
 	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
+	suggestionsPerHour := fs.Int("suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
 	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
@@ -95,6 +96,7 @@ Flags:
 		MaxUploadBody:       int64(*maxUploadMB) << 20,
 		MaxExpensive:        *maxExpensive,
 		WritesPerMinute:     *writesPerMinute,
+		SuggestionsPerHour:  *suggestionsPerHour,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

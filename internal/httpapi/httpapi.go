@@ -57,8 +57,8 @@ type Reader interface {
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
 	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
-	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
+	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
+	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
 	SaveProposals(ctx context.Context, ps []place.Proposal) error
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
@@ -95,6 +95,10 @@ type Config struct {
 	// WritesPerMinute bounds the writes one account makes in a minute;
 	// past it 429 with Retry-After. 0 means 120.
 	WritesPerMinute int
+	// SuggestionsPerHour bounds the suggestions one signed-in account
+	// sends in an hour (anonymous ones are bounded per address); past it
+	// 429 with Retry-After. 0 means 60.
+	SuggestionsPerHour int
 }
 
 // Server is placemap's HTTP handler.
@@ -105,8 +109,10 @@ type Server struct {
 	reconcile *reconcile.Service
 	heavy     chan struct{}
 	logins    *limiter
-	// suggestions limits anonymous suggestions per address.
-	suggestions *limiter
+	// suggestions limits anonymous suggestions per address;
+	// accountSuggestions those of each signed-in account.
+	suggestions        *limiter
+	accountSuggestions *limiter
 	// writes limits each account's writes per minute.
 	writes *limiter
 	// ogcMaxInBBox bounds the areas an OGC bbox query may weigh exactly.
@@ -144,9 +150,13 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.WritesPerMinute <= 0 {
 		cfg.WritesPerMinute = 120
 	}
+	if cfg.SuggestionsPerHour <= 0 {
+		cfg.SuggestionsPerHour = 60
+	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
-		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
+		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
