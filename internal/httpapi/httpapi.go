@@ -86,8 +86,11 @@ type Config struct {
 	// Off by default: otherwise any client could pick its own address, and
 	// with it escape the per-address limits on sign-in and suggestions.
 	TrustProxyHeaders bool
-	// MaxExpensive bounds crosswalks and agreement surfaces computed at
-	// once; past it a request gets 503 with Retry-After. 0 means 2.
+	// MaxExpensive bounds the heavy work done at once: crosswalks,
+	// agreement surfaces, conflations, exports, and the writes that
+	// overlay or place many assets (area changes, accepted drawings,
+	// successor decisions); past it a request gets 503 with Retry-After.
+	// 0 means 2.
 	MaxExpensive int
 	// ExpensiveWait is how long a request waits for a place for expensive
 	// work before the 503. 0 means 10 seconds.
@@ -301,7 +304,9 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": place.Categories(), "statuses": place.Statuses})
 }
 
-// expensive takes one of the few places for heavy work (overlays),
+// expensive takes one of the few places for heavy work (overlays, and
+// writes that place many assets again: area changes, accepted drawings,
+// successor decisions that measure overlaps),
 // waiting up to 10 seconds for one, then answers 503 with Retry-After.
 // Call release when done.
 func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
@@ -313,7 +318,7 @@ func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func
 	case <-t.C:
 	case <-r.Context().Done():
 	}
-	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy computing other crosswalks; try again shortly"))
+	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly"))
 	return nil, false
 }
 

@@ -269,6 +269,12 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	if !s.areaInScope(w, r, set, code) {
 		return
 	}
+	// Placing again the assets an area's change touches is overlay work.
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if _, err := s.store.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
@@ -339,6 +345,11 @@ func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
 	if !s.areaInScope(w, r, a.Set, a.Code) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.AddArea(r.Context(), a); err != nil {
 		s.fail(w, r, err)
@@ -363,6 +374,11 @@ func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.areaInScope(w, r, set, code) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.DeleteArea(r.Context(), set, code, v); err != nil {
 		s.fail(w, r, err)
