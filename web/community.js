@@ -638,6 +638,12 @@ function renderSuggestion(sg) {
         body.take = take;
         opts.ifMatch = k.etagFor(Number(sg.live_version));
       }
+      const kind = str(sg.kind);
+      if (!stale && !extra.body && (kind === 'correction' || kind === 'closure') && Number(sg.live_version) > 0) {
+        // Accept onto the version the moderator was shown: if it changed
+        // since, the server answers with the three versions.
+        opts.ifMatch = k.etagFor(Number(sg.live_version));
+      }
       if (extra.ifMatch) opts.ifMatch = extra.ifMatch;
       if (Object.keys(body).length) opts.body = body;
     }

@@ -134,6 +134,15 @@ func TestSuggestionLimits(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(body, fmt.Sprint("at most ", maxDrawingBytes, " bytes")) {
 			t.Errorf("a drawing of %d bytes: %d %.300s", len(padded), code, body)
 		}
+		// Caps on what a suggestion says: 40 KB of tags is refused.
+		tags := map[string]string{}
+		for i := range 40 {
+			tags[fmt.Sprint("note", i)] = strings.Repeat("x", 1000)
+		}
+		wordy := `{"kind":"new","feature":` + pointFeature("Wordy Hall", "community_centre", -1.46, 53.27, `,"tags":`+mustJSON(tags)) + `}`
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions", wordy, nil}); code != http.StatusBadRequest || !strings.Contains(body, "at most 32768") {
+			t.Errorf("a suggestion with 40 KB of tags: %d %.300s", code, body)
+		}
 		// The queue in pages: 4 so far, oldest first.
 		type page struct {
 			Suggestions    []struct{ ID string }

@@ -56,6 +56,25 @@ func Vertices(g orb.Geometry) int {
 	return 0
 }
 
+// MaxSuggestedDetails bounds the text of a suggested asset: its fields and
+// tags, all but the geometry, in bytes.
+const MaxSuggestedDetails = 32 << 10
+
+// CheckSuggestedDetails refuses a suggested asset whose fields and tags
+// hold more than MaxSuggestedDetails bytes of text.
+func CheckSuggestedDetails(a Asset) error {
+	n := 0
+	for k, v := range FieldValues(a) {
+		if k != "geometry" {
+			n += len(k) + len(v)
+		}
+	}
+	if n > MaxSuggestedDetails {
+		return Errorf(EINVALID, "the suggested details (fields and tags) are %d bytes; a suggestion may carry at most %d", n, MaxSuggestedDetails)
+	}
+	return nil
+}
+
 // CheckDrawn refuses a drawing (what names it) of more than
 // MaxDrawnVertices positions.
 func CheckDrawn(what string, g orb.Geometry) error {

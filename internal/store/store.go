@@ -437,6 +437,9 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	if sg.Kind == place.Closure {
 		sg.Proposed.Status = place.Closed
 	}
+	if err := place.CheckSuggestedDetails(sg.Proposed); err != nil {
+		return err
+	}
 	return CheckAssets([]place.Asset{sg.Proposed})
 }
 

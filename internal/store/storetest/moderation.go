@@ -257,3 +257,25 @@ func successorKeepDeduplicated(t *testing.T, st store.Store) {
 	_, err = st.DecideSuccessors(ctx, "k1", "A1", "k2", many, "u-ed", "")
 	wantCode(t, err, place.EINVALID)
 }
+
+// suggestionDetailsCapped: a suggestion whose fields and tags hold more
+// than place.MaxSuggestedDetails bytes of text is refused, whatever its
+// kind.
+func suggestionDetailsCapped(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	hub := asset("hub", "Heeley Hub", "community_centre", orb.Point{-1.45, 53.3})
+	if _, err := st.AddAssets(ctx, []place.Asset{hub}); err != nil {
+		t.Fatal(err)
+	}
+	big := hub
+	big.Tags = map[string]string{}
+	for i := range 40 {
+		big.Tags[fmt.Sprint("note", i)] = strings.Repeat("x", 1000)
+	}
+	wantCode(t, st.CreateSuggestion(ctx, place.Suggestion{ID: "big-fix", Kind: place.Correction, AssetID: "hub", Proposed: big, Author: "anonymous"}), place.EINVALID)
+	big.ID = "big-new"
+	wantCode(t, st.CreateSuggestion(ctx, place.Suggestion{ID: "big-new", Kind: place.NewAsset, Proposed: big, Author: "anonymous"}), place.EINVALID)
+	if page, _ := st.Suggestions(ctx, store.SuggestionQuery{}); page.Matched != 0 {
+		t.Errorf("%d suggestions recorded, want none", page.Matched)
+	}
+}

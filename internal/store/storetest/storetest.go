@@ -1257,6 +1257,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("StaleSuggestions", func(t *testing.T) { staleSuggestions(t, newStore(t)) })
 	t.Run("DuplicateSuggestions", func(t *testing.T) { duplicateSuggestions(t, newStore(t)) })
 	t.Run("SuggestionCaps", func(t *testing.T) { suggestionCaps(t, newStore(t)) })
+	t.Run("SuggestionDetailsCapped", func(t *testing.T) { suggestionDetailsCapped(t, newStore(t)) })
 	t.Run("SuccessorKeepDeduplicated", func(t *testing.T) { successorKeepDeduplicated(t, newStore(t)) })
 
 	t.Run("Ping", func(t *testing.T) {
