@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -70,10 +71,26 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	rv, err := importer.SaveReview(changeContext(r).Context(), s.store, osm.File(tmp.Name()), name)
+	ctx := changeContext(r).Context()
+	c, err := importer.ConflateFile(ctx, s.store, osm.File(tmp.Name()), name)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// A scoped editor's run speaks for, and supersedes, only what lies in
+	// their scope.
+	p, _ := principalOf(r)
+	scope := importer.Scope{Scopes: p.User.Scopes}
+	if len(p.User.Scopes) > 0 {
+		scope.In = func(_ context.Context, g orb.Geometry) (bool, error) { return s.inScope(r, g) }
+	}
+	rv, err := importer.KeepForReview(ctx, s.store, c, scope)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rv.Coverage.Warning != "" {
+		s.log.Warn("conflation over a file that does not cover the assets", "file", name, "overlap", rv.Coverage.Overlap, "run", rv.Run)
 	}
 	writeJSON(w, http.StatusCreated, rv)
 }
@@ -85,7 +102,12 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 		"asset_id": p.AssetID, "asset_version": p.AssetVersion, "osm_ref": p.OSMRef, "candidates": nonNil(p.Candidates),
 		"differences": nonNil(p.Differences), "distance_m": p.DistanceM, "name_score": p.NameScore,
 		"status": p.Status, "reason": p.Reason, "partner": p.Partner, "taken": nonNil(p.Taken),
-		"decided_by": p.DecidedBy, "created_at": p.CreatedAt}
+		"created_at": p.CreatedAt}
+	pp := s.people(r)
+	pp.set(out, "decided_by", p.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = p.DecidedBy
+	}
 	if !p.DecidedAt.IsZero() {
 		out["decided_at"] = p.DecidedAt
 	}
@@ -151,7 +173,16 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.proposalJSON(r, p))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts})
+	runs, err := s.store.ConflationRuns(r.Context(), 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var last any
+	if len(runs) > 0 {
+		last = runJSON(runs[0])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts, "last_run": last})
 }
 
 func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
@@ -186,9 +217,14 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 			touched = append(touched, a.Geometry)
 		}
 		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
-			if g := s.currentGeometry(r, id); g != nil {
-				touched = append(touched, g)
+			if id == "" {
+				continue
 			}
+			g, ok := s.currentGeometry(w, r, id)
+			if !ok {
+				return
+			}
+			touched = append(touched, g)
 		}
 		if !s.checkScope(w, r, touched...) {
 			return
@@ -212,4 +248,16 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
 	}
+}
+
+// runJSON is a conflation run as the review panel shows it: the file, the
+// ground it covered and the share of the assets compared inside it.
+func runJSON(run place.ConflationRun) map[string]any {
+	out := map[string]any{"id": run.ID, "file": run.File, "bounds_from": run.BoundsFrom, "scopes": nonNil(run.Scopes),
+		"compared": run.Compared, "covered": run.Covered, "overlap": run.Overlap(), "created_at": run.CreatedAt, "bbox": nil}
+	if run.BoundsFrom != "" {
+		b := run.Bounds
+		out["bbox"] = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
+	return out
 }

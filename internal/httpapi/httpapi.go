@@ -59,7 +59,9 @@ type Reader interface {
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
 	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
@@ -111,7 +113,7 @@ type Server struct {
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
 	heavy     chan struct{}
-	logins    *limiter
+	logins    *loginGuard
 	// suggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
 	suggestions        *limiter
@@ -157,7 +159,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.SuggestionsPerHour = 60
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
@@ -216,6 +218,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets/{id}", s.getAsset)
 		r.Post("/login", s.login)
 		r.Get("/me", s.me)
+		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
 		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
 		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
 		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)

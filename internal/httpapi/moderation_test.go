@@ -62,7 +62,7 @@ func scopedUser(t *testing.T, st store.Store, id string, role auth.Role, scopes 
 	return map[string]string{"Authorization": "Bearer token-" + id}
 }
 
-func pointFeature(name, category string, lon, lat float64, extra string) string {
+func assetPoint(name, category string, lon, lat float64, extra string) string {
 	return fmt.Sprintf(`{"type":"Feature","properties":{"name":%s,"category":%q%s},"geometry":{"type":"Point","coordinates":[%g,%g]}}`,
 		mustJSON(name), category, extra, lon, lat)
 }
@@ -109,7 +109,7 @@ func TestSuggestionLimits(t *testing.T) {
 		// The per-account limit.
 		var codes []int
 		for i := range 4 {
-			body := `{"kind":"new","feature":` + pointFeature(fmt.Sprint("Hall number ", i), "community_centre", -1.49+0.01*float64(i), 53.26, "") + `}`
+			body := `{"kind":"new","feature":` + assetPoint(fmt.Sprint("Hall number ", i), "community_centre", -1.49+0.01*float64(i), 53.26, "") + `}`
 			code, h, _ := do(t, c, srv.URL, call{"POST", "/api/suggestions", body, bearer("contributor")})
 			codes = append(codes, code)
 			if code == http.StatusTooManyRequests && h.Get("Retry-After") == "" {
@@ -139,7 +139,7 @@ func TestSuggestionLimits(t *testing.T) {
 		for i := range 40 {
 			tags[fmt.Sprint("note", i)] = strings.Repeat("x", 1000)
 		}
-		wordy := `{"kind":"new","feature":` + pointFeature("Wordy Hall", "community_centre", -1.46, 53.27, `,"tags":`+mustJSON(tags)) + `}`
+		wordy := `{"kind":"new","feature":` + assetPoint("Wordy Hall", "community_centre", -1.46, 53.27, `,"tags":`+mustJSON(tags)) + `}`
 		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions", wordy, nil}); code != http.StatusBadRequest || !strings.Contains(body, "at most 32768") {
 			t.Errorf("a suggestion with 40 KB of tags: %d %.300s", code, body)
 		}
@@ -264,14 +264,14 @@ func TestScopedModeratorDecisions(t *testing.T) {
 		heeley := scopedUser(t, st, "mod-a1", auth.Moderator, "grid:A1")
 		drawnMod := scopedUser(t, st, "mod-drawn", auth.Moderator, "drawn")
 		// An asset in B2, outside A1.
-		code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", pointFeature("Outside Hall", "community_centre", -1.3, 53.45, ""), bearer("admin")})
+		code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", assetPoint("Outside Hall", "community_centre", -1.3, 53.45, ""), bearer("admin")})
 		if code != 201 {
 			t.Fatalf("create: %d %s", code, body)
 		}
 		var outside struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &outside)
 		// A correction that moves it into A1.
-		move := `{"kind":"correction","asset_id":"` + outside.ID + `","feature":` + pointFeature("Outside Hall", "community_centre", -1.45, 53.3, "") + `}`
+		move := `{"kind":"correction","asset_id":"` + outside.ID + `","feature":` + assetPoint("Outside Hall", "community_centre", -1.45, 53.3, "") + `}`
 		id := sendSuggestion(t, c, srv.URL, move, nil)
 		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusForbidden {
 			t.Errorf("scoped moderator moves an outside asset in: %d %s", code, body)
@@ -280,25 +280,30 @@ func TestScopedModeratorDecisions(t *testing.T) {
 			t.Errorf("the refused accept wrote: %+v", a)
 		}
 		// A correction inside A1 is theirs.
-		code, _, body = do(t, c, srv.URL, call{"POST", "/api/assets", pointFeature("Inside Hall", "community_centre", -1.46, 53.3, ""), bearer("admin")})
+		code, _, body = do(t, c, srv.URL, call{"POST", "/api/assets", assetPoint("Inside Hall", "community_centre", -1.46, 53.3, ""), bearer("admin")})
 		var inside struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &inside)
-		fix := `{"kind":"correction","asset_id":"` + inside.ID + `","feature":` + pointFeature("Inside Hall", "community_centre", -1.46, 53.3, `,"phone":"0114 1"`) + `}`
+		fix := `{"kind":"correction","asset_id":"` + inside.ID + `","feature":` + assetPoint("Inside Hall", "community_centre", -1.46, 53.3, `,"phone":"0114 1"`) + `}`
 		id = sendSuggestion(t, c, srv.URL, fix, nil)
 		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusOK {
 			t.Errorf("scoped moderator, a correction inside: %d %s", code, body)
 		}
 		// A drawing for "drawn", lying in grid A1: not the Heeley
-		// moderator's set; the drawn set's moderator's.
+		// moderator's set.
 		id = sendSuggestion(t, c, srv.URL, drawingBody("drawn", ring(8)), nil)
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusForbidden || !strings.Contains(body, "drawn") {
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusForbidden {
 			t.Errorf("a drawing into a set outside the scope: %d %s", code, body)
 		}
 		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
 			t.Errorf("the refused drawing was added: %d areas", sum.AreaCount)
 		}
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", drawnMod}); code != http.StatusOK {
-			t.Errorf("a drawing into the moderator's own set: %d %s", code, body)
+		// The set's own moderator may not either: every area of the set
+		// defines their scope, and a new one would widen it (item 4).
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", drawnMod}); code != http.StatusForbidden {
+			t.Errorf("a drawing into a set-wide scope's set: %d %s", code, body)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", bearer("admin")}); code != http.StatusOK {
+			t.Errorf("a drawing accepted by an admin: %d %s", code, body)
 		}
 	})
 }
@@ -403,14 +408,14 @@ func TestDuplicateSuggestions(t *testing.T) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
-		code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", pointFeature("Heeley Community Centre", "community_centre", -1.45, 53.3, ""), bearer("editor")})
+		code, _, body := do(t, c, srv.URL, call{"POST", "/api/assets", assetPoint("Heeley Community Centre", "community_centre", -1.45, 53.3, ""), bearer("editor")})
 		if code != 201 {
 			t.Fatalf("create: %d %s", code, body)
 		}
 		var there struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &there)
 		suggest := func(name string, lon float64) string {
-			body := `{"kind":"new","feature":` + pointFeature(name, "community_centre", lon, 53.3, `,"phone":"0114 222 2222"`) + `}`
+			body := `{"kind":"new","feature":` + assetPoint(name, "community_centre", lon, 53.3, `,"phone":"0114 222 2222"`) + `}`
 			return sendSuggestion(t, c, srv.URL, body, nil)
 		}
 		near := suggest("Heeley Centre", -1.4497) // about 20 m east

@@ -178,14 +178,17 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 // accepting onto the current version would write.
 func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string]any {
 	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		return map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
-			"comment": sg.Comment, "author": sg.Author, "status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy,
+		out := map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
+			"comment": sg.Comment, "status": sg.Status, "reason": sg.Reason,
 			"created_at": sg.CreatedAt, "proposed": areaFeature(*sg.Area),
 			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "set", To: sg.Area.Set}}}
+		s.suggestionPeople(r, out, sg)
+		return out
 	}
-	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment, "author": sg.Author,
-		"status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy, "created_at": sg.CreatedAt,
+	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment,
+		"status": sg.Status, "reason": sg.Reason, "created_at": sg.CreatedAt,
 		"proposed": assetFeature(sg.Proposed)}
+	s.suggestionPeople(r, out, sg)
 	before := map[string]string{}
 	if sg.Base != nil {
 		before = assetFields(*sg.Base)
@@ -205,6 +208,18 @@ func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string
 	}
 	out["changes"] = diffAssets(before, assetFields(sg.Proposed))
 	return out
+}
+
+// suggestionPeople names who suggested and who decided: by display name
+// (or role) to moderators, by e-mail too to admins. decided_by stays ""
+// for admins while pending, as before.
+func (s *Server) suggestionPeople(r *http.Request, out map[string]any, sg place.Suggestion) {
+	pp := s.people(r)
+	pp.set(out, "author", sg.Author)
+	pp.set(out, "decided_by", sg.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = sg.DecidedBy
+	}
 }
 
 // threeWayJSON lays out a suggestion whose asset changed since it was
@@ -438,69 +453,34 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 }
 
 // suggestionInScope answers 403 unless a scoped moderator's scope covers
-// everything deciding sg touches: where the asset is now and where the
-// suggestion (or the moderator's edit, or the asset it is merged into)
-// would put it; for a drawing, the set it is for (SET, or SET:CODE with the
-// drawing lying in that area).
+// everything deciding sg touches (place.PermitAssetWrite): where the asset
+// is now and where the suggestion (or the moderator's edit, or the asset
+// it is merged into) would put it. A drawing must lie in scope, and adding
+// it to its set must be an area edit the moderator may make
+// (place.PermitAreaEdit): a set outside their scope is refused, and so is
+// one whose areas define a scope, as adding would widen it.
 func (s *Server) suggestionInScope(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) bool {
 	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		ok, err := s.drawingInScope(r, *sg.Area)
-		if err != nil {
-			s.fail(w, r, err)
-			return false
-		}
-		if !ok {
-			p, _ := principalOf(r)
-			s.fail(w, r, place.Errorf(EFORBIDDEN, "a drawing for %s is outside your scope (%s)", sg.Area.Set, strings.Join(p.User.Scopes, ", ")))
-			return false
-		}
-		return true
+		return s.checkScope(w, r, sg.Area.Geometry) &&
+			(!d.Accept || s.permitAreaEdit(w, r, sg.Area.Set, sg.Area.Code, place.AddArea))
 	}
 	touched := []orb.Geometry{sg.Proposed.Geometry}
+	ids := []string{}
 	if sg.Kind != place.NewAsset {
-		if g := s.currentGeometry(r, sg.AssetID); g != nil {
-			touched = append(touched, g)
-		}
+		ids = append(ids, sg.AssetID)
 	}
 	if d.MergeInto != "" {
-		if g := s.currentGeometry(r, d.MergeInto); g != nil {
-			touched = append(touched, g)
+		ids = append(ids, d.MergeInto)
+	}
+	for _, id := range ids {
+		g, ok := s.currentGeometry(w, r, id)
+		if !ok {
+			return false
 		}
+		touched = append(touched, g) // nil (no such asset) is left out
 	}
 	if d.Edited != nil {
 		touched = append(touched, d.Edited.Geometry)
 	}
 	return s.checkScope(w, r, touched...)
-}
-
-// drawingInScope reports whether a scoped moderator may accept a drawing
-// into its set: one they hold whole, or one of whose areas they hold with
-// the drawing lying in it.
-func (s *Server) drawingInScope(r *http.Request, a place.Area) (bool, error) {
-	p, _ := principalOf(r)
-	if len(p.User.Scopes) == 0 {
-		return true, nil
-	}
-	pt := geo.PointOnSurface(a.Geometry)
-	for _, sc := range p.User.Scopes {
-		set, code, _ := strings.Cut(sc, ":")
-		if set != a.Set {
-			continue
-		}
-		if code == "" {
-			return true, nil
-		}
-		areas, err := s.store.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: orb.Bound{Min: pt, Max: pt}})
-		if err != nil {
-			return false, err
-		}
-		cands := make([]place.Candidate, len(areas))
-		for i, c := range areas {
-			cands[i] = place.Candidate{Code: c.Code, Name: c.Name, Geometry: c.Geometry}
-		}
-		if c, ok := place.Locate(pt, cands); ok && c.Code == code {
-			return true, nil
-		}
-	}
-	return false, nil
 }
