@@ -57,7 +57,8 @@ Flags:
 	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
 	maxDecompressedMB := maxDecompressedFlag(fs)
 	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
-	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
+	suggestionsPerHour := fs.Int("suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
+	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
 	readTimeout := fs.Duration("read-timeout", envDuration("READ_TIMEOUT", 60*time.Second), "longest a client may take to send a whole request, body too ($PLACEMAP_READ_TIMEOUT)")
@@ -107,6 +108,7 @@ Flags:
 		MaxDecompressed:     maxDecompressed,
 		MaxExpensive:        *maxExpensive,
 		WritesPerMinute:     *writesPerMinute,
+		SuggestionsPerHour:  *suggestionsPerHour,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

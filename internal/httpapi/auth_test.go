@@ -141,10 +141,17 @@ func renamedArea(code string) string {
 	return `{"type":"Feature","properties":{"code":"` + code + `","name":"Renamed"},"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.48,53.26],[-1.48,53.27],[-1.49,53.26]]]}}`
 }
 
-// freshSuggestion sends an anonymous suggestion and returns its id.
+var nextSuggestion = 0
+
+// freshSuggestion sends a contributor's suggestion of a new place (each
+// one 130 m from the last, so none is a likely duplicate of another) and
+// returns its id.
 func freshSuggestion(t *testing.T, c *http.Client, base string) string {
 	t.Helper()
-	code, _, body := do(t, c, base, call{"POST", "/api/suggestions", `{"kind":"new","feature":` + feature("Suggested", "") + `}`, bearer("contributor")})
+	nextSuggestion++
+	f := fmt.Sprintf(`{"type":"Feature","properties":{"name":"Suggested %d","category":"community_centre"},"geometry":{"type":"Point","coordinates":[%g,%g]}}`,
+		nextSuggestion, -1.49+0.002*float64(nextSuggestion%50), 53.26+0.002*float64(nextSuggestion/50%50))
+	code, _, body := do(t, c, base, call{"POST", "/api/suggestions", `{"kind":"new","feature":` + f + `}`, bearer("contributor")})
 	var sg struct{ ID string }
 	if err := json.Unmarshal([]byte(body), &sg); err != nil || code != 202 || sg.ID == "" {
 		t.Fatalf("suggest: %d %s", code, body)

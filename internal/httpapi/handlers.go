@@ -371,9 +371,13 @@ func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
 }
 
 // allowParams refuses query parameters the route does not know, so a typo
-// (bbbox=) is an error rather than silently ignored.
+// (bbbox=) is an error rather than silently ignored, and a parameter given
+// more than once: every parameter takes one value.
 func allowParams(q url.Values, allowed ...string) error {
-	for k := range q {
+	for k, vs := range q {
+		if len(vs) > 1 {
+			return place.Errorf(place.EINVALID, "query parameter %q is given %d times; give it once", k, len(vs))
+		}
 		ok := false
 		for _, a := range allowed {
 			if k == a {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -23,19 +22,7 @@ type fieldChange struct {
 }
 
 // assetFields lays an asset out as the fields people compare.
-func assetFields(a place.Asset) map[string]string {
-	f := map[string]string{"name": a.Name, "category": a.Category, "status": string(a.Status), "address": a.Address,
-		"postcode": a.Postcode, "opening_hours": a.OpeningHours, "phone": a.Phone, "email": a.Email,
-		"website": a.Website, "operator": a.Operator, "licence": a.Licence, "source": a.Source}
-	if a.Geometry != nil {
-		g, _ := json.Marshal(geojson.NewGeometry(a.Geometry))
-		f["geometry"] = string(g)
-	}
-	for k, v := range a.Tags {
-		f["tags."+k] = v
-	}
-	return f
-}
+func assetFields(a place.Asset) map[string]string { return place.FieldValues(a) }
 
 func diffAssets(before, after map[string]string) []fieldChange {
 	keys := map[string]bool{}

@@ -57,8 +57,8 @@ type Reader interface {
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
 	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
-	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
+	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
+	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
 	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
 	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
 	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
@@ -92,8 +92,11 @@ type Config struct {
 	// Off by default: otherwise any client could pick its own address, and
 	// with it escape the per-address limits on sign-in and suggestions.
 	TrustProxyHeaders bool
-	// MaxExpensive bounds crosswalks and agreement surfaces computed at
-	// once; past it a request gets 503 with Retry-After. 0 means 2.
+	// MaxExpensive bounds the heavy work done at once: crosswalks,
+	// agreement surfaces, conflations, exports, and the writes that
+	// overlay or place many assets (area changes, accepted drawings,
+	// successor decisions); past it a request gets 503 with Retry-After.
+	// 0 means 2.
 	MaxExpensive int
 	// ExpensiveWait is how long a request waits for a place for expensive
 	// work before the 503. 0 means 10 seconds.
@@ -101,6 +104,10 @@ type Config struct {
 	// WritesPerMinute bounds the writes one account makes in a minute;
 	// past it 429 with Retry-After. 0 means 120.
 	WritesPerMinute int
+	// SuggestionsPerHour bounds the suggestions one signed-in account
+	// sends in an hour (anonymous ones are bounded per address); past it
+	// 429 with Retry-After. 0 means 60.
+	SuggestionsPerHour int
 }
 
 // Server is placemap's HTTP handler.
@@ -111,8 +118,10 @@ type Server struct {
 	reconcile *reconcile.Service
 	heavy     chan struct{}
 	logins    *loginGuard
-	// suggestions limits anonymous suggestions per address.
-	suggestions *limiter
+	// suggestions limits anonymous suggestions per address;
+	// accountSuggestions those of each signed-in account.
+	suggestions        *limiter
+	accountSuggestions *limiter
 	// writes limits each account's writes per minute.
 	writes *limiter
 	// ogcMaxInBBox bounds the areas an OGC bbox query may weigh exactly.
@@ -150,9 +159,13 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.WritesPerMinute <= 0 {
 		cfg.WritesPerMinute = 120
 	}
+	if cfg.SuggestionsPerHour <= 0 {
+		cfg.SuggestionsPerHour = 60
+	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
-		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
+		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
@@ -298,7 +311,9 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": place.Categories(), "statuses": place.Statuses})
 }
 
-// expensive takes one of the few places for heavy work (overlays),
+// expensive takes one of the few places for heavy work (overlays, and
+// writes that place many assets again: area changes, accepted drawings,
+// successor decisions that measure overlaps),
 // waiting up to 10 seconds for one, then answers 503 with Retry-After.
 // Call release when done.
 func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
@@ -310,7 +325,7 @@ func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func
 	case <-t.C:
 	case <-r.Context().Done():
 	}
-	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy computing other crosswalks; try again shortly"))
+	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly"))
 	return nil, false
 }
 

@@ -349,8 +349,19 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "note: at most 1000 characters"))
 		return
 	}
-	keep := make([]place.Successor, 0, len(body.Keep))
-	for i, c := range body.Keep {
+	codes, err := place.UniqueList("keep", body.Keep, place.MaxKept)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Measuring the overlap of each kept area is overlay work.
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	keep := make([]place.Successor, 0, len(codes))
+	for i, c := range codes {
 		na, err := s.store.Area(ctx, body.To, c)
 		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "keep[%d]: %s", i, place.ErrorMessage(err)))

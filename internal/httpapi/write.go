@@ -331,6 +331,12 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	if !s.permitAreaEdit(w, r, set, code, edit) {
 		return
 	}
+	// Placing again the assets an area's change touches is overlay work.
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if _, err := s.store.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
@@ -421,6 +427,11 @@ func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
 	if !s.permitAreaEdit(w, r, a.Set, a.Code, place.AddArea) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.AddArea(r.Context(), a); err != nil {
 		s.fail(w, r, err)
@@ -445,6 +456,11 @@ func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.permitAreaEdit(w, r, set, code, place.RemoveArea) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.DeleteArea(r.Context(), set, code, v); err != nil {
 		s.fail(w, r, err)

@@ -323,6 +323,9 @@ func Verdicts(ms []osm.Match, local map[string]place.Asset) []place.Verdict {
 	return out
 }
 
+// MaxTake is the most OSM keys one decision takes values for.
+const MaxTake = 200
+
 // Decision is what a person decides on a proposal.
 type Decision struct {
 	Accept  bool
@@ -357,6 +360,11 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 	if len(d.Reason) > 1000 {
 		return d, place.Errorf(place.EINVALID, "reason is longer than 1000 characters")
 	}
+	take, err := place.UniqueList("take", dec.Take, MaxTake)
+	if err != nil {
+		return d, err
+	}
+	dec.Take = take
 	if !dec.Accept {
 		if p.Outcome == place.OutcomeOnlyLocal && d.Reason == "" {
 			return d, place.Errorf(place.EINVALID, "say in \"reason\" why this asset should stay out of OSM: the export lists it")

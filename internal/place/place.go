@@ -357,6 +357,12 @@ type Suggestion struct {
 	Kind     string `json:"kind"` // new, correction, closure or area
 	AssetID  string `json:"asset_id,omitempty"`
 	Proposed Asset  `json:"-"` // the asset as it would be
+	// BaseVersion is the version of the asset a correction or closure was
+	// based on: the one its sender saw (If-Match), or the current one when
+	// it was sent. Base is the asset as it stood at that version. Accepting
+	// after the asset changed is a conflict the moderator resolves.
+	BaseVersion int64  `json:"base_version,omitempty"`
+	Base        *Asset `json:"-"`
 	// Area is the drawing of an area suggestion: the community set it is
 	// for, a code (made from the name when empty), its name and outline.
 	Area *Area `json:"-"`
