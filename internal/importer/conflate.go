@@ -2,11 +2,11 @@ package importer
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -60,7 +60,7 @@ func ConflateFile(ctx context.Context, st store.AssetLister, open osm.Source, na
 
 // WriteConflationCSV writes one line per outcome, for a person to review.
 func WriteConflationCSV(w io.Writer, ms []osm.Match) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	_ = cw.Write([]string{"outcome", "by", "local_id", "local_name", "local_category", "osm_ref", "osm_name", "osm_category",
 		"distance_m", "name_score", "candidates", "differences"})
 	for _, m := range ms {
