@@ -162,6 +162,7 @@ func (s *Server) routes() chi.Router {
 		r.Use(middleware.RealIP)
 	}
 	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,24 +23,18 @@ const EPRECONDITION = "precondition_required"
 // revision a write makes.
 func changeContext(r *http.Request) *http.Request {
 	p, _ := principalOf(r)
-	comment := strings.TrimSpace(r.Header.Get("X-Placemap-Comment"))
-	if len(comment) > 500 {
-		comment = comment[:500]
-	}
-	return r.WithContext(store.WithChange(r.Context(), p.User.Email, comment))
+	return r.WithContext(store.WithChange(r.Context(), p.User.Email, cleanComment(r.Header.Get("X-Placemap-Comment"))))
 }
 
 // readAsset reads one asset from a GeoJSON Feature body, through the same
 // reader and rules as a file import.
 func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset, bool) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return place.Asset{}, false
-		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return place.Asset{}, false
+	}
+	if err := checkJSONText(body); err != nil {
+		s.fail(w, r, err)
 		return place.Asset{}, false
 	}
 	a, err := assetFromFeature(body)

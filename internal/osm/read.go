@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 
@@ -554,6 +555,14 @@ func (r *reader) incomplete(o *Object, known []orb.Point, why string) {
 func (r *reader) emit(o Object) error {
 	if b := r.opts.BBox; b != nil && !b.Contains(o.Center) {
 		return nil
+	}
+	for k, v := range o.Tags {
+		if err := place.CheckText("a tag's key", k); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
+		if err := place.CheckText("tag "+strconv.Quote(place.Excerpt(k)), v); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
 	}
 	r.stats.Kept++
 	return r.fn(o)
