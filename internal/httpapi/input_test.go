@@ -131,3 +131,52 @@ func TestCommentCutOnCharacterBoundary(t *testing.T) {
 		}
 	})
 }
+
+// pointFeature is an asset Feature whose Point has the given coordinates.
+func pointFeature(coords string) string {
+	return `{"type":"Feature","properties":{"name":"Somewhere","category":"library"},"geometry":{"type":"Point","coordinates":` + coords + `}}`
+}
+
+// TestNullIslandRefused sends Points with fewer than two coordinates
+// ([-1.5], [], null, none), which encoding/json would read as (-1.5, 0)
+// or (0, 0), and polygons with such positions, through every route that
+// takes geometry: each is a 400 naming the position, on both stores, and
+// nothing is written.
+func TestNullIslandRefused(t *testing.T) {
+	stores(t, func(t *testing.T, st store.Store) {
+		srv := writeServer(t, st)
+		id := createdAsset(t, srv.URL, "Placed")
+		before := assetCount(t, srv.URL)
+		admin := bearer("admin")
+		put := map[string]string{"Authorization": "Bearer token-admin", "If-Match": `"1"`}
+		badRing := `{"type":"Feature","properties":{"code":"NI","name":"Null"},"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.48],[-1.48,53.27],[-1.49,53.26]]]}}`
+		for _, k := range []struct {
+			call
+			want string
+		}{
+			{call{"POST", "/api/assets", pointFeature(`[-1.5]`), admin}, "1 coordinate"},
+			{call{"POST", "/api/assets", pointFeature(`[]`), admin}, "0 coordinates"},
+			{call{"POST", "/api/assets", pointFeature(`null`), admin}, `coordinates\" is missing`},
+			{call{"POST", "/api/assets", `{"type":"Feature","properties":{"name":"X","category":"library"},"geometry":{"type":"Point"}}`, admin}, `coordinates\" is missing`},
+			{call{"POST", "/api/assets", pointFeature(`[0,0]`), admin}, "Null Island"},
+			{call{"POST", "/api/assets", `{"type":"Feature","properties":{"name":"X","category":"library"},"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.48,53.26],[-1.48],[-1.49,53.26]]]}}`, admin}, "ring 0, position 2 has 1 coordinate"},
+			{call{"PUT", "/api/assets/" + id, pointFeature(`[-1.5]`), put}, "1 coordinate"},
+			{call{"POST", "/api/suggestions", `{"kind":"new","feature":` + pointFeature(`[-1.5]`) + `}`, bearer("contributor")}, "1 coordinate"},
+			{call{"POST", "/api/suggestions", `{"kind":"correction","asset_id":"` + id + `","feature":` + pointFeature(`[]`) + `}`, bearer("contributor")}, "0 coordinates"},
+			{call{"POST", "/api/sets/grid/areas", badRing, admin}, "ring 0, position 1 has 1 coordinate"},
+			{call{"PUT", "/api/sets/grid/areas/A1", badRing, put}, "ring 0, position 1 has 1 coordinate"},
+		} {
+			code, _, body := do(t, http.DefaultClient, srv.URL, k.call)
+			if code != http.StatusBadRequest || !strings.Contains(body, k.want) {
+				t.Errorf("%s %s %s: %d %s, want 400 saying %q", k.method, k.path, k.body, code, body, k.want)
+			}
+		}
+		if after := assetCount(t, srv.URL); after != before {
+			t.Errorf("assets %d before, %d after refused writes", before, after)
+		}
+		_, _, body := do(t, http.DefaultClient, srv.URL, call{"GET", "/api/assets/" + id, "", nil})
+		if !strings.Contains(body, `"coordinates":[-1.45,53.3]`) {
+			t.Errorf("asset moved by a refused write: %s", body)
+		}
+	})
+}

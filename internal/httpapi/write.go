@@ -9,8 +9,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -239,12 +239,12 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &body) {
 		return
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(body.Geometry)
+	if err != nil {
 		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
 		return
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -303,12 +303,12 @@ func (s *Server) areaFromBody(w http.ResponseWriter, r *http.Request) (place.Are
 	if !s.decodeBody(w, r, &body) {
 		return place.Area{}, false
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(body.Geometry)
+	if err != nil {
 		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
 		return place.Area{}, false
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		s.fail(w, r, err)
 		return place.Area{}, false

@@ -556,6 +556,11 @@ func (r *reader) emit(o Object) error {
 	if b := r.opts.BBox; b != nil && !b.Contains(o.Center) {
 		return nil
 	}
+	if p, ok := o.Geometry.(orb.Point); ok && p == (orb.Point{}) {
+		// OSM XML leaves out lat and lon of a deleted node, and a
+		// hand-made file may too: they read as (0, 0), Null Island.
+		return invalidf(r.name, "%s: it has no position (lat and lon missing, or 0, 0)", o.Ref())
+	}
 	for k, v := range o.Tags {
 		if err := place.CheckText("a tag's key", k); err != nil {
 			return invalidf(r.name, "%s: %v", o.Ref(), err)
