@@ -181,7 +181,7 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error())))
 		return false
 	}
 	return true

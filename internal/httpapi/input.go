@@ -23,6 +23,13 @@ func (s *Server) checkRequestText(next http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
+		for i, seg := range strings.Split(r.URL.Path, "/") {
+			if len(seg) > maxPathSegment {
+				// No slug, code, id or file name is this long.
+				s.fail(w, r, place.Errorf(place.EINVALID, "the path's part %d is %d bytes long; no name placemap serves is longer than %d", i, len(seg), maxPathSegment))
+				return
+			}
+		}
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "the query string: %v", err))
@@ -43,6 +50,9 @@ func (s *Server) checkRequestText(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// maxPathSegment bounds one part of a URL path, in bytes.
+const maxPathSegment = 256
 
 // readBody reads a request body whole, answering 413 past the size limit.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {

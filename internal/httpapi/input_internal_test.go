@@ -3,6 +3,9 @@ package httpapi
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/placemap/placemap/internal/place"
 )
 
 func TestCheckJSONTextNamesWhere(t *testing.T) {
@@ -43,3 +46,15 @@ func TestCleanComment(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorMessageIsCapped(t *testing.T) {
+	msg := errorMessage(errLong(strings.Repeat("é", 5000)))
+	if len(msg) > maxErrorMessage+len("…") || !strings.HasSuffix(msg, "…") || !utf8.ValidString(msg) {
+		t.Errorf("message of %d bytes, valid UTF-8 %v: %.40q…", len(msg), utf8.ValidString(msg), msg)
+	}
+	if got := errorMessage(errLong("short")); got != "short" {
+		t.Errorf("short message changed: %q", got)
+	}
+}
+
+func errLong(s string) error { return place.Errorf(place.EINVALID, "%s", s) }

@@ -1,13 +1,22 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
+	"github.com/placemap/placemap/internal/httpapi"
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/storetest"
 )
 
 // assetCount is how many assets the API lists.
@@ -179,4 +188,148 @@ func TestNullIslandRefused(t *testing.T) {
 			t.Errorf("asset moved by a refused write: %s", body)
 		}
 	})
+}
+
+// TestNotFoundAnswers: a path nothing serves is a 404 in a form the
+// asker reads: JSON for API-like paths (the API, OGC, tiles, fonts, any
+// .json) and for programs, a small HTML page with a link home for
+// browsers; a method a route does not take is a JSON 405.
+func TestNotFoundAnswers(t *testing.T) {
+	srv := server(t)
+	const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	for _, c := range []struct {
+		method, path, accept string
+		status               int
+		html                 bool
+	}{
+		{"GET", "/api/nope", browserAccept, 404, false},
+		{"GET", "/ogc/nope", "", 404, false},
+		{"GET", "/ogc/nope", browserAccept, 404, true},
+		{"GET", "/tiles/grid/1/2", "", 404, false},
+		{"GET", "/tiles/grid/1/2", browserAccept, 404, false},
+		{"GET", "/fonts/Noto%20Sans/0-255.pbf", browserAccept, 404, false},
+		{"GET", "/style.json", browserAccept, 404, false},
+		{"GET", "/data/places.geojson", "", 404, false},
+		{"GET", "/nope", "", 404, false},
+		{"GET", "/nope", browserAccept, 404, true},
+		{"GET", "/vendor/", browserAccept, 404, true}, // no listing of a folder without index.html
+		{"GET", "/%3Cscript%3Ealert(1)%3C/script%3E", browserAccept, 404, true},
+		{"POST", "/ogc/collections", "", 404, false}, // the catch-all takes every method: no such resource
+		{"GET", "/", browserAccept, 200, true},
+	} {
+		res := get(t, srv.URL+c.path, "Accept", c.accept)
+		if c.method != "GET" {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+			r, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Body.Close()
+			res = response{status: r.StatusCode, header: r.Header}
+			if ct := r.Header.Get("Content-Type"); c.status != r.StatusCode || !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("%s %s: %d %s, want %d JSON", c.method, c.path, r.StatusCode, ct, c.status)
+			}
+			continue
+		}
+		ct := res.header.Get("Content-Type")
+		if res.status != c.status {
+			t.Errorf("%s %s (Accept %q): %d, want %d", c.method, c.path, c.accept, res.status, c.status)
+		}
+		if c.status != 404 {
+			continue
+		}
+		if c.html {
+			if !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(res.body), `<a href="/">`) || !strings.Contains(string(res.body), "Page not found") {
+				t.Errorf("%s (browser): %s %s, want an HTML page with a link home", c.path, ct, res.body)
+			}
+			if strings.Contains(string(res.body), "<script>") {
+				t.Errorf("%s: the path is put in the page unescaped: %s", c.path, res.body)
+			}
+		} else {
+			var e struct {
+				Error struct{ Code, Message string }
+			}
+			if !strings.HasPrefix(ct, "application/json") || json.Unmarshal(res.body, &e) != nil || e.Error.Code != "not_found" {
+				t.Errorf("%s (Accept %q): %s %s, want a JSON not_found error", c.path, c.accept, ct, res.body)
+			}
+		}
+	}
+}
+
+// TestErrorsEchoLittleInput: an error about a long input quotes at most a
+// few hundred characters of it.
+func TestErrorsEchoLittleInput(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := writeServer(t, st)
+	long := strings.Repeat("x", 20000)
+	for _, k := range []call{
+		{"GET", "/api/assets?bbox=" + long, "", nil},
+		{"GET", "/api/assets?bbox=1,2,3," + long, "", nil},
+		{"GET", "/api/assets?category=" + long, "", nil},
+		{"GET", "/api/assets?in=" + long, "", nil},
+		{"GET", "/api/assets?limit=" + long, "", nil},
+		{"GET", "/api/assets?" + long + "=1", "", nil},
+		{"GET", "/api/sets/" + long, "", nil},
+		{"GET", "/api/sets/grid/areas/" + long, "", nil},
+		{"GET", "/api/" + long, "", nil},
+		{"GET", "/" + long, "", nil},
+		{"GET", "/" + long, "", map[string]string{"Accept": "text/html"}},
+		{"GET", "/tiles/" + long + ".json", "", nil},
+		{"GET", "/ogc/collections/grid/items?f=" + long, "", nil},
+		{"POST", "/api/login", `{"` + long + `":1}`, nil},
+		{"POST", "/api/assets", feature(long, ""), bearer("admin")},
+		{"POST", "/api/assets", `{"type":"Feature","properties":{"name":"A","category":"` + long + `"},"geometry":{"type":"Point","coordinates":[-1.45,53.3]}}`, bearer("admin")},
+		{"PUT", "/api/assets/x", feature("A", ""), map[string]string{"Authorization": "Bearer token-admin", "If-Match": long}},
+	} {
+		code, _, body := do(t, http.DefaultClient, srv.URL, k)
+		if code < 400 || len(body) > 1200 || strings.Contains(body, strings.Repeat("x", place.MaxEcho+1)) {
+			t.Errorf("%s %.80s: %d, %d bytes echoing the input: %.300s", k.method, k.path, code, len(body), body)
+		}
+	}
+}
+
+// TestTileJSONHostileHost: without --public-url, TileJSON's tile URLs are
+// made from the request's Host header, which a client chooses; so it is
+// never marked for shared caches (a poisoned copy would send every map to
+// the attacker's host). With --public-url the Host header is ignored and
+// the document is public.
+func TestTileJSONHostileHost(t *testing.T) {
+	for _, public := range []string{"", "https://maps.example.org"} {
+		st, err := gpkg.Open(context.Background(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{PublicURL: public}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		t.Cleanup(srv.Close)
+		for _, layer := range []string{"grid", "assets"} {
+			req, _ := http.NewRequest("GET", srv.URL+"/tiles/"+layer+".json", nil)
+			req.Host = "evil.example"
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tj struct{ Tiles []string }
+			err = json.NewDecoder(res.Body).Decode(&tj)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 || len(tj.Tiles) == 0 {
+				t.Fatalf("TileJSON %s: %d %v", layer, res.StatusCode, err)
+			}
+			cc := res.Header.Get("Cache-Control")
+			hostile := strings.Contains(tj.Tiles[0], "evil.example")
+			switch {
+			case public == "" && (strings.Contains(cc, "public") || !strings.Contains(cc, "private")):
+				t.Errorf("%s without --public-url: Cache-Control %q with tiles %v; want private", layer, cc, tj.Tiles)
+			case public != "" && (hostile || !strings.HasPrefix(tj.Tiles[0], public+"/tiles/") || !strings.Contains(cc, "public")):
+				t.Errorf("%s with --public-url: Cache-Control %q with tiles %v; want public, at %s", layer, cc, tj.Tiles, public)
+			}
+		}
+	}
 }

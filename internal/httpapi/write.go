@@ -54,7 +54,7 @@ func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(h, 10, 64)
 	if err != nil || v < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", r.Header.Get("If-Match")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", place.Excerpt(r.Header.Get("If-Match"))))
 		return 0, false
 	}
 	return v, true
