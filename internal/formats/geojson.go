@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/project"
 
 	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
 )
 
 // crs is the coordinate reference system a GeoJSON file declares.
@@ -28,6 +29,10 @@ type feature struct {
 	id    any // the feature's "id" member, if any
 	props map[string]any
 	geom  orb.Geometry // nil for a null geometry
+	// err is what is wrong with the feature itself (its JSON, its
+	// geometry), with props kept when they could be read: a reader
+	// refuses the file for it, or skips the feature when asked to.
+	err error
 }
 
 // readFeatureCollection decodes a GeoJSON FeatureCollection. The whole file
@@ -64,13 +69,21 @@ func readFeatureCollection(r io.Reader, name string) (crs, []feature, error) {
 	features := make([]feature, len(doc.Features))
 	for i, raw := range doc.Features {
 		f, err := decodeFeature(raw)
-		if err != nil {
-			return crs{}, nil, invalidf(name, "feature %d: %v", i, err)
-		}
-		f.index = i
+		f.index, f.err = i, err
 		features[i] = f
 	}
 	return c, features, nil
+}
+
+// featureError is the error of the first feature that could not be
+// decoded, for readers that refuse a file for any bad feature.
+func featureError(name string, features []feature) error {
+	for _, f := range features {
+		if f.err != nil {
+			return invalidf(name, "feature %d: %v", f.index, f.err)
+		}
+	}
+	return nil
 }
 
 // jsonError names the line of a JSON syntax error, which encoding/json
@@ -120,17 +133,19 @@ func decodeFeature(raw json.RawMessage) (feature, error) {
 		}
 		return feature{}, err
 	}
-	if rf.Type != "Feature" {
-		return feature{}, fmt.Errorf("type is %q, want \"Feature\"", rf.Type)
-	}
-	g, err := DecodeGeometry(rf.Geometry)
-	if err != nil {
-		return feature{}, fmt.Errorf("geometry: %w", err)
-	}
 	if rf.Properties == nil {
 		rf.Properties = map[string]any{}
 	}
-	return feature{id: rf.ID, props: rf.Properties, geom: g}, nil
+	f := feature{id: rf.ID, props: rf.Properties}
+	if rf.Type != "Feature" {
+		return f, fmt.Errorf("type is %q, want \"Feature\"", place.Excerpt(rf.Type))
+	}
+	g, err := DecodeGeometry(rf.Geometry)
+	if err != nil {
+		return f, fmt.Errorf("geometry: %w", err)
+	}
+	f.geom = g
+	return f, nil
 }
 
 // DecodeGeometry decodes a GeoJSON geometry object: nil for null or an

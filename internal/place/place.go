@@ -75,6 +75,28 @@ type BoundarySet struct {
 	CodeField   string    `json:"code_field,omitempty"` // the source field codes came from, e.g. WD13CD
 	NameField   string    `json:"name_field,omitempty"` // and names, e.g. WD13NM
 	CreatedAt   time.Time `json:"created_at"`
+	// Provenance says how the set was made from its file, when the import
+	// left features out (--skip-invalid); nil otherwise.
+	Provenance *Provenance `json:"provenance,omitempty"`
+}
+
+// Provenance records what an import of a set made of its file.
+type Provenance struct {
+	File string `json:"file"` // the file's name as given
+	// SkipInvalid: the import was asked to leave out invalid features
+	// rather than refuse the file.
+	SkipInvalid bool `json:"skip_invalid"`
+	// Features is how many features the file held; Skipped lists those
+	// left out, with why.
+	Features int              `json:"features"`
+	Skipped  []SkippedFeature `json:"skipped"`
+}
+
+// SkippedFeature is a feature of a file an import left out.
+type SkippedFeature struct {
+	Index  int    `json:"index"`          // 0-based, in file order
+	Code   string `json:"code,omitempty"` // its code, when it could be read
+	Reason string `json:"reason"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
