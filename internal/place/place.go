@@ -274,9 +274,6 @@ func (a *Asset) Validate() error {
 		if err := checkLonLat([]orb.Point{g}); err != nil {
 			return Errorf(EINVALID, "asset %q: %v", name, err)
 		}
-		if g == (orb.Point{}) {
-			return Errorf(EINVALID, "asset %q: position (0, 0) is Null Island, where a missing longitude and latitude land; give the asset's real position", name)
-		}
 	case orb.Polygon:
 		if len(g) == 0 || len(g[0]) < 4 {
 			return Errorf(EINVALID, "asset %q: polygon needs a ring of at least 4 points", name)
