@@ -11,8 +11,9 @@
 //   GET  api/sets, api/places                  (the community sets and places offered)
 //   GET  api/suggestions?status=pending        (moderator+)
 //   POST api/suggestions/{id}/accept | reject  (moderator+; reject needs {reason})
-//   GET  api/assets/{id}/history -> {asset, revisions: [{seq, action, author,
-//        comment, created_at, version, changes: [{field, from, to}]}]}
+//   GET  api/assets/{id}/history -> {asset, deleted, revisions: [{seq, action,
+//        author_name (display name or role; author, the e-mail, for admins
+//        only), comment, created_at, version, changes: [{field, from, to}]}]}
 //   POST api/assets/{id}/restore {revision} If-Match   (editor+)
 //   POST api/assets/{id}/reviewed If-Match             (editor+)
 //   GET  api/assets?needs_review=true                  (editor+)
@@ -68,6 +69,14 @@ function fmtValue(field, v) {
 function fmtDate(s) {
   const d = s ? new Date(s) : null;
   return d && !Number.isNaN(d.getTime()) ? d.toLocaleString('en-GB') : str(s);
+}
+
+// who names the person behind a change as the API shows them: the display
+// name (or role) everyone sees, and the e-mail only admins are sent.
+function who(name, email) {
+  const n = str(name), e = str(email);
+  if (e && n && e !== n) return `${n} (${e})`;
+  return n || e;
 }
 
 function changeList(changes, className) {
@@ -383,7 +392,7 @@ async function loadHistory(feature, box, { message = null } = {}) {
       el('p', { className: 'revision-head' },
         el('strong', { text: `${str(rv.action) || 'change'}` }),
         Number.isFinite(v) && v > 0 ? ` · version ${v}` : '',
-        ` · ${str(rv.author) || 'unknown'} · `,
+        ` · ${who(rv.author_name, rv.author) || 'unknown'} · `,
         el('time', { datetime: str(rv.created_at), text: fmtDate(rv.created_at) }),
         isLatest ? el('span', { className: 'badge', text: 'current' }) : null),
       str(rv.comment) ? el('p', { className: 'revision-comment', text: `“${str(rv.comment)}”` }) : null,
@@ -568,7 +577,7 @@ function renderSuggestion(sg) {
   const isDrawing = str(sg.kind) === 'area';
   return el('li', { className: 'suggestion', dataset: { id, kind: str(sg.kind) } },
     el('p', { className: 'suggestion-title' }, el('strong', { text: suggestionTitle(sg) })),
-    el('p', { className: 'suggestion-meta', text: `by ${str(sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
+    el('p', { className: 'suggestion-meta', text: `by ${who(sg.author_name, sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
     str(sg.comment) ? el('p', { className: 'suggestion-comment', text: `“${str(sg.comment)}”` }) : null,
     changes.length ? changeList(changes, 'suggestion-changes') : el('p', { className: 'hint', text: 'No field changes.' }),
     isDrawing && str(sg.place) ? el('p', { className: 'suggestion-meta', text: `for the place ${str(sg.place)}` }) : null,

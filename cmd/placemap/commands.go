@@ -55,6 +55,7 @@ Flags:
 	reqTimeout := fs.Duration("request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
 	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
 	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
+	maxDecompressedMB := maxDecompressedFlag(fs)
 	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
 	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
@@ -72,6 +73,16 @@ Flags:
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	maxDecompressed, err := decompressedLimit(*maxDecompressedMB)
+	if err != nil {
+		return err
+	}
+	// Uploads spooled by a process that died mid-upload.
+	if removed, err := httpapi.RemoveStaleUploads(""); err != nil {
+		log.Warn("removing stale conflation uploads", "err", err)
+	} else if len(removed) > 0 {
+		log.Info("removed stale conflation uploads", "files", len(removed), "dir", os.TempDir())
 	}
 	if !*noDemo && sc.db == "" {
 		if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
@@ -93,6 +104,7 @@ Flags:
 		RequestTimeout:      *reqTimeout,
 		MaxRequestBody:      int64(*maxBodyKB) << 10,
 		MaxUploadBody:       int64(*maxUploadMB) << 20,
+		MaxDecompressed:     maxDecompressed,
 		MaxExpensive:        *maxExpensive,
 		WritesPerMinute:     *writesPerMinute,
 	}, log)

@@ -241,7 +241,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, err)
 				return
 			}
-			f.Properties[key] = s.linksJSON(r.Context(), links)
+			f.Properties[key] = s.linksJSON(r.Context(), s.people(r), links)
 		}
 	}
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))

@@ -59,7 +59,9 @@ type Reader interface {
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
@@ -81,6 +83,10 @@ type Config struct {
 	// MaxUploadBody bounds an OSM file uploaded for conflation
 	// (POST /api/conflations). 0 means 32 MiB.
 	MaxUploadBody int64
+	// MaxDecompressed bounds what an uploaded OSM file may decompress to
+	// (bzip2, gzip, the blocks of a PBF); past it 413. 0 means
+	// osm.DefaultMaxDecompressed.
+	MaxDecompressed int64
 	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
 	// X-Real-IP, for deployments behind a reverse proxy that sets them.
 	// Off by default: otherwise any client could pick its own address, and
@@ -104,7 +110,7 @@ type Server struct {
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
 	heavy     chan struct{}
-	logins    *limiter
+	logins    *loginGuard
 	// suggestions limits anonymous suggestions per address.
 	suggestions *limiter
 	// writes limits each account's writes per minute.
@@ -145,7 +151,7 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.WritesPerMinute = 120
 	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
 		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
@@ -206,6 +212,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets/{id}", s.getAsset)
 		r.Post("/login", s.login)
 		r.Get("/me", s.me)
+		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
 		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
 		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
 		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)

@@ -552,7 +552,7 @@ func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) (
 		if err != nil {
 			return nil, "", err
 		}
-		for _, l := range s.linksJSON(ctx, links) {
+		for _, l := range s.linksJSON(ctx, s.publicPeople(ctx), links) {
 			if !l.Followed() {
 				continue
 			}

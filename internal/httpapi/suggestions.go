@@ -140,14 +140,17 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 
 func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string]any {
 	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		return map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
-			"comment": sg.Comment, "author": sg.Author, "status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy,
+		out := map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
+			"comment": sg.Comment, "status": sg.Status, "reason": sg.Reason,
 			"created_at": sg.CreatedAt, "proposed": areaFeature(*sg.Area),
 			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "set", To: sg.Area.Set}}}
+		s.suggestionPeople(r, out, sg)
+		return out
 	}
-	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment, "author": sg.Author,
-		"status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy, "created_at": sg.CreatedAt,
+	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment,
+		"status": sg.Status, "reason": sg.Reason, "created_at": sg.CreatedAt,
 		"proposed": assetFeature(sg.Proposed)}
+	s.suggestionPeople(r, out, sg)
 	live := map[string]string{}
 	if sg.Kind != place.NewAsset {
 		if cur, err := s.store.Asset(r.Context(), sg.AssetID); err == nil {
@@ -157,6 +160,18 @@ func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string
 	}
 	out["changes"] = diffAssets(live, assetFields(sg.Proposed))
 	return out
+}
+
+// suggestionPeople names who suggested and who decided: by display name
+// (or role) to moderators, by e-mail too to admins. decided_by stays ""
+// for admins while pending, as before.
+func (s *Server) suggestionPeople(r *http.Request, out map[string]any, sg place.Suggestion) {
+	pp := s.people(r)
+	pp.set(out, "author", sg.Author)
+	pp.set(out, "decided_by", sg.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = sg.DecidedBy
+	}
 }
 
 func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
@@ -216,6 +231,11 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 				touched = append(touched, edited.Geometry)
 			}
 			if !s.checkScope(w, r, touched...) {
+				return
+			}
+			// Accepting a drawing adds an area to its set: only an admin
+			// may, where that would widen a scope (place.PermitAreaEdit).
+			if accept && current.Area != nil && !s.permitAreaEdit(w, r, current.Area.Set, current.Area.Code, place.AddArea) {
 				return
 			}
 		}

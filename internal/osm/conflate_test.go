@@ -95,7 +95,11 @@ func TestContributionAndWriters(t *testing.T) {
 		assets[i].Tags[KeyVersion] = "7"
 	}
 	assets[4].Version = 1
-	c := Contribution(assets, nil, nil)
+	c := Contribution(assets, map[string]Standing{
+		"new":        {Verdict: &place.Verdict{AssetID: "new", Outcome: place.OutcomeOnlyLocal, File: "a.osm"}},
+		"osm-edited": {Base: map[string]string{"amenity": "library", "name": "Library"}},
+		"osm-way":    {Base: map[string]string{"leisure": "park", "name": "Park"}},
+	})
 	if len(c.Create) != 1 || len(c.Modify) != 1 || len(c.Blocked) != 2 {
 		t.Fatalf("create %d, modify %d, blocked %v", len(c.Create), len(c.Modify), c.Blocked)
 	}

@@ -18,6 +18,7 @@ import (
 type jsonScanner struct {
 	ctx   context.Context
 	d     *json.Decoder
+	in    *elementReader
 	name  string
 	f     filter
 	n     *counts
@@ -30,8 +31,9 @@ type jsonScanner struct {
 	bad   error
 }
 
-func newJSONScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts) *jsonScanner {
-	return &jsonScanner{ctx: ctx, d: json.NewDecoder(r), name: name, f: f, n: n}
+func newJSONScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts, lim *limits) *jsonScanner {
+	in := &elementReader{r: r, lim: lim, what: "Overpass JSON element"}
+	return &jsonScanner{ctx: ctx, d: json.NewDecoder(in), in: in, name: name, f: f, n: n}
 }
 
 // overpassElement is one element of the array, of any type.
@@ -81,6 +83,7 @@ func (j *jsonScanner) scan() bool {
 		return false
 	}
 	for {
+		j.in.next() // each element is bounded on its own
 		if err := j.ctx.Err(); err != nil {
 			j.bad = err
 			return false

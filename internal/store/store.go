@@ -271,6 +271,13 @@ type Store interface {
 	// UserByEmail and User find an account; ENOTFOUND.
 	UserByEmail(ctx context.Context, email string) (auth.User, error)
 	User(ctx context.Context, id string) (auth.User, error)
+	// SetDisplayName changes how an account is shown to the public ("" for
+	// its role's phrase), as a revision. EINVALID for a name
+	// auth.CheckDisplayName refuses; ENOTFOUND.
+	SetDisplayName(ctx context.Context, userID, name string) error
+	// GrantedScopes lists every scope any account holds, each once,
+	// ordered by set then code: the areas no editor may redraw.
+	GrantedScopes(ctx context.Context) ([]place.Scope, error)
 	// CreateSession stores a session; Session finds an unexpired one by the
 	// hash of its secret (ENOTFOUND otherwise); DeleteSession ends it.
 	CreateSession(ctx context.Context, s auth.Session) error
@@ -305,9 +312,19 @@ type Store interface {
 	// why. ECONFLICT if it was decided already.
 	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
 
-	// SaveProposals records one conflation run's proposals for review,
-	// all or none, and marks pending proposals of earlier runs superseded.
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	// SaveConflation records a conflation run, all or none: the run, its
+	// verdicts (each replacing what an earlier run found for that asset),
+	// its proposals for review, and the pending proposals of earlier runs
+	// named in supersede marked superseded (those the run asks again, in
+	// the runner's scope; a pending one not named stays pending). EINVALID
+	// if the run or a proposal is malformed.
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	// ConflationRuns lists the latest runs, newest first, at most limit,
+	// without their verdicts.
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	// ConflationVerdicts lists what the last run over each asset found,
+	// one verdict per asset.
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	// Proposals lists proposals in a state ("" for all), in the order they
 	// were made; Proposal returns one (ENOTFOUND).
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)

@@ -63,6 +63,7 @@ func wantCode(t *testing.T, err error, code string) {
 // Run runs the whole suite.
 func Run(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
+	runHistoryCases(t, newStore)
 
 	t.Run("SetsAndAreas", func(t *testing.T) {
 		st := newStore(t)
@@ -1078,11 +1079,11 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		// A bad line writes none of the run.
 		bad := append(append([]place.Proposal{}, run1...), place.Proposal{ID: "p3", Run: "r1", Outcome: "maybe", AssetID: "hall"})
-		wantCode(t, st.SaveProposals(ctx, bad), place.EINVALID)
+		wantCode(t, st.SaveConflation(ctx, place.ConflationRun{ID: "r1", File: "a.osm"}, bad, nil), place.EINVALID)
 		if ps, _ := st.Proposals(ctx, ""); len(ps) != 0 {
 			t.Fatalf("a refused run left %d proposals", len(ps))
 		}
-		if err := st.SaveProposals(ctx, run1); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r1", File: "a.osm"}, run1, nil); err != nil {
 			t.Fatal(err)
 		}
 		ps, err := st.Proposals(ctx, place.Pending)
@@ -1120,11 +1121,11 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("added asset placed in %v", ms)
 		}
 		run2 := []place.Proposal{{ID: "q1", Run: "r2", File: "b.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
-		if err := st.SaveProposals(ctx, run2); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r2", File: "b.osm"}, run2, nil); err != nil {
 			t.Fatal(err)
 		}
 		run3 := []place.Proposal{{ID: "z1", Run: "r3", File: "c.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
-		if err := st.SaveProposals(ctx, run3); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r3", File: "c.osm"}, run3, []string{"q1"}); err != nil {
 			t.Fatal(err)
 		}
 		if p, _ := st.Proposal(ctx, "q1"); p.Status != place.Superseded {
@@ -1139,6 +1140,8 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("%d proposals in all, want 4", len(all))
 		}
 	})
+
+	t.Run("ConflationRuns", func(t *testing.T) { conflationRuns(t, newStore) })
 
 	t.Run("Freshness", func(t *testing.T) {
 		st := newStore(t)
