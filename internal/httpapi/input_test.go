@@ -141,8 +141,8 @@ func TestCommentCutOnCharacterBoundary(t *testing.T) {
 	})
 }
 
-// pointFeature is an asset Feature whose Point has the given coordinates.
-func pointFeature(coords string) string {
+// shortPointFeature is an asset Feature whose Point has the given coordinates.
+func shortPointFeature(coords string) string {
 	return `{"type":"Feature","properties":{"name":"Somewhere","category":"library"},"geometry":{"type":"Point","coordinates":` + coords + `}}`
 }
 
@@ -163,14 +163,14 @@ func TestNullIslandRefused(t *testing.T) {
 			call
 			want string
 		}{
-			{call{"POST", "/api/assets", pointFeature(`[-1.5]`), admin}, "1 coordinate"},
-			{call{"POST", "/api/assets", pointFeature(`[]`), admin}, "0 coordinates"},
-			{call{"POST", "/api/assets", pointFeature(`null`), admin}, `coordinates\" is missing`},
+			{call{"POST", "/api/assets", shortPointFeature(`[-1.5]`), admin}, "1 coordinate"},
+			{call{"POST", "/api/assets", shortPointFeature(`[]`), admin}, "0 coordinates"},
+			{call{"POST", "/api/assets", shortPointFeature(`null`), admin}, `coordinates\" is missing`},
 			{call{"POST", "/api/assets", `{"type":"Feature","properties":{"name":"X","category":"library"},"geometry":{"type":"Point"}}`, admin}, `coordinates\" is missing`},
 			{call{"POST", "/api/assets", `{"type":"Feature","properties":{"name":"X","category":"library"},"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.48,53.26],[-1.48],[-1.49,53.26]]]}}`, admin}, "ring 0, position 2 has 1 coordinate"},
-			{call{"PUT", "/api/assets/" + id, pointFeature(`[-1.5]`), put}, "1 coordinate"},
-			{call{"POST", "/api/suggestions", `{"kind":"new","feature":` + pointFeature(`[-1.5]`) + `}`, bearer("contributor")}, "1 coordinate"},
-			{call{"POST", "/api/suggestions", `{"kind":"correction","asset_id":"` + id + `","feature":` + pointFeature(`[]`) + `}`, bearer("contributor")}, "0 coordinates"},
+			{call{"PUT", "/api/assets/" + id, shortPointFeature(`[-1.5]`), put}, "1 coordinate"},
+			{call{"POST", "/api/suggestions", `{"kind":"new","feature":` + shortPointFeature(`[-1.5]`) + `}`, bearer("contributor")}, "1 coordinate"},
+			{call{"POST", "/api/suggestions", `{"kind":"correction","asset_id":"` + id + `","feature":` + shortPointFeature(`[]`) + `}`, bearer("contributor")}, "0 coordinates"},
 			{call{"POST", "/api/sets/grid/areas", badRing, admin}, "ring 0, position 1 has 1 coordinate"},
 			{call{"PUT", "/api/sets/grid/areas/A1", badRing, put}, "ring 0, position 1 has 1 coordinate"},
 		} {
