@@ -123,14 +123,14 @@ func checkJSONText(body []byte) error {
 			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].key {
 				path[len(path)-1] = ""
 				if strings.IndexByte(t, 0) >= 0 {
-					return place.Errorf(place.EINVALID, "a key in %s holds a NUL byte", where())
+					return place.Errorf(place.EINVALID, "a key in %s holds a NUL byte (the control character U+0000)", where())
 				}
 				path[len(path)-1] = t
 				stack[n-1].key = false
 				continue
 			}
 			if strings.IndexByte(t, 0) >= 0 {
-				return place.Errorf(place.EINVALID, "%s holds a NUL byte", where())
+				return place.Errorf(place.EINVALID, "%s holds a NUL byte (the control character U+0000)", where())
 			}
 		}
 		// A value is done: in an object, a key comes next.

@@ -10,14 +10,14 @@ import (
 
 func TestCheckJSONTextNamesWhere(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
-		{`{"email":"a\u0000b","password":"x"}`, `request body member "email" holds a NUL byte`},
-		{`{"type":"Feature","properties":{"name":"ok","tags":{"k":"v\u0000"}}}`, `request body member "properties.tags.k" holds a NUL byte`},
-		{`{"keep":["A1","B\u0000"]}`, `request body member "keep.1" holds a NUL byte`},
-		{`{"a":[{"b":1},{"c":"\u0000"}]}`, `request body member "a.1.c" holds a NUL byte`},
-		{`{"x":{"y":[1,2]},"z":"\u0000"}`, `request body member "z" holds a NUL byte`},
-		{`{"na\u0000me":"x"}`, `a key in the request body holds a NUL byte`},
-		{`{"a":1,"p":{"q":1,"k\u0000":2}}`, `a key in request body member "p" holds a NUL byte`},
-		{`"\u0000"`, `the request body holds a NUL byte`},
+		{`{"email":"a\u0000b","password":"x"}`, `request body member "email" holds a NUL byte (the control character U+0000)`},
+		{`{"type":"Feature","properties":{"name":"ok","tags":{"k":"v\u0000"}}}`, `request body member "properties.tags.k" holds a NUL byte (the control character U+0000)`},
+		{`{"keep":["A1","B\u0000"]}`, `request body member "keep.1" holds a NUL byte (the control character U+0000)`},
+		{`{"a":[{"b":1},{"c":"\u0000"}]}`, `request body member "a.1.c" holds a NUL byte (the control character U+0000)`},
+		{`{"x":{"y":[1,2]},"z":"\u0000"}`, `request body member "z" holds a NUL byte (the control character U+0000)`},
+		{`{"na\u0000me":"x"}`, `a key in the request body holds a NUL byte (the control character U+0000)`},
+		{`{"a":1,"p":{"q":1,"k\u0000":2}}`, `a key in request body member "p" holds a NUL byte (the control character U+0000)`},
+		{`"\u0000"`, `the request body holds a NUL byte (the control character U+0000)`},
 		{`{"email":"a\\u0000b"}`, ``}, // an escaped backslash: no NUL
 		{`{"email":"plain"}`, ``},
 		{`not json \u0000`, ``}, // the decoder will say
