@@ -306,6 +306,7 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	var opts formats.BoundaryOptions
 	fs.StringVar(&opts.CodeField, "code-field", "", "property holding each area's code (default: detected, e.g. WD13CD)")
 	fs.StringVar(&opts.NameField, "name-field", "", "property holding each area's name (default: detected, e.g. WD13NM)")
+	fs.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import the valid features and list every invalid one (index, code, why) here and in the set's provenance, instead of refusing the file")
 	var ro importer.ReleaseOptions
 	fs.StringVar(&ro.Series, "series", "", "import as the newest release of this series (e.g. sheffield-wards), with successor links from the release before")
 	fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
@@ -349,6 +350,16 @@ func orNone(s string) string {
 }
 
 func printNotes(w io.Writer, res importer.SetResult) {
+	if len(res.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped %d invalid features (--skip-invalid; recorded in the set's provenance):\n", len(res.Skipped))
+		for _, sk := range res.Skipped {
+			code := sk.Code
+			if code == "" {
+				code = "(no code)"
+			}
+			fmt.Fprintf(w, "  feature %d\t%s\t%s\n", sk.Index, code, sk.Reason)
+		}
+	}
 	if len(res.Repaired) > 0 {
 		fmt.Fprintf(w, "repaired invalid geometry (area kept within 0.1%%): %s\n", strings.Join(res.Repaired, ", "))
 	}

@@ -3,7 +3,7 @@
 // and a web map.
 //
 //	placemap serve  [--addr 127.0.0.1:8080] [--data DIR]
-//	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+//	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F] [--skip-invalid]
 //	placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S
 //	placemap import assets FILE
 //	placemap demo   [--data DIR | --db URL]
@@ -35,7 +35,7 @@ const usage = `placemap: civic assets in every definition of neighbourhood
 
 Usage:
   placemap serve [--addr 127.0.0.1:8080] [--data DIR]     serve the API, tiles and map (loads the Sheffield demo into an empty DIR)
-  placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+  placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F] [--skip-invalid]
                             [--series SERIES [--series-title T] [--not-current]]   a new release of a series
   placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S --title T
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]

@@ -2,7 +2,6 @@ package formats
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	gkml "github.com/twpayne/go-geom/encoding/kml"
 	"github.com/twpayne/go-kml/v3"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	pgeo "github.com/placemap/placemap/internal/geo"
 )
 
@@ -145,7 +145,7 @@ const (
 // WriteCSV streams a layer as CSV: the id, the columns, then the geometry.
 // Attribution travels in the layer's own licence and attribution columns.
 func WriteCSV(w io.Writer, l Layer, g CSVGeometry) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	header := []string{"id"}
 	for _, c := range l.Columns {
 		header = append(header, c.Name)

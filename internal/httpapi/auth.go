@@ -1,10 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"github.com/go-chi/chi/v5"
 	"net"
 	"net/http"
@@ -246,15 +246,18 @@ func clientIP(r *http.Request) string {
 // decodeBody reads a JSON body, answering 413 past the size limit and 400
 // for anything that is not the JSON wanted.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return false
+	}
+	if err := checkJSONText(body); err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return false
-		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error())))
 		return false
 	}
 	return true

@@ -71,7 +71,7 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 	// map shows by default; current=false: only earlier releases.
 	only := q.Get("current")
 	if only != "" && only != "true" && only != "false" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", only))
+		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", place.Excerpt(only)))
 		return
 	}
 	sets, err := s.store.Sets(r.Context())
@@ -291,7 +291,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 	}
 	if c := q.Get("category"); c != "" {
 		if _, ok := place.CategoryByID(c); !ok {
-			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", c, strings.Join(place.CategoryIDs(), ", ")))
+			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", place.Excerpt(c), strings.Join(place.CategoryIDs(), ", ")))
 			return
 		}
 		aq.Category = c
@@ -299,12 +299,12 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 	if in := q.Get("in"); in != "" {
 		set, code, ok := strings.Cut(in, ":")
 		if !ok || set == "" || code == "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", in))
+			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", place.Excerpt(in)))
 			return
 		}
 		if _, err := s.store.Set(r.Context(), set); err != nil {
 			if place.ErrorCode(err) == place.ENOTFOUND {
-				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", in, set)
+				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", place.Excerpt(in), place.Excerpt(set))
 			}
 			s.fail(w, r, err)
 			return
@@ -318,7 +318,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 		cutoff := time.Now().AddDate(-1, 0, 0)
 		aq.ReviewedBefore = &cutoff
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", q.Get("needs_review")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", place.Excerpt(q.Get("needs_review"))))
 		return
 	}
 	aq.Q = strings.TrimSpace(q.Get("q"))
@@ -385,7 +385,7 @@ func allowParams(q url.Values, allowed ...string) error {
 			}
 		}
 		if !ok {
-			return place.Errorf(place.EINVALID, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
+			return place.Errorf(place.EINVALID, "unknown query parameter %q (allowed: %s)", place.Excerpt(k), strings.Join(allowed, ", "))
 		}
 	}
 	return nil
@@ -398,21 +398,21 @@ func parseBBox(s string) (*orb.Bound, error) {
 	}
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: want minlon,minlat,maxlon,maxlat", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: want minlon,minlat,maxlon,maxlat", place.Excerpt(s))
 	}
 	var v [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, place.Errorf(place.EINVALID, "bbox %q: value %d (%q) is not a number", s, i+1, p)
+			return nil, place.Errorf(place.EINVALID, "bbox %q: value %d (%q) is not a number", place.Excerpt(s), i+1, place.Excerpt(p))
 		}
 		v[i] = f
 	}
 	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: outside longitude -180..180 / latitude -90..90", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: outside longitude -180..180 / latitude -90..90", place.Excerpt(s))
 	}
 	if v[0] > v[2] || v[1] > v[3] {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: minimum is greater than maximum", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: minimum is greater than maximum", place.Excerpt(s))
 	}
 	b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
 	return &b, nil
@@ -423,14 +423,14 @@ func parsePage(q url.Values, def, maxLimit int) (limit, offset int, err error) {
 	if s := q.Get("limit"); s != "" {
 		limit, err = strconv.Atoi(s)
 		if err != nil || limit < 1 {
-			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", s, maxLimit)
+			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", place.Excerpt(s), maxLimit)
 		}
 		limit = min(limit, maxLimit)
 	}
 	if s := q.Get("offset"); s != "" {
 		offset, err = strconv.Atoi(s)
 		if err != nil || offset < 0 {
-			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", s)
+			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", place.Excerpt(s))
 		}
 	}
 	return limit, offset, nil
@@ -440,7 +440,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 	file := chi.URLParam(r, "file")
 	layer, ok := strings.CutSuffix(file, ".json")
 	if !ok {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", file))
+		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", place.Excerpt(file)))
 		return
 	}
 	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
@@ -460,7 +460,18 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	if s.cfg.PublicURL != "" {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	} else {
+		// The tile URLs are made from the request's Host header, which
+		// the client chooses: a shared cache must not keep them for
+		// others (MapLibre does not resolve relative tile URLs against
+		// the TileJSON's, so they must be absolute). --public-url fixes
+		// the address, and the document is public again.
+		w.Header().Set("Cache-Control", "private, max-age=60")
+		w.Header().Add("Vary", "Host")
+		w.Header().Add("Vary", "X-Forwarded-Proto")
+	}
 	writeJSON(w, http.StatusOK, tj)
 }
 
@@ -469,7 +480,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 	ys, ext, ok := strings.Cut(chi.URLParam(r, "file"), ".")
 	format := tileFormat(ext)
 	if !ok || format == "" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", ext))
+		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", place.Excerpt(ext)))
 		return
 	}
 	t, err := tiles.Coord(chi.URLParam(r, "z"), chi.URLParam(r, "x"), ys)
@@ -559,6 +570,10 @@ func (s *Server) static() http.Handler {
 			w.Header().Set("Cache-Control", "public, max-age=86400")
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
+		}
+		if !s.webFileExists(r.URL.Path) {
+			s.notFound(w, r)
+			return
 		}
 		files.ServeHTTP(w, r)
 	})

@@ -204,7 +204,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", v))
+			s.fail(w, r, place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", place.Excerpt(v)))
 			return
 		}
 		since = n

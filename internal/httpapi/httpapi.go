@@ -181,6 +181,7 @@ func (s *Server) routes() chi.Router {
 		r.Use(middleware.RealIP)
 	}
 	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -193,6 +194,8 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	r.Use(s.authenticate)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
@@ -243,11 +246,9 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.suggestionRoutes(r)
 		s.conflationRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
+			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path)))
 		})
-		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", r.Method + " is not allowed on " + r.URL.Path}})
-		})
+		r.MethodNotAllowed(s.methodNotAllowed)
 	})
 	r.Get("/tiles/{file}", s.getTileJSON)
 	r.Handle("/*", s.static())
@@ -389,7 +390,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if st == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
-	writeJSON(w, st, errorBody{errorDetail{code, place.ErrorMessage(err)}})
+	writeJSON(w, st, errorBody{errorDetail{code, errorMessage(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -35,7 +35,7 @@ func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
 	switch format {
 	case "", "json", "csv", "lookup", "geojson":
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", format))
+		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", place.Excerpt(format)))
 		return
 	}
 	sa, err := s.store.Set(r.Context(), a)
@@ -237,7 +237,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 	if t := q.Get("threshold"); t != "" {
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil || v <= 0 || v > 1 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", t))
+			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", place.Excerpt(t)))
 			return
 		}
 		threshold = v

@@ -187,11 +187,11 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		table = "areas"
 	}
 	if format != "json" && format != "csv" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json or csv", format))
+		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json or csv", place.Excerpt(format)))
 		return
 	}
 	if table != "areas" && table != "assets" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", table))
+		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", place.Excerpt(table)))
 		return
 	}
 	if _, err := s.store.Set(r.Context(), slug); err != nil {
@@ -390,7 +390,7 @@ func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) {
 	slug := chi.URLParam(r, "slug")
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", chi.URLParam(r, "id")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", place.Excerpt(chi.URLParam(r, "id"))))
 		return
 	}
 	code, err := s.store.AreaCode(r.Context(), slug, id)

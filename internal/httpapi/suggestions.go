@@ -12,7 +12,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
@@ -160,11 +159,11 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 	if err := json.Unmarshal(raw, &f); err != nil || f.Type != "Feature" {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: want a GeoJSON Feature")
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(f.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(f.Geometry)
+	if err != nil {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: geometry: %v", err)
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: %v", err)
 	}

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,9 +9,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -26,24 +24,18 @@ const EPRECONDITION = "precondition_required"
 // revision a write makes.
 func changeContext(r *http.Request) *http.Request {
 	p, _ := principalOf(r)
-	comment := strings.TrimSpace(r.Header.Get("X-Placemap-Comment"))
-	if len(comment) > 500 {
-		comment = comment[:500]
-	}
-	return r.WithContext(store.WithChange(r.Context(), p.User.Email, comment))
+	return r.WithContext(store.WithChange(r.Context(), p.User.Email, cleanComment(r.Header.Get("X-Placemap-Comment"))))
 }
 
 // readAsset reads one asset from a GeoJSON Feature body, through the same
 // reader and rules as a file import.
 func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset, bool) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return place.Asset{}, false
-		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return place.Asset{}, false
+	}
+	if err := checkJSONText(body); err != nil {
+		s.fail(w, r, err)
 		return place.Asset{}, false
 	}
 	a, err := assetFromFeature(body)
@@ -63,7 +55,7 @@ func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(h, 10, 64)
 	if err != nil || v < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", r.Header.Get("If-Match")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", place.Excerpt(r.Header.Get("If-Match"))))
 		return 0, false
 	}
 	return v, true
@@ -302,13 +294,12 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	}
 	var mp orb.MultiPolygon
 	if raw := strings.TrimSpace(string(body.Geometry)); raw != "" && raw != "null" {
-		var g geojson.Geometry
-		if err := g.UnmarshalJSON(body.Geometry); err != nil {
+		g, err := formats.DecodeGeometry(body.Geometry)
+		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
 			return
 		}
-		var err error
-		if mp, err = geo.ToMultiPolygon(g.Geometry()); err != nil {
+		if mp, err = geo.ToMultiPolygon(g); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -399,12 +390,12 @@ func (s *Server) areaFromBody(w http.ResponseWriter, r *http.Request) (place.Are
 	if !s.decodeBody(w, r, &body) {
 		return place.Area{}, false
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(body.Geometry)
+	if err != nil {
 		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
 		return place.Area{}, false
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		s.fail(w, r, err)
 		return place.Area{}, false

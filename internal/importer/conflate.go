@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -134,7 +134,7 @@ func formatBBox(b orb.Bound) string {
 
 // WriteConflationCSV writes one line per outcome, for a person to review.
 func WriteConflationCSV(w io.Writer, ms []osm.Match) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	_ = cw.Write([]string{"outcome", "by", "local_id", "local_name", "local_category", "osm_ref", "osm_name", "osm_category",
 		"distance_m", "name_score", "candidates", "differences"})
 	for _, m := range ms {

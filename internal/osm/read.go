@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 
@@ -563,6 +564,19 @@ func (r *reader) incomplete(o *Object, known []orb.Point, why string) {
 func (r *reader) emit(o Object) error {
 	if b := r.opts.BBox; b != nil && !b.Contains(o.Center) {
 		return nil
+	}
+	if p, ok := o.Geometry.(orb.Point); ok && p == (orb.Point{}) {
+		// OSM XML leaves out lat and lon of a deleted node, and a
+		// hand-made file may too: they read as (0, 0), Null Island.
+		return invalidf(r.name, "%s: it has no position (lat and lon missing, or 0, 0)", o.Ref())
+	}
+	for k, v := range o.Tags {
+		if err := place.CheckText("a tag's key", k); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
+		if err := place.CheckText("tag "+strconv.Quote(place.Excerpt(k)), v); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
 	}
 	r.stats.Kept++
 	return r.fn(o)

@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -146,7 +146,7 @@ func f(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // WriteCSV writes the many-to-many crosswalk, Geocorr style: one row per
 // overlapping pair.
 func (r Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	head := []string{"a_code", "a_name", "b_code", "b_name", "inter_m2", "share_a_in_b", "share_b_in_a", "iou", "class"}
 	pop := len(r.Pairs) > 0 && r.Pairs[0].PopAInB != nil
 	if pop {
@@ -172,7 +172,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 // area holding most of it, under the source field names where known
 // (LSOA11CD,WD13CD,WD13NM,share).
 func (r Report) WriteLookup(w io.Writer, a, b place.BoundarySet) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	head := []string{field(a.CodeField, a.Slug, "code"), field(b.CodeField, b.Slug, "code"), field(b.NameField, b.Slug, "name"), "share"}
 	if head[0] == head[1] {
 		head[0], head[1] = head[0]+"_a", head[1]+"_b"

@@ -433,6 +433,9 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	if len(sg.Comment) > 1000 {
 		return place.Errorf(place.EINVALID, "comment is longer than 1000 characters")
 	}
+	if err := place.CheckText("comment", sg.Comment); err != nil {
+		return err
+	}
 	sg.Status = place.Pending
 	switch sg.Kind {
 	case place.NewAsset:
