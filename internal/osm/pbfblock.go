@@ -51,8 +51,8 @@ func checkPrimitiveBlock(b []byte) error {
 		}
 		switch f.num {
 		case 1: // stringtable
-			if err := f.want(protowire.BytesType, "the PrimitiveBlock's string table"); err != nil {
-				return err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "the PrimitiveBlock's string table")
 			}
 			n, err := countStrings(f.val)
 			if err != nil {
@@ -60,13 +60,13 @@ func checkPrimitiveBlock(b []byte) error {
 			}
 			strings = n
 		case 2: // primitivegroup
-			if err := f.want(protowire.BytesType, "a PrimitiveGroup"); err != nil {
-				return err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "a PrimitiveGroup")
 			}
 			groups = append(groups, f.val)
 		case 17, 18, 19, 20: // granularity, date_granularity, lat_offset, lon_offset
-			if err := f.want(protowire.VarintType, "the PrimitiveBlock's granularity or offset"); err != nil {
-				return err
+			if f.typ != protowire.VarintType {
+				return f.wireErr(protowire.VarintType, "the PrimitiveBlock's granularity or offset")
 			}
 		}
 	}
@@ -91,8 +91,8 @@ func countStrings(b []byte) (int, error) {
 			return n, nil
 		}
 		if f.num == 1 {
-			if err := f.want(protowire.BytesType, "a string of the string table"); err != nil {
-				return 0, err
+			if f.typ != protowire.BytesType {
+				return 0, f.wireErr(protowire.BytesType, "a string of the string table")
 			}
 			n++
 		}
@@ -114,24 +114,24 @@ func checkGroup(b []byte, strings int) error {
 		case 1:
 			return errors.New("it holds plain nodes (PrimitiveGroup field 1), which placemap does not read: write the file with dense nodes, as osmium and osmosis do")
 		case 2:
-			if err := f.want(protowire.BytesType, "dense nodes"); err != nil {
-				return err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "dense nodes")
 			}
 			if err := checkDense(f.val, strings); err != nil {
 				return fmt.Errorf("dense nodes %d: %w", dense, err)
 			}
 			dense++
 		case 3:
-			if err := f.want(protowire.BytesType, "a way"); err != nil {
-				return err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "a way")
 			}
 			if err := checkWay(f.val, strings); err != nil {
 				return fmt.Errorf("way %d of the group: %w", ways, err)
 			}
 			ways++
 		case 4:
-			if err := f.want(protowire.BytesType, "a relation"); err != nil {
-				return err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "a relation")
 			}
 			if err := checkRelation(f.val, strings); err != nil {
 				return fmt.Errorf("relation %d of the group: %w", rels, err)
@@ -148,23 +148,23 @@ type packedMessage struct {
 	has    uint32     // bit n: packed array n is present
 	id     int64      // field 1, when a varint field
 	hasID  bool
-	infos  [][]byte // the sub-message field's values, in order
+	info   []byte // the sub-message field's value
+	nInfo  int    // how many times it is given
 }
 
-// readPacked reads such a message: packed and varints are bit sets of
+// read reads such a message: packed and varints are bit sets of
 // field numbers (under 16), sub the sub-message field's number (0: none).
 // A field of another wire type than the schema's, and a packed array
 // given twice, are refused.
-func readPacked(b []byte, what string, packed, varints uint32, sub protowire.Number) (*packedMessage, error) {
-	m := &packedMessage{}
+func (m *packedMessage) read(b []byte, what string, packed, varints uint32, sub protowire.Number) error {
 	r := pbReader{b: b}
 	for {
 		f, ok, err := r.next()
 		if err != nil {
-			return m, fmt.Errorf("not a valid protobuf message: %w", err)
+			return fmt.Errorf("not a valid protobuf message: %w", err)
 		}
 		if !ok {
-			return m, nil
+			return nil
 		}
 		if f.num >= 16 {
 			continue
@@ -172,25 +172,25 @@ func readPacked(b []byte, what string, packed, varints uint32, sub protowire.Num
 		bit := uint32(1) << f.num
 		switch {
 		case packed&bit != 0:
-			if err := f.want(protowire.BytesType, fmt.Sprintf("%s field %d (a packed array)", what, f.num)); err != nil {
-				return m, err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "%s field %d (a packed array)", what, f.num)
 			}
 			if m.has&bit != 0 {
-				return m, fmt.Errorf("%s field %d is given twice: the decoder would read only the second", what, f.num)
+				return fmt.Errorf("%s field %d is given twice: the decoder would read only the second", what, f.num)
 			}
 			m.arrays[f.num], m.has = f.val, m.has|bit
 		case varints&bit != 0:
-			if err := f.want(protowire.VarintType, fmt.Sprintf("%s field %d", what, f.num)); err != nil {
-				return m, err
+			if f.typ != protowire.VarintType {
+				return f.wireErr(protowire.VarintType, "%s field %d", what, f.num)
 			}
 			if f.num == 1 {
 				m.id, m.hasID = int64(f.v), true
 			}
 		case f.num == sub:
-			if err := f.want(protowire.BytesType, fmt.Sprintf("%s field %d (a message)", what, f.num)); err != nil {
-				return m, err
+			if f.typ != protowire.BytesType {
+				return f.wireErr(protowire.BytesType, "%s field %d (a message)", what, f.num)
 			}
-			m.infos = append(m.infos, f.val)
+			m.info, m.nInfo = f.val, m.nInfo+1
 		}
 	}
 }
@@ -212,11 +212,11 @@ func checkDense(b []byte, strings int) error {
 		fields   = 1<<1 | 1<<8 | 1<<9 | 1<<10 // id, lat, lon, keys_vals
 		infoBits = 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6
 	)
-	m, err := readPacked(b, "DenseNodes", fields, 0, 5)
-	if err != nil {
+	var m packedMessage
+	if err := m.read(b, "DenseNodes", fields, 0, 5); err != nil {
 		return err
 	}
-	if len(m.infos) > 1 {
+	if m.nInfo > 1 {
 		return errors.New("DenseInfo is given twice: the decoder would read only the second")
 	}
 	for _, f := range []struct {
@@ -243,9 +243,9 @@ func checkDense(b []byte, strings int) error {
 			return fmt.Errorf("%s but %s", plural(int64(n), "id"), plural(int64(c), f.what))
 		}
 	}
-	if len(m.infos) == 1 {
-		di, err := readPacked(m.infos[0], "DenseInfo", infoBits, 0, 0)
-		if err != nil {
+	if m.nInfo == 1 {
+		var di packedMessage
+		if err := di.read(m.info, "DenseInfo", infoBits, 0, 0); err != nil {
 			return err
 		}
 		for i, what := range []string{1: "version", 2: "timestamp", 3: "changeset", 4: "user id", 5: "user_sid", 6: "visible flag"} {
@@ -304,11 +304,11 @@ func checkKeysVals(a []byte, n, strings int) error {
 				return errors.New("keys_vals is not a valid packed array of varints")
 			}
 			a = a[l:]
-			if err := inTable(k, strings, fmt.Sprintf("node %d's tag key", node)); err != nil {
-				return err
+			if k >= uint64(strings) {
+				return outside(k, strings, "node %d's tag key", node)
 			}
-			if err := inTable(v, strings, fmt.Sprintf("node %d's tag value", node)); err != nil {
-				return err
+			if v >= uint64(strings) {
+				return outside(v, strings, "node %d's tag value", node)
 			}
 		}
 	}
@@ -318,11 +318,10 @@ func checkKeysVals(a []byte, n, strings int) error {
 	return nil
 }
 
-func inTable(i uint64, strings int, what string) error {
-	if i >= uint64(strings) {
-		return fmt.Errorf("%s is string %d, outside the block's string table of %s", what, i, plural(int64(strings), "string"))
-	}
-	return nil
+// outside describes string index i outside a table of n strings; what
+// (with args) names what it is for.
+func outside(i uint64, n int, what string, args ...any) error {
+	return fmt.Errorf("%s is string %d, outside the block's string table of %s", fmt.Sprintf(what, args...), i, plural(int64(n), "string"))
 }
 
 // checkIndexes checks that every value of a packed array is a string
@@ -335,8 +334,8 @@ func checkIndexes(a []byte, strings int, what string) error {
 			return fmt.Errorf("its %ss are not a valid packed array of varints", what)
 		}
 		a = a[l:]
-		if err := inTable(v, strings, fmt.Sprintf("%s %d", what, i)); err != nil {
-			return err
+		if v >= uint64(strings) {
+			return outside(v, strings, "%s %d", what, i)
 		}
 	}
 	return nil
@@ -362,10 +361,11 @@ func checkTagsAndInfo(m *packedMessage, strings int) error {
 	if err := checkIndexes(m.arrays[3], strings, "tag value"); err != nil {
 		return err
 	}
-	for _, info := range m.infos {
-		if err := checkInfo(info, strings); err != nil {
-			return err
-		}
+	if m.nInfo > 1 {
+		return errors.New("its Info is given twice")
+	}
+	if m.nInfo == 1 {
+		return checkInfo(m.info, strings)
 	}
 	return nil
 }
@@ -385,33 +385,33 @@ func checkInfo(b []byte, strings int) error {
 		if f.num < 1 || f.num > 6 {
 			continue
 		}
-		if err := f.want(protowire.VarintType, fmt.Sprintf("Info field %d", f.num)); err != nil {
-			return err
+		if f.typ != protowire.VarintType {
+			return f.wireErr(protowire.VarintType, "Info field %d", f.num)
 		}
 		if f.num == 5 {
-			if err := inTable(f.v, strings, "its user name (user_sid)"); err != nil {
-				return err
+			if f.v >= uint64(strings) {
+				return outside(f.v, strings, "its user name (user_sid)")
 			}
 		}
 	}
 }
 
 func checkWay(b []byte, strings int) error {
-	m, err := readPacked(b, "Way", 1<<2|1<<3|1<<8|1<<9|1<<10, 1<<1, 4)
-	if err != nil {
-		return idErr(m, err)
+	var m packedMessage
+	if err := m.read(b, "Way", 1<<2|1<<3|1<<8|1<<9|1<<10, 1<<1, 4); err != nil {
+		return idErr(&m, err)
 	}
-	if err := checkTagsAndInfo(m, strings); err != nil {
-		return idErr(m, err)
+	if err := checkTagsAndInfo(&m, strings); err != nil {
+		return idErr(&m, err)
 	}
 	// The decoder sizes the node list by the first of refs, lat and lon
 	// it meets and writes the others into it.
 	refs, err := m.count(8, "node refs")
 	if err != nil {
-		return idErr(m, err)
+		return idErr(&m, err)
 	}
 	if m.present(9) != m.present(10) {
-		return idErr(m, errors.New("it has node latitudes or longitudes without the other (LocationsOnWays needs both)"))
+		return idErr(&m, errors.New("it has node latitudes or longitudes without the other (LocationsOnWays needs both)"))
 	}
 	for _, f := range []struct {
 		n    int
@@ -422,46 +422,46 @@ func checkWay(b []byte, strings int) error {
 		}
 		c, err := m.count(f.n, f.what+"s")
 		if err != nil {
-			return idErr(m, err)
+			return idErr(&m, err)
 		}
 		if c != refs {
-			return idErr(m, fmt.Errorf("%s but %s", plural(int64(refs), "node ref"), plural(int64(c), f.what)))
+			return idErr(&m, fmt.Errorf("%s but %s", plural(int64(refs), "node ref"), plural(int64(c), f.what)))
 		}
 	}
 	return nil
 }
 
 func checkRelation(b []byte, strings int) error {
-	m, err := readPacked(b, "Relation", 1<<2|1<<3|1<<8|1<<9|1<<10, 1<<1, 4)
-	if err != nil {
-		return idErr(m, err)
+	var m packedMessage
+	if err := m.read(b, "Relation", 1<<2|1<<3|1<<8|1<<9|1<<10, 1<<1, 4); err != nil {
+		return idErr(&m, err)
 	}
-	if err := checkTagsAndInfo(m, strings); err != nil {
-		return idErr(m, err)
+	if err := checkTagsAndInfo(&m, strings); err != nil {
+		return idErr(&m, err)
 	}
 	roles, err := m.count(8, "member roles")
 	if err != nil {
-		return idErr(m, err)
+		return idErr(&m, err)
 	}
 	ids, err := m.count(9, "member ids")
 	if err != nil {
-		return idErr(m, err)
+		return idErr(&m, err)
 	}
 	types, err := m.count(10, "member types")
 	if err != nil {
-		return idErr(m, err)
+		return idErr(&m, err)
 	}
 	if roles != ids || ids != types {
-		return idErr(m, fmt.Errorf("%s, %s and %s: the members' arrays must be of one length", plural(int64(roles), "member role"), plural(int64(ids), "member id"), plural(int64(types), "member type")))
+		return idErr(&m, fmt.Errorf("%s, %s and %s: the members' arrays must be of one length", plural(int64(roles), "member role"), plural(int64(ids), "member id"), plural(int64(types), "member type")))
 	}
 	if err := checkIndexes(m.arrays[8], strings, "member role"); err != nil {
-		return idErr(m, err)
+		return idErr(&m, err)
 	}
 	for i, a := 0, m.arrays[10]; len(a) > 0; i++ {
 		v, l := protowire.ConsumeVarint(a)
 		a = a[l:]
 		if v > 2 { // NODE, WAY, RELATION
-			return idErr(m, fmt.Errorf("member %d is of type %d, not a node (0), way (1) or relation (2)", i, v))
+			return idErr(&m, fmt.Errorf("member %d is of type %d, not a node (0), way (1) or relation (2)", i, v))
 		}
 	}
 	return nil
@@ -505,12 +505,11 @@ type pbField struct {
 	val []byte // a length-delimited field's bytes
 }
 
-// want refuses a field of another wire type than the schema's.
-func (f pbField) want(typ protowire.Type, what string) error {
-	if f.typ != typ {
-		return fmt.Errorf("%s is of wire type %d, not %d", what, f.typ, typ)
-	}
-	return nil
+// wireErr refuses a field of another wire type than the schema's, typ;
+// what (with args) names the field. Callers compare the types first, so
+// that the arguments are only boxed for an error.
+func (f pbField) wireErr(typ protowire.Type, what string, args ...any) error {
+	return fmt.Errorf("%s is of wire type %d, not %d", fmt.Sprintf(what, args...), f.typ, typ)
 }
 
 func (r *pbReader) next() (pbField, bool, error) {

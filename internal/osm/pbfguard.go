@@ -218,6 +218,13 @@ func (g *pbfGuard) spend(n int64) error {
 // the OSMHeader, is read as data too) against what the decoder takes on
 // trust: see checkPrimitiveBlock. The OSMHeader is read with
 // proto.Unmarshal, which checks what it reads.
+//
+// The block is passed on compressed as it came, so that blocks waiting in
+// the decoder's queues cost their compressed size, and the decoder
+// inflates it again (with C zlib when built with cgo). That it gets the
+// bytes checked here rests on zlib: the stream's Adler-32 checksum was
+// verified here and the decoder checks the size, so a zlib that inflated
+// the stream otherwise would be broken, not merely different.
 func (g *pbfGuard) check(typ, data []byte) error {
 	if string(typ) == "OSMHeader" {
 		return nil
