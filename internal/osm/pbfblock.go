@@ -264,7 +264,7 @@ func checkDense(b []byte, strings int) error {
 		// int32 as the decoder adds them.
 		var sid int32
 		for i, a := 0, di.arrays[5]; len(a) > 0; i++ {
-			v, l := protowire.ConsumeVarint(a)
+			v, l := varint(a)
 			a = a[l:]
 			sid += int32(protowire.DecodeZigZag(v))
 			if sid < 0 || int(sid) >= strings {
@@ -288,7 +288,7 @@ func checkKeysVals(a []byte, n, strings int) error {
 			if len(a) == 0 {
 				return fmt.Errorf("keys_vals ends inside node %d's tags (of %s): keys and values do not pair up", node, plural(int64(n), "node"))
 			}
-			k, l := protowire.ConsumeVarint(a)
+			k, l := varint(a)
 			if l < 0 {
 				return errors.New("keys_vals is not a valid packed array of varints")
 			}
@@ -299,7 +299,7 @@ func checkKeysVals(a []byte, n, strings int) error {
 			if len(a) == 0 {
 				return fmt.Errorf("in keys_vals, node %d has a tag key (string %d) without a value", node, k)
 			}
-			v, l := protowire.ConsumeVarint(a)
+			v, l := varint(a)
 			if l < 0 {
 				return errors.New("keys_vals is not a valid packed array of varints")
 			}
@@ -329,7 +329,7 @@ func outside(i uint64, n int, what string, args ...any) error {
 // most 5 bytes below the table's size reads as itself.
 func checkIndexes(a []byte, strings int, what string) error {
 	for i := 0; len(a) > 0; i++ {
-		v, l := protowire.ConsumeVarint(a)
+		v, l := varint(a)
 		if l < 0 {
 			return fmt.Errorf("its %ss are not a valid packed array of varints", what)
 		}
@@ -458,7 +458,7 @@ func checkRelation(b []byte, strings int) error {
 		return idErr(&m, err)
 	}
 	for i, a := 0, m.arrays[10]; len(a) > 0; i++ {
-		v, l := protowire.ConsumeVarint(a)
+		v, l := varint(a)
 		a = a[l:]
 		if v > 2 { // NODE, WAY, RELATION
 			return idErr(&m, fmt.Errorf("member %d is of type %d, not a node (0), way (1) or relation (2)", i, v))
@@ -539,4 +539,13 @@ func (r *pbReader) next() (pbField, bool, error) {
 	}
 	r.b = r.b[l:]
 	return f, true, nil
+}
+
+// varint reads a varint, the one-byte ones (most string indexes and
+// deltas) without a call.
+func varint(a []byte) (uint64, int) {
+	if len(a) > 0 && a[0] < 0x80 {
+		return uint64(a[0]), 1
+	}
+	return protowire.ConsumeVarint(a)
 }
