@@ -28,11 +28,18 @@ const (
 // inflates a block's zlib data for as long as the data goes on, whatever
 // size the block declares, so that 2 MB of zlib inflating to 2 GiB is held
 // whole in memory. Here each block's framing is checked against the
-// format's limits and its zlib data inflated (into nothing, 32 KiB at a
-// time) to prove it gives exactly the raw_size it declares, at most 32
-// MiB, with the file's blocks adding up to no more than the pass's
-// decompressed-size limit. The decompressed size of a PBF file is the sum
-// of its blocks' data once inflated (raw blocks count as they are).
+// format's limits and its zlib data inflated (into one buffer of the
+// raw_size it declares, at most 32 MiB, reused from block to block; what
+// goes on past it into nothing) to prove it gives exactly that size, with
+// the file's blocks adding up to no more than the pass's decompressed-size
+// limit. The decompressed size of a PBF file is the sum of its blocks'
+// data once inflated (raw blocks count as they are).
+//
+// The decoder also trusts what a block holds: it indexes the string table
+// and sizes arrays by what the block says, in goroutines of its own where
+// an index out of range is a panic that ends the process. Each OSMData
+// block's data is therefore checked (checkPrimitiveBlock) before the
+// decoder gets it, and a block that breaks a rule is refused, naming it.
 //
 // A block is passed on re-encoded with just the fields the decoder reads,
 // each once: protobuf lets a field repeat, the last one winning, and a
@@ -44,6 +51,7 @@ type pbfGuard struct {
 	out   [][]byte // checked bytes not yet read, in order
 	head  []byte   // the re-encoded size, BlobHeader and Blob fields
 	blob  []byte   // the Blob as read; out may point into it
+	raw   []byte   // the block's data inflated, to check
 	block int
 	err   error
 }
@@ -113,6 +121,12 @@ func (g *pbfGuard) next() {
 	case typ == nil:
 		g.fail("the block header has no type")
 		return
+	case string(typ) == "OSMHeader" && g.block > 0:
+		g.fail("a second OSMHeader block: the header comes first, once")
+		return
+	case string(typ) != "OSMHeader" && string(typ) != "OSMData":
+		g.fail("a block of type %.40q; OSM PBF has OSMHeader and OSMData blocks", typ)
+		return
 	case !h.has(3) || datasize < 0 || datasize >= maxPBFBlob:
 		g.fail("a block header declaring %d bytes of data; the format allows under %d", datasize, maxPBFBlob)
 		return
@@ -144,6 +158,10 @@ func (g *pbfGuard) next() {
 		blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
 		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
 		zdata = raw
+		if err := g.check(typ, raw); err != nil {
+			g.err = err
+			return
+		}
 	case zdata != nil:
 		if !b.has(2) || rawSize < 0 {
 			g.fail("zlib data without its uncompressed size (raw_size)")
@@ -157,7 +175,12 @@ func (g *pbfGuard) next() {
 			g.err = err
 			return
 		}
-		if err := g.inflate(zdata, rawSize); err != nil {
+		data, err := g.inflate(zdata, rawSize)
+		if err != nil {
+			g.err = err
+			return
+		}
+		if err := g.check(typ, data); err != nil {
 			g.err = err
 			return
 		}
@@ -191,29 +214,67 @@ func (g *pbfGuard) spend(n int64) error {
 	return nil
 }
 
-// inflate checks that zlib data inflates to exactly size bytes. Data
-// that goes on past it is inflated on (into nothing) up to the format's
-// 32 MiB, to tell a corrupt stream, which fails or ends soon, from one
-// made to inflate far past what it declares: a decompression bomb.
-func (g *pbfGuard) inflate(zdata []byte, size int64) error {
-	zr, err := zlib.NewReader(bytes.NewReader(zdata))
-	if err != nil {
-		return &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data: %v", err)}
+// check checks an OSMData block's data (the first block, unless it is
+// the OSMHeader, is read as data too) against what the decoder takes on
+// trust: see checkPrimitiveBlock. The OSMHeader is read with
+// proto.Unmarshal, which checks what it reads.
+//
+// The block is passed on compressed as it came, so that blocks waiting in
+// the decoder's queues cost their compressed size, and the decoder
+// inflates it again (with C zlib when built with cgo). That it gets the
+// bytes checked here rests on zlib: the stream's Adler-32 checksum was
+// verified here and the decoder checks the size, so a zlib that inflated
+// the stream otherwise would be broken, not merely different.
+func (g *pbfGuard) check(typ, data []byte) error {
+	if string(typ) == "OSMHeader" {
+		return nil
 	}
-	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxPBFRaw+1))
-	switch {
-	case n > maxPBFRaw:
-		return g.lim.exceed(place.ETOOLARGE, "block %d of the PBF file declares %d bytes uncompressed but inflates past the format's %d: refused as a decompression bomb", g.block, size, maxPBFRaw)
-	case err != nil && n > size:
-		return &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data, inflating past the %d bytes the block declares: %v", size, err)}
-	case err != nil:
-		return &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data: %v", err)}
-	case n > size:
-		return g.lim.exceed(place.ETOOLARGE, "block %d of the PBF file inflates to %d bytes, more than the %d it declares: refused as a decompression bomb", g.block, n, size)
-	case n < size:
-		return &pbfFramingError{block: g.block, what: fmt.Sprintf("zlib data inflates to %d bytes, not the %d the block declares", n, size)}
+	if err := checkPrimitiveBlock(data); err != nil {
+		return &pbfFramingError{block: g.block, what: err.Error()}
 	}
 	return nil
+}
+
+// inflate checks that zlib data inflates to exactly size bytes, and
+// returns them (in a buffer the next block reuses). Data that goes on
+// past it is inflated on (into nothing) up to the format's 32 MiB, to
+// tell a corrupt stream, which fails or ends soon, from one made to
+// inflate far past what it declares: a decompression bomb.
+func (g *pbfGuard) inflate(zdata []byte, size int64) ([]byte, error) {
+	zr, err := zlib.NewReader(bytes.NewReader(zdata))
+	if err != nil {
+		return nil, &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data: %v", err)}
+	}
+	if int64(cap(g.raw)) < size {
+		g.raw = make([]byte, size)
+	}
+	data := g.raw[:size]
+	var n int64
+	for n < size && err == nil {
+		var m int
+		m, err = zr.Read(data[n:])
+		n += int64(m)
+	}
+	if err == nil { // size bytes read: is there more?
+		var more int64
+		more, err = io.Copy(io.Discard, io.LimitReader(zr, maxPBFRaw+1-n))
+		n += more
+	} else if err == io.EOF {
+		err = nil
+	}
+	switch {
+	case n > maxPBFRaw:
+		return nil, g.lim.exceed(place.ETOOLARGE, "block %d of the PBF file declares %d bytes uncompressed but inflates past the format's %d: refused as a decompression bomb", g.block, size, maxPBFRaw)
+	case err != nil && n > size:
+		return nil, &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data, inflating past the %d bytes the block declares: %v", size, err)}
+	case err != nil:
+		return nil, &pbfFramingError{block: g.block, what: fmt.Sprintf("corrupt zlib data: %v", err)}
+	case n > size:
+		return nil, g.lim.exceed(place.ETOOLARGE, "block %d of the PBF file inflates to %d bytes, more than the %d it declares: refused as a decompression bomb", g.block, n, size)
+	case n < size:
+		return nil, &pbfFramingError{block: g.block, what: fmt.Sprintf("zlib data inflates to %d bytes, not the %d the block declares", n, size)}
+	}
+	return data, nil
 }
 
 // fields are a protobuf message's fields, the last of each number
