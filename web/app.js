@@ -985,6 +985,15 @@ async function loadInView() {
   const { signal } = inViewAbort;
   const bbox = viewBBox();
   const slug = $('in-view-set').value;
+  const assetList = $('in-view-assets');
+  const areaList = $('in-view-areas');
+  // The area list says which set it lists; another set's areas are never
+  // left on show (a keyboard user would open the wrong one) while the new
+  // set's load.
+  if (areaList.dataset.set !== slug) areaList.replaceChildren();
+  areaList.dataset.set = slug;
+  assetList.setAttribute('aria-busy', 'true');
+  areaList.setAttribute('aria-busy', 'true');
   $('in-view-status').textContent = 'Loading…';
   let assets, areas;
   try {
@@ -994,18 +1003,25 @@ async function loadInView() {
     ]);
   } catch (err) {
     if (err.name === 'AbortError') return;
+    assetList.removeAttribute('aria-busy');
+    areaList.removeAttribute('aria-busy');
     $('in-view-status').textContent = `Could not list what is in view: ${err.message}`;
     return;
   }
+  // The map moving under a keyboard user re-lists what is in view: the
+  // row that had the focus keeps it when it is still listed.
+  const active = document.activeElement;
+  const keep = active && active.closest && active.closest('#in-view-assets, #in-view-areas') ?
+    { list: active.closest('ul').id, id: active.dataset.id, code: active.dataset.code } : null;
   const af = Array.isArray(assets.features) ? assets.features : [];
   const total = Number(assets.numberMatched);
-  $('in-view-assets').replaceChildren(...af.map((f) => {
+  assetList.replaceChildren(...af.map((f) => {
     const p = { ...(f.properties || {}) };
     p.id = str(p.id) || str(f.id);
     return el('li', null, assetRow(p, () => openAsset(p.id, { fly: true, geometry: f.geometry, focus: true })));
   }));
   const arf = Array.isArray(areas.features) ? areas.features : [];
-  $('in-view-areas').replaceChildren(...arf.map((f) => {
+  areaList.replaceChildren(...arf.map((f) => {
     const p = f.properties || {};
     const code = str(p.code) || str(f.id);
     return el('li', null, el('button', { type: 'button', className: 'row-button', dataset: { code },
@@ -1014,6 +1030,13 @@ async function loadInView() {
       el('span', { className: 'row-title', text: str(p.name) || code }),
       el('span', { className: 'row-meta', text: code }))));
   }));
+  assetList.removeAttribute('aria-busy');
+  areaList.removeAttribute('aria-busy');
+  if (keep) {
+    const again = [...$(keep.list).querySelectorAll('button')].find((b) =>
+      (keep.id !== undefined && b.dataset.id === keep.id) || (keep.code !== undefined && b.dataset.code === keep.code));
+    if (again) again.focus();
+  }
   const more = Number.isFinite(total) && total > af.length ? ` (the first ${af.length} of ${numberFormat.format(total)})` : '';
   const setName = slug ? (state.setsBySlug.get(slug) || {}).title || slug : '';
   $('in-view-status').textContent = `${af.length ? `${af.length} ${af.length === 1 ? 'asset' : 'assets'}${more}` : 'No assets'} in view` +

@@ -9,10 +9,20 @@
 //   POST api/suggestions {kind: 'area', set, place?, feature: Polygon with
 //        properties.name, comment?, website_url}: "Draw my neighbourhood"
 //   GET  api/sets, api/places                  (the community sets and places offered)
-//   GET  api/suggestions?status=pending        (moderator+)
+//        A correction or closure sends If-Match: the version its sender saw.
+//   GET  api/suggestions?status=pending&limit=&offset= (moderator+): a page,
+//        numberMatched, links; a suggestion whose asset changed since it was
+//        sent is stale, with three_way [{field, base, current, suggested,
+//        suggests, changed_since, conflict}] and live_version
 //   POST api/suggestions/{id}/accept | reject  (moderator+; reject needs {reason})
-//   GET  api/assets/{id}/history -> {asset, revisions: [{seq, action, author,
-//        comment, created_at, version, changes: [{field, from, to}]}]}
+//        accept: If-Match live_version and {take: [fields]} merges a stale
+//        one onto the current version; 409 with three_way when it changed,
+//        or with duplicates [{asset, version, distance_m}] for a new place
+//        near a likely duplicate: then {confirm_new: true}, or
+//        {merge_into: id} with If-Match that asset's version
+//   GET  api/assets/{id}/history -> {asset, deleted, revisions: [{seq, action,
+//        author_name (display name or role; author, the e-mail, for admins
+//        only), comment, created_at, version, changes: [{field, from, to}]}]}
 //   POST api/assets/{id}/restore {revision} If-Match   (editor+)
 //   POST api/assets/{id}/reviewed If-Match             (editor+)
 //   GET  api/assets?needs_review=true                  (editor+)
@@ -70,6 +80,14 @@ function fmtDate(s) {
   return d && !Number.isNaN(d.getTime()) ? d.toLocaleString('en-GB') : str(s);
 }
 
+// who names the person behind a change as the API shows them: the display
+// name (or role) everyone sees, and the e-mail only admins are sent.
+function who(name, email) {
+  const n = str(name), e = str(email);
+  if (e && n && e !== n) return `${n} (${e})`;
+  return n || e;
+}
+
 function changeList(changes, className) {
   const list = el('ul', { className: `change-list ${className || ''}` });
   for (const c of Array.isArray(changes) ? changes : []) {
@@ -99,8 +117,8 @@ function honeypot() {
   return { wrap, input };
 }
 
-async function postSuggestion(body, showError) {
-  const r = await k.send('POST', 'api/suggestions', { body });
+async function postSuggestion(body, showError, ifMatch) {
+  const r = await k.send('POST', 'api/suggestions', { body, ifMatch: ifMatch || undefined });
   if (r.status === 202) return r;
   if (r.status === 429) {
     const secs = Number(r.retryAfter);
@@ -312,7 +330,7 @@ async function startCorrection(id) {
     onCancel: () => { k.endActive(); k.ctx.openAsset(id, { focus: true }); },
     onSubmit: async (values, comment, hp) => {
       const body = { kind: 'correction', asset_id: id, feature: k.featureBody(base.geometry, values, base.properties), comment, website_url: hp };
-      const r = await postSuggestion(body, (m) => f.showServerError(m));
+      const r = await postSuggestion(body, (m) => f.showServerError(m), cur.ifMatch);
       if (r) thanks(r, id);
     },
   });
@@ -346,8 +364,9 @@ function startClosure(feature) {
     error.replaceChildren();
     submit.disabled = true;
     try {
+      const seen = k.versionOf(feature);
       const r = await postSuggestion({ kind: 'closure', asset_id: id, comment: comment.value.trim(), website_url: hp.input.value },
-        (m) => error.replaceChildren(el('p', { text: `Not sent: ${m}` })));
+        (m) => error.replaceChildren(el('p', { text: `Not sent: ${m}` })), seen ? k.etagFor(seen) : undefined);
       if (r) thanks(r, id);
     } finally {
       submit.disabled = false;
@@ -383,7 +402,7 @@ async function loadHistory(feature, box, { message = null } = {}) {
       el('p', { className: 'revision-head' },
         el('strong', { text: `${str(rv.action) || 'change'}` }),
         Number.isFinite(v) && v > 0 ? ` · version ${v}` : '',
-        ` · ${str(rv.author) || 'unknown'} · `,
+        ` · ${who(rv.author_name, rv.author) || 'unknown'} · `,
         el('time', { datetime: str(rv.created_at), text: fmtDate(rv.created_at) }),
         isLatest ? el('span', { className: 'badge', text: 'current' }) : null),
       str(rv.comment) ? el('p', { className: 'revision-comment', text: `“${str(rv.comment)}”` }) : null,
@@ -500,22 +519,98 @@ function showDrawing(feature) {
   if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 60, duration: 0 });
 }
 
+const MOD_PAGE = 20;
+let modOffset = 0;
+
 async function loadModeration(message) {
   const list = $('moderation-list');
   if (!list || rank() < 3) return;
   const status = $('moderation-status');
   status.textContent = 'Loading…';
-  const r = await k.send('GET', 'api/suggestions?status=pending');
+  const r = await k.send('GET', `api/suggestions?status=pending&limit=${MOD_PAGE}&offset=${modOffset}`);
   if (!r.ok || !r.data) {
     status.textContent = `Could not load the suggestions: ${k.messageOf(r)}`;
     return;
   }
   const items = Array.isArray(r.data.suggestions) ? r.data.suggestions : [];
-  status.textContent = items.length ? `${items.length} pending ${items.length === 1 ? 'suggestion' : 'suggestions'}.` : 'No suggestions are waiting.';
+  const total = Number(r.data.numberMatched);
+  if (!items.length && modOffset > 0 && total > 0) {
+    // The page emptied as suggestions were decided: show the last one.
+    modOffset = Math.max(0, Math.floor((total - 1) / MOD_PAGE) * MOD_PAGE);
+    await loadModeration(message);
+    return;
+  }
+  const n = Number.isFinite(total) ? total : items.length;
+  status.textContent = items.length
+    ? `${n} pending ${n === 1 ? 'suggestion' : 'suggestions'}${n > items.length ? ` (${modOffset + 1}–${modOffset + items.length} shown)` : ''}.`
+    : 'No suggestions are waiting.';
   const msg = $('moderation-notice');
   msg.replaceChildren();
   if (message) msg.append(...message);
   list.replaceChildren(...items.map(renderSuggestion));
+  $('moderation-prev').hidden = modOffset === 0;
+  $('moderation-next').hidden = !(modOffset + items.length < n);
+}
+
+function pageModeration(delta) {
+  modOffset = Math.max(0, modOffset + delta * MOD_PAGE);
+  loadModeration();
+}
+
+// threeWay shows, for a suggestion whose asset changed since it was sent,
+// each field as it was then, as it is now and as suggested; the fields the
+// suggestion changes can be ticked to take (all by default).
+function threeWay(sg) {
+  const id = str(sg.id);
+  const rows = Array.isArray(sg.three_way) ? sg.three_way : [];
+  const boxes = [];
+  const table = el('table', { className: 'three-way', id: `three-way-${id}` },
+    el('caption', { text: `Changed since it was sent (version ${str(sg.base_version)}, now ${str(sg.live_version)})` }),
+    el('thead', null, el('tr', null,
+      el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'When sent' }),
+      el('th', { scope: 'col', text: 'Now' }), el('th', { scope: 'col', text: 'Suggested' }),
+      el('th', { scope: 'col', text: 'Take' }))),
+    el('tbody', null, ...rows.map((f) => {
+      const field = str(f.field);
+      let take = null;
+      if (f.suggests) {
+        const cb = el('input', { type: 'checkbox', className: 'take-field', value: field, checked: true, 'aria-label': `Take the suggested ${fieldLabel(field)}` });
+        boxes.push(cb);
+        take = cb;
+      }
+      const cls = ['three-way-row', f.conflict ? 'conflict' : '', f.suggests ? 'suggests' : '', f.changed_since ? 'since' : ''].filter(Boolean).join(' ');
+      return el('tr', { className: cls, dataset: { field } },
+        el('th', { scope: 'row', text: fieldLabel2(field) }),
+        el('td', { className: 'tw-base', text: fmtValue(field, f.base) }),
+        el('td', { className: 'tw-current', text: fmtValue(field, f.current) }),
+        el('td', { className: 'tw-suggested', text: f.suggests ? fmtValue(field, f.suggested) + (f.conflict ? ' (conflict)' : '') : '(as when sent)' }),
+        el('td', null, take));
+    })));
+  const note = el('p', { className: 'hint', text: 'Someone changed this place after the suggestion was sent. Accepting takes the ticked suggested values onto the current version; everything else stays as it is now.' });
+  return { node: el('div', { className: 'three-way-box' }, note, table), taken: () => boxes.filter((b) => b.checked).map((b) => b.value) };
+}
+
+// duplicatesBox lists the places a new one may duplicate, each with
+// "Merge into this", and "Add as new anyway".
+function duplicatesBox(sg, dups, decide) {
+  const id = str(sg.id);
+  const list = el('ul', { className: 'duplicate-list' }, ...dups.map((d) => {
+    const a = d.asset || {};
+    const p = a.properties || {};
+    const aid = str(p.id) || str(a.id);
+    const dist = Number(d.distance_m);
+    return el('li', { className: 'duplicate', dataset: { id: aid } },
+      el('span', { className: 'duplicate-name', text: str(p.name) || '(unnamed)' }),
+      el('span', { className: 'duplicate-meta', text: ` · ${k.ctx.categoryTitle(str(p.category)) || str(p.category)} · ${Number.isFinite(dist) ? Math.round(dist) : '?'} m away ` }),
+      k.button('Merge into this', {
+        className: 'btn btn-small merge-btn', dataset: { id: aid },
+        onclick: () => decide(true, { body: { merge_into: aid }, ifMatch: Number(d.version) > 0 ? k.etagFor(Number(d.version)) : undefined }),
+      }));
+  }));
+  return el('div', { className: 'duplicates', id: `duplicates-${id}`, role: 'alert' },
+    el('p', { className: 'duplicates-title', text: 'This may already be on the map. Merge it into one of these (its details fill their gaps), or add it as a new place:' }),
+    list,
+    k.button('Add as new anyway', { className: 'btn btn-small confirm-new-btn', onclick: () => decide(true, { body: { confirm_new: true } }) }));
 }
 
 function renderSuggestion(sg) {
@@ -524,9 +619,12 @@ function renderSuggestion(sg) {
   const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
   const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
   const error = el('div', { className: 'form-error', role: 'alert' });
-  const accept = k.button('Accept', { className: 'btn btn-primary btn-small accept-btn' });
+  const stale = sg.stale ? threeWay(sg) : null;
+  const accept = k.button(stale ? `Accept onto version ${str(sg.live_version)}` : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
   const reject = k.button('Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
-  const decide = async (ok) => {
+  const dupSlot = el('div', { className: 'duplicates-slot' });
+  let li = null;
+  const decide = async (ok, extra = {}) => {
     error.replaceChildren();
     reasonError.textContent = '';
     reason.removeAttribute('aria-invalid');
@@ -537,11 +635,51 @@ function renderSuggestion(sg) {
       reason.focus();
       return;
     }
+    const opts = ok ? {} : { body: { reason: why } };
+    if (ok) {
+      const body = { ...(extra.body || {}) };
+      if (stale && !extra.body) {
+        const take = stale.taken();
+        if (!take.length) {
+          error.replaceChildren(el('p', { text: 'Tick at least one suggested value to take, or reject the suggestion.' }));
+          return;
+        }
+        body.take = take;
+        opts.ifMatch = k.etagFor(Number(sg.live_version));
+      }
+      const kind = str(sg.kind);
+      if (!stale && !extra.body && (kind === 'correction' || kind === 'closure') && Number(sg.live_version) > 0) {
+        // Accept onto the version the moderator was shown: if it changed
+        // since, the server answers with the three versions.
+        opts.ifMatch = k.etagFor(Number(sg.live_version));
+      }
+      if (extra.ifMatch) opts.ifMatch = extra.ifMatch;
+      if (Object.keys(body).length) opts.body = body;
+    }
     accept.disabled = reject.disabled = true;
-    const r = await k.send('POST', `api/suggestions/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, ok ? {} : { body: { reason: why } });
+    const r = await k.send('POST', `api/suggestions/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, opts);
     accept.disabled = reject.disabled = false;
     if (!r.ok) {
       if (r.status === 401) k.sessionLost();
+      const d = r.data || {};
+      if (r.status === 409 && Array.isArray(d.duplicates) && d.duplicates.length) {
+        dupSlot.replaceChildren(duplicatesBox(sg, d.duplicates, decide));
+        const b = dupSlot.querySelector('.merge-btn');
+        if (b) b.focus();
+        return;
+      }
+      if (r.status === 409 && Array.isArray(d.three_way)) {
+        // The asset changed (again): show the comparison as it is now.
+        const fresh = renderSuggestion({ ...sg, stale: true, three_way: d.three_way, base_version: d.base_version, live_version: d.current_version });
+        li.replaceWith(fresh);
+        const err = fresh.querySelector('.form-error');
+        err.replaceChildren(el('p', { text: 'This place changed since the suggestion was sent: compare the three versions, then accept onto the current one or reject.' }));
+        const t = fresh.querySelector('.three-way');
+        if (t) t.scrollIntoView({ block: 'nearest' });
+        const btn = fresh.querySelector('.accept-btn');
+        if (btn) btn.focus();
+        return;
+      }
       error.replaceChildren(el('p', { text: `Not decided: ${k.messageOf(r)}` }));
       return;
     }
@@ -550,7 +688,7 @@ function renderSuggestion(sg) {
     if (ok) {
       k.ctx.refreshAssets();
       const p = r.data && r.data.proposed && r.data.proposed.properties;
-      const assetId = str(sg.asset_id) || str(p && p.id) || str(r.data && r.data.proposed && r.data.proposed.id);
+      const assetId = str(r.data && r.data.asset_id) || str(sg.asset_id) || str(p && p.id) || str(r.data && r.data.proposed && r.data.proposed.id);
       if (assetId) {
         msg.push(' ', k.button('Show it', {
           className: 'link-button', id: 'moderation-show',
@@ -564,20 +702,24 @@ function renderSuggestion(sg) {
   };
   accept.addEventListener('click', () => decide(true));
   reject.addEventListener('click', () => decide(false));
+  const staleNode = stale ? stale.node : null;
   const changes = Array.isArray(sg.changes) ? sg.changes : [];
   const isDrawing = str(sg.kind) === 'area';
-  return el('li', { className: 'suggestion', dataset: { id, kind: str(sg.kind) } },
+  li = el('li', { className: sg.stale ? 'suggestion stale' : 'suggestion', dataset: { id, kind: str(sg.kind) } },
     el('p', { className: 'suggestion-title' }, el('strong', { text: suggestionTitle(sg) })),
-    el('p', { className: 'suggestion-meta', text: `by ${str(sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
+    el('p', { className: 'suggestion-meta', text: `by ${who(sg.author_name, sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
     str(sg.comment) ? el('p', { className: 'suggestion-comment', text: `“${str(sg.comment)}”` }) : null,
     changes.length ? changeList(changes, 'suggestion-changes') : el('p', { className: 'hint', text: 'No field changes.' }),
+    staleNode,
     isDrawing && str(sg.place) ? el('p', { className: 'suggestion-meta', text: `for the place ${str(sg.place)}` }) : null,
     isDrawing ? k.button('Show the drawing', { className: 'link-button show-drawing', onclick: () => showDrawing(sg.proposed) }) : null,
     el('div', { className: 'field form-field' },
       el('label', { for: reasonId, className: 'field-label', text: 'Reason (needed to reject)' }),
       reason, reasonError),
+    dupSlot,
     error,
     el('div', { className: 'form-buttons' }, accept, reject));
+  return li;
 }
 
 // ---------------------------------------------------------------- panel, details
@@ -595,7 +737,10 @@ function buildPanel() {
     el('p', { id: 'moderation-status', role: 'status' }),
     el('p', { id: 'moderation-notice', className: 'notice-slot', tabindex: '-1' }),
     k.button('Refresh', { id: 'moderation-refresh', className: 'btn btn-small', onclick: () => loadModeration() }),
-    el('ul', { id: 'moderation-list', className: 'moderation-list' }));
+    el('ul', { id: 'moderation-list', className: 'moderation-list' }),
+    el('div', { id: 'moderation-pager', className: 'form-buttons' },
+      k.button('Previous page', { id: 'moderation-prev', className: 'btn btn-small', hidden: true, onclick: () => pageModeration(-1) }),
+      k.button('Next page', { id: 'moderation-next', className: 'btn btn-small', hidden: true, onclick: () => pageModeration(1) })));
   reviewBox = el('div', { id: 'needs-review', className: 'needs-review', hidden: true },
     el('h3', { text: 'Needs review' }),
     el('p', { id: 'needs-review-count', role: 'status' }),

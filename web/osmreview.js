@@ -4,8 +4,10 @@
 //
 // API used (same origin, relative URLs):
 //   POST api/conflations?file=NAME  body: the OSM file (PBF, XML, .bz2/.gz, Overpass JSON)
-//        -> 201 {run, file, proposals, by_outcome, agreed, decided_before}
-//   GET  api/conflations/proposals?status=pending -> {proposals: [...], by_outcome}
+//        -> 201 {run, file, proposals, by_outcome, agreed, decided_before, superseded, coverage: {overlap, warning…}}
+//   GET  api/conflations/proposals?status=pending -> {proposals: [...], by_outcome, last_run}
+//   GET  api/export/osmchange?report=json -> what the export holds, what is blocked or left out and why
+//   GET  api/export/osmchange, api/export/josm: the files (downloads)
 //   POST api/conflations/proposals/{id}/accept {take?, partner?}
 //   POST api/conflations/proposals/{id}/reject {reason}
 //
@@ -48,6 +50,83 @@ function summary(counts) {
   return parts.join(', ');
 }
 
+// coverageWarning says when the last run's file did not cover every asset
+// compared: those outside were not marked "only here".
+function coverageWarning(run) {
+  if (!run || !(Number(run.compared) > 0) || Number(run.covered) >= Number(run.compared)) return '';
+  const pct = Math.floor(100 * Number(run.overlap));
+  return `${str(run.file)} covers ${Number(run.covered)} of the ${Number(run.compared)} assets here (${pct}% overlap): `
+    + 'the others were not compared, so nothing outside its bounds is marked “only here”. Conflate an extract that covers them.';
+}
+
+function showCoverage(text) {
+  const w = $('osm-review-coverage');
+  w.textContent = text;
+  w.hidden = !text;
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function assetList(id, items, label) {
+  const list = el('ul', { id, className: 'export-list', 'aria-label': label },
+    items.map((a) => el('li', { dataset: { id: str(a.id) } },
+      el('strong', { className: 'export-name', text: str(a.name) || '(unnamed)' }),
+      el('span', { className: 'export-why', text: str(a.reason) }))));
+  return list;
+}
+
+// loadExport shows what the osmChange and JOSM files would hold, before
+// anyone downloads them: the objects, the assets blocked and left out with
+// why, and the keys not written.
+async function loadExport() {
+  const box = $('osm-export-report');
+  const r = await k.send('GET', 'api/export/osmchange?report=json');
+  if (!r.ok || !r.data) {
+    box.replaceChildren(el('p', { className: 'form-error', text: `Could not read what the export holds: ${k.messageOf(r)}` }));
+    return;
+  }
+  const d = r.data;
+  const sum = d.summary || {};
+  const objects = d.objects || {};
+  const offered = Array.isArray(d.offered) ? d.offered : [];
+  const blocked = Array.isArray(d.blocked) ? d.blocked : [];
+  const leftOut = Array.isArray(d.left_out) ? d.left_out : [];
+  const unmapped = Array.isArray(d.unmapped) ? d.unmapped : [];
+  const parts = [];
+  parts.push(`${plural(Number(sum.create) || 0, 'new object', 'new objects')} (${plural(Number(objects.create_nodes) || 0, 'node', 'nodes')}, ${plural(Number(objects.create_ways) || 0, 'way', 'ways')})`);
+  parts.push(plural(Number(sum.modify) || 0, 'modification', 'modifications'));
+  const summaryText = Number(sum.offered) > 0
+    ? `The files hold ${parts.join(' and ')}.`
+    : 'The files hold nothing: no asset may be offered to OSM yet.';
+  const more = `${plural(blocked.length, 'asset', 'assets')} blocked, ${leftOut.length} left out until reviewed, ${Number(sum.in_osm) || 0} in OSM already.`;
+  const children = [
+    el('p', { id: 'osm-export-summary', text: `${summaryText} ${more}` }),
+  ];
+  if (unmapped.length) {
+    children.push(el('p', { id: 'osm-export-unmapped', className: 'hint',
+      text: `Not written (no OSM key in the tag table): ${unmapped.map((u) => `${str(u.key)} (${Number(u.count)})`).join(', ')}.` }));
+  }
+  children.push(el('div', { className: 'form-buttons' },
+    el('a', { id: 'osm-export-osc', className: 'btn btn-small', href: 'api/export/osmchange', download: 'placemap.osc', text: 'Download osmChange' }),
+    el('a', { id: 'osm-export-josm', className: 'btn btn-small', href: 'api/export/josm', download: 'placemap.osm', text: 'Download for JOSM' })));
+  if (offered.length) {
+    children.push(el('details', { className: 'export-offered' },
+      el('summary', { text: `In the files (${offered.length})` }),
+      assetList('osm-export-offered', offered, 'Assets in the files, and why each may go')));
+  }
+  if (blocked.length) {
+    children.push(el('h4', { text: `Blocked (${blocked.length})` }), assetList('osm-export-blocked', blocked, 'Assets blocked from OSM, and why'));
+  }
+  if (leftOut.length) {
+    children.push(el('details', { className: 'export-left-out' },
+      el('summary', { text: `Left out until reviewed (${leftOut.length})` }),
+      assetList('osm-export-left-out', leftOut, 'Assets left out of the export, and why')));
+  }
+  box.replaceChildren(...children);
+}
+
 async function load(message) {
   if (!section || section.hidden) return;
   setStatus('Loading…');
@@ -57,6 +136,7 @@ async function load(message) {
     return;
   }
   loaded = true;
+  showCoverage(coverageWarning(r.data.last_run));
   const all = Array.isArray(r.data.proposals) ? r.data.proposals : [];
   const counts = {};
   for (const p of all) counts[p.outcome] = (counts[p.outcome] || 0) + 1;
@@ -69,6 +149,7 @@ async function load(message) {
   n.replaceChildren();
   if (message) n.append(...message);
   $('osm-review-list').replaceChildren(...shown.map(render));
+  await loadExport();
 }
 
 // highlight shows the proposal's objects on the map: OSM's in orange, the
@@ -249,7 +330,10 @@ async function conflate(ev) {
   const extra = [];
   if (d.agreed) extra.push(`${d.agreed} already agree`);
   if (d.decided_before) extra.push(`${d.decided_before} decided before`);
-  await load([el('span', { text: `Conflated ${str(d.file)}: ${d.proposals} to review${extra.length ? ` (${extra.join('; ')})` : ''}.` })]);
+  const msg = [el('span', { text: `Conflated ${str(d.file)}: ${d.proposals} to review${extra.length ? ` (${extra.join('; ')})` : ''}.` })];
+  const warning = str(d.coverage && d.coverage.warning);
+  if (warning) msg.push(' ', el('strong', { className: 'notice-warning', text: `Warning: ${warning}` }));
+  await load(msg);
   $('osm-review-notice').focus();
 }
 
@@ -267,6 +351,11 @@ function build() {
       el('div', { className: 'form-buttons' }, el('button', { type: 'submit', id: 'osm-review-run', className: 'btn btn-small', text: 'Conflate' }))),
     el('p', { id: 'osm-review-status', role: 'status' }),
     el('p', { id: 'osm-review-notice', className: 'notice-slot', tabindex: '-1' }),
+    el('p', { id: 'osm-review-coverage', className: 'coverage-warning', hidden: true }),
+    el('section', { id: 'osm-export', className: 'osm-export', 'aria-labelledby': 'osm-export-heading' },
+      el('h3', { id: 'osm-export-heading', text: 'Give back to OSM' }),
+      el('p', { className: 'hint', text: 'Only assets OSM lacks by the last conflation over them, or offered on review, go; nothing undecided does. Check what the file holds, then download it for JOSM (to review and upload) or as osmChange.' }),
+      el('div', { id: 'osm-export-report' })),
     el('div', { className: 'field' }, el('label', { for: 'osm-review-filter', className: 'field-label', text: 'Show' }), filter),
     el('ul', { id: 'osm-review-list', className: 'moderation-list' }));
   const mod = $('moderation');

@@ -55,8 +55,10 @@ Flags:
 	reqTimeout := fs.Duration("request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
 	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
 	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
+	maxDecompressedMB := maxDecompressedFlag(fs)
 	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
-	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "crosswalks, agreement surfaces, conflations and GeoPackage exports computed at once; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
+	suggestionsPerHour := fs.Int("suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
+	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	readHeaderTimeout := fs.Duration("read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
 	readTimeout := fs.Duration("read-timeout", envDuration("READ_TIMEOUT", 60*time.Second), "longest a client may take to send a whole request, body too ($PLACEMAP_READ_TIMEOUT)")
@@ -72,6 +74,16 @@ Flags:
 	log, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	maxDecompressed, err := decompressedLimit(*maxDecompressedMB)
+	if err != nil {
+		return err
+	}
+	// Uploads spooled by a process that died mid-upload.
+	if removed, err := httpapi.RemoveStaleUploads(""); err != nil {
+		log.Warn("removing stale conflation uploads", "err", err)
+	} else if len(removed) > 0 {
+		log.Info("removed stale conflation uploads", "files", len(removed), "dir", os.TempDir())
 	}
 	if !*noDemo && sc.db == "" {
 		if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
@@ -93,8 +105,10 @@ Flags:
 		RequestTimeout:      *reqTimeout,
 		MaxRequestBody:      int64(*maxBodyKB) << 10,
 		MaxUploadBody:       int64(*maxUploadMB) << 20,
+		MaxDecompressed:     maxDecompressed,
 		MaxExpensive:        *maxExpensive,
 		WritesPerMinute:     *writesPerMinute,
+		SuggestionsPerHour:  *suggestionsPerHour,
 	}, log)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -292,6 +306,7 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 	var opts formats.BoundaryOptions
 	fs.StringVar(&opts.CodeField, "code-field", "", "property holding each area's code (default: detected, e.g. WD13CD)")
 	fs.StringVar(&opts.NameField, "name-field", "", "property holding each area's name (default: detected, e.g. WD13NM)")
+	fs.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import the valid features and list every invalid one (index, code, why) here and in the set's provenance, instead of refusing the file")
 	var ro importer.ReleaseOptions
 	fs.StringVar(&ro.Series, "series", "", "import as the newest release of this series (e.g. sheffield-wards), with successor links from the release before")
 	fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
@@ -335,6 +350,16 @@ func orNone(s string) string {
 }
 
 func printNotes(w io.Writer, res importer.SetResult) {
+	if len(res.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped %d invalid features (--skip-invalid; recorded in the set's provenance):\n", len(res.Skipped))
+		for _, sk := range res.Skipped {
+			code := sk.Code
+			if code == "" {
+				code = "(no code)"
+			}
+			fmt.Fprintf(w, "  feature %d\t%s\t%s\n", sk.Index, code, sk.Reason)
+		}
+	}
 	if len(res.Repaired) > 0 {
 		fmt.Fprintf(w, "repaired invalid geometry (area kept within 0.1%%): %s\n", strings.Join(res.Repaired, ", "))
 	}

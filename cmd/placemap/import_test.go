@@ -212,3 +212,46 @@ func TestUserAdd(t *testing.T) {
 		t.Errorf("unknown role: %d %q", code, errs)
 	}
 }
+
+// TestUserAddScopeMustExist: a scope is a fixed grant of a set or an area
+// that exists; one naming nothing (a typo, or an area not drawn yet) would
+// grant whatever later took the name, so `user add` refuses it and writes
+// no account. The display name is checked too.
+func TestUserAddScopeMustExist(t *testing.T) {
+	data := t.TempDir()
+	grid := write(t, t.TempDir(), "grid.geojson", `{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"code":"A1","name":"Area A1"},"geometry":{"type":"Polygon","coordinates":[[[-1.5,53.25],[-1.375,53.25],[-1.375,53.375],[-1.5,53.375],[-1.5,53.25]]]}}]}`)
+	if code, out, errs := cli(t, "import", "set", grid, "--slug", "grid", "--title", "Grid", "--code-field", "code", "--name-field", "name", "--data", data); code != 0 {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--scope", "grid:ZZ"}, `boundary set grid has no area "ZZ"`},
+		{[]string{"--scope", "nowhere"}, `no boundary set "nowhere"`},
+		{[]string{"--scope", "grid:A1", "--scope", "nowhere:A1"}, `no boundary set "nowhere"`},
+		{[]string{"--scope", "Grid"}, "want SET or SET:CODE"},
+		{[]string{"--scope", "grid:"}, "SET:CODE"},
+		{[]string{"--display-name", "ed@example.org"}, `"@"`},
+	} {
+		args := append([]string{"user", "add", "ed@example.org", "--role", "editor", "--data", data}, tc.args...)
+		if code, out, errs := cli(t, args...); code == 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("user add %v: %d %q %q, want an error with %s", tc.args, code, out, errs, tc.want)
+		}
+	}
+	// None of those made the account: it can be added now, once.
+	code, out, errs := cli(t, "user", "add", "ed@example.org", "--role", "editor", "--scope", "grid:A1", "--display-name", "Heeley volunteers", "--data", data)
+	if code != 0 || !strings.Contains(out, "added ed@example.org as editor for grid:A1") {
+		t.Fatalf("user add with an existing area: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := cli(t, "user", "add", "set@example.org", "--role", "moderator", "--scope", "grid", "--data", data); code != 0 {
+		t.Errorf("user add with an existing set: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := cli(t, "user", "display-name", "Ed@example.org", "", "--data", data); code != 0 || !strings.Contains(out, `shown as "an editor"`) {
+		t.Errorf("display-name: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := cli(t, "user", "display-name", "ed@example.org", "Heeley\x00", "--data", data); code == 0 || !strings.Contains(errs, "control") {
+		t.Errorf("display-name with NUL: %d %q %q", code, out, errs)
+	}
+}

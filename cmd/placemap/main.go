@@ -3,7 +3,7 @@
 // and a web map.
 //
 //	placemap serve  [--addr 127.0.0.1:8080] [--data DIR]
-//	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+//	placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F] [--skip-invalid]
 //	placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S
 //	placemap import assets FILE
 //	placemap demo   [--data DIR | --db URL]
@@ -35,19 +35,21 @@ const usage = `placemap: civic assets in every definition of neighbourhood
 
 Usage:
   placemap serve [--addr 127.0.0.1:8080] [--data DIR]     serve the API, tiles and map (loads the Sheffield demo into an empty DIR)
-  placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F]
+  placemap import set FILE --slug S --title T [--kind K] [--code-field F] [--name-field F] [--skip-invalid]
                             [--series SERIES [--series-title T] [--not-current]]   a new release of a series
   placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S --title T
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...
-  placemap import osm FILE [--bbox W,S,E,N] [--categories library,...]   civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
+  placemap import osm FILE [--bbox W,S,E,N] [--categories library,...] [--max-decompressed-mb 512]
+                                                          civic assets from .osm.pbf, .osm(.bz2|.gz), Overpass JSON
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
-  placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--password-stdin]
+  placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--display-name NAME] [--password-stdin]
+  placemap user display-name EMAIL NAME                   how the public sees an account ("" for its role)
   placemap user revoke-tokens EMAIL                       revoke every API token of an account (one leaked)
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
-  placemap export osmchange|josm --out FILE [--osm FILE]   what OSM lacks, for review and upload
+  placemap export osmchange|josm --out FILE [--osm FILE] [--report FILE.json]   what OSM lacks, for review and upload
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -27,8 +28,13 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cats := fs.String("categories", "", "comma-separated category ids to keep (default: every civic category)")
 	boundaries := fs.Bool("boundaries", false, "import boundaries (administrative, political, place polygons) as a new set instead of assets")
 	adminLevel := fs.Int("admin-level", 0, "with --boundaries: only administrative boundaries of this admin_level")
+	maxMB := maxDecompressedFlag(fs)
 	set := setFlags(fs)
 	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
 	if err != nil {
 		return err
 	}
@@ -58,7 +64,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if set.Kind == "" {
 			set.Kind = place.Statutory
 		}
-		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update)
+		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update, maxDecompressed)
 		bar.done()
 		if err != nil {
 			return err
@@ -71,7 +77,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *cats != "" {
 		categories = strings.Split(*cats, ",")
 	}
-	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update})
+	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update, MaxDecompressed: maxDecompressed})
 	bar.done()
 	if err != nil {
 		return err
@@ -95,6 +101,25 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "%d relations left out: not areas, and no node or way members to place them by (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
 	}
 	return nil
+}
+
+// maxDecompressedFlag adds --max-decompressed-mb to a command that reads
+// OSM files.
+func maxDecompressedFlag(fs *flag.FlagSet) *int {
+	return fs.Int("max-decompressed-mb", envInt("MAX_DECOMPRESSED_MB", osm.DefaultMaxDecompressed>>20),
+		"largest size in MiB an OSM file may decompress to (bzip2, gzip, the blocks of a PBF); past it the file is refused as a decompression bomb ($PLACEMAP_MAX_DECOMPRESSED_MB)")
+}
+
+// maxDecompressedMB bounds --max-decompressed-mb: 1 TiB is past any OSM
+// file, and keeps the bytes within an int64.
+const maxDecompressedMB = 1 << 20
+
+// decompressedLimit turns --max-decompressed-mb into bytes.
+func decompressedLimit(mb int) (int64, error) {
+	if mb < 1 || mb > maxDecompressedMB {
+		return 0, usageError{fmt.Sprintf("--max-decompressed-mb %d: want 1 to %d", mb, maxDecompressedMB)}
+	}
+	return int64(mb) << 20, nil
 }
 
 func parseBBoxFlag(s string) (*orb.Bound, error) {
@@ -171,7 +196,12 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	sc := storeFlags(fs)
 	report := fs.String("report", "", "write the review list as CSV to this file")
 	review := fs.Bool("review", false, "keep the proposals in the store, for people to accept or reject one by one in the map (replaces pending ones of earlier runs)")
+	maxMB := maxDecompressedFlag(fs)
 	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
 	if err != nil {
 		return err
 	}
@@ -187,7 +217,7 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	c, err := importer.ConflateFile(ctx, st, osm.File(file), filepath.Base(file))
+	c, err := importer.ConflateFile(ctx, st, osm.File(file), filepath.Base(file), maxDecompressed)
 	if err != nil {
 		return err
 	}
@@ -197,6 +227,10 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "conflated %s: %d matched, %d only in OSM, %d only here, %d ambiguous\n",
 		filepath.Base(file), counts[osm.Matched], counts[osm.OnlyOSM], counts[osm.OnlyLocal], counts[osm.Ambiguous])
+	cv := importer.CoverageOf(c, c.Local, len(c.Outside))
+	if cv.Warning != "" {
+		fmt.Fprintf(stdout, "warning: %s\n", cv.Warning)
+	}
 	if *report != "" {
 		f, err := os.Create(*report)
 		if err != nil {
@@ -212,7 +246,7 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "review list in %s\n", *report)
 	}
 	if *review {
-		rv, err := importer.KeepForReview(ctx, st, c)
+		rv, err := importer.KeepForReview(ctx, st, c, importer.Scope{})
 		if err != nil {
 			return err
 		}
@@ -225,7 +259,7 @@ func cmdConflate(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // cmdExportOSM writes what OSM lacks: placemap export osmchange|josm --out
-// FILE [--osm FILE].
+// FILE [--osm FILE] [--report FILE.json].
 func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "osmchange" && args[0] != "josm") {
 		return usageError{"want: export osmchange --out FILE.osc, or export josm --out FILE.osm"}
@@ -233,8 +267,14 @@ func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export "+args[0], flag.ContinueOnError)
 	sc := storeFlags(fs)
 	out := fs.String("out", "", "file to write (required)")
-	osmFile := fs.String("osm", "", "an OSM extract of the area: assets it already has (by conflation) are not offered again")
+	osmFile := fs.String("osm", "", "an OSM extract of the area, conflated now (not kept): it speaks for the assets it covers instead of the last conflation kept")
+	reportFile := fs.String("report", "", "also write the export's report as JSON to this file: what the file holds, what is blocked or left out and why, keys not mapped")
+	maxMB := maxDecompressedFlag(fs)
 	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	maxDecompressed, err := decompressedLimit(*maxMB)
+	if err != nil {
 		return err
 	}
 	if *out == "" {
@@ -245,29 +285,18 @@ func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	var matched map[string]bool
+	var fresh *importer.Conflation
 	if *osmFile != "" {
-		ms, err := importer.Conflate(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile))
+		c, err := importer.ConflateFile(ctx, st, osm.File(*osmFile), filepath.Base(*osmFile), maxDecompressed)
 		if err != nil {
 			return err
 		}
-		matched = map[string]bool{}
-		for _, m := range ms {
-			if m.Local != nil && m.Outcome != osm.OnlyLocal {
-				matched[m.Local.ID] = true
-			}
-			if m.Outcome == osm.Ambiguous && m.Local == nil {
-				for _, id := range m.Candidates { // undecided: not offered as new
-					matched[id] = true
-				}
-			}
+		if cv := importer.CoverageOf(c, c.Local, len(c.Outside)); cv.Warning != "" {
+			fmt.Fprintf(stdout, "warning: %s\n", cv.Warning)
 		}
+		fresh = &c
 	}
-	c, err := importer.Contribution(ctx, st, matched)
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(*out)
+	c, err := importer.Contribution(ctx, st, fresh)
 	if err != nil {
 		return err
 	}
@@ -275,19 +304,53 @@ func cmdExportOSM(ctx context.Context, args []string, stdout io.Writer) error {
 	if args[0] == "josm" {
 		write = osm.WriteJOSM
 	}
-	if err := write(f, c); err != nil {
-		f.Close()
+	if err := writeFile(*out, func(w io.Writer) error { return write(w, c) }); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if *reportFile != "" {
+		rep := osm.NewReport(c, args[0], filepath.Base(*out))
+		if err := writeFile(*reportFile, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d objects to create, %d to modify; %d assets blocked\n", *out, len(c.Create), len(c.Modify), len(c.Blocked))
+	fmt.Fprintf(stdout, "wrote %s: %d objects to create, %d to modify; %d assets offered, %d blocked, %d left out, %d in OSM already\n",
+		*out, len(c.Create), len(c.Modify), len(c.Offered), len(c.Blocked), len(c.LeftOut), c.InOSM)
 	for _, b := range c.Blocked {
 		fmt.Fprintf(stdout, "  blocked %s (%s): %s\n", b.Asset.Name, b.Asset.ID, b.Reason)
 	}
+	for _, b := range c.LeftOut {
+		fmt.Fprintf(stdout, "  left out %s (%s): %s\n", b.Asset.Name, b.Asset.ID, b.Reason)
+	}
+	for _, k := range c.Unmapped {
+		fmt.Fprintf(stdout, "  not written (no OSM key in the tag table): %s, on %d offered assets\n", k.Key, len(k.Assets))
+	}
 	if len(c.Sources) > 0 {
 		fmt.Fprintf(stdout, "attribute in the changeset's source tag: %s\n", strings.Join(c.Sources, "; "))
+	}
+	if *reportFile != "" {
+		fmt.Fprintf(stdout, "report in %s\n", *reportFile)
+	}
+	return nil
+}
+
+// writeFile writes a file whole, or removes what it began on error.
+func writeFile(path string, fill func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return err
 	}
 	return nil
 }

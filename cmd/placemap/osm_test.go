@@ -159,12 +159,15 @@ func TestConflateAndContributeBack(t *testing.T) {
 	data, dir := t.TempDir(), t.TempDir()
 	// By hand: the conservatoire's library 25 m off with a shorter name (the
 	// same place); a community centre OSM lacks; a hall under a licence that
-	// may not go to OSM; and a site polygon OSM lacks.
+	// may not go to OSM; a hall's site polygon OSM lacks; and a garden near
+	// the clip's edge, where OSM may have it beyond the clip (its 500 m
+	// radius reaches outside), so nothing says OSM lacks it.
 	hand := `{"type":"FeatureCollection","features":[
 	 {"type":"Feature","properties":{"name":"Conservatoire Library","category":"library","licence":"OGL-UK-3.0","attribution":"Leeds survey"},"geometry":{"type":"Point","coordinates":[-1.5341,53.7976]}},
 	 {"type":"Feature","properties":{"name":"Mabgate Community Centre","category":"community_centre","licence":"own-survey","opening_hours":"Mo-Fr 09:00-17:00"},"geometry":{"type":"Point","coordinates":[-1.5300,53.8000]}},
 	 {"type":"Feature","properties":{"name":"Quarry Hill Hall","category":"community_hall","licence":"CC-BY-4.0"},"geometry":{"type":"Point","coordinates":[-1.5310,53.7990]}},
-	 {"type":"Feature","properties":{"name":"Lady Lane Garden","category":"garden","licence":"CC0-1.0"},"geometry":{"type":"Polygon","coordinates":[[[-1.5400,53.7950],[-1.5395,53.7950],[-1.5395,53.7953],[-1.5400,53.7953],[-1.5400,53.7950]]]}}]}`
+	 {"type":"Feature","properties":{"name":"Lady Lane Garden","category":"garden","licence":"CC0-1.0"},"geometry":{"type":"Polygon","coordinates":[[[-1.5400,53.7950],[-1.5395,53.7950],[-1.5395,53.7953],[-1.5400,53.7953],[-1.5400,53.7950]]]}},
+	 {"type":"Feature","properties":{"name":"Regent Street Hall","category":"community_hall","licence":"CC0-1.0"},"geometry":{"type":"Polygon","coordinates":[[[-1.5322,53.8029],[-1.5318,53.8029],[-1.5318,53.8032],[-1.5322,53.8032],[-1.5322,53.8029]]]}}]}`
 	if code, out, errs := cli(t, "import", "assets", write(t, dir, "hand.geojson", hand), "--data", data); code != 0 {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
@@ -173,7 +176,8 @@ func TestConflateAndContributeBack(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("conflate: %d %s", code, errs)
 	}
-	if !strings.Contains(out, "1 matched, 19 only in OSM, 3 only here, 0 ambiguous") {
+	if !strings.Contains(out, "1 matched, 19 only in OSM, 3 only here, 0 ambiguous") ||
+		!strings.Contains(out, "warning: leeds_cycleway.osm covers 4 of the 5 assets here (80% overlap; the extent of its data: -1.5408,53.7932,-1.5267,53.8063)") {
 		t.Errorf("conflation summary: %s", out)
 	}
 	b, err := os.ReadFile(report)
@@ -192,22 +196,32 @@ func TestConflateAndContributeBack(t *testing.T) {
 
 	osc := filepath.Join(dir, "out.osc")
 	code, out, errs = cli(t, "export", "osmchange", "--osm", clip, "--out", osc, "--data", data)
-	if code != 0 || !strings.Contains(out, "6 objects to create, 0 to modify; 1 assets blocked") || !strings.Contains(out, "Quarry Hill Hall") {
+	if code != 0 || !strings.Contains(out, "6 objects to create, 0 to modify; 2 assets offered, 1 blocked, 2 left out, 0 in OSM already") ||
+		!strings.Contains(out, "blocked Quarry Hill Hall") || !strings.Contains(out, "left out Lady Lane Garden") || !strings.Contains(out, "left out Conservatoire Library") {
 		t.Fatalf("export osmchange: %d %q %q", code, out, errs)
 	}
 	oscText, _ := os.ReadFile(osc)
 	for _, want := range []string{`<create>`, `id="-1"`, `<tag k="name" v="Mabgate Community Centre"/>`, `<tag k="amenity" v="community_centre"/>`,
-		`<tag k="leisure" v="garden"/>`, `<nd ref=`} {
+		`<tag k="name" v="Regent Street Hall"/>`, `<nd ref=`} {
 		if !strings.Contains(string(oscText), want) {
 			t.Errorf("osmChange lacks %s:\n%s", want, oscText)
 		}
 	}
-	if strings.Contains(string(oscText), "Conservatoire Library") || strings.Contains(string(oscText), "Quarry Hill") {
+	if strings.Contains(string(oscText), "Conservatoire Library") || strings.Contains(string(oscText), "Quarry Hill") || strings.Contains(string(oscText), "Lady Lane") {
 		t.Errorf("osmChange offers what OSM has or what may not go:\n%s", oscText)
 	}
-	josm := filepath.Join(dir, "out.osm")
-	if code, out, errs := cli(t, "export", "josm", "--osm", clip, "--out", josm, "--data", data); code != 0 {
+	josm, repFile := filepath.Join(dir, "out.osm"), filepath.Join(dir, "report.json")
+	if code, out, errs := cli(t, "export", "josm", "--osm", clip, "--out", josm, "--report", repFile, "--data", data); code != 0 {
 		t.Fatalf("export josm: %d %q %q", code, out, errs)
+	}
+	var rep struct {
+		Format  string
+		Summary struct{ Offered, Blocked int }
+		LeftOut []struct{ Name, Reason string } `json:"left_out"`
+	}
+	if b, err := os.ReadFile(repFile); err != nil || json.Unmarshal(b, &rep) != nil || rep.Format != "josm" || rep.Summary.Offered != 2 ||
+		rep.Summary.Blocked != 1 || len(rep.LeftOut) != 2 || !strings.Contains(rep.LeftOut[1].Reason, "no conflation has covered its area") {
+		t.Errorf("--report: %+v %v", rep, err)
 	}
 	for _, f := range []string{osc, josm} {
 		if b, err := exec.Command(osmium, "fileinfo", "-e", f).CombinedOutput(); err != nil {
@@ -239,7 +253,7 @@ func TestConflateAndContributeBack(t *testing.T) {
 	st.Close()
 	code, out, errs = cli(t, "export", "osmchange", "--out", osc, "--data", data2)
 	oscText, _ = os.ReadFile(osc)
-	if code != 0 || !strings.Contains(out, "0 objects to create, 1 to modify") ||
+	if code != 0 || !strings.Contains(out, "0 objects to create, 1 to modify; 1 assets offered") ||
 		!strings.Contains(string(oscText), `<node id="5377558721" version="2"`) ||
 		!strings.Contains(string(oscText), `<tag k="opening_hours" v="Mo-Fr 09:00-18:00"/>`) ||
 		!strings.Contains(string(oscText), `<tag k="operator" v="Leeds Conservatoire"/>`) {

@@ -12,8 +12,11 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/placemap/placemap/internal/place"
 )
@@ -56,8 +59,83 @@ type User struct {
 	// Scopes limit where an editor or moderator may write: "set" (any
 	// area of a boundary set) or "set:code" (one area, e.g. a
 	// neighbourhood). None means everywhere.
-	Scopes    []string
-	CreatedAt time.Time
+	Scopes []string
+	// DisplayName is how the account is shown to the public (in history,
+	// the change feed, the map): chosen by the account, or "" for its
+	// role's phrase ("an editor"). Its e-mail is shown to admins only.
+	DisplayName string
+	CreatedAt   time.Time
+}
+
+// MaxDisplayName is the longest display name, in characters.
+const MaxDisplayName = 60
+
+// RolePhrase is how an account of a role is shown when it has chosen no
+// display name: "an editor", "a moderator", "an admin", "a contributor".
+func (r Role) RolePhrase() string {
+	switch r {
+	case Admin:
+		return "an admin"
+	case Moderator:
+		return "a moderator"
+	case Editor:
+		return "an editor"
+	case Contributor:
+		return "a contributor"
+	}
+	return "an account"
+}
+
+// PublicName is how the account is shown to people who are not admins:
+// its display name, or its role's phrase.
+func (u User) PublicName() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Role.RolePhrase()
+}
+
+// reservedName reports whether a display name would pass for one placemap
+// gives (a role's phrase, "placemap", "anonymous"…), so nobody can sign
+// their changes as "an admin".
+func reservedName(s string) bool {
+	l := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	for _, r := range Roles {
+		if l == r.RolePhrase() || l == string(r) {
+			return true
+		}
+	}
+	switch l {
+	case "an account", "placemap", "anonymous", "a resident", "a visitor", "a former account", "someone":
+		return true
+	}
+	return false
+}
+
+// CheckDisplayName tidies a display name (spaces trimmed, NFC) and checks
+// it: plain text of at most MaxDisplayName characters, valid UTF-8, no
+// control characters (NUL included), and no "@", so nothing shown to the
+// public reads as an e-mail address. "" means "show my role".
+func CheckDisplayName(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", place.Errorf(place.EINVALID, "display name: not valid UTF-8")
+	}
+	s = norm.NFC.String(strings.TrimSpace(s))
+	if n := utf8.RuneCountInString(s); n > MaxDisplayName {
+		return "", place.Errorf(place.EINVALID, "display name: %d characters, at most %d", n, MaxDisplayName)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r) {
+			return "", place.Errorf(place.EINVALID, "display name: control or invisible formatting character %U; plain text only", r)
+		}
+		if r == '@' {
+			return "", place.Errorf(place.EINVALID, "display name: no \"@\" (it is shown publicly, and e-mail addresses are not)")
+		}
+	}
+	if reservedName(s) {
+		return "", place.Errorf(place.EINVALID, "display name %q is reserved: it is how placemap names roles, visitors or itself; send \"\" to be shown by your role", s)
+	}
+	return s, nil
 }
 
 // Validate checks a user's fields.
@@ -69,11 +147,15 @@ func (u *User) Validate() error {
 	if !u.Role.Valid() {
 		return place.Errorf(place.EINVALID, "role %q is not one of %v", u.Role, Roles)
 	}
-	for _, sc := range u.Scopes {
-		set, _, _ := strings.Cut(sc, ":")
-		if !place.ValidSlug(set) {
-			return place.Errorf(place.EINVALID, "scope %q: want SET or SET:CODE", sc)
-		}
+	if _, err := place.ParseGrant(u.Scopes); err != nil {
+		return err
+	}
+	name, err := CheckDisplayName(u.DisplayName)
+	if err != nil {
+		return err
+	}
+	if name != u.DisplayName {
+		return place.Errorf(place.EINVALID, "display name %q: untidy (spaces around it, or not NFC)", u.DisplayName)
 	}
 	return nil
 }
@@ -128,6 +210,37 @@ func CheckPassword(hash, password string) bool {
 	}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is an argon2id hash, with HashPassword's parameters, of no
+// password anyone knows: signing in with an unknown address verifies
+// against it, so it takes as long as with a known one.
+const dummyHash = "$argon2id$v=19$m=65536,t=3,p=2$cGxhY2VtYXAtZHVtbXkhIQ$" +
+	"dW5rbm93bi1hY2NvdW50LWR1bW15LWtleS0zMmJ5dGU"
+
+// CheckPasswordOrDummy is CheckPassword for a sign-in: when the account
+// does not exist (hash ""), or its hash is not one CheckPassword reads, it
+// runs the same argon2id verification against a dummy hash and reports
+// false, so the answer takes the same time whether or not the address has
+// an account.
+func CheckPasswordOrDummy(hash, password string) bool {
+	if hash == "" || !wellFormed(hash) {
+		CheckPassword(dummyHash, password)
+		return false
+	}
+	return CheckPassword(hash, password)
+}
+
+// wellFormed reports whether CheckPassword can read hash's parameters.
+func wellFormed(hash string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	_, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p)
+	return err == nil
 }
 
 // NewSecret returns a random secret for a session, token or CSRF token,

@@ -93,6 +93,9 @@ func ReadAssetsGeoJSON(r io.Reader, name string, opts AssetOptions) ([]place.Ass
 	if len(features) == 0 {
 		return nil, invalidf(name, "the FeatureCollection has no features")
 	}
+	if err := featureError(name, features); err != nil {
+		return nil, err
+	}
 	assets := make([]place.Asset, 0, len(features))
 	for _, f := range features {
 		rec := newRecord()
@@ -119,7 +122,7 @@ func ReadAssetsGeoJSON(r io.Reader, name string, opts AssetOptions) ([]place.Ass
 		}
 		label := fmt.Sprintf("feature %d", f.index)
 		if n := rec.text("name"); n != "" {
-			label += fmt.Sprintf(" (%q)", n)
+			label += fmt.Sprintf(" (%q)", place.Excerpt(n))
 		}
 
 		g, err := assetGeometry(c, f.geom)
@@ -303,7 +306,7 @@ func number(field, s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("field %q: %q is not a number", field, s)
+		return 0, fmt.Errorf("field %q: %q is not a number", field, place.Excerpt(s))
 	}
 	return v, nil
 }
@@ -437,7 +440,7 @@ func (r *record) category(def string) (string, error) {
 	if v := r.text("category"); v != "" {
 		id, ok := place.NormalizeCategory(v)
 		if !ok {
-			return "", place.Errorf(place.EINVALID, "field %q: %q is not a category; use one of %s", r.field("category"), v, strings.Join(place.CategoryIDs(), ", "))
+			return "", place.Errorf(place.EINVALID, "field %q: %q is not a category; use one of %s", r.field("category"), place.Excerpt(v), strings.Join(place.CategoryIDs(), ", "))
 		}
 		return id, nil
 	}
@@ -494,7 +497,7 @@ func (r *record) status() (place.Status, error) {
 	}
 	s := place.Status(strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(v)))
 	if !s.Valid() {
-		return "", place.Errorf(place.EINVALID, "field %q: %q is not one of %s", r.field("status"), v, statusList())
+		return "", place.Errorf(place.EINVALID, "field %q: %q is not one of %s", r.field("status"), place.Excerpt(v), statusList())
 	}
 	return s, nil
 }

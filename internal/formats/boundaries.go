@@ -26,6 +26,11 @@ const RepairTolerance = 0.001
 type BoundaryOptions struct {
 	CodeField string
 	NameField string
+	// SkipInvalid leaves out a feature that cannot be an area (bad or
+	// collapsed geometry, a missing or repeated code) and lists it in
+	// BoundaryFile.Skipped, instead of refusing the whole file. A file
+	// with no valid feature is still refused.
+	SkipInvalid bool
 }
 
 // BoundaryFile is what ReadBoundaries read.
@@ -44,6 +49,11 @@ type BoundaryFile struct {
 	// Notes are what a person importing the file should be told: fields
 	// detected, codes made up, coordinates reprojected.
 	Notes []string
+
+	// Features is how many features the file held; Skipped, with
+	// SkipInvalid, the ones left out and why, in file order.
+	Features int
+	Skipped  []place.SkippedFeature
 }
 
 // onsCodeField matches the code properties of ONS boundary files: WD13CD,
@@ -72,6 +82,11 @@ func ReadBoundaries(r io.Reader, name string, opts BoundaryOptions) (BoundaryFil
 	if len(features) == 0 {
 		return BoundaryFile{}, invalidf(name, "the FeatureCollection has no features")
 	}
+	if !opts.SkipInvalid {
+		if err := featureError(name, features); err != nil {
+			return BoundaryFile{}, err
+		}
+	}
 	fields, err := chooseFields(name, features, opts)
 	if err != nil {
 		return BoundaryFile{}, err
@@ -83,6 +98,7 @@ func ReadBoundaries(r io.Reader, name string, opts BoundaryOptions) (BoundaryFil
 		CRS:            c.name,
 		CodesFromNames: fields.code == "",
 		Notes:          fields.notes,
+		Features:       len(features),
 	}
 	if c.bng {
 		bf.Notes = append(bf.Notes, "coordinates reprojected from British National Grid (EPSG:27700) to WGS84 longitude/latitude")
@@ -91,52 +107,94 @@ func ReadBoundaries(r io.Reader, name string, opts BoundaryOptions) (BoundaryFil
 	byCode := make(map[string]int, len(features)) // code → feature index
 	slugs := make(map[string]bool)                // codes made from names so far
 	for _, f := range features {
-		code, areaName, codeKey, nameKey, err := fields.read(f, slugs)
+		area, repaired, err := readArea(name, c, fields, f, byCode, slugs)
 		if err != nil {
-			return BoundaryFile{}, invalidf(name, "feature %d: %v", f.index, err)
+			if !opts.SkipInvalid || place.ErrorCode(err.cause) != place.EINVALID {
+				return BoundaryFile{}, err.cause
+			}
+			bf.Skipped = append(bf.Skipped, place.SkippedFeature{Index: f.index, Code: printable(err.code), Reason: place.Truncate(err.reason(), 500)})
+			continue
 		}
-		label := fmt.Sprintf("feature %d (code %s)", f.index, code)
-		if prev, dup := byCode[code]; dup {
-			return BoundaryFile{}, invalidf(name, "%s: code %s is also the code of feature %d; codes must be unique", label, code, prev)
-		}
-		byCode[code] = f.index
-
-		mp, err := geo.ToMultiPolygon(f.geom)
-		if err != nil {
-			return BoundaryFile{}, fmt.Errorf("%s: %s: %w", name, label, err)
-		}
-		g, err := c.toLonLat(mp)
-		if err != nil {
-			return BoundaryFile{}, invalidf(name, "%s: geometry: %v", label, err)
-		}
-		mp, repaired, err := geo.Repair(g.(orb.MultiPolygon), RepairTolerance) // toLonLat keeps the type
-		if err != nil {
-			return BoundaryFile{}, fmt.Errorf("%s: %s: %w", name, label, err)
-		}
+		byCode[area.Code] = f.index
 		if repaired {
-			bf.Repaired = append(bf.Repaired, code)
-		}
-
-		var props map[string]any
-		for k, v := range f.props {
-			if (codeKey != "" && k == codeKey) || (nameKey != "" && k == nameKey) {
-				continue
-			}
-			if props == nil {
-				props = make(map[string]any, len(f.props))
-			}
-			props[k] = v
-		}
-		area := place.Area{Code: code, Name: areaName, Properties: props, Geometry: mp}
-		if err := area.Validate(); err != nil {
-			return BoundaryFile{}, fmt.Errorf("%s: %s: %w", name, label, err)
+			bf.Repaired = append(bf.Repaired, area.Code)
 		}
 		bf.Areas = append(bf.Areas, area)
+	}
+	if len(bf.Areas) == 0 {
+		return BoundaryFile{}, invalidf(name, "every one of the %d features is invalid (the first, feature %d: %s); nothing to import",
+			len(features), bf.Skipped[0].Index, bf.Skipped[0].Reason)
 	}
 	if bf.CodesFromNames {
 		bf.Notes = append(bf.Notes, fmt.Sprintf("the file has no code property: codes were made from %q with place.Slugify (repeated names get -2, -3 suffixes)", fields.name))
 	}
 	return bf, nil
+}
+
+// featureFault is why a feature cannot be an area: the error as the file
+// is refused with, and the code and reason a skip records.
+type featureFault struct {
+	code  string // the feature's code, "" if unknown
+	why   error  // without the file and feature named
+	cause error  // naming the file and the feature
+}
+
+func (f *featureFault) reason() string { return place.ErrorMessage(f.why) }
+
+// readArea turns one feature into an area: its code and name, its
+// geometry in longitude/latitude, repaired within RepairTolerance, and
+// its other properties. byCode holds the codes of the areas read so far.
+func readArea(name string, c crs, fields fieldChoice, f feature, byCode map[string]int, slugs map[string]bool) (place.Area, bool, *featureFault) {
+	fault := func(code string, why error, cause error) (place.Area, bool, *featureFault) {
+		return place.Area{}, false, &featureFault{code: code, why: why, cause: cause}
+	}
+	if f.err != nil {
+		code, _, _, _, _ := fields.read(f, map[string]bool{})
+		return fault(code, place.Errorf(place.EINVALID, "%v", f.err), invalidf(name, "feature %d: %v", f.index, f.err))
+	}
+	code, areaName, codeKey, nameKey, err := fields.read(f, slugs)
+	if err != nil {
+		return fault("", place.Errorf(place.EINVALID, "%v", err), invalidf(name, "feature %d: %v", f.index, err))
+	}
+	label := fmt.Sprintf("feature %d (code %s)", f.index, code)
+	if prev, dup := byCode[code]; dup {
+		why := place.Errorf(place.EINVALID, "code %s is also the code of feature %d; codes must be unique", code, prev)
+		return fault(code, why, invalidf(name, "%s: %v", label, why))
+	}
+	mp, err := geo.ToMultiPolygon(f.geom)
+	if err != nil {
+		return fault(code, err, fmt.Errorf("%s: %s: %w", name, label, err))
+	}
+	g, err := c.toLonLat(mp)
+	if err != nil {
+		why := place.Errorf(place.EINVALID, "geometry: %v", err)
+		return fault(code, why, invalidf(name, "%s: %v", label, why))
+	}
+	mp, repaired, err := geo.Repair(g.(orb.MultiPolygon), RepairTolerance) // toLonLat keeps the type
+	if err != nil {
+		return fault(code, err, fmt.Errorf("%s: %s: %w", name, label, err))
+	}
+	var props map[string]any
+	for k, v := range f.props {
+		if (codeKey != "" && k == codeKey) || (nameKey != "" && k == nameKey) {
+			continue
+		}
+		if props == nil {
+			props = make(map[string]any, len(f.props))
+		}
+		props[k] = v
+	}
+	area := place.Area{Code: code, Name: areaName, Properties: props, Geometry: mp}
+	if err := area.Validate(); err != nil {
+		return fault(code, err, fmt.Errorf("%s: %s: %w", name, label, err))
+	}
+	return area, repaired, nil
+}
+
+// printable is text safe to keep in a record whatever the input held: no
+// NUL, valid UTF-8, at most place.MaxEcho bytes and a note of the length.
+func printable(s string) string {
+	return place.Excerpt(strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD"))
 }
 
 // fieldChoice is which properties hold codes and names.

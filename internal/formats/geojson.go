@@ -11,10 +11,10 @@ import (
 	"unicode"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/project"
 
 	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/place"
 )
 
 // crs is the coordinate reference system a GeoJSON file declares.
@@ -29,6 +29,10 @@ type feature struct {
 	id    any // the feature's "id" member, if any
 	props map[string]any
 	geom  orb.Geometry // nil for a null geometry
+	// err is what is wrong with the feature itself (its JSON, its
+	// geometry), with props kept when they could be read: a reader
+	// refuses the file for it, or skips the feature when asked to.
+	err error
 }
 
 // readFeatureCollection decodes a GeoJSON FeatureCollection. The whole file
@@ -65,13 +69,21 @@ func readFeatureCollection(r io.Reader, name string) (crs, []feature, error) {
 	features := make([]feature, len(doc.Features))
 	for i, raw := range doc.Features {
 		f, err := decodeFeature(raw)
-		if err != nil {
-			return crs{}, nil, invalidf(name, "feature %d: %v", i, err)
-		}
-		f.index = i
+		f.index, f.err = i, err
 		features[i] = f
 	}
 	return c, features, nil
+}
+
+// featureError is the error of the first feature that could not be
+// decoded, for readers that refuse a file for any bad feature.
+func featureError(name string, features []feature) error {
+	for _, f := range features {
+		if f.err != nil {
+			return invalidf(name, "feature %d: %v", f.index, f.err)
+		}
+	}
+	return nil
 }
 
 // jsonError names the line of a JSON syntax error, which encoding/json
@@ -121,40 +133,184 @@ func decodeFeature(raw json.RawMessage) (feature, error) {
 		}
 		return feature{}, err
 	}
-	if rf.Type != "Feature" {
-		return feature{}, fmt.Errorf("type is %q, want \"Feature\"", rf.Type)
-	}
-	g, err := decodeGeometry(rf.Geometry)
-	if err != nil {
-		return feature{}, fmt.Errorf("geometry: %w", err)
-	}
 	if rf.Properties == nil {
 		rf.Properties = map[string]any{}
 	}
-	return feature{id: rf.ID, props: rf.Properties, geom: g}, nil
+	f := feature{id: rf.ID, props: rf.Properties}
+	if rf.Type != "Feature" {
+		return f, fmt.Errorf("type is %q, want \"Feature\"", place.Excerpt(rf.Type))
+	}
+	g, err := DecodeGeometry(rf.Geometry)
+	if err != nil {
+		return f, fmt.Errorf("geometry: %w", err)
+	}
+	f.geom = g
+	return f, nil
 }
 
-func decodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+// DecodeGeometry decodes a GeoJSON geometry object: nil for null or an
+// absent geometry. Every position must hold at least two numbers,
+// longitude and latitude (a third, the height, is dropped): a Point of
+// [-1.5] or [] would otherwise become (-1.5, 0) or (0, 0) on Null Island,
+// as encoding/json leaves missing array elements zero. The error names
+// the geometry type and the position at fault.
+func DecodeGeometry(raw json.RawMessage) (orb.Geometry, error) {
+	return decodeGeometry(raw, 0)
+}
+
+// maxCollectionDepth bounds GeometryCollections nested in each other.
+const maxCollectionDepth = 8
+
+func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
 		return nil, nil
 	}
-	var head struct {
-		Type string `json:"type"`
+	var g struct {
+		Type        string            `json:"type"`
+		Coordinates json.RawMessage   `json:"coordinates"`
+		Geometries  []json.RawMessage `json:"geometries"`
 	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return nil, err
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, fmt.Errorf("want a GeoJSON geometry object: %v", err)
 	}
-	switch head.Type {
-	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
+	switch g.Type {
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
+	case "GeometryCollection":
+		if depth >= maxCollectionDepth {
+			return nil, fmt.Errorf("%s: collections are nested more than %d deep", g.Type, maxCollectionDepth)
+		}
+		c := make(orb.Collection, 0, len(g.Geometries))
+		for i, raw := range g.Geometries {
+			m, err := decodeGeometry(raw, depth+1)
+			if err != nil {
+				return nil, fmt.Errorf("%s: geometry %d: %w", g.Type, i, err)
+			}
+			if m == nil {
+				return nil, fmt.Errorf("%s: geometry %d is null", g.Type, i)
+			}
+			c = append(c, m)
+		}
+		return c, nil
+	case "":
+		return nil, fmt.Errorf("no \"type\" member: want a GeoJSON geometry object")
 	default:
 		// orb would say only "invalid geometry".
-		return nil, fmt.Errorf("type %q is not a GeoJSON geometry type", head.Type)
+		return nil, fmt.Errorf("type %q is not a GeoJSON geometry type", g.Type)
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", head.Type, err)
+	if c := bytes.TrimSpace(g.Coordinates); len(c) == 0 || string(c) == "null" {
+		return nil, fmt.Errorf("%s: \"coordinates\" is missing", g.Type)
 	}
-	return g.Geometry(), nil
+	fail := func(err error) (orb.Geometry, error) {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("%s: coordinates are nested wrongly for a %s, or hold a %s where a number belongs", g.Type, g.Type, te.Value)
+		}
+		return nil, fmt.Errorf("%s: coordinates: %v", g.Type, err)
+	}
+	switch g.Type {
+	case "Point":
+		var c []float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return fail(err)
+		}
+		p, err := position(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the position %w", g.Type, err)
+		}
+		return p, nil
+	case "MultiPoint", "LineString":
+		var c [][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return fail(err)
+		}
+		pts, err := positions(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Type, err)
+		}
+		if g.Type == "MultiPoint" {
+			return orb.MultiPoint(pts), nil
+		}
+		return orb.LineString(pts), nil
+	case "MultiLineString", "Polygon":
+		var c [][][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return fail(err)
+		}
+		part := "line"
+		if g.Type == "Polygon" {
+			part = "ring"
+		}
+		lines := make([][]orb.Point, len(c))
+		for i, l := range c {
+			pts, err := positions(l)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s %d, %w", g.Type, part, i, err)
+			}
+			lines[i] = pts
+		}
+		if g.Type == "Polygon" {
+			return polygon(lines), nil
+		}
+		mls := make(orb.MultiLineString, len(lines))
+		for i, l := range lines {
+			mls[i] = orb.LineString(l)
+		}
+		return mls, nil
+	default: // MultiPolygon
+		var c [][][][]float64
+		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
+			return fail(err)
+		}
+		mp := make(orb.MultiPolygon, len(c))
+		for i, p := range c {
+			rings := make([][]orb.Point, len(p))
+			for j, r := range p {
+				pts, err := positions(r)
+				if err != nil {
+					return nil, fmt.Errorf("%s: polygon %d, ring %d, %w", g.Type, i, j, err)
+				}
+				rings[j] = pts
+			}
+			mp[i] = polygon(rings)
+		}
+		return mp, nil
+	}
+}
+
+// position reads one GeoJSON position: longitude, latitude and perhaps a
+// height, which is dropped.
+func position(c []float64) (orb.Point, error) {
+	if len(c) < 2 {
+		return orb.Point{}, fmt.Errorf("has %d coordinate%s (%v); a position needs longitude and latitude", len(c), plural(len(c)), c)
+	}
+	return orb.Point{c[0], c[1]}, nil
+}
+
+func positions(cs [][]float64) ([]orb.Point, error) {
+	pts := make([]orb.Point, len(cs))
+	for i, c := range cs {
+		p, err := position(c)
+		if err != nil {
+			return nil, fmt.Errorf("position %d %w", i, err)
+		}
+		pts[i] = p
+	}
+	return pts, nil
+}
+
+func polygon(rings [][]orb.Point) orb.Polygon {
+	p := make(orb.Polygon, len(rings))
+	for i, r := range rings {
+		p[i] = orb.Ring(r)
+	}
+	return p
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // parseCRS reads the crs member that GeoJSON's 2008 specification had and

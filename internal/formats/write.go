@@ -2,7 +2,6 @@ package formats
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -17,7 +16,9 @@ import (
 	gkml "github.com/twpayne/go-geom/encoding/kml"
 	"github.com/twpayne/go-kml/v3"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	pgeo "github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/rfc7946"
 )
 
 // Layer is a table of features to write out: its columns, where its data
@@ -110,7 +111,7 @@ func WriteGeoJSON(w io.Writer, l Layer) error {
 	bw.WriteString(`,"type":"FeatureCollection","features":[`)
 	n := 0
 	err = l.Rows(func(r Row) error {
-		f := geojson.NewFeature(pgeo.RFC7946(r.Geometry))
+		f := geojson.NewFeature(rfc7946.Orient(r.Geometry))
 		f.ID = r.ID
 		f.Properties = l.properties(r)
 		b, err := json.Marshal(f)
@@ -145,7 +146,7 @@ const (
 // WriteCSV streams a layer as CSV: the id, the columns, then the geometry.
 // Attribution travels in the layer's own licence and attribution columns.
 func WriteCSV(w io.Writer, l Layer, g CSVGeometry) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	header := []string{"id"}
 	for _, c := range l.Columns {
 		header = append(header, c.Name)

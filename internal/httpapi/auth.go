@@ -1,10 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"github.com/go-chi/chi/v5"
 	"net"
 	"net/http"
@@ -23,6 +23,8 @@ import (
 type Accounts interface {
 	UserByEmail(ctx context.Context, email string) (auth.User, error)
 	User(ctx context.Context, id string) (auth.User, error)
+	SetDisplayName(ctx context.Context, userID, name string) error
+	GrantedScopes(ctx context.Context) ([]place.Scope, error)
 	CreateSession(ctx context.Context, s auth.Session) error
 	Session(ctx context.Context, hash string) (auth.Session, error)
 	DeleteSession(ctx context.Context, hash string) error
@@ -115,13 +117,13 @@ func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 // Error codes of the HTTP layer beyond the domain's.
 const (
 	EUNAUTHORIZED = "unauthorized"
-	EFORBIDDEN    = "forbidden"
+	EFORBIDDEN    = place.EFORBIDDEN
 	ETOOMANY      = "too_many_requests"
-	ETOOLARGE     = "too_large"
+	ETOOLARGE     = place.ETOOLARGE
 )
 
-// limiter allows n attempts per key per window: logins by address and
-// by account, so neither one address nor many can guess a password.
+// limiter allows n attempts per key per window: sign-ins by address,
+// failed sign-ins by account and address, suggestions, writes.
 type limiter struct {
 	mu     sync.Mutex
 	n      int
@@ -138,17 +140,55 @@ func newLimiter(n int, window time.Duration) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if full, wait := l.fullLocked(key, now); full {
+		return false, wait
+	}
+	l.addLocked(key, now)
+	return true, 0
+}
+
+// full reports, without recording anything, whether key has used up its
+// attempts, and if so when to try again.
+func (l *limiter) full(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fullLocked(key, now)
+}
+
+// add records an attempt (a failure, for a limiter of failures).
+func (l *limiter) add(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.addLocked(key, now)
+}
+
+// reset forgets key's attempts.
+func (l *limiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.seen, key)
+}
+
+func (l *limiter) fullLocked(key string, now time.Time) (bool, time.Duration) {
 	recent := l.seen[key][:0]
 	for _, t := range l.seen[key] {
 		if now.Sub(t) < l.window {
 			recent = append(recent, t)
 		}
 	}
-	if len(recent) >= l.n {
+	if len(recent) == 0 {
+		delete(l.seen, key)
+	} else {
 		l.seen[key] = recent
-		return false, l.window - now.Sub(recent[0])
 	}
-	l.seen[key] = append(recent, now)
+	if len(recent) >= l.n {
+		return true, l.window - now.Sub(recent[0])
+	}
+	return false, 0
+}
+
+func (l *limiter) addLocked(key string, now time.Time) {
+	l.seen[key] = append(l.seen[key], now)
 	if len(l.seen) > 100000 { // bound memory against floods of distinct keys
 		for k, ts := range l.seen {
 			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
@@ -156,8 +196,44 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 			}
 		}
 	}
-	return true, 0
 }
+
+// loginGuard decides who may try a password. Every attempt counts against
+// the address it comes from (5 a minute), and failed ones against the
+// account from that address (10 an hour): a stranger guessing at an
+// account locks only their own address out of it, never the account's
+// owner, who signs in from another. A success clears its address's
+// failures for the account.
+type loginGuard struct {
+	perAddress *limiter // every attempt, by address
+	failures   *limiter // failed attempts, by account and address
+}
+
+func newLoginGuard() *loginGuard {
+	return &loginGuard{perAddress: newLimiter(5, time.Minute), failures: newLimiter(10, time.Hour)}
+}
+
+func failureKey(email, addr string) string { return email + "\x00" + addr }
+
+// allow records an attempt to sign in to email from addr and says whether
+// it may go ahead, and if not, when to try again and why.
+func (g *loginGuard) allow(email, addr string, now time.Time) (bool, time.Duration, string) {
+	if ok, wait := g.perAddress.allow(addr, now); !ok {
+		return false, wait, "too many sign-in attempts from your address"
+	}
+	if full, wait := g.failures.full(failureKey(email, addr), now); full {
+		return false, wait, "too many failed sign-ins to this account from your address"
+	}
+	return true, 0, ""
+}
+
+// failed counts a wrong password (or an unknown address) from addr.
+func (g *loginGuard) failed(email, addr string, now time.Time) {
+	g.failures.add(failureKey(email, addr), now)
+}
+
+// succeeded clears addr's failures for the account.
+func (g *loginGuard) succeeded(email, addr string) { g.failures.reset(failureKey(email, addr)) }
 
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -170,15 +246,18 @@ func clientIP(r *http.Request) string {
 // decodeBody reads a JSON body, answering 413 past the size limit and 400
 // for anything that is not the JSON wanted.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return false
+	}
+	if err := checkJSONText(body); err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return false
-		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error())))
 		return false
 	}
 	return true
@@ -188,7 +267,15 @@ type meJSON struct {
 	ID    string    `json:"id"`
 	Email string    `json:"email"`
 	Role  auth.Role `json:"role"`
-	CSRF  string    `json:"csrf_token,omitempty"`
+	// DisplayName is the name the account chose ("" for none);
+	// PublicName is how the public sees it (that, or its role).
+	DisplayName string `json:"display_name"`
+	PublicName  string `json:"public_name"`
+	CSRF        string `json:"csrf_token,omitempty"`
+}
+
+func meOf(u auth.User) meJSON {
+	return meJSON{ID: u.ID, Email: u.Email, Role: u.Role, DisplayName: u.DisplayName, PublicName: u.PublicName()}
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -200,23 +287,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := auth.NormalizeEmail(body.Email)
-	now := time.Now()
-	for _, key := range []string{"ip:" + clientIP(r), "email:" + email} {
-		if ok, wait := s.logins.allow(key, now); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.fail(w, r, place.Errorf(ETOOMANY, "too many sign-in attempts; try again in %d seconds", int(wait.Seconds())+1))
-			return
-		}
+	now, addr := time.Now(), clientIP(r)
+	if ok, wait, why := s.logins.allow(email, addr, now); !ok {
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.fail(w, r, place.Errorf(ETOOMANY, "%s; try again in %d seconds", why, secs))
+		return
 	}
+	// An address without an account is verified against a dummy hash, so
+	// both answers take the time of one argon2id verification.
 	u, err := s.store.UserByEmail(r.Context(), email)
-	if err != nil || !auth.CheckPassword(u.PasswordHash, body.Password) {
-		if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
-			s.fail(w, r, err)
-			return
-		}
+	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
+		s.fail(w, r, err)
+		return
+	}
+	if err != nil {
+		u = auth.User{}
+	}
+	if !auth.CheckPasswordOrDummy(u.PasswordHash, body.Password) {
+		s.logins.failed(email, addr, now)
 		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "wrong email or password"))
 		return
 	}
+	s.logins.succeeded(email, addr)
 	secret, hash, err := auth.NewSecret()
 	if err != nil {
 		s.fail(w, r, err)
@@ -234,7 +327,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode, Expires: ses.ExpiresAt})
-	writeJSON(w, http.StatusOK, meJSON{ID: u.ID, Email: u.Email, Role: u.Role, CSRF: csrf})
+	out := meOf(u)
+	out.CSRF = csrf
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) secureCookies(r *http.Request) bool {
@@ -260,7 +355,39 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "not signed in"))
 		return
 	}
-	out := meJSON{ID: p.User.ID, Email: p.User.Email, Role: p.User.Role}
+	out := meOf(p.User)
+	if p.Session != nil {
+		out.CSRF = p.Session.CSRF
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// updateMe lets an account choose how the public sees it:
+// {"display_name": "Heeley volunteers"}, or "" for its role ("an editor").
+// Plain text, at most auth.MaxDisplayName characters, no control
+// characters and no "@".
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		DisplayName *string `json:"display_name"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return
+	}
+	if body.DisplayName == nil {
+		s.fail(w, r, place.Errorf(place.EINVALID, "send {\"display_name\": \"…\"} (\"\" to be shown by your role)"))
+		return
+	}
+	p, _ := principalOf(r)
+	if err := s.store.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.store.User(r.Context(), p.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := meOf(u)
 	if p.Session != nil {
 		out.CSRF = p.Session.CSRF
 	}

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -43,14 +45,23 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 		name = "upload.osm"
 	}
 	// Spool to a temporary file: the readers make more than one pass and
-	// an upload may be larger than is wise to hold in memory.
-	tmp, err := os.CreateTemp("", "placemap-conflate-*")
+	// an upload may be larger than is wise to hold in memory. Where the
+	// system allows (Unix) its name goes at once and it is read through
+	// the open file, so that nothing is left behind whatever happens to
+	// the process; elsewhere it goes when closed, and RemoveStaleUploads
+	// clears what a process that died left.
+	tmp, err := os.CreateTemp("", uploadPattern)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	unlinked := os.Remove(tmp.Name()) == nil
+	defer func() {
+		tmp.Close()
+		if !unlinked {
+			os.Remove(tmp.Name())
+		}
+	}()
 	n, err := io.Copy(tmp, r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -70,12 +81,61 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	rv, err := importer.SaveReview(changeContext(r).Context(), s.store, osm.File(tmp.Name()), name)
+	ctx := changeContext(r).Context()
+	c, err := importer.ConflateFile(ctx, s.store, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	// A scoped editor's run speaks for, and supersedes, only what lies in
+	// their scope.
+	p, _ := principalOf(r)
+	scope := importer.Scope{Scopes: p.User.Scopes}
+	if len(p.User.Scopes) > 0 {
+		scope.In = func(_ context.Context, g orb.Geometry) (bool, error) { return s.inScope(r, g) }
+	}
+	rv, err := importer.KeepForReview(ctx, s.store, c, scope)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rv.Coverage.Warning != "" {
+		s.log.Warn("conflation over a file that does not cover the assets", "file", name, "overlap", rv.Coverage.Overlap, "run", rv.Run)
+	}
 	writeJSON(w, http.StatusCreated, rv)
+}
+
+// uploadPattern names the temporary files uploads are spooled to.
+const uploadPattern = "placemap-conflate-*"
+
+// RemoveStaleUploads removes the temporary files of conflation uploads
+// in dir (os.TempDir() when empty) that a placemap process left when it
+// died mid-upload, and says which it removed. Run it at start. Only
+// regular files are removed. Where an upload's file loses its name as
+// soon as it is made (Unix), the files of uploads under way in other
+// processes are not seen; elsewhere an open file cannot be removed.
+func RemoveStaleUploads(dir string) ([]string, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	names, err := filepath.Glob(filepath.Join(dir, uploadPattern))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	var errs []error
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, name)
+	}
+	return removed, errors.Join(errs...)
 }
 
 // proposalJSON is a proposal with the live asset and the OSM objects as
@@ -85,7 +145,12 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 		"asset_id": p.AssetID, "asset_version": p.AssetVersion, "osm_ref": p.OSMRef, "candidates": nonNil(p.Candidates),
 		"differences": nonNil(p.Differences), "distance_m": p.DistanceM, "name_score": p.NameScore,
 		"status": p.Status, "reason": p.Reason, "partner": p.Partner, "taken": nonNil(p.Taken),
-		"decided_by": p.DecidedBy, "created_at": p.CreatedAt}
+		"created_at": p.CreatedAt}
+	pp := s.people(r)
+	pp.set(out, "decided_by", p.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = p.DecidedBy
+	}
 	if !p.DecidedAt.IsZero() {
 		out["decided_at"] = p.DecidedAt
 	}
@@ -151,7 +216,16 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.proposalJSON(r, p))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts})
+	runs, err := s.store.ConflationRuns(r.Context(), 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var last any
+	if len(runs) > 0 {
+		last = runJSON(runs[0])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts, "last_run": last})
 }
 
 func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
@@ -186,9 +260,14 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 			touched = append(touched, a.Geometry)
 		}
 		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
-			if g := s.currentGeometry(r, id); g != nil {
-				touched = append(touched, g)
+			if id == "" {
+				continue
 			}
+			g, ok := s.currentGeometry(w, r, id)
+			if !ok {
+				return
+			}
+			touched = append(touched, g)
 		}
 		if !s.checkScope(w, r, touched...) {
 			return
@@ -212,4 +291,16 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
 	}
+}
+
+// runJSON is a conflation run as the review panel shows it: the file, the
+// ground it covered and the share of the assets compared inside it.
+func runJSON(run place.ConflationRun) map[string]any {
+	out := map[string]any{"id": run.ID, "file": run.File, "bounds_from": run.BoundsFrom, "scopes": nonNil(run.Scopes),
+		"compared": run.Compared, "covered": run.Covered, "overlap": run.Overlap(), "created_at": run.CreatedAt, "bbox": nil}
+	if run.BoundsFrom != "" {
+		b := run.Bounds
+		out["bbox"] = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+	}
+	return out
 }

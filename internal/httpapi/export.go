@@ -51,7 +51,7 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 	switch csvGeom {
 	case "", formats.CSVWKT, formats.CSVLonLat:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "csv_geometry %q: want wkt or lonlat", csvGeom))
+		s.fail(w, r, place.Errorf(place.EINVALID, "csv_geometry %q: want wkt or lonlat", place.Excerpt(string(csvGeom))))
 		return
 	}
 	ctx := r.Context()

@@ -12,8 +12,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/rfc7946"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
 )
@@ -72,7 +72,7 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 	// map shows by default; current=false: only earlier releases.
 	only := q.Get("current")
 	if only != "" && only != "true" && only != "false" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", only))
+		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", place.Excerpt(only)))
 		return
 	}
 	sets, err := s.store.Sets(r.Context())
@@ -187,7 +187,7 @@ func (s *Server) pageLinks(r *http.Request, limit, offset int, more bool) []link
 }
 
 func areaFeature(a place.Area) *geojson.Feature {
-	f := geojson.NewFeature(geo.RFC7946(a.Geometry))
+	f := geojson.NewFeature(rfc7946.Orient(a.Geometry))
 	f.ID = a.Code
 	f.Properties = geojson.Properties{"set": a.Set, "code": a.Code, "name": a.Name}
 	if len(a.Properties) > 0 {
@@ -242,7 +242,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, err)
 				return
 			}
-			f.Properties[key] = s.linksJSON(r.Context(), links)
+			f.Properties[key] = s.linksJSON(r.Context(), s.people(r), links)
 		}
 	}
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
@@ -254,7 +254,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 }
 
 func assetFeature(a place.Asset) *geojson.Feature {
-	f := geojson.NewFeature(geo.RFC7946(a.Geometry))
+	f := geojson.NewFeature(rfc7946.Orient(a.Geometry))
 	f.ID = a.ID
 	p := geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": a.Status,
 		"version": a.Version, "updated_at": a.UpdatedAt}
@@ -292,7 +292,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 	}
 	if c := q.Get("category"); c != "" {
 		if _, ok := place.CategoryByID(c); !ok {
-			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", c, strings.Join(place.CategoryIDs(), ", ")))
+			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", place.Excerpt(c), strings.Join(place.CategoryIDs(), ", ")))
 			return
 		}
 		aq.Category = c
@@ -300,12 +300,12 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 	if in := q.Get("in"); in != "" {
 		set, code, ok := strings.Cut(in, ":")
 		if !ok || set == "" || code == "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", in))
+			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", place.Excerpt(in)))
 			return
 		}
 		if _, err := s.store.Set(r.Context(), set); err != nil {
 			if place.ErrorCode(err) == place.ENOTFOUND {
-				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", in, set)
+				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", place.Excerpt(in), place.Excerpt(set))
 			}
 			s.fail(w, r, err)
 			return
@@ -319,7 +319,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 		cutoff := time.Now().AddDate(-1, 0, 0)
 		aq.ReviewedBefore = &cutoff
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", q.Get("needs_review")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", place.Excerpt(q.Get("needs_review"))))
 		return
 	}
 	aq.Q = strings.TrimSpace(q.Get("q"))
@@ -372,9 +372,13 @@ func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
 }
 
 // allowParams refuses query parameters the route does not know, so a typo
-// (bbbox=) is an error rather than silently ignored.
+// (bbbox=) is an error rather than silently ignored, and a parameter given
+// more than once: every parameter takes one value.
 func allowParams(q url.Values, allowed ...string) error {
-	for k := range q {
+	for k, vs := range q {
+		if len(vs) > 1 {
+			return place.Errorf(place.EINVALID, "query parameter %q is given %d times; give it once", k, len(vs))
+		}
 		ok := false
 		for _, a := range allowed {
 			if k == a {
@@ -382,7 +386,7 @@ func allowParams(q url.Values, allowed ...string) error {
 			}
 		}
 		if !ok {
-			return place.Errorf(place.EINVALID, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
+			return place.Errorf(place.EINVALID, "unknown query parameter %q (allowed: %s)", place.Excerpt(k), strings.Join(allowed, ", "))
 		}
 	}
 	return nil
@@ -395,21 +399,21 @@ func parseBBox(s string) (*orb.Bound, error) {
 	}
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: want minlon,minlat,maxlon,maxlat", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: want minlon,minlat,maxlon,maxlat", place.Excerpt(s))
 	}
 	var v [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, place.Errorf(place.EINVALID, "bbox %q: value %d (%q) is not a number", s, i+1, p)
+			return nil, place.Errorf(place.EINVALID, "bbox %q: value %d (%q) is not a number", place.Excerpt(s), i+1, place.Excerpt(p))
 		}
 		v[i] = f
 	}
 	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: outside longitude -180..180 / latitude -90..90", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: outside longitude -180..180 / latitude -90..90", place.Excerpt(s))
 	}
 	if v[0] > v[2] || v[1] > v[3] {
-		return nil, place.Errorf(place.EINVALID, "bbox %q: minimum is greater than maximum", s)
+		return nil, place.Errorf(place.EINVALID, "bbox %q: minimum is greater than maximum", place.Excerpt(s))
 	}
 	b := orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
 	return &b, nil
@@ -420,14 +424,14 @@ func parsePage(q url.Values, def, maxLimit int) (limit, offset int, err error) {
 	if s := q.Get("limit"); s != "" {
 		limit, err = strconv.Atoi(s)
 		if err != nil || limit < 1 {
-			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", s, maxLimit)
+			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", place.Excerpt(s), maxLimit)
 		}
 		limit = min(limit, maxLimit)
 	}
 	if s := q.Get("offset"); s != "" {
 		offset, err = strconv.Atoi(s)
 		if err != nil || offset < 0 {
-			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", s)
+			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", place.Excerpt(s))
 		}
 	}
 	return limit, offset, nil
@@ -437,7 +441,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 	file := chi.URLParam(r, "file")
 	layer, ok := strings.CutSuffix(file, ".json")
 	if !ok {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", file))
+		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", place.Excerpt(file)))
 		return
 	}
 	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
@@ -457,7 +461,18 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	if s.cfg.PublicURL != "" {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	} else {
+		// The tile URLs are made from the request's Host header, which
+		// the client chooses: a shared cache must not keep them for
+		// others (MapLibre does not resolve relative tile URLs against
+		// the TileJSON's, so they must be absolute). --public-url fixes
+		// the address, and the document is public again.
+		w.Header().Set("Cache-Control", "private, max-age=60")
+		w.Header().Add("Vary", "Host")
+		w.Header().Add("Vary", "X-Forwarded-Proto")
+	}
 	writeJSON(w, http.StatusOK, tj)
 }
 
@@ -466,7 +481,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 	ys, ext, ok := strings.Cut(chi.URLParam(r, "file"), ".")
 	format := tileFormat(ext)
 	if !ok || format == "" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", ext))
+		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", place.Excerpt(ext)))
 		return
 	}
 	t, err := tiles.Coord(chi.URLParam(r, "z"), chi.URLParam(r, "x"), ys)
@@ -556,6 +571,10 @@ func (s *Server) static() http.Handler {
 			w.Header().Set("Cache-Control", "public, max-age=86400")
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
+		}
+		if !s.webFileExists(r.URL.Path) {
+			s.notFound(w, r)
+			return
 		}
 		files.ServeHTTP(w, r)
 	})

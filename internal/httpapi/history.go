@@ -8,9 +8,8 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb"
 
-	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -23,19 +22,7 @@ type fieldChange struct {
 }
 
 // assetFields lays an asset out as the fields people compare.
-func assetFields(a place.Asset) map[string]string {
-	f := map[string]string{"name": a.Name, "category": a.Category, "status": string(a.Status), "address": a.Address,
-		"postcode": a.Postcode, "opening_hours": a.OpeningHours, "phone": a.Phone, "email": a.Email,
-		"website": a.Website, "operator": a.Operator, "licence": a.Licence, "source": a.Source}
-	if a.Geometry != nil {
-		g, _ := json.Marshal(geojson.NewGeometry(geo.RFC7946(a.Geometry)))
-		f["geometry"] = string(g)
-	}
-	for k, v := range a.Tags {
-		f["tags."+k] = v
-	}
-	return f
-}
+func assetFields(a place.Asset) map[string]string { return place.FieldValues(a) }
 
 func diffAssets(before, after map[string]string) []fieldChange {
 	keys := map[string]bool{}
@@ -63,6 +50,39 @@ func recordOf(r store.Revision) (place.Asset, error) {
 	return rec.AssetOf()
 }
 
+// assetStates reads the asset each revision left, oldest first. A
+// deletion keeps the asset as it was deleted; a deletion recorded before
+// placemap kept that (only the id and version) is read as the state before
+// it, which is what it deleted.
+func assetStates(revs []store.Revision) ([]place.Asset, error) {
+	out := make([]place.Asset, len(revs))
+	for i, rv := range revs {
+		a, err := recordOf(rv)
+		if err != nil && rv.Action == "delete" && legacyDeletion(rv) {
+			if i == 0 {
+				return nil, fmt.Errorf("revision %d: a deletion with no earlier revision", rv.Seq)
+			}
+			a, err = out[i-1], nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// legacyDeletion reports whether a deletion's record is the old kind that
+// named only the asset's id and version.
+func legacyDeletion(rv store.Revision) bool {
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(rv.Data, &rec); err != nil {
+		return false
+	}
+	_, hasGeometry := rec["geometry"]
+	return !hasGeometry
+}
+
 func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	revs, err := s.store.Revisions(r.Context(), "asset", id)
@@ -74,28 +94,35 @@ func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no asset %q has ever existed", id))
 		return
 	}
+	states, err := assetStates(revs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pp := s.people(r)
 	out := make([]map[string]any, len(revs))
 	prev := map[string]string{}
 	for i, rv := range revs {
-		a, err := recordOf(rv)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		a := states[i]
 		cur := assetFields(a)
 		changes := diffAssets(prev, cur)
 		if rv.Action == "delete" {
-			changes = nil
+			changes = []fieldChange{}
 		}
-		out[i] = map[string]any{"seq": rv.Seq, "action": rv.Action, "author": rv.Author, "comment": rv.Comment,
+		item := map[string]any{"seq": rv.Seq, "action": rv.Action, "comment": rv.Comment,
 			"created_at": rv.CreatedAt, "version": a.Version, "changes": changes}
+		pp.set(item, "author", rv.Author)
+		out[i] = item
 		prev = cur
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": id, "revisions": out})
+	deleted := revs[len(revs)-1].Action == "delete"
+	writeJSON(w, http.StatusOK, map[string]any{"asset": id, "deleted": deleted, "revisions": out})
 }
 
 // restoreAsset brings back an asset as one of its revisions left it; the
-// restore is itself a new revision. A deleted asset comes back too.
+// restore is itself a new revision. A deleted asset comes back too (restore
+// its deletion, or any earlier revision). A scoped editor may restore only
+// an asset that is, and would be, in their scope.
 func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	var body struct {
@@ -109,26 +136,40 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var target *store.Revision
+	target := -1
 	for i := range revs {
 		if revs[i].Seq == body.Revision {
-			target = &revs[i]
+			target = i
 		}
 	}
-	if target == nil {
+	if target < 0 {
 		s.fail(w, r, place.Errorf(place.ENOTFOUND, "asset %s has no revision %d", id, body.Revision))
 		return
 	}
-	a, err := recordOf(*target)
+	states, err := assetStates(revs[:target+1])
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p, _ := principalOf(r)
-	r = r.WithContext(store.WithChange(r.Context(), p.User.Email, fmt.Sprintf("restore revision %d", target.Seq)))
+	a := states[target]
+	a.ID = id
 	cur, err := s.store.Asset(r.Context(), id)
-	switch place.ErrorCode(err) {
-	case "":
+	live := err == nil
+	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
+		s.fail(w, r, err)
+		return
+	}
+	// Where it is now (if it is) and where the restore puts it.
+	touched := []orb.Geometry{a.Geometry}
+	if live {
+		touched = append(touched, cur.Geometry)
+	}
+	if !s.checkScope(w, r, touched...) {
+		return
+	}
+	p, _ := principalOf(r)
+	r = r.WithContext(store.WithChange(r.Context(), p.User.Email, fmt.Sprintf("restore revision %d", revs[target].Seq)))
+	if live {
 		v, ok := s.ifMatch(w, r)
 		if !ok {
 			return
@@ -141,15 +182,12 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 			s.conflict(w, r, id, err)
 			return
 		}
-	case place.ENOTFOUND:
+	} else {
 		a.Version = 0
 		if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-	default:
-		s.fail(w, r, err)
-		return
 	}
 	s.writeAsset(w, r, id, http.StatusOK)
 }
@@ -166,7 +204,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", v))
+			s.fail(w, r, place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", place.Excerpt(v)))
 			return
 		}
 		since = n
@@ -181,15 +219,16 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pp := s.people(r)
 	items := make([]map[string]any, len(revs))
 	next := since
 	for i, rv := range revs {
-		item := map[string]any{"id": rv.EntityID, "kind": rv.Entity, "modified": rv.Seq, "state": "updated",
-			"author": rv.Author, "at": rv.CreatedAt}
+		item := map[string]any{"id": rv.EntityID, "kind": rv.Entity, "modified": rv.Seq, "state": "updated", "at": rv.CreatedAt}
+		pp.set(item, "author", rv.Author)
 		if rv.Action == "delete" {
 			item["state"] = "deleted"
-		} else {
-			item["data"] = rfc7946Record(rv.Data)
+		} else if data, ok := pp.revisionData(rv.Entity, rfc7946Record(rv.Data)); ok {
+			item["data"] = data
 		}
 		items[i] = item
 		next = rv.Seq

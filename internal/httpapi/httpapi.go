@@ -57,9 +57,11 @@ type Reader interface {
 	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
 	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
-	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
+	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
@@ -81,13 +83,20 @@ type Config struct {
 	// MaxUploadBody bounds an OSM file uploaded for conflation
 	// (POST /api/conflations). 0 means 32 MiB.
 	MaxUploadBody int64
+	// MaxDecompressed bounds what an uploaded OSM file may decompress to
+	// (bzip2, gzip, the blocks of a PBF); past it 413. 0 means
+	// osm.DefaultMaxDecompressed.
+	MaxDecompressed int64
 	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
 	// X-Real-IP, for deployments behind a reverse proxy that sets them.
 	// Off by default: otherwise any client could pick its own address, and
 	// with it escape the per-address limits on sign-in and suggestions.
 	TrustProxyHeaders bool
-	// MaxExpensive bounds crosswalks and agreement surfaces computed at
-	// once; past it a request gets 503 with Retry-After. 0 means 2.
+	// MaxExpensive bounds the heavy work done at once: crosswalks,
+	// agreement surfaces, conflations, exports, and the writes that
+	// overlay or place many assets (area changes, accepted drawings,
+	// successor decisions); past it a request gets 503 with Retry-After.
+	// 0 means 2.
 	MaxExpensive int
 	// ExpensiveWait is how long a request waits for a place for expensive
 	// work before the 503. 0 means 10 seconds.
@@ -95,6 +104,10 @@ type Config struct {
 	// WritesPerMinute bounds the writes one account makes in a minute;
 	// past it 429 with Retry-After. 0 means 120.
 	WritesPerMinute int
+	// SuggestionsPerHour bounds the suggestions one signed-in account
+	// sends in an hour (anonymous ones are bounded per address); past it
+	// 429 with Retry-After. 0 means 60.
+	SuggestionsPerHour int
 }
 
 // Server is placemap's HTTP handler.
@@ -104,9 +117,11 @@ type Server struct {
 	tiles     *tiles.Renderer
 	reconcile *reconcile.Service
 	heavy     chan struct{}
-	logins    *limiter
-	// suggestions limits anonymous suggestions per address.
-	suggestions *limiter
+	logins    *loginGuard
+	// suggestions limits anonymous suggestions per address;
+	// accountSuggestions those of each signed-in account.
+	suggestions        *limiter
+	accountSuggestions *limiter
 	// writes limits each account's writes per minute.
 	writes *limiter
 	// ogcMaxInBBox bounds the areas an OGC bbox query may weigh exactly.
@@ -144,9 +159,13 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.WritesPerMinute <= 0 {
 		cfg.WritesPerMinute = 120
 	}
+	if cfg.SuggestionsPerHour <= 0 {
+		cfg.SuggestionsPerHour = 60
+	}
 	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLimiter(5, time.Minute), suggestions: newLimiter(10, time.Hour),
-		writes: newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
+		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
+		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
@@ -162,6 +181,7 @@ func (s *Server) routes() chi.Router {
 		r.Use(middleware.RealIP)
 	}
 	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -174,6 +194,8 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	r.Use(s.authenticate)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
@@ -203,6 +225,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets/{id}", s.getAsset)
 		r.Post("/login", s.login)
 		r.Get("/me", s.me)
+		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
 		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
 		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
 		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)
@@ -223,11 +246,9 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.suggestionRoutes(r)
 		s.conflationRoutes(r)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", r.URL.Path))
+			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path)))
 		})
-		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusMethodNotAllowed, errorBody{errorDetail{"method_not_allowed", r.Method + " is not allowed on " + r.URL.Path}})
-		})
+		r.MethodNotAllowed(s.methodNotAllowed)
 	})
 	r.Get("/tiles/{file}", s.getTileJSON)
 	r.Handle("/*", s.static())
@@ -291,7 +312,9 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"categories": place.Categories(), "statuses": place.Statuses})
 }
 
-// expensive takes one of the few places for heavy work (overlays),
+// expensive takes one of the few places for heavy work (overlays, and
+// writes that place many assets again: area changes, accepted drawings,
+// successor decisions that measure overlaps),
 // waiting up to 10 seconds for one, then answers 503 with Retry-After.
 // Call release when done.
 func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
@@ -303,7 +326,7 @@ func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func
 	case <-t.C:
 	case <-r.Context().Done():
 	}
-	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy computing other crosswalks; try again shortly"))
+	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly"))
 	return nil, false
 }
 
@@ -367,7 +390,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if st == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
 	}
-	writeJSON(w, st, errorBody{errorDetail{code, place.ErrorMessage(err)}})
+	writeJSON(w, st, errorBody{errorDetail{code, errorMessage(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/rfc7946"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -69,7 +70,7 @@ func wantsHTML(r *http.Request) (bool, error) {
 		return false, nil
 	case "":
 	default:
-		return false, place.Errorf(place.EINVALID, "f=%q: want json or html", f)
+		return false, place.Errorf(place.EINVALID, "f=%q: want json or html", place.Excerpt(f))
 	}
 	accept := r.Header.Get("Accept")
 	return strings.Contains(accept, "text/html") && !strings.Contains(accept, "json"), nil
@@ -247,14 +248,14 @@ func ogcPage(q url.Values) (limit, offset int, err error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", v, ogcMaxLimit)
+			return 0, 0, place.Errorf(place.EINVALID, "limit %q: want a whole number from 1 to %d", place.Excerpt(v), ogcMaxLimit)
 		}
 		limit = min(n, ogcMaxLimit) // the spec: a larger limit is served as the largest
 	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", v)
+			return 0, 0, place.Errorf(place.EINVALID, "offset %q: want a whole number, 0 or more", place.Excerpt(v))
 		}
 		offset = n
 	}
@@ -274,7 +275,7 @@ func ogcDatetime(v string) error {
 		}
 		if _, err := time.Parse(time.RFC3339, part); err != nil {
 			if _, err := time.Parse("2006-01-02", part); err != nil {
-				return place.Errorf(place.EINVALID, "datetime %q: want an RFC 3339 date-time or interval (2024-01-01T00:00:00Z/..)", v)
+				return place.Errorf(place.EINVALID, "datetime %q: want an RFC 3339 date-time or interval (2024-01-01T00:00:00Z/..)", place.Excerpt(v))
 			}
 		}
 	}
@@ -381,13 +382,13 @@ func (s *Server) ogcAssetItems(r *http.Request, bbox *orb.Bound, q url.Values, l
 	aq := store.AssetQuery{BBox: bbox}
 	if c := q.Get("category"); c != "" {
 		if _, ok := place.CategoryByID(c); !ok {
-			return nil, 0, place.Errorf(place.EINVALID, "category %q is not one of %s", c, strings.Join(place.CategoryIDs(), ", "))
+			return nil, 0, place.Errorf(place.EINVALID, "category %q is not one of %s", place.Excerpt(c), strings.Join(place.CategoryIDs(), ", "))
 		}
 		aq.Category = c
 	}
 	status, name := q.Get("status"), q.Get("name")
 	if status != "" && !place.Status(status).Valid() {
-		return nil, 0, place.Errorf(place.EINVALID, "status %q is not one of the statuses", status)
+		return nil, 0, place.Errorf(place.EINVALID, "status %q is not one of the statuses", place.Excerpt(status))
 	}
 	if status == "" && name == "" {
 		aq.Limit, aq.Offset = limit, offset
@@ -511,7 +512,7 @@ func areaMeetsBox(mp orb.MultiPolygon, b orb.Bound) bool {
 func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 	out := make([]*geojson.Feature, len(as))
 	for i, a := range as {
-		f := geojson.NewFeature(geo.RFC7946(a.Geometry))
+		f := geojson.NewFeature(rfc7946.Orient(a.Geometry))
 		f.ID = a.Code
 		props := geojson.Properties{}
 		for k, v := range a.Properties { // the source's own fields, flat
@@ -552,7 +553,7 @@ func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) (
 		if err != nil {
 			return nil, "", err
 		}
-		for _, l := range s.linksJSON(ctx, links) {
+		for _, l := range s.linksJSON(ctx, s.publicPeople(ctx), links) {
 			if !l.Followed() {
 				continue
 			}
@@ -614,6 +615,6 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 		s.ogcHTML(w, r, "item", map[string]any{"title": title, "id": id, "feature": f, "links": links, "replaced": replaced})
 		return
 	}
-	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(geo.RFC7946(f.Geometry)), "properties": f.Properties, "links": links}
+	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(rfc7946.Orient(f.Geometry)), "properties": f.Properties, "links": links}
 	writeJSONType(w, http.StatusOK, ogcGeoJSON, out)
 }

@@ -33,7 +33,7 @@ func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) {
 		if t := q.Get(p.name); t != "" {
 			n, err := strconv.Atoi(t)
 			if err != nil || n < 1 || n > p.max {
-				s.fail(w, r, place.Errorf(place.EINVALID, "%s %q: want a whole number from 1 to %d", p.name, t, p.max))
+				s.fail(w, r, place.Errorf(place.EINVALID, "%s %q: want a whole number from 1 to %d", p.name, place.Excerpt(t), p.max))
 				return
 			}
 			*p.v = n

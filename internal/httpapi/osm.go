@@ -9,6 +9,7 @@ import (
 
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
+	"github.com/placemap/placemap/internal/place"
 )
 
 func (s *Server) osmRoutes(r chi.Router) {
@@ -18,12 +19,22 @@ func (s *Server) osmRoutes(r chi.Router) {
 	s.orukRoutes(r)
 }
 
-// exportOSM offers what OSM lacks, as osmChange or a JOSM file: assets not
-// from OSM whose licence allows it, and OSM-derived assets edited here.
-// The blocked ones, and why, are listed in X-Placemap-Blocked.
+// exportOSM offers what OSM lacks, as osmChange or a JOSM file: the assets
+// osm.Offerable lets go (no OSM counterpart in the last conflation over
+// them, or offered on review; OSM-derived assets edited here), their tags
+// written through the tag table. The blocked ones are counted in
+// X-Placemap-Blocked, those left out undecided in X-Placemap-Left-Out;
+// ?report=json answers with the report instead of the file: what the file
+// holds, what is blocked and left out and why, and the keys not mapped.
 func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
-	if err := allowParams(r.URL.Query()); err != nil {
+	q := r.URL.Query()
+	if err := allowParams(q, "report"); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	report := q.Has("report")
+	if report && q.Get("report") != "json" {
+		s.fail(w, r, place.Errorf(place.EINVALID, "report: want report=json, or no report for the file"))
 		return
 	}
 	c, err := importer.Contribution(r.Context(), s.store, nil)
@@ -31,13 +42,19 @@ func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	format := "osmchange"
 	write, ctype, file := osm.WriteOsmChange, "application/xml", "placemap.osc"
 	if strings.HasSuffix(r.URL.Path, "/josm") {
-		write, file = osm.WriteJOSM, "placemap.osm"
+		format, write, file = "josm", osm.WriteJOSM, "placemap.osm"
+	}
+	w.Header().Set("X-Placemap-Blocked", strconv.Itoa(len(c.Blocked)))
+	w.Header().Set("X-Placemap-Left-Out", strconv.Itoa(len(c.LeftOut)))
+	if report {
+		writeJSON(w, http.StatusOK, osm.NewReport(c, format, file))
+		return
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
-	w.Header().Set("X-Placemap-Blocked", strconv.Itoa(len(c.Blocked)))
 	w.WriteHeader(http.StatusOK)
 	_ = write(w, c)
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
+	"github.com/placemap/placemap/internal/rfc7946"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -36,7 +36,7 @@ func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
 	switch format {
 	case "", "json", "csv", "lookup", "geojson":
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", format))
+		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", place.Excerpt(format)))
 		return
 	}
 	sa, err := s.store.Set(r.Context(), a)
@@ -238,7 +238,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 	if t := q.Get("threshold"); t != "" {
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil || v <= 0 || v > 1 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", t))
+			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", place.Excerpt(t)))
 			return
 		}
 		threshold = v
@@ -260,7 +260,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		ft := geojson.NewFeature(geo.RFC7946(mp))
+		ft := geojson.NewFeature(rfc7946.Orient(mp))
 		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
 			"meaning": "ground that at least this share of the place's definitions cover"}
 		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
@@ -281,7 +281,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 			assets = append(assets, ref)
 			assetsBy[class] = append(assetsBy[class], ref)
 		}
-		ft := geojson.NewFeature(geo.RFC7946(face.MP))
+		ft := geojson.NewFeature(rfc7946.Orient(face.MP))
 		ft.Properties = geojson.Properties{"count": len(face.Members), "of": n, "share": float64(len(face.Members)) / float64(n),
 			"class": class, "area_m2": face.AreaM2, "definitions": members, "assets": assets}
 		fc.Append(ft)

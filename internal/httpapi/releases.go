@@ -187,11 +187,11 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		table = "areas"
 	}
 	if format != "json" && format != "csv" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json or csv", format))
+		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json or csv", place.Excerpt(format)))
 		return
 	}
 	if table != "areas" && table != "assets" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", table))
+		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", place.Excerpt(table)))
 		return
 	}
 	if _, err := s.store.Set(r.Context(), slug); err != nil {
@@ -218,7 +218,13 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	shown, err := s.people(r).changeReport(rep, format == "csv")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if format == "csv" {
+		rep := shown.(*reconcile.ChangeReport)
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="changes-`+slug+`-`+to+`-`+table+`.csv"`)
 		if table == "assets" {
@@ -228,7 +234,7 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	writeJSON(w, http.StatusOK, shown)
 }
 
 // successorJSON is a successor link with the names of both areas.
@@ -237,9 +243,12 @@ type successorJSON struct {
 	OldName string `json:"old_name"`
 	NewName string `json:"new_name"`
 	Main    bool   `json:"main"` // the largest share of the old area among the links into its release
+	// DecidedByName is who decided the link, as the public sees them
+	// (decided_by, their e-mail, is shown to admins only).
+	DecidedByName string `json:"decided_by_name,omitempty"`
 }
 
-func (s *Server) linksJSON(ctx context.Context, links []place.Successor) []successorJSON {
+func (s *Server) linksJSON(ctx context.Context, pp *people, links []place.Successor) []successorJSON {
 	out := make([]successorJSON, 0, len(links))
 	best := map[string]float64{} // old area and new set → largest share of old
 	for _, l := range links {
@@ -255,8 +264,9 @@ func (s *Server) linksJSON(ctx context.Context, links []place.Successor) []succe
 	}
 	for _, l := range links {
 		k := l.OldSet + "\x00" + l.OldCode + "\x00" + l.NewSet
-		out = append(out, successorJSON{Successor: l, OldName: name(l.OldSet, l.OldCode), NewName: name(l.NewSet, l.NewCode),
-			Main: l.Followed() && l.ShareOfOld == best[k]})
+		shown, by := pp.successor(l)
+		out = append(out, successorJSON{Successor: shown, OldName: name(l.OldSet, l.OldCode), NewName: name(l.NewSet, l.NewCode),
+			Main: l.Followed() && l.ShareOfOld == best[k], DecidedByName: by})
 	}
 	return out
 }
@@ -294,9 +304,9 @@ func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
 	}
 	out := map[string]any{"set": slug, "code": code, "name": a.Name, "series": ss.Series, "current": ss.Current}
 	if forward {
-		out["successors"] = s.linksJSON(r.Context(), links)
+		out["successors"] = s.linksJSON(r.Context(), s.people(r), links)
 	} else {
-		out["predecessors"] = s.linksJSON(r.Context(), links)
+		out["predecessors"] = s.linksJSON(r.Context(), s.people(r), links)
 	}
 	if ss.Series != "" {
 		if sr, ok, err := s.series(r.Context(), ss.Series); err == nil && ok {
@@ -339,8 +349,19 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "note: at most 1000 characters"))
 		return
 	}
-	keep := make([]place.Successor, 0, len(body.Keep))
-	for i, c := range body.Keep {
+	codes, err := place.UniqueList("keep", body.Keep, place.MaxKept)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Measuring the overlap of each kept area is overlay work.
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	keep := make([]place.Successor, 0, len(codes))
+	for i, c := range codes {
 		na, err := s.store.Area(ctx, body.To, c)
 		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "keep[%d]: %s", i, place.ErrorMessage(err)))
@@ -360,7 +381,7 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"set": slug, "code": code, "name": old.Name, "successors": s.linksJSON(ctx, links)})
+	writeJSON(w, http.StatusOK, map[string]any{"set": slug, "code": code, "name": old.Name, "successors": s.linksJSON(r.Context(), s.people(r), links)})
 }
 
 // getFeature sends a tile feature id (stable for the life of a set, and
@@ -369,7 +390,7 @@ func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) {
 	slug := chi.URLParam(r, "slug")
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", chi.URLParam(r, "id")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", place.Excerpt(chi.URLParam(r, "id"))))
 		return
 	}
 	code, err := s.store.AreaCode(r.Context(), slug, id)

@@ -89,6 +89,7 @@ func TestSuccessorDecisions(t *testing.T) {
 				NewName   string `json:"new_name"`
 				Status    string
 				DecidedBy string `json:"decided_by"`
+				ByName    string `json:"decided_by_name"`
 				Note      string
 				IoU       float64
 			}
@@ -97,9 +98,11 @@ func TestSuccessorDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 		status := map[string]string{}
+		// Who decided shows by display name (the editor's role); the
+		// e-mail only to admins.
 		for _, s := range got.Successors {
 			status[s.NewCode] = s.Status
-			if s.DecidedBy != "editor@example.org" || !strings.Contains(s.Note, "<b>new</b>") {
+			if s.DecidedBy != "" || s.ByName != "an editor" || !strings.Contains(s.Note, "<b>new</b>") {
 				t.Errorf("decided link %+v", s)
 			}
 		}
@@ -137,6 +140,27 @@ func TestSuccessorDecisions(t *testing.T) {
 		}
 		if change["A1"] != "merged" || change["A2"] != "merged" {
 			t.Errorf("changes: %v, want A1 and A2 merged", change)
+		}
+		// Who decided shows by role everywhere the public looks; the
+		// e-mail only to admins.
+		if !strings.Contains(body, `"decided_by_name":"an editor"`) {
+			t.Errorf("change report lacks the decider's name: %.400s", body)
+		}
+		for _, p := range []string{"/api/sets/grid/changes?to=grid2", "/api/sets/grid/changes?to=grid2&format=csv", "/api/sets/grid2/areas/B1",
+			"/api/sets/grid/areas/B2/successors", "/api/sets/grid2/areas/B2/predecessors", "/api/changes?since=0&limit=1000"} {
+			for _, who := range []string{"", "editor", "moderator"} {
+				if code, _, body := do(t, c, srv.URL, call{"GET", p, "", bearer(who)}); code != 200 || strings.Contains(body, "@example.org") {
+					t.Errorf("GET %s as %q: %d, shows an e-mail: %.400s", p, who, code, body)
+				}
+			}
+		}
+		if _, _, body := do(t, c, srv.URL, call{"GET", "/api/sets/grid/changes?to=grid2&format=csv", "", nil}); !strings.Contains(body, ",an editor,") {
+			t.Errorf("change report CSV lacks the decider's name: %s", body)
+		}
+		for _, p := range []string{"/api/sets/grid/changes?to=grid2", "/api/sets/grid/changes?to=grid2&format=csv", "/api/sets/grid/areas/B2/successors", "/api/changes?since=0&limit=1000"} {
+			if _, _, body := do(t, c, srv.URL, call{"GET", p, "", bearer("admin")}); !strings.Contains(body, "editor@example.org") {
+				t.Errorf("admin's %s lacks the e-mail: %.300s", p, body)
+			}
 		}
 		if code, _, body := do(t, c, srv.URL, call{"GET", "/api/sets/grid/changes?to=grid", "", nil}); code != http.StatusBadRequest {
 			t.Errorf("a release compared with itself: %d %s", code, body)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/rfc7946"
 )
 
 // rfc7946Record winds the geometry of a stored revision record as RFC 7946
@@ -26,7 +26,7 @@ func rfc7946Record(data json.RawMessage) json.RawMessage {
 	if err := g.UnmarshalJSON(rec["geometry"]); err != nil || g.Coordinates == nil {
 		return data
 	}
-	wound, err := geojson.NewGeometry(geo.RFC7946(g.Coordinates)).MarshalJSON()
+	wound, err := geojson.NewGeometry(rfc7946.Orient(g.Coordinates)).MarshalJSON()
 	if err != nil {
 		return data
 	}

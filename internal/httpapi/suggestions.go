@@ -12,12 +12,19 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// The moderation queue's pages: a page holds at most maxSuggestionPage
+// suggestions (drawings of up to place.MaxDrawnBytes each).
+const (
+	defaultSuggestionPage = 20
+	maxSuggestionPage     = 50
 )
 
 func (s *Server) suggestionRoutes(r chi.Router) {
@@ -41,8 +48,19 @@ func assetFromFeature(raw json.RawMessage) (place.Asset, error) {
 	return assets[0], nil
 }
 
+// optionalIfMatch reads If-Match ("3") when a request sends it: 0 when it
+// does not.
+func (s *Server) optionalIfMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if strings.TrimSpace(r.Header.Get("If-Match")) == "" {
+		return 0, true
+	}
+	return s.ifMatch(w, r)
+}
+
 // suggest takes a proposed change from anyone: a contributor, or an
-// anonymous visitor (rate-limited, and a honeypot field catches bots).
+// anonymous visitor. Visitors are limited per address and accounts per
+// account; a honeypot field catches bots. A correction or closure is based
+// on the version its sender saw (If-Match), else the current one.
 func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Kind     string          `json:"kind"`
@@ -63,6 +81,12 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
 			return
 		}
+		if ok, wait := s.accountSuggestions.allow("user:"+p.User.ID, time.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			s.fail(w, r, place.Errorf(ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
+				s.cfg.SuggestionsPerHour, int(wait.Minutes())+1))
+			return
+		}
 		author = p.User.Email
 	} else if ok, wait := s.suggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
@@ -72,6 +96,15 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 	if body.Honeypot != "" {
 		// Looks accepted, so the bot learns nothing; nothing is stored.
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": place.Pending})
+		return
+	}
+	base, ok := s.optionalIfMatch(w, r)
+	if !ok {
+		return
+	}
+	if (body.Kind == place.AreaDrawing || body.Kind == place.NewAsset) && len(body.Feature) > place.MaxDrawnBytes {
+		s.fail(w, r, place.Errorf(place.EINVALID, "feature: %d bytes; a drawing may be at most %d bytes (%d KiB): simplify it",
+			len(body.Feature), place.MaxDrawnBytes, place.MaxDrawnBytes>>10))
 		return
 	}
 	sg := place.Suggestion{ID: uuid.NewString(), Kind: body.Kind, AssetID: body.AssetID, Comment: body.Comment, Author: author}
@@ -85,12 +118,7 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		a.Set, a.Code = body.Set, body.Code
 		sg.Area, sg.Place = &a, body.Place
 	case body.Kind == place.Closure && len(body.Feature) == 0:
-		cur, err := s.store.Asset(r.Context(), body.AssetID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		sg.Proposed = cur
+		sg.BaseVersion = base // the store closes the asset as it stood then
 	case len(body.Feature) == 0:
 		s.fail(w, r, place.Errorf(place.EINVALID, "a %q suggestion carries the asset as a GeoJSON Feature in \"feature\"", body.Kind))
 		return
@@ -103,7 +131,11 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		if body.Kind == place.NewAsset {
 			a.ID = uuid.NewString()
 		}
-		sg.Proposed = a
+		sg.Proposed, sg.BaseVersion = a, base
+	}
+	if base != 0 && body.Kind != place.Correction && body.Kind != place.Closure {
+		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match: only a correction or a closure is based on a version of an asset"))
+		return
 	}
 	if err := s.store.CreateSuggestion(r.Context(), sg); err != nil {
 		s.fail(w, r, err)
@@ -127,11 +159,11 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 	if err := json.Unmarshal(raw, &f); err != nil || f.Type != "Feature" {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: want a GeoJSON Feature")
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(f.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(f.Geometry)
+	if err != nil {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: geometry: %v", err)
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		return place.Area{}, place.Errorf(place.EINVALID, "feature: %v", err)
 	}
@@ -139,30 +171,71 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 	return place.Area{Name: strings.TrimSpace(name), Geometry: mp}, nil
 }
 
+// suggestionJSON is a suggestion as the moderation queue shows it: what it
+// changes against the version it was based on and, when the asset has
+// changed since, the three versions field by field with the merge that
+// accepting onto the current version would write.
 func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string]any {
 	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		return map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
-			"comment": sg.Comment, "author": sg.Author, "status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy,
+		out := map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
+			"comment": sg.Comment, "status": sg.Status, "reason": sg.Reason,
 			"created_at": sg.CreatedAt, "proposed": areaFeature(*sg.Area),
 			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "set", To: sg.Area.Set}}}
+		s.suggestionPeople(r, out, sg)
+		return out
 	}
-	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment, "author": sg.Author,
-		"status": sg.Status, "reason": sg.Reason, "decided_by": sg.DecidedBy, "created_at": sg.CreatedAt,
+	out := map[string]any{"id": sg.ID, "kind": sg.Kind, "asset_id": sg.AssetID, "comment": sg.Comment,
+		"status": sg.Status, "reason": sg.Reason, "created_at": sg.CreatedAt,
 		"proposed": assetFeature(sg.Proposed)}
-	live := map[string]string{}
+	s.suggestionPeople(r, out, sg)
+	before := map[string]string{}
+	if sg.Base != nil {
+		before = assetFields(*sg.Base)
+		out["base_version"] = sg.BaseVersion
+	}
 	if sg.Kind != place.NewAsset {
 		if cur, err := s.store.Asset(r.Context(), sg.AssetID); err == nil {
-			live = assetFields(cur)
 			out["live_version"] = cur.Version
+			if sg.Base == nil {
+				before = assetFields(cur)
+			} else if sg.Status == place.Pending && cur.Version != sg.BaseVersion {
+				for k, v := range threeWayJSON(*sg.Base, cur, sg.Proposed) {
+					out[k] = v
+				}
+			}
 		}
 	}
-	out["changes"] = diffAssets(live, assetFields(sg.Proposed))
+	out["changes"] = diffAssets(before, assetFields(sg.Proposed))
+	return out
+}
+
+// suggestionPeople names who suggested and who decided: by display name
+// (or role) to moderators, by e-mail too to admins. decided_by stays ""
+// for admins while pending, as before.
+func (s *Server) suggestionPeople(r *http.Request, out map[string]any, sg place.Suggestion) {
+	pp := s.people(r)
+	pp.set(out, "author", sg.Author)
+	pp.set(out, "decided_by", sg.DecidedBy)
+	if pp.admin {
+		out["decided_by"] = sg.DecidedBy
+	}
+}
+
+// threeWayJSON lays out a suggestion whose asset changed since it was
+// based on it: the three versions, the fields that differ, and the merge
+// (the suggestion's changes onto the current version).
+func threeWayJSON(base, current, suggested place.Asset) map[string]any {
+	out := map[string]any{"stale": true, "base": assetFeature(base), "current": assetFeature(current),
+		"suggested": assetFeature(suggested), "three_way": nonNil(place.ThreeWay(base, current, suggested))}
+	if merged, err := place.MergeSuggestion(base, current, suggested, nil); err == nil {
+		out["merged"] = assetFeature(merged)
+	}
 	return out
 }
 
 func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if err := allowParams(q, "status"); err != nil {
+	if err := allowParams(q, "status", "limit", "offset"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -173,24 +246,45 @@ func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "status %q: want pending, accepted or rejected", status))
 		return
 	}
-	list, err := s.store.Suggestions(r.Context(), status)
+	limit, offset, err := parsePage(q, defaultSuggestionPage, maxSuggestionPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]map[string]any, len(list))
-	for i, sg := range list {
+	page, err := s.store.Suggestions(r.Context(), store.SuggestionQuery{Status: status, Limit: limit, Offset: offset})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]map[string]any, len(page.Suggestions))
+	for i, sg := range page.Suggestions {
 		out[i] = s.suggestionJSON(r, sg)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"suggestions": out})
+	links := s.pageLinks(r, limit, offset, offset+len(out) < page.Matched)
+	for i := range links {
+		links[i].Type = "application/json"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"suggestions": out, "numberMatched": page.Matched, "numberReturned": len(out), "links": links})
 }
 
-// decide accepts (optionally with the moderator's edits) or rejects.
+// maxTake bounds the fields a moderator takes from a suggestion.
+const maxTake = 64
+
+// decide accepts or rejects a suggestion. An accept may carry the
+// moderator's edit ("feature"); for a correction or closure whose asset
+// changed since it was based on it, If-Match names the current version
+// and the suggestion's changes ("take": the fields, else all) are merged
+// onto it; for a new place with likely duplicates near, "confirm_new"
+// adds it anyway or "merge_into" names the asset it is (filling that
+// asset's gaps, or the "feature" given, at If-Match or its version now).
 func (s *Server) decide(accept bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
-			Reason  string          `json:"reason"`
-			Feature json.RawMessage `json:"feature"`
+			Reason     string          `json:"reason"`
+			Feature    json.RawMessage `json:"feature"`
+			Take       []string        `json:"take"`
+			ConfirmNew bool            `json:"confirm_new"`
+			MergeInto  string          `json:"merge_into"`
 		}
 		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
 			return
@@ -199,33 +293,193 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 			s.fail(w, r, place.Errorf(place.EINVALID, "say why in \"reason\": the person who suggested it will read it"))
 			return
 		}
-		var edited *place.Asset
+		take, err := place.UniqueList("take", body.Take, maxTake)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v, ok := s.optionalIfMatch(w, r)
+		if !ok {
+			return
+		}
+		sg, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := place.SuggestionDecision{Accept: accept, Reason: body.Reason, IfVersion: v, ConfirmNew: body.ConfirmNew, MergeInto: body.MergeInto}
 		if accept && len(body.Feature) > 0 {
 			a, err := assetFromFeature(body.Feature)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			edited = &a
+			d.Edited = &a
 		}
-		if current, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id")); err == nil {
-			touched := []orb.Geometry{current.Proposed.Geometry}
-			if current.Area != nil {
-				touched = []orb.Geometry{current.Area.Geometry}
-			}
-			if edited != nil {
-				touched = append(touched, edited.Geometry)
-			}
-			if !s.checkScope(w, r, touched...) {
+		if take != nil && (sg.Kind == place.NewAsset || sg.Kind == place.AreaDrawing || d.Edited != nil || !accept) {
+			s.fail(w, r, place.Errorf(place.EINVALID, "take: only a correction or closure is merged field by field, without a feature"))
+			return
+		}
+		if sg.Status == place.Pending && !s.suggestionInScope(w, r, sg, &d) {
+			return
+		}
+		if accept && sg.Status == place.Pending && sg.Kind != place.AreaDrawing && !s.planMerge(w, r, sg, &d, take) {
+			return
+		}
+		if accept && sg.Kind == place.AreaDrawing {
+			// Placing every asset on a drawing's ground is overlay work.
+			release, ok := s.expensive(w, r)
+			if !ok {
 				return
 			}
+			defer release()
 		}
 		r = changeContext(r)
-		sg, err := s.store.DecideSuggestion(r.Context(), chi.URLParam(r, "id"), accept, body.Reason, edited)
+		done, err := s.store.DecideSuggestion(r.Context(), sg.ID, d)
 		if err != nil {
+			s.suggestionConflict(w, r, sg.ID, d, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.suggestionJSON(r, done))
+	}
+}
+
+// planMerge works out what accepting an asset suggestion writes when it is
+// not simply what was suggested: the suggestion's changes merged onto the
+// current version (If-Match names it, or take picks fields), or a new
+// place merged into an existing asset. It answers 409 when the version
+// named is not the asset's now.
+func (s *Server) planMerge(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision, take []string) bool {
+	switch {
+	case sg.Kind == place.NewAsset && d.MergeInto != "":
+		target, err := s.store.Asset(r.Context(), d.MergeInto)
+		if err != nil {
+			s.fail(w, r, place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err)))
+			return false
+		}
+		if d.IfVersion == 0 {
+			d.IfVersion = target.Version // what the merge is made from; the store checks it still is
+		}
+		if d.IfVersion != target.Version {
+			s.suggestionConflict(w, r, sg.ID, *d, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", target.ID, target.Version, d.IfVersion))
+			return false
+		}
+		if d.Edited == nil {
+			merged := place.MergeInto(target, sg.Proposed)
+			d.Edited = &merged
+		}
+	case sg.Kind == place.Correction || sg.Kind == place.Closure:
+		if d.Edited != nil || sg.Base == nil || (take == nil && (d.IfVersion == 0 || d.IfVersion == sg.BaseVersion)) {
+			return true // as suggested, or as edited; the store checks the version
+		}
+		cur, err := s.store.Asset(r.Context(), sg.AssetID)
+		if err != nil {
+			s.fail(w, r, err)
+			return false
+		}
+		want := d.IfVersion
+		if want == 0 {
+			want = sg.BaseVersion
+		}
+		if cur.Version != want {
+			s.suggestionConflict(w, r, sg.ID, *d, store.StaleError(sg, want, cur.Version))
+			return false
+		}
+		merged, err := place.MergeSuggestion(*sg.Base, cur, sg.Proposed, take)
+		if err != nil {
+			s.fail(w, r, err)
+			return false
+		}
+		d.Edited, d.IfVersion = &merged, cur.Version
+	}
+	return true
+}
+
+// suggestionConflict answers a decision the store refused with ECONFLICT:
+// for a correction or closure whose asset changed, the three versions and
+// the merge; for a new place, the likely duplicates near it; for a merge,
+// the asset as it is now.
+func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id string, d place.SuggestionDecision, err error) {
+	if place.ErrorCode(err) != place.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	sg, gerr := s.store.Suggestion(r.Context(), id)
+	if gerr != nil || sg.Status != place.Pending {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"error": errorDetail{place.ECONFLICT, place.ErrorMessage(err)}, "suggestion": sg.ID, "kind": sg.Kind}
+	switch {
+	case sg.Kind == place.NewAsset && d.MergeInto != "":
+		if cur, err := s.store.Asset(r.Context(), d.MergeInto); err == nil {
+			w.Header().Set("ETag", versionETag(cur.Version))
+			out["current_version"], out["current"] = cur.Version, assetFeature(cur)
+		}
+	case sg.Kind == place.NewAsset:
+		a := sg.Proposed
+		if d.Edited != nil {
+			a = *d.Edited
+		}
+		dups, derr := store.Duplicates(r.Context(), s.store, a)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		list := make([]map[string]any, len(dups))
+		for i, dup := range dups {
+			list[i] = map[string]any{"asset": assetFeature(dup.Asset), "version": dup.Asset.Version,
+				"distance_m": dup.DistanceM, "name_score": dup.NameScore}
+		}
+		out["suggested"], out["duplicates"] = assetFeature(a), list
+	case sg.Kind == place.Correction || sg.Kind == place.Closure:
+		cur, cerr := s.store.Asset(r.Context(), sg.AssetID)
+		if cerr != nil {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, s.suggestionJSON(r, sg))
+		w.Header().Set("ETag", versionETag(cur.Version))
+		out["base_version"], out["current_version"] = sg.BaseVersion, cur.Version
+		if sg.Base != nil {
+			for k, v := range threeWayJSON(*sg.Base, cur, sg.Proposed) {
+				out[k] = v
+			}
+		} else {
+			out["current"], out["suggested"] = assetFeature(cur), assetFeature(sg.Proposed)
+		}
 	}
+	writeJSON(w, http.StatusConflict, out)
+}
+
+// suggestionInScope answers 403 unless a scoped moderator's scope covers
+// everything deciding sg touches (place.PermitAssetWrite): where the asset
+// is now and where the suggestion (or the moderator's edit, or the asset
+// it is merged into) would put it. A drawing must lie in scope, and adding
+// it to its set must be an area edit the moderator may make
+// (place.PermitAreaEdit): a set outside their scope is refused, and so is
+// one whose areas define a scope, as adding would widen it.
+func (s *Server) suggestionInScope(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) bool {
+	if sg.Kind == place.AreaDrawing && sg.Area != nil {
+		return s.checkScope(w, r, sg.Area.Geometry) &&
+			(!d.Accept || s.permitAreaEdit(w, r, sg.Area.Set, sg.Area.Code, place.AddArea))
+	}
+	touched := []orb.Geometry{sg.Proposed.Geometry}
+	ids := []string{}
+	if sg.Kind != place.NewAsset {
+		ids = append(ids, sg.AssetID)
+	}
+	if d.MergeInto != "" {
+		ids = append(ids, d.MergeInto)
+	}
+	for _, id := range ids {
+		g, ok := s.currentGeometry(w, r, id)
+		if !ok {
+			return false
+		}
+		touched = append(touched, g) // nil (no such asset) is left out
+	}
+	if d.Edited != nil {
+		touched = append(touched, d.Edited.Geometry)
+	}
+	return s.checkScope(w, r, touched...)
 }

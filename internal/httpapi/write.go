@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,8 +9,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -25,24 +24,18 @@ const EPRECONDITION = "precondition_required"
 // revision a write makes.
 func changeContext(r *http.Request) *http.Request {
 	p, _ := principalOf(r)
-	comment := strings.TrimSpace(r.Header.Get("X-Placemap-Comment"))
-	if len(comment) > 500 {
-		comment = comment[:500]
-	}
-	return r.WithContext(store.WithChange(r.Context(), p.User.Email, comment))
+	return r.WithContext(store.WithChange(r.Context(), p.User.Email, cleanComment(r.Header.Get("X-Placemap-Comment"))))
 }
 
 // readAsset reads one asset from a GeoJSON Feature body, through the same
 // reader and rules as a file import.
 func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset, bool) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return place.Asset{}, false
-		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
+	body, ok := s.readBody(w, r)
+	if !ok {
+		return place.Asset{}, false
+	}
+	if err := checkJSONText(body); err != nil {
+		s.fail(w, r, err)
 		return place.Asset{}, false
 	}
 	a, err := assetFromFeature(body)
@@ -62,7 +55,7 @@ func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	}
 	v, err := strconv.ParseInt(h, 10, 64)
 	if err != nil || v < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", r.Header.Get("If-Match")))
+		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match %q: want the asset's version, e.g. \"3\"", place.Excerpt(r.Header.Get("If-Match"))))
 		return 0, false
 	}
 	return v, true
@@ -98,7 +91,8 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.ID = id
-	if !s.checkScope(w, r, s.currentGeometry(r, id), a.Geometry) {
+	cur, ok := s.currentGeometry(w, r, id)
+	if !ok || !s.checkScope(w, r, cur, a.Geometry) {
 		return
 	}
 	r = changeContext(r)
@@ -115,7 +109,8 @@ func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !s.checkScope(w, r, s.currentGeometry(r, id)) {
+	cur, ok := s.currentGeometry(w, r, id)
+	if !ok || !s.checkScope(w, r, cur) {
 		return
 	}
 	r = changeContext(r)
@@ -157,11 +152,16 @@ func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, id string, s
 	writeJSONType(w, status, "application/geo+json", assetFeature(a))
 }
 
-// markReviewed records that someone checked the asset against the world.
+// markReviewed records that someone checked the asset against the world:
+// a write like any other, so a scoped editor marks only assets in scope.
 func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	v, ok := s.ifMatch(w, r)
 	if !ok {
+		return
+	}
+	cur, ok := s.currentGeometry(w, r, id)
+	if !ok || !s.checkScope(w, r, cur) {
 		return
 	}
 	r = changeContext(r)
@@ -172,67 +172,112 @@ func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) {
 	s.writeAsset(w, r, id, http.StatusOK)
 }
 
-// inScope reports whether a scoped editor or moderator may write at g: it
-// must lie in one of the user's sets or areas. Unscoped users write
-// anywhere.
-func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
+// grantOf is where the signed-in user may write. A scope that cannot be
+// read fails closed: it would otherwise leave an empty, unlimited grant.
+func grantOf(r *http.Request) (place.Grant, error) {
 	p, _ := principalOf(r)
-	if len(p.User.Scopes) == 0 || g == nil {
-		return true, nil
+	g, err := place.ParseGrant(p.User.Scopes)
+	if err != nil {
+		return nil, place.Errorf(EFORBIDDEN, "your account's scope cannot be read (%s): ask an admin", place.ErrorMessage(err))
 	}
+	return g, nil
+}
+
+// locate says which area of each of the sets holds g (at its point on
+// surface, as membership places it).
+func (s *Server) locate(r *http.Request, sets []string, g orb.Geometry) (place.Location, error) {
+	loc := place.Location{}
 	pt := geo.PointOnSurface(g)
 	b := orb.Bound{Min: pt, Max: pt}
-	for _, sc := range p.User.Scopes {
-		set, code, _ := strings.Cut(sc, ":")
+	for _, set := range sets {
 		areas, err := s.store.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: b})
 		if place.ErrorCode(err) == place.ENOTFOUND {
-			continue
+			continue // a scope in a set that is gone grants nothing
 		}
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		cands := make([]place.Candidate, len(areas))
 		for i, a := range areas {
 			cands[i] = place.Candidate{Code: a.Code, Name: a.Name, Geometry: a.Geometry}
 		}
-		if c, ok := place.Locate(pt, cands); ok && (code == "" || c.Code == code) {
-			return true, nil
+		if c, ok := place.Locate(pt, cands); ok {
+			loc[set] = c.Code
 		}
 	}
-	return false, nil
+	return loc, nil
 }
 
-// checkScope answers 403 when the user's scope does not cover every
-// geometry the write touches (where the asset is, and where it goes).
+// checkScope answers 403 unless the user's scope covers every geometry
+// the write touches (where the asset is, and where it goes); nil stands
+// for "nowhere" (no current asset) and is left out. The rule is
+// place.PermitAssetWrite.
 func (s *Server) checkScope(w http.ResponseWriter, r *http.Request, gs ...orb.Geometry) bool {
-	for _, g := range gs {
-		ok, err := s.inScope(r, g)
+	g, err := grantOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if !g.Limited() {
+		return true
+	}
+	var touched []place.Location
+	for _, geom := range gs {
+		if geom == nil {
+			continue
+		}
+		loc, err := s.locate(r, g.Sets(), geom)
 		if err != nil {
 			s.fail(w, r, err)
 			return false
 		}
-		if !ok {
-			p, _ := principalOf(r)
-			s.fail(w, r, place.Errorf(EFORBIDDEN, "outside your scope (%s)", strings.Join(p.User.Scopes, ", ")))
-			return false
-		}
+		touched = append(touched, loc)
+	}
+	if err := place.PermitAssetWrite(g, touched...); err != nil {
+		s.fail(w, r, err)
+		return false
 	}
 	return true
 }
 
-// currentGeometry is where an asset is now, or nil if it does not exist
-// (the write then fails with 404 on its own).
-func (s *Server) currentGeometry(r *http.Request, id string) orb.Geometry {
-	a, err := s.store.Asset(r.Context(), id)
+// inScope reports whether the signed-in user's scope covers g, by the same
+// rule as checkScope (place.Grant.Covers), for work that filters rather
+// than refuses (a scoped conflation run keeps only what lies in scope).
+func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
+	grant, err := grantOf(r)
 	if err != nil {
-		return nil
+		return false, err
 	}
-	return a.Geometry
+	if !grant.Limited() || g == nil {
+		return true, nil
+	}
+	loc, err := s.locate(r, grant.Sets(), g)
+	if err != nil {
+		return false, err
+	}
+	return grant.Covers(loc), nil
+}
+
+// currentGeometry is where an asset is now, or nil if it does not exist
+// (the write then fails with 404 on its own); false after answering a
+// store error.
+func (s *Server) currentGeometry(w http.ResponseWriter, r *http.Request, id string) (orb.Geometry, bool) {
+	a, err := s.store.Asset(r.Context(), id)
+	if place.ErrorCode(err) == place.ENOTFOUND {
+		return nil, true
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return a.Geometry, true
 }
 
 // updateArea renames or redraws an area: a GeoJSON Feature with a
-// Polygon or MultiPolygon and properties.name, If-Match the area's
-// version. Editors scoped to sets or areas may change only those.
+// Polygon or MultiPolygon (or no geometry, to rename only) and
+// properties.name, If-Match the area's version. Scoped editors change only
+// areas in their scope, and nobody but an admin redraws an area that
+// defines a scope (place.PermitAreaEdit); renaming is allowed.
 func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	set, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
 	v, ok := s.ifMatch(w, r)
@@ -247,15 +292,17 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &body) {
 		return
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(body.Geometry); err != nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
-		return
-	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var mp orb.MultiPolygon
+	if raw := strings.TrimSpace(string(body.Geometry)); raw != "" && raw != "null" {
+		g, err := formats.DecodeGeometry(body.Geometry)
+		if err != nil {
+			s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
+			return
+		}
+		if mp, err = geo.ToMultiPolygon(g); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	name, _ := body.Properties["name"].(string)
 	cur, err := s.store.Area(r.Context(), set, code)
@@ -266,9 +313,21 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = cur.Name
 	}
-	if !s.areaInScope(w, r, set, code) {
+	edit := place.RenameArea
+	if mp == nil {
+		mp = cur.Geometry
+	} else if !place.SameOutline(mp, cur.Geometry) {
+		edit = place.RedrawArea
+	}
+	if !s.permitAreaEdit(w, r, set, code, edit) {
 		return
 	}
+	// Placing again the assets an area's change touches is overlay work.
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if _, err := s.store.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
@@ -284,20 +343,40 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	s.getArea(w, r)
 }
 
-// areaInScope: a scoped user may change an area of a set in their scope,
+// areaInScope: a scoped user may act on an area of a set in their scope,
 // or an area named in it.
 func (s *Server) areaInScope(w http.ResponseWriter, r *http.Request, set, code string) bool {
+	g, err := grantOf(r)
+	if err == nil && !g.PermitsArea(set, code) {
+		err = place.Errorf(EFORBIDDEN, "outside your scope (%s)", g)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
+// permitAreaEdit answers 403 unless the user may make edit e to the area:
+// in their scope, and — a scope being a fixed grant — not changing the
+// ground of an area that defines anyone's scope unless an admin.
+func (s *Server) permitAreaEdit(w http.ResponseWriter, r *http.Request, set, code string, e place.AreaEdit) bool {
+	g, err := grantOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	held, err := s.store.GrantedScopes(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
 	p, _ := principalOf(r)
-	if len(p.User.Scopes) == 0 {
-		return true
+	if err := place.PermitAreaEdit(g, p.User.Role == auth.Admin, held, set, code, e); err != nil {
+		s.fail(w, r, err)
+		return false
 	}
-	for _, sc := range p.User.Scopes {
-		if sc == set || sc == set+":"+code {
-			return true
-		}
-	}
-	s.fail(w, r, place.Errorf(EFORBIDDEN, "outside your scope (%s)", strings.Join(p.User.Scopes, ", ")))
-	return false
+	return true
 }
 
 // areaFromBody reads an area Feature: properties.code, properties.name and
@@ -311,12 +390,12 @@ func (s *Server) areaFromBody(w http.ResponseWriter, r *http.Request) (place.Are
 	if !s.decodeBody(w, r, &body) {
 		return place.Area{}, false
 	}
-	var g geojson.Geometry
-	if err := g.UnmarshalJSON(body.Geometry); err != nil {
+	g, err := formats.DecodeGeometry(body.Geometry)
+	if err != nil {
 		s.fail(w, r, place.Errorf(place.EINVALID, "geometry: %v", err))
 		return place.Area{}, false
 	}
-	mp, err := geo.ToMultiPolygon(g.Geometry())
+	mp, err := geo.ToMultiPolygon(g)
 	if err != nil {
 		s.fail(w, r, err)
 		return place.Area{}, false
@@ -336,9 +415,14 @@ func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
 	if a.Code == "" {
 		a.Code = place.Slugify(a.Name)
 	}
-	if !s.areaInScope(w, r, a.Set, a.Code) {
+	if !s.permitAreaEdit(w, r, a.Set, a.Code, place.AddArea) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.AddArea(r.Context(), a); err != nil {
 		s.fail(w, r, err)
@@ -360,9 +444,14 @@ func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
 	set, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
 	v, ok := s.ifMatch(w, r)
-	if !ok || !s.areaInScope(w, r, set, code) {
+	if !ok || !s.permitAreaEdit(w, r, set, code, place.RemoveArea) {
 		return
 	}
+	release, ok := s.expensive(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	r = changeContext(r)
 	if err := s.store.DeleteArea(r.Context(), set, code, v); err != nil {
 		s.fail(w, r, err)

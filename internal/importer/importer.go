@@ -33,6 +33,9 @@ type SetResult struct {
 	Repaired             []string // codes of areas whose geometry was repaired
 	Unassigned           []string // set-from-lookup: units of the unit set in no group
 	Notes                []string // anything else a person should know
+	// Skipped, with BoundaryOptions.SkipInvalid, lists the features left
+	// out and why; the set's provenance records them too.
+	Skipped []place.SkippedFeature
 }
 
 // Set imports a GeoJSON boundary file as a new boundary set.
@@ -61,8 +64,15 @@ func readSet(r io.Reader, name string, set *place.BoundarySet, opts formats.Boun
 	if err != nil {
 		return nil, res, err
 	}
-	res.CodeField, res.NameField, res.Repaired, res.Notes = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes
+	res.CodeField, res.NameField, res.Repaired, res.Notes, res.Skipped = bf.CodeField, bf.NameField, bf.Repaired, bf.Notes, bf.Skipped
 	set.CodeField, set.NameField = bf.CodeField, bf.NameField
+	if opts.SkipInvalid {
+		skipped := bf.Skipped
+		if skipped == nil {
+			skipped = []place.SkippedFeature{}
+		}
+		set.Provenance = &place.Provenance{File: name, SkipInvalid: true, Features: bf.Features, Skipped: skipped}
+	}
 	for i := range bf.Areas {
 		bf.Areas[i].Set = set.Slug
 	}

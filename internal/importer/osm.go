@@ -25,6 +25,9 @@ type OSMOptions struct {
 	BBox       *orb.Bound
 	Categories []string // category ids to keep; none for every civic category
 	Progress   func(osm.Progress)
+	// MaxDecompressed bounds what the file may decompress to
+	// (osm.Options.MaxDecompressed); 0 for the default.
+	MaxDecompressed int64
 }
 
 // OSMResult says what an OSM import read and wrote.
@@ -52,7 +55,7 @@ func OSMAssets(ctx context.Context, st Store, open osm.Source, name string, opts
 	// closed library (disused:amenity=library) is still a library.
 	keep := osm.Civic
 	var assets []place.Asset
-	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: opts.BBox, Progress: opts.Progress, Sites: true}, func(o osm.Object) error {
+	stats, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: opts.BBox, Progress: opts.Progress, Sites: true, MaxDecompressed: opts.MaxDecompressed}, func(o osm.Object) error {
 		if o.Geometry == nil {
 			res.Unplaced = append(res.Unplaced, o.Ref())
 			return nil
@@ -105,8 +108,9 @@ func osmAsset(o osm.Object) (place.Asset, bool) {
 
 // OSMBoundaries imports the boundaries of an OpenStreetMap file
 // (administrative at adminLevel, or every boundary and place polygon when
-// adminLevel is 0) as a new boundary set.
-func OSMBoundaries(ctx context.Context, st Store, open osm.Source, name string, set place.BoundarySet, adminLevel int, bbox *orb.Bound, progress func(osm.Progress)) (SetResult, error) {
+// adminLevel is 0) as a new boundary set. maxDecompressed bounds what the
+// file may decompress to (0 for the default).
+func OSMBoundaries(ctx context.Context, st Store, open osm.Source, name string, set place.BoundarySet, adminLevel int, bbox *orb.Bound, progress func(osm.Progress), maxDecompressed int64) (SetResult, error) {
 	var res SetResult
 	if err := set.Validate(); err != nil {
 		return res, err
@@ -116,7 +120,7 @@ func OSMBoundaries(ctx context.Context, st Store, open osm.Source, name string, 
 	}
 	var areas []place.Area
 	var skipped []string
-	_, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: bbox, Progress: progress}, func(o osm.Object) error {
+	_, err := osm.Read(ctx, open, name, osm.Options{Keep: keep, BBox: bbox, Progress: progress, MaxDecompressed: maxDecompressed}, func(o osm.Object) error {
 		a, ok := osm.ToArea(o)
 		if !ok {
 			skipped = append(skipped, o.Ref())

@@ -2,11 +2,15 @@ package importer
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	pgeo "github.com/placemap/placemap/internal/geo"
 
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
@@ -17,7 +21,7 @@ import (
 type ReviewStore interface {
 	store.AssetLister
 	Asset(ctx context.Context, id string) (place.Asset, error)
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
 	Proposal(ctx context.Context, id string) (place.Proposal, error)
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
@@ -32,6 +36,9 @@ type Review struct {
 	ByOutcome     map[string]int `json:"by_outcome"`
 	Agreed        int            `json:"agreed"`         // matched by OSM id with no difference: nothing to decide
 	DecidedBefore int            `json:"decided_before"` // left out: a person decided the same line before
+	Superseded    int            `json:"superseded"`     // pending lines of earlier runs this run asked again
+	Scopes        []string       `json:"scopes,omitempty"`
+	Coverage      Coverage       `json:"coverage"`
 }
 
 // proposalKey says when two proposals ask the same question: the same
@@ -96,28 +103,228 @@ func ReviewList(ms []osm.Match, fromOSM []place.Asset, decided []place.Proposal,
 }
 
 // SaveReview conflates an OSM file with the assets held and keeps the
-// proposals for review, replacing those of earlier runs still pending.
-func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string) (Review, error) {
-	c, err := ConflateFile(ctx, st, open, name)
+// proposals for review, superseding the pending ones of earlier runs that
+// it asks again (everywhere: the command line's run). maxDecompressed
+// bounds what the file may decompress to (0 for the default); past it
+// nothing is kept and the error is ETOOLARGE.
+func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string, maxDecompressed int64) (Review, error) {
+	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
 	if err != nil {
 		return Review{}, err
 	}
-	return KeepForReview(ctx, st, c)
+	return KeepForReview(ctx, st, c, Scope{})
 }
 
-// KeepForReview keeps a conflation's proposals for review, replacing those
-// of earlier runs still pending.
-func KeepForReview(ctx context.Context, st ReviewStore, c Conflation) (Review, error) {
-	decided, err := st.Proposals(ctx, "")
+// Scope is where a run's runner may write: Scopes as their account
+// states them ("set" or "set:code"; none for everywhere), and In, which
+// reports whether a geometry lies within them (nil: everywhere).
+type Scope struct {
+	Scopes []string
+	In     func(ctx context.Context, g orb.Geometry) (bool, error)
+}
+
+func (s Scope) covers(ctx context.Context, gs ...orb.Geometry) (bool, error) {
+	if s.In == nil {
+		return true, nil
+	}
+	for _, g := range gs {
+		if g == nil {
+			continue
+		}
+		ok, err := s.In(ctx, g)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// KeepForReview keeps a conflation's proposals for review, with the run's
+// ground and a verdict for every asset it compared. A runner scoped to
+// sets or areas (scope) conflates only there: the run proposes only lines
+// whose assets and objects all lie in scope, speaks only for the assets in
+// scope, and supersedes only the pending lines in scope that it asks again
+// or whose place lies on the file's ground; every other pending line stays.
+func KeepForReview(ctx context.Context, st ReviewStore, c Conflation, scope Scope) (Review, error) {
+	local := map[string]place.Asset{}
+	for _, a := range c.Local {
+		local[a.ID] = a
+	}
+	byRef := map[string]place.Asset{}
+	for _, a := range c.OSM {
+		byRef[a.SourceID] = a
+	}
+	// The assets compared: those in scope.
+	var compared []place.Asset
+	for _, a := range c.Local {
+		ok, err := scope.covers(ctx, a.Geometry)
+		if err != nil {
+			return Review{}, err
+		}
+		if ok {
+			compared = append(compared, a)
+		}
+	}
+	var ms []osm.Match
+	for _, m := range c.Matches {
+		gs := matchGeometries(m, local, byRef)
+		ok, err := scope.covers(ctx, gs...)
+		if err != nil {
+			return Review{}, err
+		}
+		if ok {
+			ms = append(ms, m)
+		}
+	}
+	outside := 0
+	for _, a := range c.Outside {
+		if ok, err := scope.covers(ctx, a.Geometry); err != nil {
+			return Review{}, err
+		} else if ok {
+			outside++
+		}
+	}
+	all, err := st.Proposals(ctx, "")
 	if err != nil {
 		return Review{}, err
 	}
-	ps, rv := ReviewList(c.Matches, c.OSM, decided, c.File)
-	if err := st.SaveProposals(ctx, ps); err != nil {
+	ps, rv := ReviewList(ms, c.OSM, all, c.File)
+	rv.Scopes = scope.Scopes
+	rv.Coverage = CoverageOf(c, compared, outside)
+	run := place.ConflationRun{ID: rv.Run, File: c.File, Bounds: c.Bounds, BoundsFrom: c.BoundsFrom, Scopes: scope.Scopes,
+		Compared: rv.Coverage.Compared, Covered: rv.Coverage.Covered, Verdicts: Verdicts(ms, local)}
+
+	// What this run asks again: its assets and objects, and the ground
+	// its file covers.
+	asked := map[string]bool{}
+	for _, v := range run.Verdicts {
+		asked[v.AssetID] = true
+	}
+	for _, m := range ms {
+		if m.OSM != nil {
+			asked[m.OSM.SourceID] = true
+		}
+		for _, id := range m.Candidates {
+			asked[id] = true
+		}
+	}
+	var supersede []string
+	for _, p := range all {
+		if p.Status != place.Pending {
+			continue
+		}
+		again := asked[p.AssetID] || asked[p.OSMRef]
+		if !again && c.BoundsFrom != "" {
+			var anchor orb.Geometry
+			if a, ok := local[p.AssetID]; ok {
+				anchor = a.Geometry
+			} else if len(p.OSM) > 0 {
+				anchor = p.OSM[0].Geometry
+			}
+			again = anchor != nil && c.Bounds.Contains(pgeo.PointOnSurface(anchor))
+		}
+		if !again {
+			continue
+		}
+		ok, err := scope.covers(ctx, proposalGeometries(p, local)...)
+		if err != nil {
+			return rv, err
+		}
+		if ok {
+			supersede = append(supersede, p.ID)
+		}
+	}
+	if err := st.SaveConflation(ctx, run, ps, supersede); err != nil {
 		return rv, fmt.Errorf("save the review of %s: %w", c.File, err)
 	}
+	rv.Superseded = len(supersede)
 	return rv, nil
 }
+
+// matchGeometries are the places a conflation line touches: its asset,
+// its OSM object and its candidates.
+func matchGeometries(m osm.Match, local, byRef map[string]place.Asset) []orb.Geometry {
+	var gs []orb.Geometry
+	if m.Local != nil {
+		gs = append(gs, m.Local.Geometry)
+	}
+	if m.OSM != nil {
+		gs = append(gs, m.OSM.Geometry)
+	}
+	for _, id := range m.Candidates {
+		if a, ok := local[id]; ok {
+			gs = append(gs, a.Geometry)
+		} else if a, ok := byRef[id]; ok {
+			gs = append(gs, a.Geometry)
+		}
+	}
+	return gs
+}
+
+// proposalGeometries are the places a proposal touches: the asset as it is
+// now, the OSM objects, and the local candidates. Deciding it needs all of
+// them in the decider's scope, and so does superseding it.
+func proposalGeometries(p place.Proposal, local map[string]place.Asset) []orb.Geometry {
+	var gs []orb.Geometry
+	for _, o := range p.OSM {
+		gs = append(gs, o.Geometry)
+	}
+	for _, id := range append([]string{p.AssetID}, p.Candidates...) {
+		if a, ok := local[id]; ok {
+			gs = append(gs, a.Geometry)
+		}
+	}
+	return gs
+}
+
+// Verdicts is what a conflation's lines say about each asset: no
+// counterpart (only_local), or the OSM objects within reach (matched,
+// ambiguous). An asset named in several lines gets every object named.
+// local holds the assets by id, for the candidates of ambiguous lines.
+func Verdicts(ms []osm.Match, local map[string]place.Asset) []place.Verdict {
+	byID := map[string]*place.Verdict{}
+	var order []string
+	add := func(a place.Asset, outcome string, refs ...string) {
+		v, ok := byID[a.ID]
+		if !ok {
+			v = &place.Verdict{AssetID: a.ID, AssetVersion: a.Version, Outcome: outcome}
+			byID[a.ID] = v
+			order = append(order, a.ID)
+		}
+		if outcome == place.OutcomeAmbiguous || v.Outcome == place.OutcomeOnlyLocal {
+			v.Outcome = outcome
+		}
+		for _, r := range refs {
+			if r != "" && !slices.Contains(v.OSMRefs, r) {
+				v.OSMRefs = append(v.OSMRefs, r)
+			}
+		}
+	}
+	for _, m := range ms {
+		switch {
+		case m.Outcome == osm.OnlyLocal:
+			add(*m.Local, place.OutcomeOnlyLocal)
+		case m.Outcome == osm.Matched:
+			add(*m.Local, place.OutcomeMatched, m.OSM.SourceID)
+		case m.Outcome == osm.Ambiguous && m.Local != nil:
+			add(*m.Local, place.OutcomeAmbiguous, m.Candidates...)
+		case m.Outcome == osm.Ambiguous && m.OSM != nil:
+			for _, id := range m.Candidates {
+				if a, ok := local[id]; ok {
+					add(a, place.OutcomeAmbiguous, m.OSM.SourceID)
+				}
+			}
+		}
+	}
+	out := make([]place.Verdict, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	return out
+}
+
+// MaxTake is the most OSM keys one decision takes values for.
+const MaxTake = 200
 
 // Decision is what a person decides on a proposal.
 type Decision struct {
@@ -153,6 +360,11 @@ func Plan(ctx context.Context, st ReviewStore, p place.Proposal, dec Decision) (
 	if len(d.Reason) > 1000 {
 		return d, place.Errorf(place.EINVALID, "reason is longer than 1000 characters")
 	}
+	take, err := place.UniqueList("take", dec.Take, MaxTake)
+	if err != nil {
+		return d, err
+	}
+	dec.Take = take
 	if !dec.Accept {
 		if p.Outcome == place.OutcomeOnlyLocal && d.Reason == "" {
 			return d, place.Errorf(place.EINVALID, "say in \"reason\" why this asset should stay out of OSM: the export lists it")
@@ -254,37 +466,130 @@ func link(ctx context.Context, st ReviewStore, p place.Proposal, d place.Proposa
 	return d, nil
 }
 
-// KeptOut lists the assets a reviewer kept out of OSM, with why.
-func KeptOut(ctx context.Context, st interface {
-	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
-}) (map[string]string, error) {
-	ps, err := st.Proposals(ctx, place.Rejected)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, p := range ps {
-		if p.Outcome == place.OutcomeOnlyLocal {
-			out[p.AssetID] = p.Reason
-		}
-	}
-	return out, nil
-}
-
-// Contribution gathers what OSM lacks from the assets held: see
-// osm.Contribution, with the assets reviewers kept out. matched lists
-// local ids a conflation just paired (nil for none).
-func Contribution(ctx context.Context, st interface {
+// ContributionStore is what gathering a contribution to OSM reads.
+type ContributionStore interface {
 	store.AssetLister
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
-}, matched map[string]bool) (osm.Changes, error) {
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
+	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
+}
+
+// Contribution gathers what OSM lacks from the assets held, deciding each
+// by osm.Offerable on what the last conflation run over it found and what
+// reviewers decided. fresh, when not nil, is a conflation just made (not
+// kept): its verdicts stand in for the stored ones of the assets it
+// covers.
+func Contribution(ctx context.Context, st ContributionStore, fresh *Conflation) (osm.Changes, error) {
 	assets, err := store.AllAssets(ctx, st)
 	if err != nil {
 		return osm.Changes{}, err
 	}
-	kept, err := KeptOut(ctx, st)
+	standings, err := Standings(ctx, st, assets, fresh)
 	if err != nil {
 		return osm.Changes{}, err
 	}
-	return osm.Contribution(assets, matched, kept), nil
+	return osm.Contribution(assets, standings), nil
+}
+
+// Standings gathers what conflation and review say about each asset: the
+// stored verdicts (or fresh's), the latest decision on an "only here"
+// line, the matched and ambiguous lines still pending, and, for assets
+// from OSM edited here, the object's tags as last read.
+func Standings(ctx context.Context, st ContributionStore, assets []place.Asset, fresh *Conflation) (map[string]osm.Standing, error) {
+	out := make(map[string]osm.Standing, len(assets))
+	verdicts, err := st.ConflationVerdicts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vs := map[string]place.Verdict{}
+	for _, v := range verdicts {
+		vs[v.AssetID] = v
+	}
+	if fresh != nil {
+		local := map[string]place.Asset{}
+		for _, a := range fresh.Local {
+			local[a.ID] = a
+		}
+		for _, v := range Verdicts(fresh.Matches, local) {
+			v.File = fresh.File
+			vs[v.AssetID] = v
+		}
+	}
+	ps, err := st.Proposals(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	decided := map[string]place.Proposal{}
+	pending := map[string][]place.Proposal{}
+	accepted := map[string][]place.Proposal{} // matches accepted, by asset: the OSM objects reviewed
+	for _, p := range ps {
+		switch {
+		case p.Outcome == place.OutcomeOnlyLocal && (p.Status == place.Accepted || p.Status == place.Rejected):
+			if d, ok := decided[p.AssetID]; !ok || !p.DecidedAt.Before(d.DecidedAt) {
+				decided[p.AssetID] = p
+			}
+		case p.Status == place.Pending && (p.Outcome == place.OutcomeMatched || p.Outcome == place.OutcomeAmbiguous):
+			for _, id := range append([]string{p.AssetID}, p.Candidates...) {
+				if id != "" {
+					pending[id] = append(pending[id], p)
+				}
+			}
+		case p.Status == place.Accepted && (p.Outcome == place.OutcomeMatched || p.Outcome == place.OutcomeAmbiguous):
+			id := p.AssetID
+			if id == "" {
+				id = p.Partner
+			}
+			accepted[id] = append(accepted[id], p)
+		}
+	}
+	for _, a := range assets {
+		var s osm.Standing
+		if v, ok := vs[a.ID]; ok {
+			s.Verdict = &v
+		}
+		if d, ok := decided[a.ID]; ok {
+			s.Decision = &d
+		}
+		s.Pending = pending[a.ID]
+		if strings.HasPrefix(a.SourceID, "osm:") && a.Version > 1 {
+			if s.Base, err = baseTags(ctx, st, a, accepted[a.ID]); err != nil {
+				return nil, err
+			}
+		}
+		out[a.ID] = s
+	}
+	return out, nil
+}
+
+// baseTags are the tags of the OSM object an asset came from, at the
+// version its osm:version names, as placemap read them: from the latest
+// match a reviewer accepted against that version, else from the asset's
+// first revision at that version (its import). nil when neither holds it.
+func baseTags(ctx context.Context, st ContributionStore, a place.Asset, accepted []place.Proposal) (map[string]string, error) {
+	version := a.Tags[osm.KeyVersion]
+	for i := len(accepted) - 1; i >= 0; i-- {
+		for _, o := range accepted[i].OSM {
+			if o.SourceID == a.SourceID && o.Tags[osm.KeyVersion] == version {
+				return osm.ToTags(o), nil
+			}
+		}
+	}
+	revs, err := st.Revisions(ctx, "asset", a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range revs {
+		var rec store.AssetRecord
+		if err := json.Unmarshal(r.Data, &rec); err != nil {
+			continue
+		}
+		was, err := rec.AssetOf()
+		if err != nil {
+			continue
+		}
+		if was.SourceID == a.SourceID && was.Tags[osm.KeyVersion] == version {
+			return osm.ToTags(was), nil
+		}
+	}
+	return nil, nil
 }

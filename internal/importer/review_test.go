@@ -46,7 +46,7 @@ func TestAmbiguousReview(t *testing.T) {
 	if rv.ByOutcome[place.OutcomeAmbiguous] != 2 || len(ps) != 2 {
 		t.Fatalf("review = %+v, proposals %+v", rv, ps)
 	}
-	if err := st.SaveProposals(ctx, ps); err != nil {
+	if err := st.SaveConflation(ctx, place.ConflationRun{ID: rv.Run, File: "t.osm"}, ps, nil); err != nil {
 		t.Fatal(err)
 	}
 	var oneLocal, oneOSM place.Proposal
@@ -79,8 +79,9 @@ func TestAmbiguousReview(t *testing.T) {
 	// Conflating again: both links hold by OSM id; node/5 is only in OSM
 	// and hall-a only here.
 	held, _ = st.Assets(ctx, storeAll())
+	again := osm.Conflate(held.Assets, fromOSM)
 	got := map[string]string{}
-	for _, m := range osm.Conflate(held.Assets, fromOSM) {
+	for _, m := range again {
 		k := ""
 		if m.Local != nil {
 			k = m.Local.ID
@@ -96,8 +97,9 @@ func TestAmbiguousReview(t *testing.T) {
 			t.Errorf("%s: %q, want %q (all %v)", k, got[k], v, got)
 		}
 	}
-	// A linked asset is OSM's already: the export offers only hall-a.
-	c, err := importer.Contribution(ctx, st, nil)
+	// A linked asset is OSM's already: the export offers only hall-a, on
+	// the word of this conflation.
+	c, err := importer.Contribution(ctx, st, &importer.Conflation{File: "t.osm", Local: held.Assets, OSM: fromOSM, Matches: again})
 	if err != nil || len(c.Create) != 1 || c.Create[0].Tags["name"] != "Abbey Hall" {
 		t.Errorf("contribution after review: %+v, %v", c.Create, err)
 	}

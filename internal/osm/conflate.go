@@ -83,47 +83,6 @@ func Compatible(a, b string) bool {
 	return false
 }
 
-// NameScore is how alike two names are, 0 to 1: the share of words they
-// share (Jaccard), ignoring case, punctuation and generic words (library,
-// centre, the...). An unnamed side scores 0.5: no evidence either way.
-func NameScore(a, b string) float64 {
-	wa, wb := words(a), words(b)
-	if len(wa) == 0 || len(wb) == 0 {
-		return 0.5
-	}
-	inter := 0
-	for w := range wa {
-		if wb[w] {
-			inter++
-		}
-	}
-	union := len(wa) + len(wb) - inter
-	return float64(inter) / float64(union)
-}
-
-var generic = map[string]bool{"the": true, "library": true, "centre": true, "center": true, "community": true, "hall": true,
-	"and": true, "of": true, "park": true, "church": true, "st": true, "saint": true}
-
-func words(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.Split(place.Slugify(s), "-") {
-		if w != "" && !generic[w] {
-			out[w] = true
-		}
-	}
-	if len(out) == 0 { // a name of generic words only ("Community Centre")
-		for _, w := range strings.Split(place.Slugify(s), "-") {
-			if w != "" {
-				out[w] = true
-			}
-		}
-	}
-	return out
-}
-
-// minNameScore is the least name likeness a distance match needs.
-const minNameScore = 0.34
-
 // Conflate pairs OSM objects with local assets: first by OSM id (a local
 // asset read from the object, or linked to it by a person), then by distance within the
 // category's radius, a compatible category and alike names. Where an
@@ -170,7 +129,7 @@ func Conflate(local, fromOSM []place.Asset) []Match {
 			if d > r {
 				continue
 			}
-			ns := NameScore(local[i].Name, o.Name)
+			ns := place.NameScore(local[i].Name, o.Name)
 			if local[i].Tags[UnnamedTag] == "yes" || o.Tags[UnnamedTag] == "yes" {
 				// No name to go by: only what lies very close counts.
 				ns = 0.5
@@ -178,7 +137,7 @@ func Conflate(local, fromOSM []place.Asset) []Match {
 					continue
 				}
 			}
-			if ns < minNameScore {
+			if ns < place.MinNameScore {
 				continue
 			}
 			cs = append(cs, cand{i, ns - 0.5*d/r, d, ns})
@@ -256,7 +215,7 @@ func matchKey(m Match) string {
 func pair(l, o *place.Asset, by string) Match {
 	m := Match{Outcome: Matched, Local: l, OSM: o, By: by}
 	m.DistanceM = geo.Distance(pgeo.PointOnSurface(l.Geometry), pgeo.PointOnSurface(o.Geometry))
-	m.NameScore = NameScore(l.Name, o.Name)
+	m.NameScore = place.NameScore(l.Name, o.Name)
 	lt, ot := ToTags(*l), ToTags(*o)
 	keys := map[string]bool{}
 	for k := range lt {

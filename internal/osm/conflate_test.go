@@ -61,21 +61,7 @@ func TestConflate(t *testing.T) {
 	}
 }
 
-func TestNameScoreAndCompatible(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		min  float64
-		max  float64
-	}{
-		{"Leeds Conservatoire Library", "Conservatoire Library", 0.5, 0.5},
-		{"St Mary's Church", "Saint Mary's", 0.99, 1},
-		{"Heeley Library", "Broomhill Library", 0, 0},
-		{"", "Anything", 0.5, 0.5},
-	} {
-		if s := NameScore(tc.a, tc.b); s < tc.min || s > tc.max {
-			t.Errorf("NameScore(%q, %q) = %.2f", tc.a, tc.b, s)
-		}
-	}
+func TestCompatible(t *testing.T) {
 	if !Compatible("village_hall", "town_hall") || Compatible("library", "park") || !Compatible("park", "garden") {
 		t.Error("Compatible")
 	}
@@ -95,7 +81,11 @@ func TestContributionAndWriters(t *testing.T) {
 		assets[i].Tags[KeyVersion] = "7"
 	}
 	assets[4].Version = 1
-	c := Contribution(assets, nil, nil)
+	c := Contribution(assets, map[string]Standing{
+		"new":        {Verdict: &place.Verdict{AssetID: "new", Outcome: place.OutcomeOnlyLocal, File: "a.osm"}},
+		"osm-edited": {Base: map[string]string{"amenity": "library", "name": "Library"}},
+		"osm-way":    {Base: map[string]string{"leisure": "park", "name": "Park"}},
+	})
 	if len(c.Create) != 1 || len(c.Modify) != 1 || len(c.Blocked) != 2 {
 		t.Fatalf("create %d, modify %d, blocked %v", len(c.Create), len(c.Modify), c.Blocked)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/testkit"
 )
 
 // The readers take files from anyone: whatever the bytes, Read must not
@@ -128,6 +129,13 @@ func FuzzReadPBF(f *testing.F) {
 	f.Add(pbf)
 	f.Add(pbf[:len(pbf)/2])                            // truncated inside a block
 	f.Add(append(append([]byte{}, pbf[:64]...), 0xff)) // a header and a broken blob
+	// Small files with dense nodes, ways and relations, valid and
+	// breaking each rule of the block check: mutations of them reach the
+	// decoder's every index.
+	f.Add(testkit.GoodPBF())
+	for _, h := range testkit.HostilePBFs() {
+		f.Add(h.File)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fuzzRead(t, "f.osm.pbf", PBF, src)
 	})

@@ -70,6 +70,16 @@ func Bytes(b []byte) Source {
 	return func() (io.ReadCloser, error) { return bytesReader{bytes.NewReader(b)}, nil }
 }
 
+// ReaderAt returns a Source that reads the first size bytes of r: an
+// upload spooled to a temporary file whose name is gone.
+func ReaderAt(r io.ReaderAt, size int64) Source {
+	return func() (io.ReadCloser, error) { return sectionReader{io.NewSectionReader(r, 0, size)}, nil }
+}
+
+type sectionReader struct{ *io.SectionReader }
+
+func (sectionReader) Close() error { return nil }
+
 type bytesReader struct{ *bytes.Reader }
 
 func (bytesReader) Close() error { return nil }
@@ -86,6 +96,14 @@ type Options struct {
 	// Progress, when set, is called from Read's goroutine every 65,536
 	// objects and at the end of each pass.
 	Progress func(Progress)
+	// MaxDecompressed bounds, in bytes, what one reading of a compressed
+	// file may decompress to: the output of bzip2 or gzip, and for PBF
+	// the sum of its blocks' data once inflated (raw blocks as they are).
+	// Past it Read stops, without decompressing further, with an error of
+	// code place.ETOOLARGE. 0 means DefaultMaxDecompressed. Whatever it
+	// is, a PBF block must inflate to exactly the size it declares, at
+	// most 32 MiB, and one XML or JSON element may not run past 16 MiB.
+	MaxDecompressed int64
 	// Sites places kept relations that are not areas (type=site and the
 	// like: a school of several buildings) at a point among their members,
 	// as assets want; without it they are skipped (Stats.Skipped), as

@@ -18,6 +18,7 @@ import (
 type jsonScanner struct {
 	ctx   context.Context
 	d     *json.Decoder
+	in    *elementReader
 	name  string
 	f     filter
 	n     *counts
@@ -30,8 +31,9 @@ type jsonScanner struct {
 	bad   error
 }
 
-func newJSONScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts) *jsonScanner {
-	return &jsonScanner{ctx: ctx, d: json.NewDecoder(r), name: name, f: f, n: n}
+func newJSONScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts, lim *limits) *jsonScanner {
+	in := &elementReader{r: r, lim: lim, what: "Overpass JSON element"}
+	return &jsonScanner{ctx: ctx, d: json.NewDecoder(in), in: in, name: name, f: f, n: n}
 }
 
 // overpassElement is one element of the array, of any type.
@@ -59,8 +61,17 @@ type overpassMember struct {
 }
 
 type overpassPoint struct {
-	Lat float64 `json:"lat"`
-	Lon float64 `json:"lon"`
+	Lat *float64 `json:"lat"`
+	Lon *float64 `json:"lon"`
+}
+
+// point is p's position; false when it lacks lat or lon, which would
+// otherwise read as 0 and put the object on Null Island.
+func (p *overpassPoint) point() (orb.Point, bool) {
+	if p == nil || p.Lat == nil || p.Lon == nil {
+		return orb.Point{}, false
+	}
+	return orb.Point{*p.Lon, *p.Lat}, true
 }
 
 func (j *jsonScanner) element() *element { return &j.e }
@@ -72,6 +83,7 @@ func (j *jsonScanner) scan() bool {
 		return false
 	}
 	for {
+		j.in.next() // each element is bounded on its own
 		if err := j.ctx.Err(); err != nil {
 			j.bad = err
 			return false
@@ -288,7 +300,11 @@ func (j *jsonScanner) convert(oe *overpassElement) (bool, error) {
 		e.tagMap = map[string]string{}
 	}
 	if oe.Center != nil {
-		e.center = &orb.Point{oe.Center.Lon, oe.Center.Lat}
+		c, ok := oe.Center.point()
+		if !ok {
+			return false, fmt.Errorf("%s: center lacks lat or lon", r)
+		}
+		e.center = &c
 	}
 	switch oe.Type {
 	case Node:
@@ -300,14 +316,21 @@ func (j *jsonScanner) convert(oe *overpassElement) (bool, error) {
 		}
 	case Way:
 		e.refs = oe.Nodes
-		e.pts = points(oe.Geometry)
+		var err error
+		if e.pts, err = points(oe.Geometry); err != nil {
+			return false, fmt.Errorf("%s: %v", r, err)
+		}
 		if e.pts != nil && e.refs != nil && len(e.refs) != len(e.pts) {
 			return false, fmt.Errorf("%s has %d nodes but %d geometry points", r, len(e.refs), len(e.pts))
 		}
 	case Relation:
 		e.members = make([]member, len(oe.Members))
 		for i, m := range oe.Members {
-			e.members[i] = member{typ: m.Type, ref: m.Ref, role: m.Role, pts: points(m.Geometry)}
+			pts, err := points(m.Geometry)
+			if err != nil {
+				return false, fmt.Errorf("%s: member %d: %v", r, i, err)
+			}
+			e.members[i] = member{typ: m.Type, ref: m.Ref, role: m.Role, pts: pts}
 		}
 	}
 	if err := checkElement(&e); err != nil {
@@ -319,16 +342,21 @@ func (j *jsonScanner) convert(oe *overpassElement) (bool, error) {
 
 // points returns the positions of an out geom geometry, nil if it has
 // none or lacks some (nodes outside the query's bbox come as null).
-func points(g []*overpassPoint) []orb.Point {
+// A point given without lat or lon is an error, not (0, 0).
+func points(g []*overpassPoint) ([]orb.Point, error) {
 	if len(g) == 0 {
-		return nil
+		return nil, nil
 	}
 	pts := make([]orb.Point, len(g))
 	for i, p := range g {
 		if p == nil {
-			return nil
+			return nil, nil
 		}
-		pts[i] = orb.Point{p.Lon, p.Lat}
+		pt, ok := p.point()
+		if !ok {
+			return nil, fmt.Errorf("geometry point %d lacks lat or lon", i)
+		}
+		pts[i] = pt
 	}
-	return pts
+	return pts, nil
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 
@@ -170,9 +171,10 @@ func (r *reader) pass(n int, f filter, handle func(*element) error) error {
 	cr := &countingReader{r: rc}
 	total := sizeOf(rc)
 	var cnt counts
-	sc, format, err := openScanner(r.ctx, cr, r.name, f, &cnt)
+	lim := newLimits(r.name, r.opts.MaxDecompressed)
+	sc, format, err := openScanner(r.ctx, cr, r.name, f, &cnt, lim)
 	if err != nil {
-		return r.scanError(err, cr, 0, total)
+		return r.scanError(err, cr, lim, 0, total)
 	}
 	defer sc.close()
 	if r.format == "" {
@@ -195,6 +197,11 @@ func (r *reader) pass(n int, f filter, handle func(*element) error) error {
 		}()
 	}
 	for sc.scan() {
+		if err := lim.err(); err != nil {
+			// The PBF decoder reads ahead: stop at a broken bound even
+			// while blocks before it still give objects.
+			return err
+		}
 		if err := handle(sc.element()); err != nil {
 			return err
 		}
@@ -206,7 +213,7 @@ func (r *reader) pass(n int, f filter, handle func(*element) error) error {
 	if err := r.ctx.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", r.name, err)
 	}
-	if err := r.scanError(sc.err(), cr, cnt.total(), total); err != nil {
+	if err := r.scanError(sc.err(), cr, lim, cnt.total(), total); err != nil {
 		return err
 	}
 	report()
@@ -227,9 +234,12 @@ func sizeOf(rc io.ReadCloser) int64 {
 
 // scanError turns a scanner's error into one that says what is wrong with
 // the file and how far reading got.
-func (r *reader) scanError(err error, cr *countingReader, objects, total int64) error {
+func (r *reader) scanError(err error, cr *countingReader, lim *limits, objects, total int64) error {
 	if err == nil {
 		return nil
+	}
+	if lerr := lim.err(); lerr != nil {
+		return lerr // what the parser made of the bounded reader's error does not matter
 	}
 	var pe *place.Error
 	if errors.As(err, &pe) {
@@ -554,6 +564,19 @@ func (r *reader) incomplete(o *Object, known []orb.Point, why string) {
 func (r *reader) emit(o Object) error {
 	if b := r.opts.BBox; b != nil && !b.Contains(o.Center) {
 		return nil
+	}
+	if p, ok := o.Geometry.(orb.Point); ok && p == (orb.Point{}) {
+		// OSM XML leaves out lat and lon of a deleted node, and a
+		// hand-made file may too: they read as (0, 0), Null Island.
+		return invalidf(r.name, "%s: it has no position (lat and lon missing, or 0, 0)", o.Ref())
+	}
+	for k, v := range o.Tags {
+		if err := place.CheckText("a tag's key", k); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
+		if err := place.CheckText("tag "+strconv.Quote(place.Excerpt(k)), v); err != nil {
+			return invalidf(r.name, "%s: %v", o.Ref(), err)
+		}
 	}
 	r.stats.Kept++
 	return r.fn(o)

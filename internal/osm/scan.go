@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/paulmach/orb"
 	posm "github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 )
 
 // element is a node, way or relation as every format reads it.
@@ -135,8 +135,9 @@ func (c *countingReader) readErr() error {
 }
 
 // openScanner finds the format of r, decompressing it if need be, and
-// returns a scanner over it.
-func openScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts) (scanner, Format, error) {
+// returns a scanner over it. Decompression, the PBF blocks and the XML or
+// JSON elements are held to lim.
+func openScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts, lim *limits) (scanner, Format, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
 	in := br
@@ -147,11 +148,18 @@ func openScanner(ctx context.Context, r io.Reader, name string, f filter, n *cou
 		if err != nil {
 			return nil, "", err // Read describes it
 		}
-		in, stop = decompress(zr)
+		in, stop = decompress(&decompressedReader{r: zr, left: lim.maxDecompressed, what: "the gzip data", lim: lim})
 	case bzipped:
-		in, stop = decompress(bzip2.NewReader(br))
+		in, stop = decompress(&decompressedReader{r: bzip2.NewReader(br), left: lim.maxDecompressed, what: "the bzip2 data", lim: lim})
 	}
-	sc, format, err := formatScanner(ctx, in, name, f, n)
+	sc, format, err := formatScanner(ctx, in, name, f, n, lim)
+	if err == nil && stop != nil && format == PBF {
+		// PBF compresses its blocks itself; compressed again, its blocks
+		// could come large and many from a small file, and the decoder
+		// holds a dozen in memory at once.
+		sc.close()
+		err = invalidf(name, "a PBF file compressed again with gzip or bzip2: PBF is compressed already, give the .osm.pbf as it is")
+	}
 	if stop != nil {
 		if err != nil {
 			stop()
@@ -162,7 +170,7 @@ func openScanner(ctx context.Context, r io.Reader, name string, f filter, n *cou
 	return sc, format, err
 }
 
-func formatScanner(ctx context.Context, in *bufio.Reader, name string, f filter, n *counts) (scanner, Format, error) {
+func formatScanner(ctx context.Context, in *bufio.Reader, name string, f filter, n *counts, lim *limits) (scanner, Format, error) {
 	head, err := in.Peek(512)
 	if len(head) == 0 && err != nil && err != io.EOF {
 		return nil, "", err // a decompression or I/O error; Read describes it
@@ -173,14 +181,14 @@ func formatScanner(ctx context.Context, in *bufio.Reader, name string, f filter,
 	}
 	switch format {
 	case PBF:
-		return newPBFScanner(ctx, in, f, n), format, nil
+		return newPBFScanner(ctx, newPBFGuard(in, lim), f, n), format, nil
 	case XML:
 		if err := checkXMLRoot(name, head, in); err != nil {
 			return nil, "", err
 		}
-		return &xmlScanner{ctx: ctx, s: osmxml.New(ctx, in), f: f, n: n, name: name}, format, nil
+		return newXMLScanner(ctx, in, name, f, n, lim), format, nil
 	default:
-		return newJSONScanner(ctx, in, name, f, n), format, nil
+		return newJSONScanner(ctx, in, name, f, n, lim), format, nil
 	}
 }
 
@@ -213,8 +221,8 @@ type pbfScanner struct {
 	e element
 }
 
-func newPBFScanner(ctx context.Context, r io.Reader, f filter, n *counts) *pbfScanner {
-	s := osmpbf.New(ctx, newPBFGuard(r), runtime.GOMAXPROCS(0))
+func newPBFScanner(ctx context.Context, r *pbfGuard, f filter, n *counts) *pbfScanner {
+	s := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
 	s.SkipNodes, s.SkipWays, s.SkipRelations = f.node == nil, f.way == nil, f.relation == nil
 	kept := func(tags posm.Tags) bool {
 		if f.keep == nil || len(tags) == 0 {
@@ -261,20 +269,114 @@ func (p *pbfScanner) element() *element { return &p.e }
 func (p *pbfScanner) err() error        { return p.s.Err() }
 func (p *pbfScanner) close()            { _ = p.s.Close() }
 
-// xmlScanner reads OSM XML with osmxml, filtering after decoding.
+// xmlScanner reads OSM XML with encoding/xml, decoding nodes, ways and
+// relations into paulmach/osm's types as osmxml does, filtering after
+// decoding. It reads the tokens itself (rather than through osmxml) to
+// bound how deeply elements nest and how large one may be: encoding/xml
+// holds every open element and a whole token in memory.
 type xmlScanner struct {
-	ctx  context.Context
-	s    *osmxml.Scanner
-	f    filter
-	n    *counts
-	e    element
-	name string
-	bad  error
+	ctx   context.Context
+	d     *xml.Decoder
+	in    *elementReader
+	depth int // elements open around the objects: osm, and osmChange's create
+	f     filter
+	n     *counts
+	e     element
+	name  string
+	bad   error // the file breaks a rule of the format
+	rerr  error // the decoder's error
+}
+
+func newXMLScanner(ctx context.Context, r io.Reader, name string, f filter, n *counts, lim *limits) *xmlScanner {
+	in := &elementReader{r: r, lim: lim, what: "OSM XML element"}
+	return &xmlScanner{ctx: ctx, d: xml.NewDecoder(in), in: in, f: f, n: n, name: name}
+}
+
+// next decodes the next node, way or relation.
+func (x *xmlScanner) next() (posm.Object, bool) {
+	x.in.next()
+	for {
+		if err := x.ctx.Err(); err != nil {
+			x.rerr = err
+			return nil, false
+		}
+		t, err := x.d.Token()
+		if err != nil {
+			if err != io.EOF {
+				x.rerr = err
+			}
+			return nil, false
+		}
+		switch t := t.(type) {
+		case xml.EndElement:
+			x.depth--
+		case xml.StartElement:
+			var o posm.Object
+			switch strings.ToLower(t.Name.Local) {
+			case "node":
+				node := &posm.Node{}
+				err, o = x.d.DecodeElement(&node, &t), node
+			case "way":
+				way := &posm.Way{}
+				err, o = x.d.DecodeElement(&way, &t), way
+			case "relation":
+				rel := &posm.Relation{}
+				err, o = x.d.DecodeElement(&rel, &t), rel
+			default: // osm, bounds, changesets, notes, osmChange's actions
+				if x.depth++; x.depth > maxXMLDepth {
+					line, _ := x.d.InputPos()
+					x.bad = invalidf(x.name, "XML elements nested more than %d deep at line %d: this is not OpenStreetMap XML", maxXMLDepth, line)
+					return nil, false
+				}
+				continue
+			}
+			if err != nil {
+				x.rerr = err
+				return nil, false
+			}
+			return o, true
+		}
+	}
+}
+
+// headerBounds reads up to the first object and returns the <bounds> the
+// file declares before it, or nil.
+func (x *xmlScanner) headerBounds() *posm.Bounds {
+	x.in.next()
+	for depth := 0; depth <= maxXMLDepth; {
+		if x.ctx.Err() != nil {
+			return nil
+		}
+		t, err := x.d.Token()
+		if err != nil {
+			return nil
+		}
+		switch t := t.(type) {
+		case xml.EndElement:
+			depth--
+		case xml.StartElement:
+			switch strings.ToLower(t.Name.Local) {
+			case "bounds":
+				b := &posm.Bounds{}
+				if x.d.DecodeElement(b, &t) != nil {
+					return nil
+				}
+				return b
+			case "node", "way", "relation":
+				return nil
+			}
+			depth++
+		}
+	}
+	return nil
 }
 
 func (x *xmlScanner) scan() bool {
-	for x.s.Scan() {
-		o := x.s.Object()
+	for {
+		o, ok := x.next()
+		if !ok {
+			return false
+		}
 		var typ string
 		var id int64
 		var tagged bool
@@ -285,8 +387,6 @@ func (x *xmlScanner) scan() bool {
 			typ, id, tagged = Way, int64(o.ID), len(o.Tags) > 0
 		case *posm.Relation:
 			typ, id, tagged = Relation, int64(o.ID), len(o.Tags) > 0
-		default:
-			continue // bounds, changesets, notes
 		}
 		x.n.add(typ)
 		if !x.f.want(typ, id, tagged) {
@@ -299,16 +399,15 @@ func (x *xmlScanner) scan() bool {
 		}
 		return true
 	}
-	return false
 }
 
 func (x *xmlScanner) element() *element { return &x.e }
-func (x *xmlScanner) close()            { _ = x.s.Close() }
+func (x *xmlScanner) close()            {}
 func (x *xmlScanner) err() error {
 	if x.bad != nil {
 		return x.bad
 	}
-	return x.s.Err()
+	return x.rerr
 }
 
 // checkXMLRoot refuses XML whose root element is not <osm>: osmxml would

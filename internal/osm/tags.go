@@ -2,6 +2,8 @@ package osm
 
 import (
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -308,4 +310,129 @@ func ToTags(a place.Asset) map[string]string {
 		}
 	}
 	return tags
+}
+
+// otherKeys are the OSM keys beyond the fields and the category's tags
+// that an asset's Tags may carry to OSM: established keys that mean the
+// same in OSM as here. otherPrefixes are namespaces of such keys. Every
+// other key of Tags (a column of the file the asset came from, such as
+// statutory_2016) stays here and is listed as not mapped. A category's own
+// keys (community_centre, social_facility...) go too. docs/osm-tags.md
+// lists them, kept in step by a test.
+var otherKeys = []string{
+	"access", "alt_name", "building", "capacity", "changing_table", "check_date", "denomination", "drinking_water",
+	"fee", "internet_access", "level", "official_name", "old_name", "operator:type", "ref", "religion", "short_name",
+	"start_date", "toilets", "unisex", "wheelchair", "wikidata", "wikipedia",
+}
+
+var otherPrefixes = []string{"addr:", "contact:", "name:", "internet_access:", "opening_hours:", "operator:", "toilets:", "wheelchair:"}
+
+// osmKey reports whether key k of an asset's Tags is one the tag table
+// writes to OSM.
+func osmKey(k string) bool {
+	if internalKey(k) {
+		return false
+	}
+	if slices.Contains(otherKeys, k) {
+		return true
+	}
+	for _, f := range fieldTags {
+		if slices.Contains(f.Keys, k) {
+			return true
+		}
+	}
+	for _, p := range otherPrefixes {
+		if strings.HasPrefix(k, p) && len(k) > len(p) {
+			return true
+		}
+	}
+	for _, c := range place.Categories() {
+		if _, ok := c.OSM[k]; ok {
+			return true
+		}
+	}
+	for _, lc := range lifecycles {
+		if base, ok := strings.CutPrefix(k, lc.Prefix); ok && featureKeys[base] {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteTags returns the tags to write to OSM for an asset, through the tag
+// table only: the category's tags, the fields, the address, and those of
+// its Tags that are OSM keys (osmKey). unmapped lists, sorted, the keys of
+// its Tags left out because the table does not map them (placemap's own
+// bookkeeping, osm:version and the like, is left out without a mention).
+//
+// base, when not nil, is the object's tags in OSM as placemap last read
+// them, for a modification: a modify replaces the whole tag set, so every
+// key of base is written back, with the asset's value where the table maps
+// it and OSM's otherwise. A key the asset lacks is never removed from OSM.
+func WriteTags(a place.Asset, base map[string]string) (tags map[string]string, unmapped []string) {
+	all := ToTags(a)
+	tags = make(map[string]string, len(all)+len(base))
+	for k, v := range base {
+		if !internalKey(k) {
+			tags[k] = v
+		}
+	}
+	// The feature keys say what the object is, live or under a lifecycle
+	// prefix: the asset's status decides which form stays.
+	if _, ok := place.CategoryByID(a.Category); ok {
+		for k := range featureKeys {
+			if _, ours := all[k]; ours {
+				for _, lc := range lifecycles {
+					delete(tags, lc.Prefix+k)
+				}
+				continue
+			}
+			for _, lc := range lifecycles {
+				if _, ours := all[lc.Prefix+k]; ours {
+					delete(tags, k)
+				}
+			}
+		}
+	}
+	for k, v := range all {
+		switch {
+		case fromTable(a, k) || osmKey(k):
+			tags[k] = v
+		case base != nil && base[k] != "":
+			// OSM's key, kept as OSM has it; the value here went nowhere
+			// (it is not a key placemap maps) unless it is OSM's too.
+			if v != base[k] {
+				unmapped = append(unmapped, k)
+			}
+		default:
+			unmapped = append(unmapped, k)
+		}
+	}
+	sort.Strings(unmapped)
+	return tags, unmapped
+}
+
+// fromTable reports whether ToTags wrote key k of a from the asset's
+// category, fields or address rather than from its Tags.
+func fromTable(a place.Asset, k string) bool {
+	if _, inTags := a.Tags[k]; !inTags {
+		return true
+	}
+	for _, f := range fieldTags {
+		if f.Keys[0] == k && *f.ptr(&a) != "" {
+			return true
+		}
+	}
+	if cat, ok := place.CategoryByID(a.Category); ok {
+		for ck := range cat.OSM {
+			if ck == k || strings.HasSuffix(k, ":"+ck) {
+				return true
+			}
+		}
+	}
+	switch k {
+	case keyStreet, keyHouseNumber, keyCity, keyFull:
+		return a.Address != ""
+	}
+	return false
 }

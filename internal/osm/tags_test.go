@@ -263,6 +263,12 @@ func TestTagsDocumented(t *testing.T) {
 	for _, p := range internalPrefixes {
 		rows = append(rows, "`"+p+"*`")
 	}
+	rows = append(rows, "| keys | "+quote(otherKeys)+" |")
+	var ns []string
+	for _, p := range otherPrefixes {
+		ns = append(ns, p+"*")
+	}
+	rows = append(rows, "| namespaces | "+quote(ns)+" |")
 	for p := range boundaryPlaces {
 		rows = append(rows, "`place="+p+"`")
 	}

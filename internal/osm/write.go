@@ -32,18 +32,42 @@ type Element struct {
 }
 
 // Changes are what placemap offers back to OSM: new objects, and modified
-// ones with their full tag sets.
+// ones with their full tag sets, with the report of what was offered, what
+// was not, and why.
 type Changes struct {
 	Create  []Element // new nodes first, then ways that use them
 	Modify  []Element
+	Offered []Offered // the assets in Create and Modify, and why each may go
 	Blocked []Blocked // assets that may not or cannot go back, and why
-	Sources []string  // attributions of the data contributed, for the changeset's source tag
+	LeftOut []Blocked // assets nothing yet says OSM lacks: undecided, ambiguous, not conflated, changed since
+	InOSM   int       // assets OSM has already: read from it unchanged, or linked to an object by a reviewer
+	// Unmapped lists the keys of the offered assets' Tags that the tag
+	// table does not map to OSM, and so were not written, with the assets
+	// that hold them.
+	Unmapped []UnmappedKey
+	Sources  []string // attributions of the data contributed, for the changeset's source tag
 }
 
-// Blocked is an asset left out of a contribution.
+// Offered is an asset in a contribution: the object it became and why it
+// may go.
+type Offered struct {
+	Asset  place.Asset
+	Action string // create or modify
+	Type   string // node or way
+	ID     int64  // the object's id in the file: negative for a new one
+	Reason string
+}
+
+// Blocked is an asset left out of a contribution, and why.
 type Blocked struct {
 	Asset  place.Asset
 	Reason string
+}
+
+// UnmappedKey is a key of assets' Tags that was not written to OSM.
+type UnmappedKey struct {
+	Key    string
+	Assets []string // asset ids
 }
 
 // MayContribute reports whether an asset's licence lets it into OSM: the
@@ -60,37 +84,143 @@ func MayContribute(licence string) (bool, string) {
 	return false, "licence " + licence + " is not compatible with the ODbL without the rights holder's permission"
 }
 
-// Contribution builds the changes that give OSM what it lacks: assets
-// that are not from OSM become new objects (unless matched says OSM has
-// them already), and OSM-derived assets edited here (version above 1)
-// become modifications with their full tag sets. matched lists the local
-// ids conflation paired with an OSM object; nil when no OSM file was given.
-// Assets linked to an OSM object by a reviewer (LinkTag) are OSM's
-// already; keptOut names assets a reviewer decided to keep out of OSM, with
-// why.
-func Contribution(assets []place.Asset, matched map[string]bool, keptOut map[string]string) Changes {
+// Standing is what conflation and review say about one asset held here:
+// what Offerable decides by.
+type Standing struct {
+	// Verdict is what the last conflation run over the asset's area found
+	// for it; nil when no run has covered it.
+	Verdict *place.Verdict
+	// Decision is the latest decision a reviewer made on an "only here"
+	// line for it: accepted (offer it to OSM) or rejected (keep it out,
+	// with the reason); nil for none.
+	Decision *place.Proposal
+	// Pending are the matched and ambiguous lines still waiting for a
+	// person that name it, as the asset or a candidate.
+	Pending []place.Proposal
+	// Base is the OSM object's tags as placemap last read them (at the
+	// version the asset's osm:version names), for an asset from OSM
+	// edited here; nil when unknown.
+	Base map[string]string
+}
+
+// Eligibility is what may become of an asset in a contribution.
+type Eligibility int
+
+// The eligibilities.
+const (
+	LeaveOut Eligibility = iota // nothing yet says OSM lacks it, or what it has: undecided
+	Offer                       // a new object, or a modification of the one it came from
+	Block                       // it may not go: its licence, or a reviewer kept it out
+	InOSM                       // OSM has it already
+)
+
+// Offerable decides whether an asset may be offered to OSM, and why. It is
+// the one rule for the osmChange and JOSM exports, from the command line
+// and the API alike:
+//
+//   - an asset whose licence does not allow it (MayContribute), or that a
+//     reviewer kept out of OSM (a rejected "only here" line, unless a
+//     later decision offered it), is blocked, with why;
+//   - an asset read from OSM and unchanged since, or linked to an OSM
+//     object by a reviewer, is OSM's already;
+//   - an asset named by a matched or ambiguous line still waiting for a
+//     person is left out: undecided lines never reach OSM;
+//   - an asset read from OSM and edited here is offered as a modification,
+//     when placemap knows the object's tags at the version it is based on;
+//   - any other asset is offered as new only if the last conflation run
+//     over its area found no OSM counterpart within the matching radius,
+//     or a reviewer accepted its "only here" line, and it has not changed
+//     since; otherwise it is left out, saying what to do.
+func Offerable(a place.Asset, s Standing) (Eligibility, string) {
+	if ok, why := MayContribute(a.Licence); !ok {
+		return Block, why
+	}
+	if d := s.Decision; d != nil && d.Status == place.Rejected {
+		return Block, "kept out of OSM on review: " + d.Reason
+	}
+	fromOSM := strings.HasPrefix(a.SourceID, "osm:")
+	if fromOSM && a.Version <= 1 {
+		return InOSM, "read from OSM (" + a.SourceID + ") and unchanged since"
+	}
+	if ref := a.Tags[LinkTag]; ref != "" && !fromOSM {
+		return InOSM, "linked to " + ref + " by a reviewer"
+	}
+	for _, p := range s.Pending {
+		what := "matched to " + p.OSMRef
+		if p.Outcome == place.OutcomeAmbiguous {
+			what = "ambiguous among " + strings.Join(p.Candidates, ", ")
+			if p.OSMRef != "" {
+				what = p.OSMRef + " is ambiguous among " + strings.Join(p.Candidates, ", ")
+			}
+		}
+		return LeaveOut, fmt.Sprintf("undecided: %s (conflation of %s), waiting for review", what, p.File)
+	}
+	if fromOSM {
+		if s.Base == nil {
+			return LeaveOut, "edited here, but placemap does not hold " + a.SourceID + "'s tags at version " + a.Tags[KeyVersion] + ": conflate a current extract and review the match"
+		}
+		return Offer, "read from OSM (" + a.SourceID + ") and edited here"
+	}
+	v := s.Verdict
+	if v != nil && v.Outcome != place.OutcomeOnlyLocal {
+		return LeaveOut, fmt.Sprintf("the last conflation over its area (%s) found %s within %g m; a reviewer has not linked them, and nothing says OSM lacks it",
+			v.File, strings.Join(v.OSMRefs, ", "), RadiusM(a.Category))
+	}
+	if d := s.Decision; d != nil && d.Status == place.Accepted && d.AssetVersion == a.Version {
+		return Offer, "offered to OSM on review (conflation of " + d.File + ")"
+	}
+	if v != nil && v.AssetVersion == a.Version {
+		return Offer, fmt.Sprintf("no OSM counterpart within %g m in the last conflation over its area (%s)", RadiusM(a.Category), v.File)
+	}
+	if v != nil || s.Decision != nil {
+		seen := s.Decision
+		at := int64(0)
+		if v != nil {
+			at = v.AssetVersion
+		} else if seen != nil {
+			at = seen.AssetVersion
+		}
+		return LeaveOut, fmt.Sprintf("changed since the last conflation over its area read it (version %d, now %d): conflate again", at, a.Version)
+	}
+	return LeaveOut, "no conflation has covered its area: conflate an OSM extract that covers it first"
+}
+
+// Contribution builds the changes that give OSM what it lacks, deciding
+// each asset by Offerable with its standing (none when absent): new
+// objects with negative ids, and modifications of the nodes edited assets
+// came from, their tags written through the tag table (WriteTags).
+func Contribution(assets []place.Asset, standings map[string]Standing) Changes {
 	var c Changes
 	next := int64(-1)
 	newID := func() int64 { id := next; next--; return id }
 	sources := map[string]bool{}
-	var ways []Element
+	unmapped := map[string][]string{}
+	type pendingWay struct {
+		el    Element
+		offer int // index into c.Offered
+	}
+	var ways []pendingWay
 	for _, a := range assets {
-		ok, why := MayContribute(a.Licence)
-		fromOSM := strings.HasPrefix(a.SourceID, "osm:")
-		switch {
-		case !ok:
+		s := standings[a.ID]
+		what, why := Offerable(a, s)
+		switch what {
+		case Block:
 			c.Blocked = append(c.Blocked, Blocked{a, why})
 			continue
-		case keptOut[a.ID] != "":
-			c.Blocked = append(c.Blocked, Blocked{a, "kept out of OSM on review: " + keptOut[a.ID]})
+		case LeaveOut:
+			c.LeftOut = append(c.LeftOut, Blocked{a, why})
 			continue
-		case fromOSM && a.Version <= 1:
-			continue // unchanged since it came from OSM
-		case !fromOSM && (matched[a.ID] || a.Tags[LinkTag] != ""):
-			continue // OSM has it already
+		case InOSM:
+			c.InOSM++
+			continue
 		}
-		tags := ToTags(a)
-		if a.Tags[UnnamedTag] == "yes" {
+		fromOSM := strings.HasPrefix(a.SourceID, "osm:")
+		var base map[string]string
+		if fromOSM {
+			base = s.Base
+		}
+		tags, left := WriteTags(a, base)
+		if a.Tags[UnnamedTag] == "yes" && (base == nil || base["name"] == "") {
 			delete(tags, "name")
 		}
 		if fromOSM {
@@ -102,39 +232,54 @@ func Contribution(assets []place.Asset, matched map[string]bool, keptOut map[str
 			v, _ := strconv.Atoi(a.Tags[KeyVersion])
 			pt := pgeo.PointOnSurface(a.Geometry)
 			c.Modify = append(c.Modify, Element{Type: Node, ID: id, Version: v, Lon: pt[0], Lat: pt[1], Tags: tags})
-			continue
-		}
-		switch g := a.Geometry.(type) {
-		case orb.Point:
-			c.Create = append(c.Create, Element{Type: Node, ID: newID(), Lon: g[0], Lat: g[1], Tags: tags})
-		case orb.Polygon:
-			if len(g) != 1 {
-				c.Blocked = append(c.Blocked, Blocked{a, "a site with holes needs a multipolygon: map it in an OSM editor"})
+			c.Offered = append(c.Offered, Offered{Asset: a, Action: "modify", Type: Node, ID: id, Reason: why})
+		} else {
+			switch g := a.Geometry.(type) {
+			case orb.Point:
+				id := newID()
+				c.Create = append(c.Create, Element{Type: Node, ID: id, Lon: g[0], Lat: g[1], Tags: tags})
+				c.Offered = append(c.Offered, Offered{Asset: a, Action: "create", Type: Node, ID: id, Reason: why})
+			case orb.Polygon:
+				if len(g) != 1 {
+					c.Blocked = append(c.Blocked, Blocked{a, "a site with holes needs a multipolygon: map it in an OSM editor"})
+					continue
+				}
+				ring := g[0]
+				if len(ring) > 1 && ring[0] == ring[len(ring)-1] {
+					ring = ring[:len(ring)-1]
+				}
+				if len(ring) < 3 {
+					c.Blocked = append(c.Blocked, Blocked{a, "a site of fewer than three corners: map it in an OSM editor"})
+					continue
+				}
+				w := Element{Type: Way, ID: 0, Tags: tags}
+				for _, p := range ring {
+					id := newID()
+					c.Create = append(c.Create, Element{Type: Node, ID: id, Lon: p[0], Lat: p[1], Tags: map[string]string{}})
+					w.Nodes = append(w.Nodes, id)
+				}
+				w.Nodes = append(w.Nodes, w.Nodes[0])
+				c.Offered = append(c.Offered, Offered{Asset: a, Action: "create", Type: Way, Reason: why})
+				ways = append(ways, pendingWay{w, len(c.Offered) - 1})
+			default:
+				c.Blocked = append(c.Blocked, Blocked{a, "a site of several parts needs a multipolygon: map it in an OSM editor"})
 				continue
 			}
-			ring := g[0]
-			if len(ring) > 1 && ring[0] == ring[len(ring)-1] {
-				ring = ring[:len(ring)-1]
-			}
-			w := Element{Type: Way, ID: 0, Tags: tags}
-			for _, p := range ring {
-				id := newID()
-				c.Create = append(c.Create, Element{Type: Node, ID: id, Lon: p[0], Lat: p[1], Tags: map[string]string{}})
-				w.Nodes = append(w.Nodes, id)
-			}
-			w.Nodes = append(w.Nodes, w.Nodes[0])
-			ways = append(ways, w)
-		default:
-			c.Blocked = append(c.Blocked, Blocked{a, "a site of several parts needs a multipolygon: map it in an OSM editor"})
-			continue
+		}
+		for _, k := range left {
+			unmapped[k] = append(unmapped[k], a.ID)
 		}
 		if a.Attribution != "" {
 			sources[a.Attribution] = true
 		}
 	}
 	for _, w := range ways {
-		w.ID = newID()
-		c.Create = append(c.Create, w)
+		w.el.ID = newID()
+		c.Offered[w.offer].ID = w.el.ID
+		c.Create = append(c.Create, w.el)
+	}
+	for _, k := range slices.Sorted(maps.Keys(unmapped)) {
+		c.Unmapped = append(c.Unmapped, UnmappedKey{Key: k, Assets: unmapped[k]})
 	}
 	c.Sources = slices.Sorted(maps.Keys(sources))
 	return c

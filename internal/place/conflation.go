@@ -1,6 +1,10 @@
 package place
 
-import "time"
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
 
 // Proposal is one line of an OSM conflation kept for a person to decide:
 // a local asset and an OSM object that look like the same place (matched),
@@ -66,4 +70,49 @@ type ProposalDecision struct {
 	Create     *Asset
 	Update     *Asset
 	UpdateFrom int64
+}
+
+// ConflationRun is one conflation of an OSM file with the assets held: the
+// ground the file covers, and what it found for each asset on that ground.
+// A run speaks only for the assets it covers: those inside Bounds with room
+// for the matching radius around them, and within the runner's Scopes. What
+// it found for them replaces what earlier runs found; assets elsewhere keep
+// the word of the last run that covered them.
+type ConflationRun struct {
+	ID   string `json:"id"`
+	File string `json:"file"`
+	// Bounds is what the file covers: the bbox its header declares (PBF
+	// header, XML <bounds>), else the extent of the civic objects it holds
+	// (BoundsFrom says which; "" when it holds none: it covers nothing).
+	Bounds     orb.Bound `json:"-"`
+	BoundsFrom string    `json:"bounds_from"`
+	Scopes     []string  `json:"scopes,omitempty"` // the runner's scope; none for everywhere
+	Compared   int       `json:"compared"`         // assets held within the runner's scope
+	Covered    int       `json:"covered"`          // of those, the ones the file covers
+	By         string    `json:"by,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	Verdicts   []Verdict `json:"-"` // one per covered asset, or matched outside
+}
+
+// Overlap is the share of the assets compared that the file covers, 0 to
+// 1 (1 when there were none to compare).
+func (r ConflationRun) Overlap() float64 {
+	if r.Compared == 0 {
+		return 1
+	}
+	return float64(r.Covered) / float64(r.Compared)
+}
+
+// Verdict is what a conflation run found for one asset held here: no OSM
+// counterpart within the matching radius (only_local), or one or more
+// (matched, ambiguous, with their refs). A newer run over the asset
+// replaces it.
+type Verdict struct {
+	AssetID      string    `json:"asset_id"`
+	AssetVersion int64     `json:"asset_version"` // the version the run compared
+	Run          string    `json:"run"`
+	File         string    `json:"file"`
+	Outcome      string    `json:"outcome"`
+	OSMRefs      []string  `json:"osm_refs,omitempty"`
+	At           time.Time `json:"at"`
 }

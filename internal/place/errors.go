@@ -16,6 +16,7 @@ const (
 	ECONFLICT    = "conflict"    // the thing exists already (duplicate slug, id or code)
 	EINTERNAL    = "internal"    // a fault of placemap or its store, not of the caller
 	EUNAVAILABLE = "unavailable" // the store cannot be reached right now
+	ETOOLARGE    = "too_large"   // the input is larger than a limit allows (a decompression bomb); the message names the limit
 )
 
 // Error is placemap's error: a code for machines and a message for people.

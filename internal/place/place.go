@@ -75,6 +75,28 @@ type BoundarySet struct {
 	CodeField   string    `json:"code_field,omitempty"` // the source field codes came from, e.g. WD13CD
 	NameField   string    `json:"name_field,omitempty"` // and names, e.g. WD13NM
 	CreatedAt   time.Time `json:"created_at"`
+	// Provenance says how the set was made from its file, when the import
+	// left features out (--skip-invalid); nil otherwise.
+	Provenance *Provenance `json:"provenance,omitempty"`
+}
+
+// Provenance records what an import of a set made of its file.
+type Provenance struct {
+	File string `json:"file"` // the file's name as given
+	// SkipInvalid: the import was asked to leave out invalid features
+	// rather than refuse the file.
+	SkipInvalid bool `json:"skip_invalid"`
+	// Features is how many features the file held; Skipped lists those
+	// left out, with why.
+	Features int              `json:"features"`
+	Skipped  []SkippedFeature `json:"skipped"`
+}
+
+// SkippedFeature is a feature of a file an import left out.
+type SkippedFeature struct {
+	Index  int    `json:"index"`          // 0-based, in file order
+	Code   string `json:"code,omitempty"` // its code, when it could be read
+	Reason string `json:"reason"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -123,6 +145,10 @@ func (s *BoundarySet) Validate() error {
 	case !s.Kind.Valid():
 		return Errorf(EINVALID, "boundary set %s: kind %q is not one of %v", s.Slug, s.Kind, Kinds)
 	}
+	if err := checkTexts("boundary set "+s.Slug, "title", s.Title, "publisher", s.Publisher, "licence", s.Licence,
+		"attribution", s.Attribution, "source", s.Source, "description", s.Description, "code field", s.CodeField, "name field", s.NameField); err != nil {
+		return err
+	}
 	if s.ReleaseDate != "" && !validDate(s.ReleaseDate) {
 		return Errorf(EINVALID, "boundary set %s: release date %q: use YYYY-MM-DD, YYYY-MM or YYYY", s.Slug, s.ReleaseDate)
 	}
@@ -166,7 +192,13 @@ func (a *Area) Validate() error {
 		return Errorf(EINVALID, "area code is required")
 	}
 	if len(a.Code) > 100 {
-		return Errorf(EINVALID, "area %s: code is longer than 100 characters", a.Code)
+		return Errorf(EINVALID, "area %s: code is longer than 100 characters", Excerpt(a.Code))
+	}
+	if err := checkTexts(fmt.Sprintf("area %q", a.Code), "code", a.Code, "name", a.Name); err != nil {
+		return err
+	}
+	if err := checkValue("properties", a.Properties); err != nil {
+		return Errorf(EINVALID, "area %q: %v", a.Code, err)
 	}
 	if len(a.Geometry) == 0 {
 		return Errorf(EINVALID, "area %s: geometry is empty", a.Code)
@@ -219,7 +251,17 @@ func (a *Asset) Validate() error {
 		return Errorf(EINVALID, "asset %s: name is required", a.ID)
 	}
 	if len(name) > 300 {
-		return Errorf(EINVALID, "asset %q: name is longer than 300 characters", name)
+		return Errorf(EINVALID, "asset %q: name is longer than 300 characters", Excerpt(name))
+	}
+	if err := checkTexts(fmt.Sprintf("asset %q", name), "name", name, "id", a.ID, "category", a.Category, "address", a.Address,
+		"postcode", a.Postcode, "opening_hours", a.OpeningHours, "phone", a.Phone, "email", a.Email, "website", a.Website,
+		"operator", a.Operator, "source", a.Source, "source_id", a.SourceID, "licence", a.Licence, "attribution", a.Attribution); err != nil {
+		return err
+	}
+	for k, v := range a.Tags {
+		if err := checkTexts(fmt.Sprintf("asset %q", name), "a tag's key", k, fmt.Sprintf("tag %q", Excerpt(k)), v); err != nil {
+			return err
+		}
 	}
 	if _, ok := CategoryByID(a.Category); !ok {
 		return Errorf(EINVALID, "asset %q: category %q is not in the list (%s)", name, a.Category, strings.Join(CategoryIDs(), ", "))
@@ -305,7 +347,7 @@ func (i *Indicator) Validate() error {
 	case strings.TrimSpace(i.Title) == "":
 		return Errorf(EINVALID, "indicator %s: title is required", i.Name)
 	}
-	return nil
+	return checkTexts("indicator "+i.Name, "title", i.Title, "source", i.Source, "licence", i.Licence, "attribution", i.Attribution)
 }
 
 // Place is a neighbourhood as people name it, linked to the areas that
@@ -337,6 +379,14 @@ func (p *Place) Validate() error {
 	case strings.TrimSpace(p.Name) == "":
 		return Errorf(EINVALID, "place %s: name is required", p.Slug)
 	}
+	if err := checkTexts("place "+p.Slug, "name", p.Name); err != nil {
+		return err
+	}
+	for _, n := range p.AltNames {
+		if err := checkTexts("place "+p.Slug, "an alternative name", n); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for _, l := range p.Links {
 		k := l.Set + "\x00" + l.Code
@@ -357,6 +407,12 @@ type Suggestion struct {
 	Kind     string `json:"kind"` // new, correction, closure or area
 	AssetID  string `json:"asset_id,omitempty"`
 	Proposed Asset  `json:"-"` // the asset as it would be
+	// BaseVersion is the version of the asset a correction or closure was
+	// based on: the one its sender saw (If-Match), or the current one when
+	// it was sent. Base is the asset as it stood at that version. Accepting
+	// after the asset changed is a conflict the moderator resolves.
+	BaseVersion int64  `json:"base_version,omitempty"`
+	Base        *Asset `json:"-"`
 	// Area is the drawing of an area suggestion: the community set it is
 	// for, a code (made from the name when empty), its name and outline.
 	Area *Area `json:"-"`
@@ -383,3 +439,40 @@ const (
 	Accepted    = "accepted"
 	Rejected    = "rejected"
 )
+
+// checkTexts runs CheckText over named fields, prefixing the error with
+// whose they are.
+func checkTexts(who string, fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if err := CheckText(fields[i], fields[i+1]); err != nil {
+			return Errorf(EINVALID, "%s: %v", who, err)
+		}
+	}
+	return nil
+}
+
+// checkValue runs CheckText over every string in a JSON-like value (keys
+// too): properties kept as JSON must hold no NUL either, which
+// PostgreSQL's jsonb refuses.
+func checkValue(what string, v any) error {
+	switch t := v.(type) {
+	case string:
+		return CheckText(what, t)
+	case map[string]any:
+		for k, x := range t {
+			if err := CheckText(what+" key", k); err != nil {
+				return err
+			}
+			if err := checkValue(what+"."+Excerpt(k), x); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if err := checkValue(fmt.Sprintf("%s[%d]", what, i), x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

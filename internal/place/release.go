@@ -218,3 +218,7 @@ func ClassifyChanges(oldSet string, old []AreaRef, newSet string, new []AreaRef,
 func sameName(a, b string) bool {
 	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
+
+// MaxKept is the most successor codes one decision may keep: an area split
+// into more pieces than this is a new set, not a release.
+const MaxKept = 100

@@ -2,11 +2,11 @@ package reconcile
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 
+	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -167,7 +167,7 @@ func eachAsset(ctx context.Context, src ChangeSource, set, code string, fn func(
 // then a row for every new area without a predecessor. Names as well as
 // codes, so the file reads on its own; shares to six places.
 func (r *ChangeReport) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	if err := cw.Write([]string{"old_set", "old_code", "old_name", "change", "new_set", "new_code", "new_name", "main_successor",
 		"share_of_old", "share_of_new", "iou", "status", "decided_by", "note"}); err != nil {
 		return err
@@ -207,7 +207,7 @@ func (r *ChangeReport) WriteCSV(w io.Writer) error {
 
 // WriteAssetsCSV writes every asset with its area in each release.
 func (r *ChangeReport) WriteAssetsCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	if err := cw.Write([]string{"asset_id", "name", "category", "old_set", "old_code", "old_name", "change", "new_set", "new_code", "new_name", "followed"}); err != nil {
 		return err
 	}

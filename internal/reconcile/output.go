@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -10,8 +9,9 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/rfc7946"
 )
 
 // Report is a crosswalk as the API and CLI give it.
@@ -147,7 +147,7 @@ func f(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // WriteCSV writes the many-to-many crosswalk, Geocorr style: one row per
 // overlapping pair.
 func (r Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	head := []string{"a_code", "a_name", "b_code", "b_name", "inter_m2", "share_a_in_b", "share_b_in_a", "iou", "class"}
 	pop := len(r.Pairs) > 0 && r.Pairs[0].PopAInB != nil
 	if pop {
@@ -173,7 +173,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 // area holding most of it, under the source field names where known
 // (LSOA11CD,WD13CD,WD13NM,share).
 func (r Report) WriteLookup(w io.Writer, a, b place.BoundarySet) error {
-	cw := csv.NewWriter(w)
+	cw := csvcell.NewWriter(w)
 	head := []string{field(a.CodeField, a.Slug, "code"), field(b.CodeField, b.Slug, "code"), field(b.NameField, b.Slug, "name"), "share"}
 	if head[0] == head[1] {
 		head[0], head[1] = head[0]+"_a", head[1]+"_b"
@@ -205,7 +205,7 @@ func field(name, slug, what string) string {
 func Faces(w *Weighted) *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	for _, p := range w.Pairs {
-		ft := geojson.NewFeature(geo.RFC7946(p.Face))
+		ft := geojson.NewFeature(rfc7946.Orient(p.Face))
 		ft.Properties = geojson.Properties{"a_code": w.A[p.A].Code, "a_name": w.A[p.A].Name, "b_code": w.B[p.B].Code, "b_name": w.B[p.B].Name,
 			"inter_m2": round(p.InterM2, 2), "share_a_in_b": round(p.ShareAInB, 6), "share_b_in_a": round(p.ShareBInA, 6),
 			"iou": round(p.IoU, 6), "class": string(p.Class)}

@@ -84,3 +84,29 @@ func (q SuccessorQuery) Where(placeholder func(n int) string) (string, []any) {
 	}
 	return strings.Join(where, " AND "), args
 }
+
+// CheckKeep drops repeated codes from the successors a decision keeps
+// (the first of each stands) and refuses more than place.MaxKept distinct
+// ones, so the work a decision does is bounded by what it keeps.
+func CheckKeep(keep []place.Successor) ([]place.Successor, error) {
+	codes := make([]string, len(keep))
+	for i, k := range keep {
+		codes[i] = k.NewCode
+	}
+	uniq, err := place.UniqueList("keep", codes, place.MaxKept)
+	if err != nil {
+		return nil, err
+	}
+	if len(uniq) == len(keep) {
+		return keep, nil
+	}
+	out := make([]place.Successor, 0, len(uniq))
+	seen := map[string]bool{}
+	for _, k := range keep {
+		if !seen[k.NewCode] {
+			seen[k.NewCode] = true
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

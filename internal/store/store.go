@@ -7,15 +7,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/rfc7946"
 )
 
 // MaxPage is the most features any one query returns. Callers cannot lift it.
@@ -26,6 +29,19 @@ type AreaQuery struct {
 	BBox   *orb.Bound // areas whose bounding box meets this one; nil for all
 	Limit  int        // 0 means MaxPage
 	Offset int
+}
+
+// SuggestionQuery selects one page of suggestions, oldest first.
+type SuggestionQuery struct {
+	Status string // pending, accepted or rejected; "" for all
+	Limit  int    // 0 means MaxPage
+	Offset int
+}
+
+// SuggestionPage is one page of suggestions and how many match in all.
+type SuggestionPage struct {
+	Suggestions []place.Suggestion
+	Matched     int
 }
 
 // ShapeQuery selects the areas a tile shows.
@@ -271,6 +287,13 @@ type Store interface {
 	// UserByEmail and User find an account; ENOTFOUND.
 	UserByEmail(ctx context.Context, email string) (auth.User, error)
 	User(ctx context.Context, id string) (auth.User, error)
+	// SetDisplayName changes how an account is shown to the public ("" for
+	// its role's phrase), as a revision. EINVALID for a name
+	// auth.CheckDisplayName refuses; ENOTFOUND.
+	SetDisplayName(ctx context.Context, userID, name string) error
+	// GrantedScopes lists every scope any account holds, each once,
+	// ordered by set then code: the areas no editor may redraw.
+	GrantedScopes(ctx context.Context) ([]place.Scope, error)
 	// CreateSession stores a session; Session finds an unexpired one by the
 	// hash of its secret (ENOTFOUND otherwise); DeleteSession ends it.
 	CreateSession(ctx context.Context, s auth.Session) error
@@ -293,21 +316,38 @@ type Store interface {
 
 	// CreateSuggestion records a proposed change: a new asset (Proposed
 	// carries its id), a correction or a closure of AssetID (ENOTFOUND if
-	// it does not exist). EINVALID if the proposed asset breaks a rule.
+	// it does not exist) based on the asset at BaseVersion (0: the current
+	// one; EINVALID for a version it never had), or a drawing. EINVALID if
+	// the proposed asset breaks a rule or a drawing has more than
+	// place.MaxDrawnVertices corners.
 	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
-	// Suggestions lists suggestions in a state ("" for all), oldest first;
-	// Suggestion returns one (ENOTFOUND).
-	Suggestions(ctx context.Context, status string) ([]place.Suggestion, error)
+	// Suggestions lists one page of suggestions in a state ("" for all),
+	// oldest first, and how many match in all; Suggestion returns one
+	// (ENOTFOUND).
+	Suggestions(ctx context.Context, q SuggestionQuery) (SuggestionPage, error)
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	// DecideSuggestion accepts (applying the change, or edited in its
-	// place when not nil, in the same transaction) or rejects a pending
-	// suggestion, recording who decided (the context's change author) and
-	// why. ECONFLICT if it was decided already.
-	DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error)
+	// DecideSuggestion accepts (applying the change, or d.Edited in its
+	// place, in the same transaction) or rejects a pending suggestion,
+	// recording who decided (the context's change author) and why.
+	// ECONFLICT if it was decided already; if the asset of a correction or
+	// closure is no longer at d.IfVersion (0: the suggestion's base); or,
+	// for a new asset not confirmed (d.ConfirmNew) or merged (d.MergeInto),
+	// if likely duplicates lie near (see Duplicates).
+	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
 
-	// SaveProposals records one conflation run's proposals for review,
-	// all or none, and marks pending proposals of earlier runs superseded.
-	SaveProposals(ctx context.Context, ps []place.Proposal) error
+	// SaveConflation records a conflation run, all or none: the run, its
+	// verdicts (each replacing what an earlier run found for that asset),
+	// its proposals for review, and the pending proposals of earlier runs
+	// named in supersede marked superseded (those the run asks again, in
+	// the runner's scope; a pending one not named stays pending). EINVALID
+	// if the run or a proposal is malformed.
+	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
+	// ConflationRuns lists the latest runs, newest first, at most limit,
+	// without their verdicts.
+	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
+	// ConflationVerdicts lists what the last run over each asset found,
+	// one verdict per asset.
+	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
 	// Proposals lists proposals in a state ("" for all), in the order they
 	// were made; Proposal returns one (ENOTFOUND).
 	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
@@ -371,7 +411,7 @@ type AssetRecord struct {
 
 // NewAssetRecord makes an asset's revision record.
 func NewAssetRecord(a place.Asset) (AssetRecord, error) {
-	g, err := geojson.NewGeometry(geo.RFC7946(a.Geometry)).MarshalJSON()
+	g, err := geojson.NewGeometry(rfc7946.Orient(a.Geometry)).MarshalJSON()
 	if err != nil {
 		return AssetRecord{}, fmt.Errorf("asset %s: geometry: %w", a.ID, err)
 	}
@@ -394,10 +434,17 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	if len(sg.Comment) > 1000 {
 		return place.Errorf(place.EINVALID, "comment is longer than 1000 characters")
 	}
+	if err := place.CheckText("comment", sg.Comment); err != nil {
+		return err
+	}
 	sg.Status = place.Pending
 	switch sg.Kind {
 	case place.NewAsset:
 		sg.AssetID = sg.Proposed.ID
+		sg.BaseVersion, sg.Base = 0, nil
+		if err := place.CheckDrawn("the new place's outline", sg.Proposed.Geometry); err != nil {
+			return err
+		}
 	case place.Correction, place.Closure:
 		if sg.AssetID == "" {
 			return place.Errorf(place.EINVALID, "a %s names the asset it is about", sg.Kind)
@@ -411,6 +458,9 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	if sg.Kind == place.Closure {
 		sg.Proposed.Status = place.Closed
 	}
+	if err := place.CheckSuggestedDetails(sg.Proposed); err != nil {
+		return err
+	}
 	return CheckAssets([]place.Asset{sg.Proposed})
 }
 
@@ -420,6 +470,9 @@ func checkDrawing(sg *place.Suggestion) error {
 	a := sg.Area
 	if a == nil {
 		return place.Errorf(place.EINVALID, "an area suggestion carries the drawing as a GeoJSON Feature in \"feature\"")
+	}
+	if err := place.CheckDrawn("the drawing", a.Geometry); err != nil {
+		return err
 	}
 	if a.Code == "" {
 		short := place.Slugify(sg.ID)
@@ -434,7 +487,7 @@ func checkDrawing(sg *place.Suggestion) error {
 	if sg.Place != "" && !place.ValidSlug(sg.Place) {
 		return place.Errorf(place.EINVALID, "place %q is not a place slug", sg.Place)
 	}
-	sg.AssetID = ""
+	sg.AssetID, sg.BaseVersion, sg.Base = "", 0, nil
 	return CheckArea(*a)
 }
 
@@ -444,9 +497,16 @@ type drawingRecord struct {
 	Place string     `json:"place,omitempty"`
 }
 
+// suggestionRecord is how stores keep what an asset suggestion proposes,
+// with the asset it was based on.
+type suggestionRecord struct {
+	AssetRecord
+	Base *AssetRecord `json:"base,omitempty"`
+}
+
 // SuggestionData checks a suggestion and returns it with the JSON record
-// of what it proposes (the asset as a revision keeps it, or the drawing),
-// as every store keeps it.
+// of what it proposes (the asset as a revision keeps it, with the asset it
+// was based on; or the drawing), as every store keeps it.
 func SuggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
 	if err := CheckSuggestion(&sg); err != nil {
 		return sg, nil, err
@@ -459,7 +519,15 @@ func SuggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
 	if err != nil {
 		return sg, nil, err
 	}
-	data, err := json.Marshal(rec)
+	out := suggestionRecord{AssetRecord: rec}
+	if sg.Base != nil {
+		base, err := NewAssetRecord(*sg.Base)
+		if err != nil {
+			return sg, nil, err
+		}
+		out.Base = &base
+	}
+	data, err := json.Marshal(out)
 	return sg, data, err
 }
 
@@ -483,34 +551,126 @@ func ReadSuggestionData(sg *place.Suggestion, data []byte) error {
 		sg.Place = rec.Place
 		return nil
 	}
-	var rec AssetRecord
+	var rec suggestionRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return fmt.Errorf("suggestion %s: %w", sg.ID, err)
 	}
 	var err error
-	sg.Proposed, err = rec.AssetOf()
-	return err
+	if sg.Proposed, err = rec.AssetOf(); err != nil {
+		return err
+	}
+	if rec.Base != nil {
+		base, err := rec.Base.AssetOf()
+		if err != nil {
+			return fmt.Errorf("suggestion %s: base: %w", sg.ID, err)
+		}
+		sg.Base, sg.BaseVersion = &base, base.Version
+	}
+	return nil
 }
 
 // Decision works out what deciding a suggestion writes: the asset the
 // change leaves (the moderator's edit, if any, checked like any asset)
-// and the suggestion's new state.
-func Decision(sg place.Suggestion, accept bool, edited *place.Asset) (change place.Asset, status string, err error) {
-	if sg.Kind == place.AreaDrawing && edited != nil {
+// and the suggestion's new state. EINVALID for a decision that does not
+// fit the suggestion's kind.
+func Decision(sg place.Suggestion, d place.SuggestionDecision) (change place.Asset, status string, err error) {
+	if len(d.Reason) > 1000 {
+		return change, "", place.Errorf(place.EINVALID, "reason is longer than 1000 characters")
+	}
+	if !d.Accept {
+		if d.Edited != nil || d.MergeInto != "" || d.ConfirmNew {
+			return change, "", place.Errorf(place.EINVALID, "a rejection takes no feature, merge_into or confirm_new")
+		}
+		return sg.Proposed, place.Rejected, nil
+	}
+	if sg.Kind == place.AreaDrawing && (d.Edited != nil || d.MergeInto != "" || d.ConfirmNew || d.IfVersion != 0) {
 		return change, "", place.Errorf(place.EINVALID, "a drawing is accepted as drawn: redraw the area once it is in its set")
 	}
+	if sg.Kind != place.NewAsset && (d.MergeInto != "" || d.ConfirmNew) {
+		return change, "", place.Errorf(place.EINVALID, "merge_into and confirm_new are for a new place, not a %s", sg.Kind)
+	}
+	if d.MergeInto != "" && (d.Edited == nil || d.IfVersion < 1 || d.ConfirmNew) {
+		return change, "", place.Errorf(place.EINVALID, "merge_into: name the merged asset and the version of %s it was merged onto, and not confirm_new", d.MergeInto)
+	}
+	if sg.Kind == place.NewAsset && d.MergeInto == "" && d.IfVersion != 0 {
+		return change, "", place.Errorf(place.EINVALID, "a new place has no version to name, unless it is merged into another (merge_into)")
+	}
 	change = sg.Proposed
-	if edited != nil {
-		change = *edited
+	if d.Edited != nil {
+		change = *d.Edited
 		change.ID = sg.Proposed.ID
+		if d.MergeInto != "" {
+			change.ID = d.MergeInto
+		}
 		if err := CheckAssets([]place.Asset{change}); err != nil {
 			return change, "", err
 		}
 	}
-	if accept {
-		return change, place.Accepted, nil
+	return change, place.Accepted, nil
+}
+
+// AcceptVersion is the version the asset of a correction or closure must
+// still be at for a decision to be written: the one the moderator names,
+// else the one the suggestion was based on. ECONFLICT when neither is
+// known (a suggestion recorded before bases were kept).
+func AcceptVersion(sg place.Suggestion, d place.SuggestionDecision) (int64, error) {
+	v := d.IfVersion
+	if v == 0 {
+		v = sg.BaseVersion
 	}
-	return change, place.Rejected, nil
+	if v == 0 {
+		return 0, place.Errorf(place.ECONFLICT, "suggestion %s does not record the version of %s it was based on: compare it with the asset and accept naming the current version (If-Match)", sg.ID, sg.AssetID)
+	}
+	return v, nil
+}
+
+// StaleError says a correction or closure was based on an older version of
+// its asset than the one it is at.
+func StaleError(sg place.Suggestion, want, current int64) error {
+	return place.Errorf(place.ECONFLICT, "asset %s changed since (version %d, now %d): compare the three versions and accept naming version %d (If-Match) with the merge, or reject",
+		sg.AssetID, want, current, current)
+}
+
+// Duplicate is an existing asset that is likely the place a new one
+// describes, how far apart they lie and how alike their names are.
+type Duplicate struct {
+	Asset     place.Asset
+	DistanceM float64
+	NameScore float64
+}
+
+// Duplicates lists the assets likely to be the place a is
+// (place.LikelyDuplicate), nearest first.
+func Duplicates(ctx context.Context, st interface {
+	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
+}, a place.Asset) ([]Duplicate, error) {
+	if a.Geometry == nil {
+		return nil, nil
+	}
+	pt := geo.PointOnSurface(a.Geometry)
+	b := orbgeo.NewBoundAroundPoint(pt, place.DuplicateRadiusM*1.1)
+	page, err := st.Assets(ctx, AssetQuery{BBox: &b, Category: a.Category, NoCount: true})
+	if err != nil {
+		return nil, fmt.Errorf("assets near %s: %w", a.Name, err)
+	}
+	var out []Duplicate
+	for _, e := range page.Assets {
+		d := orbgeo.Distance(pt, geo.PointOnSurface(e.Geometry))
+		if place.LikelyDuplicate(a, e, d) {
+			out = append(out, Duplicate{Asset: e, DistanceM: d, NameScore: place.NameScore(a.Name, e.Name)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
+	return out, nil
+}
+
+// DuplicateError says a new place has likely duplicates.
+func DuplicateError(a place.Asset, dups []Duplicate) error {
+	names := make([]string, len(dups))
+	for i, d := range dups {
+		names[i] = fmt.Sprintf("%s %q (%.0f m)", d.Asset.ID, d.Asset.Name, d.DistanceM)
+	}
+	return place.Errorf(place.ECONFLICT, "%q may already be here: %s; merge it into one of them (merge_into) or accept it as new (confirm_new)", a.Name, strings.Join(names, ", "))
 }
 
 // CheckArea validates an area before a store writes it: its fields, and a
@@ -540,41 +700,92 @@ type AreaRecord struct {
 
 // NewAreaRecord makes an area's revision record.
 func NewAreaRecord(a place.Area, version int64) AreaRecord {
-	g, _ := geojson.NewGeometry(geo.RFC7946(a.Geometry)).MarshalJSON()
+	g, _ := geojson.NewGeometry(rfc7946.Orient(a.Geometry)).MarshalJSON()
 	return AreaRecord{Set: a.Set, Code: a.Code, Name: a.Name, Version: version, Properties: a.Properties, Geometry: g}
 }
 
 // suggestionTargets is what checking a suggestion's target needs.
 type suggestionTargets interface {
 	Asset(ctx context.Context, id string) (place.Asset, error)
+	Revisions(ctx context.Context, entity, id string) ([]Revision, error)
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Place(ctx context.Context, slug string) (place.Place, error)
 }
 
-// CheckSuggestionTarget checks that what a suggestion is about exists: the
-// asset of a correction or closure; for a drawing, a community boundary set
-// (residents draw neighbourhoods, not wards) and the place it names.
-func CheckSuggestionTarget(ctx context.Context, st suggestionTargets, sg place.Suggestion) error {
+// PrepareSuggestion checks a suggestion against what it is about and
+// returns it, with its record, as every store keeps it: the asset of a
+// correction or closure must exist, and the suggestion is based on the
+// asset at BaseVersion (the current one when 0); a closure sent without
+// the asset closes that version. A drawing must be for a community
+// boundary set (residents draw neighbourhoods, not wards) and the place
+// it names must exist.
+func PrepareSuggestion(ctx context.Context, st suggestionTargets, sg place.Suggestion) (place.Suggestion, []byte, error) {
 	switch sg.Kind {
-	case place.NewAsset:
-		return nil
 	case place.AreaDrawing:
+		if sg.Area == nil {
+			break // CheckSuggestion says what is missing
+		}
 		set, err := st.Set(ctx, sg.Area.Set)
 		if err != nil {
-			return err
+			return sg, nil, err
 		}
 		if set.Kind != place.Community {
-			return place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
+			return sg, nil, place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
 		}
 		if sg.Place != "" {
 			if _, err := st.Place(ctx, sg.Place); err != nil {
-				return err
+				return sg, nil, err
 			}
 		}
-		return nil
+	case place.Correction, place.Closure:
+		if sg.AssetID == "" {
+			break
+		}
+		base, err := suggestionBase(ctx, st, sg.AssetID, sg.BaseVersion)
+		if err != nil {
+			return sg, nil, err
+		}
+		sg.Base, sg.BaseVersion = &base, base.Version
+		if sg.Kind == place.Closure && sg.Proposed.Geometry == nil {
+			sg.Proposed = base
+		}
+		if !orb.Equal(sg.Proposed.Geometry, base.Geometry) {
+			if err := place.CheckDrawn("the suggested outline", sg.Proposed.Geometry); err != nil {
+				return sg, nil, err
+			}
+		}
 	}
-	_, err := st.Asset(ctx, sg.AssetID)
-	return err
+	return SuggestionData(sg)
+}
+
+// suggestionBase is asset id as it stood at version v (the current version
+// when v is 0), from its revisions when it has changed since.
+func suggestionBase(ctx context.Context, st suggestionTargets, id string, v int64) (place.Asset, error) {
+	cur, err := st.Asset(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if v == 0 || v == cur.Version {
+		return cur, nil
+	}
+	if v < 0 || v > cur.Version {
+		return cur, place.Errorf(place.EINVALID, "If-Match %d: asset %s has no such version; it is at version %d", v, id, cur.Version)
+	}
+	revs, err := st.Revisions(ctx, "asset", id)
+	if err != nil {
+		return cur, err
+	}
+	for i := len(revs) - 1; i >= 0; i-- {
+		if revs[i].Action == "delete" {
+			continue
+		}
+		var rec AssetRecord
+		if err := json.Unmarshal(revs[i].Data, &rec); err != nil || rec.Version != v {
+			continue
+		}
+		return rec.AssetOf()
+	}
+	return cur, place.Errorf(place.EINVALID, "If-Match %d: asset %s has no revision of that version; it is at version %d", v, id, cur.Version)
 }
 
 // DrawingArea is the area an accepted drawing adds: the drawing, marked as

@@ -93,9 +93,14 @@ run(async ({ page }) => {
     const n = await page.locator('#in-view-assets li button').count();
     expect(n > 0, 'the in-view list should list assets');
     await page.locator('#in-view-set').selectOption('wards-2019');
-    await page.locator('#in-view-areas li button').first().waitFor();
-    await page.locator('#in-view-areas li button').first().focus();
+    // The list says which set it lists and when it is loading: wait for the
+    // wards themselves, not whatever the list held before.
+    const wards = page.locator('#in-view-areas[data-set="wards-2019"]:not([aria-busy]) li button');
+    await wards.first().waitFor();
+    const code = await wards.first().getAttribute('data-code');
+    await wards.first().focus();
     await page.keyboard.press('Enter');
+    await page.locator('#details-body', { hasText: code }).first().waitFor();
     await page.locator('#details-body', { hasText: 'ward' }).first().waitFor();
     await shot(page, 'step-03-in-view.png');
     return { assets: n, ...(await axeCheck(page, 'in-view')) };

@@ -18,8 +18,17 @@
 // must then have them, and a link to the node); add the hall (it must appear
 // as an asset, its name shown as text, never as an element); keep a library
 // out of OSM, first without a reason (refused in the form) then with one
-// (the osmChange export must then leave it out). Fails on any console or
-// page error, failed request or request to another host.
+// (the osmChange export must then leave it out); the panel's "Give back to
+// OSM" part must then say what the files hold (27 new nodes), list the
+// library kept out with why, name the keys not written (statutory_2016,
+// weekly_opening_hours), and offer "Download osmChange" and "Download for
+// JOSM", whose download holds exactly what the summary says and no
+// placemap key; conflating a Leeds file (far from Sheffield) must warn with
+// the overlap (0 of 29) and leave the export as it was. The file declares
+// <bounds> around Sheffield, so the 28 libraries OSM lacks are on its
+// ground. Fails on any console or page error, failed request or request to
+// another host.
+import { readFile } from 'node:fs/promises';
 import { harness, expect, readyToEdit, fetchAsset, STEP_TIMEOUT } from './harness.mjs';
 
 const [, , BASE_ARG, , EMAIL, PASSWORD] = process.argv;
@@ -43,6 +52,7 @@ async function apiJSON(path) {
 
 run(async ({ page }) => {
   let library = null;
+  let keptOut = '';
   await step('load', async () => {
     const r = await apiJSON('api/assets?q=Broomhill&category=library');
     expect(r.status === 200 && r.body.features.length === 1, `the demo should have one Broomhill library, has ${r.body && r.body.features.length}`);
@@ -67,6 +77,7 @@ run(async ({ page }) => {
     const [lon, lat] = library.geometry.coordinates;
     const osm = `<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="placemap browser test">
+  <bounds minlat="53.2800000" minlon="-1.6500000" maxlat="53.5200000" maxlon="-1.3000000"/>
   <node id="9000000001" version="3" timestamp="2026-01-01T00:00:00Z" lat="${(lat + 0.00015).toFixed(7)}" lon="${lon.toFixed(7)}">
     <tag k="amenity" v="library"/>
     <tag k="name" v="${xmlEscape(library.properties.name)}"/>
@@ -152,6 +163,61 @@ run(async ({ page }) => {
     expect(res.status === 200 && !osc.includes(`v="${name}"`), `the osmChange export should leave ${name} out`);
     expect(!osc.includes('v="Mo-Sa 10:00-16:00"'), 'the linked library is OSM\'s already and should not be offered as new');
     await shot(page, 'step-06-kept-out.png');
+    keptOut = name;
     return { keptOut: name, blocked: res.headers.get('x-placemap-blocked') };
+  });
+
+  await step('export-panel', async () => {
+    const summary = page.locator('#osm-export-summary');
+    await summary.waitFor();
+    const text = await summary.textContent();
+    expect(text.includes('27 new objects (27 nodes, 0 ways) and 0 modifications'), `the summary should count 27 new nodes, says ${text}`);
+    expect(text.includes('1 asset blocked, 0 left out until reviewed, 2 in OSM already'), `the summary should count the blocked and OSM's own, says ${text}`);
+    const blocked = await page.locator('#osm-export-blocked li').evaluateAll((lis) => lis.map((li) => li.textContent));
+    expect(blocked.length === 1 && blocked[0].includes(keptOut) && blocked[0].includes('kept out of OSM on review: closed for rebuilding until 2027'),
+      `the blocked list should show ${keptOut} with why, shows ${JSON.stringify(blocked)}`);
+    const unmapped = await page.locator('#osm-export-unmapped').textContent();
+    expect(unmapped.includes('statutory_2016') && unmapped.includes('weekly_opening_hours'), `the keys not written should be named, are: ${unmapped}`);
+    const osc = page.getByRole('link', { name: 'Download osmChange' });
+    const josm = page.getByRole('link', { name: 'Download for JOSM' });
+    expect(await osc.isVisible() && await josm.isVisible(), 'both download buttons should show');
+    expect(await josm.getAttribute('href') === 'api/export/josm', 'Download for JOSM should fetch the JOSM file');
+    await shot(page, 'step-07-export.png');
+    const [download] = await Promise.all([page.waitForEvent('download'), osc.click()]);
+    const file = await readFile(await download.path(), 'utf8');
+    const nodes = (file.match(/<node /g) || []).length;
+    expect(download.suggestedFilename() === 'placemap.osc', `the download should be placemap.osc, is ${download.suggestedFilename()}`);
+    expect(nodes === 27 && !file.includes('<modify>'), `the osmChange should hold the 27 new nodes the summary counts, holds ${nodes}`);
+    for (const key of ['statutory_2016', 'weekly_opening_hours', 'placemap:', 'libraries_hacked:', 'osm:version']) {
+      expect(!file.includes(`k="${key}`), `the osmChange should carry no ${key} tag`);
+    }
+    expect(!file.includes(`v="${keptOut}"`), `the osmChange should leave ${keptOut} out`);
+    return { nodes, blocked: blocked.length };
+  });
+
+  await step('far-away-file', async () => {
+    const leeds = `<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="placemap browser test">
+  <bounds minlat="53.7800000" minlon="-1.6000000" maxlat="53.8300000" maxlon="-1.5000000"/>
+  <node id="9000000003" version="1" timestamp="2026-01-01T00:00:00Z" lat="53.8000000" lon="-1.5500000">
+    <tag k="amenity" v="library"/>
+    <tag k="name" v="Central Library"/>
+  </node>
+</osm>
+`;
+    await page.locator('#osm-review-filter').selectOption('');
+    await page.locator('#osm-review-file').setInputFiles({ name: 'leeds.osm', mimeType: 'application/xml', buffer: Buffer.from(leeds) });
+    await page.locator('#osm-review-run').click();
+    await page.locator('#osm-review-notice', { hasText: 'Conflated leeds.osm' }).waitFor({ timeout: STEP_TIMEOUT });
+    const notice = await page.locator('#osm-review-notice').textContent();
+    expect(notice.includes('Warning: leeds.osm covers 0 of the 30 assets here (0% overlap'), `the notice should warn with the overlap, says ${notice}`);
+    const warning = page.locator('#osm-review-coverage');
+    expect(await warning.isVisible() && (await warning.textContent()).includes('covers 0 of the 30 assets'), 'the panel should keep the coverage warning');
+    const onlyHere = await page.locator('#osm-review-list li[data-outcome="only_local"]').count();
+    expect(onlyHere === 27, `the Sheffield lines should stay pending (27 only here), ${onlyHere} are`);
+    const text = await page.locator('#osm-export-summary').textContent();
+    expect(text.includes('27 new objects'), `the export should still hold the 27, says ${text}`);
+    await shot(page, 'step-08-far-away.png');
+    return { onlyHere };
   });
 });

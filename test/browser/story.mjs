@@ -14,6 +14,9 @@
 //        placemap serve --addr 127.0.0.1:8095 --data DIR --no-demo &
 //        node test/browser/story.mjs http://127.0.0.1:8095 testout/browser-story mod@example.org 'a long enough password' ed@example.org 'a long enough password'
 //
+// Signed out at the end, it reads the history as a visitor does: the
+// staff are named by display name or role, never by e-mail.
+//
 // Signs in twice (5 sign-ins a minute are allowed from one address), and
 // makes one anonymous suggestion (10 an hour): restart the server between
 // many runs. Screenshots of each step land in OUTDIR.
@@ -205,7 +208,8 @@ run(async ({ browser, page: harnessPage }) => {
     const { revisions, text } = await openHistory(page);
     expect(revisions === 2, `History should list 2 revisions, lists ${revisions}: ${JSON.stringify(text)}`);
     expect(text.includes('Opening hours') && text.includes(HOURS_1) && text.includes(HOURS_2), `History should show the hours change, shows ${JSON.stringify(text)}`);
-    expect(text.includes('open on Saturdays too') && text.includes(ED_EMAIL), `History should show who changed it and why, shows ${JSON.stringify(text)}`);
+    expect(text.includes('open on Saturdays too') && text.includes('an editor') && text.includes('a moderator'), `History should show who changed it (by role) and why, shows ${JSON.stringify(text)}`);
+    expect(!text.includes('@'), `History should show no e-mail address to an editor, shows ${JSON.stringify(text)}`);
     expect(await page.locator('#history-box .restore-btn').count() === 1, 'only the older revision should offer "Restore this version"');
     await page.locator('#history-box').scrollIntoViewIfNeeded();
     await shot(page, 'step-07-history.png');
@@ -230,6 +234,20 @@ run(async ({ browser, page: harnessPage }) => {
     await page.locator('#history-box').scrollIntoViewIfNeeded();
     await shot(page, 'step-08-restored.png');
     return { revisions, hours };
+  });
+
+  await estep(page, 'public-history-shows-no-email', async () => {
+    await signOut(page);
+    await openAsset(page, id, NAME);
+    const { revisions, text } = await openHistory(page);
+    expect(revisions === 3, `a visitor's History should list 3 revisions, lists ${revisions}: ${JSON.stringify(text)}`);
+    expect(!text.includes('@') && !text.includes(ED_EMAIL) && !text.includes(MOD_EMAIL), `a visitor's History should show no e-mail address, shows ${JSON.stringify(text)}`);
+    expect(text.includes('an editor') && text.includes('a moderator'), `a visitor's History should name the staff by role, shows ${JSON.stringify(text)}`);
+    const page2 = await page.evaluate(() => document.body.innerText);
+    expect(!page2.includes(ED_EMAIL) && !page2.includes(MOD_EMAIL), 'no staff e-mail anywhere on the public page');
+    await page.locator('#history-box').scrollIntoViewIfNeeded();
+    await shot(page, 'step-09-public-history.png');
+    return { revisions };
   });
 
   await page.context().close();

@@ -76,11 +76,15 @@ func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []pl
 		if err != nil {
 			return err
 		}
+		provenance, err := store.EncodeProvenance(set.Provenance)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO boundary_sets
-			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field, provenance)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
-			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt.Format(timeFormat), set.CodeField, set.NameField)
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt.Format(timeFormat), set.CodeField, set.NameField, provenance)
 		if err != nil {
 			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
 		}
@@ -296,7 +300,7 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 	return m
 }
 
-const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent, code_field, name_field, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
+const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, extent, code_field, name_field, provenance, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
 	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
 
 func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
@@ -304,11 +308,14 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	var kind string
 	var created any
 	var extent []byte
-	var current string
+	var current, provenance string
 	err := sc.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
-		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent, &ss.CodeField, &ss.NameField, &ss.Series, &current)
+		&ss.Source, &ss.Description, &ss.AreaCount, &created, &extent, &ss.CodeField, &ss.NameField, &provenance, &ss.Series, &current)
 	if err != nil {
 		return ss, err
+	}
+	if ss.Provenance, err = store.DecodeProvenance(provenance); err != nil {
+		return ss, fmt.Errorf("set %s: %w", ss.Slug, err)
 	}
 	ss.Current = ss.Series == "" || current == ss.Slug
 	ss.Kind = place.Kind(kind)

@@ -10,20 +10,43 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// SaveProposals records a conflation run's proposals, all or none.
-func (s *Store) SaveProposals(ctx context.Context, ps []place.Proposal) error {
-	datas := make([][]byte, len(ps))
-	for i, p := range ps {
-		d, err := store.ProposalData(p)
-		if err != nil {
-			return fmt.Errorf("proposal %d: %w", i, err)
-		}
-		datas[i] = d
+// SaveConflation records a conflation run, its verdicts and proposals, and
+// supersedes the pending proposals named, all or none.
+func (s *Store) SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error {
+	if run.By == "" {
+		run.By = store.ChangeOf(ctx).Author
+	}
+	runData, refs, datas, err := store.RunData(run, ps)
+	if err != nil {
+		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		at := now().Format(timeFormat)
-		if _, err := tx.ExecContext(ctx, `UPDATE conflation_proposals SET status = 'superseded', decided_at = ? WHERE status = 'pending'`, at); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conflation_runs (id, file, data, created_at) VALUES (?,?,?,?)`, run.ID, run.File, string(runData), at); err != nil {
+			return fmt.Errorf("record conflation run: %w", translate(err))
+		}
+		sup, err := tx.PrepareContext(ctx, `UPDATE conflation_proposals SET status = 'superseded', decided_at = ? WHERE id = ? AND status = 'pending'`)
+		if err != nil {
 			return translate(err)
+		}
+		defer sup.Close()
+		for _, id := range supersede {
+			if _, err := sup.ExecContext(ctx, at, id); err != nil {
+				return translate(err)
+			}
+		}
+		ver, err := tx.PrepareContext(ctx, `INSERT INTO conflation_verdicts (asset_id, run, file, asset_version, outcome, osm_refs, created_at)
+			VALUES (?,?,?,?,?,?,?)
+			ON CONFLICT (asset_id) DO UPDATE SET run = excluded.run, file = excluded.file, asset_version = excluded.asset_version,
+			  outcome = excluded.outcome, osm_refs = excluded.osm_refs, created_at = excluded.created_at`)
+		if err != nil {
+			return translate(err)
+		}
+		defer ver.Close()
+		for i, v := range run.Verdicts {
+			if _, err := ver.ExecContext(ctx, v.AssetID, run.ID, run.File, v.AssetVersion, v.Outcome, string(refs[i]), at); err != nil {
+				return fmt.Errorf("record verdict %d: %w", i, translate(err))
+			}
 		}
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO conflation_proposals (id, run, file, outcome, asset_id, osm_ref, data, status, created_at)
 			VALUES (?,?,?,?,?,?,?,'pending',?)`)
@@ -38,6 +61,58 @@ func (s *Store) SaveProposals(ctx context.Context, ps []place.Proposal) error {
 		}
 		return nil
 	})
+}
+
+// ConflationRuns lists the latest runs, newest first.
+func (s *Store) ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, file, data, created_at FROM conflation_runs ORDER BY fid DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []place.ConflationRun{}
+	for rows.Next() {
+		var r place.ConflationRun
+		var data string
+		var created any
+		if err := rows.Scan(&r.ID, &r.File, &data, &created); err != nil {
+			return nil, translate(err)
+		}
+		if r.CreatedAt, err = readTime(created); err != nil {
+			return nil, err
+		}
+		if err := store.ReadRunData(&r, []byte(data)); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ConflationVerdicts lists what the last run over each asset found.
+func (s *Store) ConflationVerdicts(ctx context.Context) ([]place.Verdict, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT asset_id, run, file, asset_version, outcome, osm_refs, created_at FROM conflation_verdicts ORDER BY asset_id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []place.Verdict{}
+	for rows.Next() {
+		var v place.Verdict
+		var refs string
+		var created any
+		if err := rows.Scan(&v.AssetID, &v.Run, &v.File, &v.AssetVersion, &v.Outcome, &refs, &created); err != nil {
+			return nil, translate(err)
+		}
+		if v.At, err = readTime(created); err != nil {
+			return nil, err
+		}
+		if err := store.ReadVerdictRefs(&v, []byte(refs)); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 const proposalColumns = `id, run, file, outcome, asset_id, osm_ref, data, status, reason, decided_by, created_at, decided_at`

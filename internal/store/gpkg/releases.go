@@ -207,8 +207,12 @@ func successors(ctx context.Context, db querier, q store.SuccessorQuery) ([]plac
 
 // DecideSuccessors records a person's decision on where an area went.
 func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error) {
+	keep, err := store.CheckKeep(keep)
+	if err != nil {
+		return nil, err
+	}
 	var out []place.Successor
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := areaExists(ctx, tx, oldSet, oldCode, place.ENOTFOUND); err != nil {
 			return err
 		}

@@ -12,11 +12,8 @@ import (
 
 // CreateSuggestion records a proposed change.
 func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
-	sg, data, err := store.SuggestionData(sg)
+	sg, data, err := store.PrepareSuggestion(ctx, s, sg)
 	if err != nil {
-		return err
-	}
-	if err := store.CheckSuggestionTarget(ctx, s, sg); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -50,26 +47,34 @@ func scanSuggestion(sc interface{ Scan(...any) error }) (place.Suggestion, error
 	return sg, store.ReadSuggestionData(&sg, []byte(data))
 }
 
-// Suggestions lists suggestions in a state, oldest first.
-func (s *Store) Suggestions(ctx context.Context, status string) ([]place.Suggestion, error) {
-	q, args := `SELECT `+suggestionColumns+` FROM suggestions ORDER BY fid`, []any{}
-	if status != "" {
-		q, args = `SELECT `+suggestionColumns+` FROM suggestions WHERE status = ? ORDER BY fid`, []any{status}
+// Suggestions lists one page of suggestions in a state, oldest first.
+func (s *Store) Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error) {
+	page := store.SuggestionPage{Suggestions: []place.Suggestion{}}
+	where, args := "", []any{}
+	if q.Status != "" {
+		where, args = ` WHERE status = ?`, []any{q.Status}
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM suggestions`+where, args...).Scan(&page.Matched); err != nil {
+		return page, fmt.Errorf("count suggestions: %w", translate(err))
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > store.MaxPage {
+		limit = store.MaxPage
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions`+where+` ORDER BY fid LIMIT ? OFFSET ?`,
+		append(args, limit, max(q.Offset, 0))...)
 	if err != nil {
-		return nil, translate(err)
+		return page, translate(err)
 	}
 	defer rows.Close()
-	out := []place.Suggestion{}
 	for rows.Next() {
 		sg, err := scanSuggestion(rows)
 		if err != nil {
-			return nil, err
+			return page, err
 		}
-		out = append(out, sg)
+		page.Suggestions = append(page.Suggestions, sg)
 	}
-	return out, rows.Err()
+	return page, rows.Err()
 }
 
 // Suggestion returns one suggestion.
@@ -82,26 +87,26 @@ func (s *Store) Suggestion(ctx context.Context, id string) (place.Suggestion, er
 }
 
 // DecideSuggestion accepts or rejects a pending suggestion.
-func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error) {
+func (s *Store) DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error) {
 	sg, err := s.Suggestion(ctx, id)
 	if err != nil {
 		return sg, err
 	}
-	change, status, err := store.Decision(sg, accept, edited)
+	change, status, err := store.Decision(sg, d)
 	if err != nil {
 		return sg, err
 	}
 	by := store.ChangeOf(ctx).Author
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE suggestions SET status = ?, reason = ?, decided_by = ?, decided_at = ?
-			WHERE id = ? AND status = 'pending'`, status, reason, by, now().Format(timeFormat), id)
+			WHERE id = ? AND status = 'pending'`, status, d.Reason, by, now().Format(timeFormat), id)
 		if err != nil {
 			return translate(err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return place.Errorf(place.ECONFLICT, "suggestion %s was decided already", id)
 		}
-		if !accept {
+		if !d.Accept {
 			return nil
 		}
 		if sg.Kind == place.AreaDrawing {
@@ -119,10 +124,31 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 			}
 			return addRevision(ctx, tx, "place", sg.Place, "link", link)
 		}
-		if sg.Kind == place.NewAsset {
+		want := d.IfVersion
+		switch {
+		case sg.Kind == place.NewAsset && d.MergeInto != "":
+			if _, err := tx.ExecContext(ctx, `UPDATE suggestions SET asset_id = ? WHERE id = ?`, d.MergeInto, id); err != nil {
+				return translate(err)
+			}
+		case sg.Kind == place.NewAsset:
+			if !d.ConfirmNew {
+				// Writers are serialised (s.writes and an immediate
+				// transaction), so what this reads stays true until commit.
+				dups, err := store.Duplicates(ctx, s, change)
+				if err != nil {
+					return err
+				}
+				if len(dups) > 0 {
+					return store.DuplicateError(change, dups)
+				}
+			}
 			var rep store.ImportReport
 			change.Version = 0
 			return insertAssets(ctx, tx, []place.Asset{change}, &rep)
+		default:
+			if want, err = store.AcceptVersion(sg, d); err != nil {
+				return err
+			}
 		}
 		var current int64
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, change.ID).Scan(&current); err != nil {
@@ -130,6 +156,9 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 				return place.Errorf(place.ENOTFOUND, "asset %s is gone", change.ID)
 			}
 			return err
+		}
+		if current != want {
+			return store.StaleError(sg, want, current)
 		}
 		change.UpdatedAt = now()
 		return updateAssetTx(ctx, tx, &change, current)

@@ -17,21 +17,23 @@ import (
 // still ifVersion.
 func (s *Store) DeleteAsset(ctx context.Context, id string, ifVersion int64) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var current int64
-		err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, id).Scan(&current)
+		last, err := scanAsset(tx.QueryRow(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = $1`, id))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return place.Errorf(place.ENOTFOUND, "no asset %q", id)
 		}
 		if err != nil {
-			return translate(err)
+			return fmt.Errorf("delete asset %s: %w", id, translate(err))
 		}
-		if current != ifVersion {
-			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, current, ifVersion)
+		if last.Version != ifVersion {
+			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, last.Version, ifVersion)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM assets WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete asset %s: %w", id, translate(err))
 		}
-		return addRevision(ctx, tx, "asset", id, "delete", map[string]any{"id": id, "version": current})
+		// The revision keeps the asset as it was deleted, like every
+		// revision keeps the whole record: its history reads it, and a
+		// restore of it brings the asset back as it was.
+		return addAssetRevision(ctx, tx, "delete", last)
 	})
 }
 
@@ -45,8 +47,8 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO users (id, email, role, password_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5, $6)`,
-			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt, scopes)
+		_, err = tx.Exec(ctx, `INSERT INTO users (id, email, role, password_hash, created_at, scopes, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			u.ID, u.Email, string(u.Role), u.PasswordHash, u.CreatedAt, scopes, u.DisplayName)
 		if place.ErrorCode(translate(err)) == place.ECONFLICT {
 			return place.Errorf(place.ECONFLICT, "an account for %s exists already", u.Email)
 		}
@@ -61,8 +63,8 @@ func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, err
 	var u auth.User
 	var role string
 	var scopes []byte
-	err := s.pool.QueryRow(ctx, `SELECT id, email, role, password_hash, created_at, scopes FROM users WHERE `+where+` = $1`, arg).
-		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.CreatedAt, &scopes)
+	err := s.pool.QueryRow(ctx, `SELECT id, email, role, password_hash, created_at, scopes, display_name FROM users WHERE `+where+` = $1`, arg).
+		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, &u.CreatedAt, &scopes, &u.DisplayName)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, place.Errorf(place.ENOTFOUND, "no such account")
 	}
@@ -74,6 +76,49 @@ func (s *Store) user(ctx context.Context, where string, arg any) (auth.User, err
 		return u, fmt.Errorf("user %s: scopes: %w", u.ID, err)
 	}
 	return u, nil
+}
+
+// SetDisplayName changes how an account is shown to the public.
+func (s *Store) SetDisplayName(ctx context.Context, userID, name string) error {
+	clean, err := auth.CheckDisplayName(name)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET display_name = $1 WHERE id = $2`, clean, userID)
+		if err != nil {
+			return fmt.Errorf("set display name: %w", translate(err))
+		}
+		if tag.RowsAffected() == 0 {
+			return place.Errorf(place.ENOTFOUND, "no such account")
+		}
+		return addRevision(ctx, tx, "user", userID, "display_name", map[string]string{"display_name": clean})
+	})
+}
+
+// GrantedScopes lists every scope any account holds, each once.
+func (s *Store) GrantedScopes(ctx context.Context) ([]place.Scope, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT scopes::text FROM users WHERE scopes <> '[]'::jsonb`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var lists [][]string
+	for rows.Next() {
+		var raw string
+		var l []string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, translate(err)
+		}
+		if err := json.Unmarshal([]byte(raw), &l); err != nil {
+			return nil, fmt.Errorf("granted scopes: %w", err)
+		}
+		lists = append(lists, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	return store.DistinctScopes(lists), nil
 }
 
 // UserByEmail finds an account by email.

@@ -78,11 +78,15 @@ func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []pl
 		if err != nil {
 			return err
 		}
+		provenance, err := store.EncodeProvenance(set.Provenance)
+		if err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO boundary_sets
-			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field)
-			VALUES (ST_GeomFromWKB($1, 4326), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field, provenance)
+			VALUES (ST_GeomFromWKB($1, 4326), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
-			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt, set.CodeField, set.NameField)
+			set.Attribution, set.Source, set.Description, len(areas), set.CreatedAt, set.CodeField, set.NameField, provenance)
 		if err != nil {
 			return fmt.Errorf("insert set %s: %w", set.Slug, translate(err))
 		}
@@ -292,16 +296,21 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 
 const setColumns = `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at,
 	coalesce(ST_XMin(extent), 0), coalesce(ST_YMin(extent), 0), coalesce(ST_XMax(extent), 0), coalesce(ST_YMax(extent), 0),
-	code_field, name_field, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
+	code_field, name_field, provenance, coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
 	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
 
 func scanSet(row pgx.Row) (place.SetSummary, error) {
 	var ss place.SetSummary
-	var current string
-	var kind string
+	var current, kind, provenance string
 	err := row.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
 		&ss.Source, &ss.Description, &ss.AreaCount, &ss.CreatedAt,
-		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1], &ss.CodeField, &ss.NameField, &ss.Series, &current)
+		&ss.BBox.Min[0], &ss.BBox.Min[1], &ss.BBox.Max[0], &ss.BBox.Max[1], &ss.CodeField, &ss.NameField, &provenance, &ss.Series, &current)
+	if err != nil {
+		return ss, err
+	}
+	if ss.Provenance, err = store.DecodeProvenance(provenance); err != nil {
+		return ss, fmt.Errorf("set %s: %w", ss.Slug, err)
+	}
 	ss.Kind = place.Kind(kind)
 	ss.Current = ss.Series == "" || current == ss.Slug
 	ss.CreatedAt = ss.CreatedAt.UTC()

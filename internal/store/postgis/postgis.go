@@ -160,7 +160,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return fmt.Errorf("bump data version: %w", translate(err))
 	}
 	if err := fn(tx); err != nil {
-		return err
+		// A driver error deep in the write (a NUL byte that slipped past
+		// the checks, a lost connection) as callers can act on it.
+		return translate(err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
@@ -188,6 +190,11 @@ func translate(err error) error {
 			return place.Errorf(place.ECONFLICT, "%s", pg.Message)
 		case pg.Code == "23503" || pg.Code == "23514" || pg.Code == "22P02" || pg.Code == "23502":
 			return place.Errorf(place.EINVALID, "%s", pg.Message)
+		case pg.Code == "22021" || pg.Code == "22P05":
+			// character_not_in_repertoire, untranslatable_character: a NUL
+			// byte (text and jsonb cannot hold one) or bytes that are not
+			// UTF-8. The callers refuse them first; this is the last guard.
+			return place.Errorf(place.EINVALID, "text holds a NUL byte or is not valid UTF-8")
 		case pg.Code == "57014":
 			return place.Errorf(place.EUNAVAILABLE, "the database took too long: %s", pg.Message)
 		case strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P") || pg.Code == "53300":

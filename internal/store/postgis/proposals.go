@@ -12,31 +12,91 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// SaveProposals records a conflation run's proposals, all or none.
-func (s *Store) SaveProposals(ctx context.Context, ps []place.Proposal) error {
-	datas := make([][]byte, len(ps))
-	for i, p := range ps {
-		d, err := store.ProposalData(p)
-		if err != nil {
-			return fmt.Errorf("proposal %d: %w", i, err)
-		}
-		datas[i] = d
+// SaveConflation records a conflation run, its verdicts and proposals, and
+// supersedes the pending proposals named, all or none.
+func (s *Store) SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error {
+	if run.By == "" {
+		run.By = store.ChangeOf(ctx).Author
+	}
+	runData, refs, datas, err := store.RunData(run, ps)
+	if err != nil {
+		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		at := now()
-		if _, err := tx.Exec(ctx, `UPDATE conflation_proposals SET status = 'superseded', decided_at = $1 WHERE status = 'pending'`, at); err != nil {
-			return translate(err)
+		if _, err := tx.Exec(ctx, `INSERT INTO conflation_runs (id, file, data, created_at) VALUES ($1, $2, $3, $4)`, run.ID, run.File, runData, at); err != nil {
+			return fmt.Errorf("record conflation run: %w", translate(err))
+		}
+		if len(supersede) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE conflation_proposals SET status = 'superseded', decided_at = $1 WHERE id = ANY($2) AND status = 'pending'`, at, supersede); err != nil {
+				return translate(err)
+			}
 		}
 		batch := &pgx.Batch{}
+		for i, v := range run.Verdicts {
+			batch.Queue(`INSERT INTO conflation_verdicts (asset_id, run, file, asset_version, outcome, osm_refs, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (asset_id) DO UPDATE SET run = excluded.run, file = excluded.file, asset_version = excluded.asset_version,
+				  outcome = excluded.outcome, osm_refs = excluded.osm_refs, created_at = excluded.created_at`,
+				v.AssetID, run.ID, run.File, v.AssetVersion, v.Outcome, refs[i], at)
+		}
 		for i, p := range ps {
 			batch.Queue(`INSERT INTO conflation_proposals (id, run, file, outcome, asset_id, osm_ref, data, status, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)`, p.ID, p.Run, p.File, p.Outcome, p.AssetID, p.OSMRef, datas[i], at)
 		}
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("record proposals: %w", translate(err))
+		if batch.Len() > 0 {
+			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+				return fmt.Errorf("record the conflation run's verdicts and proposals: %w", translate(err))
+			}
 		}
 		return nil
 	})
+}
+
+// ConflationRuns lists the latest runs, newest first.
+func (s *Store) ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, file, data::text, created_at FROM conflation_runs ORDER BY fid DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []place.ConflationRun{}
+	for rows.Next() {
+		var r place.ConflationRun
+		var data string
+		if err := rows.Scan(&r.ID, &r.File, &data, &r.CreatedAt); err != nil {
+			return nil, translate(err)
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		if err := store.ReadRunData(&r, []byte(data)); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, translate(rows.Err())
+}
+
+// ConflationVerdicts lists what the last run over each asset found.
+func (s *Store) ConflationVerdicts(ctx context.Context) ([]place.Verdict, error) {
+	rows, err := s.pool.Query(ctx, `SELECT asset_id, run, file, asset_version, outcome, osm_refs::text, created_at FROM conflation_verdicts ORDER BY asset_id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []place.Verdict{}
+	for rows.Next() {
+		var v place.Verdict
+		var refs string
+		if err := rows.Scan(&v.AssetID, &v.Run, &v.File, &v.AssetVersion, &v.Outcome, &refs, &v.At); err != nil {
+			return nil, translate(err)
+		}
+		v.At = v.At.UTC()
+		if err := store.ReadVerdictRefs(&v, []byte(refs)); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, translate(rows.Err())
 }
 
 const proposalColumns = `id, run, file, outcome, asset_id, osm_ref, data::text, status, reason, decided_by, created_at, decided_at`

@@ -14,11 +14,8 @@ import (
 
 // CreateSuggestion records a proposed change.
 func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
-	sg, data, err := store.SuggestionData(sg)
+	sg, data, err := store.PrepareSuggestion(ctx, s, sg)
 	if err != nil {
-		return err
-	}
-	if err := store.CheckSuggestionTarget(ctx, s, sg); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
@@ -47,26 +44,35 @@ func scanSuggestion(row pgx.Row) (place.Suggestion, error) {
 	return sg, store.ReadSuggestionData(&sg, []byte(data))
 }
 
-// Suggestions lists suggestions in a state, oldest first.
-func (s *Store) Suggestions(ctx context.Context, status string) ([]place.Suggestion, error) {
-	q, args := `SELECT `+suggestionColumns+` FROM suggestions ORDER BY fid`, []any{}
-	if status != "" {
-		q, args = `SELECT `+suggestionColumns+` FROM suggestions WHERE status = $1 ORDER BY fid`, []any{status}
+// Suggestions lists one page of suggestions in a state, oldest first.
+func (s *Store) Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error) {
+	page := store.SuggestionPage{Suggestions: []place.Suggestion{}}
+	where, args := "", []any{}
+	if q.Status != "" {
+		where, args = ` WHERE status = $1`, []any{q.Status}
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM suggestions`+where, args...).Scan(&page.Matched); err != nil {
+		return page, fmt.Errorf("count suggestions: %w", translate(err))
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > store.MaxPage {
+		limit = store.MaxPage
+	}
+	n := len(args)
+	rows, err := s.pool.Query(ctx, `SELECT `+suggestionColumns+` FROM suggestions`+where+fmt.Sprintf(` ORDER BY fid LIMIT $%d OFFSET $%d`, n+1, n+2),
+		append(args, limit, max(q.Offset, 0))...)
 	if err != nil {
-		return nil, translate(err)
+		return page, translate(err)
 	}
 	defer rows.Close()
-	out := []place.Suggestion{}
 	for rows.Next() {
 		sg, err := scanSuggestion(rows)
 		if err != nil {
-			return nil, translate(err)
+			return page, translate(err)
 		}
-		out = append(out, sg)
+		page.Suggestions = append(page.Suggestions, sg)
 	}
-	return out, translate(rows.Err())
+	return page, translate(rows.Err())
 }
 
 // Suggestion returns one suggestion.
@@ -79,26 +85,26 @@ func (s *Store) Suggestion(ctx context.Context, id string) (place.Suggestion, er
 }
 
 // DecideSuggestion accepts or rejects a pending suggestion.
-func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, reason string, edited *place.Asset) (place.Suggestion, error) {
+func (s *Store) DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error) {
 	sg, err := s.Suggestion(ctx, id)
 	if err != nil {
 		return sg, err
 	}
-	change, status, err := store.Decision(sg, accept, edited)
+	change, status, err := store.Decision(sg, d)
 	if err != nil {
 		return sg, err
 	}
 	by := store.ChangeOf(ctx).Author
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE suggestions SET status = $1, reason = $2, decided_by = $3, decided_at = $4
-			WHERE id = $5 AND status = 'pending'`, status, reason, by, now(), id)
+			WHERE id = $5 AND status = 'pending'`, status, d.Reason, by, now(), id)
 		if err != nil {
 			return translate(err)
 		}
 		if tag.RowsAffected() == 0 {
 			return place.Errorf(place.ECONFLICT, "suggestion %s was decided already", id)
 		}
-		if !accept {
+		if !d.Accept {
 			return nil
 		}
 		if sg.Kind == place.AreaDrawing {
@@ -116,10 +122,31 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 			}
 			return addRevision(ctx, tx, "place", sg.Place, "link", link)
 		}
-		if sg.Kind == place.NewAsset {
+		want := d.IfVersion
+		switch {
+		case sg.Kind == place.NewAsset && d.MergeInto != "":
+			if _, err := tx.Exec(ctx, `UPDATE suggestions SET asset_id = $1 WHERE id = $2`, d.MergeInto, id); err != nil {
+				return translate(err)
+			}
+		case sg.Kind == place.NewAsset:
+			if !d.ConfirmNew {
+				// Writers are serialised on the data_version row inTx
+				// updated first, so what this reads stays true until commit.
+				dups, err := store.Duplicates(ctx, s, change)
+				if err != nil {
+					return err
+				}
+				if len(dups) > 0 {
+					return store.DuplicateError(change, dups)
+				}
+			}
 			var rep store.ImportReport
 			change.Version, change.UpdatedAt = 0, now()
 			return insertAssets(ctx, tx, []place.Asset{change}, []string{change.ID}, &rep)
+		default:
+			if want, err = store.AcceptVersion(sg, d); err != nil {
+				return err
+			}
 		}
 		var current int64
 		if err := tx.QueryRow(ctx, `SELECT version FROM assets WHERE id = $1`, change.ID).Scan(&current); err != nil {
@@ -127,6 +154,9 @@ func (s *Store) DecideSuggestion(ctx context.Context, id string, accept bool, re
 				return place.Errorf(place.ENOTFOUND, "asset %s is gone", change.ID)
 			}
 			return translate(err)
+		}
+		if current != want {
+			return store.StaleError(sg, want, current)
 		}
 		change.UpdatedAt = now()
 		return updateAssetTx(ctx, tx, &change, current)

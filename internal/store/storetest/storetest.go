@@ -63,6 +63,7 @@ func wantCode(t *testing.T, err error, code string) {
 // Run runs the whole suite.
 func Run(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
+	runHistoryCases(t, newStore)
 
 	t.Run("SetsAndAreas", func(t *testing.T) {
 		st := newStore(t)
@@ -936,11 +937,12 @@ func Run(t *testing.T, newStore NewStore) {
 		if _, err := st.Asset(ctx, "hub"); place.ErrorCode(err) != place.ENOTFOUND {
 			t.Errorf("a pending suggestion went live: %v", err)
 		}
-		queue, err := st.Suggestions(ctx, place.Pending)
-		if err != nil || len(queue) != 1 || queue[0].Proposed.Name != "Heeley Hub" || queue[0].Proposed.Geometry != (orb.Point{-1.45, 53.3}) {
+		page, err := st.Suggestions(ctx, store.SuggestionQuery{Status: place.Pending})
+		queue := page.Suggestions
+		if err != nil || len(queue) != 1 || page.Matched != 1 || queue[0].Proposed.Name != "Heeley Hub" || queue[0].Proposed.Geometry != (orb.Point{-1.45, 53.3}) {
 			t.Fatalf("queue = %+v, %v", queue, err)
 		}
-		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "s1", true, "", nil)
+		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "s1", place.SuggestionDecision{Accept: true})
 		if err != nil || got.Status != place.Accepted || got.DecidedBy != "mod@example.org" || got.DecidedAt.IsZero() {
 			t.Fatalf("accept = %+v, %v", got, err)
 		}
@@ -951,7 +953,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if ms, _ := st.Memberships(ctx, "hub"); len(ms) != 1 || ms[0].Code != "A1" {
 			t.Errorf("accepted asset placed in %v", ms)
 		}
-		_, err = st.DecideSuggestion(ctx, "s1", false, "again", nil)
+		_, err = st.DecideSuggestion(ctx, "s1", place.SuggestionDecision{Reason: "again"})
 		wantCode(t, err, place.ECONFLICT)
 
 		// A correction, edited by the moderator before accepting.
@@ -962,7 +964,7 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		edited := fix
 		edited.OpeningHours = "Mo-Fr 10:00-12:00"
-		if _, err := st.DecideSuggestion(ctx, "s2", true, "", &edited); err != nil {
+		if _, err := st.DecideSuggestion(ctx, "s2", place.SuggestionDecision{Accept: true, Edited: &edited}); err != nil {
 			t.Fatal(err)
 		}
 		if hub, _ = st.Asset(ctx, "hub"); hub.OpeningHours != "Mo-Fr 10:00-12:00" || hub.Version != 2 {
@@ -972,7 +974,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if err := st.CreateSuggestion(ctx, place.Suggestion{ID: "s3", Kind: place.Closure, AssetID: "hub", Proposed: hub, Author: "anonymous"}); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := st.DecideSuggestion(ctx, "s3", false, "still open: we checked", nil); err != nil || got.Reason != "still open: we checked" {
+		if got, err := st.DecideSuggestion(ctx, "s3", place.SuggestionDecision{Reason: "still open: we checked"}); err != nil || got.Reason != "still open: we checked" {
 			t.Fatalf("reject = %+v, %v", got, err)
 		}
 		if hub, _ = st.Asset(ctx, "hub"); hub.Status != place.Open || hub.Version != 2 {
@@ -983,9 +985,9 @@ func Run(t *testing.T, newStore NewStore) {
 		bad := newHub
 		bad.ID, bad.Category = "x", "bookshop"
 		wantCode(t, st.CreateSuggestion(ctx, place.Suggestion{ID: "s5", Kind: place.NewAsset, Proposed: bad, Author: "anonymous"}), place.EINVALID)
-		all, _ := st.Suggestions(ctx, "")
-		if len(all) != 3 {
-			t.Errorf("%d suggestions, want 3", len(all))
+		all, _ := st.Suggestions(ctx, store.SuggestionQuery{})
+		if len(all.Suggestions) != 3 || all.Matched != 3 {
+			t.Errorf("%d suggestions (%d matched), want 3", len(all.Suggestions), all.Matched)
 		}
 	})
 
@@ -1018,7 +1020,8 @@ func Run(t *testing.T, newStore NewStore) {
 		if err := st.CreateSuggestion(ctx, drawing("d1-0000-abcd", "drawn", "", "heeley")); err != nil {
 			t.Fatal(err)
 		}
-		queue, err := st.Suggestions(ctx, place.Pending)
+		page, err := st.Suggestions(ctx, store.SuggestionQuery{Status: place.Pending})
+		queue := page.Suggestions
 		if err != nil || len(queue) != 1 || queue[0].Area == nil || queue[0].Area.Code != "heeley-as-i-know-it-d1-0000" || queue[0].Place != "heeley" ||
 			queue[0].Area.Geometry.Bound() != Square(-1.30, 53.28, 0.05).Bound() {
 			t.Fatalf("queue = %+v, %v", queue, err)
@@ -1027,9 +1030,9 @@ func Run(t *testing.T, newStore NewStore) {
 		if _, err := st.Area(ctx, "drawn", code); place.ErrorCode(err) != place.ENOTFOUND {
 			t.Errorf("a pending drawing is in the set: %v", err)
 		}
-		_, err = st.DecideSuggestion(ctx, "d1-0000-abcd", true, "", &hub)
+		_, err = st.DecideSuggestion(ctx, "d1-0000-abcd", place.SuggestionDecision{Accept: true, Edited: &hub})
 		wantCode(t, err, place.EINVALID) // a drawing is accepted as drawn
-		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "d1-0000-abcd", true, "", nil)
+		got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "d1-0000-abcd", place.SuggestionDecision{Accept: true})
 		if err != nil || got.Status != place.Accepted {
 			t.Fatalf("accept = %+v, %v", got, err)
 		}
@@ -1049,7 +1052,7 @@ func Run(t *testing.T, newStore NewStore) {
 		if err := st.CreateSuggestion(ctx, drawing("d2-0000-efgh", "drawn", "", "heeley")); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.DecideSuggestion(ctx, "d2-0000-efgh", false, "a duplicate", nil); err != nil {
+		if _, err := st.DecideSuggestion(ctx, "d2-0000-efgh", place.SuggestionDecision{Reason: "a duplicate"}); err != nil {
 			t.Fatal(err)
 		}
 		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 2 {
@@ -1078,11 +1081,11 @@ func Run(t *testing.T, newStore NewStore) {
 		}
 		// A bad line writes none of the run.
 		bad := append(append([]place.Proposal{}, run1...), place.Proposal{ID: "p3", Run: "r1", Outcome: "maybe", AssetID: "hall"})
-		wantCode(t, st.SaveProposals(ctx, bad), place.EINVALID)
+		wantCode(t, st.SaveConflation(ctx, place.ConflationRun{ID: "r1", File: "a.osm"}, bad, nil), place.EINVALID)
 		if ps, _ := st.Proposals(ctx, ""); len(ps) != 0 {
 			t.Fatalf("a refused run left %d proposals", len(ps))
 		}
-		if err := st.SaveProposals(ctx, run1); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r1", File: "a.osm"}, run1, nil); err != nil {
 			t.Fatal(err)
 		}
 		ps, err := st.Proposals(ctx, place.Pending)
@@ -1120,11 +1123,11 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("added asset placed in %v", ms)
 		}
 		run2 := []place.Proposal{{ID: "q1", Run: "r2", File: "b.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
-		if err := st.SaveProposals(ctx, run2); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r2", File: "b.osm"}, run2, nil); err != nil {
 			t.Fatal(err)
 		}
 		run3 := []place.Proposal{{ID: "z1", Run: "r3", File: "c.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
-		if err := st.SaveProposals(ctx, run3); err != nil {
+		if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r3", File: "c.osm"}, run3, []string{"q1"}); err != nil {
 			t.Fatal(err)
 		}
 		if p, _ := st.Proposal(ctx, "q1"); p.Status != place.Superseded {
@@ -1139,6 +1142,8 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("%d proposals in all, want 4", len(all))
 		}
 	})
+
+	t.Run("ConflationRuns", func(t *testing.T) { conflationRuns(t, newStore) })
 
 	t.Run("Freshness", func(t *testing.T) {
 		st := newStore(t)
@@ -1250,6 +1255,13 @@ func Run(t *testing.T, newStore NewStore) {
 			t.Errorf("area revisions = %+v", revs)
 		}
 	})
+
+	t.Run("SuggestionPages", func(t *testing.T) { suggestionPages(t, newStore(t)) })
+	t.Run("StaleSuggestions", func(t *testing.T) { staleSuggestions(t, newStore(t)) })
+	t.Run("DuplicateSuggestions", func(t *testing.T) { duplicateSuggestions(t, newStore(t)) })
+	t.Run("SuggestionCaps", func(t *testing.T) { suggestionCaps(t, newStore(t)) })
+	t.Run("SuggestionDetailsCapped", func(t *testing.T) { suggestionDetailsCapped(t, newStore(t)) })
+	t.Run("SuccessorKeepDeduplicated", func(t *testing.T) { successorKeepDeduplicated(t, newStore(t)) })
 
 	t.Run("Ping", func(t *testing.T) {
 		st := newStore(t)

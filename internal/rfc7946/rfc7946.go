@@ -1,19 +1,22 @@
-package geo
+// Package rfc7946 winds polygons as RFC 7946 §3.1.6 says GeoJSON polygons
+// are: exterior rings anticlockwise, holes clockwise.
+package rfc7946
 
 import "github.com/paulmach/orb"
 
-// RFC7946 returns g with its polygons wound as RFC 7946 §3.1.6 says GeoJSON
+// Orient returns g with its polygons wound as RFC 7946 §3.1.6 says GeoJSON
 // polygons are: exterior rings anticlockwise, holes clockwise, by the sign
 // of their area in longitude/latitude. Every GeoJSON placemap writes (API
 // answers, OGC API items, exports, crosswalk and agreement surfaces,
-// revision records) passes its geometry through it; tiles are wound on
-// their own grid (package tiles).
+// revision records, field diffs) passes its geometry through it; tiles are
+// wound on their own grid (package tiles). It is a package of its own so
+// that the domain (package place) can use it too.
 //
 // g is never modified, since geometries are shared and cached: a ring that
 // must turn is copied, and rings already wound right are shared with g.
 // Rings of zero area have no winding and are left as they are. Points and
 // lines are returned as they are; a Collection's members are wound in turn.
-func RFC7946(g orb.Geometry) orb.Geometry {
+func Orient(g orb.Geometry) orb.Geometry {
 	switch g := g.(type) {
 	case orb.Polygon:
 		return rfc7946Polygon(g)
@@ -36,7 +39,7 @@ func RFC7946(g orb.Geometry) orb.Geometry {
 	case orb.Collection:
 		out := make(orb.Collection, len(g))
 		for i, m := range g {
-			out[i] = RFC7946(m)
+			out[i] = Orient(m)
 		}
 		return out
 	}

@@ -1,14 +1,14 @@
-package geo_test
+package rfc7946_test
 
 import (
 	"testing"
 
 	"github.com/paulmach/orb"
 
-	"github.com/placemap/placemap/internal/geo"
+	"github.com/placemap/placemap/internal/rfc7946"
 )
 
-func TestRFC7946(t *testing.T) {
+func TestOrient(t *testing.T) {
 	ccw := orb.Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}
 	cw := orb.Ring{{1, 1}, {1, 2}, {2, 2}, {2, 1}, {1, 1}}
 	rev := func(r orb.Ring) orb.Ring { c := orb.Clone(r).(orb.Ring); c.Reverse(); return c }
@@ -29,7 +29,7 @@ func TestRFC7946(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := orb.Clone(tc.in)
-			got := geo.RFC7946(tc.in)
+			got := rfc7946.Orient(tc.in)
 			if !orb.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
