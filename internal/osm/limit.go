@@ -15,6 +15,16 @@ import (
 // past any 32 MiB upload of real OSM data, which compresses 3 to 15 times.
 const DefaultMaxDecompressed = 512 << 20
 
+// bytesPerKept is how much of the decompressed-size limit each object,
+// node reference, member and position the reader keeps in memory costs:
+// the limit bounds what is held as well as what is read. A file within the
+// limit can otherwise be packed with objects the reader keeps (millions of
+// tagged nodes at six bytes each, a way of millions of node references),
+// which take 30-200 times their encoded size once held. At the default
+// 512 MiB it allows 4 Mi items, around 150 MiB held; a real city keeps
+// thousands, England a few million (raise --max-decompressed-mb for it).
+const bytesPerKept = 128
+
 // maxElement bounds the bytes of OSM XML or Overpass JSON read for one
 // object (and whatever lies between two objects): the parsers hold a
 // whole token or element in memory, so a run of gigabytes without markup
@@ -80,6 +90,15 @@ func (l *limits) err() error {
 		return nil
 	}
 	return place.Errorf(l.code, "%s: %s", l.name, l.why)
+}
+
+// maxKept is how many objects, references and positions a reading within
+// maxDecompressed may keep.
+func maxKept(maxDecompressed int64) int64 {
+	if maxDecompressed <= 0 {
+		maxDecompressed = DefaultMaxDecompressed
+	}
+	return maxDecompressed / bytesPerKept
 }
 
 // tooLarge records a decompressed size past the limit.

@@ -62,6 +62,7 @@ type reader struct {
 	keep   func(map[string]string) bool
 	stats  Stats
 	format Format
+	held   int64 // objects, tags, references and positions kept (hold)
 
 	// What pass 1 kept and passes 2 and 3 complete.
 	ways []pendingWay
@@ -287,6 +288,9 @@ func (r *reader) first(e *element) error {
 	if !r.keep(tags) {
 		return nil
 	}
+	if err := r.hold(1 + len(tags) + len(e.refs) + len(e.members) + len(e.pts)); err != nil {
+		return err
+	}
 	o := Object{Type: e.typ, ID: e.id, Version: e.version, Timestamp: e.ts, Tags: tags}
 	switch e.typ {
 	case Node:
@@ -351,6 +355,26 @@ func (r *reader) first(e *element) error {
 // of several buildings, type=site) to be placed at a point among its
 // members once they are found; one with no node or way members is
 // skipped.
+// hold counts n more items (objects, tags, node references, members,
+// positions) kept in memory until the reading ends, and refuses the file
+// once they pass maxKept: a file small enough to read can still hold more
+// than memory allows.
+func (r *reader) hold(n int) error {
+	r.held += int64(n)
+	if max := maxKept(r.opts.MaxDecompressed); r.held > max {
+		return place.Errorf(place.ETOOLARGE, "%s: it holds more than %d objects, tags, node references and positions of the kinds kept (one per %d bytes of --max-decompressed-mb, %s): refused; raise --max-decompressed-mb for a larger extract",
+			r.name, max, bytesPerKept, mibString(maxDecompressedOr(r.opts.MaxDecompressed)))
+	}
+	return nil
+}
+
+func maxDecompressedOr(n int64) int64 {
+	if n <= 0 {
+		return DefaultMaxDecompressed
+	}
+	return n
+}
+
 func (r *reader) site(o Object, e *element) error {
 	rel := pendingRel{obj: o, site: true}
 	var known []orb.Point
@@ -394,7 +418,10 @@ func (r *reader) second(e *element) error {
 		if e.hasPt {
 			r.coords[e.id] = e.pt
 		}
-	case Way:
+	case Way: // a member way of a kept relation: its nodes are kept too
+		if err := r.hold(len(e.refs) + len(e.pts)); err != nil {
+			return err
+		}
 		if e.pts != nil {
 			r.wayPts[e.id] = slices.Clone(e.pts)
 			return nil
