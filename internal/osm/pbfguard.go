@@ -55,12 +55,14 @@ const (
 // one reported: a block's error, including a bound it breaks, is only
 // acted on (and recorded in the pass's limits) once every block before
 // it has passed. At most pbfWorkers+1 blocks are in flight, each holding
-// its Blob as read (under 32 MiB), and each worker at most one block
+// its Blob as read (under 32 MiB) and, if passed on inflated, its data
+// inflated (at most pbfPassInflated), and each worker at most one block
 // inflated (at most 32 MiB), whatever the file.
 //
 // The guard's goroutines run until the file ends, a block is refused or
 // close is called; close must be called once the decoder is done reading.
 type pbfGuard struct {
+	r     io.Reader // the file, read by the framer once started
 	lim   *limits
 	order chan *pbfBlock // blocks framed, in file order, each checked once its done says so
 	free  chan *pbfBlock // blocks passed on, for the framer to reuse
@@ -81,10 +83,26 @@ type pbfBlock struct {
 	blob    []byte     // the Blob as read; data points into it
 	data    []byte     // the block's data as passed on: zlib data, or raw
 	zlib    bool       // whether data is zlib data, of rawSize bytes inflated
+	pass    bool       // whether the zlib data is passed on inflated, from raw
+	raw     []byte     // the data inflated, when passed on so
 	rawSize int64      // the size data declares inflated
 	head    []byte     // the re-encoded size, BlobHeader and Blob fields
 	done    chan error // the block's check, once per use: nil, or why it is refused
 }
+
+// pbfPassInflated is the largest block (inflated) passed on to the
+// decoder inflated, as raw data, rather than as the zlib data it came as.
+// The decoder then decodes the very bytes checked here and need not
+// inflate them again: most of the work of reading a real file, whose
+// blocks are of 8,000 objects and under 1 MiB inflated. Larger blocks
+// are passed on compressed, as they came, so that what waits in the
+// decoder's queues (some ten blocks) costs at most this much a block
+// beyond its compressed size, however compressible a file's blocks are.
+// That the decoder gets the bytes checked here then rests on zlib: the
+// stream's Adler-32 checksum was verified here and the decoder checks the
+// size, so a zlib that inflated the stream otherwise would be broken, not
+// merely different.
+const pbfPassInflated = 1 << 20
 
 // pbfWorkers is how many blocks are inflated and checked at once:
 // GOMAXPROCS, up to 4, as each may hold 32 MiB inflated.
@@ -93,26 +111,33 @@ func pbfWorkers() int { return min(runtime.GOMAXPROCS(0), 4) }
 // errPBFGuardClosed is what Read returns once the guard is closed.
 var errPBFGuardClosed = errors.New("osm: PBF reader closed")
 
-// newPBFGuard starts checking the PBF file r; the guard alone reads r
-// until close returns.
+// newPBFGuard checks the PBF file r as it is read; the guard alone reads
+// r until close returns.
 func newPBFGuard(r io.Reader, lim *limits) *pbfGuard {
-	workers := pbfWorkers()
-	g := &pbfGuard{
-		lim:   lim,
-		order: make(chan *pbfBlock, workers+1),
-		free:  make(chan *pbfBlock, workers+1),
-		stop:  make(chan struct{}),
+	return &pbfGuard{r: r, lim: lim, stop: make(chan struct{})}
+}
+
+// start starts the framer and workers, at the first Read: a guard closed
+// unread reads nothing.
+func (g *pbfGuard) start() {
+	select {
+	case <-g.stop:
+		g.err = errPBFGuardClosed
+		return
+	default:
 	}
+	workers := pbfWorkers()
+	g.order = make(chan *pbfBlock, workers+1)
+	g.free = make(chan *pbfBlock, workers+1)
 	for range workers + 1 {
 		g.free <- &pbfBlock{done: make(chan error, 1)}
 	}
 	work := make(chan *pbfBlock, workers+1)
 	g.wg.Add(1 + workers)
-	go g.frame(&pbfFramer{r: r, lim: lim, left: lim.maxDecompressed}, work)
+	go g.frame(&pbfFramer{r: g.r, lim: g.lim, left: g.lim.maxDecompressed}, work)
 	for range workers {
 		go g.work(work)
 	}
-	return g
 }
 
 // close stops the guard's goroutines and waits for them: once it returns
@@ -124,6 +149,9 @@ func (g *pbfGuard) close() {
 }
 
 func (g *pbfGuard) Read(p []byte) (int, error) {
+	if g.order == nil && g.err == nil {
+		g.start()
+	}
 	for len(g.out) == 0 {
 		if g.err != nil {
 			return 0, g.err
@@ -153,7 +181,13 @@ func (g *pbfGuard) next() {
 		g.err = errPBFGuardClosed
 		return
 	}
-	if err := <-b.done; err != nil {
+	var err error
+	select {
+	case err = <-b.done:
+	case <-g.stop: // closed: a worker may have left the block
+		err = errPBFGuardClosed
+	}
+	if err != nil {
 		if le, ok := err.(*pbfLimitError); ok {
 			err = g.lim.exceed(le.code, "%s", le.why)
 		}
@@ -321,14 +355,22 @@ func (f *pbfFramer) next(b *pbfBlock) error {
 		if err := f.spend(rawSize); err != nil {
 			return err
 		}
+		b.data, b.zlib, b.rawSize, b.pass = zdata, true, rawSize, rawSize > 0 && rawSize <= pbfPassInflated
 		blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
-		blobOut = protowire.AppendTag(blobOut, 3, protowire.BytesType)
-		blobOut = protowire.AppendVarint(blobOut, uint64(len(zdata)))
-		b.data, b.zlib, b.rawSize = zdata, true, rawSize
+		if b.pass { // data becomes the data inflated, once checked
+			blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
+			blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
+		} else {
+			blobOut = protowire.AppendTag(blobOut, 3, protowire.BytesType)
+			blobOut = protowire.AppendVarint(blobOut, uint64(len(zdata)))
+		}
 	default:
 		return f.fail("the block's data is compressed in a way placemap does not read (want zlib or none)")
 	}
 	blobLen := len(blobOut) + len(b.data)
+	if b.pass {
+		blobLen = len(blobOut) + int(rawSize)
+	}
 	if blobLen >= maxPBFBlob {
 		return f.fail("a block of %d bytes of data; the format allows under %d", blobLen, maxPBFBlob)
 	}
@@ -362,20 +404,17 @@ type pbfInflater struct {
 // declares (inflate), and an OSMData block's data (the first block, unless
 // it is the OSMHeader, is read as data too) holds nothing the decoder
 // takes on trust: see checkPrimitiveBlock. The OSMHeader is read with
-// proto.Unmarshal, which checks what it reads.
-//
-// The block is passed on compressed as it came, so that blocks waiting in
-// the decoder's queues cost their compressed size, and the decoder
-// inflates it again (with C zlib when built with cgo). That it gets the
-// bytes checked here rests on zlib: the stream's Adler-32 checksum was
-// verified here and the decoder checks the size, so a zlib that inflated
-// the stream otherwise would be broken, not merely different.
+// proto.Unmarshal, which checks what it reads. A block to pass on
+// inflated gets its data inflated as data.
 func (in *pbfInflater) check(b *pbfBlock) error {
 	data := b.data
 	if b.zlib {
 		var err error
 		if data, err = in.inflate(b); err != nil {
 			return err
+		}
+		if b.pass {
+			b.data = data
 		}
 	}
 	if b.typ == "OSMHeader" {
@@ -388,8 +427,9 @@ func (in *pbfInflater) check(b *pbfBlock) error {
 }
 
 // inflate checks that a block's zlib data inflates to exactly the size it
-// declares, and returns the data inflated (in a buffer the next block
-// reuses). Data that goes on past it is inflated on (into nothing) up to
+// declares, and returns the data inflated: in the block's own buffer when
+// it is passed on inflated, else in the worker's, for the next block to
+// reuse. Data that goes on past it is inflated on (into nothing) up to
 // the format's 32 MiB, to tell a corrupt stream, which fails or ends
 // soon, from one made to inflate far past what it declares: a
 // decompression bomb.
@@ -406,10 +446,14 @@ func (in *pbfInflater) inflate(b *pbfBlock) ([]byte, error) {
 		in.zr = nil // a reader that failed to start is not reused
 		return nil, &pbfFramingError{block: b.n, what: fmt.Sprintf("corrupt zlib data: %v", err)}
 	}
-	if int64(cap(in.raw)) < size {
-		in.raw = make([]byte, size)
+	buf := &in.raw
+	if b.pass {
+		buf = &b.raw
 	}
-	data := in.raw[:size]
+	if int64(cap(*buf)) < size {
+		*buf = make([]byte, size)
+	}
+	data := (*buf)[:size]
 	var n int64
 	for n < size && err == nil {
 		var m int

@@ -2,6 +2,8 @@ package osm
 
 import (
 	"context"
+	"encoding/binary"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -19,7 +21,7 @@ func TestPBFFirstBadBlockIsReported(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // four workers, whatever the machine
 	data := []byte("OSMData")
 	short := zlibOf(t, []byte("not a PrimitiveBlock"))
-	zeros := zlibOf(t, make([]byte, 40<<20))     // slow: inflates past the format's 32 MiB
+	zeros := zlibOf(t, make([]byte, 40<<20))    // slow: inflates past the format's 32 MiB
 	notProto := zlibOf(t, make([]byte, 30<<20)) // slow: 30 MiB to inflate, then refused by the check
 	bomb := [2][]byte{data, blobFields(2, 1<<20, 3, zeros)}
 	for _, tc := range []struct {
@@ -51,5 +53,66 @@ func TestPBFFirstBadBlockIsReported(t *testing.T) {
 				t.Errorf("error %v (code %q); want %s naming %q", err, place.ErrorCode(err), tc.code, tc.want)
 			}
 		})
+	}
+}
+
+// endlessPBF is a PBF file that never ends: its header block, then its
+// data block over and over. It counts the reads made of it.
+type endlessPBF struct {
+	head, block []byte
+	left        []byte
+	reads       int
+}
+
+func newEndlessPBF(t *testing.T) *endlessPBF {
+	good := testkit.GoodPBF()
+	hs := binary.BigEndian.Uint32(good)
+	h, ok := readFields(good[4 : 4+hs])
+	if !ok {
+		t.Fatal("testkit.GoodPBF's first block header does not read")
+	}
+	first := 4 + int(hs) + int(h.ints[3])
+	return &endlessPBF{head: good[:first], block: good[first:], left: good[:first]}
+}
+
+func (e *endlessPBF) Read(p []byte) (int, error) {
+	e.reads++
+	if len(e.left) == 0 {
+		e.left = e.block
+	}
+	n := copy(p, e.left)
+	e.left = e.left[n:]
+	return n, nil
+}
+
+// TestPBFGuardCloses: the guard reads its source on goroutines of its own,
+// from its first Read, and once close returns none of them reads it: a
+// guard closed unread never reads it, and one closed in the middle of a
+// file that goes on reads no more.
+func TestPBFGuardCloses(t *testing.T) {
+	lim := newLimits("x.osm.pbf", 0)
+	src := newEndlessPBF(t)
+	g := newPBFGuard(src, lim)
+	g.close()
+	if n, err := g.Read(make([]byte, 16)); n != 0 || err != errPBFGuardClosed {
+		t.Errorf("Read after close: %d bytes, %v; want none and %v", n, err, errPBFGuardClosed)
+	}
+	if src.reads != 0 {
+		t.Errorf("a guard closed unread read its source %d times", src.reads)
+	}
+
+	src = newEndlessPBF(t)
+	g = newPBFGuard(src, lim)
+	got := make([]byte, 3*len(src.head))
+	if _, err := io.ReadFull(g, got); err != nil {
+		t.Fatal(err)
+	}
+	g.close()
+	reads := src.reads // a framer still running would race with this (go test -race)
+	for range 100 {
+		runtime.Gosched()
+	}
+	if src.reads != reads || reads == 0 {
+		t.Errorf("the source was read %d times before close, %d after; want some, then none", reads, src.reads)
 	}
 }
