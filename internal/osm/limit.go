@@ -103,7 +103,12 @@ func maxKept(maxDecompressed int64) int64 {
 
 // tooLarge records a decompressed size past the limit.
 func (l *limits) tooLarge(what string) error {
-	return l.exceed(place.ETOOLARGE, "%s decompresses to more than %s, the limit (--max-decompressed-mb): refused as a decompression bomb",
+	return l.exceed(place.ETOOLARGE, "%s", l.tooLargeWhy(what))
+}
+
+// tooLargeWhy says why what, decompressing past the limit, is refused.
+func (l *limits) tooLargeWhy(what string) string {
+	return fmt.Sprintf("%s decompresses to more than %s, the limit (--max-decompressed-mb): refused as a decompression bomb",
 		what, mibString(l.maxDecompressed))
 }
 

@@ -218,6 +218,7 @@ func (s stopScanner) close() {
 // decoder so that unwanted objects cost no allocation.
 type pbfScanner struct {
 	s *osmpbf.Scanner
+	g *pbfGuard
 	e element
 }
 
@@ -251,7 +252,7 @@ func newPBFScanner(ctx context.Context, r *pbfGuard, f filter, n *counts) *pbfSc
 		n.add(Relation)
 		return f.relation(int64(o.ID), len(o.Tags) > 0) && kept(o.Tags)
 	}
-	return &pbfScanner{s: s}
+	return &pbfScanner{s: s, g: r}
 }
 
 var tagMaps = sync.Pool{New: func() any { return map[string]string{} }}
@@ -267,7 +268,12 @@ func (p *pbfScanner) scan() bool {
 
 func (p *pbfScanner) element() *element { return &p.e }
 func (p *pbfScanner) err() error        { return p.s.Err() }
-func (p *pbfScanner) close()            { _ = p.s.Close() }
+
+// close stops the decoder, then the guard it reads from.
+func (p *pbfScanner) close() {
+	_ = p.s.Close()
+	p.g.close()
+}
 
 // xmlScanner reads OSM XML with encoding/xml, decoding nodes, ways and
 // relations into paulmach/osm's types as osmxml does, filtering after
