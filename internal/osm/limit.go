@@ -15,15 +15,20 @@ import (
 // past any 32 MiB upload of real OSM data, which compresses 3 to 15 times.
 const DefaultMaxDecompressed = 512 << 20
 
-// bytesPerKept is how much of the decompressed-size limit each object,
-// node reference, member and position the reader keeps in memory costs:
-// the limit bounds what is held as well as what is read. A file within the
-// limit can otherwise be packed with objects the reader keeps (millions of
-// tagged nodes at six bytes each, a way of millions of node references),
-// which take 30-200 times their encoded size once held. At the default
-// 512 MiB it allows 4 Mi items, around 150 MiB held; a real city keeps
-// thousands, England a few million (raise --max-decompressed-mb for it).
-const bytesPerKept = 128
+// What a reading keeps in memory is bounded by the decompressed-size limit
+// too: a file within the limit can be packed with objects the reader keeps
+// (a 117 KB PBF of 4.8 million tagged libraries, 8,000 to a block, drove
+// a conflation to 9 GB), and a kept object costs far more held than read.
+// Each kept object counts keptObjectCost bytes and each of its tags, node
+// references, members and positions keptItemCost; together they may reach
+// half the limit (at least minKept). Measured, a kept object holds about 1.7 KB of the
+// process's memory (objects, tags, the assets made of them, the collector's
+// headroom), so the default 512 MiB keeps some 120,000 objects, far past a
+// city's few thousand; England's extract needs the limit raised anyway.
+const (
+	keptObjectCost = 2048
+	keptItemCost   = 32
+)
 
 // maxElement bounds the bytes of OSM XML or Overpass JSON read for one
 // object (and whatever lies between two objects): the parsers hold a
@@ -92,14 +97,17 @@ func (l *limits) err() error {
 	return place.Errorf(l.code, "%s: %s", l.name, l.why)
 }
 
-// maxKept is how many objects, references and positions a reading within
-// maxDecompressed may keep.
+// maxKept is the cost of what a reading within maxDecompressed may keep.
 func maxKept(maxDecompressed int64) int64 {
 	if maxDecompressed <= 0 {
 		maxDecompressed = DefaultMaxDecompressed
 	}
-	return maxDecompressed / bytesPerKept
+	return max(maxDecompressed/2, minKept)
 }
+
+// minKept is what any reading may keep, however low the limit: a small
+// limit is for refusing bombs early, not small files (some 32,000 objects).
+const minKept = 64 << 20
 
 // tooLarge records a decompressed size past the limit.
 func (l *limits) tooLarge(what string) error {

@@ -70,13 +70,30 @@ func checkPrimitiveBlock(b []byte) error {
 			}
 		}
 	}
+	objects := 0
 	for i, g := range groups {
-		if err := checkGroup(g, strings); err != nil {
+		n, err := checkGroup(g, strings)
+		if err != nil {
 			return fmt.Errorf("PrimitiveGroup %d: %w", i, err)
+		}
+		if objects += n; objects > maxBlockObjects {
+			return errTooManyObjects
 		}
 	}
 	return nil
 }
+
+// maxBlockObjects bounds the objects of one PrimitiveBlock. The decoder
+// makes every object of a block at once, some 230 bytes a node, however
+// few the reader keeps: a 26 KB file of 7 million untagged dense nodes in
+// one block (four bytes each) took 1.6 GB to read. Writers put 8,000
+// objects in a block (osmium, osmosis, the PBF format's own advice); eight
+// times that leaves room for any real file and holds a block to ~15 MB.
+const maxBlockObjects = 64_000
+
+// errTooManyObjects is a block past maxBlockObjects: the caller refuses
+// the file as too large.
+var errTooManyObjects = fmt.Errorf("it holds more than %d objects (writers put 8,000 in a block): refused, as decoding it would take far more memory than the file's size suggests", maxBlockObjects)
 
 // countStrings counts the strings of a StringTable message.
 func countStrings(b []byte) (int, error) {
@@ -99,42 +116,46 @@ func countStrings(b []byte) (int, error) {
 	}
 }
 
-func checkGroup(b []byte, strings int) error {
-	var dense, ways, rels int
+// checkGroup checks a PrimitiveGroup and returns how many objects it
+// holds.
+func checkGroup(b []byte, strings int) (int, error) {
+	var dense, ways, rels, nodes int
 	r := pbReader{b: b}
 	for {
 		f, ok, err := r.next()
 		if err != nil {
-			return fmt.Errorf("not a valid protobuf message: %w", err)
+			return 0, fmt.Errorf("not a valid protobuf message: %w", err)
 		}
 		if !ok {
-			return nil
+			return nodes + ways + rels, nil
 		}
 		switch f.num {
 		case 1:
-			return errors.New("it holds plain nodes (PrimitiveGroup field 1), which placemap does not read: write the file with dense nodes, as osmium and osmosis do")
+			return 0, errors.New("it holds plain nodes (PrimitiveGroup field 1), which placemap does not read: write the file with dense nodes, as osmium and osmosis do")
 		case 2:
 			if f.typ != protowire.BytesType {
-				return f.wireErr(protowire.BytesType, "dense nodes")
+				return 0, f.wireErr(protowire.BytesType, "dense nodes")
 			}
-			if err := checkDense(f.val, strings); err != nil {
-				return fmt.Errorf("dense nodes %d: %w", dense, err)
+			n, err := checkDense(f.val, strings)
+			if err != nil {
+				return 0, fmt.Errorf("dense nodes %d: %w", dense, err)
 			}
+			nodes += n
 			dense++
 		case 3:
 			if f.typ != protowire.BytesType {
-				return f.wireErr(protowire.BytesType, "a way")
+				return 0, f.wireErr(protowire.BytesType, "a way")
 			}
 			if err := checkWay(f.val, strings); err != nil {
-				return fmt.Errorf("way %d of the group: %w", ways, err)
+				return 0, fmt.Errorf("way %d of the group: %w", ways, err)
 			}
 			ways++
 		case 4:
 			if f.typ != protowire.BytesType {
-				return f.wireErr(protowire.BytesType, "a relation")
+				return 0, f.wireErr(protowire.BytesType, "a relation")
 			}
 			if err := checkRelation(f.val, strings); err != nil {
-				return fmt.Errorf("relation %d of the group: %w", rels, err)
+				return 0, fmt.Errorf("relation %d of the group: %w", rels, err)
 			}
 			rels++
 		}
@@ -207,29 +228,31 @@ func (m *packedMessage) count(n int, what string) (int, error) {
 // present reports whether field n was given.
 func (m *packedMessage) present(n int) bool { return m.has&(1<<n) != 0 }
 
-func checkDense(b []byte, strings int) error {
+// checkDense checks a DenseNodes message and returns how many nodes it
+// holds.
+func checkDense(b []byte, strings int) (int, error) {
 	const (
 		fields   = 1<<1 | 1<<8 | 1<<9 | 1<<10 // id, lat, lon, keys_vals
 		infoBits = 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6
 	)
 	var m packedMessage
 	if err := m.read(b, "DenseNodes", fields, 0, 5); err != nil {
-		return err
+		return 0, err
 	}
 	if m.nInfo > 1 {
-		return errors.New("DenseInfo is given twice: the decoder would read only the second")
+		return 0, errors.New("DenseInfo is given twice: the decoder would read only the second")
 	}
 	for _, f := range []struct {
 		n    int
 		what string
 	}{{1, "ids"}, {8, "latitudes"}, {9, "longitudes"}} {
 		if !m.present(f.n) {
-			return fmt.Errorf("they have no %s", f.what)
+			return 0, fmt.Errorf("they have no %s", f.what)
 		}
 	}
 	n, err := m.count(1, "ids")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, f := range []struct {
 		n    int
@@ -237,16 +260,16 @@ func checkDense(b []byte, strings int) error {
 	}{{8, "latitude"}, {9, "longitude"}} {
 		c, err := m.count(f.n, f.what+"s")
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if c != n {
-			return fmt.Errorf("%s but %s", plural(int64(n), "id"), plural(int64(c), f.what))
+			return 0, fmt.Errorf("%s but %s", plural(int64(n), "id"), plural(int64(c), f.what))
 		}
 	}
 	if m.nInfo == 1 {
 		var di packedMessage
 		if err := di.read(m.info, "DenseInfo", infoBits, 0, 0); err != nil {
-			return err
+			return 0, err
 		}
 		for i, what := range []string{1: "version", 2: "timestamp", 3: "changeset", 4: "user id", 5: "user_sid", 6: "visible flag"} {
 			if i == 0 || !di.present(i) {
@@ -254,10 +277,10 @@ func checkDense(b []byte, strings int) error {
 			}
 			c, err := di.count(i, what+"s")
 			if err != nil {
-				return err
+				return 0, err
 			}
 			if c != n {
-				return fmt.Errorf("%s but %s in DenseInfo", plural(int64(n), "id"), plural(int64(c), what))
+				return 0, fmt.Errorf("%s but %s in DenseInfo", plural(int64(n), "id"), plural(int64(c), what))
 			}
 		}
 		// user_sid is delta coded: each node's is the running sum, in
@@ -268,16 +291,16 @@ func checkDense(b []byte, strings int) error {
 			a = a[l:]
 			sid += int32(protowire.DecodeZigZag(v))
 			if sid < 0 || int(sid) >= strings {
-				return fmt.Errorf("node %d's user name is string %d, outside the block's string table of %s", i, sid, plural(int64(strings), "string"))
+				return 0, fmt.Errorf("node %d's user name is string %d, outside the block's string table of %s", i, sid, plural(int64(strings), "string"))
 			}
 		}
 	}
 	if m.present(10) {
 		if err := checkKeysVals(m.arrays[10], n, strings); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // checkKeysVals checks dense nodes' keys_vals: for each of the n nodes,

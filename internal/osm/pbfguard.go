@@ -421,6 +421,9 @@ func (in *pbfInflater) check(b *pbfBlock) error {
 		return nil
 	}
 	if err := checkPrimitiveBlock(data); err != nil {
+		if errors.Is(err, errTooManyObjects) {
+			return &pbfLimitError{code: place.ETOOLARGE, why: fmt.Sprintf("block %d of the PBF file: %v", b.n, err)}
+		}
 		return &pbfFramingError{block: b.n, what: err.Error()}
 	}
 	return nil

@@ -62,7 +62,7 @@ type reader struct {
 	keep   func(map[string]string) bool
 	stats  Stats
 	format Format
-	held   int64 // objects, tags, references and positions kept (hold)
+	held   int64 // the cost of what is kept, in bytes (hold)
 
 	// What pass 1 kept and passes 2 and 3 complete.
 	ways []pendingWay
@@ -288,7 +288,7 @@ func (r *reader) first(e *element) error {
 	if !r.keep(tags) {
 		return nil
 	}
-	if err := r.hold(1 + len(tags) + len(e.refs) + len(e.members) + len(e.pts)); err != nil {
+	if err := r.hold(1, len(tags)+len(e.refs)+len(e.members)+len(e.pts)); err != nil {
 		return err
 	}
 	o := Object{Type: e.typ, ID: e.id, Version: e.version, Timestamp: e.ts, Tags: tags}
@@ -355,15 +355,15 @@ func (r *reader) first(e *element) error {
 // of several buildings, type=site) to be placed at a point among its
 // members once they are found; one with no node or way members is
 // skipped.
-// hold counts n more items (objects, tags, node references, members,
-// positions) kept in memory until the reading ends, and refuses the file
-// once they pass maxKept: a file small enough to read can still hold more
-// than memory allows.
-func (r *reader) hold(n int) error {
-	r.held += int64(n)
+// hold counts what the reading keeps in memory until it ends (objects,
+// and their tags, node references, members and positions) and refuses the
+// file once its cost passes maxKept: a file small enough to read can still
+// hold more than memory allows.
+func (r *reader) hold(objects, items int) error {
+	r.held += int64(objects)*keptObjectCost + int64(items)*keptItemCost
 	if max := maxKept(r.opts.MaxDecompressed); r.held > max {
-		return place.Errorf(place.ETOOLARGE, "%s: it holds more than %d objects, tags, node references and positions of the kinds kept (one per %d bytes of --max-decompressed-mb, %s): refused; raise --max-decompressed-mb for a larger extract",
-			r.name, max, bytesPerKept, mibString(maxDecompressedOr(r.opts.MaxDecompressed)))
+		return place.Errorf(place.ETOOLARGE, "%s: it holds more objects of the kinds kept than a file within --max-decompressed-mb (%s) may: about %s once read, past half the limit; refused (raise --max-decompressed-mb for a larger extract)",
+			r.name, mibString(maxDecompressedOr(r.opts.MaxDecompressed)), fmt.Sprintf("%d MiB", r.held>>20))
 	}
 	return nil
 }
@@ -419,7 +419,7 @@ func (r *reader) second(e *element) error {
 			r.coords[e.id] = e.pt
 		}
 	case Way: // a member way of a kept relation: its nodes are kept too
-		if err := r.hold(len(e.refs) + len(e.pts)); err != nil {
+		if err := r.hold(0, len(e.refs)+len(e.pts)); err != nil {
 			return err
 		}
 		if e.pts != nil {
