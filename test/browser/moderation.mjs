@@ -125,7 +125,11 @@ run(async ({ browser, page: harnessPage }) => {
     expect(after.body.properties.website === 'https://example.org/dup-2' || after.body.properties.website === before.body.properties.website,
       `the merge should fill the library's gaps only: ${JSON.stringify(after.body.properties)}`);
     expect(Number(after.body.properties.version) === v + 1, `the merge should make one revision of the library, version ${after.body.properties.version}`);
-    expect(await page.locator('#moderation-list li.suggestion').count() === 0, 'the queue should be empty');
+    // The notice may still say the previous step's "Accepted": wait for the
+    // queue itself to be listed again without the merged suggestion.
+    const emptied = await page.waitForFunction(() => document.querySelectorAll('#moderation-list li.suggestion').length === 0, null, { timeout: 15000 })
+      .then(() => true, () => false);
+    expect(emptied, `the queue should be empty, it lists ${await page.locator('#moderation-list li.suggestion').count()}`);
     await shot(page, 'step-03-merged.png');
     return { website: after.body.properties.website };
   });
