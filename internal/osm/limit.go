@@ -66,10 +66,16 @@ type limits struct {
 // newLimits bounds one reading of the file name; maxDecompressed <= 0
 // means DefaultMaxDecompressed.
 func newLimits(name string, maxDecompressed int64) *limits {
+	return &limits{name: name, maxDecompressed: orDefault(maxDecompressed)}
+}
+
+// orDefault is the decompressed-size limit Options.MaxDecompressed stands
+// for: DefaultMaxDecompressed when it is 0 or less.
+func orDefault(maxDecompressed int64) int64 {
 	if maxDecompressed <= 0 {
-		maxDecompressed = DefaultMaxDecompressed
+		return DefaultMaxDecompressed
 	}
-	return &limits{name: name, maxDecompressed: maxDecompressed}
+	return maxDecompressed
 }
 
 // exceed records why reading must stop and returns errLimit; only the
@@ -99,10 +105,7 @@ func (l *limits) err() error {
 
 // maxKept is the cost of what a reading within maxDecompressed may keep.
 func maxKept(maxDecompressed int64) int64 {
-	if maxDecompressed <= 0 {
-		maxDecompressed = DefaultMaxDecompressed
-	}
-	return max(maxDecompressed/2, minKept)
+	return max(orDefault(maxDecompressed)/2, minKept)
 }
 
 // minKept is what any reading may keep, however low the limit: a small

@@ -363,16 +363,9 @@ func (r *reader) hold(objects, items int) error {
 	r.held += int64(objects)*keptObjectCost + int64(items)*keptItemCost
 	if max := maxKept(r.opts.MaxDecompressed); r.held > max {
 		return place.Errorf(place.ETOOLARGE, "%s: it holds more objects of the kinds kept than a file within --max-decompressed-mb (%s) may: about %s once read, past half the limit; refused (raise --max-decompressed-mb for a larger extract)",
-			r.name, mibString(maxDecompressedOr(r.opts.MaxDecompressed)), fmt.Sprintf("%d MiB", r.held>>20))
+			r.name, mibString(orDefault(r.opts.MaxDecompressed)), fmt.Sprintf("%d MiB", r.held>>20))
 	}
 	return nil
-}
-
-func maxDecompressedOr(n int64) int64 {
-	if n <= 0 {
-		return DefaultMaxDecompressed
-	}
-	return n
 }
 
 func (r *reader) site(o Object, e *element) error {
