@@ -21,6 +21,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/migrations"
 )
 
@@ -41,14 +42,10 @@ const maxConns = 16
 // Store is a GeoPackage-backed store. It is safe for concurrent use; SQLite
 // serialises writers, and WAL lets readers run beside them.
 type Store struct {
+	*store.DB
+	d    *dialect
 	db   *sql.DB
 	path string
-	// writes queues this process's write transactions. SQLite takes one
-	// writer at a time; without the queue, concurrent writers spin in its
-	// busy handler, which sleeps up to 100 ms between tries, and a burst
-	// of writes turns into seconds of latency. Other processes on the
-	// same file still wait through the busy timeout.
-	writes sync.Mutex
 }
 
 var registerOnce sync.Once
@@ -126,7 +123,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// makes every burst of concurrent reads open (and set up) new ones.
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	s := &Store{db: db, path: path}
+	d := &dialect{db: db, path: path}
+	s := &Store{DB: store.NewDB(d), d: d, db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -158,43 +156,30 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
-
-// Ping checks the file can be read.
-func (s *Store) Ping(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		return place.Errorf(place.EUNAVAILABLE, "geopackage %s: %v", s.path, err)
+// inTx runs fn in a write transaction (until every workflow is on
+// store.DB).
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tc, err := s.d.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := tc.(*tx)
+	defer t.Rollback(ctx)
+	if _, err := t.Exec(ctx, `UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'`); err != nil {
+		return fmt.Errorf("bump data version: %w", err)
+	}
+	if err := fn(t.t); err != nil {
+		return err
+	}
+	if err := t.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
 
-// DataVersion returns the counter every write transaction increments.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.db.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'data_version'`).Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("read data version: %w", err)
-	}
-	return v, nil
-}
-
-// inTx runs fn in a write transaction, bumping the data version and
-// refreshing the GeoPackage contents extents before commit.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	s.writes.Lock()
-	defer s.writes.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", translate(err))
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'`); err != nil {
-		return fmt.Errorf("bump data version: %w", err)
-	}
+// updateContents refreshes the extents gpkg_contents records of the
+// feature tables, as the GeoPackage asks, before a write commits.
+func updateContents(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}} {
 		b, ok, err := rtreeExtent(ctx, tx, "rtree_"+t[0]+"_"+t[1])
 		if err != nil {
@@ -208,17 +193,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET min_x = ?, max_x = ?, min_y = ?, max_y = ?,
 			last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?`, args...); err != nil {
-			return fmt.Errorf("update gpkg_contents for %s: %w", t[0], err)
+			return fmt.Errorf("update gpkg_contents for %s: %w", t[0], translate(err))
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", translate(err))
-	}
-	// Fold the write-ahead log back into the file now: an import can leave
-	// tens of megabytes of log that every later read would have to consult
-	// (it made z16 tiles ten times slower). Best effort: a busy reader only
-	// delays it to the next write or SQLite's own autocheckpoint.
-	_, _ = s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	return nil
 }
 

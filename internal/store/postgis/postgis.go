@@ -23,6 +23,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/migrations"
 )
 
@@ -40,6 +41,7 @@ type Options struct {
 // Store is a PostGIS-backed store. It is safe for concurrent use and for
 // many placemap instances sharing one database.
 type Store struct {
+	*store.DB
 	pool *pgxpool.Pool
 	name string // the database, for messages; never the password
 }
@@ -84,7 +86,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
 	}
-	s := &Store{pool: pool, name: cfg.ConnConfig.Database}
+	d := &dialect{pool: pool, name: cfg.ConnConfig.Database}
+	s := &Store{DB: store.NewDB(d), pool: pool, name: d.name}
 	if err := s.migrate(ctx, cfg.ConnConfig); err != nil {
 		pool.Close()
 		return nil, err
@@ -121,31 +124,8 @@ func (s *Store) migrate(ctx context.Context, conn *pgx.ConnConfig) error {
 	return nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error {
-	s.pool.Close()
-	return nil
-}
-
 // Stats reports the connection pool's state.
 func (s *Store) Stats() *pgxpool.Stat { return s.pool.Stat() }
-
-// Ping checks the database answers; EUNAVAILABLE if not.
-func (s *Store) Ping(ctx context.Context) error {
-	if err := s.pool.Ping(ctx); err != nil {
-		return place.Errorf(place.EUNAVAILABLE, "database %s: %v", s.name, redact(err))
-	}
-	return nil
-}
-
-// DataVersion returns the counter every write transaction increments.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.pool.QueryRow(ctx, `SELECT value::bigint FROM settings WHERE key = 'data_version'`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("read data version: %w", translate(err))
-	}
-	return v, nil
-}
 
 // inTx runs fn in a transaction. It takes the data_version row lock first:
 // writers queue in order, as they do on SQLite, so concurrent writes cannot

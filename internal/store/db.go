@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Conn runs SQL: the pool outside a transaction, or one transaction.
+// Dialects adapt their driver to it (database/sql for SQLite, pgx for
+// PostgreSQL) and turn every driver error into a place error where one
+// applies, so the workflows above never see a driver's error types.
+// Parameters are written $1, $2… in every dialect.
+type Conn interface {
+	Exec(ctx context.Context, sql string, args ...any) (int64, error)
+	Query(ctx context.Context, sql string, args ...any) (Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) Row
+}
+
+// Rows is the result of a query, read row by row.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// Row is the first row of a query; Scan says sql.ErrNoRows for none.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// TxConn is a write transaction as a dialect runs it.
+type TxConn interface {
+	Conn
+	// ExecBatch runs one statement once per row of args, in as few round
+	// trips as the database allows (a prepared statement on SQLite, a
+	// pipelined batch on PostgreSQL); it stops at the first error.
+	ExecBatch(ctx context.Context, sql string, rows [][]any) error
+	// Commit ends the transaction, with whatever the database keeps beside
+	// the data brought up to date (the GeoPackage's extents).
+	Commit(ctx context.Context) error
+	// Rollback undoes it; after Commit it does nothing.
+	Rollback(ctx context.Context)
+}
+
+// Dialect is everything that differs between the databases placemap keeps
+// its data in: the connection and its transactions, how geometry and lists
+// travel, and the few statements where the spatial index differs (an
+// R-tree beside the table in a GeoPackage, a GiST index in PostGIS). All
+// other SQL is shared, in this package.
+type Dialect interface {
+	// Reads is the pool reads run on, outside any transaction.
+	Reads() Conn
+	// Begin starts a write transaction. Writers queue: one at a time,
+	// in order, whatever the number of processes.
+	Begin(ctx context.Context) (TxConn, error)
+	Ping(ctx context.Context) error
+	Close() error
+
+	// EncodeGeometry makes a geometry parameter for GeomIn; DecodeGeometry
+	// reads the column GeomOut selects.
+	EncodeGeometry(g orb.Geometry) ([]byte, error)
+	DecodeGeometry(b []byte) (orb.Geometry, error)
+	// GeomIn is the SQL taking an encoded geometry parameter (e.g. "$1")
+	// into a geometry column; GeomOut selects a geometry column for
+	// DecodeGeometry; Bounds selects its min x, min y, max x, max y (NULL
+	// when the column is NULL or empty).
+	GeomIn(param string) string
+	GeomOut(col string) string
+	Bounds(col string) string
+	// List makes a list parameter for InList; InList is the condition
+	// that col is one of the list's values.
+	List(values any) (any, error)
+	InList(col, param string) string
+	// Binary is what follows an ORDER BY term to compare text byte by
+	// byte ("" where that is the default).
+	Binary() string
+
+	// Location: the columns keeping an asset's point ("lon, lat" or
+	// "location"); LocationIn the values for them from two number
+	// parameters; LocationOut the point's x and y of the table alias.
+	LocationColumns() string
+	LocationIn(x, y string) string
+	LocationOut(alias string) string
+
+	// BoxFrom is the FROM clause of table (aliased as alias) and the
+	// condition that its rows' geometry's bounding box meets the box of the
+	// parameters minx, miny, maxx, maxy: what the spatial index answers.
+	BoxFrom(table, alias string, box [4]string) (from, where string)
+	// SpanOf is the larger of the width and height of the bounding box of
+	// the geometry of alias in a query from BoxFrom.
+	SpanOf(alias string) string
+	// AssetCells is the whole query of AssetCells (see the dialects).
+	AssetCells() string
+}
+
+// DB is placemap's store over a SQL database: every workflow written once,
+// the database's differences behind its Dialect. It is safe for concurrent
+// use.
+type DB struct {
+	d Dialect
+}
+
+// NewDB returns the store over d.
+func NewDB(d Dialect) *DB { return &DB{d: d} }
+
+// Dialect is the database the store runs on.
+func (db *DB) Dialect() Dialect { return db.d }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.d.Close() }
+
+// Ping checks the database can answer; EUNAVAILABLE if not.
+func (db *DB) Ping(ctx context.Context) error { return db.d.Ping(ctx) }
+
+// DataVersion returns the counter every write transaction increments, so
+// caches keyed by it never serve stale data.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.d.Reads().QueryRow(ctx, sqlDataVersion).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read data version: %w", err)
+	}
+	return v, nil
+}
+
+// Tx is one write transaction: the connection, the time the transaction
+// stands for, and the dialect. Workflows pass it to small helpers.
+type Tx struct {
+	TxConn
+	d   Dialect
+	now time.Time
+}
+
+// write runs fn in a write transaction, all or nothing, bumping the data
+// version first (PostgreSQL takes its row lock there: writers queue in
+// order and cannot deadlock).
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	tc, err := db.d.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tc.Rollback(context.WithoutCancel(ctx))
+	if _, err := tc.Exec(ctx, sqlBumpDataVersion); err != nil {
+		return fmt.Errorf("bump data version: %w", err)
+	}
+	if err := fn(&Tx{TxConn: tc, d: db.d, now: Now()}); err != nil {
+		return err
+	}
+	if err := tc.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Now is the time as stores keep it: UTC, to the millisecond.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// TimeFormat is how times travel to the database as text: ISO 8601 in UTC
+// to the millisecond, what the GeoPackage keeps and PostgreSQL reads.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// dbTime is a time as a parameter.
+func dbTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// nullTime is an optional time as a parameter: NULL for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return dbTime(t)
+}
+
+// timeScan reads a time column into t, whether the driver hands it back as
+// a time (PostgreSQL, SQLite's DATETIME) or as text; NULL leaves t zero.
+type timeScan struct{ t *time.Time }
+
+func (s timeScan) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*s.t = time.Time{}
+		return nil
+	case time.Time:
+		*s.t = v.UTC()
+		return nil
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	}
+	return fmt.Errorf("time column: unexpected %T", src)
+}
+
+func (s timeScan) parse(v string) error {
+	t, err := time.Parse(TimeFormat, v)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return fmt.Errorf("time column: %w", err)
+		}
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+// noRows reports whether err says a query found no row.
+func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// collect reads every row of a query with scan.
+func collect[T any](rows Rows, err error, scan func(r Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// args numbers query parameters as a query is built: add returns "$n".
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d", len(*a))
+}

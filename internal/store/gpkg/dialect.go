@@ -1,0 +1,212 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// dialect is the GeoPackage's side of the store: SQLite through
+// database/sql, geometry as GeoPackage blobs, R-trees as the spatial index.
+type dialect struct {
+	db   *sql.DB
+	path string
+	// writes queues this process's write transactions. SQLite takes one
+	// writer at a time; without the queue, concurrent writers spin in its
+	// busy handler, which sleeps up to 100 ms between tries, and a burst
+	// of writes turns into seconds of latency. Other processes on the
+	// same file still wait through the busy timeout.
+	writes sync.Mutex
+}
+
+func (d *dialect) Reads() store.Conn { return conn{d.db} }
+
+func (d *dialect) Ping(ctx context.Context) error {
+	if err := d.db.PingContext(ctx); err != nil {
+		return place.Errorf(place.EUNAVAILABLE, "geopackage %s: %v", d.path, err)
+	}
+	return nil
+}
+
+func (d *dialect) Close() error { return d.db.Close() }
+
+// Begin takes this process's write queue, then SQLite's write lock
+// (BEGIN IMMEDIATE, set on the connection).
+func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
+	d.writes.Lock()
+	t, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		d.writes.Unlock()
+		return nil, translate(err)
+	}
+	return &tx{conn: conn{t}, t: t, d: d}, nil
+}
+
+func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) { return encodeGeometry(g) }
+func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) { return decodeGeometry(b) }
+func (d *dialect) GeomIn(param string) string                    { return param }
+func (d *dialect) GeomOut(col string) string                     { return col }
+
+// Bounds uses the SQL functions Open registers (the GeoPackage's
+// ST_MinX… of the blob's envelope).
+func (d *dialect) Bounds(col string) string {
+	return fmt.Sprintf("ST_MinX(%[1]s), ST_MinY(%[1]s), ST_MaxX(%[1]s), ST_MaxY(%[1]s)", col)
+}
+
+// List travels as a JSON array, read by json_each.
+func (d *dialect) List(values any) (any, error) {
+	b, err := json.Marshal(values)
+	if err != nil {
+		return nil, fmt.Errorf("list parameter: %w", err)
+	}
+	return string(b), nil
+}
+
+func (d *dialect) InList(col, param string) string {
+	return col + " IN (SELECT value FROM json_each(" + param + "))"
+}
+
+func (d *dialect) Binary() string { return "" }
+
+func (d *dialect) LocationColumns() string       { return "lon, lat" }
+func (d *dialect) LocationIn(x, y string) string { return x + ", " + y }
+func (d *dialect) LocationOut(alias string) string {
+	return alias + ".lon, " + alias + ".lat"
+}
+
+// BoxFrom lets the R-tree drive the search: without CROSS JOIN SQLite
+// prefers walking the table by another index and probing the R-tree per
+// row, which costs as much for a z16 tile as for the whole set.
+func (d *dialect) BoxFrom(table, alias string, box [4]string) (from, where string) {
+	r := "r_" + alias
+	from = fmt.Sprintf("rtree_%s_geom %s CROSS JOIN %s %s ON %s.id = %s.fid", table, r, table, alias, r, alias)
+	where = fmt.Sprintf("%[1]s.minx <= %[4]s AND %[1]s.maxx >= %[2]s AND %[1]s.miny <= %[5]s AND %[1]s.maxy >= %[3]s",
+		r, box[0], box[1], box[2], box[3])
+	return from, where
+}
+
+func (d *dialect) SpanOf(alias string) string {
+	return fmt.Sprintf("max(r_%[1]s.maxx - r_%[1]s.minx, r_%[1]s.maxy - r_%[1]s.miny)", alias)
+}
+
+// AssetCells: the R-tree (32-bit floats, rounded outwards) finds
+// candidates; the stored location decides, read from the covering index
+// assets_cell rather than the asset's row.
+func (d *dialect) AssetCells() string {
+	return `SELECT
+		min(CAST((a.lon - $1) / $3 * $5 AS INTEGER), $7) AS col,
+		min(CAST((a.lat - $2) / $4 * $6 AS INTEGER), $8) AS row,
+		a.category, count(*), sum(a.lon), sum(a.lat)
+		FROM rtree_assets_geom r CROSS JOIN assets a INDEXED BY assets_cell ON r.id = a.fid
+		WHERE r.minx <= $9 AND r.maxx >= $1 AND r.miny <= $10 AND r.maxy >= $2
+		AND a.lon >= $1 AND a.lon < $9 AND a.lat >= $2 AND a.lat < $10
+		GROUP BY col, row, a.category`
+}
+
+// sqlQuerier is a *sql.DB or a *sql.Tx.
+type sqlQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn adapts database/sql to store.Conn, translating SQLite's errors.
+type conn struct{ q sqlQuerier }
+
+func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+func (c conn) Query(ctx context.Context, query string, args ...any) (store.Rows, error) {
+	r, err := c.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return rows{r}, nil
+}
+
+func (c conn) QueryRow(ctx context.Context, query string, args ...any) store.Row {
+	return row{c.q.QueryRowContext(ctx, query, args...)}
+}
+
+type rows struct{ r *sql.Rows }
+
+func (r rows) Next() bool             { return r.r.Next() }
+func (r rows) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+func (r rows) Err() error             { return translate(r.r.Err()) }
+func (r rows) Close()                 { r.r.Close() }
+
+type row struct{ r *sql.Row }
+
+func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+
+// tx is a write transaction holding the process's write queue until it
+// ends.
+type tx struct {
+	conn
+	t    *sql.Tx
+	d    *dialect
+	done bool
+}
+
+func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := t.t.PrepareContext(ctx, query)
+	if err != nil {
+		return translate(err)
+	}
+	defer st.Close()
+	for _, args := range rows {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// Commit refreshes the GeoPackage contents' extents, commits, and folds
+// the write-ahead log back into the file.
+func (t *tx) Commit(ctx context.Context) error {
+	if err := updateContents(ctx, t.t); err != nil {
+		return err // the caller's Rollback ends the transaction
+	}
+	defer t.end()
+	if err := t.t.Commit(); err != nil {
+		return translate(err)
+	}
+	// An import can leave tens of megabytes of log that every later read
+	// would have to consult (it made z16 tiles ten times slower). Best
+	// effort: a busy reader only delays it to the next write or SQLite's
+	// own autocheckpoint.
+	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return nil
+}
+
+func (t *tx) Rollback(context.Context) {
+	if t.done {
+		return
+	}
+	_ = t.t.Rollback()
+	t.end()
+}
+
+func (t *tx) end() {
+	if !t.done {
+		t.done = true
+		t.d.writes.Unlock()
+	}
+}

@@ -1,0 +1,160 @@
+package postgis
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// dialect is PostGIS's side of the store: pgx's pool, geometry as WKB
+// through ST_GeomFromWKB and ST_AsBinary, GiST indexes through &&.
+type dialect struct {
+	pool *pgxpool.Pool
+	name string // the database, for messages; never the password
+}
+
+func (d *dialect) Reads() store.Conn { return conn{d.pool} }
+
+func (d *dialect) Ping(ctx context.Context) error {
+	if err := d.pool.Ping(ctx); err != nil {
+		return place.Errorf(place.EUNAVAILABLE, "database %s: %v", d.name, redact(err))
+	}
+	return nil
+}
+
+func (d *dialect) Close() error {
+	d.pool.Close()
+	return nil
+}
+
+func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
+	t, err := d.pool.Begin(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &tx{conn: conn{t}, t: t}, nil
+}
+
+func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) {
+	b, err := wkb.Marshal(g, binary.LittleEndian)
+	if err != nil {
+		return nil, fmt.Errorf("encode geometry: %w", err)
+	}
+	return b, nil
+}
+
+func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) {
+	g, err := wkb.Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode geometry: %w", err)
+	}
+	return g, nil
+}
+
+func (d *dialect) GeomIn(param string) string { return "ST_GeomFromWKB(" + param + ", 4326)" }
+func (d *dialect) GeomOut(col string) string  { return "ST_AsBinary(" + col + ")" }
+func (d *dialect) Bounds(col string) string {
+	return fmt.Sprintf("ST_XMin(%[1]s), ST_YMin(%[1]s), ST_XMax(%[1]s), ST_YMax(%[1]s)", col)
+}
+
+// List travels as a PostgreSQL array.
+func (d *dialect) List(values any) (any, error)    { return values, nil }
+func (d *dialect) InList(col, param string) string { return col + " = ANY(" + param + ")" }
+func (d *dialect) Binary() string                  { return ` COLLATE "C"` }
+
+func (d *dialect) LocationColumns() string { return "location" }
+func (d *dialect) LocationIn(x, y string) string {
+	return "ST_SetSRID(ST_MakePoint(" + x + ", " + y + "), 4326)"
+}
+func (d *dialect) LocationOut(alias string) string {
+	return "ST_X(" + alias + ".location), ST_Y(" + alias + ".location)"
+}
+
+func (d *dialect) BoxFrom(table, alias string, box [4]string) (from, where string) {
+	return table + " " + alias, fmt.Sprintf("%s.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", alias, box[0], box[1], box[2], box[3])
+}
+
+func (d *dialect) SpanOf(alias string) string {
+	return fmt.Sprintf("greatest(ST_XMax(%[1]s.geom) - ST_XMin(%[1]s.geom), ST_YMax(%[1]s.geom) - ST_YMin(%[1]s.geom))", alias)
+}
+
+func (d *dialect) AssetCells() string {
+	return `SELECT
+		least(floor((ST_X(location) - $1) / $3 * $5)::int, $7) AS col,
+		least(floor((ST_Y(location) - $2) / $4 * $6)::int, $8) AS row,
+		category, count(*), sum(ST_X(location)), sum(ST_Y(location))
+		FROM assets
+		WHERE geom && ST_MakeEnvelope($1, $2, $9, $10, 4326)
+		AND ST_X(location) >= $1 AND ST_X(location) < $9 AND ST_Y(location) >= $2 AND ST_Y(location) < $10
+		GROUP BY col, row, category`
+}
+
+// pgxQuerier is the pool or a transaction.
+type pgxQuerier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// conn adapts pgx to store.Conn, translating PostgreSQL's errors.
+type conn struct{ q pgxQuerier }
+
+func (c conn) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := c.q.Exec(ctx, sql, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (c conn) Query(ctx context.Context, sql string, args ...any) (store.Rows, error) {
+	r, err := c.q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return rows{r}, nil
+}
+
+func (c conn) QueryRow(ctx context.Context, sql string, args ...any) store.Row {
+	return row{c.q.QueryRow(ctx, sql, args...)}
+}
+
+type rows struct{ r pgx.Rows }
+
+func (r rows) Next() bool             { return r.r.Next() }
+func (r rows) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+func (r rows) Err() error             { return translate(r.r.Err()) }
+func (r rows) Close()                 { r.r.Close() }
+
+type row struct{ r pgx.Row }
+
+func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
+
+type tx struct {
+	conn
+	t pgx.Tx
+}
+
+// ExecBatch sends the statements as one pipelined batch.
+func (t *tx) ExecBatch(ctx context.Context, sql string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, args := range rows {
+		b.Queue(sql, args...)
+	}
+	return translate(t.t.SendBatch(ctx, b).Close())
+}
+
+func (t *tx) Commit(ctx context.Context) error { return translate(t.t.Commit(ctx)) }
+func (t *tx) Rollback(ctx context.Context)     { _ = t.t.Rollback(ctx) }
