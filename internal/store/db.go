@@ -68,11 +68,11 @@ type Dialect interface {
 	DecodeGeometry(b []byte) (orb.Geometry, error)
 	// GeomIn is the SQL taking an encoded geometry parameter (e.g. "$1")
 	// into a geometry column; GeomOut selects a geometry column for
-	// DecodeGeometry; Bounds selects its min x, min y, max x, max y (NULL
+	// DecodeGeometry; Bounds are its min x, min y, max x, max y (NULL
 	// when the column is NULL or empty).
 	GeomIn(param string) string
 	GeomOut(col string) string
-	Bounds(col string) string
+	Bounds(col string) [4]string
 	// List makes a list parameter for InList; InList is the condition
 	// that col is one of the list's values.
 	List(values any) (any, error)
@@ -210,7 +210,7 @@ func (s timeScan) parse(v string) error {
 func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // collect reads every row of a query with scan.
-func collect[T any](rows Rows, err error, scan func(r Rows) (T, error)) ([]T, error) {
+func collect[T any](rows Rows, err error, scan func(r Row) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -231,40 +231,6 @@ func (s *Store) DeleteTokens(ctx context.Context, userID, id string) (int, error
 	return int(n), nil
 }
 
-func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]store.Revision, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT fid, entity, entity_id, action, author, comment, data, created_at FROM revisions WHERE `+where, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := []store.Revision{}
-	for rows.Next() {
-		var r store.Revision
-		var data string
-		var created any
-		if err := rows.Scan(&r.Seq, &r.Entity, &r.EntityID, &r.Action, &r.Author, &r.Comment, &data, &created); err != nil {
-			return nil, err
-		}
-		r.Data = json.RawMessage(data)
-		if r.CreatedAt, err = readTime(created); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// Revisions lists an entity's revisions, oldest first.
-func (s *Store) Revisions(ctx context.Context, entity, id string) ([]store.Revision, error) {
-	return s.revisions(ctx, `entity = ? AND entity_id = ? ORDER BY fid`, entity, id)
-}
-
-// Changes lists revisions after since, oldest first.
-func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error) {
-	limit, _ = store.Page(limit, 0)
-	return s.revisions(ctx, `fid > ? ORDER BY fid LIMIT ?`, since, limit)
-}
-
 // MarkReviewed records that someone checked the asset now.
 func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

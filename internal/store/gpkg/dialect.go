@@ -56,8 +56,8 @@ func (d *dialect) GeomOut(col string) string                     { return col }
 
 // Bounds uses the SQL functions Open registers (the GeoPackage's
 // ST_MinX… of the blob's envelope).
-func (d *dialect) Bounds(col string) string {
-	return fmt.Sprintf("ST_MinX(%[1]s), ST_MinY(%[1]s), ST_MaxX(%[1]s), ST_MaxY(%[1]s)", col)
+func (d *dialect) Bounds(col string) [4]string {
+	return [4]string{"ST_MinX(" + col + ")", "ST_MinY(" + col + ")", "ST_MaxX(" + col + ")", "ST_MaxY(" + col + ")"}
 }
 
 // List travels as a JSON array, read by json_each.

@@ -330,35 +330,7 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	return ss, nil
 }
 
-// Sets lists every set in the order they were imported.
-func (s *Store) Sets(ctx context.Context) ([]place.SetSummary, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+setColumns+` FROM boundary_sets ORDER BY fid`)
-	if err != nil {
-		return nil, fmt.Errorf("list sets: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []place.SetSummary
-	for rows.Next() {
-		ss, err := scanSet(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list sets: %w", err)
-		}
-		out = append(out, ss)
-	}
-	return out, rows.Err()
-}
 
-// Set returns one set.
-func (s *Store) Set(ctx context.Context, slug string) (place.SetSummary, error) {
-	ss, err := scanSet(s.db.QueryRowContext(ctx, `SELECT `+setColumns+` FROM boundary_sets WHERE slug = ?`, slug))
-	if errors.Is(err, sql.ErrNoRows) {
-		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
-	}
-	if err != nil {
-		return ss, fmt.Errorf("set %s: %w", slug, translate(err))
-	}
-	return ss, nil
-}
 
 func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	var a place.Area
@@ -382,102 +354,8 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	return a, nil
 }
 
-// Areas lists areas of one set by code.
-func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
-	limit, offset := store.Page(q.Limit, q.Offset)
-	sqlq := `SELECT a.fid, a.set_slug, a.code, a.name, a.properties, a.geom FROM`
-	args := []any{}
-	if q.BBox != nil {
-		// The R-tree drives the search: without CROSS JOIN SQLite prefers
-		// walking every area of the set by its index and probing the R-tree
-		// per row, which costs as much for a z16 tile as for the whole set.
-		sqlq += ` rtree_areas_geom r CROSS JOIN areas a ON r.id = a.fid WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND`
-		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
-	} else {
-		sqlq += ` areas a WHERE`
-	}
-	sqlq += ` a.set_slug = ? ORDER BY a.code LIMIT ? OFFSET ?`
-	args = append(args, set, limit, offset)
-	rows, err := s.db.QueryContext(ctx, sqlq, args...)
-	if err != nil {
-		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Area
-	for rows.Next() {
-		a, err := scanArea(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		// Tell an empty page of a set from a set that does not exist.
-		if _, err := s.Set(ctx, set); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
 
-// AreaShapes returns the areas of a set that may meet b, unordered and
-// without their properties, for tiles.
-func (s *Store) AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error) {
-	limit, _ := store.Page(q.Limit, 0)
-	b := q.BBox
-	rows, err := s.db.QueryContext(ctx, `SELECT a.fid, a.code, a.name, a.geom
-		FROM rtree_areas_geom r CROSS JOIN areas a ON r.id = a.fid
-		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? AND a.set_slug = ?
-		AND (r.maxx - r.minx >= ? OR r.maxy - r.miny >= ?)
-		ORDER BY max(r.maxx - r.minx, r.maxy - r.miny) DESC, a.fid LIMIT ?`,
-		b.Max[0], b.Min[0], b.Max[1], b.Min[1], set, q.MinSpan, q.MinSpan, limit)
-	if err != nil {
-		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Area
-	for rows.Next() {
-		a := place.Area{Set: set}
-		var blob []byte
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &blob); err != nil {
-			return nil, err
-		}
-		g, err := decodeGeometry(blob)
-		if err != nil {
-			return nil, fmt.Errorf("area %s/%s: %w", set, a.Code, err)
-		}
-		a.Geometry, _ = g.(orb.MultiPolygon)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		if _, err := s.Set(ctx, set); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
 
-// Area returns one area.
-func (s *Store) Area(ctx context.Context, set, code string) (place.Area, error) {
-	a, err := scanArea(s.db.QueryRowContext(ctx,
-		`SELECT fid, set_slug, code, name, properties, geom FROM areas WHERE set_slug = ? AND code = ?`, set, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		if _, serr := s.Set(ctx, set); serr != nil {
-			return a, serr
-		}
-		return a, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
-	}
-	if err != nil {
-		return a, fmt.Errorf("area %s/%s: %w", set, code, translate(err))
-	}
-	return a, nil
-}
 
 // AddAssets writes new assets and places each in every set.
 func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {

@@ -260,15 +260,3 @@ func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet st
 	return out, err
 }
 
-// AreaCode returns the code of the area with a tile feature id.
-func (s *Store) AreaCode(ctx context.Context, set string, id int64) (string, error) {
-	var code string
-	err := s.db.QueryRowContext(ctx, `SELECT code FROM areas WHERE set_slug = ? AND fid = ?`, set, id).Scan(&code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", place.Errorf(place.ENOTFOUND, "no area with feature id %d in boundary set %q", id, set)
-	}
-	if err != nil {
-		return "", fmt.Errorf("area %d of %s: %w", id, set, translate(err))
-	}
-	return code, nil
-}

@@ -209,36 +209,6 @@ func (s *Store) DeleteTokens(ctx context.Context, userID, id string) (int, error
 	return int(tag.RowsAffected()), nil
 }
 
-func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]store.Revision, error) {
-	rows, err := s.pool.Query(ctx, `SELECT fid, entity, entity_id, action, author, comment, data::text, created_at FROM revisions WHERE `+where, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := []store.Revision{}
-	for rows.Next() {
-		var r store.Revision
-		var data string
-		if err := rows.Scan(&r.Seq, &r.Entity, &r.EntityID, &r.Action, &r.Author, &r.Comment, &data, &r.CreatedAt); err != nil {
-			return nil, translate(err)
-		}
-		r.Data, r.CreatedAt = json.RawMessage(data), r.CreatedAt.UTC()
-		out = append(out, r)
-	}
-	return out, translate(rows.Err())
-}
-
-// Revisions lists an entity's revisions, oldest first.
-func (s *Store) Revisions(ctx context.Context, entity, id string) ([]store.Revision, error) {
-	return s.revisions(ctx, `entity = $1 AND entity_id = $2 ORDER BY fid`, entity, id)
-}
-
-// Changes lists revisions after since, oldest first.
-func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error) {
-	limit, _ = store.Page(limit, 0)
-	return s.revisions(ctx, `fid > $1 ORDER BY fid LIMIT $2`, since, limit)
-}
-
 // MarkReviewed records that someone checked the asset now.
 func (s *Store) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {

@@ -13,15 +13,6 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// AreaVersion reads an area's version.
-func (s *Store) AreaVersion(ctx context.Context, set, code string) (int64, error) {
-	var v int64
-	err := s.pool.QueryRow(ctx, `SELECT version FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
-	}
-	return v, translate(err)
-}
 
 // UpdateArea renames or redraws an area and places again the assets it
 // touches.

@@ -62,8 +62,8 @@ func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) {
 
 func (d *dialect) GeomIn(param string) string { return "ST_GeomFromWKB(" + param + ", 4326)" }
 func (d *dialect) GeomOut(col string) string  { return "ST_AsBinary(" + col + ")" }
-func (d *dialect) Bounds(col string) string {
-	return fmt.Sprintf("ST_XMin(%[1]s), ST_YMin(%[1]s), ST_XMax(%[1]s), ST_YMax(%[1]s)", col)
+func (d *dialect) Bounds(col string) [4]string {
+	return [4]string{"ST_XMin(" + col + ")", "ST_YMin(" + col + ")", "ST_XMax(" + col + ")", "ST_YMax(" + col + ")"}
 }
 
 // List travels as a PostgreSQL array.

@@ -317,35 +317,7 @@ func scanSet(row pgx.Row) (place.SetSummary, error) {
 	return ss, err
 }
 
-// Sets lists every set in the order they were imported.
-func (s *Store) Sets(ctx context.Context) ([]place.SetSummary, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+setColumns+` FROM boundary_sets ORDER BY fid`)
-	if err != nil {
-		return nil, fmt.Errorf("list sets: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []place.SetSummary
-	for rows.Next() {
-		ss, err := scanSet(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list sets: %w", translate(err))
-		}
-		out = append(out, ss)
-	}
-	return out, translate(rows.Err())
-}
 
-// Set returns one set.
-func (s *Store) Set(ctx context.Context, slug string) (place.SetSummary, error) {
-	ss, err := scanSet(s.pool.QueryRow(ctx, `SELECT `+setColumns+` FROM boundary_sets WHERE slug = $1`, slug))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
-	}
-	if err != nil {
-		return ss, fmt.Errorf("set %s: %w", slug, translate(err))
-	}
-	return ss, nil
-}
 
 func scanArea(row pgx.Row) (place.Area, error) {
 	var a place.Area
@@ -368,97 +340,8 @@ func scanArea(row pgx.Row) (place.Area, error) {
 	return a, nil
 }
 
-// Areas lists areas of one set by code.
-func (s *Store) Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error) {
-	limit, offset := store.Page(q.Limit, q.Offset)
-	sql := `SELECT fid, set_slug, code, name, properties, ST_AsBinary(geom) FROM areas WHERE set_slug = $1`
-	args := []any{set}
-	if q.BBox != nil {
-		sql += ` AND geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)`
-	}
-	sql += ` ORDER BY code COLLATE "C" LIMIT $2 OFFSET $3`
-	args = append(args, limit, offset)
-	if q.BBox != nil {
-		args = append(args, q.BBox.Min[0], q.BBox.Min[1], q.BBox.Max[0], q.BBox.Max[1])
-	}
-	rows, err := s.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Area
-	for rows.Next() {
-		a, err := scanArea(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	if len(out) == 0 {
-		if _, err := s.Set(ctx, set); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
 
-// AreaShapes returns the areas of a set that may meet b, unordered and
-// without their properties, for tiles.
-func (s *Store) AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error) {
-	limit, _ := store.Page(q.Limit, 0)
-	b := q.BBox
-	rows, err := s.pool.Query(ctx, `SELECT fid, code, name, ST_AsBinary(geom) FROM areas
-		WHERE set_slug = $1 AND geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
-		AND (ST_XMax(geom) - ST_XMin(geom) >= $7 OR ST_YMax(geom) - ST_YMin(geom) >= $7)
-		ORDER BY greatest(ST_XMax(geom) - ST_XMin(geom), ST_YMax(geom) - ST_YMin(geom)) DESC, fid LIMIT $6`,
-		set, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit, q.MinSpan)
-	if err != nil {
-		return nil, fmt.Errorf("areas of %s: %w", set, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Area
-	for rows.Next() {
-		a := place.Area{Set: set}
-		var g []byte
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, &g); err != nil {
-			return nil, translate(err)
-		}
-		geom, err := fromWKB(g)
-		if err != nil {
-			return nil, fmt.Errorf("area %s/%s: %w", set, a.Code, err)
-		}
-		a.Geometry, _ = geom.(orb.MultiPolygon)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	if len(out) == 0 {
-		if _, err := s.Set(ctx, set); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
 
-// Area returns one area.
-func (s *Store) Area(ctx context.Context, set, code string) (place.Area, error) {
-	a, err := scanArea(s.pool.QueryRow(ctx,
-		`SELECT fid, set_slug, code, name, properties, ST_AsBinary(geom) FROM areas WHERE set_slug = $1 AND code = $2`, set, code))
-	if errors.Is(err, pgx.ErrNoRows) {
-		if _, serr := s.Set(ctx, set); serr != nil {
-			return a, serr
-		}
-		return a, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
-	}
-	if err != nil {
-		return a, fmt.Errorf("area %s/%s: %w", set, code, translate(err))
-	}
-	return a, nil
-}
 
 // AddAssets writes new assets and places each in every set.
 func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {

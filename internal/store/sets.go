@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/place"
+)
+
+// setColumns are a set summary's columns, scanned by scanSet.
+func (db *DB) setColumns() string {
+	b := db.d.Bounds("extent")
+	return `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, ` +
+		strings.Join(b[:], ", ") + `, code_field, name_field, provenance,
+	coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
+	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
+}
+
+func scanSet(r Row) (place.SetSummary, error) {
+	var ss place.SetSummary
+	var kind, current, provenance string
+	var minx, miny, maxx, maxy sql.NullFloat64
+	err := r.Scan(&ss.Slug, &ss.Title, &kind, &ss.Publisher, &ss.ReleaseDate, &ss.Licence, &ss.Attribution,
+		&ss.Source, &ss.Description, &ss.AreaCount, timeScan{&ss.CreatedAt}, &minx, &miny, &maxx, &maxy,
+		&ss.CodeField, &ss.NameField, &provenance, &ss.Series, &current)
+	if err != nil {
+		return ss, err
+	}
+	if ss.Provenance, err = DecodeProvenance(provenance); err != nil {
+		return ss, fmt.Errorf("set %s: %w", ss.Slug, err)
+	}
+	ss.Kind = place.Kind(kind)
+	ss.Current = ss.Series == "" || current == ss.Slug
+	if minx.Valid && miny.Valid && maxx.Valid && maxy.Valid {
+		ss.BBox = orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}
+	}
+	return ss, nil
+}
+
+// Sets lists every boundary set in the order they were imported.
+func (db *DB) Sets(ctx context.Context) ([]place.SetSummary, error) {
+	rows, err := db.d.Reads().Query(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets ORDER BY fid`)
+	out, err := collect(rows, err, scanSet)
+	if err != nil {
+		return nil, fmt.Errorf("list sets: %w", err)
+	}
+	return out, nil
+}
+
+// Set returns one boundary set; ENOTFOUND.
+func (db *DB) Set(ctx context.Context, slug string) (place.SetSummary, error) {
+	return db.set(ctx, db.d.Reads(), slug)
+}
+
+func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, error) {
+	ss, err := scanSet(c.QueryRow(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets WHERE slug = $1`, slug))
+	if noRows(err) {
+		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
+	}
+	if err != nil {
+		return ss, fmt.Errorf("set %s: %w", slug, err)
+	}
+	return ss, nil
+}
+
+// areaColumns are an area's columns of table alias a, scanned by scanArea.
+func (db *DB) areaColumns() string {
+	return `a.fid, a.set_slug, a.code, a.name, a.properties, ` + db.d.GeomOut("a.geom")
+}
+
+func (db *DB) scanArea(r Row) (place.Area, error) {
+	var a place.Area
+	var blob []byte
+	var props string
+	if err := r.Scan(&a.ID, &a.Set, &a.Code, &a.Name, &props, &blob); err != nil {
+		return a, err
+	}
+	mp, err := db.multiPolygon(blob)
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", a.Set, a.Code, err)
+	}
+	a.Geometry = mp
+	if err := json.Unmarshal([]byte(props), &a.Properties); err != nil {
+		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
+	}
+	return a, nil
+}
+
+// multiPolygon decodes an area's geometry column.
+func (db *DB) multiPolygon(blob []byte) (orb.MultiPolygon, error) {
+	g, err := db.d.DecodeGeometry(blob)
+	if err != nil {
+		return nil, err
+	}
+	mp, ok := g.(orb.MultiPolygon)
+	if !ok {
+		return nil, fmt.Errorf("geometry is %s, not MultiPolygon", g.GeoJSONType())
+	}
+	return mp, nil
+}
+
+// Areas lists areas of a set ordered by code; ENOTFOUND for an unknown set.
+func (db *DB) Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area, error) {
+	var a args
+	from, where := `areas a`, `TRUE`
+	if q.BBox != nil {
+		from, where = db.d.BoxFrom("areas", "a", boxArgs(&a, *q.BBox))
+	}
+	limit, offset := Page(q.Limit, q.Offset)
+	query := `SELECT ` + db.areaColumns() + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = ` + a.add(set) +
+		` ORDER BY a.code` + db.d.Binary() + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+	rows, err := db.d.Reads().Query(ctx, query, a...)
+	out, err := collect(rows, err, db.scanArea)
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, err)
+	}
+	return out, db.setExists(ctx, set, len(out))
+}
+
+// setExists tells an empty answer about a set from a set that does not
+// exist: ENOTFOUND when n is 0 and there is no such set.
+func (db *DB) setExists(ctx context.Context, set string, n int) error {
+	if n > 0 {
+		return nil
+	}
+	_, err := db.Set(ctx, set)
+	return err
+}
+
+// boxArgs adds a box's corners as parameters: min x, min y, max x, max y.
+func boxArgs(a *args, b orb.Bound) [4]string {
+	return [4]string{a.add(b.Min[0]), a.add(b.Min[1]), a.add(b.Max[0]), a.add(b.Max[1])}
+}
+
+// AreaShapes returns the id, code, name and geometry of the areas of a set
+// whose bounding box meets q.BBox and spans at least q.MinSpan, in no
+// order: what a tile needs. Past q.Limit, the largest are kept.
+func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
+	var a args
+	limit, _ := Page(q.Limit, 0)
+	from, where := db.d.BoxFrom("areas", "a", boxArgs(&a, q.BBox))
+	span := db.d.SpanOf("a")
+	query := `SELECT a.fid, a.code, a.name, ` + db.d.GeomOut("a.geom") + ` FROM ` + from + ` WHERE ` + where +
+		` AND a.set_slug = ` + a.add(set) + ` AND ` + span + ` >= ` + a.add(q.MinSpan) +
+		` ORDER BY ` + span + ` DESC, a.fid LIMIT ` + a.add(limit)
+	rows, err := db.d.Reads().Query(ctx, query, a...)
+	out, err := collect(rows, err, func(r Row) (place.Area, error) {
+		ar := place.Area{Set: set}
+		var blob []byte
+		if err := r.Scan(&ar.ID, &ar.Code, &ar.Name, &blob); err != nil {
+			return ar, err
+		}
+		mp, err := db.multiPolygon(blob)
+		if err != nil {
+			return ar, fmt.Errorf("area %s/%s: %w", set, ar.Code, err)
+		}
+		ar.Geometry = mp
+		return ar, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("areas of %s: %w", set, err)
+	}
+	return out, db.setExists(ctx, set, len(out))
+}
+
+// Area returns one area; ENOTFOUND.
+func (db *DB) Area(ctx context.Context, set, code string) (place.Area, error) {
+	a, err := db.scanArea(db.d.Reads().QueryRow(ctx, `SELECT `+db.areaColumns()+` FROM areas a WHERE a.set_slug = $1 AND a.code = $2`, set, code))
+	if noRows(err) {
+		if err := db.setExists(ctx, set, 0); err != nil {
+			return a, err
+		}
+		return a, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
+	}
+	if err != nil {
+		return a, fmt.Errorf("area %s/%s: %w", set, code, err)
+	}
+	return a, nil
+}
+
+// AreaCode returns the code of the area of a set with a tile feature id
+// (place.Area.ID); ENOTFOUND.
+func (db *DB) AreaCode(ctx context.Context, set string, id int64) (string, error) {
+	var code string
+	err := db.d.Reads().QueryRow(ctx, `SELECT code FROM areas WHERE set_slug = $1 AND fid = $2`, set, id).Scan(&code)
+	if noRows(err) {
+		return "", place.Errorf(place.ENOTFOUND, "no area with feature id %d in boundary set %q", id, set)
+	}
+	if err != nil {
+		return "", fmt.Errorf("area %d of %s: %w", id, set, err)
+	}
+	return code, nil
+}
+
+// AreaVersion reads an area's version; ENOTFOUND.
+func (db *DB) AreaVersion(ctx context.Context, set, code string) (int64, error) {
+	var v int64
+	err := db.d.Reads().QueryRow(ctx, `SELECT version FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&v)
+	if noRows(err) {
+		return 0, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
+	}
+	return v, err
+}
