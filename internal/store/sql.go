@@ -15,3 +15,19 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	sqlSelectRevisions = `SELECT fid, entity, entity_id, action, author, comment, data, created_at FROM revisions WHERE `
 )
+
+// Accounts.
+const (
+	sqlInsertUser = `INSERT INTO users (id, email, role, password_hash, created_at, scopes, display_name)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	sqlSelectUser        = `SELECT id, email, role, password_hash, created_at, scopes, display_name FROM users WHERE `
+	sqlSetDisplayName    = `UPDATE users SET display_name = $1 WHERE id = $2`
+	sqlGrantedScopes     = `SELECT DISTINCT scopes FROM users WHERE scopes <> '[]'`
+	sqlInsertSession     = `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`
+	sqlSelectSession     = `SELECT hash, user_id, csrf, created_at, expires_at FROM sessions WHERE hash = $1`
+	sqlDeleteSession     = `DELETE FROM sessions WHERE hash = $1`
+	sqlInsertToken       = `INSERT INTO api_tokens (hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)`
+	sqlSelectTokens      = `SELECT hash, user_id, name, created_at FROM api_tokens WHERE `
+	sqlDeleteTokens      = `DELETE FROM api_tokens WHERE user_id = $1`
+	sqlDeleteTokenWithID = `DELETE FROM api_tokens WHERE user_id = $1 AND substr(hash, 1, 16) = $2`
+)
