@@ -31,3 +31,25 @@ const (
 	sqlDeleteTokens      = `DELETE FROM api_tokens WHERE user_id = $1`
 	sqlDeleteTokenWithID = `DELETE FROM api_tokens WHERE user_id = $1 AND substr(hash, 1, 16) = $2`
 )
+
+// Suggestions.
+const (
+	sqlSuggestionColumns = `id, kind, asset_id, data, comment, author, status, reason, decided_by, created_at, decided_at`
+	sqlCountSuggestions  = `SELECT count(*) FROM suggestions`
+)
+
+// Conflation.
+const (
+	sqlInsertConflationRun = `INSERT INTO conflation_runs (id, file, data, created_at) VALUES ($1, $2, $3, $4)`
+	sqlSupersedeProposals  = `UPDATE conflation_proposals SET status = 'superseded', decided_at = $1 WHERE status = 'pending' AND `
+	sqlUpsertVerdict       = `INSERT INTO conflation_verdicts (asset_id, run, file, asset_version, outcome, osm_refs, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (asset_id) DO UPDATE SET run = excluded.run, file = excluded.file, asset_version = excluded.asset_version,
+		  outcome = excluded.outcome, osm_refs = excluded.osm_refs, created_at = excluded.created_at`
+	sqlInsertProposal = `INSERT INTO conflation_proposals (id, run, file, outcome, asset_id, osm_ref, data, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)`
+	sqlSelectConflationRuns = `SELECT id, file, data, created_at FROM conflation_runs ORDER BY fid DESC LIMIT $1`
+	sqlSelectVerdicts       = `SELECT asset_id, run, file, asset_version, outcome, osm_refs, created_at FROM conflation_verdicts ORDER BY asset_id`
+	sqlSelectProposals      = `SELECT id, run, file, outcome, asset_id, osm_ref, data, status, reason, decided_by, created_at, decided_at
+		FROM conflation_proposals WHERE `
+)

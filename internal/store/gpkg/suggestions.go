@@ -26,66 +26,6 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 	})
 }
 
-const suggestionColumns = `id, kind, asset_id, data, comment, author, status, reason, decided_by, created_at, decided_at`
-
-func scanSuggestion(sc interface{ Scan(...any) error }) (place.Suggestion, error) {
-	var sg place.Suggestion
-	var data string
-	var created, decided any
-	if err := sc.Scan(&sg.ID, &sg.Kind, &sg.AssetID, &data, &sg.Comment, &sg.Author, &sg.Status, &sg.Reason, &sg.DecidedBy, &created, &decided); err != nil {
-		return sg, err
-	}
-	var err error
-	if sg.CreatedAt, err = readTime(created); err != nil {
-		return sg, err
-	}
-	if decided != nil {
-		if sg.DecidedAt, err = readTime(decided); err != nil {
-			return sg, err
-		}
-	}
-	return sg, store.ReadSuggestionData(&sg, []byte(data))
-}
-
-// Suggestions lists one page of suggestions in a state, oldest first.
-func (s *Store) Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error) {
-	page := store.SuggestionPage{Suggestions: []place.Suggestion{}}
-	where, args := "", []any{}
-	if q.Status != "" {
-		where, args = ` WHERE status = ?`, []any{q.Status}
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM suggestions`+where, args...).Scan(&page.Matched); err != nil {
-		return page, fmt.Errorf("count suggestions: %w", translate(err))
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > store.MaxPage {
-		limit = store.MaxPage
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions`+where+` ORDER BY fid LIMIT ? OFFSET ?`,
-		append(args, limit, max(q.Offset, 0))...)
-	if err != nil {
-		return page, translate(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sg, err := scanSuggestion(rows)
-		if err != nil {
-			return page, err
-		}
-		page.Suggestions = append(page.Suggestions, sg)
-	}
-	return page, rows.Err()
-}
-
-// Suggestion returns one suggestion.
-func (s *Store) Suggestion(ctx context.Context, id string) (place.Suggestion, error) {
-	sg, err := scanSuggestion(s.db.QueryRowContext(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return sg, place.Errorf(place.ENOTFOUND, "no suggestion %q", id)
-	}
-	return sg, err
-}
-
 // DecideSuggestion accepts or rejects a pending suggestion.
 func (s *Store) DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error) {
 	sg, err := s.Suggestion(ctx, id)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,62 +25,6 @@ func (s *Store) CreateSuggestion(ctx context.Context, sg place.Suggestion) error
 		}
 		return nil
 	})
-}
-
-const suggestionColumns = `id, kind, asset_id, data::text, comment, author, status, reason, decided_by, created_at, decided_at`
-
-func scanSuggestion(row pgx.Row) (place.Suggestion, error) {
-	var sg place.Suggestion
-	var data string
-	var decided *time.Time
-	if err := row.Scan(&sg.ID, &sg.Kind, &sg.AssetID, &data, &sg.Comment, &sg.Author, &sg.Status, &sg.Reason, &sg.DecidedBy, &sg.CreatedAt, &decided); err != nil {
-		return sg, err
-	}
-	sg.CreatedAt = sg.CreatedAt.UTC()
-	if decided != nil {
-		sg.DecidedAt = decided.UTC()
-	}
-	return sg, store.ReadSuggestionData(&sg, []byte(data))
-}
-
-// Suggestions lists one page of suggestions in a state, oldest first.
-func (s *Store) Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error) {
-	page := store.SuggestionPage{Suggestions: []place.Suggestion{}}
-	where, args := "", []any{}
-	if q.Status != "" {
-		where, args = ` WHERE status = $1`, []any{q.Status}
-	}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM suggestions`+where, args...).Scan(&page.Matched); err != nil {
-		return page, fmt.Errorf("count suggestions: %w", translate(err))
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > store.MaxPage {
-		limit = store.MaxPage
-	}
-	n := len(args)
-	rows, err := s.pool.Query(ctx, `SELECT `+suggestionColumns+` FROM suggestions`+where+fmt.Sprintf(` ORDER BY fid LIMIT $%d OFFSET $%d`, n+1, n+2),
-		append(args, limit, max(q.Offset, 0))...)
-	if err != nil {
-		return page, translate(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sg, err := scanSuggestion(rows)
-		if err != nil {
-			return page, translate(err)
-		}
-		page.Suggestions = append(page.Suggestions, sg)
-	}
-	return page, translate(rows.Err())
-}
-
-// Suggestion returns one suggestion.
-func (s *Store) Suggestion(ctx context.Context, id string) (place.Suggestion, error) {
-	sg, err := scanSuggestion(s.pool.QueryRow(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sg, place.Errorf(place.ENOTFOUND, "no suggestion %q", id)
-	}
-	return sg, translate(err)
 }
 
 // DecideSuggestion accepts or rejects a pending suggestion.
