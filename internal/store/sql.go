@@ -23,7 +23,7 @@ const (
 		JOIN boundary_sets bs ON bs.slug = m.set_slug
 		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
 		WHERE m.asset_id = $1 ORDER BY bs.fid`
-	sqlAssetVersion = `SELECT version FROM assets WHERE id = $1`
+	sqlAssetVersion     = `SELECT version FROM assets WHERE id = $1`
 	sqlMembershipUpsert = `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (%s, $2, $3, $4)
 		ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`
 )

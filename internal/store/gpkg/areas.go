@@ -13,7 +13,6 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-
 // UpdateArea renames or redraws an area and places again the assets it
 // touches.
 func (s *Store) UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error) {

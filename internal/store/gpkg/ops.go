@@ -329,8 +329,6 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	return ss, nil
 }
 
-
-
 func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	var a place.Area
 	var blob []byte
@@ -352,9 +350,6 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	}
 	return a, nil
 }
-
-
-
 
 // AddAssets writes new assets and places each in every set.
 func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
@@ -417,11 +412,6 @@ func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 	}
 	return a, nil
 }
-
-
-
-
-
 
 // insertAssets is the body of AddAssets, for use inside a transaction.
 func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *store.ImportReport) error {

@@ -314,8 +314,6 @@ func scanSet(row pgx.Row) (place.SetSummary, error) {
 	return ss, err
 }
 
-
-
 func scanArea(row pgx.Row) (place.Area, error) {
 	var a place.Area
 	var g, props []byte
@@ -336,9 +334,6 @@ func scanArea(row pgx.Row) (place.Area, error) {
 	}
 	return a, nil
 }
-
-
-
 
 // AddAssets writes new assets and places each in every set.
 func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
@@ -424,11 +419,6 @@ func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64)
 	}
 	return s.Asset(ctx, a.ID)
 }
-
-
-
-
-
 
 // insertAssets is the body of AddAssets, for use inside a transaction.
 func insertAssets(ctx context.Context, tx pgx.Tx, assets []place.Asset, ids []string, rep *store.ImportReport) error {
