@@ -351,37 +351,6 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	return a, nil
 }
 
-// AddAssets writes new assets and places each in every set.
-func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
-	var rep store.ImportReport
-	if err := store.CheckAssets(assets); err != nil {
-		return rep, err
-	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return insertAssets(ctx, tx, assets, &rep)
-	})
-	if err != nil {
-		return store.ImportReport{}, err
-	}
-	return rep, nil
-}
-
-// UpdateAsset replaces an asset if its version is still ifVersion, and
-// places it again in every set.
-func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
-	if err := store.CheckAssets([]place.Asset{a}); err != nil {
-		return a, err
-	}
-	a.UpdatedAt = now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return updateAssetTx(ctx, tx, &a, ifVersion)
-	})
-	if err != nil {
-		return place.Asset{}, err
-	}
-	return s.Asset(ctx, a.ID)
-}
-
 const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
 	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, a.geom, a.last_reviewed`
 

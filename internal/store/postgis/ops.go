@@ -335,25 +335,6 @@ func scanArea(row pgx.Row) (place.Area, error) {
 	return a, nil
 }
 
-// AddAssets writes new assets and places each in every set.
-func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
-	var rep store.ImportReport
-	if err := store.CheckAssets(assets); err != nil {
-		return rep, err
-	}
-	ids := make([]string, len(assets))
-	for i := range assets {
-		ids[i] = assets[i].ID
-	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		return insertAssets(ctx, tx, assets, ids, &rep)
-	})
-	if err != nil {
-		return store.ImportReport{}, err
-	}
-	return rep, nil
-}
-
 // queueInsertAsset queues the insert of one asset.
 func queueInsertAsset(b *pgx.Batch, a *place.Asset) error {
 	g, err := toWKB(a.Geometry)
@@ -402,22 +383,6 @@ func scanAsset(row pgx.Row) (place.Asset, error) {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
-}
-
-// UpdateAsset replaces an asset if its version is still ifVersion, and
-// places it again in every set.
-func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
-	if err := store.CheckAssets([]place.Asset{a}); err != nil {
-		return a, err
-	}
-	a.UpdatedAt = now()
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		return updateAssetTx(ctx, tx, &a, ifVersion)
-	})
-	if err != nil {
-		return place.Asset{}, err
-	}
-	return s.Asset(ctx, a.ID)
 }
 
 // insertAssets is the body of AddAssets, for use inside a transaction.
