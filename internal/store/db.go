@@ -97,6 +97,16 @@ type Dialect interface {
 	SpanOf(alias string) string
 	// AssetCells is the whole query of AssetCells (see the dialects).
 	AssetCells() string
+	// AssetAreaPairs is the FROM clause and condition pairing each asset
+	// (alias a) with the areas (alias ar) whose bounding box holds its
+	// location: the candidates placement decides between.
+	AssetAreaPairs() (from, where string)
+	// SetExtent counts the areas of the set $1 and gives their extent:
+	// count, min x, min y, max x, max y.
+	SetExtent() string
+	// LocationSet is the SET clause giving an asset's location the two
+	// number parameters x and y.
+	LocationSet(x, y string) string
 }
 
 // DB is placemap's store over a SQL database: every workflow written once,

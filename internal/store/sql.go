@@ -16,6 +16,18 @@ const (
 	sqlSelectRevisions = `SELECT fid, entity, entity_id, action, author, comment, data, created_at FROM revisions WHERE `
 )
 
+// Assets.
+const (
+	sqlMemberships = `SELECT m.asset_id, m.set_slug, bs.title, m.area_code, ar.name
+		FROM memberships m
+		JOIN boundary_sets bs ON bs.slug = m.set_slug
+		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
+		WHERE m.asset_id = $1 ORDER BY bs.fid`
+	sqlAssetVersion     = `SELECT version FROM assets WHERE id = $1`
+	sqlMembershipUpsert = `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (%s, $2, $3, $4)
+		ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`
+)
+
 // Accounts.
 const (
 	sqlInsertUser = `INSERT INTO users (id, email, role, password_hash, created_at, scopes, display_name)

@@ -110,6 +110,21 @@ func (d *dialect) AssetCells() string {
 		GROUP BY col, row, a.category`
 }
 
+// AssetAreaPairs: CROSS JOIN keeps assets the outer loop and the R-tree
+// the inner one (SQLite's join-order hint).
+func (d *dialect) AssetAreaPairs() (from, where string) {
+	return `assets a CROSS JOIN rtree_areas_geom r CROSS JOIN areas ar ON ar.fid = r.id`,
+		`r.minx <= a.lon AND r.maxx >= a.lon AND r.miny <= a.lat AND r.maxy >= a.lat`
+}
+
+// SetExtent reads the extent from the R-tree rather than every geometry.
+func (d *dialect) SetExtent() string {
+	return `SELECT count(*), min(r.minx), min(r.miny), max(r.maxx), max(r.maxy) FROM rtree_areas_geom r
+		CROSS JOIN areas x ON x.fid = r.id WHERE x.set_slug = $1`
+}
+
+func (d *dialect) LocationSet(x, y string) string { return "lon = " + x + ", lat = " + y }
+
 // sqlQuerier is a *sql.DB or a *sql.Tx.
 type sqlQuerier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -330,8 +329,6 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 	return ss, nil
 }
 
-
-
 func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	var a place.Area
 	var blob []byte
@@ -352,40 +349,6 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
 	}
 	return a, nil
-}
-
-
-
-
-// AddAssets writes new assets and places each in every set.
-func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
-	var rep store.ImportReport
-	if err := store.CheckAssets(assets); err != nil {
-		return rep, err
-	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return insertAssets(ctx, tx, assets, &rep)
-	})
-	if err != nil {
-		return store.ImportReport{}, err
-	}
-	return rep, nil
-}
-
-// UpdateAsset replaces an asset if its version is still ifVersion, and
-// places it again in every set.
-func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
-	if err := store.CheckAssets([]place.Asset{a}); err != nil {
-		return a, err
-	}
-	a.UpdatedAt = now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return updateAssetTx(ctx, tx, &a, ifVersion)
-	})
-	if err != nil {
-		return place.Asset{}, err
-	}
-	return s.Asset(ctx, a.ID)
 }
 
 const assetColumns = `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
@@ -417,163 +380,6 @@ func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
-}
-
-// Assets lists assets matching q, by name then id.
-func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error) {
-	var page store.AssetPage
-	from := ` FROM assets a`
-	var where []string
-	var args []any
-	if q.BBox != nil {
-		from = ` FROM rtree_assets_geom r CROSS JOIN assets a ON r.id = a.fid`
-		where = append(where, `r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`)
-		args = append(args, q.BBox.Max[0], q.BBox.Min[0], q.BBox.Max[1], q.BBox.Min[1])
-	}
-	if q.InSet != "" {
-		from += ` JOIN memberships m ON m.asset_id = a.id`
-		where = append(where, `m.set_slug = ? AND m.area_code = ?`)
-		args = append(args, q.InSet, q.InCode)
-	}
-	if q.Category != "" {
-		where = append(where, `a.category = ?`)
-		args = append(args, q.Category)
-	}
-	if q.ReviewedBefore != nil {
-		where = append(where, `(a.last_reviewed IS NULL OR a.last_reviewed < ?)`)
-		args = append(args, q.ReviewedBefore.UTC().Format(timeFormat))
-	}
-	if q.Q != "" {
-		where = append(where, `a.name_key LIKE ? ESCAPE '\'`)
-		args = append(args, store.NameSearchPattern(q.Q))
-	}
-	if len(where) > 0 {
-		from += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	if !q.NoCount {
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
-			return page, fmt.Errorf("count assets: %w", translate(err))
-		}
-	}
-	limit, offset := store.Page(q.Limit, q.Offset)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+from+` ORDER BY a.name_key, a.id LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
-	if err != nil {
-		return page, fmt.Errorf("list assets: %w", translate(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanAsset(rows)
-		if err != nil {
-			return page, err
-		}
-		page.Assets = append(page.Assets, a)
-	}
-	return page, rows.Err()
-}
-
-// AssetCells counts assets by cell and category. The R-tree (32-bit floats,
-// rounded outwards) finds candidates; the stored location decides, read
-// from the covering index assets_cell rather than the asset's row.
-func (s *Store) AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error) {
-	if err := q.Check(); err != nil {
-		return nil, err
-	}
-	b := q.BBox
-	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	rows, err := s.db.QueryContext(ctx, `SELECT
-		min(CAST((a.lon - ?1) / ?3 * ?5 AS INTEGER), ?7) AS col,
-		min(CAST((a.lat - ?2) / ?4 * ?6 AS INTEGER), ?8) AS row,
-		a.category, count(*), sum(a.lon), sum(a.lat)
-		FROM rtree_assets_geom r CROSS JOIN assets a INDEXED BY assets_cell ON r.id = a.fid
-		WHERE r.minx <= ?9 AND r.maxx >= ?1 AND r.miny <= ?10 AND r.maxy >= ?2
-		AND a.lon >= ?1 AND a.lon < ?9 AND a.lat >= ?2 AND a.lat < ?10
-		GROUP BY col, row, a.category`,
-		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
-	if err != nil {
-		return nil, fmt.Errorf("asset cells: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []store.AssetCell
-	for rows.Next() {
-		var c store.AssetCell
-		if err := rows.Scan(&c.Col, &c.Row, &c.Category, &c.Count, &c.SumLon, &c.SumLat); err != nil {
-			return nil, fmt.Errorf("asset cells: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// Asset returns one asset.
-func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
-	a, err := scanAsset(s.db.QueryRowContext(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, place.Errorf(place.ENOTFOUND, "no asset %q", id)
-	}
-	if err != nil {
-		return a, fmt.Errorf("asset %s: %w", id, translate(err))
-	}
-	return a, nil
-}
-
-// Memberships lists the areas that hold an asset, in the order of the sets.
-func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Membership, error) {
-	if _, err := s.Asset(ctx, assetID); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT m.asset_id, m.set_slug, bs.title, m.area_code, ar.name
-		FROM memberships m
-		JOIN boundary_sets bs ON bs.slug = m.set_slug
-		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
-		WHERE m.asset_id = ? ORDER BY bs.fid`, assetID)
-	if err != nil {
-		return nil, fmt.Errorf("memberships of %s: %w", assetID, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Membership
-	for rows.Next() {
-		var m place.Membership
-		if err := rows.Scan(&m.AssetID, &m.Set, &m.SetTitle, &m.Code, &m.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// AssetStats counts assets and lists their extent, attributions and licences.
-func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
-	var st store.AssetStats
-	var minx, miny, maxx, maxy sql.NullFloat64
-	// From the geometries themselves: the R-tree holds 32-bit floats.
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), max(ST_MaxY(geom)) FROM assets`).
-		Scan(&st.Count, &minx, &miny, &maxx, &maxy)
-	if err != nil {
-		return st, fmt.Errorf("asset stats: %w", translate(err))
-	}
-	if st.Count > 0 {
-		st.BBox = orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}
-	}
-	for col, dst := range map[string]*[]string{"attribution": &st.Attributions, "licence": &st.Licences} {
-		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT `+col+` FROM assets WHERE `+col+` <> '' ORDER BY 1`)
-		if err != nil {
-			return st, fmt.Errorf("asset stats: %w", translate(err))
-		}
-		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return st, err
-			}
-			*dst = append(*dst, v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
 }
 
 // insertAssets is the body of AddAssets, for use inside a transaction.

@@ -259,4 +259,3 @@ func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet st
 	})
 	return out, err
 }
-

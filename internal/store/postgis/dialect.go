@@ -98,6 +98,17 @@ func (d *dialect) AssetCells() string {
 		GROUP BY col, row, category`
 }
 
+func (d *dialect) AssetAreaPairs() (from, where string) {
+	return `assets a JOIN areas ar ON ar.geom && a.location`, `TRUE`
+}
+
+func (d *dialect) SetExtent() string {
+	return `SELECT count(*), ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)), ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom))
+		FROM areas WHERE set_slug = $1`
+}
+
+func (d *dialect) LocationSet(x, y string) string { return "location = " + d.LocationIn(x, y) }
+
 // pgxQuerier is the pool or a transaction.
 type pgxQuerier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -317,8 +314,6 @@ func scanSet(row pgx.Row) (place.SetSummary, error) {
 	return ss, err
 }
 
-
-
 func scanArea(row pgx.Row) (place.Area, error) {
 	var a place.Area
 	var g, props []byte
@@ -338,28 +333,6 @@ func scanArea(row pgx.Row) (place.Area, error) {
 		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
 	}
 	return a, nil
-}
-
-
-
-
-// AddAssets writes new assets and places each in every set.
-func (s *Store) AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error) {
-	var rep store.ImportReport
-	if err := store.CheckAssets(assets); err != nil {
-		return rep, err
-	}
-	ids := make([]string, len(assets))
-	for i := range assets {
-		ids[i] = assets[i].ID
-	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		return insertAssets(ctx, tx, assets, ids, &rep)
-	})
-	if err != nil {
-		return store.ImportReport{}, err
-	}
-	return rep, nil
 }
 
 // queueInsertAsset queues the insert of one asset.
@@ -410,170 +383,6 @@ func scanAsset(row pgx.Row) (place.Asset, error) {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
-}
-
-// UpdateAsset replaces an asset if its version is still ifVersion, and
-// places it again in every set.
-func (s *Store) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
-	if err := store.CheckAssets([]place.Asset{a}); err != nil {
-		return a, err
-	}
-	a.UpdatedAt = now()
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		return updateAssetTx(ctx, tx, &a, ifVersion)
-	})
-	if err != nil {
-		return place.Asset{}, err
-	}
-	return s.Asset(ctx, a.ID)
-}
-
-// Assets lists assets matching q, by name then id.
-func (s *Store) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error) {
-	var page store.AssetPage
-	from := ` FROM assets a`
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if q.BBox != nil {
-		where = append(where, `a.geom && ST_MakeEnvelope(`+arg(q.BBox.Min[0])+`, `+arg(q.BBox.Min[1])+`, `+
-			arg(q.BBox.Max[0])+`, `+arg(q.BBox.Max[1])+`, 4326)`)
-	}
-	if q.InSet != "" {
-		from += ` JOIN memberships m ON m.asset_id = a.id`
-		where = append(where, `m.set_slug = `+arg(q.InSet)+` AND m.area_code = `+arg(q.InCode))
-	}
-	if q.Category != "" {
-		where = append(where, `a.category = `+arg(q.Category))
-	}
-	if q.ReviewedBefore != nil {
-		where = append(where, `(a.last_reviewed IS NULL OR a.last_reviewed < `+arg(q.ReviewedBefore.UTC())+`)`)
-	}
-	if q.Q != "" {
-		where = append(where, `a.name_key LIKE `+arg(store.NameSearchPattern(q.Q))+` ESCAPE '\'`)
-	}
-	if len(where) > 0 {
-		from += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	if !q.NoCount {
-		if err := s.pool.QueryRow(ctx, `SELECT count(*)`+from, args...).Scan(&page.Matched); err != nil {
-			return page, fmt.Errorf("count assets: %w", translate(err))
-		}
-	}
-	limit, offset := store.Page(q.Limit, q.Offset)
-	sql := `SELECT ` + assetColumns + from + ` ORDER BY a.name_key COLLATE "C", a.id COLLATE "C" LIMIT ` + arg(limit) + ` OFFSET ` + arg(offset)
-	rows, err := s.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return page, fmt.Errorf("list assets: %w", translate(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanAsset(rows)
-		if err != nil {
-			return page, translate(err)
-		}
-		page.Assets = append(page.Assets, a)
-	}
-	return page, translate(rows.Err())
-}
-
-// AssetCells counts assets by cell and category: the GiST index on the
-// geometry finds candidates, the location decides.
-func (s *Store) AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error) {
-	if err := q.Check(); err != nil {
-		return nil, err
-	}
-	b := q.BBox
-	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	rows, err := s.pool.Query(ctx, `SELECT
-		least(floor((ST_X(location) - $1) / $3 * $5)::int, $7) AS col,
-		least(floor((ST_Y(location) - $2) / $4 * $6)::int, $8) AS row,
-		category, count(*), sum(ST_X(location)), sum(ST_Y(location))
-		FROM assets
-		WHERE geom && ST_MakeEnvelope($1, $2, $9, $10, 4326)
-		AND ST_X(location) >= $1 AND ST_X(location) < $9 AND ST_Y(location) >= $2 AND ST_Y(location) < $10
-		GROUP BY col, row, category`,
-		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
-	if err != nil {
-		return nil, fmt.Errorf("asset cells: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []store.AssetCell
-	for rows.Next() {
-		var c store.AssetCell
-		if err := rows.Scan(&c.Col, &c.Row, &c.Category, &c.Count, &c.SumLon, &c.SumLat); err != nil {
-			return nil, fmt.Errorf("asset cells: %w", translate(err))
-		}
-		out = append(out, c)
-	}
-	return out, translate(rows.Err())
-}
-
-// Asset returns one asset.
-func (s *Store) Asset(ctx context.Context, id string) (place.Asset, error) {
-	a, err := scanAsset(s.pool.QueryRow(ctx, `SELECT `+assetColumns+` FROM assets a WHERE a.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return a, place.Errorf(place.ENOTFOUND, "no asset %q", id)
-	}
-	if err != nil {
-		return a, fmt.Errorf("asset %s: %w", id, translate(err))
-	}
-	return a, nil
-}
-
-// AssetStats counts assets and lists their extent, attributions and licences.
-func (s *Store) AssetStats(ctx context.Context) (store.AssetStats, error) {
-	var st store.AssetStats
-	var minx, miny, maxx, maxy *float64
-	err := s.pool.QueryRow(ctx, `SELECT count(*), ST_XMin(ST_Extent(geom)), ST_YMin(ST_Extent(geom)),
-		ST_XMax(ST_Extent(geom)), ST_YMax(ST_Extent(geom)),
-		coalesce(array_agg(DISTINCT attribution) FILTER (WHERE attribution <> ''), '{}'),
-		coalesce(array_agg(DISTINCT licence) FILTER (WHERE licence <> ''), '{}')
-		FROM assets`).Scan(&st.Count, &minx, &miny, &maxx, &maxy, &st.Attributions, &st.Licences)
-	if err != nil {
-		return st, fmt.Errorf("asset stats: %w", translate(err))
-	}
-	if st.Count > 0 && minx != nil {
-		st.BBox = orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}
-	}
-	// Byte order, as the GeoPackage store sorts, whatever the collation.
-	sort.Strings(st.Attributions)
-	sort.Strings(st.Licences)
-	if len(st.Attributions) == 0 {
-		st.Attributions = nil
-	}
-	if len(st.Licences) == 0 {
-		st.Licences = nil
-	}
-	return st, nil
-}
-
-// Memberships lists the areas that hold an asset, in the order of the sets.
-func (s *Store) Memberships(ctx context.Context, assetID string) ([]place.Membership, error) {
-	if _, err := s.Asset(ctx, assetID); err != nil {
-		return nil, err
-	}
-	rows, err := s.pool.Query(ctx, `SELECT m.asset_id, m.set_slug, bs.title, m.area_code, ar.name
-		FROM memberships m
-		JOIN boundary_sets bs ON bs.slug = m.set_slug
-		JOIN areas ar ON ar.set_slug = m.set_slug AND ar.code = m.area_code
-		WHERE m.asset_id = $1 ORDER BY bs.fid`, assetID)
-	if err != nil {
-		return nil, fmt.Errorf("memberships of %s: %w", assetID, translate(err))
-	}
-	defer rows.Close()
-	var out []place.Membership
-	for rows.Next() {
-		var m place.Membership
-		if err := rows.Scan(&m.AssetID, &m.Set, &m.SetTitle, &m.Code, &m.Name); err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, m)
-	}
-	return out, translate(rows.Err())
 }
 
 // insertAssets is the body of AddAssets, for use inside a transaction.
