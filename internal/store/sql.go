@@ -15,3 +15,26 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	sqlSelectRevisions = `SELECT fid, entity, entity_id, action, author, comment, data, created_at FROM revisions WHERE `
 )
+
+// Indicators, asset counts and places (reconcile.go).
+const (
+	sqlAreaCodes          = `SELECT code FROM areas WHERE set_slug = $1`
+	sqlAreaExists         = `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`
+	sqlIndicatorExists    = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
+	sqlInsertIndicator    = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	sqlInsertIndicatorVal = `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES ($1, $2, $3, $4)`
+	// sqlSelectIndicators is followed by the dialect's Binary.
+	sqlSelectIndicators = `SELECT set_slug, name, title, kind, source, licence, attribution FROM indicators WHERE set_slug = $1 ORDER BY name`
+	sqlIndicatorValues  = `SELECT area_code, value FROM indicator_values WHERE set_slug = $1 AND indicator = $2`
+	sqlAssetCounts      = `SELECT m.area_code, a.category, count(*) FROM memberships m
+		JOIN assets a ON a.id = m.asset_id WHERE m.set_slug = $1 GROUP BY m.area_code, a.category`
+	sqlSavePlace = `INSERT INTO places (slug, name, alt_names) VALUES ($1, $2, $3)
+		ON CONFLICT (slug) DO UPDATE SET name = excluded.name, alt_names = excluded.alt_names`
+	sqlDeletePlaceLinks = `DELETE FROM place_links WHERE place_slug = $1`
+	sqlInsertPlaceLink  = `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note, review) VALUES ($1, $2, $3, $4, $5, $6)`
+	// sqlPlaceSlugs and sqlPlaceLinks are followed by the dialect's Binary.
+	sqlPlaceSlugs = `SELECT slug FROM places ORDER BY slug`
+	sqlPlace      = `SELECT name, alt_names FROM places WHERE slug = $1`
+	sqlPlaceLinks = `SELECT l.set_slug, l.area_code, l.confirmed, l.note, l.review FROM place_links l
+		JOIN boundary_sets b ON b.slug = l.set_slug WHERE l.place_slug = $1 ORDER BY b.fid, l.area_code`
+)
