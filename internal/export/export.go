@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/formats/geopackage"
 	pgeo "github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
 // Format is a file format an export is written in.
@@ -94,7 +94,7 @@ func WriteGeoPackage(ctx context.Context, w io.Writer, l formats.Layer) error {
 	}
 	defer os.RemoveAll(dir)
 	path := dir + "/" + l.Name + ".gpkg"
-	if err := gpkg.WriteLayers(ctx, path, l); err != nil {
+	if err := geopackage.WriteLayers(ctx, path, l); err != nil {
 		return err
 	}
 	f, err := os.Open(path)

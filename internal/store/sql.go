@@ -28,6 +28,53 @@ const (
 		ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`
 )
 
+// Indicators, asset counts and places (reconcile.go).
+const (
+	sqlAreaCodes          = `SELECT code FROM areas WHERE set_slug = $1`
+	sqlAreaExists         = `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`
+	sqlIndicatorExists    = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
+	sqlInsertIndicator    = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	sqlInsertIndicatorVal = `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES ($1, $2, $3, $4)`
+	// sqlSelectIndicators is followed by the dialect's Binary.
+	sqlSelectIndicators = `SELECT set_slug, name, title, kind, source, licence, attribution FROM indicators WHERE set_slug = $1 ORDER BY name`
+	sqlIndicatorValues  = `SELECT area_code, value FROM indicator_values WHERE set_slug = $1 AND indicator = $2`
+	sqlAssetCounts      = `SELECT m.area_code, a.category, count(*) FROM memberships m
+		JOIN assets a ON a.id = m.asset_id WHERE m.set_slug = $1 GROUP BY m.area_code, a.category`
+	sqlSavePlace = `INSERT INTO places (slug, name, alt_names) VALUES ($1, $2, $3)
+		ON CONFLICT (slug) DO UPDATE SET name = excluded.name, alt_names = excluded.alt_names`
+	sqlDeletePlaceLinks = `DELETE FROM place_links WHERE place_slug = $1`
+	sqlInsertPlaceLink  = `INSERT INTO place_links (place_slug, set_slug, area_code, confirmed, note, review) VALUES ($1, $2, $3, $4, $5, $6)`
+	// sqlPlaceSlugs and sqlPlaceLinks are followed by the dialect's Binary.
+	sqlPlaceSlugs = `SELECT slug FROM places ORDER BY slug`
+	sqlPlace      = `SELECT name, alt_names FROM places WHERE slug = $1`
+	sqlPlaceLinks = `SELECT l.set_slug, l.area_code, l.confirmed, l.note, l.review FROM place_links l
+		JOIN boundary_sets b ON b.slug = l.set_slug WHERE l.place_slug = $1 ORDER BY b.fid, l.area_code`
+)
+
+// Releases and successor links (releases_db.go).
+const (
+	sqlSetExists        = `SELECT EXISTS (SELECT 1 FROM boundary_sets WHERE slug = $1)`
+	sqlSetTitle         = `SELECT title FROM boundary_sets WHERE slug = $1`
+	sqlSeriesOfSet      = `SELECT series FROM set_releases WHERE set_slug = $1`
+	sqlSeriesExists     = `SELECT EXISTS (SELECT 1 FROM series WHERE slug = $1)`
+	sqlSeriesCurrent    = `SELECT current_set FROM series WHERE slug = $1`
+	sqlInsertSeries     = `INSERT INTO series (slug, title, current_set) VALUES ($1, $2, $3)`
+	sqlSetCurrentSet    = `UPDATE series SET current_set = $1 WHERE slug = $2`
+	sqlInsertRelease    = `INSERT INTO set_releases (set_slug, series) VALUES ($1, $2)`
+	sqlIsRelease        = `SELECT EXISTS (SELECT 1 FROM set_releases WHERE series = $1 AND set_slug = $2)`
+	sqlCarryPlaceLink   = sqlInsertPlaceLink + ` ON CONFLICT (place_slug, set_slug, area_code) DO NOTHING`
+	sqlSelectSeriesSets = `SELECT x.slug, x.title, x.current_set, b.slug, b.release_date
+		FROM series x JOIN set_releases r ON r.series = x.slug JOIN boundary_sets b ON b.slug = r.set_slug ORDER BY x.slug`
+	sqlInsertSuccessor = `INSERT INTO area_successors
+		(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+	sqlSelectSuccessors = `SELECT old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note
+		FROM area_successors`
+	sqlSuccessorOrder  = ` ORDER BY old_set, old_code, share_of_old DESC, new_code`
+	sqlDecideSuccessor = `UPDATE area_successors SET status = $1, decided_by = $2, decided_at = $3, note = $4
+		WHERE old_set = $5 AND old_code = $6 AND new_set = $7 AND new_code = $8`
+)
+
 // Accounts.
 const (
 	sqlInsertUser = `INSERT INTO users (id, email, role, password_hash, created_at, scopes, display_name)

@@ -8,13 +8,14 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/formats/geopackage"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
 
 // addAreaTx is the body of AddArea, for use inside a transaction.
 func (s *Store) addAreaTx(ctx context.Context, tx *sql.Tx, a place.Area) error {
-	g, err := encodeGeometry(a.Geometry)
+	g, err := geopackage.EncodeGeometry(a.Geometry)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func (s *Store) refreshSet(ctx context.Context, tx *sql.Tx, set string, b orb.Bo
 		CROSS JOIN areas x ON x.fid = r.id WHERE x.set_slug = ?`, set).Scan(&n, &minx, &miny, &maxx, &maxy); err != nil {
 		return err
 	}
-	extent, err := encodeGeometry(orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}}.ToPolygon())
+	extent, err := geopackage.EncodeGeometry(orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}}.ToPolygon())
 	if err != nil {
 		return err
 	}

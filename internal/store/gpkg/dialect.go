@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/formats/geopackage"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -49,8 +50,8 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	return &tx{conn: conn{t}, t: t, d: d}, nil
 }
 
-func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) { return encodeGeometry(g) }
-func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) { return decodeGeometry(b) }
+func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) { return geopackage.EncodeGeometry(g) }
+func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) { return geopackage.DecodeGeometry(b) }
 func (d *dialect) GeomIn(param string) string                    { return param }
 func (d *dialect) GeomOut(col string) string                     { return col }
 

@@ -5,7 +5,6 @@ package gpkg
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,12 +13,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/placemap/placemap/internal/formats/geopackage"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/migrations"
@@ -27,13 +26,6 @@ import (
 
 // FileName is the name of the GeoPackage inside a data directory.
 const FileName = "placemap.gpkg"
-
-// applicationID is "GPKG" as the GeoPackage spec requires in the SQLite
-// header; userVersion 10300 declares GeoPackage 1.3.0.
-const (
-	applicationID = 0x47504B47
-	userVersion   = 10300
-)
 
 // maxConns bounds the connections to the file: readers run in parallel in
 // WAL mode; SQLite serialises writers whatever the number.
@@ -48,60 +40,10 @@ type Store struct {
 	path string
 }
 
-var registerOnce sync.Once
-var registerErr error
-
-// registerFunctions adds the SQL functions the GeoPackage R-tree triggers
-// call. modernc's registry is process-wide, hence the Once.
-func registerFunctions() error {
-	registerOnce.Do(func() {
-		bound := func(pick func(minx, maxx, miny, maxy float64) float64) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
-			return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-				b, ok := args[0].([]byte)
-				if !ok {
-					return nil, nil
-				}
-				bd, empty, err := blobBound(b)
-				if err != nil || empty {
-					return nil, nil
-				}
-				return pick(bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]), nil
-			}
-		}
-		fns := map[string]func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error){
-			"ST_MinX": bound(func(minx, _, _, _ float64) float64 { return minx }),
-			"ST_MaxX": bound(func(_, maxx, _, _ float64) float64 { return maxx }),
-			"ST_MinY": bound(func(_, _, miny, _ float64) float64 { return miny }),
-			"ST_MaxY": bound(func(_, _, _, maxy float64) float64 { return maxy }),
-			"ST_IsEmpty": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-				b, ok := args[0].([]byte)
-				if !ok {
-					return nil, nil
-				}
-				_, empty, err := blobBound(b)
-				if err != nil {
-					return nil, nil
-				}
-				if empty {
-					return int64(1), nil
-				}
-				return int64(0), nil
-			},
-		}
-		for name, fn := range fns {
-			if err := sqlite.RegisterDeterministicScalarFunction(name, 1, fn); err != nil {
-				registerErr = fmt.Errorf("register %s: %w", name, err)
-				return
-			}
-		}
-	})
-	return registerErr
-}
-
 // Open opens (creating if needed) the GeoPackage in dir and brings its
 // schema up to date.
 func Open(ctx context.Context, dir string) (*Store, error) {
-	if err := registerFunctions(); err != nil {
+	if err := geopackage.RegisterFunctions(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -139,7 +81,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
 		return fmt.Errorf("set journal mode: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, userVersion)); err != nil {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", geopackage.ApplicationID, geopackage.UserVersion)); err != nil {
 		return fmt.Errorf("set GeoPackage header: %w", err)
 	}
 	sub, err := fs.Sub(migrations.GPKG, "gpkg")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/formats/geopackage"
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -71,7 +72,7 @@ func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []pl
 		if n > 0 {
 			return place.Errorf(place.ECONFLICT, "boundary set %q exists already", set.Slug)
 		}
-		extent, err := encodeGeometry(bound.ToPolygon())
+		extent, err := geopackage.EncodeGeometry(bound.ToPolygon())
 		if err != nil {
 			return err
 		}
@@ -93,7 +94,7 @@ func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []pl
 		}
 		defer ins.Close()
 		for i, a := range areas {
-			g, err := encodeGeometry(a.Geometry)
+			g, err := geopackage.EncodeGeometry(a.Geometry)
 			if err != nil {
 				return fmt.Errorf("area %d (%s): %w", i, a.Code, err)
 			}
@@ -229,7 +230,7 @@ func placeAssetWith(ctx context.Context, tx *sql.Tx, ps *placeStmts, assetID str
 			rows.Close()
 			return 0, err
 		}
-		g, err := decodeGeometry(blob)
+		g, err := geopackage.DecodeGeometry(blob)
 		if err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("area %s/%s: %w", set, c.Code, err)
@@ -244,7 +245,7 @@ func placeAssetWith(ctx context.Context, tx *sql.Tx, ps *placeStmts, assetID str
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	ptBlob, err := encodeGeometry(pt)
+	ptBlob, err := geopackage.EncodeGeometry(pt)
 	if err != nil {
 		return 0, err
 	}
@@ -322,7 +323,7 @@ func scanSet(sc interface{ Scan(...any) error }) (place.SetSummary, error) {
 		return ss, fmt.Errorf("set %s: created_at: %w", ss.Slug, err)
 	}
 	if extent != nil {
-		if b, empty, err := blobBound(extent); err == nil && !empty {
+		if b, empty, err := geopackage.BlobBound(extent); err == nil && !empty {
 			ss.BBox = b
 		}
 	}
@@ -336,7 +337,7 @@ func scanArea(sc interface{ Scan(...any) error }) (place.Area, error) {
 	if err := sc.Scan(&a.ID, &a.Set, &a.Code, &a.Name, &props, &blob); err != nil {
 		return a, err
 	}
-	g, err := decodeGeometry(blob)
+	g, err := geopackage.DecodeGeometry(blob)
 	if err != nil {
 		return a, fmt.Errorf("area %s/%s: %w", a.Set, a.Code, err)
 	}
@@ -376,7 +377,7 @@ func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
 	}
-	if a.Geometry, err = decodeGeometry(blob); err != nil {
+	if a.Geometry, err = geopackage.DecodeGeometry(blob); err != nil {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
@@ -416,7 +417,7 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *st
 		if n > 0 {
 			return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
 		}
-		g, err := encodeGeometry(a.Geometry)
+		g, err := geopackage.EncodeGeometry(a.Geometry)
 		if err != nil {
 			return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
 		}
@@ -446,7 +447,7 @@ func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *st
 
 // updateAssetTx is the body of UpdateAsset, for use inside a transaction.
 func updateAssetTx(ctx context.Context, tx *sql.Tx, a *place.Asset, ifVersion int64) error {
-	g, err := encodeGeometry(a.Geometry)
+	g, err := geopackage.EncodeGeometry(a.Geometry)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,25 +11,9 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// AddRelease makes an existing set a release of a series.
-func (s *Store) AddRelease(ctx context.Context, set string, r store.Release) error {
-	if err := store.CheckRelease(set, r); err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM boundary_sets WHERE slug = $1`, set).Scan(&n); err != nil {
-			return fmt.Errorf("check set %s: %w", set, translate(err))
-		}
-		if n == 0 {
-			return place.Errorf(place.ENOTFOUND, "no boundary set %q", set)
-		}
-		return saveRelease(ctx, tx, set, r)
-	})
-}
-
 // saveRelease records set as a release of r.Series with its successor
 // links, in tx.
+// still used by importSet until it moves to store.DB
 func saveRelease(ctx context.Context, tx pgx.Tx, set string, r store.Release) error {
 	var in string
 	err := tx.QueryRow(ctx, `SELECT series FROM set_releases WHERE set_slug = $1`, set).Scan(&in)
@@ -101,6 +83,7 @@ func saveRelease(ctx context.Context, tx pgx.Tx, set string, r store.Release) er
 	return addRevision(ctx, tx, "series", r.Series, "release", map[string]any{"set": set, "current": r.Current, "successors": len(r.Successors), "place_links": len(r.PlaceLinks)})
 }
 
+// still used by importSet until it moves to store.DB
 func areaExists(ctx context.Context, tx pgx.Tx, set, code, errCode string) error {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&n); err != nil {
@@ -110,144 +93,4 @@ func areaExists(ctx context.Context, tx pgx.Tx, set, code, errCode string) error
 		return place.Errorf(errCode, "no area %q in boundary set %q", code, set)
 	}
 	return nil
-}
-
-// Series lists every series with its releases in release order.
-func (s *Store) Series(ctx context.Context) ([]place.Series, error) {
-	rows, err := s.pool.Query(ctx, `SELECT x.slug, x.title, x.current_set, b.slug, b.release_date
-		FROM series x JOIN set_releases r ON r.series = x.slug JOIN boundary_sets b ON b.slug = r.set_slug ORDER BY x.slug`)
-	if err != nil {
-		return nil, fmt.Errorf("list series: %w", translate(err))
-	}
-	defer rows.Close()
-	var all []store.ReleaseRow
-	for rows.Next() {
-		var r store.ReleaseRow
-		if err := rows.Scan(&r.Series.Slug, &r.Series.Title, &r.Series.Current, &r.Set.Slug, &r.Set.ReleaseDate); err != nil {
-			return nil, fmt.Errorf("list series: %w", translate(err))
-		}
-		all = append(all, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	return store.GroupReleases(all), nil
-}
-
-// SetCurrentRelease makes set the series' current release.
-func (s *Store) SetCurrentRelease(ctx context.Context, series, set string) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM series WHERE slug = $1`, series).Scan(&n); err != nil {
-			return translate(err)
-		}
-		if n == 0 {
-			return place.Errorf(place.ENOTFOUND, "no series %q", series)
-		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM set_releases WHERE series = $1 AND set_slug = $2`, series, set).Scan(&n); err != nil {
-			return translate(err)
-		}
-		if n == 0 {
-			return place.Errorf(place.EINVALID, "boundary set %q is not a release of series %q", set, series)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE series SET current_set = $1 WHERE slug = $2`, set, series); err != nil {
-			return fmt.Errorf("series %s: %w", series, translate(err))
-		}
-		return addRevision(ctx, tx, "series", series, "current", map[string]any{"set": set})
-	})
-}
-
-const successorColumns = `old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note`
-
-// Successors lists the successor links matching q.
-func (s *Store) Successors(ctx context.Context, q store.SuccessorQuery) ([]place.Successor, error) {
-	return successors(ctx, s.pool, q)
-}
-
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func successors(ctx context.Context, db querier, q store.SuccessorQuery) ([]place.Successor, error) {
-	where, args := q.Where(func(n int) string { return "$" + strconv.Itoa(n) })
-	query := `SELECT ` + successorColumns + ` FROM area_successors`
-	if where != "" {
-		query += ` WHERE ` + where
-	}
-	rows, err := db.Query(ctx, query+` ORDER BY old_set, old_code, share_of_old DESC, new_code`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("successors: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []place.Successor
-	for rows.Next() {
-		var l place.Successor
-		var status string
-		var decided *time.Time
-		if err := rows.Scan(&l.OldSet, &l.OldCode, &l.NewSet, &l.NewCode, &l.ShareOfOld, &l.ShareOfNew, &l.IoU, &status, &l.DecidedBy, &decided, &l.Note); err != nil {
-			return nil, fmt.Errorf("successors: %w", translate(err))
-		}
-		l.Status = place.SuccessorStatus(status)
-		if decided != nil {
-			t := decided.UTC()
-			l.DecidedAt = &t
-		}
-		out = append(out, l)
-	}
-	return out, translate(rows.Err())
-}
-
-// DecideSuccessors records a person's decision on where an area went.
-func (s *Store) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error) {
-	keep, err := store.CheckKeep(keep)
-	if err != nil {
-		return nil, err
-	}
-	var out []place.Successor
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := areaExists(ctx, tx, oldSet, oldCode, place.ENOTFOUND); err != nil {
-			return err
-		}
-		var a, b string
-		_ = tx.QueryRow(ctx, `SELECT series FROM set_releases WHERE set_slug = $1`, oldSet).Scan(&a)
-		_ = tx.QueryRow(ctx, `SELECT series FROM set_releases WHERE set_slug = $1`, newSet).Scan(&b)
-		if a == "" || a != b || oldSet == newSet {
-			return place.Errorf(place.EINVALID, "%s and %s are not two releases of one series", oldSet, newSet)
-		}
-		existing, err := successors(ctx, tx, store.SuccessorQuery{OldSet: oldSet, OldCode: oldCode, NewSet: newSet})
-		if err != nil {
-			return err
-		}
-		for i, k := range keep {
-			if err := areaExists(ctx, tx, newSet, k.NewCode, place.EINVALID); err != nil {
-				return fmt.Errorf("successor %d: %w", i, err)
-			}
-		}
-		update, add := store.DecideLinks(existing, keep, by, note, now())
-		for _, l := range update {
-			if _, err := tx.Exec(ctx, `UPDATE area_successors SET status = $1, decided_by = $2, decided_at = $3, note = $4
-				WHERE old_set = $5 AND old_code = $6 AND new_set = $7 AND new_code = $8`,
-				string(l.Status), l.DecidedBy, l.DecidedAt, l.Note, oldSet, oldCode, newSet, l.NewCode); err != nil {
-				return fmt.Errorf("decide %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
-			}
-		}
-		for _, l := range add {
-			if _, err := tx.Exec(ctx, `INSERT INTO area_successors
-				(old_set, old_code, new_set, new_code, share_of_old, share_of_new, iou, status, decided_by, decided_at, note)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, oldSet, oldCode, newSet, l.NewCode, l.ShareOfOld, l.ShareOfNew, l.IoU,
-				string(l.Status), l.DecidedBy, l.DecidedAt, l.Note); err != nil {
-				return fmt.Errorf("correct %s %s → %s: %w", oldSet, oldCode, l.NewCode, translate(err))
-			}
-		}
-		codes := make([]string, len(keep))
-		for i, k := range keep {
-			codes[i] = k.NewCode
-		}
-		if err := addRevision(ctx, tx, "area_successors", oldSet+"/"+oldCode, "decide", map[string]any{"new_set": newSet, "keep": codes, "by": by, "note": note}); err != nil {
-			return err
-		}
-		out, err = successors(ctx, tx, store.SuccessorQuery{OldSet: oldSet, OldCode: oldCode, NewSet: newSet})
-		return err
-	})
-	return out, err
 }

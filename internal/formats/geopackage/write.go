@@ -1,17 +1,81 @@
-package gpkg
+// Package geopackage reads and writes the OGC GeoPackage 1.3 format: the
+// geometry blob, the SQL functions its R-tree triggers call, and whole
+// files of layers for exports. The GeoPackage store (internal/store/gpkg)
+// keeps its data in one such file.
+package geopackage
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"sync"
 
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/paulmach/orb"
+	"modernc.org/sqlite"
 
 	"github.com/placemap/placemap/internal/formats"
 )
+
+// ApplicationID is "GPKG" as the GeoPackage spec requires in the SQLite
+// header; UserVersion 10300 declares GeoPackage 1.3.0.
+const (
+	ApplicationID = 0x47504B47
+	UserVersion   = 10300
+)
+
+var registerOnce sync.Once
+var registerErr error
+
+// RegisterFunctions adds the SQL functions the GeoPackage R-tree triggers
+// call. modernc's registry is process-wide, hence the Once.
+func RegisterFunctions() error {
+	registerOnce.Do(func() {
+		bound := func(pick func(minx, maxx, miny, maxy float64) float64) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+			return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+				b, ok := args[0].([]byte)
+				if !ok {
+					return nil, nil
+				}
+				bd, empty, err := BlobBound(b)
+				if err != nil || empty {
+					return nil, nil
+				}
+				return pick(bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]), nil
+			}
+		}
+		fns := map[string]func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error){
+			"ST_MinX": bound(func(minx, _, _, _ float64) float64 { return minx }),
+			"ST_MaxX": bound(func(_, maxx, _, _ float64) float64 { return maxx }),
+			"ST_MinY": bound(func(_, _, miny, _ float64) float64 { return miny }),
+			"ST_MaxY": bound(func(_, _, _, maxy float64) float64 { return maxy }),
+			"ST_IsEmpty": func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+				b, ok := args[0].([]byte)
+				if !ok {
+					return nil, nil
+				}
+				_, empty, err := BlobBound(b)
+				if err != nil {
+					return nil, nil
+				}
+				if empty {
+					return int64(1), nil
+				}
+				return int64(0), nil
+			},
+		}
+		for name, fn := range fns {
+			if err := sqlite.RegisterDeterministicScalarFunction(name, 1, fn); err != nil {
+				registerErr = fmt.Errorf("register %s: %w", name, err)
+				return
+			}
+		}
+	})
+	return registerErr
+}
 
 // WriteLayers writes layers to a new GeoPackage 1.3 file at path: a
 // feature table per layer (EPSG:4326, with the R-tree spatial index),
@@ -20,7 +84,7 @@ import (
 // the credit travels with the file. The file is written whole or not at
 // all: it is built beside path and renamed into place.
 func WriteLayers(ctx context.Context, path string, layers ...formats.Layer) (err error) {
-	if err := registerFunctions(); err != nil {
+	if err := RegisterFunctions(); err != nil {
 		return err
 	}
 	tmp := path + ".partial"
@@ -45,7 +109,7 @@ func WriteLayers(ctx context.Context, path string, layers ...formats.Layer) (err
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, userVersion)); err != nil {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", ApplicationID, UserVersion)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, exportCore); err != nil {
@@ -123,7 +187,7 @@ func writeLayer(ctx context.Context, tx *sql.Tx, l formats.Layer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		blob, err := encodeGeometry(r.Geometry)
+		blob, err := EncodeGeometry(r.Geometry)
 		if err != nil {
 			return fmt.Errorf("feature %d (%s): %w", n, r.ID, err)
 		}

@@ -1,4 +1,4 @@
-package gpkg
+package geopackage
 
 import (
 	"encoding/binary"
@@ -13,11 +13,11 @@ import (
 // srsWGS84 is the srs_id of EPSG:4326 in gpkg_spatial_ref_sys.
 const srsWGS84 = 4326
 
-// encodeGeometry returns a GeoPackage geometry blob (GPKG 1.3 §2.1.3): the
+// EncodeGeometry returns a GeoPackage geometry blob (GPKG 1.3 §2.1.3): the
 // "GP" header with version 0, little-endian flags, srs_id and, for anything
 // but a point, the [minx, maxx, miny, maxy] envelope; then standard WKB.
 // Points carry no envelope, as GDAL writes them.
-func encodeGeometry(g orb.Geometry) ([]byte, error) {
+func EncodeGeometry(g orb.Geometry) ([]byte, error) {
 	body, err := wkb.Marshal(g, binary.LittleEndian)
 	if err != nil {
 		return nil, fmt.Errorf("encode geometry: %w", err)
@@ -89,8 +89,8 @@ func readHeader(b []byte) (header, error) {
 	return h, nil
 }
 
-// decodeGeometry reads a GeoPackage geometry blob.
-func decodeGeometry(b []byte) (orb.Geometry, error) {
+// DecodeGeometry reads a GeoPackage geometry blob.
+func DecodeGeometry(b []byte) (orb.Geometry, error) {
 	h, err := readHeader(b)
 	if err != nil {
 		return nil, err
@@ -102,9 +102,9 @@ func decodeGeometry(b []byte) (orb.Geometry, error) {
 	return g, nil
 }
 
-// blobBound returns the envelope of a blob, from its header when present and
+// BlobBound returns the envelope of a blob, from its header when present and
 // from the geometry otherwise. empty is true for empty geometries.
-func blobBound(b []byte) (bound orb.Bound, empty bool, err error) {
+func BlobBound(b []byte) (bound orb.Bound, empty bool, err error) {
 	h, err := readHeader(b)
 	if err != nil {
 		return orb.Bound{}, false, err
