@@ -142,3 +142,48 @@ func scanProposal(r Row) (place.Proposal, error) {
 	}
 	return p, ReadProposalData(&p, []byte(data))
 }
+
+// DecideProposal accepts or rejects a pending proposal, by the context's
+// author, and writes what the decision makes: the asset d.Create adds, or
+// the change d.Update makes to the asset at version d.UpdateFrom. ECONFLICT
+// if it was decided already or the asset changed since; EINVALID for an
+// asset that breaks a rule.
+func (db *DB) DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error) {
+	p, err := db.Proposal(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	data, err := DecidedData(p, d)
+	if err != nil {
+		return p, err
+	}
+	status := place.Rejected
+	if d.Accept {
+		status = place.Accepted
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, sqlDecideProposal, status, d.Reason, ChangeOf(ctx).Author, dbTime(tx.now), string(data), id)
+		if err != nil {
+			return fmt.Errorf("decide conflation proposal %s: %w", id, err)
+		}
+		if n == 0 {
+			return place.Errorf(place.ECONFLICT, "conflation proposal %s is %s, not pending", id, p.Status)
+		}
+		switch {
+		case d.Create != nil:
+			a := *d.Create
+			a.Version, a.UpdatedAt = 0, tx.now
+			var rep ImportReport
+			return insertAssets(ctx, tx, []place.Asset{a}, &rep)
+		case d.Update != nil:
+			a := *d.Update
+			a.UpdatedAt = tx.now
+			return updateAsset(ctx, tx, &a, d.UpdateFrom)
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	return db.Proposal(ctx, id)
+}

@@ -95,6 +95,11 @@ const (
 const (
 	sqlSuggestionColumns = `id, kind, asset_id, data, comment, author, status, reason, decided_by, created_at, decided_at`
 	sqlCountSuggestions  = `SELECT count(*) FROM suggestions`
+	sqlInsertSuggestion  = `INSERT INTO suggestions (id, kind, asset_id, data, comment, author, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	sqlDecideSuggestion = `UPDATE suggestions SET status = $1, reason = $2, decided_by = $3, decided_at = $4
+		WHERE id = $5 AND status = 'pending'`
+	sqlSuggestionMergedInto = `UPDATE suggestions SET asset_id = $1 WHERE id = $2`
 )
 
 // Conflation.
@@ -111,4 +116,6 @@ const (
 	sqlSelectVerdicts       = `SELECT asset_id, run, file, asset_version, outcome, osm_refs, created_at FROM conflation_verdicts ORDER BY asset_id`
 	sqlSelectProposals      = `SELECT id, run, file, outcome, asset_id, osm_ref, data, status, reason, decided_by, created_at, decided_at
 		FROM conflation_proposals WHERE `
+	sqlDecideProposal = `UPDATE conflation_proposals SET status = $1, reason = $2, decided_by = $3, decided_at = $4, data = $5
+		WHERE id = $6 AND status = 'pending'`
 )
