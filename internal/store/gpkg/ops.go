@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/formats/geopackage"
-	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -155,7 +153,6 @@ func (s *Store) importSet(ctx context.Context, set place.BoundarySet, areas []pl
 	return rep, nil
 }
 
-// placeAsset records the area of every set (or just onlySet) that holds pt.
 // placeQuery finds the areas whose bounding box holds a point. CROSS JOIN
 // keeps the R-tree as the outer loop (SQLite's join-order hint).
 const placeQuery = `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_geom r CROSS JOIN areas a ON a.fid = r.id
@@ -164,7 +161,7 @@ const placeQuery = `SELECT a.set_slug, a.code, a.name, a.geom FROM rtree_areas_g
 const membershipInsert = `INSERT INTO memberships (geom, asset_id, set_slug, area_code) VALUES (?,?,?,?)
 			ON CONFLICT (asset_id, set_slug) DO UPDATE SET area_code = excluded.area_code, geom = excluded.geom`
 
-// placeStmts are placeAsset's statements, prepared once for a transaction
+// placeStmts are placeAssetWith's statements, prepared once for a transaction
 // that places many assets (an import): parsing them for every asset cost
 // more than running them.
 type placeStmts struct{ query, querySet, insert *sql.Stmt }
@@ -194,12 +191,8 @@ func (ps *placeStmts) close() {
 	}
 }
 
-func placeAsset(ctx context.Context, tx *sql.Tx, assetID string, pt orb.Point, onlySet string) (int, error) {
-	return placeAssetWith(ctx, tx, nil, assetID, pt, onlySet)
-}
-
-// placeAssetWith is placeAsset with statements prepared by preparePlace
-// (nil to prepare none).
+// placeAssetWith records the area of every set (or just onlySet) that
+// holds pt, with statements prepared by preparePlace (nil to prepare none).
 func placeAssetWith(ctx context.Context, tx *sql.Tx, ps *placeStmts, assetID string, pt orb.Point, onlySet string) (int, error) {
 	args := []any{pt[0], pt[0], pt[1], pt[1]}
 	q := placeQuery
@@ -267,16 +260,6 @@ func placeAssetWith(ctx context.Context, tx *sql.Tx, ps *placeStmts, assetID str
 		n++
 	}
 	return n, nil
-}
-
-// addAssetRevision records an asset with its geometry, so the revision
-// can be restored.
-func addAssetRevision(ctx context.Context, tx *sql.Tx, action string, a place.Asset) error {
-	rec, err := store.NewAssetRecord(a)
-	if err != nil {
-		return err
-	}
-	return addRevision(ctx, tx, "asset", a.ID, action, rec)
 }
 
 func addRevision(ctx context.Context, tx *sql.Tx, entity, id, action string, data any) error {
@@ -381,108 +364,4 @@ func scanAsset(sc interface{ Scan(...any) error }) (place.Asset, error) {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
-}
-
-// insertAssets is the body of AddAssets, for use inside a transaction.
-func insertAssets(ctx context.Context, tx *sql.Tx, assets []place.Asset, rep *store.ImportReport) error {
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO assets (geom, id, name, category, status, address, postcode,
-		opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, lon, lat, updated_at, version, name_key)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	ps, err := preparePlace(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer ps.close()
-	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM assets WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer exists.Close()
-	for i := range assets {
-		a := &assets[i]
-		if a.UpdatedAt.IsZero() {
-			a.UpdatedAt = now()
-		}
-		if a.Version <= 0 {
-			a.Version = 1
-		}
-		var n int
-		if err := exists.QueryRowContext(ctx, a.ID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return place.Errorf(place.ECONFLICT, "asset %d (%q): id %s exists already", i, a.Name, a.ID)
-		}
-		g, err := geopackage.EncodeGeometry(a.Geometry)
-		if err != nil {
-			return fmt.Errorf("asset %d (%q): %w", i, a.Name, err)
-		}
-		tags, err := json.Marshal(nonNilMap(a.Tags))
-		if err != nil {
-			return fmt.Errorf("asset %d (%q): tags: %w", i, a.Name, err)
-		}
-		pt := geo.PointOnSurface(a.Geometry)
-		_, err = ins.ExecContext(ctx, g, a.ID, a.Name, a.Category, string(a.Status), a.Address, a.Postcode,
-			a.OpeningHours, a.Phone, a.Email, a.Website, a.Operator, string(tags), a.Source, a.SourceID,
-			a.Licence, a.Attribution, pt[0], pt[1], a.UpdatedAt.Format(timeFormat), a.Version, store.NameKey(a.Name))
-		if err != nil {
-			return fmt.Errorf("insert asset %d (%q): %w", i, a.Name, translate(err))
-		}
-		n, err = placeAssetWith(ctx, tx, ps, a.ID, pt, "")
-		if err != nil {
-			return err
-		}
-		rep.Memberships += n
-		if err := addAssetRevision(ctx, tx, "create", *a); err != nil {
-			return err
-		}
-	}
-	rep.Assets = len(assets)
-	return nil
-}
-
-// updateAssetTx is the body of UpdateAsset, for use inside a transaction.
-func updateAssetTx(ctx context.Context, tx *sql.Tx, a *place.Asset, ifVersion int64) error {
-	g, err := geopackage.EncodeGeometry(a.Geometry)
-	if err != nil {
-		return err
-	}
-	tags, err := json.Marshal(nonNilMap(a.Tags))
-	if err != nil {
-		return fmt.Errorf("asset %s: tags: %w", a.ID, err)
-	}
-	pt := geo.PointOnSurface(a.Geometry)
-	res, err := tx.ExecContext(ctx, `UPDATE assets SET geom = ?, name = ?, category = ?, status = ?, address = ?,
-		postcode = ?, opening_hours = ?, phone = ?, email = ?, website = ?, operator = ?, tags = ?, source = ?,
-		source_id = ?, licence = ?, attribution = ?, lon = ?, lat = ?, updated_at = ?, version = version + 1, name_key = ?
-		WHERE id = ? AND version = ?`,
-		g, a.Name, a.Category, string(a.Status), a.Address, a.Postcode, a.OpeningHours, a.Phone, a.Email,
-		a.Website, a.Operator, string(tags), a.Source, a.SourceID, a.Licence, a.Attribution, pt[0], pt[1],
-		a.UpdatedAt.Format(timeFormat), store.NameKey(a.Name), a.ID, ifVersion)
-	if err != nil {
-		return fmt.Errorf("update asset %s: %w", a.ID, translate(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var current int64
-		err := tx.QueryRowContext(ctx, `SELECT version FROM assets WHERE id = ?`, a.ID).Scan(&current)
-		if errors.Is(err, sql.ErrNoRows) {
-			return place.Errorf(place.ENOTFOUND, "no asset %q", a.ID)
-		}
-		if err != nil {
-			return err
-		}
-		return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", a.ID, current, ifVersion)
-	}
-	a.Version = ifVersion + 1
-	if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE asset_id = ?`, a.ID); err != nil {
-		return fmt.Errorf("update asset %s: %w", a.ID, err)
-	}
-	if _, err := placeAsset(ctx, tx, a.ID, pt, ""); err != nil {
-		return err
-	}
-	return addAssetRevision(ctx, tx, "update", *a)
 }
