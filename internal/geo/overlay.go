@@ -69,13 +69,6 @@ func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), nam
 	return newShape(mp), nil
 }
 
-// ContainsPoint reports whether p lies in the shape or on its boundary.
-func (s Shape) ContainsPoint(p orb.Point) bool {
-	pt := geom.XY{X: p[0], Y: p[1]}.AsPoint().AsGeometry()
-	ok, err := geom.Covers(s.g, pt)
-	return err == nil && ok
-}
-
 // Index finds shapes whose bounding boxes meet a box.
 type Index struct{ t *rtree.RTree }
 
