@@ -38,9 +38,6 @@ func NewValidShape(mp orb.MultiPolygon) Shape {
 	return newShape(normalise(mp))
 }
 
-// Empty reports whether the shape has no area.
-func (s Shape) Empty() bool { return s.g.IsEmpty() }
-
 // Intersect returns the polygonal part of a ∩ b (lines and points where the
 // two only touch are dropped) as a Shape.
 func Intersect(a, b Shape) (Shape, error) {
