@@ -25,7 +25,8 @@ import (
 	"github.com/placemap/placemap/web"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+// cmdServe runs the server, logging as its own --log-format and --log-level say.
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.Usage = func() {

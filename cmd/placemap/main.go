@@ -73,15 +73,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log, err := newLogger(stderr, envOr("LOG_FORMAT", "text"), envOr("LOG_LEVEL", "info"))
 	if err != nil {
 		fmt.Fprintf(stderr, "placemap: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return 2
+		return exitUsage
 	}
 	switch args[0] {
 	case "serve":
-		err = cmdServe(ctx, args[1:], stdout, stderr, log)
+		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "import":
 		err = cmdImport(ctx, args[1:], stdout, log)
 	case "demo":
@@ -106,24 +106,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdPlace(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
-		return 0
+		return exitOK
 	default:
 		fmt.Fprintf(stderr, "placemap: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		return exitUsage
 	}
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	var ue usageError
-	if errors.As(err, &ue) {
+	status := exitStatus(err)
+	switch {
+	case status == exitUsage:
 		fmt.Fprintf(stderr, "placemap %s: %v\n", args[0], err)
-		return 2
+	case status != exitOK:
+		fmt.Fprintf(stderr, "placemap %s: %s\n", args[0], describe(err))
 	}
-	fmt.Fprintf(stderr, "placemap %s: %s\n", args[0], describe(err))
-	return 1
+	return status
+}
+
+// Exit statuses. A script can tell a wrong command line, a missing thing, a
+// taken name and a store that is down (worth trying again) apart; input
+// refused by a rule or a limit, and any other failure, exit 1, as SECURITY.md
+// documents for refused files.
+const (
+	exitOK          = 0
+	exitFailed      = 1 // place.EINVALID, place.ETOOLARGE, place.EINTERNAL: the message says what
+	exitUsage       = 2 // flags or arguments the command does not take
+	exitNotFound    = 3 // place.ENOTFOUND
+	exitConflict    = 4 // place.ECONFLICT
+	exitForbidden   = 5 // place.EFORBIDDEN
+	exitUnavailable = 6 // place.EUNAVAILABLE
+)
+
+// exitStatus maps what a command returned to the process's exit status: the
+// one place where error codes become exit statuses, as httpapi's status is
+// for HTTP. Help asked for (-h) is not a failure.
+func exitStatus(err error) int {
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	}
+	switch place.ErrorCode(err) {
+	case place.ENOTFOUND:
+		return exitNotFound
+	case place.ECONFLICT:
+		return exitConflict
+	case place.EFORBIDDEN:
+		return exitForbidden
+	case place.EUNAVAILABLE:
+		return exitUnavailable
+	}
+	return exitFailed
 }
 
 // describe renders an error for a person: place errors as their message,

@@ -58,9 +58,9 @@ func printRelease(w io.Writer, set string, res importer.ReleaseResult, current b
 	}
 }
 
-func changeCounts(c map[place.Change]int) string {
+func changeCounts(c map[place.ChangeClass]int) string {
 	var parts []string
-	for _, k := range []place.Change{place.Unchanged, place.Renamed, place.Redrawn, place.Split, place.Merged, place.Retired, place.NewArea} {
+	for _, k := range []place.ChangeClass{place.Unchanged, place.Renamed, place.Redrawn, place.Split, place.Merged, place.Retired, place.NewArea} {
 		if c[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
 		}

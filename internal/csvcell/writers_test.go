@@ -103,12 +103,12 @@ func writers(h string) map[string]func(io.Writer) error {
 	nw := place.SetSummary{BoundarySet: place.BoundarySet{Slug: "new"}}
 	changes := &reconcile.ChangeReport{Old: old, New: nw, NewNames: map[string]string{h: h},
 		Changes: []place.AreaChange{
-			{Set: "old", Code: h, Name: h, Change: place.Change(h), Main: h,
+			{Set: "old", Code: h, Name: h, Change: place.ChangeClass(h), Main: h,
 				Successors: []place.Successor{{NewCode: h, ShareOfOld: 1, ShareOfNew: 1, IoU: 1, Status: place.SuccessorStatus(h), DecidedBy: h, Note: h}}},
-			{Set: "old", Code: h + "r", Name: h, Change: place.Change(h)},
-			{Set: "new", Code: h, Name: h, Change: place.Change(h)},
+			{Set: "old", Code: h + "r", Name: h, Change: place.ChangeClass(h)},
+			{Set: "new", Code: h, Name: h, Change: place.ChangeClass(h)},
 		},
-		Assets: []reconcile.AssetMove{{ID: h, Name: h, Category: h, OldCode: h, OldName: h, NewCode: h, NewName: h, Change: place.Change(h)}},
+		Assets: []reconcile.AssetMove{{ID: h, Name: h, Category: h, OldCode: h, OldName: h, NewCode: h, NewName: h, Change: place.ChangeClass(h)}},
 	}
 	return map[string]func(io.Writer) error{
 		"layer-wkt":             func(w io.Writer) error { return formats.WriteCSV(w, layer, formats.CSVWKT) },

@@ -106,8 +106,6 @@ func open(name string) (fs.File, error) {
 // Store is what the demo writes to.
 type Store interface {
 	importer.ReleaseStore
-	Set(ctx context.Context, slug string) (place.SetSummary, error)
-	Sets(ctx context.Context) ([]place.SetSummary, error)
 	ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error
 	SavePlace(ctx context.Context, p place.Place) error
 }

@@ -32,9 +32,6 @@ const (
 	KML        Format = "kml"
 )
 
-// Formats lists them, in the order offered.
-var Formats = []Format{GeoJSON, CSV, GeoPackage, KML}
-
 // ParseFormat reads a format name (also "json" for GeoJSON).
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimPrefix(s, "."))); f {

@@ -38,9 +38,6 @@ func NewValidShape(mp orb.MultiPolygon) Shape {
 	return newShape(normalise(mp))
 }
 
-// Empty reports whether the shape has no area.
-func (s Shape) Empty() bool { return s.g.IsEmpty() }
-
 // Intersect returns the polygonal part of a ∩ b (lines and points where the
 // two only touch are dropped) as a Shape.
 func Intersect(a, b Shape) (Shape, error) {
@@ -67,13 +64,6 @@ func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), nam
 		return Shape{g: geom.MultiPolygon{}.AsGeometry(), MP: orb.MultiPolygon{}}, nil
 	}
 	return newShape(mp), nil
-}
-
-// ContainsPoint reports whether p lies in the shape or on its boundary.
-func (s Shape) ContainsPoint(p orb.Point) bool {
-	pt := geom.XY{X: p[0], Y: p[1]}.AsPoint().AsGeometry()
-	ok, err := geom.Covers(s.g, pt)
-	return err == nil && ok
 }
 
 // Index finds shapes whose bounding boxes meet a box.

@@ -34,12 +34,6 @@ func ReadOSMAssets(ctx context.Context, open osm.Source, name string, maxDecompr
 	return out, stats, err
 }
 
-// Conflate pairs the civic objects of an OSM file with the assets held.
-func Conflate(ctx context.Context, st store.AssetLister, open osm.Source, name string, maxDecompressed int64) ([]osm.Match, error) {
-	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
-	return c.Matches, err
-}
-
 // Conflation is a conflation's outcome, the OSM objects it read and the
 // ground the file covers.
 type Conflation struct {

@@ -41,7 +41,7 @@ type ReleaseResult struct {
 	Series   string
 	Previous string // the release it follows, "" for a series' first
 	Links    int    // successor links from the previous release
-	Changes  map[place.Change]int
+	Changes  map[place.ChangeClass]int
 	// PlaceLinks are the links added to places; those flagged Review rest
 	// on a weak successor.
 	PlaceLinks []store.PlaceLinkAdd
@@ -154,7 +154,7 @@ func previousRelease(ctx context.Context, st ReleaseStore, series string, set pl
 	return last, nil
 }
 
-func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area) ([]place.Successor, map[place.Change]int, error) {
+func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area) ([]place.Successor, map[place.ChangeClass]int, error) {
 	old, err := store.AllAreas(ctx, st, prev)
 	if err != nil {
 		return nil, nil, fmt.Errorf("areas of %s, the previous release: %w", prev, err)
@@ -163,7 +163,7 @@ func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []
 	if err != nil {
 		return nil, nil, fmt.Errorf("successors from %s to %s: %w", prev, set, err)
 	}
-	counts := map[place.Change]int{}
+	counts := map[place.ChangeClass]int{}
 	for _, c := range place.ClassifyChanges(prev, reconcile.Refs(old), set, reconcile.Refs(areas), links) {
 		counts[c.Change]++
 	}

@@ -102,19 +102,6 @@ func ReviewList(ms []osm.Match, fromOSM []place.Asset, decided []place.Proposal,
 	return out, rv
 }
 
-// SaveReview conflates an OSM file with the assets held and keeps the
-// proposals for review, superseding the pending ones of earlier runs that
-// it asks again (everywhere: the command line's run). maxDecompressed
-// bounds what the file may decompress to (0 for the default); past it
-// nothing is kept and the error is ETOOLARGE.
-func SaveReview(ctx context.Context, st ReviewStore, open osm.Source, name string, maxDecompressed int64) (Review, error) {
-	c, err := ConflateFile(ctx, st, open, name, maxDecompressed)
-	if err != nil {
-		return Review{}, err
-	}
-	return KeepForReview(ctx, st, c, Scope{})
-}
-
 // Scope is where a run's runner may write: Scopes as their account
 // states them ("set" or "set:code"; none for everywhere), and In, which
 // reports whether a geometry lies within them (nil: everywhere).

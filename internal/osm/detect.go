@@ -2,10 +2,7 @@ package osm
 
 import (
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"encoding/binary"
-	"io"
 	"path/filepath"
 	"strings"
 )
@@ -40,42 +37,11 @@ func compressionOf(head []byte) compression {
 	return uncompressed
 }
 
-// DetectFormat tells the format of a file from its first bytes (512 are
-// plenty), falling back on its name: the PBF header block, '<' for XML,
-// '{' for JSON. Compressed files (bzip2, gzip, by their magic bytes) are
-// looked into when head holds enough to decompress, else judged by the
-// name without the .bz2 or .gz suffix, XML if that says nothing. It fails
-// with EINVALID for an empty file, a JSON array and anything else.
-func DetectFormat(name string, head []byte) (Format, error) {
-	c := compressionOf(head)
-	if c == uncompressed {
-		return sniff(name, head)
-	}
-	var zr io.Reader
-	var err error
-	if c == gzipped {
-		zr, err = gzip.NewReader(bytes.NewReader(head))
-	} else {
-		zr = bzip2.NewReader(bytes.NewReader(head))
-	}
-	if err == nil {
-		inner := make([]byte, 512)
-		n, _ := io.ReadFull(zr, inner)
-		if n > 0 {
-			return sniff(name, inner[:n])
-		}
-	}
-	// Too little to decompress (bzip2 works in blocks of up to 900 kB):
-	// trust the name.
-	base := strings.ToLower(name)
-	base = strings.TrimSuffix(strings.TrimSuffix(base, ".bz2"), ".gz")
-	if f, ok := formatByName(base); ok && f != PBF {
-		return f, nil
-	}
-	return XML, nil
-}
-
-// sniff tells the format of uncompressed bytes.
+// sniff tells the format of a file from its first uncompressed bytes (512
+// are plenty): the PBF header block, '<' for XML, '{' for JSON, falling back
+// on the name only for a .pbf too short to tell. It fails with EINVALID for
+// an empty file, a JSON array and anything else. openScanner looks into
+// compressed files (bzip2, gzip, by their magic bytes) before sniffing.
 func sniff(name string, head []byte) (Format, error) {
 	if len(head) == 0 {
 		return "", invalidf(name, "the file is empty; want OSM PBF, OSM XML or Overpass JSON")

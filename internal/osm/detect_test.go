@@ -3,6 +3,7 @@ package osm
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -27,9 +28,22 @@ func gzipString(s string) []byte {
 	return buf.Bytes()
 }
 
-func TestDetectFormat(t *testing.T) {
+// formatOf is the format Read finds in src (looking into bzip2 and gzip),
+// or the error it refuses src with before reading an object.
+func formatOf(name string, src []byte) (Format, error) {
+	sc, f, err := openScanner(context.Background(), bytes.NewReader(src), name, filter{}, &counts{}, newLimits(name, 0))
+	if err != nil {
+		return "", err
+	}
+	sc.close()
+	return f, nil
+}
+
+// TestFileFormat: a file's format is found from its first bytes, looking
+// into compressed files, and by its name only when too short to tell.
+func TestFileFormat(t *testing.T) {
 	pbf := head(t, dataPath(t, "delaware-latest.osm.pbf"), 512)
-	bz := head(t, dataPath(t, "andorra-latest.osm.bz2"), 512)
+	bz := head(t, dataPath(t, "andorra-latest.osm.bz2"), 1<<20) // bzip2's first block
 	for _, tc := range []struct {
 		name string
 		head []byte
@@ -40,8 +54,8 @@ func TestDetectFormat(t *testing.T) {
 		{"upload.bin", pbf, PBF, ""}, // magic bytes beat the name
 		{"map.osm", []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<osm version=\"0.6\">"), XML, ""},
 		{"map.osm", []byte("\xEF\xBB\xBF  <osm>"), XML, ""},
-		{"andorra-latest.osm.bz2", bz, XML, ""}, // too short to decompress: by name
-		{"export.json.bz2", bz, OverpassJSON, ""},
+		{"andorra-latest.osm.bz2", bz, XML, ""}, // looked into
+		{"export.json.bz2", bz, XML, ""},        // what it holds beats the name
 		{"map.osm.gz", gzipString("<osm version=\"0.6\"><node/></osm>"), XML, ""},
 		{"data.gz", gzipString(`{"elements": []}`), OverpassJSON, ""}, // looked into
 		{"interpreter", []byte("\n{\n  \"version\": 0.6,"), OverpassJSON, ""},
@@ -51,7 +65,7 @@ func TestDetectFormat(t *testing.T) {
 		{"notes.txt", []byte("hello"), "", `notes.txt: not an OpenStreetMap file: want OSM PBF, OSM XML (.osm, .osm.bz2, .osm.gz) or Overpass JSON; it starts with "hello"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := DetectFormat(tc.name, tc.head)
+			got, err := formatOf(tc.name, tc.head)
 			if tc.err != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tc.err) || place.ErrorCode(err) != place.EINVALID {
 					t.Fatalf("err = %v, want EINVALID %q", err, tc.err)
@@ -59,7 +73,7 @@ func TestDetectFormat(t *testing.T) {
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Fatalf("DetectFormat = %q, %v; want %q", got, err, tc.want)
+				t.Fatalf("format = %q, %v; want %q", got, err, tc.want)
 			}
 		})
 	}

@@ -18,7 +18,7 @@ import (
 // usable geometry.
 
 func fuzzRead(t *testing.T, name string, want Format, src []byte) {
-	if f, err := DetectFormat(name, src); err != nil || f != want {
+	if f, err := formatOf(name, src); err != nil || f != want {
 		t.Skip("another format: the other fuzz targets cover it")
 	}
 	_, err := Read(context.Background(), Bytes(src), name, Options{Keep: keepAll, Sites: true}, func(o Object) error {

@@ -19,9 +19,9 @@ import (
 )
 
 // Read reads an OpenStreetMap file, PBF, XML (also .bz2 and .gz) or
-// Overpass JSON, found by DetectFormat, and calls fn with every object
-// whose tags opts.Keep accepts (Civic when nil), geometry built. name is
-// used only in messages.
+// Overpass JSON, told apart by its first bytes rather than its name, and calls
+// fn with every object whose tags opts.Keep accepts (Civic when nil),
+// geometry built. name is used only in messages.
 //
 // Memory grows with what is kept, not with the file: no pass holds every
 // node. Pass 1 reads the whole file, calls fn for the kept nodes at once

@@ -145,7 +145,8 @@ func Offerable(a place.Asset, s Standing) (Eligibility, string) {
 	if ref := a.Tags[LinkTag]; ref != "" && !fromOSM {
 		return InOSM, "linked to " + ref + " by a reviewer"
 	}
-	for _, p := range s.Pending {
+	if len(s.Pending) > 0 { // left out while any is undecided; the first is named
+		p := s.Pending[0]
 		what := "matched to " + p.OSMRef
 		if p.Outcome == place.OutcomeAmbiguous {
 			what = "ambiguous among " + strings.Join(p.Candidates, ", ")

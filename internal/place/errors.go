@@ -8,8 +8,9 @@ import (
 	"fmt"
 )
 
-// Error codes. Each maps to exactly one HTTP status in the HTTP layer and one
-// exit status in the CLI.
+// Error codes. Each maps to exactly one HTTP status in the HTTP layer
+// (httpapi's status) and one exit status in the CLI (cmd/placemap's
+// exitStatus).
 const (
 	EINVALID     = "invalid"     // the input breaks a rule; the message says which
 	ENOTFOUND    = "not_found"   // the named thing does not exist

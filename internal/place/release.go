@@ -81,19 +81,20 @@ type Successor struct {
 // Followed reports whether the link stands: anything but rejected.
 func (s Successor) Followed() bool { return s.Status != LinkRejected }
 
-// Change is what became of an area from one release to the next.
-type Change string
+// ChangeClass is what became of an area from one release to the next: the
+// class ClassifyChanges puts it in.
+type ChangeClass string
 
-// Change classes. An old area is unchanged, renamed, redrawn, split,
+// The change classes. An old area is unchanged, renamed, redrawn, split,
 // merged or retired; an area of the new release with no predecessor is new.
 const (
-	Unchanged Change = "unchanged" // the same ground (IoU ≥ SameIoU), code and name
-	Renamed   Change = "renamed"   // the same ground, another code or name
-	Redrawn   Change = "redrawn"   // one main successor, its lines moved
-	Split     Change = "split"     // its ground went in large parts to two or more areas
-	Merged    Change = "merged"    // its one main successor also took large parts of others
-	Retired   Change = "retired"   // no successor: its ground is outside the new release
-	NewArea   Change = "new"       // (new release) no predecessor
+	Unchanged ChangeClass = "unchanged" // the same ground (IoU ≥ SameIoU), code and name
+	Renamed   ChangeClass = "renamed"   // the same ground, another code or name
+	Redrawn   ChangeClass = "redrawn"   // one main successor, its lines moved
+	Split     ChangeClass = "split"     // its ground went in large parts to two or more areas
+	Merged    ChangeClass = "merged"    // its one main successor also took large parts of others
+	Retired   ChangeClass = "retired"   // no successor: its ground is outside the new release
+	NewArea   ChangeClass = "new"       // (new release) no predecessor
 )
 
 // Thresholds of the classification.
@@ -122,7 +123,7 @@ type AreaChange struct {
 	Set          string      `json:"set"`
 	Code         string      `json:"code"`
 	Name         string      `json:"name"`
-	Change       Change      `json:"change"`
+	Change       ChangeClass `json:"change"`
 	Successors   []Successor `json:"successors,omitempty"`   // of an old area
 	Predecessors []Successor `json:"predecessors,omitempty"` // of a new area
 	// Main is the code of the old area's main successor (the one taking the

@@ -22,10 +22,10 @@ func TestClassifyChanges(t *testing.T) {
 		l("OTHER", "KEEP", 1, 1, 1), // another pair of releases: ignored
 	}
 	links[len(links)-1].OldSet = "r0"
-	want := map[string]Change{"SAME": Unchanged, "OLDNAME": Renamed, "MOVED": Redrawn, "BIG": Split, "M1": Merged, "M2": Merged,
+	want := map[string]ChangeClass{"SAME": Unchanged, "OLDNAME": Renamed, "MOVED": Redrawn, "BIG": Split, "M1": Merged, "M2": Merged,
 		"GONE": Retired, "SNUB": Retired, "FRESH": NewArea, "KEEP": NewArea}
 	got := ClassifyChanges("r1", old, "r2", new, links)
-	seen := map[string]Change{}
+	seen := map[string]ChangeClass{}
 	for _, c := range got {
 		seen[c.Code] = c.Change
 		if c.Change == Redrawn && c.Main != "MOVED2" {

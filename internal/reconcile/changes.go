@@ -22,12 +22,12 @@ type ChangeSource interface {
 // ChangeReport is what changed from one release of a series to another:
 // every area classified with its links, and every asset whose area changed.
 type ChangeReport struct {
-	Series  string               `json:"series"`
-	Old     place.SetSummary     `json:"old"`
-	New     place.SetSummary     `json:"new"`
-	Counts  map[place.Change]int `json:"counts"`
-	Changes []place.AreaChange   `json:"changes"`
-	Assets  []AssetMove          `json:"assets"`
+	Series  string                    `json:"series"`
+	Old     place.SetSummary          `json:"old"`
+	New     place.SetSummary          `json:"new"`
+	Counts  map[place.ChangeClass]int `json:"counts"`
+	Changes []place.AreaChange        `json:"changes"`
+	Assets  []AssetMove               `json:"assets"`
 	// Method says how the links were made, for anyone reading the report
 	// without placemap.
 	Method string `json:"method"`
@@ -49,8 +49,8 @@ type AssetMove struct {
 	// asset is in the old area's main successor (the library moved from
 	// Broomhill ward to Broomhill & Sharrow Vale with its ward) or was
 	// left in another area by the new lines.
-	Change   place.Change `json:"change"`
-	Followed bool         `json:"followed"`
+	Change   place.ChangeClass `json:"change"`
+	Followed bool              `json:"followed"`
 }
 
 // ChangeMethod describes how successor links and classes are made.
@@ -111,7 +111,7 @@ func Changes(ctx context.Context, src ChangeSource, oldSet, newSet string) (*Cha
 	if err != nil {
 		return nil, err
 	}
-	r := &ChangeReport{Series: o.Series, Old: o, New: n, Counts: map[place.Change]int{}, Method: ChangeMethod,
+	r := &ChangeReport{Series: o.Series, Old: o, New: n, Counts: map[place.ChangeClass]int{}, Method: ChangeMethod,
 		Changes: place.ClassifyChanges(oldSet, Refs(olds), newSet, Refs(news), links), NewNames: map[string]string{}}
 	for _, a := range news {
 		r.NewNames[a.Code] = a.Name

@@ -90,7 +90,6 @@ func TestOverlayRefusesInvalid(t *testing.T) {
 var (
 	sheffieldOnce sync.Once
 	sheffield     map[string][]place.Area
-	sheffieldErr  error
 )
 
 // readSet reads a real Sheffield boundary file.

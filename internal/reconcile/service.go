@@ -427,9 +427,10 @@ func IoUs(defs []place.Area) ([]float64, error) {
 	return out, nil
 }
 
-// Suggestion is an area of another set that may define a place, with how
-// well it matches the place's first definition.
-type Suggestion struct {
+// CandidateArea is an area of another set that may define a place, with how
+// well it matches the place's first definition. (A place.Suggestion is
+// something else: a resident's suggested change, waiting for a moderator.)
+type CandidateArea struct {
 	Set       string  `json:"set"`
 	Code      string  `json:"code"`
 	Name      string  `json:"name"`
@@ -441,7 +442,7 @@ type Suggestion struct {
 
 // Suggest proposes, for every set the place has no definition in, the
 // areas that overlap its first definition most (by IoU), up to perSet each.
-func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]Suggestion, error) {
+func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]CandidateArea, error) {
 	p, err := s.src.Place(ctx, slug)
 	if err != nil {
 		return nil, err
@@ -461,7 +462,7 @@ func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]Sugge
 	if err != nil {
 		return nil, err
 	}
-	out := []Suggestion{}
+	out := []CandidateArea{}
 	for _, set := range sets {
 		if linked[set.Slug] {
 			continue
@@ -481,7 +482,7 @@ func (s *Service) Suggest(ctx context.Context, slug string, perSet int) ([]Sugge
 			if k == perSet {
 				break
 			}
-			out = append(out, Suggestion{Set: set.Slug, Code: areas[pr.B].Code, Name: areas[pr.B].Name, IoU: pr.IoU,
+			out = append(out, CandidateArea{Set: set.Slug, Code: areas[pr.B].Code, Name: areas[pr.B].Name, IoU: pr.IoU,
 				ShareAInB: pr.ShareAInB, ShareBInA: pr.ShareBInA, Class: pr.Class})
 		}
 	}

@@ -12,9 +12,6 @@ import (
 	"github.com/peterstace/simplefeatures/geom"
 )
 
-// gridBox is a tile's buffered grid, as encodeMVT clips to it.
-var gridBox = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
-
 func identity(p orb.Point) orb.Point { return p }
 
 // checkGridValid fails unless g is nil or a Polygon or MultiPolygon that is
