@@ -35,7 +35,6 @@ const maxConns = 16
 // serialises writers, and WAL lets readers run beside them.
 type Store struct {
 	*store.DB
-	d    *dialect
 	db   *sql.DB
 	path string
 }
@@ -66,7 +65,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	d := &dialect{db: db, path: path}
-	s := &Store{DB: store.NewDB(d), d: d, db: db, path: path}
+	s := &Store{DB: store.NewDB(d), db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -94,27 +93,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
-}
-
-// inTx runs fn in a write transaction (until every workflow is on
-// store.DB).
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tc, err := s.d.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	t := tc.(*tx)
-	defer t.Rollback(ctx)
-	if _, err := t.Exec(ctx, `UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'`); err != nil {
-		return fmt.Errorf("bump data version: %w", err)
-	}
-	if err := fn(t.t); err != nil {
-		return err
-	}
-	if err := t.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

@@ -127,29 +127,6 @@ func (s *Store) migrate(ctx context.Context, conn *pgx.ConnConfig) error {
 // Stats reports the connection pool's state.
 func (s *Store) Stats() *pgxpool.Stat { return s.pool.Stat() }
 
-// inTx runs fn in a transaction. It takes the data_version row lock first:
-// writers queue in order, as they do on SQLite, so concurrent writes cannot
-// deadlock and each sees the one before it.
-func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", translate(err))
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	if _, err := tx.Exec(ctx, `UPDATE settings SET value = (value::bigint + 1)::text WHERE key = 'data_version'`); err != nil {
-		return fmt.Errorf("bump data version: %w", translate(err))
-	}
-	if err := fn(tx); err != nil {
-		// A driver error deep in the write (a NUL byte that slipped past
-		// the checks, a lost connection) as callers can act on it.
-		return translate(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", translate(err))
-	}
-	return nil
-}
-
 // translate turns errors callers can act on into place errors: constraint
 // violations, timeouts and a server that cannot be reached.
 func translate(err error) error {
