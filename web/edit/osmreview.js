@@ -1,6 +1,7 @@
+// @ts-check
 // placemap OSM review: conflate an OpenStreetMap extract with the assets
 // held, then accept or reject what it proposes one line at a time
-// (editors and above). Set up by edit.js, which hands over its helpers.
+// (editors and above). Set up by edit.js.
 //
 // API used (same origin, relative URLs):
 //   POST api/conflations?file=NAME  body: the OSM file (PBF, XML, .bz2/.gz, Overpass JSON)
@@ -14,11 +15,17 @@
 // Security: API text (names, tag values) reaches the page only through
 // el() / textContent.
 
-import { $, el, str, geometryBBox, unionBBox } from './util.js';
+import { $, el, str, geometryBBox, unionBBox } from '../util.js';
+import { mapIfReady } from '../store.js';
+import { refreshAssets } from '../map/layers.js';
+import { openAsset } from '../panel/details.js';
+import { rank, EDITOR_RANK } from './session.js';
+import { send, messageOf } from './api.js';
+import { button } from './active.js';
+import { sessionLost } from './account.js';
 
-let k = null; // the kit from edit.js
+/** @type {HTMLElement | null} */
 let section = null;
-let loaded = false;
 const SOURCE = 'osm-review';
 
 const OUTCOMES = {
@@ -82,9 +89,9 @@ function assetList(id, items, label) {
 // why, and the keys not written.
 async function loadExport() {
   const box = $('osm-export-report');
-  const r = await k.send('GET', 'api/export/osmchange?report=json');
+  const r = await send('GET', 'api/export/osmchange?report=json');
   if (!r.ok || !r.data) {
-    box.replaceChildren(el('p', { className: 'form-error', text: `Could not read what the export holds: ${k.messageOf(r)}` }));
+    box.replaceChildren(el('p', { className: 'form-error', text: `Could not read what the export holds: ${messageOf(r)}` }));
     return;
   }
   const d = r.data;
@@ -101,6 +108,7 @@ async function loadExport() {
     ? `The files hold ${parts.join(' and ')}.`
     : 'The files hold nothing: no asset may be offered to OSM yet.';
   const more = `${plural(blocked.length, 'asset', 'assets')} blocked, ${leftOut.length} left out until reviewed, ${Number(sum.in_osm) || 0} in OSM already.`;
+  /** @type {HTMLElement[]} */
   const children = [
     el('p', { id: 'osm-export-summary', text: `${summaryText} ${more}` }),
   ];
@@ -130,17 +138,16 @@ async function loadExport() {
 async function load(message) {
   if (!section || section.hidden) return;
   setStatus('Loading…');
-  const r = await k.send('GET', 'api/conflations/proposals?status=pending');
+  const r = await send('GET', 'api/conflations/proposals?status=pending');
   if (!r.ok || !r.data) {
-    setStatus(`Could not load the review list: ${k.messageOf(r)}`);
+    setStatus(`Could not load the review list: ${messageOf(r)}`);
     return;
   }
-  loaded = true;
   showCoverage(coverageWarning(r.data.last_run));
   const all = Array.isArray(r.data.proposals) ? r.data.proposals : [];
   const counts = {};
   for (const p of all) counts[p.outcome] = (counts[p.outcome] || 0) + 1;
-  const filter = $('osm-review-filter').value;
+  const filter = /** @type {HTMLSelectElement} */ ($('osm-review-filter')).value;
   const shown = filter ? all.filter((p) => p.outcome === filter) : all;
   setStatus(all.length
     ? `${all.length} ${all.length === 1 ? 'proposal waits' : 'proposals wait'} for review (${summary(counts)}) from ${str(all[0].file)}.`
@@ -155,18 +162,22 @@ async function load(message) {
 // highlight shows the proposal's objects on the map: OSM's in orange, the
 // asset here in blue, and fits the view to them.
 function highlight(p) {
-  const map = k.map;
+  const map = mapIfReady();
   if (!map) return;
   const feats = [];
   for (const f of p.osm || []) feats.push({ type: 'Feature', geometry: f.geometry, properties: { side: 'osm', name: nameOf(f) } });
   for (const f of [p.local, ...(p.candidate_assets || [])]) {
     if (f && f.geometry) feats.push({ type: 'Feature', geometry: f.geometry, properties: { side: 'local', name: nameOf(f) } });
   }
+  /** @type {GeoJSON.FeatureCollection} */
   const data = { type: 'FeatureCollection', features: feats };
-  if (map.getSource(SOURCE)) {
-    map.getSource(SOURCE).setData(data);
+  /** @type {import('maplibre-gl').GeoJSONSource | undefined} */
+  const src = map.getSource(SOURCE);
+  if (src) {
+    src.setData(data);
   } else {
     map.addSource(SOURCE, { type: 'geojson', data });
+    /** @type {any} */
     const colour = ['match', ['get', 'side'], 'osm', '#d95f02', '#1b6ac9'];
     map.addLayer({ id: `${SOURCE}-fill`, type: 'fill', source: SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': 0.2 } });
     map.addLayer({ id: `${SOURCE}-line`, type: 'line', source: SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': colour, 'line-width': 2 } });
@@ -224,10 +235,13 @@ function render(p) {
   const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
   const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
   const error = el('div', { className: 'form-error', role: 'alert' });
-  const accept = k.button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
-  const reject = k.button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
-  let body = null;
+  const accept = button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
+  const reject = button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
+  /** @type {HTMLElement} */
+  let body;
+  /** @type {{node: HTMLElement, taken: () => string[]} | null} */
   let diffs = null;
+  /** @type {{node: HTMLElement, partner: () => string} | null} */
   let partners = null;
   if (outcome === 'matched') {
     diffs = differencesTable(p, id);
@@ -262,22 +276,23 @@ function render(p) {
       if (payload.partner) payload.take = [];
     }
     accept.disabled = reject.disabled = true;
-    const r = await k.send('POST', `api/conflations/proposals/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, { body: payload });
+    const r = await send('POST', `api/conflations/proposals/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, { body: payload });
     accept.disabled = reject.disabled = false;
     if (!r.ok) {
-      if (r.status === 401) k.sessionLost();
-      error.replaceChildren(el('p', { text: `Not decided: ${k.messageOf(r)}` }));
+      if (r.status === 401) sessionLost();
+      error.replaceChildren(el('p', { text: `Not decided: ${messageOf(r)}` }));
       return;
     }
+    /** @type {(Node | string)[]} */
     const msg = [el('span', { text: `${ok ? 'Accepted' : 'Rejected'} “${titleOf(p)}”.` })];
     const assetId = outcome === 'ambiguous' && p.asset_id === '' ? payload.partner : str(p.asset_id);
     if (ok && (outcome === 'matched' || outcome === 'ambiguous' || outcome === 'only_osm')) {
-      k.ctx.refreshAssets();
+      refreshAssets();
       const shown = outcome === 'only_osm' ? '' : assetId;
       if (shown) {
-        msg.push(' ', k.button('Show the asset', {
+        msg.push(' ', button('Show the asset', {
           className: 'link-button', id: 'osm-review-show',
-          onclick: () => k.ctx.openAsset(shown, { fly: true, focus: true }),
+          onclick: () => openAsset(shown, { fly: true, focus: true }),
         }));
       }
     }
@@ -296,7 +311,7 @@ function render(p) {
       el('strong', { text: titleOf(p).replace(/^[^:]*: /, '') })),
     meta ? el('p', { className: 'suggestion-meta', text: meta }) : null,
     body,
-    k.button('Show on map', { className: 'link-button show-btn', onclick: () => highlight(p) }),
+    button('Show on map', { className: 'link-button show-btn', onclick: () => highlight(p) }),
     el('div', { className: 'field form-field' },
       el('label', { for: reasonId, className: 'field-label', text: outcome === 'only_local' ? 'Reason (needed to keep it out)' : 'Reason (optional)' }),
       reason, reasonError),
@@ -306,6 +321,7 @@ function render(p) {
 
 async function conflate(ev) {
   ev.preventDefault();
+  /** @type {HTMLInputElement} */
   const input = $('osm-review-file');
   const file = input.files && input.files[0];
   const err = $('osm-review-upload-error');
@@ -315,21 +331,23 @@ async function conflate(ev) {
     input.focus();
     return;
   }
+  /** @type {HTMLButtonElement} */
   const btn = $('osm-review-run');
   btn.disabled = true;
   setStatus(`Conflating ${file.name}…`);
-  const r = await k.send('POST', `api/conflations?file=${encodeURIComponent(file.name)}`, { raw: file });
+  const r = await send('POST', `api/conflations?file=${encodeURIComponent(file.name)}`, { raw: file });
   btn.disabled = false;
   if (!r.ok || !r.data) {
-    if (r.status === 401) k.sessionLost();
+    if (r.status === 401) sessionLost();
     setStatus('');
-    err.append(el('p', { text: `Not conflated: ${k.messageOf(r)}` }));
+    err.append(el('p', { text: `Not conflated: ${messageOf(r)}` }));
     return;
   }
   const d = r.data;
   const extra = [];
   if (d.agreed) extra.push(`${d.agreed} already agree`);
   if (d.decided_before) extra.push(`${d.decided_before} decided before`);
+  /** @type {(Node | string)[]} */
   const msg = [el('span', { text: `Conflated ${str(d.file)}: ${d.proposals} to review${extra.length ? ` (${extra.join('; ')})` : ''}.` })];
   const warning = str(d.coverage && d.coverage.warning);
   if (warning) msg.push(' ', el('strong', { className: 'notice-warning', text: `Warning: ${warning}` }));
@@ -363,21 +381,16 @@ function build() {
   else $('edit-tools').after(section);
 }
 
-function renderAccount() {
+export function osmReviewForAccount() {
   if (!section) return;
-  const can = k.rank() >= 2;
+  const can = rank() >= EDITOR_RANK;
   const was = !section.hidden;
   section.hidden = !can;
   if (can && !was) load();
-  if (!can) {
-    $('osm-review-list').replaceChildren();
-    loaded = false;
-  }
+  if (!can) $('osm-review-list').replaceChildren();
 }
 
-// setupOSMReview(kit) -> {renderAccount, reload}.
-export function setupOSMReview(kit) {
-  k = kit;
+/** setupOSMReview adds the OSM review's section to the panel, shown to editors. */
+export function setupOSMReview() {
   build();
-  return { renderAccount, reload: () => load(), get loaded() { return loaded; } };
 }
