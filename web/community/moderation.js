@@ -166,6 +166,83 @@ function duplicatesBox(sg, dups, decide) {
 }
 
 /**
+ * decisionRequest is what accepting (ok) or rejecting a suggestion sends,
+ * or the problem that keeps it from being sent.
+ * @param {any} sg
+ * @param {boolean} ok
+ * @param {string} why the reason given
+ * @param {{taken: () => string[]} | null} stale the three versions, for a stale suggestion
+ * @param {{body?: any, ifMatch?: string}} extra a merge or "add as new" decision
+ * @returns {{opts: import('../edit/api.js').RequestOptions, problem?: string}}
+ */
+function decisionRequest(sg, ok, why, stale, extra) {
+  if (!ok) return { opts: { body: { reason: why } } };
+  /** @type {import('../edit/api.js').RequestOptions} */
+  const opts = {};
+  const body = { ...(extra.body || {}) };
+  if (stale && !extra.body) {
+    const take = stale.taken();
+    if (!take.length) return { opts, problem: 'Tick at least one suggested value to take, or reject the suggestion.' };
+    body.take = take;
+    opts.ifMatch = etagFor(Number(sg.live_version));
+  }
+  const kind = str(sg.kind);
+  if (!stale && !extra.body && (kind === 'correction' || kind === 'closure') && Number(sg.live_version) > 0) {
+    // Accept onto the version the moderator was shown: if it changed
+    // since, the server answers with the three versions.
+    opts.ifMatch = etagFor(Number(sg.live_version));
+  }
+  if (extra.ifMatch) opts.ifMatch = extra.ifMatch;
+  if (Object.keys(body).length) opts.body = body;
+  return { opts };
+}
+
+/**
+ * showDecided lists the queue again, saying what was decided (with "Show
+ * it" for an accepted place).
+ * @param {any} sg
+ * @param {boolean} ok
+ * @param {import('../edit/api.js').Answer} r
+ */
+async function showDecided(sg, ok, r) {
+  const title = suggestionTitle(sg);
+  /** @type {(Node | string)[]} */
+  const msg = [el('span', { text: ok ? `Accepted “${title}”.` : `Rejected “${title}”.` })];
+  if (ok) {
+    refreshAssets();
+    const p = r.data && r.data.proposed && r.data.proposed.properties;
+    const assetId = str(r.data && r.data.asset_id) || str(sg.asset_id) || str(p && p.id) || str(r.data && r.data.proposed && r.data.proposed.id);
+    if (assetId) {
+      msg.push(' ', button('Show it', {
+        className: 'link-button', id: 'moderation-show',
+        onclick: () => openAsset(assetId, { fly: true, focus: true }),
+      }));
+    }
+  }
+  await loadModeration(msg);
+  const n = $('moderation-notice');
+  if (n) n.focus();
+}
+
+/**
+ * showChangedAgain replaces a suggestion whose asset changed (again) with
+ * the comparison of the three versions as they are now.
+ * @param {HTMLLIElement} li the suggestion in the queue
+ * @param {any} sg
+ * @param {any} d the 409's body: three_way, base_version, current_version
+ */
+function showChangedAgain(li, sg, d) {
+  const fresh = renderSuggestion({ ...sg, stale: true, three_way: d.three_way, base_version: d.base_version, live_version: d.current_version });
+  li.replaceWith(fresh);
+  const err = /** @type {HTMLElement} */ (fresh.querySelector('.form-error'));
+  err.replaceChildren(el('p', { text: 'This place changed since the suggestion was sent: compare the three versions, then accept onto the current one or reject.' }));
+  const t = fresh.querySelector('.three-way');
+  if (t) t.scrollIntoView({ block: 'nearest' });
+  const btn = /** @type {HTMLElement | null} */ (fresh.querySelector('.accept-btn'));
+  if (btn) btn.focus();
+}
+
+/**
  * renderSuggestion is a suggestion in the queue with Accept and Reject.
  * @param {any} sg
  * @returns {HTMLLIElement}
@@ -182,6 +259,10 @@ function renderSuggestion(sg) {
   const dupSlot = el('div', { className: 'duplicates-slot' });
   /** @type {HTMLLIElement | null} */
   let li = null;
+  /**
+   * @param {boolean} ok
+   * @param {{body?: any, ifMatch?: string}} [extra]
+   */
   const decide = async (ok, extra = {}) => {
     error.replaceChildren();
     reasonError.textContent = '';
@@ -193,26 +274,10 @@ function renderSuggestion(sg) {
       reason.focus();
       return;
     }
-    const opts = ok ? {} : { body: { reason: why } };
-    if (ok) {
-      const body = { ...(extra.body || {}) };
-      if (stale && !extra.body) {
-        const take = stale.taken();
-        if (!take.length) {
-          error.replaceChildren(el('p', { text: 'Tick at least one suggested value to take, or reject the suggestion.' }));
-          return;
-        }
-        body.take = take;
-        opts.ifMatch = etagFor(Number(sg.live_version));
-      }
-      const kind = str(sg.kind);
-      if (!stale && !extra.body && (kind === 'correction' || kind === 'closure') && Number(sg.live_version) > 0) {
-        // Accept onto the version the moderator was shown: if it changed
-        // since, the server answers with the three versions.
-        opts.ifMatch = etagFor(Number(sg.live_version));
-      }
-      if (extra.ifMatch) opts.ifMatch = extra.ifMatch;
-      if (Object.keys(body).length) opts.body = body;
+    const { opts, problem } = decisionRequest(sg, ok, why, stale, extra);
+    if (problem) {
+      error.replaceChildren(el('p', { text: problem }));
+      return;
     }
     accept.disabled = reject.disabled = true;
     const r = await send('POST', `api/suggestions/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, opts);
@@ -227,37 +292,13 @@ function renderSuggestion(sg) {
         return;
       }
       if (r.status === 409 && Array.isArray(d.three_way)) {
-        // The asset changed (again): show the comparison as it is now.
-        const fresh = renderSuggestion({ ...sg, stale: true, three_way: d.three_way, base_version: d.base_version, live_version: d.current_version });
-        if (li) li.replaceWith(fresh);
-        const err = /** @type {HTMLElement} */ (fresh.querySelector('.form-error'));
-        err.replaceChildren(el('p', { text: 'This place changed since the suggestion was sent: compare the three versions, then accept onto the current one or reject.' }));
-        const t = fresh.querySelector('.three-way');
-        if (t) t.scrollIntoView({ block: 'nearest' });
-        const btn = /** @type {HTMLElement | null} */ (fresh.querySelector('.accept-btn'));
-        if (btn) btn.focus();
+        if (li) showChangedAgain(li, sg, d);
         return;
       }
       error.replaceChildren(el('p', { text: `Not decided: ${messageOf(r)}` }));
       return;
     }
-    const title = suggestionTitle(sg);
-    /** @type {(Node | string)[]} */
-    const msg = [el('span', { text: ok ? `Accepted “${title}”.` : `Rejected “${title}”.` })];
-    if (ok) {
-      refreshAssets();
-      const p = r.data && r.data.proposed && r.data.proposed.properties;
-      const assetId = str(r.data && r.data.asset_id) || str(sg.asset_id) || str(p && p.id) || str(r.data && r.data.proposed && r.data.proposed.id);
-      if (assetId) {
-        msg.push(' ', button('Show it', {
-          className: 'link-button', id: 'moderation-show',
-          onclick: () => openAsset(assetId, { fly: true, focus: true }),
-        }));
-      }
-    }
-    await loadModeration(msg);
-    const n = $('moderation-notice');
-    if (n) n.focus();
+    await showDecided(sg, ok, r);
   };
   accept.addEventListener('click', () => decide(true));
   reject.addEventListener('click', () => decide(false));

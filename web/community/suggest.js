@@ -162,9 +162,11 @@ async function placeSuggestion(lngLat) {
 
 // ---------------------------------------------------------------- draw my neighbourhood
 
-// startDrawNeighbourhood: "Draw my neighbourhood". Corners are clicked on
-// the map (terra-draw, as for a site); closing the outline opens a form
-// for its name, the community set it is for and the place it defines.
+/**
+ * startDrawNeighbourhood: "Draw my neighbourhood". Corners are clicked on
+ * the map (terra-draw, as for a site); closing the outline opens a form
+ * for its name, the community set it is for and the place it defines.
+ */
 export async function startDrawNeighbourhood() {
   if (!mapIfReady()) return;
   setSuggestPlacing(false);

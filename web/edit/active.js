@@ -84,6 +84,7 @@ export function showBanner(text, buttons = []) {
   banner.hidden = false;
 }
 
+/** hideBanner takes the instructions off the map. */
 export function hideBanner() {
   if (!banner) return;
   banner.hidden = true;

@@ -18,6 +18,7 @@ import { canEdit } from './session.js';
 import { send, messageOf, tidyMessage, versionOf, etagFor } from './api.js';
 import { setActive, endActive, button, setAreaNotice, takeAreaNotice } from './active.js';
 import { sessionLost } from './account.js';
+import { commentField } from './assetform.js';
 import { makeDraw, stopDraw, polygonsOf, loadAreaInto } from './draw.js';
 
 /**
@@ -40,13 +41,10 @@ async function fetchArea(slug, code) {
 function redrawForm(back) {
   const saveBtn = el('button', { type: 'submit', className: 'btn btn-primary', id: 'redraw-save', text: 'Save' });
   const error = el('div', { className: 'form-error', role: 'alert', id: 'redraw-error' });
-  const comment = el('textarea', { id: 'redraw-comment', rows: 2, maxlength: 500, autocomplete: 'off', 'aria-describedby': 'redraw-comment-hint' });
+  const { comment, node: commentNode } = commentField('redraw', 'Optional: why the boundary changed.');
   const form = el('form', { className: 'asset-form redraw-form', novalidate: true, 'aria-labelledby': 'details-heading' },
     el('p', { className: 'instructions', text: 'Drag the white corners on the map to move them; drag a small midpoint to add a corner; right-click a corner to remove it. Click the outline to select it again.' }),
-    el('div', { className: 'field form-field field-comment' },
-      el('label', { for: 'redraw-comment', className: 'field-label', text: 'Comment for the history' }),
-      el('span', { id: 'redraw-comment-hint', className: 'field-hint', text: 'Optional: why the boundary changed.' }),
-      comment),
+    commentNode,
     error,
     el('div', { className: 'form-buttons' }, saveBtn, button('Cancel', { id: 'redraw-cancel', onclick: back })));
   /** @param {string} msg */
@@ -55,6 +53,19 @@ function redrawForm(back) {
     if (ev.key === 'Escape') { ev.preventDefault(); back(); }
   });
   return { form, saveBtn, error, comment, say };
+}
+
+/**
+ * reloadArea puts the area as it is now in terra-draw, to redraw from.
+ * @param {import('terra-draw').TerraDraw} draw
+ * @param {string} slug
+ * @param {string} code
+ */
+async function reloadArea(draw, slug, code) {
+  const now = await fetchArea(slug, code);
+  const ng = now.feature.geometry;
+  const ids = loadAreaInto(draw, ng);
+  return { ids, multi: ng.type === 'MultiPolygon', ifMatch: now.ifMatch };
 }
 
 /**
@@ -125,11 +136,7 @@ async function startRedraw(slug, code) {
     if (r.status === 409) {
       // Someone else saved first: show theirs, to redraw from.
       try {
-        const now = await fetchArea(slug, code);
-        const ng = now.feature.geometry;
-        ids = loadAreaInto(d, ng);
-        multi = ng.type === 'MultiPolygon';
-        ifMatch = now.ifMatch;
+        ({ ids, multi, ifMatch } = await reloadArea(d, slug, code));
         say('Not saved: someone else changed this area meanwhile. Their outline is now on the map; redraw your change on it and save again.');
       } catch (err) {
         say(`Not saved: someone else changed this area, and it could not be reloaded: ${err.message}`);

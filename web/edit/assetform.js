@@ -162,6 +162,106 @@ function validate(v, inputs, setFieldError) {
 }
 
 /**
+ * fieldNode is a field of the form: its label, hint, input and the place
+ * for its error.
+ * @param {Field} f
+ * @param {Values} values
+ * @param {Lookups} lk
+ */
+function fieldNode(f, values, lk) {
+  const id = `af-${f.key}`;
+  const input = /** @type {HTMLInputElement} */ (fieldInput(f, values, lk));
+  input.value = values[f.key] || '';
+  const describedBy = [];
+  const hint = f.hint ? el('span', { id: `${id}-hint`, className: 'field-hint', text: f.hint }) : null;
+  if (hint) describedBy.push(hint.id);
+  const error = el('span', { id: `${id}-error`, className: 'field-error' });
+  describedBy.push(error.id);
+  input.setAttribute('aria-describedby', describedBy.join(' '));
+  if (f.required) input.setAttribute('aria-required', 'true');
+  const node = el('div', { className: `field form-field field-${f.key}` },
+    el('label', { for: id, className: 'field-label' }, f.label, f.required ? el('span', { className: 'req', 'aria-hidden': 'true', text: ' *' }) : null),
+    hint, input, error);
+  return { node, input, error };
+}
+
+/**
+ * fillInputs puts values in the form, adding an option to a select that
+ * lacks one.
+ * @param {Record<string, HTMLInputElement>} inputs
+ * @param {Values} vals
+ */
+function fillInputs(inputs, vals) {
+  for (const k of FIELD_KEYS) {
+    const input = inputs[k];
+    const v = vals[k] || '';
+    const select = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (input));
+    if (input.tagName === 'SELECT' && v && ![...select.options].some((o) => o.value === v)) {
+      input.append(el('option', { value: v, text: k === 'category' ? categoryTitle(v) : statusTitle(v) }));
+    }
+    input.value = v;
+  }
+}
+
+/**
+ * showRefusal shows why the server refused a write. A message that names
+ * a field (field "category": ...) is shown at that field, which gets the
+ * focus; others go above the buttons.
+ * @param {string} raw the server's message
+ * @param {{inputs: Record<string, HTMLInputElement>, setFieldError: (key: string, msg: string) => void, serverError: HTMLElement}} form
+ */
+function showRefusal(raw, { inputs, setFieldError, serverError }) {
+  const msg = tidyMessage(raw);
+  const m = /^field "(\w+)"/.exec(msg) || /^asset .*?: (name|category|status) /.exec(msg);
+  const key = m && FIELD_KEYS.includes(m[1]) ? m[1] : null;
+  if (key) {
+    const label = /** @type {Field} */ (FIELDS.find((f) => f.key === key)).label;
+    setFieldError(key, msg.replace(/^field "\w+": /, ''));
+    serverError.replaceChildren(el('p', { text: `Not saved: the server did not accept the ${label.toLowerCase()}. See the message at that field.` }));
+    inputs[key].focus();
+    return;
+  }
+  serverError.replaceChildren(el('p', { text: `Not saved: ${msg}` }));
+  serverError.scrollIntoView({ block: 'nearest' });
+}
+
+/**
+ * commentField is the optional comment for the history of a form, its
+ * ids starting with prefix.
+ * @param {string} prefix
+ * @param {string} hint
+ * @param {Record<string, string>} [attrs] more attributes of the textarea
+ */
+export function commentField(prefix, hint, attrs = {}) {
+  const comment = el('textarea', {
+    id: `${prefix}-comment`, ...attrs, rows: 2, maxlength: 500, autocomplete: 'off', 'aria-describedby': `${prefix}-comment-hint`,
+  });
+  const node = el('div', { className: 'field form-field field-comment' },
+    el('label', { for: `${prefix}-comment`, className: 'field-label', text: 'Comment for the history' }),
+    el('span', { id: `${prefix}-comment-hint`, className: 'field-hint', text: hint }),
+    comment);
+  return { comment, node };
+}
+
+/**
+ * whileSaving shows "Saving…" on the submit button, disabled, until save
+ * has settled.
+ * @param {HTMLButtonElement} submit
+ * @param {() => Promise<void>} save
+ */
+async function whileSaving(submit, save) {
+  submit.disabled = true;
+  const label = submit.textContent;
+  submit.textContent = 'Saving…';
+  try {
+    await save();
+  } finally {
+    submit.disabled = false;
+    submit.textContent = label;
+  }
+}
+
+/**
  * The form assetForm builds: read() its values, fill(values) them again,
  * showServerError(message) a refusal at its field (or above the buttons).
  * @typedef {object} AssetForm
@@ -199,31 +299,13 @@ export function assetForm({ values, lk, submitLabel, location, onSubmit, onCance
   form.append(el('p', { className: 'hint form-required-note', text: 'Fields marked * are required.' }));
 
   for (const f of FIELDS) {
-    const id = `af-${f.key}`;
-    const input = /** @type {HTMLInputElement} */ (fieldInput(f, values, lk));
-    input.value = values[f.key] || '';
-    const describedBy = [];
-    const hint = f.hint ? el('span', { id: `${id}-hint`, className: 'field-hint', text: f.hint }) : null;
-    if (hint) describedBy.push(hint.id);
-    const error = el('span', { id: `${id}-error`, className: 'field-error' });
-    describedBy.push(error.id);
-    input.setAttribute('aria-describedby', describedBy.join(' '));
-    if (f.required) input.setAttribute('aria-required', 'true');
+    const { node, input, error } = fieldNode(f, values, lk);
     inputs[f.key] = input;
     errors[f.key] = error;
-    form.append(el('div', { className: `field form-field field-${f.key}` },
-      el('label', { for: id, className: 'field-label' }, f.label, f.required ? el('span', { className: 'req', 'aria-hidden': 'true', text: ' *' }) : null),
-      hint, input, error));
+    form.append(node);
   }
-
-  const comment = el('textarea', {
-    id: 'af-comment', name: 'comment', rows: 2, maxlength: 500, autocomplete: 'off',
-    'aria-describedby': 'af-comment-hint',
-  });
-  form.append(el('div', { className: 'field form-field field-comment' },
-    el('label', { for: 'af-comment', className: 'field-label', text: 'Comment for the history' }),
-    el('span', { id: 'af-comment-hint', className: 'field-hint', text: 'Optional: what you changed and why. Kept with this version.' }),
-    comment));
+  const { comment, node: commentNode } = commentField('af', 'Optional: what you changed and why. Kept with this version.', { name: 'comment' });
+  form.append(commentNode);
 
   const serverError = el('div', { id: 'af-server-error', className: 'form-error', role: 'alert' });
   const conflict = el('div', { className: 'conflict-slot' });
@@ -252,35 +334,10 @@ export function assetForm({ values, lk, submitLabel, location, onSubmit, onCance
     return v;
   };
   /** @param {Values} vals */
-  const fill = (vals) => {
-    for (const k of FIELD_KEYS) {
-      const input = inputs[k];
-      const v = vals[k] || '';
-      const select = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (input));
-      if (input.tagName === 'SELECT' && v && ![...select.options].some((o) => o.value === v)) {
-        input.append(el('option', { value: v, text: k === 'category' ? categoryTitle(v) : statusTitle(v) }));
-      }
-      input.value = v;
-    }
-  };
+  const fill = (vals) => fillInputs(inputs, vals);
 
-  // A server message that names a field (field "category": ...) is shown at
-  // that field, which gets the focus; others go above the buttons.
   /** @param {string} raw */
-  const showServerError = (raw) => {
-    const msg = tidyMessage(raw);
-    const m = /^field "(\w+)"/.exec(msg) || /^asset .*?: (name|category|status) /.exec(msg);
-    const key = m && FIELD_KEYS.includes(m[1]) ? m[1] : null;
-    if (key) {
-      const label = /** @type {Field} */ (FIELDS.find((f) => f.key === key)).label;
-      setFieldError(key, msg.replace(/^field "\w+": /, ''));
-      serverError.replaceChildren(el('p', { text: `Not saved: the server did not accept the ${label.toLowerCase()}. See the message at that field.` }));
-      inputs[key].focus();
-      return;
-    }
-    serverError.replaceChildren(el('p', { text: `Not saved: ${msg}` }));
-    serverError.scrollIntoView({ block: 'nearest' });
-  };
+  const showServerError = (raw) => showRefusal(raw, { inputs, setFieldError, serverError });
 
   let busy = false;
   form.addEventListener('submit', async (ev) => {
@@ -295,15 +352,10 @@ export function assetForm({ values, lk, submitLabel, location, onSubmit, onCance
       return;
     }
     busy = true;
-    submit.disabled = true;
-    const label = submit.textContent;
-    submit.textContent = 'Saving…';
     try {
-      await onSubmit(v, comment.value.trim());
+      await whileSaving(submit, () => onSubmit(v, comment.value.trim()));
     } finally {
       busy = false;
-      submit.disabled = false;
-      submit.textContent = label;
     }
   });
   for (const k of FIELD_KEYS) {
@@ -382,7 +434,11 @@ export function afterWrite(id, notice) {
   n.focus();
 }
 
-/** @param {unknown} key @param {string} v */
+/**
+ * shown is a value as the conflict box shows it.
+ * @param {string} key
+ * @param {string} v
+ */
 function shown(key, v) {
   return (key === 'category' ? (v ? categoryTitle(v) : '') : key === 'status' ? statusTitle(v) : v) || '—';
 }

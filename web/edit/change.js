@@ -18,7 +18,7 @@ import { setStatus, isNarrow, setPanelOpen } from '../panel/panel.js';
 import { send, messageOf, versionOf, etagFor } from './api.js';
 import { setActive, endActive, button, showBanner, hideBanner, makeMarker } from './active.js';
 import {
-  FIELD_KEYS, assetForm, valuesOf, featureBody, pointOf, locationLine, conflictBox, writeFailed, afterWrite,
+  FIELD_KEYS, assetForm, valuesOf, featureBody, pointOf, locationLine, conflictBox, writeFailed, afterWrite, commentField,
 } from './assetform.js';
 
 /**
@@ -31,20 +31,6 @@ export async function fetchAsset(id) {
   if (!r.ok || !r.data) throw new Error(r.status === 404 ? 'This asset no longer exists: someone may have deleted it.' : messageOf(r));
   const version = versionOf(r.data);
   return { feature: r.data, ifMatch: r.etag || (version ? etagFor(version) : '') };
-}
-
-/**
- * commentField is the optional comment for the history of a form.
- * @param {string} prefix the ids' prefix
- * @param {string} hint
- */
-function commentField(prefix, hint) {
-  const comment = el('textarea', { id: `${prefix}-comment`, rows: 2, maxlength: 500, autocomplete: 'off', 'aria-describedby': `${prefix}-comment-hint` });
-  const node = el('div', { className: 'field form-field field-comment' },
-    el('label', { for: `${prefix}-comment`, className: 'field-label', text: 'Comment for the history' }),
-    el('span', { id: `${prefix}-comment-hint`, className: 'field-hint', text: hint }),
-    comment);
-  return { comment, node };
 }
 
 /**
@@ -118,6 +104,30 @@ export async function startEdit(id) {
 }
 
 /**
+ * moveForm is the form beside the marker being moved.
+ * @param {{node: HTMLElement}} loc its location line
+ * @param {() => void} cancel
+ */
+function moveForm(loc, cancel) {
+  const saveBtn = el('button', { type: 'submit', className: 'btn btn-primary', id: 'move-save', text: 'Save new location', disabled: true });
+  const error = el('div', { className: 'form-error', role: 'alert', id: 'move-error' });
+  const conflict = el('div', { className: 'conflict-slot' });
+  const { comment, node: commentNode } = commentField('move', 'Optional: why it moved.');
+  const form = el('form', { className: 'asset-form move-form', novalidate: true, 'aria-labelledby': 'details-heading' },
+    el('p', { className: 'instructions', text: 'Drag the red marker to the new place, or click the map there. You can also focus the marker (Tab) and move it with the arrow keys; hold Shift for bigger steps.' }),
+    loc.node,
+    commentNode,
+    error, conflict,
+    el('div', { className: 'form-buttons' }, saveBtn, button('Cancel', { id: 'move-cancel', onclick: cancel })));
+  form.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { ev.preventDefault(); cancel(); }
+  });
+  /** @param {string} msg */
+  const showServerError = (msg) => error.replaceChildren(el('p', { text: msg }));
+  return { form, saveBtn, error, conflict, comment, showServerError };
+}
+
+/**
  * startMove puts a marker on an asset drawn as a point, to drag to its
  * new place.
  * @param {string} id
@@ -136,30 +146,17 @@ export async function startMove(id) {
     return;
   }
   endActive();
-  let base = cur.feature;
-  let ifMatch = cur.ifMatch;
-  const name = str(base.properties.name) || '(unnamed asset)';
+  // The version the move applies to, and its If-Match.
+  const at = { base: cur.feature, ifMatch: cur.ifMatch };
+  const name = str(at.base.properties.name) || '(unnamed asset)';
   const start = { lng: g.coordinates[0], lat: g.coordinates[1] };
   const loc = locationLine(start, null);
-  const saveBtn = el('button', { type: 'submit', className: 'btn btn-primary', id: 'move-save', text: 'Save new location', disabled: true });
-  const error = el('div', { className: 'form-error', role: 'alert', id: 'move-error' });
-  const conflict = el('div', { className: 'conflict-slot' });
-  const { comment, node: commentNode } = commentField('move', 'Optional: why it moved.');
+  const cancel = () => { endActive(); openAsset(id, { focus: true }); };
+  const f = moveForm(loc, cancel);
+  const { form, saveBtn, error, conflict, comment } = f;
   const marker = makeMarker(start, `New location of ${name}`, (ll, done) => {
     loc.set(ll, done);
     saveBtn.disabled = false;
-  });
-  const cancel = () => { endActive(); openAsset(id, { focus: true }); };
-  const form = el('form', { className: 'asset-form move-form', novalidate: true, 'aria-labelledby': 'details-heading' },
-    el('p', { className: 'instructions', text: 'Drag the red marker to the new place, or click the map there. You can also focus the marker (Tab) and move it with the arrow keys; hold Shift for bigger steps.' }),
-    loc.node,
-    commentNode,
-    error, conflict,
-    el('div', { className: 'form-buttons' }, saveBtn, button('Cancel', { id: 'move-cancel', onclick: cancel })));
-  /** @param {string} msg */
-  const f = { showServerError: (msg) => error.replaceChildren(el('p', { text: msg })) };
-  form.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') { ev.preventDefault(); cancel(); }
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -169,8 +166,8 @@ export async function startMove(id) {
     saveBtn.disabled = true;
     saveBtn.textContent = 'Saving…';
     const where = marker.getLngLat();
-    const body = featureBody(pointOf(where), valuesOf(base.properties), base.properties);
-    const r = await send('PUT', `api/assets/${encodeURIComponent(id)}`, { body, ifMatch, comment: comment.value.trim() });
+    const body = featureBody(pointOf(where), valuesOf(at.base.properties), at.base.properties);
+    const r = await send('PUT', `api/assets/${encodeURIComponent(id)}`, { body, ifMatch: at.ifMatch, comment: comment.value.trim() });
     saveBtn.disabled = false;
     saveBtn.textContent = 'Save new location';
     if (r.ok) {
@@ -181,14 +178,14 @@ export async function startMove(id) {
     const current = r.data && r.data.current;
     if (!current) { f.showServerError(messageOf(r)); return; }
     const currentVersion = Number(r.data.current_version) || /** @type {number} */ (versionOf(current));
-    const box = conflictBox(current, base, null, {
+    const box = conflictBox(current, at.base, null, {
       location: where,
       actions: [
         button('Reapply my move', {
           className: 'btn btn-primary', id: 'conflict-reapply',
           onclick: () => {
-            base = current;
-            ifMatch = etagFor(currentVersion);
+            at.base = current;
+            at.ifMatch = etagFor(currentVersion);
             conflict.replaceChildren(el('p', {
               className: 'notice', role: 'status',
               text: `Your move is applied to version ${currentVersion}, keeping their other changes. Press Save new location to save it.`,
@@ -208,17 +205,26 @@ export async function startMove(id) {
     onMapClick: (ll) => { marker.setLngLat(ll); loc.set(ll); saveBtn.disabled = false; },
   });
   showPane('Move asset', [el('h3', { text: name }), form], { assetId: id });
+  followMarker(start, saveBtn, cancel);
+  marker.getElement().focus({ preventScroll: true });
+}
+
+/**
+ * followMarker moves the map to the marker; on a narrow screen, where the
+ * panel covers the map, it folds the panel away until the marker is placed.
+ * @param {{lng: number, lat: number}} start
+ * @param {HTMLButtonElement} saveBtn
+ * @param {() => void} cancel
+ */
+function followMarker(start, saveBtn, cancel) {
   const m = map();
   m.easeTo({ center: start, zoom: Math.max(m.getZoom(), 16) });
-  if (isNarrow()) {
-    // The panel covers the map: fold it away until the marker is placed.
-    setPanelOpen(false);
-    showBanner('Drag the red marker to the new place.', [
-      button('Done', { className: 'btn btn-small btn-primary', onclick: () => { hideBanner(); setPanelOpen(true); saveBtn.focus(); } }),
-      button('Cancel', { className: 'btn btn-small', onclick: cancel }),
-    ]);
-  }
-  marker.getElement().focus({ preventScroll: true });
+  if (!isNarrow()) return;
+  setPanelOpen(false);
+  showBanner('Drag the red marker to the new place.', [
+    button('Done', { className: 'btn btn-small btn-primary', onclick: () => { hideBanner(); setPanelOpen(true); saveBtn.focus(); } }),
+    button('Cancel', { className: 'btn btn-small', onclick: cancel }),
+  ]);
 }
 
 /**

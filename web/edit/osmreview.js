@@ -32,10 +32,18 @@ const OUTCOMES = {
   matched: 'Match', only_osm: 'Only in OSM', only_local: 'Only here', ambiguous: 'Ambiguous',
 };
 
+/**
+ * @param {any} f a feature
+ * @returns {string} its name
+ */
 function nameOf(f) {
   return str(f && f.properties && f.properties.name) || '(unnamed)';
 }
 
+/**
+ * @param {any} p a proposal
+ * @returns {string} what it proposes, in a line
+ */
 function titleOf(p) {
   const local = p.local ? nameOf(p.local) : '';
   const osm = Array.isArray(p.osm) && p.osm.length ? nameOf(p.osm[0]) : '';
@@ -47,10 +55,12 @@ function titleOf(p) {
   }
 }
 
+/** @param {string} text */
 function setStatus(text) {
   $('osm-review-status').textContent = text;
 }
 
+/** @param {Record<string, number>} counts proposals by outcome */
 function summary(counts) {
   const words = { matched: 'matched', only_osm: 'only in OSM', only_local: 'only here', ambiguous: 'ambiguous' };
   const parts = Object.keys(OUTCOMES).filter((o) => counts[o]).map((o) => `${counts[o]} ${words[o]}`);
@@ -59,6 +69,7 @@ function summary(counts) {
 
 // coverageWarning says when the last run's file did not cover every asset
 // compared: those outside were not marked "only here".
+/** @param {any} run the last conflation */
 function coverageWarning(run) {
   if (!run || !(Number(run.compared) > 0) || Number(run.covered) >= Number(run.compared)) return '';
   const pct = Math.floor(100 * Number(run.overlap));
@@ -66,16 +77,27 @@ function coverageWarning(run) {
     + 'the others were not compared, so nothing outside its bounds is marked “only here”. Conflate an extract that covers them.';
 }
 
+/** @param {string} text */
 function showCoverage(text) {
   const w = $('osm-review-coverage');
   w.textContent = text;
   w.hidden = !text;
 }
 
+/**
+ * @param {number} n
+ * @param {string} one
+ * @param {string} many
+ */
 function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * @param {string} id
+ * @param {any[]} items assets, each with why
+ * @param {string} label
+ */
 function assetList(id, items, label) {
   const list = el('ul', { id, className: 'export-list', 'aria-label': label },
     items.map((a) => el('li', { dataset: { id: str(a.id) } },
@@ -135,6 +157,11 @@ async function loadExport() {
   box.replaceChildren(...children);
 }
 
+/**
+ * load lists the proposals waiting, with message (nodes) above them, and
+ * what the export holds.
+ * @param {(Node | string)[]} [message]
+ */
 async function load(message) {
   if (!section || section.hidden) return;
   setStatus('Loading…');
@@ -161,6 +188,7 @@ async function load(message) {
 
 // highlight shows the proposal's objects on the map: OSM's in orange, the
 // asset here in blue, and fits the view to them.
+/** @param {any} p a proposal */
 function highlight(p) {
   const map = mapIfReady();
   if (!map) return;
@@ -188,6 +216,12 @@ function highlight(p) {
   if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 80, maxZoom: 18, duration: 0 });
 }
 
+/**
+ * differencesTable lists the tags where the record here and OSM differ,
+ * each with a box to take OSM's value.
+ * @param {any} p a matched proposal
+ * @param {string} id
+ */
 function differencesTable(p, id) {
   const all = Array.isArray(p.differences) ? p.differences : [];
   // Keys OSM lacks are what the export may give it, not values to take.
@@ -214,6 +248,11 @@ function differencesTable(p, id) {
   return { node: el('div', null, table, hereNote), taken: () => boxes.filter((b) => b.checked).map((b) => b.dataset.key) };
 }
 
+/**
+ * candidatesField asks which candidate is the same place.
+ * @param {any} p an ambiguous proposal
+ * @param {string} id
+ */
 function candidatesField(p, id) {
   const byId = new Map();
   for (const f of p.osm || []) byId.set(str(f.properties && f.properties.source_id), nameOf(f));
@@ -228,21 +267,20 @@ function candidatesField(p, id) {
   return { node, partner: () => (radios.find((r) => r.checked) || {}).value || '' };
 }
 
-function render(p) {
-  const id = str(p.id);
+/**
+ * proposalBody is what a proposal asks: for a match, the tags to take from
+ * OSM; for an ambiguous one, which candidate is the same place.
+ * @param {any} p
+ * @param {string} id
+ */
+function proposalBody(p, id) {
   const outcome = str(p.outcome);
-  const reasonId = `osm-reason-${id}`;
-  const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
-  const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
-  const error = el('div', { className: 'form-error', role: 'alert' });
-  const accept = button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
-  const reject = button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
-  /** @type {HTMLElement} */
-  let body;
   /** @type {{node: HTMLElement, taken: () => string[]} | null} */
   let diffs = null;
   /** @type {{node: HTMLElement, partner: () => string} | null} */
   let partners = null;
+  /** @type {HTMLElement} */
+  let body;
   if (outcome === 'matched') {
     diffs = differencesTable(p, id);
     body = diffs.node;
@@ -254,6 +292,53 @@ function render(p) {
   } else {
     body = el('p', { className: 'hint', text: 'OSM lacks it. Offer it (it goes into the osmChange and JOSM exports if its licence allows), or keep it out, saying why.' });
   }
+  return { body, diffs, partners };
+}
+
+/**
+ * showDecided lists the proposals again, saying what was decided (with
+ * "Show the asset" where an asset took the decision).
+ * @param {any} p
+ * @param {boolean} ok
+ * @param {string | undefined} partner the candidate chosen
+ */
+async function showDecided(p, ok, partner) {
+  const outcome = str(p.outcome);
+  /** @type {(Node | string)[]} */
+  const msg = [el('span', { text: `${ok ? 'Accepted' : 'Rejected'} “${titleOf(p)}”.` })];
+  const assetId = outcome === 'ambiguous' && p.asset_id === '' ? partner : str(p.asset_id);
+  if (ok && (outcome === 'matched' || outcome === 'ambiguous' || outcome === 'only_osm')) {
+    refreshAssets();
+    const shown = outcome === 'only_osm' ? '' : assetId;
+    if (shown) {
+      msg.push(' ', button('Show the asset', {
+        className: 'link-button', id: 'osm-review-show',
+        onclick: () => openAsset(shown, { fly: true, focus: true }),
+      }));
+    }
+  }
+  await load(msg);
+  const n = $('osm-review-notice');
+  if (n) n.focus();
+}
+
+/**
+ * render is a proposal with its decision: accept (add, offer) or reject
+ * (keep out).
+ * @param {any} p
+ * @returns {HTMLLIElement}
+ */
+function render(p) {
+  const id = str(p.id);
+  const outcome = str(p.outcome);
+  const reasonId = `osm-reason-${id}`;
+  const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
+  const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
+  const error = el('div', { className: 'form-error', role: 'alert' });
+  const accept = button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
+  const reject = button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
+  const { body, diffs, partners } = proposalBody(p, id);
+  /** @param {boolean} ok */
   const decide = async (ok) => {
     error.replaceChildren();
     reasonError.textContent = '';
@@ -265,6 +350,7 @@ function render(p) {
       reason.focus();
       return;
     }
+    /** @type {{reason?: string, take?: string[], partner?: string}} */
     const payload = ok ? {} : { reason: why };
     if (ok && diffs) payload.take = diffs.taken();
     if (ok && partners) {
@@ -283,22 +369,7 @@ function render(p) {
       error.replaceChildren(el('p', { text: `Not decided: ${messageOf(r)}` }));
       return;
     }
-    /** @type {(Node | string)[]} */
-    const msg = [el('span', { text: `${ok ? 'Accepted' : 'Rejected'} “${titleOf(p)}”.` })];
-    const assetId = outcome === 'ambiguous' && p.asset_id === '' ? payload.partner : str(p.asset_id);
-    if (ok && (outcome === 'matched' || outcome === 'ambiguous' || outcome === 'only_osm')) {
-      refreshAssets();
-      const shown = outcome === 'only_osm' ? '' : assetId;
-      if (shown) {
-        msg.push(' ', button('Show the asset', {
-          className: 'link-button', id: 'osm-review-show',
-          onclick: () => openAsset(shown, { fly: true, focus: true }),
-        }));
-      }
-    }
-    await load(msg);
-    const n = $('osm-review-notice');
-    if (n) n.focus();
+    await showDecided(p, ok, payload.partner);
   };
   accept.addEventListener('click', () => decide(true));
   reject.addEventListener('click', () => decide(false));
@@ -319,6 +390,10 @@ function render(p) {
     el('div', { className: 'form-buttons' }, accept, reject));
 }
 
+/**
+ * conflate sends the OSM file chosen to be compared with the assets here.
+ * @param {SubmitEvent} ev
+ */
 async function conflate(ev) {
   ev.preventDefault();
   /** @type {HTMLInputElement} */
@@ -355,6 +430,7 @@ async function conflate(ev) {
   $('osm-review-notice').focus();
 }
 
+/** build adds the OSM review's section after the moderation queue (or the editing tools). */
 function build() {
   const filter = el('select', { id: 'osm-review-filter', onchange: () => load() },
     el('option', { value: '', text: 'All' }),
@@ -381,6 +457,7 @@ function build() {
   else $('edit-tools').after(section);
 }
 
+/** osmReviewForAccount shows the review to editors and above, loading it when it appears. */
 export function osmReviewForAccount() {
   if (!section) return;
   const can = rank() >= EDITOR_RANK;

@@ -1,7 +1,8 @@
 // @ts-check
 // The Compare view: two boundary sets through their crosswalk. Each A area
-// is coloured by the share of it inside its best-fitting B area; a table
-// of the overlapping pairs, an area's B counterparts, and downloads.
+// is coloured by the share of it inside its best-fitting B area; a click
+// lists an area's B counterparts; downloads. The crosswalk's summary, table
+// of pairs and method are drawn by crosswalk.js.
 //
 // API used (same origin, relative URLs):
 //   GET api/crosswalks/{a}/{b}[?weight=]          crosswalk pairs, best fit, summary
@@ -11,7 +12,7 @@
 // Security: API text reaches the page only through el()/textContent.
 
 import { $, el, str, numberFormat, fetchJSON, unionBBox, geometryBBox } from '../util.js';
-import { num, pct, km2, humanName } from '../format.js';
+import { num, pct, km2 } from '../format.js';
 import { state, map, setTitle } from '../store.js';
 import { navigate, hashFor } from '../router.js';
 import { openPanel } from '../panel/panel.js';
@@ -19,9 +20,9 @@ import { setSourceId } from '../map/layers.js';
 import { NONE, SHARE_BINS, NO_COUNTERPART, shareColor, codeOf, matchByCode, codeFilter } from './scales.js';
 import {
   A_LINE, B_LINE, population, hasSet, addLayer, removeLayers, setLayersVisible, fitBBox, viewStatus,
-  fillSelect, setOptions, radioGroup, setRadio, statBox, mapLegend, legendRow, lineKey,
+  fillSelect, setOptions, radioGroup, setRadio, mapLegend, legendRow, lineKey,
 } from './common.js';
-import { CLASS_INFO, CLASS_ORDER, classBadge, renderPairsTable } from './pairs.js';
+import { classBadge, renderPairsTable, renderSummary, renderMethod } from './crosswalk.js';
 
 export const LAYERS = {
   aFill: 'cmp-a-fill',
@@ -294,9 +295,9 @@ async function loadCrosswalk(a, b, weight, key) {
   keepCrosswalk(data, key);
   paint();
   legend();
-  renderSummary();
+  renderSummary(cmp);
   renderPairsTable(cmp, (code) => selectArea(code, { fit: true, updateHash: true }));
-  renderMethod();
+  renderMethod(cmp);
   selectArea('');
 }
 
@@ -331,66 +332,6 @@ function keepCrosswalk(data, key) {
       : 'No small-area set with a population indicator is loaded';
   }
   if (cmp.sort.key.startsWith('pop_') && !cmp.hasPop) cmp.sort = { key: 'a', dir: 1 };
-}
-
-function renderSummary() {
-  const d = cmp.data;
-  const s = (d && d.summary) || {};
-  const classes = s.classes || {};
-  const box = $('cmp-summary');
-  const total = CLASS_ORDER.reduce((n, c) => n + (Number(classes[c]) || 0), 0);
-  const without = Array.isArray(s.a_without_counterpart) ? s.a_without_counterpart.map(str) : [];
-  const bar = el('div', { className: 'class-bar', role: 'img', 'aria-label': CLASS_ORDER.map((c) => `${CLASS_INFO[c].label}: ${classes[c] || 0}`).join(', ') });
-  for (const c of CLASS_ORDER) {
-    const n = Number(classes[c]) || 0;
-    if (!n || !total) continue;
-    bar.append(el('span', { style: { flexGrow: String(n), background: CLASS_INFO[c].color }, title: `${CLASS_INFO[c].label}: ${n}` }));
-  }
-  const legendList = el('ul', { className: 'class-legend' },
-    ...CLASS_ORDER.map((c) => el('li', { dataset: { class: c } },
-      el('span', { className: 'class-dot', 'aria-hidden': 'true', style: { background: CLASS_INFO[c].color } }),
-      el('span', { className: 'class-name', text: CLASS_INFO[c].label }),
-      el('span', { className: 'class-count', text: numberFormat.format(Number(classes[c]) || 0) }))));
-  /** @type {HTMLElement[]} */
-  const nodes = [
-    el('div', { className: 'stats' },
-      statBox('overlapping pairs', numberFormat.format(Number(s.pairs) || 0), s.slivers_ignored ? `${numberFormat.format(s.slivers_ignored)} slivers ignored` : ''),
-      statBox('median IoU', num(s.median_iou) === null ? '–' : s.median_iou.toFixed(2)),
-      statBox('of A outside B', pct(s.share_of_a_outside_b)),
-      statBox('A areas without counterpart', numberFormat.format(without.length))),
-    bar,
-    legendList,
-  ];
-  if (without.length) {
-    nodes.push(el('details', { className: 'without' },
-      el('summary', { text: `A areas with no counterpart in B (${without.length})` }),
-      el('p', { className: 'code-list', text: without.join(', ') })));
-  }
-  box.replaceChildren(...nodes);
-}
-
-function renderMethod() {
-  const m = (cmp.data && cmp.data.method) || {};
-  const dl = el('dl', { className: 'fields' });
-  /**
-   * @param {string} k
-   * @param {unknown} v
-   */
-  const add = (k, v) => { if (v !== '' && v !== null && v !== undefined) dl.append(el('dt', { text: k }), el('dd', { text: String(v) })); };
-  add('Areas', str(m.area));
-  add('Slivers', num(m.sliver_threshold) !== null ? `pairs overlapping less than ${pct(m.sliver_threshold)} of both areas are ignored` : '');
-  add('Equivalent', num(m.equivalent_iou) !== null ? `IoU (intersection over union) of ${m.equivalent_iou} or more` : '');
-  add('Within', num(m.within_share) !== null ? `${pct(m.within_share)} or more of one area lies in the other` : '');
-  add('Weight', m.weight === 'population' ? 'population' : 'area');
-  const known = new Set(['area', 'sliver_threshold', 'equivalent_iou', 'within_share', 'weight', 'population']);
-  for (const [k, val] of Object.entries(m)) {
-    if (!known.has(k) && (typeof val === 'string' || typeof val === 'number')) add(humanName(k).replace(/\bIou\b/, 'IoU'), String(val));
-  }
-  if (m.population && typeof m.population === 'object') {
-    const p = m.population;
-    add('Population', [str(p.indicator) && `${humanName(p.indicator)} of ${setTitle(str(p.set))}`, str(p.basis)].filter(Boolean).join('; '));
-  }
-  $('cmp-method').replaceChildren(dl);
 }
 
 /**

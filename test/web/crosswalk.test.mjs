@@ -1,7 +1,7 @@
-// Unit tests of the Compare view's table order (web/views/pairs.js).
+// Unit tests of the Compare view's table order (web/views/crosswalk.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sortedPairs } from '../../web/views/pairs.js';
+import { sortedPairs } from '../../web/views/crosswalk.js';
 
 const pairs = [
   { a_code: 'E2', a_name: 'beta', b_code: 'X1', iou: 0.5, class: 'partial' },

@@ -1,10 +1,12 @@
 // @ts-check
-// The Compare view's table of overlapping pairs (sortable, 300 rows until
-// "show all"), and the badge of how two areas relate.
+// The Compare view's account of a crosswalk: its summary, the table of
+// overlapping pairs (sortable, 300 rows until "show all"), how it was
+// worked out, and the badge of how two areas relate.
 
 import { $, el, str, numberFormat } from '../util.js';
 import { num, pct, km2, humanName } from '../format.js';
-import { TABLE_ROWS } from './common.js';
+import { setTitle } from '../store.js';
+import { TABLE_ROWS, statBox } from './common.js';
 
 /** How an A area and a B area relate, as the crosswalk classes them. */
 export const CLASS_INFO = /** @type {Record<string, {label: string, color: string, help: string}>} */ ({
@@ -148,4 +150,73 @@ export function renderPairsTable(cmp, select) {
   $('cmp-table-caption').textContent = pairs.length
     ? `${numberFormat.format(pairs.length)} pairs of overlapping areas. Click a column to sort, a row to show the A area on the map.`
     : 'No overlapping areas.';
+}
+
+/**
+ * renderSummary sums the crosswalk up: pairs, median IoU, the share of A
+ * outside B, the classes of the pairs, the A areas without counterpart.
+ * @param {import('./compare.js').CompareState} cmp
+ */
+export function renderSummary(cmp) {
+  const d = cmp.data;
+  const s = (d && d.summary) || {};
+  const classes = s.classes || {};
+  const box = $('cmp-summary');
+  const total = CLASS_ORDER.reduce((n, c) => n + (Number(classes[c]) || 0), 0);
+  const without = Array.isArray(s.a_without_counterpart) ? s.a_without_counterpart.map(str) : [];
+  const bar = el('div', { className: 'class-bar', role: 'img', 'aria-label': CLASS_ORDER.map((c) => `${CLASS_INFO[c].label}: ${classes[c] || 0}`).join(', ') });
+  for (const c of CLASS_ORDER) {
+    const n = Number(classes[c]) || 0;
+    if (!n || !total) continue;
+    bar.append(el('span', { style: { flexGrow: String(n), background: CLASS_INFO[c].color }, title: `${CLASS_INFO[c].label}: ${n}` }));
+  }
+  const legendList = el('ul', { className: 'class-legend' },
+    ...CLASS_ORDER.map((c) => el('li', { dataset: { class: c } },
+      el('span', { className: 'class-dot', 'aria-hidden': 'true', style: { background: CLASS_INFO[c].color } }),
+      el('span', { className: 'class-name', text: CLASS_INFO[c].label }),
+      el('span', { className: 'class-count', text: numberFormat.format(Number(classes[c]) || 0) }))));
+  /** @type {HTMLElement[]} */
+  const nodes = [
+    el('div', { className: 'stats' },
+      statBox('overlapping pairs', numberFormat.format(Number(s.pairs) || 0), s.slivers_ignored ? `${numberFormat.format(s.slivers_ignored)} slivers ignored` : ''),
+      statBox('median IoU', num(s.median_iou) === null ? '–' : s.median_iou.toFixed(2)),
+      statBox('of A outside B', pct(s.share_of_a_outside_b)),
+      statBox('A areas without counterpart', numberFormat.format(without.length))),
+    bar,
+    legendList,
+  ];
+  if (without.length) {
+    nodes.push(el('details', { className: 'without' },
+      el('summary', { text: `A areas with no counterpart in B (${without.length})` }),
+      el('p', { className: 'code-list', text: without.join(', ') })));
+  }
+  box.replaceChildren(...nodes);
+}
+
+/**
+ * renderMethod says how the crosswalk was worked out.
+ * @param {import('./compare.js').CompareState} cmp
+ */
+export function renderMethod(cmp) {
+  const m = (cmp.data && cmp.data.method) || {};
+  const dl = el('dl', { className: 'fields' });
+  /**
+   * @param {string} k
+   * @param {unknown} v
+   */
+  const add = (k, v) => { if (v !== '' && v !== null && v !== undefined) dl.append(el('dt', { text: k }), el('dd', { text: String(v) })); };
+  add('Areas', str(m.area));
+  add('Slivers', num(m.sliver_threshold) !== null ? `pairs overlapping less than ${pct(m.sliver_threshold)} of both areas are ignored` : '');
+  add('Equivalent', num(m.equivalent_iou) !== null ? `IoU (intersection over union) of ${m.equivalent_iou} or more` : '');
+  add('Within', num(m.within_share) !== null ? `${pct(m.within_share)} or more of one area lies in the other` : '');
+  add('Weight', m.weight === 'population' ? 'population' : 'area');
+  const known = new Set(['area', 'sliver_threshold', 'equivalent_iou', 'within_share', 'weight', 'population']);
+  for (const [k, val] of Object.entries(m)) {
+    if (!known.has(k) && (typeof val === 'string' || typeof val === 'number')) add(humanName(k).replace(/\bIou\b/, 'IoU'), String(val));
+  }
+  if (m.population && typeof m.population === 'object') {
+    const p = m.population;
+    add('Population', [str(p.indicator) && `${humanName(p.indicator)} of ${setTitle(str(p.set))}`, str(p.basis)].filter(Boolean).join('; '));
+  }
+  $('cmp-method').replaceChildren(dl);
 }
