@@ -1,3 +1,4 @@
+// @ts-check
 // placemap's colours, chosen so people with colour-vision deficiencies can
 // tell them apart: test/js/palette.mjs checks every category colour
 // against every other (and "other"), and the boundary sets' colours in the

@@ -1,9 +1,12 @@
-// Package web embeds the map front end served at the site root.
+// Package web embeds the map front end served at the site root: index.html,
+// app.css, the ES modules (app.js is the entry point; see its comment for
+// where each part lives) and the vendored MapLibre GL JS and terra-draw.
+// The modules' unit tests live in test/web, outside what is served.
 package web
 
 import "embed"
 
-// FS holds index.html, app.js, app.css and the vendored MapLibre.
+// FS holds the files served at the site root.
 //
-//go:embed index.html app.js app.css util.js views.js edit.js community.js osmreview.js palette.js vendor
+//go:embed index.html app.css *.js map panel views edit community vendor
 var FS embed.FS

@@ -13,7 +13,7 @@ import (
 // an id is taken; EINVALID if an asset breaks a rule.
 func (db *DB) AddAssets(ctx context.Context, assets []place.Asset) (ImportReport, error) {
 	var rep ImportReport
-	if err := CheckAssets(assets); err != nil {
+	if err := place.CheckAssets(assets); err != nil {
 		return rep, err
 	}
 	err := db.write(ctx, func(tx *Tx) error { return insertAssets(ctx, tx, assets, &rep) })
@@ -124,7 +124,7 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 // if its version is still ifVersion; it returns the asset with its new
 // version. ENOTFOUND; ECONFLICT naming the current version; EINVALID.
 func (db *DB) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error) {
-	if err := CheckAssets([]place.Asset{a}); err != nil {
+	if err := place.CheckAssets([]place.Asset{a}); err != nil {
 		return a, err
 	}
 	err := db.write(ctx, func(tx *Tx) error {

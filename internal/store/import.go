@@ -31,7 +31,7 @@ func (db *DB) ImportRelease(ctx context.Context, set place.BoundarySet, areas []
 
 func (db *DB) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *Release) (ImportReport, error) {
 	var rep ImportReport
-	if err := CheckSet(&set, areas); err != nil {
+	if err := place.CheckSet(&set, areas); err != nil {
 		return rep, err
 	}
 	bound := areas[0].Geometry.Bound()

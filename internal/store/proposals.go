@@ -73,12 +73,12 @@ func ReadProposalData(p *place.Proposal, data []byte) error {
 func DecidedData(p place.Proposal, d place.ProposalDecision) ([]byte, error) {
 	p.Partner, p.Taken = d.Partner, d.Taken
 	if d.Update != nil {
-		if err := CheckAssets([]place.Asset{*d.Update}); err != nil {
+		if err := place.CheckAssets([]place.Asset{*d.Update}); err != nil {
 			return nil, err
 		}
 	}
 	if d.Create != nil {
-		if err := CheckAssets([]place.Asset{*d.Create}); err != nil {
+		if err := place.CheckAssets([]place.Asset{*d.Create}); err != nil {
 			return nil, err
 		}
 	}

@@ -19,7 +19,7 @@ import (
 // area of the set, ENOTFOUND for an unknown set, ECONFLICT for a name the
 // set has already.
 func (db *DB) ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
-	if err := CheckIndicators(set, inds, values); err != nil {
+	if err := place.CheckIndicators(set, inds, values); err != nil {
 		return err
 	}
 	if _, err := db.Set(ctx, set); err != nil {

@@ -240,7 +240,7 @@ func successors(ctx context.Context, c Conn, q SuccessorQuery) ([]place.Successo
 // that are not two releases of one series, or a kept code that is no area
 // of newSet.
 func (db *DB) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error) {
-	keep, err := CheckKeep(keep)
+	keep, err := place.CheckKeep(keep)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (db *DB) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet stri
 		if err != nil {
 			return err
 		}
-		update, add := DecideLinks(existing, keep, by, note, tx.now)
+		update, add := place.DecideLinks(existing, keep, by, note, tx.now)
 		if err := saveDecision(ctx, tx, q, update, add); err != nil {
 			return err
 		}

@@ -461,7 +461,7 @@ func CheckSuggestion(sg *place.Suggestion) error {
 	if err := place.CheckSuggestedDetails(sg.Proposed); err != nil {
 		return err
 	}
-	return CheckAssets([]place.Asset{sg.Proposed})
+	return place.CheckAssets([]place.Asset{sg.Proposed})
 }
 
 // checkDrawing checks a neighbourhood drawn as a suggestion, giving it a
@@ -602,7 +602,7 @@ func Decision(sg place.Suggestion, d place.SuggestionDecision) (change place.Ass
 		if d.MergeInto != "" {
 			change.ID = d.MergeInto
 		}
-		if err := CheckAssets([]place.Asset{change}); err != nil {
+		if err := place.CheckAssets([]place.Asset{change}); err != nil {
 			return change, "", err
 		}
 	}

@@ -1,6 +1,7 @@
+// @ts-check
 // placemap OSM review: conflate an OpenStreetMap extract with the assets
 // held, then accept or reject what it proposes one line at a time
-// (editors and above). Set up by edit.js, which hands over its helpers.
+// (editors and above). Set up by edit.js.
 //
 // API used (same origin, relative URLs):
 //   POST api/conflations?file=NAME  body: the OSM file (PBF, XML, .bz2/.gz, Overpass JSON)
@@ -14,21 +15,35 @@
 // Security: API text (names, tag values) reaches the page only through
 // el() / textContent.
 
-import { $, el, str, geometryBBox, unionBBox } from './util.js';
+import { $, el, str, geometryBBox, unionBBox } from '../util.js';
+import { mapIfReady } from '../store.js';
+import { refreshAssets } from '../map/layers.js';
+import { openAsset } from '../panel/details.js';
+import { rank, EDITOR_RANK } from './session.js';
+import { send, messageOf } from './api.js';
+import { button } from './active.js';
+import { sessionLost } from './account.js';
 
-let k = null; // the kit from edit.js
+/** @type {HTMLElement | null} */
 let section = null;
-let loaded = false;
 const SOURCE = 'osm-review';
 
 const OUTCOMES = {
   matched: 'Match', only_osm: 'Only in OSM', only_local: 'Only here', ambiguous: 'Ambiguous',
 };
 
+/**
+ * @param {any} f a feature
+ * @returns {string} its name
+ */
 function nameOf(f) {
   return str(f && f.properties && f.properties.name) || '(unnamed)';
 }
 
+/**
+ * @param {any} p a proposal
+ * @returns {string} what it proposes, in a line
+ */
 function titleOf(p) {
   const local = p.local ? nameOf(p.local) : '';
   const osm = Array.isArray(p.osm) && p.osm.length ? nameOf(p.osm[0]) : '';
@@ -40,10 +55,12 @@ function titleOf(p) {
   }
 }
 
+/** @param {string} text */
 function setStatus(text) {
   $('osm-review-status').textContent = text;
 }
 
+/** @param {Record<string, number>} counts proposals by outcome */
 function summary(counts) {
   const words = { matched: 'matched', only_osm: 'only in OSM', only_local: 'only here', ambiguous: 'ambiguous' };
   const parts = Object.keys(OUTCOMES).filter((o) => counts[o]).map((o) => `${counts[o]} ${words[o]}`);
@@ -52,6 +69,7 @@ function summary(counts) {
 
 // coverageWarning says when the last run's file did not cover every asset
 // compared: those outside were not marked "only here".
+/** @param {any} run the last conflation */
 function coverageWarning(run) {
   if (!run || !(Number(run.compared) > 0) || Number(run.covered) >= Number(run.compared)) return '';
   const pct = Math.floor(100 * Number(run.overlap));
@@ -59,16 +77,27 @@ function coverageWarning(run) {
     + 'the others were not compared, so nothing outside its bounds is marked “only here”. Conflate an extract that covers them.';
 }
 
+/** @param {string} text */
 function showCoverage(text) {
   const w = $('osm-review-coverage');
   w.textContent = text;
   w.hidden = !text;
 }
 
+/**
+ * @param {number} n
+ * @param {string} one
+ * @param {string} many
+ */
 function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * @param {string} id
+ * @param {any[]} items assets, each with why
+ * @param {string} label
+ */
 function assetList(id, items, label) {
   const list = el('ul', { id, className: 'export-list', 'aria-label': label },
     items.map((a) => el('li', { dataset: { id: str(a.id) } },
@@ -82,9 +111,9 @@ function assetList(id, items, label) {
 // why, and the keys not written.
 async function loadExport() {
   const box = $('osm-export-report');
-  const r = await k.send('GET', 'api/export/osmchange?report=json');
+  const r = await send('GET', 'api/export/osmchange?report=json');
   if (!r.ok || !r.data) {
-    box.replaceChildren(el('p', { className: 'form-error', text: `Could not read what the export holds: ${k.messageOf(r)}` }));
+    box.replaceChildren(el('p', { className: 'form-error', text: `Could not read what the export holds: ${messageOf(r)}` }));
     return;
   }
   const d = r.data;
@@ -101,6 +130,7 @@ async function loadExport() {
     ? `The files hold ${parts.join(' and ')}.`
     : 'The files hold nothing: no asset may be offered to OSM yet.';
   const more = `${plural(blocked.length, 'asset', 'assets')} blocked, ${leftOut.length} left out until reviewed, ${Number(sum.in_osm) || 0} in OSM already.`;
+  /** @type {HTMLElement[]} */
   const children = [
     el('p', { id: 'osm-export-summary', text: `${summaryText} ${more}` }),
   ];
@@ -127,20 +157,24 @@ async function loadExport() {
   box.replaceChildren(...children);
 }
 
+/**
+ * load lists the proposals waiting, with message (nodes) above them, and
+ * what the export holds.
+ * @param {(Node | string)[]} [message]
+ */
 async function load(message) {
   if (!section || section.hidden) return;
   setStatus('Loading…');
-  const r = await k.send('GET', 'api/conflations/proposals?status=pending');
+  const r = await send('GET', 'api/conflations/proposals?status=pending');
   if (!r.ok || !r.data) {
-    setStatus(`Could not load the review list: ${k.messageOf(r)}`);
+    setStatus(`Could not load the review list: ${messageOf(r)}`);
     return;
   }
-  loaded = true;
   showCoverage(coverageWarning(r.data.last_run));
   const all = Array.isArray(r.data.proposals) ? r.data.proposals : [];
   const counts = {};
   for (const p of all) counts[p.outcome] = (counts[p.outcome] || 0) + 1;
-  const filter = $('osm-review-filter').value;
+  const filter = /** @type {HTMLSelectElement} */ ($('osm-review-filter')).value;
   const shown = filter ? all.filter((p) => p.outcome === filter) : all;
   setStatus(all.length
     ? `${all.length} ${all.length === 1 ? 'proposal waits' : 'proposals wait'} for review (${summary(counts)}) from ${str(all[0].file)}.`
@@ -154,19 +188,24 @@ async function load(message) {
 
 // highlight shows the proposal's objects on the map: OSM's in orange, the
 // asset here in blue, and fits the view to them.
+/** @param {any} p a proposal */
 function highlight(p) {
-  const map = k.map;
+  const map = mapIfReady();
   if (!map) return;
   const feats = [];
   for (const f of p.osm || []) feats.push({ type: 'Feature', geometry: f.geometry, properties: { side: 'osm', name: nameOf(f) } });
   for (const f of [p.local, ...(p.candidate_assets || [])]) {
     if (f && f.geometry) feats.push({ type: 'Feature', geometry: f.geometry, properties: { side: 'local', name: nameOf(f) } });
   }
+  /** @type {GeoJSON.FeatureCollection} */
   const data = { type: 'FeatureCollection', features: feats };
-  if (map.getSource(SOURCE)) {
-    map.getSource(SOURCE).setData(data);
+  /** @type {import('maplibre-gl').GeoJSONSource | undefined} */
+  const src = map.getSource(SOURCE);
+  if (src) {
+    src.setData(data);
   } else {
     map.addSource(SOURCE, { type: 'geojson', data });
+    /** @type {any} */
     const colour = ['match', ['get', 'side'], 'osm', '#d95f02', '#1b6ac9'];
     map.addLayer({ id: `${SOURCE}-fill`, type: 'fill', source: SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': colour, 'fill-opacity': 0.2 } });
     map.addLayer({ id: `${SOURCE}-line`, type: 'line', source: SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': colour, 'line-width': 2 } });
@@ -177,6 +216,12 @@ function highlight(p) {
   if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 80, maxZoom: 18, duration: 0 });
 }
 
+/**
+ * differencesTable lists the tags where the record here and OSM differ,
+ * each with a box to take OSM's value.
+ * @param {any} p a matched proposal
+ * @param {string} id
+ */
 function differencesTable(p, id) {
   const all = Array.isArray(p.differences) ? p.differences : [];
   // Keys OSM lacks are what the export may give it, not values to take.
@@ -203,6 +248,11 @@ function differencesTable(p, id) {
   return { node: el('div', null, table, hereNote), taken: () => boxes.filter((b) => b.checked).map((b) => b.dataset.key) };
 }
 
+/**
+ * candidatesField asks which candidate is the same place.
+ * @param {any} p an ambiguous proposal
+ * @param {string} id
+ */
 function candidatesField(p, id) {
   const byId = new Map();
   for (const f of p.osm || []) byId.set(str(f.properties && f.properties.source_id), nameOf(f));
@@ -217,18 +267,20 @@ function candidatesField(p, id) {
   return { node, partner: () => (radios.find((r) => r.checked) || {}).value || '' };
 }
 
-function render(p) {
-  const id = str(p.id);
+/**
+ * proposalBody is what a proposal asks: for a match, the tags to take from
+ * OSM; for an ambiguous one, which candidate is the same place.
+ * @param {any} p
+ * @param {string} id
+ */
+function proposalBody(p, id) {
   const outcome = str(p.outcome);
-  const reasonId = `osm-reason-${id}`;
-  const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
-  const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
-  const error = el('div', { className: 'form-error', role: 'alert' });
-  const accept = k.button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
-  const reject = k.button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
-  let body = null;
+  /** @type {{node: HTMLElement, taken: () => string[]} | null} */
   let diffs = null;
+  /** @type {{node: HTMLElement, partner: () => string} | null} */
   let partners = null;
+  /** @type {HTMLElement} */
+  let body;
   if (outcome === 'matched') {
     diffs = differencesTable(p, id);
     body = diffs.node;
@@ -240,6 +292,53 @@ function render(p) {
   } else {
     body = el('p', { className: 'hint', text: 'OSM lacks it. Offer it (it goes into the osmChange and JOSM exports if its licence allows), or keep it out, saying why.' });
   }
+  return { body, diffs, partners };
+}
+
+/**
+ * showDecided lists the proposals again, saying what was decided (with
+ * "Show the asset" where an asset took the decision).
+ * @param {any} p
+ * @param {boolean} ok
+ * @param {string | undefined} partner the candidate chosen
+ */
+async function showDecided(p, ok, partner) {
+  const outcome = str(p.outcome);
+  /** @type {(Node | string)[]} */
+  const msg = [el('span', { text: `${ok ? 'Accepted' : 'Rejected'} “${titleOf(p)}”.` })];
+  const assetId = outcome === 'ambiguous' && p.asset_id === '' ? partner : str(p.asset_id);
+  if (ok && (outcome === 'matched' || outcome === 'ambiguous' || outcome === 'only_osm')) {
+    refreshAssets();
+    const shown = outcome === 'only_osm' ? '' : assetId;
+    if (shown) {
+      msg.push(' ', button('Show the asset', {
+        className: 'link-button', id: 'osm-review-show',
+        onclick: () => openAsset(shown, { fly: true, focus: true }),
+      }));
+    }
+  }
+  await load(msg);
+  const n = $('osm-review-notice');
+  if (n) n.focus();
+}
+
+/**
+ * render is a proposal with its decision: accept (add, offer) or reject
+ * (keep out).
+ * @param {any} p
+ * @returns {HTMLLIElement}
+ */
+function render(p) {
+  const id = str(p.id);
+  const outcome = str(p.outcome);
+  const reasonId = `osm-reason-${id}`;
+  const reason = el('input', { type: 'text', id: reasonId, className: 'reject-reason', maxlength: 500, autocomplete: 'off', 'aria-describedby': `${reasonId}-error` });
+  const reasonError = el('span', { id: `${reasonId}-error`, className: 'field-error' });
+  const error = el('div', { className: 'form-error', role: 'alert' });
+  const accept = button(outcome === 'only_osm' ? 'Add it here' : outcome === 'only_local' ? 'Offer to OSM' : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
+  const reject = button(outcome === 'only_local' ? 'Keep out of OSM' : 'Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
+  const { body, diffs, partners } = proposalBody(p, id);
+  /** @param {boolean} ok */
   const decide = async (ok) => {
     error.replaceChildren();
     reasonError.textContent = '';
@@ -251,6 +350,7 @@ function render(p) {
       reason.focus();
       return;
     }
+    /** @type {{reason?: string, take?: string[], partner?: string}} */
     const payload = ok ? {} : { reason: why };
     if (ok && diffs) payload.take = diffs.taken();
     if (ok && partners) {
@@ -262,28 +362,14 @@ function render(p) {
       if (payload.partner) payload.take = [];
     }
     accept.disabled = reject.disabled = true;
-    const r = await k.send('POST', `api/conflations/proposals/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, { body: payload });
+    const r = await send('POST', `api/conflations/proposals/${encodeURIComponent(id)}/${ok ? 'accept' : 'reject'}`, { body: payload });
     accept.disabled = reject.disabled = false;
     if (!r.ok) {
-      if (r.status === 401) k.sessionLost();
-      error.replaceChildren(el('p', { text: `Not decided: ${k.messageOf(r)}` }));
+      if (r.status === 401) sessionLost();
+      error.replaceChildren(el('p', { text: `Not decided: ${messageOf(r)}` }));
       return;
     }
-    const msg = [el('span', { text: `${ok ? 'Accepted' : 'Rejected'} “${titleOf(p)}”.` })];
-    const assetId = outcome === 'ambiguous' && p.asset_id === '' ? payload.partner : str(p.asset_id);
-    if (ok && (outcome === 'matched' || outcome === 'ambiguous' || outcome === 'only_osm')) {
-      k.ctx.refreshAssets();
-      const shown = outcome === 'only_osm' ? '' : assetId;
-      if (shown) {
-        msg.push(' ', k.button('Show the asset', {
-          className: 'link-button', id: 'osm-review-show',
-          onclick: () => k.ctx.openAsset(shown, { fly: true, focus: true }),
-        }));
-      }
-    }
-    await load(msg);
-    const n = $('osm-review-notice');
-    if (n) n.focus();
+    await showDecided(p, ok, payload.partner);
   };
   accept.addEventListener('click', () => decide(true));
   reject.addEventListener('click', () => decide(false));
@@ -296,7 +382,7 @@ function render(p) {
       el('strong', { text: titleOf(p).replace(/^[^:]*: /, '') })),
     meta ? el('p', { className: 'suggestion-meta', text: meta }) : null,
     body,
-    k.button('Show on map', { className: 'link-button show-btn', onclick: () => highlight(p) }),
+    button('Show on map', { className: 'link-button show-btn', onclick: () => highlight(p) }),
     el('div', { className: 'field form-field' },
       el('label', { for: reasonId, className: 'field-label', text: outcome === 'only_local' ? 'Reason (needed to keep it out)' : 'Reason (optional)' }),
       reason, reasonError),
@@ -304,8 +390,13 @@ function render(p) {
     el('div', { className: 'form-buttons' }, accept, reject));
 }
 
+/**
+ * conflate sends the OSM file chosen to be compared with the assets here.
+ * @param {SubmitEvent} ev
+ */
 async function conflate(ev) {
   ev.preventDefault();
+  /** @type {HTMLInputElement} */
   const input = $('osm-review-file');
   const file = input.files && input.files[0];
   const err = $('osm-review-upload-error');
@@ -315,21 +406,23 @@ async function conflate(ev) {
     input.focus();
     return;
   }
+  /** @type {HTMLButtonElement} */
   const btn = $('osm-review-run');
   btn.disabled = true;
   setStatus(`Conflating ${file.name}…`);
-  const r = await k.send('POST', `api/conflations?file=${encodeURIComponent(file.name)}`, { raw: file });
+  const r = await send('POST', `api/conflations?file=${encodeURIComponent(file.name)}`, { raw: file });
   btn.disabled = false;
   if (!r.ok || !r.data) {
-    if (r.status === 401) k.sessionLost();
+    if (r.status === 401) sessionLost();
     setStatus('');
-    err.append(el('p', { text: `Not conflated: ${k.messageOf(r)}` }));
+    err.append(el('p', { text: `Not conflated: ${messageOf(r)}` }));
     return;
   }
   const d = r.data;
   const extra = [];
   if (d.agreed) extra.push(`${d.agreed} already agree`);
   if (d.decided_before) extra.push(`${d.decided_before} decided before`);
+  /** @type {(Node | string)[]} */
   const msg = [el('span', { text: `Conflated ${str(d.file)}: ${d.proposals} to review${extra.length ? ` (${extra.join('; ')})` : ''}.` })];
   const warning = str(d.coverage && d.coverage.warning);
   if (warning) msg.push(' ', el('strong', { className: 'notice-warning', text: `Warning: ${warning}` }));
@@ -337,6 +430,7 @@ async function conflate(ev) {
   $('osm-review-notice').focus();
 }
 
+/** build adds the OSM review's section after the moderation queue (or the editing tools). */
 function build() {
   const filter = el('select', { id: 'osm-review-filter', onchange: () => load() },
     el('option', { value: '', text: 'All' }),
@@ -363,21 +457,17 @@ function build() {
   else $('edit-tools').after(section);
 }
 
-function renderAccount() {
+/** osmReviewForAccount shows the review to editors and above, loading it when it appears. */
+export function osmReviewForAccount() {
   if (!section) return;
-  const can = k.rank() >= 2;
+  const can = rank() >= EDITOR_RANK;
   const was = !section.hidden;
   section.hidden = !can;
   if (can && !was) load();
-  if (!can) {
-    $('osm-review-list').replaceChildren();
-    loaded = false;
-  }
+  if (!can) $('osm-review-list').replaceChildren();
 }
 
-// setupOSMReview(kit) -> {renderAccount, reload}.
-export function setupOSMReview(kit) {
-  k = kit;
+/** setupOSMReview adds the OSM review's section to the panel, shown to editors. */
+export function setupOSMReview() {
   build();
-  return { renderAccount, reload: () => load(), get loaded() { return loaded; } };
 }

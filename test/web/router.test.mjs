@@ -1,0 +1,51 @@
+// Unit tests of web/router.js: the views' state in the location hash.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHash, hashFor } from '../../web/router.js';
+
+test('parseHash reads each view with its defaults', () => {
+  assert.deepEqual(parseHash(''), { view: 'map' });
+  assert.deepEqual(parseHash('#map'), { view: 'map' });
+  assert.deepEqual(parseHash('#nonsense/1/2'), { view: 'map' });
+  assert.deepEqual(parseHash('#compare'), { view: 'compare', a: '', b: '', weight: 'area', area: '' });
+  assert.deepEqual(parseHash('#compare/wards-2013/lsoa-2011?weight=population&area=E05010863'),
+    { view: 'compare', a: 'wards-2013', b: 'lsoa-2011', weight: 'population', area: 'E05010863' });
+  assert.deepEqual(parseHash('#places'), { view: 'places', place: '' });
+  assert.deepEqual(parseHash('#place/broomhill'), { view: 'places', place: 'broomhill' });
+  assert.deepEqual(parseHash('#choropleth/lsoa-2011/imd_score'),
+    { view: 'choropleth', set: 'lsoa-2011', indicator: 'imd_score', from: '', weight: 'area' });
+  assert.deepEqual(parseHash('#choropleth/community/imd_score?from=lsoa-2011&weight=population'),
+    { view: 'choropleth', set: 'community', indicator: 'imd_score', from: 'lsoa-2011', weight: 'population' });
+  assert.deepEqual(parseHash('#changes/wards-2013/wards-2019?area=E05001'),
+    { view: 'changes', old: 'wards-2013', new: 'wards-2019', area: 'E05001' });
+});
+
+test('parseHash decodes the parts and keeps a part it cannot decode as it is', () => {
+  assert.deepEqual(parseHash('#place/St%20John%27s'), { view: 'places', place: "St John's" });
+  assert.deepEqual(parseHash('#place/100%'), { view: 'places', place: '100%' });
+  assert.deepEqual(parseHash('#compare/a%2Fb/c'), { view: 'compare', a: 'a/b', b: 'c', weight: 'area', area: '' });
+});
+
+test('hashFor leaves out the defaults', () => {
+  assert.equal(hashFor({ view: 'map' }), '#map');
+  assert.equal(hashFor({ view: 'compare', a: 'x', b: 'y', weight: 'area', area: '' }), '#compare/x/y');
+  assert.equal(hashFor({ view: 'compare', a: 'x', b: 'y', weight: 'population', area: 'E1' }), '#compare/x/y?weight=population&area=E1');
+  assert.equal(hashFor({ view: 'places', place: '' }), '#places');
+  assert.equal(hashFor({ view: 'places', place: 'broomhill' }), '#place/broomhill');
+  assert.equal(hashFor({ view: 'choropleth', set: 's', indicator: 'i', from: '', weight: 'population' }), '#choropleth/s/i',
+    'population weighting means nothing without values moved from another set');
+  assert.equal(hashFor({ view: 'choropleth', set: 's', indicator: 'i', from: 'f', weight: 'population' }), '#choropleth/s/i?from=f&weight=population');
+  assert.equal(hashFor({ view: 'changes', old: '', new: 'b', area: '' }), '#changes');
+  assert.equal(hashFor({ view: 'changes', old: 'a', new: 'b', area: 'X' }), '#changes/a/b?area=X');
+});
+
+test('hashFor and parseHash undo each other', () => {
+  const routes = [
+    { view: 'map' },
+    { view: 'compare', a: 'wards 2013', b: 'lsoa/2011', weight: 'population', area: 'E 1&2' },
+    { view: 'places', place: "st-john's" },
+    { view: 'choropleth', set: 'a', indicator: 'rate %', from: 'b', weight: 'area' },
+    { view: 'changes', old: 'w-2013', new: 'w-2019', area: '' },
+  ];
+  for (const r of routes) assert.deepEqual(parseHash(hashFor(r)), r);
+});

@@ -1,0 +1,80 @@
+// Unit tests of web/views/scales.js: the views' colour scales and the
+// MapLibre expressions that colour or pick areas by code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  NONE, SHARE_BINS, NO_COUNTERPART, shareColor, AGREE_RAMP, agreeColor, CHORO_RAMP,
+  quantileBreaks, classOf, choroColors, codeOf, matchByCode, codeFilter, dashKey,
+} from '../../web/views/scales.js';
+
+test('shareColor bins a best-fit share, lowest bin open below', () => {
+  assert.equal(shareColor(1), SHARE_BINS[0].color);
+  assert.equal(shareColor(0.95), SHARE_BINS[0].color);
+  assert.equal(shareColor(0.949), SHARE_BINS[1].color);
+  assert.equal(shareColor(0.4), SHARE_BINS[3].color);
+  assert.equal(shareColor(0), SHARE_BINS[5].color);
+  assert.equal(shareColor(-1), SHARE_BINS[5].color);
+  assert.equal(shareColor(undefined), NO_COUNTERPART);
+  assert.equal(shareColor('0.5'), NO_COUNTERPART);
+});
+
+test('agreeColor runs from the lightest (one definition) to the darkest (all)', () => {
+  assert.equal(agreeColor(1, 5), AGREE_RAMP[0]);
+  assert.equal(agreeColor(5, 5), AGREE_RAMP[4]);
+  assert.equal(agreeColor(3, 5), AGREE_RAMP[2]);
+  assert.equal(agreeColor(1, 2), AGREE_RAMP[0]);
+  assert.equal(agreeColor(2, 2), AGREE_RAMP[4]);
+  assert.equal(agreeColor(1, 1), AGREE_RAMP[4], 'a single definition agrees with itself');
+  assert.equal(agreeColor(9, 3), AGREE_RAMP[4], 'clamped');
+});
+
+test('quantileBreaks makes increasing breaks above the minimum', () => {
+  assert.deepEqual(quantileBreaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5), [3, 5, 7, 9]);
+  assert.deepEqual(quantileBreaks([10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 5), [3, 5, 7, 9], 'the input order does not matter');
+  assert.deepEqual(quantileBreaks([1, 1, 1, 1, 2], 5), [2], 'repeated values make fewer classes');
+  assert.deepEqual(quantileBreaks([4, 4, 4], 5), []);
+  assert.deepEqual(quantileBreaks([], 5), []);
+  const values = [5, 3, 1];
+  quantileBreaks(values, 5);
+  assert.deepEqual(values, [5, 3, 1], 'the input is not sorted in place');
+});
+
+test('classOf counts the breaks at or below a value', () => {
+  const breaks = [3, 5, 7, 9];
+  assert.equal(classOf(1, breaks), 0);
+  assert.equal(classOf(3, breaks), 1);
+  assert.equal(classOf(4.9, breaks), 1);
+  assert.equal(classOf(9, breaks), 4);
+  assert.equal(classOf(100, breaks), 4);
+  assert.equal(classOf(5, []), 0);
+});
+
+test('choroColors spreads classes over the ramp, keeping its ends', () => {
+  assert.deepEqual(choroColors(5), CHORO_RAMP);
+  assert.deepEqual(choroColors(7), CHORO_RAMP);
+  assert.deepEqual(choroColors(1), [CHORO_RAMP[2]]);
+  assert.deepEqual(choroColors(2), [CHORO_RAMP[0], CHORO_RAMP[4]]);
+  assert.deepEqual(choroColors(3), [CHORO_RAMP[0], CHORO_RAMP[2], CHORO_RAMP[4]]);
+});
+
+test('matchByCode gives each code its first colour and leaves out empty groups', () => {
+  const groups = new Map([['#a', ['E1', 'E2', 'E1']], ['#b', []], ['#c', ['E2', 3]]]);
+  assert.deepEqual(matchByCode(groups, '#fff'), ['match', codeOf, ['E1', 'E2'], '#a', ['3'], '#c', '#fff']);
+  assert.equal(matchByCode(new Map([['#a', []]]), '#fff'), '#fff', 'no codes: just the fallback');
+});
+
+test('codeFilter picks the codes, or none', () => {
+  assert.deepEqual(codeFilter(['E1', 'E1', 2]), ['in', codeOf, ['literal', ['E1', '2']]]);
+  assert.deepEqual(codeFilter([]), ['in', codeOf, ['literal', [NONE]]]);
+});
+
+test('dashKey draws a dash array as a CSS gradient', () => {
+  assert.deepEqual(dashKey('#123', [1, 0], 2), { background: '#123', height: '3px' });
+  assert.deepEqual(dashKey('#123', null), { background: '#123', height: '3px' });
+  // Each length is in line widths, drawn 1.2 times as long.
+  const dash = 3 * 2 * 1.2, gap = dash + 2 * 2 * 1.2;
+  assert.deepEqual(dashKey('#123', [3, 2], 2), {
+    background: `repeating-linear-gradient(90deg, #123 0px ${dash}px, transparent ${dash}px ${gap}px)`,
+    height: '3px',
+  });
+});

@@ -1,0 +1,172 @@
+// @ts-check
+// How values read on the page: titles of categories, statuses and field
+// names, percentages, areas, indicator values, coordinates and dates.
+// Pure functions, unit-tested by test/web/format.test.mjs.
+
+import { str } from './util.js';
+
+/** @typedef {{id: string, title: string}} Category one of the controlled list, as api/categories gives it */
+
+/** Titles of the asset statuses, in the order the legend lists them. */
+export const STATUS_TITLES = /** @type {Record<string, string>} */ ({
+  open: 'Open',
+  at_risk: 'At risk',
+  proposed: 'Proposed',
+  closed: 'Closed',
+});
+
+/**
+ * humanName turns an id such as "at_risk" into words: "At risk".
+ * @param {unknown} s
+ * @returns {string}
+ */
+export function humanName(s) {
+  return str(s).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/**
+ * categoryTitle is the title of category id in the list (from
+ * api/categories), or the id in words when the list does not have it.
+ * @param {readonly Category[]} categories
+ * @param {unknown} id
+ * @returns {string}
+ */
+export function categoryTitle(categories, id) {
+  const s = str(id);
+  if (!s) return 'Uncategorised';
+  const c = categories.find((x) => x.id === s);
+  return (c && c.title) || humanName(s);
+}
+
+/**
+ * statusTitle is the title of an asset status.
+ * @param {unknown} id
+ * @returns {string}
+ */
+export function statusTitle(id) {
+  const s = str(id);
+  return STATUS_TITLES[s] || humanName(s);
+}
+
+/**
+ * attributionParts splits attribution strings at "; " into their
+ * statements, drops duplicates and statements contained in a longer one,
+ * and keeps the order in which they first appear.
+ * @param {Iterable<unknown>} strings
+ * @returns {string[]}
+ */
+export function attributionParts(strings) {
+  /** @type {string[]} */
+  const parts = [];
+  for (const s of strings) {
+    for (const p of str(s).split(/;\s+/)) {
+      const t = p.trim();
+      if (t && !parts.includes(t)) parts.push(t);
+    }
+  }
+  return parts.filter((p) => !parts.some((q) => q !== p && q.includes(p)));
+}
+
+/**
+ * escapeHTML escapes s for MapLibre's attribution, the one place that
+ * takes HTML.
+ * @param {unknown} s
+ * @returns {string}
+ */
+export function escapeHTML(s) {
+  /** @type {Record<string, string>} */
+  const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  return String(s).replace(/[&<>"']/g, (c) => entities[c]);
+}
+
+/**
+ * isHttpURL reports whether s is one http(s) address and nothing else.
+ * @param {unknown} s
+ * @returns {s is string}
+ */
+export function isHttpURL(s) {
+  return typeof s === 'string' && /^https?:\/\/[^\s]+$/i.test(s.trim());
+}
+
+/**
+ * num is v when it is a finite number, else null.
+ * @param {unknown} v
+ * @returns {number | null}
+ */
+export function num(v) {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+const pctFormat = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
+
+/**
+ * pct shows a share (0.5) as a percentage ("50%"); "–" when there is none.
+ * @param {unknown} v
+ * @returns {string}
+ */
+export function pct(v) {
+  const n = num(v);
+  return n === null ? '–' : pctFormat.format(n);
+}
+
+/**
+ * km2 shows square metres as square kilometres, to 2 places under 10 km².
+ * @param {unknown} m2
+ * @returns {string}
+ */
+export function km2(m2) {
+  const n = num(m2);
+  if (n === null) return '–';
+  const k = n / 1e6;
+  if (k > 0 && k < 0.01) return '< 0.01';
+  return new Intl.NumberFormat('en-GB', { maximumFractionDigits: k < 10 ? 2 : 1 }).format(k);
+}
+
+/**
+ * fmtValue shows an indicator's value: with the given decimal places, or
+ * fewer the larger it is; "no data" when there is none.
+ * @param {unknown} v
+ * @param {number} [digits]
+ * @returns {string}
+ */
+export function fmtValue(v, digits) {
+  const n = num(v);
+  if (n === null) return 'no data';
+  const a = Math.abs(n);
+  const d = digits !== undefined ? digits : (a >= 100 ? 0 : a >= 10 ? 1 : 2);
+  return new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits !== undefined ? d : 0, maximumFractionDigits: d }).format(n);
+}
+
+/**
+ * fmtCoord shows a point as "53.38000° N, 1.47000° W".
+ * @param {{lng: number, lat: number}} lngLat
+ * @returns {string}
+ */
+export function fmtCoord(lngLat) {
+  const lat = lngLat.lat, lng = lngLat.lng;
+  return `${Math.abs(lat).toFixed(5)}° ${lat >= 0 ? 'N' : 'S'}, ${Math.abs(lng).toFixed(5)}° ${lng >= 0 ? 'E' : 'W'}`;
+}
+
+/**
+ * fmtDate shows a timestamp in British English, or s itself when it is
+ * not one.
+ * @param {unknown} s
+ * @returns {string}
+ */
+export function fmtDate(s) {
+  const d = s ? new Date(String(s)) : null;
+  return d && !Number.isNaN(d.getTime()) ? d.toLocaleString('en-GB') : str(s);
+}
+
+/**
+ * who names the person behind a change as the API shows them: the display
+ * name (or role) everyone sees, and the e-mail only admins are sent.
+ * @param {unknown} name
+ * @param {unknown} email
+ * @returns {string}
+ */
+export function who(name, email) {
+  const n = str(name), e = str(email);
+  if (e && n && e !== n) return `${n} (${e})`;
+  return n || e;
+}

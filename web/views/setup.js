@@ -1,0 +1,70 @@
+// @ts-check
+// Setting up the views other than the Map view: each registers with the
+// router, takes the map's clicks while shown, and makes the pointer a hand
+// over what a click would pick.
+
+import { state, map } from '../store.js';
+import { registerView, startRouting } from '../router.js';
+import { mapLegend, setupMapLegend } from './common.js';
+import { compareView, compareClick, cmp, LAYERS as COMPARE } from './compare.js';
+import { placesView, placesClick, pl, LAYERS as PLACES } from './places.js';
+import { choroplethView, choroplethClick, ch, LAYERS as CHOROPLETH } from './choropleth.js';
+import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js';
+
+/** @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent */
+
+/** @type {Record<string, {layer: string, click: (ev: MapMouseEvent) => void}>} */
+const CLICKABLE = {
+  compare: { layer: COMPARE.aFill, click: compareClick },
+  places: { layer: PLACES.fill, click: placesClick },
+  choropleth: { layer: CHOROPLETH.fill, click: choroplethClick },
+  changes: { layer: CHANGES.fill, click: changesClick },
+};
+
+function hoverCursor() {
+  const m = map();
+  let pending = false;
+  /** @type {import('maplibre-gl').Point | null} */
+  let last = null;
+  m.on('mousemove', (ev) => {
+    if (state.view === 'map') return;
+    last = ev.point;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const c = CLICKABLE[state.view];
+      const id = c && c.layer;
+      if (!last || !id || !m.getLayer(id)) return;
+      m.getCanvas().style.cursor = m.queryRenderedFeatures(last, { layers: [id] }).length ? 'pointer' : '';
+    });
+  });
+}
+
+/**
+ * setupViews registers the views, starts following the location hash and
+ * answers the views' state and layer ids, for window.placemap.
+ */
+export function setupViews() {
+  setupMapLegend();
+  registerView('map', { enter: () => mapLegend() });
+  registerView('compare', compareView);
+  registerView('places', placesView);
+  registerView('choropleth', choroplethView);
+  registerView('changes', changesView);
+  map().on('click', (ev) => {
+    const c = CLICKABLE[state.view];
+    if (c) c.click(ev);
+  });
+  hoverCursor();
+  startRouting();
+  return {
+    views: { compare: cmp, places: pl, choropleth: ch, changes: chg },
+    layerIds: {
+      compare: COMPARE,
+      places: { fill: PLACES.fill, line: PLACES.line, source: PLACES.source, defs: () => pl.defLayers.slice() },
+      choropleth: CHOROPLETH,
+      changes: CHANGES,
+    },
+  };
+}
