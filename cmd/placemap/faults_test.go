@@ -24,6 +24,7 @@ import (
 
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/postgis"
 	"github.com/placemap/placemap/internal/store/storetest"
 	"github.com/placemap/placemap/internal/testkit"
@@ -85,7 +86,7 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 	}
 }
 
-func openPostGIS(t *testing.T, url string, opts postgis.Options) *postgis.Store {
+func openPostGIS(t *testing.T, url string, opts postgis.Options) *store.DB {
 	t.Helper()
 	st, err := postgis.Open(context.Background(), url, opts)
 	if err != nil {
@@ -95,7 +96,7 @@ func openPostGIS(t *testing.T, url string, opts postgis.Options) *postgis.Store 
 	return st
 }
 
-func seed(t *testing.T, st *postgis.Store) {
+func seed(t *testing.T, st *store.DB) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
@@ -337,8 +338,8 @@ func TestFaultTwoWritersOneAsset(t *testing.T) {
 		errs := make(chan error, 2)
 		var start sync.WaitGroup
 		start.Add(1)
-		for i, st := range []*postgis.Store{a, b} {
-			go func(i int, st *postgis.Store) {
+		for i, st := range []*store.DB{a, b} {
+			go func(i int, st *store.DB) {
 				start.Wait()
 				next := cur
 				next.Name = fmt.Sprintf("Library round %d by writer %d", round, i)
@@ -406,7 +407,7 @@ func TestFaultTimeouts(t *testing.T) {
 		}
 	}
 	waitFor(t, "the abandoned queries to be cancelled on the server", 5*time.Second, func() bool { return active() == 0 })
-	waitFor(t, "the pool's connections to come back", 5*time.Second, func() bool { return patient.Stats().AcquiredConns() == 0 })
+	waitFor(t, "the pool's connections to come back", 5*time.Second, func() bool { return postgis.Stats(patient).AcquiredConns() == 0 })
 	// The lock released, the same store answers again.
 	if err := tx.Rollback(ctx); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
 // TestModerationInChromium (issue 15, items 8 and 16): a moderator's queue
@@ -22,7 +21,7 @@ import (
 // (test/browser/moderation.mjs).
 func TestModerationInChromium(t *testing.T) {
 	var lib place.Asset
-	base := serveDemoWith(t, func(ctx context.Context, st *gpkg.Store) {
+	base := serveDemoWith(t, func(ctx context.Context, st *store.DB) {
 		hash, err := auth.HashPassword(testPassword)
 		if err != nil {
 			t.Fatal(err)

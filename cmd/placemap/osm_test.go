@@ -264,9 +264,9 @@ func TestConflateAndContributeBack(t *testing.T) {
 	}
 }
 
-func gpkgOpen(dir string) (*gpkg.Store, error) { return gpkg.Open(context.Background(), dir) }
+func gpkgOpen(dir string) (*store.DB, error) { return gpkg.Open(context.Background(), dir) }
 
-func libraryID(t *testing.T, st *gpkg.Store) string {
+func libraryID(t *testing.T, st *store.DB) string {
 	t.Helper()
 	page, err := st.Assets(context.Background(), store.AssetQuery{Category: "library"})
 	if err != nil || len(page.Assets) != 1 {

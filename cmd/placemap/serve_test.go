@@ -19,6 +19,7 @@ import (
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 )
@@ -170,7 +171,7 @@ const testPassword = "a long enough password"
 // serveWithUsers serves the demo with the given accounts and returns its URL.
 func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
 	t.Helper()
-	return serveDemoWith(t, func(ctx context.Context, st *gpkg.Store) {
+	return serveDemoWith(t, func(ctx context.Context, st *store.DB) {
 		hash, err := auth.HashPassword(testPassword)
 		if err != nil {
 			t.Fatal(err)
@@ -188,7 +189,7 @@ func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
 // view draws cells with counts, a click on one zooms in, and z14 draws the
 // assets themselves (test/browser/cells.mjs).
 func TestAssetCellsInChromium(t *testing.T) {
-	base := serveDemoWith(t, func(ctx context.Context, st *gpkg.Store) {
+	base := serveDemoWith(t, func(ctx context.Context, st *store.DB) {
 		b := maptile.At(orb.Point{-1.05, 53.38}, 9).Bound()
 		var extra []place.Asset
 		for i := 0; i < 2000; i++ {
@@ -205,7 +206,7 @@ func TestAssetCellsInChromium(t *testing.T) {
 
 // serveDemoWith serves the demo after prepare has written to its store, and
 // returns its URL.
-func serveDemoWith(t *testing.T, prepare func(context.Context, *gpkg.Store)) string {
+func serveDemoWith(t *testing.T, prepare func(context.Context, *store.DB)) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	data := t.TempDir()

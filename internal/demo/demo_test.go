@@ -23,7 +23,7 @@ import (
 var (
 	tempDir  string
 	loadOnce sync.Once
-	loaded   *gpkg.Store
+	loaded   *store.DB
 	loadErr  error
 )
 
@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 }
 
 // demoStore loads the demo once for all tests in this package.
-func demoStore(t *testing.T) *gpkg.Store {
+func demoStore(t *testing.T) *store.DB {
 	t.Helper()
 	loadOnce.Do(func() {
 		st, err := gpkg.Open(context.Background(), tempDir)

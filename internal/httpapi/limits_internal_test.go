@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
 
-func limitServer(t *testing.T, cfg Config) (*Server, *gpkg.Store) {
+func limitServer(t *testing.T, cfg Config) (*Server, *store.DB) {
 	t.Helper()
 	st, err := gpkg.Open(context.Background(), t.TempDir())
 	if err != nil {

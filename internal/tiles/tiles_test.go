@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
 	"github.com/placemap/placemap/internal/testkit"
@@ -24,7 +25,7 @@ import (
 )
 
 // fixture is a store with a 2×2 grid set "grid" and two assets.
-func fixture(t *testing.T) *gpkg.Store {
+func fixture(t *testing.T) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	st, err := gpkg.Open(ctx, t.TempDir())

@@ -11,10 +11,11 @@ import (
 
 	"github.com/placemap/placemap/internal/demo"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 )
 
 // demoCopy loads the demo into a new GeoPackage.
-func demoCopy(b *testing.B) *Store {
+func demoCopy(b *testing.B) *store.DB {
 	b.Helper()
 	ctx := context.Background()
 	st, err := Open(ctx, b.TempDir())

@@ -31,17 +31,11 @@ const FileName = "placemap.gpkg"
 // WAL mode; SQLite serialises writers whatever the number.
 const maxConns = 16
 
-// Store is a GeoPackage-backed store. It is safe for concurrent use; SQLite
-// serialises writers, and WAL lets readers run beside them.
-type Store struct {
-	*store.DB
-	db   *sql.DB
-	path string
-}
-
-// Open opens (creating if needed) the GeoPackage in dir and brings its
-// schema up to date.
-func Open(ctx context.Context, dir string) (*Store, error) {
+// Open opens (creating if needed) the GeoPackage in dir, brings its schema
+// up to date, and returns the store over it. The store is safe for
+// concurrent use: SQLite serialises writers (queued in this process), and
+// WAL lets readers run beside them.
+func Open(ctx context.Context, dir string) (*store.DB, error) {
 	if err := geopackage.RegisterFunctions(); err != nil {
 		return nil, err
 	}
@@ -64,30 +58,26 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// makes every burst of concurrent reads open (and set up) new ones.
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	d := &dialect{db: db, path: path}
-	s := &Store{DB: store.NewDB(d), db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
+	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return s, nil
+	return store.NewDB(&dialect{db: db, path: path}), nil
 }
 
-// Path is the GeoPackage file's path.
-func (s *Store) Path() string { return s.path }
-
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+// migrate sets the GeoPackage header and applies the embedded migrations.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
 		return fmt.Errorf("set journal mode: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", geopackage.ApplicationID, geopackage.UserVersion)); err != nil {
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", geopackage.ApplicationID, geopackage.UserVersion)); err != nil {
 		return fmt.Errorf("set GeoPackage header: %w", err)
 	}
 	sub, err := fs.Sub(migrations.GPKG, "gpkg")
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, sub)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -38,14 +38,6 @@ type Options struct {
 	MaxConns int32
 }
 
-// Store is a PostGIS-backed store. It is safe for concurrent use and for
-// many placemap instances sharing one database.
-type Store struct {
-	*store.DB
-	pool *pgxpool.Pool
-	name string // the database, for messages; never the password
-}
-
 // IsURL reports whether s names a PostgreSQL database rather than a
 // GeoPackage data directory.
 func IsURL(s string) bool {
@@ -53,8 +45,10 @@ func IsURL(s string) bool {
 }
 
 // Open connects to the database at url (postgres://...), creating the
-// PostGIS extension and placemap's tables if needed.
-func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+// PostGIS extension and placemap's tables if needed, and returns the store
+// over it. The store is safe for concurrent use and for many placemap
+// instances sharing one database.
+func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, place.Errorf(place.EINVALID, "database URL: %v", redact(err))
@@ -86,13 +80,12 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
 	}
-	d := &dialect{pool: pool, name: cfg.ConnConfig.Database}
-	s := &Store{DB: store.NewDB(d), pool: pool, name: d.name}
-	if err := s.migrate(ctx, cfg.ConnConfig); err != nil {
+	name := cfg.ConnConfig.Database
+	if err := migrate(ctx, cfg.ConnConfig, name); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return s, nil
+	return store.NewDB(&dialect{pool: pool, name: name}), nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several
@@ -101,7 +94,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // Migrations run on connections of their own without the statement
 // timeout: creating the PostGIS extension or an index on a big table may
 // rightly take longer than any request should.
-func (s *Store) migrate(ctx context.Context, conn *pgx.ConnConfig) error {
+func migrate(ctx context.Context, conn *pgx.ConnConfig, name string) error {
 	sub, err := fs.Sub(migrations.PostGIS, "postgis")
 	if err != nil {
 		return err
@@ -119,13 +112,10 @@ func (s *Store) migrate(ctx context.Context, conn *pgx.ConnConfig) error {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", s.name, translate(err))
+		return fmt.Errorf("migrate %s: %w", name, translate(err))
 	}
 	return nil
 }
-
-// Stats reports the connection pool's state.
-func (s *Store) Stats() *pgxpool.Stat { return s.pool.Stat() }
 
 // translate turns errors callers can act on into place errors: constraint
 // violations, timeouts and a server that cannot be reached.
@@ -179,4 +169,13 @@ func redact(err error) string {
 		msg = msg[:i] + "password=xxxxx" + msg[i+end:]
 	}
 	return msg
+}
+
+// Stats reports the connection pool's state of a store Open returned; nil
+// for any other store.
+func Stats(db *store.DB) *pgxpool.Stat {
+	if d, ok := db.Dialect().(*dialect); ok {
+		return d.pool.Stat()
+	}
+	return nil
 }
