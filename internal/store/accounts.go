@@ -52,7 +52,7 @@ func (db *DB) User(ctx context.Context, id string) (auth.User, error) { return d
 func (db *DB) user(ctx context.Context, col string, v any) (auth.User, error) {
 	var u auth.User
 	var role, scopes string
-	err := db.d.Reads().QueryRow(ctx, sqlSelectUser+col+` = $1`, v).
+	err := db.d.Conns.Reads().QueryRow(ctx, sqlSelectUser+col+` = $1`, v).
 		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, timeScan{&u.CreatedAt}, &scopes, &u.DisplayName)
 	if noRows(err) {
 		return u, place.Errorf(place.ENOTFOUND, "no such account")
@@ -88,7 +88,7 @@ func (db *DB) SetDisplayName(ctx context.Context, userID, name string) error {
 
 // GrantedScopes lists every scope any account holds, each once.
 func (db *DB) GrantedScopes(ctx context.Context) ([]place.Scope, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlGrantedScopes)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlGrantedScopes)
 	lists, err := collect(rows, err, func(r Row) ([]string, error) {
 		var raw string
 		var l []string
@@ -108,7 +108,7 @@ func (db *DB) GrantedScopes(ctx context.Context) ([]place.Scope, error) {
 
 // CreateSession stores a session.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
-	_, err := db.d.Reads().Exec(ctx, sqlInsertSession, s.Hash, s.UserID, s.CSRF, dbTime(s.CreatedAt), dbTime(s.ExpiresAt))
+	_, err := db.d.Conns.Reads().Exec(ctx, sqlInsertSession, s.Hash, s.UserID, s.CSRF, dbTime(s.CreatedAt), dbTime(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -119,7 +119,7 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 // for none and for an expired one.
 func (db *DB) Session(ctx context.Context, hash string) (auth.Session, error) {
 	var s auth.Session
-	err := db.d.Reads().QueryRow(ctx, sqlSelectSession, hash).
+	err := db.d.Conns.Reads().QueryRow(ctx, sqlSelectSession, hash).
 		Scan(&s.Hash, &s.UserID, &s.CSRF, timeScan{&s.CreatedAt}, timeScan{&s.ExpiresAt})
 	if noRows(err) {
 		return s, place.Errorf(place.ENOTFOUND, "no such session")
@@ -135,7 +135,7 @@ func (db *DB) Session(ctx context.Context, hash string) (auth.Session, error) {
 
 // DeleteSession ends a session (none is no error).
 func (db *DB) DeleteSession(ctx context.Context, hash string) error {
-	if _, err := db.d.Reads().Exec(ctx, sqlDeleteSession, hash); err != nil {
+	if _, err := db.d.Conns.Reads().Exec(ctx, sqlDeleteSession, hash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
@@ -143,7 +143,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) error {
 
 // CreateToken stores an API token.
 func (db *DB) CreateToken(ctx context.Context, t auth.Token) error {
-	if _, err := db.d.Reads().Exec(ctx, sqlInsertToken, t.Hash, t.UserID, t.Name, dbTime(t.CreatedAt)); err != nil {
+	if _, err := db.d.Conns.Reads().Exec(ctx, sqlInsertToken, t.Hash, t.UserID, t.Name, dbTime(t.CreatedAt)); err != nil {
 		return fmt.Errorf("create token: %w", err)
 	}
 	return nil
@@ -151,7 +151,7 @@ func (db *DB) CreateToken(ctx context.Context, t auth.Token) error {
 
 // Token finds an API token by hash; ENOTFOUND.
 func (db *DB) Token(ctx context.Context, hash string) (auth.Token, error) {
-	t, err := scanToken(db.d.Reads().QueryRow(ctx, sqlSelectTokens+`hash = $1`, hash))
+	t, err := scanToken(db.d.Conns.Reads().QueryRow(ctx, sqlSelectTokens+`hash = $1`, hash))
 	if noRows(err) {
 		return t, place.Errorf(place.ENOTFOUND, "no such token")
 	}
@@ -163,7 +163,7 @@ func (db *DB) Token(ctx context.Context, hash string) (auth.Token, error) {
 
 // Tokens lists an account's API tokens, oldest first.
 func (db *DB) Tokens(ctx context.Context, userID string) ([]auth.Token, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlSelectTokens+`user_id = $1 ORDER BY fid`, userID)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectTokens+`user_id = $1 ORDER BY fid`, userID)
 	out, err := collect(rows, err, scanToken)
 	if err != nil {
 		return nil, fmt.Errorf("tokens of %s: %w", userID, err)
@@ -187,7 +187,7 @@ func (db *DB) DeleteTokens(ctx context.Context, userID, id string) (int, error) 
 	if id != "" {
 		q, args = sqlDeleteTokenWithID, append(args, id)
 	}
-	n, err := db.d.Reads().Exec(ctx, q, args...)
+	n, err := db.d.Conns.Reads().Exec(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("revoke tokens of %s: %w", userID, err)
 	}

@@ -29,7 +29,7 @@ func (db *DB) UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (in
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE areas SET geom = `+tx.d.GeomIn("$1")+`, name = $2, properties = $3, version = version + 1
+		if _, err := tx.Exec(ctx, `UPDATE areas SET geom = `+tx.d.Geometry.In("$1")+`, name = $2, properties = $3, version = version + 1
 			WHERE set_slug = $4 AND code = $5`, g, a.Name, props, a.Set, a.Code); err != nil {
 			return fmt.Errorf("update area %s/%s: %w", a.Set, a.Code, err)
 		}
@@ -48,7 +48,7 @@ func (db *DB) UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (in
 func areaAt(ctx context.Context, tx *Tx, set, code string, ifVersion int64) (int64, orb.MultiPolygon, error) {
 	var current int64
 	var blob []byte
-	err := tx.QueryRow(ctx, `SELECT version, `+tx.d.GeomOut("geom")+` FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&current, &blob)
+	err := tx.QueryRow(ctx, `SELECT version, `+tx.d.Geometry.Out("geom")+` FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&current, &blob)
 	if noRows(err) {
 		return 0, nil, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
 	}
@@ -58,7 +58,7 @@ func areaAt(ctx context.Context, tx *Tx, set, code string, ifVersion int64) (int
 	if current != ifVersion {
 		return 0, nil, place.Errorf(place.ECONFLICT, "area %s of %s is at version %d, not %d: someone else changed it", code, set, current, ifVersion)
 	}
-	g, err := tx.d.DecodeGeometry(blob)
+	g, err := tx.d.Geometry.Decode(blob)
 	if err != nil {
 		return 0, nil, fmt.Errorf("area %s/%s: %w", set, code, err)
 	}
@@ -68,7 +68,7 @@ func areaAt(ctx context.Context, tx *Tx, set, code string, ifVersion int64) (int
 
 // encodeArea encodes an area's geometry and properties as parameters.
 func encodeArea(tx *Tx, a place.Area) (geom []byte, props string, err error) {
-	if geom, err = tx.d.EncodeGeometry(a.Geometry); err != nil {
+	if geom, err = tx.d.Geometry.Encode(a.Geometry); err != nil {
 		return nil, "", err
 	}
 	b, err := json.Marshal(nonNilMap(a.Properties))
@@ -96,7 +96,7 @@ func addArea(ctx context.Context, tx *Tx, a place.Area) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (`+tx.d.GeomIn("$1")+`, $2, $3, $4, $5)`,
+	if _, err := tx.Exec(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (`+tx.d.Geometry.In("$1")+`, $2, $3, $4, $5)`,
 		g, a.Set, a.Code, a.Name, props); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
 			return place.Errorf(place.ECONFLICT, "boundary set %s has an area %s already", a.Set, a.Code)
@@ -139,14 +139,14 @@ func (db *DB) DeleteArea(ctx context.Context, set, code string, ifVersion int64)
 func refreshSet(ctx context.Context, tx *Tx, set string, b orb.Bound) error {
 	var n int
 	var minx, miny, maxx, maxy sql.NullFloat64
-	if err := tx.QueryRow(ctx, tx.d.SetExtent(), set).Scan(&n, &minx, &miny, &maxx, &maxy); err != nil {
+	if err := tx.QueryRow(ctx, tx.d.Index.SetExtent(), set).Scan(&n, &minx, &miny, &maxx, &maxy); err != nil {
 		return fmt.Errorf("extent of %s: %w", set, err)
 	}
-	extent, err := tx.d.EncodeGeometry(orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}.ToPolygon())
+	extent, err := tx.d.Geometry.Encode(orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}.ToPolygon())
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE boundary_sets SET extent = `+tx.d.GeomIn("$1")+`, area_count = $2 WHERE slug = $3`, extent, n, set); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE boundary_sets SET extent = `+tx.d.Geometry.In("$1")+`, area_count = $2 WHERE slug = $3`, extent, n, set); err != nil {
 		return fmt.Errorf("extent of %s: %w", set, err)
 	}
 	return placeAgain(ctx, tx, set, b)

@@ -18,7 +18,7 @@ import (
 func (db *DB) assetColumns() string {
 	return `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
 	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, ` +
-		db.d.GeomOut("a.geom") + `, a.last_reviewed`
+		db.d.Geometry.Out("a.geom") + `, a.last_reviewed`
 }
 
 func (db *DB) scanAsset(r Row) (place.Asset, error) {
@@ -35,7 +35,7 @@ func (db *DB) scanAsset(r Row) (place.Asset, error) {
 	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
 	}
-	if a.Geometry, err = db.d.DecodeGeometry(blob); err != nil {
+	if a.Geometry, err = db.d.Geometry.Decode(blob); err != nil {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
@@ -43,7 +43,7 @@ func (db *DB) scanAsset(r Row) (place.Asset, error) {
 
 // Asset returns one asset; ENOTFOUND.
 func (db *DB) Asset(ctx context.Context, id string) (place.Asset, error) {
-	return db.asset(ctx, db.d.Reads(), id)
+	return db.asset(ctx, db.d.Conns.Reads(), id)
 }
 
 func (db *DB) asset(ctx context.Context, c Conn, id string) (place.Asset, error) {
@@ -65,7 +65,7 @@ func (db *DB) Assets(ctx context.Context, q AssetQuery) (AssetPage, error) {
 	from, where := `assets a`, []string{}
 	if q.BBox != nil {
 		var w string
-		from, w = db.d.BoxFrom("assets", "a", boxArgs(&a, *q.BBox))
+		from, w = db.d.Index.BoxFrom("assets", "a", boxArgs(&a, *q.BBox))
 		where = append(where, w)
 	}
 	if q.InSet != "" {
@@ -86,15 +86,15 @@ func (db *DB) Assets(ctx context.Context, q AssetQuery) (AssetPage, error) {
 		from += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	if !q.NoCount {
-		if err := db.d.Reads().QueryRow(ctx, `SELECT count(*)`+from, a...).Scan(&page.Matched); err != nil {
+		if err := db.d.Conns.Reads().QueryRow(ctx, `SELECT count(*)`+from, a...).Scan(&page.Matched); err != nil {
 			return page, fmt.Errorf("count assets: %w", err)
 		}
 	}
 	limit, offset := Page(q.Limit, q.Offset)
-	bin := db.d.Binary()
+	bin := db.d.SQL.Binary()
 	query := `SELECT ` + db.assetColumns() + from + ` ORDER BY a.name_key` + bin + `, a.id` + bin +
 		` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
-	rows, err := db.d.Reads().Query(ctx, query, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	assets, err := collect(rows, err, db.scanAsset)
 	if err != nil {
 		return page, fmt.Errorf("list assets: %w", err)
@@ -111,7 +111,7 @@ func (db *DB) AssetCells(ctx context.Context, q CellQuery) ([]AssetCell, error) 
 	}
 	b := q.BBox
 	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	rows, err := db.d.Reads().Query(ctx, db.d.AssetCells(),
+	rows, err := db.d.Conns.Reads().Query(ctx, db.d.Index.AssetCells(),
 		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
 	out, err := collect(rows, err, func(r Row) (AssetCell, error) {
 		var c AssetCell
@@ -129,9 +129,9 @@ func (db *DB) AssetCells(ctx context.Context, q CellQuery) ([]AssetCell, error) 
 func (db *DB) AssetStats(ctx context.Context) (AssetStats, error) {
 	var st AssetStats
 	var minx, miny, maxx, maxy sql.NullFloat64
-	b := db.d.Bounds("geom")
+	b := db.d.Geometry.Bounds("geom")
 	// From the geometries themselves: the GeoPackage's R-tree holds 32-bit floats.
-	err := db.d.Reads().QueryRow(ctx, `SELECT count(*), min(`+b[0]+`), min(`+b[1]+`), max(`+b[2]+`), max(`+b[3]+`) FROM assets`).
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT count(*), min(`+b[0]+`), min(`+b[1]+`), max(`+b[2]+`), max(`+b[3]+`) FROM assets`).
 		Scan(&st.Count, &minx, &miny, &maxx, &maxy)
 	if err != nil {
 		return st, fmt.Errorf("asset stats: %w", err)
@@ -140,7 +140,7 @@ func (db *DB) AssetStats(ctx context.Context) (AssetStats, error) {
 		st.BBox = orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}
 	}
 	for col, dst := range map[string]*[]string{"attribution": &st.Attributions, "licence": &st.Licences} {
-		rows, err := db.d.Reads().Query(ctx, `SELECT DISTINCT `+col+` FROM assets WHERE `+col+` <> ''`)
+		rows, err := db.d.Conns.Reads().Query(ctx, `SELECT DISTINCT `+col+` FROM assets WHERE `+col+` <> ''`)
 		vals, err := collect(rows, err, func(r Row) (string, error) {
 			var v string
 			err := r.Scan(&v)
@@ -161,7 +161,7 @@ func (db *DB) Memberships(ctx context.Context, assetID string) ([]place.Membersh
 	if _, err := db.Asset(ctx, assetID); err != nil {
 		return nil, err
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlMemberships, assetID)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlMemberships, assetID)
 	out, err := collect(rows, err, func(r Row) (place.Membership, error) {
 		var m place.Membership
 		err := r.Scan(&m.AssetID, &m.Set, &m.SetTitle, &m.Code, &m.Name)

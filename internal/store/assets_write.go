@@ -32,9 +32,9 @@ func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *Import
 	if err := refuseTakenIDs(ctx, tx, assets, ids); err != nil {
 		return err
 	}
-	query := `INSERT INTO assets (geom, ` + tx.d.LocationColumns() + `, id, name, category, status, address, postcode,
+	query := `INSERT INTO assets (geom, ` + tx.d.SQL.LocationColumns() + `, id, name, category, status, address, postcode,
 		opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, version, updated_at, name_key)
-		VALUES (` + tx.d.GeomIn("$1") + `, ` + tx.d.LocationIn("$2", "$3") + `, $4, $5, $6, $7, $8, $9, $10,
+		VALUES (` + tx.d.Geometry.In("$1") + `, ` + tx.d.SQL.LocationIn("$2", "$3") + `, $4, $5, $6, $7, $8, $9, $10,
 		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`
 	batch := make([][]any, len(assets))
 	for i := range assets {
@@ -73,11 +73,11 @@ func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *Import
 // refuseTakenIDs says which asset, first in the order given, has an id
 // taken already: ECONFLICT.
 func refuseTakenIDs(ctx context.Context, tx *Tx, assets []place.Asset, ids []string) error {
-	list, err := tx.d.List(ids)
+	list, err := tx.d.SQL.List(ids)
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT id FROM assets WHERE `+tx.d.InList("id", "$1"), list)
+	rows, err := tx.Query(ctx, `SELECT id FROM assets WHERE `+tx.d.SQL.InList("id", "$1"), list)
 	taken, err := collect(rows, err, func(r Row) (string, error) {
 		var id string
 		err := r.Scan(&id)
@@ -103,7 +103,7 @@ func refuseTakenIDs(ctx context.Context, tx *Tx, assets []place.Asset, ids []str
 
 // encodeAsset encodes an asset's geometry and tags as parameters.
 func encodeAsset(tx *Tx, a *place.Asset) (geom []byte, tags string, err error) {
-	if geom, err = tx.d.EncodeGeometry(a.Geometry); err != nil {
+	if geom, err = tx.d.Geometry.Encode(a.Geometry); err != nil {
 		return nil, "", err
 	}
 	b, err := json.Marshal(nonNilMap(a.Tags))
@@ -144,7 +144,7 @@ func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) e
 		return fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	pt := geo.PointOnSurface(a.Geometry)
-	n, err := tx.Exec(ctx, `UPDATE assets SET geom = `+tx.d.GeomIn("$1")+`, `+tx.d.LocationSet("$2", "$3")+`,
+	n, err := tx.Exec(ctx, `UPDATE assets SET geom = `+tx.d.Geometry.In("$1")+`, `+tx.d.SQL.LocationSet("$2", "$3")+`,
 		name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
 		email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
 		attribution = $18, updated_at = $19, version = version + 1, name_key = $22

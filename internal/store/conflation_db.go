@@ -52,11 +52,11 @@ func supersedeProposals(ctx context.Context, tx *Tx, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := tx.d.List(ids)
+	list, err := tx.d.SQL.List(ids)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, sqlSupersedeProposals+tx.d.InList("id", "$2"), dbTime(tx.now), list); err != nil {
+	if _, err := tx.Exec(ctx, sqlSupersedeProposals+tx.d.SQL.InList("id", "$2"), dbTime(tx.now), list); err != nil {
 		return fmt.Errorf("supersede proposals: %w", err)
 	}
 	return nil
@@ -64,7 +64,7 @@ func supersedeProposals(ctx context.Context, tx *Tx, ids []string) error {
 
 // ConflationRuns lists the latest limit runs, newest first.
 func (db *DB) ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlSelectConflationRuns, limit)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectConflationRuns, limit)
 	out, err := collect(rows, err, func(r Row) (place.ConflationRun, error) {
 		var run place.ConflationRun
 		var data string
@@ -85,7 +85,7 @@ func (db *DB) ConflationRuns(ctx context.Context, limit int) ([]place.Conflation
 // ConflationVerdicts lists what the last run over each asset found, by
 // asset id.
 func (db *DB) ConflationVerdicts(ctx context.Context) ([]place.Verdict, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlSelectVerdicts)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectVerdicts)
 	out, err := collect(rows, err, func(r Row) (place.Verdict, error) {
 		var v place.Verdict
 		var refs string
@@ -110,7 +110,7 @@ func (db *DB) Proposals(ctx context.Context, status string) ([]place.Proposal, e
 	if status != "" {
 		where, a = `status = $1`, []any{status}
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlSelectProposals+where+` ORDER BY fid`, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectProposals+where+` ORDER BY fid`, a...)
 	out, err := collect(rows, err, scanProposal)
 	if err != nil {
 		return nil, fmt.Errorf("conflation proposals: %w", err)
@@ -123,7 +123,7 @@ func (db *DB) Proposals(ctx context.Context, status string) ([]place.Proposal, e
 
 // Proposal returns one proposal; ENOTFOUND.
 func (db *DB) Proposal(ctx context.Context, id string) (place.Proposal, error) {
-	p, err := scanProposal(db.d.Reads().QueryRow(ctx, sqlSelectProposals+`id = $1`, id))
+	p, err := scanProposal(db.d.Conns.Reads().QueryRow(ctx, sqlSelectProposals+`id = $1`, id))
 	if noRows(err) {
 		return p, place.Errorf(place.ENOTFOUND, "no conflation proposal %q", id)
 	}

@@ -49,11 +49,21 @@ type TxConn interface {
 }
 
 // Dialect is everything that differs between the databases placemap keeps
-// its data in: the connection and its transactions, how geometry and lists
-// travel, and the few statements where the spatial index differs (an
-// R-tree beside the table in a GeoPackage, a GiST index in PostGIS). All
-// other SQL is shared, in this package.
-type Dialect interface {
+// its data in, in four small parts: the connection and its transactions,
+// how geometry travels, the SQL fragments that are spelt differently, and
+// the few statements where the spatial index differs (an R-tree beside the
+// table in a GeoPackage, a GiST index in PostGIS). All other SQL is
+// shared, in this package. A dialect package fills every field, usually
+// with one value.
+type Dialect struct {
+	Conns    Conns
+	Geometry Geometry
+	SQL      SQL
+	Index    SpatialIndex
+}
+
+// Conns are the database's connections.
+type Conns interface {
 	// Reads is the pool reads run on, outside any transaction.
 	Reads() Conn
 	// Begin starts a write transaction. Writers queue: one at a time,
@@ -61,18 +71,25 @@ type Dialect interface {
 	Begin(ctx context.Context) (TxConn, error)
 	Ping(ctx context.Context) error
 	Close() error
+}
 
-	// EncodeGeometry makes a geometry parameter for GeomIn; DecodeGeometry
-	// reads the column GeomOut selects.
-	EncodeGeometry(g orb.Geometry) ([]byte, error)
-	DecodeGeometry(b []byte) (orb.Geometry, error)
-	// GeomIn is the SQL taking an encoded geometry parameter (e.g. "$1")
-	// into a geometry column; GeomOut selects a geometry column for
-	// DecodeGeometry; Bounds are its min x, min y, max x, max y (NULL
-	// when the column is NULL or empty).
-	GeomIn(param string) string
-	GeomOut(col string) string
+// Geometry is how geometry travels to and from the database.
+type Geometry interface {
+	// Encode makes a geometry parameter for In; Decode reads the column
+	// Out selects.
+	Encode(g orb.Geometry) ([]byte, error)
+	Decode(b []byte) (orb.Geometry, error)
+	// In is the SQL taking an encoded geometry parameter (e.g. "$1") into
+	// a geometry column; Out selects a geometry column for Decode; Bounds
+	// are a geometry column's min x, min y, max x, max y (NULL when the
+	// column is NULL or empty).
+	In(param string) string
+	Out(col string) string
 	Bounds(col string) [4]string
+}
+
+// SQL are the fragments each database spells its own way.
+type SQL interface {
 	// List makes a list parameter for InList; InList is the condition
 	// that col is one of the list's values.
 	List(values any) (any, error)
@@ -80,22 +97,28 @@ type Dialect interface {
 	// Binary is what follows an ORDER BY term to compare text byte by
 	// byte ("" where that is the default).
 	Binary() string
-
-	// Location: the columns keeping an asset's point ("lon, lat" or
-	// "location"); LocationIn the values for them from two number
-	// parameters; LocationOut the point's x and y of the table alias.
+	// LocationColumns are the columns keeping an asset's point ("lon, lat"
+	// or "location"); LocationIn the values for them from two number
+	// parameters; LocationSet the SET clause giving them those values;
+	// LocationOut the point's x and y of a table alias.
 	LocationColumns() string
 	LocationIn(x, y string) string
+	LocationSet(x, y string) string
 	LocationOut(alias string) string
+}
 
+// SpatialIndex are the queries the spatial index answers.
+type SpatialIndex interface {
 	// BoxFrom is the FROM clause of table (aliased as alias) and the
 	// condition that its rows' geometry's bounding box meets the box of the
-	// parameters minx, miny, maxx, maxy: what the spatial index answers.
+	// parameters minx, miny, maxx, maxy.
 	BoxFrom(table, alias string, box [4]string) (from, where string)
 	// SpanOf is the larger of the width and height of the bounding box of
 	// the geometry of alias in a query from BoxFrom.
 	SpanOf(alias string) string
-	// AssetCells is the whole query of AssetCells (see the dialects).
+	// AssetCells is the whole query of DB.AssetCells: parameters min x,
+	// min y, width, height, columns, rows, last column, last row, max x,
+	// max y; it gives column, row, category, count, sum of x, sum of y.
 	AssetCells() string
 	// AssetAreaPairs is the FROM clause and condition pairing each asset
 	// (alias a) with the areas (alias ar) whose bounding box holds its
@@ -104,9 +127,6 @@ type Dialect interface {
 	// SetExtent counts the areas of the set $1 and gives their extent:
 	// count, min x, min y, max x, max y.
 	SetExtent() string
-	// LocationSet is the SET clause giving an asset's location the two
-	// number parameters x and y.
-	LocationSet(x, y string) string
 }
 
 // DB is placemap's store over a SQL database: every workflow written once,
@@ -123,16 +143,16 @@ func NewDB(d Dialect) *DB { return &DB{d: d} }
 func (db *DB) Dialect() Dialect { return db.d }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.d.Close() }
+func (db *DB) Close() error { return db.d.Conns.Close() }
 
 // Ping checks the database can answer; EUNAVAILABLE if not.
-func (db *DB) Ping(ctx context.Context) error { return db.d.Ping(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.d.Conns.Ping(ctx) }
 
 // DataVersion returns the counter every write transaction increments, so
 // caches keyed by it never serve stale data.
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := db.d.Reads().QueryRow(ctx, sqlDataVersion).Scan(&v); err != nil {
+	if err := db.d.Conns.Reads().QueryRow(ctx, sqlDataVersion).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read data version: %w", err)
 	}
 	return v, nil
@@ -150,7 +170,7 @@ type Tx struct {
 // version first (PostgreSQL takes its row lock there: writers queue in
 // order and cannot deadlock).
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
-	tc, err := db.d.Begin(ctx)
+	tc, err := db.d.Conns.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

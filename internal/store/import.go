@@ -78,7 +78,7 @@ func insertSet(ctx context.Context, tx *Tx, set place.BoundarySet, bound orb.Bou
 	if exists {
 		return place.Errorf(place.ECONFLICT, "boundary set %q exists already", set.Slug)
 	}
-	extent, err := tx.d.EncodeGeometry(bound.ToPolygon())
+	extent, err := tx.d.Geometry.Encode(bound.ToPolygon())
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func insertSet(ctx context.Context, tx *Tx, set place.BoundarySet, bound orb.Bou
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO boundary_sets
 		(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field, provenance)
-		VALUES (`+tx.d.GeomIn("$1")+`, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES (`+tx.d.Geometry.In("$1")+`, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		extent, set.Slug, set.Title, string(set.Kind), set.Publisher, set.ReleaseDate, set.Licence,
 		set.Attribution, set.Source, set.Description, areas, dbTime(set.CreatedAt), set.CodeField, set.NameField, provenance)
 	if err != nil {
@@ -107,7 +107,7 @@ func insertAreas(ctx context.Context, tx *Tx, set string, areas []place.Area) er
 		}
 		batch[i] = []any{g, set, a.Code, a.Name, props}
 	}
-	query := `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (` + tx.d.GeomIn("$1") + `, $2, $3, $4, $5)`
+	query := `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (` + tx.d.Geometry.In("$1") + `, $2, $3, $4, $5)`
 	if err := tx.ExecBatch(ctx, query, batch); err != nil {
 		return fmt.Errorf("insert areas of %s: %w", set, err)
 	}
@@ -122,9 +122,9 @@ func placeAllIn(ctx context.Context, tx *Tx, set string, areas []place.Area) (in
 	for _, a := range areas {
 		byCode[a.Code] = place.Candidate{Code: a.Code, Name: a.Name, Geometry: a.Geometry}
 	}
-	from, where := tx.d.AssetAreaPairs()
-	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.LocationOut("a")+`, ar.code FROM `+from+
-		` WHERE `+where+` AND ar.set_slug = $1 ORDER BY a.fid, ar.code`+tx.d.Binary(), set)
+	from, where := tx.d.Index.AssetAreaPairs()
+	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.SQL.LocationOut("a")+`, ar.code FROM `+from+
+		` WHERE `+where+` AND ar.set_slug = $1 ORDER BY a.fid, ar.code`+tx.d.SQL.Binary(), set)
 	type pair struct {
 		id   string
 		pt   orb.Point

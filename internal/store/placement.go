@@ -17,13 +17,13 @@ func placeAssets(ctx context.Context, tx *Tx, ids []string, set string) (int, er
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	list, err := tx.d.List(ids)
+	list, err := tx.d.SQL.List(ids)
 	if err != nil {
 		return 0, err
 	}
-	from, where := tx.d.AssetAreaPairs()
-	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.LocationOut("a")+`, ar.set_slug, ar.code, ar.name, ar.fid FROM `+from+
-		` WHERE `+where+` AND `+tx.d.InList("a.id", "$1")+` AND ($2 = '' OR ar.set_slug = $2) ORDER BY a.fid, ar.fid`, list, set)
+	from, where := tx.d.Index.AssetAreaPairs()
+	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.SQL.LocationOut("a")+`, ar.set_slug, ar.code, ar.name, ar.fid FROM `+from+
+		` WHERE `+where+` AND `+tx.d.SQL.InList("a.id", "$1")+` AND ($2 = '' OR ar.set_slug = $2) ORDER BY a.fid, ar.fid`, list, set)
 	type key struct{ id, set string }
 	type candidate struct {
 		key
@@ -78,11 +78,11 @@ func areaShapesByFID(ctx context.Context, tx *Tx, fids []int64) (map[int64]orb.M
 	if len(fids) == 0 {
 		return shapes, nil
 	}
-	list, err := tx.d.List(fids)
+	list, err := tx.d.SQL.List(fids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT fid, `+tx.d.GeomOut("geom")+` FROM areas WHERE `+tx.d.InList("fid", "$1"), list)
+	rows, err := tx.Query(ctx, `SELECT fid, `+tx.d.Geometry.Out("geom")+` FROM areas WHERE `+tx.d.SQL.InList("fid", "$1"), list)
 	if err != nil {
 		return nil, fmt.Errorf("place assets: %w", err)
 	}
@@ -93,7 +93,7 @@ func areaShapesByFID(ctx context.Context, tx *Tx, fids []int64) (map[int64]orb.M
 		if err := rows.Scan(&fid, &blob); err != nil {
 			return nil, fmt.Errorf("place assets: %w", err)
 		}
-		g, err := tx.d.DecodeGeometry(blob)
+		g, err := tx.d.Geometry.Decode(blob)
 		if err != nil {
 			return nil, fmt.Errorf("area %d: %w", fid, err)
 		}
@@ -113,13 +113,13 @@ type membership struct {
 func recordMemberships(ctx context.Context, tx *Tx, ms []membership) error {
 	batch := make([][]any, len(ms))
 	for i, m := range ms {
-		pt, err := tx.d.EncodeGeometry(m.pt)
+		pt, err := tx.d.Geometry.Encode(m.pt)
 		if err != nil {
 			return err
 		}
 		batch[i] = []any{pt, m.assetID, m.set, m.code}
 	}
-	if err := tx.ExecBatch(ctx, fmt.Sprintf(sqlMembershipUpsert, tx.d.GeomIn("$1")), batch); err != nil {
+	if err := tx.ExecBatch(ctx, fmt.Sprintf(sqlMembershipUpsert, tx.d.Geometry.In("$1")), batch); err != nil {
 		return fmt.Errorf("record memberships: %w", err)
 	}
 	return nil
@@ -129,8 +129,8 @@ func recordMemberships(ctx context.Context, tx *Tx, ms []membership) error {
 // after an area of the set changed there.
 func placeAgain(ctx context.Context, tx *Tx, set string, b orb.Bound) error {
 	var a args
-	from, where := tx.d.BoxFrom("assets", "a", boxArgs(&a, b))
-	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.LocationOut("a")+` FROM `+from+` WHERE `+where, a...)
+	from, where := tx.d.Index.BoxFrom("assets", "a", boxArgs(&a, b))
+	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.SQL.LocationOut("a")+` FROM `+from+` WHERE `+where, a...)
 	ids, err := collect(rows, err, func(r Row) (string, error) {
 		var id string
 		var pt orb.Point
@@ -154,11 +154,11 @@ func placeAgain(ctx context.Context, tx *Tx, set string, b orb.Bound) error {
 	if len(in) == 0 {
 		return nil
 	}
-	list, err := tx.d.List(in)
+	list, err := tx.d.SQL.List(in)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE set_slug = $1 AND `+tx.d.InList("asset_id", "$2"), set, list); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE set_slug = $1 AND `+tx.d.SQL.InList("asset_id", "$2"), set, list); err != nil {
 		return fmt.Errorf("place again in %s: %w", set, err)
 	}
 	_, err = placeAssets(ctx, tx, in, set)

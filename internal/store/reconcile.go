@@ -83,7 +83,7 @@ func (db *DB) Indicators(ctx context.Context, set string) ([]place.Indicator, er
 	if _, err := db.Set(ctx, set); err != nil {
 		return nil, err
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlSelectIndicators+db.d.Binary(), set)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectIndicators+db.d.SQL.Binary(), set)
 	out, err := collect(rows, err, func(r Row) (place.Indicator, error) {
 		var i place.Indicator
 		err := r.Scan(&i.Set, &i.Name, &i.Title, &i.Kind, &i.Source, &i.Licence, &i.Attribution)
@@ -102,7 +102,7 @@ func (db *DB) Indicators(ctx context.Context, set string) ([]place.Indicator, er
 // for an unknown set or indicator.
 func (db *DB) IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error) {
 	var exists bool
-	if err := db.d.Reads().QueryRow(ctx, sqlIndicatorExists, set, name).Scan(&exists); err != nil {
+	if err := db.d.Conns.Reads().QueryRow(ctx, sqlIndicatorExists, set, name).Scan(&exists); err != nil {
 		return nil, fmt.Errorf("indicator %s of %s: %w", name, set, err)
 	}
 	if !exists {
@@ -111,7 +111,7 @@ func (db *DB) IndicatorValues(ctx context.Context, set, name string) (map[string
 		}
 		return nil, place.Errorf(place.ENOTFOUND, "boundary set %s has no indicator %q", set, name)
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlIndicatorValues, set, name)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlIndicatorValues, set, name)
 	if err != nil {
 		return nil, fmt.Errorf("values of %s of %s: %w", name, set, err)
 	}
@@ -137,7 +137,7 @@ func (db *DB) AssetCounts(ctx context.Context, set string) (map[string]map[strin
 	if _, err := db.Set(ctx, set); err != nil {
 		return nil, err
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlAssetCounts, set)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlAssetCounts, set)
 	if err != nil {
 		return nil, fmt.Errorf("asset counts of %s: %w", set, err)
 	}
@@ -197,7 +197,7 @@ func (db *DB) SavePlace(ctx context.Context, p place.Place) error {
 
 // Places lists every place by slug.
 func (db *DB) Places(ctx context.Context) ([]place.Place, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlPlaceSlugs+db.d.Binary())
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlPlaceSlugs+db.d.SQL.Binary())
 	slugs, err := collect(rows, err, scanText)
 	if err != nil {
 		return nil, fmt.Errorf("list places: %w", err)
@@ -217,7 +217,7 @@ func (db *DB) Places(ctx context.Context) ([]place.Place, error) {
 func (db *DB) Place(ctx context.Context, slug string) (place.Place, error) {
 	p := place.Place{Slug: slug}
 	var alt string
-	err := db.d.Reads().QueryRow(ctx, sqlPlace, slug).Scan(&p.Name, &alt)
+	err := db.d.Conns.Reads().QueryRow(ctx, sqlPlace, slug).Scan(&p.Name, &alt)
 	if noRows(err) {
 		return p, place.Errorf(place.ENOTFOUND, "no place %q", slug)
 	}
@@ -227,7 +227,7 @@ func (db *DB) Place(ctx context.Context, slug string) (place.Place, error) {
 	if err := json.Unmarshal([]byte(alt), &p.AltNames); err != nil {
 		return p, fmt.Errorf("place %s: alt names: %w", slug, err)
 	}
-	rows, err := db.d.Reads().Query(ctx, sqlPlaceLinks+db.d.Binary(), slug)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlPlaceLinks+db.d.SQL.Binary(), slug)
 	links, err := collect(rows, err, func(r Row) (place.PlaceLink, error) {
 		var l place.PlaceLink
 		err := r.Scan(&l.Set, &l.Code, &l.Confirmed, &l.Note, &l.Review)

@@ -164,7 +164,7 @@ func areaExists(ctx context.Context, tx *Tx, set, code, errCode string) error {
 
 // Series lists every series with its releases in release order.
 func (db *DB) Series(ctx context.Context) ([]place.Series, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlSelectSeriesSets)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectSeriesSets)
 	all, err := collect(rows, err, func(r Row) (ReleaseRow, error) {
 		var rr ReleaseRow
 		err := r.Scan(&rr.Series.Slug, &rr.Series.Title, &rr.Series.Current, &rr.Set.Slug, &rr.Set.ReleaseDate)
@@ -203,7 +203,7 @@ func (db *DB) SetCurrentRelease(ctx context.Context, series, set string) error {
 // Successors lists the successor links matching q (rejected ones too),
 // by old area, then largest share of it first.
 func (db *DB) Successors(ctx context.Context, q SuccessorQuery) ([]place.Successor, error) {
-	return successors(ctx, db.d.Reads(), q)
+	return successors(ctx, db.d.Conns.Reads(), q)
 }
 
 func successors(ctx context.Context, c Conn, q SuccessorQuery) ([]place.Successor, error) {

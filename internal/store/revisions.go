@@ -45,7 +45,7 @@ func (db *DB) Changes(ctx context.Context, since int64, limit int) ([]Revision, 
 }
 
 func (db *DB) revisions(ctx context.Context, where string, args ...any) ([]Revision, error) {
-	rows, err := db.d.Reads().Query(ctx, sqlSelectRevisions+where, args...)
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlSelectRevisions+where, args...)
 	out, err := collect(rows, err, func(r Row) (Revision, error) {
 		var rev Revision
 		var data string

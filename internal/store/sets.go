@@ -14,7 +14,7 @@ import (
 
 // setColumns are a set summary's columns, scanned by scanSet.
 func (db *DB) setColumns() string {
-	b := db.d.Bounds("extent")
+	b := db.d.Geometry.Bounds("extent")
 	return `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, ` +
 		strings.Join(b[:], ", ") + `, code_field, name_field, provenance,
 	coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
@@ -44,7 +44,7 @@ func scanSet(r Row) (place.SetSummary, error) {
 
 // Sets lists every boundary set in the order they were imported.
 func (db *DB) Sets(ctx context.Context) ([]place.SetSummary, error) {
-	rows, err := db.d.Reads().Query(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets ORDER BY fid`)
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets ORDER BY fid`)
 	out, err := collect(rows, err, scanSet)
 	if err != nil {
 		return nil, fmt.Errorf("list sets: %w", err)
@@ -54,7 +54,7 @@ func (db *DB) Sets(ctx context.Context) ([]place.SetSummary, error) {
 
 // Set returns one boundary set; ENOTFOUND.
 func (db *DB) Set(ctx context.Context, slug string) (place.SetSummary, error) {
-	return db.set(ctx, db.d.Reads(), slug)
+	return db.set(ctx, db.d.Conns.Reads(), slug)
 }
 
 func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, error) {
@@ -70,7 +70,7 @@ func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, e
 
 // areaColumns are an area's columns of table alias a, scanned by scanArea.
 func (db *DB) areaColumns() string {
-	return `a.fid, a.set_slug, a.code, a.name, a.properties, ` + db.d.GeomOut("a.geom")
+	return `a.fid, a.set_slug, a.code, a.name, a.properties, ` + db.d.Geometry.Out("a.geom")
 }
 
 func (db *DB) scanArea(r Row) (place.Area, error) {
@@ -93,7 +93,7 @@ func (db *DB) scanArea(r Row) (place.Area, error) {
 
 // multiPolygon decodes an area's geometry column.
 func (db *DB) multiPolygon(blob []byte) (orb.MultiPolygon, error) {
-	g, err := db.d.DecodeGeometry(blob)
+	g, err := db.d.Geometry.Decode(blob)
 	if err != nil {
 		return nil, err
 	}
@@ -109,12 +109,12 @@ func (db *DB) Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area,
 	var a args
 	from, where := `areas a`, `TRUE`
 	if q.BBox != nil {
-		from, where = db.d.BoxFrom("areas", "a", boxArgs(&a, *q.BBox))
+		from, where = db.d.Index.BoxFrom("areas", "a", boxArgs(&a, *q.BBox))
 	}
 	limit, offset := Page(q.Limit, q.Offset)
 	query := `SELECT ` + db.areaColumns() + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = ` + a.add(set) +
-		` ORDER BY a.code` + db.d.Binary() + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
-	rows, err := db.d.Reads().Query(ctx, query, a...)
+		` ORDER BY a.code` + db.d.SQL.Binary() + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	out, err := collect(rows, err, db.scanArea)
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, err)
@@ -143,12 +143,12 @@ func boxArgs(a *args, b orb.Bound) [4]string {
 func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
 	var a args
 	limit, _ := Page(q.Limit, 0)
-	from, where := db.d.BoxFrom("areas", "a", boxArgs(&a, q.BBox))
-	span := db.d.SpanOf("a")
-	query := `SELECT a.fid, a.code, a.name, ` + db.d.GeomOut("a.geom") + ` FROM ` + from + ` WHERE ` + where +
+	from, where := db.d.Index.BoxFrom("areas", "a", boxArgs(&a, q.BBox))
+	span := db.d.Index.SpanOf("a")
+	query := `SELECT a.fid, a.code, a.name, ` + db.d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
 		` AND a.set_slug = ` + a.add(set) + ` AND ` + span + ` >= ` + a.add(q.MinSpan) +
 		` ORDER BY ` + span + ` DESC, a.fid LIMIT ` + a.add(limit)
-	rows, err := db.d.Reads().Query(ctx, query, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	out, err := collect(rows, err, func(r Row) (place.Area, error) {
 		ar := place.Area{Set: set}
 		var blob []byte
@@ -170,7 +170,7 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 
 // Area returns one area; ENOTFOUND.
 func (db *DB) Area(ctx context.Context, set, code string) (place.Area, error) {
-	a, err := db.scanArea(db.d.Reads().QueryRow(ctx, `SELECT `+db.areaColumns()+` FROM areas a WHERE a.set_slug = $1 AND a.code = $2`, set, code))
+	a, err := db.scanArea(db.d.Conns.Reads().QueryRow(ctx, `SELECT `+db.areaColumns()+` FROM areas a WHERE a.set_slug = $1 AND a.code = $2`, set, code))
 	if noRows(err) {
 		if err := db.setExists(ctx, set, 0); err != nil {
 			return a, err
@@ -187,7 +187,7 @@ func (db *DB) Area(ctx context.Context, set, code string) (place.Area, error) {
 // (place.Area.ID); ENOTFOUND.
 func (db *DB) AreaCode(ctx context.Context, set string, id int64) (string, error) {
 	var code string
-	err := db.d.Reads().QueryRow(ctx, `SELECT code FROM areas WHERE set_slug = $1 AND fid = $2`, set, id).Scan(&code)
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT code FROM areas WHERE set_slug = $1 AND fid = $2`, set, id).Scan(&code)
 	if noRows(err) {
 		return "", place.Errorf(place.ENOTFOUND, "no area with feature id %d in boundary set %q", id, set)
 	}
@@ -200,7 +200,7 @@ func (db *DB) AreaCode(ctx context.Context, set string, id int64) (string, error
 // AreaVersion reads an area's version; ENOTFOUND.
 func (db *DB) AreaVersion(ctx context.Context, set, code string) (int64, error) {
 	var v int64
-	err := db.d.Reads().QueryRow(ctx, `SELECT version FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&v)
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT version FROM areas WHERE set_slug = $1 AND code = $2`, set, code).Scan(&v)
 	if noRows(err) {
 		return 0, place.Errorf(place.ENOTFOUND, "no area %q in boundary set %q", code, set)
 	}

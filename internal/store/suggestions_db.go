@@ -33,12 +33,12 @@ func (db *DB) Suggestions(ctx context.Context, q SuggestionQuery) (SuggestionPag
 	if q.Status != "" {
 		where = ` WHERE status = ` + a.add(q.Status)
 	}
-	if err := db.d.Reads().QueryRow(ctx, sqlCountSuggestions+where, a...).Scan(&page.Matched); err != nil {
+	if err := db.d.Conns.Reads().QueryRow(ctx, sqlCountSuggestions+where, a...).Scan(&page.Matched); err != nil {
 		return page, fmt.Errorf("count suggestions: %w", err)
 	}
 	limit, offset := Page(q.Limit, q.Offset)
 	query := `SELECT ` + sqlSuggestionColumns + ` FROM suggestions` + where + ` ORDER BY fid LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
-	rows, err := db.d.Reads().Query(ctx, query, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	out, err := collect(rows, err, scanSuggestion)
 	if err != nil {
 		return page, fmt.Errorf("list suggestions: %w", err)
@@ -49,7 +49,7 @@ func (db *DB) Suggestions(ctx context.Context, q SuggestionQuery) (SuggestionPag
 
 // Suggestion returns one suggestion; ENOTFOUND.
 func (db *DB) Suggestion(ctx context.Context, id string) (place.Suggestion, error) {
-	sg, err := scanSuggestion(db.d.Reads().QueryRow(ctx, `SELECT `+sqlSuggestionColumns+` FROM suggestions WHERE id = $1`, id))
+	sg, err := scanSuggestion(db.d.Conns.Reads().QueryRow(ctx, `SELECT `+sqlSuggestionColumns+` FROM suggestions WHERE id = $1`, id))
 	if noRows(err) {
 		return sg, place.Errorf(place.ENOTFOUND, "no suggestion %q", id)
 	}

@@ -50,10 +50,10 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	return &tx{conn: conn{t}, t: t, d: d}, nil
 }
 
-func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) { return geopackage.EncodeGeometry(g) }
-func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) { return geopackage.DecodeGeometry(b) }
-func (d *dialect) GeomIn(param string) string                    { return param }
-func (d *dialect) GeomOut(col string) string                     { return col }
+func (d *dialect) Encode(g orb.Geometry) ([]byte, error) { return geopackage.EncodeGeometry(g) }
+func (d *dialect) Decode(b []byte) (orb.Geometry, error) { return geopackage.DecodeGeometry(b) }
+func (d *dialect) In(param string) string                { return param }
+func (d *dialect) Out(col string) string                 { return col }
 
 // Bounds uses the SQL functions Open registers (the GeoPackage's
 // ST_MinX… of the blob's envelope).

@@ -35,7 +35,7 @@ func TestContentsExtentFromRTreeRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	var root []byte
-	if err := st.Dialect().Reads().QueryRow(ctx, `SELECT data FROM rtree_assets_geom_node WHERE nodeno = 1`).Scan(&root); err != nil {
+	if err := st.Dialect().Conns.Reads().QueryRow(ctx, `SELECT data FROM rtree_assets_geom_node WHERE nodeno = 1`).Scan(&root); err != nil {
 		t.Fatal(err)
 	}
 	depth := int(root[0])<<8 | int(root[1])
@@ -43,7 +43,7 @@ func TestContentsExtentFromRTreeRoot(t *testing.T) {
 		t.Errorf("R-tree depth %d: the test wants a tree of more than one level", depth)
 	}
 	var minx, maxx, miny, maxy float64
-	if err := st.Dialect().Reads().QueryRow(ctx, `SELECT min_x, max_x, min_y, max_y FROM gpkg_contents WHERE table_name = 'assets'`).Scan(&minx, &maxx, &miny, &maxy); err != nil {
+	if err := st.Dialect().Conns.Reads().QueryRow(ctx, `SELECT min_x, max_x, min_y, max_y FROM gpkg_contents WHERE table_name = 'assets'`).Scan(&minx, &maxx, &miny, &maxy); err != nil {
 		t.Fatal(err)
 	}
 	const step = 1e-5 // a float32's step at 50°, and then some

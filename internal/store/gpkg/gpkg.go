@@ -62,7 +62,8 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return store.NewDB(&dialect{db: db, path: path}), nil
+	d := &dialect{db: db, path: path}
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d}), nil
 }
 
 // migrate sets the GeoPackage header and applies the embedded migrations.

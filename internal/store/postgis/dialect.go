@@ -44,7 +44,7 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	return &tx{conn: conn{t}, t: t}, nil
 }
 
-func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) {
+func (d *dialect) Encode(g orb.Geometry) ([]byte, error) {
 	b, err := wkb.Marshal(g, binary.LittleEndian)
 	if err != nil {
 		return nil, fmt.Errorf("encode geometry: %w", err)
@@ -52,7 +52,7 @@ func (d *dialect) EncodeGeometry(g orb.Geometry) ([]byte, error) {
 	return b, nil
 }
 
-func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) {
+func (d *dialect) Decode(b []byte) (orb.Geometry, error) {
 	g, err := wkb.Unmarshal(b)
 	if err != nil {
 		return nil, fmt.Errorf("decode geometry: %w", err)
@@ -60,8 +60,8 @@ func (d *dialect) DecodeGeometry(b []byte) (orb.Geometry, error) {
 	return g, nil
 }
 
-func (d *dialect) GeomIn(param string) string { return "ST_GeomFromWKB(" + param + ", 4326)" }
-func (d *dialect) GeomOut(col string) string  { return "ST_AsBinary(" + col + ")" }
+func (d *dialect) In(param string) string { return "ST_GeomFromWKB(" + param + ", 4326)" }
+func (d *dialect) Out(col string) string  { return "ST_AsBinary(" + col + ")" }
 func (d *dialect) Bounds(col string) [4]string {
 	return [4]string{"ST_XMin(" + col + ")", "ST_YMin(" + col + ")", "ST_XMax(" + col + ")", "ST_YMax(" + col + ")"}
 }

@@ -85,7 +85,8 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	return store.NewDB(&dialect{pool: pool, name: name}), nil
+	d := &dialect{pool: pool, name: name}
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d}), nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several
@@ -174,7 +175,7 @@ func redact(err error) string {
 // Stats reports the connection pool's state of a store Open returned; nil
 // for any other store.
 func Stats(db *store.DB) *pgxpool.Stat {
-	if d, ok := db.Dialect().(*dialect); ok {
+	if d, ok := db.Dialect().Conns.(*dialect); ok {
 		return d.pool.Stat()
 	}
 	return nil
