@@ -88,24 +88,24 @@ func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, ok := principalOf(r)
 			if !ok {
-				s.fail(w, r, place.Errorf(EUNAUTHORIZED, "sign in, or send an API token, to do this"))
+				s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "sign in, or send an API token, to do this"))
 				return
 			}
 			if p.Session != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 				sent := r.Header.Get("X-CSRF-Token")
 				if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
-					s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
+					s.fail(w, r, place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
 					return
 				}
 			}
 			if !p.User.Role.AtLeast(min) {
-				s.fail(w, r, place.Errorf(EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
+				s.fail(w, r, place.Errorf(place.EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
 				return
 			}
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
 					w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-					s.fail(w, r, place.Errorf(ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1))
+					s.fail(w, r, place.Errorf(place.ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1))
 					return
 				}
 			}
@@ -113,14 +113,6 @@ func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 		})
 	}
 }
-
-// Error codes of the HTTP layer beyond the domain's.
-const (
-	EUNAUTHORIZED = "unauthorized"
-	EFORBIDDEN    = place.EFORBIDDEN
-	ETOOMANY      = "too_many_requests"
-	ETOOLARGE     = place.ETOOLARGE
-)
 
 // limiter allows n attempts per key per window: sign-ins by address,
 // failed sign-ins by account and address, suggestions, writes.
@@ -291,7 +283,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if ok, wait, why := s.logins.allow(email, addr, now); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, place.Errorf(ETOOMANY, "%s; try again in %d seconds", why, secs))
+		s.fail(w, r, place.Errorf(place.ETOOMANY, "%s; try again in %d seconds", why, secs))
 		return
 	}
 	// An address without an account is verified against a dummy hash, so
@@ -306,7 +298,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !auth.CheckPasswordOrDummy(u.PasswordHash, body.Password) {
 		s.logins.failed(email, addr, now)
-		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "wrong email or password"))
+		s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "wrong email or password"))
 		return
 	}
 	s.logins.succeeded(email, addr)
@@ -352,7 +344,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	p, ok := principalOf(r)
 	if !ok {
-		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "not signed in"))
+		s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "not signed in"))
 		return
 	}
 	out := meOf(p.User)

@@ -66,7 +66,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit))
+			s.fail(w, r, place.Errorf(place.ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit))
 			return
 		}
 		s.fail(w, r, place.Errorf(place.EINVALID, "reading the upload: %v", err))

@@ -362,15 +362,15 @@ func status(code string) int {
 		return http.StatusConflict
 	case place.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
-	case EUNAUTHORIZED:
+	case place.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case EFORBIDDEN:
+	case place.EFORBIDDEN:
 		return http.StatusForbidden
-	case ETOOMANY:
+	case place.ETOOMANY:
 		return http.StatusTooManyRequests
-	case ETOOLARGE:
+	case place.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
-	case EPRECONDITION:
+	case place.EPRECONDITION:
 		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError

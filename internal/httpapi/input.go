@@ -60,7 +60,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
+			s.fail(w, r, place.Errorf(place.ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
 			return nil, false
 		}
 		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))

@@ -78,19 +78,19 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 	author := "anonymous"
 	if p, ok := principalOf(r); ok {
 		if p.Session != nil && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(p.Session.CSRF)) != 1 {
-			s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
+			s.fail(w, r, place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
 			return
 		}
 		if ok, wait := s.accountSuggestions.allow("user:"+p.User.ID, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.fail(w, r, place.Errorf(ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
+			s.fail(w, r, place.Errorf(place.ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
 				s.cfg.SuggestionsPerHour, int(wait.Minutes())+1))
 			return
 		}
 		author = p.User.Email
 	} else if ok, wait := s.suggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.fail(w, r, place.Errorf(ETOOMANY, "too many suggestions from here; try again later"))
+		s.fail(w, r, place.Errorf(place.ETOOMANY, "too many suggestions from here; try again later"))
 		return
 	}
 	if body.Honeypot != "" {

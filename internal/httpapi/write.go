@@ -17,9 +17,6 @@ import (
 	"github.com/placemap/placemap/internal/store"
 )
 
-// EPRECONDITION: a write that does not say which version it read.
-const EPRECONDITION = "precondition_required"
-
 // changeContext names the signed-in user and the request's comment on the
 // revision a write makes.
 func changeContext(r *http.Request) *http.Request {
@@ -50,7 +47,7 @@ func (s *Server) readAsset(w http.ResponseWriter, r *http.Request) (place.Asset,
 func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	h := strings.Trim(strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/"), `"`)
 	if h == "" {
-		s.fail(w, r, place.Errorf(EPRECONDITION, "say which version you read: send If-Match with the ETag of GET /api/assets/{id}"))
+		s.fail(w, r, place.Errorf(place.EPRECONDITION, "say which version you read: send If-Match with the ETag of GET /api/assets/{id}"))
 		return 0, false
 	}
 	v, err := strconv.ParseInt(h, 10, 64)
@@ -178,7 +175,7 @@ func grantOf(r *http.Request) (place.Grant, error) {
 	p, _ := principalOf(r)
 	g, err := place.ParseGrant(p.User.Scopes)
 	if err != nil {
-		return nil, place.Errorf(EFORBIDDEN, "your account's scope cannot be read (%s): ask an admin", place.ErrorMessage(err))
+		return nil, place.Errorf(place.EFORBIDDEN, "your account's scope cannot be read (%s): ask an admin", place.ErrorMessage(err))
 	}
 	return g, nil
 }
@@ -348,7 +345,7 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 func (s *Server) areaInScope(w http.ResponseWriter, r *http.Request, set, code string) bool {
 	g, err := grantOf(r)
 	if err == nil && !g.PermitsArea(set, code) {
-		err = place.Errorf(EFORBIDDEN, "outside your scope (%s)", g)
+		err = place.Errorf(place.EFORBIDDEN, "outside your scope (%s)", g)
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -7,9 +7,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// EFORBIDDEN: the caller's role or scope does not allow this.
-const EFORBIDDEN = "forbidden"
-
 // Scope is a fixed grant to an editor or moderator: a whole boundary set
 // (Code "") or one area of it ("moderator for Heeley"). It names areas; it
 // never carries their outlines, so what it covers is whatever those areas
