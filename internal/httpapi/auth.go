@@ -19,21 +19,6 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
-// Accounts is what signing in and writing need from a store.
-type Accounts interface {
-	UserByEmail(ctx context.Context, email string) (auth.User, error)
-	User(ctx context.Context, id string) (auth.User, error)
-	SetDisplayName(ctx context.Context, userID, name string) error
-	GrantedScopes(ctx context.Context) ([]place.Scope, error)
-	CreateSession(ctx context.Context, s auth.Session) error
-	Session(ctx context.Context, hash string) (auth.Session, error)
-	DeleteSession(ctx context.Context, hash string) error
-	CreateToken(ctx context.Context, t auth.Token) error
-	Token(ctx context.Context, hash string) (auth.Token, error)
-	Tokens(ctx context.Context, userID string) ([]auth.Token, error)
-	DeleteTokens(ctx context.Context, userID, id string) (int, error)
-}
-
 // SessionCookie names the session cookie.
 const SessionCookie = "placemap_session"
 
@@ -59,9 +44,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			tok, err := s.store.Token(ctx, auth.HashSecret(strings.TrimPrefix(h, "Bearer ")))
+			tok, err := s.accounts.Token(ctx, auth.HashSecret(strings.TrimPrefix(h, "Bearer ")))
 			if err == nil {
-				if u, err := s.store.User(ctx, tok.UserID); err == nil {
+				if u, err := s.accounts.User(ctx, tok.UserID); err == nil {
 					ctx = context.WithValue(ctx, principalKey{}, principal{User: u})
 				}
 			}
@@ -69,9 +54,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil {
-			ses, err := s.store.Session(ctx, auth.HashSecret(c.Value))
+			ses, err := s.accounts.Session(ctx, auth.HashSecret(c.Value))
 			if err == nil {
-				if u, err := s.store.User(ctx, ses.UserID); err == nil {
+				if u, err := s.accounts.User(ctx, ses.UserID); err == nil {
 					ctx = context.WithValue(ctx, principalKey{}, principal{User: u, Session: &ses})
 				}
 			}
@@ -288,7 +273,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// An address without an account is verified against a dummy hash, so
 	// both answers take the time of one argon2id verification.
-	u, err := s.store.UserByEmail(r.Context(), email)
+	u, err := s.accounts.UserByEmail(r.Context(), email)
 	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
 		s.fail(w, r, err)
 		return
@@ -313,7 +298,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ses := auth.Session{Hash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now.UTC(), ExpiresAt: now.Add(sessionLife).UTC()}
-	if err := s.store.CreateSession(r.Context(), ses); err != nil {
+	if err := s.accounts.CreateSession(r.Context(), ses); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -331,7 +316,7 @@ func (s *Server) secureCookies(r *http.Request) bool {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	p, _ := principalOf(r)
 	if p.Session != nil {
-		if err := s.store.DeleteSession(r.Context(), p.Session.Hash); err != nil {
+		if err := s.accounts.DeleteSession(r.Context(), p.Session.Hash); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -370,11 +355,11 @@ func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, _ := principalOf(r)
-	if err := s.store.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
+	if err := s.accounts.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	u, err := s.store.User(r.Context(), p.User.ID)
+	u, err := s.accounts.User(r.Context(), p.User.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -399,7 +384,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
+	if err := s.accounts.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -411,7 +396,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 // never the secrets (placemap does not have them).
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
 	p, _ := principalOf(r)
-	ts, err := s.store.Tokens(r.Context(), p.User.ID)
+	ts, err := s.accounts.Tokens(r.Context(), p.User.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -427,7 +412,7 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
 // leaked stops working at once.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	p, _ := principalOf(r)
-	n, err := s.store.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
+	n, err := s.accounts.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -101,7 +101,7 @@ func TestConflationBombsAre413(t *testing.T) {
 
 		// The limit is the server's: 4 KiB of OSM XML in gzip against a
 		// limit of 2 KiB.
-		small := httpapi.New(st, fstest.MapFS{}, httpapi.Config{MaxDecompressed: 2 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		small := httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{MaxDecompressed: 2 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		smallSrv := httptest.NewServer(small)
 		t.Cleanup(smallSrv.Close)
 		xml := strings.Replace(oneLibraryOSM, "</osm>", strings.Repeat("<!-- padding -->", 256)+"</osm>", 1)

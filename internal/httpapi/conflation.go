@@ -82,7 +82,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ctx := changeContext(r).Context()
-	c, err := importer.ConflateFile(ctx, s.store, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
+	c, err := importer.ConflateFile(ctx, s.assets, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -94,7 +94,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	if len(p.User.Scopes) > 0 {
 		scope.In = func(_ context.Context, g orb.Geometry) (bool, error) { return s.inScope(r, g) }
 	}
-	rv, err := importer.KeepForReview(ctx, s.store, c, scope)
+	rv, err := importer.KeepForReview(ctx, s.review(), c, scope)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -155,7 +155,7 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 		out["decided_at"] = p.DecidedAt
 	}
 	if p.AssetID != "" {
-		if a, err := s.store.Asset(r.Context(), p.AssetID); err == nil {
+		if a, err := s.assets.Asset(r.Context(), p.AssetID); err == nil {
 			out["local"] = assetFeature(a)
 		}
 	}
@@ -167,7 +167,7 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 	if p.Outcome == place.OutcomeAmbiguous && p.AssetID == "" {
 		locals := []any{}
 		for _, id := range p.Candidates {
-			if a, err := s.store.Asset(r.Context(), id); err == nil {
+			if a, err := s.assets.Asset(r.Context(), id); err == nil {
 				locals = append(locals, assetFeature(a))
 			}
 		}
@@ -203,7 +203,7 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome))
 		return
 	}
-	list, err := s.store.Proposals(r.Context(), status)
+	list, err := s.conflations.Proposals(r.Context(), status)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -216,7 +216,7 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.proposalJSON(r, p))
 		}
 	}
-	runs, err := s.store.ConflationRuns(r.Context(), 1)
+	runs, err := s.conflations.ConflationRuns(r.Context(), 1)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -229,7 +229,7 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+	p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -250,7 +250,7 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
 			return
 		}
-		p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+		p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -284,7 +284,7 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 			}
 			r = r.WithContext(store.WithChange(r.Context(), c.Author, fmt.Sprintf("OSM conflation review: %s %s (%s, from %s)", verb, strings.ReplaceAll(p.Outcome, "_", " "), what, p.File)))
 		}
-		p, err = importer.Decide(r.Context(), s.store, p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
+		p, err = importer.Decide(r.Context(), s.review(), p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
 		if err != nil {
 			s.fail(w, r, err)
 			return

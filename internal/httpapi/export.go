@@ -76,12 +76,12 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.Contains(path, "/export/crosswalks/"):
-		a, err := s.store.Set(ctx, chi.URLParam(r, "a"))
+		a, err := s.areas.Set(ctx, chi.URLParam(r, "a"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		b, err := s.store.Set(ctx, name)
+		b, err := s.areas.Set(ctx, name)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -93,11 +93,11 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 		}
 		l = export.Crosswalk(cw, a, b)
 	case strings.Contains(path, "/export/sets/"):
-		l, err = export.Set(ctx, s.store, name)
+		l, err = export.Set(ctx, s.catalog(), name)
 	case name == "assets":
-		l, err = export.Assets(ctx, s.store)
+		l, err = export.Assets(ctx, s.catalog())
 	default:
-		l, err = export.Memberships(ctx, s.store)
+		l, err = export.Memberships(ctx, s.catalog())
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -75,7 +75,7 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", place.Excerpt(only)))
 		return
 	}
-	sets, err := s.store.Sets(r.Context())
+	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.setJSON(r, ss))
 		}
 	}
-	st, err := s.store.AssetStats(r.Context())
+	st, err := s.assets.AssetStats(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -98,7 +98,7 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getSet(w http.ResponseWriter, r *http.Request) {
-	ss, err := s.store.Set(r.Context(), chi.URLParam(r, "slug"))
+	ss, err := s.areas.Set(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
 		if !s.redirectRelease(w, r, chi.URLParam(r, "slug"), "") {
 			s.fail(w, r, err)
@@ -126,7 +126,7 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Ask for one more than the page to know whether a next page exists.
-	areas, err := s.store.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
+	areas, err := s.areas.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
 	if err != nil {
 		if !s.redirectRelease(w, r, slug, "") {
 			s.fail(w, r, err)
@@ -198,19 +198,19 @@ func areaFeature(a place.Area) *geojson.Feature {
 
 func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	a, err := s.store.Area(r.Context(), slug, code)
+	a, err := s.areas.Area(r.Context(), slug, code)
 	if err != nil {
 		if !s.redirectRelease(w, r, slug, code) {
 			s.fail(w, r, err)
 		}
 		return
 	}
-	set, err := s.store.Set(r.Context(), slug)
+	set, err := s.areas.Set(r.Context(), slug)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := s.store.Assets(r.Context(), store.AssetQuery{InSet: slug, InCode: code, Limit: maxAssetPage})
+	page, err := s.assets.Assets(r.Context(), store.AssetQuery{InSet: slug, InCode: code, Limit: maxAssetPage})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -237,7 +237,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 			"successors":   {OldSet: slug, OldCode: code},
 			"predecessors": {NewSet: slug, NewCode: code},
 		} {
-			links, err := s.store.Successors(r.Context(), q)
+			links, err := s.releases.Successors(r.Context(), q)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -246,7 +246,7 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
-	if v, err := s.store.AreaVersion(r.Context(), slug, code); err == nil {
+	if v, err := s.areas.AreaVersion(r.Context(), slug, code); err == nil {
 		f.Properties["version"] = v
 		w.Header().Set("ETag", versionETag(v))
 	}
@@ -303,7 +303,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", place.Excerpt(in)))
 			return
 		}
-		if _, err := s.store.Set(r.Context(), set); err != nil {
+		if _, err := s.areas.Set(r.Context(), set); err != nil {
 			if place.ErrorCode(err) == place.ENOTFOUND {
 				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", place.Excerpt(in), place.Excerpt(set))
 			}
@@ -331,7 +331,7 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := s.store.Assets(r.Context(), aq)
+	page, err := s.assets.Assets(r.Context(), aq)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -351,12 +351,12 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	a, err := s.store.Asset(r.Context(), id)
+	a, err := s.assets.Asset(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ms, err := s.store.Memberships(r.Context(), id)
+	ms, err := s.assets.Memberships(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -85,7 +85,7 @@ func legacyDeletion(rv store.Revision) bool {
 
 func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	revs, err := s.store.Revisions(r.Context(), "asset", id)
+	revs, err := s.history.Revisions(r.Context(), "asset", id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -131,7 +131,7 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &body) {
 		return
 	}
-	revs, err := s.store.Revisions(r.Context(), "asset", id)
+	revs, err := s.history.Revisions(r.Context(), "asset", id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -153,7 +153,7 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 	}
 	a := states[target]
 	a.ID = id
-	cur, err := s.store.Asset(r.Context(), id)
+	cur, err := s.assets.Asset(r.Context(), id)
 	live := err == nil
 	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
 		s.fail(w, r, err)
@@ -178,13 +178,13 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 			s.conflict(w, r, id, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", id, cur.Version, v))
 			return
 		}
-		if _, err := s.store.UpdateAsset(r.Context(), a, v); err != nil {
+		if _, err := s.assets.UpdateAsset(r.Context(), a, v); err != nil {
 			s.conflict(w, r, id, err)
 			return
 		}
 	} else {
 		a.Version = 0
-		if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
+		if _, err := s.assets.AddAssets(r.Context(), []place.Asset{a}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -214,7 +214,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	revs, err := s.store.Changes(r.Context(), since, limit)
+	revs, err := s.history.Changes(r.Context(), since, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return

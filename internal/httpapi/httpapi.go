@@ -23,52 +23,6 @@ import (
 	"github.com/placemap/placemap/internal/tiles"
 )
 
-// Reader is what the API reads from a store.
-type Reader interface {
-	Sets(ctx context.Context) ([]place.SetSummary, error)
-	Set(ctx context.Context, slug string) (place.SetSummary, error)
-	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
-	Area(ctx context.Context, set, code string) (place.Area, error)
-	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
-	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
-	Asset(ctx context.Context, id string) (place.Asset, error)
-	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
-	Series(ctx context.Context) ([]place.Series, error)
-	AreaCode(ctx context.Context, set string, id int64) (string, error)
-	Successors(ctx context.Context, q store.SuccessorQuery) ([]place.Successor, error)
-	DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error)
-	AssetStats(ctx context.Context) (store.AssetStats, error)
-	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
-	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
-	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
-	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
-	Places(ctx context.Context) ([]place.Place, error)
-	Place(ctx context.Context, slug string) (place.Place, error)
-	AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error)
-	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
-	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
-	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
-	UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error)
-	AreaVersion(ctx context.Context, set, code string) (int64, error)
-	AddArea(ctx context.Context, a place.Area) error
-	DeleteArea(ctx context.Context, set, code string, ifVersion int64) error
-	Accounts
-	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
-	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
-	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
-	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
-	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
-	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
-	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
-	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
-	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
-	Proposal(ctx context.Context, id string) (place.Proposal, error)
-	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
-	DataVersion(ctx context.Context) (int64, error)
-	Ping(ctx context.Context) error
-}
-
 // Config holds what a deployment may set.
 type Config struct {
 	Title           string // shown in the web map
@@ -112,15 +66,24 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	metrics   *metrics
-	store     Reader
-	tiles     *tiles.Renderer
-	reconcile *reconcile.Service
-	heavy     chan struct{}
-	logins    *loginGuard
-	// suggestions limits anonymous suggestions per address;
+	metrics *metrics
+	// The store's roles (see Stores).
+	areas       AreaStore
+	assets      AssetStore
+	releases    ReleaseStore
+	places      PlaceStore
+	accounts    AccountStore
+	history     HistoryStore
+	suggestions SuggestionStore
+	conflations ConflationStore
+	health      HealthStore
+	tiles       *tiles.Renderer
+	reconcile   *reconcile.Service
+	heavy       chan struct{}
+	logins      *loginGuard
+	// visitorSuggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
-	suggestions        *limiter
+	visitorSuggestions *limiter
 	accountSuggestions *limiter
 	// writes limits each account's writes per minute.
 	writes *limiter
@@ -132,9 +95,11 @@ type Server struct {
 	router       chi.Router
 }
 
-// New returns the handler. web holds the static map files (index.html at
-// its root).
-func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
+// New returns the handler over the store's roles st (every field set; New
+// panics naming one left nil). web holds the static map files (index.html
+// at its root).
+func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
+	st.check()
 	if cfg.Title == "" {
 		cfg.Title = "placemap"
 	}
@@ -162,10 +127,13 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.SuggestionsPerHour <= 0 {
 		cfg.SuggestionsPerHour = 60
 	}
-	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
+	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
+		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health,
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
+	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
@@ -297,7 +265,7 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.health.Ping(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{errorDetail{place.EUNAVAILABLE, "store not ready: " + place.ErrorMessage(err)}})
 		return
 	}

@@ -167,7 +167,7 @@ func (s *Server) ogcCollectionJSON(r *http.Request, id, title, description strin
 
 // ogcAssetsCollection describes the assets collection.
 func (s *Server) ogcAssetsCollection(r *http.Request, html bool) (map[string]any, error) {
-	st, err := s.store.AssetStats(r.Context())
+	st, err := s.assets.AssetStats(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any
 		return nil, err
 	}
 	out := []map[string]any{assets}
-	sets, err := s.store.Sets(r.Context())
+	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		ss, err := s.store.Set(r.Context(), id)
+		ss, err := s.areas.Set(r.Context(), id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -328,7 +328,7 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) {
 		feats, matched, err = s.ogcAssetItems(r, bbox, q, limit, offset)
 	} else {
 		var ss place.SetSummary
-		if ss, err = s.store.Set(r.Context(), id); err == nil {
+		if ss, err = s.areas.Set(r.Context(), id); err == nil {
 			title = ss.Title
 			feats, matched, err = s.ogcAreaItems(r, ss, bbox, q, limit, offset)
 		}
@@ -392,7 +392,7 @@ func (s *Server) ogcAssetItems(r *http.Request, bbox *orb.Bound, q url.Values, l
 	}
 	if status == "" && name == "" {
 		aq.Limit, aq.Offset = limit, offset
-		page, err := s.store.Assets(r.Context(), aq)
+		page, err := s.assets.Assets(r.Context(), aq)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -402,7 +402,7 @@ func (s *Server) ogcAssetItems(r *http.Request, bbox *orb.Bound, q url.Values, l
 	var all []place.Asset
 	for {
 		aq.Limit, aq.Offset, aq.NoCount = store.MaxPage, len(all), true
-		page, err := s.store.Assets(r.Context(), aq)
+		page, err := s.assets.Assets(r.Context(), aq)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -445,7 +445,7 @@ func ogcAssetFeatures(as []place.Asset) []*geojson.Feature {
 func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bound, q url.Values, limit, offset int) ([]*geojson.Feature, int, error) {
 	code, name := q.Get("code"), q.Get("name")
 	if bbox == nil && code == "" && name == "" {
-		areas, err := s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{Limit: limit, Offset: offset})
+		areas, err := s.areas.Areas(r.Context(), ss.Slug, store.AreaQuery{Limit: limit, Offset: offset})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -454,7 +454,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 	var cands []place.Area
 	var err error
 	if code != "" && bbox == nil {
-		a, err := s.store.Area(r.Context(), ss.Slug, code)
+		a, err := s.areas.Area(r.Context(), ss.Slug, code)
 		if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
 			return nil, 0, err
 		}
@@ -462,7 +462,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 			cands = []place.Area{a}
 		}
 	} else if bbox != nil {
-		cands, err = s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: s.ogcMaxInBBox + 1})
+		cands, err = s.areas.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: s.ogcMaxInBBox + 1})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -470,7 +470,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 			return nil, 0, place.Errorf(place.EINVALID, "bbox: more than %d areas of %s lie near it; narrow it, or page without bbox", s.ogcMaxInBBox, ss.Slug)
 		}
 	} else {
-		if cands, err = store.AllAreas(r.Context(), s.store, ss.Slug); err != nil {
+		if cands, err = store.AllAreas(r.Context(), s.areas, ss.Slug); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -535,7 +535,7 @@ func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 // saying so for the HTML page.
 func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) ([]ogcLink, string, error) {
 	ctx := r.Context()
-	ss, err := s.store.Set(ctx, set)
+	ss, err := s.areas.Set(ctx, set)
 	if err != nil || ss.Series == "" {
 		return nil, "", err
 	}
@@ -549,7 +549,7 @@ func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) (
 		rel string
 		q   store.SuccessorQuery
 	}{{"successor-version", store.SuccessorQuery{OldSet: set, OldCode: code}}, {"predecessor-version", store.SuccessorQuery{NewSet: set, NewCode: code}}} {
-		links, err := s.store.Successors(ctx, q.q)
+		links, err := s.releases.Successors(ctx, q.q)
 		if err != nil {
 			return nil, "", err
 		}
@@ -582,14 +582,14 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 	var f *geojson.Feature
 	var title string
 	if id == ogcAssets {
-		a, err := s.store.Asset(r.Context(), fid)
+		a, err := s.assets.Asset(r.Context(), fid)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		f, title = ogcAssetFeatures([]place.Asset{a})[0], a.Name
 	} else {
-		a, err := s.store.Area(r.Context(), id, fid)
+		a, err := s.areas.Area(r.Context(), id, fid)
 		if err != nil {
 			s.fail(w, r, err)
 			return

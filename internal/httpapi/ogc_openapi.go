@@ -13,7 +13,7 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sets, err := s.store.Sets(r.Context())
+	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return

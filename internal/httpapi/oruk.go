@@ -39,7 +39,7 @@ func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) {
 			*p.v = n
 		}
 	}
-	page, err := s.store.Assets(r.Context(), store.AssetQuery{Limit: size, Offset: (number - 1) * size})
+	page, err := s.assets.Assets(r.Context(), store.AssetQuery{Limit: size, Offset: (number - 1) * size})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,10 +53,10 @@ func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) orukService(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
-	a, err := s.store.Asset(r.Context(), id)
+	a, err := s.assets.Asset(r.Context(), id)
 	if place.ErrorCode(err) == place.ENOTFOUND {
 		// A service id made from a non-UUID asset id: look it up.
-		all, aerr := store.AllAssets(r.Context(), s.store)
+		all, aerr := store.AllAssets(r.Context(), s.assets)
 		if aerr != nil {
 			s.fail(w, r, aerr)
 			return

@@ -37,7 +37,7 @@ func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "report: want report=json, or no report for the file"))
 		return
 	}
-	c, err := importer.Contribution(r.Context(), s.store, nil)
+	c, err := importer.Contribution(r.Context(), s.review(), nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -39,12 +39,12 @@ func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", place.Excerpt(format)))
 		return
 	}
-	sa, err := s.store.Set(r.Context(), a)
+	sa, err := s.areas.Set(r.Context(), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sb, err := s.store.Set(r.Context(), b)
+	sb, err := s.areas.Set(r.Context(), b)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -118,7 +118,7 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) {
 			"from": set, "method": "the set's own values", "source": info.Source, "licence": info.Licence, "values": values})
 		return
 	}
-	if _, err := s.store.Set(r.Context(), set); err != nil {
+	if _, err := s.areas.Set(r.Context(), set); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -137,7 +137,7 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) {
-	places, err := s.store.Places(r.Context())
+	places, err := s.places.Places(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -151,7 +151,7 @@ func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	p, err := s.store.Place(ctx, chi.URLParam(r, "slug"))
+	p, err := s.places.Place(ctx, chi.URLParam(r, "slug"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -159,18 +159,18 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 	var areas []place.Area
 	defs := make([]map[string]any, len(p.Links))
 	for i, l := range p.Links {
-		set, err := s.store.Set(ctx, l.Set)
+		set, err := s.areas.Set(ctx, l.Set)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		a, err := s.store.Area(ctx, l.Set, l.Code)
+		a, err := s.areas.Area(ctx, l.Set, l.Code)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		areas = append(areas, a)
-		page, err := s.store.Assets(ctx, store.AssetQuery{InSet: l.Set, InCode: l.Code, Limit: maxAssetPage})
+		page, err := s.assets.Assets(ctx, store.AssetQuery{InSet: l.Set, InCode: l.Code, Limit: maxAssetPage})
 		if err != nil {
 			s.fail(w, r, err)
 			return

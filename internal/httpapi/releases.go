@@ -59,7 +59,7 @@ type seriesJSON struct {
 func (s *Server) seriesJSON(ctx context.Context, sr place.Series) (seriesJSON, error) {
 	out := seriesJSON{Slug: sr.Slug, Title: sr.Title, Current: sr.Current, Releases: []releaseJSON{}}
 	for _, slug := range sr.Releases {
-		ss, err := s.store.Set(ctx, slug)
+		ss, err := s.areas.Set(ctx, slug)
 		if err != nil {
 			return out, err
 		}
@@ -69,7 +69,7 @@ func (s *Server) seriesJSON(ctx context.Context, sr place.Series) (seriesJSON, e
 }
 
 func (s *Server) listSeries(w http.ResponseWriter, r *http.Request) {
-	all, err := s.store.Series(r.Context())
+	all, err := s.releases.Series(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) listSeries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) series(ctx context.Context, slug string) (place.Series, bool, error) {
-	all, err := s.store.Series(ctx)
+	all, err := s.releases.Series(ctx)
 	if err != nil {
 		return place.Series{}, false, err
 	}
@@ -122,7 +122,7 @@ func (s *Server) getSeries(w http.ResponseWriter, r *http.Request) {
 func (s *Server) redirectRelease(w http.ResponseWriter, r *http.Request, slug, code string) bool {
 	ctx := r.Context()
 	var sr place.Series
-	if ss, err := s.store.Set(ctx, slug); err == nil {
+	if ss, err := s.areas.Set(ctx, slug); err == nil {
 		if ss.Series == "" || code == "" {
 			return false
 		}
@@ -142,7 +142,7 @@ func (s *Server) redirectRelease(w http.ResponseWriter, r *http.Request, slug, c
 			if rel == slug {
 				continue
 			}
-			if _, err := s.store.Area(ctx, rel, code); err == nil {
+			if _, err := s.areas.Area(ctx, rel, code); err == nil {
 				target = rel
 				break
 			}
@@ -194,7 +194,7 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", place.Excerpt(table)))
 		return
 	}
-	if _, err := s.store.Set(r.Context(), slug); err != nil {
+	if _, err := s.areas.Set(r.Context(), slug); err != nil {
 		if !s.redirectRelease(w, r, slug, "") {
 			s.fail(w, r, err)
 		}
@@ -203,7 +203,7 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 	to := q.Get("to")
 	if to == "" {
 		var err error
-		if to, err = reconcile.NextRelease(r.Context(), s.store, slug); err != nil {
+		if to, err = reconcile.NextRelease(r.Context(), s.catalog(), slug); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -213,7 +213,7 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	rep, err := reconcile.Changes(r.Context(), s.store, slug, to)
+	rep, err := reconcile.Changes(r.Context(), s.catalog(), slug, to)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -257,7 +257,7 @@ func (s *Server) linksJSON(ctx context.Context, pp *people, links []place.Succes
 		}
 	}
 	name := func(set, code string) string {
-		if a, err := s.store.Area(ctx, set, code); err == nil {
+		if a, err := s.areas.Area(ctx, set, code); err == nil {
 			return a.Name
 		}
 		return ""
@@ -281,7 +281,7 @@ func (s *Server) getPredecessors(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	a, err := s.store.Area(r.Context(), slug, code)
+	a, err := s.areas.Area(r.Context(), slug, code)
 	if err != nil {
 		if !s.redirectRelease(w, r, slug, code) {
 			s.fail(w, r, err)
@@ -292,12 +292,12 @@ func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
 	if !forward {
 		q = store.SuccessorQuery{NewSet: slug, NewCode: code}
 	}
-	links, err := s.store.Successors(r.Context(), q)
+	links, err := s.releases.Successors(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ss, err := s.store.Set(r.Context(), slug)
+	ss, err := s.areas.Set(r.Context(), slug)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -332,7 +332,7 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	old, err := s.store.Area(ctx, slug, code)
+	old, err := s.areas.Area(ctx, slug, code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -362,7 +362,7 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 	defer release()
 	keep := make([]place.Successor, 0, len(codes))
 	for i, c := range codes {
-		na, err := s.store.Area(ctx, body.To, c)
+		na, err := s.areas.Area(ctx, body.To, c)
 		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "keep[%d]: %s", i, place.ErrorMessage(err)))
 			return
@@ -376,7 +376,7 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := principalOf(r)
 	r = changeContext(r)
-	links, err := s.store.DecideSuccessors(r.Context(), slug, code, body.To, keep, p.User.Email, strings.TrimSpace(body.Note))
+	links, err := s.releases.DecideSuccessors(r.Context(), slug, code, body.To, keep, p.User.Email, strings.TrimSpace(body.Note))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -393,7 +393,7 @@ func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", place.Excerpt(chi.URLParam(r, "id"))))
 		return
 	}
-	code, err := s.store.AreaCode(r.Context(), slug, id)
+	code, err := s.areas.AreaCode(r.Context(), slug, id)
 	if err != nil {
 		if !s.redirectRelease(w, r, slug, "") {
 			s.fail(w, r, err)

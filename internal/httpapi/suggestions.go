@@ -88,7 +88,7 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		author = p.User.Email
-	} else if ok, wait := s.suggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
+	} else if ok, wait := s.visitorSuggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.fail(w, r, place.Errorf(place.ETOOMANY, "too many suggestions from here; try again later"))
 		return
@@ -137,7 +137,7 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match: only a correction or a closure is based on a version of an asset"))
 		return
 	}
-	if err := s.store.CreateSuggestion(r.Context(), sg); err != nil {
+	if err := s.suggestions.CreateSuggestion(r.Context(), sg); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -194,7 +194,7 @@ func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string
 		out["base_version"] = sg.BaseVersion
 	}
 	if sg.Kind != place.NewAsset {
-		if cur, err := s.store.Asset(r.Context(), sg.AssetID); err == nil {
+		if cur, err := s.assets.Asset(r.Context(), sg.AssetID); err == nil {
 			out["live_version"] = cur.Version
 			if sg.Base == nil {
 				before = assetFields(cur)
@@ -251,7 +251,7 @@ func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := s.store.Suggestions(r.Context(), store.SuggestionQuery{Status: status, Limit: limit, Offset: offset})
+	page, err := s.suggestions.Suggestions(r.Context(), store.SuggestionQuery{Status: status, Limit: limit, Offset: offset})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -302,7 +302,7 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		sg, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id"))
+		sg, err := s.suggestions.Suggestion(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -335,7 +335,7 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 			defer release()
 		}
 		r = changeContext(r)
-		done, err := s.store.DecideSuggestion(r.Context(), sg.ID, d)
+		done, err := s.suggestions.DecideSuggestion(r.Context(), sg.ID, d)
 		if err != nil {
 			s.suggestionConflict(w, r, sg.ID, d, err)
 			return
@@ -352,7 +352,7 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 func (s *Server) planMerge(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision, take []string) bool {
 	switch {
 	case sg.Kind == place.NewAsset && d.MergeInto != "":
-		target, err := s.store.Asset(r.Context(), d.MergeInto)
+		target, err := s.assets.Asset(r.Context(), d.MergeInto)
 		if err != nil {
 			s.fail(w, r, place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err)))
 			return false
@@ -372,7 +372,7 @@ func (s *Server) planMerge(w http.ResponseWriter, r *http.Request, sg place.Sugg
 		if d.Edited != nil || sg.Base == nil || (take == nil && (d.IfVersion == 0 || d.IfVersion == sg.BaseVersion)) {
 			return true // as suggested, or as edited; the store checks the version
 		}
-		cur, err := s.store.Asset(r.Context(), sg.AssetID)
+		cur, err := s.assets.Asset(r.Context(), sg.AssetID)
 		if err != nil {
 			s.fail(w, r, err)
 			return false
@@ -404,7 +404,7 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 		s.fail(w, r, err)
 		return
 	}
-	sg, gerr := s.store.Suggestion(r.Context(), id)
+	sg, gerr := s.suggestions.Suggestion(r.Context(), id)
 	if gerr != nil || sg.Status != place.Pending {
 		s.fail(w, r, err)
 		return
@@ -412,7 +412,7 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 	out := map[string]any{"error": errorDetail{place.ECONFLICT, place.ErrorMessage(err)}, "suggestion": sg.ID, "kind": sg.Kind}
 	switch {
 	case sg.Kind == place.NewAsset && d.MergeInto != "":
-		if cur, err := s.store.Asset(r.Context(), d.MergeInto); err == nil {
+		if cur, err := s.assets.Asset(r.Context(), d.MergeInto); err == nil {
 			w.Header().Set("ETag", versionETag(cur.Version))
 			out["current_version"], out["current"] = cur.Version, assetFeature(cur)
 		}
@@ -421,7 +421,7 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 		if d.Edited != nil {
 			a = *d.Edited
 		}
-		dups, derr := store.Duplicates(r.Context(), s.store, a)
+		dups, derr := store.Duplicates(r.Context(), s.assets, a)
 		if derr != nil {
 			s.fail(w, r, derr)
 			return
@@ -433,7 +433,7 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 		}
 		out["suggested"], out["duplicates"] = assetFeature(a), list
 	case sg.Kind == place.Correction || sg.Kind == place.Closure:
-		cur, cerr := s.store.Asset(r.Context(), sg.AssetID)
+		cur, cerr := s.assets.Asset(r.Context(), sg.AssetID)
 		if cerr != nil {
 			s.fail(w, r, err)
 			return

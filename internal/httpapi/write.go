@@ -70,7 +70,7 @@ func (s *Server) createAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = changeContext(r)
-	if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
+	if _, err := s.assets.AddAssets(r.Context(), []place.Asset{a}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -93,7 +93,7 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = changeContext(r)
-	if _, err := s.store.UpdateAsset(r.Context(), a, v); err != nil {
+	if _, err := s.assets.UpdateAsset(r.Context(), a, v); err != nil {
 		s.conflict(w, r, id, err)
 		return
 	}
@@ -111,7 +111,7 @@ func (s *Server) deleteAsset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = changeContext(r)
-	if err := s.store.DeleteAsset(r.Context(), id, v); err != nil {
+	if err := s.assets.DeleteAsset(r.Context(), id, v); err != nil {
 		s.conflict(w, r, id, err)
 		return
 	}
@@ -125,7 +125,7 @@ func (s *Server) conflict(w http.ResponseWriter, r *http.Request, id string, err
 		s.fail(w, r, err)
 		return
 	}
-	cur, gerr := s.store.Asset(r.Context(), id)
+	cur, gerr := s.assets.Asset(r.Context(), id)
 	if gerr != nil {
 		s.fail(w, r, err)
 		return
@@ -139,7 +139,7 @@ func (s *Server) conflict(w http.ResponseWriter, r *http.Request, id string, err
 }
 
 func (s *Server) writeAsset(w http.ResponseWriter, r *http.Request, id string, status int) {
-	a, err := s.store.Asset(r.Context(), id)
+	a, err := s.assets.Asset(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -162,7 +162,7 @@ func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = changeContext(r)
-	if _, err := s.store.MarkReviewed(r.Context(), id, v); err != nil {
+	if _, err := s.assets.MarkReviewed(r.Context(), id, v); err != nil {
 		s.conflict(w, r, id, err)
 		return
 	}
@@ -187,7 +187,7 @@ func (s *Server) locate(r *http.Request, sets []string, g orb.Geometry) (place.L
 	pt := geo.PointOnSurface(g)
 	b := orb.Bound{Min: pt, Max: pt}
 	for _, set := range sets {
-		areas, err := s.store.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: b})
+		areas, err := s.areas.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: b})
 		if place.ErrorCode(err) == place.ENOTFOUND {
 			continue // a scope in a set that is gone grants nothing
 		}
@@ -259,7 +259,7 @@ func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
 // (the write then fails with 404 on its own); false after answering a
 // store error.
 func (s *Server) currentGeometry(w http.ResponseWriter, r *http.Request, id string) (orb.Geometry, bool) {
-	a, err := s.store.Asset(r.Context(), id)
+	a, err := s.assets.Asset(r.Context(), id)
 	if place.ErrorCode(err) == place.ENOTFOUND {
 		return nil, true
 	}
@@ -302,7 +302,7 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	name, _ := body.Properties["name"].(string)
-	cur, err := s.store.Area(r.Context(), set, code)
+	cur, err := s.areas.Area(r.Context(), set, code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -326,9 +326,9 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	r = changeContext(r)
-	if _, err := s.store.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
+	if _, err := s.areas.UpdateArea(r.Context(), place.Area{Set: set, Code: code, Name: name, Properties: cur.Properties, Geometry: mp}, v); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
-			if now, verr := s.store.AreaVersion(r.Context(), set, code); verr == nil {
+			if now, verr := s.areas.AreaVersion(r.Context(), set, code); verr == nil {
 				w.Header().Set("ETag", versionETag(now))
 				writeJSON(w, http.StatusConflict, map[string]any{"error": errorDetail{place.ECONFLICT, place.ErrorMessage(err)}, "current_version": now})
 				return
@@ -363,7 +363,7 @@ func (s *Server) permitAreaEdit(w http.ResponseWriter, r *http.Request, set, cod
 		s.fail(w, r, err)
 		return false
 	}
-	held, err := s.store.GrantedScopes(r.Context())
+	held, err := s.accounts.GrantedScopes(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return false
@@ -421,11 +421,11 @@ func (s *Server) addArea(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	r = changeContext(r)
-	if err := s.store.AddArea(r.Context(), a); err != nil {
+	if err := s.areas.AddArea(r.Context(), a); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	created, err := s.store.Area(r.Context(), a.Set, a.Code)
+	created, err := s.areas.Area(r.Context(), a.Set, a.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -450,7 +450,7 @@ func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	r = changeContext(r)
-	if err := s.store.DeleteArea(r.Context(), set, code, v); err != nil {
+	if err := s.areas.DeleteArea(r.Context(), set, code, v); err != nil {
 		s.fail(w, r, err)
 		return
 	}
