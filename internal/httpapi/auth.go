@@ -220,24 +220,31 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// decodeBody reads a JSON body, answering 413 past the size limit and 400
-// for anything that is not the JSON wanted.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, ok := s.readBody(w, r)
-	if !ok {
-		return false
+// decodeBody reads a JSON body into v: ETOOLARGE past the size limit,
+// EINVALID for anything that is not the JSON wanted.
+func decodeBody(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
 	}
 	if err := checkJSONText(body); err != nil {
-		s.fail(w, r, err)
-		return false
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error())))
-		return false
+		return place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error()))
 	}
-	return true
+	return nil
+}
+
+// decodeOptionalBody is decodeBody for a body that may be left out: v
+// stays as it is when the request sends none.
+func decodeOptionalBody(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeBody(r, v)
 }
 
 type meJSON struct {
@@ -255,173 +262,164 @@ func meOf(u auth.User) meJSON {
 	return meJSON{ID: u.ID, Email: u.Email, Role: u.Role, DisplayName: u.DisplayName, PublicName: u.PublicName()}
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	email := auth.NormalizeEmail(body.Email)
 	now, addr := time.Now(), clientIP(r)
 	if ok, wait, why := s.logins.allow(email, addr, now); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, place.Errorf(place.ETOOMANY, "%s; try again in %d seconds", why, secs))
-		return
+		return place.Errorf(place.ETOOMANY, "%s; try again in %d seconds", why, secs)
 	}
 	// An address without an account is verified against a dummy hash, so
 	// both answers take the time of one argon2id verification.
 	u, err := s.accounts.UserByEmail(r.Context(), email)
 	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err != nil {
 		u = auth.User{}
 	}
 	if !auth.CheckPasswordOrDummy(u.PasswordHash, body.Password) {
 		s.logins.failed(email, addr, now)
-		s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "wrong email or password"))
-		return
+		return place.Errorf(place.EUNAUTHORIZED, "wrong email or password")
 	}
 	s.logins.succeeded(email, addr)
 	secret, hash, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	csrf, _, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ses := auth.Session{Hash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now.UTC(), ExpiresAt: now.Add(sessionLife).UTC()}
 	if err := s.accounts.CreateSession(r.Context(), ses); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode, Expires: ses.ExpiresAt})
 	out := meOf(u)
 	out.CSRF = csrf
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *Server) secureCookies(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	if p.Session != nil {
 		if err := s.accounts.DeleteSession(r.Context(), p.Session.Hash); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
 		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p, ok := principalOf(r)
 	if !ok {
-		s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "not signed in"))
-		return
+		return place.Errorf(place.EUNAUTHORIZED, "not signed in")
 	}
 	out := meOf(p.User)
 	if p.Session != nil {
 		out.CSRF = p.Session.CSRF
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // updateMe lets an account choose how the public sees it:
 // {"display_name": "Heeley volunteers"}, or "" for its role ("an editor").
 // Plain text, at most auth.MaxDisplayName characters, no control
 // characters and no "@".
-func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		DisplayName *string `json:"display_name"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	if body.DisplayName == nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "send {\"display_name\": \"…\"} (\"\" to be shown by your role)"))
-		return
+		return place.Errorf(place.EINVALID, "send {\"display_name\": \"…\"} (\"\" to be shown by your role)")
 	}
 	p, _ := principalOf(r)
 	if err := s.accounts.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	u, err := s.accounts.User(r.Context(), p.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := meOf(u)
 	if p.Session != nil {
 		out.CSRF = p.Session.CSRF
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Name string `json:"name"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	p, _ := principalOf(r)
 	secret, hash, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := s.accounts.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"token": secret, "id": auth.Token{Hash: hash}.ID(), "name": body.Name,
 		"note": "shown once: placemap keeps only its hash"})
+	return nil
 }
 
 // listTokens lists the signed-in account's API tokens, by id and name,
 // never the secrets (placemap does not have them).
-func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	ts, err := s.accounts.Tokens(r.Context(), p.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]map[string]any, len(ts))
 	for i, t := range ts {
 		out[i] = map[string]any{"id": t.ID(), "name": t.Name, "created_at": t.CreatedAt}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+	return nil
 }
 
 // revokeToken revokes one of the signed-in account's tokens: a token that
 // leaked stops working at once.
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	n, err := s.accounts.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if n == 0 {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "you have no token %q", chi.URLParam(r, "id")))
-		return
+		return place.Errorf(place.ENOTFOUND, "you have no token %q", chi.URLParam(r, "id"))
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // NewUserID returns an id for a new account.

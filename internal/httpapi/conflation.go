@@ -24,21 +24,20 @@ import (
 // conflationRoutes: upload an OSM file to conflate with the assets held,
 // and review what it proposes one line at a time (editors and above).
 func (s *Server) conflationRoutes(r chi.Router) {
-	r.With(s.require(auth.Editor)).Post("/conflations", s.conflate)
-	r.With(s.require(auth.Editor)).Get("/conflations/proposals", s.listProposals)
-	r.With(s.require(auth.Editor)).Get("/conflations/proposals/{id}", s.getProposal)
-	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/accept", s.decideProposal(true))
-	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/reject", s.decideProposal(false))
+	r.With(s.require(auth.Editor)).Post("/conflations", s.handle(s.conflate))
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals", s.handle(s.listProposals))
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals/{id}", s.handle(s.getProposal))
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/accept", s.handle(s.decideProposal(true)))
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/reject", s.handle(s.decideProposal(false)))
 }
 
 // conflate reads an OSM file from the body (PBF, XML, bzip2/gzip XML or
 // Overpass JSON; ?file= names it) and replaces the pending review list
 // with what it proposes.
-func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) conflate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "file"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	name := path.Base(strings.ReplaceAll(q.Get("file"), `\`, "/"))
 	if name == "." || name == "/" {
@@ -52,8 +51,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	// clears what a process that died left.
 	tmp, err := os.CreateTemp("", uploadPattern)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	unlinked := os.Remove(tmp.Name()) == nil
 	defer func() {
@@ -66,26 +64,22 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(place.ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit))
-			return
+			return place.Errorf(place.ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit)
 		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "reading the upload: %v", err))
-		return
+		return place.Errorf(place.EINVALID, "reading the upload: %v", err)
 	}
 	if n == 0 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "send the OSM file (PBF, XML or Overpass JSON) as the request body"))
-		return
+		return place.Errorf(place.EINVALID, "send the OSM file (PBF, XML or Overpass JSON) as the request body")
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	ctx := changeContext(r).Context()
 	c, err := importer.ConflateFile(ctx, s.assets, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// A scoped editor's run speaks for, and supersedes, only what lies in
 	// their scope.
@@ -96,13 +90,13 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	}
 	rv, err := importer.KeepForReview(ctx, s.review(), c, scope)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if rv.Coverage.Warning != "" {
 		s.log.Warn("conflation over a file that does not cover the assets", "file", name, "overlap", rv.Coverage.Overlap, "run", rv.Run)
 	}
 	writeJSON(w, http.StatusCreated, rv)
+	return nil
 }
 
 // uploadPattern names the temporary files uploads are spooled to.
@@ -184,29 +178,25 @@ func nonNil[T any](v []T) []T {
 	return v
 }
 
-func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "status", "outcome"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	status, outcome := q.Get("status"), q.Get("outcome")
 	switch status {
 	case "", place.Pending, place.Accepted, place.Rejected, place.Superseded:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "status %q: want pending, accepted, rejected or superseded", status))
-		return
+		return place.Errorf(place.EINVALID, "status %q: want pending, accepted, rejected or superseded", status)
 	}
 	switch outcome {
 	case "", place.OutcomeMatched, place.OutcomeOnlyOSM, place.OutcomeOnlyLocal, place.OutcomeAmbiguous:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome))
-		return
+		return place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome)
 	}
 	list, err := s.conflations.Proposals(r.Context(), status)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []map[string]any{}
 	counts := map[string]int{}
@@ -218,42 +208,41 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 	}
 	runs, err := s.conflations.ConflationRuns(r.Context(), 1)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var last any
 	if len(runs) > 0 {
 		last = runJSON(runs[0])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts, "last_run": last})
+	return nil
 }
 
-func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+	return nil
 }
 
 // decideProposal accepts a proposal (naming the partner of an ambiguous
 // line and the keys whose OSM value to take) or rejects it (with why).
 // An editor scoped to sets or areas decides only on assets in scope.
-func (s *Server) decideProposal(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideProposal(accept bool) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		var body struct {
 			Reason  string   `json:"reason"`
 			Partner string   `json:"partner"`
 			Take    []string `json:"take"`
 		}
-		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
-			return
+		if err := decodeOptionalBody(r, &body); err != nil {
+			return err
 		}
 		p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		var touched []orb.Geometry
 		for _, a := range p.OSM {
@@ -263,14 +252,14 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 			if id == "" {
 				continue
 			}
-			g, ok := s.currentGeometry(w, r, id)
-			if !ok {
-				return
+			g, err := s.currentGeometry(r, id)
+			if err != nil {
+				return err
 			}
 			touched = append(touched, g)
 		}
-		if !s.checkScope(w, r, touched...) {
-			return
+		if err := s.checkScope(r, touched...); err != nil {
+			return err
 		}
 		r = changeContext(r)
 		if c := store.ChangeOf(r.Context()); c.Comment == "" {
@@ -286,10 +275,10 @@ func (s *Server) decideProposal(accept bool) http.HandlerFunc {
 		}
 		p, err = importer.Decide(r.Context(), s.review(), p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+		return nil
 	}
 }
 

@@ -5,7 +5,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -162,12 +161,12 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	r.Use(s.authenticate)
-	r.NotFound(s.notFound)
+	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
-	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.getTile)
+	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
@@ -185,40 +184,40 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/config", s.getConfig)
 		r.Get("/categories", s.getCategories)
-		r.Get("/sets", s.listSets)
-		r.Get("/sets/{slug}", s.getSet)
-		r.Get("/sets/{slug}/areas", s.listAreas)
-		r.Get("/sets/{slug}/areas/{code}", s.getArea)
-		r.Get("/assets", s.listAssets)
-		r.Get("/assets/{id}", s.getAsset)
-		r.Post("/login", s.login)
-		r.Get("/me", s.me)
-		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
-		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
-		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
-		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)
-		r.With(s.require(auth.Contributor)).Delete("/tokens/{id}", s.revokeToken)
-		r.With(s.require(auth.Editor)).Post("/assets", s.createAsset)
-		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
-		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)
-		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.restoreAsset)
-		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.markReviewed)
-		r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}", s.updateArea)
-		r.With(s.require(auth.Editor)).Post("/sets/{slug}/areas", s.addArea)
-		r.With(s.require(auth.Editor)).Delete("/sets/{slug}/areas/{code}", s.deleteArea)
-		r.Get("/assets/{id}/history", s.assetHistory)
-		r.Get("/changes", s.changes)
+		r.Get("/sets", s.handle(s.listSets))
+		r.Get("/sets/{slug}", s.handle(s.getSet))
+		r.Get("/sets/{slug}/areas", s.handle(s.listAreas))
+		r.Get("/sets/{slug}/areas/{code}", s.handle(s.getArea))
+		r.Get("/assets", s.handle(s.listAssets))
+		r.Get("/assets/{id}", s.handle(s.getAsset))
+		r.Post("/login", s.handle(s.login))
+		r.Get("/me", s.handle(s.me))
+		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))
+		r.With(s.require(auth.Contributor)).Post("/logout", s.handle(s.logout))
+		r.With(s.require(auth.Contributor)).Post("/tokens", s.handle(s.createToken))
+		r.With(s.require(auth.Contributor)).Get("/tokens", s.handle(s.listTokens))
+		r.With(s.require(auth.Contributor)).Delete("/tokens/{id}", s.handle(s.revokeToken))
+		r.With(s.require(auth.Editor)).Post("/assets", s.handle(s.createAsset))
+		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.handle(s.updateAsset))
+		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.handle(s.deleteAsset))
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.handle(s.restoreAsset))
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.handle(s.markReviewed))
+		r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}", s.handle(s.updateArea))
+		r.With(s.require(auth.Editor)).Post("/sets/{slug}/areas", s.handle(s.addArea))
+		r.With(s.require(auth.Editor)).Delete("/sets/{slug}/areas/{code}", s.handle(s.deleteArea))
+		r.Get("/assets/{id}/history", s.handle(s.assetHistory))
+		r.Get("/changes", s.handle(s.changes))
 		s.reconcileRoutes(r)
 		s.releaseRoutes(r)
 		s.osmRoutes(r)
 		s.suggestionRoutes(r)
 		s.conflationRoutes(r)
-		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path)))
-		})
+		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			return place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path))
+		}))
 		r.MethodNotAllowed(s.methodNotAllowed)
 	})
-	r.Get("/tiles/{file}", s.getTileJSON)
+	r.Get("/tiles/{file}", s.handle(s.getTileJSON))
 	r.Handle("/*", s.static())
 }
 
@@ -285,17 +284,16 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 // successor decisions that measure overlaps),
 // waiting up to 10 seconds for one, then answers 503 with Retry-After.
 // Call release when done.
-func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+func (s *Server) expensive(r *http.Request) (release func(), err error) {
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {
 	case s.heavy <- struct{}{}:
-		return func() { <-s.heavy }, true
+		return func() { <-s.heavy }, nil
 	case <-t.C:
 	case <-r.Context().Done():
 	}
-	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly"))
-	return nil, false
+	return nil, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly")
 }
 
 // baseURL is the scheme and host clients reach this server at.
@@ -308,57 +306,6 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-// status maps an error code to its one HTTP status.
-func status(code string) int {
-	switch code {
-	case place.EINVALID:
-		return http.StatusBadRequest
-	case place.ENOTFOUND:
-		return http.StatusNotFound
-	case place.ECONFLICT:
-		return http.StatusConflict
-	case place.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case place.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case place.EFORBIDDEN:
-		return http.StatusForbidden
-	case place.ETOOMANY:
-		return http.StatusTooManyRequests
-	case place.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case place.EPRECONDITION:
-		return http.StatusPreconditionRequired
-	}
-	return http.StatusInternalServerError
-}
-
-// fail writes err as a JSON error with the status its code maps to.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := place.ErrorCode(err)
-	if errors.Is(err, context.DeadlineExceeded) {
-		code = place.EUNAVAILABLE
-		err = place.Errorf(place.EUNAVAILABLE, "request timed out")
-	}
-	st := status(code)
-	if st >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
-	}
-	if st == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
-	}
-	writeJSON(w, st, errorBody{errorDetail{code, errorMessage(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -54,19 +54,17 @@ func (s *Server) checkRequestText(next http.Handler) http.Handler {
 // maxPathSegment bounds one part of a URL path, in bytes.
 const maxPathSegment = 256
 
-// readBody reads a request body whole, answering 413 past the size limit.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// readBody reads a request body whole: ETOOLARGE past the size limit.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(place.ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return nil, false
+			return nil, place.Errorf(place.ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit)
 		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
-		return nil, false
+		return nil, place.Errorf(place.EINVALID, "request body: %v", err)
 	}
-	return body, true
+	return body, nil
 }
 
 // checkJSONText refuses a JSON body any of whose strings, keys included,

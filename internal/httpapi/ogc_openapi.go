@@ -8,15 +8,14 @@ import (
 
 // ogcAPI answers the OpenAPI 3.0 description of the OGC API, with the
 // collections of the moment as an enum of collectionId.
-func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ids := []string{ogcAssets}
 	for _, ss := range sets {
@@ -28,9 +27,10 @@ func (s *Server) ogcAPI(w http.ResponseWriter, r *http.Request) {
 			"description": "This API is described in OpenAPI 3.0; the links give the description and the pages it covers.",
 			"links": []ogcLink{{Href: s.ogcBase(r) + "/api?f=json", Rel: "service-desc", Type: ogcOpenAPI, Title: "OpenAPI 3.0 description (JSON)"},
 				{Href: s.ogcBase(r) + "?f=html", Rel: "start", Type: "text/html", Title: "the landing page"}}})
-		return
+		return nil
 	}
 	writeJSONType(w, http.StatusOK, ogcOpenAPI, doc)
+	return nil
 }
 
 type obj = map[string]any
