@@ -65,38 +65,56 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// require lets through requests from users of at least role min: 401
-// without a user, 403 below the role, 403 without the CSRF token on a
-// cookie-authenticated write.
+// require lets through requests from users of at least role min (admit).
 func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, ok := principalOf(r)
-			if !ok {
-				s.fail(w, r, place.Errorf(place.EUNAUTHORIZED, "sign in, or send an API token, to do this"))
+			if err := s.admit(w, r, min); err != nil {
+				s.fail(w, r, err)
 				return
-			}
-			if p.Session != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-				sent := r.Header.Get("X-CSRF-Token")
-				if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
-					s.fail(w, r, place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
-					return
-				}
-			}
-			if !p.User.Role.AtLeast(min) {
-				s.fail(w, r, place.Errorf(place.EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
-				return
-			}
-			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
-					w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-					s.fail(w, r, place.Errorf(place.ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1))
-					return
-				}
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// admit decides whether a request may go to a route for role min and
+// above: EUNAUTHORIZED without a user, EFORBIDDEN below the role or
+// without the CSRF token on a cookie-authenticated write, ETOOMANY (with
+// Retry-After) past the account's writes a minute.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, min auth.Role) error {
+	p, ok := principalOf(r)
+	if !ok {
+		return place.Errorf(place.EUNAUTHORIZED, "sign in, or send an API token, to do this")
+	}
+	if err := checkCSRF(r, p); err != nil {
+		return err
+	}
+	if !p.User.Role.AtLeast(min) {
+		return place.Errorf(place.EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			return place.Errorf(place.ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1)
+		}
+	}
+	return nil
+}
+
+// checkCSRF is EFORBIDDEN for a write (any method but GET and HEAD) made
+// with a session cookie that does not send the session's CSRF token back
+// in X-CSRF-Token: another site's form can make the browser send the
+// cookie, never the token. API tokens, which programs send, need none.
+func checkCSRF(r *http.Request, p principal) error {
+	if p.Session == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	sent := r.Header.Get("X-CSRF-Token")
+	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
+		return place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me")
+	}
+	return nil
 }
 
 // limiter allows n attempts per key per window: sign-ins by address,

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -77,8 +76,8 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 	}
 	author := "anonymous"
 	if p, ok := principalOf(r); ok {
-		if p.Session != nil && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(p.Session.CSRF)) != 1 {
-			return place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me")
+		if err := checkCSRF(r, p); err != nil {
+			return err
 		}
 		if ok, wait := s.accountSuggestions.allow("user:"+p.User.ID, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -152,84 +153,55 @@ func (s *Server) markReviewed(w http.ResponseWriter, r *http.Request) error {
 	return s.writeAsset(w, r, id, http.StatusOK)
 }
 
-// grantOf is where the signed-in user may write. A scope that cannot be
-// read fails closed: it would otherwise leave an empty, unlimited grant.
+// grantOf is where the signed-in user may write (place.AccountGrant: a
+// scope that cannot be read fails closed).
 func grantOf(r *http.Request) (place.Grant, error) {
 	p, _ := principalOf(r)
-	g, err := place.ParseGrant(p.User.Scopes)
-	if err != nil {
-		return nil, place.Errorf(place.EFORBIDDEN, "your account's scope cannot be read (%s): ask an admin", place.ErrorMessage(err))
-	}
-	return g, nil
+	return place.AccountGrant(p.User.Scopes)
 }
 
-// locate says which area of each of the sets holds g (at its point on
-// surface, as membership places it).
-func (s *Server) locate(r *http.Request, sets []string, g orb.Geometry) (place.Location, error) {
-	loc := place.Location{}
-	pt := geo.PointOnSurface(g)
-	b := orb.Bound{Min: pt, Max: pt}
-	for _, set := range sets {
-		areas, err := s.areas.AreaShapes(r.Context(), set, store.ShapeQuery{BBox: b})
-		if place.ErrorCode(err) == place.ENOTFOUND {
-			continue // a scope in a set that is gone grants nothing
-		}
-		if err != nil {
-			return nil, err
-		}
-		cands := make([]place.Candidate, len(areas))
-		for i, a := range areas {
-			cands[i] = place.Candidate{Code: a.Code, Name: a.Name, Geometry: a.Geometry}
-		}
-		if c, ok := place.Locate(pt, cands); ok {
-			loc[set] = c.Code
-		}
+// areaLocator places geometries among the store's areas for the scope
+// rules (place.Locator): at their point on surface, as membership does.
+type areaLocator struct {
+	ctx   context.Context
+	areas AreaStore
+}
+
+func (l areaLocator) Point(g orb.Geometry) orb.Point { return geo.PointOnSurface(g) }
+
+func (l areaLocator) Areas(set string, pt orb.Point) ([]place.Candidate, error) {
+	areas, err := l.areas.AreaShapes(l.ctx, set, store.ShapeQuery{BBox: orb.Bound{Min: pt, Max: pt}})
+	if err != nil {
+		return nil, err
 	}
-	return loc, nil
+	cands := make([]place.Candidate, len(areas))
+	for i, a := range areas {
+		cands[i] = place.Candidate{Code: a.Code, Name: a.Name, Geometry: a.Geometry}
+	}
+	return cands, nil
 }
 
 // checkScope is EFORBIDDEN unless the user's scope covers every geometry
 // the write touches (where the asset is, and where it goes); nil stands
 // for "nowhere" (no current asset) and is left out. The rule is
-// place.PermitAssetWrite.
+// place.PermitAssetWriteAt.
 func (s *Server) checkScope(r *http.Request, gs ...orb.Geometry) error {
 	g, err := grantOf(r)
 	if err != nil {
 		return err
 	}
-	if !g.Limited() {
-		return nil
-	}
-	var touched []place.Location
-	for _, geom := range gs {
-		if geom == nil {
-			continue
-		}
-		loc, err := s.locate(r, g.Sets(), geom)
-		if err != nil {
-			return err
-		}
-		touched = append(touched, loc)
-	}
-	return place.PermitAssetWrite(g, touched...)
+	return place.PermitAssetWriteAt(g, areaLocator{r.Context(), s.areas}, gs...)
 }
 
 // inScope reports whether the signed-in user's scope covers g, by the same
-// rule as checkScope (place.Grant.Covers), for work that filters rather
+// rule as checkScope (place.Grant.InScope), for work that filters rather
 // than refuses (a scoped conflation run keeps only what lies in scope).
 func (s *Server) inScope(r *http.Request, g orb.Geometry) (bool, error) {
 	grant, err := grantOf(r)
 	if err != nil {
 		return false, err
 	}
-	if !grant.Limited() || g == nil {
-		return true, nil
-	}
-	loc, err := s.locate(r, grant.Sets(), g)
-	if err != nil {
-		return false, err
-	}
-	return grant.Covers(loc), nil
+	return grant.InScope(g, areaLocator{r.Context(), s.areas})
 }
 
 // checkAssetScope is checkScope over where asset id is now (if it is) and
@@ -292,11 +264,9 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		name = cur.Name
 	}
-	edit := place.RenameArea
+	edit := place.EditOf(cur.Geometry, mp)
 	if mp == nil {
 		mp = cur.Geometry
-	} else if !place.SameOutline(mp, cur.Geometry) {
-		edit = place.RedrawArea
 	}
 	if err := s.permitAreaEdit(r, set, code, edit); err != nil {
 		return err
@@ -320,13 +290,13 @@ func (s *Server) updateArea(w http.ResponseWriter, r *http.Request) error {
 }
 
 // areaInScope: a scoped user may act on an area of a set in their scope,
-// or an area named in it; EFORBIDDEN otherwise.
+// or an area named in it (place.Grant.PermitArea); EFORBIDDEN otherwise.
 func areaInScope(r *http.Request, set, code string) error {
 	g, err := grantOf(r)
-	if err == nil && !g.PermitsArea(set, code) {
-		err = place.Errorf(place.EFORBIDDEN, "outside your scope (%s)", g)
+	if err != nil {
+		return err
 	}
-	return err
+	return g.PermitArea(set, code)
 }
 
 // permitAreaEdit is EFORBIDDEN unless the user may make edit e to the
