@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -244,34 +243,13 @@ func (s *Server) decideProposal(accept bool) handler {
 		if err != nil {
 			return err
 		}
-		var touched []orb.Geometry
-		for _, a := range p.OSM {
-			touched = append(touched, a.Geometry)
-		}
-		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
-			if id == "" {
-				continue
-			}
-			g, err := s.currentGeometry(r, id)
-			if err != nil {
-				return err
-			}
-			touched = append(touched, g)
-		}
-		if err := s.checkScope(r, touched...); err != nil {
+		at, ids := p.Touches(body.Partner)
+		if err := s.checkTouched(r, at, ids); err != nil {
 			return err
 		}
 		r = changeContext(r)
 		if c := store.ChangeOf(r.Context()); c.Comment == "" {
-			verb := "rejected"
-			if accept {
-				verb = "accepted"
-			}
-			what := p.OSMRef
-			if what == "" {
-				what = p.AssetID
-			}
-			r = r.WithContext(store.WithChange(r.Context(), c.Author, fmt.Sprintf("OSM conflation review: %s %s (%s, from %s)", verb, strings.ReplaceAll(p.Outcome, "_", " "), what, p.File)))
+			r = r.WithContext(store.WithChange(r.Context(), c.Author, p.ReviewComment(accept)))
 		}
 		p, err = importer.Decide(r.Context(), s.review(), p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
 		if err != nil {

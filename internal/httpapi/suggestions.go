@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
@@ -332,48 +331,27 @@ func (s *Server) decide(accept bool) handler {
 }
 
 // planMerge works out what accepting an asset suggestion writes when it is
-// not simply what was suggested: the suggestion's changes merged onto the
-// current version (If-Match names it, or take picks fields), or a new
-// place merged into an existing asset. It is a conflict (409) when the
-// version named is not the asset's now.
+// not simply what was suggested (place.AcceptBase, place.PlanAccept): the
+// suggestion's changes merged onto the current version (If-Match names
+// it, or take picks fields), or a new place merged into an existing asset.
+// It is a conflict (409) when the version named is not the asset's now.
 func (s *Server) planMerge(r *http.Request, sg place.Suggestion, d *place.SuggestionDecision, take []string) error {
-	switch {
-	case sg.Kind == place.NewAsset && d.MergeInto != "":
-		target, err := s.assets.Asset(r.Context(), d.MergeInto)
-		if err != nil {
-			return place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err))
-		}
-		if d.IfVersion == 0 {
-			d.IfVersion = target.Version // what the merge is made from; the store checks it still is
-		}
-		if d.IfVersion != target.Version {
-			return s.suggestionConflict(r, sg.ID, *d, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", target.ID, target.Version, d.IfVersion))
-		}
-		if d.Edited == nil {
-			merged := place.MergeInto(target, sg.Proposed)
-			d.Edited = &merged
-		}
-	case sg.Kind == place.Correction || sg.Kind == place.Closure:
-		if d.Edited != nil || sg.Base == nil || (take == nil && (d.IfVersion == 0 || d.IfVersion == sg.BaseVersion)) {
-			return nil // as suggested, or as edited; the store checks the version
-		}
-		cur, err := s.assets.Asset(r.Context(), sg.AssetID)
-		if err != nil {
-			return err
-		}
-		want := d.IfVersion
-		if want == 0 {
-			want = sg.BaseVersion
-		}
-		if cur.Version != want {
-			return s.suggestionConflict(r, sg.ID, *d, store.StaleError(sg, want, cur.Version))
-		}
-		merged, err := place.MergeSuggestion(*sg.Base, cur, sg.Proposed, take)
-		if err != nil {
-			return err
-		}
-		d.Edited, d.IfVersion = &merged, cur.Version
+	id := place.AcceptBase(sg, *d, take)
+	if id == "" {
+		return nil
 	}
+	now, err := s.assets.Asset(r.Context(), id)
+	if err != nil && sg.Kind == place.NewAsset {
+		return place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	planned, err := place.PlanAccept(sg, *d, take, now)
+	if err != nil {
+		return s.suggestionConflict(r, sg.ID, *d, err)
+	}
+	*d = planned
 	return nil
 }
 
@@ -431,36 +409,20 @@ func (s *Server) suggestionConflict(r *http.Request, id string, d place.Suggesti
 }
 
 // suggestionInScope is EFORBIDDEN unless a scoped moderator's scope covers
-// everything deciding sg touches (place.PermitAssetWrite): where the asset
+// everything deciding sg touches (place.Suggestion.Touches,
+// place.PermitAssetWrite): where the asset
 // is now and where the suggestion (or the moderator's edit, or the asset
 // it is merged into) would put it. A drawing must lie in scope, and adding
 // it to its set must be an area edit the moderator may make
 // (place.PermitAreaEdit): a set outside their scope is refused, and so is
 // one whose areas define a scope, as adding would widen it.
 func (s *Server) suggestionInScope(r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) error {
-	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		if err := s.checkScope(r, sg.Area.Geometry); err != nil || !d.Accept {
-			return err
-		}
+	at, ids := sg.Touches(*d)
+	if err := s.checkTouched(r, at, ids); err != nil {
+		return err
+	}
+	if sg.Kind == place.AreaDrawing && sg.Area != nil && d.Accept {
 		return s.permitAreaEdit(r, sg.Area.Set, sg.Area.Code, place.AddArea)
 	}
-	touched := []orb.Geometry{sg.Proposed.Geometry}
-	ids := []string{}
-	if sg.Kind != place.NewAsset {
-		ids = append(ids, sg.AssetID)
-	}
-	if d.MergeInto != "" {
-		ids = append(ids, d.MergeInto)
-	}
-	for _, id := range ids {
-		g, err := s.currentGeometry(r, id)
-		if err != nil {
-			return err
-		}
-		touched = append(touched, g) // nil (no such asset) is left out
-	}
-	if d.Edited != nil {
-		touched = append(touched, d.Edited.Geometry)
-	}
-	return s.checkScope(r, touched...)
+	return nil
 }

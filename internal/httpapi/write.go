@@ -214,6 +214,19 @@ func (s *Server) checkAssetScope(r *http.Request, id string, gs ...orb.Geometry)
 	return s.checkScope(r, append([]orb.Geometry{cur}, gs...)...)
 }
 
+// checkTouched is checkScope over the places at and where the assets
+// named are now (as place's Touches list them for a decision).
+func (s *Server) checkTouched(r *http.Request, at []orb.Geometry, assets []string) error {
+	for _, id := range assets {
+		g, err := s.currentGeometry(r, id)
+		if err != nil {
+			return err
+		}
+		at = append(at, g) // nil (no such asset) is left out
+	}
+	return s.checkScope(r, at...)
+}
+
 // currentGeometry is where an asset is now, or nil if it does not exist
 // (the write then fails with 404 on its own).
 func (s *Server) currentGeometry(r *http.Request, id string) (orb.Geometry, error) {
