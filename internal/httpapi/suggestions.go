@@ -97,9 +97,8 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if (body.Kind == place.AreaDrawing || body.Kind == place.NewAsset) && len(body.Feature) > place.MaxDrawnBytes {
-		return place.Errorf(place.EINVALID, "feature: %d bytes; a drawing may be at most %d bytes (%d KiB): simplify it",
-			len(body.Feature), place.MaxDrawnBytes, place.MaxDrawnBytes>>10)
+	if err := place.CheckDrawnSize(body.Kind, len(body.Feature)); err != nil {
+		return err
 	}
 	sg := place.Suggestion{ID: uuid.NewString(), Kind: body.Kind, AssetID: body.AssetID, Comment: body.Comment, Author: author}
 	switch {
@@ -124,8 +123,8 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 		}
 		sg.Proposed, sg.BaseVersion = a, base
 	}
-	if base != 0 && body.Kind != place.Correction && body.Kind != place.Closure {
-		return place.Errorf(place.EINVALID, "If-Match: only a correction or a closure is based on a version of an asset")
+	if err := place.CheckBaseVersion(body.Kind, base); err != nil {
+		return err
 	}
 	if err := s.suggestions.CreateSuggestion(r.Context(), sg); err != nil {
 		return err
@@ -276,8 +275,8 @@ func (s *Server) decide(accept bool) handler {
 		if err := decodeOptionalBody(r, &body); err != nil {
 			return err
 		}
-		if !accept && body.Reason == "" {
-			return place.Errorf(place.EINVALID, "say why in \"reason\": the person who suggested it will read it")
+		if err := place.CheckRejection(accept, body.Reason); err != nil {
+			return err
 		}
 		take, err := place.UniqueList("take", body.Take, maxTake)
 		if err != nil {
@@ -299,8 +298,8 @@ func (s *Server) decide(accept bool) handler {
 			}
 			d.Edited = &a
 		}
-		if take != nil && (sg.Kind == place.NewAsset || sg.Kind == place.AreaDrawing || d.Edited != nil || !accept) {
-			return place.Errorf(place.EINVALID, "take: only a correction or closure is merged field by field, without a feature")
+		if err := place.CheckTake(sg, d, take); err != nil {
+			return err
 		}
 		if sg.Status == place.Pending {
 			if err := s.suggestionInScope(r, sg, &d); err != nil {

@@ -27,7 +27,9 @@ func TestSuggestionTouches(t *testing.T) {
 		{"a drawing", Suggestion{Kind: AreaDrawing, Area: &Area{Geometry: drawn}}, SuggestionDecision{Accept: true}, []orb.Geometry{drawn}, nil},
 	} {
 		at, assets := tc.sg.Touches(tc.d)
-		if !slices.EqualFunc(at, tc.at, func(a, b orb.Geometry) bool { return (a == nil && b == nil) || (a != nil && b != nil && orb.Equal(a, b)) }) ||
+		if !slices.EqualFunc(at, tc.at, func(a, b orb.Geometry) bool {
+			return (a == nil && b == nil) || (a != nil && b != nil && orb.Equal(a, b))
+		}) ||
 			!slices.Equal(assets, tc.assets) {
 			t.Errorf("%s: %v, %v; want %v, %v", tc.name, at, assets, tc.at, tc.assets)
 		}
