@@ -1,5 +1,10 @@
 // Package httpapi serves placemap over HTTP: the JSON/GeoJSON API, vector
 // tiles, health checks and the embedded web map.
+//
+// Handlers translate HTTP: they read the request, ask the store through
+// the small roles of Stores, apply the rules internal/place holds, and
+// return their error; Server.handle writes it once, with the status its
+// code maps to (errors.go).
 package httpapi
 
 import (
@@ -282,8 +287,8 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 // expensive takes one of the few places for heavy work (overlays, and
 // writes that place many assets again: area changes, accepted drawings,
 // successor decisions that measure overlaps),
-// waiting up to 10 seconds for one, then answers 503 with Retry-After.
-// Call release when done.
+// waiting up to Config.ExpensiveWait for one, then EUNAVAILABLE (503
+// with Retry-After). Call release when done.
 func (s *Server) expensive(r *http.Request) (release func(), err error) {
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
