@@ -96,7 +96,7 @@ Flags:
 		return err
 	}
 	defer st.Close()
-	h := httpapi.New(st, web.FS, httpapi.Config{
+	h := httpapi.New(apiStores(st), web.FS, httpapi.Config{
 		Title:               *title,
 		BasemapStyleURL:     *basemap,
 		PublicURL:           *publicURL,
@@ -137,6 +137,12 @@ Flags:
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(shutdown)
+}
+
+// apiStores serves every part of the HTTP API from st.
+func apiStores(st store.Store) httpapi.Stores {
+	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
+		History: st, Suggestions: st, Conflations: st, Health: st}
 }
 
 func envInt(name string, def int) int {

@@ -54,7 +54,7 @@ func TestStoresAnswerAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		srv := httptest.NewServer(httpapi.New(st, web.FS, httpapi.Config{TileCacheBytes: 0}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		srv := httptest.NewServer(httpapi.New(apiStores(st), web.FS, httpapi.Config{TileCacheBytes: 0}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 		t.Cleanup(srv.Close)
 		return srv
 	}

@@ -114,7 +114,7 @@ func TestFaultDatabaseStops(t *testing.T) {
 	cluster := testkit.NewCluster(t)
 	st := openPostGIS(t, cluster.URL(), postgis.Options{})
 	seed(t, st)
-	srv := httptest.NewServer(httpapi.New(st, web.FS, httpapi.Config{}, quietLog()))
+	srv := httptest.NewServer(httpapi.New(apiStores(st), web.FS, httpapi.Config{}, quietLog()))
 	t.Cleanup(srv.Close)
 	client := &http.Client{Timeout: 20 * time.Second}
 	status := func(path string) (int, string) {
@@ -392,7 +392,7 @@ func TestFaultTimeouts(t *testing.T) {
 
 	// A client that gives up: the HTTP request's context ends, and with it
 	// the query on the server.
-	srv := httptest.NewServer(httpapi.New(patient, web.FS, httpapi.Config{}, quietLog()))
+	srv := httptest.NewServer(httpapi.New(apiStores(patient), web.FS, httpapi.Config{}, quietLog()))
 	t.Cleanup(srv.Close)
 	client := &http.Client{Timeout: 300 * time.Millisecond}
 	other := connect(t, url)

@@ -61,7 +61,7 @@ func TestImportSkipInvalid(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			srv := httptest.NewServer(httpapi.New(st, web.FS, httpapi.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+			srv := httptest.NewServer(httpapi.New(apiStores(st), web.FS, httpapi.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 			defer srv.Close()
 			res, err := http.Get(srv.URL + "/api/sets/counties")
 			if err != nil {

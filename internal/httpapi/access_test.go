@@ -388,7 +388,7 @@ func TestLockoutLeavesTheOwnerIn(t *testing.T) {
 	stores(t, func(t *testing.T, st store.Store) {
 		plain := writeServer(t, st) // made the accounts
 		plain.Close()
-		h := httpapi.New(st, fstest.MapFS{}, httpapi.Config{TrustProxyHeaders: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		h := httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{TrustProxyHeaders: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		c := srv.Client()

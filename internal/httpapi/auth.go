@@ -19,21 +19,6 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
-// Accounts is what signing in and writing need from a store.
-type Accounts interface {
-	UserByEmail(ctx context.Context, email string) (auth.User, error)
-	User(ctx context.Context, id string) (auth.User, error)
-	SetDisplayName(ctx context.Context, userID, name string) error
-	GrantedScopes(ctx context.Context) ([]place.Scope, error)
-	CreateSession(ctx context.Context, s auth.Session) error
-	Session(ctx context.Context, hash string) (auth.Session, error)
-	DeleteSession(ctx context.Context, hash string) error
-	CreateToken(ctx context.Context, t auth.Token) error
-	Token(ctx context.Context, hash string) (auth.Token, error)
-	Tokens(ctx context.Context, userID string) ([]auth.Token, error)
-	DeleteTokens(ctx context.Context, userID, id string) (int, error)
-}
-
 // SessionCookie names the session cookie.
 const SessionCookie = "placemap_session"
 
@@ -59,9 +44,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			tok, err := s.store.Token(ctx, auth.HashSecret(strings.TrimPrefix(h, "Bearer ")))
+			tok, err := s.accounts.Token(ctx, auth.HashSecret(strings.TrimPrefix(h, "Bearer ")))
 			if err == nil {
-				if u, err := s.store.User(ctx, tok.UserID); err == nil {
+				if u, err := s.accounts.User(ctx, tok.UserID); err == nil {
 					ctx = context.WithValue(ctx, principalKey{}, principal{User: u})
 				}
 			}
@@ -69,9 +54,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil {
-			ses, err := s.store.Session(ctx, auth.HashSecret(c.Value))
+			ses, err := s.accounts.Session(ctx, auth.HashSecret(c.Value))
 			if err == nil {
-				if u, err := s.store.User(ctx, ses.UserID); err == nil {
+				if u, err := s.accounts.User(ctx, ses.UserID); err == nil {
 					ctx = context.WithValue(ctx, principalKey{}, principal{User: u, Session: &ses})
 				}
 			}
@@ -80,47 +65,57 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// require lets through requests from users of at least role min: 401
-// without a user, 403 below the role, 403 without the CSRF token on a
-// cookie-authenticated write.
+// require lets through requests from users of at least role min (admit).
 func (s *Server) require(min auth.Role) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, ok := principalOf(r)
-			if !ok {
-				s.fail(w, r, place.Errorf(EUNAUTHORIZED, "sign in, or send an API token, to do this"))
+			if err := s.admit(w, r, min); err != nil {
+				s.fail(w, r, err)
 				return
-			}
-			if p.Session != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-				sent := r.Header.Get("X-CSRF-Token")
-				if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
-					s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
-					return
-				}
-			}
-			if !p.User.Role.AtLeast(min) {
-				s.fail(w, r, place.Errorf(EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role))
-				return
-			}
-			if r.Method != http.MethodGet && r.Method != http.MethodHead {
-				if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
-					w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-					s.fail(w, r, place.Errorf(ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1))
-					return
-				}
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// Error codes of the HTTP layer beyond the domain's.
-const (
-	EUNAUTHORIZED = "unauthorized"
-	EFORBIDDEN    = place.EFORBIDDEN
-	ETOOMANY      = "too_many_requests"
-	ETOOLARGE     = place.ETOOLARGE
-)
+// admit decides whether a request may go to a route for role min and
+// above: EUNAUTHORIZED without a user, EFORBIDDEN below the role or
+// without the CSRF token on a cookie-authenticated write, ETOOMANY (with
+// Retry-After) past the account's writes a minute.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, min auth.Role) error {
+	p, ok := principalOf(r)
+	if !ok {
+		return place.Errorf(place.EUNAUTHORIZED, "sign in, or send an API token, to do this")
+	}
+	if err := checkCSRF(r, p); err != nil {
+		return err
+	}
+	if !p.User.Role.AtLeast(min) {
+		return place.Errorf(place.EFORBIDDEN, "this needs the %s role or above; you are %s", min, p.User.Role)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if ok, wait := s.writes.allow("user:"+p.User.ID, time.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			return place.Errorf(place.ETOOMANY, "more than %d writes a minute from this account; try again in %d seconds", s.cfg.WritesPerMinute, int(wait.Seconds())+1)
+		}
+	}
+	return nil
+}
+
+// checkCSRF is EFORBIDDEN for a write (any method but GET and HEAD) made
+// with a session cookie that does not send the session's CSRF token back
+// in X-CSRF-Token: another site's form can make the browser send the
+// cookie, never the token. API tokens, which programs send, need none.
+func checkCSRF(r *http.Request, p principal) error {
+	if p.Session == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	sent := r.Header.Get("X-CSRF-Token")
+	if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(p.Session.CSRF)) != 1 {
+		return place.Errorf(place.EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me")
+	}
+	return nil
+}
 
 // limiter allows n attempts per key per window: sign-ins by address,
 // failed sign-ins by account and address, suggestions, writes.
@@ -243,24 +238,31 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// decodeBody reads a JSON body, answering 413 past the size limit and 400
-// for anything that is not the JSON wanted.
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, ok := s.readBody(w, r)
-	if !ok {
-		return false
+// decodeBody reads a JSON body into v: ETOOLARGE past the size limit,
+// EINVALID for anything that is not the JSON wanted.
+func decodeBody(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
 	}
 	if err := checkJSONText(body); err != nil {
-		s.fail(w, r, err)
-		return false
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error())))
-		return false
+		return place.Errorf(place.EINVALID, "request body: %s", place.Excerpt(err.Error()))
 	}
-	return true
+	return nil
+}
+
+// decodeOptionalBody is decodeBody for a body that may be left out: v
+// stays as it is when the request sends none.
+func decodeOptionalBody(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decodeBody(r, v)
 }
 
 type meJSON struct {
@@ -278,173 +280,164 @@ func meOf(u auth.User) meJSON {
 	return meJSON{ID: u.ID, Email: u.Email, Role: u.Role, DisplayName: u.DisplayName, PublicName: u.PublicName()}
 }
 
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	email := auth.NormalizeEmail(body.Email)
 	now, addr := time.Now(), clientIP(r)
 	if ok, wait, why := s.logins.allow(email, addr, now); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.fail(w, r, place.Errorf(ETOOMANY, "%s; try again in %d seconds", why, secs))
-		return
+		return place.Errorf(place.ETOOMANY, "%s; try again in %d seconds", why, secs)
 	}
 	// An address without an account is verified against a dummy hash, so
 	// both answers take the time of one argon2id verification.
-	u, err := s.store.UserByEmail(r.Context(), email)
+	u, err := s.accounts.UserByEmail(r.Context(), email)
 	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err != nil {
 		u = auth.User{}
 	}
 	if !auth.CheckPasswordOrDummy(u.PasswordHash, body.Password) {
 		s.logins.failed(email, addr, now)
-		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "wrong email or password"))
-		return
+		return place.Errorf(place.EUNAUTHORIZED, "wrong email or password")
 	}
 	s.logins.succeeded(email, addr)
 	secret, hash, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	csrf, _, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ses := auth.Session{Hash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now.UTC(), ExpiresAt: now.Add(sessionLife).UTC()}
-	if err := s.store.CreateSession(r.Context(), ses); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := s.accounts.CreateSession(r.Context(), ses); err != nil {
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode, Expires: ses.ExpiresAt})
 	out := meOf(u)
 	out.CSRF = csrf
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *Server) secureCookies(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
 	if p.Session != nil {
-		if err := s.store.DeleteSession(r.Context(), p.Session.Hash); err != nil {
-			s.fail(w, r, err)
-			return
+		if err := s.accounts.DeleteSession(r.Context(), p.Session.Hash); err != nil {
+			return err
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1,
 		Secure: s.secureCookies(r), SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p, ok := principalOf(r)
 	if !ok {
-		s.fail(w, r, place.Errorf(EUNAUTHORIZED, "not signed in"))
-		return
+		return place.Errorf(place.EUNAUTHORIZED, "not signed in")
 	}
 	out := meOf(p.User)
 	if p.Session != nil {
 		out.CSRF = p.Session.CSRF
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // updateMe lets an account choose how the public sees it:
 // {"display_name": "Heeley volunteers"}, or "" for its role ("an editor").
 // Plain text, at most auth.MaxDisplayName characters, no control
 // characters and no "@".
-func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		DisplayName *string `json:"display_name"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	if body.DisplayName == nil {
-		s.fail(w, r, place.Errorf(place.EINVALID, "send {\"display_name\": \"…\"} (\"\" to be shown by your role)"))
-		return
+		return place.Errorf(place.EINVALID, "send {\"display_name\": \"…\"} (\"\" to be shown by your role)")
 	}
 	p, _ := principalOf(r)
-	if err := s.store.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := s.accounts.SetDisplayName(changeContext(r).Context(), p.User.ID, *body.DisplayName); err != nil {
+		return err
 	}
-	u, err := s.store.User(r.Context(), p.User.ID)
+	u, err := s.accounts.User(r.Context(), p.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := meOf(u)
 	if p.Session != nil {
 		out.CSRF = p.Session.CSRF
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Name string `json:"name"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	p, _ := principalOf(r)
 	secret, hash, err := auth.NewSecret()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if err := s.store.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := s.accounts.CreateToken(r.Context(), auth.Token{Hash: hash, UserID: p.User.ID, Name: body.Name, CreatedAt: time.Now().UTC()}); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"token": secret, "id": auth.Token{Hash: hash}.ID(), "name": body.Name,
 		"note": "shown once: placemap keeps only its hash"})
+	return nil
 }
 
 // listTokens lists the signed-in account's API tokens, by id and name,
 // never the secrets (placemap does not have them).
-func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	ts, err := s.store.Tokens(r.Context(), p.User.ID)
+	ts, err := s.accounts.Tokens(r.Context(), p.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]map[string]any, len(ts))
 	for i, t := range ts {
 		out[i] = map[string]any{"id": t.ID(), "name": t.Name, "created_at": t.CreatedAt}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+	return nil
 }
 
 // revokeToken revokes one of the signed-in account's tokens: a token that
 // leaked stops working at once.
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	p, _ := principalOf(r)
-	n, err := s.store.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
+	n, err := s.accounts.DeleteTokens(r.Context(), p.User.ID, chi.URLParam(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if n == 0 {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "you have no token %q", chi.URLParam(r, "id")))
-		return
+		return place.Errorf(place.ENOTFOUND, "you have no token %q", chi.URLParam(r, "id"))
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // NewUserID returns an id for a new account.

@@ -46,6 +46,12 @@ func stores(t *testing.T, fn func(t *testing.T, st store.Store)) {
 	})
 }
 
+// roles serves every part of the API from st.
+func roles(st store.Store) httpapi.Stores {
+	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
+		History: st, Suggestions: st, Conflations: st, Health: st}
+}
+
 const password = "a long enough password"
 
 // writeServer serves st with one user of each role, each with an API token
@@ -70,7 +76,7 @@ func writeServer(t *testing.T, st store.Store) *httptest.Server {
 		}
 	}
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
-	srv := httptest.NewServer(httpapi.New(st, web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	return srv
 }

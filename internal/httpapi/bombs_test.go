@@ -66,11 +66,11 @@ func TestConflationBombsAre413(t *testing.T) {
 		code   string
 		want   string
 	}{
-		{"bomb.osm.bz2", testkit.BombBzip2(t), 413, httpapi.ETOOLARGE, "runs past 16 MiB"},
-		{"bomb.osm.gz", testkit.BombXMLGzip(t), 413, httpapi.ETOOLARGE, "runs past 16 MiB"},
-		{"bomb.json.gz", testkit.BombJSONGzip(t), 413, httpapi.ETOOLARGE, "runs past 16 MiB"},
-		{"bomb.osm.pbf", testkit.BombPBFRawSize(t), 413, httpapi.ETOOLARGE, "declares 1000 bytes uncompressed but inflates past"},
-		{"block.osm.pbf", testkit.BombPBFBlockLimit(t), 413, httpapi.ETOOLARGE, "inflates past the format's 33554432"},
+		{"bomb.osm.bz2", testkit.BombBzip2(t), 413, place.ETOOLARGE, "runs past 16 MiB"},
+		{"bomb.osm.gz", testkit.BombXMLGzip(t), 413, place.ETOOLARGE, "runs past 16 MiB"},
+		{"bomb.json.gz", testkit.BombJSONGzip(t), 413, place.ETOOLARGE, "runs past 16 MiB"},
+		{"bomb.osm.pbf", testkit.BombPBFRawSize(t), 413, place.ETOOLARGE, "declares 1000 bytes uncompressed but inflates past"},
+		{"block.osm.pbf", testkit.BombPBFBlockLimit(t), 413, place.ETOOLARGE, "inflates past the format's 33554432"},
 		{"bomb.osm.pbf.gz", testkit.BombPBFGzip(t), 400, place.EINVALID, "PBF is compressed already"},
 	}
 	stores(t, func(t *testing.T, st store.Store) {
@@ -101,7 +101,7 @@ func TestConflationBombsAre413(t *testing.T) {
 
 		// The limit is the server's: 4 KiB of OSM XML in gzip against a
 		// limit of 2 KiB.
-		small := httpapi.New(st, fstest.MapFS{}, httpapi.Config{MaxDecompressed: 2 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		small := httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{MaxDecompressed: 2 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		smallSrv := httptest.NewServer(small)
 		t.Cleanup(smallSrv.Close)
 		xml := strings.Replace(oneLibraryOSM, "</osm>", strings.Repeat("<!-- padding -->", 256)+"</osm>", 1)
@@ -110,7 +110,7 @@ func TestConflationBombsAre413(t *testing.T) {
 		zw.Write([]byte(xml))
 		zw.Close()
 		code, ecode, msg := post(t, smallSrv.URL, "/api/conflations?file=padded.osm.gz", gz.Bytes())
-		if code != 413 || ecode != httpapi.ETOOLARGE || !strings.Contains(msg, "padded.osm.gz: the gzip data decompresses to more than 2048 bytes, the limit (--max-decompressed-mb)") {
+		if code != 413 || ecode != place.ETOOLARGE || !strings.Contains(msg, "padded.osm.gz: the gzip data decompresses to more than 2048 bytes, the limit (--max-decompressed-mb)") {
 			t.Errorf("past the server's limit: %d %s %q", code, ecode, msg)
 		}
 		if code, _, msg := post(t, srv.URL, "/api/conflations?file=padded.osm.gz", gz.Bytes()); code != 201 {

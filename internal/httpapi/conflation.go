@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -24,21 +23,20 @@ import (
 // conflationRoutes: upload an OSM file to conflate with the assets held,
 // and review what it proposes one line at a time (editors and above).
 func (s *Server) conflationRoutes(r chi.Router) {
-	r.With(s.require(auth.Editor)).Post("/conflations", s.conflate)
-	r.With(s.require(auth.Editor)).Get("/conflations/proposals", s.listProposals)
-	r.With(s.require(auth.Editor)).Get("/conflations/proposals/{id}", s.getProposal)
-	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/accept", s.decideProposal(true))
-	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/reject", s.decideProposal(false))
+	r.With(s.require(auth.Editor)).Post("/conflations", s.handle(s.conflate))
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals", s.handle(s.listProposals))
+	r.With(s.require(auth.Editor)).Get("/conflations/proposals/{id}", s.handle(s.getProposal))
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/accept", s.handle(s.decideProposal(true)))
+	r.With(s.require(auth.Editor)).Post("/conflations/proposals/{id}/reject", s.handle(s.decideProposal(false)))
 }
 
 // conflate reads an OSM file from the body (PBF, XML, bzip2/gzip XML or
 // Overpass JSON; ?file= names it) and replaces the pending review list
 // with what it proposes.
-func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) conflate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "file"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	name := path.Base(strings.ReplaceAll(q.Get("file"), `\`, "/"))
 	if name == "." || name == "/" {
@@ -52,8 +50,7 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	// clears what a process that died left.
 	tmp, err := os.CreateTemp("", uploadPattern)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	unlinked := os.Remove(tmp.Name()) == nil
 	defer func() {
@@ -66,26 +63,22 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit))
-			return
+			return place.Errorf(place.ETOOLARGE, "OSM file is larger than %d bytes: conflate it with `placemap conflate osm FILE --review`", tooLarge.Limit)
 		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "reading the upload: %v", err))
-		return
+		return place.Errorf(place.EINVALID, "reading the upload: %v", err)
 	}
 	if n == 0 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "send the OSM file (PBF, XML or Overpass JSON) as the request body"))
-		return
+		return place.Errorf(place.EINVALID, "send the OSM file (PBF, XML or Overpass JSON) as the request body")
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	ctx := changeContext(r).Context()
-	c, err := importer.ConflateFile(ctx, s.store, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
+	c, err := importer.ConflateFile(ctx, s.assets, osm.ReaderAt(tmp, n), name, s.cfg.MaxDecompressed)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// A scoped editor's run speaks for, and supersedes, only what lies in
 	// their scope.
@@ -94,15 +87,15 @@ func (s *Server) conflate(w http.ResponseWriter, r *http.Request) {
 	if len(p.User.Scopes) > 0 {
 		scope.In = func(_ context.Context, g orb.Geometry) (bool, error) { return s.inScope(r, g) }
 	}
-	rv, err := importer.KeepForReview(ctx, s.store, c, scope)
+	rv, err := importer.KeepForReview(ctx, s.review(), c, scope)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if rv.Coverage.Warning != "" {
 		s.log.Warn("conflation over a file that does not cover the assets", "file", name, "overlap", rv.Coverage.Overlap, "run", rv.Run)
 	}
 	writeJSON(w, http.StatusCreated, rv)
+	return nil
 }
 
 // uploadPattern names the temporary files uploads are spooled to.
@@ -155,7 +148,7 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 		out["decided_at"] = p.DecidedAt
 	}
 	if p.AssetID != "" {
-		if a, err := s.store.Asset(r.Context(), p.AssetID); err == nil {
+		if a, err := s.assets.Asset(r.Context(), p.AssetID); err == nil {
 			out["local"] = assetFeature(a)
 		}
 	}
@@ -167,7 +160,7 @@ func (s *Server) proposalJSON(r *http.Request, p place.Proposal) map[string]any 
 	if p.Outcome == place.OutcomeAmbiguous && p.AssetID == "" {
 		locals := []any{}
 		for _, id := range p.Candidates {
-			if a, err := s.store.Asset(r.Context(), id); err == nil {
+			if a, err := s.assets.Asset(r.Context(), id); err == nil {
 				locals = append(locals, assetFeature(a))
 			}
 		}
@@ -184,29 +177,25 @@ func nonNil[T any](v []T) []T {
 	return v
 }
 
-func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "status", "outcome"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	status, outcome := q.Get("status"), q.Get("outcome")
 	switch status {
 	case "", place.Pending, place.Accepted, place.Rejected, place.Superseded:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "status %q: want pending, accepted, rejected or superseded", status))
-		return
+		return place.Errorf(place.EINVALID, "status %q: want pending, accepted, rejected or superseded", status)
 	}
 	switch outcome {
 	case "", place.OutcomeMatched, place.OutcomeOnlyOSM, place.OutcomeOnlyLocal, place.OutcomeAmbiguous:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome))
-		return
+		return place.Errorf(place.EINVALID, "outcome %q: want matched, only_osm, only_local or ambiguous", outcome)
 	}
-	list, err := s.store.Proposals(r.Context(), status)
+	list, err := s.conflations.Proposals(r.Context(), status)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []map[string]any{}
 	counts := map[string]int{}
@@ -216,80 +205,58 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.proposalJSON(r, p))
 		}
 	}
-	runs, err := s.store.ConflationRuns(r.Context(), 1)
+	runs, err := s.conflations.ConflationRuns(r.Context(), 1)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var last any
 	if len(runs) > 0 {
 		last = runJSON(runs[0])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"proposals": out, "by_outcome": counts, "last_run": last})
+	return nil
 }
 
-func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+	return nil
 }
 
 // decideProposal accepts a proposal (naming the partner of an ambiguous
 // line and the keys whose OSM value to take) or rejects it (with why).
 // An editor scoped to sets or areas decides only on assets in scope.
-func (s *Server) decideProposal(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideProposal(accept bool) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		var body struct {
 			Reason  string   `json:"reason"`
 			Partner string   `json:"partner"`
 			Take    []string `json:"take"`
 		}
-		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
-			return
+		if err := decodeOptionalBody(r, &body); err != nil {
+			return err
 		}
-		p, err := s.store.Proposal(r.Context(), chi.URLParam(r, "id"))
+		p, err := s.conflations.Proposal(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		var touched []orb.Geometry
-		for _, a := range p.OSM {
-			touched = append(touched, a.Geometry)
-		}
-		for _, id := range append([]string{p.AssetID, body.Partner}, p.Candidates...) {
-			if id == "" {
-				continue
-			}
-			g, ok := s.currentGeometry(w, r, id)
-			if !ok {
-				return
-			}
-			touched = append(touched, g)
-		}
-		if !s.checkScope(w, r, touched...) {
-			return
+		at, ids := p.Touches(body.Partner)
+		if err := s.checkTouched(r, at, ids); err != nil {
+			return err
 		}
 		r = changeContext(r)
 		if c := store.ChangeOf(r.Context()); c.Comment == "" {
-			verb := "rejected"
-			if accept {
-				verb = "accepted"
-			}
-			what := p.OSMRef
-			if what == "" {
-				what = p.AssetID
-			}
-			r = r.WithContext(store.WithChange(r.Context(), c.Author, fmt.Sprintf("OSM conflation review: %s %s (%s, from %s)", verb, strings.ReplaceAll(p.Outcome, "_", " "), what, p.File)))
+			r = r.WithContext(store.WithChange(r.Context(), c.Author, p.ReviewComment(accept)))
 		}
-		p, err = importer.Decide(r.Context(), s.store, p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
+		p, err = importer.Decide(r.Context(), s.review(), p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, s.proposalJSON(r, p))
+		return nil
 	}
 }
 

@@ -227,7 +227,7 @@ func TestConflationUploadLimit(t *testing.T) {
 	}
 	defer st.Close()
 	writeServer(t, st) // for its accounts and tokens
-	small := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{MaxRequestBody: 1 << 10, MaxUploadBody: 4 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	small := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{MaxRequestBody: 1 << 10, MaxUploadBody: 4 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer small.Close()
 	big := strings.Replace(oneLibraryOSM, "</osm>", strings.Repeat("<!-- padding -->", 400)+"</osm>", 1)
 	if code, _, body := do(t, small.Client(), small.URL, call{"POST", "/api/conflations?file=big.osm", big, bearer("editor")}); code != http.StatusRequestEntityTooLarge {

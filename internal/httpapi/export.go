@@ -18,9 +18,9 @@ import (
 // /api/export/assets.gpkg, /api/export/sets/wards-2019.kml,
 // /api/export/crosswalks/lsoa-2011/wards-2019.csv.
 func (s *Server) exportRoutes(r chi.Router) {
-	r.Get("/export/{file}", s.exportFile)
-	r.Get("/export/sets/{file}", s.exportFile)
-	r.Get("/export/crosswalks/{a}/{file}", s.exportFile)
+	r.Get("/export/{file}", s.handle(s.exportFile))
+	r.Get("/export/sets/{file}", s.handle(s.exportFile))
+	r.Get("/export/crosswalks/{a}/{file}", s.handle(s.exportFile))
 }
 
 // splitFile reads "name.ext" into the name and the format.
@@ -36,23 +36,20 @@ func splitFile(file string) (string, export.Format, error) {
 	return file[:i], f, nil
 }
 
-func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "csv_geometry", "weight"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	name, f, err := splitFile(chi.URLParam(r, "file"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	csvGeom := formats.CSVGeometry(q.Get("csv_geometry"))
 	switch csvGeom {
 	case "", formats.CSVWKT, formats.CSVLonLat:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "csv_geometry %q: want wkt or lonlat", place.Excerpt(string(csvGeom))))
-		return
+		return place.Errorf(place.EINVALID, "csv_geometry %q: want wkt or lonlat", place.Excerpt(string(csvGeom)))
 	}
 	ctx := r.Context()
 	var l formats.Layer
@@ -64,44 +61,39 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 	case strings.Contains(path, "/export/sets/"):
 	case name == "assets" || name == "memberships":
 	default:
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no export %q: assets, memberships, sets/SLUG or crosswalks/A/B", name))
-		return
+		return place.Errorf(place.ENOTFOUND, "no export %q: assets, memberships, sets/SLUG or crosswalks/A/B", name)
 	}
 	if heavy {
-		release, ok := s.expensive(w, r)
-		if !ok {
-			return
+		release, err := s.expensive(r)
+		if err != nil {
+			return err
 		}
 		defer release()
 	}
 	switch {
 	case strings.Contains(path, "/export/crosswalks/"):
-		a, err := s.store.Set(ctx, chi.URLParam(r, "a"))
+		a, err := s.areas.Set(ctx, chi.URLParam(r, "a"))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		b, err := s.store.Set(ctx, name)
+		b, err := s.areas.Set(ctx, name)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		cw, err := s.reconcile.WeightedCrosswalk(ctx, a.Slug, b.Slug, reconcile.Weight(q.Get("weight")))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		l = export.Crosswalk(cw, a, b)
 	case strings.Contains(path, "/export/sets/"):
-		l, err = export.Set(ctx, s.store, name)
+		l, err = export.Set(ctx, s.catalog(), name)
 	case name == "assets":
-		l, err = export.Assets(ctx, s.store)
+		l, err = export.Assets(ctx, s.catalog())
 	default:
-		l, err = export.Memberships(ctx, s.store)
+		l, err = export.Memberships(ctx, s.catalog())
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", f.ContentType())
 	w.Header().Set("Content-Disposition", `attachment; filename="`+l.Name+"."+string(f)+`"`)
@@ -113,6 +105,7 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 		// The status is sent: the truncated body is all that can tell.
 		s.log.Error("export", "path", path, "err", err)
 	}
+	return nil
 }
 
 // headerSafe keeps a header value to printable ASCII, and short.

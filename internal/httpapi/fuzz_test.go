@@ -60,7 +60,7 @@ func fuzzServer(f *testing.F) http.Handler {
 	if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-admin"), UserID: u.ID, CreatedAt: time.Now().UTC()}); err != nil {
 		f.Fatal(err)
 	}
-	return httpapi.New(st, fstest.MapFS{"index.html": {Data: []byte("x")}}, httpapi.Config{MaxRequestBody: 64 << 10},
+	return httpapi.New(roles(st), fstest.MapFS{"index.html": {Data: []byte("x")}}, httpapi.Config{MaxRequestBody: 64 << 10},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 

@@ -62,23 +62,20 @@ func (s *Server) setJSON(r *http.Request, ss place.SetSummary) setJSON {
 
 func bboxJSON(b orb.Bound) []float64 { return []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} }
 
-func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listSets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "current"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// current=true: only current releases (and sets in no series), what a
 	// map shows by default; current=false: only earlier releases.
 	only := q.Get("current")
 	if only != "" && only != "true" && only != "false" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "current %q: want true or false", place.Excerpt(only)))
-		return
+		return place.Errorf(place.EINVALID, "current %q: want true or false", place.Excerpt(only))
 	}
-	sets, err := s.store.Sets(r.Context())
+	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]setJSON, 0, len(sets))
 	for _, ss := range sets {
@@ -86,52 +83,44 @@ func (s *Server) listSets(w http.ResponseWriter, r *http.Request) {
 			out = append(out, s.setJSON(r, ss))
 		}
 	}
-	st, err := s.store.AssetStats(r.Context())
+	st, err := s.assets.AssetStats(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"sets":   out,
 		"assets": map[string]any{"count": st.Count, "attributions": nonNil(st.Attributions), "licences": nonNil(st.Licences)},
 	})
+	return nil
 }
 
-func (s *Server) getSet(w http.ResponseWriter, r *http.Request) {
-	ss, err := s.store.Set(r.Context(), chi.URLParam(r, "slug"))
+func (s *Server) getSet(w http.ResponseWriter, r *http.Request) error {
+	ss, err := s.areas.Set(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
-		if !s.redirectRelease(w, r, chi.URLParam(r, "slug"), "") {
-			s.fail(w, r, err)
-		}
-		return
+		return s.orRedirect(w, r, err, chi.URLParam(r, "slug"), "")
 	}
 	writeJSON(w, http.StatusOK, s.setJSON(r, ss))
+	return nil
 }
 
-func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) error {
 	slug := chi.URLParam(r, "slug")
 	q := r.URL.Query()
 	if err := allowParams(q, "bbox", "limit", "offset"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	bbox, err := parseBBox(q.Get("bbox"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	limit, offset, err := parsePage(q, defaultAreaPage, maxAreaPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// Ask for one more than the page to know whether a next page exists.
-	areas, err := s.store.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
+	areas, err := s.areas.Areas(r.Context(), slug, store.AreaQuery{BBox: bbox, Limit: limit + 1, Offset: offset})
 	if err != nil {
-		if !s.redirectRelease(w, r, slug, "") {
-			s.fail(w, r, err)
-		}
-		return
+		return s.orRedirect(w, r, err, slug, "")
 	}
 	more := len(areas) > limit
 	if more {
@@ -146,6 +135,7 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request) {
 		NumberReturned:    len(areas),
 		Links:             s.pageLinks(r, limit, offset, more),
 	})
+	return nil
 }
 
 // collection is a GeoJSON FeatureCollection with paging, as OGC API
@@ -196,24 +186,19 @@ func areaFeature(a place.Area) *geojson.Feature {
 	return f
 }
 
-func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getArea(w http.ResponseWriter, r *http.Request) error {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	a, err := s.store.Area(r.Context(), slug, code)
+	a, err := s.areas.Area(r.Context(), slug, code)
 	if err != nil {
-		if !s.redirectRelease(w, r, slug, code) {
-			s.fail(w, r, err)
-		}
-		return
+		return s.orRedirect(w, r, err, slug, code)
 	}
-	set, err := s.store.Set(r.Context(), slug)
+	set, err := s.areas.Set(r.Context(), slug)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	page, err := s.store.Assets(r.Context(), store.AssetQuery{InSet: slug, InCode: code, Limit: maxAssetPage})
+	page, err := s.assets.Assets(r.Context(), store.AssetQuery{InSet: slug, InCode: code, Limit: maxAssetPage})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	assets := make([]map[string]any, len(page.Assets))
 	for i, as := range page.Assets {
@@ -237,20 +222,20 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request) {
 			"successors":   {OldSet: slug, OldCode: code},
 			"predecessors": {NewSet: slug, NewCode: code},
 		} {
-			links, err := s.store.Successors(r.Context(), q)
+			links, err := s.releases.Successors(r.Context(), q)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 			f.Properties[key] = s.linksJSON(r.Context(), s.people(r), links)
 		}
 	}
 	f.BBox = geojson.BBox(bboxJSON(a.Geometry.Bound()))
-	if v, err := s.store.AreaVersion(r.Context(), slug, code); err == nil {
+	if v, err := s.areas.AreaVersion(r.Context(), slug, code); err == nil {
 		f.Properties["version"] = v
 		w.Header().Set("ETag", versionETag(v))
 	}
 	writeJSONType(w, http.StatusOK, "application/geo+json", f)
+	return nil
 }
 
 func assetFeature(a place.Asset) *geojson.Feature {
@@ -278,37 +263,32 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	return f
 }
 
-func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "bbox", "category", "in", "q", "limit", "offset", "needs_review"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var aq store.AssetQuery
 	var err error
 	if aq.BBox, err = parseBBox(q.Get("bbox")); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if c := q.Get("category"); c != "" {
 		if _, ok := place.CategoryByID(c); !ok {
-			s.fail(w, r, place.Errorf(place.EINVALID, "category %q is not one of %s", place.Excerpt(c), strings.Join(place.CategoryIDs(), ", ")))
-			return
+			return place.Errorf(place.EINVALID, "category %q is not one of %s", place.Excerpt(c), strings.Join(place.CategoryIDs(), ", "))
 		}
 		aq.Category = c
 	}
 	if in := q.Get("in"); in != "" {
 		set, code, ok := strings.Cut(in, ":")
 		if !ok || set == "" || code == "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", place.Excerpt(in)))
-			return
+			return place.Errorf(place.EINVALID, "in %q: want SET:CODE, e.g. in=wards-2013:E05001040", place.Excerpt(in))
 		}
-		if _, err := s.store.Set(r.Context(), set); err != nil {
+		if _, err := s.areas.Set(r.Context(), set); err != nil {
 			if place.ErrorCode(err) == place.ENOTFOUND {
 				err = place.Errorf(place.EINVALID, "in %q: no boundary set %q", place.Excerpt(in), place.Excerpt(set))
 			}
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		aq.InSet, aq.InCode = set, code
 	}
@@ -319,22 +299,18 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 		cutoff := time.Now().AddDate(-1, 0, 0)
 		aq.ReviewedBefore = &cutoff
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "needs_review %q: want true or false", place.Excerpt(q.Get("needs_review"))))
-		return
+		return place.Errorf(place.EINVALID, "needs_review %q: want true or false", place.Excerpt(q.Get("needs_review")))
 	}
 	aq.Q = strings.TrimSpace(q.Get("q"))
 	if len(aq.Q) > 200 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "q is longer than 200 characters"))
-		return
+		return place.Errorf(place.EINVALID, "q is longer than 200 characters")
 	}
 	if aq.Limit, aq.Offset, err = parsePage(q, defaultAssetPage, maxAssetPage); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	page, err := s.store.Assets(r.Context(), aq)
+	page, err := s.assets.Assets(r.Context(), aq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	fc := geojson.NewFeatureCollection()
 	for _, a := range page.Assets {
@@ -347,19 +323,18 @@ func (s *Server) listAssets(w http.ResponseWriter, r *http.Request) {
 		NumberReturned:    len(page.Assets),
 		Links:             s.pageLinks(r, aq.Limit, aq.Offset, aq.Offset+len(page.Assets) < matched),
 	})
+	return nil
 }
 
-func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
-	a, err := s.store.Asset(r.Context(), id)
+	a, err := s.assets.Asset(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	ms, err := s.store.Memberships(r.Context(), id)
+	ms, err := s.assets.Memberships(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	f := assetFeature(a)
 	liesIn := make([]map[string]string, len(ms))
@@ -369,6 +344,7 @@ func (s *Server) getAsset(w http.ResponseWriter, r *http.Request) {
 	f.Properties["lies_in"] = liesIn
 	w.Header().Set("ETag", versionETag(a.Version))
 	writeJSONType(w, http.StatusOK, "application/geo+json", f)
+	return nil
 }
 
 // allowParams refuses query parameters the route does not know, so a typo
@@ -437,12 +413,11 @@ func parsePage(q url.Values, def, maxLimit int) (limit, offset int, err error) {
 	return limit, offset, nil
 }
 
-func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	file := chi.URLParam(r, "file")
 	layer, ok := strings.CutSuffix(file, ".json")
 	if !ok {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", place.Excerpt(file)))
-		return
+		return place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", place.Excerpt(file))
 	}
 	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
 	if place.ErrorCode(err) == place.ENOTFOUND {
@@ -458,8 +433,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if s.cfg.PublicURL != "" {
 		w.Header().Set("Cache-Control", "public, max-age=60")
@@ -474,20 +448,19 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "X-Forwarded-Proto")
 	}
 	writeJSON(w, http.StatusOK, tj)
+	return nil
 }
 
-func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	layer := chi.URLParam(r, "layer")
 	ys, ext, ok := strings.Cut(chi.URLParam(r, "file"), ".")
 	format := tileFormat(ext)
 	if !ok || format == "" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", place.Excerpt(ext)))
-		return
+		return place.Errorf(place.EINVALID, "tile format %q: want .mvt or .geojson", place.Excerpt(ext))
 	}
 	t, err := tiles.Coord(chi.URLParam(r, "z"), chi.URLParam(r, "x"), ys)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	tile, err := s.tiles.Render(r.Context(), layer, t, format)
 	if place.ErrorCode(err) == place.ENOTFOUND {
@@ -497,8 +470,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// The gzipped representation has its own strong validator (RFC 9110
 	// §8.8.3); If-None-Match accepts either.
@@ -520,7 +492,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 	inm := r.Header.Get("If-None-Match")
 	if etagMatch(inm, tile.ETag) || etagMatch(inm, etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
 	h.Set("Content-Type", format.ContentType())
 	if gz {
@@ -529,6 +501,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+	return nil
 }
 
 // acceptsGzip reads Accept-Encoding, honouring an explicit gzip;q=0.
@@ -566,16 +539,16 @@ func tileFormat(ext string) tiles.Format {
 
 func (s *Server) static() http.Handler {
 	files := http.FileServer(http.FS(s.web))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if strings.HasPrefix(r.URL.Path, "/vendor/") {
 			w.Header().Set("Cache-Control", "public, max-age=86400")
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
 		if !s.webFileExists(r.URL.Path) {
-			s.notFound(w, r)
-			return
+			return s.notFound(w, r)
 		}
 		files.ServeHTTP(w, r)
+		return nil
 	})
 }

@@ -83,21 +83,18 @@ func legacyDeletion(rv store.Revision) bool {
 	return !hasGeometry
 }
 
-func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
-	revs, err := s.store.Revisions(r.Context(), "asset", id)
+	revs, err := s.history.Revisions(r.Context(), "asset", id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if len(revs) == 0 {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "no asset %q has ever existed", id))
-		return
+		return place.Errorf(place.ENOTFOUND, "no asset %q has ever existed", id)
 	}
 	states, err := assetStates(revs)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pp := s.people(r)
 	out := make([]map[string]any, len(revs))
@@ -117,24 +114,24 @@ func (s *Server) assetHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	deleted := revs[len(revs)-1].Action == "delete"
 	writeJSON(w, http.StatusOK, map[string]any{"asset": id, "deleted": deleted, "revisions": out})
+	return nil
 }
 
 // restoreAsset brings back an asset as one of its revisions left it; the
 // restore is itself a new revision. A deleted asset comes back too (restore
 // its deletion, or any earlier revision). A scoped editor may restore only
 // an asset that is, and would be, in their scope.
-func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
+func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	var body struct {
 		Revision int64 `json:"revision"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
-	revs, err := s.store.Revisions(r.Context(), "asset", id)
+	revs, err := s.history.Revisions(r.Context(), "asset", id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	target := -1
 	for i := range revs {
@@ -143,81 +140,71 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if target < 0 {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "asset %s has no revision %d", id, body.Revision))
-		return
+		return place.Errorf(place.ENOTFOUND, "asset %s has no revision %d", id, body.Revision)
 	}
 	states, err := assetStates(revs[:target+1])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	a := states[target]
 	a.ID = id
-	cur, err := s.store.Asset(r.Context(), id)
+	cur, err := s.assets.Asset(r.Context(), id)
 	live := err == nil
 	if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// Where it is now (if it is) and where the restore puts it.
 	touched := []orb.Geometry{a.Geometry}
 	if live {
 		touched = append(touched, cur.Geometry)
 	}
-	if !s.checkScope(w, r, touched...) {
-		return
+	if err := s.checkScope(r, touched...); err != nil {
+		return err
 	}
 	p, _ := principalOf(r)
 	r = r.WithContext(store.WithChange(r.Context(), p.User.Email, fmt.Sprintf("restore revision %d", revs[target].Seq)))
 	if live {
-		v, ok := s.ifMatch(w, r)
-		if !ok {
-			return
+		v, err := ifMatch(r)
+		if err != nil {
+			return err
 		}
 		if cur.Version != v {
-			s.conflict(w, r, id, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", id, cur.Version, v))
-			return
+			return s.conflict(r, id, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", id, cur.Version, v))
 		}
-		if _, err := s.store.UpdateAsset(r.Context(), a, v); err != nil {
-			s.conflict(w, r, id, err)
-			return
+		if _, err := s.assets.UpdateAsset(r.Context(), a, v); err != nil {
+			return s.conflict(r, id, err)
 		}
 	} else {
 		a.Version = 0
-		if _, err := s.store.AddAssets(r.Context(), []place.Asset{a}); err != nil {
-			s.fail(w, r, err)
-			return
+		if _, err := s.assets.AddAssets(r.Context(), []place.Asset{a}); err != nil {
+			return err
 		}
 	}
-	s.writeAsset(w, r, id, http.StatusOK)
+	return s.writeAsset(w, r, id, http.StatusOK)
 }
 
 // changes is a change feed in the manner of RPDE: items in the order they
 // changed, deletions as tombstones, and the URL of the next page.
-func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "since", "limit"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var since int64
 	if v := q.Get("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", place.Excerpt(v)))
-			return
+			return place.Errorf(place.EINVALID, "since %q: want the seq of the last change seen, or 0", place.Excerpt(v))
 		}
 		since = n
 	}
 	limit, _, err := parsePage(q, 500, 1000)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	revs, err := s.store.Changes(r.Context(), since, limit)
+	revs, err := s.history.Changes(r.Context(), since, limit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pp := s.people(r)
 	items := make([]map[string]any, len(revs))
@@ -235,4 +222,5 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items,
 		"next": fmt.Sprintf("%s/api/changes?since=%d&limit=%d", s.baseURL(r), next, limit)})
+	return nil
 }

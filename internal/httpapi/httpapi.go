@@ -1,11 +1,15 @@
 // Package httpapi serves placemap over HTTP: the JSON/GeoJSON API, vector
 // tiles, health checks and the embedded web map.
+//
+// Handlers translate HTTP: they read the request, ask the store through
+// the small roles of Stores, apply the rules internal/place holds, and
+// return their error; Server.handle writes it once, with the status its
+// code maps to (errors.go).
 package httpapi
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -22,52 +26,6 @@ import (
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
 )
-
-// Reader is what the API reads from a store.
-type Reader interface {
-	Sets(ctx context.Context) ([]place.SetSummary, error)
-	Set(ctx context.Context, slug string) (place.SetSummary, error)
-	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
-	Area(ctx context.Context, set, code string) (place.Area, error)
-	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
-	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
-	Asset(ctx context.Context, id string) (place.Asset, error)
-	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
-	Series(ctx context.Context) ([]place.Series, error)
-	AreaCode(ctx context.Context, set string, id int64) (string, error)
-	Successors(ctx context.Context, q store.SuccessorQuery) ([]place.Successor, error)
-	DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet string, keep []place.Successor, by, note string) ([]place.Successor, error)
-	AssetStats(ctx context.Context) (store.AssetStats, error)
-	Memberships(ctx context.Context, assetID string) ([]place.Membership, error)
-	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
-	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
-	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
-	Places(ctx context.Context) ([]place.Place, error)
-	Place(ctx context.Context, slug string) (place.Place, error)
-	AddAssets(ctx context.Context, assets []place.Asset) (store.ImportReport, error)
-	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
-	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
-	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
-	UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error)
-	AreaVersion(ctx context.Context, set, code string) (int64, error)
-	AddArea(ctx context.Context, a place.Area) error
-	DeleteArea(ctx context.Context, set, code string, ifVersion int64) error
-	Accounts
-	Revisions(ctx context.Context, entity, id string) ([]store.Revision, error)
-	Changes(ctx context.Context, since int64, limit int) ([]store.Revision, error)
-	CreateSuggestion(ctx context.Context, sg place.Suggestion) error
-	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
-	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
-	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
-	SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error
-	ConflationRuns(ctx context.Context, limit int) ([]place.ConflationRun, error)
-	ConflationVerdicts(ctx context.Context) ([]place.Verdict, error)
-	Proposals(ctx context.Context, status string) ([]place.Proposal, error)
-	Proposal(ctx context.Context, id string) (place.Proposal, error)
-	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
-	DataVersion(ctx context.Context) (int64, error)
-	Ping(ctx context.Context) error
-}
 
 // Config holds what a deployment may set.
 type Config struct {
@@ -112,15 +70,24 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	metrics   *metrics
-	store     Reader
-	tiles     *tiles.Renderer
-	reconcile *reconcile.Service
-	heavy     chan struct{}
-	logins    *loginGuard
-	// suggestions limits anonymous suggestions per address;
+	metrics *metrics
+	// The store's roles (see Stores).
+	areas       AreaStore
+	assets      AssetStore
+	releases    ReleaseStore
+	places      PlaceStore
+	accounts    AccountStore
+	history     HistoryStore
+	suggestions SuggestionStore
+	conflations ConflationStore
+	health      HealthStore
+	tiles       *tiles.Renderer
+	reconcile   *reconcile.Service
+	heavy       chan struct{}
+	logins      *loginGuard
+	// visitorSuggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
-	suggestions        *limiter
+	visitorSuggestions *limiter
 	accountSuggestions *limiter
 	// writes limits each account's writes per minute.
 	writes *limiter
@@ -132,9 +99,11 @@ type Server struct {
 	router       chi.Router
 }
 
-// New returns the handler. web holds the static map files (index.html at
-// its root).
-func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
+// New returns the handler over the store's roles st (every field set; New
+// panics naming one left nil). web holds the static map files (index.html
+// at its root).
+func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
+	st.check()
 	if cfg.Title == "" {
 		cfg.Title = "placemap"
 	}
@@ -162,10 +131,13 @@ func New(st Reader, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if cfg.SuggestionsPerHour <= 0 {
 		cfg.SuggestionsPerHour = 60
 	}
-	s := &Server{store: st, tiles: tiles.NewRenderer(st, cfg.TileCacheBytes), reconcile: reconcile.NewServiceBudget(st, 64, cfg.CrosswalkCacheBytes),
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), suggestions: newLimiter(10, time.Hour),
+	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
+		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health,
+		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
+	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	return s
@@ -194,12 +166,12 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	r.Use(s.authenticate)
-	r.NotFound(s.notFound)
+	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
-	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.getTile)
+	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
@@ -217,40 +189,40 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/config", s.getConfig)
 		r.Get("/categories", s.getCategories)
-		r.Get("/sets", s.listSets)
-		r.Get("/sets/{slug}", s.getSet)
-		r.Get("/sets/{slug}/areas", s.listAreas)
-		r.Get("/sets/{slug}/areas/{code}", s.getArea)
-		r.Get("/assets", s.listAssets)
-		r.Get("/assets/{id}", s.getAsset)
-		r.Post("/login", s.login)
-		r.Get("/me", s.me)
-		r.With(s.require(auth.Contributor)).Put("/me", s.updateMe)
-		r.With(s.require(auth.Contributor)).Post("/logout", s.logout)
-		r.With(s.require(auth.Contributor)).Post("/tokens", s.createToken)
-		r.With(s.require(auth.Contributor)).Get("/tokens", s.listTokens)
-		r.With(s.require(auth.Contributor)).Delete("/tokens/{id}", s.revokeToken)
-		r.With(s.require(auth.Editor)).Post("/assets", s.createAsset)
-		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.updateAsset)
-		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.deleteAsset)
-		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.restoreAsset)
-		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.markReviewed)
-		r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}", s.updateArea)
-		r.With(s.require(auth.Editor)).Post("/sets/{slug}/areas", s.addArea)
-		r.With(s.require(auth.Editor)).Delete("/sets/{slug}/areas/{code}", s.deleteArea)
-		r.Get("/assets/{id}/history", s.assetHistory)
-		r.Get("/changes", s.changes)
+		r.Get("/sets", s.handle(s.listSets))
+		r.Get("/sets/{slug}", s.handle(s.getSet))
+		r.Get("/sets/{slug}/areas", s.handle(s.listAreas))
+		r.Get("/sets/{slug}/areas/{code}", s.handle(s.getArea))
+		r.Get("/assets", s.handle(s.listAssets))
+		r.Get("/assets/{id}", s.handle(s.getAsset))
+		r.Post("/login", s.handle(s.login))
+		r.Get("/me", s.handle(s.me))
+		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))
+		r.With(s.require(auth.Contributor)).Post("/logout", s.handle(s.logout))
+		r.With(s.require(auth.Contributor)).Post("/tokens", s.handle(s.createToken))
+		r.With(s.require(auth.Contributor)).Get("/tokens", s.handle(s.listTokens))
+		r.With(s.require(auth.Contributor)).Delete("/tokens/{id}", s.handle(s.revokeToken))
+		r.With(s.require(auth.Editor)).Post("/assets", s.handle(s.createAsset))
+		r.With(s.require(auth.Editor)).Put("/assets/{id}", s.handle(s.updateAsset))
+		r.With(s.require(auth.Editor)).Delete("/assets/{id}", s.handle(s.deleteAsset))
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/restore", s.handle(s.restoreAsset))
+		r.With(s.require(auth.Editor)).Post("/assets/{id}/reviewed", s.handle(s.markReviewed))
+		r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}", s.handle(s.updateArea))
+		r.With(s.require(auth.Editor)).Post("/sets/{slug}/areas", s.handle(s.addArea))
+		r.With(s.require(auth.Editor)).Delete("/sets/{slug}/areas/{code}", s.handle(s.deleteArea))
+		r.Get("/assets/{id}/history", s.handle(s.assetHistory))
+		r.Get("/changes", s.handle(s.changes))
 		s.reconcileRoutes(r)
 		s.releaseRoutes(r)
 		s.osmRoutes(r)
 		s.suggestionRoutes(r)
 		s.conflationRoutes(r)
-		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.fail(w, r, place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path)))
-		})
+		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			return place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path))
+		}))
 		r.MethodNotAllowed(s.methodNotAllowed)
 	})
-	r.Get("/tiles/{file}", s.getTileJSON)
+	r.Get("/tiles/{file}", s.handle(s.getTileJSON))
 	r.Handle("/*", s.static())
 }
 
@@ -297,7 +269,7 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.health.Ping(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{errorDetail{place.EUNAVAILABLE, "store not ready: " + place.ErrorMessage(err)}})
 		return
 	}
@@ -315,19 +287,18 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 // expensive takes one of the few places for heavy work (overlays, and
 // writes that place many assets again: area changes, accepted drawings,
 // successor decisions that measure overlaps),
-// waiting up to 10 seconds for one, then answers 503 with Retry-After.
-// Call release when done.
-func (s *Server) expensive(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+// waiting up to Config.ExpensiveWait for one, then EUNAVAILABLE (503
+// with Retry-After). Call release when done.
+func (s *Server) expensive(r *http.Request) (release func(), err error) {
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {
 	case s.heavy <- struct{}{}:
-		return func() { <-s.heavy }, true
+		return func() { <-s.heavy }, nil
 	case <-t.C:
 	case <-r.Context().Done():
 	}
-	s.fail(w, r, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly"))
-	return nil, false
+	return nil, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly")
 }
 
 // baseURL is the scheme and host clients reach this server at.
@@ -340,57 +311,6 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-// status maps an error code to its one HTTP status.
-func status(code string) int {
-	switch code {
-	case place.EINVALID:
-		return http.StatusBadRequest
-	case place.ENOTFOUND:
-		return http.StatusNotFound
-	case place.ECONFLICT:
-		return http.StatusConflict
-	case place.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	case EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case EFORBIDDEN:
-		return http.StatusForbidden
-	case ETOOMANY:
-		return http.StatusTooManyRequests
-	case ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case EPRECONDITION:
-		return http.StatusPreconditionRequired
-	}
-	return http.StatusInternalServerError
-}
-
-// fail writes err as a JSON error with the status its code maps to.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := place.ErrorCode(err)
-	if errors.Is(err, context.DeadlineExceeded) {
-		code = place.EUNAVAILABLE
-		err = place.Errorf(place.EUNAVAILABLE, "request timed out")
-	}
-	st := status(code)
-	if st >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
-	}
-	if st == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
-	}
-	writeJSON(w, st, errorBody{errorDetail{code, errorMessage(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -14,59 +14,63 @@ import (
 )
 
 // checkRequestText refuses, at the edge and for every route, a request
-// whose path or query holds a NUL byte or bytes that are not UTF-8: no
-// slug, code, id or search text may hold them, and PostgreSQL cannot even
-// compare against them (it answered 500 where SQLite said "not found").
+// whose path or query holds a NUL byte or bytes that are not UTF-8
+// (requestText).
 func (s *Server) checkRequestText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := place.CheckText("the path", r.URL.Path); err != nil {
+		if err := requestText(r); err != nil {
 			s.fail(w, r, err)
 			return
-		}
-		for i, seg := range strings.Split(r.URL.Path, "/") {
-			if len(seg) > maxPathSegment {
-				// No slug, code, id or file name is this long.
-				s.fail(w, r, place.Errorf(place.EINVALID, "the path's part %d is %d bytes long; no name placemap serves is longer than %d", i, len(seg), maxPathSegment))
-				return
-			}
-		}
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			s.fail(w, r, place.Errorf(place.EINVALID, "the query string: %v", err))
-			return
-		}
-		for k, vs := range q {
-			if err := place.CheckText("a query parameter's name", k); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			for _, v := range vs {
-				if err := place.CheckText("query parameter "+strconv.Quote(place.Excerpt(k)), v); err != nil {
-					s.fail(w, r, err)
-					return
-				}
-			}
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
+// requestText is EINVALID for a request whose path or query holds a NUL
+// byte or bytes that are not UTF-8: no slug, code, id or search text may
+// hold them, and PostgreSQL cannot even compare against them (it answered
+// 500 where SQLite said "not found"). A path part longer than any name
+// placemap serves is refused too.
+func requestText(r *http.Request) error {
+	if err := place.CheckText("the path", r.URL.Path); err != nil {
+		return err
+	}
+	for i, seg := range strings.Split(r.URL.Path, "/") {
+		if len(seg) > maxPathSegment {
+			return place.Errorf(place.EINVALID, "the path's part %d is %d bytes long; no name placemap serves is longer than %d", i, len(seg), maxPathSegment)
+		}
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return place.Errorf(place.EINVALID, "the query string: %v", err)
+	}
+	for k, vs := range q {
+		if err := place.CheckText("a query parameter's name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := place.CheckText("query parameter "+strconv.Quote(place.Excerpt(k)), v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // maxPathSegment bounds one part of a URL path, in bytes.
 const maxPathSegment = 256
 
-// readBody reads a request body whole, answering 413 past the size limit.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// readBody reads a request body whole: ETOOLARGE past the size limit.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(w, r, place.Errorf(ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit))
-			return nil, false
+			return nil, place.Errorf(place.ETOOLARGE, "request body is larger than %d bytes", tooLarge.Limit)
 		}
-		s.fail(w, r, place.Errorf(place.EINVALID, "request body: %v", err))
-		return nil, false
+		return nil, place.Errorf(place.EINVALID, "request body: %v", err)
 	}
-	return body, true
+	return body, nil
 }
 
 // checkJSONText refuses a JSON body any of whose strings, keys included,

@@ -306,7 +306,7 @@ func TestTileJSONHostileHost(t *testing.T) {
 		if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{PublicURL: public}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{PublicURL: public}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 		t.Cleanup(srv.Close)
 		for _, layer := range []string{"grid", "assets"} {
 			req, _ := http.NewRequest("GET", srv.URL+"/tiles/"+layer+".json", nil)

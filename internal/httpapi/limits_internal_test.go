@@ -29,7 +29,13 @@ func limitServer(t *testing.T, cfg Config) (*Server, *store.DB) {
 	if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
 		t.Fatal(err)
 	}
-	return New(st, fstest.MapFS{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), st
+	return New(rolesOf(st), fstest.MapFS{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))), st
+}
+
+// rolesOf serves every part of the API from st.
+func rolesOf(st *gpkg.Store) Stores {
+	return Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
+		History: st, Suggestions: st, Conflations: st, Health: st}
 }
 
 func get(s *Server, path string) *httptest.ResponseRecorder {

@@ -28,7 +28,7 @@ func TestWritesAreRateLimited(t *testing.T) {
 	}
 	defer st.Close()
 	writeServer(t, st) // the accounts and their tokens
-	srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{WritesPerMinute: 3}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{WritesPerMinute: 3}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
 	c := srv.Client()
 	var codes []int
@@ -61,7 +61,7 @@ func TestRequestTimeout(t *testing.T) {
 	if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{RequestTimeout: time.Nanosecond}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{RequestTimeout: time.Nanosecond}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
 	code, _, body := do(t, srv.Client(), srv.URL, call{"GET", "/api/crosswalks/grid/grid", "", nil})
 	if (code != http.StatusServiceUnavailable && code != http.StatusGatewayTimeout) || !strings.Contains(body, "timed out") {
@@ -85,7 +85,7 @@ func TestTileLimitsAreTheServers(t *testing.T) {
 	if _, err := st.AddAssets(context.Background(), assets); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
 	get := func(q string) string {
 		res, err := http.Get(srv.URL + "/tiles/assets/14/8125/5308.geojson" + q)

@@ -42,7 +42,7 @@ type fieldDiff struct {
 func moderationServer(t *testing.T, st store.Store, cfg httpapi.Config) *httptest.Server {
 	t.Helper()
 	writeServer(t, st)
-	srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -46,17 +46,17 @@ var notFoundPage = template.Must(template.New("404").Parse(`<!doctype html>
 // notFound answers a path no route or file serves: a JSON error for
 // API-like paths and programs, a readable page with a link home for
 // browsers (and for OGC API pages, which browsers read as HTML).
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	p := r.URL.Path
 	html := browser(r) && (!apiLike(p) || p == "/ogc" || strings.HasPrefix(p, "/ogc/"))
 	if !html {
-		s.fail(w, r, place.Errorf(place.ENOTFOUND, "nothing at %q", place.Excerpt(p)))
-		return
+		return place.Errorf(place.ENOTFOUND, "nothing at %q", place.Excerpt(p))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusNotFound)
 	_ = notFoundPage.Execute(w, map[string]string{"Title": s.cfg.Title, "Path": place.Excerpt(p)})
+	return nil
 }
 
 // methodNotAllowed answers a method a route does not take, as JSON.
@@ -81,19 +81,4 @@ func (s *Server) webFileExists(urlPath string) bool {
 		return err == nil
 	}
 	return true
-}
-
-// maxErrorMessage bounds an error message's length in bytes: whatever
-// input it quotes, an answer never repeats more than a few hundred
-// characters of it.
-const maxErrorMessage = 500
-
-// errorMessage is err's message as the API shows it, cut to
-// maxErrorMessage on a character boundary.
-func errorMessage(err error) string {
-	msg := place.ErrorMessage(err)
-	if len(msg) > maxErrorMessage {
-		msg = place.Truncate(msg, maxErrorMessage) + "…"
-	}
-	return msg
 }

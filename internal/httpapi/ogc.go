@@ -42,14 +42,14 @@ var ogcConformance = []string{
 }
 
 func (s *Server) ogcRoutes(r chi.Router) {
-	r.Get("/ogc", s.ogcLanding)
-	r.Get("/ogc/", s.ogcLanding)
-	r.Get("/ogc/conformance", s.ogcConformance)
-	r.Get("/ogc/api", s.ogcAPI)
-	r.Get("/ogc/collections", s.ogcCollections)
-	r.Get("/ogc/collections/{id}", s.ogcCollection)
-	r.Get("/ogc/collections/{id}/items", s.ogcItems)
-	r.Get("/ogc/collections/{id}/items/{fid}", s.ogcItem)
+	r.Get("/ogc", s.handle(s.ogcLanding))
+	r.Get("/ogc/", s.handle(s.ogcLanding))
+	r.Get("/ogc/conformance", s.handle(s.ogcConformance))
+	r.Get("/ogc/api", s.handle(s.ogcAPI))
+	r.Get("/ogc/collections", s.handle(s.ogcCollections))
+	r.Get("/ogc/collections/{id}", s.handle(s.ogcCollection))
+	r.Get("/ogc/collections/{id}/items", s.handle(s.ogcItems))
+	r.Get("/ogc/collections/{id}/items/{fid}", s.handle(s.ogcItem))
 }
 
 type ogcLink struct {
@@ -77,19 +77,12 @@ func wantsHTML(r *http.Request) (bool, error) {
 }
 
 // ogcFormat checks that a request to a page without parameters of its own
-// gives no more than f, and reads the format it asks for; it answers the
-// error itself and says whether to go on.
-func (s *Server) ogcFormat(w http.ResponseWriter, r *http.Request) (html, ok bool) {
+// gives no more than f, and reads the format it asks for.
+func ogcFormat(r *http.Request) (html bool, err error) {
 	if err := allowParams(r.URL.Query(), "f"); err != nil {
-		s.fail(w, r, err)
-		return false, false
+		return false, err
 	}
-	html, err := wantsHTML(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return false, false
-	}
-	return html, true
+	return wantsHTML(r)
 }
 
 // ogcBase is the API's root URL, for links.
@@ -112,10 +105,10 @@ func selfAndAlternate(href, jsonType string, html bool) []ogcLink {
 	return []ogcLink{j, h}
 }
 
-func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	base := s.ogcBase(r)
 	links := append(selfAndAlternate(base, "application/json", html),
@@ -127,22 +120,24 @@ func (s *Server) ogcLanding(w http.ResponseWriter, r *http.Request) {
 		"description": "Civic assets and the boundary sets they lie in, as OGC API – Features (Part 1, Core).", "links": links}
 	if html {
 		s.ogcHTML(w, r, "landing", page)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
-func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcConformance(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	page := map[string]any{"conformsTo": ogcConformance, "links": selfAndAlternate(s.ogcBase(r)+"/conformance", "application/json", html)}
 	if html {
 		s.ogcHTML(w, r, "conformance", page)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
 // ogcCollectionJSON describes one collection.
@@ -167,7 +162,7 @@ func (s *Server) ogcCollectionJSON(r *http.Request, id, title, description strin
 
 // ogcAssetsCollection describes the assets collection.
 func (s *Server) ogcAssetsCollection(r *http.Request, html bool) (map[string]any, error) {
-	st, err := s.store.AssetStats(r.Context())
+	st, err := s.assets.AssetStats(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +177,7 @@ func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any
 		return nil, err
 	}
 	out := []map[string]any{assets}
-	sets, err := s.store.Sets(r.Context())
+	sets, err := s.areas.Sets(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -196,50 +191,49 @@ func (s *Server) ogcCollectionList(r *http.Request, html bool) ([]map[string]any
 	return out, nil
 }
 
-func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcCollections(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	list, err := s.ogcCollectionList(r, html)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	page := map[string]any{"collections": list, "links": selfAndAlternate(s.ogcBase(r)+"/collections", "application/json", html)}
 	if html {
 		s.ogcHTML(w, r, "collections", page)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
-func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcCollection(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	id := chi.URLParam(r, "id")
 	var c map[string]any
 	if id == ogcAssets {
 		var err error
 		if c, err = s.ogcAssetsCollection(r, html); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	} else {
-		ss, err := s.store.Set(r.Context(), id)
+		ss, err := s.areas.Set(r.Context(), id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		c = s.ogcCollectionJSON(r, ss.Slug, ss.Title, ss.Description, ss.BBox, ss.AreaCount, html, ss.Attribution, ss.Licence)
 	}
 	if html {
 		s.ogcHTML(w, r, "collection", c)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }
 
 // ogcPage reads limit and offset: limit 1..10000 (default 10), offset ≥ 0.
@@ -290,7 +284,7 @@ var (
 	ogcAreaFilters  = []string{"code", "name"}
 )
 
-func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	q := r.URL.Query()
 	filters := ogcAreaFilters
@@ -298,27 +292,22 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) {
 		filters = ogcAssetFilters
 	}
 	if err := allowParams(q, append(append([]string{}, ogcCommonParams...), filters...)...); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	html, err := wantsHTML(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	limit, offset, err := ogcPage(q)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := ogcDatetime(q.Get("datetime")); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	bbox, err := parseBBox(q.Get("bbox"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var feats []*geojson.Feature
 	var matched int
@@ -328,14 +317,13 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) {
 		feats, matched, err = s.ogcAssetItems(r, bbox, q, limit, offset)
 	} else {
 		var ss place.SetSummary
-		if ss, err = s.store.Set(r.Context(), id); err == nil {
+		if ss, err = s.areas.Set(r.Context(), id); err == nil {
 			title = ss.Title
 			feats, matched, err = s.ogcAreaItems(r, ss, bbox, q, limit, offset)
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	base := s.ogcBase(r) + "/collections/" + url.PathEscape(id) + "/items"
 	pageURL := func(off int, format string) string {
@@ -371,9 +359,10 @@ func (s *Server) ogcItems(w http.ResponseWriter, r *http.Request) {
 		"timeStamp": time.Now().UTC().Format(time.RFC3339), "links": links}
 	if html {
 		s.ogcHTML(w, r, "items", map[string]any{"title": title, "id": id, "page": page, "features": feats, "offset": offset})
-		return
+		return nil
 	}
 	writeJSONType(w, http.StatusOK, ogcGeoJSON, page)
+	return nil
 }
 
 // ogcAssetItems pages assets through the store; status and name (exact,
@@ -392,7 +381,7 @@ func (s *Server) ogcAssetItems(r *http.Request, bbox *orb.Bound, q url.Values, l
 	}
 	if status == "" && name == "" {
 		aq.Limit, aq.Offset = limit, offset
-		page, err := s.store.Assets(r.Context(), aq)
+		page, err := s.assets.Assets(r.Context(), aq)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -402,7 +391,7 @@ func (s *Server) ogcAssetItems(r *http.Request, bbox *orb.Bound, q url.Values, l
 	var all []place.Asset
 	for {
 		aq.Limit, aq.Offset, aq.NoCount = store.MaxPage, len(all), true
-		page, err := s.store.Assets(r.Context(), aq)
+		page, err := s.assets.Assets(r.Context(), aq)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -445,7 +434,7 @@ func ogcAssetFeatures(as []place.Asset) []*geojson.Feature {
 func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bound, q url.Values, limit, offset int) ([]*geojson.Feature, int, error) {
 	code, name := q.Get("code"), q.Get("name")
 	if bbox == nil && code == "" && name == "" {
-		areas, err := s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{Limit: limit, Offset: offset})
+		areas, err := s.areas.Areas(r.Context(), ss.Slug, store.AreaQuery{Limit: limit, Offset: offset})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -454,7 +443,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 	var cands []place.Area
 	var err error
 	if code != "" && bbox == nil {
-		a, err := s.store.Area(r.Context(), ss.Slug, code)
+		a, err := s.areas.Area(r.Context(), ss.Slug, code)
 		if err != nil && place.ErrorCode(err) != place.ENOTFOUND {
 			return nil, 0, err
 		}
@@ -462,7 +451,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 			cands = []place.Area{a}
 		}
 	} else if bbox != nil {
-		cands, err = s.store.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: s.ogcMaxInBBox + 1})
+		cands, err = s.areas.Areas(r.Context(), ss.Slug, store.AreaQuery{BBox: bbox, Limit: s.ogcMaxInBBox + 1})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -470,7 +459,7 @@ func (s *Server) ogcAreaItems(r *http.Request, ss place.SetSummary, bbox *orb.Bo
 			return nil, 0, place.Errorf(place.EINVALID, "bbox: more than %d areas of %s lie near it; narrow it, or page without bbox", s.ogcMaxInBBox, ss.Slug)
 		}
 	} else {
-		if cands, err = store.AllAreas(r.Context(), s.store, ss.Slug); err != nil {
+		if cands, err = store.AllAreas(r.Context(), s.areas, ss.Slug); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -535,7 +524,7 @@ func ogcAreaFeatures(as []place.Area) []*geojson.Feature {
 // saying so for the HTML page.
 func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) ([]ogcLink, string, error) {
 	ctx := r.Context()
-	ss, err := s.store.Set(ctx, set)
+	ss, err := s.areas.Set(ctx, set)
 	if err != nil || ss.Series == "" {
 		return nil, "", err
 	}
@@ -549,7 +538,7 @@ func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) (
 		rel string
 		q   store.SuccessorQuery
 	}{{"successor-version", store.SuccessorQuery{OldSet: set, OldCode: code}}, {"predecessor-version", store.SuccessorQuery{NewSet: set, NewCode: code}}} {
-		links, err := s.store.Successors(ctx, q.q)
+		links, err := s.releases.Successors(ctx, q.q)
 		if err != nil {
 			return nil, "", err
 		}
@@ -573,26 +562,24 @@ func (s *Server) ogcVersionLinks(r *http.Request, set, code string, html bool) (
 	return out, note, nil
 }
 
-func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
-	html, ok := s.ogcFormat(w, r)
-	if !ok {
-		return
+func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) error {
+	html, err := ogcFormat(r)
+	if err != nil {
+		return err
 	}
 	id, fid := chi.URLParam(r, "id"), chi.URLParam(r, "fid")
 	var f *geojson.Feature
 	var title string
 	if id == ogcAssets {
-		a, err := s.store.Asset(r.Context(), fid)
+		a, err := s.assets.Asset(r.Context(), fid)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		f, title = ogcAssetFeatures([]place.Asset{a})[0], a.Name
 	} else {
-		a, err := s.store.Area(r.Context(), id, fid)
+		a, err := s.areas.Area(r.Context(), id, fid)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		f, title = ogcAreaFeatures([]place.Area{a})[0], a.Name
 	}
@@ -606,15 +593,15 @@ func (s *Server) ogcItem(w http.ResponseWriter, r *http.Request) {
 		// version relations).
 		versions, note, err := s.ogcVersionLinks(r, id, fid, html)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		links, replaced = append(links, versions...), note
 	}
 	if html {
 		s.ogcHTML(w, r, "item", map[string]any{"title": title, "id": id, "feature": f, "links": links, "replaced": replaced})
-		return
+		return nil
 	}
 	out := map[string]any{"type": "Feature", "id": f.ID, "geometry": geojson.NewGeometry(rfc7946.Orient(f.Geometry)), "properties": f.Properties, "links": links}
 	writeJSONType(w, http.StatusOK, ogcGeoJSON, out)
+	return nil
 }

@@ -13,8 +13,8 @@ import (
 )
 
 func (s *Server) osmRoutes(r chi.Router) {
-	r.Get("/export/osmchange", s.exportOSM)
-	r.Get("/export/josm", s.exportOSM)
+	r.Get("/export/osmchange", s.handle(s.exportOSM))
+	r.Get("/export/josm", s.handle(s.exportOSM))
 	s.exportRoutes(r)
 	s.orukRoutes(r)
 }
@@ -26,21 +26,18 @@ func (s *Server) osmRoutes(r chi.Router) {
 // X-Placemap-Blocked, those left out undecided in X-Placemap-Left-Out;
 // ?report=json answers with the report instead of the file: what the file
 // holds, what is blocked and left out and why, and the keys not mapped.
-func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "report"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	report := q.Has("report")
 	if report && q.Get("report") != "json" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "report: want report=json, or no report for the file"))
-		return
+		return place.Errorf(place.EINVALID, "report: want report=json, or no report for the file")
 	}
-	c, err := importer.Contribution(r.Context(), s.store, nil)
+	c, err := importer.Contribution(r.Context(), s.review(), nil)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	format := "osmchange"
 	write, ctype, file := osm.WriteOsmChange, "application/xml", "placemap.osc"
@@ -51,10 +48,11 @@ func (s *Server) exportOSM(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Placemap-Left-Out", strconv.Itoa(len(c.LeftOut)))
 	if report {
 		writeJSON(w, http.StatusOK, osm.NewReport(c, format, file))
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	w.WriteHeader(http.StatusOK)
 	_ = write(w, c)
+	return nil
 }

@@ -42,7 +42,7 @@ func (pp *people) name(author string) string {
 		return n
 	}
 	n := "someone"
-	u, err := pp.s.store.UserByEmail(pp.ctx, author)
+	u, err := pp.s.accounts.UserByEmail(pp.ctx, author)
 	switch {
 	case err == nil:
 		n = u.PublicName()

@@ -16,53 +16,47 @@ import (
 )
 
 func (s *Server) reconcileRoutes(r chi.Router) {
-	r.Get("/crosswalks/{a}/{b}", s.getCrosswalk)
-	r.Get("/sets/{slug}/indicators", s.listIndicators)
-	r.Get("/sets/{slug}/indicators/{name}", s.getIndicator)
-	r.Get("/places", s.listPlaces)
-	r.Get("/places/{slug}", s.getPlace)
-	r.Get("/places/{slug}/agreement", s.getAgreement)
-	r.Get("/places/{slug}/suggestions", s.getSuggestions)
+	r.Get("/crosswalks/{a}/{b}", s.handle(s.getCrosswalk))
+	r.Get("/sets/{slug}/indicators", s.handle(s.listIndicators))
+	r.Get("/sets/{slug}/indicators/{name}", s.handle(s.getIndicator))
+	r.Get("/places", s.handle(s.listPlaces))
+	r.Get("/places/{slug}", s.handle(s.getPlace))
+	r.Get("/places/{slug}/agreement", s.handle(s.getAgreement))
+	r.Get("/places/{slug}/suggestions", s.handle(s.getSuggestions))
 }
 
-func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "format", "weight"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	a, b := chi.URLParam(r, "a"), chi.URLParam(r, "b")
 	format := q.Get("format")
 	switch format {
 	case "", "json", "csv", "lookup", "geojson":
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", place.Excerpt(format)))
-		return
+		return place.Errorf(place.EINVALID, "format %q: want json, csv, lookup or geojson", place.Excerpt(format))
 	}
-	sa, err := s.store.Set(r.Context(), a)
+	sa, err := s.areas.Set(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	sb, err := s.store.Set(r.Context(), b)
+	sb, err := s.areas.Set(r.Context(), b)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	cw, err := s.reconcile.WeightedCrosswalk(r.Context(), a, b, reconcile.Weight(q.Get("weight")))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pops, err := s.reconcile.PopulationSets(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rep := reconcile.NewReport(cw, sa.BoundarySet, sb.BoundarySet, pops)
 	name := "crosswalk-" + a + "-" + b
@@ -79,6 +73,7 @@ func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusOK, rep)
 	}
+	return nil
 }
 
 func csvHeaders(w http.ResponseWriter, file string) {
@@ -87,93 +82,85 @@ func csvHeaders(w http.ResponseWriter, file string) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 	inds, err := s.reconcile.Indicators(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"indicators": inds})
+	return nil
 }
 
-func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "from", "weight"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	set, name := chi.URLParam(r, "slug"), chi.URLParam(r, "name")
 	from := q.Get("from")
 	if from == "" || from == set {
 		if q.Get("weight") != "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "weight applies only when moving an indicator from another set (from=)"))
-			return
+			return place.Errorf(place.EINVALID, "weight applies only when moving an indicator from another set (from=)")
 		}
 		info, values, err := s.reconcile.Values(r.Context(), set, name)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": info.Name, "title": info.Title, "kind": info.Kind,
 			"from": set, "method": "the set's own values", "source": info.Source, "licence": info.Licence, "values": values})
-		return
+		return nil
 	}
-	if _, err := s.store.Set(r.Context(), set); err != nil {
-		s.fail(w, r, err)
-		return
+	if _, err := s.areas.Set(r.Context(), set); err != nil {
+		return err
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	moved, err := s.reconcile.Move(r.Context(), from, name, set, reconcile.Weight(q.Get("weight")))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": moved.Name, "title": moved.Title, "kind": moved.Kind,
 		"from": from, "method": moved.Method, "source": moved.Source, "licence": moved.Licence, "values": moved.Values})
+	return nil
 }
 
-func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) {
-	places, err := s.store.Places(r.Context())
+func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) error {
+	places, err := s.places.Places(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]map[string]any, len(places))
 	for i, p := range places {
 		out[i] = map[string]any{"slug": p.Slug, "name": p.Name, "alt_names": nonNil(p.AltNames), "definitions": len(p.Links)}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"places": out})
+	return nil
 }
 
-func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.store.Place(ctx, chi.URLParam(r, "slug"))
+	p, err := s.places.Place(ctx, chi.URLParam(r, "slug"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var areas []place.Area
 	defs := make([]map[string]any, len(p.Links))
 	for i, l := range p.Links {
-		set, err := s.store.Set(ctx, l.Set)
+		set, err := s.areas.Set(ctx, l.Set)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		a, err := s.store.Area(ctx, l.Set, l.Code)
+		a, err := s.areas.Area(ctx, l.Set, l.Code)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		areas = append(areas, a)
-		page, err := s.store.Assets(ctx, store.AssetQuery{InSet: l.Set, InCode: l.Code, Limit: maxAssetPage})
+		page, err := s.assets.Assets(ctx, store.AssetQuery{InSet: l.Set, InCode: l.Code, Limit: maxAssetPage})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		assets := make([]map[string]any, len(page.Assets))
 		for k, as := range page.Assets {
@@ -181,15 +168,13 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 		}
 		inds, err := s.reconcile.Indicators(ctx, l.Set)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		values := map[string]float64{}
 		for _, ind := range inds {
 			_, v, err := s.reconcile.Values(ctx, l.Set, ind.Name)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 			if x, ok := v[l.Code]; ok {
 				values[ind.Name] = x
@@ -200,8 +185,7 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 	}
 	ious, err := reconcile.IoUs(areas)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	for i := range defs {
 		if len(areas) > 1 {
@@ -211,60 +195,57 @@ func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"slug": p.Slug, "name": p.Name, "alt_names": nonNil(p.AltNames), "definitions": defs})
+	return nil
 }
 
-func (s *Server) getSuggestions(w http.ResponseWriter, r *http.Request) {
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+func (s *Server) getSuggestions(w http.ResponseWriter, r *http.Request) error {
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	sug, err := s.reconcile.Suggest(r.Context(), chi.URLParam(r, "slug"), 3)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"suggestions": sug,
 		"method": "areas of sets the place has no definition in, by IoU with its first definition, three per set"})
+	return nil
 }
 
-func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "threshold"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	threshold := -1.0
 	if t := q.Get("threshold"); t != "" {
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil || v <= 0 || v > 1 {
-			s.fail(w, r, place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", place.Excerpt(t)))
-			return
+			return place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", place.Excerpt(t))
 		}
 		threshold = v
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	pa, err := s.reconcile.Agreement(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	n := len(pa.Definitions)
 	if threshold > 0 {
 		mp, area, err := reconcile.Threshold(pa.Faces, n, threshold)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		ft := geojson.NewFeature(rfc7946.Orient(mp))
 		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
 			"meaning": "ground that at least this share of the place's definitions cover"}
 		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
-		return
+		return nil
 	}
 	fc := geojson.NewFeatureCollection()
 	byClass := map[string]float64{"core": 0, "contested": 0, "fringe": 0}
@@ -294,4 +275,5 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) {
 		"contested_m2": byClass["contested"], "fringe_m2": byClass["fringe"], "assets": assetsBy,
 		"min_face_m2": reconcile.MinFaceM2}}
 	writeJSONType(w, http.StatusOK, "application/geo+json", fc)
+	return nil
 }

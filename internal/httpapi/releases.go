@@ -32,13 +32,13 @@ import (
 // an area code asked of the wrong release of its series is sent to the
 // release that has it.
 func (s *Server) releaseRoutes(r chi.Router) {
-	r.Get("/series", s.listSeries)
-	r.Get("/series/{series}", s.getSeries)
-	r.Get("/sets/{slug}/changes", s.getChanges)
-	r.Get("/sets/{slug}/features/{id}", s.getFeature)
-	r.Get("/sets/{slug}/areas/{code}/successors", s.getSuccessors)
-	r.Get("/sets/{slug}/areas/{code}/predecessors", s.getPredecessors)
-	r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}/successors", s.decideSuccessors)
+	r.Get("/series", s.handle(s.listSeries))
+	r.Get("/series/{series}", s.handle(s.getSeries))
+	r.Get("/sets/{slug}/changes", s.handle(s.getChanges))
+	r.Get("/sets/{slug}/features/{id}", s.handle(s.getFeature))
+	r.Get("/sets/{slug}/areas/{code}/successors", s.handle(s.getSuccessors))
+	r.Get("/sets/{slug}/areas/{code}/predecessors", s.handle(s.getPredecessors))
+	r.With(s.require(auth.Editor)).Put("/sets/{slug}/areas/{code}/successors", s.handle(s.decideSuccessors))
 }
 
 type releaseJSON struct {
@@ -59,7 +59,7 @@ type seriesJSON struct {
 func (s *Server) seriesJSON(ctx context.Context, sr place.Series) (seriesJSON, error) {
 	out := seriesJSON{Slug: sr.Slug, Title: sr.Title, Current: sr.Current, Releases: []releaseJSON{}}
 	for _, slug := range sr.Releases {
-		ss, err := s.store.Set(ctx, slug)
+		ss, err := s.areas.Set(ctx, slug)
 		if err != nil {
 			return out, err
 		}
@@ -68,26 +68,25 @@ func (s *Server) seriesJSON(ctx context.Context, sr place.Series) (seriesJSON, e
 	return out, nil
 }
 
-func (s *Server) listSeries(w http.ResponseWriter, r *http.Request) {
-	all, err := s.store.Series(r.Context())
+func (s *Server) listSeries(w http.ResponseWriter, r *http.Request) error {
+	all, err := s.releases.Series(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]seriesJSON, 0, len(all))
 	for _, sr := range all {
 		j, err := s.seriesJSON(r.Context(), sr)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		out = append(out, j)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"series": out})
+	return nil
 }
 
 func (s *Server) series(ctx context.Context, slug string) (place.Series, bool, error) {
-	all, err := s.store.Series(ctx)
+	all, err := s.releases.Series(ctx)
 	if err != nil {
 		return place.Series{}, false, err
 	}
@@ -98,21 +97,20 @@ func (s *Server) series(ctx context.Context, slug string) (place.Series, bool, e
 	return all[i], true, nil
 }
 
-func (s *Server) getSeries(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getSeries(w http.ResponseWriter, r *http.Request) error {
 	sr, ok, err := s.series(r.Context(), chi.URLParam(r, "series"))
 	if err == nil && !ok {
 		err = place.Errorf(place.ENOTFOUND, "no series %q", chi.URLParam(r, "series"))
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	j, err := s.seriesJSON(r.Context(), sr)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, j)
+	return nil
 }
 
 // redirectRelease answers a request for a set that does not exist or an
@@ -122,7 +120,7 @@ func (s *Server) getSeries(w http.ResponseWriter, r *http.Request) {
 func (s *Server) redirectRelease(w http.ResponseWriter, r *http.Request, slug, code string) bool {
 	ctx := r.Context()
 	var sr place.Series
-	if ss, err := s.store.Set(ctx, slug); err == nil {
+	if ss, err := s.areas.Set(ctx, slug); err == nil {
 		if ss.Series == "" || code == "" {
 			return false
 		}
@@ -142,7 +140,7 @@ func (s *Server) redirectRelease(w http.ResponseWriter, r *http.Request, slug, c
 			if rel == slug {
 				continue
 			}
-			if _, err := s.store.Area(ctx, rel, code); err == nil {
+			if _, err := s.areas.Area(ctx, rel, code); err == nil {
 				target = rel
 				break
 			}
@@ -166,17 +164,25 @@ func (s *Server) redirectRelease(w http.ResponseWriter, r *http.Request, slug, c
 	return true
 }
 
+// orRedirect answers a request that failed with err by redirectRelease
+// when another release has what was asked, and is then nil; else err.
+func (s *Server) orRedirect(w http.ResponseWriter, r *http.Request, err error, slug, code string) error {
+	if s.redirectRelease(w, r, slug, code) {
+		return nil
+	}
+	return err
+}
+
 func reversed(xs []string) []string {
 	out := slices.Clone(xs)
 	slices.Reverse(out)
 	return out
 }
 
-func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "to", "format", "table"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	slug := chi.URLParam(r, "slug")
 	format, table := q.Get("format"), q.Get("table")
@@ -187,41 +193,33 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		table = "areas"
 	}
 	if format != "json" && format != "csv" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "format %q: want json or csv", place.Excerpt(format)))
-		return
+		return place.Errorf(place.EINVALID, "format %q: want json or csv", place.Excerpt(format))
 	}
 	if table != "areas" && table != "assets" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "table %q: want areas or assets", place.Excerpt(table)))
-		return
+		return place.Errorf(place.EINVALID, "table %q: want areas or assets", place.Excerpt(table))
 	}
-	if _, err := s.store.Set(r.Context(), slug); err != nil {
-		if !s.redirectRelease(w, r, slug, "") {
-			s.fail(w, r, err)
-		}
-		return
+	if _, err := s.areas.Set(r.Context(), slug); err != nil {
+		return s.orRedirect(w, r, err, slug, "")
 	}
 	to := q.Get("to")
 	if to == "" {
 		var err error
-		if to, err = reconcile.NextRelease(r.Context(), s.store, slug); err != nil {
-			s.fail(w, r, err)
-			return
+		if to, err = reconcile.NextRelease(r.Context(), s.catalog(), slug); err != nil {
+			return err
 		}
 	}
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
-	rep, err := reconcile.Changes(r.Context(), s.store, slug, to)
+	rep, err := reconcile.Changes(r.Context(), s.catalog(), slug, to)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	shown, err := s.people(r).changeReport(rep, format == "csv")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if format == "csv" {
 		rep := shown.(*reconcile.ChangeReport)
@@ -232,9 +230,10 @@ func (s *Server) getChanges(w http.ResponseWriter, r *http.Request) {
 		} else {
 			_ = rep.WriteCSV(w)
 		}
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, shown)
+	return nil
 }
 
 // successorJSON is a successor link with the names of both areas.
@@ -257,7 +256,7 @@ func (s *Server) linksJSON(ctx context.Context, pp *people, links []place.Succes
 		}
 	}
 	name := func(set, code string) string {
-		if a, err := s.store.Area(ctx, set, code); err == nil {
+		if a, err := s.areas.Area(ctx, set, code); err == nil {
 			return a.Name
 		}
 		return ""
@@ -271,36 +270,31 @@ func (s *Server) linksJSON(ctx context.Context, pp *people, links []place.Succes
 	return out
 }
 
-func (s *Server) getSuccessors(w http.ResponseWriter, r *http.Request) {
-	s.links(w, r, true)
+func (s *Server) getSuccessors(w http.ResponseWriter, r *http.Request) error {
+	return s.links(w, r, true)
 }
 
-func (s *Server) getPredecessors(w http.ResponseWriter, r *http.Request) {
-	s.links(w, r, false)
+func (s *Server) getPredecessors(w http.ResponseWriter, r *http.Request) error {
+	return s.links(w, r, false)
 }
 
-func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
+func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) error {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
-	a, err := s.store.Area(r.Context(), slug, code)
+	a, err := s.areas.Area(r.Context(), slug, code)
 	if err != nil {
-		if !s.redirectRelease(w, r, slug, code) {
-			s.fail(w, r, err)
-		}
-		return
+		return s.orRedirect(w, r, err, slug, code)
 	}
 	q := store.SuccessorQuery{OldSet: slug, OldCode: code}
 	if !forward {
 		q = store.SuccessorQuery{NewSet: slug, NewCode: code}
 	}
-	links, err := s.store.Successors(r.Context(), q)
+	links, err := s.releases.Successors(r.Context(), q)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	ss, err := s.store.Set(r.Context(), slug)
+	ss, err := s.areas.Set(r.Context(), slug)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := map[string]any{"set": slug, "code": code, "name": a.Name, "series": ss.Series, "current": ss.Current}
 	if forward {
@@ -314,6 +308,7 @@ func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // decideSuccessors records an editor's decision on where an area went in a
@@ -321,51 +316,46 @@ func (s *Server) links(w http.ResponseWriter, r *http.Request, forward bool) {
 // Links to the kept codes stand (added as corrected, with their overlap
 // measured, where the crosswalk had none); every other link into that
 // release is rejected.
-func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) error {
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
 	var body struct {
 		To   string   `json:"to"`
 		Keep []string `json:"keep"`
 		Note string   `json:"note"`
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	ctx := r.Context()
-	old, err := s.store.Area(ctx, slug, code)
+	old, err := s.areas.Area(ctx, slug, code)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// An editor scoped to some areas decides only for those.
-	if !s.areaInScope(w, r, slug, code) {
-		return
+	if err := areaInScope(r, slug, code); err != nil {
+		return err
 	}
 	if body.To == "" {
-		s.fail(w, r, place.Errorf(place.EINVALID, "to: name the later release the decision is about"))
-		return
+		return place.Errorf(place.EINVALID, "to: name the later release the decision is about")
 	}
 	if len(body.Note) > 1000 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "note: at most 1000 characters"))
-		return
+		return place.Errorf(place.EINVALID, "note: at most 1000 characters")
 	}
 	codes, err := place.UniqueList("keep", body.Keep, place.MaxKept)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// Measuring the overlap of each kept area is overlay work.
-	release, ok := s.expensive(w, r)
-	if !ok {
-		return
+	release, err := s.expensive(r)
+	if err != nil {
+		return err
 	}
 	defer release()
 	keep := make([]place.Successor, 0, len(codes))
 	for i, c := range codes {
-		na, err := s.store.Area(ctx, body.To, c)
+		na, err := s.areas.Area(ctx, body.To, c)
 		if err != nil {
-			s.fail(w, r, place.Errorf(place.EINVALID, "keep[%d]: %s", i, place.ErrorMessage(err)))
-			return
+			return place.Errorf(place.EINVALID, "keep[%d]: %s", i, place.ErrorMessage(err))
 		}
 		k := place.Successor{NewCode: c}
 		// Measured, for a link the crosswalk did not make.
@@ -376,33 +366,30 @@ func (s *Server) decideSuccessors(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := principalOf(r)
 	r = changeContext(r)
-	links, err := s.store.DecideSuccessors(r.Context(), slug, code, body.To, keep, p.User.Email, strings.TrimSpace(body.Note))
+	links, err := s.releases.DecideSuccessors(r.Context(), slug, code, body.To, keep, p.User.Email, strings.TrimSpace(body.Note))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"set": slug, "code": code, "name": old.Name, "successors": s.linksJSON(r.Context(), s.people(r), links)})
+	return nil
 }
 
 // getFeature sends a tile feature id (stable for the life of a set, and
 // sets are never overwritten) to its area's address.
-func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getFeature(w http.ResponseWriter, r *http.Request) error {
 	slug := chi.URLParam(r, "slug")
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id < 1 {
-		s.fail(w, r, place.Errorf(place.EINVALID, "feature id %q: want a positive integer", place.Excerpt(chi.URLParam(r, "id"))))
-		return
+		return place.Errorf(place.EINVALID, "feature id %q: want a positive integer", place.Excerpt(chi.URLParam(r, "id")))
 	}
-	code, err := s.store.AreaCode(r.Context(), slug, id)
+	code, err := s.areas.AreaCode(r.Context(), slug, id)
 	if err != nil {
-		if !s.redirectRelease(w, r, slug, "") {
-			s.fail(w, r, err)
-		}
-		return
+		return s.orRedirect(w, r, err, slug, "")
 	}
 	loc := "/api/sets/" + url.PathEscape(slug) + "/areas/" + url.PathEscape(code)
 	w.Header().Set("Location", loc)
 	writeJSON(w, http.StatusPermanentRedirect, map[string]any{"redirect": loc, "set": slug, "code": code})
+	return nil
 }
 
 // currentRelease returns the current release of a series, or "" when slug

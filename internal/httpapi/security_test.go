@@ -59,7 +59,7 @@ func TestSecretsAreNotLogged(t *testing.T) {
 	defer st.Close()
 	writeServer(t, st) // accounts with password and tokens
 	var logs bytes.Buffer
-	srv := httptest.NewServer(httpapi.New(st, fstest.MapFS{}, httpapi.Config{},
+	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{},
 		slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	defer srv.Close()
 	c := srv.Client()

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
-	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/formats"
@@ -28,10 +26,10 @@ const (
 )
 
 func (s *Server) suggestionRoutes(r chi.Router) {
-	r.Post("/suggestions", s.suggest)
-	r.With(s.require(auth.Moderator)).Get("/suggestions", s.listSuggestions)
-	r.With(s.require(auth.Moderator)).Post("/suggestions/{id}/accept", s.decide(true))
-	r.With(s.require(auth.Moderator)).Post("/suggestions/{id}/reject", s.decide(false))
+	r.Post("/suggestions", s.handle(s.suggest))
+	r.With(s.require(auth.Moderator)).Get("/suggestions", s.handle(s.listSuggestions))
+	r.With(s.require(auth.Moderator)).Post("/suggestions/{id}/accept", s.handle(s.decide(true)))
+	r.With(s.require(auth.Moderator)).Post("/suggestions/{id}/reject", s.handle(s.decide(false)))
 }
 
 // assetFromFeature reads one asset from a GeoJSON Feature, through the
@@ -50,18 +48,18 @@ func assetFromFeature(raw json.RawMessage) (place.Asset, error) {
 
 // optionalIfMatch reads If-Match ("3") when a request sends it: 0 when it
 // does not.
-func (s *Server) optionalIfMatch(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func optionalIfMatch(r *http.Request) (int64, error) {
 	if strings.TrimSpace(r.Header.Get("If-Match")) == "" {
-		return 0, true
+		return 0, nil
 	}
-	return s.ifMatch(w, r)
+	return ifMatch(r)
 }
 
 // suggest takes a proposed change from anyone: a contributor, or an
 // anonymous visitor. Visitors are limited per address and accounts per
 // account; a honeypot field catches bots. A correction or closure is based
 // on the version its sender saw (If-Match), else the current one.
-func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Kind     string          `json:"kind"`
 		AssetID  string          `json:"asset_id"`
@@ -72,77 +70,68 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) {
 		Place    string          `json:"place"`       // area: optional; the place the drawing defines
 		Honeypot string          `json:"website_url"` // a field people never see
 	}
-	if !s.decodeBody(w, r, &body) {
-		return
+	if err := decodeBody(r, &body); err != nil {
+		return err
 	}
 	author := "anonymous"
 	if p, ok := principalOf(r); ok {
-		if p.Session != nil && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(p.Session.CSRF)) != 1 {
-			s.fail(w, r, place.Errorf(EFORBIDDEN, "missing or wrong X-CSRF-Token: take it from GET /api/me"))
-			return
+		if err := checkCSRF(r, p); err != nil {
+			return err
 		}
 		if ok, wait := s.accountSuggestions.allow("user:"+p.User.ID, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			s.fail(w, r, place.Errorf(ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
-				s.cfg.SuggestionsPerHour, int(wait.Minutes())+1))
-			return
+			return place.Errorf(place.ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
+				s.cfg.SuggestionsPerHour, int(wait.Minutes())+1)
 		}
 		author = p.User.Email
-	} else if ok, wait := s.suggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
+	} else if ok, wait := s.visitorSuggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.fail(w, r, place.Errorf(ETOOMANY, "too many suggestions from here; try again later"))
-		return
+		return place.Errorf(place.ETOOMANY, "too many suggestions from here; try again later")
 	}
 	if body.Honeypot != "" {
 		// Looks accepted, so the bot learns nothing; nothing is stored.
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": place.Pending})
-		return
+		return nil
 	}
-	base, ok := s.optionalIfMatch(w, r)
-	if !ok {
-		return
+	base, err := optionalIfMatch(r)
+	if err != nil {
+		return err
 	}
-	if (body.Kind == place.AreaDrawing || body.Kind == place.NewAsset) && len(body.Feature) > place.MaxDrawnBytes {
-		s.fail(w, r, place.Errorf(place.EINVALID, "feature: %d bytes; a drawing may be at most %d bytes (%d KiB): simplify it",
-			len(body.Feature), place.MaxDrawnBytes, place.MaxDrawnBytes>>10))
-		return
+	if err := place.CheckDrawnSize(body.Kind, len(body.Feature)); err != nil {
+		return err
 	}
 	sg := place.Suggestion{ID: uuid.NewString(), Kind: body.Kind, AssetID: body.AssetID, Comment: body.Comment, Author: author}
 	switch {
 	case body.Kind == place.AreaDrawing:
 		a, err := drawingFromFeature(body.Feature)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		a.Set, a.Code = body.Set, body.Code
 		sg.Area, sg.Place = &a, body.Place
 	case body.Kind == place.Closure && len(body.Feature) == 0:
 		sg.BaseVersion = base // the store closes the asset as it stood then
 	case len(body.Feature) == 0:
-		s.fail(w, r, place.Errorf(place.EINVALID, "a %q suggestion carries the asset as a GeoJSON Feature in \"feature\"", body.Kind))
-		return
+		return place.Errorf(place.EINVALID, "a %q suggestion carries the asset as a GeoJSON Feature in \"feature\"", body.Kind)
 	default:
 		a, err := assetFromFeature(body.Feature)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if body.Kind == place.NewAsset {
 			a.ID = uuid.NewString()
 		}
 		sg.Proposed, sg.BaseVersion = a, base
 	}
-	if base != 0 && body.Kind != place.Correction && body.Kind != place.Closure {
-		s.fail(w, r, place.Errorf(place.EINVALID, "If-Match: only a correction or a closure is based on a version of an asset"))
-		return
+	if err := place.CheckBaseVersion(body.Kind, base); err != nil {
+		return err
 	}
-	if err := s.store.CreateSuggestion(r.Context(), sg); err != nil {
-		s.fail(w, r, err)
-		return
+	if err := s.suggestions.CreateSuggestion(r.Context(), sg); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"id": sg.ID, "status": place.Pending,
 		"message": "thank you: a moderator will look at it"})
+	return nil
 }
 
 // drawingFromFeature reads a neighbourhood drawn as a GeoJSON Feature: a
@@ -194,7 +183,7 @@ func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string
 		out["base_version"] = sg.BaseVersion
 	}
 	if sg.Kind != place.NewAsset {
-		if cur, err := s.store.Asset(r.Context(), sg.AssetID); err == nil {
+		if cur, err := s.assets.Asset(r.Context(), sg.AssetID); err == nil {
 			out["live_version"] = cur.Version
 			if sg.Base == nil {
 				before = assetFields(cur)
@@ -233,28 +222,24 @@ func threeWayJSON(base, current, suggested place.Asset) map[string]any {
 	return out
 }
 
-func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "status", "limit", "offset"); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	status := q.Get("status")
 	switch status {
 	case "", place.Pending, place.Accepted, place.Rejected:
 	default:
-		s.fail(w, r, place.Errorf(place.EINVALID, "status %q: want pending, accepted or rejected", status))
-		return
+		return place.Errorf(place.EINVALID, "status %q: want pending, accepted or rejected", status)
 	}
 	limit, offset, err := parsePage(q, defaultSuggestionPage, maxSuggestionPage)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	page, err := s.store.Suggestions(r.Context(), store.SuggestionQuery{Status: status, Limit: limit, Offset: offset})
+	page, err := s.suggestions.Suggestions(r.Context(), store.SuggestionQuery{Status: status, Limit: limit, Offset: offset})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]map[string]any, len(page.Suggestions))
 	for i, sg := range page.Suggestions {
@@ -265,6 +250,7 @@ func (s *Server) listSuggestions(w http.ResponseWriter, r *http.Request) {
 		links[i].Type = "application/json"
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"suggestions": out, "numberMatched": page.Matched, "numberReturned": len(out), "links": links})
+	return nil
 }
 
 // maxTake bounds the fields a moderator takes from a suggestion.
@@ -277,8 +263,8 @@ const maxTake = 64
 // onto it; for a new place with likely duplicates near, "confirm_new"
 // adds it anyway or "merge_into" names the asset it is (filling that
 // asset's gaps, or the "feature" given, at If-Match or its version now).
-func (s *Server) decide(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decide(accept bool) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		var body struct {
 			Reason     string          `json:"reason"`
 			Feature    json.RawMessage `json:"feature"`
@@ -286,134 +272,106 @@ func (s *Server) decide(accept bool) http.HandlerFunc {
 			ConfirmNew bool            `json:"confirm_new"`
 			MergeInto  string          `json:"merge_into"`
 		}
-		if r.ContentLength != 0 && !s.decodeBody(w, r, &body) {
-			return
+		if err := decodeOptionalBody(r, &body); err != nil {
+			return err
 		}
-		if !accept && body.Reason == "" {
-			s.fail(w, r, place.Errorf(place.EINVALID, "say why in \"reason\": the person who suggested it will read it"))
-			return
+		if err := place.CheckRejection(accept, body.Reason); err != nil {
+			return err
 		}
 		take, err := place.UniqueList("take", body.Take, maxTake)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		v, ok := s.optionalIfMatch(w, r)
-		if !ok {
-			return
-		}
-		sg, err := s.store.Suggestion(r.Context(), chi.URLParam(r, "id"))
+		v, err := optionalIfMatch(r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
+		}
+		sg, err := s.suggestions.Suggestion(r.Context(), chi.URLParam(r, "id"))
+		if err != nil {
+			return err
 		}
 		d := place.SuggestionDecision{Accept: accept, Reason: body.Reason, IfVersion: v, ConfirmNew: body.ConfirmNew, MergeInto: body.MergeInto}
 		if accept && len(body.Feature) > 0 {
 			a, err := assetFromFeature(body.Feature)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 			d.Edited = &a
 		}
-		if take != nil && (sg.Kind == place.NewAsset || sg.Kind == place.AreaDrawing || d.Edited != nil || !accept) {
-			s.fail(w, r, place.Errorf(place.EINVALID, "take: only a correction or closure is merged field by field, without a feature"))
-			return
+		if err := place.CheckTake(sg, d, take); err != nil {
+			return err
 		}
-		if sg.Status == place.Pending && !s.suggestionInScope(w, r, sg, &d) {
-			return
+		if sg.Status == place.Pending {
+			if err := s.suggestionInScope(r, sg, &d); err != nil {
+				return err
+			}
 		}
-		if accept && sg.Status == place.Pending && sg.Kind != place.AreaDrawing && !s.planMerge(w, r, sg, &d, take) {
-			return
+		if accept && sg.Status == place.Pending && sg.Kind != place.AreaDrawing {
+			if err := s.planMerge(r, sg, &d, take); err != nil {
+				return err
+			}
 		}
 		if accept && sg.Kind == place.AreaDrawing {
 			// Placing every asset on a drawing's ground is overlay work.
-			release, ok := s.expensive(w, r)
-			if !ok {
-				return
+			release, err := s.expensive(r)
+			if err != nil {
+				return err
 			}
 			defer release()
 		}
 		r = changeContext(r)
-		done, err := s.store.DecideSuggestion(r.Context(), sg.ID, d)
+		done, err := s.suggestions.DecideSuggestion(r.Context(), sg.ID, d)
 		if err != nil {
-			s.suggestionConflict(w, r, sg.ID, d, err)
-			return
+			return s.suggestionConflict(r, sg.ID, d, err)
 		}
 		writeJSON(w, http.StatusOK, s.suggestionJSON(r, done))
+		return nil
 	}
 }
 
 // planMerge works out what accepting an asset suggestion writes when it is
-// not simply what was suggested: the suggestion's changes merged onto the
-// current version (If-Match names it, or take picks fields), or a new
-// place merged into an existing asset. It answers 409 when the version
-// named is not the asset's now.
-func (s *Server) planMerge(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision, take []string) bool {
-	switch {
-	case sg.Kind == place.NewAsset && d.MergeInto != "":
-		target, err := s.store.Asset(r.Context(), d.MergeInto)
-		if err != nil {
-			s.fail(w, r, place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err)))
-			return false
-		}
-		if d.IfVersion == 0 {
-			d.IfVersion = target.Version // what the merge is made from; the store checks it still is
-		}
-		if d.IfVersion != target.Version {
-			s.suggestionConflict(w, r, sg.ID, *d, place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d", target.ID, target.Version, d.IfVersion))
-			return false
-		}
-		if d.Edited == nil {
-			merged := place.MergeInto(target, sg.Proposed)
-			d.Edited = &merged
-		}
-	case sg.Kind == place.Correction || sg.Kind == place.Closure:
-		if d.Edited != nil || sg.Base == nil || (take == nil && (d.IfVersion == 0 || d.IfVersion == sg.BaseVersion)) {
-			return true // as suggested, or as edited; the store checks the version
-		}
-		cur, err := s.store.Asset(r.Context(), sg.AssetID)
-		if err != nil {
-			s.fail(w, r, err)
-			return false
-		}
-		want := d.IfVersion
-		if want == 0 {
-			want = sg.BaseVersion
-		}
-		if cur.Version != want {
-			s.suggestionConflict(w, r, sg.ID, *d, store.StaleError(sg, want, cur.Version))
-			return false
-		}
-		merged, err := place.MergeSuggestion(*sg.Base, cur, sg.Proposed, take)
-		if err != nil {
-			s.fail(w, r, err)
-			return false
-		}
-		d.Edited, d.IfVersion = &merged, cur.Version
+// not simply what was suggested (place.AcceptBase, place.PlanAccept): the
+// suggestion's changes merged onto the current version (If-Match names
+// it, or take picks fields), or a new place merged into an existing asset.
+// It is a conflict (409) when the version named is not the asset's now.
+func (s *Server) planMerge(r *http.Request, sg place.Suggestion, d *place.SuggestionDecision, take []string) error {
+	id := place.AcceptBase(sg, *d, take)
+	if id == "" {
+		return nil
 	}
-	return true
+	now, err := s.assets.Asset(r.Context(), id)
+	if err != nil && sg.Kind == place.NewAsset {
+		return place.Errorf(place.EINVALID, "merge_into: %s", place.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	planned, err := place.PlanAccept(sg, *d, take, now)
+	if err != nil {
+		return s.suggestionConflict(r, sg.ID, *d, err)
+	}
+	*d = planned
+	return nil
 }
 
-// suggestionConflict answers a decision the store refused with ECONFLICT:
-// for a correction or closure whose asset changed, the three versions and
-// the merge; for a new place, the likely duplicates near it; for a merge,
-// the asset as it is now.
-func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id string, d place.SuggestionDecision, err error) {
+// suggestionConflict is the error of a decision refused with ECONFLICT,
+// answered with what the moderator needs to decide again: for a correction
+// or closure whose asset changed, the three versions and the merge; for a
+// new place, the likely duplicates near it; for a merge, the asset as it
+// is now.
+func (s *Server) suggestionConflict(r *http.Request, id string, d place.SuggestionDecision, err error) error {
 	if place.ErrorCode(err) != place.ECONFLICT {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	sg, gerr := s.store.Suggestion(r.Context(), id)
+	sg, gerr := s.suggestions.Suggestion(r.Context(), id)
 	if gerr != nil || sg.Status != place.Pending {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	out := map[string]any{"error": errorDetail{place.ECONFLICT, place.ErrorMessage(err)}, "suggestion": sg.ID, "kind": sg.Kind}
+	out, etag := map[string]any{"suggestion": sg.ID, "kind": sg.Kind}, ""
 	switch {
 	case sg.Kind == place.NewAsset && d.MergeInto != "":
-		if cur, err := s.store.Asset(r.Context(), d.MergeInto); err == nil {
-			w.Header().Set("ETag", versionETag(cur.Version))
+		if cur, err := s.assets.Asset(r.Context(), d.MergeInto); err == nil {
+			etag = versionETag(cur.Version)
 			out["current_version"], out["current"] = cur.Version, assetFeature(cur)
 		}
 	case sg.Kind == place.NewAsset:
@@ -421,10 +379,9 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 		if d.Edited != nil {
 			a = *d.Edited
 		}
-		dups, derr := store.Duplicates(r.Context(), s.store, a)
+		dups, derr := store.Duplicates(r.Context(), s.assets, a)
 		if derr != nil {
-			s.fail(w, r, derr)
-			return
+			return derr
 		}
 		list := make([]map[string]any, len(dups))
 		for i, dup := range dups {
@@ -433,12 +390,11 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 		}
 		out["suggested"], out["duplicates"] = assetFeature(a), list
 	case sg.Kind == place.Correction || sg.Kind == place.Closure:
-		cur, cerr := s.store.Asset(r.Context(), sg.AssetID)
+		cur, cerr := s.assets.Asset(r.Context(), sg.AssetID)
 		if cerr != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
-		w.Header().Set("ETag", versionETag(cur.Version))
+		etag = versionETag(cur.Version)
 		out["base_version"], out["current_version"] = sg.BaseVersion, cur.Version
 		if sg.Base != nil {
 			for k, v := range threeWayJSON(*sg.Base, cur, sg.Proposed) {
@@ -448,38 +404,24 @@ func (s *Server) suggestionConflict(w http.ResponseWriter, r *http.Request, id s
 			out["current"], out["suggested"] = assetFeature(cur), assetFeature(sg.Proposed)
 		}
 	}
-	writeJSON(w, http.StatusConflict, out)
+	return newConflict(err, etag, out)
 }
 
-// suggestionInScope answers 403 unless a scoped moderator's scope covers
-// everything deciding sg touches (place.PermitAssetWrite): where the asset
+// suggestionInScope is EFORBIDDEN unless a scoped moderator's scope covers
+// everything deciding sg touches (place.Suggestion.Touches,
+// place.PermitAssetWrite): where the asset
 // is now and where the suggestion (or the moderator's edit, or the asset
 // it is merged into) would put it. A drawing must lie in scope, and adding
 // it to its set must be an area edit the moderator may make
 // (place.PermitAreaEdit): a set outside their scope is refused, and so is
 // one whose areas define a scope, as adding would widen it.
-func (s *Server) suggestionInScope(w http.ResponseWriter, r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) bool {
-	if sg.Kind == place.AreaDrawing && sg.Area != nil {
-		return s.checkScope(w, r, sg.Area.Geometry) &&
-			(!d.Accept || s.permitAreaEdit(w, r, sg.Area.Set, sg.Area.Code, place.AddArea))
+func (s *Server) suggestionInScope(r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) error {
+	at, ids := sg.Touches(*d)
+	if err := s.checkTouched(r, at, ids); err != nil {
+		return err
 	}
-	touched := []orb.Geometry{sg.Proposed.Geometry}
-	ids := []string{}
-	if sg.Kind != place.NewAsset {
-		ids = append(ids, sg.AssetID)
+	if sg.Kind == place.AreaDrawing && sg.Area != nil && d.Accept {
+		return s.permitAreaEdit(r, sg.Area.Set, sg.Area.Code, place.AddArea)
 	}
-	if d.MergeInto != "" {
-		ids = append(ids, d.MergeInto)
-	}
-	for _, id := range ids {
-		g, ok := s.currentGeometry(w, r, id)
-		if !ok {
-			return false
-		}
-		touched = append(touched, g) // nil (no such asset) is left out
-	}
-	if d.Edited != nil {
-		touched = append(touched, d.Edited.Geometry)
-	}
-	return s.checkScope(w, r, touched...)
+	return nil
 }

@@ -79,7 +79,7 @@ func TestGeoJSONIsWoundAsRFC7946(t *testing.T) {
 		t.Fatal(err)
 	}
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>placemap</title>")}}
-	srv := httptest.NewServer(httpapi.New(st, web, httpapi.Config{TileCacheBytes: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{TileCacheBytes: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 
 	tile := maptile.At(orb.Point{-1.47, 53.38}, 12)

@@ -18,6 +18,11 @@ const (
 	EINTERNAL    = "internal"    // a fault of placemap or its store, not of the caller
 	EUNAVAILABLE = "unavailable" // the store cannot be reached right now
 	ETOOLARGE    = "too_large"   // the input is larger than a limit allows (a decompression bomb); the message names the limit
+
+	EUNAUTHORIZED = "unauthorized"          // the caller has not said who they are (no session or API token), or said it wrongly
+	EFORBIDDEN    = "forbidden"             // the caller's role or scope does not allow this
+	ETOOMANY      = "too_many_requests"     // the caller made too many attempts of this kind lately; the answer says when to try again
+	EPRECONDITION = "precondition_required" // a write that does not say which version it read (If-Match)
 )
 
 // Error is placemap's error: a code for machines and a message for people.

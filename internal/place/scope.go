@@ -7,9 +7,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// EFORBIDDEN: the caller's role or scope does not allow this.
-const EFORBIDDEN = "forbidden"
-
 // Scope is a fixed grant to an editor or moderator: a whole boundary set
 // (Code "") or one area of it ("moderator for Heeley"). It names areas; it
 // never carries their outlines, so what it covers is whatever those areas
@@ -52,6 +49,17 @@ func ParseGrant(scopes []string) (Grant, error) {
 			return nil, err
 		}
 		g = append(g, sc)
+	}
+	return g, nil
+}
+
+// AccountGrant is the grant of an account with these scopes. Scopes that
+// cannot be read fail closed, EFORBIDDEN: read as none they would leave
+// an empty grant, which limits nothing.
+func AccountGrant(scopes []string) (Grant, error) {
+	g, err := ParseGrant(scopes)
+	if err != nil {
+		return nil, Errorf(EFORBIDDEN, "your account's scope cannot be read (%s): ask an admin", ErrorMessage(err))
 	}
 	return g, nil
 }
@@ -120,6 +128,77 @@ func PermitAssetWrite(g Grant, touched ...Location) error {
 	return nil
 }
 
+// Locator places geometries among the areas of boundary sets, for the
+// scope rules: a store's spatial query behind membership's placement.
+type Locator interface {
+	// Point is where g counts as lying: its point on surface, as
+	// membership places it.
+	Point(g orb.Geometry) orb.Point
+	// Areas lists the areas of set that may hold pt: more than hold it
+	// is fine (a bounding-box query), Locate picks the one that does.
+	// ENOTFOUND when the set does not exist.
+	Areas(set string, pt orb.Point) ([]Candidate, error)
+}
+
+// Where says where g lies for the grant: the area of each of its sets that
+// holds g's point, as Locate places it. A set that is gone grants nothing
+// and is left out.
+func (g Grant) Where(geom orb.Geometry, l Locator) (Location, error) {
+	pt := l.Point(geom)
+	loc := Location{}
+	for _, set := range g.Sets() {
+		cands, err := l.Areas(set, pt)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c, ok := Locate(pt, cands); ok {
+			loc[set] = c.Code
+		}
+	}
+	return loc, nil
+}
+
+// InScope reports whether the grant covers geom (Covers, at Where it
+// lies): the editor-scope rule for work that keeps what lies in scope
+// rather than refusing, as a scoped conflation run does. An unlimited
+// grant covers everywhere, and nil (nowhere) is in every scope, without a
+// look at the areas.
+func (g Grant) InScope(geom orb.Geometry, l Locator) (bool, error) {
+	if !g.Limited() || geom == nil {
+		return true, nil
+	}
+	loc, err := g.Where(geom, l)
+	if err != nil {
+		return false, err
+	}
+	return g.Covers(loc), nil
+}
+
+// PermitAssetWriteAt is PermitAssetWrite for a write that touches the
+// geometries touched (where the asset is, and where it goes), placed with
+// l; nil stands for nowhere (no current asset) and is left out. An
+// unlimited grant permits without a look at the areas.
+func PermitAssetWriteAt(g Grant, l Locator, touched ...orb.Geometry) error {
+	if !g.Limited() {
+		return nil
+	}
+	locs := make([]Location, 0, len(touched))
+	for _, geom := range touched {
+		if geom == nil {
+			continue
+		}
+		loc, err := g.Where(geom, l)
+		if err != nil {
+			return err
+		}
+		locs = append(locs, loc)
+	}
+	return PermitAssetWrite(g, locs...)
+}
+
 // PermitsArea reports whether the grant lets its holder act on an area
 // (set, code): the set or that area is one of its scopes.
 func (g Grant) PermitsArea(set, code string) bool {
@@ -132,6 +211,15 @@ func (g Grant) PermitsArea(set, code string) bool {
 		}
 	}
 	return false
+}
+
+// PermitArea is EFORBIDDEN unless the grant lets its holder act on the
+// area (set, code) (PermitsArea).
+func (g Grant) PermitArea(set, code string) error {
+	if !g.PermitsArea(set, code) {
+		return Errorf(EFORBIDDEN, "outside your scope (%s)", g)
+	}
+	return nil
 }
 
 // AreaEdit is a change to a boundary set's areas.
@@ -161,6 +249,16 @@ func (e AreaEdit) String() string {
 // cover.
 func (e AreaEdit) ChangesGround() bool { return e != RenameArea }
 
+// EditOf says what sending outline sent for an area now drawn as current
+// does: a rename when sent is nil (a new name only) or the same outline
+// (SameOutline), else a redraw.
+func EditOf(current, sent orb.MultiPolygon) AreaEdit {
+	if sent == nil || SameOutline(sent, current) {
+		return RenameArea
+	}
+	return RedrawArea
+}
+
 // PermitAreaEdit decides whether an account may make edit e to area (set,
 // code) — for AddArea, the code the new area would have.
 //
@@ -175,8 +273,8 @@ func (e AreaEdit) ChangesGround() bool { return e != RenameArea }
 // area's history); an admin's delete leaves the scope granting nothing
 // there, never more.
 func PermitAreaEdit(g Grant, admin bool, held []Scope, set, code string, e AreaEdit) error {
-	if !g.PermitsArea(set, code) {
-		return Errorf(EFORBIDDEN, "outside your scope (%s)", g)
+	if err := g.PermitArea(set, code); err != nil {
+		return err
 	}
 	if admin || !e.ChangesGround() {
 		return nil

@@ -144,3 +144,182 @@ func TestSameOutline(t *testing.T) {
 		}
 	}
 }
+
+// fakeLocator places geometries among fixed areas: each geometry at its
+// first vertex, as a store's bounding-box query would find candidates.
+type fakeLocator struct {
+	sets  map[string][]Candidate
+	asked []string // the sets asked about, in order
+	fail  error
+}
+
+func (l *fakeLocator) Point(g orb.Geometry) orb.Point {
+	switch t := g.(type) {
+	case orb.Point:
+		return t
+	case orb.Polygon:
+		return t[0][0]
+	}
+	return g.Bound().Center()
+}
+
+func (l *fakeLocator) Areas(set string, pt orb.Point) ([]Candidate, error) {
+	l.asked = append(l.asked, set)
+	if l.fail != nil {
+		return nil, l.fail
+	}
+	cands, ok := l.sets[set]
+	if !ok {
+		return nil, Errorf(ENOTFOUND, "no boundary set %q", set)
+	}
+	return cands, nil
+}
+
+func square(x0, y0, x1, y1 float64) orb.MultiPolygon {
+	return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+}
+
+// TestInScope: the editor-scope rule over geometries. A geometry is in
+// scope when the area of a scope's set that holds its point is one the
+// grant names; sets that are gone grant nothing; an unlimited grant and
+// nil (nowhere) need no look at the areas.
+func TestInScope(t *testing.T) {
+	areas := map[string][]Candidate{
+		"community": {{Code: "heeley", Geometry: square(0, 0, 1, 1)}, {Code: "sharrow", Geometry: square(1, 0, 2, 1)}},
+		"wards":     {{Code: "w1", Geometry: square(0, 0, 2, 1)}},
+	}
+	heeley := Grant{{Set: "community", Code: "heeley"}}
+	inHeeley, inSharrow, nowhere := orb.Point{0.5, 0.5}, orb.Point{1.5, 0.5}, orb.Point{5, 5}
+	for _, tc := range []struct {
+		name  string
+		g     Grant
+		geom  orb.Geometry
+		fail  error
+		want  bool
+		err   string // part of the error wanted, "" for none
+		looks bool   // whether the areas are looked at
+	}{
+		{"unlimited covers everywhere", nil, nowhere, nil, true, "", false},
+		{"nil is in every scope", heeley, nil, nil, true, "", false},
+		{"in the scope's area", heeley, inHeeley, nil, true, "", true},
+		{"in another area of the set", heeley, inSharrow, nil, false, "", true},
+		{"off the set's ground", heeley, nowhere, nil, false, "", true},
+		{"a polygon at its point", heeley, orb.Polygon(square(0.2, 0.2, 3, 3)[0]), nil, true, "", true},
+		{"set-wide scope", Grant{{Set: "wards"}}, inSharrow, nil, true, "", true},
+		{"either of two scopes", Grant{{Set: "wards", Code: "w9"}, {Set: "community", Code: "sharrow"}}, inSharrow, nil, true, "", true},
+		{"a set that is gone grants nothing", Grant{{Set: "gone"}}, inHeeley, nil, false, "", true},
+		{"a gone set beside a live one", Grant{{Set: "gone"}, {Set: "community", Code: "heeley"}}, inHeeley, nil, true, "", true},
+		{"the store fails", heeley, inHeeley, Errorf(EUNAVAILABLE, "store down"), false, "store down", true},
+	} {
+		l := &fakeLocator{sets: areas, fail: tc.fail}
+		got, err := tc.g.InScope(tc.geom, l)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.err)
+			}
+		} else if err != nil || got != tc.want {
+			t.Errorf("%s: %v, %v, want %v", tc.name, got, err, tc.want)
+		}
+		if looked := len(l.asked) > 0; looked != tc.looks {
+			t.Errorf("%s: asked about %v, want a look %v", tc.name, l.asked, tc.looks)
+		}
+	}
+}
+
+// TestPermitAssetWriteAt: PermitAssetWrite over geometries, each placed
+// where it lies; nil (no current asset) is left out.
+func TestPermitAssetWriteAt(t *testing.T) {
+	l := &fakeLocator{sets: map[string][]Candidate{
+		"community": {{Code: "heeley", Geometry: square(0, 0, 1, 1)}, {Code: "sharrow", Geometry: square(1, 0, 2, 1)}},
+	}}
+	heeley := Grant{{Set: "community", Code: "heeley"}}
+	inHeeley, inSharrow := orb.Point{0.5, 0.5}, orb.Point{1.5, 0.5}
+	for _, tc := range []struct {
+		name    string
+		g       Grant
+		touched []orb.Geometry
+		ok      bool
+	}{
+		{"unscoped writes anywhere", nil, []orb.Geometry{inSharrow}, true},
+		{"create inside", heeley, []orb.Geometry{inHeeley}, true},
+		{"create outside", heeley, []orb.Geometry{inSharrow}, false},
+		{"move out of scope", heeley, []orb.Geometry{inHeeley, inSharrow}, false},
+		{"no current asset, goes inside", heeley, []orb.Geometry{nil, inHeeley}, true},
+		{"no current asset, goes outside", heeley, []orb.Geometry{nil, inSharrow}, false},
+	} {
+		err := PermitAssetWriteAt(tc.g, l, tc.touched...)
+		if tc.ok && err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if !tc.ok && ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("%s: %v, want forbidden", tc.name, err)
+		}
+	}
+}
+
+// TestAccountGrant: scopes that cannot be read fail closed.
+func TestAccountGrant(t *testing.T) {
+	for _, tc := range []struct {
+		scopes  []string
+		want    string // the grant
+		refused bool
+	}{
+		{nil, "", false},
+		{[]string{"community:heeley", "wards"}, "community:heeley, wards", false},
+		{[]string{"wards", "Not A Slug"}, "", true},
+	} {
+		g, err := AccountGrant(tc.scopes)
+		if tc.refused {
+			if ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "cannot be read") || g != nil {
+				t.Errorf("AccountGrant(%q) = %v, %v; want forbidden", tc.scopes, g, err)
+			}
+			continue
+		}
+		if err != nil || g.String() != tc.want {
+			t.Errorf("AccountGrant(%q) = %v, %v; want %q", tc.scopes, g, err, tc.want)
+		}
+	}
+}
+
+// TestPermitArea: a scoped holder acts on the areas of a set in scope, or
+// an area named in it.
+func TestPermitArea(t *testing.T) {
+	g := Grant{{Set: "community", Code: "heeley"}, {Set: "wards"}}
+	for _, tc := range []struct {
+		g         Grant
+		set, code string
+		ok        bool
+	}{
+		{nil, "anything", "x", true},
+		{g, "community", "heeley", true},
+		{g, "community", "sharrow", false},
+		{g, "wards", "w9", true},
+		{g, "lsoa", "e1", false},
+	} {
+		err := tc.g.PermitArea(tc.set, tc.code)
+		if tc.ok != (err == nil) || (err != nil && (ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "outside your scope"))) {
+			t.Errorf("%v.PermitArea(%s, %s) = %v, want ok %v", tc.g, tc.set, tc.code, err, tc.ok)
+		}
+	}
+}
+
+// TestEditOf: an outline sent back unchanged (or none) renames; any other
+// redraws.
+func TestEditOf(t *testing.T) {
+	sq := square(0, 0, 1, 1)
+	reversed := orb.MultiPolygon{{{{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}}}
+	for _, tc := range []struct {
+		name string
+		sent orb.MultiPolygon
+		want AreaEdit
+	}{
+		{"no outline", nil, RenameArea},
+		{"the same outline", sq, RenameArea},
+		{"the same outline, wound the other way", reversed, RenameArea},
+		{"a new outline", square(0, 0, 2, 2), RedrawArea},
+	} {
+		if got := EditOf(sq, tc.sent); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
