@@ -9,14 +9,14 @@ import (
 	"github.com/paulmach/orb"
 )
 
-func square(x, y float64) orb.MultiPolygon {
+func unitSquare(x, y float64) orb.MultiPolygon {
 	return orb.MultiPolygon{{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}}
 }
 
 func TestCheckSet(t *testing.T) {
 	set := BoundarySet{Slug: "wards", Title: "Wards", Kind: Statutory}
-	a := Area{Code: "A", Name: "A", Geometry: square(0, 0)}
-	b := Area{Code: "B", Name: "B", Geometry: square(1, 0)}
+	a := Area{Code: "A", Name: "A", Geometry: unitSquare(0, 0)}
+	b := Area{Code: "B", Name: "B", Geometry: unitSquare(1, 0)}
 	for _, tc := range []struct {
 		name  string
 		set   BoundarySet
@@ -26,7 +26,7 @@ func TestCheckSet(t *testing.T) {
 		{"good", set, []Area{a, b}, ""},
 		{"no areas", set, nil, "has no areas"},
 		{"shared code", set, []Area{a, a}, "areas 0 and 1 share the code"},
-		{"bad area", set, []Area{a, {Code: "", Name: "x", Geometry: square(2, 0)}}, "area 1"},
+		{"bad area", set, []Area{a, {Code: "", Name: "x", Geometry: unitSquare(2, 0)}}, "area 1"},
 		{"bad slug", BoundarySet{Slug: "Not A Slug", Title: "x", Kind: Statutory}, []Area{a}, "slug"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
