@@ -140,7 +140,7 @@ Flags:
 }
 
 // apiStores serves every part of the HTTP API from st.
-func apiStores(st store.Store) httpapi.Stores {
+func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
 		History: st, Suggestions: st, Conflations: st, Health: st}
 }
@@ -285,7 +285,7 @@ func setFlags(fs *flag.FlagSet) *place.BoundarySet {
 }
 
 // importFile opens the file and the store and runs one import on them.
-func importFile(ctx context.Context, sc *storeConfig, file string, imp func(st store.Store, f io.Reader, name string) error) error {
+func importFile(ctx context.Context, sc *storeConfig, file string, imp func(st *store.DB, f io.Reader, name string) error) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -336,7 +336,7 @@ func importSet(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{"--series-title and --not-current need --series"}
 	}
 	var res importer.SetResult
-	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
 		res, err = importer.Set(ctx, st, f, name, *set, opts)
 		return err
 	})
@@ -407,7 +407,7 @@ func importSetFromLookup(ctx context.Context, args []string, stdout io.Writer) e
 		set.Title = set.Slug
 	}
 	var res importer.SetResult
-	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
 		res, err = importer.SetFromLookup(ctx, st, f, name, *set, opts)
 		return err
 	})
@@ -439,7 +439,7 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 		opts.Source = filepath.Base(file)
 	}
 	var rep store.ImportReport
-	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
 		rep, err = importer.Assets(ctx, st, f, name, opts)
 		return err
 	})

@@ -58,7 +58,7 @@ type copied struct {
 	sets, series, indicators, places int
 }
 
-func copyStore(ctx context.Context, src, dst store.Store, log *slog.Logger) (copied, error) {
+func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copied, error) {
 	var n copied
 	sets, err := src.Sets(ctx)
 	if err != nil {

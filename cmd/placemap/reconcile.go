@@ -125,7 +125,7 @@ func importIndicator(ctx context.Context, args []string, stdout io.Writer) error
 		return usageError{"--set and --code-field are required"}
 	}
 	var res importer.IndicatorResult
-	err = importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
 		res, err = importer.Indicators(ctx, st, f, name, opts)
 		return err
 	})

@@ -23,7 +23,7 @@ import (
 // release of the series.
 func importRelease(ctx context.Context, sc *storeConfig, file string, set place.BoundarySet, opts formats.BoundaryOptions, ro importer.ReleaseOptions, stdout io.Writer) error {
 	var res importer.ReleaseResult
-	err := importFile(ctx, sc, file, func(st store.Store, f io.Reader, name string) (err error) {
+	err := importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
 		res, err = importer.Release(ctx, st, f, name, set, opts, ro)
 		return err
 	})
@@ -82,7 +82,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 		if _, err := parse(fs, args[1:]); err != nil {
 			return err
 		}
-		return withStore(ctx, sc, func(st store.Store) error {
+		return withStore(ctx, sc, func(st *store.DB) error {
 			series, err := st.Series(ctx)
 			if err != nil {
 				return err
@@ -116,7 +116,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 		if len(pos) != 1 || ro.Series == "" {
 			return usageError{"release add: want SET --series SERIES"}
 		}
-		return withStore(ctx, sc, func(st store.Store) error {
+		return withStore(ctx, sc, func(st *store.DB) error {
 			res, err := importer.AddRelease(ctx, st, pos[0], ro)
 			if err != nil {
 				return err
@@ -132,7 +132,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 		if len(pos) != 2 {
 			return usageError{"release current: want SERIES SET"}
 		}
-		return withStore(ctx, sc, func(st store.Store) error {
+		return withStore(ctx, sc, func(st *store.DB) error {
 			if err := st.SetCurrentRelease(ctx, pos[0], pos[1]); err != nil {
 				return err
 			}
@@ -156,7 +156,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 		if *table != "areas" && *table != "assets" {
 			return usageError{fmt.Sprintf("table %q: want areas or assets", *table)}
 		}
-		return withStore(ctx, sc, func(st store.Store) error {
+		return withStore(ctx, sc, func(st *store.DB) error {
 			newSet := ""
 			if len(pos) == 2 {
 				newSet = pos[1]
@@ -200,7 +200,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 		if len(pos) != 2 {
 			return usageError{"release successors: want SET CODE"}
 		}
-		return withStore(ctx, sc, func(st store.Store) error {
+		return withStore(ctx, sc, func(st *store.DB) error {
 			if _, err := st.Area(ctx, pos[0], pos[1]); err != nil {
 				return err
 			}
@@ -225,7 +225,7 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	}
 }
 
-func withStore(ctx context.Context, sc *storeConfig, fn func(st store.Store) error) error {
+func withStore(ctx context.Context, sc *storeConfig, fn func(st *store.DB) error) error {
 	st, err := sc.open(ctx)
 	if err != nil {
 		return err

@@ -40,7 +40,7 @@ func (c *storeConfig) describe() string {
 }
 
 // open opens the configured store.
-func (c *storeConfig) open(ctx context.Context) (store.Store, error) {
+func (c *storeConfig) open(ctx context.Context) (*store.DB, error) {
 	if c.db != "" {
 		if !postgis.IsURL(c.db) {
 			return nil, usageError{"--db wants a postgres:// URL"}
@@ -52,7 +52,7 @@ func (c *storeConfig) open(ctx context.Context) (store.Store, error) {
 
 // openLocation opens a store named by one string, as copy takes them: a
 // postgres:// URL or a data directory.
-func openLocation(ctx context.Context, loc string, timeout time.Duration) (store.Store, error) {
+func openLocation(ctx context.Context, loc string, timeout time.Duration) (*store.DB, error) {
 	c := storeConfig{data: loc, statementTimeout: timeout}
 	if postgis.IsURL(loc) {
 		c = storeConfig{db: loc, statementTimeout: timeout}
@@ -61,7 +61,7 @@ func openLocation(ctx context.Context, loc string, timeout time.Duration) (store
 }
 
 // isEmpty reports whether a store holds no sets and no assets.
-func isEmpty(ctx context.Context, st store.Store) (bool, error) {
+func isEmpty(ctx context.Context, st *store.DB) (bool, error) {
 	sets, err := st.Sets(ctx)
 	if err != nil {
 		return false, err

@@ -21,7 +21,7 @@ import (
 )
 
 // addScoped adds an account with scopes and an API token "token-<id>".
-func addScoped(t *testing.T, st store.Store, id string, role auth.Role, scopes ...string) map[string]string {
+func addScoped(t *testing.T, st *store.DB, id string, role auth.Role, scopes ...string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	hash, err := auth.HashPassword(password)
@@ -91,7 +91,7 @@ func historySeqs(t *testing.T, c *http.Client, base, id string) []int64 {
 // it; renaming is fine. Nobody but an admin changes the ground of an area
 // that defines a scope, and a set-wide scope's set takes no new areas.
 func TestScopeIsAFixedGrant(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		a1 := addScoped(t, st, "a1", auth.Editor, "grid:A1")
@@ -159,7 +159,7 @@ func TestScopeIsAFixedGrant(t *testing.T) {
 // reviewed are writes like any other: a scoped editor may do them only
 // where the asset is now and where the restore puts it lie in scope.
 func TestRestoreAndReviewedRespectScope(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		a1 := addScoped(t, st, "a1", auth.Editor, "grid:A1")
@@ -239,7 +239,7 @@ func TestRestoreAndReviewedRespectScope(t *testing.T) {
 // 500), shows the deletion, and restoring the deletion brings the asset
 // back as it was deleted.
 func TestDeletedAssetHistory(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ed := bearer("editor")
@@ -289,7 +289,7 @@ func TestDeletedAssetHistory(t *testing.T) {
 // (or role), never by e-mail; admins see e-mails too. An account sets its
 // display name with PUT /api/me.
 func TestStaffArePrivate(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ed := bearer("editor")
@@ -385,7 +385,7 @@ func TestStaffArePrivate(t *testing.T) {
 // from one address is stopped there; the owner, from their own address,
 // still signs in.
 func TestLockoutLeavesTheOwnerIn(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		plain := writeServer(t, st) // made the accounts
 		plain.Close()
 		h := httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{TrustProxyHeaders: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -421,7 +421,7 @@ func TestLockoutLeavesTheOwnerIn(t *testing.T) {
 // "moderator for the community neighbourhoods") would widen that scope:
 // only an admin may accept it.
 func TestDrawingCannotWidenAScope(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

@@ -27,7 +27,7 @@ import (
 )
 
 // stores runs a test on each store.
-func stores(t *testing.T, fn func(t *testing.T, st store.Store)) {
+func stores(t *testing.T, fn func(t *testing.T, st *store.DB)) {
 	t.Run("gpkg", func(t *testing.T) {
 		st, err := gpkg.Open(context.Background(), t.TempDir())
 		if err != nil {
@@ -47,7 +47,7 @@ func stores(t *testing.T, fn func(t *testing.T, st store.Store)) {
 }
 
 // roles serves every part of the API from st.
-func roles(st store.Store) httpapi.Stores {
+func roles(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
 		History: st, Suggestions: st, Conflations: st, Health: st}
 }
@@ -56,7 +56,7 @@ const password = "a long enough password"
 
 // writeServer serves st with one user of each role, each with an API token
 // "token-<role>".
-func writeServer(t *testing.T, st store.Store) *httptest.Server {
+func writeServer(t *testing.T, st *store.DB) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
@@ -214,7 +214,7 @@ func freshProposal(t *testing.T, c *http.Client, base string) string {
 // TestRoleTable walks who may do what (the table in README) over every
 // write route, on both stores.
 func TestRoleTable(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		// fresh makes an asset (as the admin) for a role to update or delete.
@@ -335,7 +335,7 @@ func TestRoleTable(t *testing.T) {
 // TestSessionsAndCSRF: a browser signs in, gets a session cookie, and
 // may write only with the CSRF token; signing out ends the session.
 func TestSessionsAndCSRF(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar}
@@ -401,7 +401,7 @@ func TestLoginRateLimited(t *testing.T) {
 // TestWritesAreSafe: stale and unversioned writes, concurrent edits,
 // oversized bodies, and text that looks like HTML or SQL.
 func TestWritesAreSafe(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		nasty := `<img src=x onerror=alert(1)> '; DROP TABLE assets; -- "quoted" \ %_`
@@ -478,7 +478,7 @@ func TestWritesAreSafe(t *testing.T) {
 // readable diffs; restoring the first is itself a revision; deletion shows
 // in the change feed as a tombstone, and a deleted asset can be restored.
 func TestHistoryAndRestore(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		code, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Heeley Hub", `,"opening_hours":"Mo 09:00-12:00"`), bearer("editor")})
@@ -567,7 +567,7 @@ func TestHistoryAndRestore(t *testing.T) {
 // shows the revisions with diffs, restoring the first works, and two
 // concurrent edits end with one 409.
 func TestSuggestionToHistory(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		suggestion := `{"kind":"new","comment":"opened in May","feature":` + feature("Heeley Community Centre", `,"opening_hours":"Mo 09:00-12:00"`) + `}`
@@ -675,7 +675,7 @@ func TestSuggestionToHistory(t *testing.T) {
 }
 
 func TestNeedsReview(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		_, h, body := do(t, c, srv.URL, call{"POST", "/api/assets", feature("Checked Hall", ""), bearer("editor")})
@@ -701,7 +701,7 @@ func TestNeedsReview(t *testing.T) {
 // TestScopedEditor: an editor scoped to one area writes there and nowhere
 // else ("editor for Heeley").
 func TestScopedEditor(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		ctx := context.Background()
 		hash, _ := auth.HashPassword(password)
@@ -739,7 +739,7 @@ func TestScopedEditor(t *testing.T) {
 // TestUpdateArea: an editor redraws an area with If-Match; a stale
 // version gets 409; a contributor may not; the area's history has it.
 func TestUpdateArea(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		code, h, body := do(t, c, srv.URL, call{"GET", "/api/sets/grid/areas/A1", "", nil})
@@ -769,7 +769,7 @@ func TestUpdateArea(t *testing.T) {
 // TestAddAndDeleteArea: an editor adds a neighbourhood to a set and
 // removes it; the role table holds for both routes.
 func TestAddAndDeleteArea(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		heeley := `{"type":"Feature","properties":{"name":"Heeley Bottom"},"geometry":{"type":"Polygon","coordinates":[[[-1.3,53.26],[-1.26,53.26],[-1.26,53.3],[-1.3,53.3],[-1.3,53.26]]]}}`

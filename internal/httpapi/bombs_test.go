@@ -73,7 +73,7 @@ func TestConflationBombsAre413(t *testing.T) {
 		{"block.osm.pbf", testkit.BombPBFBlockLimit(t), 413, place.ETOOLARGE, "inflates past the format's 33554432"},
 		{"bomb.osm.pbf.gz", testkit.BombPBFGzip(t), 400, place.EINVALID, "PBF is compressed already"},
 	}
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		if code, _, msg := post(t, srv.URL, "/api/conflations?file=one.osm", []byte(oneLibraryOSM)); code != 201 {
 			t.Fatalf("a lawful upload: %d %s", code, msg)

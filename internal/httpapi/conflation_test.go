@@ -57,7 +57,7 @@ func TestConflationReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

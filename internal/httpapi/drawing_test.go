@@ -17,7 +17,7 @@ import (
 // moderator accepts; then the drawing is an area of the set, one of the
 // place's definitions, and a member of its agreement surface.
 func TestDrawMyNeighbourhood(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

@@ -49,7 +49,7 @@ func createdAsset(t *testing.T, base, name string) string {
 // (PostgreSQL refuses NUL in text, and answered 500), and nothing is
 // written.
 func TestNULBytesAreBadRequests(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		id := createdAsset(t, srv.URL, "Before")
 		before := assetCount(t, srv.URL)
@@ -115,7 +115,7 @@ func TestNULBytesAreBadRequests(t *testing.T) {
 // one with bytes that are not UTF-8: the revision keeps valid UTF-8, cut
 // on a character boundary, on both stores.
 func TestCommentCutOnCharacterBoundary(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		long := "a" + strings.Repeat("é", 300) // the 500-byte cut falls inside an é
 		for _, c := range []struct{ comment, want string }{
@@ -152,7 +152,7 @@ func shortPointFeature(coords string) string {
 // takes geometry: each is a 400 naming the position, on both stores, and
 // nothing is written.
 func TestNullIslandRefused(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		id := createdAsset(t, srv.URL, "Placed")
 		before := assetCount(t, srv.URL)

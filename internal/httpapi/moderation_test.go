@@ -39,7 +39,7 @@ type fieldDiff struct {
 
 // moderationServer serves st as writeServer does (its accounts and tokens),
 // with cfg and the default 1 MiB body limit unless cfg says otherwise.
-func moderationServer(t *testing.T, st store.Store, cfg httpapi.Config) *httptest.Server {
+func moderationServer(t *testing.T, st *store.DB, cfg httpapi.Config) *httptest.Server {
 	t.Helper()
 	writeServer(t, st)
 	srv := httptest.NewServer(httpapi.New(roles(st), fstest.MapFS{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
@@ -49,7 +49,7 @@ func moderationServer(t *testing.T, st store.Store, cfg httpapi.Config) *httptes
 
 // scopedUser adds an account of role with scopes and the API token
 // "token-<id>".
-func scopedUser(t *testing.T, st store.Store, id string, role auth.Role, scopes ...string) map[string]string {
+func scopedUser(t *testing.T, st *store.DB, id string, role auth.Role, scopes ...string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	hash, _ := auth.HashPassword(password)
@@ -98,7 +98,7 @@ func drawingBody(set, ringJSON string) string {
 // in suggestions an hour as an address is; a drawing's corners and size
 // are capped; the moderation queue comes in pages.
 func TestSuggestionLimits(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := moderationServer(t, st, httpapi.Config{SuggestionsPerHour: 3})
 		c := srv.Client()
 		ctx := context.Background()
@@ -196,7 +196,7 @@ func TestSuggestionLimits(t *testing.T) {
 // TestListInputsAreCapped (issue 15, item 3): lists in request bodies are
 // deduplicated and capped, with a 400 naming the field.
 func TestListInputsAreCapped(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := moderationServer(t, st, httpapi.Config{})
 		c := srv.Client()
 		ctx := context.Background()
@@ -253,7 +253,7 @@ func TestListInputsAreCapped(t *testing.T) {
 // an area may not accept a correction that moves an asset from outside
 // into it, nor a drawing into a set outside their scope.
 func TestScopedModeratorDecisions(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
@@ -312,7 +312,7 @@ func TestScopedModeratorDecisions(t *testing.T) {
 // after the asset changed is a 409 with the three versions and writes
 // nothing; naming the current version merges the suggestion onto it.
 func TestStaleSuggestionAccept(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
@@ -404,7 +404,7 @@ func TestStaleSuggestionAccept(t *testing.T) {
 // within 50 m of one of the same category with an alike name answers 409
 // with the candidates; the moderator confirms it as new or merges it.
 func TestDuplicateSuggestions(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

@@ -16,7 +16,7 @@ import (
 // conformance, collections, items with paging, filters, bbox and the
 // datetime Part 1 requires, one item, HTML with text escaped, and errors.
 func TestOGCAPI(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

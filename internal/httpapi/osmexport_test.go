@@ -148,7 +148,7 @@ var internalKeys = []string{"statutory_2016", "weekly_opening_hours", "placemap:
 // through the tag table (no placemap-internal key), the unmapped keys are
 // listed in the report; osmium reads both files whole.
 func TestOSMExportReplaysReview(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
@@ -366,7 +366,7 @@ func TestOSMExportReplaysReview(t *testing.T) {
 // here", the export offers nothing, and the pending lines of an earlier
 // Sheffield run stay pending (on both stores).
 func TestConflationFarAwayFile(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
@@ -424,7 +424,7 @@ func TestConflationFarAwayFile(t *testing.T) {
 // elsewhere stay pending, and the run proposes nothing outside its scope
 // (on both stores).
 func TestScopedConflationSupersedes(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

@@ -20,7 +20,7 @@ import (
 func TestConflationHostilePBFsAre400(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		pending := func() int {
 			ps, err := st.Proposals(context.Background(), place.Pending)

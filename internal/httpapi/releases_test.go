@@ -18,7 +18,7 @@ import (
 // a later release; others cannot; a wrong code is refused; the decision
 // shows in the area's successors and the change report, on both stores.
 func TestSuccessorDecisions(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()

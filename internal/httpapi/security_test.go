@@ -90,7 +90,7 @@ func TestSecretsAreNotLogged(t *testing.T) {
 // never secrets) and revokes one; the revoked token stops working at once,
 // the others go on.
 func TestStolenTokenRevoked(t *testing.T) {
-	stores(t, func(t *testing.T, st store.Store) {
+	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		var made struct{ Token, ID string }

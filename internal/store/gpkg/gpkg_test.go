@@ -10,7 +10,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
+	storetest.Run(t, func(t *testing.T) *store.DB {
 		st, err := gpkg.Open(context.Background(), t.TempDir())
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
+	storetest.Run(t, func(t *testing.T) *store.DB {
 		st, err := postgis.Open(context.Background(), testkit.PostGISDatabaseURL(t), postgis.Options{})
 		if err != nil {
 			t.Fatal(err)

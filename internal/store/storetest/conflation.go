@@ -15,7 +15,7 @@ import (
 // per asset it covered, replacing earlier verdicts for those assets only;
 // it supersedes exactly the pending proposals it names (a scoped run
 // leaves the others pending); a malformed run writes nothing.
-func conflationRuns(t *testing.T, st store.Store) {
+func conflationRuns(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	a := asset("a", "Heeley Hall", "community_centre", orb.Point{-1.45, 53.3})
 	b := asset("b", "Crookes Library", "library", orb.Point{-1.51, 53.38})

@@ -16,7 +16,7 @@ import (
 
 // deletedAssetHistory: the history of a deleted asset, and of one brought
 // back, reads like any other: every revision a whole record.
-func deletedAssetHistory(t *testing.T, st store.Store) {
+func deletedAssetHistory(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func deletedAssetHistory(t *testing.T, st store.Store) {
 // displayNamesAndGrants: accounts carry the display name and the scopes that
 // decide who may write where; a name that is an address or holds a control
 // character is EINVALID.
-func displayNamesAndGrants(t *testing.T, st store.Store) {
+func displayNamesAndGrants(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	ed := auth.User{ID: "u-ed", Email: "ed@example.org", Role: auth.Editor, PasswordHash: "$argon2id$x", CreatedAt: now,

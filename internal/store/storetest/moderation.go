@@ -18,7 +18,7 @@ import (
 
 // suggestionPages: a page of suggestions in a stable order, with how many
 // match in all.
-func suggestionPages(t *testing.T, st store.Store) {
+func suggestionPages(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	for i := range 5 {
 		a := asset(fmt.Sprintf("new-%d", i), fmt.Sprintf("Hall %d", i), "community_centre", orb.Point{-1.45 + 0.01*float64(i), 53.3})
@@ -62,7 +62,7 @@ func suggestionPages(t *testing.T, st store.Store) {
 // staleSuggestions: a correction records the version of the asset it was
 // based on; accepting it once the asset has changed is a conflict that
 // writes nothing, until the moderator names the current version.
-func staleSuggestions(t *testing.T, st store.Store) {
+func staleSuggestions(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func staleSuggestions(t *testing.T, st store.Store) {
 // duplicateSuggestions: a new place within 50 m of one of the same
 // category and an alike name is not added until a moderator confirms it
 // or merges it into the one there.
-func duplicateSuggestions(t *testing.T, st store.Store) {
+func duplicateSuggestions(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -195,7 +195,7 @@ func duplicateSuggestions(t *testing.T, st store.Store) {
 
 // suggestionCaps: a drawing, or a new place's outline, of more than
 // place.MaxDrawnVertices corners is refused.
-func suggestionCaps(t *testing.T, st store.Store) {
+func suggestionCaps(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	community := testSet("drawn")
 	community.Kind = place.Community
@@ -233,7 +233,7 @@ func suggestionCaps(t *testing.T, st store.Store) {
 
 // successorKeepDeduplicated: a decision that keeps one code many times
 // keeps it once; one that keeps more than place.MaxKept codes is refused.
-func successorKeepDeduplicated(t *testing.T, st store.Store) {
+func successorKeepDeduplicated(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1, w2 := testSet("k1"), testSet("k2")
 	if _, err := st.ImportRelease(ctx, w1, Grid(), store.Release{Series: "ks", Current: true}); err != nil {
@@ -261,7 +261,7 @@ func successorKeepDeduplicated(t *testing.T, st store.Store) {
 // suggestionDetailsCapped: a suggestion whose fields and tags hold more
 // than place.MaxSuggestedDetails bytes of text is refused, whatever its
 // kind.
-func suggestionDetailsCapped(t *testing.T, st store.Store) {
+func suggestionDetailsCapped(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	hub := asset("hub", "Heeley Hub", "community_centre", orb.Point{-1.45, 53.3})
 	if _, err := st.AddAssets(ctx, []place.Asset{hub}); err != nil {

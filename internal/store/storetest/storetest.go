@@ -21,7 +21,7 @@ import (
 )
 
 // NewStore returns a fresh, empty store for one test.
-type NewStore func(t *testing.T) store.Store
+type NewStore func(t *testing.T) *store.DB
 
 // Square is a one-polygon MultiPolygon covering [x0,x0+d]×[y0,y0+d].
 func Square(x0, y0, d float64) orb.MultiPolygon {
@@ -65,7 +65,7 @@ func wantCode(t *testing.T, err error, code string) {
 func Run(t *testing.T, newStore NewStore) {
 	for _, c := range []struct {
 		name string
-		test func(t *testing.T, st store.Store)
+		test func(t *testing.T, st *store.DB)
 	}{
 		{"DeletedAssetHistory", deletedAssetHistory},
 		{"DisplayNamesAndGrants", displayNamesAndGrants},
@@ -111,7 +111,7 @@ func Run(t *testing.T, newStore NewStore) {
 // setsAndAreas: a set import reports its areas; the set is listed with its
 // fields and extent; its areas read in code order, by box and by page, and as
 // shapes; unknown sets and codes are ENOTFOUND.
-func setsAndAreas(t *testing.T, st store.Store) {
+func setsAndAreas(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	rep, err := st.ImportSet(ctx, testSet("grid"), Grid())
 	if err != nil {
@@ -186,7 +186,7 @@ func setsAndAreas(t *testing.T, st store.Store) {
 
 // areaShapesForTiles: shapes for tiles leave out areas narrower than MinSpan
 // and keep the largest under Limit.
-func areaShapesForTiles(t *testing.T, st store.Store) {
+func areaShapesForTiles(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	// Squares of 0.5, 0.1, 0.02 and 0.004 degrees side by side.
 	var areas []place.Area
@@ -220,7 +220,7 @@ func areaShapesForTiles(t *testing.T, st store.Store) {
 // assetCells: assets counted per grid cell and category (a site by its
 // located point, a point on a cell edge in the cell Cell names); a bad grid is
 // EINVALID.
-func assetCells(t *testing.T, st store.Store) {
+func assetCells(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	site := func(id string, x, y float64) place.Asset {
 		a := asset(id, id, "park", orb.Point{})
@@ -275,7 +275,7 @@ func assetCells(t *testing.T, st store.Store) {
 // successor link writes nothing, not even the set; successors read both ways;
 // a person's decision confirms, rejects and corrects links; the current
 // release can be switched; tile feature ids lead back to codes.
-func releases(t *testing.T, st store.Store) {
+func releases(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1 := testSet("w1")
 	w1.ReleaseDate = "2013"
@@ -393,7 +393,7 @@ func releases(t *testing.T, st store.Store) {
 
 // setConflictWritesNothing: importing a set whose slug is taken is ECONFLICT
 // and changes neither the set nor the data version.
-func setConflictWritesNothing(t *testing.T, st store.Store) {
+func setConflictWritesNothing(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -412,7 +412,7 @@ func setConflictWritesNothing(t *testing.T, st store.Store) {
 
 // invalidSetWritesNothing: a set with a bad ring, a repeated code or a bad
 // slug is EINVALID and writes no set.
-func invalidSetWritesNothing(t *testing.T, st store.Store) {
+func invalidSetWritesNothing(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	bad := Grid()
 	bad[2].Geometry = orb.MultiPolygon{{{{-1.5, 53.3}, {-1.375, 53.3}, {-1.5, 53.3}}}}
@@ -432,7 +432,7 @@ func invalidSetWritesNothing(t *testing.T, st store.Store) {
 
 // membershipBothWays: an asset is placed in the areas that hold it whichever
 // comes first, the asset or the set.
-func membershipBothWays(t *testing.T, st store.Store) {
+func membershipBothWays(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	// asset first, set second: the set import places it
 	if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Library One", "library", orb.Point{-1.45, 53.3})}); err != nil {
@@ -471,7 +471,7 @@ func membershipBothWays(t *testing.T, st store.Store) {
 
 // sharedEdgesPlaceOnce: an asset on an edge or a corner that areas of one
 // set share is placed in one of them only.
-func sharedEdgesPlaceOnce(t *testing.T, st store.Store) {
+func sharedEdgesPlaceOnce(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -498,7 +498,7 @@ func sharedEdgesPlaceOnce(t *testing.T, st store.Store) {
 
 // assets: assets queried by category, name, area, box and page, with how
 // many match; one asset read whole; the licences and attributions of all.
-func assets(t *testing.T, st store.Store) {
+func assets(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -575,7 +575,7 @@ func assets(t *testing.T, st store.Store) {
 
 // assetConflictWritesNothing: a batch with a taken id (ECONFLICT) or an
 // unknown category (EINVALID) writes none of its assets.
-func assetConflictWritesNothing(t *testing.T, st store.Store) {
+func assetConflictWritesNothing(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "One", "library", orb.Point{-1.45, 53.35})}); err != nil {
 		t.Fatal(err)
@@ -600,7 +600,7 @@ func assetConflictWritesNothing(t *testing.T, st store.Store) {
 }
 
 // dataVersionMovesOnWrites: the data version goes up with every write.
-func dataVersionMovesOnWrites(t *testing.T, st store.Store) {
+func dataVersionMovesOnWrites(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	v0, err := st.DataVersion(ctx)
 	if err != nil {
@@ -621,7 +621,7 @@ func dataVersionMovesOnWrites(t *testing.T, st store.Store) {
 
 // concurrentWriters: writers adding assets at once all succeed, and every
 // asset is placed.
-func concurrentWriters(t *testing.T, st store.Store) {
+func concurrentWriters(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -659,7 +659,7 @@ func concurrentWriters(t *testing.T, st store.Store) {
 // updateAsset: an update moves the version on and the memberships with the
 // asset; a writer holding an older version gets ECONFLICT naming the current
 // one; an unknown id is ENOTFOUND, an unknown category EINVALID.
-func updateAsset(t *testing.T, st store.Store) {
+func updateAsset(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -711,7 +711,7 @@ func updateAsset(t *testing.T, st store.Store) {
 
 // noLostUpdates: of writers racing from one version, exactly one wins and
 // the others get ECONFLICT.
-func noLostUpdates(t *testing.T, st store.Store) {
+func noLostUpdates(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.AddAssets(ctx, []place.Asset{asset("a1", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
 		t.Fatal(err)
@@ -753,7 +753,7 @@ func noLostUpdates(t *testing.T, st store.Store) {
 // indicators: a set's indicators and their values; a taken name is
 // ECONFLICT, an unknown code EINVALID, an unknown set ENOTFOUND, and a refused
 // import writes nothing; assets counted per area and category.
-func indicators(t *testing.T, st store.Store) {
+func indicators(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -811,7 +811,7 @@ func indicators(t *testing.T, st store.Store) {
 
 // places: a place is saved with its names and links, a save replaces the
 // links, and a link to an unknown area is EINVALID and changes nothing.
-func places(t *testing.T, st store.Store) {
+func places(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -847,7 +847,7 @@ func places(t *testing.T, st store.Store) {
 
 // deleteAsset: a deletion checks the version and takes the asset's
 // memberships with it.
-func deleteAsset(t *testing.T, st store.Store) {
+func deleteAsset(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -869,7 +869,7 @@ func deleteAsset(t *testing.T, st store.Store) {
 
 // accounts: accounts (one per address, a valid address), sessions (an
 // expired one is not found) and tokens.
-func accounts(t *testing.T, st store.Store) {
+func accounts(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	created := time.Now().UTC().Truncate(time.Millisecond)
 	u := auth.User{ID: "u1", Email: "mod@example.org", Role: auth.Moderator, PasswordHash: "$argon2id$x", CreatedAt: created,
@@ -924,7 +924,7 @@ func accounts(t *testing.T, st store.Store) {
 
 // tokensRevoked: an account's tokens in the order made; revoking one, all,
 // and never another account's.
-func tokensRevoked(t *testing.T, st store.Store) {
+func tokensRevoked(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	for _, u := range []auth.User{{ID: "u1", Email: "one@example.org", Role: auth.Editor, CreatedAt: now}, {ID: "u2", Email: "two@example.org", Role: auth.Editor, CreatedAt: now}} {
@@ -961,7 +961,7 @@ func tokensRevoked(t *testing.T, st store.Store) {
 
 // revisions: every write of an asset leaves a revision with its author,
 // comment and whole record, and the change feed pages through them in order.
-func revisions(t *testing.T, st store.Store) {
+func revisions(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	v0, _ := st.Changes(ctx, 0, 0)
 	since := int64(0)
@@ -1016,7 +1016,7 @@ func revisions(t *testing.T, st store.Store) {
 // suggestions: a new place, a correction (edited by the moderator) and a
 // closure go through the queue: accepting writes the asset, rejecting changes
 // nothing, deciding twice is ECONFLICT.
-func suggestions(t *testing.T, st store.Store) {
+func suggestions(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -1086,7 +1086,7 @@ func suggestions(t *testing.T, st store.Store) {
 // when made, stays out of the set until accepted, is accepted as drawn under a
 // code made from its name and id, places the assets inside it and is linked to
 // its place.
-func drawingSuggestions(t *testing.T, st store.Store) {
+func drawingSuggestions(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -1159,7 +1159,7 @@ func drawingSuggestions(t *testing.T, st store.Store) {
 // of them; accepting a match updates the asset if the version seen is still
 // current; accepting only_osm adds the object; a new run supersedes what it
 // names.
-func conflationProposals(t *testing.T, st store.Store) {
+func conflationProposals(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -1244,7 +1244,7 @@ func conflationProposals(t *testing.T, st store.Store) {
 
 // freshness: marking an asset reviewed moves its version on and leaves a
 // revision; assets are queried by when they were last reviewed.
-func freshness(t *testing.T, st store.Store) {
+func freshness(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.AddAssets(ctx, []place.Asset{
 		asset("old", "Old Hall", "community_hall", orb.Point{-1.45, 53.3}),
@@ -1277,7 +1277,7 @@ func freshness(t *testing.T, st store.Store) {
 
 // updateArea: redrawing an area checks its version and its ring, moves the
 // memberships of the assets it gains or loses, and leaves a revision.
-func updateArea(t *testing.T, st store.Store) {
+func updateArea(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
@@ -1326,7 +1326,7 @@ func updateArea(t *testing.T, st store.Store) {
 // addAndDeleteArea: an area added to a set places the assets inside it and
 // widens the set's extent; a deletion checks the version and takes the
 // memberships with it; a set's last area is not deleted (EINVALID).
-func addAndDeleteArea(t *testing.T, st store.Store) {
+func addAndDeleteArea(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	// Residents draw a neighbourhood over A1's south-west corner.
 	if _, err := st.ImportSet(ctx, testSet("community"), []place.Area{{Code: "far", Name: "Far", Geometry: Square(0, 51, 0.1)}}); err != nil {
@@ -1361,7 +1361,7 @@ func addAndDeleteArea(t *testing.T, st store.Store) {
 }
 
 // ping: a fresh store answers.
-func ping(t *testing.T, st store.Store) {
+func ping(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if err := st.Ping(ctx); err != nil {
 		t.Fatal(err)
