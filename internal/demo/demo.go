@@ -172,71 +172,27 @@ func LoadExcept(ctx context.Context, st Store, log *slog.Logger, skip ...string)
 		if skipped[e.Slug] {
 			continue
 		}
-		f, err := open(e.File)
-		if err != nil {
+		if err := loadSet(ctx, st, log, e); err != nil {
 			return fmt.Errorf("demo set %s: %w", e.Slug, err)
 		}
-		opts := formats.BoundaryOptions{CodeField: e.CodeField, NameField: e.NameField}
-		var res importer.SetResult
-		if e.Series != "" {
-			var rr importer.ReleaseResult
-			rr, err = importer.Release(ctx, st, f, e.File, e.BoundarySet, opts, importer.ReleaseOptions{Series: e.Series, SeriesTitle: e.SeriesTitle})
-			res = rr.SetResult
-		} else {
-			res, err = importer.Set(ctx, st, f, e.File, e.BoundarySet, opts)
-		}
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("demo set %s: %w", e.Slug, err)
-		}
-		log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "repaired", res.Repaired, "series", e.Series)
 	}
 	for _, e := range m.Lookups {
-		f, err := open(e.File)
-		if err != nil {
+		if err := loadLookup(ctx, st, log, e); err != nil {
 			return fmt.Errorf("demo set %s: %w", e.Slug, err)
 		}
-		res, err := importer.SetFromLookup(ctx, st, f, e.File, e.BoundarySet, importer.LookupOptions{
-			Units: e.Units, UnitField: e.UnitField, GroupField: e.GroupField, NameField: e.NameField})
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("demo set %s: %w", e.Slug, err)
-		}
-		log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "from", e.Units, "unassigned_units", len(res.Unassigned))
 	}
 	for _, e := range m.Assets {
-		f, err := open(e.File)
-		if err != nil {
+		if err := loadAssets(ctx, st, log, e); err != nil {
 			return fmt.Errorf("demo assets %s: %w", e.File, err)
 		}
-		rep, err := importer.Assets(ctx, st, f, e.File, formats.AssetOptions{Source: e.Source, Licence: e.Licence, Attribution: e.Attribution})
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("demo assets %s: %w", e.File, err)
-		}
-		log.Info("demo assets loaded", "file", e.File, "assets", rep.Assets, "memberships", rep.Memberships)
 	}
 	for _, e := range m.Indicators {
 		if skipped[e.Set] {
 			continue
 		}
-		f, err := open(e.File)
-		if err != nil {
+		if err := loadIndicators(ctx, st, log, e); err != nil {
 			return fmt.Errorf("demo indicators %s: %w", e.File, err)
 		}
-		opts := importer.IndicatorOptions{Set: e.Set, CodeField: e.CodeField, Source: e.Source, Licence: e.Licence, Attribution: e.Attribution}
-		for kind, cols := range map[string][]string{"count": e.Counts, "rate": e.Rates} {
-			for _, c := range cols {
-				opts.Columns = append(opts.Columns, formats.ParseIndicatorColumn(c, kind))
-			}
-		}
-		sort.Slice(opts.Columns, func(i, j int) bool { return opts.Columns[i].Name < opts.Columns[j].Name })
-		res, err := importer.Indicators(ctx, st, f, e.File, opts)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("demo indicators %s: %w", e.File, err)
-		}
-		log.Info("demo indicators loaded", "set", e.Set, "indicators", len(res.Columns))
 	}
 	m.Places.Sets = slices.DeleteFunc(m.Places.Sets, func(s string) bool { return skipped[s] })
 	if n, err := loadPlaces(ctx, st, m.Places); err != nil {
@@ -245,5 +201,82 @@ func LoadExcept(ctx context.Context, st Store, log *slog.Logger, skip ...string)
 		log.Info("demo places loaded", "places", n)
 	}
 	log.Info("demo loaded", "title", m.Title, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// loadSet imports a boundary set's file, as a release of its series when
+// it has one.
+func loadSet(ctx context.Context, st Store, log *slog.Logger, e SetEntry) error {
+	f, err := open(e.File)
+	if err != nil {
+		return err
+	}
+	opts := formats.BoundaryOptions{CodeField: e.CodeField, NameField: e.NameField}
+	var res importer.SetResult
+	if e.Series != "" {
+		var rr importer.ReleaseResult
+		rr, err = importer.Release(ctx, st, f, e.File, e.BoundarySet, opts, importer.ReleaseOptions{Series: e.Series, SeriesTitle: e.SeriesTitle})
+		res = rr.SetResult
+	} else {
+		res, err = importer.Set(ctx, st, f, e.File, e.BoundarySet, opts)
+	}
+	f.Close()
+	if err != nil {
+		return err
+	}
+	log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "repaired", res.Repaired, "series", e.Series)
+	return nil
+}
+
+// loadLookup builds a boundary set from a lookup table of units.
+func loadLookup(ctx context.Context, st Store, log *slog.Logger, e LookupEntry) error {
+	f, err := open(e.File)
+	if err != nil {
+		return err
+	}
+	res, err := importer.SetFromLookup(ctx, st, f, e.File, e.BoundarySet, importer.LookupOptions{
+		Units: e.Units, UnitField: e.UnitField, GroupField: e.GroupField, NameField: e.NameField})
+	f.Close()
+	if err != nil {
+		return err
+	}
+	log.Info("demo set loaded", "set", e.Slug, "areas", res.Areas, "from", e.Units, "unassigned_units", len(res.Unassigned))
+	return nil
+}
+
+// loadAssets imports an assets file.
+func loadAssets(ctx context.Context, st Store, log *slog.Logger, e AssetsEntry) error {
+	f, err := open(e.File)
+	if err != nil {
+		return err
+	}
+	rep, err := importer.Assets(ctx, st, f, e.File, formats.AssetOptions{Source: e.Source, Licence: e.Licence, Attribution: e.Attribution})
+	f.Close()
+	if err != nil {
+		return err
+	}
+	log.Info("demo assets loaded", "file", e.File, "assets", rep.Assets, "memberships", rep.Memberships)
+	return nil
+}
+
+// loadIndicators imports an indicator table, its columns in name order.
+func loadIndicators(ctx context.Context, st Store, log *slog.Logger, e IndicatorEntry) error {
+	f, err := open(e.File)
+	if err != nil {
+		return err
+	}
+	opts := importer.IndicatorOptions{Set: e.Set, CodeField: e.CodeField, Source: e.Source, Licence: e.Licence, Attribution: e.Attribution}
+	for kind, cols := range map[string][]string{"count": e.Counts, "rate": e.Rates} {
+		for _, c := range cols {
+			opts.Columns = append(opts.Columns, formats.ParseIndicatorColumn(c, kind))
+		}
+	}
+	sort.Slice(opts.Columns, func(i, j int) bool { return opts.Columns[i].Name < opts.Columns[j].Name })
+	res, err := importer.Indicators(ctx, st, f, e.File, opts)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	log.Info("demo indicators loaded", "set", e.Set, "indicators", len(res.Columns))
 	return nil
 }

@@ -176,21 +176,7 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	switch g.Type {
 	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 	case "GeometryCollection":
-		if depth >= maxCollectionDepth {
-			return nil, fmt.Errorf("%s: collections are nested more than %d deep", g.Type, maxCollectionDepth)
-		}
-		c := make(orb.Collection, 0, len(g.Geometries))
-		for i, raw := range g.Geometries {
-			m, err := decodeGeometry(raw, depth+1)
-			if err != nil {
-				return nil, fmt.Errorf("%s: geometry %d: %w", g.Type, i, err)
-			}
-			if m == nil {
-				return nil, fmt.Errorf("%s: geometry %d is null", g.Type, i)
-			}
-			c = append(c, m)
-		}
-		return c, nil
+		return decodeCollection(g.Type, g.Geometries, depth)
 	case "":
 		return nil, fmt.Errorf("no \"type\" member: want a GeoJSON geometry object")
 	default:
@@ -200,18 +186,11 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	if c := bytes.TrimSpace(g.Coordinates); len(c) == 0 || string(c) == "null" {
 		return nil, fmt.Errorf("%s: \"coordinates\" is missing", g.Type)
 	}
-	fail := func(err error) (orb.Geometry, error) {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, fmt.Errorf("%s: coordinates are nested wrongly for a %s, or hold a %s where a number belongs", g.Type, g.Type, te.Value)
-		}
-		return nil, fmt.Errorf("%s: coordinates: %v", g.Type, err)
-	}
 	switch g.Type {
 	case "Point":
 		var c []float64
 		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return fail(err)
+			return nil, coordinatesError(g.Type, err)
 		}
 		p, err := position(c)
 		if err != nil {
@@ -221,7 +200,7 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 	case "MultiPoint", "LineString":
 		var c [][]float64
 		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return fail(err)
+			return nil, coordinatesError(g.Type, err)
 		}
 		pts, err := positions(c)
 		if err != nil {
@@ -232,49 +211,90 @@ func decodeGeometry(raw json.RawMessage, depth int) (orb.Geometry, error) {
 		}
 		return orb.LineString(pts), nil
 	case "MultiLineString", "Polygon":
-		var c [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return fail(err)
-		}
-		part := "line"
-		if g.Type == "Polygon" {
-			part = "ring"
-		}
-		lines := make([][]orb.Point, len(c))
-		for i, l := range c {
-			pts, err := positions(l)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s %d, %w", g.Type, part, i, err)
-			}
-			lines[i] = pts
-		}
-		if g.Type == "Polygon" {
-			return polygon(lines), nil
-		}
-		mls := make(orb.MultiLineString, len(lines))
-		for i, l := range lines {
-			mls[i] = orb.LineString(l)
-		}
-		return mls, nil
+		return decodeLines(g.Type, g.Coordinates)
 	default: // MultiPolygon
-		var c [][][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return fail(err)
-		}
-		mp := make(orb.MultiPolygon, len(c))
-		for i, p := range c {
-			rings := make([][]orb.Point, len(p))
-			for j, r := range p {
-				pts, err := positions(r)
-				if err != nil {
-					return nil, fmt.Errorf("%s: polygon %d, ring %d, %w", g.Type, i, j, err)
-				}
-				rings[j] = pts
-			}
-			mp[i] = polygon(rings)
-		}
-		return mp, nil
+		return decodeMultiPolygon(g.Type, g.Coordinates)
 	}
+}
+
+// decodeCollection decodes the members of a GeometryCollection (typ)
+// nested depth deep.
+func decodeCollection(typ string, geometries []json.RawMessage, depth int) (orb.Geometry, error) {
+	if depth >= maxCollectionDepth {
+		return nil, fmt.Errorf("%s: collections are nested more than %d deep", typ, maxCollectionDepth)
+	}
+	c := make(orb.Collection, 0, len(geometries))
+	for i, raw := range geometries {
+		m, err := decodeGeometry(raw, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("%s: geometry %d: %w", typ, i, err)
+		}
+		if m == nil {
+			return nil, fmt.Errorf("%s: geometry %d is null", typ, i)
+		}
+		c = append(c, m)
+	}
+	return c, nil
+}
+
+// coordinatesError says why the coordinates of a geometry of type typ
+// could not be read.
+func coordinatesError(typ string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: coordinates are nested wrongly for a %s, or hold a %s where a number belongs", typ, typ, te.Value)
+	}
+	return fmt.Errorf("%s: coordinates: %v", typ, err)
+}
+
+// decodeLines decodes the coordinates of a MultiLineString or Polygon
+// (typ).
+func decodeLines(typ string, coordinates json.RawMessage) (orb.Geometry, error) {
+	var c [][][]float64
+	if err := json.Unmarshal(coordinates, &c); err != nil {
+		return nil, coordinatesError(typ, err)
+	}
+	part := "line"
+	if typ == "Polygon" {
+		part = "ring"
+	}
+	lines := make([][]orb.Point, len(c))
+	for i, l := range c {
+		pts, err := positions(l)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s %d, %w", typ, part, i, err)
+		}
+		lines[i] = pts
+	}
+	if typ == "Polygon" {
+		return polygon(lines), nil
+	}
+	mls := make(orb.MultiLineString, len(lines))
+	for i, l := range lines {
+		mls[i] = orb.LineString(l)
+	}
+	return mls, nil
+}
+
+// decodeMultiPolygon decodes the coordinates of a MultiPolygon (typ).
+func decodeMultiPolygon(typ string, coordinates json.RawMessage) (orb.Geometry, error) {
+	var c [][][][]float64
+	if err := json.Unmarshal(coordinates, &c); err != nil {
+		return nil, coordinatesError(typ, err)
+	}
+	mp := make(orb.MultiPolygon, len(c))
+	for i, p := range c {
+		rings := make([][]orb.Point, len(p))
+		for j, r := range p {
+			pts, err := positions(r)
+			if err != nil {
+				return nil, fmt.Errorf("%s: polygon %d, ring %d, %w", typ, i, j, err)
+			}
+			rings[j] = pts
+		}
+		mp[i] = polygon(rings)
+	}
+	return mp, nil
 }
 
 // position reads one GeoJSON position: longitude, latitude and perhaps a

@@ -3,6 +3,7 @@ package formats
 import (
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -56,25 +57,15 @@ func ReadIndicators(r io.Reader, name, codeField string, cols []IndicatorColumn)
 	if len(cols) == 0 {
 		return t, invalidf(name, "no columns declared: name each one to import as a count or a rate")
 	}
-	idx := make([]int, len(cols))
-	declared := map[int]bool{codeCol: true}
-	for i, c := range cols {
-		j, h, ok := column(header, c.Heading)
-		if !ok {
-			return t, invalidf(name, "line 1: no column %q; the columns are %s", c.Heading, strings.Join(header, ", "))
-		}
-		if c.Name == "" {
-			cols[i].Name = indicatorName(h)
-		}
-		cols[i].Heading = h
-		idx[i] = j
-		declared[j] = true
-		t.Values[cols[i].Name] = map[string]float64{}
+	idx, err := findIndicatorColumns(header, name, cols, t.Values)
+	if err != nil {
+		return t, err
 	}
 	t.Columns = cols
+	// The columns not declared, until a cell that is not a number.
 	numeric := make([]bool, len(header))
 	for i := range numeric {
-		numeric[i] = !declared[i]
+		numeric[i] = i != codeCol && !slices.Contains(idx, i)
 	}
 	seen := map[string]int{}
 	for {
@@ -97,24 +88,10 @@ func ReadIndicators(r io.Reader, name, codeField string, cols []IndicatorColumn)
 			return t, invalidf(name, "line %d: field %q: area %s is also on line %d", line, header[codeCol], code, prev)
 		}
 		seen[code] = line
-		for i, c := range cols {
-			cell := strings.TrimSpace(rec[idx[i]])
-			if cell == "" {
-				continue
-			}
-			v, err := strconv.ParseFloat(strings.ReplaceAll(cell, ",", ""), 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return t, invalidf(name, "line %d: field %q: %q is not a number", line, c.Heading, cell)
-			}
-			t.Values[c.Name][code] = v
+		if err := readIndicatorValues(name, line, rec, code, cols, idx, t.Values); err != nil {
+			return t, err
 		}
-		for j := range numeric {
-			if numeric[j] && j < len(rec) {
-				if _, err := strconv.ParseFloat(strings.TrimSpace(rec[j]), 64); err != nil && strings.TrimSpace(rec[j]) != "" {
-					numeric[j] = false
-				}
-			}
-		}
+		unmarkNonNumeric(numeric, rec)
 	}
 	if len(seen) == 0 {
 		return t, invalidf(name, "no rows: the file has a header but no data lines")
@@ -125,6 +102,56 @@ func ReadIndicators(r io.Reader, name, codeField string, cols []IndicatorColumn)
 		}
 	}
 	return t, nil
+}
+
+// unmarkNonNumeric clears numeric[j] where the cell rec[j] holds something
+// other than a number.
+func unmarkNonNumeric(numeric []bool, rec []string) {
+	for j := range numeric {
+		if numeric[j] && j < len(rec) {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(rec[j]), 64); err != nil && strings.TrimSpace(rec[j]) != "" {
+				numeric[j] = false
+			}
+		}
+	}
+}
+
+// findIndicatorColumns finds each declared column in header, of file
+// name, and returns their indexes. It completes cols (the heading as
+// written, a name from it where none is given) and adds to values a map
+// for each.
+func findIndicatorColumns(header []string, name string, cols []IndicatorColumn, values map[string]map[string]float64) ([]int, error) {
+	idx := make([]int, len(cols))
+	for i, c := range cols {
+		j, h, ok := column(header, c.Heading)
+		if !ok {
+			return nil, invalidf(name, "line 1: no column %q; the columns are %s", c.Heading, strings.Join(header, ", "))
+		}
+		if c.Name == "" {
+			cols[i].Name = indicatorName(h)
+		}
+		cols[i].Heading = h
+		idx[i] = j
+		values[cols[i].Name] = map[string]float64{}
+	}
+	return idx, nil
+}
+
+// readIndicatorValues reads the declared columns' cells (at idx) of the
+// record rec, at line, for area code into values.
+func readIndicatorValues(name string, line int, rec []string, code string, cols []IndicatorColumn, idx []int, values map[string]map[string]float64) error {
+	for i, c := range cols {
+		cell := strings.TrimSpace(rec[idx[i]])
+		if cell == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(cell, ",", ""), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return invalidf(name, "line %d: field %q: %q is not a number", line, c.Heading, cell)
+		}
+		values[c.Name][code] = v
+	}
+	return nil
 }
 
 // indicatorName makes an indicator name from a heading: lower case words

@@ -30,35 +30,10 @@ func ReadLookup(r io.Reader, name string, unitField, groupField, nameField strin
 	if err != nil {
 		return nil, err
 	}
-	col := func(field, role string) (int, error) {
-		i, _, ok := column(header, field)
-		if !ok {
-			return -1, invalidf(name, "line 1: no %s column %q; the columns are %s", role, field, strings.Join(header, ", "))
-		}
-		return i, nil
-	}
-	unitCol, err := col(unitField, "unit")
-	if err != nil {
+	t := lookupTable{name: name, header: header, unitAt: map[string]int{}, groupNames: map[string]groupNamed{}}
+	if t.cols, err = findLookupColumns(header, name, unitField, groupField, nameField); err != nil {
 		return nil, err
 	}
-	groupCol, err := col(groupField, "group")
-	if err != nil {
-		return nil, err
-	}
-	nameCol := -1
-	if nameField != "" {
-		if nameCol, err = col(nameField, "group name"); err != nil {
-			return nil, err
-		}
-	}
-
-	var rows []LookupRow
-	unitAt := map[string]int{} // unit → index in rows
-	type named struct {
-		name string
-		line int
-	}
-	groupNames := map[string]named{}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -71,45 +46,100 @@ func ReadLookup(r io.Reader, name string, unitField, groupField, nameField strin
 		if blank(rec) {
 			continue
 		}
-		row := LookupRow{
-			Unit:  strings.TrimSpace(rec[unitCol]),
-			Group: strings.TrimSpace(rec[groupCol]),
-			Line:  line,
+		if err := t.add(rec, line); err != nil {
+			return nil, err
 		}
-		switch {
-		case row.Unit == "":
-			return nil, invalidf(name, "line %d: field %q (the unit) is empty", line, header[unitCol])
-		case row.Group == "":
-			return nil, invalidf(name, "line %d: field %q (the group) is empty for unit %s", line, header[groupCol], row.Unit)
-		}
-		row.GroupName = row.Group
-		if nameCol >= 0 {
-			if n := strings.TrimSpace(rec[nameCol]); n != "" {
-				row.GroupName = n
-				if prev, ok := groupNames[row.Group]; ok && prev.name != n {
-					return nil, invalidf(name, "line %d: field %q: group %s is named %q here but %q at line %d", line, header[nameCol], row.Group, n, prev.name, prev.line)
-				}
-				groupNames[row.Group] = named{n, line}
-			}
-		}
-		if i, ok := unitAt[row.Unit]; ok {
-			prev := rows[i]
-			if prev.Group != row.Group {
-				return nil, invalidf(name, "line %d: field %q: unit %s is in group %s here but in group %s at line %d; a unit may belong to one group", line, header[groupCol], row.Unit, row.Group, prev.Group, prev.Line)
-			}
-			continue
-		}
-		unitAt[row.Unit] = len(rows)
-		rows = append(rows, row)
 	}
-	if len(rows) == 0 {
+	if len(t.rows) == 0 {
 		return nil, invalidf(name, "no rows: the file has a header but no data lines")
 	}
 	// A group's lines before the first that names it got the code as name.
-	for i := range rows {
-		if n, ok := groupNames[rows[i].Group]; ok {
-			rows[i].GroupName = n.name
+	for i := range t.rows {
+		if n, ok := t.groupNames[t.rows[i].Group]; ok {
+			t.rows[i].GroupName = n.name
 		}
 	}
-	return rows, nil
+	return t.rows, nil
+}
+
+// lookupColumns are the indexes of a lookup table's columns; name is -1
+// when the table has no group names.
+type lookupColumns struct{ unit, group, name int }
+
+// findLookupColumns finds the columns named unitField, groupField and
+// nameField (which may be "") in header, of file name.
+func findLookupColumns(header []string, name, unitField, groupField, nameField string) (lookupColumns, error) {
+	col := func(field, role string) (int, error) {
+		i, _, ok := column(header, field)
+		if !ok {
+			return -1, invalidf(name, "line 1: no %s column %q; the columns are %s", role, field, strings.Join(header, ", "))
+		}
+		return i, nil
+	}
+	cols := lookupColumns{name: -1}
+	var err error
+	if cols.unit, err = col(unitField, "unit"); err != nil {
+		return cols, err
+	}
+	if cols.group, err = col(groupField, "group"); err != nil {
+		return cols, err
+	}
+	if nameField != "" {
+		if cols.name, err = col(nameField, "group name"); err != nil {
+			return cols, err
+		}
+	}
+	return cols, nil
+}
+
+// lookupTable is a lookup table as it is read.
+type lookupTable struct {
+	name       string // the file's
+	header     []string
+	cols       lookupColumns
+	rows       []LookupRow
+	unitAt     map[string]int        // unit → index in rows
+	groupNames map[string]groupNamed // group → its name, where first given
+}
+
+// groupNamed is a group's name and the line that first gave it.
+type groupNamed struct {
+	name string
+	line int
+}
+
+// add reads the record rec, at line: a unit read before is read again
+// only to check it is in the same group.
+func (t *lookupTable) add(rec []string, line int) error {
+	row := LookupRow{
+		Unit:  strings.TrimSpace(rec[t.cols.unit]),
+		Group: strings.TrimSpace(rec[t.cols.group]),
+		Line:  line,
+	}
+	switch {
+	case row.Unit == "":
+		return invalidf(t.name, "line %d: field %q (the unit) is empty", line, t.header[t.cols.unit])
+	case row.Group == "":
+		return invalidf(t.name, "line %d: field %q (the group) is empty for unit %s", line, t.header[t.cols.group], row.Unit)
+	}
+	row.GroupName = row.Group
+	if t.cols.name >= 0 {
+		if n := strings.TrimSpace(rec[t.cols.name]); n != "" {
+			row.GroupName = n
+			if prev, ok := t.groupNames[row.Group]; ok && prev.name != n {
+				return invalidf(t.name, "line %d: field %q: group %s is named %q here but %q at line %d", line, t.header[t.cols.name], row.Group, n, prev.name, prev.line)
+			}
+			t.groupNames[row.Group] = groupNamed{n, line}
+		}
+	}
+	if i, ok := t.unitAt[row.Unit]; ok {
+		prev := t.rows[i]
+		if prev.Group != row.Group {
+			return invalidf(t.name, "line %d: field %q: unit %s is in group %s here but in group %s at line %d; a unit may belong to one group", line, t.header[t.cols.group], row.Unit, row.Group, prev.Group, prev.Line)
+		}
+		return nil
+	}
+	t.unitAt[row.Unit] = len(t.rows)
+	t.rows = append(t.rows, row)
+	return nil
 }

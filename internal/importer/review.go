@@ -137,39 +137,9 @@ func KeepForReview(ctx context.Context, st ReviewStore, c Conflation, scope Scop
 	for _, a := range c.Local {
 		local[a.ID] = a
 	}
-	byRef := map[string]place.Asset{}
-	for _, a := range c.OSM {
-		byRef[a.SourceID] = a
-	}
-	// The assets compared: those in scope.
-	var compared []place.Asset
-	for _, a := range c.Local {
-		ok, err := scope.covers(ctx, a.Geometry)
-		if err != nil {
-			return Review{}, err
-		}
-		if ok {
-			compared = append(compared, a)
-		}
-	}
-	var ms []osm.Match
-	for _, m := range c.Matches {
-		gs := matchGeometries(m, local, byRef)
-		ok, err := scope.covers(ctx, gs...)
-		if err != nil {
-			return Review{}, err
-		}
-		if ok {
-			ms = append(ms, m)
-		}
-	}
-	outside := 0
-	for _, a := range c.Outside {
-		if ok, err := scope.covers(ctx, a.Geometry); err != nil {
-			return Review{}, err
-		} else if ok {
-			outside++
-		}
+	compared, ms, outside, err := scope.narrow(ctx, c, local)
+	if err != nil {
+		return Review{}, err
 	}
 	all, err := st.Proposals(ctx, "")
 	if err != nil {
@@ -180,11 +150,59 @@ func KeepForReview(ctx context.Context, st ReviewStore, c Conflation, scope Scop
 	rv.Coverage = CoverageOf(c, compared, outside)
 	run := place.ConflationRun{ID: rv.Run, File: c.File, Bounds: c.Bounds, BoundsFrom: c.BoundsFrom, Scopes: scope.Scopes,
 		Compared: rv.Coverage.Compared, Covered: rv.Coverage.Covered, Verdicts: Verdicts(ms, local)}
+	supersede, err := scope.superseded(ctx, c, all, askedAgain(run.Verdicts, ms), local)
+	if err != nil {
+		return rv, err
+	}
+	if err := st.SaveConflation(ctx, run, ps, supersede); err != nil {
+		return rv, fmt.Errorf("save the review of %s: %w", c.File, err)
+	}
+	rv.Superseded = len(supersede)
+	return rv, nil
+}
 
-	// What this run asks again: its assets and objects, and the ground
-	// its file covers.
+// narrow keeps what of conflation c lies in scope: the assets compared,
+// the matches proposed, and how many of the assets outside the file's
+// ground lie in scope. local holds c's local assets by id.
+func (s Scope) narrow(ctx context.Context, c Conflation, local map[string]place.Asset) (compared []place.Asset, ms []osm.Match, outside int, err error) {
+	byRef := map[string]place.Asset{}
+	for _, a := range c.OSM {
+		byRef[a.SourceID] = a
+	}
+	for _, a := range c.Local {
+		ok, err := s.covers(ctx, a.Geometry)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if ok {
+			compared = append(compared, a)
+		}
+	}
+	for _, m := range c.Matches {
+		gs := matchGeometries(m, local, byRef)
+		ok, err := s.covers(ctx, gs...)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if ok {
+			ms = append(ms, m)
+		}
+	}
+	for _, a := range c.Outside {
+		if ok, err := s.covers(ctx, a.Geometry); err != nil {
+			return nil, nil, 0, err
+		} else if ok {
+			outside++
+		}
+	}
+	return compared, ms, outside, nil
+}
+
+// askedAgain is what a run asks again, by asset id and OSM ref: the assets
+// it has verdicts for, and the objects and candidates of its matches ms.
+func askedAgain(verdicts []place.Verdict, ms []osm.Match) map[string]bool {
 	asked := map[string]bool{}
-	for _, v := range run.Verdicts {
+	for _, v := range verdicts {
 		asked[v.AssetID] = true
 	}
 	for _, m := range ms {
@@ -195,6 +213,14 @@ func KeepForReview(ctx context.Context, st ReviewStore, c Conflation, scope Scop
 			asked[id] = true
 		}
 	}
+	return asked
+}
+
+// superseded are the pending proposals among all, in scope, that the run
+// of conflation c replaces: those it asks again (asked), and those whose
+// place lies on the ground its file covers. local holds c's local assets
+// by id.
+func (s Scope) superseded(ctx context.Context, c Conflation, all []place.Proposal, asked map[string]bool, local map[string]place.Asset) ([]string, error) {
 	var supersede []string
 	for _, p := range all {
 		if p.Status != place.Pending {
@@ -213,19 +239,15 @@ func KeepForReview(ctx context.Context, st ReviewStore, c Conflation, scope Scop
 		if !again {
 			continue
 		}
-		ok, err := scope.covers(ctx, proposalGeometries(p, local)...)
+		ok, err := s.covers(ctx, proposalGeometries(p, local)...)
 		if err != nil {
-			return rv, err
+			return nil, err
 		}
 		if ok {
 			supersede = append(supersede, p.ID)
 		}
 	}
-	if err := st.SaveConflation(ctx, run, ps, supersede); err != nil {
-		return rv, fmt.Errorf("save the review of %s: %w", c.File, err)
-	}
-	rv.Superseded = len(supersede)
-	return rv, nil
+	return supersede, nil
 }
 
 // matchGeometries are the places a conflation line touches: its asset,

@@ -89,70 +89,74 @@ func Compatible(a, b string) bool {
 // object has more than one plausible partner, or a partner is claimed
 // twice, the outcome is ambiguous and a person decides.
 func Conflate(local, fromOSM []place.Asset) []Match {
-	var out []Match
-	usedLocal := map[int]bool{}
-	usedOSM := map[int]bool{}
+	c := conflation{local: local, fromOSM: fromOSM, usedLocal: map[int]bool{}, usedOSM: map[int]bool{}}
+	c.matchByRef()
+	c.matchByDistanceAndName()
+	c.addUnmatched()
+	sort.SliceStable(c.out, func(x, y int) bool {
+		if c.out[x].Outcome != c.out[y].Outcome {
+			return c.out[x].Outcome < c.out[y].Outcome
+		}
+		return matchKey(c.out[x]) < matchKey(c.out[y])
+	})
+	return c.out
+}
+
+// conflation is one run of Conflate: the two sides, which of each is
+// already in a line (by index), and the lines so far.
+type conflation struct {
+	local, fromOSM     []place.Asset
+	usedLocal, usedOSM map[int]bool
+	out                []Match
+}
+
+// candidate is a local asset that may be an OSM object.
+type candidate struct {
+	i     int // in local
+	score float64
+	dist  float64
+	name  float64
+}
+
+// matchByRef pairs the objects and assets that share an OSM id.
+func (c *conflation) matchByRef() {
 	byRef := map[string]int{}
-	for i, a := range local {
+	for i, a := range c.local {
 		if ref := Ref(a); ref != "" {
 			byRef[ref] = i
 		}
 	}
-	for j := range fromOSM {
-		if i, ok := byRef[fromOSM[j].SourceID]; ok {
-			usedLocal[i], usedOSM[j] = true, true
-			out = append(out, pair(&local[i], &fromOSM[j], "osm id"))
+	for j := range c.fromOSM {
+		if i, ok := byRef[c.fromOSM[j].SourceID]; ok {
+			c.usedLocal[i], c.usedOSM[j] = true, true
+			c.out = append(c.out, pair(&c.local[i], &c.fromOSM[j], "osm id"))
 		}
 	}
-	// Candidates by distance, name and category.
-	type cand struct {
-		i     int
-		score float64
-		dist  float64
-		name  float64
-	}
+}
+
+// matchByDistanceAndName pairs the objects left with the assets left by
+// distance, name and category: an object with two close candidates, or
+// an asset chosen by two objects, is ambiguous.
+func (c *conflation) matchByDistanceAndName() {
 	claims := map[int][]int{} // local index → OSM indexes that chose it
-	choice := map[int]cand{}
-	for j := range fromOSM {
-		if usedOSM[j] {
+	choice := map[int]candidate{}
+	for j := range c.fromOSM {
+		if c.usedOSM[j] {
 			continue
 		}
-		o := &fromOSM[j]
-		po := pgeo.PointOnSurface(o.Geometry)
-		var cs []cand
-		for i := range local {
-			if usedLocal[i] || !Compatible(local[i].Category, o.Category) {
-				continue
-			}
-			d := geo.Distance(pgeo.PointOnSurface(local[i].Geometry), po)
-			r := math.Max(RadiusM(local[i].Category), RadiusM(o.Category))
-			if d > r {
-				continue
-			}
-			ns := place.NameScore(local[i].Name, o.Name)
-			if local[i].Tags[UnnamedTag] == "yes" || o.Tags[UnnamedTag] == "yes" {
-				// No name to go by: only what lies very close counts.
-				ns = 0.5
-				if d > r/5 {
-					continue
-				}
-			}
-			if ns < place.MinNameScore {
-				continue
-			}
-			cs = append(cs, cand{i, ns - 0.5*d/r, d, ns})
-		}
+		o := &c.fromOSM[j]
+		cs := c.candidates(o)
 		if len(cs) == 0 {
 			continue
 		}
 		sort.Slice(cs, func(x, y int) bool { return cs[x].score > cs[y].score })
 		if len(cs) > 1 && cs[0].score-cs[1].score < 0.1 {
 			m := Match{Outcome: Ambiguous, OSM: o, By: "distance and name"}
-			for _, c := range cs {
-				m.Candidates = append(m.Candidates, local[c.i].ID)
+			for _, cd := range cs {
+				m.Candidates = append(m.Candidates, c.local[cd.i].ID)
 			}
-			usedOSM[j] = true
-			out = append(out, m)
+			c.usedOSM[j] = true
+			c.out = append(c.out, m)
 			continue
 		}
 		choice[j] = cs[0]
@@ -161,48 +165,76 @@ func Conflate(local, fromOSM []place.Asset) []Match {
 	for i, js := range claims {
 		if len(js) == 1 {
 			j := js[0]
-			m := pair(&local[i], &fromOSM[j], "distance and name")
+			m := pair(&c.local[i], &c.fromOSM[j], "distance and name")
 			m.DistanceM, m.NameScore = choice[j].dist, choice[j].name
-			usedLocal[i], usedOSM[j] = true, true
-			out = append(out, m)
+			c.usedLocal[i], c.usedOSM[j] = true, true
+			c.out = append(c.out, m)
 			continue
 		}
 		// Two OSM objects chose the same local record.
-		m := Match{Outcome: Ambiguous, Local: &local[i], By: "distance and name"}
+		m := Match{Outcome: Ambiguous, Local: &c.local[i], By: "distance and name"}
 		for _, j := range js {
-			m.Candidates = append(m.Candidates, fromOSM[j].SourceID)
-			usedOSM[j] = true
+			m.Candidates = append(m.Candidates, c.fromOSM[j].SourceID)
+			c.usedOSM[j] = true
 		}
-		usedLocal[i] = true
-		out = append(out, m)
+		c.usedLocal[i] = true
+		c.out = append(c.out, m)
 	}
-	for j := range fromOSM {
-		if !usedOSM[j] {
-			out = append(out, Match{Outcome: OnlyOSM, OSM: &fromOSM[j]})
+}
+
+// candidates are the local assets not yet in a line that may be o: of a
+// compatible category, within the radius, with an alike name (or, when
+// either has none, very close).
+func (c *conflation) candidates(o *place.Asset) []candidate {
+	po := pgeo.PointOnSurface(o.Geometry)
+	var cs []candidate
+	for i := range c.local {
+		if c.usedLocal[i] || !Compatible(c.local[i].Category, o.Category) {
+			continue
+		}
+		d := geo.Distance(pgeo.PointOnSurface(c.local[i].Geometry), po)
+		r := math.Max(RadiusM(c.local[i].Category), RadiusM(o.Category))
+		if d > r {
+			continue
+		}
+		ns := place.NameScore(c.local[i].Name, o.Name)
+		if c.local[i].Tags[UnnamedTag] == "yes" || o.Tags[UnnamedTag] == "yes" {
+			// No name to go by: only what lies very close counts.
+			ns = 0.5
+			if d > r/5 {
+				continue
+			}
+		}
+		if ns < place.MinNameScore {
+			continue
+		}
+		cs = append(cs, candidate{i, ns - 0.5*d/r, d, ns})
+	}
+	return cs
+}
+
+// addUnmatched adds a line for each object and each asset in no line yet.
+func (c *conflation) addUnmatched() {
+	for j := range c.fromOSM {
+		if !c.usedOSM[j] {
+			c.out = append(c.out, Match{Outcome: OnlyOSM, OSM: &c.fromOSM[j]})
 		}
 	}
 	// A local asset in play in an ambiguous line is not "only local": it
 	// may well be that object, and a person decides.
 	inPlay := map[string]bool{}
-	for _, m := range out {
+	for _, m := range c.out {
 		if m.Outcome == Ambiguous && m.Local == nil {
 			for _, id := range m.Candidates {
 				inPlay[id] = true
 			}
 		}
 	}
-	for i := range local {
-		if !usedLocal[i] && !inPlay[local[i].ID] {
-			out = append(out, Match{Outcome: OnlyLocal, Local: &local[i]})
+	for i := range c.local {
+		if !c.usedLocal[i] && !inPlay[c.local[i].ID] {
+			c.out = append(c.out, Match{Outcome: OnlyLocal, Local: &c.local[i]})
 		}
 	}
-	sort.SliceStable(out, func(x, y int) bool {
-		if out[x].Outcome != out[y].Outcome {
-			return out[x].Outcome < out[y].Outcome
-		}
-		return matchKey(out[x]) < matchKey(out[y])
-	})
-	return out
 }
 
 func matchKey(m Match) string {

@@ -286,40 +286,11 @@ func cut(err error) error {
 // it for the decoder, leaving its data to inflate and check. An error
 // ends the file: io.EOF between blocks, a cut, or a block refused.
 func (f *pbfFramer) next(b *pbfBlock) error {
-	var size [4]byte
-	if _, err := io.ReadFull(f.r, size[:]); err != nil {
-		return err // io.EOF between blocks ends the file; anything else is a cut
+	typ, datasize, err := f.readHeader()
+	if err != nil {
+		return err
 	}
-	hs := binary.BigEndian.Uint32(size[:])
-	if hs >= maxPBFHeader {
-		return f.fail("a block header of %d bytes; the format allows under %d", hs, maxPBFHeader)
-	}
-	if cap(f.header) < int(hs) {
-		f.header = make([]byte, maxPBFHeader)
-	}
-	header := f.header[:hs]
-	if _, err := io.ReadFull(f.r, header); err != nil {
-		return cut(err)
-	}
-	hf, ok := readFields(header)
-	typ, datasize := hf.bytes[1], hf.ints[3]
-	switch {
-	case !ok:
-		return f.fail("the block header is not a valid BlobHeader message")
-	case typ == nil:
-		return f.fail("the block header has no type")
-	case string(typ) == "OSMHeader" && f.block > 0:
-		return f.fail("a second OSMHeader block: the header comes first, once")
-	case string(typ) != "OSMHeader" && string(typ) != "OSMData":
-		return f.fail("a block of type %.40q; OSM PBF has OSMHeader and OSMData blocks", typ)
-	case !hf.has(3) || datasize < 0 || datasize >= maxPBFBlob:
-		return f.fail("a block header declaring %d bytes of data; the format allows under %d", datasize, maxPBFBlob)
-	}
-	b.n = f.block
-	b.typ = "OSMData"
-	if string(typ) == "OSMHeader" {
-		b.typ = "OSMHeader"
-	}
+	b.n, b.typ = f.block, typ
 	if cap(b.blob) < int(datasize) {
 		b.blob = make([]byte, datasize)
 	}
@@ -331,45 +302,10 @@ func (f *pbfFramer) next(b *pbfBlock) error {
 	if !ok {
 		return f.fail("the block is not a valid Blob message")
 	}
-	// Blob fields: 1 raw, 2 raw_size, 3 zlib_data; 4 lzma_data, 5 the
-	// obsolete bzip2, 6 lz4_data and 7 zstd_data the decoder cannot read.
-	raw, rawSize, zdata := fs.bytes[1], fs.ints[2], fs.bytes[3]
 	var fields [32]byte // the Blob's fields up to its data
-	blobOut := protowire.AppendTag(fields[:0], 2, protowire.VarintType)
-	switch {
-	case raw != nil:
-		if err := f.spend(int64(len(raw))); err != nil {
-			return err
-		}
-		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
-		blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
-		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
-		b.data, b.zlib, b.rawSize = raw, false, int64(len(raw))
-	case zdata != nil:
-		if !fs.has(2) || rawSize < 0 {
-			return f.fail("zlib data without its uncompressed size (raw_size)")
-		}
-		if rawSize > maxPBFRaw {
-			return f.fail("a block declaring %d bytes uncompressed; the format allows %d", rawSize, maxPBFRaw)
-		}
-		if err := f.spend(rawSize); err != nil {
-			return err
-		}
-		b.data, b.zlib, b.rawSize, b.pass = zdata, true, rawSize, rawSize > 0 && rawSize <= pbfPassInflated
-		blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
-		if b.pass { // data becomes the data inflated, once checked
-			blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
-			blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
-		} else {
-			blobOut = protowire.AppendTag(blobOut, 3, protowire.BytesType)
-			blobOut = protowire.AppendVarint(blobOut, uint64(len(zdata)))
-		}
-	default:
-		return f.fail("the block's data is compressed in a way placemap does not read (want zlib or none)")
-	}
-	blobLen := len(blobOut) + len(b.data)
-	if b.pass {
-		blobLen = len(blobOut) + int(rawSize)
+	blobOut, blobLen, err := f.takeData(b, fs, fields[:0])
+	if err != nil {
+		return err
 	}
 	if blobLen >= maxPBFBlob {
 		return f.fail("a block of %d bytes of data; the format allows under %d", blobLen, maxPBFBlob)
@@ -383,6 +319,92 @@ func (f *pbfFramer) next(b *pbfBlock) error {
 	b.head = append(append(b.head, h...), blobOut...)
 	f.block++
 	return nil
+}
+
+// readHeader reads the next block's size and BlobHeader and checks them:
+// it returns the block's type, OSMHeader or OSMData, and the size of its
+// Blob.
+func (f *pbfFramer) readHeader() (typ string, datasize int64, err error) {
+	var size [4]byte
+	if _, err := io.ReadFull(f.r, size[:]); err != nil {
+		return "", 0, err // io.EOF between blocks ends the file; anything else is a cut
+	}
+	hs := binary.BigEndian.Uint32(size[:])
+	if hs >= maxPBFHeader {
+		return "", 0, f.fail("a block header of %d bytes; the format allows under %d", hs, maxPBFHeader)
+	}
+	if cap(f.header) < int(hs) {
+		f.header = make([]byte, maxPBFHeader)
+	}
+	header := f.header[:hs]
+	if _, err := io.ReadFull(f.r, header); err != nil {
+		return "", 0, cut(err)
+	}
+	hf, ok := readFields(header)
+	t, datasize := hf.bytes[1], hf.ints[3]
+	switch {
+	case !ok:
+		return "", 0, f.fail("the block header is not a valid BlobHeader message")
+	case t == nil:
+		return "", 0, f.fail("the block header has no type")
+	case string(t) == "OSMHeader" && f.block > 0:
+		return "", 0, f.fail("a second OSMHeader block: the header comes first, once")
+	case string(t) != "OSMHeader" && string(t) != "OSMData":
+		return "", 0, f.fail("a block of type %.40q; OSM PBF has OSMHeader and OSMData blocks", t)
+	case !hf.has(3) || datasize < 0 || datasize >= maxPBFBlob:
+		return "", 0, f.fail("a block header declaring %d bytes of data; the format allows under %d", datasize, maxPBFBlob)
+	}
+	if string(t) == "OSMHeader" {
+		return "OSMHeader", datasize, nil
+	}
+	return "OSMData", datasize, nil
+}
+
+// takeData sets b's data from the Blob's fields fs, counting it against
+// the pass's limit, and appends to blobOut the Blob's fields to pass on
+// before the data: its raw_size and the data's tag and length. blobLen is
+// the size of the Blob passed on.
+func (f *pbfFramer) takeData(b *pbfBlock, fs fields, blobOut []byte) (_ []byte, blobLen int, err error) {
+	// Blob fields: 1 raw, 2 raw_size, 3 zlib_data; 4 lzma_data, 5 the
+	// obsolete bzip2, 6 lz4_data and 7 zstd_data the decoder cannot read.
+	raw, rawSize, zdata := fs.bytes[1], fs.ints[2], fs.bytes[3]
+	blobOut = protowire.AppendTag(blobOut, 2, protowire.VarintType)
+	switch {
+	case raw != nil:
+		if err := f.spend(int64(len(raw))); err != nil {
+			return nil, 0, err
+		}
+		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
+		blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
+		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
+		b.data, b.zlib, b.rawSize = raw, false, int64(len(raw))
+	case zdata != nil:
+		if !fs.has(2) || rawSize < 0 {
+			return nil, 0, f.fail("zlib data without its uncompressed size (raw_size)")
+		}
+		if rawSize > maxPBFRaw {
+			return nil, 0, f.fail("a block declaring %d bytes uncompressed; the format allows %d", rawSize, maxPBFRaw)
+		}
+		if err := f.spend(rawSize); err != nil {
+			return nil, 0, err
+		}
+		b.data, b.zlib, b.rawSize, b.pass = zdata, true, rawSize, rawSize > 0 && rawSize <= pbfPassInflated
+		blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
+		if b.pass { // data becomes the data inflated, once checked
+			blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
+			blobOut = protowire.AppendVarint(blobOut, uint64(rawSize))
+		} else {
+			blobOut = protowire.AppendTag(blobOut, 3, protowire.BytesType)
+			blobOut = protowire.AppendVarint(blobOut, uint64(len(zdata)))
+		}
+	default:
+		return nil, 0, f.fail("the block's data is compressed in a way placemap does not read (want zlib or none)")
+	}
+	blobLen = len(blobOut) + len(b.data)
+	if b.pass {
+		blobLen = len(blobOut) + int(rawSize)
+	}
+	return blobOut, blobLen, nil
 }
 
 // spend counts n decompressed bytes against the pass's limit.

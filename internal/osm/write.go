@@ -191,99 +191,130 @@ func Offerable(a place.Asset, s Standing) (Eligibility, string) {
 // objects with negative ids, and modifications of the nodes edited assets
 // came from, their tags written through the tag table (WriteTags).
 func Contribution(assets []place.Asset, standings map[string]Standing) Changes {
-	var c Changes
-	next := int64(-1)
-	newID := func() int64 { id := next; next--; return id }
-	sources := map[string]bool{}
-	unmapped := map[string][]string{}
-	type pendingWay struct {
-		el    Element
-		offer int // index into c.Offered
-	}
-	var ways []pendingWay
+	b := contribution{next: -1, sources: map[string]bool{}, unmapped: map[string][]string{}}
 	for _, a := range assets {
-		s := standings[a.ID]
-		what, why := Offerable(a, s)
-		switch what {
-		case Block:
-			c.Blocked = append(c.Blocked, Blocked{a, why})
-			continue
-		case LeaveOut:
-			c.LeftOut = append(c.LeftOut, Blocked{a, why})
-			continue
-		case InOSM:
-			c.InOSM++
-			continue
-		}
-		fromOSM := strings.HasPrefix(a.SourceID, "osm:")
-		var base map[string]string
-		if fromOSM {
-			base = s.Base
-		}
-		tags, left := WriteTags(a, base)
-		if a.Tags[UnnamedTag] == "yes" && (base == nil || base["name"] == "") {
-			delete(tags, "name")
-		}
-		if fromOSM {
-			typ, id, ok := parseRef(a.SourceID)
-			if !ok || typ != Node {
-				c.Blocked = append(c.Blocked, Blocked{a, "edited " + a.SourceID + ": tag changes on ways and relations need their node lists; make them in an OSM editor"})
-				continue
-			}
-			v, _ := strconv.Atoi(a.Tags[KeyVersion])
-			pt := pgeo.PointOnSurface(a.Geometry)
-			c.Modify = append(c.Modify, Element{Type: Node, ID: id, Version: v, Lon: pt[0], Lat: pt[1], Tags: tags})
-			c.Offered = append(c.Offered, Offered{Asset: a, Action: "modify", Type: Node, ID: id, Reason: why})
-		} else {
-			switch g := a.Geometry.(type) {
-			case orb.Point:
-				id := newID()
-				c.Create = append(c.Create, Element{Type: Node, ID: id, Lon: g[0], Lat: g[1], Tags: tags})
-				c.Offered = append(c.Offered, Offered{Asset: a, Action: "create", Type: Node, ID: id, Reason: why})
-			case orb.Polygon:
-				if len(g) != 1 {
-					c.Blocked = append(c.Blocked, Blocked{a, "a site with holes needs a multipolygon: map it in an OSM editor"})
-					continue
-				}
-				ring := g[0]
-				if len(ring) > 1 && ring[0] == ring[len(ring)-1] {
-					ring = ring[:len(ring)-1]
-				}
-				if len(ring) < 3 {
-					c.Blocked = append(c.Blocked, Blocked{a, "a site of fewer than three corners: map it in an OSM editor"})
-					continue
-				}
-				w := Element{Type: Way, ID: 0, Tags: tags}
-				for _, p := range ring {
-					id := newID()
-					c.Create = append(c.Create, Element{Type: Node, ID: id, Lon: p[0], Lat: p[1], Tags: map[string]string{}})
-					w.Nodes = append(w.Nodes, id)
-				}
-				w.Nodes = append(w.Nodes, w.Nodes[0])
-				c.Offered = append(c.Offered, Offered{Asset: a, Action: "create", Type: Way, Reason: why})
-				ways = append(ways, pendingWay{w, len(c.Offered) - 1})
-			default:
-				c.Blocked = append(c.Blocked, Blocked{a, "a site of several parts needs a multipolygon: map it in an OSM editor"})
-				continue
-			}
-		}
-		for _, k := range left {
-			unmapped[k] = append(unmapped[k], a.ID)
-		}
-		if a.Attribution != "" {
-			sources[a.Attribution] = true
-		}
+		b.add(a, standings[a.ID])
 	}
-	for _, w := range ways {
-		w.el.ID = newID()
+	c := b.c
+	for _, w := range b.ways {
+		w.el.ID = b.newID()
 		c.Offered[w.offer].ID = w.el.ID
 		c.Create = append(c.Create, w.el)
 	}
-	for _, k := range slices.Sorted(maps.Keys(unmapped)) {
-		c.Unmapped = append(c.Unmapped, UnmappedKey{Key: k, Assets: unmapped[k]})
+	for _, k := range slices.Sorted(maps.Keys(b.unmapped)) {
+		c.Unmapped = append(c.Unmapped, UnmappedKey{Key: k, Assets: b.unmapped[k]})
 	}
-	c.Sources = slices.Sorted(maps.Keys(sources))
+	c.Sources = slices.Sorted(maps.Keys(b.sources))
 	return c
+}
+
+// contribution is Contribution under way.
+type contribution struct {
+	c        Changes
+	next     int64               // the next new object's id
+	sources  map[string]bool     // the attributions of what is offered
+	unmapped map[string][]string // tag key → assets whose tag no OSM tag takes
+	ways     []newWay            // new ways, given ids after every new node
+}
+
+// newWay is a way to create, waiting for its id.
+type newWay struct {
+	el    Element
+	offer int // index into c.Offered
+}
+
+func (b *contribution) newID() int64 { id := b.next; b.next--; return id }
+
+// add decides asset a, of standing s, and adds it where it goes.
+func (b *contribution) add(a place.Asset, s Standing) {
+	what, why := Offerable(a, s)
+	switch what {
+	case Block:
+		b.c.Blocked = append(b.c.Blocked, Blocked{a, why})
+		return
+	case LeaveOut:
+		b.c.LeftOut = append(b.c.LeftOut, Blocked{a, why})
+		return
+	case InOSM:
+		b.c.InOSM++
+		return
+	}
+	fromOSM := strings.HasPrefix(a.SourceID, "osm:")
+	var base map[string]string
+	if fromOSM {
+		base = s.Base
+	}
+	tags, left := WriteTags(a, base)
+	if a.Tags[UnnamedTag] == "yes" && (base == nil || base["name"] == "") {
+		delete(tags, "name")
+	}
+	var offered bool
+	if fromOSM {
+		offered = b.modify(a, tags, why)
+	} else {
+		offered = b.create(a, tags, why)
+	}
+	if !offered {
+		return
+	}
+	for _, k := range left {
+		b.unmapped[k] = append(b.unmapped[k], a.ID)
+	}
+	if a.Attribution != "" {
+		b.sources[a.Attribution] = true
+	}
+}
+
+// modify offers the new tags of the OSM node asset a came from, or blocks
+// a when it came from a way or relation; it reports whether a is offered.
+func (b *contribution) modify(a place.Asset, tags map[string]string, why string) bool {
+	typ, id, ok := parseRef(a.SourceID)
+	if !ok || typ != Node {
+		b.c.Blocked = append(b.c.Blocked, Blocked{a, "edited " + a.SourceID + ": tag changes on ways and relations need their node lists; make them in an OSM editor"})
+		return false
+	}
+	v, _ := strconv.Atoi(a.Tags[KeyVersion])
+	pt := pgeo.PointOnSurface(a.Geometry)
+	b.c.Modify = append(b.c.Modify, Element{Type: Node, ID: id, Version: v, Lon: pt[0], Lat: pt[1], Tags: tags})
+	b.c.Offered = append(b.c.Offered, Offered{Asset: a, Action: "modify", Type: Node, ID: id, Reason: why})
+	return true
+}
+
+// create offers asset a as a new node, or a new way for a site of one
+// ring, or blocks it; it reports whether a is offered.
+func (b *contribution) create(a place.Asset, tags map[string]string, why string) bool {
+	switch g := a.Geometry.(type) {
+	case orb.Point:
+		id := b.newID()
+		b.c.Create = append(b.c.Create, Element{Type: Node, ID: id, Lon: g[0], Lat: g[1], Tags: tags})
+		b.c.Offered = append(b.c.Offered, Offered{Asset: a, Action: "create", Type: Node, ID: id, Reason: why})
+	case orb.Polygon:
+		if len(g) != 1 {
+			b.c.Blocked = append(b.c.Blocked, Blocked{a, "a site with holes needs a multipolygon: map it in an OSM editor"})
+			return false
+		}
+		ring := g[0]
+		if len(ring) > 1 && ring[0] == ring[len(ring)-1] {
+			ring = ring[:len(ring)-1]
+		}
+		if len(ring) < 3 {
+			b.c.Blocked = append(b.c.Blocked, Blocked{a, "a site of fewer than three corners: map it in an OSM editor"})
+			return false
+		}
+		w := Element{Type: Way, ID: 0, Tags: tags}
+		for _, p := range ring {
+			id := b.newID()
+			b.c.Create = append(b.c.Create, Element{Type: Node, ID: id, Lon: p[0], Lat: p[1], Tags: map[string]string{}})
+			w.Nodes = append(w.Nodes, id)
+		}
+		w.Nodes = append(w.Nodes, w.Nodes[0])
+		b.c.Offered = append(b.c.Offered, Offered{Asset: a, Action: "create", Type: Way, Reason: why})
+		b.ways = append(b.ways, newWay{w, len(b.c.Offered) - 1})
+	default:
+		b.c.Blocked = append(b.c.Blocked, Blocked{a, "a site of several parts needs a multipolygon: map it in an OSM editor"})
+		return false
+	}
+	return true
 }
 
 func parseRef(ref string) (typ string, id int64, ok bool) {

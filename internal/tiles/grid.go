@@ -522,7 +522,30 @@ func simpleRings(rings [][]gridPoint, segs []gridSeg) [][][]gridPoint {
 // arrange builds polygons from noded edges: edges meet only at their ends
 // and do not overlap.
 func arrange(segs []gridSeg) [][][]gridPoint {
-	// Count each undirected edge both ways; drop those that cancel.
+	edges := countEdges(segs)
+	if len(edges) == 0 {
+		return nil
+	}
+	// The slices the steps fill are made here rather than in the steps, so
+	// that a small graph's can stay on the stack: this runs per polygon.
+	origin := make([]int32, 2*len(edges))
+	// Each vertex meets two edges or more, so there are at most len(edges).
+	verts := numberVertices(edges, origin, make([]gridPoint, 0, len(edges)),
+		make(map[gridPoint]int32, len(edges)))
+	g := planarGraph{edges: edges, verts: verts, origin: origin,
+		out: make([][]int32, len(verts)), pos: make([]int32, len(origin))}
+	g.orderAround()
+	cycle := make([]int32, len(g.origin))
+	// A connected graph has E-V+2 faces.
+	cycles := g.faces(cycle, make([][]int32, 0, len(edges)-len(g.verts)+2))
+	winding := make([]int, len(cycles))
+	g.windings(newRays(edges), cycle, cycles, winding)
+	return assemble(g.boundaryRings(cycle, winding))
+}
+
+// countEdges counts each undirected edge both ways and drops those that
+// cancel, as an edge run out and back does. It sorts and marks segs.
+func countEdges(segs []gridSeg) []gridEdge {
 	for i := range segs {
 		if segs[i].b.less(segs[i].a) {
 			segs[i].a, segs[i].b = segs[i].b, segs[i].a
@@ -557,98 +580,120 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 			n++
 		}
 	}
-	edges = edges[:n]
-	if len(edges) == 0 {
-		return nil
-	}
+	return edges[:n]
+}
 
-	// The planar graph: half-edge 2k runs p→q of edge k, 2k+1 back.
-	vindex := make(map[gridPoint]int32, len(edges))
-	var verts []gridPoint
-	vertex := func(p gridPoint) int32 {
-		if i, ok := vindex[p]; ok {
-			return i
-		}
-		i := int32(len(verts))
-		vindex[p] = i
-		verts = append(verts, p)
-		return i
-	}
-	origin := make([]int32, 2*len(edges))
+// planarGraph is the planar graph of counted edges: half-edge 2k runs p→q
+// of edge k, 2k+1 back.
+type planarGraph struct {
+	edges  []gridEdge
+	verts  []gridPoint
+	origin []int32   // the vertex a half-edge starts at
+	out    [][]int32 // outgoing half-edges by vertex, by angle, anticlockwise
+	pos    []int32   // a half-edge's place in its origin's list
+}
+
+// numberVertices numbers the edges' ends, appending each new one to verts
+// and its number to vindex, and sets origin[h] to the number of the vertex
+// half-edge h starts at. It returns verts.
+func numberVertices(edges []gridEdge, origin []int32, verts []gridPoint, vindex map[gridPoint]int32) []gridPoint {
 	for k, e := range edges {
-		origin[2*k], origin[2*k+1] = vertex(e.p), vertex(e.q)
-	}
-	out := make([][]int32, len(verts)) // outgoing half-edges by angle, anticlockwise
-	for h := range origin {
-		out[origin[h]] = append(out[origin[h]], int32(h))
-	}
-	head := func(h int32) gridPoint {
-		e := &edges[h/2]
-		if h%2 == 0 {
-			return e.q
-		}
-		return e.p
-	}
-	pos := make([]int32, len(origin)) // a half-edge's place in its origin's list
-	for v, hs := range out {
-		o := verts[v]
-		sort.Slice(hs, func(i, j int) bool { return angleLess(o, head(hs[i]), head(hs[j])) })
-		for i, h := range hs {
-			pos[h] = int32(i)
+		for j, p := range [2]gridPoint{e.p, e.q} {
+			i, ok := vindex[p]
+			if !ok {
+				i = int32(len(verts))
+				vindex[p] = i
+				verts = append(verts, p)
+			}
+			origin[2*k+j] = i
 		}
 	}
-	// next(h): the half-edge after h around the face on h's left: at h's
-	// head, the one just clockwise of h's twin.
-	next := func(h int32) int32 {
-		tw := h ^ 1
-		hs := out[origin[tw]]
-		i := pos[tw] - 1
-		if i < 0 {
-			i = int32(len(hs) - 1)
-		}
-		return hs[i]
-	}
-	count := func(h int32) int { // times h is run along its direction
-		if h%2 == 0 {
-			return edges[h/2].c
-		}
-		return -edges[h/2].c
-	}
+	return verts
+}
 
-	// Faces as half-edge cycles, and the winding number of each: one ray
-	// per connected part of the graph, then across each edge the winding
-	// changes by its count.
-	cycle := make([]int32, len(origin))
+// orderAround fills out, each vertex's outgoing half-edges sorted by
+// angle, and pos.
+func (g *planarGraph) orderAround() {
+	for h := range g.origin {
+		g.out[g.origin[h]] = append(g.out[g.origin[h]], int32(h))
+	}
+	for v, hs := range g.out {
+		o := g.verts[v]
+		sort.Slice(hs, func(i, j int) bool { return angleLess(o, g.head(hs[i]), g.head(hs[j])) })
+		for i, h := range hs {
+			g.pos[h] = int32(i)
+		}
+	}
+}
+
+// head is the vertex half-edge h runs to.
+func (g *planarGraph) head(h int32) gridPoint {
+	e := &g.edges[h/2]
+	if h%2 == 0 {
+		return e.q
+	}
+	return e.p
+}
+
+// next is the half-edge after h around the face on h's left: at h's head,
+// the one just clockwise of h's twin.
+func (g *planarGraph) next(h int32) int32 {
+	tw := h ^ 1
+	hs := g.out[g.origin[tw]]
+	i := g.pos[tw] - 1
+	if i < 0 {
+		i = int32(len(hs) - 1)
+	}
+	return hs[i]
+}
+
+// count is the times h is run along its direction.
+func (g *planarGraph) count(h int32) int {
+	if h%2 == 0 {
+		return g.edges[h/2].c
+	}
+	return -g.edges[h/2].c
+}
+
+// faces appends to cycles the faces as half-edge cycles, and sets cycle[h]
+// to the face on h's left.
+func (g *planarGraph) faces(cycle []int32, cycles [][]int32) [][]int32 {
 	for i := range cycle {
 		cycle[i] = -1
 	}
-	var cycles [][]int32
-	for h := range origin {
+	for h := range g.origin {
 		if cycle[h] >= 0 {
 			continue
 		}
 		id := int32(len(cycles))
 		var c []int32
-		for g := int32(h); cycle[g] < 0; g = next(g) {
-			cycle[g] = id
-			c = append(c, g)
+		for e := int32(h); cycle[e] < 0; e = g.next(e) {
+			cycle[e] = id
+			c = append(c, e)
 		}
 		cycles = append(cycles, c)
 	}
-	const unknown = int(^uint(0) >> 1)
-	rs := newRays(edges)
-	winding := make([]int, len(cycles))
+	return cycles
+}
+
+// unknownWinding marks a face whose winding number is not known.
+const unknownWinding = int(^uint(0) >> 1)
+
+// windings sets the winding number of each face: one ray (rs, over the
+// graph's edges) per connected part of the graph, then across each edge
+// the winding changes by its count.
+func (g *planarGraph) windings(rs *rays, cycle []int32, cycles [][]int32, winding []int) {
 	for i := range winding {
-		winding[i] = unknown
+		winding[i] = unknownWinding
 	}
 	var queue []int32
 	for id, c := range cycles {
-		if winding[id] != unknown {
+		if winding[id] != unknownWinding {
 			continue
 		}
 		probe := int32(-1)
 		for _, h := range c {
-			if e := &edges[h/2]; e.p.y != e.q.y {
+			if e := &g.edges[h/2]; e.p.y != e.q.y {
 				probe = h
 				break
 			}
@@ -658,7 +703,7 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 		}
 		w := rs.leftWinding(int(probe / 2))
 		if probe%2 == 1 {
-			w -= edges[probe/2].c // probe runs q→p: its left is edge k's right
+			w -= g.edges[probe/2].c // probe runs q→p: its left is edge k's right
 		}
 		winding[id] = w
 		queue = append(queue[:0], int32(id))
@@ -667,64 +712,71 @@ func arrange(segs []gridSeg) [][][]gridPoint {
 			queue = queue[:len(queue)-1]
 			for _, h := range cycles[cid] {
 				d := cycle[h^1]
-				if winding[d] == unknown {
-					winding[d] = winding[cid] - count(h)
+				if winding[d] == unknownWinding {
+					winding[d] = winding[cid] - g.count(h)
 					queue = append(queue, d)
 				}
 			}
 		}
 	}
+}
 
-	// The boundary: half-edges with a kept face on the left and none on
-	// the right, walked with the kept side on the left.
-	keep := make([]bool, len(origin))
-	degree := make([]int, len(verts))
-	for h := range origin {
+// boundaryRings walks the boundary, the half-edges with a kept face on the
+// left and none on the right, with the kept side on the left, and cuts
+// each walk into simple rings.
+func (g *planarGraph) boundaryRings(cycle []int32, winding []int) [][]gridPoint {
+	keep := make([]bool, len(g.origin))
+	degree := make([]int, len(g.verts))
+	for h := range g.origin {
 		wl := winding[cycle[h]]
-		if wl != unknown && wl > 0 && wl-count(int32(h)) <= 0 {
+		if wl != unknownWinding && wl > 0 && wl-g.count(int32(h)) <= 0 {
 			keep[h] = true
-			degree[origin[h]]++
+			degree[g.origin[h]]++
 		}
 	}
 	var rings [][]gridPoint
-	seen := make([]bool, len(origin))
+	seen := make([]bool, len(g.origin))
 	var walk []int32
-	for h := range origin {
+	for h := range g.origin {
 		if !keep[h] || seen[h] {
 			continue
 		}
 		walk = walk[:0]
 		closed := true
-		for g := int32(h); !seen[g]; {
-			seen[g] = true
-			walk = append(walk, origin[g])
-			// Turn clockwise from g's twin to the next kept half-edge. Kept
-			// half-edges enter and leave each vertex in pairs, so there is
-			// one; should the windings disagree, the walk is dropped
-			// rather than left to run on.
-			tw := g ^ 1
-			hs := out[origin[tw]]
-			i, found := pos[tw], false
-			for range hs {
-				if i--; i < 0 {
-					i = int32(len(hs) - 1)
-				}
-				if keep[hs[i]] {
-					found = true
-					break
-				}
-			}
+		for e := int32(h); !seen[e]; {
+			seen[e] = true
+			walk = append(walk, g.origin[e])
+			next, found := g.nextKept(e, keep)
 			if !found {
 				closed = false
 				break
 			}
-			g = hs[i]
+			e = next
 		}
 		if closed {
-			rings = append(rings, splitWalk(walk, verts, degree)...)
+			rings = append(rings, splitWalk(walk, g.verts, degree)...)
 		}
 	}
-	return assemble(rings)
+	return rings
+}
+
+// nextKept turns clockwise from h's twin to the next kept half-edge. Kept
+// half-edges enter and leave each vertex in pairs, so there is one; should
+// the windings disagree, found is false, and the walk is dropped rather
+// than left to run on.
+func (g *planarGraph) nextKept(h int32, keep []bool) (next int32, found bool) {
+	tw := h ^ 1
+	hs := g.out[g.origin[tw]]
+	i := g.pos[tw]
+	for range hs {
+		if i--; i < 0 {
+			i = int32(len(hs) - 1)
+		}
+		if keep[hs[i]] {
+			return hs[i], true
+		}
+	}
+	return 0, false
 }
 
 // splitWalk cuts a closed walk (vertex indices) into simple rings where it

@@ -130,24 +130,45 @@ func WriteLayers(ctx context.Context, path string, layers ...formats.Layer) (err
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// writeLayer writes layer l: its feature table, its lines in the
+// GeoPackage's own tables and in sources, its R-tree, and its rows.
 func writeLayer(ctx context.Context, tx *sql.Tx, l formats.Layer) error {
 	gtype := strings.ToUpper(l.GeometryType)
 	if gtype == "" {
 		gtype = "GEOMETRY"
 	}
-	table := quoteIdent(l.Name)
+	names, err := createLayerTable(ctx, tx, l, gtype)
+	if err != nil {
+		return err
+	}
+	if err := registerLayer(ctx, tx, l, gtype); err != nil {
+		return err
+	}
+	return writeRows(ctx, tx, l, names)
+}
+
+// createLayerTable creates l's feature table, of geometries of type gtype,
+// and returns its columns as the rows fill them, quoted.
+func createLayerTable(ctx context.Context, tx *sql.Tx, l formats.Layer, gtype string) ([]string, error) {
 	cols := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom " + gtype, "id TEXT"}
 	names := []string{"geom", "id"}
 	for _, c := range l.Columns {
 		if c.Name == "id" || c.Name == "fid" || c.Name == "geom" {
-			return fmt.Errorf("column name %q is reserved", c.Name)
+			return nil, fmt.Errorf("column name %q is reserved", c.Name)
 		}
 		cols = append(cols, quoteIdent(c.Name)+" "+string(c.Type))
 		names = append(names, quoteIdent(c.Name))
 	}
-	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+quoteIdent(l.Name)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		return nil, err
 	}
+	return names, nil
+}
+
+// registerLayer enters layer l, of geometries of type gtype, in
+// gpkg_contents, gpkg_geometry_columns and sources, and makes its R-tree
+// with the triggers that fill it.
+func registerLayer(ctx context.Context, tx *sql.Tx, l formats.Layer, gtype string) error {
 	desc := l.Description
 	if credit := l.Credit(); credit != "" {
 		desc = strings.TrimSpace(desc + " Source: " + credit + ".")
@@ -174,8 +195,14 @@ func writeLayer(ctx context.Context, tx *sql.Tx, l formats.Layer) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// writeRows inserts l's rows into its table's columns names, and records
+// their extent in gpkg_contents.
+func writeRows(ctx context.Context, tx *sql.Tx, l formats.Layer, names []string) error {
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(names)), ",")
-	ins, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES ("+marks+")")
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO "+quoteIdent(l.Name)+" ("+strings.Join(names, ", ")+") VALUES ("+marks+")")
 	if err != nil {
 		return err
 	}
