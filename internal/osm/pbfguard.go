@@ -377,7 +377,7 @@ func (f *pbfFramer) takeData(b *pbfBlock, fs fields, blobOut []byte) (_ []byte, 
 		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
 		blobOut = protowire.AppendTag(blobOut, 1, protowire.BytesType)
 		blobOut = protowire.AppendVarint(blobOut, uint64(len(raw)))
-		b.data, b.zlib, b.rawSize = raw, false, int64(len(raw))
+		b.data, b.zlib, b.rawSize, b.pass = raw, false, int64(len(raw)), false
 	case zdata != nil:
 		if !fs.has(2) || rawSize < 0 {
 			return nil, 0, f.fail("zlib data without its uncompressed size (raw_size)")
