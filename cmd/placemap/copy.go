@@ -91,7 +91,7 @@ func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copie
 			if err != nil {
 				return n, fmt.Errorf("read successors into %s: %w", rel, err)
 			}
-			r := store.Release{Series: sr.Slug, SeriesTitle: sr.Title, Current: rel == sr.Current || i == 0, Successors: links}
+			r := place.Release{Series: sr.Slug, SeriesTitle: sr.Title, Current: rel == sr.Current || i == 0, Successors: links}
 			if err := dst.AddRelease(ctx, rel, r); err != nil {
 				return n, fmt.Errorf("write release %s of %s: %w", rel, sr.Slug, err)
 			}

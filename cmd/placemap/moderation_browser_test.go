@@ -42,7 +42,7 @@ func TestModerationInChromium(t *testing.T) {
 		}
 		edited := lib
 		edited.Phone = "0114 273 4727"
-		if lib, err = st.UpdateAsset(store.WithChange(ctx, "ed@example.org", "phone from the council site"), edited, lib.Version); err != nil {
+		if lib, err = st.UpdateAsset(store.WithAuthor(ctx, "ed@example.org", "phone from the council site"), edited, lib.Version); err != nil {
 			t.Fatal(err)
 		}
 		for i, id := range []string{"dup-1", "dup-2"} {

@@ -248,8 +248,8 @@ func (s *Server) decideProposal(accept bool) handler {
 			return err
 		}
 		r = changeContext(r)
-		if c := store.ChangeOf(r.Context()); c.Comment == "" {
-			r = r.WithContext(store.WithChange(r.Context(), c.Author, p.ReviewComment(accept)))
+		if c := store.AuthorOf(r.Context()); c.Comment == "" {
+			r = r.WithContext(store.WithAuthor(r.Context(), c.Author, p.ReviewComment(accept)))
 		}
 		p, err = importer.Decide(r.Context(), s.review(), p.ID, importer.Decision{Accept: accept, Reason: body.Reason, Partner: body.Partner, Take: body.Take})
 		if err != nil {

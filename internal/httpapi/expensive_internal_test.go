@@ -10,7 +10,6 @@ import (
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
-	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
 
@@ -27,10 +26,10 @@ func TestExpensiveWritesAreCapped(t *testing.T) {
 	if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-admin"), UserID: "u-admin", CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AddRelease(ctx, "grid", store.Release{Series: "grids"}); err != nil {
+	if err := st.AddRelease(ctx, "grid", place.Release{Series: "grids"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Statistical}, storetest.Grid(), store.Release{Series: "grids", Current: true}); err != nil {
+	if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Statistical}, storetest.Grid(), place.Release{Series: "grids", Current: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "drawn", Title: "Drawn", Kind: place.Community}, storetest.Grid()[:1]); err != nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
-	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
@@ -36,7 +35,7 @@ func fuzzServer(f *testing.F) http.Handler {
 		f.Fatal(err)
 	}
 	// A second release of the grid, so the release routes have work to do.
-	if err := st.AddRelease(ctx, "grid", store.Release{Series: "grids"}); err != nil {
+	if err := st.AddRelease(ctx, "grid", place.Release{Series: "grids"}); err != nil {
 		f.Fatal(err)
 	}
 	var links []place.Successor
@@ -44,7 +43,7 @@ func fuzzServer(f *testing.F) http.Handler {
 		links = append(links, place.Successor{OldSet: "grid", OldCode: a.Code, NewSet: "grid2", NewCode: a.Code, ShareOfOld: 1, ShareOfNew: 1, IoU: 1, Status: place.LinkComputed})
 	}
 	if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Community, ReleaseDate: "2030"}, storetest.Grid(),
-		store.Release{Series: "grids", Current: true, Successors: links}); err != nil {
+		place.Release{Series: "grids", Current: true, Successors: links}); err != nil {
 		f.Fatal(err)
 	}
 	if _, err := st.AddAssets(ctx, []place.Asset{

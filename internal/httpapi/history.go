@@ -162,7 +162,7 @@ func (s *Server) restoreAsset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := principalOf(r)
-	r = r.WithContext(store.WithChange(r.Context(), p.User.Email, fmt.Sprintf("restore revision %d", revs[target].Seq)))
+	r = r.WithContext(store.WithAuthor(r.Context(), p.User.Email, fmt.Sprintf("restore revision %d", revs[target].Seq)))
 	if live {
 		v, err := ifMatch(r)
 		if err != nil {

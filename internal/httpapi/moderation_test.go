@@ -200,11 +200,11 @@ func TestListInputsAreCapped(t *testing.T) {
 		srv := moderationServer(t, st, httpapi.Config{})
 		c := srv.Client()
 		ctx := context.Background()
-		if err := st.AddRelease(ctx, "grid", store.Release{Series: "grids"}); err != nil {
+		if err := st.AddRelease(ctx, "grid", place.Release{Series: "grids"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Statistical}, storetest.Grid(),
-			store.Release{Series: "grids", Current: true}); err != nil {
+			place.Release{Series: "grids", Current: true}); err != nil {
 			t.Fatal(err)
 		}
 		// 20,000 times one code: one code kept, one decision recorded.

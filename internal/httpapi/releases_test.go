@@ -22,7 +22,7 @@ func TestSuccessorDecisions(t *testing.T) {
 		srv := writeServer(t, st)
 		c := srv.Client()
 		ctx := context.Background()
-		if err := st.AddRelease(ctx, "grid", store.Release{Series: "grids"}); err != nil {
+		if err := st.AddRelease(ctx, "grid", place.Release{Series: "grids"}); err != nil {
 			t.Fatal(err)
 		}
 		// The second release: A1 and A2 merged into one column, B1, B2 kept.
@@ -43,7 +43,7 @@ func TestSuccessorDecisions(t *testing.T) {
 			return place.Successor{OldSet: "grid", OldCode: old, NewSet: "grid2", NewCode: new, ShareOfOld: 1, ShareOfNew: s, IoU: s, Status: place.LinkComputed}
 		}
 		if _, err := st.ImportRelease(ctx, place.BoundarySet{Slug: "grid2", Title: "Grid 2", Kind: place.Statistical, ReleaseDate: "2030"}, areas,
-			store.Release{Series: "grids", Current: true, Successors: []place.Successor{l("A1", "A", 0.5), l("A2", "A", 0.5), l("B1", "B1", 1), l("B2", "B2", 1)}}); err != nil {
+			place.Release{Series: "grids", Current: true, Successors: []place.Successor{l("A1", "A", 0.5), l("A2", "A", 0.5), l("B1", "B1", 1), l("B2", "B2", 1)}}); err != nil {
 			t.Fatal(err)
 		}
 		put := func(role, body string) (int, string) {

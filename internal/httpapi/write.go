@@ -22,7 +22,7 @@ import (
 // revision a write makes.
 func changeContext(r *http.Request) *http.Request {
 	p, _ := principalOf(r)
-	return r.WithContext(store.WithChange(r.Context(), p.User.Email, cleanComment(r.Header.Get("X-Placemap-Comment"))))
+	return r.WithContext(store.WithAuthor(r.Context(), p.User.Email, cleanComment(r.Header.Get("X-Placemap-Comment"))))
 }
 
 // readAsset reads one asset from a GeoJSON Feature body, through the same

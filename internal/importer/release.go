@@ -17,8 +17,8 @@ type ReleaseStore interface {
 	Store
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Series(ctx context.Context) ([]place.Series, error)
-	ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r store.Release) (store.ImportReport, error)
-	AddRelease(ctx context.Context, set string, r store.Release) error
+	ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r place.Release) (store.ImportReport, error)
+	AddRelease(ctx context.Context, set string, r place.Release) error
 	Places(ctx context.Context) ([]place.Place, error)
 }
 
@@ -44,7 +44,7 @@ type ReleaseResult struct {
 	Changes  map[place.ChangeClass]int
 	// PlaceLinks are the links added to places; those flagged Review rest
 	// on a weak successor.
-	PlaceLinks []store.PlaceLinkAdd
+	PlaceLinks []place.PlaceLinkAdd
 }
 
 // Release imports a boundary file as the newest release of a series: the
@@ -113,8 +113,8 @@ func AddRelease(ctx context.Context, st ReleaseStore, slug string, ro ReleaseOpt
 // planRelease makes the release of set (with these areas) in ro's series:
 // after prev, the successor links from it and the places carried over,
 // noted in res. A series' first release (prev "") has neither.
-func planRelease(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (store.Release, error) {
-	rel := store.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
+func planRelease(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (place.Release, error) {
+	rel := place.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
 	if prev == "" {
 		return rel, nil
 	}
@@ -174,7 +174,7 @@ func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []
 // area's main successor in set (the one taking most of its ground), as an
 // unconfirmed link saying where it came from, flagged for review when the
 // successor's IoU with the old area is under WeakSuccessorIoU.
-func relinkPlaces(ctx context.Context, st ReleaseStore, prev, set string, links []place.Successor) ([]store.PlaceLinkAdd, error) {
+func relinkPlaces(ctx context.Context, st ReleaseStore, prev, set string, links []place.Successor) ([]place.PlaceLinkAdd, error) {
 	places, err := st.Places(ctx)
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func relinkPlaces(ctx context.Context, st ReleaseStore, prev, set string, links 
 			main[l.OldCode] = l
 		}
 	}
-	var out []store.PlaceLinkAdd
+	var out []place.PlaceLinkAdd
 	for _, p := range places {
 		has := map[string]bool{}
 		for _, l := range p.Links {
@@ -204,7 +204,7 @@ func relinkPlaces(ctx context.Context, st ReleaseStore, prev, set string, links 
 			if weak {
 				note += ": a weak match, review it"
 			}
-			out = append(out, store.PlaceLinkAdd{Place: p.Slug, PlaceLink: place.PlaceLink{Set: set, Code: m.NewCode, Note: note, Review: weak}})
+			out = append(out, place.PlaceLinkAdd{Place: p.Slug, PlaceLink: place.PlaceLink{Set: set, Code: m.NewCode, Note: note, Review: weak}})
 		}
 	}
 	return out, nil

@@ -223,3 +223,49 @@ func sameName(a, b string) bool {
 // MaxKept is the most successor codes one decision may keep: an area split
 // into more pieces than this is a new set, not a release.
 const MaxKept = 100
+
+// Release makes a boundary set a release of a series.
+type Release struct {
+	Series      string // the series' slug; a new series is made
+	SeriesTitle string // a new series' title ("" for the set's title); ignored for an existing series
+	// Current makes the set the series' current release. A series' first
+	// release is current whatever this says.
+	Current bool
+	// Successors link areas of earlier releases of the series to the
+	// set's areas, computed from their crosswalk (status computed).
+	Successors []Successor
+	// PlaceLinks carry places defined by areas of earlier releases to the
+	// set's areas; a link the place has already is left as it is.
+	PlaceLinks []PlaceLinkAdd
+}
+
+// PlaceLinkAdd is a link to add to a
+type PlaceLinkAdd struct {
+	Place string
+	PlaceLink
+}
+
+// CheckRelease checks a release's fields for set: the series slug, and
+// that every link ends in set.
+func CheckRelease(set string, r Release) error {
+	if !ValidSlug(r.Series) {
+		return Errorf(EINVALID, "series %q: use 1-64 lower-case letters, digits and hyphens", r.Series)
+	}
+	for i, l := range r.Successors {
+		if l.NewSet != set {
+			return Errorf(EINVALID, "successor link %d: ends in %q, not the release %q", i, l.NewSet, set)
+		}
+		if l.OldSet == set || l.OldCode == "" || l.NewCode == "" {
+			return Errorf(EINVALID, "successor link %d: want an area of an earlier release and one of %q", i, set)
+		}
+		if !ValidSuccessorStatus(l.Status) {
+			return Errorf(EINVALID, "successor link %d: status %q", i, l.Status)
+		}
+	}
+	for i, l := range r.PlaceLinks {
+		if l.Set != set {
+			return Errorf(EINVALID, "place link %d (%s): links to %q, not the release %q", i, l.Place, l.Set, set)
+		}
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -16,7 +17,7 @@ import (
 // new version. EINVALID for an invalid geometry; ENOTFOUND; ECONFLICT
 // naming the current version.
 func (db *DB) UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (int64, error) {
-	if err := CheckArea(a); err != nil {
+	if err := checkArea(a); err != nil {
 		return 0, err
 	}
 	var version int64
@@ -81,7 +82,7 @@ func encodeArea(tx *Tx, a place.Area) (geom []byte, props string, err error) {
 // AddArea adds an area to a set and places the assets on its ground;
 // ECONFLICT if the code is taken.
 func (db *DB) AddArea(ctx context.Context, a place.Area) error {
-	if err := CheckArea(a); err != nil {
+	if err := checkArea(a); err != nil {
 		return err
 	}
 	if _, err := db.Set(ctx, a.Set); err != nil {
@@ -150,4 +151,22 @@ func refreshSet(ctx context.Context, tx *Tx, set string, b orb.Bound) error {
 		return fmt.Errorf("extent of %s: %w", set, err)
 	}
 	return placeAgain(ctx, tx, set, b)
+}
+
+// checkArea validates an area before a store writes it: its fields, and a
+// geometry valid enough to place points in and overlay.
+func checkArea(a place.Area) error {
+	if err := place.CheckArea(a); err != nil {
+		return err
+	}
+	return checkShape(a)
+}
+
+// checkShape checks an area's geometry is valid enough to place points
+// in and overlay: the geometry engine's part of checkArea.
+func checkShape(a place.Area) error {
+	if _, err := geo.NewShape(a.Geometry); err != nil {
+		return place.Errorf(place.EINVALID, "area %s: geometry: %v", a.Code, err)
+	}
+	return nil
 }

@@ -14,7 +14,7 @@ import (
 // id taken.
 func (db *DB) SaveConflation(ctx context.Context, run place.ConflationRun, ps []place.Proposal, supersede []string) error {
 	if run.By == "" {
-		run.By = ChangeOf(ctx).Author
+		run.By = AuthorOf(ctx).Author
 	}
 	runData, refs, datas, err := RunData(run, ps)
 	if err != nil {
@@ -162,7 +162,7 @@ func (db *DB) DecideProposal(ctx context.Context, id string, d place.ProposalDec
 		status = place.Accepted
 	}
 	err = db.write(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, sqlDecideProposal, status, d.Reason, ChangeOf(ctx).Author, dbTime(tx.now), string(data), id)
+		n, err := tx.Exec(ctx, sqlDecideProposal, status, d.Reason, AuthorOf(ctx).Author, dbTime(tx.now), string(data), id)
 		if err != nil {
 			return fmt.Errorf("decide conflation proposal %s: %w", id, err)
 		}

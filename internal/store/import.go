@@ -22,14 +22,14 @@ func (db *DB) ImportSet(ctx context.Context, set place.BoundarySet, areas []plac
 // series' current release. ENOTFOUND if a link starts at an area that does
 // not exist; EINVALID if it starts in a set of another series or ends at
 // an area the set lacks.
-func (db *DB) ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r Release) (ImportReport, error) {
-	if err := CheckRelease(set.Slug, r); err != nil {
+func (db *DB) ImportRelease(ctx context.Context, set place.BoundarySet, areas []place.Area, r place.Release) (ImportReport, error) {
+	if err := place.CheckRelease(set.Slug, r); err != nil {
 		return ImportReport{}, err
 	}
 	return db.importSet(ctx, set, areas, &r)
 }
 
-func (db *DB) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *Release) (ImportReport, error) {
+func (db *DB) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *place.Release) (ImportReport, error) {
 	var rep ImportReport
 	if err := place.CheckSet(&set, areas); err != nil {
 		return rep, err

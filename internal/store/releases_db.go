@@ -17,8 +17,8 @@ import (
 // AddRelease makes an existing set a release of a series, as ImportRelease
 // does. ENOTFOUND for an unknown set, ECONFLICT if it is a release of a
 // series already.
-func (db *DB) AddRelease(ctx context.Context, set string, r Release) error {
-	if err := CheckRelease(set, r); err != nil {
+func (db *DB) AddRelease(ctx context.Context, set string, r place.Release) error {
+	if err := place.CheckRelease(set, r); err != nil {
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
@@ -37,7 +37,7 @@ func (db *DB) AddRelease(ctx context.Context, set string, r Release) error {
 // new, with r.SeriesTitle or the set's title), with its successor links and
 // the place links it carries, in tx. ECONFLICT if set is a release already;
 // EINVALID or ENOTFOUND for a link to no area (see addSuccessors).
-func saveRelease(ctx context.Context, tx *Tx, set string, r Release) error {
+func saveRelease(ctx context.Context, tx *Tx, set string, r place.Release) error {
 	in, err := seriesOf(ctx, tx, set)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func seriesOf(ctx context.Context, c Conn, set string) (string, error) {
 
 // joinSeries makes r.Series with set as its current release if it is new,
 // or makes set its current release if r.Current says so.
-func joinSeries(ctx context.Context, tx *Tx, set string, r Release) error {
+func joinSeries(ctx context.Context, tx *Tx, set string, r place.Release) error {
 	var current string
 	err := tx.QueryRow(ctx, sqlSeriesCurrent, r.Series).Scan(&current)
 	switch {
@@ -103,7 +103,7 @@ func joinSeries(ctx context.Context, tx *Tx, set string, r Release) error {
 // addSuccessors writes a release's successor links: each from an area of
 // an earlier release of the series (EINVALID for another set, ENOTFOUND
 // for no such area) to an area of the release (EINVALID for none).
-func addSuccessors(ctx context.Context, tx *Tx, r Release) error {
+func addSuccessors(ctx context.Context, tx *Tx, r place.Release) error {
 	seriesOfSet := map[string]string{}
 	for i, l := range r.Successors {
 		sr, ok := seriesOfSet[l.OldSet]
@@ -137,7 +137,7 @@ func addSuccessors(ctx context.Context, tx *Tx, r Release) error {
 
 // carryPlaceLinks adds links to places, leaving a link a place has already
 // as it is; EINVALID for a link to no area.
-func carryPlaceLinks(ctx context.Context, tx *Tx, links []PlaceLinkAdd) error {
+func carryPlaceLinks(ctx context.Context, tx *Tx, links []place.PlaceLinkAdd) error {
 	for i, l := range links {
 		if err := areaExists(ctx, tx, l.Set, l.Code, place.EINVALID); err != nil {
 			return fmt.Errorf("place link %d (%s): %w", i, l.Place, err)

@@ -15,7 +15,7 @@ func addRevision(ctx context.Context, tx *Tx, entity, id, action string, data an
 	if err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
 	}
-	ch := ChangeOf(ctx)
+	ch := AuthorOf(ctx)
 	if _, err := tx.Exec(ctx, sqlInsertRevision, entity, id, action, ch.Author, ch.Comment, string(b), dbTime(tx.now)); err != nil {
 		return fmt.Errorf("revision of %s %s: %w", entity, id, err)
 	}

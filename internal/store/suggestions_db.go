@@ -2,8 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"sort"
 
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
+
+	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
 )
 
@@ -66,7 +72,7 @@ func scanSuggestion(r Row) (place.Suggestion, error) {
 		timeScan{&sg.CreatedAt}, timeScan{&sg.DecidedAt}); err != nil {
 		return sg, err
 	}
-	return sg, ReadSuggestionData(&sg, []byte(data))
+	return sg, readSuggestionData(&sg, []byte(data))
 }
 
 // DecideSuggestion accepts or rejects a pending suggestion, by the
@@ -80,12 +86,12 @@ func (db *DB) DecideSuggestion(ctx context.Context, id string, d place.Suggestio
 	if err != nil {
 		return sg, err
 	}
-	change, status, err := Decision(sg, d)
+	change, status, err := place.SuggestionOutcome(sg, d)
 	if err != nil {
 		return sg, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, sqlDecideSuggestion, status, d.Reason, ChangeOf(ctx).Author, dbTime(tx.now), id)
+		n, err := tx.Exec(ctx, sqlDecideSuggestion, status, d.Reason, AuthorOf(ctx).Author, dbTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("decide suggestion %s: %w", id, err)
 		}
@@ -111,7 +117,7 @@ func (db *DB) DecideSuggestion(ctx context.Context, id string, d place.Suggestio
 // acceptDrawing adds a drawn area to its set and links it to the place it
 // was drawn for, if any.
 func acceptDrawing(ctx context.Context, tx *Tx, sg place.Suggestion) error {
-	a := DrawingArea(sg)
+	a := place.DrawingArea(sg)
 	if err := addArea(ctx, tx, a); err != nil {
 		return err
 	}
@@ -136,7 +142,7 @@ func (db *DB) acceptNewAsset(ctx context.Context, tx *Tx, a place.Asset, confirm
 			return err
 		}
 		if len(dups) > 0 {
-			return DuplicateError(a, dups)
+			return place.DuplicateError(a, dups)
 		}
 	}
 	var rep ImportReport
@@ -155,7 +161,7 @@ func acceptChange(ctx context.Context, tx *Tx, sg place.Suggestion, d place.Sugg
 		}
 	} else {
 		var err error
-		if want, err = AcceptVersion(sg, d); err != nil {
+		if want, err = place.AcceptVersion(sg, d); err != nil {
 			return err
 		}
 	}
@@ -168,8 +174,117 @@ func acceptChange(ctx context.Context, tx *Tx, sg place.Suggestion, d place.Sugg
 		return fmt.Errorf("asset %s: %w", change.ID, err)
 	}
 	if current != want {
-		return StaleError(sg, want, current)
+		return place.StaleError(sg, want, current)
 	}
 	change.UpdatedAt = tx.now
 	return updateAsset(ctx, tx, &change, current)
+}
+
+// suggestionTargets is what checking a suggestion's target needs.
+type suggestionTargets interface {
+	Asset(ctx context.Context, id string) (place.Asset, error)
+	Revisions(ctx context.Context, entity, id string) ([]Revision, error)
+	Set(ctx context.Context, slug string) (place.SetSummary, error)
+	Place(ctx context.Context, slug string) (place.Place, error)
+}
+
+// PrepareSuggestion checks a suggestion against what it is about and
+// returns it, with its record, as every store keeps it: the asset of a
+// correction or closure must exist, and the suggestion is based on the
+// asset at BaseVersion (the current one when 0); a closure sent without
+// the asset closes that version. A drawing must be for a community
+// boundary set (residents draw neighbourhoods, not wards) and the place
+// it names must exist.
+func PrepareSuggestion(ctx context.Context, st suggestionTargets, sg place.Suggestion) (place.Suggestion, []byte, error) {
+	switch sg.Kind {
+	case place.AreaDrawing:
+		if sg.Area == nil {
+			break // CheckSuggestion says what is missing
+		}
+		set, err := st.Set(ctx, sg.Area.Set)
+		if err != nil {
+			return sg, nil, err
+		}
+		if set.Kind != place.Community {
+			return sg, nil, place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
+		}
+		if sg.Place != "" {
+			if _, err := st.Place(ctx, sg.Place); err != nil {
+				return sg, nil, err
+			}
+		}
+	case place.Correction, place.Closure:
+		if sg.AssetID == "" {
+			break
+		}
+		base, err := suggestionBase(ctx, st, sg.AssetID, sg.BaseVersion)
+		if err != nil {
+			return sg, nil, err
+		}
+		sg.Base, sg.BaseVersion = &base, base.Version
+		if sg.Kind == place.Closure && sg.Proposed.Geometry == nil {
+			sg.Proposed = base
+		}
+		if !orb.Equal(sg.Proposed.Geometry, base.Geometry) {
+			if err := place.CheckDrawn("the suggested outline", sg.Proposed.Geometry); err != nil {
+				return sg, nil, err
+			}
+		}
+	}
+	return suggestionData(sg)
+}
+
+// suggestionBase is asset id as it stood at version v (the current version
+// when v is 0), from its revisions when it has changed since.
+func suggestionBase(ctx context.Context, st suggestionTargets, id string, v int64) (place.Asset, error) {
+	cur, err := st.Asset(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if v == 0 || v == cur.Version {
+		return cur, nil
+	}
+	if v < 0 || v > cur.Version {
+		return cur, place.Errorf(place.EINVALID, "If-Match %d: asset %s has no such version; it is at version %d", v, id, cur.Version)
+	}
+	revs, err := st.Revisions(ctx, "asset", id)
+	if err != nil {
+		return cur, err
+	}
+	for i := len(revs) - 1; i >= 0; i-- {
+		if revs[i].Action == "delete" {
+			continue
+		}
+		var rec AssetRecord
+		if err := json.Unmarshal(revs[i].Data, &rec); err != nil || rec.Version != v {
+			continue
+		}
+		return rec.AssetOf()
+	}
+	return cur, place.Errorf(place.EINVALID, "If-Match %d: asset %s has no revision of that version; it is at version %d", v, id, cur.Version)
+}
+
+// Duplicates lists the assets likely to be the place a is
+// (place.LikelyDuplicate), nearest first.
+func Duplicates(ctx context.Context, st interface {
+	Assets(ctx context.Context, q AssetQuery) (AssetPage, error)
+}, a place.Asset) ([]place.Duplicate, error) {
+	if a.Geometry == nil {
+		return nil, nil
+	}
+	pt := geo.PointOnSurface(a.Geometry)
+	b := orbgeo.NewBoundAroundPoint(pt, place.DuplicateRadiusM*1.1)
+	page, err := st.Assets(ctx, AssetQuery{BBox: &b, Category: a.Category, NoCount: true})
+	if err != nil {
+		return nil, fmt.Errorf("assets near %s: %w", a.Name, err)
+	}
+	var out []place.Duplicate
+	for _, e := range page.Assets {
+		d := orbgeo.Distance(pt, geo.PointOnSurface(e.Geometry))
+		if place.LikelyDuplicate(a, e, d) {
+			out = append(out, place.Duplicate{Asset: e, DistanceM: d, NameScore: place.NameScore(a.Name, e.Name)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
+	return out, nil
 }

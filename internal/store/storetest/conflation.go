@@ -38,7 +38,7 @@ func conflationRuns(t *testing.T, st *store.DB) {
 		{ID: "p-a", Run: "r1", File: "sheffield.osm.pbf", Outcome: place.OutcomeOnlyLocal, AssetID: "a", AssetVersion: 1},
 		{ID: "p-b", Run: "r1", File: "sheffield.osm.pbf", Outcome: place.OutcomeOnlyLocal, AssetID: "b", AssetVersion: 1},
 	}
-	if err := st.SaveConflation(store.WithChange(ctx, "ed@example.org", ""), r1, ps1, nil); err != nil {
+	if err := st.SaveConflation(store.WithAuthor(ctx, "ed@example.org", ""), r1, ps1, nil); err != nil {
 		t.Fatal(err)
 	}
 

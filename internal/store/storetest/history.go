@@ -23,14 +23,14 @@ func deletedAssetHistory(t *testing.T, st *store.DB) {
 	}
 	a := asset("d1", "Heeley Hall", "community_hall", orb.Point{-1.45, 53.3})
 	a.OpeningHours = "Mo 09:00-12:00"
-	if _, err := st.AddAssets(store.WithChange(ctx, "ann@example.org", "new"), []place.Asset{a}); err != nil {
+	if _, err := st.AddAssets(store.WithAuthor(ctx, "ann@example.org", "new"), []place.Asset{a}); err != nil {
 		t.Fatal(err)
 	}
 	a.Name, a.Geometry = "Heeley Village Hall", orb.Point{-1.44, 53.31}
 	if _, err := st.UpdateAsset(ctx, a, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteAsset(store.WithChange(ctx, "bob@example.org", "closed for good"), "d1", 2); err != nil {
+	if err := st.DeleteAsset(store.WithAuthor(ctx, "bob@example.org", "closed for good"), "d1", 2); err != nil {
 		t.Fatal(err)
 	}
 	revs, err := st.Revisions(ctx, "asset", "d1")
@@ -57,7 +57,7 @@ func deletedAssetHistory(t *testing.T, st *store.DB) {
 	// the history goes on from the deletion and reads throughout.
 	back := last
 	back.Version = 0
-	if _, err := st.AddAssets(store.WithChange(ctx, "ann@example.org", fmt.Sprintf("restore revision %d", del.Seq)), []place.Asset{back}); err != nil {
+	if _, err := st.AddAssets(store.WithAuthor(ctx, "ann@example.org", fmt.Sprintf("restore revision %d", del.Seq)), []place.Asset{back}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := st.Asset(ctx, "d1")

@@ -85,7 +85,7 @@ func staleSuggestions(t *testing.T, st *store.DB) {
 	// An editor changes the asset meanwhile.
 	edit := v1
 	edit.Phone = "0114 000 0000"
-	v2, err := st.UpdateAsset(store.WithChange(ctx, "ed@example.org", ""), edit, 1)
+	v2, err := st.UpdateAsset(store.WithAuthor(ctx, "ed@example.org", ""), edit, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func staleSuggestions(t *testing.T, st *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "fix", place.SuggestionDecision{Accept: true, IfVersion: v2.Version, Edited: &merged}); err != nil {
+	if _, err := st.DecideSuggestion(store.WithAuthor(ctx, "mod@example.org", ""), "fix", place.SuggestionDecision{Accept: true, IfVersion: v2.Version, Edited: &merged}); err != nil {
 		t.Fatal(err)
 	}
 	now, _ := st.Asset(ctx, "hub")
@@ -236,10 +236,10 @@ func suggestionCaps(t *testing.T, st *store.DB) {
 func successorKeepDeduplicated(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1, w2 := testSet("k1"), testSet("k2")
-	if _, err := st.ImportRelease(ctx, w1, Grid(), store.Release{Series: "ks", Current: true}); err != nil {
+	if _, err := st.ImportRelease(ctx, w1, Grid(), place.Release{Series: "ks", Current: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportRelease(ctx, w2, Grid(), store.Release{Series: "ks", Current: true}); err != nil {
+	if _, err := st.ImportRelease(ctx, w2, Grid(), place.Release{Series: "ks", Current: true}); err != nil {
 		t.Fatal(err)
 	}
 	keep := make([]place.Successor, 20000)

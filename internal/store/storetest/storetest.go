@@ -279,7 +279,7 @@ func releases(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1 := testSet("w1")
 	w1.ReleaseDate = "2013"
-	if _, err := st.ImportRelease(ctx, w1, Grid(), store.Release{Series: "wards", SeriesTitle: "Wards"}); err != nil {
+	if _, err := st.ImportRelease(ctx, w1, Grid(), place.Release{Series: "wards", SeriesTitle: "Wards"}); err != nil {
 		t.Fatal(err)
 	}
 	if ss, err := st.Set(ctx, "w1"); err != nil || ss.Series != "wards" || !ss.Current {
@@ -307,13 +307,13 @@ func releases(t *testing.T, st *store.DB) {
 		{place.Successor{OldSet: "other", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: place.LinkComputed}, place.EINVALID},
 		{place.Successor{OldSet: "w1", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: "maybe"}, place.EINVALID},
 	} {
-		_, err := st.ImportRelease(ctx, w2, second, store.Release{Series: "wards", Current: true, Successors: []place.Successor{bad.link}})
+		_, err := st.ImportRelease(ctx, w2, second, place.Release{Series: "wards", Current: true, Successors: []place.Successor{bad.link}})
 		wantCode(t, err, bad.code)
 		if _, err := st.Set(ctx, "w2"); place.ErrorCode(err) != place.ENOTFOUND {
 			t.Fatalf("after a refused release, w2: %v", err)
 		}
 	}
-	_, err := st.ImportRelease(ctx, w2, second, store.Release{Series: "wards", Current: true, Successors: []place.Successor{
+	_, err := st.ImportRelease(ctx, w2, second, place.Release{Series: "wards", Current: true, Successors: []place.Successor{
 		link("A1", "A1", 1), link("A2", "NA2", 0.7), link("A2", "NB2", 0.3), link("B1", "NB1", 1), link("B2", "NB2", 1),
 	}})
 	if err != nil {
@@ -335,8 +335,8 @@ func releases(t *testing.T, st *store.DB) {
 	if ss, _ := st.Set(ctx, "plain"); ss.Series != "" || !ss.Current {
 		t.Errorf("a set in no series: %+v, want current and no series", ss)
 	}
-	wantCode(t, st.AddRelease(ctx, "w1", store.Release{Series: "other"}), place.ECONFLICT)
-	wantCode(t, st.AddRelease(ctx, "nope", store.Release{Series: "other"}), place.ENOTFOUND)
+	wantCode(t, st.AddRelease(ctx, "w1", place.Release{Series: "other"}), place.ECONFLICT)
+	wantCode(t, st.AddRelease(ctx, "nope", place.Release{Series: "other"}), place.ENOTFOUND)
 
 	got, err := st.Successors(ctx, store.SuccessorQuery{OldSet: "w1", OldCode: "A2"})
 	if err != nil {
@@ -857,7 +857,7 @@ func deleteAsset(t *testing.T, st *store.DB) {
 	}
 	wantCode(t, st.DeleteAsset(ctx, "a1", 7), place.ECONFLICT)
 	wantCode(t, st.DeleteAsset(ctx, "nope", 1), place.ENOTFOUND)
-	if err := st.DeleteAsset(store.WithChange(ctx, "ed@example.org", "closed for good"), "a1", 1); err != nil {
+	if err := st.DeleteAsset(store.WithAuthor(ctx, "ed@example.org", "closed for good"), "a1", 1); err != nil {
 		t.Fatal(err)
 	}
 	_, err := st.Asset(ctx, "a1")
@@ -969,11 +969,11 @@ func revisions(t *testing.T, st *store.DB) {
 		since = v0[len(v0)-1].Seq
 	}
 	a := asset("r1", "First Name", "library", orb.Point{-1.45, 53.3})
-	if _, err := st.AddAssets(store.WithChange(ctx, "ann@example.org", "new library"), []place.Asset{a}); err != nil {
+	if _, err := st.AddAssets(store.WithAuthor(ctx, "ann@example.org", "new library"), []place.Asset{a}); err != nil {
 		t.Fatal(err)
 	}
 	a.Name, a.Geometry = "Second Name", orb.Point{-1.44, 53.31}
-	if _, err := st.UpdateAsset(store.WithChange(ctx, "bob@example.org", "renamed"), a, 1); err != nil {
+	if _, err := st.UpdateAsset(store.WithAuthor(ctx, "bob@example.org", "renamed"), a, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.DeleteAsset(ctx, "r1", 2); err != nil {
@@ -1033,7 +1033,7 @@ func suggestions(t *testing.T, st *store.DB) {
 	if err != nil || len(queue) != 1 || page.Matched != 1 || queue[0].Proposed.Name != "Heeley Hub" || queue[0].Proposed.Geometry != (orb.Point{-1.45, 53.3}) {
 		t.Fatalf("queue = %+v, %v", queue, err)
 	}
-	got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "s1", place.SuggestionDecision{Accept: true})
+	got, err := st.DecideSuggestion(store.WithAuthor(ctx, "mod@example.org", ""), "s1", place.SuggestionDecision{Accept: true})
 	if err != nil || got.Status != place.Accepted || got.DecidedBy != "mod@example.org" || got.DecidedAt.IsZero() {
 		t.Fatalf("accept = %+v, %v", got, err)
 	}
@@ -1127,7 +1127,7 @@ func drawingSuggestions(t *testing.T, st *store.DB) {
 	}
 	_, err = st.DecideSuggestion(ctx, "d1-0000-abcd", place.SuggestionDecision{Accept: true, Edited: &hub})
 	wantCode(t, err, place.EINVALID) // a drawing is accepted as drawn
-	got, err := st.DecideSuggestion(store.WithChange(ctx, "mod@example.org", ""), "d1-0000-abcd", place.SuggestionDecision{Accept: true})
+	got, err := st.DecideSuggestion(store.WithAuthor(ctx, "mod@example.org", ""), "d1-0000-abcd", place.SuggestionDecision{Accept: true})
 	if err != nil || got.Status != place.Accepted {
 		t.Fatalf("accept = %+v, %v", got, err)
 	}
@@ -1200,7 +1200,7 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if p, _ := st.Proposal(ctx, "p1"); p.Status != place.Pending {
 		t.Errorf("a refused decision left p1 %s", p.Status)
 	}
-	got, err := st.DecideProposal(store.WithChange(ctx, "ed@example.org", "review"), "p1",
+	got, err := st.DecideProposal(store.WithAuthor(ctx, "ed@example.org", "review"), "p1",
 		place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 1})
 	if err != nil || got.Status != place.Accepted || got.DecidedBy != "ed@example.org" || len(got.Taken) != 1 || got.DecidedAt.IsZero() {
 		t.Fatalf("accept = %+v, %v", got, err)
@@ -1252,7 +1252,7 @@ func freshness(t *testing.T, st *store.DB) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := st.MarkReviewed(store.WithChange(ctx, "ed@example.org", "checked on site"), "new", 1)
+	a, err := st.MarkReviewed(store.WithAuthor(ctx, "ed@example.org", "checked on site"), "new", 1)
 	if err != nil || a.Version != 2 || a.LastReviewed.IsZero() || time.Since(a.LastReviewed) > time.Minute {
 		t.Fatalf("reviewed = %+v, %v", a, err)
 	}
@@ -1294,7 +1294,7 @@ func updateArea(t *testing.T, st *store.DB) {
 	a1 := place.Area{Set: "grid", Code: "A1", Name: "Area A1 (north part)",
 		Geometry: orb.MultiPolygon{{{{-1.5, 53.3125}, {-1.375, 53.3125}, {-1.375, 53.375}, {-1.5, 53.375}, {-1.5, 53.3125}}}}}
 	b1 := place.Area{Set: "grid", Code: "B1", Name: "Area B1 (grown)", Geometry: orb.MultiPolygon{{{{-1.5, 53.25}, {-1.25, 53.25}, {-1.25, 53.375}, {-1.375, 53.375}, {-1.375, 53.3125}, {-1.5, 53.3125}, {-1.5, 53.25}}}}}
-	if v, err := st.UpdateArea(store.WithChange(ctx, "ed@example.org", "redrawn"), a1, 1); err != nil || v != 2 {
+	if v, err := st.UpdateArea(store.WithAuthor(ctx, "ed@example.org", "redrawn"), a1, 1); err != nil || v != 2 {
 		t.Fatalf("update A1: %d %v", v, err)
 	}
 	if ms, _ := st.Memberships(ctx, "x"); len(ms) != 0 {
@@ -1336,7 +1336,7 @@ func addAndDeleteArea(t *testing.T, st *store.DB) {
 		t.Fatal(err)
 	}
 	heeley := place.Area{Set: "community", Code: "heeley", Name: "Heeley", Geometry: Square(-1.5, 53.25, 0.1)}
-	if err := st.AddArea(store.WithChange(ctx, "res@example.org", "drawn at the drop-in"), heeley); err != nil {
+	if err := st.AddArea(store.WithAuthor(ctx, "res@example.org", "drawn at the drop-in"), heeley); err != nil {
 		t.Fatal(err)
 	}
 	if ms, _ := st.Memberships(ctx, "x"); membershipString(ms) != "community:heeley" {
