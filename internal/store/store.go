@@ -1,6 +1,24 @@
-// Package store defines what placemap needs from a store of boundary sets,
-// areas, assets and memberships. Implementations live in gpkg (embedded,
-// the default) and postgis (production); storetest holds the suite both pass.
+// Package store is placemap's store of boundary sets, areas, assets,
+// memberships, accounts, suggestions and their history: every workflow
+// written once (DB), over any SQL database a Dialect describes. The
+// dialects live beside it — gpkg (an embedded GeoPackage file, the
+// default) and postgis (PostgreSQL with PostGIS, production) — and hold
+// only what differs: opening and migrating, the driver and its errors,
+// geometry encoding and the spatial index. storetest is the suite every
+// dialect passes.
+//
+// Where a change goes:
+//   - a rule (what is valid, what a decision writes): internal/place;
+//   - a workflow (what a write does, in which order, in one transaction):
+//     the file of that workflow here (assets_write.go, import.go,
+//     suggestions.go, releases.go, accounts.go, …), as a DB method
+//     with small helpers taking the *Tx;
+//   - SQL both databases run: sql.go, or beside the workflow when it is
+//     built from the dialect's fragments;
+//   - SQL only one database can run: a Dialect method, in both dialects.
+//
+// Consumers declare the few methods they use as an interface of their own
+// (httpapi.Stores, tiles.Source, importer's and reconcile's).
 package store
 
 import (

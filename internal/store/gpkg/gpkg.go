@@ -1,5 +1,9 @@
-// Package gpkg is placemap's embedded store: one OGC GeoPackage 1.3 file
-// (pure Go SQLite) whose feature tables GDAL and QGIS open directly.
+// Package gpkg is the GeoPackage dialect of placemap's store: one OGC
+// GeoPackage 1.3 file (pure Go SQLite) whose feature tables GDAL and QGIS
+// open directly. It opens and migrates the file and says how SQLite
+// differs (dialect.go): database/sql with its errors translated, geometry
+// as GeoPackage blobs, R-trees as the spatial index, the contents' extents
+// refreshed as a write commits. Every workflow is store.DB's.
 package gpkg
 
 import (

@@ -1,6 +1,9 @@
-// Package postgis is placemap's production store: PostgreSQL with PostGIS
-// through pgx, behaving exactly as the embedded GeoPackage store does (the
-// storetest suite holds both to it).
+// Package postgis is the PostGIS dialect of placemap's store, for
+// production: PostgreSQL with PostGIS through pgx's pool (statement
+// timeouts, cancellation on the server, pipelined batches). It connects and
+// migrates, and says how PostgreSQL differs (dialect.go): geometry as WKB,
+// GiST indexes through &&, arrays for lists. Every workflow is store.DB's,
+// and the storetest suite holds it to the GeoPackage's answers.
 package postgis
 
 import (
