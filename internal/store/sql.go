@@ -51,7 +51,7 @@ const (
 		JOIN boundary_sets b ON b.slug = l.set_slug WHERE l.place_slug = $1 ORDER BY b.fid, l.area_code`
 )
 
-// Releases and successor links (releases_db.go).
+// Releases and successor links (releases.go).
 const (
 	sqlSetExists        = `SELECT EXISTS (SELECT 1 FROM boundary_sets WHERE slug = $1)`
 	sqlSetTitle         = `SELECT title FROM boundary_sets WHERE slug = $1`
