@@ -276,6 +276,17 @@ func assetCells(t *testing.T, st *store.DB) {
 // a person's decision confirms, rejects and corrects links; the current
 // release can be switched; tile feature ids lead back to codes.
 func releases(t *testing.T, st *store.DB) {
+	releasesFirstIsCurrent(t, st)
+	w2, second := secondRelease()
+	releasesRefusedLinksWriteNothing(t, st, w2, second)
+	releasesSecondBecomesCurrent(t, st, w2, second)
+	releasesSuccessorsBothWays(t, st)
+	releasesPersonDecides(t, st)
+	releasesSwitchCurrent(t, st)
+}
+
+// releasesFirstIsCurrent: w1, the first release of wards, is its current one.
+func releasesFirstIsCurrent(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1 := testSet("w1")
 	w1.ReleaseDate = "2013"
@@ -285,25 +296,37 @@ func releases(t *testing.T, st *store.DB) {
 	if ss, err := st.Set(ctx, "w1"); err != nil || ss.Series != "wards" || !ss.Current {
 		t.Fatalf("w1 = %+v, %v; want the current release of wards (a series' first release is current)", ss, err)
 	}
-	// The second release: A1 kept, the rest under new codes.
+}
+
+// secondRelease is w2, the second release of wards: A1 kept, the rest under
+// new codes.
+func secondRelease() (place.BoundarySet, []place.Area) {
+	w2 := testSet("w2")
+	w2.ReleaseDate = "2019"
 	second := Grid()
 	for i := range second {
 		if second[i].Code != "A1" {
 			second[i].Code = "N" + second[i].Code
 		}
 	}
-	link := func(old, new string, share float64) place.Successor {
-		return place.Successor{OldSet: "w1", OldCode: old, NewSet: "w2", NewCode: new, ShareOfOld: share, ShareOfNew: share, IoU: share, Status: place.LinkComputed}
-	}
-	w2 := testSet("w2")
-	w2.ReleaseDate = "2019"
-	// Bad links write nothing, not even the set.
+	return w2, second
+}
+
+// w1w2Link is a computed link from w1's area old to w2's area new.
+func w1w2Link(old, new string, share float64) place.Successor {
+	return place.Successor{OldSet: "w1", OldCode: old, NewSet: "w2", NewCode: new, ShareOfOld: share, ShareOfNew: share, IoU: share, Status: place.LinkComputed}
+}
+
+// releasesRefusedLinksWriteNothing: bad links write nothing, not even the
+// set w2 with areas second.
+func releasesRefusedLinksWriteNothing(t *testing.T, st *store.DB, w2 place.BoundarySet, second []place.Area) {
+	ctx := context.Background()
 	for _, bad := range []struct {
 		link place.Successor
 		code string
 	}{
-		{link("Z9", "A1", 1), place.ENOTFOUND},
-		{link("A1", "Z9", 1), place.EINVALID},
+		{w1w2Link("Z9", "A1", 1), place.ENOTFOUND},
+		{w1w2Link("A1", "Z9", 1), place.EINVALID},
 		{place.Successor{OldSet: "other", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: place.LinkComputed}, place.EINVALID},
 		{place.Successor{OldSet: "w1", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: "maybe"}, place.EINVALID},
 	} {
@@ -313,8 +336,15 @@ func releases(t *testing.T, st *store.DB) {
 			t.Fatalf("after a refused release, w2: %v", err)
 		}
 	}
+}
+
+// releasesSecondBecomesCurrent: w2, imported as current with its links,
+// takes over from w1; a set in no series is current on its own; a set
+// already in a series cannot join another, nor can a set that does not exist.
+func releasesSecondBecomesCurrent(t *testing.T, st *store.DB, w2 place.BoundarySet, second []place.Area) {
+	ctx := context.Background()
 	_, err := st.ImportRelease(ctx, w2, second, place.Release{Series: "wards", Current: true, Successors: []place.Successor{
-		link("A1", "A1", 1), link("A2", "NA2", 0.7), link("A2", "NB2", 0.3), link("B1", "NB1", 1), link("B2", "NB2", 1),
+		w1w2Link("A1", "A1", 1), w1w2Link("A2", "NA2", 0.7), w1w2Link("A2", "NB2", 0.3), w1w2Link("B1", "NB1", 1), w1w2Link("B2", "NB2", 1),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +367,12 @@ func releases(t *testing.T, st *store.DB) {
 	}
 	wantCode(t, st.AddRelease(ctx, "w1", place.Release{Series: "other"}), place.ECONFLICT)
 	wantCode(t, st.AddRelease(ctx, "nope", place.Release{Series: "other"}), place.ENOTFOUND)
+}
 
+// releasesSuccessorsBothWays: successors read from the old area and from
+// the new.
+func releasesSuccessorsBothWays(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	got, err := st.Successors(ctx, store.SuccessorQuery{OldSet: "w1", OldCode: "A2"})
 	if err != nil {
 		t.Fatal(err)
@@ -348,8 +383,12 @@ func releases(t *testing.T, st *store.DB) {
 	if preds, _ := st.Successors(ctx, store.SuccessorQuery{NewSet: "w2", NewCode: "NB2"}); len(preds) != 2 {
 		t.Errorf("predecessors of NB2 = %+v, want A2 and B2", preds)
 	}
+}
 
-	// A person keeps NA2, drops NB2 and adds NB1.
+// releasesPersonDecides: a person keeps NA2, drops NB2 and adds NB1; a
+// decision on an unknown area or a set in no series is refused.
+func releasesPersonDecides(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	decided, err := st.DecideSuccessors(ctx, "w1", "A2", "w2", []place.Successor{{NewCode: "NA2"}, {NewCode: "NB1", ShareOfOld: 0.01}}, "u-mod", "checked on the ground")
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +409,12 @@ func releases(t *testing.T, st *store.DB) {
 	wantCode(t, err, place.ENOTFOUND)
 	_, err = st.DecideSuccessors(ctx, "w1", "A2", "plain", nil, "u-mod", "")
 	wantCode(t, err, place.EINVALID)
+}
 
+// releasesSwitchCurrent: the current release can be switched back to w1,
+// not to a set outside the series; tile feature ids lead back to codes.
+func releasesSwitchCurrent(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	if err := st.SetCurrentRelease(ctx, "wards", "w1"); err != nil {
 		t.Fatal(err)
 	}
