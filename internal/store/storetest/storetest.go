@@ -1212,11 +1212,22 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if _, err := st.AddAssets(ctx, []place.Asset{hall}); err != nil {
 		t.Fatal(err)
 	}
-	fromOSM := asset("", "Heeley Village Hall", "community_centre", orb.Point{-1.4501, 53.3})
-	fromOSM.SourceID = "osm:node/7"
 	park := asset("osm-park", "Meersbrook Park", "park", orb.Point{})
 	park.Geometry = orb.Polygon{{{-1.46, 53.31}, {-1.45, 53.31}, {-1.45, 53.32}, {-1.46, 53.31}}}
 	park.SourceID = "osm:way/9"
+	proposalsFirstRun(t, st, park)
+	proposalsAcceptMatch(t, st, hall)
+	proposalsAcceptOnlyOSM(t, st, park)
+	proposalsLaterRuns(t, st)
+}
+
+// proposalsFirstRun: run r1 proposes a match for the hall and park as only
+// in OSM. A bad line writes none of the run; without it, both are pending, as
+// sent.
+func proposalsFirstRun(t *testing.T, st *store.DB, park place.Asset) {
+	ctx := context.Background()
+	fromOSM := asset("", "Heeley Village Hall", "community_centre", orb.Point{-1.4501, 53.3})
+	fromOSM.SourceID = "osm:node/7"
 	run1 := []place.Proposal{
 		{ID: "p1", Run: "r1", File: "a.osm", Outcome: place.OutcomeMatched, AssetID: "hall", AssetVersion: 1, OSMRef: "osm:node/7",
 			OSM: []place.Asset{fromOSM}, Differences: []place.TagDifference{{Key: "name", Local: "Heeley Hall", OSM: "Heeley Village Hall"}}},
@@ -1236,10 +1247,15 @@ func conflationProposals(t *testing.T, st *store.DB) {
 		ps[0].Differences[0].OSM != "Heeley Village Hall" || ps[0].AssetVersion != 1 || ps[0].CreatedAt.IsZero() {
 		t.Fatalf("pending = %+v, %v", ps, err)
 	}
-	// Accepting a match updates the asset, if it is still the version seen.
+}
+
+// proposalsAcceptMatch: accepting a match updates the asset, if it is
+// still the version seen; a decided proposal cannot be decided again.
+func proposalsAcceptMatch(t *testing.T, st *store.DB, hall place.Asset) {
+	ctx := context.Background()
 	linked := hall
 	linked.Name = "Heeley Village Hall"
-	_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 5})
+	_, err := st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 5})
 	wantCode(t, err, place.ECONFLICT)
 	if p, _ := st.Proposal(ctx, "p1"); p.Status != place.Pending {
 		t.Errorf("a refused decision left p1 %s", p.Status)
@@ -1254,8 +1270,12 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	}
 	_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: false})
 	wantCode(t, err, place.ECONFLICT)
-	// Accepting only_osm adds the object; a new run supersedes what is
-	// still pending.
+}
+
+// proposalsAcceptOnlyOSM: accepting only_osm adds the object, placed in
+// the areas it falls in.
+func proposalsAcceptOnlyOSM(t *testing.T, st *store.DB, park place.Asset) {
+	ctx := context.Background()
 	if _, err := st.DecideProposal(ctx, "p2", place.ProposalDecision{Accept: true, Create: &park}); err != nil {
 		t.Fatal(err)
 	}
@@ -1265,6 +1285,12 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if ms, _ := st.Memberships(ctx, "osm-park"); len(ms) != 1 {
 		t.Errorf("added asset placed in %v", ms)
 	}
+}
+
+// proposalsLaterRuns: a new run supersedes what is still pending and it
+// names; a proposal can be rejected with a reason.
+func proposalsLaterRuns(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	run2 := []place.Proposal{{ID: "q1", Run: "r2", File: "b.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
 	if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r2", File: "b.osm"}, run2, nil); err != nil {
 		t.Fatal(err)
@@ -1279,7 +1305,7 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if got, err := st.DecideProposal(ctx, "z1", place.ProposalDecision{Reason: "closing soon"}); err != nil || got.Status != place.Rejected || got.Reason != "closing soon" {
 		t.Errorf("reject = %+v, %v", got, err)
 	}
-	_, err = st.Proposal(ctx, "nope")
+	_, err := st.Proposal(ctx, "nope")
 	wantCode(t, err, place.ENOTFOUND)
 	if all, _ := st.Proposals(ctx, ""); len(all) != 4 {
 		t.Errorf("%d proposals in all, want 4", len(all))
