@@ -27,6 +27,72 @@ import (
 
 // cmdServe runs the server, logging as its own --log-format and --log-level say.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, f := serveFlagSet(stdout)
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{"serve takes no arguments, got " + strings.Join(pos, " ")}
+	}
+	log, err := newLogger(stderr, f.logFormat, f.logLevel)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	maxDecompressed, err := decompressedLimit(*f.maxDecompressedMB)
+	if err != nil {
+		return err
+	}
+	removeStaleUploads(log)
+	if !f.noDemo && f.store.db == "" {
+		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
+			return err
+		}
+	}
+	st, err := f.store.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed), log)
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	srv := f.server(h, log)
+	log.Info("placemap serving", "url", "http://"+ln.Addr().String(), "store", f.store.describe())
+	fmt.Fprintf(stdout, "placemap: serving http://%s (store %s)\n", ln.Addr(), f.store.describe())
+	return serveUntilDone(ctx, srv, ln, f.shutdownTimeout, log)
+}
+
+// serveFlags are serve's flags, most of which also read a $PLACEMAP_...
+// environment variable for their default.
+type serveFlags struct {
+	addr               string
+	store              *storeConfig
+	noDemo             bool
+	basemap            string
+	publicURL          string
+	cacheMB            int
+	cwCacheMB          int
+	trustProxy         bool
+	title              string
+	reqTimeout         time.Duration
+	maxBodyKB          int
+	maxUploadMB        int
+	maxDecompressedMB  *int
+	writesPerMinute    int
+	suggestionsPerHour int
+	maxExpensive       int
+	shutdownTimeout    time.Duration
+	readHeaderTimeout  time.Duration
+	readTimeout        time.Duration
+	writeTimeout       time.Duration
+	idleTimeout        time.Duration
+	logFormat          string
+	logLevel           string
+}
+
+// serveFlagSet declares serve's flags, with its usage written to stdout.
+func serveFlagSet(stdout io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.Usage = func() {
@@ -43,89 +109,81 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	addr := fs.String("addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on ($PLACEMAP_ADDR)")
-	sc := storeFlags(fs)
-	noDemo := fs.Bool("no-demo", false, "start with an empty store instead of loading the demo into an empty data directory (GeoPackage only; for PostGIS run placemap demo --db)")
-	basemap := fs.String("basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
-	publicURL := fs.String("public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
-	cacheMB := fs.Int("tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
-	cwCacheMB := fs.Int("crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
-	trustProxy := fs.Bool("trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
+	f := &serveFlags{}
+	fs.StringVar(&f.addr, "addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on ($PLACEMAP_ADDR)")
+	f.store = storeFlags(fs)
+	fs.BoolVar(&f.noDemo, "no-demo", false, "start with an empty store instead of loading the demo into an empty data directory (GeoPackage only; for PostGIS run placemap demo --db)")
+	fs.StringVar(&f.basemap, "basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
+	fs.StringVar(&f.publicURL, "public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
+	fs.IntVar(&f.cacheMB, "tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
+	fs.IntVar(&f.cwCacheMB, "crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
+	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
 		"take client addresses from X-Forwarded-For/X-Real-IP (only behind a proxy that sets them) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
-	title := fs.String("title", envOr("TITLE", "placemap"), "the map's title ($PLACEMAP_TITLE)")
-	reqTimeout := fs.Duration("request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
-	maxBodyKB := fs.Int("max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
-	maxUploadMB := fs.Int("max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
-	maxDecompressedMB := maxDecompressedFlag(fs)
-	writesPerMinute := fs.Int("writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
-	suggestionsPerHour := fs.Int("suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
-	maxExpensive := fs.Int("max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
-	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
-	readHeaderTimeout := fs.Duration("read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
-	readTimeout := fs.Duration("read-timeout", envDuration("READ_TIMEOUT", 60*time.Second), "longest a client may take to send a whole request, body too ($PLACEMAP_READ_TIMEOUT)")
-	writeTimeout := fs.Duration("write-timeout", envDuration("WRITE_TIMEOUT", 5*time.Minute), "longest an answer may take to send, large exports too ($PLACEMAP_WRITE_TIMEOUT)")
-	idleTimeout := fs.Duration("idle-timeout", envDuration("IDLE_TIMEOUT", 120*time.Second), "how long an idle keep-alive connection stays open ($PLACEMAP_IDLE_TIMEOUT)")
-	logFormat := fs.String("log-format", envOr("LOG_FORMAT", "text"), "log lines as text or json ($PLACEMAP_LOG_FORMAT)")
-	logLevel := fs.String("log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
-	if pos, err := parse(fs, args); err != nil {
-		return err
-	} else if len(pos) > 0 {
-		return usageError{"serve takes no arguments, got " + strings.Join(pos, " ")}
+	fs.StringVar(&f.title, "title", envOr("TITLE", "placemap"), "the map's title ($PLACEMAP_TITLE)")
+	fs.DurationVar(&f.reqTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
+	fs.IntVar(&f.maxBodyKB, "max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")
+	fs.IntVar(&f.maxUploadMB, "max-upload-mb", envInt("MAX_UPLOAD_MB", 32), "largest OSM file uploaded for conflation, in MiB ($PLACEMAP_MAX_UPLOAD_MB)")
+	f.maxDecompressedMB = maxDecompressedFlag(fs)
+	fs.IntVar(&f.writesPerMinute, "writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
+	fs.IntVar(&f.suggestionsPerHour, "suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
+	fs.IntVar(&f.maxExpensive, "max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&f.readTimeout, "read-timeout", envDuration("READ_TIMEOUT", 60*time.Second), "longest a client may take to send a whole request, body too ($PLACEMAP_READ_TIMEOUT)")
+	fs.DurationVar(&f.writeTimeout, "write-timeout", envDuration("WRITE_TIMEOUT", 5*time.Minute), "longest an answer may take to send, large exports too ($PLACEMAP_WRITE_TIMEOUT)")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", envDuration("IDLE_TIMEOUT", 120*time.Second), "how long an idle keep-alive connection stays open ($PLACEMAP_IDLE_TIMEOUT)")
+	fs.StringVar(&f.logFormat, "log-format", envOr("LOG_FORMAT", "text"), "log lines as text or json ($PLACEMAP_LOG_FORMAT)")
+	fs.StringVar(&f.logLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
+	return fs, f
+}
+
+// apiConfig is the HTTP API's configuration from the flags; maxDecompressed
+// is --max-decompressed-mb in bytes, already checked.
+func (f *serveFlags) apiConfig(maxDecompressed int64) httpapi.Config {
+	return httpapi.Config{
+		Title:               f.title,
+		BasemapStyleURL:     f.basemap,
+		PublicURL:           f.publicURL,
+		TileCacheBytes:      int64(f.cacheMB) << 20,
+		CrosswalkCacheBytes: int64(f.cwCacheMB) << 20,
+		TrustProxyHeaders:   f.trustProxy,
+		RequestTimeout:      f.reqTimeout,
+		MaxRequestBody:      int64(f.maxBodyKB) << 10,
+		MaxUploadBody:       int64(f.maxUploadMB) << 20,
+		MaxDecompressed:     maxDecompressed,
+		MaxExpensive:        f.maxExpensive,
+		WritesPerMinute:     f.writesPerMinute,
+		SuggestionsPerHour:  f.suggestionsPerHour,
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
-	if err != nil {
-		return usageError{err.Error()}
+}
+
+// server is the HTTP server for h with the flags' connection timeouts; its
+// own errors go to log as warnings.
+func (f *serveFlags) server(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: f.readHeaderTimeout,
+		ReadTimeout:       f.readTimeout,
+		WriteTimeout:      f.writeTimeout,
+		IdleTimeout:       f.idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	maxDecompressed, err := decompressedLimit(*maxDecompressedMB)
-	if err != nil {
-		return err
-	}
-	// Uploads spooled by a process that died mid-upload.
+}
+
+// removeStaleUploads removes uploads spooled by a process that died
+// mid-upload; failing to is only worth a warning.
+func removeStaleUploads(log *slog.Logger) {
 	if removed, err := httpapi.RemoveStaleUploads(""); err != nil {
 		log.Warn("removing stale conflation uploads", "err", err)
 	} else if len(removed) > 0 {
 		log.Info("removed stale conflation uploads", "files", len(removed), "dir", os.TempDir())
 	}
-	if !*noDemo && sc.db == "" {
-		if err := loadDemoIfEmpty(ctx, sc.data, log); err != nil {
-			return err
-		}
-	}
-	st, err := sc.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	h := httpapi.New(apiStores(st), web.FS, httpapi.Config{
-		Title:               *title,
-		BasemapStyleURL:     *basemap,
-		PublicURL:           *publicURL,
-		TileCacheBytes:      int64(*cacheMB) << 20,
-		CrosswalkCacheBytes: int64(*cwCacheMB) << 20,
-		TrustProxyHeaders:   *trustProxy,
-		RequestTimeout:      *reqTimeout,
-		MaxRequestBody:      int64(*maxBodyKB) << 10,
-		MaxUploadBody:       int64(*maxUploadMB) << 20,
-		MaxDecompressed:     maxDecompressed,
-		MaxExpensive:        *maxExpensive,
-		WritesPerMinute:     *writesPerMinute,
-		SuggestionsPerHour:  *suggestionsPerHour,
-	}, log)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: *readHeaderTimeout,
-		ReadTimeout:       *readTimeout,
-		WriteTimeout:      *writeTimeout,
-		IdleTimeout:       *idleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	log.Info("placemap serving", "url", "http://"+ln.Addr().String(), "store", sc.describe())
-	fmt.Fprintf(stdout, "placemap: serving http://%s (store %s)\n", ln.Addr(), sc.describe())
+}
+
+// serveUntilDone serves on ln until the server fails or ctx ends; then it
+// shuts down, giving requests under way up to shutdownTimeout to finish.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shutdownTimeout time.Duration, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -133,7 +191,7 @@ Flags:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	shutdown, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(shutdown)

@@ -58,33 +58,66 @@ type copied struct {
 	sets, series, indicators, places int
 }
 
+// copyStore copies everything in src into the empty dst, step by step, and
+// counts what it copied: sets, series, indicators, places, then assets.
 func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copied, error) {
 	var n copied
 	sets, err := src.Sets(ctx)
 	if err != nil {
 		return n, err
 	}
+	if n.sets, n.Areas, err = copySets(ctx, src, dst, sets, log); err != nil {
+		return n, err
+	}
+	if n.series, err = copySeries(ctx, src, dst); err != nil {
+		return n, err
+	}
+	assets, err := store.AllAssets(ctx, src)
+	if err != nil {
+		return n, fmt.Errorf("read assets: %w", err)
+	}
+	if n.indicators, err = copyIndicators(ctx, src, dst, sets); err != nil {
+		return n, err
+	}
+	if n.places, err = copyPlaces(ctx, src, dst); err != nil {
+		return n, err
+	}
+	if n.Assets, n.Memberships, err = copyAssets(ctx, dst, assets); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// copySets copies each of sets with its areas, and says how many sets and
+// areas it copied.
+func copySets(ctx context.Context, src, dst *store.DB, sets []place.SetSummary, log *slog.Logger) (copiedSets, areas int, err error) {
 	for _, s := range sets {
-		areas, err := store.AllAreas(ctx, src, s.Slug)
+		all, err := store.AllAreas(ctx, src, s.Slug)
 		if err != nil {
-			return n, fmt.Errorf("read set %s: %w", s.Slug, err)
+			return copiedSets, areas, fmt.Errorf("read set %s: %w", s.Slug, err)
 		}
 		// In the order they were added, so a fresh store gives them the same ids.
-		sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
-		rep, err := dst.ImportSet(ctx, s.BoundarySet, areas)
+		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+		rep, err := dst.ImportSet(ctx, s.BoundarySet, all)
 		if err != nil {
-			return n, fmt.Errorf("write set %s: %w", s.Slug, err)
+			return copiedSets, areas, fmt.Errorf("write set %s: %w", s.Slug, err)
 		}
-		n.sets++
-		n.Areas += rep.Areas
+		copiedSets++
+		areas += rep.Areas
 		log.Info("copied set", "set", s.Slug, "areas", rep.Areas)
 	}
-	// Series: each release in order, with the successor links into it
-	// (decisions included) and the same current release.
+	return copiedSets, areas, nil
+}
+
+// copySeries copies every series: each release in order, with the successor
+// links into it (decisions included) and the same current release. It says
+// how many series it copied.
+func copySeries(ctx context.Context, src, dst *store.DB) (int, error) {
 	series, err := src.Series(ctx)
 	if err != nil {
-		return n, fmt.Errorf("read series: %w", err)
+		return 0, fmt.Errorf("read series: %w", err)
 	}
+	n := 0
 	for _, sr := range series {
 		for i, rel := range sr.Releases {
 			links, err := src.Successors(ctx, store.SuccessorQuery{NewSet: rel})
@@ -100,12 +133,15 @@ func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copie
 		if err := dst.SetCurrentRelease(ctx, sr.Slug, sr.Current); err != nil {
 			return n, fmt.Errorf("write series %s: %w", sr.Slug, err)
 		}
-		n.series++
+		n++
 	}
-	assets, err := store.AllAssets(ctx, src)
-	if err != nil {
-		return n, fmt.Errorf("read assets: %w", err)
-	}
+	return n, nil
+}
+
+// copyIndicators copies the indicators of each of sets with their values,
+// and says how many it copied.
+func copyIndicators(ctx context.Context, src, dst *store.DB, sets []place.SetSummary) (int, error) {
+	n := 0
 	for _, s := range sets {
 		inds, err := src.Indicators(ctx, s.Slug)
 		if err != nil {
@@ -123,28 +159,40 @@ func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copie
 		if err := dst.ImportIndicators(ctx, s.Slug, inds, values); err != nil {
 			return n, fmt.Errorf("write indicators of %s: %w", s.Slug, err)
 		}
-		n.indicators += len(inds)
+		n += len(inds)
 	}
+	return n, nil
+}
+
+// copyPlaces copies every place and says how many it copied.
+func copyPlaces(ctx context.Context, src, dst *store.DB) (int, error) {
 	places, err := src.Places(ctx)
 	if err != nil {
-		return n, fmt.Errorf("read places: %w", err)
+		return 0, fmt.Errorf("read places: %w", err)
 	}
+	n := 0
 	for _, p := range places {
 		if err := dst.SavePlace(ctx, p); err != nil {
 			return n, fmt.Errorf("write place %s: %w", p.Slug, err)
 		}
-		n.places++
+		n++
 	}
+	return n, nil
+}
+
+// copyAssets adds assets to dst in the order of their ids, a page at a time,
+// and says how many assets and memberships dst made of them.
+func copyAssets(ctx context.Context, dst *store.DB, assets []place.Asset) (added, memberships int, err error) {
 	sort.Slice(assets, func(i, j int) bool { return assets[i].FID < assets[j].FID })
 	for start := 0; start < len(assets); start += store.MaxPage {
 		rep, err := dst.AddAssets(ctx, assets[start:min(len(assets), start+store.MaxPage)])
 		if err != nil {
-			return n, fmt.Errorf("write assets: %w", err)
+			return added, memberships, fmt.Errorf("write assets: %w", err)
 		}
-		n.Assets += rep.Assets
-		n.Memberships += rep.Memberships
+		added += rep.Assets
+		memberships += rep.Memberships
 	}
-	return n, nil
+	return added, memberships, nil
 }
 
 // cmdMigrate brings a store's schema up to date (every command also does

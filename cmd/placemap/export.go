@@ -31,9 +31,8 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "oruk" {
 		return cmdExportORUK(ctx, args[1:], stdout)
 	}
-	const want = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm|oruk)"
 	if len(args) == 0 {
-		return usageError{want}
+		return usageError{exportWant}
 	}
 	what := args[0]
 	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
@@ -61,55 +60,12 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	var l formats.Layer
-	switch {
-	case what == "assets" && len(pos) == 0:
-		l, err = export.Assets(ctx, st)
-	case what == "memberships" && len(pos) == 0:
-		l, err = export.Memberships(ctx, st)
-	case what == "set" && len(pos) == 1:
-		l, err = export.Set(ctx, st, pos[0])
-	case what == "crosswalk" && len(pos) == 2:
-		a, err := st.Set(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		b, err := st.Set(ctx, pos[1])
-		if err != nil {
-			return err
-		}
-		cw, err := reconcile.NewService(st, 2).WeightedCrosswalk(ctx, a.Slug, b.Slug, reconcile.Weight(*weight))
-		if err != nil {
-			return err
-		}
-		l = export.Crosswalk(cw, a, b)
-	default:
-		return usageError{want}
-	}
+	l, err := exportLayer(ctx, st, what, pos, reconcile.Weight(*weight))
 	if err != nil {
 		return err
 	}
-	// Written beside the target and renamed, so a failure leaves no half file.
-	tmp := *out + ".partial"
-	file, err := os.Create(tmp)
+	n, err := writeLayer(ctx, what, *out, f, l, formats.CSVGeometry(*csvGeom))
 	if err != nil {
-		return err
-	}
-	n := 0
-	counted := l
-	counted.Rows = func(yield func(formats.Row) error) error {
-		return l.Rows(func(r formats.Row) error { n++; return yield(r) })
-	}
-	if err := export.Write(ctx, file, f, counted, formats.CSVGeometry(*csvGeom)); err != nil {
-		file.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("export %s: %w", what, err)
-	}
-	if err := file.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d features of %s as %s\n", *out, n, l.Title, f)
@@ -117,6 +73,64 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "credit: %s\n", credit)
 	}
 	return nil
+}
+
+// exportWant is the usage of "export" for data held (not OSM's or ORUK's).
+const exportWant = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm|oruk)"
+
+// exportLayer is the layer "export WHAT POS..." asks for; weight is the
+// crosswalk's.
+func exportLayer(ctx context.Context, st *store.DB, what string, pos []string, weight reconcile.Weight) (formats.Layer, error) {
+	switch {
+	case what == "assets" && len(pos) == 0:
+		return export.Assets(ctx, st)
+	case what == "memberships" && len(pos) == 0:
+		return export.Memberships(ctx, st)
+	case what == "set" && len(pos) == 1:
+		return export.Set(ctx, st, pos[0])
+	case what == "crosswalk" && len(pos) == 2:
+		a, err := st.Set(ctx, pos[0])
+		if err != nil {
+			return formats.Layer{}, err
+		}
+		b, err := st.Set(ctx, pos[1])
+		if err != nil {
+			return formats.Layer{}, err
+		}
+		cw, err := reconcile.NewService(st, 2).WeightedCrosswalk(ctx, a.Slug, b.Slug, weight)
+		if err != nil {
+			return formats.Layer{}, err
+		}
+		return export.Crosswalk(cw, a, b), nil
+	default:
+		return formats.Layer{}, usageError{exportWant}
+	}
+}
+
+// writeLayer writes l, the layer of "export WHAT", to out as f and says how
+// many features it wrote. The file is written beside out and renamed, so a
+// failure leaves no half file.
+func writeLayer(ctx context.Context, what, out string, f export.Format, l formats.Layer, csvGeom formats.CSVGeometry) (int, error) {
+	tmp := out + ".partial"
+	file, err := os.Create(tmp)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	counted := l
+	counted.Rows = func(yield func(formats.Row) error) error {
+		return l.Rows(func(r formats.Row) error { n++; return yield(r) })
+	}
+	if err := export.Write(ctx, file, f, counted, csvGeom); err != nil {
+		file.Close()
+		os.Remove(tmp)
+		return 0, fmt.Errorf("export %s: %w", what, err)
+	}
+	if err := file.Close(); err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	return n, os.Rename(tmp, out)
 }
 
 // cmdExportORUK writes every asset as an Open Referral UK service, in one

@@ -17,6 +17,7 @@ import (
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 )
 
 // importOSM imports civic assets, or with --boundaries a boundary set,
@@ -55,35 +56,51 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 	bar := newProgressBar(stderr)
+	opts := importer.OSMOptions{BBox: bbox, Progress: bar.update, MaxDecompressed: maxDecompressed}
+	if *boundaries {
+		return importOSMBoundaries(ctx, st, file, *set, *adminLevel, opts, bar, stdout)
+	}
+	if *cats != "" {
+		opts.Categories = strings.Split(*cats, ",")
+	}
 	start := time.Now()
 	name := filepath.Base(file)
-	if *boundaries {
-		if set.Slug == "" || set.Title == "" {
-			return usageError{"--boundaries needs --slug and --title for the new set"}
-		}
-		if set.Kind == "" {
-			set.Kind = place.Statutory
-		}
-		res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, *set, *adminLevel, bbox, bar.update, maxDecompressed)
-		bar.done()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "imported %s: %d boundaries from %s, %d asset memberships (%s)\n", set.Slug, res.Areas, name, res.Memberships, time.Since(start).Round(time.Millisecond))
-		printNotes(stdout, res)
-		return nil
-	}
-	var categories []string
-	if *cats != "" {
-		categories = strings.Split(*cats, ",")
-	}
-	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, importer.OSMOptions{BBox: bbox, Categories: categories, Progress: bar.update, MaxDecompressed: maxDecompressed})
+	res, err := importer.OSMAssets(ctx, st, osm.File(file), name, opts)
 	bar.done()
 	if err != nil {
 		return err
 	}
+	printOSMAssets(stdout, name, res, time.Since(start))
+	return nil
+}
+
+// importOSMBoundaries is "import osm --boundaries": the boundaries in file
+// (only those of adminLevel, unless 0) become the new set; opts gives the
+// file's bounding box, its decompression limit and the progress shown on bar.
+func importOSMBoundaries(ctx context.Context, st *store.DB, file string, set place.BoundarySet, adminLevel int, opts importer.OSMOptions, bar *progressBar, stdout io.Writer) error {
+	start := time.Now()
+	name := filepath.Base(file)
+	if set.Slug == "" || set.Title == "" {
+		return usageError{"--boundaries needs --slug and --title for the new set"}
+	}
+	if set.Kind == "" {
+		set.Kind = place.Statutory
+	}
+	res, err := importer.OSMBoundaries(ctx, st, osm.File(file), name, set, adminLevel, opts.BBox, opts.Progress, opts.MaxDecompressed)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s: %d boundaries from %s, %d asset memberships (%s)\n", set.Slug, res.Areas, name, res.Memberships, time.Since(start).Round(time.Millisecond))
+	printNotes(stdout, res)
+	return nil
+}
+
+// printOSMAssets says what an asset import read from the file called name
+// and what it made of it, in took.
+func printOSMAssets(stdout io.Writer, name string, res importer.OSMResult, took time.Duration) {
 	s := res.Stats
-	fmt.Fprintf(stdout, "read %s: %d nodes, %d ways, %d relations in %s\n", name, s.Nodes, s.Ways, s.Relations, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "read %s: %d nodes, %d ways, %d relations in %s\n", name, s.Nodes, s.Ways, s.Relations, took.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "imported %d assets, %d memberships:", res.Assets, res.Memberships)
 	keys := make([]string, 0, len(res.ByCategory))
 	for k := range res.ByCategory {
@@ -100,7 +117,6 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(res.Skipped) > 0 {
 		fmt.Fprintf(stdout, "%d relations left out: not areas, and no node or way members to place them by (%s)\n", len(res.Skipped), strings.Join(res.Skipped[:min(5, len(res.Skipped))], ", "))
 	}
-	return nil
 }
 
 // maxDecompressedFlag adds --max-decompressed-mb to a command that reads

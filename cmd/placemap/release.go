@@ -71,6 +71,7 @@ func changeCounts(c map[place.ChangeClass]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// cmdRelease is "placemap release": list, add, current, changes or successors.
 func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
 		return usageError{"release: want list, add, current, changes or successors"}
@@ -79,150 +80,190 @@ func cmdRelease(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	sc := storeFlags(fs)
 	switch args[0] {
 	case "list":
-		if _, err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		return withStore(ctx, sc, func(st *store.DB) error {
-			series, err := st.Series(ctx)
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SERIES\tRELEASE\tDATE\tCURRENT\tTITLE")
-			for _, s := range series {
-				for _, r := range s.Releases {
-					ss, err := st.Set(ctx, r)
-					if err != nil {
-						return err
-					}
-					cur := ""
-					if r == s.Current {
-						cur = "current"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Slug, r, ss.ReleaseDate, cur, ss.Title)
-				}
-			}
-			return tw.Flush()
-		})
+		return releaseList(ctx, fs, sc, args[1:], stdout)
 	case "add":
-		var ro importer.ReleaseOptions
-		fs.StringVar(&ro.Series, "series", "", "the series (required); made if new")
-		fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
-		fs.BoolVar(&ro.NotCurrent, "not-current", false, "do not make the set current")
-		pos, err := parse(fs, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 || ro.Series == "" {
-			return usageError{"release add: want SET --series SERIES"}
-		}
-		return withStore(ctx, sc, func(st *store.DB) error {
-			res, err := importer.AddRelease(ctx, st, pos[0], ro)
-			if err != nil {
-				return err
-			}
-			printRelease(stdout, pos[0], res, !ro.NotCurrent)
-			return nil
-		})
+		return releaseAdd(ctx, fs, sc, args[1:], stdout)
 	case "current":
-		pos, err := parse(fs, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) != 2 {
-			return usageError{"release current: want SERIES SET"}
-		}
-		return withStore(ctx, sc, func(st *store.DB) error {
-			if err := st.SetCurrentRelease(ctx, pos[0], pos[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%s is now the current release of %s\n", pos[1], pos[0])
-			return nil
-		})
+		return releaseCurrent(ctx, fs, sc, args[1:], stdout)
 	case "changes":
-		format := fs.String("format", "csv", "csv or json")
-		table := fs.String("table", "areas", "csv: areas (every old area with its successors) or assets (every asset's area in both releases)")
-		out := fs.String("out", "", "write to this file instead of standard output")
-		pos, err := parse(fs, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) < 1 || len(pos) > 2 {
-			return usageError{"release changes: want OLD [NEW]"}
-		}
-		if *format != "csv" && *format != "json" {
-			return usageError{fmt.Sprintf("format %q: want csv or json", *format)}
-		}
-		if *table != "areas" && *table != "assets" {
-			return usageError{fmt.Sprintf("table %q: want areas or assets", *table)}
-		}
-		return withStore(ctx, sc, func(st *store.DB) error {
-			newSet := ""
-			if len(pos) == 2 {
-				newSet = pos[1]
-			} else if newSet, err = reconcile.NextRelease(ctx, st, pos[0]); err != nil {
-				return err
-			}
-			rep, err := reconcile.Changes(ctx, st, pos[0], newSet)
-			if err != nil {
-				return err
-			}
-			w := stdout
-			if *out != "" {
-				f, err := os.Create(*out)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				w = f
-			}
-			switch {
-			case *format == "json":
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(rep)
-			case *table == "assets":
-				err = rep.WriteAssetsCSV(w)
-			default:
-				err = rep.WriteCSV(w)
-			}
-			if err != nil {
-				return err
-			}
-			log.Info("release changes", "old", pos[0], "new", newSet, "changes", changeCounts(rep.Counts), "assets", len(rep.Assets))
-			return nil
-		})
+		return releaseChanges(ctx, fs, sc, args[1:], stdout, log)
 	case "successors":
-		pos, err := parse(fs, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) != 2 {
-			return usageError{"release successors: want SET CODE"}
-		}
-		return withStore(ctx, sc, func(st *store.DB) error {
-			if _, err := st.Area(ctx, pos[0], pos[1]); err != nil {
-				return err
-			}
-			links, err := st.Successors(ctx, store.SuccessorQuery{OldSet: pos[0], OldCode: pos[1]})
-			if err != nil {
-				return err
-			}
-			sort.SliceStable(links, func(i, j int) bool { return links[i].NewSet < links[j].NewSet })
-			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "RELEASE\tCODE\tNAME\tSHARE OF OLD\tSHARE OF NEW\tIOU\tSTATUS")
-			for _, l := range links {
-				name := ""
-				if a, err := st.Area(ctx, l.NewSet, l.NewCode); err == nil {
-					name = a.Name
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\n", l.NewSet, l.NewCode, name, l.ShareOfOld, l.ShareOfNew, l.IoU, l.Status)
-			}
-			return tw.Flush()
-		})
+		return releaseSuccessors(ctx, fs, sc, args[1:], stdout)
 	default:
 		return usageError{fmt.Sprintf("release %s: want list, add, current, changes or successors", args[0])}
 	}
+}
+
+// releaseList is "release list": every release of every series, a row each.
+func releaseList(ctx context.Context, fs *flag.FlagSet, sc *storeConfig, args []string, stdout io.Writer) error {
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	return withStore(ctx, sc, func(st *store.DB) error {
+		series, err := st.Series(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SERIES\tRELEASE\tDATE\tCURRENT\tTITLE")
+		for _, s := range series {
+			for _, r := range s.Releases {
+				ss, err := st.Set(ctx, r)
+				if err != nil {
+					return err
+				}
+				cur := ""
+				if r == s.Current {
+					cur = "current"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Slug, r, ss.ReleaseDate, cur, ss.Title)
+			}
+		}
+		return tw.Flush()
+	})
+}
+
+// releaseAdd is "release add SET --series SERIES": an imported set becomes
+// the newest release of the series.
+func releaseAdd(ctx context.Context, fs *flag.FlagSet, sc *storeConfig, args []string, stdout io.Writer) error {
+	var ro importer.ReleaseOptions
+	fs.StringVar(&ro.Series, "series", "", "the series (required); made if new")
+	fs.StringVar(&ro.SeriesTitle, "series-title", "", "title of a new series (default: the set's title)")
+	fs.BoolVar(&ro.NotCurrent, "not-current", false, "do not make the set current")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || ro.Series == "" {
+		return usageError{"release add: want SET --series SERIES"}
+	}
+	return withStore(ctx, sc, func(st *store.DB) error {
+		res, err := importer.AddRelease(ctx, st, pos[0], ro)
+		if err != nil {
+			return err
+		}
+		printRelease(stdout, pos[0], res, !ro.NotCurrent)
+		return nil
+	})
+}
+
+// releaseCurrent is "release current SERIES SET".
+func releaseCurrent(ctx context.Context, fs *flag.FlagSet, sc *storeConfig, args []string, stdout io.Writer) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageError{"release current: want SERIES SET"}
+	}
+	return withStore(ctx, sc, func(st *store.DB) error {
+		if err := st.SetCurrentRelease(ctx, pos[0], pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is now the current release of %s\n", pos[1], pos[0])
+		return nil
+	})
+}
+
+// changesFlags are the flags of "release changes".
+type changesFlags struct {
+	format string // csv or json
+	table  string // csv: areas or assets
+	out    string // a file instead of standard output
+}
+
+// releaseChanges is "release changes OLD [NEW]": what became of each area
+// of OLD in NEW (by default the release after OLD in its series).
+func releaseChanges(ctx context.Context, fs *flag.FlagSet, sc *storeConfig, args []string, stdout io.Writer, log *slog.Logger) error {
+	var cf changesFlags
+	fs.StringVar(&cf.format, "format", "csv", "csv or json")
+	fs.StringVar(&cf.table, "table", "areas", "csv: areas (every old area with its successors) or assets (every asset's area in both releases)")
+	fs.StringVar(&cf.out, "out", "", "write to this file instead of standard output")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageError{"release changes: want OLD [NEW]"}
+	}
+	if cf.format != "csv" && cf.format != "json" {
+		return usageError{fmt.Sprintf("format %q: want csv or json", cf.format)}
+	}
+	if cf.table != "areas" && cf.table != "assets" {
+		return usageError{fmt.Sprintf("table %q: want areas or assets", cf.table)}
+	}
+	return withStore(ctx, sc, func(st *store.DB) error {
+		newSet := ""
+		if len(pos) == 2 {
+			newSet = pos[1]
+		} else if newSet, err = reconcile.NextRelease(ctx, st, pos[0]); err != nil {
+			return err
+		}
+		rep, err := reconcile.Changes(ctx, st, pos[0], newSet)
+		if err != nil {
+			return err
+		}
+		if err := writeChanges(stdout, rep, cf); err != nil {
+			return err
+		}
+		log.Info("release changes", "old", pos[0], "new", newSet, "changes", changeCounts(rep.Counts), "assets", len(rep.Assets))
+		return nil
+	})
+}
+
+// writeChanges writes rep as cf asks, to cf.out or else to stdout.
+func writeChanges(stdout io.Writer, rep *reconcile.ChangeReport, cf changesFlags) error {
+	w := stdout
+	if cf.out != "" {
+		f, err := os.Create(cf.out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch {
+	case cf.format == "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case cf.table == "assets":
+		return rep.WriteAssetsCSV(w)
+	default:
+		return rep.WriteCSV(w)
+	}
+}
+
+// releaseSuccessors is "release successors SET CODE": the areas of later
+// releases that the area became.
+func releaseSuccessors(ctx context.Context, fs *flag.FlagSet, sc *storeConfig, args []string, stdout io.Writer) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageError{"release successors: want SET CODE"}
+	}
+	return withStore(ctx, sc, func(st *store.DB) error {
+		if _, err := st.Area(ctx, pos[0], pos[1]); err != nil {
+			return err
+		}
+		links, err := st.Successors(ctx, store.SuccessorQuery{OldSet: pos[0], OldCode: pos[1]})
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(links, func(i, j int) bool { return links[i].NewSet < links[j].NewSet })
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RELEASE\tCODE\tNAME\tSHARE OF OLD\tSHARE OF NEW\tIOU\tSTATUS")
+		for _, l := range links {
+			name := ""
+			if a, err := st.Area(ctx, l.NewSet, l.NewCode); err == nil {
+				name = a.Name
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s\n", l.NewSet, l.NewCode, name, l.ShareOfOld, l.ShareOfNew, l.IoU, l.Status)
+		}
+		return tw.Flush()
+	})
 }
 
 func withStore(ctx context.Context, sc *storeConfig, fn func(st *store.DB) error) error {

@@ -16,6 +16,18 @@ import (
 // it supersedes exactly the pending proposals it names (a scoped run
 // leaves the others pending); a malformed run writes nothing.
 func conflationRuns(t *testing.T, st *store.DB) {
+	sheffield := orb.Bound{Min: orb.Point{-1.8, 53.2}, Max: orb.Point{-1.3, 53.5}}
+	heeley := orb.Bound{Min: orb.Point{-1.47, 53.28}, Max: orb.Point{-1.43, 53.32}}
+	runsFirstOverSheffield(t, st, sheffield)
+	runsScopedToHeeley(t, st, heeley)
+	runsNewestFirst(t, st, sheffield, heeley)
+	runsMalformedWriteNothing(t, st)
+	runsOfAnEmptyFile(t, st)
+}
+
+// runsFirstOverSheffield: an empty store has no runs and no verdicts; then a
+// run over all of sheffield gives both assets a verdict and a proposal.
+func runsFirstOverSheffield(t *testing.T, st *store.DB, sheffield orb.Bound) {
 	ctx := context.Background()
 	a := asset("a", "Heeley Hall", "community_centre", orb.Point{-1.45, 53.3})
 	b := asset("b", "Crookes Library", "library", orb.Point{-1.51, 53.38})
@@ -28,7 +40,6 @@ func conflationRuns(t *testing.T, st *store.DB) {
 	if vs, err := st.ConflationVerdicts(ctx); err != nil || len(vs) != 0 {
 		t.Fatalf("verdicts of an empty store = %v, %v", vs, err)
 	}
-	sheffield := orb.Bound{Min: orb.Point{-1.8, 53.2}, Max: orb.Point{-1.3, 53.5}}
 	r1 := place.ConflationRun{ID: "r1", File: "sheffield.osm.pbf", Bounds: sheffield, BoundsFrom: "header", Compared: 2, Covered: 2,
 		Verdicts: []place.Verdict{
 			{AssetID: "a", AssetVersion: 1, Outcome: place.OutcomeOnlyLocal},
@@ -41,9 +52,12 @@ func conflationRuns(t *testing.T, st *store.DB) {
 	if err := st.SaveConflation(store.WithAuthor(ctx, "ed@example.org", ""), r1, ps1, nil); err != nil {
 		t.Fatal(err)
 	}
+}
 
-	// A run scoped to Heeley asks again about a only.
-	heeley := orb.Bound{Min: orb.Point{-1.47, 53.28}, Max: orb.Point{-1.43, 53.32}}
+// runsScopedToHeeley: a run scoped to Heeley asks again about a only; it
+// supersedes a's proposal, leaves b's pending and replaces a's verdict only.
+func runsScopedToHeeley(t *testing.T, st *store.DB, heeley orb.Bound) {
+	ctx := context.Background()
 	r2 := place.ConflationRun{ID: "r2", File: "heeley.osm", Bounds: heeley, BoundsFrom: "data", Scopes: []string{"grid:A1"}, Compared: 1, Covered: 1,
 		By:       "heeley@example.org",
 		Verdicts: []place.Verdict{{AssetID: "a", AssetVersion: 1, Outcome: place.OutcomeMatched, OSMRefs: []string{"osm:node/7"}}}}
@@ -52,20 +66,13 @@ func conflationRuns(t *testing.T, st *store.DB) {
 	if err := st.SaveConflation(ctx, r2, ps2, []string{"p-a", "no-such-proposal"}); err != nil {
 		t.Fatal(err)
 	}
-	status := func(id string) string {
-		p, err := st.Proposal(ctx, id)
-		if err != nil {
-			t.Fatalf("proposal %s: %v", id, err)
-		}
-		return p.Status
-	}
-	if s := status("p-a"); s != place.Superseded {
+	if s := proposalStatus(t, st, "p-a"); s != place.Superseded {
 		t.Errorf("p-a, asked again by the scoped run, is %s; want superseded", s)
 	}
-	if s := status("p-b"); s != place.Pending {
+	if s := proposalStatus(t, st, "p-b"); s != place.Pending {
 		t.Errorf("p-b, outside the scoped run, is %s; want still pending", s)
 	}
-	if s := status("q-a"); s != place.Pending {
+	if s := proposalStatus(t, st, "q-a"); s != place.Pending {
 		t.Errorf("q-a is %s; want pending", s)
 	}
 	vs, err := st.ConflationVerdicts(ctx)
@@ -85,6 +92,12 @@ func conflationRuns(t *testing.T, st *store.DB) {
 	if !reflect.DeepEqual(vs, want) {
 		t.Errorf("verdicts =\n%+v\nwant\n%+v", vs, want)
 	}
+}
+
+// runsNewestFirst: runs are listed newest first, up to the limit, each with
+// its ground, scopes and author but not its verdicts.
+func runsNewestFirst(t *testing.T, st *store.DB, sheffield, heeley orb.Bound) {
+	ctx := context.Background()
 	runs, err := st.ConflationRuns(ctx, 5)
 	if err != nil || len(runs) != 2 {
 		t.Fatalf("runs = %+v, %v", runs, err)
@@ -99,9 +112,12 @@ func conflationRuns(t *testing.T, st *store.DB) {
 	if one, _ := st.ConflationRuns(ctx, 1); len(one) != 1 || one[0].ID != "r2" {
 		t.Errorf("runs, limit 1 = %+v", one)
 	}
+}
 
-	// Malformed runs write nothing: not the run, its verdicts, its
-	// proposals, nor the superseding.
+// runsMalformedWriteNothing: malformed runs write nothing: not the run, its
+// verdicts, its proposals, nor the superseding.
+func runsMalformedWriteNothing(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	for name, bad := range map[string]struct {
 		run place.ConflationRun
 		ps  []place.Proposal
@@ -125,7 +141,7 @@ func conflationRuns(t *testing.T, st *store.DB) {
 		if name != "run id taken" {
 			wantCode(t, err, place.EINVALID)
 		}
-		if s := status("p-b"); s != place.Pending {
+		if s := proposalStatus(t, st, "p-b"); s != place.Pending {
 			t.Errorf("%s: a refused run left p-b %s", name, s)
 		}
 		if vs, _ := st.ConflationVerdicts(ctx); len(vs) != 2 || vs[1].Run != "r1" {
@@ -138,8 +154,11 @@ func conflationRuns(t *testing.T, st *store.DB) {
 			t.Errorf("%s: a refused run left its proposal: %v", name, err)
 		}
 	}
+}
 
-	// A file that covered nothing: no bounds, no verdicts.
+// runsOfAnEmptyFile: a file that covered nothing: no bounds, no verdicts.
+func runsOfAnEmptyFile(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r4", File: "empty.osm", Compared: 2}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -147,4 +166,14 @@ func conflationRuns(t *testing.T, st *store.DB) {
 		runs[0].Overlap() != 0 {
 		t.Errorf("empty run = %+v", runs)
 	}
+}
+
+// proposalStatus is the status of proposal id, failing the test if it
+// cannot be read.
+func proposalStatus(t *testing.T, st *store.DB, id string) string {
+	p, err := st.Proposal(context.Background(), id)
+	if err != nil {
+		t.Fatalf("proposal %s: %v", id, err)
+	}
+	return p.Status
 }

@@ -276,6 +276,17 @@ func assetCells(t *testing.T, st *store.DB) {
 // a person's decision confirms, rejects and corrects links; the current
 // release can be switched; tile feature ids lead back to codes.
 func releases(t *testing.T, st *store.DB) {
+	releasesFirstIsCurrent(t, st)
+	w2, second := secondRelease()
+	releasesRefusedLinksWriteNothing(t, st, w2, second)
+	releasesSecondBecomesCurrent(t, st, w2, second)
+	releasesSuccessorsBothWays(t, st)
+	releasesPersonDecides(t, st)
+	releasesSwitchCurrent(t, st)
+}
+
+// releasesFirstIsCurrent: w1, the first release of wards, is its current one.
+func releasesFirstIsCurrent(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	w1 := testSet("w1")
 	w1.ReleaseDate = "2013"
@@ -285,25 +296,37 @@ func releases(t *testing.T, st *store.DB) {
 	if ss, err := st.Set(ctx, "w1"); err != nil || ss.Series != "wards" || !ss.Current {
 		t.Fatalf("w1 = %+v, %v; want the current release of wards (a series' first release is current)", ss, err)
 	}
-	// The second release: A1 kept, the rest under new codes.
+}
+
+// secondRelease is w2, the second release of wards: A1 kept, the rest under
+// new codes.
+func secondRelease() (place.BoundarySet, []place.Area) {
+	w2 := testSet("w2")
+	w2.ReleaseDate = "2019"
 	second := Grid()
 	for i := range second {
 		if second[i].Code != "A1" {
 			second[i].Code = "N" + second[i].Code
 		}
 	}
-	link := func(old, new string, share float64) place.Successor {
-		return place.Successor{OldSet: "w1", OldCode: old, NewSet: "w2", NewCode: new, ShareOfOld: share, ShareOfNew: share, IoU: share, Status: place.LinkComputed}
-	}
-	w2 := testSet("w2")
-	w2.ReleaseDate = "2019"
-	// Bad links write nothing, not even the set.
+	return w2, second
+}
+
+// w1w2Link is a computed link from w1's area old to w2's area new.
+func w1w2Link(old, new string, share float64) place.Successor {
+	return place.Successor{OldSet: "w1", OldCode: old, NewSet: "w2", NewCode: new, ShareOfOld: share, ShareOfNew: share, IoU: share, Status: place.LinkComputed}
+}
+
+// releasesRefusedLinksWriteNothing: bad links write nothing, not even the
+// set w2 with areas second.
+func releasesRefusedLinksWriteNothing(t *testing.T, st *store.DB, w2 place.BoundarySet, second []place.Area) {
+	ctx := context.Background()
 	for _, bad := range []struct {
 		link place.Successor
 		code string
 	}{
-		{link("Z9", "A1", 1), place.ENOTFOUND},
-		{link("A1", "Z9", 1), place.EINVALID},
+		{w1w2Link("Z9", "A1", 1), place.ENOTFOUND},
+		{w1w2Link("A1", "Z9", 1), place.EINVALID},
 		{place.Successor{OldSet: "other", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: place.LinkComputed}, place.EINVALID},
 		{place.Successor{OldSet: "w1", OldCode: "A1", NewSet: "w2", NewCode: "A1", Status: "maybe"}, place.EINVALID},
 	} {
@@ -313,8 +336,15 @@ func releases(t *testing.T, st *store.DB) {
 			t.Fatalf("after a refused release, w2: %v", err)
 		}
 	}
+}
+
+// releasesSecondBecomesCurrent: w2, imported as current with its links,
+// takes over from w1; a set in no series is current on its own; a set
+// already in a series cannot join another, nor can a set that does not exist.
+func releasesSecondBecomesCurrent(t *testing.T, st *store.DB, w2 place.BoundarySet, second []place.Area) {
+	ctx := context.Background()
 	_, err := st.ImportRelease(ctx, w2, second, place.Release{Series: "wards", Current: true, Successors: []place.Successor{
-		link("A1", "A1", 1), link("A2", "NA2", 0.7), link("A2", "NB2", 0.3), link("B1", "NB1", 1), link("B2", "NB2", 1),
+		w1w2Link("A1", "A1", 1), w1w2Link("A2", "NA2", 0.7), w1w2Link("A2", "NB2", 0.3), w1w2Link("B1", "NB1", 1), w1w2Link("B2", "NB2", 1),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +367,12 @@ func releases(t *testing.T, st *store.DB) {
 	}
 	wantCode(t, st.AddRelease(ctx, "w1", place.Release{Series: "other"}), place.ECONFLICT)
 	wantCode(t, st.AddRelease(ctx, "nope", place.Release{Series: "other"}), place.ENOTFOUND)
+}
 
+// releasesSuccessorsBothWays: successors read from the old area and from
+// the new.
+func releasesSuccessorsBothWays(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	got, err := st.Successors(ctx, store.SuccessorQuery{OldSet: "w1", OldCode: "A2"})
 	if err != nil {
 		t.Fatal(err)
@@ -348,8 +383,12 @@ func releases(t *testing.T, st *store.DB) {
 	if preds, _ := st.Successors(ctx, store.SuccessorQuery{NewSet: "w2", NewCode: "NB2"}); len(preds) != 2 {
 		t.Errorf("predecessors of NB2 = %+v, want A2 and B2", preds)
 	}
+}
 
-	// A person keeps NA2, drops NB2 and adds NB1.
+// releasesPersonDecides: a person keeps NA2, drops NB2 and adds NB1; a
+// decision on an unknown area or a set in no series is refused.
+func releasesPersonDecides(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	decided, err := st.DecideSuccessors(ctx, "w1", "A2", "w2", []place.Successor{{NewCode: "NA2"}, {NewCode: "NB1", ShareOfOld: 0.01}}, "u-mod", "checked on the ground")
 	if err != nil {
 		t.Fatal(err)
@@ -370,7 +409,12 @@ func releases(t *testing.T, st *store.DB) {
 	wantCode(t, err, place.ENOTFOUND)
 	_, err = st.DecideSuccessors(ctx, "w1", "A2", "plain", nil, "u-mod", "")
 	wantCode(t, err, place.EINVALID)
+}
 
+// releasesSwitchCurrent: the current release can be switched back to w1,
+// not to a set outside the series; tile feature ids lead back to codes.
+func releasesSwitchCurrent(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	if err := st.SetCurrentRelease(ctx, "wards", "w1"); err != nil {
 		t.Fatal(err)
 	}
@@ -1168,11 +1212,22 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if _, err := st.AddAssets(ctx, []place.Asset{hall}); err != nil {
 		t.Fatal(err)
 	}
-	fromOSM := asset("", "Heeley Village Hall", "community_centre", orb.Point{-1.4501, 53.3})
-	fromOSM.SourceID = "osm:node/7"
 	park := asset("osm-park", "Meersbrook Park", "park", orb.Point{})
 	park.Geometry = orb.Polygon{{{-1.46, 53.31}, {-1.45, 53.31}, {-1.45, 53.32}, {-1.46, 53.31}}}
 	park.SourceID = "osm:way/9"
+	proposalsFirstRun(t, st, park)
+	proposalsAcceptMatch(t, st, hall)
+	proposalsAcceptOnlyOSM(t, st, park)
+	proposalsLaterRuns(t, st)
+}
+
+// proposalsFirstRun: run r1 proposes a match for the hall and park as only
+// in OSM. A bad line writes none of the run; without it, both are pending, as
+// sent.
+func proposalsFirstRun(t *testing.T, st *store.DB, park place.Asset) {
+	ctx := context.Background()
+	fromOSM := asset("", "Heeley Village Hall", "community_centre", orb.Point{-1.4501, 53.3})
+	fromOSM.SourceID = "osm:node/7"
 	run1 := []place.Proposal{
 		{ID: "p1", Run: "r1", File: "a.osm", Outcome: place.OutcomeMatched, AssetID: "hall", AssetVersion: 1, OSMRef: "osm:node/7",
 			OSM: []place.Asset{fromOSM}, Differences: []place.TagDifference{{Key: "name", Local: "Heeley Hall", OSM: "Heeley Village Hall"}}},
@@ -1192,10 +1247,15 @@ func conflationProposals(t *testing.T, st *store.DB) {
 		ps[0].Differences[0].OSM != "Heeley Village Hall" || ps[0].AssetVersion != 1 || ps[0].CreatedAt.IsZero() {
 		t.Fatalf("pending = %+v, %v", ps, err)
 	}
-	// Accepting a match updates the asset, if it is still the version seen.
+}
+
+// proposalsAcceptMatch: accepting a match updates the asset, if it is
+// still the version seen; a decided proposal cannot be decided again.
+func proposalsAcceptMatch(t *testing.T, st *store.DB, hall place.Asset) {
+	ctx := context.Background()
 	linked := hall
 	linked.Name = "Heeley Village Hall"
-	_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 5})
+	_, err := st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: true, Taken: []string{"name"}, Update: &linked, UpdateFrom: 5})
 	wantCode(t, err, place.ECONFLICT)
 	if p, _ := st.Proposal(ctx, "p1"); p.Status != place.Pending {
 		t.Errorf("a refused decision left p1 %s", p.Status)
@@ -1210,8 +1270,12 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	}
 	_, err = st.DecideProposal(ctx, "p1", place.ProposalDecision{Accept: false})
 	wantCode(t, err, place.ECONFLICT)
-	// Accepting only_osm adds the object; a new run supersedes what is
-	// still pending.
+}
+
+// proposalsAcceptOnlyOSM: accepting only_osm adds the object, placed in
+// the areas it falls in.
+func proposalsAcceptOnlyOSM(t *testing.T, st *store.DB, park place.Asset) {
+	ctx := context.Background()
 	if _, err := st.DecideProposal(ctx, "p2", place.ProposalDecision{Accept: true, Create: &park}); err != nil {
 		t.Fatal(err)
 	}
@@ -1221,6 +1285,12 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if ms, _ := st.Memberships(ctx, "osm-park"); len(ms) != 1 {
 		t.Errorf("added asset placed in %v", ms)
 	}
+}
+
+// proposalsLaterRuns: a new run supersedes what is still pending and it
+// names; a proposal can be rejected with a reason.
+func proposalsLaterRuns(t *testing.T, st *store.DB) {
+	ctx := context.Background()
 	run2 := []place.Proposal{{ID: "q1", Run: "r2", File: "b.osm", Outcome: place.OutcomeOnlyLocal, AssetID: "hall", AssetVersion: 2}}
 	if err := st.SaveConflation(ctx, place.ConflationRun{ID: "r2", File: "b.osm"}, run2, nil); err != nil {
 		t.Fatal(err)
@@ -1235,7 +1305,7 @@ func conflationProposals(t *testing.T, st *store.DB) {
 	if got, err := st.DecideProposal(ctx, "z1", place.ProposalDecision{Reason: "closing soon"}); err != nil || got.Status != place.Rejected || got.Reason != "closing soon" {
 		t.Errorf("reject = %+v, %v", got, err)
 	}
-	_, err = st.Proposal(ctx, "nope")
+	_, err := st.Proposal(ctx, "nope")
 	wantCode(t, err, place.ENOTFOUND)
 	if all, _ := st.Proposals(ctx, ""); len(all) != 4 {
 		t.Errorf("%d proposals in all, want 4", len(all))
