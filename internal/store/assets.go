@@ -6,20 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
 )
-
-// assetColumns are an asset's columns of table alias a, scanned by
-// scanAsset.
-func (db *DB) assetColumns() string {
-	return `a.fid, a.id, a.name, a.category, a.status, a.address, a.postcode, a.opening_hours, a.phone,
-	a.email, a.website, a.operator, a.tags, a.source, a.source_id, a.licence, a.attribution, a.version, a.updated_at, ` +
-		db.d.Geometry.Out("a.geom") + `, a.last_reviewed`
-}
 
 func (db *DB) scanAsset(r Row) (place.Asset, error) {
 	var a place.Asset
@@ -47,7 +38,7 @@ func (db *DB) Asset(ctx context.Context, id string) (place.Asset, error) {
 }
 
 func (db *DB) asset(ctx context.Context, c Conn, id string) (place.Asset, error) {
-	a, err := db.scanAsset(c.QueryRow(ctx, `SELECT `+db.assetColumns()+` FROM assets a WHERE a.id = $1`, id))
+	a, err := db.scanAsset(c.QueryRow(ctx, `SELECT `+db.q.assetColumns+` FROM assets a WHERE a.id = $1`, id))
 	if noRows(err) {
 		return a, place.Errorf(place.ENOTFOUND, "no asset %q", id)
 	}
@@ -61,40 +52,15 @@ func (db *DB) asset(ctx context.Context, c Conn, id string) (place.Asset, error)
 // many match in all (unless q.NoCount).
 func (db *DB) Assets(ctx context.Context, q AssetQuery) (AssetPage, error) {
 	var page AssetPage
-	var a args
-	from, where := `assets a`, []string{}
-	if q.BBox != nil {
-		var w string
-		from, w = db.d.Index.BoxFrom("assets", "a", boxArgs(&a, *q.BBox))
-		where = append(where, w)
-	}
-	if q.InSet != "" {
-		from += ` JOIN memberships m ON m.asset_id = a.id`
-		where = append(where, `m.set_slug = `+a.add(q.InSet)+` AND m.area_code = `+a.add(q.InCode))
-	}
-	if q.Category != "" {
-		where = append(where, `a.category = `+a.add(q.Category))
-	}
-	if q.ReviewedBefore != nil {
-		where = append(where, `(a.last_reviewed IS NULL OR a.last_reviewed < `+a.add(dbTime(*q.ReviewedBefore))+`)`)
-	}
-	if q.Q != "" {
-		where = append(where, `a.name_key LIKE `+a.add(NameSearchPattern(q.Q))+` ESCAPE '\'`)
-	}
-	from = ` FROM ` + from
-	if len(where) > 0 {
-		from += ` WHERE ` + strings.Join(where, ` AND `)
-	}
+	sq := db.q.assets[assetFilters(q)]
+	a := assetArgs(q)
 	if !q.NoCount {
-		if err := db.d.Conns.Reads().QueryRow(ctx, `SELECT count(*)`+from, a...).Scan(&page.Matched); err != nil {
+		if err := db.d.Conns.Reads().QueryRow(ctx, sq.count, a...).Scan(&page.Matched); err != nil {
 			return page, fmt.Errorf("count assets: %w", err)
 		}
 	}
 	limit, offset := Page(q.Limit, q.Offset)
-	bin := db.d.SQL.Binary()
-	query := `SELECT ` + db.assetColumns() + from + ` ORDER BY a.name_key` + bin + `, a.id` + bin +
-		` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
-	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, sq.list, append(a, limit, offset)...)
 	assets, err := collect(rows, err, db.scanAsset)
 	if err != nil {
 		return page, fmt.Errorf("list assets: %w", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -134,10 +135,11 @@ type SpatialIndex interface {
 // use.
 type DB struct {
 	d Dialect
+	q *queries
 }
 
 // NewDB returns the store over d.
-func NewDB(d Dialect) *DB { return &DB{d: d} }
+func NewDB(d Dialect) *DB { return &DB{d: d, q: buildQueries(d)} }
 
 // Dialect is the database the store runs on.
 func (db *DB) Dialect() Dialect { return db.d }
@@ -261,5 +263,8 @@ type args []any
 
 func (a *args) add(v any) string {
 	*a = append(*a, v)
-	return fmt.Sprintf("$%d", len(*a))
+	return placeholder(len(*a))
 }
+
+// placeholder is the n-th parameter, "$n".
+func placeholder(n int) string { return "$" + strconv.Itoa(n) }

@@ -5,21 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
 )
-
-// setColumns are a set summary's columns, scanned by scanSet.
-func (db *DB) setColumns() string {
-	b := db.d.Geometry.Bounds("extent")
-	return `slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, ` +
-		strings.Join(b[:], ", ") + `, code_field, name_field, provenance,
-	coalesce((SELECT r.series FROM set_releases r WHERE r.set_slug = boundary_sets.slug), ''),
-	coalesce((SELECT x.current_set FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = boundary_sets.slug), '')`
-}
 
 func scanSet(r Row) (place.SetSummary, error) {
 	var ss place.SetSummary
@@ -44,7 +34,7 @@ func scanSet(r Row) (place.SetSummary, error) {
 
 // Sets lists every boundary set in the order they were imported.
 func (db *DB) Sets(ctx context.Context) ([]place.SetSummary, error) {
-	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets ORDER BY fid`)
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT `+db.q.setColumns+` FROM boundary_sets ORDER BY fid`)
 	out, err := collect(rows, err, scanSet)
 	if err != nil {
 		return nil, fmt.Errorf("list sets: %w", err)
@@ -58,7 +48,7 @@ func (db *DB) Set(ctx context.Context, slug string) (place.SetSummary, error) {
 }
 
 func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, error) {
-	ss, err := scanSet(c.QueryRow(ctx, `SELECT `+db.setColumns()+` FROM boundary_sets WHERE slug = $1`, slug))
+	ss, err := scanSet(c.QueryRow(ctx, `SELECT `+db.q.setColumns+` FROM boundary_sets WHERE slug = $1`, slug))
 	if noRows(err) {
 		return ss, place.Errorf(place.ENOTFOUND, "no boundary set %q", slug)
 	}
@@ -66,11 +56,6 @@ func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, e
 		return ss, fmt.Errorf("set %s: %w", slug, err)
 	}
 	return ss, nil
-}
-
-// areaColumns are an area's columns of table alias a, scanned by scanArea.
-func (db *DB) areaColumns() string {
-	return `a.fid, a.set_slug, a.code, a.name, a.properties, ` + db.d.Geometry.Out("a.geom")
 }
 
 func (db *DB) scanArea(r Row) (place.Area, error) {
@@ -106,14 +91,12 @@ func (db *DB) multiPolygon(blob []byte) (orb.MultiPolygon, error) {
 
 // Areas lists areas of a set ordered by code; ENOTFOUND for an unknown set.
 func (db *DB) Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area, error) {
-	var a args
-	from, where := `areas a`, `TRUE`
-	if q.BBox != nil {
-		from, where = db.d.Index.BoxFrom("areas", "a", boxArgs(&a, *q.BBox))
-	}
 	limit, offset := Page(q.Limit, q.Offset)
-	query := `SELECT ` + db.areaColumns() + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = ` + a.add(set) +
-		` ORDER BY a.code` + db.d.SQL.Binary() + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
+	query, a := db.q.areas, []any{set, limit, offset}
+	if q.BBox != nil {
+		b := q.BBox
+		query, a = db.q.areasInBox, []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, limit, offset}
+	}
 	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	out, err := collect(rows, err, db.scanArea)
 	if err != nil {
@@ -141,14 +124,9 @@ func boxArgs(a *args, b orb.Bound) [4]string {
 // whose bounding box meets q.BBox and spans at least q.MinSpan, in no
 // order: what a tile needs. Past q.Limit, the largest are kept.
 func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
-	var a args
 	limit, _ := Page(q.Limit, 0)
-	from, where := db.d.Index.BoxFrom("areas", "a", boxArgs(&a, q.BBox))
-	span := db.d.Index.SpanOf("a")
-	query := `SELECT a.fid, a.code, a.name, ` + db.d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
-		` AND a.set_slug = ` + a.add(set) + ` AND ` + span + ` >= ` + a.add(q.MinSpan) +
-		` ORDER BY ` + span + ` DESC, a.fid LIMIT ` + a.add(limit)
-	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
+	b := q.BBox
+	rows, err := db.d.Conns.Reads().Query(ctx, db.q.areaShapes, b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit)
 	out, err := collect(rows, err, func(r Row) (place.Area, error) {
 		ar := place.Area{Set: set}
 		var blob []byte
@@ -170,7 +148,7 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 
 // Area returns one area; ENOTFOUND.
 func (db *DB) Area(ctx context.Context, set, code string) (place.Area, error) {
-	a, err := db.scanArea(db.d.Conns.Reads().QueryRow(ctx, `SELECT `+db.areaColumns()+` FROM areas a WHERE a.set_slug = $1 AND a.code = $2`, set, code))
+	a, err := db.scanArea(db.d.Conns.Reads().QueryRow(ctx, `SELECT `+db.q.areaColumns+` FROM areas a WHERE a.set_slug = $1 AND a.code = $2`, set, code))
 	if noRows(err) {
 		if err := db.setExists(ctx, set, 0); err != nil {
 			return a, err
