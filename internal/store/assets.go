@@ -12,21 +12,38 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
-func (db *DB) scanAsset(r Row) (place.Asset, error) {
-	var a place.Asset
-	var status, tags string
-	var blob []byte
-	err := r.Scan(&a.FID, &a.ID, &a.Name, &a.Category, &status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
-		&a.Email, &a.Website, &a.Operator, &tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version,
-		timeScan{&a.UpdatedAt}, &blob, timeScan{&a.LastReviewed})
-	if err != nil {
-		return a, err
+func (db *DB) scanAsset(r Row) (place.Asset, error) { return db.scanAssetInto(r, newAssetRow()) }
+
+// assetRow is where an asset's columns are scanned: a query of many rows
+// scans every row into one, rather than making a list of destinations per
+// row.
+type assetRow struct {
+	a            place.Asset
+	status, tags string
+	blob         []byte
+	dest         []any
+}
+
+func newAssetRow() *assetRow {
+	r := &assetRow{}
+	a := &r.a
+	r.dest = []any{&a.FID, &a.ID, &a.Name, &a.Category, &r.status, &a.Address, &a.Postcode, &a.OpeningHours, &a.Phone,
+		&a.Email, &a.Website, &a.Operator, &r.tags, &a.Source, &a.SourceID, &a.Licence, &a.Attribution, &a.Version,
+		timeScan{&a.UpdatedAt}, &r.blob, timeScan{&a.LastReviewed}}
+	return r
+}
+
+func (db *DB) scanAssetInto(r Row, row *assetRow) (place.Asset, error) {
+	if err := r.Scan(row.dest...); err != nil {
+		return place.Asset{}, err
 	}
-	a.Status = place.Status(status)
-	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
+	a := row.a
+	a.Status = place.Status(row.status)
+	if err := json.Unmarshal([]byte(row.tags), &a.Tags); err != nil {
 		return a, fmt.Errorf("asset %s: tags: %w", a.ID, err)
 	}
-	if a.Geometry, err = db.d.Geometry.Decode(blob); err != nil {
+	var err error
+	if a.Geometry, err = db.d.Geometry.Decode(row.blob); err != nil {
 		return a, fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	return a, nil
@@ -61,7 +78,8 @@ func (db *DB) Assets(ctx context.Context, q AssetQuery) (AssetPage, error) {
 	}
 	limit, offset := Page(q.Limit, q.Offset)
 	rows, err := db.d.Conns.Reads().Query(ctx, sq.list, append(a, limit, offset)...)
-	assets, err := collect(rows, err, db.scanAsset)
+	row := newAssetRow()
+	assets, err := collect(rows, err, func(r Row) (place.Asset, error) { return db.scanAssetInto(r, row) })
 	if err != nil {
 		return page, fmt.Errorf("list assets: %w", err)
 	}

@@ -58,19 +58,35 @@ func (db *DB) set(ctx context.Context, c Conn, slug string) (place.SetSummary, e
 	return ss, nil
 }
 
-func (db *DB) scanArea(r Row) (place.Area, error) {
-	var a place.Area
-	var blob []byte
-	var props string
-	if err := r.Scan(&a.ID, &a.Set, &a.Code, &a.Name, &props, &blob); err != nil {
-		return a, err
+func (db *DB) scanArea(r Row) (place.Area, error) { return db.scanAreaInto(r, newAreaRow()) }
+
+// areaRow is where an area's columns are scanned: a query of many rows
+// scans every row into one, rather than making a list of destinations per
+// row.
+type areaRow struct {
+	a     place.Area
+	props string
+	blob  []byte
+	dest  []any
+}
+
+func newAreaRow() *areaRow {
+	r := &areaRow{}
+	r.dest = []any{&r.a.ID, &r.a.Set, &r.a.Code, &r.a.Name, &r.props, &r.blob}
+	return r
+}
+
+func (db *DB) scanAreaInto(r Row, row *areaRow) (place.Area, error) {
+	if err := r.Scan(row.dest...); err != nil {
+		return place.Area{}, err
 	}
-	mp, err := db.multiPolygon(blob)
+	a := row.a
+	mp, err := db.multiPolygon(row.blob)
 	if err != nil {
 		return a, fmt.Errorf("area %s/%s: %w", a.Set, a.Code, err)
 	}
 	a.Geometry = mp
-	if err := json.Unmarshal([]byte(props), &a.Properties); err != nil {
+	if err := json.Unmarshal([]byte(row.props), &a.Properties); err != nil {
 		return a, fmt.Errorf("area %s/%s: properties: %w", a.Set, a.Code, err)
 	}
 	return a, nil
@@ -98,7 +114,8 @@ func (db *DB) Areas(ctx context.Context, set string, q AreaQuery) ([]place.Area,
 		query, a = db.q.areasInBox, []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, limit, offset}
 	}
 	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
-	out, err := collect(rows, err, db.scanArea)
+	row := newAreaRow()
+	out, err := collect(rows, err, func(r Row) (place.Area, error) { return db.scanAreaInto(r, row) })
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, err)
 	}
@@ -127,18 +144,19 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 	limit, _ := Page(q.Limit, 0)
 	b := q.BBox
 	rows, err := db.d.Conns.Reads().Query(ctx, db.q.areaShapes, b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit)
+	var id int64
+	var code, name string
+	var blob []byte
+	dest := []any{&id, &code, &name, &blob} // one list for every row
 	out, err := collect(rows, err, func(r Row) (place.Area, error) {
-		ar := place.Area{Set: set}
-		var blob []byte
-		if err := r.Scan(&ar.ID, &ar.Code, &ar.Name, &blob); err != nil {
-			return ar, err
+		if err := r.Scan(dest...); err != nil {
+			return place.Area{}, err
 		}
 		mp, err := db.multiPolygon(blob)
 		if err != nil {
-			return ar, fmt.Errorf("area %s/%s: %w", set, ar.Code, err)
+			return place.Area{}, fmt.Errorf("area %s/%s: %w", set, code, err)
 		}
-		ar.Geometry = mp
-		return ar, nil
+		return place.Area{ID: id, Set: set, Code: code, Name: name, Geometry: mp}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, err)
