@@ -1,6 +1,11 @@
 // Package place holds placemap's vocabulary: boundary sets, areas, assets,
-// memberships and the rules that keep them valid. It imports no storage,
-// HTTP or file format.
+// memberships, releases, suggestions and proposals, the error codes, and
+// every rule that decides: what is valid (checks.go), what a moderation
+// decision writes (decide.go, accept.go, suggest.go), what a release
+// decision does to successor links (successors.go, release.go), who may
+// change what (scope.go). Rules are plain functions over these types,
+// table-tested without a database; stores store and handlers translate
+// HTTP around them. It imports no storage, HTTP or file format.
 package place
 
 import (
