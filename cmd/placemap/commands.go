@@ -118,7 +118,7 @@ Flags:
 	fs.IntVar(&f.cacheMB, "tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
 	fs.IntVar(&f.cwCacheMB, "crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
 	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
-		"take client addresses from X-Forwarded-For/X-Real-IP (only behind a proxy that sets them) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
+		"take client addresses from the right-most X-Forwarded-For entry, the one the proxy in front appends (only behind such a proxy) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
 	fs.StringVar(&f.title, "title", envOr("TITLE", "placemap"), "the map's title ($PLACEMAP_TITLE)")
 	fs.DurationVar(&f.reqTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 30*time.Second), "longest a request may take before it is cut off ($PLACEMAP_REQUEST_TIMEOUT)")
 	fs.IntVar(&f.maxBodyKB, "max-body-kb", envInt("MAX_BODY_KB", 1024), "largest request body in KiB, past which 413 ($PLACEMAP_MAX_BODY_KB)")

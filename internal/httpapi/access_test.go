@@ -457,3 +457,27 @@ func TestDrawingCannotWidenAScope(t *testing.T) {
 		}
 	})
 }
+
+// TestForgedForwardedForBuysNoAttempts: behind a proxy that appends the
+// client's address to X-Forwarded-For, the client controls every entry to
+// the left of it; naming a new one each time must not buy fresh login
+// attempts (chi's RealIP took the leftmost entry and did).
+func TestForgedForwardedForBuysNoAttempts(t *testing.T) {
+	stores(t, func(t *testing.T, st *store.DB) {
+		plain := writeServer(t, st) // made the accounts
+		plain.Close()
+		h := httpapi.New(roles(st), fstest.MapFS{}, httpapi.Config{TrustProxyHeaders: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		var codes []int
+		for i := 0; i < 7; i++ {
+			xff := fmt.Sprintf("10.9.8.%d, 203.0.113.50", i) // forged, then what the proxy appended
+			code, _, _ := do(t, srv.Client(), srv.URL, call{"POST", "/api/login", `{"email":"editor@example.org","password":"guess ` + fmt.Sprint(i) + `"}`,
+				map[string]string{"X-Forwarded-For": xff}})
+			codes = append(codes, code)
+		}
+		if fmt.Sprint(codes) != "[401 401 401 401 401 429 429]" {
+			t.Errorf("guesses behind forged X-Forwarded-For entries answered %v, want five 401 then 429", codes)
+		}
+	})
+}

@@ -5,13 +5,15 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"github.com/go-chi/chi/v5"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/google/uuid"
 
@@ -230,7 +232,12 @@ func (g *loginGuard) failed(email, addr string, now time.Time) {
 // succeeded clears addr's failures for the account.
 func (g *loginGuard) succeeded(email, addr string) { g.failures.reset(failureKey(email, addr)) }
 
+// clientIP is the address a request came from: the proxy's account of it
+// when TrustProxyHeaders is set and the proxy gave one, else the peer's.
 func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -45,8 +45,8 @@ type Config struct {
 	// (bzip2, gzip, the blocks of a PBF); past it 413. 0 means
 	// osm.DefaultMaxDecompressed.
 	MaxDecompressed int64
-	// TrustProxyHeaders takes the client's address from X-Forwarded-For /
-	// X-Real-IP, for deployments behind a reverse proxy that sets them.
+	// TrustProxyHeaders takes the client's address from the right-most
+	// X-Forwarded-For entry, the one a reverse proxy in front appends.
 	// Off by default: otherwise any client could pick its own address, and
 	// with it escape the per-address limits on sign-in and suggestions.
 	TrustProxyHeaders bool
@@ -150,7 +150,11 @@ func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	if s.cfg.TrustProxyHeaders {
-		r.Use(middleware.RealIP)
+		// The right-most X-Forwarded-For entry: the address the proxy in
+		// front of us appended. The leftmost (chi's old RealIP) is whatever
+		// the client sent, so a client could name a fresh address per
+		// request and walk past the per-address limits.
+		r.Use(middleware.ClientIPFromXFFTrustedProxies(1))
 	}
 	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
 	r.Use(s.checkRequestText)
