@@ -23,6 +23,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -31,6 +32,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -67,7 +69,43 @@ func main() {
 		}
 		total += n
 	}
+	if err := writeNotes(*out); err != nil {
+		log.Fatalf("glyphs: %v", err)
+	}
 	log.Printf("glyphs: %d bytes in all", total)
+}
+
+// copyright is the Debian copyright file of the fonts, holding their licence.
+const copyright = "/usr/share/doc/fonts-dejavu-core/copyright"
+
+// writeNotes records beside the ranges where they come from (SOURCE.txt) and
+// the fonts' licence (LICENCE.txt, Debian's copyright file as it is).
+func writeNotes(out string) error {
+	licence, err := os.ReadFile(copyright)
+	if err != nil {
+		return fmt.Errorf("reading the fonts' licence: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "LICENCE.txt"), licence, 0o644); err != nil {
+		return fmt.Errorf("writing LICENCE.txt: %w", err)
+	}
+	var src strings.Builder
+	src.WriteString("SDF glyph ranges (the glyphs protobuf MapLibre reads) made by `go run ./scripts/glyphs`\n" +
+		"from the DejaVu fonts of Debian's fonts-dejavu-core package (https://dejavu-fonts.github.io/),\n" +
+		"under the Bitstream Vera licence with DejaVu's changes in the public domain: see LICENCE.txt\n" +
+		"(" + copyright + ").\n\n" +
+		"Made as node-fontnik makes them (sdf-glyph-foundry RenderSDF): 24 px, buffer 3 px, radius 8 px,\n" +
+		"cutoff 0.25; metrics as node-fontnik writes them (top = bbox top - ascender).\n\n")
+	for _, f := range faces {
+		data, err := os.ReadFile(f.file)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", f.file, err)
+		}
+		fmt.Fprintf(&src, "%s/  fontstack %q  from %s  sha256 %x\n", f.dir, f.name, f.file, sha256.Sum256(data))
+	}
+	if err := os.WriteFile(filepath.Join(out, "SOURCE.txt"), []byte(src.String()), 0o644); err != nil {
+		return fmt.Errorf("writing SOURCE.txt: %w", err)
+	}
+	return nil
 }
 
 // makeFace writes every range of f that has a glyph, and returns their size.
