@@ -173,7 +173,7 @@ func (s *Server) routes() chi.Router {
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
-	r.Method(http.MethodGet, "/fonts/{fontstack}/{file}", glyphs.New())
+	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
