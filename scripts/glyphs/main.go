@@ -20,6 +20,12 @@
 //     0.25×256, clamped to 0..255 (truncated), and stored as 255−d;
 //   - glyphs without an outline (space) have width 0, no bitmap, left 0 and
 //     top −ascender.
+//
+// Checked against FreeType (libfreetype 6.18.3, FT_LOAD_NO_HINTING at 24 px)
+// for DejaVu Sans: the same 5370 code points, every advance equal, and every
+// width, height, left and top equal to those of FreeType's control box
+// rounded, but for 9 glyphs whose curves stay inside their control points
+// (the flattened outline's box, which sdf-glyph-foundry takes, is tighter).
 package main
 
 import (
