@@ -171,7 +171,8 @@ func (s *Server) routes() chi.Router {
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
-	// them; everything else is compressed per response.
+	// them; glyph ranges go as they are (cached for long by the browser);
+	// everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
 	r.Group(func(r chi.Router) {
