@@ -21,6 +21,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/glyphs"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
@@ -174,8 +175,10 @@ func (s *Server) routes() chi.Router {
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	// Tiles carry their own gzip, made once when rendered and cached with
-	// them; everything else is compressed per response.
+	// them; glyph ranges go as they are (cached for long by the browser);
+	// everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
+	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)

@@ -206,7 +206,10 @@ func TestNotFoundAnswers(t *testing.T) {
 		{"GET", "/ogc/nope", browserAccept, 404, true},
 		{"GET", "/tiles/grid/1/2", "", 404, false},
 		{"GET", "/tiles/grid/1/2", browserAccept, 404, false},
-		{"GET", "/fonts/Noto%20Sans/0-255.pbf", browserAccept, 404, false},
+		// Issue 17: placemap serves glyphs, any fontstack falling back to its own.
+		{"GET", "/fonts/Noto%20Sans/0-255.pbf", browserAccept, 200, false},
+		{"GET", "/fonts/Noto%20Sans/0-255.json", browserAccept, 404, false},
+		{"GET", "/fonts/Noto%20Sans", browserAccept, 404, false},
 		{"GET", "/style.json", browserAccept, 404, false},
 		{"GET", "/data/places.geojson", "", 404, false},
 		{"GET", "/nope", "", 404, false},
