@@ -172,6 +172,7 @@ func (s *Server) routes() chi.Router {
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
+	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
@@ -223,6 +224,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.MethodNotAllowed(s.methodNotAllowed)
 	})
 	r.Get("/tiles/{file}", s.handle(s.getTileJSON))
+	r.Get("/style.json", s.handle(s.getStyle))
 	r.Handle("/*", s.static())
 }
 
