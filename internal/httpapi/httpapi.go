@@ -97,6 +97,9 @@ type Server struct {
 	log          *slog.Logger
 	web          fs.FS
 	router       chi.Router
+	// glyphs is the map's glyph URL template, relative to the site, when
+	// this server has a font route; "" when it has none.
+	glyphs string
 }
 
 // New returns the handler over the store's roles st (every field set; New
@@ -140,6 +143,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
+	s.glyphs = glyphsURL(s.router)
 	return s
 }
 
@@ -279,7 +283,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL})
+	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs})
 }
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,20 @@ const (
 // style, in the order the sets are listed.
 var setColours = [...]string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"}
 
+// glyphsPath is where the map's glyphs are served, as MapLibre's glyphs
+// URL template.
+const glyphsPath = "/fonts/{fontstack}/{range}.pbf"
+
+// glyphsURL is the web map's glyph URL (relative to the site) when the
+// router has a font route, else "": then the map draws no text rather than
+// asking for fonts that are not there.
+func glyphsURL(r chi.Routes) string {
+	if strings.HasPrefix(r.Find(chi.NewRouteContext(), http.MethodGet, "/fonts/"+labelFont+"/0-255.pbf"), "/fonts/") {
+		return strings.TrimPrefix(glyphsPath, "/")
+	}
+	return ""
+}
+
 // getLabelTile serves a set's label tile: a point per area, where its name
 // goes (tiles.RenderLabels).
 func (s *Server) getLabelTile(w http.ResponseWriter, r *http.Request) error {
@@ -93,7 +107,7 @@ func (s *Server) getStyle(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"version": 8,
 		"name":    "placemap",
-		"glyphs":  base + "/fonts/{fontstack}/{range}.pbf",
+		"glyphs":  base + glyphsPath,
 		"sources": sources,
 		"layers":  layers,
 	})
