@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/tiles"
@@ -103,13 +104,35 @@ func (s *Server) getStyle(w http.ResponseWriter, r *http.Request) error {
 		"layout": map[string]any{"text-field": []any{"get", "name"}, "text-font": []string{labelFontBold}, "text-size": 11,
 			"text-anchor": "top", "text-offset": []any{0, 0.7}, "text-max-width": 10, "text-optional": true},
 		"paint": map[string]any{"text-color": "#333333", "text-halo-color": "#ffffff", "text-halo-width": 1.5}})
-	s.cacheURLDocument(w)
-	writeJSON(w, http.StatusOK, map[string]any{
+	style := map[string]any{
 		"version": 8,
 		"name":    "placemap",
 		"glyphs":  base + glyphsPath,
 		"sources": sources,
 		"layers":  layers,
-	})
+	}
+	// Opened on the sets: their middle, at a city's zoom.
+	if b, ok := currentBounds(sets); ok {
+		style["center"], style["zoom"] = []float64{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2}, 10
+	}
+	s.cacheURLDocument(w)
+	writeJSON(w, http.StatusOK, style)
 	return nil
+}
+
+// currentBounds is the box around the current boundary sets; false when
+// there are none.
+func currentBounds(sets []place.SetSummary) (orb.Bound, bool) {
+	var b orb.Bound
+	ok := false
+	for _, ss := range sets {
+		switch {
+		case !ss.Current || ss.BBox.IsZero():
+		case !ok:
+			b, ok = ss.BBox, true
+		default:
+			b = b.Union(ss.BBox)
+		}
+	}
+	return b, ok
 }

@@ -48,6 +48,14 @@ export const setSourceId = (slug) => `set-${slug}`;
 const labelSourceId = (slug) => `labels-${slug}`;
 
 /**
+ * labelTilesURL is the tile URL template of a boundary set's labels (new
+ * URL would escape the template's braces: the folder is resolved alone).
+ * @param {string} slug
+ * @returns {string}
+ */
+const labelTilesURL = (slug) => `${absURL(`tiles/${encodeURIComponent(slug)}/labels/`)}{z}/{x}/{y}.mvt`;
+
+/**
  * setLayerIds are the ids of a boundary set's layers in the Map view.
  * @param {string} slug
  * @returns {{fill: string, line: string, hlFill: string, hlLine: string, label: string}}
@@ -248,7 +256,7 @@ function addLabelLayers() {
   for (const set of state.sets) {
     m.addSource(labelSourceId(set.slug), {
       type: 'vector', maxzoom: 16, attribution: '',
-      tiles: [`${absURL(`tiles/${encodeURIComponent(set.slug)}/labels/`)}{z}/{x}/{y}.mvt`],
+      tiles: [labelTilesURL(set.slug)],
     });
   }
   // Later symbol layers win collisions: the first set goes last.
@@ -424,6 +432,9 @@ export function refreshSet(slug) {
   if (!m || !src) return;
   const vector = /** @type {import('maplibre-gl').VectorTileSource} */ (src);
   if (typeof vector.setUrl === 'function') vector.setUrl(absURL(`tiles/${encodeURIComponent(slug)}.json?v=${v}`));
+  // The redrawn area's label may have moved: its label tiles under a new ?v= too.
+  const labels = /** @type {import('maplibre-gl').VectorTileSource | undefined} */ (m.getSource(labelSourceId(slug)));
+  if (labels && typeof labels.setTiles === 'function') labels.setTiles([labelTilesURL(slug) + `?v=${v}`]);
   m.once('idle', () => {
     if (setTilesVersion.get(slug) === v && m.getSource(id)) m.refreshTiles(id);
   });
