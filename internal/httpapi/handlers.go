@@ -413,6 +413,23 @@ func parsePage(q url.Values, def, maxLimit int) (limit, offset int, err error) {
 	return limit, offset, nil
 }
 
+// cacheURLDocument sets the cache headers of a document holding absolute
+// URLs of this server (TileJSON, the map style).
+func (s *Server) cacheURLDocument(w http.ResponseWriter) {
+	if s.cfg.PublicURL != "" {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		return
+	}
+	// The URLs are made from the request's Host header, which the client
+	// chooses: a shared cache must not keep them for others (MapLibre
+	// does not resolve relative tile URLs against the TileJSON's, so they
+	// must be absolute). --public-url fixes the address, and the document
+	// is public again.
+	w.Header().Set("Cache-Control", "private, max-age=60")
+	w.Header().Add("Vary", "Host")
+	w.Header().Add("Vary", "X-Forwarded-Proto")
+}
+
 func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	file := chi.URLParam(r, "file")
 	layer, ok := strings.CutSuffix(file, ".json")
@@ -435,18 +452,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.PublicURL != "" {
-		w.Header().Set("Cache-Control", "public, max-age=60")
-	} else {
-		// The tile URLs are made from the request's Host header, which
-		// the client chooses: a shared cache must not keep them for
-		// others (MapLibre does not resolve relative tile URLs against
-		// the TileJSON's, so they must be absolute). --public-url fixes
-		// the address, and the document is public again.
-		w.Header().Set("Cache-Control", "private, max-age=60")
-		w.Header().Add("Vary", "Host")
-		w.Header().Add("Vary", "X-Forwarded-Proto")
-	}
+	s.cacheURLDocument(w)
 	writeJSON(w, http.StatusOK, tj)
 	return nil
 }
@@ -472,6 +478,13 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	writeTile(w, r, tile, format)
+	return nil
+}
+
+// writeTile sends a rendered tile, gzipped if the client takes it, with
+// its validators and cache headers.
+func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile, format tiles.Format) {
 	// The gzipped representation has its own strong validator (RFC 9110
 	// §8.8.3); If-None-Match accepts either.
 	body, etag := tile.Data, tile.ETag
@@ -492,7 +505,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	inm := r.Header.Get("If-None-Match")
 	if etagMatch(inm, tile.ETag) || etagMatch(inm, etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return
 	}
 	h.Set("Content-Type", format.ContentType())
 	if gz {
@@ -501,7 +514,6 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	return nil
 }
 
 // acceptsGzip reads Accept-Encoding, honouring an explicit gzip;q=0.

@@ -98,6 +98,9 @@ type Server struct {
 	log          *slog.Logger
 	web          fs.FS
 	router       chi.Router
+	// glyphs is the map's glyph URL template, relative to the site, when
+	// this server has a font route; "" when it has none.
+	glyphs string
 }
 
 // New returns the handler over the store's roles st (every field set; New
@@ -141,6 +144,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
+	s.glyphs = glyphsURL(s.router)
 	return s
 }
 
@@ -179,6 +183,7 @@ func (s *Server) routes() chi.Router {
 	// everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
+	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
@@ -230,6 +235,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.MethodNotAllowed(s.methodNotAllowed)
 	})
 	r.Get("/tiles/{file}", s.handle(s.getTileJSON))
+	r.Get("/style.json", s.handle(s.getStyle))
 	r.Handle("/*", s.static())
 }
 
@@ -284,7 +290,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL})
+	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs})
 }
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {

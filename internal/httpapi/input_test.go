@@ -210,7 +210,7 @@ func TestNotFoundAnswers(t *testing.T) {
 		{"GET", "/fonts/Noto%20Sans/0-255.pbf", browserAccept, 200, false},
 		{"GET", "/fonts/Noto%20Sans/0-255.json", browserAccept, 404, false},
 		{"GET", "/fonts/Noto%20Sans", browserAccept, 404, false},
-		{"GET", "/style.json", browserAccept, 404, false},
+		{"GET", "/nostyle.json", browserAccept, 404, false}, // any .json nothing serves (/style.json is the map style now)
 		{"GET", "/data/places.geojson", "", 404, false},
 		{"GET", "/nope", "", 404, false},
 		{"GET", "/nope", browserAccept, 404, true},

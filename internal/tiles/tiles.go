@@ -94,10 +94,11 @@ type Tile struct {
 
 // Renderer renders tiles, caching them by data version.
 type Renderer struct {
-	src   Source
-	cache *Cache
-	group singleflight.Group
-	gzips sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
+	src    Source
+	cache  *Cache
+	group  singleflight.Group
+	gzips  sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
+	labels labelPoints
 }
 
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
@@ -142,13 +143,10 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 	if name != layer {
 		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
 	}
-	if tile, ok := r.cache.Get(key); ok {
-		return tile, nil
-	}
-	v, err, _ := r.group.Do(key, func() (any, error) {
+	return r.cached(key, version, func() ([]byte, error) {
 		fc, err := r.features(ctx, layer, t)
 		if err != nil {
-			return Tile{}, err
+			return nil, err
 		}
 		var data []byte
 		if f == GeoJSON {
@@ -157,7 +155,22 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 			data, err = encodeMVT(name, fc, t)
 		}
 		if err != nil {
-			return Tile{}, fmt.Errorf("tile %s: %w", key, err)
+			return nil, fmt.Errorf("tile %s: %w", key, err)
+		}
+		return data, nil
+	})
+}
+
+// cached returns the tile cached under key, or renders it once (however
+// many requests ask at the same time), gzips it and caches it.
+func (r *Renderer) cached(key string, version int64, render func() ([]byte, error)) (Tile, error) {
+	if tile, ok := r.cache.Get(key); ok {
+		return tile, nil
+	}
+	v, err, _ := r.group.Do(key, func() (any, error) {
+		data, err := render()
+		if err != nil {
+			return Tile{}, err
 		}
 		sum := sha256.Sum256(data)
 		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`, Version: version}

@@ -19,7 +19,14 @@ export const ASSET_SELECTED = 'assets-selected';
 // one point per cell with a count (see internal/tiles): drawn as a circle
 // sized by the count and coloured by the cell's most common category.
 export const ASSET_CELLS = 'assets-cells';
-const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER, ASSET_CELLS];
+// Asset names, at street zooms, on the plain style when placemap serves fonts.
+export const ASSET_NAMES = 'assets-names';
+const ASSET_LAYERS = [ASSET_SITE_FILL, ASSET_SITE_LINE, ASSET_LAYER, ASSET_CELLS, ASSET_NAMES];
+// placemap's own fonts (/fonts/{fontstack}/{range}.pbf): labels are drawn
+// only with them, never with a third party's.
+const FONT = 'DejaVu Sans Book';
+const FONT_BOLD = 'DejaVu Sans Bold';
+const PLAIN = 'placemap plain';
 // Asset tiles, whose URLs get ?v= after a write so the browser's cache
 // (tiles are cacheable for a minute) does not show the old data.
 const ASSET_TILE_RE = /\/tiles\/assets\/\d+\/\d+\/\d+\.(mvt|pbf)$/;
@@ -33,15 +40,32 @@ const NONE = '\u0000none';
 export const setSourceId = (slug) => `set-${slug}`;
 
 /**
+ * labelSourceId is the id of a boundary set's label source: one point per
+ * area, where its name goes (/tiles/{set}/labels/...).
+ * @param {string} slug
+ * @returns {string}
+ */
+const labelSourceId = (slug) => `labels-${slug}`;
+
+/**
+ * labelTilesURL is the tile URL template of a boundary set's labels (new
+ * URL would escape the template's braces: the folder is resolved alone).
+ * @param {string} slug
+ * @returns {string}
+ */
+const labelTilesURL = (slug) => `${absURL(`tiles/${encodeURIComponent(slug)}/labels/`)}{z}/{x}/{y}.mvt`;
+
+/**
  * setLayerIds are the ids of a boundary set's layers in the Map view.
  * @param {string} slug
- * @returns {{fill: string, line: string, hlFill: string, hlLine: string}}
+ * @returns {{fill: string, line: string, hlFill: string, hlLine: string, label: string}}
  */
 export const setLayerIds = (slug) => ({
   fill: `set-${slug}-fill`,
   line: `set-${slug}-line`,
   hlFill: `set-${slug}-hl-fill`,
   hlLine: `set-${slug}-hl-line`,
+  label: `set-${slug}-label`,
 });
 
 let assetTilesVersion = 0;
@@ -49,17 +73,24 @@ let assetTilesVersion = 0;
 const setTilesVersion = new Map();
 
 /**
- * plainStyle is the map's style without a basemap: no glyphs, no sprite,
- * no external sources, so it works offline.
+ * plainStyle is the map's style without a basemap: no sprite, no external
+ * sources, so it works offline; its glyphs are placemap's own, when the
+ * server has them (glyphs is then its URL template relative to the site).
+ * @param {string} [glyphs]
  * @returns {import('maplibre-gl').StyleSpecification}
  */
-export function plainStyle() {
-  return {
+export function plainStyle(glyphs) {
+  /** @type {import('maplibre-gl').StyleSpecification} */
+  const style = {
     version: 8,
-    name: 'placemap plain',
+    name: PLAIN,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }],
   };
+  // new URL would escape the template's braces: resolve the folder only.
+  const i = glyphs ? glyphs.indexOf('{') : -1;
+  if (glyphs && i >= 0) style.glyphs = absURL(glyphs.slice(0, i)) + glyphs.slice(i);
+  return style;
 }
 
 /**
@@ -211,16 +242,68 @@ function addAssetLayers() {
   });
 }
 
+/** @type {any} the paint of every label: dark text in a white halo, readable over fills */
+const LABEL_PAINT = { 'text-color': '#1f2937', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6, 'text-halo-blur': 0.4 };
+
+/**
+ * addLabelLayers names the areas of every boundary set (one label per
+ * area, from the set's label tiles; the first set's bolder and drawn first
+ * where labels collide) under the assets, and the assets at street zooms
+ * (14 and deeper) over everything.
+ */
+function addLabelLayers() {
+  const m = map();
+  for (const set of state.sets) {
+    m.addSource(labelSourceId(set.slug), {
+      type: 'vector', maxzoom: 16, attribution: '',
+      tiles: [labelTilesURL(set.slug)],
+    });
+  }
+  // Later symbol layers win collisions: the first set goes last.
+  for (const set of state.sets.slice().reverse()) {
+    const primary = state.sets.indexOf(set) === 0;
+    m.addLayer({
+      id: setLayerIds(set.slug).label, type: 'symbol', source: labelSourceId(set.slug), 'source-layer': 'labels',
+      layout: {
+        visibility: vis(set.slug),
+        'text-field': ['get', 'name'],
+        'text-font': [primary ? FONT_BOLD : FONT],
+        'text-size': primary ? 13 : 11.5,
+        'text-max-width': 8,
+        'text-padding': 4,
+      },
+      paint: LABEL_PAINT,
+    }, ASSET_SITE_FILL);
+  }
+  m.addLayer({
+    id: ASSET_NAMES, type: 'symbol', source: ASSET_SOURCE, 'source-layer': 'assets', minzoom: 14,
+    filter: ['all', ['has', 'name'], ['!', ['has', 'count']]],
+    layout: {
+      visibility: state.assetsVisible ? 'visible' : 'none',
+      'text-field': ['get', 'name'],
+      'text-font': [FONT],
+      'text-size': 11,
+      'text-anchor': 'top',
+      'text-offset': [0, 0.9],
+      'text-max-width': 10,
+      'text-optional': true,
+    },
+    paint: LABEL_PAINT,
+  });
+}
+
 /**
  * addPlacemapLayers adds the Map view's sources and layers once the style
  * has loaded. On a basemap, boundaries slip under its labels; assets stay
- * on top.
+ * on top. On the plain style with placemap's glyphs, areas and assets are
+ * named.
  */
 export function addPlacemapLayers() {
   const style = map().getStyle();
   const firstSymbol = (style.layers || []).find((l) => l.type === 'symbol');
   addSetLayers(firstSymbol ? firstSymbol.id : undefined);
   addAssetLayers();
+  if (style.name === PLAIN && style.glyphs) addLabelLayers();
   state.layersAdded = true;
 }
 
@@ -278,7 +361,9 @@ export function setAssetsVisibility(on) {
   state.assetsVisible = on;
   if (!state.layersAdded) return;
   const m = map();
-  for (const id of ASSET_LAYERS) m.setLayoutProperty(id, 'visibility', on && mapViewShown.assets ? 'visible' : 'none');
+  for (const id of ASSET_LAYERS) {
+    if (m.getLayer(id)) m.setLayoutProperty(id, 'visibility', on && mapViewShown.assets ? 'visible' : 'none');
+  }
 }
 
 /**
@@ -347,6 +432,9 @@ export function refreshSet(slug) {
   if (!m || !src) return;
   const vector = /** @type {import('maplibre-gl').VectorTileSource} */ (src);
   if (typeof vector.setUrl === 'function') vector.setUrl(absURL(`tiles/${encodeURIComponent(slug)}.json?v=${v}`));
+  // The redrawn area's label may have moved: its label tiles under a new ?v= too.
+  const labels = /** @type {import('maplibre-gl').VectorTileSource | undefined} */ (m.getSource(labelSourceId(slug)));
+  if (labels && typeof labels.setTiles === 'function') labels.setTiles([labelTilesURL(slug) + `?v=${v}`]);
   m.once('idle', () => {
     if (setTilesVersion.get(slug) === v && m.getSource(id)) m.refreshTiles(id);
   });

@@ -33,15 +33,16 @@ function foldAttribution(m) {
 /**
  * createMap makes the map in #map. loaded resolves once its style has
  * loaded, with the basemap in use ('' for the plain background).
- * @param {{bounds: import('maplibre-gl').LngLatBoundsLike, basemap: string, attributions: string[]}} options
- *   attributions: HTML, already escaped
+ * @param {{bounds: import('maplibre-gl').LngLatBoundsLike, basemap: string, glyphs: string, attributions: string[]}} options
+ *   attributions: HTML, already escaped; glyphs: placemap's glyph URL
+ *   template ('' when it serves none), for the plain style's labels
  * @returns {{map: import('maplibre-gl').Map, loaded: Promise<{basemap: string}>}}
  */
-export function createMap({ bounds, basemap, attributions }) {
+export function createMap({ bounds, basemap, glyphs, attributions }) {
   const maplibregl = window.maplibregl;
   const m = new maplibregl.Map({
     container: 'map',
-    style: basemap ? basemap : plainStyle(),
+    style: basemap ? basemap : plainStyle(glyphs),
     bounds,
     fitBoundsOptions: { padding: 24 },
     attributionControl: false,
@@ -64,7 +65,7 @@ export function createMap({ bounds, basemap, attributions }) {
       // The configured basemap could not be loaded: fall back to the plain style.
       console.warn('placemap: basemap style failed, using plain background:', msg);
       basemapFailed = true;
-      m.setStyle(plainStyle());
+      m.setStyle(plainStyle(glyphs));
       return;
     }
     console.error('placemap: map error:', msg);
