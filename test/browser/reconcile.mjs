@@ -105,8 +105,8 @@ run(async ({ page }) => {
     expect(title === target.name, `the selection should be titled ${JSON.stringify(target.name)}, got ${JSON.stringify(title)}`);
     const items = await page.locator('#cmp-counterparts li[data-b]').evaluateAll((lis) => lis.map((li) => ({ code: li.dataset.b, text: li.innerText })));
     for (const it of items) {
-      expect(/A in B\s*[\d.]+\s*%/.test(it.text) && /B in A\s*[\d.]+\s*%/.test(it.text) && /IoU\s*[\d.]+/.test(it.text),
-        `counterpart ${it.code} should show A in B, B in A (as %) and IoU; shows ${JSON.stringify(it.text)}`);
+      expect(/A in B\s*[\d.]+\s*%/.test(it.text) && /B in A\s*[\d.]+\s*%/.test(it.text) && /How much overlaps\s*[\d.]+/.test(it.text),
+        `counterpart ${it.code} should show A in B, B in A (as %) and how much overlaps (IoU); shows ${JSON.stringify(it.text)}`);
     }
     const filter = await page.evaluate((id) => window.placemap.map.getFilter(id), L.bHlFill);
     const literal = Array.isArray(filter) && Array.isArray(filter[2]) && filter[2][0] === 'literal' ? filter[2][1] : null;

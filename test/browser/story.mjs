@@ -95,7 +95,7 @@ run(async ({ browser, page: harnessPage }) => {
     await page.evaluate(() => window.placemap.map.jumpTo({ zoom: 16 }));
     await waitIdle(page);
     await page.locator('#suggest-new').click();
-    expect(await page.locator('#suggest-new').getAttribute('aria-pressed') === 'true', '"Suggest a new place" should be pressed while waiting for a click on the map');
+    expect(await page.locator('#suggest-new').getAttribute('aria-pressed') === 'true', '"Suggest a missing asset" should be pressed while waiting for a click on the map');
     const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.55);
     await page.locator('#af-name').waitFor({ state: 'visible' });

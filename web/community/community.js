@@ -27,7 +27,7 @@ let suggestSection = null;
 function buildPanel() {
   const tools = $('edit-tools');
   suggestSection = el('section', { id: 'suggest-tools', className: 'panel-section suggest-tools', 'aria-label': 'Suggest' },
-    button('Suggest a new place', { id: 'suggest-new', 'aria-pressed': 'false', onclick: startSuggestNew }),
+    button('Suggest a missing asset', { id: 'suggest-new', 'aria-pressed': 'false', onclick: startSuggestNew }),
     el('p', { className: 'hint', text: 'Know a place that is missing? Suggest it: a moderator will check it.' }));
   const drawSection = el('section', { id: 'draw-hood', className: 'panel-section suggest-tools', 'aria-label': 'Your neighbourhood' },
     button('Draw my neighbourhood', { id: 'suggest-draw', onclick: startDrawNeighbourhood }),

@@ -103,7 +103,7 @@ function setSuggestPlacing(on) {
   const btn = $('suggest-new');
   if (btn) {
     btn.setAttribute('aria-pressed', String(on));
-    btn.textContent = on ? 'Cancel suggesting' : 'Suggest a new place';
+    btn.textContent = on ? 'Cancel suggesting' : 'Suggest a missing asset';
   }
   const m = mapIfReady();
   if (m) m.getContainer().classList.toggle('placing', on);
@@ -118,7 +118,7 @@ function setSuggestPlacing(on) {
   }
 }
 
-/** startSuggestNew: "Suggest a new place" (again: stop). */
+/** startSuggestNew: "Suggest a missing asset" (again: stop). */
 export function startSuggestNew() {
   if (suggestPlacing) {
     setSuggestPlacing(false);
@@ -156,7 +156,7 @@ async function placeSuggestion(lngLat) {
     cleanup: () => marker.remove(),
     onMapClick: (ll) => { marker.setLngLat(ll); loc.set(ll); },
   });
-  showPane('Suggest a new place', [f.form]);
+  showPane('Suggest a missing asset', [f.form]);
   f.inputs.name.focus();
 }
 
@@ -333,7 +333,7 @@ export function startClosure(feature) {
   comment.focus();
 }
 
-/** @returns {boolean} whether "Suggest a new place" waits for a click on the map */
+/** @returns {boolean} whether "Suggest a missing asset" waits for a click on the map */
 export function isSuggesting() {
   return suggestPlacing;
 }

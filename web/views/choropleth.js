@@ -107,7 +107,7 @@ function indicatorOptions(list) {
   const own = list.filter((i) => !i.builtin).map((i) => ({ value: str(i.name), label: str(i.title) || humanName(i.name) }));
   const builtin = list.filter((i) => i.builtin).map((i) => ({ value: str(i.name), label: str(i.title) || humanName(i.name) }));
   const out = [];
-  if (own.length) out.push({ group: 'Indicators', options: own });
+  if (own.length) out.push({ group: 'Figures of this set', options: own });
   if (builtin.length) out.push({ group: 'Asset counts (built in)', options: builtin });
   return out;
 }

@@ -185,9 +185,10 @@ export function setRadio(name, value, disabledValues = []) {
  * @param {string} label
  * @param {string} value
  * @param {string} [note]
+ * @param {string} [term] the technical term, shown as a tooltip
  */
-export function statBox(label, value, note) {
-  return el('div', { className: 'stat' },
+export function statBox(label, value, note, term) {
+  return el('div', { className: 'stat', title: term },
     el('span', { className: 'stat-value', text: value }),
     el('span', { className: 'stat-label', text: label }),
     note ? el('span', { className: 'stat-note', text: note }) : null);

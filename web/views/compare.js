@@ -137,7 +137,7 @@ function legend() {
   if (d && d.summary && Array.isArray(d.summary.a_without_counterpart)) without = d.summary.a_without_counterpart.length;
   const weightWord = cmp.weight === 'population' ? 'population' : 'area';
   mapLegend(
-    el('h3', { className: 'map-legend-title', text: `Share of each A area's ${weightWord} in its best-fit B area` }),
+    el('h3', { className: 'map-legend-title', text: `Share of each A area's ${weightWord} in its closest-matching B area` }),
     el('ul', { className: 'map-legend-list', id: 'cmp-legend' },
       ...SHARE_BINS.map((bin) => legendRow({ background: bin.color }, bin.label, d ? numberFormat.format(/** @type {number} */ (counts.get(bin.color))) : '')),
       legendRow({ background: NO_COUNTERPART }, 'no counterpart', d ? numberFormat.format(without) : '')),
@@ -395,11 +395,11 @@ function renderSelection(code, pairs) {
     el('span', { className: 'cmp-tag cmp-tag-a', text: 'A' }),
     el('code', { className: 'cell-code', text: code }));
   $('cmp-selection-best').replaceChildren(...(best
-    ? ['Best fit in B: ', el('strong', { text: str(best.b_name) || str(best.b_code) }), `, holding ${pct(best.share)} of its ${what}.`]
+    ? [el('span', { title: 'Best fit' }, 'Closest match in B: '), el('strong', { text: str(best.b_name) || str(best.b_code) }), `, holding ${pct(best.share)} of its ${what}.`]
     : ['No counterpart in B.']));
   const sorted = pairs.slice().sort((x, y) => (num(y.share_a_in_b) || 0) - (num(x.share_a_in_b) || 0));
   list.replaceChildren(...sorted.map(counterpart));
-  if (!pairs.length) list.append(el('li', { className: 'muted', text: 'No B area overlaps this area (beyond slivers).' }));
+  if (!pairs.length) list.append(el('li', { className: 'muted', text: 'No B area overlaps this area (tiny overlaps left out).' }));
 }
 
 /** @param {any} p a pair of the selected A area */
@@ -407,7 +407,7 @@ function counterpart(p) {
   const stats = el('dl', { className: 'pair-stats' },
     el('dt', { text: 'A in B' }), el('dd', { text: pct(p.share_a_in_b) }),
     el('dt', { text: 'B in A' }), el('dd', { text: pct(p.share_b_in_a) }),
-    el('dt', { text: 'IoU' }), el('dd', { text: num(p.iou) === null ? '–' : p.iou.toFixed(2) }),
+    el('dt', { text: 'How much overlaps', title: 'IoU (intersection over union), from 0 to 1' }), el('dd', { text: num(p.iou) === null ? '–' : p.iou.toFixed(2) }),
     el('dt', { text: 'km²' }), el('dd', { text: km2(p.inter_m2) }));
   if (p.pop_share_a_in_b !== undefined) {
     stats.append(el('dt', { text: 'Pop A in B' }), el('dd', { text: pct(p.pop_share_a_in_b) }));

@@ -50,7 +50,7 @@ const COLUMNS = [
   { key: 'share_b_in_a', label: 'B in A', title: 'Share of the B area inside the A area', num: true, text: (p) => pct(p.share_b_in_a) },
   { key: 'pop_share_a_in_b', label: 'Pop A in B', title: 'Share of the A area\'s population inside the B area', num: true, pop: true, text: (p) => pct(p.pop_share_a_in_b) },
   { key: 'pop_share_b_in_a', label: 'Pop B in A', title: 'Share of the B area\'s population inside the A area', num: true, pop: true, text: (p) => pct(p.pop_share_b_in_a) },
-  { key: 'iou', label: 'IoU', title: 'Intersection over union', num: true, text: (p) => (num(p.iou) === null ? '–' : p.iou.toFixed(2)) },
+  { key: 'iou', label: 'How much overlaps', title: 'How much the two areas overlap, from 0 to 1 (IoU, intersection over union)', num: true, text: (p) => (num(p.iou) === null ? '–' : p.iou.toFixed(2)) },
   { key: 'class', label: 'Class', title: 'Relation', badge: true, sortVal: (p) => CLASS_ORDER.indexOf(str(p.class)) },
 ];
 
@@ -91,7 +91,7 @@ function headRow(cmp, rerender, cols) {
       'aria-sort': active ? (cmp.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
       dataset: { key: c.key },
     }, el('button', {
-      type: 'button', className: 'sort-button', title: `Sort by ${c.title.toLowerCase()}`,
+      type: 'button', className: 'sort-button', title: `Sort by ${c.title.charAt(0).toLowerCase()}${c.title.slice(1)}`,
       onclick: () => {
         if (cmp.sort.key === c.key) cmp.sort.dir = -cmp.sort.dir;
         else cmp.sort = { key: c.key, dir: c.num ? -1 : 1 }; // numbers: largest first
@@ -178,8 +178,8 @@ export function renderSummary(cmp) {
   /** @type {HTMLElement[]} */
   const nodes = [
     el('div', { className: 'stats' },
-      statBox('overlapping pairs', numberFormat.format(Number(s.pairs) || 0), s.slivers_ignored ? `${numberFormat.format(s.slivers_ignored)} slivers ignored` : ''),
-      statBox('median IoU', num(s.median_iou) === null ? '–' : s.median_iou.toFixed(2)),
+      statBox('overlapping pairs', numberFormat.format(Number(s.pairs) || 0), s.slivers_ignored ? `${numberFormat.format(s.slivers_ignored)} tiny overlaps left out` : '', 'Slivers: tiny overlaps left out of the pairs'),
+      statBox('typical overlap (0 to 1)', num(s.median_iou) === null ? '–' : s.median_iou.toFixed(2), '', 'Median IoU (intersection over union)'),
       statBox('of A outside B', pct(s.share_of_a_outside_b)),
       statBox('A areas without counterpart', numberFormat.format(without.length))),
     bar,
@@ -206,8 +206,8 @@ export function renderMethod(cmp) {
    */
   const add = (k, v) => { if (v !== '' && v !== null && v !== undefined) dl.append(el('dt', { text: k }), el('dd', { text: String(v) })); };
   add('Areas', str(m.area));
-  add('Slivers', num(m.sliver_threshold) !== null ? `pairs overlapping less than ${pct(m.sliver_threshold)} of both areas are ignored` : '');
-  add('Equivalent', num(m.equivalent_iou) !== null ? `IoU (intersection over union) of ${m.equivalent_iou} or more` : '');
+  add('Tiny overlaps left out', num(m.sliver_threshold) !== null ? `pairs overlapping less than ${pct(m.sliver_threshold)} of both areas are left out (slivers)` : '');
+  add('Same area', num(m.equivalent_iou) !== null ? `the two overlap by ${m.equivalent_iou} or more (IoU, intersection over union)` : '');
   add('Within', num(m.within_share) !== null ? `${pct(m.within_share)} or more of one area lies in the other` : '');
   add('Weight', m.weight === 'population' ? 'population' : 'area');
   const known = new Set(['area', 'sliver_threshold', 'equivalent_iou', 'within_share', 'weight', 'population']);

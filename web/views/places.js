@@ -30,10 +30,10 @@ export const LAYERS = {
   def: (i) => `place-def-${i}`,
 };
 
-const PART_INFO = /** @type {Record<string, {label: string, help: string}>} */ ({
-  core: { label: 'Core', help: 'inside every definition' },
-  contested: { label: 'Contested', help: 'inside some definitions' },
-  fringe: { label: 'Fringe', help: 'inside only one definition' },
+const PART_INFO = /** @type {Record<string, {label: string, term: string, help: string}>} */ ({
+  core: { label: 'Agreed by all', term: 'Core', help: 'inside every definition' },
+  contested: { label: 'Partly agreed', term: 'Contested', help: 'inside some definitions' },
+  fringe: { label: 'In one only', term: 'Fringe', help: 'inside only one definition' },
 });
 const DEF_DASHES = [[1, 0], [3, 2], [1, 1.5], [4, 1.5, 1, 1.5], [6, 3], [2, 2, 0.5, 2]];
 
@@ -288,7 +288,7 @@ function legend() {
   }
   const rows = [];
   for (let k = of; k >= 1; k--) {
-    const part = k === of ? ' · core' : (k === 1 ? ' · fringe' : '');
+    const part = k === of ? ' · agreed by all' : (k === 1 ? ' · in one only' : '');
     rows.push(legendRow({ background: agreeColor(k, of) }, `${k} of ${of}${part}`, areaBy.has(k) ? `${km2(areaBy.get(k))} km²` : ''));
   }
   mapLegend(
@@ -338,7 +338,7 @@ function renderParts(s) {
       el('span', { className: 'legend-swatch', 'aria-hidden': 'true', style: { background: partColor[part] } }),
       el('div', { className: 'part-text' },
         el('div', { className: 'part-head' },
-          el('strong', { text: PART_INFO[part].label }),
+          el('strong', { text: PART_INFO[part].label, title: PART_INFO[part].term }),
           el('span', { className: 'part-area', text: `${km2(s[`${part}_m2`])} km²` })),
         el('span', { className: 'row-meta', text: PART_INFO[part].help }),
         list.length
