@@ -32,6 +32,49 @@ async function focused(page) {
   });
 }
 
+// smallText lists the visible texts of the panel and the map's legend and
+// controls whose computed font size is under 14 px.
+async function smallText(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const root of document.querySelectorAll('#panel, .map-legend, .maplibregl-control-container, .map-banner')) {
+      for (const e of root.querySelectorAll('*')) {
+        const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        if (!own || !e.getClientRects().length) continue;
+        const st = getComputedStyle(e);
+        if (st.visibility === 'hidden' || st.display === 'none' || e.closest('[hidden], .visually-hidden, .sr-only')) continue;
+        const px = parseFloat(st.fontSize);
+        if (px < 14) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}" ${px}px`);
+      }
+    }
+    return out;
+  });
+}
+
+// canvasRing describes the focused map canvas's focus ring: its width, and
+// whether its box lies inside the viewport and every clipping ancestor.
+async function canvasRing(page) {
+  return page.evaluate(() => {
+    const c = document.activeElement;
+    if (!c || !c.classList.contains('maplibregl-canvas')) return { canvas: false, active: c && `${c.tagName}#${c.id}.${c.className}` };
+    const st = getComputedStyle(c);
+    const width = st.outlineStyle === 'none' ? 0 : parseFloat(st.outlineWidth);
+    const reach = width + parseFloat(st.outlineOffset || '0');
+    const r = c.getBoundingClientRect();
+    const ring = { left: r.left - reach, top: r.top - reach, right: r.right + reach, bottom: r.bottom + reach };
+    const inside = (b) => ring.left >= b.left - 0.5 && ring.top >= b.top - 0.5 && ring.right <= b.right + 0.5 && ring.bottom <= b.bottom + 0.5;
+    const clippedBy = [];
+    if (!inside({ left: 0, top: 0, right: innerWidth, bottom: innerHeight })) clippedBy.push('viewport');
+    for (let a = c.parentElement; a; a = a.parentElement) {
+      const as = getComputedStyle(a);
+      if ([as.overflowX, as.overflowY].some((o) => o !== 'visible') && !inside(a.getBoundingClientRect())) clippedBy.push(`${a.tagName.toLowerCase()}.${[...a.classList].join('.')}`);
+    }
+    const map = c.closest('.map');
+    const shadow = map ? getComputedStyle(map, '::after').boxShadow : 'none';
+    return { canvas: true, width, color: st.outlineColor, reach, clippedBy, containerRing: shadow };
+  });
+}
+
 run(async ({ page }) => {
   await step('map', async () => {
     await page.goto(BASE, { waitUntil: 'domcontentloaded' });
@@ -133,15 +176,74 @@ run(async ({ page }) => {
     return { toggled: slug, compare: await page.evaluate(() => location.hash) };
   });
 
+  await step('map-focus-ring-and-text-size', async () => {
+    // Tab from the last stop before the map reaches the map canvas, whose
+    // focus ring is drawn (a wide outline) and not clipped by any
+    // ancestor or the window; every visible text is at least 14 px.
+    const before = await page.evaluate(() => {
+      const sel = 'a[href], button, input, select, textarea, summary, [tabindex], canvas';
+      const canvas = document.querySelector('#map .maplibregl-canvas');
+      let prev = null;
+      for (const e of document.querySelectorAll(sel)) {
+        if (e === canvas) break;
+        if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length || e.closest('[hidden], [inert]') || getComputedStyle(e).visibility === 'hidden') continue;
+        prev = e;
+      }
+      if (!prev) return null;
+      prev.setAttribute('data-before-map', '');
+      return prev.id || prev.tagName;
+    });
+    expect(before, 'there should be a Tab stop before the map');
+    await page.locator('[data-before-map]').focus();
+    await page.evaluate(() => document.querySelector('[data-before-map]').removeAttribute('data-before-map'));
+    let ring = null;
+    for (let i = 0; i < 6 && !(ring && ring.canvas); i++) {
+      await page.keyboard.press('Tab');
+      ring = await canvasRing(page);
+    }
+    expect(ring && ring.canvas, `Tab from ${before} should reach the map canvas, reached ${JSON.stringify(ring)}`);
+    expect(ring.width >= 2, `the focused map canvas should show a focus ring at least 2 px wide: ${JSON.stringify(ring)}`);
+    expect(ring.clippedBy.length === 0, `the map canvas's focus ring should not be clipped, it is by ${ring.clippedBy.join(', ')}`);
+    expect(ring.containerRing !== 'none', `the map should draw its contrasting inner ring while the canvas has the focus: ${JSON.stringify(ring)}`);
+    await shot(page, 'step-05-map-focus-ring.png');
+    const small = await smallText(page);
+    expect(small.length === 0, `every text should be at least 14 px, these are smaller: ${small.slice(0, 15).join('; ')}`);
+    return { before, ring };
+  });
+
   for (const view of ['compare', 'places', 'choropleth']) {
     await step(view, async () => {
       await page.locator(`#view-tabs [data-view="${view}"], #view-tabs a[href="#${view}"]`).first().click();
       await page.waitForFunction((v) => window.placemap.view === v, view);
       await page.waitForTimeout(1500);
       await shot(page, `step-${view}.png`);
+      const small = await smallText(page);
+      expect(small.length === 0, `every text of the ${view} view should be at least 14 px, these are smaller: ${small.slice(0, 15).join('; ')}`);
+      if (view === 'compare') {
+        // The overlap figure is named in plain words; the technical term
+        // (IoU) stays in its tooltip.
+        const head = page.locator('#cmp-table th[data-key="iou"] button');
+        await head.waitFor();
+        const text = (await head.innerText()).trim();
+        const title = (await head.getAttribute('title')) || '';
+        expect(/how much overlaps/i.test(text) && !/IoU/.test(text), `the overlap column should read "How much overlaps", reads ${JSON.stringify(text)}`);
+        expect(title.includes('IoU'), `the overlap column's tooltip should name the IoU, is ${JSON.stringify(title)}`);
+        const stat = await page.locator('#cmp-summary .stat[title*="IoU"]').count();
+        expect(stat === 1, `the summary's typical overlap should carry IoU in its tooltip, found ${stat}`);
+      }
       return axeCheck(page, view);
     });
   }
+
+  await step('plain-words', async () => {
+    // "Places" means neighbourhoods: the button to suggest an asset says so.
+    const btn = page.locator('#suggest-new');
+    const label = (await btn.textContent() || '').trim();
+    expect(label === 'Suggest a missing asset', `the suggest button should read "Suggest a missing asset", reads ${JSON.stringify(label)}`);
+    const old = await page.getByText('Suggest a new place').count();
+    expect(old === 0, `"Suggest a new place" should be gone, found ${old}`);
+    return { label };
+  });
 
   await step('signed-in', async () => {
     await page.locator('#view-tabs [data-view="map"], #view-tabs a[href="#map"]').first().click();
