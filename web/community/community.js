@@ -28,7 +28,7 @@ function buildPanel() {
   const tools = $('edit-tools');
   suggestSection = el('section', { id: 'suggest-tools', className: 'panel-section suggest-tools', 'aria-label': 'Suggest' },
     button('Suggest a missing asset', { id: 'suggest-new', 'aria-pressed': 'false', onclick: startSuggestNew }),
-    el('p', { className: 'hint', text: 'Know a place that is missing? Suggest it: a moderator will check it.' }));
+    el('p', { className: 'hint', text: 'Know a library, hall or other asset that is missing from the map? Suggest it: a moderator will check it.' }));
   const drawSection = el('section', { id: 'draw-hood', className: 'panel-section suggest-tools', 'aria-label': 'Your neighbourhood' },
     button('Draw my neighbourhood', { id: 'suggest-draw', onclick: startDrawNeighbourhood }),
     el('p', { className: 'hint', text: 'Where does your neighbourhood begin and end? Draw it as you know it.' }));
