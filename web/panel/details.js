@@ -8,7 +8,8 @@ import { statusTitle, humanName } from '../format.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { state, map, mapIfReady, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
-import { openPanel, linkOrText } from './panel.js';
+import { openPanel, linkOrText, setStatus } from './panel.js';
+import { mapLinkOf, mapHashFor } from '../maplink.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -175,6 +176,35 @@ function fieldList() {
   return { fields, add };
 }
 
+/**
+ * copyLink is the "Copy link" action: a button copying the address that
+ * reopens the map on this asset or area selected, and the address itself in
+ * a text field to select by hand where the clipboard is refused.
+ * @param {{asset?: string, area?: import('../store.js').AreaRef}} select
+ */
+function copyLink(select) {
+  const field = el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': 'Link to this view' });
+  field.hidden = true;
+  const button = el('button', {
+    type: 'button', className: 'copy-link',
+    text: 'Copy link',
+    onclick: async () => {
+      const url = location.href.split('#')[0] + mapHashFor(mapLinkOf(state, mapIfReady(), { asset: select.asset || null, area: select.area || null }));
+      field.value = url;
+      field.hidden = false;
+      try {
+        await navigator.clipboard.writeText(url);
+        setStatus('Link copied');
+      } catch {
+        field.focus();
+        field.select();
+        setStatus('Copy the selected link');
+      }
+    },
+  });
+  return el('p', { className: 'copy-link-row' }, button, field);
+}
+
 /** @param {any} feature */
 function renderAsset(feature) {
   const p = feature.properties || {};
@@ -184,6 +214,7 @@ function renderAsset(feature) {
     assetDot(p),
     el('span', { text: assetCategoryTitle(p) }),
     p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
+  nodes.push(copyLink({ asset: str(p.id) || str(feature.id) }));
   if (editHooks.assetActions) {
     const actions = editHooks.assetActions(feature);
     if (actions) nodes.push(actions);
@@ -336,6 +367,7 @@ function renderArea(feature, slug) {
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
     el('span', { text: setTitle })));
+  nodes.push(copyLink({ area: { slug: str(p.set) || slug, code } }));
   nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
   fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));
