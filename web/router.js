@@ -142,7 +142,7 @@ export function navigate(r, { replace = false } = {}) {
  * @param {boolean} push
  */
 export function writeMapHash(hash, push) {
-  if (state.view !== 'map' || location.hash === hash) return;
+  if (state.view !== 'map' || parseHash(location.hash).view !== 'map' || location.hash === hash) return;
   if (push) history.pushState(null, '', hash);
   else history.replaceState(null, '', hash);
   lastHash.map = hash;

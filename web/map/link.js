@@ -16,6 +16,8 @@ import { openAsset, openArea, closeDetails } from '../panel/details.js';
 let applying = false;
 /** @type {'push' | 'replace' | null} */
 let pending = null;
+/** The address when the pending write was asked for. */
+let pendingFrom = '';
 
 /**
  * mapLinkHash is the hash of the Map view as shown now.
@@ -29,6 +31,7 @@ export function mapLinkHash() {
 function schedule(push) {
   if (applying || state.view !== 'map' || !state.layersAdded) return;
   const first = pending === null;
+  if (first) pendingFrom = location.hash;
   if (push) pending = 'push';
   else if (!pending) pending = 'replace';
   // Changes made together (a selection clears the other one) make one step.
@@ -38,7 +41,8 @@ function schedule(push) {
 function flush() {
   const kind = pending;
   pending = null;
-  if (applying || state.view !== 'map') return;
+  // The address changed meanwhile (a tab, back or forward): it wins.
+  if (applying || state.view !== 'map' || location.hash !== pendingFrom) return;
   writeMapHash(mapLinkHash(), kind === 'push');
 }
 
