@@ -49,7 +49,9 @@ function flush() {
 /**
  * routeMap shows the Map view's address: moves the map, shows and hides
  * the layers it names and selects what it names. Parts left out stay as
- * they are; then the address is completed from what the map shows.
+ * they are; then the address is completed from what the map shows. A
+ * selection from the address leaves a folded panel (a narrow screen)
+ * folded: the map shows what is selected, the panel its details.
  * @param {import('../router.js').MapRoute} r
  */
 export async function routeMap(r) {
@@ -79,9 +81,9 @@ export async function routeMap(r) {
     }
     const sa = state.selectedArea;
     if (r.asset) {
-      if (state.selectedAsset !== r.asset) openAsset(r.asset);
+      if (state.selectedAsset !== r.asset) openAsset(r.asset, { unfold: false });
     } else if (r.area) {
-      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code);
+      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code, { unfold: false });
     } else if (r.at && (state.selectedAsset || sa)) {
       closeDetails();
     }
