@@ -3,8 +3,8 @@
 // position, the layers shown and the selection to the location hash; that
 // address opened in a new page shows the same asset selected at the same
 // place with the same layers; moving the map rewrites the address without
-// a step in the history; showing a layer makes a step that going back
-// undoes; "Copy link" copies the address.
+// a step in the history; showing a layer or selecting an area makes a
+// step that back and forward undo and redo; "Copy link" copies the address.
 //
 // Usage: node test/browser/links.mjs BASE_URL OUTDIR
 import { harness } from './harness.mjs';
@@ -107,6 +107,37 @@ run(async ({ page, context }) => {
     expect(back.asset === asset.id, 'going back should keep the asset selected');
     await shot(page, 'step-03-back.png');
     return { toggled: toggled.href };
+  });
+
+  await step('select-area-and-back', async () => {
+    const area = await page.evaluate(async (id) => {
+      const f = await (await fetch(`api/assets/${encodeURIComponent(id)}`)).json();
+      const m = f.properties.lies_in.find((x) => window.placemap.state.visible.get(x.set));
+      return { slug: m.set, code: String(m.code) };
+    }, asset.id);
+    await page.evaluate((a) => window.placemap.openArea(a.slug, a.code), area);
+    await page.waitForFunction((a) => location.hash.includes(`area=${encodeURIComponent(a.slug)}/${encodeURIComponent(a.code)}`), area, { timeout: STEP_TIMEOUT });
+    const selected = await shown(page);
+    expect(!selected.href.includes('asset='), 'selecting an area should take the asset out of the address');
+    expect(selected.history === first.history + 1, `selecting an area should make one step in the history (${first.history} -> ${selected.history})`);
+    await page.locator('#details-body h3').first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.locator('#details-body button.copy-link').click();
+    await page.locator('#details-body .copy-link-field').waitFor({ timeout: STEP_TIMEOUT });
+    const areaLink = await page.locator('#details-body .copy-link-field').inputValue();
+    expect(areaLink === selected.href, `the area's Copy link should give ${selected.href}, got ${areaLink}`);
+    await page.evaluate(() => history.back());
+    await page.waitForFunction((h) => location.href === h, first.href, { timeout: STEP_TIMEOUT });
+    await page.locator('#details-body h3', { hasText: asset.name }).waitFor({ timeout: STEP_TIMEOUT });
+    const back = await shown(page);
+    expect(back.asset === asset.id, `going back should select the asset again, got ${back.asset}`);
+    await page.evaluate(() => history.forward());
+    await page.waitForFunction((h) => location.href === h, selected.href, { timeout: STEP_TIMEOUT });
+    const areaSel = await page.evaluate(() => window.placemap.state.selectedArea);
+    expect(areaSel && areaSel.slug === area.slug && areaSel.code === area.code, 'going forward should select the area again');
+    await page.evaluate(() => history.back());
+    await page.waitForFunction((h) => location.href === h, first.href, { timeout: STEP_TIMEOUT });
+    await page.locator('#details-body h3', { hasText: asset.name }).waitFor({ timeout: STEP_TIMEOUT });
+    return { area: `${area.slug}/${area.code}` };
   });
 
   await step('copy-link', async () => {
