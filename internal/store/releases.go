@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -208,7 +207,7 @@ func (db *DB) Successors(ctx context.Context, q SuccessorQuery) ([]place.Success
 }
 
 func successors(ctx context.Context, c Conn, q SuccessorQuery) ([]place.Successor, error) {
-	where, args := q.Where(func(n int) string { return "$" + strconv.Itoa(n) })
+	where, args := q.Where(placeholder)
 	query := sqlSelectSuccessors
 	if where != "" {
 		query += ` WHERE ` + where

@@ -18,7 +18,7 @@ import { openAsset } from '../panel/details.js';
 import { NONE, codeOf, matchByCode, codeFilter } from './scales.js';
 import {
   NO_DATA, A_LINE, B_LINE, TABLE_ROWS, addLayer, removeLayers, setLayersVisible, fitBBox, viewStatus,
-  fillSelect, statBox, mapLegend, legendRow, lineKey,
+  fillSelect, statBox, mapLegend, legendRow, lineKey, layerViewHooks,
 } from './common.js';
 import { fitArea } from './compare.js';
 
@@ -358,14 +358,7 @@ function pickReleases(r) {
 
 /** @type {import('../router.js').View} */
 export const changesView = {
-  enter() {
-    buildUI();
-    setLayersVisible(layerIds(), true);
-    legend();
-  },
-  leave() {
-    setLayersVisible(layerIds(), false);
-  },
+  ...layerViewHooks(buildUI, layerIds, legend),
   /** @param {import('../router.js').ChangesRoute} r */
   async route(r) {
     const status = $('chg-status');

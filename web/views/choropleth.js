@@ -16,7 +16,7 @@ import { setSourceId } from '../map/layers.js';
 import { NONE, CHORO_CLASSES, codeOf, matchByCode, quantileBreaks, classOf, choroColors } from './scales.js';
 import {
   NO_DATA, population, hasSet, addLayer, removeLayers, setLayersVisible, fitBBox, viewStatus,
-  fillSelect, setOptions, radioGroup, setRadio, mapLegend, legendRow, indicatorList, indicatorLists,
+  fillSelect, setOptions, radioGroup, setRadio, mapLegend, legendRow, indicatorList, indicatorLists, layerViewHooks,
 } from './common.js';
 
 export const LAYERS = {
@@ -114,14 +114,7 @@ function indicatorOptions(list) {
 
 /** @type {import('../router.js').View} */
 export const choroplethView = {
-  enter() {
-    buildUI();
-    setLayersVisible(layerIds(), true);
-    legend();
-  },
-  leave() {
-    setLayersVisible(layerIds(), false);
-  },
+  ...layerViewHooks(buildUI, layerIds, legend),
   /** @param {import('../router.js').ChoroplethRoute} r */
   async route(r) {
     const all = state.sets;

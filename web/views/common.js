@@ -86,6 +86,28 @@ export function setLayersVisible(ids, on) {
 }
 
 /**
+ * layerViewHooks are the enter and leave of a view whose map layers show
+ * only while it is open: entering builds its panel, shows its layers and
+ * draws its legend; leaving hides the layers.
+ * @param {() => void} buildUI
+ * @param {() => string[]} layerIds
+ * @param {() => void} legend
+ * @returns {{enter: () => void, leave: () => void}}
+ */
+export function layerViewHooks(buildUI, layerIds, legend) {
+  return {
+    enter() {
+      buildUI();
+      setLayersVisible(layerIds(), true);
+      legend();
+    },
+    leave() {
+      setLayersVisible(layerIds(), false);
+    },
+  };
+}
+
+/**
  * fitBBox fits the map to b, leaving room for the floating legend when the
  * map is wide enough to spare it.
  * @param {import('../util.js').BBox | null | undefined} b

@@ -20,7 +20,7 @@ import { setSourceId } from '../map/layers.js';
 import { NONE, SHARE_BINS, NO_COUNTERPART, shareColor, codeOf, matchByCode, codeFilter } from './scales.js';
 import {
   A_LINE, B_LINE, population, hasSet, addLayer, removeLayers, setLayersVisible, fitBBox, viewStatus,
-  fillSelect, setOptions, radioGroup, setRadio, mapLegend, legendRow, lineKey,
+  fillSelect, setOptions, radioGroup, setRadio, mapLegend, legendRow, lineKey, layerViewHooks,
 } from './common.js';
 import { classBadge, renderPairsTable, renderSummary, renderMethod } from './crosswalk.js';
 
@@ -192,14 +192,7 @@ function pickSets(r) {
 
 /** @type {import('../router.js').View} */
 export const compareView = {
-  enter() {
-    buildUI();
-    setLayersVisible(layerIds(), true);
-    legend();
-  },
-  leave() {
-    setLayersVisible(layerIds(), false);
-  },
+  ...layerViewHooks(buildUI, layerIds, legend),
   /** @param {import('../router.js').CompareRoute} r */
   async route(r) {
     if (state.sets.length < 2) {

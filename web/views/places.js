@@ -18,8 +18,8 @@ import { setSourceId } from '../map/layers.js';
 import { openAsset } from '../panel/details.js';
 import { AGREE_RAMP, agreeColor, codeOf, dashKey } from './scales.js';
 import {
-  hasSet, setColor, addLayer, removeLayers, setLayersVisible, fitBBox, bboxOfFeatures, viewStatus,
-  mapLegend, legendRow, indicatorList, indicatorLists,
+  hasSet, setColor, addLayer, removeLayers, fitBBox, bboxOfFeatures, viewStatus,
+  mapLegend, legendRow, indicatorList, indicatorLists, layerViewHooks,
 } from './common.js';
 
 export const LAYERS = {
@@ -123,14 +123,7 @@ function renderList() {
 
 /** @type {import('../router.js').View} */
 export const placesView = {
-  enter() {
-    buildUI();
-    setLayersVisible(layerIds(), true);
-    legend();
-  },
-  leave() {
-    setLayersVisible(layerIds(), false);
-  },
+  ...layerViewHooks(buildUI, layerIds, legend),
   /** @param {import('../router.js').PlacesRoute} r */
   async route(r) {
     await loadList();
