@@ -95,7 +95,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // updateContents refreshes the extents gpkg_contents records of the
 // feature tables, as the GeoPackage asks, before a write commits.
 func updateContents(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}} {
+	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}, {"basemap_features", "geom"}} {
 		b, ok, err := rtreeExtent(ctx, tx, "rtree_"+t[0]+"_"+t[1])
 		if err != nil {
 			return fmt.Errorf("extent of %s: %w", t[0], err)
