@@ -199,7 +199,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
-	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
+	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
 		History: st, Suggestions: st, Conflations: st, Health: st}
 }
 
@@ -307,7 +307,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, indicator or osm"}
+		return usageError{"import what? set, set-from-lookup, assets, indicator, osm or basemap"}
 	}
 	switch args[0] {
 	case "set":
@@ -320,8 +320,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importIndicator(ctx, args[1:], stdout)
 	case "osm":
 		return importOSM(ctx, args[1:], stdout, os.Stderr)
+	case "basemap":
+		return importBasemap(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, indicator or osm", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, indicator, osm or basemap", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.

@@ -436,6 +436,9 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return place.Errorf(place.ENOTFOUND, "no tiles resource %q; TileJSON is at /tiles/{layer}.json", place.Excerpt(file))
 	}
+	if layer == tiles.BasemapLayer {
+		return s.getBasemapTileJSON(w, r)
+	}
 	tj, err := s.tiles.Describe(r.Context(), layer, s.baseURL(r)+"/tiles")
 	if place.ErrorCode(err) == place.ENOTFOUND {
 		// A series: its current release, under the series' name.
@@ -459,6 +462,9 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	layer := chi.URLParam(r, "layer")
+	if layer == tiles.BasemapLayer {
+		return s.getBasemapTile(w, r)
+	}
 	ys, ext, ok := strings.Cut(chi.URLParam(r, "file"), ".")
 	format := tileFormat(ext)
 	if !ok || format == "" {

@@ -83,6 +83,7 @@ type Server struct {
 	conflations ConflationStore
 	health      HealthStore
 	tiles       *tiles.Renderer
+	basemap     BasemapStore // nil: no basemap
 	reconcile   *reconcile.Service
 	heavy       chan struct{}
 	logins      *loginGuard
@@ -136,7 +137,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.SuggestionsPerHour = 60
 	}
 	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
-		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health,
+		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, basemap: st.Basemap,
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
@@ -289,8 +290,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// getConfig tells the web map how to draw: basemap_tiles is the street
+// basemap's TileJSON (relative to the site) when one is imported and no
+// external basemap style is configured, else "".
 func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs})
+	bm := ""
+	if s.cfg.BasemapStyleURL == "" && s.hasBasemap(r.Context()) {
+		bm = "tiles/" + tiles.BasemapLayer + ".json"
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs,
+		"basemap_tiles": bm})
 }
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/tiles"
 )
 
 // Stores are the roles the API asks of a store, one per part of the API.
@@ -27,6 +28,14 @@ type Stores struct {
 	Suggestions SuggestionStore // suggestions and their moderation
 	Conflations ConflationStore // OSM conflation runs and their proposals
 	Health      HealthStore     // /readyz, and the data version tiles are cached by
+	// Basemap is the street basemap (/tiles/basemap); nil serves none, as
+	// if none were imported.
+	Basemap BasemapStore
+}
+
+// BasemapStore is what the API asks of the street basemap.
+type BasemapStore interface {
+	tiles.BasemapSource
 }
 
 // AreaStore is what the API asks of boundary sets and their areas.

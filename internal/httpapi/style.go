@@ -74,6 +74,12 @@ func (s *Server) getStyle(w http.ResponseWriter, r *http.Request) error {
 		tiles.AssetsLayer: map[string]any{"type": "vector", "url": base + "/tiles/" + tiles.AssetsLayer + ".json"},
 	}
 	layers := []any{map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": "#f8f8f4"}}}
+	if s.cfg.BasemapStyleURL == "" && s.hasBasemap(r.Context()) {
+		// The street basemap, under everything placemap draws.
+		sources[tiles.BasemapLayer] = map[string]any{"type": "vector", "url": base + "/tiles/" + tiles.BasemapLayer + ".json",
+			"attribution": tiles.BasemapAttribution}
+		layers = append(layers, basemapLayers(tiles.BasemapLayer)...)
+	}
 	var labels []any
 	n := 0
 	for _, ss := range sets {

@@ -101,6 +101,10 @@ type SkippedFeature struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// BasemapSlug is the name the street basemap's tiles are served under
+// (/tiles/basemap): no boundary set may take it.
+const BasemapSlug = "basemap"
+
 // ValidSlug reports whether s can name a boundary set: lower-case letters,
 // digits and single hyphens, 1–64 characters.
 func ValidSlug(s string) bool { return len(s) <= 64 && slugRE.MatchString(s) }
@@ -140,6 +144,8 @@ func (s *BoundarySet) Validate() error {
 	switch {
 	case !ValidSlug(s.Slug):
 		return Errorf(EINVALID, "boundary set slug %q: use 1-64 lower-case letters, digits and hyphens", s.Slug)
+	case s.Slug == BasemapSlug:
+		return Errorf(EINVALID, "boundary set slug %q is reserved for the street basemap (/tiles/basemap): choose another", s.Slug)
 	case strings.TrimSpace(s.Title) == "":
 		return Errorf(EINVALID, "boundary set %s: title is required", s.Slug)
 	case !s.Kind.Valid():

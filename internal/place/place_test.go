@@ -36,6 +36,7 @@ func TestBoundarySetValidate(t *testing.T) {
 		{"year only", func(s *BoundarySet) { s.ReleaseDate = "2019" }, ""},
 		{"bad slug", func(s *BoundarySet) { s.Slug = "Wards 2019" }, "slug"},
 		{"slug with double hyphen", func(s *BoundarySet) { s.Slug = "a--b" }, "slug"},
+		{"reserved slug", func(s *BoundarySet) { s.Slug = "basemap" }, "reserved for the street basemap"},
 		{"no title", func(s *BoundarySet) { s.Title = " " }, "title"},
 		{"bad kind", func(s *BoundarySet) { s.Kind = "vibes" }, "kind"},
 		{"bad date", func(s *BoundarySet) { s.ReleaseDate = "Dec 2019" }, "release date"},

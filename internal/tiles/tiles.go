@@ -303,6 +303,11 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 // (validPolygons), exterior rings of positive area as MVT 4.3.4.4 wants,
 // clockwise with y down. What shrinks to nothing is left out.
 func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
+	return mvt.Marshal(mvt.Layers{mvtLayer(name, fc, t)})
+}
+
+// mvtLayer is encodeMVT's one layer, for tiles of several.
+func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile) *mvt.Layer {
 	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
 	pr := newTileProjection(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
@@ -325,7 +330,7 @@ func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]by
 		f.Geometry = g
 		layer.Features = append(layer.Features, f)
 	}
-	return mvt.Marshal(mvt.Layers{layer})
+	return layer
 }
 
 // tileProjection maps longitude/latitude to a tile's 4096-unit grid, y
