@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the data files, by their paths under geodata/.
 //
-//go:embed sheffield libraries
+//go:embed sheffield libraries basemap
 var FS embed.FS

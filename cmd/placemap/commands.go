@@ -235,6 +235,10 @@ func loadDemoIfEmpty(ctx context.Context, dir string, log *slog.Logger) error {
 		st.Close()
 		return fmt.Errorf("load demo: %w", err)
 	}
+	if err := demo.LoadBasemap(ctx, st, log, envOr("DEMO_BASEMAP", "")); err != nil {
+		st.Close()
+		return fmt.Errorf("load demo: %w", err)
+	}
 	if err := st.Close(); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
@@ -265,6 +269,9 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 			return place.Errorf(place.ECONFLICT, "the database already holds sets or assets; the demo loads only into an empty store")
 		}
 		if err := demo.Load(ctx, st, log); err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		if err := demo.LoadBasemap(ctx, st, log, envOr("DEMO_BASEMAP", "")); err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
 		fmt.Fprintln(stdout, "demo loaded into the PostgreSQL database")
