@@ -13,7 +13,7 @@
 //   community/        suggestions, moderation, history and reviews
 //
 // API used at start-up (same origin, relative URLs):
-//   GET api/config        {basemap_style_url, title, glyphs}
+//   GET api/config        {basemap_style_url, title, glyphs, basemap_tiles}
 //   GET api/sets          {sets: [{slug, title, kind, ..., attribution, area_count, bbox}], assets}
 //   GET api/categories    {categories: [{id, title}], statuses}
 //   tiles/{slug}.json, tiles/assets.json   TileJSON for the vector tiles
@@ -126,7 +126,8 @@ async function main() {
     || unionBBox(state.sets.map((s) => s.bbox)) || SHEFFIELD;
   const attributions = attributionParts([...state.sets.map((s) => s.attribution), ...state.assetsInfo.attributions])
     .map(escapeHTML);
-  const made = createMap({ bounds, basemap: str(state.config.basemap_style_url), glyphs: str(state.config.glyphs), attributions });
+  const made = createMap({ bounds, basemap: str(state.config.basemap_style_url), glyphs: str(state.config.glyphs), attributions,
+    basemapTiles: str(state.config.basemap_tiles) });
   const map = made.map;
   setMap(map);
   placemap.map = map;

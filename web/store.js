@@ -37,7 +37,7 @@ import { categoryTitle as titleIn } from './format.js';
 
 /**
  * @typedef {object} State
- * @property {{basemap_style_url: string, title: string, glyphs?: string}} config from api/config
+ * @property {{basemap_style_url: string, title: string, glyphs?: string, basemap_tiles?: string}} config from api/config
  * @property {BoundarySet[]} sets current releases first, then earlier ones
  * @property {Map<string, BoundarySet>} setsBySlug
  * @property {{count: number | null, attributions: string[], licences: string[]}} assetsInfo from api/sets "assets"

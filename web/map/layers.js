@@ -7,6 +7,7 @@
 import { absURL } from '../util.js';
 import { CATEGORY_COLORS, OTHER_COLOR, BACKGROUND } from '../palette.js';
 import { state, map, mapIfReady } from '../store.js';
+import { BASEMAP_SOURCE, basemapSource, basemapLayers } from './basemap.js';
 
 export const STATUS_COLORS = { closed: '#6b7280', at_risk: '#f97316' };
 
@@ -76,10 +77,13 @@ const setTilesVersion = new Map();
  * plainStyle is the map's style without a basemap: no sprite, no external
  * sources, so it works offline; its glyphs are placemap's own, when the
  * server has them (glyphs is then its URL template relative to the site).
+ * With basemapTiles (the street basemap's TileJSON, relative to the site)
+ * it draws placemap's own street basemap over the background.
  * @param {string} [glyphs]
+ * @param {string} [basemapTiles]
  * @returns {import('maplibre-gl').StyleSpecification}
  */
-export function plainStyle(glyphs) {
+export function plainStyle(glyphs, basemapTiles) {
   /** @type {import('maplibre-gl').StyleSpecification} */
   const style = {
     version: 8,
@@ -90,6 +94,10 @@ export function plainStyle(glyphs) {
   // new URL would escape the template's braces: resolve the folder only.
   const i = glyphs ? glyphs.indexOf('{') : -1;
   if (glyphs && i >= 0) style.glyphs = absURL(glyphs.slice(0, i)) + glyphs.slice(i);
+  if (basemapTiles) {
+    style.sources[BASEMAP_SOURCE] = basemapSource(basemapTiles);
+    style.layers.push(...basemapLayers(!!style.glyphs));
+  }
   return style;
 }
 

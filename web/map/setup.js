@@ -33,16 +33,18 @@ function foldAttribution(m) {
 /**
  * createMap makes the map in #map. loaded resolves once its style has
  * loaded, with the basemap in use ('' for the plain background).
- * @param {{bounds: import('maplibre-gl').LngLatBoundsLike, basemap: string, glyphs: string, attributions: string[]}} options
+ * @param {{bounds: import('maplibre-gl').LngLatBoundsLike, basemap: string, glyphs: string, attributions: string[], basemapTiles?: string}} options
  *   attributions: HTML, already escaped; glyphs: placemap's glyph URL
- *   template ('' when it serves none), for the plain style's labels
+ *   template ('' when it serves none), for the plain style's labels;
+ *   basemapTiles: placemap's own street basemap's TileJSON ('' for none),
+ *   drawn in the plain style
  * @returns {{map: import('maplibre-gl').Map, loaded: Promise<{basemap: string}>}}
  */
-export function createMap({ bounds, basemap, glyphs, attributions }) {
+export function createMap({ bounds, basemap, glyphs, attributions, basemapTiles = '' }) {
   const maplibregl = window.maplibregl;
   const m = new maplibregl.Map({
     container: 'map',
-    style: basemap ? basemap : plainStyle(glyphs),
+    style: basemap ? basemap : plainStyle(glyphs, basemapTiles),
     bounds,
     fitBoundsOptions: { padding: 24 },
     attributionControl: false,
@@ -65,7 +67,7 @@ export function createMap({ bounds, basemap, glyphs, attributions }) {
       // The configured basemap could not be loaded: fall back to the plain style.
       console.warn('placemap: basemap style failed, using plain background:', msg);
       basemapFailed = true;
-      m.setStyle(plainStyle(glyphs));
+      m.setStyle(plainStyle(glyphs, basemapTiles));
       return;
     }
     console.error('placemap: map error:', msg);
