@@ -26,8 +26,16 @@ import (
 
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
+	srv, _ := serverIn(t)
+	return srv
+}
+
+// serverIn is server, and the data directory of its GeoPackage.
+func serverIn(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
+	dir := t.TempDir()
+	st, err := gpkg.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +66,7 @@ func server(t *testing.T) *httptest.Server {
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>placemap</title>")}}
 	srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{TileCacheBytes: 1 << 20}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, dir
 }
 
 type response struct {
