@@ -65,7 +65,7 @@ func TestBasemapServed(t *testing.T) {
 		tj.MaxZoom != basemap.MaxZoom || len(tj.Bounds) != 4 || tj.Bounds[0] > -1.53 || tj.Bounds[2] < -1.53 {
 		t.Errorf("TileJSON %s", res.body)
 	}
-	tl := maptile.At(orb.Point{-1.5365, 53.7985}, 15) // York Street, Leeds
+	tl := maptile.At(orb.Point{-1.5336, 53.7966}, 15) // York Street, Leeds
 	res = get(t, srv.URL+"/tiles/basemap/15/"+strconv.Itoa(int(tl.X))+"/"+strconv.Itoa(int(tl.Y))+".mvt")
 	layers, err := mvt.Unmarshal(res.body)
 	if res.status != 200 || err != nil {
