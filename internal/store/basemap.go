@@ -12,7 +12,9 @@ import (
 
 // BasemapFeature is one feature of the street basemap in one zoom band.
 type BasemapFeature struct {
-	Band     int    // the zoom band it is simplified for (basemap.Bands)
+	// Band and LastBand are the zoom bands (basemap.Bands) it is simplified
+	// for: the same geometry serves each band from Band to LastBand.
+	Band, LastBand int
 	MinZoom  int    // the first zoom it shows at
 	Layer    string // roads, paths, railways, waterways, water, landuse, buildings, places
 	Class    string // what kind within the layer: motorway, footway, river, park…
@@ -68,8 +70,8 @@ func (db *DB) ReplaceBasemap(ctx context.Context, fill func(w *BasemapWriter) (B
 				return fmt.Errorf("clear %s: %w", t, err)
 			}
 		}
-		w := &BasemapWriter{ctx: ctx, tx: tx, insert: `INSERT INTO basemap_features (band, min_zoom, layer, class, name, ref, geom)
-			VALUES ($1, $2, $3, $4, $5, $6, ` + tx.d.Geometry.In("$7") + `)`}
+		w := &BasemapWriter{ctx: ctx, tx: tx, insert: `INSERT INTO basemap_features (band, last_band, min_zoom, layer, class, name, ref, geom)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, ` + tx.d.Geometry.In("$8") + `)`}
 		info, err := fill(w)
 		if err != nil {
 			return err
@@ -98,7 +100,7 @@ func (w *BasemapWriter) Add(fs ...BasemapFeature) error {
 		if err != nil {
 			return fmt.Errorf("basemap %s %s %q: %w", f.Layer, f.Class, f.Name, err)
 		}
-		w.pending = append(w.pending, []any{f.Band, f.MinZoom, f.Layer, f.Class, f.Name, f.Ref, g})
+		w.pending = append(w.pending, []any{f.Band, max(f.Band, f.LastBand), f.MinZoom, f.Layer, f.Class, f.Name, f.Ref, g})
 		w.features++
 		if len(w.pending) >= 1000 {
 			if err := w.flush(); err != nil {
@@ -150,19 +152,21 @@ func (db *DB) Basemap(ctx context.Context) (BasemapInfo, error) {
 	return info, nil
 }
 
-// BasemapFeatures returns the features of q's band and zoom whose
+// BasemapFeatures returns the features serving q's band and zoom whose
 // bounding box meets q's box, in the order they were written.
 func (db *DB) BasemapFeatures(ctx context.Context, q BasemapQuery) ([]BasemapFeature, error) {
 	var a args
 	box := [4]string{a.add(q.BBox.Min[0]), a.add(q.BBox.Min[1]), a.add(q.BBox.Max[0]), a.add(q.BBox.Max[1])}
 	from, where := db.d.Index.BoxFrom("basemap_features", "f", box)
-	query := `SELECT f.band, f.min_zoom, f.layer, f.class, f.name, f.ref, ` + db.d.Geometry.Out("f.geom") +
-		` FROM ` + from + ` WHERE ` + where + ` AND f.band = ` + a.add(q.Band) + ` AND f.min_zoom <= ` + a.add(q.Zoom) + ` ORDER BY f.fid`
+	band := a.add(q.Band)
+	query := `SELECT f.band, f.last_band, f.min_zoom, f.layer, f.class, f.name, f.ref, ` + db.d.Geometry.Out("f.geom") +
+		` FROM ` + from + ` WHERE ` + where + ` AND f.band <= ` + band + ` AND f.last_band >= ` + band +
+		` AND f.min_zoom <= ` + a.add(q.Zoom) + ` ORDER BY f.fid`
 	rows, err := db.d.Conns.Reads().Query(ctx, query, a...)
 	out, err := collect(rows, err, func(r Row) (BasemapFeature, error) {
 		var f BasemapFeature
 		var g []byte
-		if err := r.Scan(&f.Band, &f.MinZoom, &f.Layer, &f.Class, &f.Name, &f.Ref, &g); err != nil {
+		if err := r.Scan(&f.Band, &f.LastBand, &f.MinZoom, &f.Layer, &f.Class, &f.Name, &f.Ref, &g); err != nil {
 			return f, err
 		}
 		geom, err := db.d.Geometry.Decode(g)

@@ -1,8 +1,9 @@
 -- The street basemap (issue 17): the features of an OpenStreetMap extract
 -- that `placemap import basemap` keeps, drawn as /tiles/basemap. Each
--- feature is stored once per zoom band it shows in (band 0: z0-8, 1: z9-11,
--- 2: z12-13, 3: z14 and deeper), simplified for that band, so low-zoom
--- tiles read few, light rows. layer: roads, paths, railways, waterways,
+-- feature is stored simplified for each zoom band it shows in (band 0:
+-- z0-8, 1: z9-11, 2: z12-13, 3: z14 and deeper), so low-zoom tiles read
+-- few, light rows; one row serves the bands band..last_band where the
+-- simplification leaves the same geometry. layer: roads, paths, railways, waterways,
 -- water, landuse, buildings or places; class: what kind within the layer
 -- (motorway, footway, river, park…); min_zoom: the first zoom it shows at.
 -- basemap_info is the one row saying what the basemap was made from; no
@@ -13,6 +14,7 @@
 CREATE TABLE basemap_features (
 	fid INTEGER PRIMARY KEY AUTOINCREMENT,
 	band INTEGER NOT NULL,
+	last_band INTEGER NOT NULL,
 	min_zoom INTEGER NOT NULL,
 	layer TEXT NOT NULL,
 	class TEXT NOT NULL,
@@ -31,7 +33,7 @@ CREATE TABLE basemap_info (
 	max_lat REAL NOT NULL
 );
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
- ('basemap_features', 'features', 'basemap_features', 'placemap street basemap from OpenStreetMap (ODbL), one row per feature per zoom band', 4326);
+ ('basemap_features', 'features', 'basemap_features', 'placemap street basemap from OpenStreetMap (ODbL), one row per feature per zoom band it differs in', 4326);
 INSERT INTO gpkg_geometry_columns VALUES ('basemap_features', 'geom', 'GEOMETRY', 4326, 0, 0);
 
 CREATE VIRTUAL TABLE rtree_basemap_features_geom USING rtree(id, minx, maxx, miny, maxy);

@@ -1,8 +1,9 @@
 -- The street basemap (issue 17): the features of an OpenStreetMap extract
 -- that `placemap import basemap` keeps, drawn as /tiles/basemap. Each
--- feature is stored once per zoom band it shows in (band 0: z0-8, 1: z9-11,
--- 2: z12-13, 3: z14 and deeper), simplified for that band, so low-zoom
--- tiles read few, light rows. layer: roads, paths, railways, waterways,
+-- feature is stored simplified for each zoom band it shows in (band 0:
+-- z0-8, 1: z9-11, 2: z12-13, 3: z14 and deeper), so low-zoom tiles read
+-- few, light rows; one row serves the bands band..last_band where the
+-- simplification leaves the same geometry. layer: roads, paths, railways, waterways,
 -- water, landuse, buildings or places; class: what kind within the layer
 -- (motorway, footway, river, park…); min_zoom: the first zoom it shows at.
 -- basemap_info is the one row saying what the basemap was made from; no
@@ -13,6 +14,7 @@
 CREATE TABLE basemap_features (
 	fid bigserial PRIMARY KEY,
 	band integer NOT NULL,
+	last_band integer NOT NULL,
 	min_zoom integer NOT NULL,
 	layer text NOT NULL,
 	class text NOT NULL,

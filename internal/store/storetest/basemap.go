@@ -17,7 +17,7 @@ func basemapOf(st *store.DB, street string, x float64) error {
 	line := orb.LineString{{x, 53.38}, {x + 0.001, 53.381}}
 	return st.ReplaceBasemap(context.Background(), func(w *store.BasemapWriter) (store.BasemapInfo, error) {
 		for band := 0; band < 4; band++ {
-			if err := w.Add(store.BasemapFeature{Band: band, MinZoom: 0, Layer: "roads", Class: "primary", Name: street, Geometry: line}); err != nil {
+			if err := w.Add(store.BasemapFeature{Band: band, LastBand: band, MinZoom: 0, Layer: "roads", Class: "primary", Name: street, Geometry: line}); err != nil {
 				return store.BasemapInfo{}, err
 			}
 		}
