@@ -15,12 +15,12 @@ type BasemapFeature struct {
 	// Band and LastBand are the zoom bands (basemap.Bands) it is simplified
 	// for: the same geometry serves each band from Band to LastBand.
 	Band, LastBand int
-	MinZoom  int    // the first zoom it shows at
-	Layer    string // roads, paths, railways, waterways, water, landuse, buildings, places
-	Class    string // what kind within the layer: motorway, footway, river, park…
-	Name     string
-	Ref      string
-	Geometry orb.Geometry // WGS84
+	MinZoom        int    // the first zoom it shows at
+	Layer          string // roads, paths, railways, waterways, water, landuse, buildings, places
+	Class          string // what kind within the layer: motorway, footway, river, park…
+	Name           string
+	Ref            string
+	Geometry       orb.Geometry // WGS84
 }
 
 // BasemapName is one row of basemap_names: a street (one name along one
