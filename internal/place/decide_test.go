@@ -125,6 +125,7 @@ func TestCheckRelease(t *testing.T) {
 	}{
 		{"good", Release{Series: "wards", Successors: []Successor{link}}, ""},
 		{"bad series", Release{Series: "Wards!"}, "series"},
+		{"reserved series", Release{Series: "basemap"}, "reserved for the street basemap"},
 		{"link into another set", Release{Series: "wards", Successors: []Successor{{OldSet: "w13", OldCode: "A", NewSet: "w20", NewCode: "B", Status: LinkComputed}}}, "not the release"},
 		{"link from itself", Release{Series: "wards", Successors: []Successor{{OldSet: "w19", OldCode: "A", NewSet: "w19", NewCode: "B", Status: LinkComputed}}}, "want an area of an earlier release"},
 		{"bad status", Release{Series: "wards", Successors: []Successor{{OldSet: "w13", OldCode: "A", NewSet: "w19", NewCode: "B", Status: "maybe"}}}, "status"},

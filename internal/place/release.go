@@ -251,6 +251,9 @@ func CheckRelease(set string, r Release) error {
 	if !ValidSlug(r.Series) {
 		return Errorf(EINVALID, "series %q: use 1-64 lower-case letters, digits and hyphens", r.Series)
 	}
+	if r.Series == BasemapSlug {
+		return Errorf(EINVALID, "series %q is reserved for the street basemap (/tiles/basemap): choose another", r.Series)
+	}
 	for i, l := range r.Successors {
 		if l.NewSet != set {
 			return Errorf(EINVALID, "successor link %d: ends in %q, not the release %q", i, l.NewSet, set)
