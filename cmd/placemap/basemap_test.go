@@ -208,3 +208,13 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestSetCannotBeCalledBasemap: "basemap" names the street basemap's
+// tiles, so a boundary set of that name is refused, saying why.
+func TestSetCannotBeCalledBasemap(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	code, _, errs := cli(t, "import", "set", write(t, dir, "wards.geojson", wardsOK), "--slug", "basemap", "--title", "Wards", "--data", data)
+	if code != 1 || !strings.Contains(errs, `slug "basemap" is reserved for the street basemap`) {
+		t.Errorf("import set --slug basemap: %d %q", code, errs)
+	}
+}
