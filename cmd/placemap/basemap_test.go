@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -53,17 +54,33 @@ func TestImportBasemapAndorra(t *testing.T) {
 	}
 }
 
-// TestImportBasemapRefusals: a truncated file, an empty one and a bbox
-// with no streets are refused with an error naming the file and what is
-// wrong, and the basemap imported before stays whole; a bad --bbox is a
-// usage error.
+// TestImportBasemapRefusals: on both stores, a truncated file, an empty
+// one and a bbox with no streets are refused with an error naming the
+// file and what is wrong, and the basemap imported before stays whole; a
+// bad --bbox is a usage error.
 func TestImportBasemapRefusals(t *testing.T) {
-	data, dir := t.TempDir(), t.TempDir()
+	for _, kind := range []string{"gpkg", "postgis"} {
+		t.Run(kind, func(t *testing.T) {
+			loc := t.TempDir()
+			if kind == "postgis" {
+				loc = testkit.PostGISDatabaseURL(t)
+			}
+			basemapRefusals(t, loc)
+		})
+	}
+}
+
+func basemapRefusals(t *testing.T, loc string) {
+	where := []string{"--data", loc}
+	if strings.HasPrefix(loc, "postgres://") {
+		where = []string{"--db", loc}
+	}
+	dir := t.TempDir()
 	leeds := filepath.Join(testkit.RepoRoot(t), "geodata/osm/uk-clips/leeds_cycleway.osm")
-	if code, out, errs := cli(t, "import", "basemap", leeds, "--data", data); code != 0 {
+	if code, out, errs := cli(t, append([]string{"import", "basemap", leeds}, where...)...); code != 0 {
 		t.Fatalf("import basemap: %d\n%s\n%s", code, out, errs)
 	}
-	before := basemapState(t, data)
+	before := basemapState(t, loc)
 	whole, err := os.ReadFile(leeds)
 	if err != nil {
 		t.Fatal(err)
@@ -81,21 +98,21 @@ func TestImportBasemapRefusals(t *testing.T) {
 		{[]string{leeds, "--bbox", "0,0,0.1"}, 2, "--bbox \"0,0,0.1\": want minlon,minlat,maxlon,maxlat"},
 		{[]string{leeds, "--bbox", "2,0,1,1"}, 2, "--bbox"},
 	} {
-		code, _, errs := cli(t, append([]string{"import", "basemap", "--data", data}, tc.args...)...)
+		code, _, errs := cli(t, append(append([]string{"import", "basemap"}, where...), tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.want) {
 			t.Errorf("import basemap %v: %d %q, want %d and %q", tc.args, code, errs, tc.code, tc.want)
 		}
-		if after := basemapState(t, data); after != before {
+		if after := basemapState(t, loc); after != before {
 			t.Errorf("import basemap %v changed the basemap:\n%s\nwas\n%s", tc.args, after, before)
 		}
 	}
 }
 
 // basemapState describes the stored basemap, to show a refusal left it.
-func basemapState(t *testing.T, data string) string {
+func basemapState(t *testing.T, loc string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, data)
+	st, err := openLocation(ctx, loc, 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

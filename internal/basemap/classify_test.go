@@ -88,6 +88,8 @@ func TestFeatures(t *testing.T) {
 		{"a point is no road", Classify(map[string]string{"highway": "primary"}), orb.Point{0, 0}, nil},
 		{"a line is no park", Classify(map[string]string{"leisure": "park"}), wiggly, nil},
 		{"a tiny building only where it can be seen", Classify(map[string]string{"building": "yes"}), tiny, []int{3}},
+		{"a closed way of two nodes is no building", Classify(map[string]string{"building": "yes"}), orb.Polygon{{{0, 0}, {0.01, 0}, {0, 0}}}, nil},
+		{"a hole of two nodes is dropped", Classify(map[string]string{"building": "yes"}), orb.Polygon{{{0, 0}, {0.01, 0}, {0.01, 0.01}, {0, 0}}, {{0.001, 0.001}, {0.001, 0.002}, {0.001, 0.001}}}, []int{3}},
 		{"a city in every band", Classify(map[string]string{"place": "city", "name": "Leeds"}), orb.Point{-1.5, 53.8}, []int{0, 1, 2, 3}},
 	} {
 		fs := Features(tc.kind, "", "", tc.g)
@@ -102,6 +104,9 @@ func TestFeatures(t *testing.T) {
 		}
 		if fmt.Sprint(bands) != fmt.Sprint(tc.bands) {
 			t.Errorf("%s: bands %v, want %v", tc.name, bands, tc.bands)
+		}
+		if tc.name == "a hole of two nodes is dropped" && len(fs[0].Geometry.(orb.Polygon)) != 1 {
+			t.Errorf("the hole of two nodes is kept: %v", fs[0].Geometry)
 		}
 		if tc.name == "a city in every band" && len(fs) != 1 {
 			t.Errorf("a city: %d rows, want one serving every band", len(fs))

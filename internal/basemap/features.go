@@ -55,8 +55,7 @@ func Features(k Kind, name, ref string, g orb.Geometry) []store.BasemapFeature {
 			if span(g.Bound()) < 2*tol {
 				continue // under a pixel across at the band's deepest zoom
 			}
-			bg = simplify.DouglasPeucker(tol).Simplify(orb.Clone(g))
-			if bg == nil || !keepable(bg) {
+			if bg = clean(simplify.DouglasPeucker(tol).Simplify(orb.Clone(g))); bg == nil {
 				continue
 			}
 		}
@@ -74,6 +73,9 @@ func Features(k Kind, name, ref string, g orb.Geometry) []store.BasemapFeature {
 // shape is g as kind k draws it: the rings of a closed way for lines, the
 // point for places, polygons for areas; nil when it does not fit.
 func shape(k Kind, g orb.Geometry) orb.Geometry {
+	if g = clean(g); g == nil {
+		return nil
+	}
 	switch {
 	case k.Layer == Places:
 		if p, ok := g.(orb.Point); ok {
@@ -125,19 +127,45 @@ func points(g orb.Geometry) int {
 
 func span(b orb.Bound) float64 { return math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) }
 
-// keepable reports whether a simplified geometry still has a shape.
-func keepable(g orb.Geometry) bool {
+// clean is g without what has no shape left: rings of fewer than four
+// points (a closed way of two nodes, a hole simplified away), polygons
+// whose outer ring is such, lines of fewer than two points. nil when
+// nothing is left. (PostGIS refuses such rings; tiles could not draw them.)
+func clean(g orb.Geometry) orb.Geometry {
 	switch v := g.(type) {
+	case orb.Point:
+		return v
 	case orb.LineString:
-		return len(v) >= 2
+		if len(v) >= 2 {
+			return v
+		}
 	case orb.Polygon:
-		return len(v) > 0 && len(v[0]) >= 4
+		if p := cleanPolygon(v); p != nil {
+			return p
+		}
 	case orb.MultiPolygon:
+		var mp orb.MultiPolygon
 		for _, p := range v {
-			if len(p) > 0 && len(p[0]) >= 4 {
-				return true
+			if p = cleanPolygon(p); p != nil {
+				mp = append(mp, p)
 			}
 		}
+		if len(mp) > 0 {
+			return mp
+		}
 	}
-	return false
+	return nil
+}
+
+func cleanPolygon(p orb.Polygon) orb.Polygon {
+	if len(p) == 0 || len(p[0]) < 4 {
+		return nil
+	}
+	out := orb.Polygon{p[0]}
+	for _, r := range p[1:] {
+		if len(r) >= 4 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
