@@ -133,3 +133,21 @@ func classifyGreen(tags map[string]string) (Kind, bool) {
 
 // Keep is osm.Options.Keep for the basemap: the objects Classify draws.
 func Keep(tags map[string]string) bool { return Classify(tags).Layer != "" }
+
+// usedTags are the tags Classify and the import read, and the relation
+// type the OSM reader builds multipolygons by.
+var usedTags = []string{"highway", "area", "railway", "service", "natural", "waterway", "water", "landuse", "leisure",
+	"building", "place", "name", "ref", "type"}
+
+// Trim is osm.Options.Trim for the basemap: only the tags it reads, so an
+// extract whose roads carry dozens of tags (TIGER's in the US) is held
+// small until its geometry is built.
+func Trim(tags map[string]string) map[string]string {
+	out := make(map[string]string, 4)
+	for _, k := range usedTags {
+		if v, ok := tags[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}

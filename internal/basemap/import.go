@@ -46,7 +46,7 @@ func Import(ctx context.Context, st Store, src osm.Source, name string, opts Opt
 		namer := NewNamer()
 		var bounds orb.Bound
 		drawn := 0
-		stats, err := osm.Read(ctx, src, name, osm.Options{Keep: Keep, BBox: opts.BBox, MaxDecompressed: opts.MaxDecompressed,
+		stats, err := osm.Read(ctx, src, name, osm.Options{Keep: Keep, Trim: Trim, BBox: opts.BBox, MaxDecompressed: opts.MaxDecompressed,
 			Progress: opts.Progress}, func(o osm.Object) error {
 			fs := objectFeatures(o, namer)
 			if len(fs) == 0 {

@@ -91,6 +91,12 @@ type Options struct {
 	// keep it: the PBF decoder calls it from several goroutines at once,
 	// and Read may call it twice for an object.
 	Keep func(tags map[string]string) bool
+	// Trim, when set, is given the tags of each object Keep accepts and
+	// returns the tags to pass on with it (it may return a new map, never
+	// change the one given). Read holds them until the object's geometry is
+	// built: a caller needing a few tags of many objects holds much less.
+	// The relation's "type" tag must be kept for its geometry to be built.
+	Trim func(tags map[string]string) map[string]string
 	// BBox, when set, drops kept objects whose Center lies outside it.
 	BBox *orb.Bound
 	// Progress, when set, is called from Read's goroutine every 65,536

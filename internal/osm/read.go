@@ -288,6 +288,9 @@ func (r *reader) first(e *element) error {
 	if !r.keep(tags) {
 		return nil
 	}
+	if r.opts.Trim != nil {
+		tags = r.opts.Trim(tags)
+	}
 	if err := r.hold(1, len(tags)+len(e.refs)+len(e.members)+len(e.pts)); err != nil {
 		return err
 	}

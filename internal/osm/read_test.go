@@ -523,3 +523,32 @@ func TestReadSiteRelations(t *testing.T) {
 		t.Errorf("without Sites: skipped %v, want all three", st.Skipped)
 	}
 }
+
+// TestReadTrim: Trim's tags are what objects come with, and a relation
+// whose type it keeps is still built as a multipolygon.
+func TestReadTrim(t *testing.T) {
+	src := `<osm version="0.6">
+<node id="1" lat="0" lon="0"/><node id="2" lat="0" lon="1"/><node id="3" lat="1" lon="1"/>
+<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="1"/><tag k="natural" v="wood"/><tag k="note" v="long"/></way>
+<relation id="20"><member type="way" ref="10" role="outer"/><tag k="type" v="multipolygon"/><tag k="leisure" v="park"/><tag k="fixme" v="x"/></relation>
+</osm>`
+	trim := func(tags map[string]string) map[string]string {
+		out := map[string]string{}
+		for _, k := range []string{"natural", "leisure", "type"} {
+			if v, ok := tags[k]; ok {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	objs, _ := readAll(t, Bytes([]byte(src)), "trim.osm", Options{Keep: keepAll, Trim: trim})
+	if len(objs) != 2 {
+		t.Fatalf("%d objects, want the way and the relation", len(objs))
+	}
+	if w := objs[0]; len(w.Tags) != 1 || w.Tags["natural"] != "wood" {
+		t.Errorf("way tags %v, want natural only", w.Tags)
+	}
+	if r := objs[1]; len(r.Tags) != 2 || r.Tags["fixme"] != "" || r.Geometry == nil {
+		t.Errorf("relation tags %v, geometry %v: want leisure and type, a multipolygon", r.Tags, r.Geometry)
+	}
+}
