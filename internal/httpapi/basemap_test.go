@@ -74,6 +74,9 @@ func TestBasemapServed(t *testing.T) {
 	if !hasName(layers, basemap.Roads, "York Street") {
 		t.Errorf("tile %v has no road named York Street", tl)
 	}
+	if res := get(t, srv.URL+"/tiles/basemap/15/0/0.mvt"); res.status != 200 || len(res.body) != 0 {
+		t.Errorf("a basemap tile with nothing in it: %d, %d bytes; want 200 and empty, as other layers' tiles", res.status, len(res.body))
+	}
 	if res := get(t, srv.URL+"/tiles/basemap/15/1/1.geojson"); res.status != 400 {
 		t.Errorf("basemap .geojson: %d, want 400", res.status)
 	}
