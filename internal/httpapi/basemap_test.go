@@ -74,6 +74,10 @@ func TestBasemapServed(t *testing.T) {
 	if !hasName(layers, basemap.Roads, "York Street") {
 		t.Errorf("tile %v has no road named York Street", tl)
 	}
+	versioned := strings.NewReplacer("{z}", "15", "{x}", strconv.Itoa(int(tl.X)), "{y}", strconv.Itoa(int(tl.Y))).Replace(tj.Tiles[0])
+	if res := get(t, versioned); res.status != 200 || !strings.Contains(res.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("GET %s: %d, Cache-Control %q: want a versioned tile kept for good", versioned, res.status, res.header.Get("Cache-Control"))
+	}
 	if res := get(t, srv.URL+"/tiles/basemap/15/0/0.mvt"); res.status != 200 || len(res.body) != 0 {
 		t.Errorf("a basemap tile with nothing in it: %d, %d bytes; want 200 and empty, as other layers' tiles", res.status, len(res.body))
 	}
