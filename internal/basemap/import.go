@@ -37,33 +37,31 @@ type Result struct {
 // replaces the stored basemap and its names with what it draws, in one
 // transaction. The file is streamed (osm.Read, with its decompression
 // and PBF guards): what is held is the kept objects until their geometry
-// is built. A file that cannot be read, or that has no streets (in
+// is built. Reading and simplifying run beside the writes, in their own
+// goroutine. A file that cannot be read, or that has no streets (in
 // opts.BBox when set), is refused with EINVALID naming the file, and the
 // previous basemap stays.
 func Import(ctx context.Context, st Store, src osm.Source, name string, opts Options) (Result, error) {
 	res := Result{Layers: map[string]int{}}
 	err := st.ReplaceBasemap(ctx, func(w *store.BasemapWriter) (store.BasemapInfo, error) {
+		rctx, cancel := context.WithCancel(ctx)
+		defer cancel()
 		namer := NewNamer()
-		var bounds orb.Bound
-		drawn := 0
-		stats, err := osm.Read(ctx, src, name, osm.Options{Keep: Keep, Trim: Trim, BBox: opts.BBox, MaxDecompressed: opts.MaxDecompressed,
-			Progress: opts.Progress}, func(o osm.Object) error {
-			fs := objectFeatures(o, namer)
-			if len(fs) == 0 {
-				return nil
+		batches, wait := readFeatures(rctx, src, name, opts, namer, &res)
+		var werr error
+		for b := range batches {
+			if werr == nil {
+				if werr = w.Add(b...); werr != nil {
+					cancel() // stop reading; the batches left are drained
+				}
 			}
-			res.Layers[fs[0].Layer]++
-			res.Features += len(fs)
-			if b := fs[len(fs)-1].Geometry.Bound(); drawn == 0 {
-				bounds = b
-			} else {
-				bounds = bounds.Union(b)
-			}
-			drawn++
-			return w.Add(fs...)
-		})
+		}
+		stats, err := wait()
 		res.Stats = stats
-		if err != nil {
+		switch {
+		case werr != nil:
+			return store.BasemapInfo{}, werr
+		case err != nil:
 			return store.BasemapInfo{}, err
 		}
 		if err := noStreets(name, opts.BBox, stats, res.Layers); err != nil {
@@ -77,10 +75,60 @@ func Import(ctx context.Context, st Store, src osm.Source, name string, opts Opt
 				res.Places++
 			}
 		}
-		res.Bounds = bounds
-		return store.BasemapInfo{Source: name, Bounds: bounds}, w.Names(names)
+		return store.BasemapInfo{Source: name, Bounds: res.Bounds}, w.Names(names)
 	})
 	return res, err
+}
+
+// batchSize is how many features the reading goroutine hands over at once.
+const batchSize = 512
+
+// readFeatures reads src in a goroutine, sending its features in batches
+// and noting names in namer and counts in res; the channel is closed when
+// reading ends, and wait then gives what osm.Read returned. res and namer
+// are the goroutine's until wait returns.
+func readFeatures(ctx context.Context, src osm.Source, name string, opts Options, namer *Namer, res *Result) (<-chan []store.BasemapFeature, func() (osm.Stats, error)) {
+	out := make(chan []store.BasemapFeature, 4)
+	done := make(chan struct{})
+	var stats osm.Stats
+	var err error
+	send := func(b []store.BasemapFeature) error {
+		select {
+		case out <- b:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("read %s: %w", name, ctx.Err())
+		}
+	}
+	go func() {
+		defer close(done)
+		defer close(out)
+		var batch []store.BasemapFeature
+		stats, err = osm.Read(ctx, src, name, osm.Options{Keep: Keep, Trim: Trim, BBox: opts.BBox, MaxDecompressed: opts.MaxDecompressed,
+			Progress: opts.Progress}, func(o osm.Object) error {
+			fs := objectFeatures(o, namer)
+			if len(fs) == 0 {
+				return nil
+			}
+			if b := fs[len(fs)-1].Geometry.Bound(); res.Features == 0 {
+				res.Bounds = b
+			} else {
+				res.Bounds = res.Bounds.Union(b)
+			}
+			res.Layers[fs[0].Layer]++
+			res.Features += len(fs)
+			if batch = append(batch, fs...); len(batch) < batchSize {
+				return nil
+			}
+			b := batch
+			batch = nil
+			return send(b)
+		})
+		if err == nil && len(batch) > 0 {
+			err = send(batch)
+		}
+	}()
+	return out, func() (osm.Stats, error) { <-done; return stats, err }
 }
 
 // objectFeatures are the stored features of one object read, noting its
