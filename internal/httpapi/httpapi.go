@@ -182,6 +182,8 @@ func (s *Server) routes() chi.Router {
 	// Tiles carry their own gzip, made once when rendered and cached with
 	// them; glyph ranges go as they are (cached for long by the browser);
 	// everything else is compressed per response.
+	// /tiles/basemap/… is the street basemap (getTile routes it; no set
+	// may be called basemap).
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
 	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
