@@ -3,18 +3,23 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/basemap"
+	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/osm"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
@@ -145,4 +150,28 @@ func hasName(layers mvt.Layers, layer, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestBasemapStyleURLWins: with --basemap-style-url set, the web map uses
+// that style as before: api/config names no basemap tiles of placemap's
+// own, though they are still served.
+func TestBasemapStyleURLWins(t *testing.T) {
+	dir := t.TempDir()
+	importLeeds(t, dir)
+	st, err := gpkg.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>placemap</title>")}}
+	cfg := httpapi.Config{BasemapStyleURL: "https://tiles.example.org/style.json"}
+	srv := httptest.NewServer(httpapi.New(roles(st), web, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	var got map[string]string
+	if err := json.Unmarshal(get(t, srv.URL+"/api/config").body, &got); err != nil || got["basemap_tiles"] != "" || got["basemap_style_url"] != cfg.BasemapStyleURL {
+		t.Errorf("config %v %v", got, err)
+	}
+	if res := get(t, srv.URL+"/tiles/basemap.json"); res.status != 200 {
+		t.Errorf("basemap TileJSON: %d", res.status)
+	}
 }
