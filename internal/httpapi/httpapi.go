@@ -101,6 +101,8 @@ type Server struct {
 	// glyphs is the map's glyph URL template, relative to the site, when
 	// this server has a font route; "" when it has none.
 	glyphs string
+	// fonts are the map's glyph ranges, served at /fonts/.
+	fonts *glyphs.Fonts
 }
 
 // New returns the handler over the store's roles st (every field set; New
@@ -139,7 +141,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health,
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
-		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
@@ -182,7 +184,7 @@ func (s *Server) routes() chi.Router {
 	// them; glyph ranges go as they are (cached for long by the browser);
 	// everything else is compressed per response.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
-	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
+	r.Get("/fonts/{fontstack}/{range}.pbf", s.handle(s.getGlyphs))
 	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
