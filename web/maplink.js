@@ -3,12 +3,17 @@
 // selected, written in the location hash so a copied address reopens
 // exactly that view:
 //   #map?at=ZOOM/LAT/LON&sets=SLUG,SLUG&assets=off&asset=ID
-//   #map?at=ZOOM/LAT/LON&sets=SLUG&area=SLUG/CODE
+//   #map?at=ZOOM/LAT/LON&sets=SLUG&area=SLUG/CODE&panel=in-view
 // at is rounded to what can be seen at that zoom; sets lists the boundary
 // sets shown (empty: none); assets=off hides the assets (shown when left
-// out). Every part may be left out: what is missing stays as it is.
+// out); asset or area is the selection, its details open in the panel;
+// panel lists the panel's folding sections that are open (MAP_PANELS).
+// Every part may be left out: what is missing stays as it is.
 // Pure functions only (the node tests run them); router.js and
 // map/link.js use them.
+
+/** The folding sections of the Map view's panel the address can name as open. */
+export const MAP_PANELS = Object.freeze(['in-view', 'about']);
 
 /**
  * The Map view's state as its address holds it. A part left out (undefined)
@@ -19,6 +24,7 @@
  * @property {boolean} [assets] whether the assets are shown
  * @property {string} [asset] the asset selected
  * @property {{slug: string, code: string}} [area] the area selected
+ * @property {string[]} [panel] the panel's sections open, in MAP_PANELS order
  */
 
 /** @param {string} s */
@@ -66,6 +72,11 @@ export function parseMapQuery(query) {
         if (slash > 0 && slash < raw.length - 1) link.area = { slug: decode(raw.slice(0, slash)), code: decode(raw.slice(slash + 1)) };
         break;
       }
+      case 'panel': {
+        const open = new Set(raw.split(',').map(decode));
+        link.panel = MAP_PANELS.filter((p) => open.has(p));
+        break;
+      }
       default:
     }
   }
@@ -107,6 +118,8 @@ export function mapQueryFor(link) {
   if (link.assets === false) parts.push('assets=off');
   if (link.asset) parts.push(`asset=${e(link.asset)}`);
   else if (link.area && link.area.slug && link.area.code) parts.push(`area=${e(link.area.slug)}/${e(link.area.code)}`);
+  const panel = MAP_PANELS.filter((p) => link.panel && link.panel.includes(p));
+  if (panel.length) parts.push(`panel=${panel.join(',')}`);
   return parts.join('&');
 }
 

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMapQuery, mapQueryFor, mapHashFor, roundAt, mapLinkOf } from '../../web/maplink.js';
+import { MAP_PANELS, parseMapQuery, mapQueryFor, mapHashFor, roundAt, mapLinkOf } from '../../web/maplink.js';
 import { parseHash, hashFor } from '../../web/router.js';
 
 test('mapHashFor and parseHash undo each other', () => {
@@ -8,6 +8,7 @@ test('mapHashFor and parseHash undo each other', () => {
     { at: { lon: -1.4701, lat: 53.3812, zoom: 13.25 }, sets: ['wards', 'lsoa 2011'], asset: 'a/1&2' },
     { at: { lon: 0, lat: 0, zoom: 2 }, sets: [], assets: false, area: { slug: 'wards,x', code: 'E05/1' } },
     { sets: ['a'] },
+    { at: { lon: 1.5, lat: -2, zoom: 9 }, sets: ['a'], area: { slug: 'w', code: 'C' }, panel: ['in-view', 'about'] },
   ];
   for (const l of links) {
     const h = mapHashFor(l);
@@ -27,6 +28,18 @@ test('positions are rounded to what the zoom shows', () => {
   assert.deepEqual(roundAt({ lon: -1.470123456, lat: 53.381234567, zoom: 3 }), { zoom: '3', lat: '53.38', lon: '-1.47' });
   assert.deepEqual(roundAt({ lon: 181, lat: 0, zoom: 0 }), { zoom: '0', lat: '0', lon: '-179' });
   assert.equal(mapQueryFor({ at: { lon: -1.5, lat: 53.4, zoom: 12 } }), 'at=12/53.4/-1.5');
+});
+
+test('the address keeps the format it shipped with, the open panel last', () => {
+  const h = mapHashFor({ at: { lon: -1.47, lat: 53.38, zoom: 13 }, sets: ['a', 'b'], assets: false, area: { slug: 'wards', code: 'E1' }, panel: ['about', 'in-view'] });
+  assert.equal(h, '#map?at=13/53.38/-1.47&sets=a,b&assets=off&area=wards/E1&panel=in-view,about');
+  assert.equal(mapHashFor({ sets: ['a'], asset: '7', area: { slug: 'w', code: 'C' }, panel: [] }), '#map?sets=a&asset=7');
+});
+
+test('only the panel sections the map has are read', () => {
+  assert.deepEqual(parseMapQuery('panel=about,nope,in-view'), { panel: ['in-view', 'about'] });
+  assert.deepEqual(parseMapQuery('panel='), { panel: [] });
+  assert.deepEqual(MAP_PANELS, ['in-view', 'about']);
 });
 
 test('parts that cannot be read are left out', () => {

@@ -2,15 +2,20 @@
 // The Map view in the address (maplink.js writes and reads it): every
 // change of what the map shows is written to the location hash, a step in
 // the history for a selection or a layer shown or hidden, the same entry
-// rewritten when the map only moves; an address opened (or a step back or
-// forward) is shown by routeMap.
+// rewritten when the map only moves or a section of the panel is opened or
+// folded; an address opened (or a step back or forward) is shown by
+// routeMap. The address is only ever written with history.pushState and
+// replaceState (router.js writeMapHash): never through location.hash, which
+// would scroll and move the keyboard's place in the page.
 
 import { $ } from '../util.js';
 import { state, map, onMapStateChange } from '../store.js';
-import { mapLinkOf, mapHashFor } from '../maplink.js';
+import { MAP_PANELS } from '../maplink.js';
 import { writeMapHash } from '../router.js';
 import { setSetVisibility, setAssetsVisibility } from './layers.js';
 import { openAsset, openArea, closeDetails } from '../panel/details.js';
+import { setMapPanels, onMapPanelToggle } from '../panel/panel.js';
+import { mapHashNow } from '../panel/copylink.js';
 
 /** Set while routeMap shows an address: its own changes are not written back. */
 let applying = false;
@@ -18,14 +23,8 @@ let applying = false;
 let pending = null;
 /** The address when the pending write was asked for. */
 let pendingFrom = '';
-
-/**
- * mapLinkHash is the hash of the Map view as shown now.
- * @returns {string}
- */
-export function mapLinkHash() {
-  return mapHashFor(mapLinkOf(state, map()));
-}
+/** Whether routeMap has shown the address the page was opened with. */
+let opened = false;
 
 /** @param {boolean} push */
 function schedule(push) {
@@ -43,18 +42,23 @@ function flush() {
   pending = null;
   // The address changed meanwhile (a tab, back or forward): it wins.
   if (applying || state.view !== 'map' || location.hash !== pendingFrom) return;
-  writeMapHash(mapLinkHash(), kind === 'push');
+  writeMapHash(mapHashNow(), kind === 'push');
 }
 
 /**
  * routeMap shows the Map view's address: moves the map, shows and hides
  * the layers it names and selects what it names. Parts left out stay as
- * they are; then the address is completed from what the map shows. A
- * selection from the address leaves a folded panel (a narrow screen)
- * folded: the map shows what is selected, the panel its details.
+ * they are, except in a whole address (one with at): there no selection
+ * closes the details and no panel folds the panel's sections. Then the
+ * address is completed from what the map shows. The page's first address
+ * unfolds a folded panel (a narrow screen) to show its selection's
+ * details; a step back or forward leaves it folded: the map shows what is
+ * selected.
  * @param {import('../router.js').MapRoute} r
  */
 export async function routeMap(r) {
+  const unfold = !opened;
+  opened = true;
   applying = true;
   try {
     const m = map();
@@ -81,12 +85,13 @@ export async function routeMap(r) {
     }
     const sa = state.selectedArea;
     if (r.asset) {
-      if (state.selectedAsset !== r.asset) openAsset(r.asset, { unfold: false });
+      if (state.selectedAsset !== r.asset) openAsset(r.asset, { unfold });
     } else if (r.area) {
-      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code, { unfold: false });
+      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code, { unfold });
     } else if (r.at && (state.selectedAsset || sa)) {
       closeDetails();
     }
+    if (r.panel || r.at) setMapPanels(MAP_PANELS, r.panel || []);
   } finally {
     applying = false;
   }
@@ -97,4 +102,5 @@ export async function routeMap(r) {
 export function setupMapLink() {
   onMapStateChange(schedule);
   map().on('moveend', () => schedule(false));
+  onMapPanelToggle(MAP_PANELS, () => schedule(false));
 }

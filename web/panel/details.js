@@ -8,8 +8,8 @@ import { statusTitle, humanName } from '../format.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { state, map, mapIfReady, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
-import { openPanel, linkOrText, setStatus } from './panel.js';
-import { mapLinkOf, mapHashFor } from '../maplink.js';
+import { openPanel, linkOrText } from './panel.js';
+import { copyLinkRow } from './copylink.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -153,7 +153,10 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this asset: ${err.message}` })], { unfold });
+    const text = err.status === 404
+      ? `There is no asset with the id “${assetId}”: the link may be out of date, or the asset was removed.`
+      : `Could not load this asset: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
@@ -178,35 +181,6 @@ function fieldList() {
   return { fields, add };
 }
 
-/**
- * copyLink is the "Copy link" action: a button copying the address that
- * reopens the map on this asset or area selected, and the address itself in
- * a text field to select by hand where the clipboard is refused.
- * @param {{asset?: string, area?: import('../store.js').AreaRef}} select
- */
-function copyLink(select) {
-  const field = el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': 'Link to this view' });
-  field.hidden = true;
-  const button = el('button', {
-    type: 'button', className: 'copy-link',
-    text: 'Copy link',
-    onclick: async () => {
-      const url = location.href.split('#')[0] + mapHashFor(mapLinkOf(state, mapIfReady(), { asset: select.asset || null, area: select.area || null }));
-      field.value = url;
-      field.hidden = false;
-      try {
-        await navigator.clipboard.writeText(url);
-        setStatus('Link copied');
-      } catch {
-        field.focus();
-        field.select();
-        setStatus('Copy the selected link');
-      }
-    },
-  });
-  return el('p', { className: 'copy-link-row' }, button, field);
-}
-
 /** @param {any} feature */
 function renderAsset(feature) {
   const p = feature.properties || {};
@@ -216,7 +190,7 @@ function renderAsset(feature) {
     assetDot(p),
     el('span', { text: assetCategoryTitle(p) }),
     p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
-  nodes.push(copyLink({ asset: str(p.id) || str(feature.id) }));
+  nodes.push(copyLinkRow({ asset: str(p.id) || str(feature.id) }));
   if (editHooks.assetActions) {
     const actions = editHooks.assetActions(feature);
     if (actions) nodes.push(actions);
@@ -284,7 +258,10 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
     feature = await fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this area: ${err.message}` })], { unfold });
+    const text = err.status === 404
+      ? `There is no area “${code}” in the boundary set “${slug}”: the link may be out of date, or the set was removed.`
+      : `Could not load this area: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
@@ -369,7 +346,7 @@ function renderArea(feature, slug) {
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
     el('span', { text: setTitle })));
-  nodes.push(copyLink({ area: { slug: str(p.set) || slug, code } }));
+  nodes.push(copyLinkRow({ area: { slug: str(p.set) || slug, code } }));
   nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
   fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));
