@@ -7,7 +7,7 @@
 // step that back and forward undo and redo; an area's "Copy link" opened
 // in a new browser context (no shared state) shows the same view, with the
 // open panel section; "Copy link" copies the address, or selects it in a
-// field where there is no clipboard; an unknown asset or area in the
+// field where there is no clipboard; an unknown asset, area or set in the
 // address is said so; the other views' addresses still work; Tab after
 // panning the map with the keyboard goes on from the map.
 //
@@ -260,9 +260,13 @@ run(async ({ page, context, browser }) => {
     const b = await p2.locator('#details-body .error-text').innerText();
     expect(/no area “NO-SUCH-CODE” in the boundary set/i.test(b), `an unknown area should be said so, the details say ${JSON.stringify(b)}`);
     await shot(p2, 'step-06-unknown-area.png');
+    await p2.goto(`${BASE}#map?sets=${encodeURIComponent(areaSelected.slug)},no-such-set`, { waitUntil: 'domcontentloaded' });
+    await p2.locator('#app-status', { hasText: 'no-such-set' }).waitFor({ timeout: STEP_TIMEOUT });
+    const c = await p2.locator('#app-status').innerText();
+    expect(/boundary sets that are not here: no-such-set$/.test(c), `an unknown set should be said so, the status says ${JSON.stringify(c)}`);
     await p2.context().close();
     expect(errors.length === 0, `page errors: ${errors.join(' | ')}`);
-    return { asset: a, area: b };
+    return { asset: a, area: b, set: c };
   });
 
   await step('other-views-keep-their-links', async () => {

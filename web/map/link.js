@@ -14,7 +14,7 @@ import { MAP_PANELS } from '../maplink.js';
 import { writeMapHash } from '../router.js';
 import { setSetVisibility, setAssetsVisibility } from './layers.js';
 import { openAsset, openArea, closeDetails } from '../panel/details.js';
-import { setMapPanels, onMapPanelToggle } from '../panel/panel.js';
+import { setMapPanels, onMapPanelToggle, setStatus } from '../panel/panel.js';
 import { mapHashNow } from '../panel/copylink.js';
 
 /** Set while routeMap shows an address: its own changes are not written back. */
@@ -23,8 +23,6 @@ let applying = false;
 let pending = null;
 /** The address when the pending write was asked for. */
 let pendingFrom = '';
-/** Whether routeMap has shown the address the page was opened with. */
-let opened = false;
 
 /** @param {boolean} push */
 function schedule(push) {
@@ -50,15 +48,12 @@ function flush() {
  * the layers it names and selects what it names. Parts left out stay as
  * they are, except in a whole address (one with at): there no selection
  * closes the details and no panel folds the panel's sections. Then the
- * address is completed from what the map shows. The page's first address
- * unfolds a folded panel (a narrow screen) to show its selection's
- * details; a step back or forward leaves it folded: the map shows what is
- * selected.
+ * address is completed from what the map shows. A selection from the
+ * address leaves a folded panel (a narrow screen) folded: the map shows
+ * what is selected, the panel its details once unfolded.
  * @param {import('../router.js').MapRoute} r
  */
 export async function routeMap(r) {
-  const unfold = !opened;
-  opened = true;
   applying = true;
   try {
     const m = map();
@@ -78,6 +73,8 @@ export async function routeMap(r) {
         const box = /** @type {HTMLInputElement | null} */ (document.querySelector(`#layer-list input[data-set="${CSS.escape(s.slug)}"]`));
         if (box) box.checked = on;
       }
+      const missing = r.sets.filter((slug) => !state.setsBySlug.has(slug));
+      if (missing.length) setStatus(`This link names boundary sets that are not here: ${missing.join(', ')}`, true);
     }
     if (r.assets !== undefined) {
       if (r.assets !== state.assetsVisible) setAssetsVisibility(r.assets);
@@ -85,9 +82,9 @@ export async function routeMap(r) {
     }
     const sa = state.selectedArea;
     if (r.asset) {
-      if (state.selectedAsset !== r.asset) openAsset(r.asset, { unfold });
+      if (state.selectedAsset !== r.asset) openAsset(r.asset, { unfold: false });
     } else if (r.area) {
-      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code, { unfold });
+      if (!sa || sa.slug !== r.area.slug || sa.code !== r.area.code) openArea(r.area.slug, r.area.code, { unfold: false });
     } else if (r.at && (state.selectedAsset || sa)) {
       closeDetails();
     }
