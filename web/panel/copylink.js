@@ -34,7 +34,7 @@ export function copyLinkRow(select) {
   const field = /** @type {HTMLInputElement} */ (el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': 'Link to this view' }));
   field.hidden = true;
   const button = el('button', {
-    type: 'button', className: 'copy-link',
+    type: 'button', className: 'btn btn-small copy-link',
     text: 'Copy link',
     onclick: async () => {
       const url = location.href.split('#')[0] + mapHashNow({ asset: select.asset || null, area: select.area || null });
