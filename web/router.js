@@ -1,7 +1,7 @@
 // @ts-check
 // The router: each view keeps its state in the location hash, so a view
 // can be shared as a link:
-//   #map
+//   #map[?at=ZOOM/LAT/LON&sets=A,B&assets=off&asset=ID|area=SET/CODE]   (maplink.js)
 //   #compare/A/B[?weight=population][&area=CODE]
 //   #places  and  #place/SLUG
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population]
@@ -13,9 +13,10 @@
 import { $, str } from './util.js';
 import { state, map, setView } from './store.js';
 import { setMapViewLayers } from './map/layers.js';
+import { parseMapQuery, mapHashFor } from './maplink.js';
 
 /** @typedef {import('./store.js').ViewName} ViewName */
-/** @typedef {{view: 'map'}} MapRoute */
+/** @typedef {{view: 'map'} & import('./maplink.js').MapLink} MapRoute */
 /** @typedef {{view: 'compare', a: string, b: string, weight: string, area: string}} CompareRoute */
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
 /** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string}} ChoroplethRoute */
@@ -64,6 +65,8 @@ export function parseHash(hash) {
       };
     case 'changes':
       return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
+    case 'map':
+      return qi < 0 ? { view: 'map' } : { view: 'map', ...parseMapQuery(h.slice(qi + 1)) };
     default:
       return { view: 'map' };
   }
@@ -96,7 +99,7 @@ export function hashFor(r) {
     case 'changes':
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
     default:
-      return '#map';
+      return mapHashFor(x);
   }
 }
 
@@ -129,6 +132,21 @@ export function navigate(r, { replace = false } = {}) {
   } else {
     location.hash = h;
   }
+}
+
+/**
+ * writeMapHash puts the Map view's state in the address without routing
+ * (the map already shows it): push makes a step back/forward returns to,
+ * else the entry is replaced (the map moved).
+ * @param {string} hash
+ * @param {boolean} push
+ */
+export function writeMapHash(hash, push) {
+  if (state.view !== 'map' || parseHash(location.hash).view !== 'map' || location.hash === hash) return;
+  if (push) history.pushState(null, '', hash);
+  else history.replaceState(null, '', hash);
+  lastHash.map = hash;
+  updateTabs();
 }
 
 /** route shows the view the location hash names and hands it the route. */

@@ -183,19 +183,32 @@ run(async ({ page }) => {
     const before = await page.evaluate(() => {
       const sel = 'a[href], button, input, select, textarea, summary, [tabindex], canvas';
       const canvas = document.querySelector('#map .maplibregl-canvas');
+      // Inside a closed <details> only its own <summary> is a Tab stop.
+      const folded = (e) => {
+        for (let d = e.closest('details:not([open])'); d; d = d.parentElement && d.parentElement.closest('details:not([open])')) {
+          const summary = d.querySelector(':scope > summary');
+          if (!summary || !summary.contains(e)) return true;
+        }
+        return false;
+      };
       let prev = null;
       for (const e of document.querySelectorAll(sel)) {
         if (e === canvas) break;
-        if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length || e.closest('[hidden], [inert]') || getComputedStyle(e).visibility === 'hidden') continue;
+        if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length || e.closest('[hidden], [inert]') || folded(e) || getComputedStyle(e).visibility === 'hidden') continue;
         prev = e;
       }
       if (!prev) return null;
       prev.setAttribute('data-before-map', '');
-      return prev.id || prev.tagName;
+      return prev.id || `${prev.tagName.toLowerCase()} "${(prev.textContent || '').trim().slice(0, 40)}"`;
     });
     expect(before, 'there should be a Tab stop before the map');
     await page.locator('[data-before-map]').focus();
-    await page.evaluate(() => document.querySelector('[data-before-map]').removeAttribute('data-before-map'));
+    const took = await page.evaluate(() => {
+      const e = document.querySelector('[data-before-map]');
+      e.removeAttribute('data-before-map');
+      return document.activeElement === e;
+    });
+    expect(took, `the last Tab stop before the map (${before}) should take the focus`);
     let ring = null;
     for (let i = 0; i < 6 && !(ring && ring.canvas); i++) {
       await page.keyboard.press('Tab');

@@ -9,6 +9,7 @@ import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { state, map, mapIfReady, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
+import { copyLinkRow } from './copylink.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -25,7 +26,7 @@ import { openPanel, linkOrText } from './panel.js';
  */
 export const editHooks = { assetActions: null, areaActions: null, mapClick: null, detailsReplaced: null };
 
-/** @typedef {{fly?: boolean, geometry?: any, focus?: boolean}} OpenAssetOptions */
+/** @typedef {{fly?: boolean, geometry?: any, focus?: boolean, unfold?: boolean}} OpenAssetOptions */
 
 let detailsToken = 0;
 /** @type {AbortController | null} */
@@ -33,14 +34,14 @@ let detailsAbort = null;
 
 /**
  * @param {Node[]} nodes
- * @param {{focus?: boolean}} [options]
+ * @param {{focus?: boolean, unfold?: boolean}} [options] unfold: unfold a folded panel (default)
  */
-function showDetails(nodes, { focus = false } = {}) {
+function showDetails(nodes, { focus = false, unfold = true } = {}) {
   const section = $('details');
   const body = $('details-body');
   body.replaceChildren(...nodes);
   section.hidden = false;
-  openPanel();
+  if (unfold) openPanel();
   section.scrollIntoView({ block: 'nearest' });
   if (focus) section.focus({ preventScroll: true });
 }
@@ -60,15 +61,16 @@ export function closeDetails() {
  * whatever was loading; a load whose token is no longer detailsToken is
  * stale.
  * @param {string} label
+ * @param {boolean} [unfold] unfold a folded panel
  */
-function beginDetails(label) {
+function beginDetails(label, unfold = true) {
   if (editHooks.detailsReplaced) editHooks.detailsReplaced();
   if (detailsAbort) detailsAbort.abort();
   $('details').setAttribute('aria-live', 'polite');
   detailsAbort = new AbortController();
   const token = ++detailsToken;
   $('details-heading').textContent = label;
-  showDetails([el('p', { className: 'muted', text: 'Loading…' })]);
+  showDetails([el('p', { className: 'muted', text: 'Loading…' })], { unfold });
   return { token, signal: detailsAbort.signal };
 }
 
@@ -134,14 +136,15 @@ function flyToGeometry(geom) {
 
 /**
  * openAsset shows an asset's details. fly: move the map to it (to geometry
- * at once when given); focus: move the focus to the pane.
+ * at once when given); focus: move the focus to the pane; unfold (default):
+ * unfold a folded panel.
  * @param {unknown} id
  * @param {OpenAssetOptions} [options]
  */
-export async function openAsset(id, { fly = false, geometry = null, focus = false } = {}) {
+export async function openAsset(id, { fly = false, geometry = null, focus = false, unfold = true } = {}) {
   const assetId = str(id);
   if (!assetId) return;
-  const { token, signal } = beginDetails('Asset');
+  const { token, signal } = beginDetails('Asset', unfold);
   highlightArea(null);
   highlightAsset(assetId);
   if (fly && geometry) flyToGeometry(geometry);
@@ -150,12 +153,15 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this asset: ${err.message}` })]);
+    const text = err.status === 404
+      ? `There is no asset with the id “${assetId}”: the link may be out of date, or the asset was removed.`
+      : `Could not load this asset: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
   if (fly && !geometry && feature.geometry) flyToGeometry(feature.geometry);
-  showDetails(renderAsset(feature), { focus });
+  showDetails(renderAsset(feature), { focus, unfold });
 }
 
 /**
@@ -184,6 +190,7 @@ function renderAsset(feature) {
     assetDot(p),
     el('span', { text: assetCategoryTitle(p) }),
     p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
+  nodes.push(copyLinkRow({ asset: str(p.id) || str(feature.id) }));
   if (editHooks.assetActions) {
     const actions = editHooks.assetActions(feature);
     if (actions) nodes.push(actions);
@@ -234,16 +241,16 @@ function renderAsset(feature) {
 
 /**
  * openArea shows an area's details. fit: fit the map to it; focus: move
- * the focus to the pane.
+ * the focus to the pane; unfold (default): unfold a folded panel.
  * @param {unknown} slugIn the boundary set
  * @param {unknown} codeIn the area's code
- * @param {{fit?: boolean, focus?: boolean}} [options]
+ * @param {{fit?: boolean, focus?: boolean, unfold?: boolean}} [options]
  */
-export async function openArea(slugIn, codeIn, { fit = false, focus = false } = {}) {
+export async function openArea(slugIn, codeIn, { fit = false, focus = false, unfold = true } = {}) {
   const slug = str(slugIn);
   const code = str(codeIn);
   if (!slug || !code) return;
-  const { token, signal } = beginDetails('Area');
+  const { token, signal } = beginDetails('Area', unfold);
   highlightAsset(null);
   highlightArea({ slug, code });
   let feature;
@@ -251,7 +258,10 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false } = 
     feature = await fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this area: ${err.message}` })]);
+    const text = err.status === 404
+      ? `There is no area “${code}” in the boundary set “${slug}”: the link may be out of date, or the set was removed.`
+      : `Could not load this area: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
@@ -262,7 +272,7 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false } = 
     const b = geometryBBox(feature.geometry);
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
   }
-  showDetails(renderArea(feature, slug), { focus });
+  showDetails(renderArea(feature, slug), { focus, unfold });
 }
 
 const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution',
@@ -336,6 +346,7 @@ function renderArea(feature, slug) {
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
     el('span', { text: setTitle })));
+  nodes.push(copyLinkRow({ area: { slug: str(p.set) || slug, code } }));
   nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
   fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));

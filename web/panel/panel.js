@@ -59,3 +59,49 @@ export function linkOrText(value, label) {
   }
   return value;
 }
+
+/** The Map view's folding sections (maplink.js MAP_PANELS) and their <details>. */
+const MAP_PANEL_NODES = { 'in-view': '#in-view', about: '#view-map details.about' };
+
+/**
+ * mapPanel is the <details> of one of the Map view's folding sections.
+ * @param {string} name
+ * @returns {HTMLDetailsElement | null}
+ */
+function mapPanel(name) {
+  const sel = MAP_PANEL_NODES[/** @type {keyof typeof MAP_PANEL_NODES} */ (name)];
+  return sel ? /** @type {HTMLDetailsElement | null} */ (document.querySelector(sel)) : null;
+}
+
+/**
+ * openMapPanels names the Map view's folding sections that are open.
+ * @param {readonly string[]} names the sections to look at (maplink.js MAP_PANELS)
+ * @returns {string[]}
+ */
+export function openMapPanels(names) {
+  return names.filter((n) => { const d = mapPanel(n); return !!d && d.open; });
+}
+
+/**
+ * setMapPanels opens the named sections among names and folds the others.
+ * @param {readonly string[]} names the sections to set (maplink.js MAP_PANELS)
+ * @param {readonly string[]} open
+ */
+export function setMapPanels(names, open) {
+  for (const n of names) {
+    const d = mapPanel(n);
+    if (d && d.open !== open.includes(n)) d.open = open.includes(n);
+  }
+}
+
+/**
+ * onMapPanelToggle calls fn when one of the named sections is opened or folded.
+ * @param {readonly string[]} names
+ * @param {() => void} fn
+ */
+export function onMapPanelToggle(names, fn) {
+  for (const n of names) {
+    const d = mapPanel(n);
+    if (d) d.addEventListener('toggle', fn);
+  }
+}
