@@ -130,14 +130,14 @@ type SetRef struct {
 // Candidate is a row a store found: everything Rank and the answer need.
 type Candidate struct {
 	Kind     Kind
-	ID       string    // asset id, place slug, basemap row id
-	Name     string    // the name shown
-	Code     string    // an area's code
-	Set      *SetRef   // an area's boundary set
-	Old      bool      // an area of a release that is no longer current
-	Category string    // an asset's category id
-	Class    string    // a street's road class or a place name's place type
-	Also     []string  // other names that match: a place's alternative names, a street's ref
-	Point    orb.Point // [lon, lat]
-	BBox     *orb.Bound
+	ID       string     // asset id, place slug, basemap row id
+	Name     string     // the name shown
+	Code     string     // an area's code
+	Set      *SetRef    // an area's boundary set
+	Old      bool       // an area of a release that is no longer current
+	Category string     // an asset's category id
+	Class    string     // a street's road class or a place name's place type
+	Also     []string   // other names that match: a place's alternative names, a street's ref
+	Point    *orb.Point // [lon, lat]; nil for a place linked to no area
+	BBox     *orb.Bound // nil where the thing has no extent
 }
