@@ -29,11 +29,14 @@ func buildSearchQueries(d Dialect) searchQueries {
 	q.assets = assetCols + ` FROM ` + from + ` WHERE ` + where + assetOrder
 	q.assetsOfCategory = assetCols + ` FROM assets a WHERE ` + d.SQL.InList("a.category", "$1") + assetOrder
 
+	// The areas are chosen first, their bounds read after: a geometry is
+	// read whole to find its bounds, and a short prefix matches thousands.
 	from, where = d.Text.Match("areas", "a", "$1")
+	areaOrder := ` ORDER BY length(a.name), a.name` + bin + `, a.set_slug` + bin + `, a.code` + bin + limit
 	q.areas = `SELECT a.set_slug, bs.title, a.code, a.name,
 	EXISTS (SELECT 1 FROM set_releases r JOIN series x ON x.slug = r.series WHERE r.set_slug = a.set_slug AND x.current_set <> a.set_slug), ` +
-		ab[0] + `, ` + ab[1] + `, ` + ab[2] + `, ` + ab[3] + ` FROM ` + from + ` JOIN boundary_sets bs ON bs.slug = a.set_slug WHERE ` + where +
-		` ORDER BY length(a.name), a.name` + bin + `, a.set_slug` + bin + `, a.code` + bin + limit
+		ab[0] + `, ` + ab[1] + `, ` + ab[2] + `, ` + ab[3] + ` FROM areas a JOIN boundary_sets bs ON bs.slug = a.set_slug
+	WHERE a.fid IN (SELECT a.fid FROM ` + from + ` WHERE ` + where + areaOrder + `)` + areaOrder
 
 	// A place spans the areas it is linked to.
 	lb := d.Geometry.Bounds("ar.geom")

@@ -186,3 +186,27 @@ func searchFollowsWrites(t *testing.T, st *store.DB) {
 		}
 	}
 }
+
+// BenchSearch times a search (candidates and ranking) on st, which holds
+// the demo: words that find one thing, many things, a code, a category
+// and a single letter (the most candidates).
+func BenchSearch(b *testing.B, st *store.DB) {
+	ctx := context.Background()
+	for _, text := range []string{"heeley", "broomhill lib", "library", "broom", "E05010862", "s"} {
+		b.Run(strings.ReplaceAll(text, " ", "_"), func(b *testing.B) {
+			q, err := search.Parse(text, search.DefaultLimit)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				cs, err := st.SearchCandidates(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(search.Rank(q, cs)) == 0 {
+					b.Fatalf("%q found nothing in the demo", text)
+				}
+			}
+		})
+	}
+}
