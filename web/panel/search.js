@@ -109,6 +109,7 @@ function setActive(i) {
 function optionFor(r, i) {
   const dot = el('span', { className: `dot search-dot kind-${r.kind}`, 'aria-hidden': 'true' });
   if (r.kind === 'asset') dot.style.backgroundColor = CATEGORY_COLORS[str(r.category)] || OTHER_COLOR;
+  if (r.kind === 'area') dot.style.color = (state.setsBySlug.get(r.set ? r.set.slug : '') || {}).color || OTHER_COLOR;
   const li = el('li', {
     id: `search-option-${i}`, role: 'option', 'aria-selected': 'false', className: 'search-option',
     dataset: { kind: r.kind },
