@@ -2,8 +2,9 @@
 // Browser test of the one search box (api/search) on the demo data: a
 // WAI-ARIA combobox. "Heeley" lists an area of Heeley, chosen with the
 // keyboard the map shows it and its details open; "broomhill lib" lists
-// Broomhill Library, whose details open; axe-core finds nothing serious
-// with the list open; at phone size (390×844) typing and tapping a result
+// Broomhill Library, whose details open; "broomhill" the place Broomhill,
+// whose page opens; a street of the basemap shows on the map with its name;
+// axe-core finds nothing serious with the list open; at phone size (390×844) typing and tapping a result
 // work too.
 //
 // Usage: node test/browser/search.mjs BASE_URL OUTDIR
@@ -107,6 +108,34 @@ run(async ({ page }) => {
     return { options: c.options };
   });
 
+  await step('place', async () => {
+    await typeAndWait(page, 'broomhill');
+    const opt = page.locator('#search-results [role="option"][data-kind="place"]').first();
+    await opt.waitFor();
+    const meta = (await opt.locator('.row-meta').textContent()).trim();
+    await opt.click();
+    await page.waitForFunction(() => location.hash.startsWith('#place/'), null, { timeout: STEP_TIMEOUT });
+    const hash = await page.evaluate(() => location.hash);
+    await page.evaluate(() => { location.hash = '#map'; });
+    await page.waitForFunction(() => !document.getElementById('search-input').closest('[hidden]'), null, { timeout: STEP_TIMEOUT });
+    return { meta, hash };
+  });
+
+  await step('street', async () => {
+    await typeAndWait(page, 'gleadless common');
+    const opt = page.locator('#search-results [role="option"][data-kind="street"]', { hasText: 'Gleadless Common Lane' }).first();
+    await opt.waitFor();
+    const meta = (await opt.locator('.row-meta').textContent()).trim();
+    expect(meta === 'Street', `a street's row should say Street, says ${JSON.stringify(meta)}`);
+    await opt.click();
+    await page.locator('.maplibregl-popup', { hasText: 'Gleadless Common Lane' }).waitFor();
+    await waitIdle(page);
+    const view = await page.evaluate(() => ({ zoom: window.placemap.map.getZoom(), in: window.placemap.map.getBounds().contains([-1.4501, 53.3502]) }));
+    expect(view.in && view.zoom >= 14, `the map should show the street at a street zoom: ${JSON.stringify(view)}`);
+    await shot(page, 'step-04-street.png');
+    return view;
+  });
+
   await step('escape', async () => {
     await typeAndWait(page, 'library');
     await page.keyboard.press('ArrowDown');
@@ -134,7 +163,7 @@ run(async ({ page }) => {
     expect(box && box.width > 200 && box.x >= 0 && box.x + box.width <= 390, `the result should fit the phone's width: ${JSON.stringify(box)}`);
     await opt.click();
     await page.locator('#details-body h3', { hasText: 'Broomhill Library' }).waitFor();
-    await shot(page, 'step-04-phone.png');
+    await shot(page, 'step-05-phone.png');
     return { width: 390 };
   });
 });

@@ -12,7 +12,7 @@ import { state, mapIfReady, categoryTitle } from '../store.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { setSetVisibility } from '../map/layers.js';
 import { navigate } from '../router.js';
-import { openAsset, openArea } from './details.js';
+import { openAsset, openArea, closeDetails } from './details.js';
 
 const SEARCH_LIMIT = 10;
 const SEARCH_DEBOUNCE_MS = 250;
@@ -181,7 +181,7 @@ function flyTo(r) {
   if (!m) return;
   const b = r.bbox;
   if (b && (b[2] > b[0] || b[3] > b[1])) {
-    m.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: STREET_ZOOM + 1 });
+    m.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: STREET_ZOOM });
   } else if (r.point) {
     m.flyTo({ center: r.point, zoom: Math.max(m.getZoom(), STREET_ZOOM) });
   }
@@ -198,14 +198,14 @@ function showPopup(r) {
   if (!m || !r.point) return;
   const content = el('div', { className: 'search-popup' },
     el('strong', { text: r.name }), el('br'), el('span', { text: kindWord(r) }));
-  popup = new window.maplibregl.Popup({ closeOnClick: true, className: 'search-popup-box' })
+  popup = new window.maplibregl.Popup({ closeOnClick: true, focusAfterOpen: false, className: 'search-popup-box' })
     .setLngLat(r.point).setDOMContent(content).addTo(m);
 }
 
 /**
  * choose opens the i-th result: the map moves there, and an asset or an
  * area opens its details (as a click on the map does), a place its page,
- * a street or place name a marker with its name.
+ * a street or place name a popup with its name (the details pane closes).
  * @param {number} i
  */
 export function choose(i) {
@@ -227,6 +227,7 @@ export function choose(i) {
       navigate({ view: 'places', place: str(r.id) });
       break;
     default:
+      closeDetails();
       flyTo(r);
       showPopup(r);
   }
