@@ -29,6 +29,9 @@ type Result struct {
 	// still current above an old one. Results of equal score keep Rank's
 	// order (shorter names first, then alphabetical).
 	Score int
+	// folded name and its length in characters, worked out once for the sort
+	key   string
+	runes int
 }
 
 // Rank orders the candidates for q, best first, and keeps q.Limit of them.
@@ -49,7 +52,7 @@ func Rank(q Query, cs []Candidate) []Result {
 		if c.Old {
 			score -= 5
 		}
-		out = append(out, Result{Candidate: c, Standing: s, Score: score})
+		out = append(out, Result{Candidate: c, Standing: s, Score: score, key: Fold(c.Name), runes: utf8.RuneCountInString(c.Name)})
 	}
 	slices.SortFunc(out, compare)
 	if len(out) > q.Limit {
@@ -85,10 +88,10 @@ func compare(a, b Result) int {
 	if c := cmp.Compare(b.Score, a.Score); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(utf8.RuneCountInString(a.Name), utf8.RuneCountInString(b.Name)); c != 0 {
+	if c := cmp.Compare(a.runes, b.runes); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(Fold(a.Name), Fold(b.Name)); c != 0 {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(a.Name, b.Name); c != 0 {
