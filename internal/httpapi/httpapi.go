@@ -82,6 +82,7 @@ type Server struct {
 	suggestions SuggestionStore
 	conflations ConflationStore
 	health      HealthStore
+	search      SearchStore
 	tiles       *tiles.Renderer
 	reconcile   *reconcile.Service
 	heavy       chan struct{}
@@ -138,7 +139,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.SuggestionsPerHour = 60
 	}
 	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
-		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health,
+		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, search: st.Search,
 		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
@@ -209,6 +210,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/sets/{slug}/areas/{code}", s.handle(s.getArea))
 		r.Get("/assets", s.handle(s.listAssets))
 		r.Get("/assets/{id}", s.handle(s.getAsset))
+		r.Get("/search", s.handle(s.searchAll))
 		r.Post("/login", s.handle(s.login))
 		r.Get("/me", s.handle(s.me))
 		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/search"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // A deployment fills every field with the same store:
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-//		History: st, Suggestions: st, Conflations: st, Health: st}
+//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -27,6 +28,7 @@ type Stores struct {
 	Suggestions SuggestionStore // suggestions and their moderation
 	Conflations ConflationStore // OSM conflation runs and their proposals
 	Health      HealthStore     // /readyz, and the data version tiles are cached by
+	Search      SearchStore     // /api/search
 }
 
 // AreaStore is what the API asks of boundary sets and their areas.
@@ -72,6 +74,12 @@ type PlaceStore interface {
 	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
 	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
+}
+
+// SearchStore is what /api/search asks: the candidates of a query, which
+// search.Rank orders.
+type SearchStore interface {
+	SearchCandidates(ctx context.Context, q search.Query) ([]search.Candidate, error)
 }
 
 // AccountStore is what signing in, API tokens and the scope checks of
@@ -133,6 +141,7 @@ func (st Stores) check() {
 		{"Areas", st.Areas == nil}, {"Assets", st.Assets == nil}, {"Releases", st.Releases == nil},
 		{"Places", st.Places == nil}, {"Accounts", st.Accounts == nil}, {"History", st.History == nil},
 		{"Suggestions", st.Suggestions == nil}, {"Conflations", st.Conflations == nil}, {"Health", st.Health == nil},
+		{"Search", st.Search == nil},
 	} {
 		if r.nil {
 			panic(fmt.Sprintf("httpapi.New: Stores.%s is nil", r.name))

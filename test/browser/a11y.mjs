@@ -111,15 +111,23 @@ run(async ({ page }) => {
     expect(first && (first.outline || first.shadow), `the first Tab stop should show a visible focus ring, is ${JSON.stringify(first)}`);
     await page.locator('#search-input').focus();
     await page.keyboard.type('Broomhill');
-    await page.keyboard.press('Enter');
-    await page.locator('#search-results button').first().waitFor();
-    await page.keyboard.press('Tab');
-    let f = await focused(page);
-    for (let i = 0; i < 3 && !(f && f.tag === 'button' && f.text.includes('Broomhill')); i++) {
-      await page.keyboard.press('Tab');
-      f = await focused(page);
+    await page.locator('#search-results [role="option"]').first().waitFor();
+    // The search box is a combobox: Down moves through the results, the
+    // focus staying in the box, the active result marked and outlined.
+    let f = null;
+    for (let i = 0; i < 10 && !(f && f.kind === 'asset' && f.text.includes('Broomhill')); i++) {
+      await page.keyboard.press('ArrowDown');
+      f = await page.evaluate(() => {
+        const box = document.activeElement;
+        const opt = box && box.id === 'search-input' && document.getElementById(box.getAttribute('aria-activedescendant') || '');
+        if (!opt) return null;
+        const st = getComputedStyle(opt);
+        return { kind: opt.dataset.kind, text: opt.textContent, selected: opt.getAttribute('aria-selected'),
+          outline: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0 };
+      });
     }
-    expect(f && f.text.includes('Broomhill') && (f.outline || f.shadow), `Tab should reach the result, with a visible focus ring: ${JSON.stringify(f)}`);
+    expect(f && f.kind === 'asset' && f.text.includes('Broomhill') && f.selected === 'true' && f.outline,
+      `Down should make a Broomhill asset the active, outlined result, focus staying in the box: ${JSON.stringify(f)}`);
     await page.keyboard.press('Enter');
     await page.locator('#details:not([hidden])').waitFor();
     await page.waitForFunction(() => document.activeElement && document.activeElement.closest('#details'), null, { timeout: STEP_TIMEOUT });

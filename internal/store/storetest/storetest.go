@@ -102,6 +102,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SuggestionCaps", suggestionCaps},
 		{"SuggestionDetailsCapped", suggestionDetailsCapped},
 		{"SuccessorKeepDeduplicated", successorKeepDeduplicated},
+		{"SearchRanking", searchRanking},
+		{"SearchFollowsWrites", searchFollowsWrites},
 		{"Ping", ping},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
