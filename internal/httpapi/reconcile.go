@@ -103,6 +103,9 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) error {
 	set, name := chi.URLParam(r, "slug"), chi.URLParam(r, "name")
 	format := q.Get("format")
 	if base, ok := strings.CutSuffix(name, ".csv"); ok {
+		if format != "" && format != "csv" {
+			return place.Errorf(place.EINVALID, "format %q: the .csv address is always CSV", place.Excerpt(format))
+		}
 		name, format = base, "csv"
 	}
 	switch format {
