@@ -136,17 +136,15 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	areas, err := store.AllAreas(r.Context(), s.areas, set)
+	names, err := s.areas.AreaNames(r.Context(), set)
 	if err != nil {
 		return err
 	}
-	rows := make([]reconcile.FigureRow, len(areas))
-	names := make(map[string]string, len(areas))
-	for i, a := range areas {
-		rows[i] = reconcile.FigureRow{Code: a.Code, Name: a.Name}
-		names[a.Code] = a.Name
-	}
 	if format == "csv" {
+		rows := make([]reconcile.FigureRow, 0, len(names))
+		for code, name := range names {
+			rows = append(rows, reconcile.FigureRow{Code: code, Name: name})
+		}
 		reconcile.SortRowsByCode(rows)
 		file := set + "-" + f.Name
 		if f.Per != 0 {

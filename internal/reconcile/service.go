@@ -23,6 +23,7 @@ type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	AreaNames(ctx context.Context, set string) (map[string]string, error)
 	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
 	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
@@ -288,20 +289,20 @@ func (s *Service) Values(ctx context.Context, set, name string) (IndicatorInfo, 
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
-	areas, err := store.AllAreas(ctx, s.src, set)
+	names, err := s.src.AreaNames(ctx, set)
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
 	cat := strings.TrimPrefix(strings.TrimPrefix(name, BuiltinPrefix), "_")
-	v := make(map[string]float64, len(areas))
-	for _, a := range areas {
+	v := make(map[string]float64, len(names))
+	for code := range names {
 		n := 0
-		for c, k := range counts[a.Code] {
+		for c, k := range counts[code] {
 			if cat == "" || c == cat {
 				n += k
 			}
 		}
-		v[a.Code] = float64(n)
+		v[code] = float64(n)
 	}
 	return *info, v, nil
 }
