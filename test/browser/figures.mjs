@@ -97,8 +97,11 @@ run(async ({ page }) => {
     expect((await valueHead.getAttribute('aria-sort')) === 'descending', 'ranked by figure, largest first, to begin with');
     const nums = rows.map((r) => Number(r.value));
     expect(nums.every((v, i) => i === 0 || v <= nums[i - 1]), `figures should be largest first: ${nums.slice(0, 6)}`);
-    await valueHead.locator('button').click();
-    expect((await valueHead.getAttribute('aria-sort')) === 'ascending', 'a second click sorts smallest first');
+    await valueHead.locator('button').focus();
+    await page.keyboard.press('Enter');
+    expect((await valueHead.getAttribute('aria-sort')) === 'ascending', 'a second press sorts smallest first');
+    const onHead = await page.evaluate(() => document.activeElement && document.activeElement.closest('th') && document.activeElement.closest('th').dataset.key);
+    expect(onHead === 'value', `sorting by keyboard should leave the focus on the column head, it is on ${onHead}`);
     const up = (await tableRows(page)).map((r) => Number(r.value));
     expect(up.every((v, i) => i === 0 || v >= up[i - 1]), `figures should be smallest first: ${up.slice(0, 6)}`);
     const nameHead = page.locator('#choro-table th[data-key="name"]');
@@ -116,6 +119,8 @@ run(async ({ page }) => {
     await row.focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction((c) => window.placemap.views.choropleth.selected === c, table[2].code);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.dataset.code);
+    expect(focused === table[2].code, `the picked row should keep the keyboard focus, focus is on ${focused}`);
     const pick = await page.locator('#choro-pick').innerText();
     expect(pick.includes(table[2].name), `the picked area should be shown: ${pick}`);
     await shot(page, 'step-02-sorted.png');
@@ -145,6 +150,20 @@ run(async ({ page }) => {
     expect(rows.some((r) => Number(r.value) > 0), 'some ward should have a library per 10,000 residents');
     await shot(page, 'step-03-per-10000.png');
     return { rows: rows.length };
+  });
+
+  await step('many-areas', async () => {
+    // Output Areas: the first 300 rows, then all of them on asking.
+    await page.evaluate(() => { location.hash = '#choropleth/oa-2011/population'; });
+    await waitKey(page, 'oa-2011|population||area');
+    const first = await page.locator('#choro-table tbody tr').count();
+    expect(first === 300, `the table should draw 300 rows before "show all", drew ${first}`);
+    await page.locator('#choro-table-more').click();
+    const all = await page.locator('#choro-table tbody tr').count();
+    expect(all === 1817, `"show all" should list the 1,817 Output Areas, lists ${all}`);
+    await page.evaluate((s) => { location.hash = `#choropleth/${s}/assets_library?per=10000`; }, SET);
+    await waitKey(page, `${SET}|assets_library||area|10000`);
+    return { first, all };
   });
 
   await step('asset-points', async () => {

@@ -28,7 +28,14 @@ import { sortFigureRows } from './figrows.js';
  * @param {FigureTable} t
  */
 export function renderFigureTable(t) {
+  const table = $('choro-table');
+  // Drawing anew keeps the keyboard focus on the same row or column head.
+  const active = document.activeElement;
+  const had = active && table.contains(active) ? active.closest('tr[data-code], th[data-key]') : null;
+  const refocus = had ? (had.matches('th') ? `th[data-key="${/** @type {HTMLElement} */ (had).dataset.key}"] button` : `tr[data-code="${CSS.escape(/** @type {HTMLElement} */ (had).dataset.code || '')}"]`) : '';
   const rows = sortFigureRows(t.rows, t.sort);
+  // An area picked on the map below the first rows shows them all.
+  if (t.selected && !t.showAll && rows.findIndex((r) => r.code === t.selected) >= TABLE_ROWS) t.showAll = true;
   const shown = t.showAll ? rows : rows.slice(0, TABLE_ROWS);
   const body = el('tbody');
   for (const r of shown) {
@@ -47,9 +54,11 @@ export function renderFigureTable(t) {
     el('td', { className: 'area-cell' }, el('span', { text: r.name }), r.name === r.code ? null : el('span', { className: 'cell-code', text: r.code })),
     el('td', { className: 'num', text: r.value === null ? 'no figure' : fmtValue(r.value) })));
   }
-  $('choro-table').replaceChildren(el('thead', null, el('tr', null,
+  table.replaceChildren(el('thead', null, el('tr', null,
     headCell(t, 'name', 'Area', false),
     headCell(t, 'value', t.valueLabel, true))), body);
+  const again = refocus ? /** @type {HTMLElement | null} */ (table.querySelector(refocus)) : null;
+  if (again) again.focus({ preventScroll: true });
   const more = $('choro-more');
   more.replaceChildren();
   if (rows.length > shown.length) {
@@ -59,6 +68,8 @@ export function renderFigureTable(t) {
       text: `Show all ${numberFormat.format(rows.length)} areas (${numberFormat.format(shown.length)} shown)`,
     }));
   }
+  const picked = t.selected ? body.querySelector('tr.selected') : null;
+  if (picked && typeof picked.scrollIntoView === 'function') picked.scrollIntoView({ block: 'nearest' });
   const withFigure = rows.filter((r) => r.value !== null).length;
   $('choro-table-caption').textContent = rows.length
     ? `${numberFormat.format(rows.length)} areas, ${numberFormat.format(withFigure)} with a figure. Click a column to sort, a row to pick its area on the map.`
