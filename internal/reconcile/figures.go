@@ -107,22 +107,14 @@ func PerHead(counts, residents map[string]float64, per float64) map[string]float
 // ResidentsBasis says how an area's residents are counted for per-head figures.
 const ResidentsBasis = "the " + PopulationIndicator + " count of the finest boundary set that carries one; on other sets, " + PopulationBasis
 
-// Residents returns the residents of each area of set, by one rule for
-// the whole service: the count indicator named PopulationIndicator of the
-// finest set carrying one (the most areas: Output Areas in the demo), its
-// own values there, and elsewhere each block's whole count given to its
-// best-fit area (PopulationBasis), as population weights are. Errors:
-// EINVALID when no set carries a population.
+// Residents returns the residents of each area of set, by the rule that
+// also gives population weights (see population: the count named
+// PopulationIndicator of the finest set carrying one, Output Areas in the
+// demo): its own values there, and elsewhere each block's whole count
+// given to its best-fit area (PopulationBasis). Errors: EINVALID when no
+// set carries a population.
 func (s *Service) Residents(ctx context.Context, set string) (map[string]float64, Population, error) {
-	pops, err := s.PopulationSets(ctx)
-	if err != nil {
-		return nil, Population{}, err
-	}
-	if len(pops) == 0 {
-		return nil, Population{}, place.Errorf(place.EINVALID, "per head: no boundary set carries a %q count indicator", PopulationIndicator)
-	}
-	blocks := pops[0]
-	values, err := s.src.IndicatorValues(ctx, blocks, PopulationIndicator)
+	blocks, values, err := s.population(ctx, "per head")
 	if err != nil {
 		return nil, Population{}, err
 	}
