@@ -4,7 +4,7 @@
 //   #map[?at=ZOOM/LAT/LON&sets=A,B&assets=off&asset=ID|area=SET/CODE]   (maplink.js)
 //   #compare/A/B[?weight=population][&area=CODE]
 //   #places  and  #place/SLUG
-//   #choropleth/SET/INDICATOR[?from=SET&weight=area|population]
+//   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
 // parseHash and hashFor turn one into the other; route shows the view the
 // hash names and hands it the rest. The views register themselves with
@@ -19,7 +19,7 @@ import { parseMapQuery, mapHashFor } from './maplink.js';
 /** @typedef {{view: 'map'} & import('./maplink.js').MapLink} MapRoute */
 /** @typedef {{view: 'compare', a: string, b: string, weight: string, area: string}} CompareRoute */
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
-/** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string}} ChoroplethRoute */
+/** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
 /** @typedef {{view: 'changes', old: string, new: string, area: string}} ChangesRoute */
 /** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute} Route */
 
@@ -62,6 +62,7 @@ export function parseHash(hash) {
       return {
         view: 'choropleth', set: parts[1] || '', indicator: parts[2] || '',
         from: params.get('from') || '', weight: params.get('weight') || 'area',
+        ...(params.get('per') === '10000' ? { per: '10000' } : {}),
       };
     case 'changes':
       return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
@@ -95,7 +96,7 @@ export function hashFor(r) {
     case 'places':
       return x.place ? `#place/${e(x.place)}` : '#places';
     case 'choropleth':
-      return `#choropleth/${e(x.set)}/${e(x.indicator)}${q({ from: x.from, weight: x.from && x.weight === 'population' ? 'population' : '' })}`;
+      return `#choropleth/${e(x.set)}/${e(x.indicator)}${q({ from: x.from, weight: x.from && x.weight === 'population' ? 'population' : '', per: x.per === '10000' ? '10000' : '' })}`;
     case 'changes':
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
     default:

@@ -37,6 +37,8 @@ type AreaStore interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	// AreaNames is every area's name by code, shapes left unread.
+	AreaNames(ctx context.Context, set string) (map[string]string, error)
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	// AreaCode is the code of the area with a tile feature id.
 	AreaCode(ctx context.Context, set string, id int64) (string, error)

@@ -853,6 +853,15 @@ func indicators(t *testing.T, st *store.DB) {
 	if counts["A1"]["library"] != 2 || counts["B2"]["community_hall"] != 1 || len(counts) != 2 {
 		t.Errorf("asset counts = %v", counts)
 	}
+	names, err := st.AreaNames(ctx, "grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != len(Grid()) || names["A1"] != Grid()[0].Name || names["B2"] == "" {
+		t.Errorf("area names = %v, want the %d areas of the grid by code", names, len(Grid()))
+	}
+	_, err = st.AreaNames(ctx, "nope")
+	wantCode(t, err, place.ENOTFOUND)
 }
 
 // places: a place is saved with its names and links, a save replaces the
