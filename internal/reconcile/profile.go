@@ -55,9 +55,10 @@ func (s *Service) setsCarrying(ctx context.Context, name, kind string) ([]place.
 }
 
 // AreaFigure returns indicator name (of the kind) for area code of set: the
-// set's own value when it carries the indicator, else the value moved (see
-// Move, weighted by w) from the finest set that carries it. ok is false when
-// no set carries it or the area gets no value.
+// set's own value when it carries the indicator, else the value Move would
+// give it (weighted by w) from the finest set that carries it. ok is false
+// when no set carries it or the area gets no value. It overlays only the
+// areas near this one (see moveOne), not whole sets.
 func (s *Service) AreaFigure(ctx context.Context, set, code, name, kind string, w Weight) (Figure, bool, error) {
 	carrying, err := s.setsCarrying(ctx, name, kind)
 	if err != nil || len(carrying) == 0 {
@@ -79,24 +80,106 @@ func (s *Service) AreaFigure(ctx context.Context, set, code, name, kind string, 
 		fig.Title, fig.Value, fig.Method, fig.Source, fig.Licence = info.Title, v, "the set's own values", info.Source, info.Licence
 		return fig, ok, nil
 	}
-	moved, err := s.Move(ctx, from.Slug, name, set, w)
+	info, values, err := s.Values(ctx, from.Slug, name)
 	if err != nil {
 		return Figure{}, false, err
 	}
-	v, ok := moved.Values[code]
-	fig.Title, fig.Value, fig.Method, fig.Source, fig.Licence = moved.Title, v, moved.Method, moved.Source, moved.Licence
-	fig.Weight = w
-	cw, err := s.Crosswalk(ctx, from.Slug, set)
+	area, err := s.src.Area(ctx, set, code)
 	if err != nil {
 		return Figure{}, false, err
 	}
-	fig.Parts = 0
+	v, parts, method, ok, err := s.moveOne(ctx, area, from.Slug, values, kind, w)
+	if err != nil {
+		return Figure{}, false, err
+	}
+	fig.Title, fig.Value, fig.Method, fig.Source, fig.Licence = info.Title, v, method, info.Source, info.Licence
+	fig.Weight, fig.Parts = w, parts
+	return fig, ok, nil
+}
+
+// moveOne is Move for one area: the same pairs, weights and Transfer, from
+// overlays of only the areas near it. Near is enough: a pair needs areas
+// that meet, and a block's best fit lies among the areas that meet the
+// block. It returns the value, how many areas of from it came from, and
+// the method.
+func (s *Service) moveOne(ctx context.Context, area place.Area, from string, values map[string]float64, kind string, w Weight) (float64, int, string, bool, error) {
+	bound := area.Geometry.Bound()
+	src, err := areasNear(ctx, s.src, from, bound)
+	if err != nil {
+		return 0, 0, "", false, err
+	}
+	var cw *Crosswalk
+	if w != ByPopulation {
+		if cw, err = OverlayStored(ctx, src, []place.Area{area}); err != nil {
+			return 0, 0, "", false, err
+		}
+	} else if cw, err = s.populationOne(ctx, area, from, bound); err != nil {
+		return 0, 0, "", false, err
+	}
+	out, method, err := cw.Transfer(values, kind, w)
+	if err != nil {
+		return 0, 0, "", false, place.Errorf(place.EINVALID, "%v", err)
+	}
+	parts := 0
 	for _, p := range cw.Pairs {
-		if cw.B[p.B].Code == code {
-			fig.Parts++
+		if _, has := values[cw.A[p.A].Code]; has && cw.B[p.B].Code == area.Code {
+			parts++
 		}
 	}
-	return fig, ok, nil
+	v, ok := out[area.Code]
+	return v, parts, method, ok, nil
+}
+
+// populationOne is the crosswalk of the areas of set from near area with
+// the areas of area's set near them, weighted by the population of the
+// blocks (the finest set with a population) near area, as
+// WeightedCrosswalk weighs whole sets.
+func (s *Service) populationOne(ctx context.Context, area place.Area, from string, bound orb.Bound) (*Crosswalk, error) {
+	pops, err := s.PopulationSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pops) == 0 {
+		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
+	}
+	pop, err := s.src.IndicatorValues(ctx, pops[0], PopulationIndicator)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := areasNear(ctx, s.src, pops[0], bound)
+	if err != nil {
+		return nil, err
+	}
+	// Every block that may give people to area, and every area of either
+	// set that may be such a block's best fit, meets this box.
+	wide := bound
+	for _, b := range blocks {
+		wide = wide.Union(b.Geometry.Bound())
+	}
+	src, err := areasNear(ctx, s.src, from, wide)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := areasNear(ctx, s.src, area.Set, wide)
+	if err != nil {
+		return nil, err
+	}
+	cw, err := OverlayStored(ctx, src, targets)
+	if err != nil {
+		return nil, err
+	}
+	ba, err := OverlayStored(ctx, blocks, src)
+	if err != nil {
+		return nil, err
+	}
+	bb, err := OverlayStored(ctx, blocks, targets)
+	if err != nil {
+		return nil, err
+	}
+	if err := cw.WeightByPopulation(ba, bb, pop); err != nil {
+		return nil, err
+	}
+	return cw, nil
 }
 
 // Counterpart is an area of another set that overlaps an area, and how much.
