@@ -40,6 +40,7 @@ type profile struct {
 	Deprivation *struct {
 		Value  float64
 		From   string
+		Parts  int
 		Weight string
 		Method string
 	}
@@ -76,6 +77,8 @@ const (
 	profileResidents    = 22679 // 2011 usual residents
 	profileDecile100    = 718   // IMD 2019 decile 7.18, times 100
 	profileLibraries    = 1     // Broomhill Library
+	profileOAs          = 81    // Output Areas overlapping the ward, slivers aside
+	profileLSOAs        = 22    // LSOAs overlapping it
 	profileConstituency = "Sheffield Central"
 	profileWardInPcon   = 100 // % of the ward in Sheffield Central
 	profilePconInWard   = 15  // % of Sheffield Central in the ward
@@ -88,6 +91,7 @@ const (
 // in. Pairs under 1% of both areas are left out, as placemap states.
 type independent struct {
 	population, decile float64
+	oas, lsoas         int // how many of each overlap the ward, slivers aside
 	libraries          int
 	pcon               string  // the constituency holding most of the ward
 	wardInPcon         float64 // the share of the ward in it
@@ -191,6 +195,10 @@ func postgisProfile(t *testing.T) independent {
 		WHERE aset = 'oa' AND bset = 'ward' AND b = $1`, profileCode).Scan(&out.population); err != nil {
 		t.Fatal(err)
 	}
+	if err := pg.QueryRow(ctx, `SELECT count(*) FILTER (WHERE aset = 'oa'), count(*) FILTER (WHERE aset = 'lsoa') FROM pair
+		WHERE bset = 'ward' AND b = $1`, profileCode).Scan(&out.oas, &out.lsoas); err != nil {
+		t.Fatal(err)
+	}
 	if err := pg.QueryRow(ctx, `WITH best AS (
 			SELECT DISTINCT ON (a, bset) a, bset, b FROM pair WHERE aset = 'oa' ORDER BY a, bset, inter / area_a DESC)
 		SELECT sum(pop.v * imd.v) / sum(pop.v) FROM pop
@@ -265,6 +273,10 @@ func checkProfile(t *testing.T, p profile, want independent) {
 	}
 	if p.Population.From != "oa-2011" || p.Population.Weight != "area" {
 		t.Errorf("population from %s by %s", p.Population.From, p.Population.Weight)
+	}
+	if p.Population.Parts != want.oas || p.Deprivation.Parts != want.lsoas || want.oas != profileOAs || want.lsoas != profileLSOAs {
+		t.Errorf("made from %d OAs and %d LSOAs; PostGIS %d, %d; want %d, %d",
+			p.Population.Parts, p.Deprivation.Parts, want.oas, want.lsoas, profileOAs, profileLSOAs)
 	}
 	if math.Abs(p.Deprivation.Value-want.decile) > 1e-6 {
 		t.Errorf("decile %.6f, PostGIS %.6f", p.Deprivation.Value, want.decile)

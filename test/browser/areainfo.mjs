@@ -59,6 +59,7 @@ async function readProfile(page) {
   const population = (await page.locator('#area-profile .profile-population').innerText()).trim();
   expect(population.startsWith('About 22,700 people'), `population should read "About 22,700 people…", got ${JSON.stringify(population)}`);
   const deprivation = (await page.locator('#area-profile .profile-deprivation').innerText()).trim();
+  expect(/7\.2/.test(deprivation) && / 22 Lower Layer Super Output Areas/.test(deprivation), `deprivation should give the decile and the LSOAs, got ${JSON.stringify(deprivation)}`);
   expect(/40% least deprived areas of England/.test(deprivation), `deprivation should place the ward, got ${JSON.stringify(deprivation)}`);
   const assets = (await page.locator('#area-assets .profile-assets').innerText()).trim();
   expect(assets === '1 library.', `assets should read "1 library.", got ${JSON.stringify(assets)}`);

@@ -24,11 +24,30 @@ export const KIND_WORDS = /** @type {Record<string, string>} */ ({
  */
 
 /**
- * howWorkedOut is a disclosure with the technical method behind a figure.
- * @param {string} text
+ * howWorkedOut is a disclosure with the technical methods behind figures.
+ * @param {string[]} texts
  */
-function howWorkedOut(text) {
-  return el('details', { className: 'how' }, el('summary', { text: 'How this is worked out' }), el('p', { className: 'muted', text }));
+function howWorkedOut(texts) {
+  return el('details', { className: 'how' }, el('summary', { text: 'How these figures are worked out' }),
+    ...texts.map((text) => el('p', { className: 'muted', text })));
+}
+
+/**
+ * lowerFirst lowers a title's first letter unless it starts an acronym.
+ * @param {string} s
+ */
+const lowerFirst = (s) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
+/**
+ * figureLine is a figure in plain words, its basis after a dash, and the
+ * technical method as its tooltip.
+ * @param {string} className
+ * @param {string} plain
+ * @param {string} basis
+ * @param {string} method
+ */
+function figureLine(className, plain, basis, method) {
+  return el('p', { className, title: method }, el('strong', { text: plain }), ` — ${basis}`);
 }
 
 /**
@@ -36,17 +55,16 @@ function howWorkedOut(text) {
  * @param {any} f the profile's population figure
  */
 function populationNodes(f) {
-  const own = f.method === "the set's own values";
-  const title = str(f.title);
-  if (own) {
-    return [el('p', { text: `${fmtValue(f.value, 0)} people (${title}).` }), howWorkedOut(`${title}: the figure published for this area. Source: ${str(f.source)}.`)];
+  const title = lowerFirst(str(f.title));
+  if (f.method === "the set's own values") {
+    return { line: figureLine('profile-population', `${fmtValue(f.value, 0)} people`, `${title}, as published for this area.`, 'the set\'s own values'),
+      how: `Population: ${title}, the figure published for this area. Source: ${str(f.source)}.` };
   }
-  const parts = Number(f.parts) || 0;
   const from = str(f.from_title) || str(f.from);
-  const plain = `About ${roughCount(f.value)} people (${title}), added up from the ${parts} ${from} inside it; `
+  const basis = `${title}, added up from the ${Number(f.parts) || 0} ${from} inside it; `
     + 'where one straddles the edge, its people are split by how much of its area lies inside.';
-  return [el('p', { className: 'profile-population', text: plain }),
-    howWorkedOut(`${str(f.method)}. Exact sum: ${fmtValue(f.value, 1)}. Source: ${str(f.source)}.`)];
+  return { line: figureLine('profile-population', `About ${roughCount(f.value)} people`, basis, str(f.method)),
+    how: `Population: ${str(f.method)}. Exact sum: ${fmtValue(f.value, 1)}. Source: ${str(f.source)}.` };
 }
 
 /**
@@ -54,15 +72,17 @@ function populationNodes(f) {
  * @param {any} f the profile's deprivation figure
  */
 function deprivationNodes(f) {
-  const own = f.method === "the set's own values";
-  const where = decileWords(f.value);
   const title = str(f.title);
+  const scale = '1 is the most deprived tenth of areas in England, 10 the least';
+  if (f.method === "the set's own values") {
+    return { line: figureLine('profile-deprivation', `Deprivation: ${decileWords(f.value)} of England`, `${title} ${fmtValue(f.value, 0)} (${scale}).`, 'the set\'s own values'),
+      how: `Deprivation: ${title}, the figure published for this area. Source: ${str(f.source)}.` };
+  }
   const from = str(f.from_title) || str(f.from);
-  const plain = own
-    ? `This area is ${where} of England (${title}: ${fmtValue(f.value, 0)}).`
-    : `On average ${where} of England (${title} ${fmtValue(f.value, 1)}, averaged over the ${from} it overlaps, weighted by how many people live in each).`;
-  return [el('p', { className: 'profile-deprivation', text: plain }),
-    howWorkedOut(`Decile 1 is the most deprived tenth of areas in England, 10 the least. ${own ? 'The figure published for this area' : str(f.method)}. Source: ${str(f.source)}.`)];
+  const basis = `${title} ${fmtValue(f.value, 1)} (${scale}), averaged over the ${Number(f.parts) || 0} ${from} it overlaps, `
+    + 'each counted by how many of its people live in this area.';
+  return { line: figureLine('profile-deprivation', `Deprivation: on average ${decileWords(f.value)} of England`, basis, str(f.method)),
+    how: `Deprivation: ${str(f.method)}. Source: ${str(f.source)}.` };
 }
 
 /**
@@ -165,9 +185,11 @@ function otherNodes(others, actions) {
 export function renderProfile(p, actions) {
   /** @type {HTMLElement[]} */
   const people = [el('h4', { id: 'area-people-heading', text: 'People' })];
-  if (p.population) people.push(...populationNodes(p.population));
-  if (p.deprivation) people.push(...deprivationNodes(p.deprivation));
-  if (!p.population && !p.deprivation) people.push(el('p', { className: 'muted', text: 'No population or deprivation figures are loaded for this area.' }));
+  const figures = [p.population ? populationNodes(p.population) : null, p.deprivation ? deprivationNodes(p.deprivation) : null]
+    .filter((x) => x !== null);
+  for (const f of figures) people.push(f.line);
+  if (figures.length) people.push(howWorkedOut(figures.map((f) => f.how)));
+  else people.push(el('p', { className: 'muted', text: 'No population or deprivation figures are loaded for this area.' }));
   return {
     people,
     assets: assetNodes(p.assets || {}, actions),
