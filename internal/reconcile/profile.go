@@ -57,7 +57,8 @@ func (s *Service) setsCarrying(ctx context.Context, name, kind string) ([]place.
 // AreaFigure returns indicator name (of the kind) for area code of set: the
 // set's own value when it carries the indicator, else the value Move would
 // give it (weighted by w) from the finest set that carries it. ok is false
-// when no set carries it or the area gets no value. It overlays only the
+// when no set carries it or the area gets no value. With no population to
+// weigh by, ByPopulation weighs by area. It overlays only the
 // areas near this one (see moveOne), not whole sets.
 func (s *Service) AreaFigure(ctx context.Context, set, code, name, kind string, w Weight) (Figure, bool, error) {
 	carrying, err := s.setsCarrying(ctx, name, kind)
@@ -87,6 +88,16 @@ func (s *Service) AreaFigure(ctx context.Context, set, code, name, kind string, 
 	area, err := s.src.Area(ctx, set, code)
 	if err != nil {
 		return Figure{}, false, err
+	}
+	if w == ByPopulation {
+		// With no set to weigh by people, weigh by area (the method says so).
+		pops, err := s.PopulationSets(ctx)
+		if err != nil {
+			return Figure{}, false, err
+		}
+		if len(pops) == 0 {
+			w = ByArea
+		}
 	}
 	v, parts, method, ok, err := s.moveOne(ctx, area, from.Slug, values, kind, w)
 	if err != nil {

@@ -79,8 +79,9 @@ function deprivationNodes(f) {
       how: `Deprivation: ${title}, the figure published for this area. Source: ${str(f.source)}.` };
   }
   const from = str(f.from_title) || str(f.from);
+  const weight = f.weight === 'population' ? 'how many of its people live in this area' : 'how much of its ground lies in this area';
   const basis = `${title} ${fmtValue(f.value, 1)} (${scale}), averaged over the ${Number(f.parts) || 0} ${from} it overlaps, `
-    + 'each counted by how many of its people live in this area.';
+    + `each counted by ${weight}.`;
   return { line: figureLine('profile-deprivation', `Deprivation: on average ${decileWords(f.value)} of England`, basis, str(f.method)),
     how: `Deprivation: ${str(f.method)}. Source: ${str(f.source)}.` };
 }
