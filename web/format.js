@@ -210,7 +210,7 @@ export function plural(title) {
  */
 export function countOf(n, title, adjective = '') {
   const noun = n === 1 ? str(title).toLowerCase() : plural(title);
-  return `${new Intl.NumberFormat('en-GB').format(n)} ${adjective ? `${adjective} ` : ''}${noun}`;
+  return `${fmtValue(n, 0)} ${adjective ? `${adjective} ` : ''}${noun}`;
 }
 
 /**

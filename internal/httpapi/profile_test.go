@@ -246,6 +246,7 @@ func TestAreaProfileDemo(t *testing.T) {
 			}
 		}
 		checkProfile(t, p, want)
+		checkClosed(t, st, srv.URL)
 		if res := get(t, srv.URL+"/api/sets/"+profileSet+"/areas/E99999999/profile"); res.status != http.StatusNotFound {
 			t.Errorf("unknown area: status %d, want 404: %s", res.status, res.body)
 		}
@@ -322,5 +323,56 @@ func checkProfile(t *testing.T, p profile, want independent) {
 		if !sets[set] {
 			t.Errorf("other definitions miss %s", set)
 		}
+	}
+}
+
+// checkClosed: a closed library is counted apart from the open ones of its
+// ward, under "closed".
+func checkClosed(t *testing.T, st *store.DB, base string) {
+	t.Helper()
+	ctx := context.Background()
+	libs, err := st.Assets(ctx, store.AssetQuery{Category: "library"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := 0
+	for _, a := range libs.Assets {
+		if a.Status != "closed" {
+			continue
+		}
+		closed++
+		ms, err := st.Memberships(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.Set != profileSet {
+				continue
+			}
+			var p profile
+			res := get(t, base+"/api/sets/"+profileSet+"/areas/"+m.Code+"/profile")
+			if err := json.Unmarshal(res.body, &p); err != nil {
+				t.Fatalf("%d: %v", res.status, err)
+			}
+			found := false
+			for _, g := range p.Assets.Closed {
+				for _, x := range g.Assets {
+					found = found || (g.Category == "library" && x.ID == a.ID && x.Status == "closed")
+				}
+			}
+			for _, g := range p.Assets.InUse {
+				for _, x := range g.Assets {
+					if x.ID == a.ID {
+						t.Errorf("%s (closed) is counted in use in %s", a.Name, m.Code)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s (closed) is not under closed in the profile of %s: %+v", a.Name, m.Code, p.Assets)
+			}
+		}
+	}
+	if closed != 2 {
+		t.Errorf("the demo has %d closed libraries, want 2", closed)
 	}
 }

@@ -109,7 +109,7 @@ export function assetSummary(assets) {
  */
 export function assetNodes(assets, actions) {
   /** @type {HTMLElement[]} */
-  const nodes = [el('h4', { id: 'area-assets-heading', text: `Assets in this area (${new Intl.NumberFormat('en-GB').format(Number(assets.total) || 0)})` }),
+  const nodes = [el('h4', { id: 'area-assets-heading', text: `Assets in this area (${fmtValue(Number(assets.total) || 0, 0)})` }),
     el('p', { className: 'profile-assets', text: assetSummary(assets) })];
   for (const [key, adj] of /** @type {[string, string][]} */ ([['in_use', ''], ['closed', 'closed'], ['proposed', 'proposed']])) {
     for (const g of Array.isArray(assets[key]) ? assets[key] : []) {
