@@ -41,13 +41,15 @@ func (s *Server) getAreaProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug, code := chi.URLParam(r, "slug"), chi.URLParam(r, "code")
+	// A series' name, or a code of another release, redirects as the
+	// area's own address does.
 	set, err := s.areas.Set(ctx, slug)
 	if err != nil {
-		return err
+		return s.orRedirect(w, r, err, slug, code)
 	}
 	a, err := s.areas.Area(ctx, slug, code)
 	if err != nil {
-		return err
+		return s.orRedirect(w, r, err, slug, code)
 	}
 	release, err := s.expensive(r)
 	if err != nil {
