@@ -20,6 +20,7 @@ func (s *Server) reconcileRoutes(r chi.Router) {
 	r.Get("/crosswalks/{a}/{b}", s.handle(s.getCrosswalk))
 	r.Get("/sets/{slug}/indicators", s.handle(s.listIndicators))
 	r.Get("/sets/{slug}/indicators/{name}", s.handle(s.getIndicator))
+	r.Get("/sets/{slug}/areas/{code}/profile", s.handle(s.getAreaProfile))
 	r.Get("/places", s.handle(s.listPlaces))
 	r.Get("/places/{slug}", s.handle(s.getPlace))
 	r.Get("/places/{slug}/agreement", s.handle(s.getAgreement))

@@ -10,6 +10,7 @@ import { state, map, mapIfReady, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
 import { copyLinkRow } from './copylink.js';
+import { renderProfile, KIND_WORDS } from './profile.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -253,9 +254,13 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
   const { token, signal } = beginDetails('Area', unfold);
   highlightAsset(null);
   highlightArea({ slug, code });
+  const area = `api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`;
+  // The profile (people, assets by category, other definitions) loads
+  // beside the area and fills its part of the pane when it comes.
+  const profile = fetchJSON(`${area}/profile`, { signal }).then((p) => ({ p, err: null }), (err) => ({ p: null, err }));
   let feature;
   try {
-    feature = await fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, { signal });
+    feature = await fetchJSON(area, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
     const text = err.status === 404
@@ -273,6 +278,40 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
   }
   showDetails(renderArea(feature, slug), { focus, unfold });
+  const { p, err } = await profile;
+  if (token !== detailsToken || (err && err.name === 'AbortError')) return;
+  fillProfile(p, err);
+}
+
+/**
+ * fillProfile puts an area's profile into the parts renderArea left for
+ * it, or says it could not be loaded (the plain asset list stays).
+ * @param {any} p
+ * @param {any} err
+ */
+function fillProfile(p, err) {
+  const people = document.getElementById('area-profile');
+  const assets = document.getElementById('area-assets');
+  const others = document.getElementById('area-others');
+  if (!people || !assets || !others) return;
+  people.removeAttribute('aria-busy');
+  if (err || !p) {
+    people.replaceChildren(el('p', { className: 'error-text', text: `Could not load what this area holds: ${err ? err.message : 'no answer'}` }));
+    return;
+  }
+  const actions = {
+    /** @param {string} s @param {string} c */
+    openArea: (s, c) => {
+      if (!state.visible.get(s)) setSetVisibility(s, true);
+      openArea(s, c, { fit: true, focus: true });
+    },
+    /** @param {any} a */
+    assetRow: (a) => assetRow(a, () => openAsset(a.id, { fly: true, focus: true })),
+  };
+  const parts = renderProfile(p, actions);
+  people.replaceChildren(...parts.people);
+  assets.replaceChildren(...parts.assets);
+  others.replaceChildren(...parts.others);
 }
 
 const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution',
@@ -343,9 +382,11 @@ function renderArea(feature, slug) {
   const code = str(p.code);
   const nodes = [];
   nodes.push(el('h3', { text: str(p.name) || code }));
+  const kind = set ? KIND_WORDS[str(set.kind)] || str(set.kind) : '';
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
-    el('span', { text: setTitle })));
+    el('span', { text: setTitle }),
+    kind ? el('span', { className: 'muted', text: ` · ${kind}` }) : null));
   nodes.push(copyLinkRow({ area: { slug: str(p.set) || slug, code } }));
   nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
@@ -360,7 +401,10 @@ function renderArea(feature, slug) {
     const actions = editHooks.areaActions(feature, str(p.set) || slug);
     if (actions) nodes.push(actions);
   }
-  nodes.push(...areaAssets(p));
+  nodes.push(el('div', { id: 'area-profile', 'aria-busy': 'true' },
+    el('p', { className: 'muted', text: 'Loading who lives here and how it lines up with other boundaries…' })));
+  nodes.push(el('div', { id: 'area-assets' }, ...areaAssets(p)));
+  nodes.push(el('div', { id: 'area-others' }));
   nodes.push(...areaProvenance(p, set));
   return nodes;
 }
