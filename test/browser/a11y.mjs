@@ -9,7 +9,7 @@
 // Steps, each with a screenshot in OUTDIR; any serious or critical axe
 // violation fails the step, naming the rule and the elements. Fails on
 // any console or page error, failed request or request to another host.
-import { harness, expect, readyToEdit, axeCheck, STEP_TIMEOUT } from './harness.mjs';
+import { harness, expect, readyToEdit, axeCheck, smallText, STEP_TIMEOUT } from './harness.mjs';
 
 const [, , BASE_ARG, , EMAIL, PASSWORD] = process.argv;
 if (!BASE_ARG || !process.argv[3] || !EMAIL || !PASSWORD) {
@@ -29,25 +29,6 @@ async function focused(page) {
       id: a.id, tag: a.tagName.toLowerCase(), text: (a.textContent || '').trim().slice(0, 60),
       outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0, shadow: style.boxShadow !== 'none',
     };
-  });
-}
-
-// smallText lists the visible texts of the panel and the map's legend and
-// controls whose computed font size is under 14 px.
-async function smallText(page) {
-  return page.evaluate(() => {
-    const out = [];
-    for (const root of document.querySelectorAll('#panel, .map-legend, .maplibregl-control-container, .map-banner')) {
-      for (const e of root.querySelectorAll('*')) {
-        const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
-        if (!own || !e.getClientRects().length) continue;
-        const st = getComputedStyle(e);
-        if (st.visibility === 'hidden' || st.display === 'none' || e.closest('[hidden], .visually-hidden, .sr-only')) continue;
-        const px = parseFloat(st.fontSize);
-        if (px < 14) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}" ${px}px`);
-      }
-    }
-    return out;
   });
 }
 

@@ -6,9 +6,10 @@
 import { $, el, str, numberFormat, fetchJSON, geometryBBox } from '../util.js';
 import { statusTitle, humanName } from '../format.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
-import { state, map, mapIfReady, categoryTitle } from '../store.js';
+import { state, map, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
+import { isPhone, keepInSight, forgetSelected } from './sheet.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -51,6 +52,7 @@ export function closeDetails() {
   if (detailsAbort) detailsAbort.abort();
   $('details').hidden = true;
   $('details-body').replaceChildren();
+  forgetSelected();
   highlightAsset(null);
   highlightArea(null);
 }
@@ -66,6 +68,7 @@ function beginDetails(label) {
   if (detailsAbort) detailsAbort.abort();
   $('details').setAttribute('aria-live', 'polite');
   detailsAbort = new AbortController();
+  forgetSelected();
   const token = ++detailsToken;
   $('details-heading').textContent = label;
   showDetails([el('p', { className: 'muted', text: 'Loading…' })]);
@@ -120,18 +123,6 @@ export function assetRow(p, onClick) {
       el('span', { className: 'row-meta', text: meta })));
 }
 
-/** @param {any} geom */
-function flyToGeometry(geom) {
-  const m = mapIfReady();
-  if (!m || !geom) return;
-  if (geom.type === 'Point' && Array.isArray(geom.coordinates)) {
-    m.flyTo({ center: geom.coordinates, zoom: Math.max(m.getZoom(), 15) });
-    return;
-  }
-  const b = geometryBBox(geom);
-  if (b) m.fitBounds(b, { padding: 60, maxZoom: 17 });
-}
-
 /**
  * openAsset shows an asset's details. fly: move the map to it (to geometry
  * at once when given); focus: move the focus to the pane.
@@ -144,7 +135,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
   const { token, signal } = beginDetails('Asset');
   highlightArea(null);
   highlightAsset(assetId);
-  if (fly && geometry) flyToGeometry(geometry);
+  if (geometry) keepInSight(geometry, { fly });
   let feature;
   try {
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
@@ -154,7 +145,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
     return;
   }
   if (token !== detailsToken) return;
-  if (fly && !geometry && feature.geometry) flyToGeometry(feature.geometry);
+  if (!geometry && feature.geometry) keepInSight(feature.geometry, { fly });
   showDetails(renderAsset(feature), { focus });
 }
 
@@ -258,9 +249,11 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false } = 
   // An area of an earlier release: show its release (hidden by default) so
   // the outline being described is on the map beside the current lines.
   if (feature.properties && feature.properties.current === false && !state.visible.get(slug)) setSetVisibility(slug, true);
-  if (fit && feature.geometry) {
+  if (fit && feature.geometry && !isPhone()) {
     const b = geometryBBox(feature.geometry);
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
+  } else if (feature.geometry) {
+    keepInSight(feature.geometry, { fly: fit });
   }
   showDetails(renderArea(feature, slug), { focus });
 }
