@@ -17,7 +17,7 @@
 // error, failed request or request to another host.
 import { harness, expect, readyToEdit, axeCheck, smallText, STEP_TIMEOUT } from './harness.mjs';
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
 const { BASE, shot, step, run, waitIdle } = harness('phone.mjs', { contextOptions: PHONE });
 
 // sheet describes the bottom sheet: its state, height and handle.
@@ -62,15 +62,16 @@ async function smallTargets(page) {
   });
 }
 
-// cdpDrag drags by touch from (x, y0) to (x, y1) through the debugging
+// touchDrag drags by touch from (x, y0) to (x, y1) through the debugging
 // protocol: playwright's touchscreen only taps.
 async function touchDrag(page, cdp, x, y0, y1) {
   const steps = 8;
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y: y0 }] });
   for (let i = 1; i <= steps; i++) {
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y0 + ((y1 - y0) * i) / steps }] });
-    await page.waitForTimeout(30);
+    await page.waitForTimeout(40);
   }
+  await page.waitForTimeout(250); // held still, then let go: placed, not flung
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
 }
 
@@ -241,8 +242,9 @@ run(async ({ page, context }) => {
       s = await sheet(page);
     }
     for (const id of ['#cmp-a', '#cmp-b', '#cmp-swap']) {
+      await page.locator(id).scrollIntoViewIfNeeded();
       const b = await page.locator(id).boundingBox();
-      expect(b && b.width >= 43.5 && b.height >= 43.5 && b.y >= s.top && b.y + b.height <= s.vh, `${id} should be in the sheet and at least 44×44, is ${JSON.stringify(b)}`);
+      expect(b && b.width >= 43.5 && b.height >= 43.5 && b.y >= s.top - 1 && b.y + b.height <= s.vh + 1, `${id} should be in the sheet and at least 44×44, is ${JSON.stringify(b)}`);
     }
     const before = await page.evaluate(() => location.hash);
     const other = await page.locator('#cmp-b option').evaluateAll((os, cur) => os.map((o) => o.value).find((v) => v && !cur.includes(v)), before);

@@ -16,6 +16,8 @@ import { sheetHeight, nearestState, nextState, sheetLabel, visibleBox, isInside 
 const PHONE = '(max-width: 699.98px)';
 /** Pointer travel (px) under which a press on the handle is a tap, not a drag. */
 const TAP_SLOP = 6;
+/** A pointer still this long (ms) before it is let go has stopped: no fling. */
+const HELD_MS = 120;
 /** How far (px) inside the visible map a selection must lie. */
 const MARGIN = 16;
 
@@ -201,7 +203,9 @@ function dragHandle(handle) {
     layout().classList.remove('sheet-dragging');
     if (!d.moved) return;
     swallowClick = ev.type === 'pointerup';
-    setSheet(nearestState(d.h0 + (d.y0 - ev.clientY), window.innerHeight, d.v));
+    // A pointer held still before it is let go was placed, not flung.
+    const v = ev.timeStamp - d.lastT > HELD_MS ? 0 : d.v;
+    setSheet(nearestState(d.h0 + (d.y0 - ev.clientY), window.innerHeight, v));
   };
   handle.addEventListener('pointerup', end);
   handle.addEventListener('pointercancel', end);
