@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Accessibility of the placemap web map: axe-core (WCAG 2.0–2.2 A and AA
 // rules) on every view and panel, in headless Chromium through
-// playwright-core, and the map's actions done with the keyboard alone.
+// playwright-core, and the map's actions done with the keyboard alone;
+// the text sizes and axe again at a phone's size.
 //
 // Usage: node test/browser/a11y.mjs BASE_URL OUTDIR EMAIL PASSWORD
 //   EMAIL must be a moderator (or admin), so the editing, moderation and
@@ -246,5 +247,23 @@ run(async ({ page }) => {
     const out = await axeCheck(page, 'add-form');
     await page.keyboard.press('Escape');
     return out;
+  });
+
+  await step('phone-size', async () => {
+    // At a phone's size (390×844) the panel is a bottom sheet: its handle
+    // is a named button, and the texts and axe's checks hold there too.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await readyToEdit(page);
+    const handle = page.locator('#panel-toggle');
+    await handle.focus();
+    await page.keyboard.press('Enter');
+    const label = ((await handle.textContent()) || '').trim();
+    expect(await handle.getAttribute('aria-expanded') === 'true' && /half open/.test(label), `Enter on the sheet's handle should open it half way, reads ${JSON.stringify(label)}`);
+    await page.waitForTimeout(400);
+    await shot(page, 'step-phone.png');
+    const small = await smallText(page);
+    expect(small.length === 0, `every text should be at least 14 px at phone size, these are smaller: ${small.slice(0, 15).join('; ')}`);
+    return axeCheck(page, 'phone');
   });
 });

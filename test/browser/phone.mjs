@@ -9,7 +9,7 @@
 // with Enter (fully open), Escape folds it, and a touch drag snaps it to
 // half; an asset tapped on the map where the half-open sheet would cover it
 // opens its details in the sheet, readable, while the map moves it above the
-// sheet; "Draw my neighbourhood" by tapping four corners and Finish docks
+// sheet (and into the strip above it when the sheet is opened fully); "Draw my neighbourhood" by tapping four corners and Finish docks
 // the form in the sheet below the outline, which lies above it, and the
 // drawing is sent; the Compare view's controls are usable and its map
 // shows. Touch targets are at least 44×44 px, text 14 px, and axe-core
@@ -181,7 +181,17 @@ run(async ({ page, context }) => {
     });
     expect(name.top >= s.top && name.bottom <= s.vh && name.onTop, `the asset's name should be readable in the sheet, is ${JSON.stringify(name)} (sheet from ${s.top})`);
     await shot(page, 'step-04-asset.png');
-    return { asset: asset.name, at: after, ...(await axeCheck(page, 'phone-details')) };
+    const axe = await axeCheck(page, 'phone-details');
+    // Opened fully, the sheet leaves a strip of map: the asset moves into it.
+    await page.locator('#panel-toggle').focus();
+    await page.keyboard.press('Enter');
+    await settled(page);
+    const full = await sheet(page);
+    const inStrip = await page.evaluate((at) => window.placemap.map.project(at), asset.at);
+    expect(full.state === 'full' && inStrip.y >= 0 && inStrip.y <= full.vh - full.height,
+      `with the sheet fully open the asset should lie in the strip of map above it (y under ${full.vh - full.height}), lies at ${JSON.stringify(inStrip)}`);
+    await shot(page, 'step-05-asset-full.png');
+    return { asset: asset.name, at: after, inStrip, ...axe };
   });
 
   await step('draw-by-touch', async () => {
@@ -193,7 +203,7 @@ run(async ({ page, context }) => {
     expect(s.state === 'peek', `drawing should fold the sheet down, is ${s.state}`);
     const banner = await page.locator('#map-banner').boundingBox();
     expect(banner && banner.y + banner.height <= s.top, `the drawing instructions should not be under the sheet: ${JSON.stringify(banner)}, sheet from ${s.top}`);
-    await shot(page, 'step-05-drawing.png');
+    await shot(page, 'step-06-drawing.png');
     const cx = s.vw / 2;
     const cy = (s.vh - s.height) * 0.55;
     const corners = [[cx - 90, cy - 80], [cx + 90, cy - 80], [cx + 100, cy + 90], [cx - 80, cy + 100]];
@@ -219,7 +229,7 @@ run(async ({ page, context }) => {
     expect(outline.top >= 0 && outline.bottom <= s.top && outline.left >= 0 && outline.right <= s.vw,
       `the outline should lie above the sheet (which starts at ${s.top}), lies at ${JSON.stringify(outline)}`);
     await page.locator('#draw-hood-name').fill('Our patch (phone test)');
-    await shot(page, 'step-06-form-docked.png');
+    await shot(page, 'step-07-form-docked.png');
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/suggestions'),
       page.locator('#draw-hood-submit').tap(),
@@ -228,7 +238,7 @@ run(async ({ page, context }) => {
     const sent = JSON.parse(res.request().postData());
     expect(sent.kind === 'area' && sent.feature.geometry.coordinates[0].length === 5, `a four-cornered area should be sent, sent ${JSON.stringify(sent.feature && sent.feature.geometry)}`);
     await page.locator('#suggest-thanks').waitFor();
-    await shot(page, 'step-07-sent.png');
+    await shot(page, 'step-08-sent.png');
     return { outline };
   });
 
@@ -262,7 +272,7 @@ run(async ({ page, context }) => {
     expect(drawn > 0, 'the compared areas should be drawn in the map above the sheet');
     const small = await smallText(page);
     expect(small.length === 0, `every text of Compare should be at least 14 px on a phone: ${small.slice(0, 10).join('; ')}`);
-    await shot(page, 'step-08-compare.png');
+    await shot(page, 'step-09-compare.png');
     return { compare: await page.evaluate(() => location.hash), drawn, ...(await axeCheck(page, 'phone-compare')) };
   });
 });

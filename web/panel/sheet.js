@@ -16,6 +16,8 @@ import { sheetHeight, nearestState, nextState, sheetLabel, visibleBox, isInside 
 const PHONE = '(max-width: 699.98px)';
 /** Pointer travel (px) under which a press on the handle is a tap, not a drag. */
 const TAP_SLOP = 6;
+/** How soon (ms) after a drag a click is the drag's own. */
+const CLICK_AFTER_MS = 300;
 /** A pointer still this long (ms) before it is let go has stopped: no fling. */
 const HELD_MS = 120;
 /** How far (px) inside the visible map a selection must lie. */
@@ -177,7 +179,8 @@ export function fitAbove(geom) {
 function dragHandle(handle) {
   /** @type {{id: number, y0: number, h0: number, lastY: number, lastT: number, v: number, moved: boolean} | null} */
   let drag = null;
-  let swallowClick = false;
+  // The click a mouse sends after a drag is not a press (a touch sends none).
+  let swallowUntil = 0;
   handle.addEventListener('pointerdown', (ev) => {
     if (!isPhone() || (ev.pointerType === 'mouse' && ev.button !== 0)) return;
     drag = { id: ev.pointerId, y0: ev.clientY, h0: sheetPx(), lastY: ev.clientY, lastT: ev.timeStamp, v: 0, moved: false };
@@ -202,7 +205,7 @@ function dragHandle(handle) {
     drag = null;
     layout().classList.remove('sheet-dragging');
     if (!d.moved) return;
-    swallowClick = ev.type === 'pointerup';
+    if (ev.type === 'pointerup') swallowUntil = performance.now() + CLICK_AFTER_MS;
     // A pointer held still before it is let go was placed, not flung.
     const v = ev.timeStamp - d.lastT > HELD_MS ? 0 : d.v;
     setSheet(nearestState(d.h0 + (d.y0 - ev.clientY), window.innerHeight, v));
@@ -210,8 +213,8 @@ function dragHandle(handle) {
   handle.addEventListener('pointerup', end);
   handle.addEventListener('pointercancel', end);
   handle.addEventListener('click', (ev) => {
-    if (swallowClick) {
-      swallowClick = false;
+    if (performance.now() < swallowUntil) {
+      swallowUntil = 0;
       ev.stopImmediatePropagation();
       return;
     }
