@@ -179,9 +179,10 @@ export async function smallText(page) {
   });
 }
 
-// harness(script, { contextOptions }): contextOptions go to the browser
-// context (e.g. a phone's viewport, hasTouch, isMobile) over the 1280x800 default.
-export function harness(script, { contextOptions = {} } = {}) {
+// harness(script, { contextOptions, withoutArgs }): contextOptions go to the
+// browser context (e.g. a phone's viewport, hasTouch, isMobile) over the
+// 1280x800 default; withoutArgs leaves those of the Chromium flags above out.
+export function harness(script, { contextOptions = {}, withoutArgs = [] } = {}) {
   const [baseArg, outArg] = process.argv.slice(2);
   if (!baseArg || !outArg) {
     console.error(`usage: node test/browser/${script} BASE_URL OUTDIR`);
@@ -231,7 +232,7 @@ export function harness(script, { contextOptions = {} } = {}) {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: false, // headless mode is chosen by --headless=new below
-      args: CHROMIUM_ARGS,
+      args: CHROMIUM_ARGS.filter((a) => !withoutArgs.includes(a)),
     });
     let page = null;
     try {

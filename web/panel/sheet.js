@@ -243,7 +243,6 @@ export function setupSheet() {
   });
   const mq = window.matchMedia(PHONE);
   const follow = () => {
-    layout().classList.toggle('sheet', mq.matches);
     if (mq.matches) show();
     padMap(false);
   };
