@@ -9,7 +9,8 @@
 // with Enter (fully open), Escape folds it, and a touch drag snaps it to
 // half; an asset tapped on the map where the half-open sheet would cover it
 // opens its details in the sheet, readable, while the map moves it above the
-// sheet (and into the strip above it when the sheet is opened fully); "Draw my neighbourhood" by tapping four corners and Finish docks
+// sheet (and into the strip above it when the sheet is opened fully); a
+// search result tapped opens half way with the map flown to it above; "Draw my neighbourhood" by tapping four corners and Finish docks
 // the form in the sheet below the outline, which lies above it, and the
 // drawing is sent; the Compare view's controls are usable and its map
 // shows. Touch targets are at least 44×44 px, text 14 px, and axe-core
@@ -198,6 +199,31 @@ run(async ({ page, context }) => {
     return { asset: asset.name, at: after, inStrip, ...axe };
   });
 
+  await step('search-result', async () => {
+    // A search result tapped in the fully open sheet: half open, the map
+    // flies to it above the sheet.
+    await page.locator('#details-close').tap();
+    await page.evaluate(() => window.placemap.map.jumpTo({ center: [-1.40, 53.42], zoom: 12 }));
+    await page.locator('#search-input').fill('Firth Park');
+    await page.locator('#search-form .search-button').tap();
+    const row = page.locator('#search-results button').first();
+    await row.waitFor({ timeout: STEP_TIMEOUT });
+    const id = await row.getAttribute('data-id');
+    await row.tap();
+    await page.locator('#details-body h3').first().waitFor({ timeout: STEP_TIMEOUT });
+    await settled(page);
+    const s = await sheet(page);
+    expect(s.state === 'half', `a search result should open the sheet half way, is ${s.state}`);
+    const at = await page.evaluate(async (id) => {
+      const f = await (await fetch(`api/assets/${encodeURIComponent(id)}`)).json();
+      return window.placemap.map.project(f.geometry.coordinates);
+    }, id);
+    expect(at.x >= 0 && at.x <= s.vw && at.y >= 0 && at.y <= s.vh - s.height,
+      `the search result should lie in the map above the sheet (y under ${s.vh - s.height}), lies at ${JSON.stringify(at)}`);
+    await shot(page, 'step-06-search-result.png');
+    return { id, at };
+  });
+
   await step('draw-by-touch', async () => {
     await page.locator('#details-close').tap();
     await page.locator('#suggest-draw').tap();
@@ -207,7 +233,7 @@ run(async ({ page, context }) => {
     expect(s.state === 'peek', `drawing should fold the sheet down, is ${s.state}`);
     const banner = await page.locator('#map-banner').boundingBox();
     expect(banner && banner.y + banner.height <= s.top, `the drawing instructions should not be under the sheet: ${JSON.stringify(banner)}, sheet from ${s.top}`);
-    await shot(page, 'step-06-drawing.png');
+    await shot(page, 'step-07-drawing.png');
     const cx = s.vw / 2;
     const cy = (s.vh - s.height) * 0.55;
     const corners = [[cx - 90, cy - 80], [cx + 90, cy - 80], [cx + 100, cy + 90], [cx - 80, cy + 100]];
@@ -233,7 +259,7 @@ run(async ({ page, context }) => {
     expect(outline.top >= 0 && outline.bottom <= s.top && outline.left >= 0 && outline.right <= s.vw,
       `the outline should lie above the sheet (which starts at ${s.top}), lies at ${JSON.stringify(outline)}`);
     await page.locator('#draw-hood-name').fill('Our patch (phone test)');
-    await shot(page, 'step-07-form-docked.png');
+    await shot(page, 'step-08-form-docked.png');
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/suggestions'),
       page.locator('#draw-hood-submit').tap(),
@@ -242,7 +268,7 @@ run(async ({ page, context }) => {
     const sent = JSON.parse(res.request().postData());
     expect(sent.kind === 'area' && sent.feature.geometry.coordinates[0].length === 5, `a four-cornered area should be sent, sent ${JSON.stringify(sent.feature && sent.feature.geometry)}`);
     await page.locator('#suggest-thanks').waitFor();
-    await shot(page, 'step-08-sent.png');
+    await shot(page, 'step-09-sent.png');
     return { outline };
   });
 
@@ -276,7 +302,7 @@ run(async ({ page, context }) => {
     expect(drawn > 0, 'the compared areas should be drawn in the map above the sheet');
     const small = await smallText(page);
     expect(small.length === 0, `every text of Compare should be at least 14 px on a phone: ${small.slice(0, 10).join('; ')}`);
-    await shot(page, 'step-09-compare.png');
+    await shot(page, 'step-10-compare.png');
     return { compare: await page.evaluate(() => location.hash), drawn, ...(await axeCheck(page, 'phone-compare')) };
   });
 });

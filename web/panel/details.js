@@ -42,7 +42,8 @@ function showDetails(nodes, { focus = false } = {}) {
   body.replaceChildren(...nodes);
   section.hidden = false;
   openPanel();
-  section.scrollIntoView({ block: 'nearest' });
+  // In a phone's sheet the pane's head goes to the sheet's top, under its handle.
+  section.scrollIntoView({ block: isPhone() ? 'start' : 'nearest' });
   if (focus) section.focus({ preventScroll: true });
 }
 
