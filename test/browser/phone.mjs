@@ -104,6 +104,12 @@ run(async ({ page, context }) => {
       `the city should lie in the map above the sheet (0..${s.vw} × 0..${above}), lies at ${JSON.stringify(fit)}`);
     const fills = Math.max((fit.right - fit.left) / s.vw, (fit.bottom - fit.top) / above);
     expect(fills >= 0.85, `the city should fill the map's width or height, fills ${Math.round(fills * 100)}%`);
+    // The map's controls are touch-sized, and its attribution rides above the sheet.
+    const ctrls = await page.evaluate(() => [...document.querySelectorAll('.maplibregl-ctrl-group button, .maplibregl-ctrl-attrib-button')]
+      .filter((b) => b.getClientRects().length).map((b) => { const r = b.getBoundingClientRect(); return { cls: b.className, w: r.width, h: r.height, bottom: r.bottom }; }));
+    expect(ctrls.length >= 3 && ctrls.every((c) => c.w >= 43.5 && c.h >= 43.5), `the zoom and attribution buttons should be at least 44×44, are ${JSON.stringify(ctrls)}`);
+    const attrib = ctrls.find((c) => /attrib/.test(c.cls));
+    expect(attrib && attrib.bottom <= s.vh - s.height + 1, `the attribution button should be above the sheet (from ${s.vh - s.height}), ends at ${attrib && attrib.bottom}`);
     await shot(page, 'step-01-city.png');
     return { sheet: s.height, fills: Math.round(fills * 100), ...(await axeCheck(page, 'phone-peek')) };
   });

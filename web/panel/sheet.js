@@ -81,15 +81,29 @@ function padMap(animate) {
 }
 
 /**
- * setSheet moves the sheet to state (on phones) and the map's padding with it.
+ * place puts the sheet in state at once, or sliding (animate: when its
+ * handle moved it). What opens the sheet to show something puts it there
+ * at once, so that what is then focused or scrolled to is laid out where it
+ * stays.
+ * @param {SheetState} state
+ * @param {boolean} animate
+ */
+function place(state, animate) {
+  current = state;
+  if (!isPhone()) return;
+  layout().classList.toggle('sheet-animate', animate);
+  show();
+}
+
+/**
+ * setSheet moves the sheet to state (on phones) and the map's padding with
+ * it; animate when the handle moved it.
  * @param {SheetState} state
  * @param {{animate?: boolean}} [options]
  */
-export function setSheet(state, { animate = true } = {}) {
-  current = state;
-  if (!isPhone()) return;
-  show();
-  padMap(animate);
+export function setSheet(state, { animate = false } = {}) {
+  place(state, animate);
+  if (isPhone()) padMap(animate);
 }
 
 /**
@@ -143,8 +157,7 @@ export function keepInSight(geom, { fly = false } = {}) {
     return;
   }
   selected = geom || null;
-  current = 'half';
-  show();
+  place('half', false);
   if (fly) {
     padMap(false);
     flyToGeometry(geom);
@@ -208,7 +221,7 @@ function dragHandle(handle) {
     if (ev.type === 'pointerup') swallowUntil = performance.now() + CLICK_AFTER_MS;
     // A pointer held still before it is let go was placed, not flung.
     const v = ev.timeStamp - d.lastT > HELD_MS ? 0 : d.v;
-    setSheet(nearestState(d.h0 + (d.y0 - ev.clientY), window.innerHeight, v));
+    setSheet(nearestState(d.h0 + (d.y0 - ev.clientY), window.innerHeight, v), { animate: true });
   };
   handle.addEventListener('pointerup', end);
   handle.addEventListener('pointercancel', end);
@@ -218,7 +231,7 @@ function dragHandle(handle) {
       ev.stopImmediatePropagation();
       return;
     }
-    if (isPhone()) setSheet(nextState(current));
+    if (isPhone()) setSheet(nextState(current), { animate: true });
   });
 }
 
@@ -232,13 +245,13 @@ export function setupSheet() {
   dragHandle(handle);
   $('panel').addEventListener('keydown', (ev) => {
     if (ev.key !== 'Escape' || ev.defaultPrevented || !isPhone() || current === 'peek') return;
-    setSheet('peek');
+    setSheet('peek', { animate: true });
     handle.focus();
   });
   handle.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && isPhone() && current !== 'peek') {
       ev.preventDefault();
-      setSheet('peek');
+      setSheet('peek', { animate: true });
     }
   });
   const mq = window.matchMedia(PHONE);
