@@ -6,11 +6,12 @@
 import { $, el, str, numberFormat, fetchJSON, geometryBBox } from '../util.js';
 import { statusTitle, humanName } from '../format.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
-import { state, map, mapIfReady, categoryTitle } from '../store.js';
+import { state, map, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
 import { copyLinkRow } from './copylink.js';
 import { renderProfile, KIND_WORDS } from './profile.js';
+import { isPhone, keepInSight, forgetSelected } from './sheet.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -43,7 +44,8 @@ function showDetails(nodes, { focus = false, unfold = true } = {}) {
   body.replaceChildren(...nodes);
   section.hidden = false;
   if (unfold) openPanel();
-  section.scrollIntoView({ block: 'nearest' });
+  // In a phone's sheet the pane's head goes to the sheet's top, under its handle.
+  section.scrollIntoView({ block: isPhone() ? 'start' : 'nearest' });
   if (focus) section.focus({ preventScroll: true });
 }
 
@@ -53,6 +55,7 @@ export function closeDetails() {
   if (detailsAbort) detailsAbort.abort();
   $('details').hidden = true;
   $('details-body').replaceChildren();
+  forgetSelected();
   highlightAsset(null);
   highlightArea(null);
 }
@@ -69,6 +72,7 @@ function beginDetails(label, unfold = true) {
   if (detailsAbort) detailsAbort.abort();
   $('details').setAttribute('aria-live', 'polite');
   detailsAbort = new AbortController();
+  forgetSelected();
   const token = ++detailsToken;
   $('details-heading').textContent = label;
   showDetails([el('p', { className: 'muted', text: 'Loading…' })], { unfold });
@@ -123,18 +127,6 @@ export function assetRow(p, onClick) {
       el('span', { className: 'row-meta', text: meta })));
 }
 
-/** @param {any} geom */
-function flyToGeometry(geom) {
-  const m = mapIfReady();
-  if (!m || !geom) return;
-  if (geom.type === 'Point' && Array.isArray(geom.coordinates)) {
-    m.flyTo({ center: geom.coordinates, zoom: Math.max(m.getZoom(), 15) });
-    return;
-  }
-  const b = geometryBBox(geom);
-  if (b) m.fitBounds(b, { padding: 60, maxZoom: 17 });
-}
-
 /**
  * openAsset shows an asset's details. fly: move the map to it (to geometry
  * at once when given); focus: move the focus to the pane; unfold (default):
@@ -148,7 +140,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
   const { token, signal } = beginDetails('Asset', unfold);
   highlightArea(null);
   highlightAsset(assetId);
-  if (fly && geometry) flyToGeometry(geometry);
+  if (geometry) keepInSight(geometry, { fly });
   let feature;
   try {
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
@@ -161,7 +153,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
     return;
   }
   if (token !== detailsToken) return;
-  if (fly && !geometry && feature.geometry) flyToGeometry(feature.geometry);
+  if (!geometry && feature.geometry) keepInSight(feature.geometry, { fly });
   showDetails(renderAsset(feature), { focus, unfold });
 }
 
@@ -273,9 +265,11 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
   // An area of an earlier release: show its release (hidden by default) so
   // the outline being described is on the map beside the current lines.
   if (feature.properties && feature.properties.current === false && !state.visible.get(slug)) setSetVisibility(slug, true);
-  if (fit && feature.geometry) {
+  if (fit && feature.geometry && !isPhone()) {
     const b = geometryBBox(feature.geometry);
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
+  } else if (feature.geometry) {
+    keepInSight(feature.geometry, { fly: fit });
   }
   showDetails(renderArea(feature, slug), { focus, unfold });
   const { p, err } = await profile;
