@@ -7,7 +7,7 @@
 //   util.js           DOM, fetch and bounding-box helpers; format.js how values read
 //   palette.js        colours, checked for colour-vision deficiencies
 //   map/              making the map, the Map view's layers, clicks on it
-//   panel/            the side panel: layer list, legend, search, in view, details
+//   panel/            the side panel (a bottom sheet on phones): layer list, legend, search, in view, details
 //   views/            the Compare, Places, Choropleth and Changes views
 //   edit/             signing in, editing assets and areas, OSM review
 //   community/        suggestions, moderation, history and reviews
@@ -35,6 +35,7 @@ import {
 import { createMap } from './map/setup.js';
 import { setupMapInteraction } from './map/interaction.js';
 import { setStatus, setupPanelToggle } from './panel/panel.js';
+import { isPhone, padMapNow } from './panel/sheet.js';
 import { renderSetList, renderLegend, renderAbout, setupAssetsToggle } from './panel/layerlist.js';
 import { openAsset, openArea, setupDetails } from './panel/details.js';
 import { runSearch, setupSearch } from './panel/search.js';
@@ -131,6 +132,11 @@ async function main() {
   const map = made.map;
   setMap(map);
   placemap.map = map;
+  if (isPhone()) {
+    // On a phone the city fills the map above the folded-down sheet.
+    padMapNow();
+    map.fitBounds(/** @type {import('maplibre-gl').LngLatBoundsLike} */ (bounds), { padding: 12, duration: 0 });
+  }
 
   const { basemap } = await made.loaded;
   addPlacemapLayers();

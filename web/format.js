@@ -170,3 +170,73 @@ export function who(name, email) {
   if (e && n && e !== n) return `${n} (${e})`;
   return n || e;
 }
+
+/**
+ * plural is a category title ("Library", "Place of worship", "Community or
+ * village hall", "Youth centre or club") as a lower-case plural noun: "libraries", "places of
+ * worship", "community or village halls".
+ * @param {unknown} title
+ * @returns {string}
+ */
+export function plural(title) {
+  /** @param {string} w */
+  const one = (w) => {
+    if (/s$/.test(w)) return w;
+    if (/[^aeiou]y$/.test(w)) return `${w.slice(0, -1)}ies`;
+    if (/(ch|sh|x)$/.test(w)) return `${w}es`;
+    if (w === 'childcare') return 'childcare places';
+    return `${w}s`;
+  };
+  const t = str(title).toLowerCase();
+  // "Youth centre or club" joins two nouns; "Community or village hall"
+  // two words before one noun.
+  const parts = t.split(' or ');
+  return (parts.length > 1 && parts[0].includes(' ') ? parts : [t]).map((part) => {
+    const of = part.indexOf(' of ');
+    if (of > 0) return one(part.slice(0, of)) + part.slice(of);
+    const words = part.split(' ');
+    words[words.length - 1] = one(words[words.length - 1]);
+    return words.join(' ');
+  }).join(' or ');
+}
+
+/**
+ * countOf is "1 library" or "3 libraries", with an optional adjective
+ * before the noun ("1 closed library").
+ * @param {number} n
+ * @param {unknown} title a category title
+ * @param {string} [adjective]
+ * @returns {string}
+ */
+export function countOf(n, title, adjective = '') {
+  const noun = n === 1 ? str(title).toLowerCase() : plural(title);
+  return `${fmtValue(n, 0)} ${adjective ? `${adjective} ` : ''}${noun}`;
+}
+
+/**
+ * roughCount rounds an estimate to the figures it can bear: to the
+ * hundred from 1,000, to the ten from 100 ("About 22,700").
+ * @param {unknown} v
+ * @returns {string}
+ */
+export function roughCount(v) {
+  const n = num(v);
+  if (n === null) return '–';
+  const step = n >= 1000 ? 100 : n >= 100 ? 10 : 1;
+  return new Intl.NumberFormat('en-GB').format(Math.round(n / step) * step);
+}
+
+/**
+ * decileWords says where a deprivation decile (1 = the most deprived tenth
+ * of areas, 10 = the least) puts an area: "in the 20% most deprived areas"
+ * (decile 2) or "in the 40% least deprived areas" (decile 7); an average
+ * decile is rounded first.
+ * @param {unknown} v
+ * @returns {string}
+ */
+export function decileWords(v) {
+  const n = num(v);
+  if (n === null || n < 1 || n > 10) return '';
+  const k = Math.round(n);
+  return k <= 5 ? `in the ${k * 10}% most deprived areas` : `in the ${(11 - k) * 10}% least deprived areas`;
+}

@@ -1,10 +1,10 @@
 // @ts-check
 // The router: each view keeps its state in the location hash, so a view
 // can be shared as a link:
-//   #map
+//   #map[?at=ZOOM/LAT/LON&sets=A,B&assets=off&asset=ID|area=SET/CODE]   (maplink.js)
 //   #compare/A/B[?weight=population][&area=CODE]
 //   #places  and  #place/SLUG
-//   #choropleth/SET/INDICATOR[?from=SET&weight=area|population]
+//   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
 // parseHash and hashFor turn one into the other; route shows the view the
 // hash names and hands it the rest. The views register themselves with
@@ -13,12 +13,13 @@
 import { $, str } from './util.js';
 import { state, map, setView } from './store.js';
 import { setMapViewLayers } from './map/layers.js';
+import { parseMapQuery, mapHashFor } from './maplink.js';
 
 /** @typedef {import('./store.js').ViewName} ViewName */
-/** @typedef {{view: 'map'}} MapRoute */
+/** @typedef {{view: 'map'} & import('./maplink.js').MapLink} MapRoute */
 /** @typedef {{view: 'compare', a: string, b: string, weight: string, area: string}} CompareRoute */
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
-/** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string}} ChoroplethRoute */
+/** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
 /** @typedef {{view: 'changes', old: string, new: string, area: string}} ChangesRoute */
 /** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute} Route */
 
@@ -61,9 +62,12 @@ export function parseHash(hash) {
       return {
         view: 'choropleth', set: parts[1] || '', indicator: parts[2] || '',
         from: params.get('from') || '', weight: params.get('weight') || 'area',
+        ...(params.get('per') === '10000' ? { per: '10000' } : {}),
       };
     case 'changes':
       return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
+    case 'map':
+      return qi < 0 ? { view: 'map' } : { view: 'map', ...parseMapQuery(h.slice(qi + 1)) };
     default:
       return { view: 'map' };
   }
@@ -92,11 +96,11 @@ export function hashFor(r) {
     case 'places':
       return x.place ? `#place/${e(x.place)}` : '#places';
     case 'choropleth':
-      return `#choropleth/${e(x.set)}/${e(x.indicator)}${q({ from: x.from, weight: x.from && x.weight === 'population' ? 'population' : '' })}`;
+      return `#choropleth/${e(x.set)}/${e(x.indicator)}${q({ from: x.from, weight: x.from && x.weight === 'population' ? 'population' : '', per: x.per === '10000' ? '10000' : '' })}`;
     case 'changes':
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
     default:
-      return '#map';
+      return mapHashFor(x);
   }
 }
 
@@ -129,6 +133,21 @@ export function navigate(r, { replace = false } = {}) {
   } else {
     location.hash = h;
   }
+}
+
+/**
+ * writeMapHash puts the Map view's state in the address without routing
+ * (the map already shows it): push makes a step back/forward returns to,
+ * else the entry is replaced (the map moved).
+ * @param {string} hash
+ * @param {boolean} push
+ */
+export function writeMapHash(hash, push) {
+  if (state.view !== 'map' || parseHash(location.hash).view !== 'map' || location.hash === hash) return;
+  if (push) history.pushState(null, '', hash);
+  else history.replaceState(null, '', hash);
+  lastHash.map = hash;
+  updateTabs();
 }
 
 /** route shows the view the location hash names and hands it the route. */

@@ -170,3 +170,23 @@ export function setView(view) {
   state.view = view;
   if (view !== previous) for (const fn of viewListeners) fn(view, previous);
 }
+
+/** @type {Set<(push: boolean) => void>} */
+const mapStateListeners = new Set();
+
+/**
+ * onMapStateChange calls fn whenever what the Map view shows changes (a set
+ * or the assets shown or hidden, a selection); push is false for moves.
+ * @param {(push: boolean) => void} fn
+ */
+export function onMapStateChange(fn) {
+  mapStateListeners.add(fn);
+}
+
+/**
+ * mapStateChanged tells the listeners that the Map view's state changed.
+ * @param {boolean} [push] a change worth a step in the history
+ */
+export function mapStateChanged(push = true) {
+  for (const fn of mapStateListeners) fn(push);
+}

@@ -89,13 +89,15 @@ func TestStoresAnswerAlike(t *testing.T) {
 	}
 
 	// The requests: every set, its areas and some of them; every asset;
-	// searches and filters; TileJSON and tiles of every layer at z8-z14.
+	// searches (api/search too) and filters; TileJSON and tiles of every layer at z8-z14.
 	paths := []string{"/api/sets", "/api/assets?limit=1000", "/api/places", "/api/places/broomhill",
 		"/api/sets/oa-2011/indicators/population", "/api/sets/lsoa-2011/indicators", "/api/sets/wards-2013/indicators/assets_library",
 		"/api/crosswalks/lsoa-2011/wards-2013?format=csv", "/api/crosswalks/wards-2013/community-neighbourhoods?weight=population",
 		"/api/sets/community-neighbourhoods/indicators/imd_score?from=lsoa-2011", "/api/places/broomhill/agreement", "/api/assets?q=library&limit=5", "/api/assets?q=PARK",
 		"/api/assets?bbox=-1.50,53.36,-1.45,53.40", "/api/assets?category=library&limit=3&offset=3", "/tiles/assets.json",
-		"/api/series", "/api/sets/wards-2013/changes", "/api/sets/wards-2013/changes?format=csv&table=assets", "/api/sets/wards-2019/areas/E05010860/predecessors"}
+		"/api/series", "/api/sets/wards-2013/changes", "/api/sets/wards-2013/changes?format=csv&table=assets", "/api/sets/wards-2019/areas/E05010860/predecessors",
+		"/api/search?q=heeley", "/api/search?q=broom&limit=50", "/api/search?q=library&limit=50", "/api/search?q=E05010862",
+		"/api/search?q=s&limit=50", "/api/search?q=sheffield+central&limit=50"}
 	var sets struct {
 		Sets []struct{ Slug string } `json:"sets"`
 	}

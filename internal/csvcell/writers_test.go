@@ -30,7 +30,8 @@ var hostile = []string{
 
 // TestEveryCSVWriterNeutralisesFormulas writes every CSV placemap makes
 // (assets, set, membership and crosswalk exports, the many-to-many and
-// lookup crosswalks, the release change reports, the conflation report)
+// lookup crosswalks, the release change reports, the conflation report,
+// an indicator's figures)
 // with hostile text in every text field, and checks that no cell a
 // spreadsheet reads begins a formula, while numbers stay numbers.
 func TestEveryCSVWriterNeutralisesFormulas(t *testing.T) {
@@ -78,7 +79,7 @@ func TestEveryCSVWriterNeutralisesFormulas(t *testing.T) {
 var number = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
 
 // wantNumbers names the writers whose output holds a negative number.
-var wantNumbers = map[string]bool{"layer-wkt": true, "layer-lonlat": true}
+var wantNumbers = map[string]bool{"layer-wkt": true, "layer-lonlat": true, "figures": true}
 
 func writers(h string) map[string]func(io.Writer) error {
 	layer := formats.Layer{Name: "assets", Title: h,
@@ -118,5 +119,10 @@ func writers(h string) map[string]func(io.Writer) error {
 		"crosswalk-lookup":      func(w io.Writer) error { return rep.WriteLookup(w, a, b) },
 		"release-changes":       func(w io.Writer) error { return changes.WriteCSV(w) },
 		"release-changes-asset": func(w io.Writer) error { return changes.WriteAssetsCSV(w) },
+		"figures": func(w io.Writer) error {
+			f := reconcile.Figures{From: h, Method: h, Values: map[string]float64{h: -1.5}}
+			f.Name = h
+			return reconcile.WriteFiguresCSV(w, h, []reconcile.FigureRow{{Code: h, Name: h}}, f)
+		},
 	}
 }

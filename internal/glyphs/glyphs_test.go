@@ -1,8 +1,11 @@
 package glyphs
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -233,39 +236,41 @@ func TestParseRange(t *testing.T) {
 	}
 }
 
-func TestServeHTTP(t *testing.T) {
+// TestEncoded: a range made ready to send is the range, its gzip inflates
+// to the same bytes, the validator is the same each time, and a second ask
+// answers the kept copy.
+func TestEncoded(t *testing.T) {
 	fonts := New()
-	get := func(path string, header ...string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodGet, path, nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			r.Header.Set(header[i], header[i+1])
+	for _, tc := range []struct{ stack, rng, want string }{
+		{"Open Sans Regular,DejaVu Sans Bold", "0-255", Bold},
+		{"Unknown Font", "256-511", Regular},
+	} {
+		e, err := fonts.Encoded(tc.stack, tc.rng)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.stack, tc.rng, err)
 		}
-		w := httptest.NewRecorder()
-		fonts.ServeHTTP(w, r)
-		return w
+		if name, _, glyphs := decodeRange(t, e.Body); name != tc.want || len(glyphs) == 0 {
+			t.Errorf("%s %s: answered %q with %d glyphs, want %q", tc.stack, tc.rng, name, len(glyphs), tc.want)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(e.Gzip))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inflated, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(inflated, e.Body) {
+			t.Errorf("%s %s: gzip inflates to %d bytes (%v), want the %d of the range", tc.stack, tc.rng, len(inflated), err, len(e.Body))
+		}
+		if len(e.Gzip) >= len(e.Body) {
+			t.Errorf("%s %s: gzip %d bytes, range %d", tc.stack, tc.rng, len(e.Gzip), len(e.Body))
+		}
+		again, err := fonts.Encoded(tc.want, tc.rng)
+		if err != nil || again != e || !strings.HasPrefix(e.ETag, `"`) {
+			t.Errorf("%s %s: second ask %p (%v), first %p, ETag %q", tc.stack, tc.rng, again, err, e, e.ETag)
+		}
 	}
-	w := get("/fonts/Open%20Sans%20Regular,DejaVu%20Sans%20Bold/0-255.pbf")
-	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/x-protobuf" {
-		t.Fatalf("status %d, type %q", w.Code, w.Header().Get("Content-Type"))
-	}
-	if name, _, _ := decodeRange(t, w.Body.Bytes()); name != Bold {
-		t.Errorf("answered with %q, want %q", name, Bold)
-	}
-	etag := w.Header().Get("ETag")
-	if etag == "" || w.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" {
-		t.Errorf("ETag %q, Cache-Control %q", etag, w.Header().Get("Cache-Control"))
-	}
-	if w := get("/fonts/DejaVu%20Sans%20Bold/0-255.pbf", "If-None-Match", etag); w.Code != http.StatusNotModified {
-		t.Errorf("If-None-Match: status %d, want 304", w.Code)
-	}
-	if w := get("/fonts/Unknown%20Font/256-511.pbf"); w.Code != http.StatusOK {
-		t.Errorf("unknown fontstack: status %d", w.Code)
-	} else if name, _, glyphs := decodeRange(t, w.Body.Bytes()); name != Regular || len(glyphs) == 0 {
-		t.Errorf("unknown fontstack: answered %q with %d glyphs", name, len(glyphs))
-	}
-	for _, bad := range []string{"/fonts/DejaVu%20Sans%20Book/1-256.pbf", "/fonts/DejaVu%20Sans%20Book/0-65535.pbf", "/fonts/x/65536-65791.pbf"} {
-		if w := get(bad); w.Code != http.StatusBadRequest {
-			t.Errorf("%s: status %d, want 400", bad, w.Code)
+	for _, bad := range []string{"1-256", "0-65535", "65536-65791"} {
+		if _, err := fonts.Encoded(Regular, bad); !errors.Is(err, ErrBadRange) {
+			t.Errorf("%s: %v, want ErrBadRange", bad, err)
 		}
 	}
 }

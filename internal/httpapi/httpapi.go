@@ -82,6 +82,7 @@ type Server struct {
 	suggestions SuggestionStore
 	conflations ConflationStore
 	health      HealthStore
+	search      SearchStore
 	tiles       *tiles.Renderer
 	basemap     BasemapStore // nil: no basemap
 	reconcile   *reconcile.Service
@@ -102,6 +103,8 @@ type Server struct {
 	// glyphs is the map's glyph URL template, relative to the site, when
 	// this server has a font route; "" when it has none.
 	glyphs string
+	// fonts are the map's glyph ranges, served at /fonts/.
+	fonts *glyphs.Fonts
 }
 
 // New returns the handler over the store's roles st (every field set; New
@@ -137,10 +140,10 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		cfg.SuggestionsPerHour = 60
 	}
 	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
-		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, basemap: st.Basemap,
-		heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
+		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, search: st.Search,
+		basemap: st.Basemap, heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
-		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web}
+		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.metrics = newMetrics(s)
@@ -185,7 +188,7 @@ func (s *Server) routes() chi.Router {
 	// /tiles/basemap/… is the street basemap (getTile routes it; no set
 	// may be called basemap).
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
-	r.Method(http.MethodGet, "/fonts/{fontstack}/{range}.pbf", glyphs.New())
+	r.Get("/fonts/{fontstack}/{range}.pbf", s.handle(s.getGlyphs))
 	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
@@ -210,6 +213,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/sets/{slug}/areas/{code}", s.handle(s.getArea))
 		r.Get("/assets", s.handle(s.listAssets))
 		r.Get("/assets/{id}", s.handle(s.getAsset))
+		r.Get("/search", s.handle(s.searchAll))
 		r.Post("/login", s.handle(s.login))
 		r.Get("/me", s.handle(s.me))
 		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))

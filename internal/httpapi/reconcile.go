@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
@@ -19,6 +20,7 @@ func (s *Server) reconcileRoutes(r chi.Router) {
 	r.Get("/crosswalks/{a}/{b}", s.handle(s.getCrosswalk))
 	r.Get("/sets/{slug}/indicators", s.handle(s.listIndicators))
 	r.Get("/sets/{slug}/indicators/{name}", s.handle(s.getIndicator))
+	r.Get("/sets/{slug}/areas/{code}/profile", s.handle(s.getAreaProfile))
 	r.Get("/places", s.handle(s.listPlaces))
 	r.Get("/places/{slug}", s.handle(s.getPlace))
 	r.Get("/places/{slug}/agreement", s.handle(s.getAgreement))
@@ -91,39 +93,74 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// getIndicator answers an indicator's figures on a set: JSON, or with a
+// name ending .csv (or format=csv) a CSV download of every area of the set
+// with its figure, the same as the Figures view's table.
 func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	if err := allowParams(q, "from", "weight"); err != nil {
+	if err := allowParams(q, "from", "weight", "per", "format"); err != nil {
 		return err
 	}
 	set, name := chi.URLParam(r, "slug"), chi.URLParam(r, "name")
-	from := q.Get("from")
-	if from == "" || from == set {
-		if q.Get("weight") != "" {
-			return place.Errorf(place.EINVALID, "weight applies only when moving an indicator from another set (from=)")
+	format := q.Get("format")
+	if base, ok := strings.CutSuffix(name, ".csv"); ok {
+		if format != "" && format != "csv" {
+			return place.Errorf(place.EINVALID, "format %q: the .csv address is always CSV", place.Excerpt(format))
 		}
-		info, values, err := s.reconcile.Values(r.Context(), set, name)
+		name, format = base, "csv"
+	}
+	switch format {
+	case "", "json", "csv":
+	default:
+		return place.Errorf(place.EINVALID, "format %q: want json or csv", place.Excerpt(format))
+	}
+	fq := reconcile.FigureQuery{Set: set, Name: name, From: q.Get("from"), Weight: reconcile.Weight(q.Get("weight"))}
+	if p := q.Get("per"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n != reconcile.PerResidents {
+			return place.Errorf(place.EINVALID, "per %q: want %d (per 10,000 residents)", place.Excerpt(p), reconcile.PerResidents)
+		}
+		fq.Per = n
+	}
+	moved := fq.From != "" && fq.From != set
+	if moved || fq.Per != 0 {
+		if _, err := s.areas.Set(r.Context(), set); err != nil {
+			return err
+		}
+		release, err := s.expensive(r)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": info.Name, "title": info.Title, "kind": info.Kind,
-			"from": set, "method": "the set's own values", "source": info.Source, "licence": info.Licence, "values": values})
+		defer release()
+	}
+	f, err := s.reconcile.Figures(r.Context(), fq)
+	if err != nil {
+		return err
+	}
+	names, err := s.areas.AreaNames(r.Context(), set)
+	if err != nil {
+		return err
+	}
+	if format == "csv" {
+		rows := make([]reconcile.FigureRow, 0, len(names))
+		for code, name := range names {
+			rows = append(rows, reconcile.FigureRow{Code: code, Name: name})
+		}
+		reconcile.SortRowsByCode(rows)
+		file := set + "-" + f.Name
+		if f.Per != 0 {
+			file += "-per-" + strconv.Itoa(f.Per)
+		}
+		csvHeaders(w, file+".csv")
+		_ = reconcile.WriteFiguresCSV(w, set, rows, f)
 		return nil
 	}
-	if _, err := s.areas.Set(r.Context(), set); err != nil {
-		return err
+	out := map[string]any{"set": set, "indicator": f.Name, "title": f.Title, "kind": f.Kind,
+		"from": f.From, "method": f.Method, "source": f.Source, "licence": f.Licence, "values": f.Values, "names": names}
+	if f.Per != 0 {
+		out["per"], out["per_method"], out["population"] = f.Per, f.PerMethod(), f.Population
 	}
-	release, err := s.expensive(r)
-	if err != nil {
-		return err
-	}
-	defer release()
-	moved, err := s.reconcile.Move(r.Context(), from, name, set, reconcile.Weight(q.Get("weight")))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"set": set, "indicator": moved.Name, "title": moved.Title, "kind": moved.Kind,
-		"from": from, "method": moved.Method, "source": moved.Source, "licence": moved.Licence, "values": moved.Values})
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

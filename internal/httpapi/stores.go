@@ -6,6 +6,7 @@ import (
 
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/search"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
 )
@@ -14,7 +15,7 @@ import (
 // A deployment fills every field with the same store:
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-//		History: st, Suggestions: st, Conflations: st, Health: st}
+//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -28,6 +29,7 @@ type Stores struct {
 	Suggestions SuggestionStore // suggestions and their moderation
 	Conflations ConflationStore // OSM conflation runs and their proposals
 	Health      HealthStore     // /readyz, and the data version tiles are cached by
+	Search      SearchStore     // /api/search
 	// Basemap is the street basemap (/tiles/basemap); nil serves none, as
 	// if none were imported.
 	Basemap BasemapStore
@@ -44,6 +46,8 @@ type AreaStore interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	// AreaNames is every area's name by code, shapes left unread.
+	AreaNames(ctx context.Context, set string) (map[string]string, error)
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
 	// AreaCode is the code of the area with a tile feature id.
 	AreaCode(ctx context.Context, set string, id int64) (string, error)
@@ -81,6 +85,12 @@ type PlaceStore interface {
 	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
 	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
+}
+
+// SearchStore is what /api/search asks: the candidates of a query, which
+// search.Rank orders.
+type SearchStore interface {
+	SearchCandidates(ctx context.Context, q search.Query) ([]search.Candidate, error)
 }
 
 // AccountStore is what signing in, API tokens and the scope checks of
@@ -142,6 +152,7 @@ func (st Stores) check() {
 		{"Areas", st.Areas == nil}, {"Assets", st.Assets == nil}, {"Releases", st.Releases == nil},
 		{"Places", st.Places == nil}, {"Accounts", st.Accounts == nil}, {"History", st.History == nil},
 		{"Suggestions", st.Suggestions == nil}, {"Conflations", st.Conflations == nil}, {"Health", st.Health == nil},
+		{"Search", st.Search == nil},
 	} {
 		if r.nil {
 			panic(fmt.Sprintf("httpapi.New: Stores.%s is nil", r.name))

@@ -23,6 +23,7 @@ type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	Area(ctx context.Context, set, code string) (place.Area, error)
+	AreaNames(ctx context.Context, set string) (map[string]string, error)
 	Indicators(ctx context.Context, set string) ([]place.Indicator, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
 	AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error)
@@ -152,6 +153,25 @@ func (s *Service) PopulationSets(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// population is the rule, written once, for where people are counted:
+// the count indicator named PopulationIndicator of the finest set that
+// carries one (the most areas). It returns that set and its counts; use
+// names the caller in the error when no set carries one (EINVALID).
+func (s *Service) population(ctx context.Context, use string) (string, map[string]float64, error) {
+	pops, err := s.PopulationSets(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(pops) == 0 {
+		return "", nil, place.Errorf(place.EINVALID, "%s: no boundary set carries a %q count indicator", use, PopulationIndicator)
+	}
+	values, err := s.src.IndicatorValues(ctx, pops[0], PopulationIndicator)
+	if err != nil {
+		return "", nil, err
+	}
+	return pops[0], values, nil
+}
+
 // Weighted is a crosswalk with the weighing that was asked for.
 type Weighted struct {
 	*Crosswalk
@@ -181,15 +201,7 @@ func (s *Service) WeightedCrosswalk(ctx context.Context, a, b string, w Weight) 
 	default:
 		return nil, place.Errorf(place.EINVALID, "weight %q: want area or population", w)
 	}
-	pops, err := s.PopulationSets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(pops) == 0 {
-		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
-	}
-	blocks := pops[0]
-	values, err := s.src.IndicatorValues(ctx, blocks, PopulationIndicator)
+	blocks, values, err := s.population(ctx, "weight population")
 	if err != nil {
 		return nil, err
 	}
@@ -288,20 +300,20 @@ func (s *Service) Values(ctx context.Context, set, name string) (IndicatorInfo, 
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
-	areas, err := store.AllAreas(ctx, s.src, set)
+	names, err := s.src.AreaNames(ctx, set)
 	if err != nil {
 		return IndicatorInfo{}, nil, err
 	}
 	cat := strings.TrimPrefix(strings.TrimPrefix(name, BuiltinPrefix), "_")
-	v := make(map[string]float64, len(areas))
-	for _, a := range areas {
+	v := make(map[string]float64, len(names))
+	for code := range names {
 		n := 0
-		for c, k := range counts[a.Code] {
+		for c, k := range counts[code] {
 			if cat == "" || c == cat {
 				n += k
 			}
 		}
-		v[a.Code] = float64(n)
+		v[code] = float64(n)
 	}
 	return *info, v, nil
 }

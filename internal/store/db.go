@@ -53,7 +53,8 @@ type TxConn interface {
 // its data in, in four small parts: the connection and its transactions,
 // how geometry travels, the SQL fragments that are spelt differently, and
 // the few statements where the spatial index differs (an R-tree beside the
-// table in a GeoPackage, a GiST index in PostGIS). All other SQL is
+// table in a GeoPackage, a GiST index in PostGIS), and the full-text index
+// search reads (FTS5, or PostgreSQL's text search). All other SQL is
 // shared, in this package. A dialect package fills every field, usually
 // with one value.
 type Dialect struct {
@@ -61,6 +62,7 @@ type Dialect struct {
 	Geometry Geometry
 	SQL      SQL
 	Index    SpatialIndex
+	Text     TextIndex
 }
 
 // Conns are the database's connections.
@@ -128,6 +130,18 @@ type SpatialIndex interface {
 	// SetExtent counts the areas of the set $1 and gives their extent:
 	// count, min x, min y, max x, max y.
 	SetExtent() string
+}
+
+// TextIndex is the full-text index of the names search finds: of assets
+// (name), areas (name, code), places (name, alternative names) and
+// basemap_names (name, ref), folded for case and accents.
+type TextIndex interface {
+	// Terms is the parameter Match takes: rows with a word beginning with
+	// each of the terms (folded words of letters and digits).
+	Terms(terms []string) string
+	// Match is the FROM clause of table (aliased as alias) and the
+	// condition that its indexed text matches the Terms parameter param.
+	Match(table, alias, param string) (from, where string)
 }
 
 // DB is placemap's store over a SQL database: every workflow written once,

@@ -15,6 +15,7 @@ type queries struct {
 	areaShapes string
 	// assets by the filters a query uses (assetFilters).
 	assets [1 << assetFilterCount]assetQuery
+	search searchQueries
 }
 
 // assetQuery counts and lists the assets of one combination of filters.
@@ -70,6 +71,7 @@ func buildQueries(d Dialect) *queries {
 	span := d.Index.SpanOf("a")
 	q.areaShapes = `SELECT a.fid, a.code, a.name, ` + d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
 		` AND a.set_slug = $5 AND ` + span + ` >= $6 ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
+	q.search = buildSearchQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)
 	}

@@ -131,6 +131,32 @@ func (db *DB) IndicatorValues(ctx context.Context, set, name string) (map[string
 	return out, nil
 }
 
+// AreaNames returns the name of every area of a set by code, without
+// reading their shapes: what a table of a set's figures lists. ENOTFOUND
+// for an unknown set.
+func (db *DB) AreaNames(ctx context.Context, set string) (map[string]string, error) {
+	if _, err := db.Set(ctx, set); err != nil {
+		return nil, err
+	}
+	rows, err := db.d.Conns.Reads().Query(ctx, sqlAreaNames, set)
+	if err != nil {
+		return nil, fmt.Errorf("area names of %s: %w", set, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, fmt.Errorf("area names of %s: %w", set, err)
+		}
+		out[code] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("area names of %s: %w", set, err)
+	}
+	return out, nil
+}
+
 // AssetCounts counts the assets placed in each area of a set, by category
 // (area code → category → count); ENOTFOUND for an unknown set.
 func (db *DB) AssetCounts(ctx context.Context, set string) (map[string]map[string]int, error) {

@@ -31,6 +31,7 @@ const (
 // Indicators, asset counts and places (reconcile.go).
 const (
 	sqlAreaCodes          = `SELECT code FROM areas WHERE set_slug = $1`
+	sqlAreaNames          = `SELECT code, name FROM areas WHERE set_slug = $1`
 	sqlAreaExists         = `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`
 	sqlIndicatorExists    = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
 	sqlInsertIndicator    = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Accessibility of the placemap web map: axe-core (WCAG 2.0–2.2 A and AA
 // rules) on every view and panel, in headless Chromium through
-// playwright-core, and the map's actions done with the keyboard alone.
+// playwright-core, and the map's actions done with the keyboard alone;
+// the text sizes and axe again at a phone's size.
 //
 // Usage: node test/browser/a11y.mjs BASE_URL OUTDIR EMAIL PASSWORD
 //   EMAIL must be a moderator (or admin), so the editing, moderation and
@@ -9,7 +10,7 @@
 // Steps, each with a screenshot in OUTDIR; any serious or critical axe
 // violation fails the step, naming the rule and the elements. Fails on
 // any console or page error, failed request or request to another host.
-import { harness, expect, readyToEdit, axeCheck, STEP_TIMEOUT } from './harness.mjs';
+import { harness, expect, readyToEdit, axeCheck, smallText, STEP_TIMEOUT } from './harness.mjs';
 
 const [, , BASE_ARG, , EMAIL, PASSWORD] = process.argv;
 if (!BASE_ARG || !process.argv[3] || !EMAIL || !PASSWORD) {
@@ -29,25 +30,6 @@ async function focused(page) {
       id: a.id, tag: a.tagName.toLowerCase(), text: (a.textContent || '').trim().slice(0, 60),
       outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0, shadow: style.boxShadow !== 'none',
     };
-  });
-}
-
-// smallText lists the visible texts of the panel and the map's legend and
-// controls whose computed font size is under 14 px.
-async function smallText(page) {
-  return page.evaluate(() => {
-    const out = [];
-    for (const root of document.querySelectorAll('#panel, .map-legend, .maplibregl-control-container, .map-banner')) {
-      for (const e of root.querySelectorAll('*')) {
-        const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
-        if (!own || !e.getClientRects().length) continue;
-        const st = getComputedStyle(e);
-        if (st.visibility === 'hidden' || st.display === 'none' || e.closest('[hidden], .visually-hidden, .sr-only')) continue;
-        const px = parseFloat(st.fontSize);
-        if (px < 14) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}" ${px}px`);
-      }
-    }
-    return out;
   });
 }
 
@@ -111,15 +93,23 @@ run(async ({ page }) => {
     expect(first && (first.outline || first.shadow), `the first Tab stop should show a visible focus ring, is ${JSON.stringify(first)}`);
     await page.locator('#search-input').focus();
     await page.keyboard.type('Broomhill');
-    await page.keyboard.press('Enter');
-    await page.locator('#search-results button').first().waitFor();
-    await page.keyboard.press('Tab');
-    let f = await focused(page);
-    for (let i = 0; i < 3 && !(f && f.tag === 'button' && f.text.includes('Broomhill')); i++) {
-      await page.keyboard.press('Tab');
-      f = await focused(page);
+    await page.locator('#search-results [role="option"]').first().waitFor();
+    // The search box is a combobox: Down moves through the results, the
+    // focus staying in the box, the active result marked and outlined.
+    let f = null;
+    for (let i = 0; i < 10 && !(f && f.kind === 'asset' && f.text.includes('Broomhill')); i++) {
+      await page.keyboard.press('ArrowDown');
+      f = await page.evaluate(() => {
+        const box = document.activeElement;
+        const opt = box && box.id === 'search-input' && document.getElementById(box.getAttribute('aria-activedescendant') || '');
+        if (!opt) return null;
+        const st = getComputedStyle(opt);
+        return { kind: opt.dataset.kind, text: opt.textContent, selected: opt.getAttribute('aria-selected'),
+          outline: st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) > 0 };
+      });
     }
-    expect(f && f.text.includes('Broomhill') && (f.outline || f.shadow), `Tab should reach the result, with a visible focus ring: ${JSON.stringify(f)}`);
+    expect(f && f.kind === 'asset' && f.text.includes('Broomhill') && f.selected === 'true' && f.outline,
+      `Down should make a Broomhill asset the active, outlined result, focus staying in the box: ${JSON.stringify(f)}`);
     await page.keyboard.press('Enter');
     await page.locator('#details:not([hidden])').waitFor();
     await page.waitForFunction(() => document.activeElement && document.activeElement.closest('#details'), null, { timeout: STEP_TIMEOUT });
@@ -183,19 +173,32 @@ run(async ({ page }) => {
     const before = await page.evaluate(() => {
       const sel = 'a[href], button, input, select, textarea, summary, [tabindex], canvas';
       const canvas = document.querySelector('#map .maplibregl-canvas');
+      // Inside a closed <details> only its own <summary> is a Tab stop.
+      const folded = (e) => {
+        for (let d = e.closest('details:not([open])'); d; d = d.parentElement && d.parentElement.closest('details:not([open])')) {
+          const summary = d.querySelector(':scope > summary');
+          if (!summary || !summary.contains(e)) return true;
+        }
+        return false;
+      };
       let prev = null;
       for (const e of document.querySelectorAll(sel)) {
         if (e === canvas) break;
-        if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length || e.closest('[hidden], [inert]') || getComputedStyle(e).visibility === 'hidden') continue;
+        if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length || e.closest('[hidden], [inert]') || folded(e) || getComputedStyle(e).visibility === 'hidden') continue;
         prev = e;
       }
       if (!prev) return null;
       prev.setAttribute('data-before-map', '');
-      return prev.id || prev.tagName;
+      return prev.id || `${prev.tagName.toLowerCase()} "${(prev.textContent || '').trim().slice(0, 40)}"`;
     });
     expect(before, 'there should be a Tab stop before the map');
     await page.locator('[data-before-map]').focus();
-    await page.evaluate(() => document.querySelector('[data-before-map]').removeAttribute('data-before-map'));
+    const took = await page.evaluate(() => {
+      const e = document.querySelector('[data-before-map]');
+      e.removeAttribute('data-before-map');
+      return document.activeElement === e;
+    });
+    expect(took, `the last Tab stop before the map (${before}) should take the focus`);
     let ring = null;
     for (let i = 0; i < 6 && !(ring && ring.canvas); i++) {
       await page.keyboard.press('Tab');
@@ -265,5 +268,23 @@ run(async ({ page }) => {
     const out = await axeCheck(page, 'add-form');
     await page.keyboard.press('Escape');
     return out;
+  });
+
+  await step('phone-size', async () => {
+    // At a phone's size (390×844) the panel is a bottom sheet: its handle
+    // is a named button, and the texts and axe's checks hold there too.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await readyToEdit(page);
+    const handle = page.locator('#panel-toggle');
+    await handle.focus();
+    await page.keyboard.press('Enter');
+    const label = ((await handle.textContent()) || '').trim();
+    expect(await handle.getAttribute('aria-expanded') === 'true' && /half open/.test(label), `Enter on the sheet's handle should open it half way, reads ${JSON.stringify(label)}`);
+    await page.waitForTimeout(400);
+    await shot(page, 'step-phone.png');
+    const small = await smallText(page);
+    expect(small.length === 0, `every text should be at least 14 px at phone size, these are smaller: ${small.slice(0, 15).join('; ')}`);
+    return axeCheck(page, 'phone');
   });
 });

@@ -83,7 +83,7 @@ async function noEditControls(page, why) {
 async function openSomeAsset(page) {
   const features = await page.evaluate(() => window.placemap.search('Library'));
   expect(Array.isArray(features) && features.length > 0, 'searching "Library" should find an asset to open');
-  await page.locator('#search-results button').first().click();
+  await page.locator('#search-results [role="option"][data-kind="asset"]').first().click();
   await page.locator('#details-body .lies-in-list, #details-body h4 + p.muted').first().waitFor();
   return (await page.locator('#details-body h3').textContent()).trim();
 }

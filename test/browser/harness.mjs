@@ -160,7 +160,29 @@ export async function axeCheck(page, label, { include = null } = {}) {
   return { [`axe_${label}`]: result.length ? result.map((v) => `${v.impact} ${v.id}`).join(', ') : 'no violations' };
 }
 
-export function harness(script) {
+// smallText lists the visible texts of the panel and the map's legend and
+// controls whose computed font size is under 14 px.
+export async function smallText(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const root of document.querySelectorAll('#panel, #panel-toggle, .map-legend, .maplibregl-control-container, .map-banner')) {
+      for (const e of root.querySelectorAll('*')) {
+        const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+        if (!own || !e.getClientRects().length) continue;
+        const st = getComputedStyle(e);
+        if (st.visibility === 'hidden' || st.display === 'none' || e.closest('[hidden], .visually-hidden, .sr-only')) continue;
+        const px = parseFloat(st.fontSize);
+        if (px < 14) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}" ${px}px`);
+      }
+    }
+    return out;
+  });
+}
+
+// harness(script, { contextOptions, withoutArgs }): contextOptions go to the
+// browser context (e.g. a phone's viewport, hasTouch, isMobile) over the
+// 1280x800 default; withoutArgs leaves those of the Chromium flags above out.
+export function harness(script, { contextOptions = {}, withoutArgs = [] } = {}) {
   const [baseArg, outArg] = process.argv.slice(2);
   if (!baseArg || !outArg) {
     console.error(`usage: node test/browser/${script} BASE_URL OUTDIR`);
@@ -210,11 +232,11 @@ export function harness(script) {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: false, // headless mode is chosen by --headless=new below
-      args: CHROMIUM_ARGS,
+      args: CHROMIUM_ARGS.filter((a) => !withoutArgs.includes(a)),
     });
     let page = null;
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-GB' });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-GB', ...contextOptions });
       page = await context.newPage();
       page.setDefaultTimeout(STEP_TIMEOUT);
 

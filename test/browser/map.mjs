@@ -75,7 +75,7 @@ run(async ({ page }) => {
   // 4. Search and open a result.
   await step('search', async () => {
     await page.locator('#search-input').fill('Broomhill');
-    const result = page.locator('#search-results button', { hasText: 'Broomhill' }).first();
+    const result = page.locator('#search-results [role="option"][data-kind="asset"]', { hasText: 'Broomhill' }).first();
     try {
       await result.waitFor({ state: 'visible' });
     } catch {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   humanName, categoryTitle, statusTitle, attributionParts, escapeHTML, isHttpURL,
-  num, pct, km2, fmtValue, fmtCoord, fmtDate, who,
+  num, pct, km2, fmtValue, fmtCoord, fmtDate, who, plural, countOf, roughCount, decileWords,
 } from '../../web/format.js';
 
 test('humanName turns an id into words', () => {
@@ -109,4 +109,36 @@ test('who shows the name, with the e-mail when admins are sent it', () => {
   assert.equal(who('', 'ann@example.org'), 'ann@example.org');
   assert.equal(who('ann@example.org', 'ann@example.org'), 'ann@example.org');
   assert.equal(who(null, undefined), '');
+});
+
+test('plural makes category titles plural nouns', () => {
+  const cases = [
+    ['Library', 'libraries'], ['Community centre', 'community centres'], ['Place of worship', 'places of worship'],
+    ['Community or village hall', 'community or village halls'], ['Youth centre or club', 'youth centres or clubs'],
+    ['Public toilets', 'public toilets'], ['Childcare', 'childcare places'], ['Food bank', 'food banks'],
+  ];
+  for (const [title, want] of cases) assert.equal(plural(title), want, title);
+});
+
+test('countOf counts a category, with an adjective', () => {
+  assert.equal(countOf(1, 'Library'), '1 library');
+  assert.equal(countOf(3, 'Library'), '3 libraries');
+  assert.equal(countOf(1, 'Library', 'closed'), '1 closed library');
+  assert.equal(countOf(1200, 'Park'), '1,200 parks');
+});
+
+test('roughCount rounds estimates to the figures they bear', () => {
+  assert.equal(roughCount(22679.27), '22,700');
+  assert.equal(roughCount(312.4), '310');
+  assert.equal(roughCount(42.6), '43');
+  assert.equal(roughCount(null), '–');
+});
+
+test('decileWords places an average deprivation decile', () => {
+  assert.equal(decileWords(1.6), 'in the 20% most deprived areas');
+  assert.equal(decileWords(1), 'in the 10% most deprived areas');
+  assert.equal(decileWords(7.18), 'in the 40% least deprived areas');
+  assert.equal(decileWords(10), 'in the 10% least deprived areas');
+  assert.equal(decileWords(0), '');
+  assert.equal(decileWords('x'), '');
 });

@@ -49,3 +49,10 @@ test('hashFor and parseHash undo each other', () => {
   ];
   for (const r of routes) assert.deepEqual(parseHash(hashFor(r)), r);
 });
+
+test('the Figures view keeps its per-head choice in the address', () => {
+  assert.deepEqual(parseHash('#choropleth/wards/assets_library?per=10000'),
+    { view: 'choropleth', set: 'wards', indicator: 'assets_library', from: '', weight: 'area', per: '10000' });
+  assert.equal(hashFor({ view: 'choropleth', set: 'w', indicator: 'i', from: 'f', weight: 'area', per: '10000' }), '#choropleth/w/i?from=f&per=10000');
+  assert.equal(hashFor({ view: 'choropleth', set: 'w', indicator: 'i', from: '', weight: 'area', per: '7' }), '#choropleth/w/i');
+});

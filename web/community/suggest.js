@@ -19,7 +19,8 @@ import { currentActive, setActive, endActive, button, showBanner, hideBanner, ma
 import { sessionLost } from '../edit/account.js';
 import { assetForm, valuesOf, featureBody, pointOf, locationLine } from '../edit/assetform.js';
 import { fetchAsset } from '../edit/change.js';
-import { makeDraw, stopDraw, polygonsOf } from '../edit/draw.js';
+import { makeDraw, stopDraw, polygonsOf, finishPolygon } from '../edit/draw.js';
+import { fitAbove } from '../panel/sheet.js';
 import { notice } from './changelist.js';
 
 let suggestPlacing = false;
@@ -181,7 +182,8 @@ export async function startDrawNeighbourhood() {
   draw.setMode('polygon');
   const a = { kind: 'suggest-draw', cleanup: () => { hideBanner(); stopDraw(draw); }, onMapClick: () => {} };
   setActive(a);
-  showBanner('Click around your neighbourhood; click the first point again to finish.', [
+  showBanner('Click or tap around your neighbourhood; then the first point again, or Finish.', [
+    button('Finish', { className: 'btn btn-small btn-primary', id: 'draw-hood-finish', onclick: () => finishPolygon() }),
     button('Cancel', { className: 'btn btn-small', id: 'draw-hood-cancel', onclick: () => { endActive({ close: true }); $('suggest-draw').focus(); } }),
   ]);
   if (isNarrow()) setPanelOpen(false);
@@ -192,6 +194,10 @@ export async function startDrawNeighbourhood() {
     draw.setMode('select');
     draw.selectFeature(id);
     neighbourhoodForm(draw, id);
+    // On a phone the form is in the half-open sheet: the outline it asks
+    // about is fitted into the map above it.
+    const rings = polygonsOf(draw, [id])[0];
+    if (isNarrow() && rings) fitAbove({ type: 'Polygon', coordinates: rings });
   });
 }
 

@@ -52,6 +52,16 @@ export function stopDraw(draw) {
 }
 
 /**
+ * finishPolygon closes the outline being drawn, as Enter does (terra-draw's
+ * polygon mode finishes on the Enter key coming up on the map's canvas),
+ * when it has three corners: a button for touch screens, where the first
+ * corner is hard to hit again.
+ */
+export function finishPolygon() {
+  map().getCanvas().dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter' }));
+}
+
+/**
  * round9 rounds to 9 decimal places (well under a millimetre): terra-draw
  * refuses features with more.
  * @param {number} n

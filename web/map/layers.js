@@ -6,7 +6,7 @@
 
 import { absURL } from '../util.js';
 import { CATEGORY_COLORS, OTHER_COLOR, BACKGROUND } from '../palette.js';
-import { state, map, mapIfReady } from '../store.js';
+import { state, map, mapIfReady, mapStateChanged } from '../store.js';
 import { BASEMAP_SOURCE, basemapSource, basemapLayers } from './basemap.js';
 
 export const STATUS_COLORS = { closed: '#6b7280', at_risk: '#f97316' };
@@ -327,6 +327,7 @@ const mapViewShown = { sets: true, assets: true };
  */
 export function setSetVisibility(slug, on) {
   state.visible.set(slug, on);
+  mapStateChanged();
   const item = document.querySelector(`.layer-item[data-set="${CSS.escape(slug)}"]`);
   if (item) item.classList.toggle('off', !on);
   if (!state.layersAdded) return;
@@ -367,6 +368,7 @@ export function setMapViewLayers({ sets = true, assets = true } = {}) {
  */
 export function setAssetsVisibility(on) {
   state.assetsVisible = on;
+  mapStateChanged();
   if (!state.layersAdded) return;
   const m = map();
   for (const id of ASSET_LAYERS) {
@@ -380,6 +382,7 @@ export function setAssetsVisibility(on) {
  */
 export function highlightArea(sel) {
   state.selectedArea = sel;
+  mapStateChanged();
   if (!state.layersAdded) return;
   const m = map();
   for (const set of state.sets) {
@@ -398,6 +401,7 @@ export function highlightArea(sel) {
  */
 export function highlightAsset(id) {
   state.selectedAsset = id;
+  mapStateChanged();
   if (!state.layersAdded) return;
   map().setFilter(ASSET_SELECTED, ['all',
     ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false],

@@ -6,9 +6,12 @@
 import { $, el, str, numberFormat, fetchJSON, geometryBBox } from '../util.js';
 import { statusTitle, humanName } from '../format.js';
 import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
-import { state, map, mapIfReady, categoryTitle } from '../store.js';
+import { state, map, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
+import { copyLinkRow } from './copylink.js';
+import { renderProfile, KIND_WORDS } from './profile.js';
+import { isPhone, keepInSight, forgetSelected } from './sheet.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -25,7 +28,7 @@ import { openPanel, linkOrText } from './panel.js';
  */
 export const editHooks = { assetActions: null, areaActions: null, mapClick: null, detailsReplaced: null };
 
-/** @typedef {{fly?: boolean, geometry?: any, focus?: boolean}} OpenAssetOptions */
+/** @typedef {{fly?: boolean, geometry?: any, focus?: boolean, unfold?: boolean}} OpenAssetOptions */
 
 let detailsToken = 0;
 /** @type {AbortController | null} */
@@ -33,15 +36,16 @@ let detailsAbort = null;
 
 /**
  * @param {Node[]} nodes
- * @param {{focus?: boolean}} [options]
+ * @param {{focus?: boolean, unfold?: boolean}} [options] unfold: unfold a folded panel (default)
  */
-function showDetails(nodes, { focus = false } = {}) {
+function showDetails(nodes, { focus = false, unfold = true } = {}) {
   const section = $('details');
   const body = $('details-body');
   body.replaceChildren(...nodes);
   section.hidden = false;
-  openPanel();
-  section.scrollIntoView({ block: 'nearest' });
+  if (unfold) openPanel();
+  // In a phone's sheet the pane's head goes to the sheet's top, under its handle.
+  section.scrollIntoView({ block: isPhone() ? 'start' : 'nearest' });
   if (focus) section.focus({ preventScroll: true });
 }
 
@@ -51,6 +55,7 @@ export function closeDetails() {
   if (detailsAbort) detailsAbort.abort();
   $('details').hidden = true;
   $('details-body').replaceChildren();
+  forgetSelected();
   highlightAsset(null);
   highlightArea(null);
 }
@@ -60,15 +65,17 @@ export function closeDetails() {
  * whatever was loading; a load whose token is no longer detailsToken is
  * stale.
  * @param {string} label
+ * @param {boolean} [unfold] unfold a folded panel
  */
-function beginDetails(label) {
+function beginDetails(label, unfold = true) {
   if (editHooks.detailsReplaced) editHooks.detailsReplaced();
   if (detailsAbort) detailsAbort.abort();
   $('details').setAttribute('aria-live', 'polite');
   detailsAbort = new AbortController();
+  forgetSelected();
   const token = ++detailsToken;
   $('details-heading').textContent = label;
-  showDetails([el('p', { className: 'muted', text: 'Loading…' })]);
+  showDetails([el('p', { className: 'muted', text: 'Loading…' })], { unfold });
   return { token, signal: detailsAbort.signal };
 }
 
@@ -120,42 +127,34 @@ export function assetRow(p, onClick) {
       el('span', { className: 'row-meta', text: meta })));
 }
 
-/** @param {any} geom */
-function flyToGeometry(geom) {
-  const m = mapIfReady();
-  if (!m || !geom) return;
-  if (geom.type === 'Point' && Array.isArray(geom.coordinates)) {
-    m.flyTo({ center: geom.coordinates, zoom: Math.max(m.getZoom(), 15) });
-    return;
-  }
-  const b = geometryBBox(geom);
-  if (b) m.fitBounds(b, { padding: 60, maxZoom: 17 });
-}
-
 /**
  * openAsset shows an asset's details. fly: move the map to it (to geometry
- * at once when given); focus: move the focus to the pane.
+ * at once when given); focus: move the focus to the pane; unfold (default):
+ * unfold a folded panel.
  * @param {unknown} id
  * @param {OpenAssetOptions} [options]
  */
-export async function openAsset(id, { fly = false, geometry = null, focus = false } = {}) {
+export async function openAsset(id, { fly = false, geometry = null, focus = false, unfold = true } = {}) {
   const assetId = str(id);
   if (!assetId) return;
-  const { token, signal } = beginDetails('Asset');
+  const { token, signal } = beginDetails('Asset', unfold);
   highlightArea(null);
   highlightAsset(assetId);
-  if (fly && geometry) flyToGeometry(geometry);
+  if (geometry) keepInSight(geometry, { fly });
   let feature;
   try {
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this asset: ${err.message}` })]);
+    const text = err.status === 404
+      ? `There is no asset with the id “${assetId}”: the link may be out of date, or the asset was removed.`
+      : `Could not load this asset: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
-  if (fly && !geometry && feature.geometry) flyToGeometry(feature.geometry);
-  showDetails(renderAsset(feature), { focus });
+  if (!geometry && feature.geometry) keepInSight(feature.geometry, { fly });
+  showDetails(renderAsset(feature), { focus, unfold });
 }
 
 /**
@@ -184,6 +183,7 @@ function renderAsset(feature) {
     assetDot(p),
     el('span', { text: assetCategoryTitle(p) }),
     p.status ? el('span', { className: `badge status-${str(p.status)}`, text: statusTitle(p.status) }) : null));
+  nodes.push(copyLinkRow({ asset: str(p.id) || str(feature.id) }));
   if (editHooks.assetActions) {
     const actions = editHooks.assetActions(feature);
     if (actions) nodes.push(actions);
@@ -234,35 +234,78 @@ function renderAsset(feature) {
 
 /**
  * openArea shows an area's details. fit: fit the map to it; focus: move
- * the focus to the pane.
+ * the focus to the pane; unfold (default): unfold a folded panel.
  * @param {unknown} slugIn the boundary set
  * @param {unknown} codeIn the area's code
- * @param {{fit?: boolean, focus?: boolean}} [options]
+ * @param {{fit?: boolean, focus?: boolean, unfold?: boolean}} [options]
  */
-export async function openArea(slugIn, codeIn, { fit = false, focus = false } = {}) {
+export async function openArea(slugIn, codeIn, { fit = false, focus = false, unfold = true } = {}) {
   const slug = str(slugIn);
   const code = str(codeIn);
   if (!slug || !code) return;
-  const { token, signal } = beginDetails('Area');
+  const { token, signal } = beginDetails('Area', unfold);
   highlightAsset(null);
   highlightArea({ slug, code });
+  const area = `api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`;
+  // The profile (people, assets by category, other definitions) loads
+  // beside the area and fills its part of the pane when it comes.
+  const profile = fetchJSON(`${area}/profile`, { signal }).then((p) => ({ p, err: null }), (err) => ({ p: null, err }));
   let feature;
   try {
-    feature = await fetchJSON(`api/sets/${encodeURIComponent(slug)}/areas/${encodeURIComponent(code)}`, { signal });
+    feature = await fetchJSON(area, { signal });
   } catch (err) {
     if (err.name === 'AbortError' || token !== detailsToken) return;
-    showDetails([el('p', { className: 'error-text', text: `Could not load this area: ${err.message}` })]);
+    const text = err.status === 404
+      ? `There is no area “${code}” in the boundary set “${slug}”: the link may be out of date, or the set was removed.`
+      : `Could not load this area: ${err.message}`;
+    showDetails([el('p', { className: 'error-text', text })], { unfold });
     return;
   }
   if (token !== detailsToken) return;
   // An area of an earlier release: show its release (hidden by default) so
   // the outline being described is on the map beside the current lines.
   if (feature.properties && feature.properties.current === false && !state.visible.get(slug)) setSetVisibility(slug, true);
-  if (fit && feature.geometry) {
+  if (fit && feature.geometry && !isPhone()) {
     const b = geometryBBox(feature.geometry);
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
+  } else if (feature.geometry) {
+    keepInSight(feature.geometry, { fly: fit });
   }
-  showDetails(renderArea(feature, slug), { focus });
+  showDetails(renderArea(feature, slug), { focus, unfold });
+  const { p, err } = await profile;
+  if (token !== detailsToken || (err && err.name === 'AbortError')) return;
+  fillProfile(p, err);
+}
+
+/**
+ * fillProfile puts an area's profile into the parts renderArea left for
+ * it, or says it could not be loaded (the plain asset list stays).
+ * @param {any} p
+ * @param {any} err
+ */
+function fillProfile(p, err) {
+  const people = document.getElementById('area-profile');
+  const assets = document.getElementById('area-assets');
+  const others = document.getElementById('area-others');
+  if (!people || !assets || !others) return;
+  people.removeAttribute('aria-busy');
+  if (err || !p) {
+    people.replaceChildren(el('p', { className: 'error-text', text: `Could not load what this area holds: ${err ? err.message : 'no answer'}` }));
+    return;
+  }
+  const actions = {
+    /** @param {string} s @param {string} c */
+    openArea: (s, c) => {
+      if (!state.visible.get(s)) setSetVisibility(s, true);
+      openArea(s, c, { fit: true, focus: true });
+    },
+    /** @param {any} a */
+    assetRow: (a) => assetRow(a, () => openAsset(a.id, { fly: true, focus: true })),
+  };
+  const parts = renderProfile(p, actions);
+  people.replaceChildren(...parts.people);
+  assets.replaceChildren(...parts.assets);
+  others.replaceChildren(...parts.others);
 }
 
 const AREA_SKIP = new Set(['set', 'set_title', 'code', 'name', 'assets', 'asset_count', 'id', 'bbox', 'licence', 'attribution',
@@ -333,9 +376,12 @@ function renderArea(feature, slug) {
   const code = str(p.code);
   const nodes = [];
   nodes.push(el('h3', { text: str(p.name) || code }));
+  const kind = set ? KIND_WORDS[str(set.kind)] || str(set.kind) : '';
   nodes.push(el('p', { className: 'details-sub' },
     el('span', { className: 'swatch', 'aria-hidden': 'true', style: { color: set ? set.color : OTHER_COLOR } }),
-    el('span', { text: setTitle })));
+    el('span', { text: setTitle }),
+    kind ? el('span', { className: 'muted', text: ` · ${kind}` }) : null));
+  nodes.push(copyLinkRow({ area: { slug: str(p.set) || slug, code } }));
   nodes.push(...releaseNotes(p, str(p.set) || slug, code));
   const fields = el('dl', { className: 'fields' });
   fields.append(el('dt', { text: 'Code' }), el('dd', null, el('code', { className: 'area-code', text: code })));
@@ -349,7 +395,10 @@ function renderArea(feature, slug) {
     const actions = editHooks.areaActions(feature, str(p.set) || slug);
     if (actions) nodes.push(actions);
   }
-  nodes.push(...areaAssets(p));
+  nodes.push(el('div', { id: 'area-profile', 'aria-busy': 'true' },
+    el('p', { className: 'muted', text: 'Loading who lives here and how it lines up with other boundaries…' })));
+  nodes.push(el('div', { id: 'area-assets' }, ...areaAssets(p)));
+  nodes.push(el('div', { id: 'area-others' }));
   nodes.push(...areaProvenance(p, set));
   return nodes;
 }

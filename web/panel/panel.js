@@ -1,9 +1,10 @@
 // @ts-check
-// The side panel: the status line at its top, folding it away on narrow
-// screens, and links made from API text.
+// The side panel: the status line at its top, opening and folding it on
+// phones (a bottom sheet, sheet.js), and links made from API text.
 
 import { $, el } from '../util.js';
 import { isHttpURL } from '../format.js';
+import { isPhone, setSheet, setupSheet, sheetState } from './sheet.js';
 
 /**
  * setStatus shows a message in the status line at the top of the panel.
@@ -16,33 +17,28 @@ export function setStatus(message, isError = false) {
   node.classList.toggle('error', !!isError);
 }
 
-/** @returns {boolean} whether the screen is narrow (the panel covers the map) */
+/** @returns {boolean} whether the screen is narrow (the panel is a bottom sheet over the map) */
 export function isNarrow() {
-  return window.matchMedia('(max-width: 720px)').matches;
+  return isPhone();
 }
 
 /**
- * setPanelOpen shows or folds away the panel.
+ * setPanelOpen opens the sheet half way (open) or folds it down to its
+ * handle and title row, on phones; wider windows always show the panel.
  * @param {boolean} open
  */
 export function setPanelOpen(open) {
-  const layout = /** @type {HTMLElement} */ (document.querySelector('.layout'));
-  const btn = $('panel-toggle');
-  layout.classList.toggle('panel-collapsed', !open);
-  btn.setAttribute('aria-expanded', String(open));
-  /** @type {HTMLElement} */ (btn.querySelector('.panel-toggle-label')).textContent = open ? 'Hide panel' : 'Show panel';
+  setSheet(open ? 'half' : 'peek');
 }
 
-/** openPanel shows the panel if it is folded away. */
+/** openPanel opens the sheet half way if it is folded down. */
 export function openPanel() {
-  if (/** @type {HTMLElement} */ (document.querySelector('.layout')).classList.contains('panel-collapsed')) setPanelOpen(true);
+  if (isPhone() && sheetState() === 'peek') setSheet('half');
 }
 
-/** setupPanelToggle makes the toggle fold the panel, folded at first on a narrow screen. */
+/** setupPanelToggle makes the toggle the bottom sheet's handle; the sheet starts folded down. */
 export function setupPanelToggle() {
-  const btn = $('panel-toggle');
-  btn.addEventListener('click', () => setPanelOpen(btn.getAttribute('aria-expanded') !== 'true'));
-  if (isNarrow()) setPanelOpen(false);
+  setupSheet();
 }
 
 /**
@@ -58,4 +54,50 @@ export function linkOrText(value, label) {
     return el('a', { href: value.trim(), rel: 'noopener noreferrer', target: '_blank', text: label || value.trim() });
   }
   return value;
+}
+
+/** The Map view's folding sections (maplink.js MAP_PANELS) and their <details>. */
+const MAP_PANEL_NODES = { 'in-view': '#in-view', about: '#view-map details.about' };
+
+/**
+ * mapPanel is the <details> of one of the Map view's folding sections.
+ * @param {string} name
+ * @returns {HTMLDetailsElement | null}
+ */
+function mapPanel(name) {
+  const sel = MAP_PANEL_NODES[/** @type {keyof typeof MAP_PANEL_NODES} */ (name)];
+  return sel ? /** @type {HTMLDetailsElement | null} */ (document.querySelector(sel)) : null;
+}
+
+/**
+ * openMapPanels names the Map view's folding sections that are open.
+ * @param {readonly string[]} names the sections to look at (maplink.js MAP_PANELS)
+ * @returns {string[]}
+ */
+export function openMapPanels(names) {
+  return names.filter((n) => { const d = mapPanel(n); return !!d && d.open; });
+}
+
+/**
+ * setMapPanels opens the named sections among names and folds the others.
+ * @param {readonly string[]} names the sections to set (maplink.js MAP_PANELS)
+ * @param {readonly string[]} open
+ */
+export function setMapPanels(names, open) {
+  for (const n of names) {
+    const d = mapPanel(n);
+    if (d && d.open !== open.includes(n)) d.open = open.includes(n);
+  }
+}
+
+/**
+ * onMapPanelToggle calls fn when one of the named sections is opened or folded.
+ * @param {readonly string[]} names
+ * @param {() => void} fn
+ */
+export function onMapPanelToggle(names, fn) {
+  for (const n of names) {
+    const d = mapPanel(n);
+    if (d) d.addEventListener('toggle', fn);
+  }
 }

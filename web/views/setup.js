@@ -5,6 +5,7 @@
 
 import { state, map } from '../store.js';
 import { registerView, startRouting } from '../router.js';
+import { routeMap, setupMapLink } from '../map/link.js';
 import { mapLegend, setupMapLegend } from './common.js';
 import { compareView, compareClick, cmp, LAYERS as COMPARE } from './compare.js';
 import { placesView, placesClick, pl, LAYERS as PLACES } from './places.js';
@@ -47,7 +48,8 @@ function hoverCursor() {
  */
 export function setupViews() {
   setupMapLegend();
-  registerView('map', { enter: () => mapLegend() });
+  registerView('map', { enter: () => mapLegend(), route: routeMap });
+  setupMapLink();
   registerView('compare', compareView);
   registerView('places', placesView);
   registerView('choropleth', choroplethView);

@@ -12,6 +12,7 @@ import (
 	"github.com/placemap/placemap/internal/demo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/storetest"
 )
 
 // demoCopy loads the demo into a new GeoPackage.
@@ -48,4 +49,11 @@ func BenchmarkPlaceAssets(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSearch: /api/search's store work and ranking on the demo.
+func BenchmarkSearch(b *testing.B) {
+	st := demoCopy(b)
+	defer st.Close()
+	storetest.BenchSearch(b, st)
 }

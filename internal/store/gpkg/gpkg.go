@@ -67,7 +67,7 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	d := &dialect{db: db, path: path}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d}), nil
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
 }
 
 // migrate sets the GeoPackage header and applies the embedded migrations.

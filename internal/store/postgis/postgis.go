@@ -89,7 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 		return nil, err
 	}
 	d := &dialect{pool: pool, name: name}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d}), nil
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several

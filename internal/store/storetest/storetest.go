@@ -104,6 +104,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SuccessorKeepDeduplicated", successorKeepDeduplicated},
 		{"BasemapReplaced", basemapReplaced},
 		{"BasemapRefusalKeepsOld", basemapRefusalKeepsOld},
+		{"SearchRanking", searchRanking},
+		{"SearchFollowsWrites", searchFollowsWrites},
 		{"Ping", ping},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
@@ -853,6 +855,15 @@ func indicators(t *testing.T, st *store.DB) {
 	if counts["A1"]["library"] != 2 || counts["B2"]["community_hall"] != 1 || len(counts) != 2 {
 		t.Errorf("asset counts = %v", counts)
 	}
+	names, err := st.AreaNames(ctx, "grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != len(Grid()) || names["A1"] != Grid()[0].Name || names["B2"] == "" {
+		t.Errorf("area names = %v, want the %d areas of the grid by code", names, len(Grid()))
+	}
+	_, err = st.AreaNames(ctx, "nope")
+	wantCode(t, err, place.ENOTFOUND)
 }
 
 // places: a place is saved with its names and links, a save replaces the

@@ -1,0 +1,56 @@
+// @ts-check
+// "Copy link": the address that reopens the Map view as it is now, with an
+// asset or area selected (maplink.js writes it), put on the clipboard; where
+// the clipboard is refused or missing, shown selected in a read-only field
+// to copy by hand.
+
+import { el } from '../util.js';
+import { state, mapIfReady } from '../store.js';
+import { MAP_PANELS, mapLinkOf, mapHashFor } from '../maplink.js';
+import { setStatus, openMapPanels } from './panel.js';
+
+/**
+ * mapHashNow is the hash of the Map view as shown now: where the map is,
+ * the layers shown, the panel's sections open and the selection (select,
+ * when given, instead of the current one).
+ * @param {{asset?: string | null, area?: import('../store.js').AreaRef | null}} [select]
+ * @returns {string}
+ */
+export function mapHashNow(select) {
+  const link = mapLinkOf(state, mapIfReady(), select);
+  const panel = openMapPanels(MAP_PANELS);
+  if (panel.length) link.panel = panel;
+  return mapHashFor(link);
+}
+
+/**
+ * copyLinkRow is the "Copy link" action of an asset's or an area's details:
+ * a button copying the address that reopens the map with it selected, and
+ * the address itself in a read-only field, shown once asked for.
+ * @param {{asset?: string, area?: import('../store.js').AreaRef}} select
+ * @returns {HTMLElement}
+ */
+export function copyLinkRow(select) {
+  const field = /** @type {HTMLInputElement} */ (el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': 'Link to this view' }));
+  field.hidden = true;
+  const button = el('button', {
+    type: 'button', className: 'btn btn-small copy-link',
+    text: 'Copy link',
+    onclick: async () => {
+      const url = location.href.split('#')[0] + mapHashNow({ asset: select.asset || null, area: select.area || null });
+      field.value = url;
+      field.hidden = false;
+      setStatus('');
+      try {
+        if (!navigator.clipboard || !navigator.clipboard.writeText) throw new Error('no clipboard');
+        await navigator.clipboard.writeText(url);
+        setStatus('Link copied');
+      } catch {
+        field.focus();
+        field.select();
+        setStatus('The link could not be copied for you: it is selected below, copy it with Ctrl+C (⌘C on a Mac)');
+      }
+    },
+  });
+  return el('p', { className: 'copy-link-row' }, button, field);
+}
