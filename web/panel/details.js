@@ -9,7 +9,7 @@ import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { state, map, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
-import { copyLinkRow } from './copylink.js';
+import { copyLinkRow, mapHashNow } from './copylink.js';
 import { renderProfile, KIND_WORDS } from './profile.js';
 import { isPhone, keepInSight, forgetSelected } from './sheet.js';
 
@@ -299,6 +299,8 @@ function fillProfile(p, err) {
       if (!state.visible.get(s)) setSetVisibility(s, true);
       openArea(s, c, { fit: true, focus: true });
     },
+    /** @param {string} s @param {string} c */
+    areaHref: (s, c) => mapHashNow({ area: { slug: s, code: c } }),
     /** @param {any} a */
     assetRow: (a) => assetRow(a, () => openAsset(a.id, { fly: true, focus: true })),
   };
