@@ -79,7 +79,13 @@ async function readProfile(page) {
  * @param {import('playwright-core').Page} page
  */
 async function followOther(page) {
-  await page.locator(`#area-others li[data-set="${OTHER.set}"] button[data-code="${OTHER.code}"]`).click();
+  const link = page.locator(`#area-others li[data-set="${OTHER.set}"] a[data-code="${OTHER.code}"]`);
+  // A real link: its address reopens the map with that area selected and its set shown.
+  const href = await link.getAttribute('href') || '';
+  const q = new URLSearchParams(href.replace(/^#map\?/, ''));
+  expect(href.startsWith('#map?') && q.get('area') === `${OTHER.set}/${OTHER.code}` && (q.get('sets') || '').split(',').includes(OTHER.set),
+    `the other definition's link should name ${OTHER.set}/${OTHER.code} and show its set, is ${href}`);
+  await link.click();
   await page.locator('#details-body h3', { hasText: OTHER.name }).waitFor();
   await page.waitForFunction((o) => {
     const pm = window.placemap;

@@ -212,7 +212,7 @@ run(async ({ page, context }) => {
     await page.evaluate(() => window.placemap.map.jumpTo({ center: [-1.40, 53.42], zoom: 12 }));
     await page.locator('#search-input').fill('Firth Park');
     await page.locator('#search-form .search-button').tap();
-    const row = page.locator('#search-results button').first();
+    const row = page.locator('#search-results [role="option"][data-kind="asset"]').first();
     await row.waitFor({ timeout: STEP_TIMEOUT });
     const id = await row.getAttribute('data-id');
     await row.tap();

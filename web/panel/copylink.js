@@ -12,12 +12,15 @@ import { setStatus, openMapPanels } from './panel.js';
 /**
  * mapHashNow is the hash of the Map view as shown now: where the map is,
  * the layers shown, the panel's sections open and the selection (select,
- * when given, instead of the current one).
+ * when given, instead of the current one). A selected area's set is shown in
+ * the link even when it is not ticked now, so the link shows what it names.
  * @param {{asset?: string | null, area?: import('../store.js').AreaRef | null}} [select]
  * @returns {string}
  */
 export function mapHashNow(select) {
   const link = mapLinkOf(state, mapIfReady(), select);
+  const slug = select && select.area ? select.area.slug : '';
+  if (slug && Array.isArray(link.sets) && !link.sets.includes(slug)) link.sets = [...link.sets, slug];
   const panel = openMapPanels(MAP_PANELS);
   if (panel.length) link.panel = panel;
   return mapHashFor(link);

@@ -9,7 +9,7 @@ import { CATEGORY_COLORS, OTHER_COLOR } from '../palette.js';
 import { state, map, categoryTitle } from '../store.js';
 import { highlightArea, highlightAsset, setSetVisibility } from '../map/layers.js';
 import { openPanel, linkOrText } from './panel.js';
-import { copyLinkRow } from './copylink.js';
+import { copyLinkRow, mapHashNow } from './copylink.js';
 import { renderProfile, KIND_WORDS } from './profile.js';
 import { isPhone, keepInSight, forgetSelected } from './sheet.js';
 
@@ -140,7 +140,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
   const { token, signal } = beginDetails('Asset', unfold);
   highlightArea(null);
   highlightAsset(assetId);
-  if (geometry) keepInSight(geometry, { fly });
+  if (geometry) keepInSight(geometry, { fly, unfold });
   let feature;
   try {
     feature = await fetchJSON(`api/assets/${encodeURIComponent(assetId)}`, { signal });
@@ -153,7 +153,7 @@ export async function openAsset(id, { fly = false, geometry = null, focus = fals
     return;
   }
   if (token !== detailsToken) return;
-  if (!geometry && feature.geometry) keepInSight(feature.geometry, { fly });
+  if (!geometry && feature.geometry) keepInSight(feature.geometry, { fly, unfold });
   showDetails(renderAsset(feature), { focus, unfold });
 }
 
@@ -269,7 +269,7 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
     const b = geometryBBox(feature.geometry);
     if (b) map().fitBounds(b, { padding: 40, maxZoom: 16 });
   } else if (feature.geometry) {
-    keepInSight(feature.geometry, { fly: fit });
+    keepInSight(feature.geometry, { fly: fit, unfold });
   }
   showDetails(renderArea(feature, slug), { focus, unfold });
   const { p, err } = await profile;
@@ -299,6 +299,8 @@ function fillProfile(p, err) {
       if (!state.visible.get(s)) setSetVisibility(s, true);
       openArea(s, c, { fit: true, focus: true });
     },
+    /** @param {string} s @param {string} c */
+    areaHref: (s, c) => mapHashNow({ area: { slug: s, code: c } }),
     /** @param {any} a */
     assetRow: (a) => assetRow(a, () => openAsset(a.id, { fly: true, focus: true })),
   };

@@ -19,6 +19,7 @@ export const KIND_WORDS = /** @type {Record<string, string>} */ ({
 /**
  * @typedef {{
  *   openArea: (slug: string, code: string) => void,
+ *   areaHref: (slug: string, code: string) => string,
  *   assetRow: (a: any) => HTMLElement,
  * }} ProfileActions
  */
@@ -124,8 +125,9 @@ export function assetNodes(assets, actions) {
 }
 
 /**
- * counterpartRow is one best fit in another set: a button that selects it,
- * and how much the two overlap.
+ * counterpartRow is one best fit in another set: a link that selects it
+ * (its address reopens the map with it selected, so it can be opened in a
+ * new tab or copied), and how much the two overlap.
  * @param {any} c
  * @param {string} set
  * @param {ProfileActions} actions
@@ -136,8 +138,15 @@ function counterpartRow(c, set, actions) {
   const words = a >= 0.995 && b >= 0.995 ? 'the same ground as this area'
     : `covers ${pct(a)} of this area; this area covers ${pct(b)} of ${name}`;
   return el('li', { className: 'counterpart' },
-    el('button', { type: 'button', className: 'link-button', dataset: { set, code: str(c.code) }, text: name,
-      onclick: () => actions.openArea(set, str(c.code)) }),
+    el('a', {
+      className: 'counterpart-link', href: actions.areaHref(set, str(c.code)), dataset: { set, code: str(c.code) }, text: name,
+      /** @param {MouseEvent} ev */
+      onclick: (ev) => {
+        if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return; // a new tab or window
+        ev.preventDefault();
+        actions.openArea(set, str(c.code));
+      },
+    }),
     el('span', { text: ` ${words}.` }));
 }
 

@@ -112,7 +112,7 @@ function optionFor(r, i) {
   if (r.kind === 'area') dot.style.color = (state.setsBySlug.get(r.set ? r.set.slug : '') || {}).color || OTHER_COLOR;
   const li = el('li', {
     id: `search-option-${i}`, role: 'option', 'aria-selected': 'false', className: 'search-option',
-    dataset: { kind: r.kind },
+    dataset: { kind: r.kind, id: str(r.id || r.code || '') },
   },
   dot,
   el('span', { className: 'row-text' },

@@ -147,17 +147,19 @@ function flyToGeometry(geom) {
  * keepInSight is called when an asset or an area is selected. On phones
  * the sheet goes to half open and the map moves, if it must (or when fly),
  * so the geometry lies above the sheet; on wider windows the map moves to
- * it when fly.
+ * it when fly. unfold false (a selection read from the address on a
+ * page's first load) leaves a folded sheet folded: the geometry is still
+ * kept above it.
  * @param {any} geom
- * @param {{fly?: boolean}} [options]
+ * @param {{fly?: boolean, unfold?: boolean}} [options]
  */
-export function keepInSight(geom, { fly = false } = {}) {
+export function keepInSight(geom, { fly = false, unfold = true } = {}) {
   if (!isPhone()) {
     if (fly) flyToGeometry(geom);
     return;
   }
   selected = geom || null;
-  place('half', false);
+  if (unfold) place('half', false);
   if (fly) {
     padMap(false);
     flyToGeometry(geom);
