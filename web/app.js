@@ -120,6 +120,8 @@ async function main() {
   keepSets(setsResp);
   renderSetList();
   renderAbout();
+  // Without a street map the map says how to add one.
+  $('basemap-hint').hidden = !!(str(state.config.basemap_tiles) || str(state.config.basemap_style_url));
 
   // Open on the sets shown at start-up: a set that reaches far beyond the
   // others (the 2013 constituencies do) would otherwise leave the view empty.

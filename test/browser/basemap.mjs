@@ -34,6 +34,7 @@ run(async ({ page }) => {
     expect(names.includes(street), `at z17 the street-name layer should draw ${street}, got ${[...new Set(names)].slice(0, 8)}`);
     const attribution = await page.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent || '');
     expect(attribution.includes('OpenStreetMap contributors'), `the attribution should credit OpenStreetMap, got ${attribution}`);
+    expect(!(await page.locator('#basemap-hint').isVisible()), 'with a street basemap the "how to add one" hint should be hidden');
     await shot(page, 'step-01-street-names.png');
     return { names: [...new Set(names)].slice(0, 10) };
   });

@@ -41,6 +41,10 @@ run(async ({ page }) => {
     const areas = await countRendered(page, fillId);
     expect(areas > 0, `queryRenderedFeatures on layer "${fillId}" (first set) should return >0 features after load, got ${areas}`);
     const attribution = await page.locator('.maplibregl-ctrl-attrib-inner').textContent();
+    // This server has no street basemap: the map says how to add one.
+    const hint = page.locator('#basemap-hint');
+    const hintText = (await hint.isVisible()) ? await hint.innerText() : '';
+    expect(hintText.includes('placemap import basemap'), `without a street basemap the Layers section should say how to add one, says ${JSON.stringify(hintText)}`);
     return { sets: sets.length, assetFeatures: assets, firstSetFeatures: areas, webgl, attribution };
   });
 
