@@ -9,10 +9,14 @@
 // open panel section; "Copy link" copies the address, or selects it in a
 // field where there is no clipboard; an unknown asset, area or set in the
 // address is said so; the other views' addresses still work; Tab after
-// panning the map with the keyboard goes on from the map.
+// panning the map with the keyboard goes on from the map. On a phone
+// (390×844, touch) the area's link opens with the area selected, in the
+// map above the bottom sheet, and its Copy link in reach in the sheet;
+// axe-clean there.
 //
 // Usage: node test/browser/links.mjs BASE_URL OUTDIR
-import { harness } from './harness.mjs';
+import { harness, axeCheck } from './harness.mjs';
+import { phonePage, noErrors, sheetBox, settled } from './phonectx.mjs';
 
 const { BASE, STEP_TIMEOUT, expect, shot, step, waitIdle, run } = harness('links.mjs');
 
@@ -62,6 +66,7 @@ run(async ({ page, context, browser }) => {
   let first;
   let asset;
   let areaSelected;
+  let areaLink;
   await step('select-asset', async () => {
     const resp = await page.goto(BASE + '#map', { waitUntil: 'domcontentloaded' });
     expect(resp && resp.ok(), `GET ${BASE} should answer 2xx`);
@@ -198,6 +203,7 @@ run(async ({ page, context, browser }) => {
     await page.locator('#details-body button.copy-link').click();
     const link = await page.locator('#details-body .copy-link-field').inputValue();
     expect(link === before.href, `the area's Copy link should give the address ${before.href}, got ${link}`);
+    areaLink = link;
     expect(/#map\?at=[\d.]+\/[-\d.]+\/[-\d.]+&sets=[^&]+&area=[^&]+&panel=in-view$/.test(link), `the link should read #map?at=Z/LAT/LON&sets=…&area=SET/CODE&panel=in-view, is ${link}`);
     const errors = [];
     const p2 = await freshPage(browser, errors);
@@ -312,5 +318,57 @@ run(async ({ page, context, browser }) => {
     const back = await page.evaluate(() => document.activeElement === document.querySelector('#map .maplibregl-canvas'));
     expect(back, 'Shift+Tab should return to the map');
     return { next: next.what };
+  });
+
+  await step('area-link-on-a-phone', async () => {
+    // The area's copied link opened on a phone (a fresh context): the area
+    // selected, lying in the map above the sheet, and its Copy link in
+    // reach in the sheet.
+    const errors = [];
+    const p = await phonePage(browser, errors);
+    await p.goto(areaLink, { waitUntil: 'domcontentloaded' });
+    await ready(p);
+    await p.locator('#details-body button.copy-link').waitFor({ state: 'attached', timeout: STEP_TIMEOUT });
+    await settled(p, waitIdle);
+    const areaAt = () => p.evaluate(async (a) => {
+      const f = await (await fetch(`api/sets/${encodeURIComponent(a.slug)}/areas/${encodeURIComponent(a.code)}`)).json();
+      let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+      const visit = (c) => { if (typeof c[0] === 'number') { w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]); } else c.forEach(visit); };
+      visit(f.geometry.coordinates);
+      return window.placemap.map.project([(w + e) / 2, (s + n) / 2]);
+    }, areaSelected);
+    const sel = await p.evaluate(() => window.placemap.state.selectedArea);
+    expect(sel && sel.slug === areaSelected.slug && sel.code === areaSelected.code, `on a phone the link should select ${areaSelected.slug}/${areaSelected.code}, got ${JSON.stringify(sel)}`);
+    let s = await sheetBox(p);
+    let at = await areaAt();
+    expect(at.x >= 0 && at.x <= s.vw && at.y >= 0 && at.y < s.above, `on a phone the area should lie in the map above the sheet (y under ${s.above}, sheet ${s.state}), its centre lies at ${JSON.stringify(at)}`);
+    await shot(p, 'step-07-phone-area-link.png');
+    const axe = await axeCheck(p, 'phone-area-link');
+    // Copy link: in the sheet (opened half way by a tap on its handle if
+    // folded), on top, and tapped it gives the address.
+    if (s.state === 'peek') {
+      await p.locator('#panel-toggle').tap();
+      await settled(p, waitIdle);
+      s = await sheetBox(p);
+      at = await areaAt();
+      expect(at.y >= 0 && at.y < s.above, `with the sheet opened the area should stay above it (y under ${s.above}), lies at ${JSON.stringify(at)}`);
+    }
+    const button = p.locator('#details-body button.copy-link');
+    await button.scrollIntoViewIfNeeded();
+    const reach = await button.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return { top: r.top, bottom: r.bottom, w: r.width, h: r.height, onTop: !!top && (top === b || b.contains(top)) };
+    });
+    expect(reach.top >= s.top - 1 && reach.bottom <= s.vh + 1 && reach.onTop, `Copy link should be in reach in the sheet (from ${s.top}), is ${JSON.stringify(reach)}`);
+    await button.tap();
+    await p.locator('#details-body .copy-link-field').waitFor({ timeout: STEP_TIMEOUT });
+    const copied = await p.locator('#details-body .copy-link-field').inputValue();
+    const href = await p.evaluate(() => location.href);
+    expect(copied === href, `Copy link on a phone should give the address ${href}, got ${copied}`);
+    await shot(p, 'step-08-phone-copy-link.png');
+    await p.context().close();
+    noErrors(errors);
+    return { sheet: s.state, at, reach, ...axe };
   });
 });
