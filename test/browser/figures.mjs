@@ -3,11 +3,15 @@
 // straight from the one list (the source set chosen by itself), the ranked
 // table sorted both ways and tied to the map, the CSV download holding
 // exactly the table's areas and figures, per 10,000 residents, and the
-// assets drawn on top; axe-clean.
+// assets drawn on top; axe-clean. On a phone (390×844, touch): Figures
+// opened and an indicator picked by touch, the table in the sheet sorted
+// by a tap on its head, the areas drawn in the map above the sheet;
+// axe-clean there.
 //
 // Usage: node test/browser/figures.mjs BASE_URL OUTDIR
 import { readFileSync } from 'node:fs';
 import { harness, axeCheck } from './harness.mjs';
+import { phonePage, phoneReady, noErrors, sheetBox, settled } from './phonectx.mjs';
 
 const { BASE, STEP_TIMEOUT, expect, shot, step, waitIdle, countRendered, run } = harness('figures.mjs');
 const SET = 'wards-2019';
@@ -63,7 +67,7 @@ function sameAsTable(csv, table, { indicator, per, from }) {
   }
 }
 
-run(async ({ page }) => {
+run(async ({ page, browser }) => {
   await step('pick-indicator', async () => {
     const resp = await page.goto(BASE, { waitUntil: 'domcontentloaded' });
     expect(resp && resp.ok(), `GET ${BASE} should answer 2xx`);
@@ -178,5 +182,48 @@ run(async ({ page }) => {
     expect((await countRendered(page, 'assets')) > 0, 'ticked again, the assets should be back');
     await shot(page, 'step-04-assets.png');
     return { assets: n, ...(await axeCheck(page, 'figures')) };
+  });
+
+  await step('phone-figures', async () => {
+    const errors = [];
+    const p = await phonePage(browser, errors);
+    await phoneReady(p, BASE, waitIdle);
+    const tab = p.locator('#view-tabs a[data-view="choropleth"]');
+    if (!(await tab.isVisible())) await p.locator('#panel-toggle').tap();
+    await tab.tap();
+    await p.locator('#choro-set option').first().waitFor({ state: 'attached' });
+    await p.locator('#choro-set').selectOption(SET);
+    await p.locator('#choro-indicator option[value="population"]').waitFor({ state: 'attached' });
+    await p.locator('#choro-indicator').selectOption('population');
+    await waitKey(p, `${SET}|population|oa-2011|area`);
+    let s = await sheetBox(p);
+    if (s.state === 'peek') await p.locator('#panel-toggle').tap();
+    await settled(p, waitIdle);
+    s = await sheetBox(p);
+    const valueHead = p.locator('#choro-table th[data-key="value"]');
+    await valueHead.scrollIntoViewIfNeeded();
+    const head = await valueHead.locator('button').evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return { top: r.top, bottom: r.bottom, w: r.width, h: r.height, onTop: !!top && (top === b || b.contains(top)) };
+    });
+    expect(await p.locator('#choro-table').isVisible() && head.top >= s.top - 1 && head.bottom <= s.vh + 1 && head.onTop,
+      `on a phone the table's head should be in view in the sheet (from ${s.top}), is ${JSON.stringify(head)}`);
+    expect((await tableRows(p)).length === 28, 'on a phone the table should list the 28 wards');
+    expect((await valueHead.getAttribute('aria-sort')) === 'descending', 'on a phone too, ranked largest first to begin with');
+    await valueHead.locator('button').tap();
+    expect((await valueHead.getAttribute('aria-sort')) === 'ascending', 'a tap on the figure head should sort smallest first');
+    const up = (await tableRows(p)).map((r) => Number(r.value));
+    expect(up.every((v, i) => i === 0 || v >= up[i - 1]), `tapped, figures should be smallest first: ${up.slice(0, 6)}`);
+    await settled(p, waitIdle);
+    s = await sheetBox(p);
+    expect(s.above >= s.vh * 0.45, `the map should show above the sheet, ${s.above}px of ${s.vh}`);
+    const drawn = await p.evaluate((above) => window.placemap.map.queryRenderedFeatures([[0, 0], [innerWidth, above]], { layers: ['choro-fill'] }).length, s.above);
+    expect(drawn > 0, 'on a phone the areas should be drawn in the map above the sheet');
+    await shot(p, 'step-05-phone-figures.png');
+    const axe = await axeCheck(p, 'phone-figures');
+    await p.context().close();
+    noErrors(errors);
+    return { sheet: s.state, head, drawn, ...axe };
   });
 });
