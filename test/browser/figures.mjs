@@ -209,6 +209,7 @@ run(async ({ page, browser }) => {
     });
     expect(await p.locator('#choro-table').isVisible() && head.top >= s.top - 1 && head.bottom <= s.vh + 1 && head.onTop,
       `on a phone the table's head should be in view in the sheet (from ${s.top}), is ${JSON.stringify(head)}`);
+    expect(head.w >= 43.5 && head.h >= 43.5, `the figure head's sort button should be at least 44×44 on a phone, is ${Math.round(head.w)}×${Math.round(head.h)}`);
     expect((await tableRows(p)).length === 28, 'on a phone the table should list the 28 wards');
     expect((await valueHead.getAttribute('aria-sort')) === 'descending', 'on a phone too, ranked largest first to begin with');
     await valueHead.locator('button').tap();
