@@ -3,7 +3,8 @@
 # OSM extract (default: geodata/osm/delaware-latest.osm.pbf) into a fresh
 # GeoPackage, against osmium doing comparable work in the same run, with
 # wall time, CPU time and peak memory (GNU time -v) for each, and the
-# ratio. Then placemap's peak memory on the other extracts, to show it
+# ratio. Then placemap's peak memory on the other extracts and on two
+# files made from FILE (plus what it does not draw; twice), to show it
 # follows what is drawn rather than the file's size.
 #
 #   bench/basemap.sh [FILE.osm.pbf]
@@ -63,11 +64,20 @@ rm -rf "$work/data"
 "$work/placemap" import basemap "$file" --data "$work/data" 2>/dev/null | sed 's/^/placemap: /'
 echo "GeoPackage: $(du -h "$work/data/placemap.gpkg" | cut -f1)"
 
-# Memory against file size: placemap alone on each extract geodata/osm has.
-for f in geodata/osm/andorra-latest.osm.bz2 geodata/osm/delaware-latest.osm.pbf; do
+# Memory against file size: placemap alone on each extract geodata/osm
+# has, then on two files made from the first: plus-undrawn is it merged
+# with a renumbered copy of everything in it the basemap does not draw
+# (a bigger file, the same drawing), twice is it merged with a renumbered
+# copy of all of it (twice the file and twice the drawing).
+osmium renumber -O -s 20000000000,2000000000,200000000 "$file" -o "$work/renum.osm.pbf"
+osmium tags-filter -O -i -R "$work/renum.osm.pbf" "${filter[@]}" -o "$work/undrawn.osm.pbf"
+osmium merge -O "$file" "$work/undrawn.osm.pbf" -o "$work/plus-undrawn.osm.pbf"
+osmium merge -O "$file" "$work/renum.osm.pbf" -o "$work/twice.osm.pbf"
+for f in geodata/osm/andorra-latest.osm.bz2 geodata/osm/delaware-latest.osm.pbf "$work/plus-undrawn.osm.pbf" "$work/twice.osm.pbf"; do
 	[ -f "$f" ] || continue
 	rm -rf "$work/data"
-	/usr/bin/time -v -o "$work/time" "$work/placemap" import basemap "$f" --data "$work/data" >/dev/null 2>&1
-	printf "%-44s %8.1f MiB peak (%s file)\n" "placemap import basemap $(basename "$f")" \
-		"$(awk -F': ' '/Maximum resident set size/{print $2/1024}' "$work/time")" "$(du -h "$f" | cut -f1)"
+	/usr/bin/time -v -o "$work/time" "$work/placemap" import basemap "$f" --data "$work/data" --max-decompressed-mb 2048 >"$work/out" 2>&1
+	printf "%-44s %8.1f MiB peak (%s file; %s)\n" "placemap import basemap $(basename "$f")" \
+		"$(awk -F': ' '/Maximum resident set size/{print $2/1024}' "$work/time")" "$(du -h "$f" | cut -f1)" \
+		"$(grep -o '[0-9]* nodes, [0-9]* ways' "$work/out"), $(grep -o '[0-9]* stored features' "$work/out")"
 done

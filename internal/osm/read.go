@@ -68,9 +68,9 @@ type reader struct {
 	ways []pendingWay
 	rels []pendingRel
 
-	needNodes map[int64]struct{}    // nodes to locate in the pass under way
+	needNodes *nodeStore            // nodes to locate in the pass under way
 	needWays  map[int64]struct{}    // member ways to find in pass 2
-	coords    map[int64]orb.Point   // positions of the nodes found
+	located   []*nodeStore          // the nodes of passes 2 and 3, found or not
 	wayRefs   map[int64][]int64     // node lists of kept and member ways
 	wayPts    map[int64][]orb.Point // member ways whose positions the file gave
 }
@@ -109,16 +109,13 @@ func (r *reader) run() error {
 		return nil
 	}
 
-	r.coords = map[int64]orb.Point{}
 	r.wayRefs = map[int64][]int64{}
 	r.wayPts = map[int64][]orb.Point{}
-	r.needNodes = map[int64]struct{}{}
 	r.needWays = map[int64]struct{}{}
+	var ids []int64
 	for _, w := range r.ways {
 		r.wayRefs[w.obj.ID] = w.refs
-		for _, id := range w.refs {
-			r.needNodes[id] = struct{}{}
-		}
+		ids = append(ids, w.refs...)
 	}
 	for _, rel := range r.rels {
 		for _, m := range rel.members {
@@ -126,13 +123,13 @@ func (r *reader) run() error {
 				r.needWays[m.id] = struct{}{}
 			}
 		}
-		for _, id := range rel.nodes {
-			r.needNodes[id] = struct{}{}
-		}
+		ids = append(ids, rel.nodes...)
 	}
+	r.needNodes = newNodeStore(ids)
+	r.located = []*nodeStore{r.needNodes}
 	var f filter
-	if len(r.needNodes) > 0 {
-		f.node = inSet(r.needNodes)
+	if len(r.needNodes.ids) > 0 {
+		f.node = r.needNodes.wants
 	}
 	if len(r.needWays) > 0 {
 		f.way = inSet(r.needWays)
@@ -144,17 +141,18 @@ func (r *reader) run() error {
 	}
 
 	// The member ways' nodes not yet found: in a sorted file, all of them.
-	need := map[int64]struct{}{}
+	var need []int64
 	for id := range r.needWays {
 		for _, n := range r.wayRefs[id] {
-			if _, ok := r.coords[n]; !ok {
-				need[n] = struct{}{}
+			if _, ok := r.node(n); !ok {
+				need = append(need, n)
 			}
 		}
 	}
-	r.needNodes, r.needWays = need, nil
-	if len(need) > 0 {
-		if err := r.pass(3, filter{node: inSet(need)}, r.second); err != nil {
+	r.needNodes, r.needWays = newNodeStore(need), nil
+	if len(r.needNodes.ids) > 0 {
+		r.located = append(r.located, r.needNodes)
+		if err := r.pass(3, filter{node: r.needNodes.wants}, r.second); err != nil {
 			return err
 		}
 	}
@@ -412,7 +410,7 @@ func (r *reader) second(e *element) error {
 	switch e.typ {
 	case Node:
 		if e.hasPt {
-			r.coords[e.id] = e.pt
+			r.needNodes.set(e.id, e.pt)
 		}
 	case Way: // a member way of a kept relation: its nodes are kept too
 		if err := r.hold(0, len(e.refs)+len(e.pts)); err != nil {
@@ -428,8 +426,11 @@ func (r *reader) second(e *element) error {
 }
 
 // build emits the kept ways and relations once their nodes are found.
+// Each kept object is let go once emitted: what fn keeps of it aside,
+// the memory held shrinks as the objects stream out.
 func (r *reader) build() error {
-	for _, w := range r.ways {
+	for i, w := range r.ways {
+		r.ways[i] = pendingWay{}
 		o := w.obj
 		pts, missing := r.locate(w.refs)
 		switch {
@@ -445,7 +446,8 @@ func (r *reader) build() error {
 		}
 	}
 	r.ways = nil
-	for _, rel := range r.rels {
+	for i, rel := range r.rels {
+		r.rels[i] = pendingRel{}
 		o := rel.obj
 		if rel.site {
 			r.buildSite(&o, rel)
@@ -519,13 +521,23 @@ func (r *reader) buildSite(o *Object, rel pendingRel) {
 	r.siteObject(o, pts)
 }
 
+// node is the position of node id, if a pass found it.
+func (r *reader) node(id int64) (orb.Point, bool) {
+	for _, s := range r.located {
+		if p, ok := s.get(id); ok {
+			return p, true
+		}
+	}
+	return orb.Point{}, false
+}
+
 // locate returns the positions of the nodes found, in order, and how many
 // are missing.
 func (r *reader) locate(refs []int64) ([]orb.Point, int) {
 	pts := make([]orb.Point, 0, len(refs))
 	missing := 0
 	for _, id := range refs {
-		if p, ok := r.coords[id]; ok {
+		if p, ok := r.node(id); ok {
 			pts = append(pts, p)
 		} else {
 			missing++

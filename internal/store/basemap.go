@@ -64,8 +64,16 @@ type BasemapWriter struct {
 // the previous basemap stays as it was. fill returns the info to record;
 // its Features count is filled in here.
 func (db *DB) ReplaceBasemap(ctx context.Context, fill func(w *BasemapWriter) (BasemapInfo, error)) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.writeBulk(ctx, func(tx *Tx) error {
+		var rebuilds []func(context.Context) error
 		for _, t := range []string{"basemap_features", "basemap_names", "basemap_info"} {
+			if s, ok := tx.TxConn.(IndexSetAside); ok && t != "basemap_info" {
+				rebuild, err := s.SetAside(ctx, t)
+				if err != nil {
+					return fmt.Errorf("set aside the indexes of %s: %w", t, err)
+				}
+				rebuilds = append(rebuilds, rebuild)
+			}
 			if _, err := tx.Exec(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)
 			}
@@ -78,6 +86,11 @@ func (db *DB) ReplaceBasemap(ctx context.Context, fill func(w *BasemapWriter) (B
 		}
 		if err := w.flush(); err != nil {
 			return err
+		}
+		for _, rebuild := range rebuilds {
+			if err := rebuild(ctx); err != nil {
+				return fmt.Errorf("rebuild basemap indexes: %w", err)
+			}
 		}
 		info.Features = w.features
 		if info.ImportedAt.IsZero() {

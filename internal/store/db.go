@@ -49,6 +49,23 @@ type TxConn interface {
 	Rollback(ctx context.Context)
 }
 
+// BulkLoader is what a dialect may add to its Conns for a load of many
+// rows into tables the transaction empties first (the basemap import):
+// BeginBulk starts a write transaction on a connection set up for it
+// (SQLite: statement journals in memory, set back when it ends), and its
+// TxConn's SetAside (IndexSetAside) sets aside the indexes that triggers
+// keep row by row (the GeoPackage's R-tree and full-text index) and
+// returns what rebuilds them once from the table's rows, triggers
+// restored. Both are within the transaction: a rollback undoes them.
+type BulkLoader interface {
+	BeginBulk(ctx context.Context) (TxConn, error)
+}
+
+// IndexSetAside is a TxConn's SetAside (BulkLoader).
+type IndexSetAside interface {
+	SetAside(ctx context.Context, table string) (rebuild func(context.Context) error, err error)
+}
+
 // Dialect is everything that differs between the databases placemap keeps
 // its data in, in four small parts: the connection and its transactions,
 // how geometry travels, the SQL fragments that are spelt differently, and
@@ -186,7 +203,21 @@ type Tx struct {
 // version first (PostgreSQL takes its row lock there: writers queue in
 // order and cannot deadlock).
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
-	tc, err := db.d.Conns.Begin(ctx)
+	return db.writeOn(ctx, db.d.Conns.Begin, fn)
+}
+
+// writeBulk is write on a transaction set up for loading many rows, when
+// the dialect has one (BulkLoader).
+func (db *DB) writeBulk(ctx context.Context, fn func(tx *Tx) error) error {
+	begin := db.d.Conns.Begin
+	if b, ok := db.d.Conns.(BulkLoader); ok {
+		begin = b.BeginBulk
+	}
+	return db.writeOn(ctx, begin, fn)
+}
+
+func (db *DB) writeOn(ctx context.Context, begin func(context.Context) (TxConn, error), fn func(tx *Tx) error) error {
+	tc, err := begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

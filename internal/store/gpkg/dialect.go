@@ -174,6 +174,7 @@ type tx struct {
 	conn
 	t    *sql.Tx
 	d    *dialect
+	own  *sql.Conn // a bulk load's connection (BeginBulk), else nil
 	done bool
 }
 
@@ -223,6 +224,10 @@ func (t *tx) Rollback(context.Context) {
 func (t *tx) end() {
 	if !t.done {
 		t.done = true
+		if t.own != nil {
+			_, _ = t.own.ExecContext(context.Background(), bulkReset)
+			t.own.Close()
+		}
 		t.d.writes.Unlock()
 	}
 }
