@@ -124,6 +124,10 @@ func (s *Service) moveOne(ctx context.Context, area place.Area, from string, val
 		if cw, err = OverlayStored(ctx, src, []place.Area{area}); err != nil {
 			return 0, 0, "", false, err
 		}
+	} else if kind == Rate {
+		if cw, err = s.populationRateOne(ctx, area, from, bound); err != nil {
+			return 0, 0, "", false, err
+		}
 	} else if cw, err = s.populationOne(ctx, area, from, bound); err != nil {
 		return 0, 0, "", false, err
 	}
@@ -188,6 +192,68 @@ func (s *Service) populationOne(ctx context.Context, area place.Area, from strin
 		return nil, err
 	}
 	if err := cw.WeightByPopulation(ba, bb, pop); err != nil {
+		return nil, err
+	}
+	return cw, nil
+}
+
+// populationRateOne is populationOne for a rate. A rate moved by
+// population reads only the people of the pairs with area itself (not the
+// shares of each area's people), so it needs the pairs of from's areas with
+// area alone, and the best fit in from of only the blocks whose best fit in
+// area's set is area: the same pairs and people, summed in the same order,
+// from fewer overlays. (A count needs the people of the whole of each of
+// from's areas, so it goes through populationOne.)
+func (s *Service) populationRateOne(ctx context.Context, area place.Area, from string, bound orb.Bound) (*Crosswalk, error) {
+	pops, err := s.PopulationSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pops) == 0 {
+		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
+	}
+	pop, err := s.src.IndicatorValues(ctx, pops[0], PopulationIndicator)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := areasNear(ctx, s.src, pops[0], bound)
+	if err != nil {
+		return nil, err
+	}
+	wide := bound
+	for _, b := range blocks {
+		wide = wide.Union(b.Geometry.Bound())
+	}
+	targets, err := areasNear(ctx, s.src, area.Set, wide)
+	if err != nil {
+		return nil, err
+	}
+	bb, err := OverlayStored(ctx, blocks, targets)
+	if err != nil {
+		return nil, err
+	}
+	// The blocks that give their people to area, and a crosswalk of them
+	// with area in which each one's best fit is area.
+	mine := &Crosswalk{B: []place.Area{area}, Pairs: []Pair{{}}}
+	for i, b := range blocks {
+		if f := bb.BestFit[i]; f >= 0 && bb.B[bb.Pairs[f].B].Code == area.Code {
+			mine.A = append(mine.A, b)
+			mine.BestFit = append(mine.BestFit, 0)
+		}
+	}
+	src, err := areasNear(ctx, s.src, from, wide)
+	if err != nil {
+		return nil, err
+	}
+	cw, err := OverlayStored(ctx, src, []place.Area{area})
+	if err != nil {
+		return nil, err
+	}
+	ba, err := OverlayStored(ctx, mine.A, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := cw.WeightByPopulation(ba, mine, pop); err != nil {
 		return nil, err
 	}
 	return cw, nil
