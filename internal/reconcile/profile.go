@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -224,22 +225,21 @@ func (s *Service) populationRateOne(ctx context.Context, area place.Area, from s
 	for _, b := range blocks {
 		wide = wide.Union(b.Geometry.Bound())
 	}
-	targets, err := areasNear(ctx, s.src, area.Set, wide)
+	toSet, err := s.bestFits(ctx, pops[0], blocks, area.Set, wide)
 	if err != nil {
 		return nil, err
 	}
-	bb, err := OverlayStored(ctx, blocks, targets)
-	if err != nil {
-		return nil, err
-	}
-	// The blocks that give their people to area, and a crosswalk of them
-	// with area in which each one's best fit is area.
-	mine := &Crosswalk{B: []place.Area{area}, Pairs: []Pair{{}}}
+	// The blocks that give their people to area.
+	var mine []place.Area
+	var toArea []string
 	for i, b := range blocks {
-		if f := bb.BestFit[i]; f >= 0 && bb.B[bb.Pairs[f].B].Code == area.Code {
-			mine.A = append(mine.A, b)
-			mine.BestFit = append(mine.BestFit, 0)
+		if toSet[i] == area.Code {
+			mine, toArea = append(mine, b), append(toArea, area.Code)
 		}
+	}
+	toFrom, err := s.bestFits(ctx, pops[0], mine, from, wide)
+	if err != nil {
+		return nil, err
 	}
 	src, err := areasNear(ctx, s.src, from, wide)
 	if err != nil {
@@ -249,14 +249,58 @@ func (s *Service) populationRateOne(ctx context.Context, area place.Area, from s
 	if err != nil {
 		return nil, err
 	}
-	ba, err := OverlayStored(ctx, mine.A, src)
-	if err != nil {
-		return nil, err
-	}
-	if err := cw.WeightByPopulation(ba, mine, pop); err != nil {
+	if err := cw.WeightByPopulation(bestFitCrosswalk(mine, toFrom), bestFitCrosswalk(mine, toArea), pop); err != nil {
 		return nil, err
 	}
 	return cw, nil
+}
+
+// bestFits returns the code of each block's best fit in set ("" for none),
+// whose areas near the blocks all meet box wide: from the whole crosswalk
+// of the two sets when the service already keeps it (the same pairs, so
+// the same best fits), else from an overlay of the blocks with those areas.
+func (s *Service) bestFits(ctx context.Context, blockSet string, blocks []place.Area, set string, wide orb.Bound) ([]string, error) {
+	out := make([]string, len(blocks))
+	whole, err := s.Cached(ctx, blockSet, set)
+	if err != nil {
+		return nil, err
+	}
+	if whole == nil {
+		areas, err := areasNear(ctx, s.src, set, wide)
+		if err != nil {
+			return nil, err
+		}
+		if whole, err = OverlayStored(ctx, blocks, areas); err != nil {
+			return nil, err
+		}
+	}
+	at := indexByCode(whole.A)
+	for i, b := range blocks {
+		k, ok := at[b.Code]
+		if !ok {
+			return nil, fmt.Errorf("best fits of %s in %s: block %s is not in the crosswalk", blockSet, set, b.Code)
+		}
+		if f := whole.BestFit[k]; f >= 0 {
+			out[i] = whole.B[whole.Pairs[f].B].Code
+		}
+	}
+	return out, nil
+}
+
+// bestFitCrosswalk is a crosswalk of blocks holding only each one's best
+// fit, by code ("" for none): all WeightByPopulation reads of a block
+// crosswalk.
+func bestFitCrosswalk(blocks []place.Area, codes []string) *Crosswalk {
+	cw := &Crosswalk{A: blocks, BestFit: make([]int, len(blocks))}
+	for i, c := range codes {
+		cw.BestFit[i] = -1
+		if c != "" {
+			cw.Pairs = append(cw.Pairs, Pair{A: i, B: len(cw.B)})
+			cw.B = append(cw.B, place.Area{Code: c})
+			cw.BestFit[i] = len(cw.Pairs) - 1
+		}
+	}
+	return cw
 }
 
 // Counterpart is an area of another set that overlaps an area, and how much.

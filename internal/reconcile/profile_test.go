@@ -106,3 +106,53 @@ func TestAreaFigureOwnAndNoPopulation(t *testing.T) {
 		t.Errorf("no set carries a population: ok %v, err %v", ok, err)
 	}
 }
+
+// TestAreaFigureCachedOrNot: a deprivation figure moved by population is
+// the same to the last bit whether the service already keeps the whole
+// crosswalks of the blocks (it reads their best fits) or not (it overlays
+// the blocks near the area), for every 2019 ward and a constituency.
+func TestAreaFigureCachedOrNot(t *testing.T) {
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	cold, warm := reconcile.NewService(st, 16), reconcile.NewService(st, 16)
+	for _, c := range []struct{ set, code string }{{"wards-2019", ""}, {"constituencies-2013", "E14000919"}} {
+		if _, err := warm.Move(ctx, "lsoa-2011", reconcile.DeprivationIndicator, c.set, reconcile.ByPopulation); err != nil {
+			t.Fatal(err)
+		}
+		for _, pair := range [][2]string{{"oa-2011", "lsoa-2011"}, {"oa-2011", c.set}} {
+			if cw, err := warm.Cached(ctx, pair[0], pair[1]); err != nil || cw == nil {
+				t.Fatalf("crosswalk %s → %s not kept after Move: %v", pair[0], pair[1], err)
+			}
+		}
+		areas, err := store.AllAreas(ctx, st, c.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range areas {
+			if c.code != "" && a.Code != c.code {
+				continue
+			}
+			var figs [2]reconcile.Figure
+			for k, svc := range []*reconcile.Service{cold, warm} {
+				fig, ok, err := svc.AreaFigure(ctx, c.set, a.Code, reconcile.DeprivationIndicator, reconcile.Rate, reconcile.ByPopulation)
+				if err != nil || !ok {
+					t.Fatalf("%s %s: %v %v", c.set, a.Code, ok, err)
+				}
+				figs[k] = fig
+			}
+			if figs[0] != figs[1] {
+				t.Errorf("%s %s: overlaid %+v, from the kept crosswalks %+v", c.set, a.Code, figs[0], figs[1])
+			}
+		}
+	}
+	if cw, err := cold.Cached(ctx, "oa-2011", "lsoa-2011"); err != nil || cw != nil {
+		t.Errorf("a figure kept a whole crosswalk (%v) or failed: %v", cw != nil, err)
+	}
+}

@@ -90,21 +90,13 @@ func SizeOf(cw *Crosswalk) int64 {
 
 // Crosswalk returns the crosswalk of sets a and b, by area only.
 func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error) {
-	sa, err := s.src.Set(ctx, a)
+	key, err := s.key(ctx, a, b)
 	if err != nil {
 		return nil, err
 	}
-	sb, err := s.src.Set(ctx, b)
-	if err != nil {
-		return nil, err
-	}
-	key := fmt.Sprintf("%s@%d|%s@%d", a, sa.CreatedAt.UnixNano(), b, sb.CreatedAt.UnixNano())
-	s.mu.Lock()
-	if cw, ok := s.cache[key]; ok {
-		s.mu.Unlock()
+	if cw := s.cached(key); cw != nil {
 		return cw, nil
 	}
-	s.mu.Unlock()
 	v, err, _ := s.group.Do(key, func() (any, error) {
 		// Computed under a context of its own: callers waiting on the same
 		// crosswalk must not lose it because the first one gave up.
@@ -128,6 +120,37 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		return nil, err
 	}
 	return v.(*Crosswalk), nil
+}
+
+// cached returns the crosswalk kept under key, or nil.
+func (s *Service) cached(key string) *Crosswalk {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cache[key]
+}
+
+// Cached returns the crosswalk of sets a and b when it is already kept,
+// else nil: it never computes one.
+func (s *Service) Cached(ctx context.Context, a, b string) (*Crosswalk, error) {
+	key, err := s.key(ctx, a, b)
+	if err != nil {
+		return nil, err
+	}
+	return s.cached(key), nil
+}
+
+// key names the crosswalk of sets a and b in the cache: by their slugs and
+// import times.
+func (s *Service) key(ctx context.Context, a, b string) (string, error) {
+	sa, err := s.src.Set(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	sb, err := s.src.Set(ctx, b)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s@%d|%s@%d", a, sa.CreatedAt.UnixNano(), b, sb.CreatedAt.UnixNano()), nil
 }
 
 // PopulationSets lists the sets that carry a population count, most areas
