@@ -3,9 +3,11 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -333,40 +335,57 @@ const (
 
 // OtherDefinitions overlays one area with the areas of every other current
 // set near it (only those: not whole crosswalks), and returns per set its
-// best fits.
+// best fits. The sets are overlaid side by side, one per processor: each
+// overlay of one area runs on one.
 func (s *Service) OtherDefinitions(ctx context.Context, area place.Area) ([]Counterparts, error) {
 	sets, err := s.src.Sets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []Counterparts{}
-	b := area.Geometry.Bound()
+	var others []place.SetSummary
 	for _, set := range sets {
-		if set.Slug == area.Set || !set.Current {
-			continue
+		if set.Slug != area.Set && set.Current {
+			others = append(others, set)
 		}
-		areas, err := areasNear(ctx, s.src, set.Slug, b)
-		if err != nil {
-			return nil, err
-		}
-		cw, err := OverlayStored(ctx, []place.Area{area}, areas)
-		if err != nil {
-			return nil, err
-		}
-		pairs := append([]Pair(nil), cw.Pairs...)
-		sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].ShareAInB > pairs[j].ShareAInB })
-		cp := Counterparts{Set: set.Slug, Title: set.Title, Kind: set.Kind, Areas: []Counterpart{},
-			Overlapping: len(pairs), Outside: cw.Summary.ShareOfAOutsideB}
-		for k, p := range pairs {
-			if k == MaxCounterparts || (k > 0 && p.ShareAInB < CounterpartShare) {
-				break
-			}
-			cp.Areas = append(cp.Areas, Counterpart{Code: areas[p.B].Code, Name: areas[p.B].Name,
-				ShareAInB: p.ShareAInB, ShareBInA: p.ShareBInA, IoU: p.IoU, Class: p.Class})
-		}
-		out = append(out, cp)
+	}
+	out := make([]Counterparts, len(others))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for k, set := range others {
+		g.Go(func() error {
+			cp, err := s.counterparts(gctx, area, set)
+			out[k] = cp
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// counterparts overlays one area with the areas of set near it.
+func (s *Service) counterparts(ctx context.Context, area place.Area, set place.SetSummary) (Counterparts, error) {
+	areas, err := areasNear(ctx, s.src, set.Slug, area.Geometry.Bound())
+	if err != nil {
+		return Counterparts{}, err
+	}
+	cw, err := OverlayStored(ctx, []place.Area{area}, areas)
+	if err != nil {
+		return Counterparts{}, err
+	}
+	pairs := append([]Pair(nil), cw.Pairs...)
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].ShareAInB > pairs[j].ShareAInB })
+	cp := Counterparts{Set: set.Slug, Title: set.Title, Kind: set.Kind, Areas: []Counterpart{},
+		Overlapping: len(pairs), Outside: cw.Summary.ShareOfAOutsideB}
+	for k, p := range pairs {
+		if k == MaxCounterparts || (k > 0 && p.ShareAInB < CounterpartShare) {
+			break
+		}
+		cp.Areas = append(cp.Areas, Counterpart{Code: areas[p.B].Code, Name: areas[p.B].Name,
+			ShareAInB: p.ShareAInB, ShareBInA: p.ShareBInA, IoU: p.IoU, Class: p.Class})
+	}
+	return cp, nil
 }
 
 // areasNear reads every area of set whose box meets b, page by page.
