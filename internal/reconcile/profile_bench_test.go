@@ -8,24 +8,42 @@ import (
 
 	"github.com/placemap/placemap/internal/demo"
 	"github.com/placemap/placemap/internal/reconcile"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/postgis"
+	"github.com/placemap/placemap/internal/testkit"
 )
 
 // BenchmarkAreaProfile makes what an area's profile asks of the service
 // (population by area, deprivation by population, the best fits in the
 // other sets) for a ward, a constituency and an Output Area of the demo,
-// on the GeoPackage store; and the constituency again once the service
-// keeps the whole crosswalks a deprivation map by population makes.
+// on each store; and the constituency again once the service keeps the
+// whole crosswalks a deprivation map by population makes.
 func BenchmarkAreaProfile(b *testing.B) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
+	open := map[string]func(b *testing.B) (*store.DB, error){
+		"gpkg": func(b *testing.B) (*store.DB, error) { return gpkg.Open(ctx, b.TempDir()) },
+		"postgis": func(b *testing.B) (*store.DB, error) {
+			return postgis.Open(ctx, testkit.PostGISDatabaseURL(b), postgis.Options{})
+		},
 	}
-	b.Cleanup(func() { st.Close() })
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		b.Fatal(err)
+	for _, name := range []string{"gpkg", "postgis"} {
+		b.Run(name, func(b *testing.B) {
+			st, err := open[name](b)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { st.Close() })
+			if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+				b.Fatal(err)
+			}
+			benchProfiles(b, st)
+		})
 	}
+}
+
+func benchProfiles(b *testing.B, st *store.DB) {
+	ctx := context.Background()
 	svc := reconcile.NewService(st, 16)
 	for _, c := range []struct {
 		name, set, code string
