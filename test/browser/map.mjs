@@ -78,6 +78,11 @@ run(async ({ page }) => {
 
   // 4. Search and open a result.
   await step('search', async () => {
+    // A street on a map without a street basemap: the status says why nothing is found.
+    await page.locator('#search-input').fill('Abbeydale Road');
+    await page.locator('#search-status', { hasText: 'Nothing matches' }).waitFor();
+    const noStreets = await page.locator('#search-status').textContent();
+    expect(/no street basemap/.test(noStreets || ''), `searching a street without a basemap should say there is none, says ${JSON.stringify(noStreets)}`);
     await page.locator('#search-input').fill('Broomhill');
     const result = page.locator('#search-results [role="option"][data-kind="asset"]', { hasText: 'Broomhill' }).first();
     try {

@@ -168,8 +168,13 @@ export async function runSearch(text) {
   const n = results.length;
   status.textContent = n
     ? `${n} ${n === 1 ? 'result' : 'results'}${n >= SEARCH_LIMIT ? ' (the best ' + SEARCH_LIMIT + ')' : ''}: use the up and down arrows to pick one.`
-    : `Nothing matches “${q}”.`;
+    : `Nothing matches “${q}”.${hasStreets() ? '' : ' Streets are not searchable here yet: this map has no street basemap (see Layers).'}`;
   return results;
+}
+
+/** hasStreets says whether this map has a street basemap whose names search finds. */
+function hasStreets() {
+  return !!str(state.config.basemap_tiles);
 }
 
 /**
