@@ -148,31 +148,34 @@ func (s *Service) moveOne(ctx context.Context, area place.Area, from string, val
 	return v, parts, method, ok, nil
 }
 
+// blocksNear are the population blocks (the finest set with a population,
+// by the one rule: population) near bound, their people, and the box that
+// every block that may give people to an area in bound, and every area of
+// another set that may be such a block's best fit, meets.
+func (s *Service) blocksNear(ctx context.Context, bound orb.Bound) (string, map[string]float64, []place.Area, orb.Bound, error) {
+	blockSet, pop, err := s.population(ctx, "weight population")
+	if err != nil {
+		return "", nil, nil, orb.Bound{}, err
+	}
+	blocks, err := areasNear(ctx, s.src, blockSet, bound)
+	if err != nil {
+		return "", nil, nil, orb.Bound{}, err
+	}
+	wide := bound
+	for _, b := range blocks {
+		wide = wide.Union(b.Geometry.Bound())
+	}
+	return blockSet, pop, blocks, wide, nil
+}
+
 // populationOne is the crosswalk of the areas of set from near area with
 // the areas of area's set near them, weighted by the population of the
 // blocks (the finest set with a population) near area, as
 // WeightedCrosswalk weighs whole sets.
 func (s *Service) populationOne(ctx context.Context, area place.Area, from string, bound orb.Bound) (*Crosswalk, error) {
-	pops, err := s.PopulationSets(ctx)
+	_, pop, blocks, wide, err := s.blocksNear(ctx, bound)
 	if err != nil {
 		return nil, err
-	}
-	if len(pops) == 0 {
-		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
-	}
-	pop, err := s.src.IndicatorValues(ctx, pops[0], PopulationIndicator)
-	if err != nil {
-		return nil, err
-	}
-	blocks, err := areasNear(ctx, s.src, pops[0], bound)
-	if err != nil {
-		return nil, err
-	}
-	// Every block that may give people to area, and every area of either
-	// set that may be such a block's best fit, meets this box.
-	wide := bound
-	for _, b := range blocks {
-		wide = wide.Union(b.Geometry.Bound())
 	}
 	src, err := areasNear(ctx, s.src, from, wide)
 	if err != nil {
@@ -208,26 +211,11 @@ func (s *Service) populationOne(ctx context.Context, area place.Area, from strin
 // from fewer overlays. (A count needs the people of the whole of each of
 // from's areas, so it goes through populationOne.)
 func (s *Service) populationRateOne(ctx context.Context, area place.Area, from string, bound orb.Bound) (*Crosswalk, error) {
-	pops, err := s.PopulationSets(ctx)
+	blockSet, pop, blocks, wide, err := s.blocksNear(ctx, bound)
 	if err != nil {
 		return nil, err
 	}
-	if len(pops) == 0 {
-		return nil, place.Errorf(place.EINVALID, "weight population: no boundary set carries a %q count indicator", PopulationIndicator)
-	}
-	pop, err := s.src.IndicatorValues(ctx, pops[0], PopulationIndicator)
-	if err != nil {
-		return nil, err
-	}
-	blocks, err := areasNear(ctx, s.src, pops[0], bound)
-	if err != nil {
-		return nil, err
-	}
-	wide := bound
-	for _, b := range blocks {
-		wide = wide.Union(b.Geometry.Bound())
-	}
-	toSet, err := s.bestFits(ctx, pops[0], blocks, area.Set, wide)
+	toSet, err := s.bestFits(ctx, blockSet, blocks, area.Set, wide)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +227,7 @@ func (s *Service) populationRateOne(ctx context.Context, area place.Area, from s
 			mine, toArea = append(mine, b), append(toArea, area.Code)
 		}
 	}
-	toFrom, err := s.bestFits(ctx, pops[0], mine, from, wide)
+	toFrom, err := s.bestFits(ctx, blockSet, mine, from, wide)
 	if err != nil {
 		return nil, err
 	}
