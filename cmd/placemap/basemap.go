@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -24,19 +23,8 @@ func importBasemap(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	maxDecompressed, err := decompressedLimit(*maxMB)
+	file, bbox, maxDecompressed, err := osmInput(pos, "OSM extract (.osm.pbf, .osm, .osm.bz2 or .osm.gz)", *bboxFlag, *maxMB)
 	if err != nil {
-		return err
-	}
-	file, err := oneFile(pos, "OSM extract (.osm.pbf, .osm, .osm.bz2 or .osm.gz)")
-	if err != nil {
-		return err
-	}
-	bbox, err := parseBBoxFlag(*bboxFlag)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(file); err != nil {
 		return err
 	}
 	st, err := sc.open(ctx)

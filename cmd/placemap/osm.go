@@ -35,18 +35,7 @@ func importOSM(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	maxDecompressed, err := decompressedLimit(*maxMB)
-	if err != nil {
-		return err
-	}
-	file, err := oneFile(pos, "OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz or Overpass .json)")
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(file); err != nil {
-		return err
-	}
-	bbox, err := parseBBoxFlag(*bboxFlag)
+	file, bbox, maxDecompressed, err := osmInput(pos, "OSM file (.osm.pbf, .osm, .osm.bz2, .osm.gz or Overpass .json)", *bboxFlag, *maxMB)
 	if err != nil {
 		return err
 	}
@@ -138,6 +127,29 @@ func decompressedLimit(mb int) (int64, error) {
 	return int64(mb) << 20, nil
 }
 
+// osmInput reads what the commands that stream an OSM file take: the one
+// file named (what it should be says what), which must exist, --bbox and
+// --max-decompressed-mb.
+func osmInput(pos []string, what, bboxFlag string, maxMB int) (string, *orb.Bound, int64, error) {
+	maxDecompressed, err := decompressedLimit(maxMB)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	file, err := oneFile(pos, what)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	if _, err := os.Stat(file); err != nil {
+		return "", nil, 0, err
+	}
+	bbox, err := parseBBoxFlag(bboxFlag)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	return file, bbox, maxDecompressed, nil
+}
+
+// parseBBoxFlag reads --bbox minlon,minlat,maxlon,maxlat (nil when empty).
 func parseBBoxFlag(s string) (*orb.Bound, error) {
 	if s == "" {
 		return nil, nil
