@@ -6,6 +6,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -59,7 +60,7 @@ func Features(k Kind, name, ref string, g orb.Geometry) []store.BasemapFeature {
 				continue
 			}
 		}
-		if n := len(out); n > 0 && out[n-1].LastBand == i-1 && points(out[n-1].Geometry) == points(bg) {
+		if n := len(out); n > 0 && out[n-1].LastBand == i-1 && place.Vertices(out[n-1].Geometry) == place.Vertices(bg) {
 			// Simplifying only drops points: as many is the same shape.
 			out[n-1].LastBand = i
 			continue
@@ -100,29 +101,6 @@ func shape(k Kind, g orb.Geometry) orb.Geometry {
 		}
 	}
 	return nil
-}
-
-// points counts a geometry's points.
-func points(g orb.Geometry) int {
-	switch v := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.LineString:
-		return len(v)
-	case orb.Polygon:
-		n := 0
-		for _, r := range v {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range v {
-			n += points(p)
-		}
-		return n
-	}
-	return 0
 }
 
 func span(b orb.Bound) float64 { return math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) }
