@@ -153,3 +153,49 @@ func describePiece(p *Problem, piece []int, pop float64) string {
 	}
 	return fmt.Sprintf("%d blocks from %s%s (%.0f people)", len(piece), p.Blocks[piece[0]].Code, where, pop)
 }
+
+// Reassign moves crossing blocks cut off from their nest area into their
+// neighbours' nest area, and marks them Reassigned. A nest-in set drawn on
+// other lines than the blocks (wards of 2019 over output areas of 2011)
+// leaves some blocks mostly in one ward but touching only blocks of
+// another: alone, such a piece cannot reach the population band. Each
+// piece of a nest area under MinPop made only of crossing blocks (share in
+// their nest area under CrossingShare) goes, block by block, to the nest
+// area most of its neighbours outside it lie in (the lowest on ties). It
+// returns the number of blocks moved; it is idempotent, and does nothing
+// without a nest-in set or a minimum.
+func Reassign(p *Problem) int {
+	if p.NestSet == "" || p.MinPop <= 0 || len(p.Adj) != len(p.Blocks) {
+		return 0
+	}
+	moved := 0
+	for _, piece := range nestPieces(p) {
+		pop, crossing := 0.0, true
+		for _, i := range piece {
+			pop += p.Blocks[i].Pop
+			crossing = crossing && p.Blocks[i].NestShare < CrossingShare
+		}
+		if pop >= p.MinPop || !crossing {
+			continue
+		}
+		for _, i := range piece {
+			votes := map[int32]int{}
+			for _, j := range p.Adj[i] {
+				if n := p.Blocks[j].Nest; n != p.Blocks[i].Nest && n >= 0 {
+					votes[n]++
+				}
+			}
+			best, most := int32(-1), 0
+			for n, v := range votes {
+				if v > most || (v == most && n < best) {
+					best, most = n, v
+				}
+			}
+			if best >= 0 {
+				p.Blocks[i].Nest, p.Blocks[i].Reassigned = best, true
+				moved++
+			}
+		}
+	}
+	return moved
+}

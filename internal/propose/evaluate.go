@@ -17,7 +17,7 @@ func Evaluate(p *Problem, plan *Plan) *Report {
 		}
 	}
 	r := &Report{Method: Measure + " " + Search, Seed: p.Seed, Fits: []FitScore{}, Inputs: []InputScore{},
-		CrossingBlocks: crossing(p), Uncovered: uncovered(p)}
+		CrossingBlocks: crossing(p), ReassignedBlocks: reassigned(p), Uncovered: uncovered(p)}
 	wsum := 0.0
 	for k, f := range p.Fits {
 		pu, in := agreement(p.Blocks, area, na, fitLabels(p, k), len(f.Codes))
@@ -187,6 +187,16 @@ func crossing(p *Problem) []string {
 	}
 	for _, b := range p.Blocks {
 		if b.Nest >= 0 && b.NestShare < CrossingShare {
+			out = append(out, b.Code)
+		}
+	}
+	return out
+}
+
+func reassigned(p *Problem) []string {
+	out := []string{}
+	for _, b := range p.Blocks {
+		if b.Reassigned {
 			out = append(out, b.Code)
 		}
 	}

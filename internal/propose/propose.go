@@ -39,6 +39,9 @@ type Block struct {
 	Fit       []int32 `json:"fit"`        // per fit set: index into FitSet.Codes of the block's best-fit area, -1 none
 	Nest      int32   `json:"nest"`       // index into Problem.NestCodes, -1 when no nest-in set
 	NestShare float64 `json:"nest_share"` // share of the block's area inside Nest (for the crossing report)
+	// Reassigned: Nest is not the block's best-fit nest area but its
+	// neighbours' (see Reassign): set by Reassign, named in reports.
+	Reassigned bool `json:"reassigned,omitempty"`
 }
 
 // Problem is everything Solve needs.
@@ -130,6 +133,9 @@ type Report struct {
 	Areas          []AreaScore  `json:"areas"`
 	Checks         Checks       `json:"checks"`
 	CrossingBlocks []string     `json:"crossing_blocks"`
+	// ReassignedBlocks are crossing blocks put in their neighbours' nest
+	// area because their best-fit one could not hold them (see Reassign).
+	ReassignedBlocks []string `json:"reassigned_blocks"`
 	Uncovered      []Uncovered  `json:"uncovered"`
 	Iterations     int          `json:"iterations"`
 	Moves          int          `json:"moves"`

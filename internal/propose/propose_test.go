@@ -340,3 +340,37 @@ func BenchmarkSolve(b *testing.B) {
 		}
 	}
 }
+
+func TestReassignCutOffCrossingBlocks(t *testing.T) {
+	tests := []struct {
+		name  string
+		share float64
+		err   string
+	}{
+		{"a crossing block joins its neighbours' ward", 0.7, ""},
+		{"a block wholly in its ward is not moved", 1, "fewer than the minimum 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := grid([][]string{{"AAAA", "AAAA"}}, []float64{1}, []string{"PPPP", "PQPP"})
+			p.MinPop = 2
+			p.Blocks[5].NestShare = tt.share
+			plan, r, err := Solve(context.Background(), p)
+			if tt.err != "" {
+				if place.ErrorCode(err) != place.EINVALID || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want EINVALID %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.ReassignedBlocks, []string{"B05"}) || !reflect.DeepEqual(r.CrossingBlocks, []string{"B05"}) {
+				t.Errorf("reassigned %v, crossing %v; want B05 in both", r.ReassignedBlocks, r.CrossingBlocks)
+			}
+			if len(plan.Codes) != 1 || !r.Checks.OK() {
+				t.Errorf("%d areas, checks %+v; want one area keeping every rule", len(plan.Codes), r.Checks)
+			}
+		})
+	}
+}

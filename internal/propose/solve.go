@@ -13,12 +13,17 @@ import (
 // MaxPasses bounds the local search: each pass visits every block once.
 const MaxPasses = 200
 
-// Solve groups p's blocks into areas. It fails with EINVALID, naming the
+// Solve groups p's blocks into areas. It first calls Reassign(p), which
+// may change the nest area of crossing blocks (and marks them). It fails with EINVALID, naming the
 // blocks or areas, when the problem is impossible (see check) or when no
 // grouping it finds meets the population band. The same problem gives the
 // same plan: every order comes from p.Seed. When ctx is done the search
 // stops and the plan so far (which keeps every rule) is returned.
 func Solve(ctx context.Context, p *Problem) (*Plan, *Report, error) {
+	if err := checkShape(p); err != nil {
+		return nil, nil, err
+	}
+	Reassign(p)
 	if err := check(p); err != nil {
 		return nil, nil, err
 	}
