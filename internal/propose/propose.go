@@ -135,11 +135,11 @@ type Report struct {
 	CrossingBlocks []string     `json:"crossing_blocks"`
 	// ReassignedBlocks are crossing blocks put in their neighbours' nest
 	// area because their best-fit one could not hold them (see Reassign).
-	ReassignedBlocks []string `json:"reassigned_blocks"`
-	Uncovered      []Uncovered  `json:"uncovered"`
-	Iterations     int          `json:"iterations"`
-	Moves          int          `json:"moves"`
-	Seed           uint64       `json:"seed"`
+	ReassignedBlocks []string    `json:"reassigned_blocks"`
+	Uncovered        []Uncovered `json:"uncovered"`
+	Iterations       int         `json:"iterations"`
+	Moves            int         `json:"moves"`
+	Seed             uint64      `json:"seed"`
 }
 
 // OK reports whether every check passed.
