@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/proposals"
 	"github.com/placemap/placemap/internal/propose"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
@@ -84,44 +85,22 @@ func cmdProposeSet(ctx context.Context, args []string, stdout io.Writer, log *sl
 		return err
 	}
 	defer st.Close()
+	svc := proposals.NewService(st, reconcile.NewService(st, 8), 1)
 	if !f.dryRun {
-		if _, err := st.Set(ctx, f.slug); err == nil {
-			return place.Errorf(place.ECONFLICT, "boundary set %s exists already: choose another --slug", f.slug)
-		} else if place.ErrorCode(err) != place.ENOTFOUND {
-			return err
+		if err := svc.Free(ctx, f.slug); err != nil {
+			return fmt.Errorf("%w: choose another --slug", err)
 		}
 	}
-	set := place.BoundarySet{Slug: f.slug, Title: f.title, Kind: place.Kind(f.kind)}
-	if err := set.Validate(); err != nil {
-		return err
-	}
-	t0 := time.Now()
-	svc := reconcile.NewService(st, 8)
-	p, err := svc.ProposalProblem(ctx, f.prm)
+	n := proposals.New{Params: f.prm, Slug: f.slug, Title: f.title, Kind: place.Kind(f.kind)}
+	sv, err := svc.Solve(ctx, n)
 	if err != nil {
 		return err
 	}
-	f.prm.Weights = fitWeights(p)
-	tProblem := time.Since(t0)
-	plan, r, err := propose.Solve(ctx, p)
-	if err != nil {
-		return err
-	}
-	tSolve := time.Since(t0) - tProblem
-	blocks, err := store.AllAreas(ctx, st, f.prm.Blocks)
-	if err != nil {
-		return err
-	}
-	areas, err := reconcile.PlanAreas(blocks, p, plan)
-	if err != nil {
-		return err
-	}
-	tUnion := time.Since(t0) - tProblem - tSolve
-	printProposal(stdout, f.prm, p, r)
+	printProposal(stdout, sv.Params, sv.Problem, sv.Report)
 	fmt.Fprintf(stdout, "time: problem (crosswalks, population, adjacency) %v, search %v, union of blocks %v\n",
-		tProblem.Round(time.Millisecond), tSolve.Round(time.Millisecond), tUnion.Round(time.Millisecond))
+		sv.ProblemTime.Round(time.Millisecond), sv.SearchTime.Round(time.Millisecond), sv.UnionTime.Round(time.Millisecond))
 	if f.reportFile != "" {
-		if err := writeJSON(f.reportFile, r); err != nil {
+		if err := writeJSON(f.reportFile, sv.Report); err != nil {
 			return err
 		}
 	}
@@ -129,21 +108,17 @@ func cmdProposeSet(ctx context.Context, args []string, stdout io.Writer, log *sl
 		fmt.Fprintf(stdout, "dry run: %s not stored\n", f.slug)
 		return nil
 	}
-	set = reconcile.ProposalSet(f.prm, f.slug, f.title, place.Kind(f.kind), r, time.Now())
-	if _, err := st.ImportSet(ctx, set, areas); err != nil {
+	// Kept as a proposal too: its first set is the first release of series
+	// SLUG, and editors refine the draft in the map (/api/proposals/SLUG).
+	p, err := svc.Keep(store.WithAuthor(ctx, "placemap propose-set", ""), n, sv)
+	if err != nil {
 		return fmt.Errorf("store %s: %w", f.slug, err)
 	}
-	fmt.Fprintf(stdout, "stored %s (%s): %d areas\n", f.slug, f.kind, len(areas))
-	log.Info("propose-set", "slug", f.slug, "areas", len(areas), "overall", fmt.Sprintf("%.4f", r.Overall), "took", time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "stored %s (%s): %d areas, the first release of series %s; proposal %s (version %d) is the draft editors refine\n",
+		f.slug, f.kind, len(sv.Areas), p.Series, p.Slug, p.Version)
+	log.Info("propose-set", "slug", f.slug, "areas", len(sv.Areas), "overall", fmt.Sprintf("%.4f", sv.Report.Overall),
+		"took", (sv.ProblemTime + sv.SearchTime + sv.UnionTime).Round(time.Millisecond))
 	return nil
-}
-
-func fitWeights(p *propose.Problem) []float64 {
-	out := make([]float64, len(p.Fits))
-	for k, f := range p.Fits {
-		out[k] = f.Weight
-	}
-	return out
 }
 
 func writeJSON(file string, v any) error {

@@ -10,13 +10,14 @@ import (
 )
 
 // drawAreas draws the areas codes of plan (all when codes is nil), each
-// the union of its blocks, with the report's figures as properties:
-// population, blocks, nest, contiguous.
+// the union of its blocks (reconcile.PlanAreas: with properties blocks,
+// population, nest, provenance), with contiguous from the report.
 func drawAreas(e *problem, plan *propose.Plan, rep *propose.Report, codes []string) ([]place.Area, error) {
-	blocks, sub := e.blocks, plan
+	prob, sub := e.prob, plan
 	if codes != nil {
-		sub = &propose.Plan{Codes: codes, Names: make([]string, len(codes))}
-		blocks = nil
+		part := *e.prob
+		part.Blocks, part.Adj = nil, nil
+		prob, sub = &part, &propose.Plan{Codes: codes, Names: make([]string, len(codes))}
 		for k, c := range codes {
 			sub.Names[k] = plan.Names[slices.Index(plan.Codes, c)]
 		}
@@ -25,34 +26,23 @@ func drawAreas(e *problem, plan *propose.Plan, rep *propose.Report, codes []stri
 				continue
 			}
 			if k := slices.Index(codes, plan.Codes[a]); k >= 0 {
-				blocks = append(blocks, e.blocks[i])
+				part.Blocks = append(part.Blocks, e.prob.Blocks[i])
 				sub.Area = append(sub.Area, int32(k))
 			}
 		}
 	}
-	areas, err := reconcile.PlanAreas(blocks, sub)
+	areas, err := reconcile.PlanAreas(e.blocks, prob, sub)
 	if err != nil {
 		return nil, err
 	}
-	byCode := map[string]propose.AreaScore{}
+	contiguous := map[string]bool{}
 	for _, a := range rep.Areas {
-		byCode[a.Code] = a
+		contiguous[a.Code] = a.Contiguous
 	}
 	for i := range areas {
-		a := &areas[i]
-		s, ok := byCode[a.Code]
-		if !ok {
-			continue
+		if c, ok := contiguous[areas[i].Code]; ok {
+			areas[i].Properties["contiguous"] = c
 		}
-		props := map[string]any{}
-		for k, v := range a.Properties {
-			props[k] = v
-		}
-		props["population"], props["blocks"], props["contiguous"] = s.Population, s.Blocks, s.Contiguous
-		if s.Nest != "" {
-			props["nest"] = s.Nest
-		}
-		a.Properties = props
 	}
 	return areas, nil
 }

@@ -5,24 +5,26 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
+	"time"
 
 	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/propose"
+	"github.com/placemap/placemap/internal/reconcile"
 )
 
-// Create solves a new proposal and keeps it: the draft, and its first set
-// (slug n.Slug) published as the first release of series n.Slug, so every
-// view works on it at once. It returns the proposal as kept and the
-// solver's report. EINVALID for bad parameters or a problem the engine
-// finds impossible (its message, naming blocks and areas); ECONFLICT when
-// a proposal, set or series is called n.Slug already.
+// Create solves a new proposal and keeps it (Solve, then Keep, under the
+// gate): the draft, and its first set (slug n.Slug) published as the first
+// release of series n.Slug, so every view works on it at once. It returns
+// the proposal as kept and the solver's report. EINVALID for bad
+// parameters or a problem the engine finds impossible (its message, naming
+// blocks and areas); ECONFLICT when a proposal, set or series is called
+// n.Slug already.
 func (s *Service) Create(ctx context.Context, n New) (place.SetProposal, *propose.Report, error) {
 	if err := n.check(); err != nil {
 		return place.SetProposal{}, nil, err
 	}
-	if err := s.free(ctx, n.Slug); err != nil {
+	if err := s.Free(ctx, n.Slug); err != nil {
 		return place.SetProposal{}, nil, err
 	}
 	release, err := s.heavy(ctx)
@@ -30,39 +32,79 @@ func (s *Service) Create(ctx context.Context, n New) (place.SetProposal, *propos
 		return place.SetProposal{}, nil, err
 	}
 	defer release()
-	e, err := s.problemOf(ctx, n.Slug, n.Params, false)
+	sv, err := s.Solve(ctx, n)
 	if err != nil {
 		return place.SetProposal{}, nil, err
 	}
-	plan, rep, err := propose.Solve(ctx, e.prob)
-	if err != nil {
-		return place.SetProposal{}, rep, err
-	}
-	params, err := json.Marshal(n.Params)
-	if err != nil {
-		return place.SetProposal{}, nil, err
-	}
-	p := place.SetProposal{Slug: n.Slug, Title: n.Title, Kind: n.Kind, Blocks: n.Blocks, Params: params, Series: n.Slug}
-	p.Assignment, p.Names = draftOf(e.prob, plan)
-	if err := scored(&p, rep); err != nil {
-		return p, rep, err
-	}
-	areas, err := drawAreas(e, plan, rep, nil)
-	if err != nil {
-		return p, rep, err
-	}
-	set := place.BoundarySet{Slug: n.Slug, Title: n.Title, Kind: n.Kind, ReleaseDate: s.today(),
-		Source: "placemap propose-set", Description: describe(n.Params, rep)}
-	if p, err = s.st.CreateSetProposal(ctx, p, set, areas); err != nil {
-		return p, rep, err
-	}
-	e.keepDrawn(p.Version, areas)
-	return p, rep, nil
+	p, err := s.Keep(ctx, n, sv)
+	return p, sv.Report, err
 }
 
-// free is ECONFLICT when a proposal or set is called slug already (the
+// Solved is a new proposal solved and drawn, not yet kept.
+type Solved struct {
+	Params  Params // as kept: defaults filled in
+	Problem *propose.Problem
+	Plan    *propose.Plan
+	Report  *propose.Report
+	Areas   []place.Area // each the union of its blocks
+	// How long building the problem (crosswalks, population, adjacency),
+	// the search and the union of blocks took.
+	ProblemTime, SearchTime, UnionTime time.Duration
+	e                                  *problem
+}
+
+// Solve builds n's problem, solves it and draws its areas, keeping
+// nothing (the caller holds the gate, if any). EINVALID for bad parameters
+// or a problem the engine finds impossible; the report, when the engine
+// made one, comes with its error in Solved.
+func (s *Service) Solve(ctx context.Context, n New) (*Solved, error) {
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	e, err := s.problemOf(ctx, n.Slug, n.Params, false)
+	if err != nil {
+		return nil, err
+	}
+	sv := &Solved{Params: n.Params, Problem: e.prob, e: e, ProblemTime: time.Since(t0)}
+	t0 = time.Now()
+	sv.Plan, sv.Report, err = propose.Solve(ctx, e.prob)
+	sv.SearchTime = time.Since(t0)
+	if err != nil {
+		return sv, err
+	}
+	t0 = time.Now()
+	sv.Areas, err = drawAreas(e, sv.Plan, sv.Report, nil)
+	sv.UnionTime = time.Since(t0)
+	return sv, err
+}
+
+// Keep keeps a solved proposal, publishing its first set; ECONFLICT when a
+// proposal, set or series is called n.Slug already.
+func (s *Service) Keep(ctx context.Context, n New, sv *Solved) (place.SetProposal, error) {
+	if err := n.check(); err != nil {
+		return place.SetProposal{}, err
+	}
+	params, err := json.Marshal(sv.Params)
+	if err != nil {
+		return place.SetProposal{}, err
+	}
+	p := place.SetProposal{Slug: n.Slug, Title: n.Title, Kind: n.Kind, Blocks: n.Blocks, Params: params, Series: n.Slug}
+	p.Assignment, p.Names = draftOf(sv.Problem, sv.Plan)
+	if err := scored(&p, sv.Report); err != nil {
+		return p, err
+	}
+	set := reconcile.ProposalSet(sv.Params, n.Slug, n.Title, n.Kind, sv.Report, s.now())
+	if p, err = s.st.CreateSetProposal(ctx, p, set, sv.Areas); err != nil {
+		return p, err
+	}
+	sv.e.keepDrawn(p.Version, sv.Areas)
+	return p, nil
+}
+
+// Free is ECONFLICT when a proposal or set is called slug already (the
 // store checks again as it writes; this spares a solve).
-func (s *Service) free(ctx context.Context, slug string) error {
+func (s *Service) Free(ctx context.Context, slug string) error {
 	if _, err := s.st.SetProposal(ctx, slug); place.ErrorCode(err) != place.ENOTFOUND {
 		if err == nil {
 			err = place.Errorf(place.ECONFLICT, "a set proposal %q exists already", slug)
@@ -86,23 +128,6 @@ func scored(p *place.SetProposal, rep *propose.Report) error {
 	}
 	p.Report, p.Overall, p.Areas = b, rep.Overall, len(rep.Areas)
 	return nil
-}
-
-// describe says how a set was proposed, for its description.
-func describe(params Params, rep *propose.Report) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Proposed by placemap from whole blocks of %s, fitting %s", params.Blocks, strings.Join(params.Fit, ", "))
-	if len(params.Weights) > 0 {
-		fmt.Fprintf(&b, " (weights %v)", params.Weights)
-	}
-	if params.NestIn != "" {
-		fmt.Fprintf(&b, ", each area nested in one area of %s", params.NestIn)
-	}
-	if params.MinPop > 0 || params.MaxPop > 0 {
-		fmt.Fprintf(&b, ", population (%s) %g–%g", params.Population, params.MinPop, params.MaxPop)
-	}
-	fmt.Fprintf(&b, "; seed %d. Overall agreement %.3f. %s", params.Seed, rep.Overall, rep.Method)
-	return b.String()
 }
 
 // Moved is what a move did: the draft's new version and report, and the
@@ -267,7 +292,10 @@ func (s *Service) Publish(ctx context.Context, slug string, pub Publish) (place.
 	if err != nil {
 		return p, err
 	}
-	set.Description = describe(params, rep) + fmt.Sprintf(" Refined by editors from %s (version %d of the proposal).", prev, p.Version)
+	described := reconcile.ProposalSet(params, set.Slug, set.Title, p.Kind, rep, s.now())
+	described.Description += fmt.Sprintf(" Refined by editors from %s (version %d of proposal %s).", prev, p.Version, p.Slug)
+	described.ReleaseDate = set.ReleaseDate
+	set = described
 	rel, err := importer.PlanRelease(ctx, s.st, prev, set.Slug, areas, importer.ReleaseOptions{Series: p.Series}, nil)
 	if err != nil {
 		return p, err
@@ -288,7 +316,7 @@ func (s *Service) nextRelease(ctx context.Context, p place.SetProposal, pub Publ
 		return place.BoundarySet{}, "", place.Errorf(place.ECONFLICT, "series %s of set proposal %s has no release", p.Series, p.Slug)
 	}
 	releases := all[i].Releases
-	set := place.BoundarySet{Slug: pub.Slug, Title: pub.Title, Kind: p.Kind, ReleaseDate: s.today(), Source: "placemap proposal " + p.Slug}
+	set := place.BoundarySet{Slug: pub.Slug, Title: pub.Title, Kind: p.Kind, ReleaseDate: s.now().UTC().Format("2006-01-02")}
 	if set.Slug == "" {
 		set.Slug = fmt.Sprintf("%s-%d", p.Series, len(releases)+1)
 	}

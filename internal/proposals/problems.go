@@ -83,7 +83,7 @@ func (s *Service) key(ctx context.Context, slug string, params Params) (string, 
 	}
 	var k strings.Builder
 	fmt.Fprintf(&k, "%s|%s", slug, b)
-	for _, set := range params.sets() {
+	for _, set := range setsOf(params) {
 		ss, err := s.st.Set(ctx, set)
 		if place.ErrorCode(err) == place.ENOTFOUND {
 			return "", place.Errorf(place.EINVALID, "set proposal %s: no boundary set %q to build it from", slug, set)
@@ -131,11 +131,11 @@ func (s *Service) problemOf(ctx context.Context, slug string, params Params, gat
 // build makes the problem of proposal slug with params, and reads its
 // blocks' shapes.
 func (s *Service) build(ctx context.Context, slug string, params Params) (*problem, error) {
-	prob, err := s.rc.ProposalProblem(ctx, params.problemParams())
+	params.Slug = slug
+	prob, err := s.rc.ProposalProblem(ctx, params)
 	if err != nil {
 		return nil, err
 	}
-	prob.Slug = slug
 	all, err := store.AllAreas(ctx, s.st, params.Blocks)
 	if err != nil {
 		return nil, err

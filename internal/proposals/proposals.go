@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/placemap/placemap/internal/place"
@@ -34,26 +35,12 @@ type Store interface {
 	Places(ctx context.Context) ([]place.Place, error)
 }
 
-// Params are what a proposal is built from, kept with it as JSON.
-type Params struct {
-	Blocks     string    `json:"blocks"`            // the set of building blocks (OAs, LSOAs)
-	Fit        []string  `json:"fit"`               // the sets to agree with
-	Weights    []float64 `json:"weights,omitempty"` // per fit set; none for equal weights
-	NestIn     string    `json:"nest_in,omitempty"` // a set each area must lie in one area of
-	Population string    `json:"population,omitempty"`
-	MinPop     float64   `json:"min_pop,omitempty"` // 0 = unbounded
-	MaxPop     float64   `json:"max_pop,omitempty"`
-	Seed       uint64    `json:"seed"`
-}
+// Params are what a proposal is built from, kept with it as JSON:
+// reconcile's, as the problem is built from them (Slug is the proposal's).
+type Params = reconcile.ProposalParams
 
-// problemParams are p as reconcile builds a problem from them.
-func (p Params) problemParams() reconcile.ProposalParams {
-	return reconcile.ProposalParams{Blocks: p.Blocks, Fit: p.Fit, Weights: p.Weights, NestIn: p.NestIn, Population: p.Population,
-		MinPop: p.MinPop, MaxPop: p.MaxPop, Seed: p.Seed}
-}
-
-// sets are the sets a problem is built from.
-func (p Params) sets() []string {
+// setsOf are the sets a problem with params is built from.
+func setsOf(p Params) []string {
 	out := append([]string{p.Blocks}, p.Fit...)
 	if p.NestIn != "" {
 		out = append(out, p.NestIn)
@@ -61,8 +48,11 @@ func (p Params) sets() []string {
 	return out
 }
 
-// Check says what is wrong with the parameters, if anything (EINVALID).
-func (p Params) Check() error {
+// checkParams says what is wrong with the parameters that can be seen
+// before any work (EINVALID); reconcile and the engine check the rest.
+// It fills in the defaults (equal weights, the population indicator), so
+// that the parameters kept say what was done.
+func checkParams(p *Params) error {
 	switch {
 	case p.Blocks == "":
 		return place.Errorf(place.EINVALID, "blocks: name the set of building blocks (e.g. oa-2011)")
@@ -72,18 +62,17 @@ func (p Params) Check() error {
 		return place.Errorf(place.EINVALID, "weights: %d weights for %d fit sets", len(p.Weights), len(p.Fit))
 	case p.MinPop < 0 || p.MaxPop < 0 || (p.MaxPop > 0 && p.MinPop > p.MaxPop):
 		return place.Errorf(place.EINVALID, "population band %g–%g: want 0 ≤ min ≤ max", p.MinPop, p.MaxPop)
-	case (p.MinPop > 0 || p.MaxPop > 0) && p.Population == "":
-		return place.Errorf(place.EINVALID, "a population band needs population: the name of the blocks' population indicator")
 	}
-	for i, w := range p.Weights {
-		if !(w > 0) || w > 1e6 {
-			return place.Errorf(place.EINVALID, "weights: weight %d (%g) must be above 0", i, w)
-		}
-	}
-	for _, s := range p.sets() {
+	for _, s := range setsOf(*p) {
 		if !place.ValidSlug(s) {
 			return place.Errorf(place.EINVALID, "set %q is not a set slug", place.Excerpt(s))
 		}
+	}
+	if len(p.Weights) == 0 {
+		p.Weights = slices.Repeat([]float64{1}, len(p.Fit))
+	}
+	if p.Population == "" {
+		p.Population = reconcile.PopulationIndicator
 	}
 	return nil
 }
@@ -111,7 +100,8 @@ func (n *New) check() error {
 	if err := place.CheckAreaName(n.Title); err != nil {
 		return place.Errorf(place.EINVALID, "title: %s", place.ErrorMessage(err))
 	}
-	return n.Params.Check()
+	n.Params.Slug = n.Slug
+	return checkParams(&n.Params)
 }
 
 // Service runs the workflow over a store. It keeps, per proposal, the
@@ -149,13 +139,12 @@ func (s *Service) heavy(ctx context.Context) (func(), error) {
 	return s.Gate(ctx)
 }
 
-// today is the release date of a set published now.
-func (s *Service) today() string {
-	now := time.Now
+// now is the time a set published now is dated by.
+func (s *Service) now() time.Time {
 	if s.Now != nil {
-		now = s.Now
+		return s.Now()
 	}
-	return now().UTC().Format("2006-01-02")
+	return time.Now()
 }
 
 // ParamsOf reads the parameters a proposal keeps.
