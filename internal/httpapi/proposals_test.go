@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -11,44 +10,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
 
-// proposalServer is writeServer with a 4 × 4 grid of blocks ("blocks",
-// codes c<col>r<row>, 100 people each) and a set to fit ("halves": the
-// west two columns, the east two).
+// proposalServer is writeServer with storetest.ProposalFixture's blocks
+// and halves.
 func proposalServer(t *testing.T, st *store.DB) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	var blocks []place.Area
-	pop := map[string]float64{}
-	for col := range 4 {
-		for row := range 4 {
-			code := fmt.Sprintf("c%dr%d", col, row)
-			blocks = append(blocks, place.Area{Code: code, Name: "Block " + code, Geometry: storetest.Square(-1.5+0.0625*float64(col), 53.25+0.0625*float64(row), 0.0625)})
-			pop[code] = 100
-		}
-	}
-	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "blocks", Title: "Blocks", Kind: place.Statistical}, blocks); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.ImportIndicators(ctx, "blocks", []place.Indicator{{Name: "population", Title: "People", Kind: "count"}},
-		map[string]map[string]float64{"population": pop}); err != nil {
-		t.Fatal(err)
-	}
-	halves := []place.Area{{Code: "W", Name: "West", Geometry: rect(-1.5, 53.25, -1.375, 53.5)}, {Code: "E", Name: "East", Geometry: rect(-1.375, 53.25, -1.25, 53.5)}}
-	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "halves", Title: "Halves", Kind: place.Community}, halves); err != nil {
+	if err := storetest.ProposalFixture(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
 	return writeServer(t, st)
-}
-
-func rect(x0, y0, x1, y1 float64) orb.MultiPolygon {
-	return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
 }
 
 const newProposal = `{"blocks":"blocks","fit":["halves"],"population":"population","seed":1,"slug":"shared","title":"Shared","kind":"community"}`

@@ -3,8 +3,11 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
@@ -190,4 +193,33 @@ func setProposalsPublish(t *testing.T, st *store.DB, v int64) {
 	if ss, err := st.Set(ctx, "shared-2"); err != nil || ss.AreaCount != 3 {
 		t.Errorf("set shared-2 = %+v, %v", ss, err)
 	}
+}
+
+// ProposalFixture imports what a set proposal is built from in tests: a
+// 4 × 4 grid of blocks ("blocks", codes c<col>r<row>, 100 people each by
+// their "population" indicator) and a set to fit ("halves": W, the west
+// two columns, and E, the east two).
+func ProposalFixture(ctx context.Context, st *store.DB) error {
+	var blocks []place.Area
+	pop := map[string]float64{}
+	for col := range 4 {
+		for row := range 4 {
+			code := fmt.Sprintf("c%dr%d", col, row)
+			blocks = append(blocks, place.Area{Code: code, Name: "Block " + code, Geometry: Square(-1.5+0.0625*float64(col), 53.25+0.0625*float64(row), 0.0625)})
+			pop[code] = 100
+		}
+	}
+	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "blocks", Title: "Blocks", Kind: place.Statistical}, blocks); err != nil {
+		return err
+	}
+	if err := st.ImportIndicators(ctx, "blocks", []place.Indicator{{Name: "population", Title: "People", Kind: "count"}},
+		map[string]map[string]float64{"population": pop}); err != nil {
+		return err
+	}
+	rect := func(x0, x1 float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x0, 53.25}, {x1, 53.25}, {x1, 53.5}, {x0, 53.5}, {x0, 53.25}}}}
+	}
+	halves := []place.Area{{Code: "W", Name: "West", Geometry: rect(-1.5, -1.375)}, {Code: "E", Name: "East", Geometry: rect(-1.375, -1.25)}}
+	_, err := st.ImportSet(ctx, place.BoundarySet{Slug: "halves", Title: "Halves", Kind: place.Community}, halves)
+	return err
 }
