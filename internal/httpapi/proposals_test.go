@@ -179,8 +179,16 @@ func proposalPublish(t *testing.T, c *http.Client, base, west, east string) {
 	if p.Version != 4 || p.Dirty || !slices.Equal(p.Published, []string{"shared", "shared-2"}) || p.Names[west] != "Heeley" {
 		t.Errorf("after publishing = %+v", p)
 	}
+	if !slices.ContainsFunc(p.Report.Areas, func(a struct{ Code, Name string }) bool { return a.Code == west && a.Name == "Heeley" }) {
+		t.Errorf("the report's areas after the rename: %+v", p.Report.Areas)
+	}
 	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"shared-2"}`, bearer("editor")}); code != http.StatusConflict {
 		t.Errorf("publish to a taken slug: %d %s", code, body)
+	}
+	// Releases of one day are ordered by slug: one sorting before the
+	// newest would not be the next release.
+	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"earlier"}`, bearer("editor")}); code != http.StatusBadRequest || !strings.Contains(body, "sorts after shared-2") {
+		t.Errorf("publish to a slug sorting first: %d %s", code, body)
 	}
 }
 
