@@ -49,7 +49,7 @@ func (plan *Plan) Move(p *Problem, block, to int) error {
 		return place.Errorf(place.ECONFLICT, "move: block %s is the last of %s, which would be left empty", b.Code, plan.Codes[from])
 	case p.NestSet != "" && nestTo != b.Nest:
 		return place.Errorf(place.ECONFLICT, "move: block %s lies in %s %s, %s does not: the move would leave the nest area", b.Code, p.NestSet, nestName(p, b.Nest), plan.Codes[to])
-	case p.MinPop > 0 && popFrom-b.Pop < p.MinPop && popFrom >= p.MinPop:
+	case p.MinPop > 0 && b.Pop > 0 && popFrom-b.Pop < p.MinPop:
 		return place.Errorf(place.ECONFLICT, "move: %s would fall to %.0f people, under the minimum %.0f", plan.Codes[from], popFrom-b.Pop, p.MinPop)
 	case p.MaxPop > 0 && popTo+b.Pop > p.MaxPop && b.Pop > 0:
 		return place.Errorf(place.ECONFLICT, "move: %s would rise to %.0f people, over the maximum %.0f", plan.Codes[to], popTo+b.Pop, p.MaxPop)

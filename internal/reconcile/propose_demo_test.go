@@ -72,6 +72,7 @@ func TestProposalOnTheDemo(t *testing.T) {
 		t.Errorf("the report's own checks fail: %+v", r.Checks)
 	}
 
+	t.Run("an editor's move keeps every rule", func(t *testing.T) { editorMove(t, p, plan, r) })
 	t.Run("contiguous by the Go union", func(t *testing.T) {
 		for _, a := range areas {
 			if len(a.Geometry) != 1 {
@@ -259,4 +260,34 @@ func BenchmarkProposalSolve(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// editorMove moves the first block that can go to a neighbouring area, on
+// a copy of the plan, and evaluates the result from scratch, as the map's
+// editor does after each move.
+func editorMove(t *testing.T, p *propose.Problem, plan *propose.Plan, r *propose.Report) {
+	edited := &propose.Plan{Area: append([]int32(nil), plan.Area...), Codes: plan.Codes, Names: plan.Names}
+	refused := 0
+	for i := range p.Blocks {
+		for _, j := range p.Adj[i] {
+			to := int(edited.Area[j])
+			if to == int(edited.Area[i]) {
+				continue
+			}
+			if err := edited.Move(p, i, to); err != nil {
+				refused++
+				continue
+			}
+			start := time.Now()
+			after := propose.Evaluate(p, edited)
+			took := time.Since(start)
+			if !after.Checks.OK() {
+				t.Errorf("after moving %s to %s: checks %+v", p.Blocks[i].Code, edited.Codes[to], after.Checks)
+			}
+			t.Logf("moved %s to %s (%d moves refused first): overall %.4f → %.4f, evaluated in %v",
+				p.Blocks[i].Code, edited.Codes[to], refused, r.Overall, after.Overall, took.Round(time.Microsecond))
+			return
+		}
+	}
+	t.Error("no block could move")
 }
