@@ -12,16 +12,20 @@ const area = (code, ...polys) => ({ type: 'Feature', properties: { code }, geome
 
 test('areaNeighbours joins areas that share an edge, not those that share a corner', () => {
   // a | b on top, c below a, d below b: a-b, a-c, b-d, c-d share edges; a-d and b-c only a corner.
-  const fc = [area('a', square(0, 1)), area('b', square(1, 1)), area('c', square(0, 0)), area('d', square(1, 0)), area('far', square(5, 5))];
+  const u = 0.01;
+  const fc = [area('a', square(0, u, u, u)), area('b', square(u, u, u, u)), area('c', square(0, 0, u, u)), area('d', square(u, 0, u, u)), area('far', square(5, 5, u, u))];
   const n = areaNeighbours(fc);
   assert.deepEqual([...n.get('a')].sort(), ['b', 'c']);
   assert.deepEqual([...n.get('d')].sort(), ['b', 'c']);
   assert.deepEqual([...n.get('far')], []);
 });
 
-test('areaNeighbours falls back to overlapping boxes when no edge is shared', () => {
-  const fc = [area('a', square(0, 0)), area('b', square(0.5, 0.2)), area('c', square(3, 3))];
-  const n = areaNeighbours(fc);
+test('areaNeighbours finds neighbours whose outlines were simplified apart', () => {
+  // b's edge with a runs 5 m off a's, with points of its own.
+  const a = area('a', [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0.01], [0, 0]]]);
+  const b = area('b', [[[0.01005, 0], [0.02, 0], [0.02, 0.01], [0.01005, 0.01], [0.01004, 0.005], [0.01005, 0]]]);
+  const c = area('c', [[[0.0103, 0.02], [0.02, 0.02], [0.02, 0.03], [0.0103, 0.03], [0.0103, 0.02]]]);
+  const n = areaNeighbours([a, b, c]);
   assert.deepEqual([...n.get('a')], ['b']);
   assert.deepEqual([...n.get('c')], []);
 });
@@ -29,7 +33,7 @@ test('areaNeighbours falls back to overlapping boxes when no edge is shared', ()
 test('colourAreas gives neighbours different colours, the same every time', () => {
   // A 4x4 grid of areas, each joined to the four around it.
   const fc = [];
-  for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) fc.push(area(`g${x}${y}`, square(x, y)));
+  for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) fc.push(area(`g${x}${y}`, square(x / 100, y / 100, 0.01, 0.01)));
   const n = areaNeighbours(fc);
   const codes = fc.map((f) => f.properties.code);
   const c = colourAreas(codes, n, ['red', 'green', 'blue']);

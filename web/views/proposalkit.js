@@ -9,12 +9,8 @@ import { matchByCode } from './scales.js';
 
 /** @typedef {{type: 'FeatureCollection', features: any[]}} FeatureCollection */
 
-/**
- * vertexKey is a point as text, to ~0.1 m: neighbouring areas, being
- * unions of the same blocks, share their common boundary's points exactly.
- * @param {number[]} c
- */
-const vertexKey = (c) => `${Number(c[0]).toFixed(6)},${Number(c[1]).toFixed(6)}`;
+/** How near (in degrees, about 20 m) two outlines must run to be neighbours. */
+const NEAR = 0.0002;
 
 /**
  * eachRing calls fn with every ring of a Polygon or MultiPolygon.
@@ -28,75 +24,59 @@ function eachRing(geom, fn) {
 }
 
 /**
- * @param {any} geom
- * @returns {number[] | null} [w, s, e, n]
- */
-function boxOf(geom) {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  eachRing(geom, (ring) => {
-    for (const c of ring) {
-      w = Math.min(w, c[0]); e = Math.max(e, c[0]);
-      s = Math.min(s, c[1]); n = Math.max(n, c[1]);
-    }
-  });
-  return Number.isFinite(w) ? [w, s, e, n] : null;
-}
-
-/**
  * areaNeighbours answers, for each area code of the outlines, the codes of
- * the areas that share at least two boundary points with it (an edge, not
- * a corner). When no two outlines share an edge (outlines simplified on
- * the way), areas whose boxes overlap count as neighbours instead: more
- * neighbours than there are, which only makes the colours more careful.
+ * the areas whose outline runs within about 20 m of at least two of its
+ * points (an edge, not a corner). Outlines simplified one by one on the
+ * way no longer share their points exactly, hence the distance: each
+ * outline is traced into a grid of NEAR-sized cells, and each point looks
+ * for other areas in its cell and the eight around it.
  * @param {any[]} features with properties.code
  * @returns {Map<string, Set<string>>}
  */
 export function areaNeighbours(features) {
   /** @type {Map<string, Set<string>>} */
   const out = new Map();
-  /** @type {Map<string, Set<string>>} vertex -> areas */
-  const at = new Map();
+  /** @type {Map<string, Set<string>>} cell -> areas whose outline crosses it */
+  const cells = new Map();
+  const cellOf = (/** @type {number} */ x, /** @type {number} */ y) => `${Math.floor(x / NEAR)},${Math.floor(y / NEAR)}`;
+  const mark = (/** @type {string} */ k, /** @type {string} */ code) => {
+    let s = cells.get(k);
+    if (!s) cells.set(k, (s = new Set()));
+    s.add(code);
+  };
+  const codeOf = (/** @type {any} */ f) => String(f && f.properties && f.properties.code);
   for (const f of features) {
-    const code = String(f && f.properties && f.properties.code);
+    const code = codeOf(f);
     if (!out.has(code)) out.set(code, new Set());
     eachRing(f.geometry, (ring) => {
-      for (const c of ring) {
-        const k = vertexKey(c);
-        let s = at.get(k);
-        if (!s) at.set(k, (s = new Set()));
-        s.add(code);
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const [x0, y0] = ring[i], [x1, y1] = ring[i + 1];
+        const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / (NEAR / 2)));
+        for (let k = 0; k <= steps; k++) mark(cellOf(x0 + ((x1 - x0) * k) / steps, y0 + ((y1 - y0) * k) / steps), code);
       }
     });
   }
-  /** @type {Map<string, number>} "a\tb" -> shared points */
-  const shared = new Map();
-  for (const codes of at.values()) {
-    if (codes.size < 2) continue;
-    const list = [...codes];
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const k = list[i] < list[j] ? `${list[i]}\t${list[j]}` : `${list[j]}\t${list[i]}`;
-        shared.set(k, (shared.get(k) || 0) + 1);
+  /** @type {Map<string, number>} "a\tb" -> points of a near b */
+  const near = new Map();
+  for (const f of features) {
+    const code = codeOf(f);
+    eachRing(f.geometry, (ring) => {
+      for (let i = 0; i + 1 < ring.length; i++) { // the last point repeats the first
+        const cx = Math.floor(ring[i][0] / NEAR), cy = Math.floor(ring[i][1] / NEAR);
+        /** @type {Set<string>} */
+        const seen = new Set();
+        for (let dx = -1; dx <= 1; dx++) {
+          for (let dy = -1; dy <= 1; dy++) for (const other of cells.get(`${cx + dx},${cy + dy}`) || []) if (other !== code) seen.add(other);
+        }
+        for (const other of seen) near.set(`${code}\t${other}`, (near.get(`${code}\t${other}`) || 0) + 1);
       }
-    }
+    });
   }
-  let edges = 0;
-  for (const [k, n] of shared) {
+  for (const [k, n] of near) {
     if (n < 2) continue;
     const [a, b] = k.split('\t');
     /** @type {Set<string>} */ (out.get(a)).add(b);
     /** @type {Set<string>} */ (out.get(b)).add(a);
-    edges++;
-  }
-  if (edges || features.length < 2) return out;
-  const boxes = features.map((f) => ({ code: String(f.properties && f.properties.code), b: boxOf(f.geometry) }));
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const x = boxes[i].b, y = boxes[j].b;
-      if (!x || !y || x[0] > y[2] || y[0] > x[2] || x[1] > y[3] || y[1] > x[3]) continue;
-      /** @type {Set<string>} */ (out.get(boxes[i].code)).add(boxes[j].code);
-      /** @type {Set<string>} */ (out.get(boxes[j].code)).add(boxes[i].code);
-    }
   }
   return out;
 }

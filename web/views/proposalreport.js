@@ -68,7 +68,7 @@ function renderFits(p, r) {
     .map((h, i) => el('th', { scope: 'col', className: i ? 'num' : '', text: h })));
   const body = el('tbody', null, ...fits.map((/** @type {any} */ f) => {
     const i = names.indexOf(str(f.slug));
-    const w = i >= 0 && weights[i] !== undefined ? String(weights[i]) : '1';
+    const w = typeof f.weight === 'number' ? String(f.weight) : i >= 0 && weights[i] !== undefined ? String(weights[i]) : '1';
     return el('tr', { dataset: { set: str(f.slug) } },
       el('th', { scope: 'row', className: 'area-cell', text: setTitle(str(f.slug)) }),
       el('td', { className: 'num', text: w }),
@@ -103,6 +103,15 @@ const CHECK_TEXT = /** @type {Record<string, string>} */ ({
   population_band: 'Each area\'s population is within the band',
 });
 
+/** What each list of failures holds, by its name in the report. */
+const FAILURES = /** @type {Record<string, string>} */ ({
+  unassigned: 'Blocks in no area',
+  empty: 'Areas with no block',
+  not_contiguous: 'Areas in pieces',
+  not_nested: 'Areas crossing the nest-in set',
+  out_of_band: 'Areas outside the population band',
+});
+
 /**
  * @param {any} p
  * @param {any} r
@@ -128,7 +137,20 @@ function renderChecks(p, r) {
     if (!Array.isArray(v) || !v.length) continue;
     items.push(el('li', { className: 'check-fail', dataset: { check: k } },
       el('span', { className: 'check-mark', 'aria-hidden': 'true', text: '✗' }),
-      el('span', { text: `${humanName(k)}: ${v.map(str).join(', ')}` })));
+      el('span', { text: `${FAILURES[k] || humanName(k)}: ${v.map(str).join(', ')}` })));
+  }
+  for (const u of list(r.uncovered)) {
+    const codes = list(u && u.codes).map(str);
+    if (!codes.length) continue;
+    items.push(el('li', { className: 'check-note', dataset: { check: 'uncovered' } },
+      el('span', { className: 'check-mark', 'aria-hidden': 'true', text: '!' }),
+      el('span', { text: `No block lies mostly in ${codes.length === 1 ? 'this area' : `these ${codes.length} areas`} of ${setTitle(str(u.slug))}, so the proposal cannot follow ${codes.length === 1 ? 'it' : 'them'}: ${codes.join(', ')}` })));
+  }
+  const reassigned = list(r.reassigned_blocks).map(str);
+  if (reassigned.length) {
+    items.push(el('li', { className: 'check-note', dataset: { check: 'reassigned_blocks' } },
+      el('span', { className: 'check-mark', 'aria-hidden': 'true', text: '!' }),
+      el('span', { text: `${numberFormat.format(reassigned.length)} crossing ${reassigned.length === 1 ? 'block was' : 'blocks were'} put in their neighbours' nest area, their own could not hold them: ${reassigned.join(', ')}` })));
   }
   const crossing = list(r.crossing_blocks).map(str);
   if (crossing.length) {

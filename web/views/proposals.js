@@ -310,7 +310,7 @@ function renderHead() {
     `Blocks of ${setTitle(blockSet())}`,
     str(params.nest_in) ? `, nested in ${setTitle(str(params.nest_in))}` : '',
     published.length ? '. Published as ' : '. Not published yet',
-    ...published.map((s, i) => [i ? ', ' : '', el('a', { href: mapLink(s), text: s, onclick: (/** @type {MouseEvent} */ ev) => openSet(ev, s) })]),
+    ...published.flatMap((s, i) => [i ? ', ' : '', el('a', { href: mapLink(s), text: s, onclick: (/** @type {MouseEvent} */ ev) => openSet(ev, s) })]),
     '.');
 }
 
