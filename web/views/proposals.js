@@ -175,7 +175,10 @@ function renderList() {
 
 /** @type {import('../router.js').View} */
 export const proposalsView = {
-  ...layerViewHooks(buildUI, layerIds, legend),
+  ...layerViewHooks(buildUI, () => (pr.detail ? layerIds() : []), legend),
+  leave() {
+    setLayersVisible(layerIds(), false);
+  },
   /** @param {import('../router.js').ProposalsRoute} r */
   async route(r) {
     await loadList();
