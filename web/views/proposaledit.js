@@ -42,6 +42,8 @@ const base = () => `api/proposals/${encodeURIComponent(pr.slug)}`;
  * @param {string} code
  */
 function areaName(code) {
+  const names = pr.detail && pr.detail.names;
+  if (names && typeof names === 'object' && str(names[code])) return str(names[code]);
   const r = pr.detail && pr.detail.report;
   const a = Array.isArray(r && r.areas) ? r.areas.find((/** @type {any} */ x) => str(x.code) === code) : null;
   return (a && str(a.name)) || code;
@@ -158,7 +160,7 @@ async function move(block, to) {
   buttons.forEach((b) => { b.disabled = false; });
   if (!r.ok) {
     viewStatus(status, `This move was refused: ${messageOf(r)}`, true);
-    if (r.status === 409) reloadIfChanged();
+    if (stale(r)) reloadIfChanged();
     return;
   }
   const d = r.data || {};
@@ -173,6 +175,13 @@ async function move(block, to) {
   afterChange();
   $('prop-live').textContent = `${scoreChange(before, pr.detail.report && pr.detail.report.overall)}: block ${block} moved to ${areaName(pr.area)}.`;
 }
+
+/**
+ * stale: whether a write was refused because the proposal changed since
+ * it was read (409 with stale, or a 409 that does not say).
+ * @param {import('../edit/api.js').Answer} r
+ */
+const stale = (r) => r.status === 409 && !(r.data && r.data.stale === false);
 
 /**
  * reloadIfChanged reloads the proposal when someone else changed it
@@ -221,13 +230,13 @@ async function rename(code, name) {
   const r = await send('PATCH', `${base()}/areas/${encodeURIComponent(code)}`, { body: { name, version: Number(pr.detail.version) || 0 } });
   if (!r.ok) {
     viewStatus(status, `Could not rename it: ${messageOf(r)}`, true);
-    if (r.status === 409) reloadIfChanged();
+    if (stale(r)) reloadIfChanged();
     return;
   }
   const d = r.data || {};
   if (d.version !== undefined) pr.detail.version = d.version;
-  if (d.report) pr.detail.report = d.report;
-  else for (const a of (pr.detail.report && pr.detail.report.areas) || []) if (str(a.code) === code) a.name = name;
+  for (const a of (pr.detail.report && pr.detail.report.areas) || []) if (str(a.code) === code) a.name = name;
+  pr.detail.names = { ...(pr.detail.names && typeof pr.detail.names === 'object' ? pr.detail.names : {}), [code]: name };
   pr.detail.dirty = true;
   setAreas({ ...pr.areas, features: pr.areas.features.map((f) => (str(f.properties && f.properties.code) === code ? { ...f, properties: { ...f.properties, name } } : f)) });
   afterChange();
@@ -271,7 +280,7 @@ async function publish(slug, title) {
     return;
   }
   button.disabled = true;
-  const r = await send('POST', `${base()}/publish`, { body: { slug, title } });
+  const r = await send('POST', `${base()}/publish`, { body: { slug, title, version: Number(pr.detail && pr.detail.version) || 0 } });
   button.disabled = false;
   if (!r.ok) {
     error.textContent = messageOf(r);
@@ -283,8 +292,10 @@ async function publish(slug, title) {
     el('a', { href: mapLink(set), id: 'prop-pub-link', text: `Show ${set} on the map`, onclick: (/** @type {MouseEvent} */ ev) => openSet(ev, set) }));
   result.hidden = false;
   if (pr.detail) {
-    pr.detail.published = [...(Array.isArray(pr.detail.published) ? pr.detail.published : []), set];
+    pr.detail.published = Array.isArray(r.data && r.data.published) ? r.data.published : [...(Array.isArray(pr.detail.published) ? pr.detail.published : []), set];
+    if (r.data && r.data.version !== undefined) pr.detail.version = r.data.version;
     pr.detail.dirty = false;
+    afterChange();
   }
   loadList({ force: true });
 }

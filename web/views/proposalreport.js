@@ -171,7 +171,8 @@ function areaRows(p) {
     /** @type {Record<string, any>} */
     const fits = {};
     for (const f of list(a.fits)) fits[str(f.slug)] = f;
-    return { code: str(a.code), name: str(a.name) || str(a.code), population: Number(a.population) || 0, blocks: Number(a.blocks) || 0, contiguous: a.contiguous !== false, fits };
+    const names = p.names && typeof p.names === 'object' ? p.names : {};
+    return { code: str(a.code), name: str(names[str(a.code)]) || str(a.name) || str(a.code), population: Number(a.population) || 0, blocks: Number(a.blocks) || 0, contiguous: a.contiguous !== false, fits };
   });
 }
 

@@ -420,6 +420,7 @@ function legend() {
  */
 export function afterChange() {
   recolour();
+  renderHead();
   showReport();
   highlight();
   legend();
