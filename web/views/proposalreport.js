@@ -125,6 +125,7 @@ function renderChecks(p, r) {
     let text = CHECK_TEXT[k] || humanName(k);
     if (k === 'nested' && str(params.nest_in)) text = `Each area lies inside one area of ${setTitle(str(params.nest_in))}`;
     if (k === 'nested' && !str(params.nest_in)) text += ' (no nest-in set asked for)';
+    if (k === 'population_band' && !Number(params.min_pop) && !Number(params.max_pop)) text += ' (no band asked for)';
     if (k === 'population_band' && (Number(params.min_pop) || Number(params.max_pop))) {
       text = `Each area has ${numberFormat.format(Number(params.min_pop) || 0)} to ${Number(params.max_pop) ? numberFormat.format(Number(params.max_pop)) : 'any number of'} residents`;
     }

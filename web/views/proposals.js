@@ -250,6 +250,7 @@ export async function loadProposal(slug, { keepView = false } = {}) {
   setAreas({ type: 'FeatureCollection', features });
   pr.colours = colourAreas(areaCodes(), areaNeighbours(features), SET_PALETTE);
   recolour();
+  legend();
   if (!keepView) {
     pr.block = '';
     pr.area = '';
@@ -258,7 +259,6 @@ export async function loadProposal(slug, { keepView = false } = {}) {
   renderHead();
   showReport();
   highlight();
-  legend();
   tell();
 }
 
