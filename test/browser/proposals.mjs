@@ -87,6 +87,15 @@ const prop = (page) => page.evaluate(() => {
   return s.detail && { version: s.detail.version, overall: s.detail.report.overall, fits: s.detail.report.fits, assignment: { ...s.detail.assignment } };
 });
 
+/** outlineHas: whether the outline drawn for an area reaches around a block's middle (its box holds it). */
+const outlineHas = (page, area, code) => page.evaluate(({ area, at }) => {
+  const feats = window.placemap.map.queryRenderedFeatures({ layers: ['prop-area-line'] }).filter((f) => f.properties.code === area);
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const visit = (c) => { if (typeof c[0] === 'number') { w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]); } else c.forEach(visit); };
+  for (const f of feats) visit(f.geometry.coordinates);
+  return at[0] > w && at[0] < e && at[1] > s && at[1] < n;
+}, { area, at: [GRID.lon + (cell(code).c + 0.5) * GRID.w, GRID.lat + (cell(code).r + 0.5) * GRID.h] });
+
 /** fillFor is the colour the map's fill expression gives a block. */
 const fillFor = (page, code) => page.evaluate((code) => {
   const e = window.placemap.map.getPaintProperty('prop-block-fill', 'fill-color');
@@ -174,6 +183,7 @@ run(async ({ browser, page: harnessPage }) => {
     expect(c.ok.length > 0, `some block should be movable to a neighbouring area: ${JSON.stringify(before.assignment)}`);
     const mv = c.ok[0];
     const colour = await fillFor(page, mv.block);
+    const outlinedBefore = await outlineHas(page, mv.to, mv.block);
     await clickBlock(page, mv.block);
     const sub = await page.locator('#prop-pick-sub').innerText();
     expect(sub.includes(mv.from), `the panel should say block ${mv.block} is in ${mv.from}: ${sub}`);
@@ -192,6 +202,14 @@ run(async ({ browser, page: harnessPage }) => {
     expect((await page.locator('#prop-live').getAttribute('aria-live')) === 'polite', 'in a live region');
     const shown = await page.locator('#prop-stats .stat').first().innerText();
     expect(shown.includes(after.overall.toFixed(3)), `the overall score shown should update: ${shown}`);
+    if (!outlinedBefore) {
+      // The two areas' outlines are drawn again: the new one reaches around the block.
+      const until = Date.now() + STEP_TIMEOUT;
+      while (!(await outlineHas(page, mv.to, mv.block))) {
+        expect(Date.now() < until, `the outline of ${mv.to} should be drawn again around block ${mv.block}`);
+        await page.waitForTimeout(100);
+      }
+    }
     await waitIdle(page);
     await shot(page, 'step-02-moved.png');
     before = after;

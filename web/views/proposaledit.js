@@ -159,7 +159,7 @@ async function move(block, to) {
   if (slug !== pr.slug) return;
   buttons.forEach((b) => { b.disabled = false; });
   if (!r.ok) {
-    viewStatus(status, `This move was refused: ${messageOf(r)}`, true);
+    viewStatus(status, `This move was refused: ${messageOf(r).replace(/^move: /, '')}`, true);
     if (stale(r)) reloadIfChanged();
     return;
   }
