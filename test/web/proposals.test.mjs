@@ -54,6 +54,8 @@ test('blockFill colours each block by its area, the rest by the fallback', () =>
 test('scoreChange reads as the announcement', () => {
   assert.equal(scoreChange(0.8421, 0.8449), 'Overall 0.842 → 0.845');
   assert.equal(scoreChange(undefined, 0.5), 'Overall – → 0.500');
+  assert.equal(scoreChange(0.80412, 0.80438), 'Overall 0.8041 → 0.8044', 'a change under three decimals shows with more');
+  assert.equal(scoreChange(0.8, 0.8), 'Overall 0.800, unchanged');
 });
 
 test('comparison: each input against each fit set, then the proposal', () => {

@@ -108,7 +108,11 @@ async function neighbours(code) {
     }
     if (blockRoute === null) blockRoute = false;
   }
-  return { areas: renderedNeighbours(code), exact: false };
+  // Areas in another area of the nest-in set would be refused: left out.
+  const r = pr.detail && pr.detail.report;
+  const nests = new Map((Array.isArray(r && r.areas) ? r.areas : []).map((/** @type {any} */ a) => [str(a.code), str(a.nest)]));
+  const own = nests.get(str(assignment()[code])) || '';
+  return { areas: renderedNeighbours(code).filter((a) => !own || !nests.get(a) || nests.get(a) === own), exact: false };
 }
 
 /** renderPick shows the block or area picked, with the editor's actions. */

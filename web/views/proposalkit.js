@@ -36,13 +36,14 @@ function eachRing(geom, fn) {
 export function areaNeighbours(features) {
   /** @type {Map<string, Set<string>>} */
   const out = new Map();
-  /** @type {Map<string, Set<string>>} cell -> areas whose outline crosses it */
+  /** @type {Map<number, string[]>} cell -> areas whose outline crosses it */
   const cells = new Map();
-  const cellOf = (/** @type {number} */ x, /** @type {number} */ y) => `${Math.floor(x / NEAR)},${Math.floor(y / NEAR)}`;
-  const mark = (/** @type {string} */ k, /** @type {string} */ code) => {
-    let s = cells.get(k);
-    if (!s) cells.set(k, (s = new Set()));
-    s.add(code);
+  // A cell's key as one number: columns and rows of NEAR stay well under 1e7.
+  const key = (/** @type {number} */ cx, /** @type {number} */ cy) => cx * 1e7 + cy;
+  const mark = (/** @type {number} */ k, /** @type {string} */ code) => {
+    const s = cells.get(k);
+    if (!s) cells.set(k, [code]);
+    else if (s[s.length - 1] !== code && !s.includes(code)) s.push(code);
   };
   const codeOf = (/** @type {any} */ f) => String(f && f.properties && f.properties.code);
   for (const f of features) {
@@ -51,8 +52,8 @@ export function areaNeighbours(features) {
     eachRing(f.geometry, (ring) => {
       for (let i = 0; i + 1 < ring.length; i++) {
         const [x0, y0] = ring[i], [x1, y1] = ring[i + 1];
-        const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / (NEAR / 2)));
-        for (let k = 0; k <= steps; k++) mark(cellOf(x0 + ((x1 - x0) * k) / steps, y0 + ((y1 - y0) * k) / steps), code);
+        const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / NEAR));
+        for (let k = 0; k <= steps; k++) mark(key(Math.floor((x0 + ((x1 - x0) * k) / steps) / NEAR), Math.floor((y0 + ((y1 - y0) * k) / steps) / NEAR)), code);
       }
     });
   }
@@ -66,7 +67,7 @@ export function areaNeighbours(features) {
         /** @type {Set<string>} */
         const seen = new Set();
         for (let dx = -1; dx <= 1; dx++) {
-          for (let dy = -1; dy <= 1; dy++) for (const other of cells.get(`${cx + dx},${cy + dy}`) || []) if (other !== code) seen.add(other);
+          for (let dy = -1; dy <= 1; dy++) for (const other of cells.get(key(cx + dx, cy + dy)) || []) if (other !== code) seen.add(other);
         }
         for (const other of seen) near.set(`${code}\t${other}`, (near.get(`${code}\t${other}`) || 0) + 1);
       }
@@ -148,6 +149,11 @@ export function score(v) {
  * @returns {string}
  */
 export function scoreChange(before, after) {
+  if (typeof before === 'number' && typeof after === 'number' && before !== after) {
+    // A change too small for three decimals shows with as many as it takes (up to six).
+    for (let d = 3; d <= 6; d++) if (before.toFixed(d) !== after.toFixed(d) || d === 6) return `Overall ${before.toFixed(d)} → ${after.toFixed(d)}`;
+  }
+  if (typeof before === 'number' && before === after) return `Overall ${score(after)}, unchanged`;
   return `Overall ${score(before)} → ${score(after)}`;
 }
 

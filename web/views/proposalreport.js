@@ -155,10 +155,12 @@ function renderChecks(p, r) {
   }
   const crossing = list(r.crossing_blocks).map(str);
   if (crossing.length) {
+    const say = `${numberFormat.format(crossing.length)} ${crossing.length === 1 ? 'block crosses' : 'blocks cross'} the nest-in set's boundaries (each put in the area holding most of it)`;
     items.push(el('li', { className: 'check-note', dataset: { check: 'crossing_blocks' } },
       el('span', { className: 'check-mark', 'aria-hidden': 'true', text: '!' }),
-      el('span', null, `${numberFormat.format(crossing.length)} ${crossing.length === 1 ? 'block crosses' : 'blocks cross'} the nest-in set's boundaries (each put in the area holding most of it): `,
-        el('span', { className: 'prop-crossing', text: crossing.join(', ') }))));
+      crossing.length <= 12
+        ? el('span', null, `${say}: `, el('span', { className: 'prop-crossing', text: crossing.join(', ') }))
+        : el('details', { className: 'prop-crossing-list' }, el('summary', { text: say }), el('p', { className: 'prop-crossing', text: crossing.join(', ') }))));
   }
   $('prop-checks').replaceChildren(...items);
 }
