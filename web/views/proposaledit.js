@@ -129,6 +129,19 @@ async function renderPick() {
   $('prop-pick-sub').replaceChildren(...(block
     ? (area ? ['In ', el('strong', { text: areaName(area) }), ' ', el('code', { className: 'cell-code', text: area })] : ['In no area of the proposal.'])
     : [el('code', { className: 'cell-code', text: area })]));
+  if (!block && area) {
+    // The area's blocks, to pick one with the keyboard (or a screen reader).
+    const blocks = Object.entries(assignment()).filter(([, a]) => str(a) === area).map(([b]) => b).sort();
+    $('prop-pick-moves').replaceChildren(el('details', { className: 'prop-blocks' },
+      el('summary', { text: `Its ${blocks.length} ${blocks.length === 1 ? 'block' : 'blocks'}` }),
+      el('ul', { className: 'prop-block-list' }, ...blocks.map((b) => el('li', null, el('button', {
+        type: 'button', className: 'link-button', text: b, dataset: { block: b },
+        onclick: () => {
+          selectBlock(b);
+          $('prop-pick-title').focus();
+        },
+      }))))));
+  }
   if (!block || !area || !canEdit()) return;
   asking = block;
   const slot = $('prop-pick-moves');
