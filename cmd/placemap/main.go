@@ -54,6 +54,9 @@ Usage:
   placemap export osmchange|josm --out FILE [--osm FILE] [--report FILE.json]   what OSM lacks, for review and upload
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
+  placemap propose-set --blocks SET --fit A,B,C [--weights 2,1,1] [--nest-in SET] [--population population --min-pop N --max-pop N]
+                      [--seed 1] [--kind community|service] --slug S --title T [--dry-run] [--report FILE.json]
+                                                          a set of whole blocks, contiguous and nested, agreeing best with the fit sets
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU
   placemap release list                                   series, their releases and the current one
@@ -106,6 +109,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCompare(ctx, args[1:], stdout, log)
 	case "place":
 		err = cmdPlace(ctx, args[1:], stdout, log)
+	case "propose-set":
+		err = cmdProposeSet(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

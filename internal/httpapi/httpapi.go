@@ -23,6 +23,7 @@ import (
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/glyphs"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/proposals"
 	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
@@ -83,11 +84,14 @@ type Server struct {
 	conflations ConflationStore
 	health      HealthStore
 	search      SearchStore
-	tiles       *tiles.Renderer
-	basemap     BasemapStore // nil: no basemap
-	reconcile   *reconcile.Service
-	heavy       chan struct{}
-	logins      *loginGuard
+	// setProposals is the store's role; proposals the workflow over it.
+	setProposals ProposalStore
+	proposals    *proposals.Service
+	tiles        *tiles.Renderer
+	basemap      BasemapStore // nil: no basemap
+	reconcile    *reconcile.Service
+	heavy        chan struct{}
+	logins       *loginGuard
 	// visitorSuggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
 	visitorSuggestions *limiter
@@ -146,6 +150,9 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
+	s.setProposals = st.Proposals
+	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
+	s.proposals.Gate = s.expensiveWork
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.glyphs = glyphsURL(s.router)
@@ -236,6 +243,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.osmRoutes(r)
 		s.suggestionRoutes(r)
 		s.conflationRoutes(r)
+		s.proposalRoutes(r)
 		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path))
 		}))
@@ -318,13 +326,19 @@ func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {
 // waiting up to Config.ExpensiveWait for one, then EUNAVAILABLE (503
 // with Retry-After). Call release when done.
 func (s *Server) expensive(r *http.Request) (release func(), err error) {
+	return s.expensiveWork(r.Context())
+}
+
+// expensiveWork is expensive for work that holds a context rather than a
+// request (the proposals workflow's Gate).
+func (s *Server) expensiveWork(ctx context.Context) (release func(), err error) {
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {
 	case s.heavy <- struct{}{}:
 		return func() { <-s.heavy }, nil
 	case <-t.C:
-	case <-r.Context().Done():
+	case <-ctx.Done():
 	}
 	return nil, place.Errorf(place.EUNAVAILABLE, "busy with other heavy work (crosswalks, overlays, area changes); try again shortly")
 }

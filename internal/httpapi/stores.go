@@ -15,7 +15,7 @@ import (
 // A deployment fills every field with the same store:
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st}
+//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -30,6 +30,7 @@ type Stores struct {
 	Conflations ConflationStore // OSM conflation runs and their proposals
 	Health      HealthStore     // /readyz, and the data version tiles are cached by
 	Search      SearchStore     // /api/search
+	Proposals   ProposalStore   // /api/proposals: set proposals and their drafts
 	// Basemap is the street basemap (/tiles/basemap); nil serves none, as
 	// if none were imported.
 	Basemap BasemapStore
@@ -135,6 +136,16 @@ type ConflationStore interface {
 	DecideProposal(ctx context.Context, id string, d place.ProposalDecision) (place.Proposal, error)
 }
 
+// ProposalStore is what the API asks of set proposals (the proposals
+// workflow reads sets, series and places through the other roles).
+type ProposalStore interface {
+	CreateSetProposal(ctx context.Context, p place.SetProposal, set place.BoundarySet, areas []place.Area) (place.SetProposal, error)
+	SetProposal(ctx context.Context, slug string) (place.SetProposal, error)
+	SetProposals(ctx context.Context) ([]place.SetProposal, error)
+	UpdateSetProposal(ctx context.Context, p place.SetProposal, ifVersion int64) (int64, error)
+	PublishSetProposal(ctx context.Context, slug string, ifVersion int64, set place.BoundarySet, areas []place.Area, r place.Release) (place.SetProposal, error)
+}
+
 // HealthStore says whether the store answers, and which version of the
 // data it holds (what cached tiles are checked against).
 type HealthStore interface {
@@ -152,7 +163,7 @@ func (st Stores) check() {
 		{"Areas", st.Areas == nil}, {"Assets", st.Assets == nil}, {"Releases", st.Releases == nil},
 		{"Places", st.Places == nil}, {"Accounts", st.Accounts == nil}, {"History", st.History == nil},
 		{"Suggestions", st.Suggestions == nil}, {"Conflations", st.Conflations == nil}, {"Health", st.Health == nil},
-		{"Search", st.Search == nil},
+		{"Search", st.Search == nil}, {"Proposals", st.Proposals == nil},
 	} {
 		if r.nil {
 			panic(fmt.Sprintf("httpapi.New: Stores.%s is nil", r.name))
@@ -168,6 +179,15 @@ type catalog struct {
 	ReleaseStore
 	PlaceStore
 	HealthStore
+}
+
+// proposalSource joins the roles the proposals workflow asks for
+// (proposals.Store).
+type proposalSource struct {
+	ProposalStore
+	AreaStore
+	ReleaseStore
+	PlaceStore
 }
 
 // review joins the roles importer's conflation review asks for

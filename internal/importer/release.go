@@ -110,10 +110,29 @@ func AddRelease(ctx context.Context, st ReleaseStore, slug string, ro ReleaseOpt
 	return res, nil
 }
 
+// ReleaseReader is what planning a release reads: the areas of the
+// previous release, and the places linked to them.
+type ReleaseReader interface {
+	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
+	Places(ctx context.Context) ([]place.Place, error)
+}
+
+// PlanRelease makes the release of set, with these areas, in ro's series
+// after prev, its newest release ("" for none): the successor links from
+// prev and the places carried over, as a release import writes them (a
+// set proposal's publish writes one too). res, when not nil, notes the
+// changes and the place links.
+func PlanRelease(ctx context.Context, st ReleaseReader, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (place.Release, error) {
+	if res == nil {
+		res = &ReleaseResult{}
+	}
+	return planRelease(ctx, st, prev, set, areas, ro, res)
+}
+
 // planRelease makes the release of set (with these areas) in ro's series:
 // after prev, the successor links from it and the places carried over,
 // noted in res. A series' first release (prev "") has neither.
-func planRelease(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (place.Release, error) {
+func planRelease(ctx context.Context, st ReleaseReader, prev, set string, areas []place.Area, ro ReleaseOptions, res *ReleaseResult) (place.Release, error) {
 	rel := place.Release{Series: ro.Series, SeriesTitle: ro.SeriesTitle, Current: !ro.NotCurrent}
 	if prev == "" {
 		return rel, nil
@@ -154,7 +173,7 @@ func previousRelease(ctx context.Context, st ReleaseStore, series string, set pl
 	return last, nil
 }
 
-func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []place.Area) ([]place.Successor, map[place.ChangeClass]int, error) {
+func successors(ctx context.Context, st ReleaseReader, prev, set string, areas []place.Area) ([]place.Successor, map[place.ChangeClass]int, error) {
 	old, err := store.AllAreas(ctx, st, prev)
 	if err != nil {
 		return nil, nil, fmt.Errorf("areas of %s, the previous release: %w", prev, err)
@@ -174,7 +193,7 @@ func successors(ctx context.Context, st ReleaseStore, prev, set string, areas []
 // area's main successor in set (the one taking most of its ground), as an
 // unconfirmed link saying where it came from, flagged for review when the
 // successor's IoU with the old area is under WeakSuccessorIoU.
-func relinkPlaces(ctx context.Context, st ReleaseStore, prev, set string, links []place.Successor) ([]place.PlaceLinkAdd, error) {
+func relinkPlaces(ctx context.Context, st ReleaseReader, prev, set string, links []place.Successor) ([]place.PlaceLinkAdd, error) {
 	places, err := st.Places(ctx)
 	if err != nil {
 		return nil, err

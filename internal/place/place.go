@@ -90,6 +90,10 @@ type Provenance struct {
 	// left out, with why.
 	Features int              `json:"features"`
 	Skipped  []SkippedFeature `json:"skipped"`
+	// Method says how placemap built a set it did not import (a proposal
+	// from propose-set), and Parameters what from; empty for imports.
+	Method     string            `json:"method,omitempty"`
+	Parameters map[string]string `json:"parameters,omitempty"`
 }
 
 // SkippedFeature is a feature of a file an import left out.

@@ -30,43 +30,57 @@ func (db *DB) ImportRelease(ctx context.Context, set place.BoundarySet, areas []
 }
 
 func (db *DB) importSet(ctx context.Context, set place.BoundarySet, areas []place.Area, release *place.Release) (ImportReport, error) {
-	var rep ImportReport
 	if err := place.CheckSet(&set, areas); err != nil {
-		return rep, err
+		return ImportReport{}, err
 	}
-	bound := areas[0].Geometry.Bound()
-	for i := range areas {
-		areas[i].Set = set.Slug
-		bound = bound.Union(areas[i].Geometry.Bound())
-	}
+	var rep ImportReport
 	err := db.write(ctx, func(tx *Tx) error {
-		if set.CreatedAt.IsZero() {
-			set.CreatedAt = tx.now
-		}
-		if err := insertSet(ctx, tx, set, bound, len(areas)); err != nil {
-			return err
-		}
-		if err := insertAreas(ctx, tx, set.Slug, areas); err != nil {
-			return err
-		}
-		rep.Areas = len(areas)
-		n, err := placeAllIn(ctx, tx, set.Slug, areas)
-		if err != nil {
-			return err
-		}
-		rep.Memberships = n
-		if err := addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)}); err != nil {
-			return err
-		}
-		if release == nil {
-			return nil
-		}
-		return saveRelease(ctx, tx, set.Slug, *release)
+		var err error
+		rep, err = importSetIn(ctx, tx, set, areas, release)
+		return err
 	})
 	if err != nil {
 		return ImportReport{}, err
 	}
 	return rep, nil
+}
+
+// importSetIn is ImportSet (release nil) or ImportRelease in tx, for
+// workflows that import a set beside writes of their own (a set
+// proposal's publish); set and areas have passed place.CheckSet, outside
+// the transaction (checking every area is slow: writers wait meanwhile).
+func importSetIn(ctx context.Context, tx *Tx, set place.BoundarySet, areas []place.Area, release *place.Release) (ImportReport, error) {
+	var rep ImportReport
+	bound := areas[0].Geometry.Bound()
+	for i := range areas {
+		areas[i].Set = set.Slug
+		bound = bound.Union(areas[i].Geometry.Bound())
+	}
+	if set.CreatedAt.IsZero() {
+		set.CreatedAt = tx.now
+	}
+	if err := insertSet(ctx, tx, set, bound, len(areas)); err != nil {
+		return rep, err
+	}
+	if err := insertAreas(ctx, tx, set.Slug, areas); err != nil {
+		return rep, err
+	}
+	rep.Areas = len(areas)
+	n, err := placeAllIn(ctx, tx, set.Slug, areas)
+	if err != nil {
+		return rep, err
+	}
+	rep.Memberships = n
+	if err := addRevision(ctx, tx, "boundary_set", set.Slug, "import", map[string]any{"set": set, "area_count": len(areas)}); err != nil {
+		return rep, err
+	}
+	if release == nil {
+		return rep, nil
+	}
+	if err := place.CheckRelease(set.Slug, *release); err != nil {
+		return rep, err
+	}
+	return rep, saveRelease(ctx, tx, set.Slug, *release)
 }
 
 // insertSet writes a new set's row; ECONFLICT if the slug is taken.

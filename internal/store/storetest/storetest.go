@@ -106,6 +106,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"BasemapRefusalKeepsOld", basemapRefusalKeepsOld},
 		{"SearchRanking", searchRanking},
 		{"SearchFollowsWrites", searchFollowsWrites},
+		{"SetProposals", setProposals},
 		{"Ping", ping},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
