@@ -13,7 +13,7 @@
 // touch), where the proposal opens from its link.
 //
 // Usage: node test/browser/proposals.mjs BASE_URL OUTDIR EMAIL PASSWORD
-import { harness, axeCheck, expect, waitIdle, countRendered, STEP_TIMEOUT } from './harness.mjs';
+import { harness, axeCheck, smallText, expect, waitIdle, countRendered, STEP_TIMEOUT } from './harness.mjs';
 import { createMonitor } from './monitor.mjs';
 import { phonePage, phoneReady, noErrors } from './phonectx.mjs';
 
@@ -173,6 +173,8 @@ run(async ({ browser, page: harnessPage }) => {
     expect(rows === areas, `the areas table should list the ${areas} areas, lists ${rows}`);
     await page.locator('#prop-areas th[data-key="population"] button').click();
     expect((await page.locator('#prop-areas th[data-key="population"]').getAttribute('aria-sort')) === 'descending', 'sorted by population, largest first');
+    const small = await smallText(page);
+    expect(small.length === 0, `every text should be at least 14 px, these are smaller: ${small.slice(0, 10).join('; ')}`);
     await shot(page, 'step-01-proposal.png');
     return { areas, overall: before.overall, ...(await axeCheck(page, 'proposal')) };
   });
