@@ -55,7 +55,7 @@ Usage:
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap propose-set --blocks SET --fit A,B,C [--weights 2,1,1] [--nest-in SET] [--population population --min-pop N --max-pop N]
-                      [--seed 1] [--kind community|service] --slug S --title T [--dry-run] [--report FILE.json]
+                      [--seed 1] [--kind community|service] --slug S --title T [--dry-run] [--report FILE.json] [--lookup FILE.csv]
                                                           a set of whole blocks, contiguous and nested, agreeing best with the fit sets
   placemap place add SLUG --name NAME [--alt-name A]... [--link SET:CODE[:confirmed]]... [--suggest]
   placemap place suggest SLUG                             areas of other sets that may define the place, by IoU

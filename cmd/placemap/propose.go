@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,11 +23,11 @@ import (
 
 // proposeFlags are propose-set's own flags.
 type proposeFlags struct {
-	prm               reconcile.ProposalParams
-	fit, weights      string
-	slug, title, kind string
-	dryRun            bool
-	reportFile        string
+	prm                reconcile.ProposalParams
+	fit, weights       string
+	slug, title, kind  string
+	dryRun             bool
+	reportFile, lookup string
 }
 
 func parseProposeFlags(args []string) (*proposeFlags, *storeConfig, error) {
@@ -46,6 +47,7 @@ func parseProposeFlags(args []string) (*proposeFlags, *storeConfig, error) {
 	fs.StringVar(&f.title, "title", "", "title of the new set (required)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the report without storing the set")
 	fs.StringVar(&f.reportFile, "report", "", "also write the report as JSON to this file")
+	fs.StringVar(&f.lookup, "lookup", "", "also write the plan as a CSV lookup to this file: block code, area code, area name (ONS style)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, nil, err
@@ -104,6 +106,11 @@ func cmdProposeSet(ctx context.Context, args []string, stdout io.Writer, log *sl
 			return err
 		}
 	}
+	if f.lookup != "" {
+		if err := writeLookup(f.lookup, sv.Problem, sv.Plan); err != nil {
+			return err
+		}
+	}
 	if f.dryRun {
 		fmt.Fprintf(stdout, "dry run: %s not stored\n", f.slug)
 		return nil
@@ -119,6 +126,26 @@ func cmdProposeSet(ctx context.Context, args []string, stdout io.Writer, log *sl
 	log.Info("propose-set", "slug", f.slug, "areas", len(sv.Areas), "overall", fmt.Sprintf("%.4f", sv.Report.Overall),
 		"took", (sv.ProblemTime + sv.SearchTime + sv.UnionTime).Round(time.Millisecond))
 	return nil
+}
+
+// writeLookup writes which area each block is in, one row per block.
+func writeLookup(file string, p *propose.Problem, plan *propose.Plan) error {
+	out, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(out)
+	_ = w.Write([]string{"block_code", "area_code", "area_name"})
+	for i, b := range p.Blocks {
+		a := plan.Area[i]
+		_ = w.Write([]string{b.Code, plan.Codes[a], plan.Names[a]})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func writeJSON(file string, v any) error {

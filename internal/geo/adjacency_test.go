@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -94,4 +95,56 @@ func contains(s []int32, v int32) bool {
 		}
 	}
 	return false
+}
+
+// TestIntersectNear: cutting the large shape to the small one's box first
+// gives the intersection Intersect gives, including where the small shape
+// sits in a hole of the large one (the cut of the hole is the whole box)
+// and where the cut would leave spurs.
+func TestIntersectNear(t *testing.T) {
+	// A large ring of many vertices: a circle of 2,000 points.
+	circle := func(cx, cy, r float64) orb.Ring {
+		var ring orb.Ring
+		for i := range 2000 {
+			a := 2 * math.Pi * float64(i) / 2000
+			ring = append(ring, orb.Point{cx + r*math.Cos(a), cy + r*math.Sin(a)})
+		}
+		return append(ring, ring[0])
+	}
+	big := orb.MultiPolygon{{circle(-1.47, 53.38, 0.05), reversed(circle(-1.47, 53.38, 0.01))}}
+	bigShape, err := NewShape(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		small orb.MultiPolygon
+	}{
+		{"inside the hole", box(-1.472, 53.378, 0.002)},
+		{"across the hole's edge", box(-1.462, 53.379, 0.004)},
+		{"across the outer edge", box(-1.422, 53.379, 0.004)},
+		{"wholly inside", box(-1.44, 53.38, 0.002)},
+		{"outside", box(-1.3, 53.38, 0.002)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := NewShape(tt.small)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := Intersect(s, bigShape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, order := range [][2]Shape{{s, bigShape}, {bigShape, s}} {
+				got, err := IntersectNear(order[0], order[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(got.Area-want.Area) > 1e-6*max(1, want.Area) {
+					t.Errorf("IntersectNear %.3f m², Intersect %.3f m²", got.Area, want.Area)
+				}
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/peterstace/simplefeatures/geom"
 	"github.com/peterstace/simplefeatures/rtree"
 )
@@ -141,4 +142,43 @@ func segmentMeetsBox(p, q orb.Point, b orb.Bound) bool {
 		}
 	}
 	return t0 <= t1
+}
+
+// IntersectNear is Intersect for a small shape a and a shape b of many
+// more vertices (an output area and an NHS network): b is first cut to a's
+// box, padded, in linear time (Sutherland–Hodgman), so the overlay works on
+// the part of b near a rather than on all of it. A cut that is not a valid
+// polygon (spurs along the box's sides, a hole around the whole box) is
+// not used: the whole of b is.
+// Either order works: the smaller of the two is taken as a.
+func IntersectNear(a, b Shape) (Shape, error) {
+	if vertices(a.MP) > vertices(b.MP) {
+		a, b = b, a
+	}
+	if vertices(b.MP) < 4*vertices(a.MP)+256 {
+		return Intersect(a, b)
+	}
+	pad := 0.1*max(a.Bound.Max[0]-a.Bound.Min[0], a.Bound.Max[1]-a.Bound.Min[1]) + 1e-6
+	cut := clip.MultiPolygon(a.Bound.Pad(pad), b.MP.Clone())
+	if len(cut) == 0 {
+		return Shape{g: geom.MultiPolygon{}.AsGeometry(), MP: orb.MultiPolygon{}}, nil
+	}
+	if validate(cut) != nil {
+		return Intersect(a, b)
+	}
+	s, err := overlay(a, Shape{g: toSFMultiPolygon(cut).AsGeometry(), MP: cut}, intersection, "intersection")
+	if err != nil {
+		return Intersect(a, b)
+	}
+	return s, nil
+}
+
+func vertices(mp orb.MultiPolygon) int {
+	n := 0
+	for _, p := range mp {
+		for _, r := range p {
+			n += len(r)
+		}
+	}
+	return n
 }

@@ -158,9 +158,6 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	if body.Slug == "sets" {
-		return place.Errorf(place.EINVALID, "slug %q is taken by the route that makes proposals: choose another", body.Slug)
-	}
 	r = changeContext(r)
 	p, _, err := s.proposals.Create(r.Context(), proposals.New{Params: body.Params, Slug: body.Slug, Title: body.Title, Kind: body.Kind})
 	if err != nil {

@@ -159,6 +159,14 @@ func proposalPublish(t *testing.T, c *http.Client, base, west, east string) {
 	if code, _, body := do(t, c, base, call{"PATCH", "/api/proposals/shared/areas/nowhere", `{"name":"X","version":3}`, bearer("editor")}); code != 404 {
 		t.Errorf("rename no area: %d %s", code, body)
 	}
+	// Releases of one day are ordered by slug: one sorting before the
+	// newest would not be the next release.
+	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"earlier"}`, bearer("editor")}); code != http.StatusBadRequest || !strings.Contains(body, "sorts after shared") {
+		t.Errorf("publish to a slug sorting first: %d %s", code, body)
+	}
+	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"shared"}`, bearer("editor")}); code != http.StatusConflict {
+		t.Errorf("publish to a taken slug: %d %s", code, body)
+	}
 	code, h, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"shared-2","title":"Shared, refined"}`, bearer("editor")})
 	if code != http.StatusCreated || !strings.Contains(body, `"set":"shared-2"`) || !strings.Contains(body, `"series":"shared"`) || h.Get("Location") != "/api/sets/shared-2" {
 		t.Fatalf("publish: %d %s", code, body)
@@ -179,8 +187,11 @@ func proposalPublish(t *testing.T, c *http.Client, base, west, east string) {
 	if p.Version != 4 || p.Dirty || !slices.Equal(p.Published, []string{"shared", "shared-2"}) || p.Names[west] != "Heeley" {
 		t.Errorf("after publishing = %+v", p)
 	}
-	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{"slug":"shared-2"}`, bearer("editor")}); code != http.StatusConflict {
-		t.Errorf("publish to a taken slug: %d %s", code, body)
+	if !slices.ContainsFunc(p.Report.Areas, func(a struct{ Code, Name string }) bool { return a.Code == west && a.Name == "Heeley" }) {
+		t.Errorf("the report's areas after the rename: %+v", p.Report.Areas)
+	}
+	if code, _, body := do(t, c, base, call{"POST", "/api/proposals/shared/publish", `{}`, bearer("editor")}); code != http.StatusConflict || !strings.Contains(body, "not changed") {
+		t.Errorf("publish with nothing changed: %d %s", code, body)
 	}
 }
 

@@ -257,8 +257,9 @@ type Publish struct {
 // series' newest release and the places linked to it carried over, as a
 // release import makes them. It returns the proposal as it stands after.
 // ENOTFOUND for no such proposal; ECONFLICT when the draft changed since
-// pub.Version or the set's slug is taken; EINVALID for a slug that would
-// not sort after the newest release.
+// pub.Version, has not changed since it was last published, or the set's
+// slug is taken; EINVALID for a slug that would not sort after the newest
+// release.
 func (s *Service) Publish(ctx context.Context, slug string, pub Publish) (place.SetProposal, error) {
 	p, err := s.st.SetProposal(ctx, slug)
 	if err != nil {
@@ -275,6 +276,10 @@ func (s *Service) Publish(ctx context.Context, slug string, pub Publish) (place.
 	p, e, plan, err := s.draft(ctx, slug, pub.Version)
 	if err != nil {
 		return p, err
+	}
+	if p.Status == place.ProposalPublished {
+		return p, place.Errorf(place.ECONFLICT, "set proposal %s has not changed since %s was published: move a block or rename an area first",
+			slug, p.Published[len(p.Published)-1])
 	}
 	set, prev, err := s.nextRelease(ctx, p, pub)
 	if err != nil {

@@ -77,6 +77,9 @@ func checkParams(p *Params) error {
 	return nil
 }
 
+// ReservedSlug names no proposal: /api/proposals/sets makes them.
+const ReservedSlug = "sets"
+
 // New is a proposal to make: what it is built from, and the set it
 // publishes first (its slug is also the proposal's and the series').
 type New struct {
@@ -96,6 +99,9 @@ func (n *New) check() error {
 	}
 	if !place.ValidSlug(n.Slug) || n.Slug == place.BasemapSlug {
 		return place.Errorf(place.EINVALID, "slug %q: use 1-64 lower-case letters, digits and hyphens", place.Excerpt(n.Slug))
+	}
+	if n.Slug == ReservedSlug {
+		return place.Errorf(place.EINVALID, "slug %q is taken by the route that makes proposals (/api/proposals/sets): choose another", n.Slug)
 	}
 	if err := place.CheckAreaName(n.Title); err != nil {
 		return place.Errorf(place.EINVALID, "title: %s", place.ErrorMessage(err))

@@ -374,3 +374,17 @@ func TestReassignCutOffCrossingBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestSolveStopsWithContext: a done context stops the search at once, and
+// the plan it returns still keeps every rule.
+func TestSolveStopsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	plan, r, err := Solve(ctx, messy(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Moves != 0 || !r.Checks.OK() || len(plan.Codes) == 0 {
+		t.Errorf("after a done context: %d moves, checks %+v", r.Moves, r.Checks)
+	}
+}

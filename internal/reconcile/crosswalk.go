@@ -249,7 +249,7 @@ func intersect(a, b geo.Shape) (geo.Shape, error) {
 		}
 		return geo.Shape{}, nil
 	}
-	return geo.Intersect(a, b)
+	return geo.IntersectNear(a, b)
 }
 
 func classify(p Pair) Class {

@@ -235,3 +235,28 @@ func nestedByCrosswalk(t *testing.T, svc *reconcile.Service, p *propose.Problem,
 		}
 	}
 }
+
+// BenchmarkProposalSolve solves the demo proposal (the problem built once
+// from the demo GeoPackage): the search alone, from the best fits to the
+// last improving move.
+func BenchmarkProposalSolve(b *testing.B) {
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		b.Fatal(err)
+	}
+	p, err := reconcile.NewService(st, 16).ProposalProblem(ctx, demoProposal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := propose.Solve(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
