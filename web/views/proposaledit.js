@@ -264,13 +264,33 @@ async function rename(code, name) {
 function renderPublish() {
   const box = /** @type {HTMLDetailsElement} */ ($('prop-publish'));
   box.hidden = !canEdit() || !pr.detail;
-  if (box.hidden || $('prop-pub-form')) return;
-  const slug = el('input', { type: 'text', id: 'prop-pub-slug', spellcheck: 'false', autocomplete: 'off', required: true, 'aria-describedby': 'prop-pub-hint' });
-  const title = el('input', { type: 'text', id: 'prop-pub-title', autocomplete: 'off', required: true });
+  if (box.hidden) return;
+  if (!$('prop-pub-form')) buildPublish();
+  if (box.dataset.slug !== pr.slug) {
+    // Another proposal: the form starts afresh.
+    box.dataset.slug = pr.slug;
+    /** @type {HTMLFormElement} */ ($('prop-pub-form')).reset();
+    $('prop-pub-result').hidden = true;
+    $('prop-pub-error').textContent = '';
+  }
+  // A draft unchanged since its last release has nothing to publish.
+  const unchanged = !pr.detail.dirty && Array.isArray(pr.detail.published) && pr.detail.published.length > 0;
+  /** @type {HTMLButtonElement} */ ($('prop-pub-submit')).disabled = unchanged;
+  $('prop-pub-hint').textContent = unchanged
+    ? 'Nothing has changed since the last release: move or rename something first.'
+    : 'The draft becomes a new boundary set, the next release of the proposal\'s series.';
+}
+
+/** buildPublish makes the publish form, once. */
+function buildPublish() {
+  const slug = el('input', { type: 'text', id: 'prop-pub-slug', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'prop-pub-hint prop-pub-slug-hint' });
+  const title = el('input', { type: 'text', id: 'prop-pub-title', autocomplete: 'off', 'aria-describedby': 'prop-pub-title-hint' });
   const form = el('form', { id: 'prop-pub-form', novalidate: true },
     el('p', { className: 'hint', id: 'prop-pub-hint', text: 'The draft becomes a new boundary set, the next release of the proposal\'s series.' }),
-    el('div', { className: 'field form-field' }, el('label', { for: slug.id, className: 'field-label', text: 'Slug of the new set' }), slug),
-    el('div', { className: 'field form-field' }, el('label', { for: title.id, className: 'field-label', text: 'Title' }), title),
+    el('div', { className: 'field form-field' }, el('label', { for: slug.id, className: 'field-label', text: 'Slug of the new set' }), slug,
+      el('span', { className: 'hint', id: 'prop-pub-slug-hint', text: 'Left empty: the series\' slug and the release\'s number.' })),
+    el('div', { className: 'field form-field' }, el('label', { for: title.id, className: 'field-label', text: 'Title' }), title,
+      el('span', { className: 'hint', id: 'prop-pub-title-hint', text: 'Left empty: the proposal\'s title.' })),
     el('p', { id: 'prop-pub-error', className: 'form-error', role: 'alert' }),
     el('p', { id: 'prop-pub-result', className: 'notice', role: 'status', hidden: true }),
     el('div', { className: 'form-buttons' }, el('button', { type: 'submit', className: 'btn btn-primary', id: 'prop-pub-submit', text: 'Publish' })));
@@ -292,13 +312,15 @@ async function publish(slug, title) {
   const button = /** @type {HTMLButtonElement} */ ($('prop-pub-submit'));
   error.textContent = '';
   result.hidden = true;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(slug) || !title) {
-    error.textContent = 'Give the new set a slug (lower-case letters, digits and hyphens) and a title.';
+  if (slug && !/^[a-z0-9][a-z0-9-]*$/.test(slug)) {
+    error.textContent = 'The slug should be lower-case letters, digits and hyphens (or left empty).';
+    $('prop-pub-slug').focus();
     return;
   }
   button.disabled = true;
   const r = await send('POST', `${base()}/publish`, { body: { slug, title, version: Number(pr.detail && pr.detail.version) || 0 } });
   button.disabled = false;
+  renderPublish();
   if (!r.ok) {
     error.textContent = messageOf(r);
     return;
