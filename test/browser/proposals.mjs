@@ -173,6 +173,7 @@ run(async ({ browser, page: harnessPage }) => {
     expect(rows === areas, `the areas table should list the ${areas} areas, lists ${rows}`);
     await page.locator('#prop-areas th[data-key="population"] button').click();
     expect((await page.locator('#prop-areas th[data-key="population"]').getAttribute('aria-sort')) === 'descending', 'sorted by population, largest first');
+    expect(await page.locator('#prop-pub-submit').isDisabled(), 'a draft just published as its first release has nothing new to publish');
     const small = await smallText(page);
     expect(small.length === 0, `every text should be at least 14 px, these are smaller: ${small.slice(0, 10).join('; ')}`);
     await shot(page, 'step-01-proposal.png');
@@ -262,6 +263,7 @@ run(async ({ browser, page: harnessPage }) => {
 
   await estep(page, 'publish', async () => {
     await page.locator('#prop-publish > summary').click();
+    expect(await page.locator('#prop-pub-submit').isEnabled(), 'moved and renamed, the draft can be published');
     await page.locator('#prop-pub-slug').fill(`${SLUG}-2`);
     await page.locator('#prop-pub-title').fill('Grid shared neighbourhoods, second release');
     await page.locator('#prop-pub-submit').click();
@@ -270,6 +272,9 @@ run(async ({ browser, page: harnessPage }) => {
     expect(href === `#map?sets=${SLUG}-2`, `the new set should be linked on the map: ${href}`);
     const sets = await page.evaluate(async () => (await (await fetch('api/sets')).json()).sets.map((s) => s.slug));
     expect(sets.includes(`${SLUG}-2`), `api/sets should list ${SLUG}-2: ${sets}`);
+    expect(await page.locator('#prop-pub-submit').isDisabled(), 'once published, the same draft is not offered again');
+    const sub = await page.locator('#prop-sub').innerText();
+    expect(sub.includes(`${SLUG}-2`), `the proposal should say it is published as ${SLUG}-2: ${sub}`);
     await shot(page, 'step-04-published.png');
     return { published: `${SLUG}-2`, ...(await axeCheck(page, 'published')) };
   });
