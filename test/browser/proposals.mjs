@@ -242,6 +242,27 @@ run(async ({ browser, page: harnessPage }) => {
     return { refused: mv, why };
   });
 
+  await estep(page, 'keyboard', async () => {
+    // A block picked without the map: its area's row, then the block from the area's list.
+    blockRoute();
+    await page.locator('#prop-pick-clear').click();
+    const area = before.assignment['G00'];
+    await page.locator(`#prop-areas tr[data-code="${area}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((a) => window.placemap.views.proposals.state.area === a, area);
+    await page.locator('#prop-pick .prop-blocks > summary').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#prop-pick button[data-block="G00"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.placemap.views.proposals.state.block === 'G00');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    expect(focused === 'prop-pick-title', `the focus should move to the block picked, is on ${focused}`);
+    const title = await page.locator('#prop-pick-title').innerText();
+    expect(title === 'Block G00', `the panel should show block G00: ${title}`);
+    await page.locator('#prop-pick-moves #prop-moves-hint').waitFor();
+    return { area };
+  });
+
   await estep(page, 'rename', async () => {
     const code = Object.values(before.assignment).sort()[0];
     await page.locator('#prop-pick-clear').click();
