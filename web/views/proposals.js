@@ -421,6 +421,12 @@ function legend() {
 export function afterChange() {
   recolour();
   renderHead();
+  const item = (pr.list || []).find((p) => str(p.slug) === pr.slug);
+  if (item && pr.detail && pr.detail.report) {
+    item.overall = pr.detail.report.overall;
+    item.areas = Array.isArray(pr.detail.report.areas) ? pr.detail.report.areas.length : item.areas;
+    renderList();
+  }
   showReport();
   highlight();
   legend();
