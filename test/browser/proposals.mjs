@@ -76,8 +76,15 @@ async function clickBlock(page, code) {
   if (await page.evaluate((b) => window.placemap.views.proposals.state.block === b, code)) return;
   const { c, r } = cell(code);
   const lngLat = [GRID.lon + (c + 0.5) * GRID.w, GRID.lat + (r + 0.5) * GRID.h];
-  const p = await page.evaluate((ll) => window.placemap.map.project(ll), lngLat);
+  let p = await page.evaluate((ll) => window.placemap.map.project(ll), lngLat);
   const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
+  const onMap = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y) === window.placemap.map.getCanvas(), { x: box.x + p.x, y: box.y + p.y });
+  if (!onMap) {
+    // Under the legend or off the map: the map moves to put the block in the middle.
+    await page.evaluate((ll) => window.placemap.map.jumpTo({ center: ll }), lngLat);
+    await waitIdle(page);
+    p = await page.evaluate((ll) => window.placemap.map.project(ll), lngLat);
+  }
   await page.mouse.click(box.x + p.x, box.y + p.y);
   await page.waitForFunction((b) => window.placemap.views.proposals.state.block === b, code, { timeout: STEP_TIMEOUT });
 }
@@ -144,6 +151,8 @@ run(async ({ browser, page: harnessPage }) => {
 
   let before;
   await estep(page, 'open', async () => {
+    // The report first, the outlines when the server has drawn them.
+    await page.waitForFunction(() => window.placemap.views.proposals.state.areas.features.length > 0, null, { timeout: 60_000 });
     await waitIdle(page);
     before = await prop(page);
     expect(before && Object.keys(before.assignment).length === GRID.cols * GRID.rows, `every one of the 40 blocks should be assigned, ${JSON.stringify(before && before.assignment)}`);
@@ -304,7 +313,7 @@ run(async ({ browser, page: harnessPage }) => {
     const errors = [];
     const p = await phonePage(browser, errors);
     await phoneReady(p, `${BASE}#proposal/${SLUG}`, waitIdle);
-    await p.waitForFunction(() => window.placemap.views.proposals.state.detail, null, { timeout: STEP_TIMEOUT });
+    await p.waitForFunction(() => window.placemap.views.proposals.state.areas.features.length > 0, null, { timeout: 60_000 });
     if ((await p.evaluate(() => document.querySelector('.layout').dataset.sheet)) === 'peek') await p.locator('#panel-toggle').tap();
     await waitIdle(p);
     const drawn = await countRendered(p, 'prop-block-fill');

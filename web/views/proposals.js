@@ -228,9 +228,13 @@ export async function loadProposal(slug, { keepView = false } = {}) {
   }
   viewStatus(status, 'Loading…');
   const path = `api/proposals/${encodeURIComponent(slug)}`;
-  let detail, areas;
+  // The outlines may take the server a while (each area a union of its
+  // blocks, drawn once): the report and the coloured blocks come first.
+  const areasAsked = fetchJSON(`${path}/areas`, { signal });
+  areasAsked.catch(() => {});
+  let detail;
   try {
-    [detail, areas] = await Promise.all([fetchJSON(path, { signal }), fetchJSON(`${path}/areas`, { signal })]);
+    detail = await fetchJSON(path, { signal });
   } catch (err) {
     if (seq !== pr.seq || err.name === 'AbortError') return;
     viewStatus(status, `Could not load this proposal: ${err.message}`, true);
@@ -243,23 +247,57 @@ export async function loadProposal(slug, { keepView = false } = {}) {
     viewStatus(status, `Its building blocks, the set "${blocks}", are not on this map.`, true);
     return;
   }
-  viewStatus(status, '');
   if (pr.layersFor !== blocks) buildLayers(blocks);
   if (state.view === 'proposals') setLayersVisible(layerIds(), true);
-  const features = Array.isArray(areas && areas.features) ? areas.features : [];
-  setAreas({ type: 'FeatureCollection', features });
-  pr.colours = colourAreas(areaCodes(), areaNeighbours(features), SET_PALETTE);
-  recolour();
-  legend();
   if (!keepView) {
     pr.block = '';
     pr.area = '';
-    fitBBox(bboxOfFeatures(features), { padding: 40 });
+    setAreas({ type: 'FeatureCollection', features: [] });
+    // Until the outlines come, colours in turn: neighbours may match.
+    pr.colours = new Map(areaCodes().map((c, i) => [c, SET_PALETTE[i % SET_PALETTE.length]]));
+    legend(); // first: the map is fitted beside it
+    const box = /** @type {any} */ (state.setsBySlug.get(blocks)).bbox;
+    fitBBox(Array.isArray(box) && box.length === 4 ? /** @type {import('../util.js').BBox} */ (box) : null, { padding: 40 });
   }
+  recolour();
+  legend();
   renderHead();
   showReport();
   highlight();
   tell();
+  viewStatus(status, 'Drawing the areas\' outlines…');
+  await outlines(slug, seq, areasAsked, Number(detail.version));
+}
+
+/**
+ * outlines draws the areas' outlines once they come, and gives out the
+ * colours again so that neighbours differ. A move made meanwhile asks for
+ * them again.
+ * @param {string} slug
+ * @param {number} seq
+ * @param {Promise<any>} asked
+ * @param {number} version the proposal's version when they were asked for
+ */
+async function outlines(slug, seq, asked, version) {
+  const status = $('prop-load');
+  let areas;
+  try {
+    areas = await asked;
+  } catch (err) {
+    if (seq !== pr.seq || err.name === 'AbortError') return;
+    viewStatus(status, `Could not draw the areas' outlines: ${err.message}`, true);
+    return;
+  }
+  if (seq !== pr.seq || !pr.detail) return;
+  if (Number(pr.detail.version) !== version) {
+    await outlines(slug, seq, fetchJSON(`api/proposals/${encodeURIComponent(slug)}/areas`), Number(pr.detail.version));
+    return;
+  }
+  viewStatus(status, '');
+  const features = Array.isArray(areas && areas.features) ? areas.features : [];
+  setAreas({ type: 'FeatureCollection', features });
+  pr.colours = colourAreas(areaCodes(), areaNeighbours(features), SET_PALETTE);
+  afterChange();
 }
 
 /** @returns {string[]} every area of the proposal: the report's, the outlines' and the assignment's */
