@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -217,17 +219,50 @@ func PlanAreas(blocks []place.Area, p *propose.Problem, plan *propose.Plan) ([]p
 		counts[a]++
 	}
 	out := make([]place.Area, len(plan.Codes))
+	geoms, err := dissolveAll(plan.Codes, parts)
+	if err != nil {
+		return nil, err
+	}
 	for a, code := range plan.Codes {
-		mp, err := geo.Dissolve(parts[a])
-		if err != nil {
-			return nil, fmt.Errorf("plan area %s: union of %d blocks: %w", code, len(parts[a]), err)
-		}
+		mp := geoms[a]
 		props := map[string]any{"blocks": counts[a], "population": pops[a],
 			"provenance": fmt.Sprintf("union of %d blocks of %s", counts[a], p.BlockSet)}
 		if p.NestSet != "" && nests[a] >= 0 {
 			props["nest"] = p.NestCodes[nests[a]]
 		}
 		out[a] = place.Area{Code: code, Name: plan.Names[a], Properties: props, Geometry: mp}
+	}
+	return out, nil
+}
+
+// dissolveAll unions each area's parts, the areas spread over the cores.
+func dissolveAll(codes []string, parts [][]orb.MultiPolygon) ([]orb.MultiPolygon, error) {
+	out := make([]orb.MultiPolygon, len(codes))
+	errs := make([]error, len(codes))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range next {
+				mp, err := geo.Dissolve(parts[a])
+				if err != nil {
+					err = fmt.Errorf("plan area %s: union of %d blocks: %w", codes[a], len(parts[a]), err)
+				}
+				out[a], errs[a] = mp, err
+			}
+		}()
+	}
+	for a := range codes {
+		next <- a
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
