@@ -181,6 +181,14 @@ function updateTabs() {
     else a.removeAttribute('aria-current');
     a.setAttribute('href', lastHash[v] || `#${v}`);
   }
+  // On a phone the tabs scroll sideways: the current one is brought into view.
+  const nav = document.getElementById('view-tabs');
+  const cur = nav && nav.querySelector('a[aria-current="page"]');
+  if (nav && cur && nav.scrollWidth > nav.clientWidth) {
+    const n = nav.getBoundingClientRect(), c = cur.getBoundingClientRect();
+    if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+    else if (c.right > n.right) nav.scrollLeft += c.right - n.right;
+  }
 }
 
 /**
