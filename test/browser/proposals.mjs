@@ -318,6 +318,12 @@ run(async ({ browser, page: harnessPage }) => {
     await waitIdle(p);
     const drawn = await countRendered(p, 'prop-block-fill');
     expect(drawn > 0, 'on a phone the blocks should be drawn');
+    const tabIn = await p.evaluate(() => {
+      const n = document.getElementById('view-tabs').getBoundingClientRect();
+      const c = document.querySelector('#view-tabs a[data-view="proposals"]').getBoundingClientRect();
+      return c.left >= n.left - 1 && c.right <= n.right + 1;
+    });
+    expect(tabIn, 'on a phone the Proposals tab should be scrolled into sight in the tab strip');
     const head = await p.locator('#prop-areas th[data-key="name"] button').boundingBox();
     expect(head && head.height >= 43.5, `the sort buttons should be 44 px tall on a phone: ${JSON.stringify(head)}`);
     await shot(p, 'step-05-phone.png');
