@@ -225,6 +225,7 @@ export async function loadProposal(slug, { keepView = false } = {}) {
   if (!keepView) {
     $('prop-title').textContent = str((pr.list || []).find((p) => str(p.slug) === slug)?.title) || slug;
     $('prop-sub').textContent = '';
+    $('prop-live').textContent = '';
   }
   viewStatus(status, 'Loading…');
   const path = `api/proposals/${encodeURIComponent(slug)}`;
