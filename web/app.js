@@ -8,7 +8,7 @@
 //   palette.js        colours, checked for colour-vision deficiencies
 //   map/              making the map, the Map view's layers, clicks on it
 //   panel/            the side panel (a bottom sheet on phones): layer list, legend, search, in view, details
-//   views/            the Compare, Places, Choropleth and Changes views
+//   views/            the Compare, Places, Choropleth, Changes and Proposals views
 //   edit/             signing in, editing assets and areas, OSM review
 //   community/        suggestions, moderation, history and reviews
 //

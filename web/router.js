@@ -6,6 +6,7 @@
 //   #places  and  #place/SLUG
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
+//   #proposals  and  #proposal/SLUG   shared sets proposed from building blocks
 // parseHash and hashFor turn one into the other; route shows the view the
 // hash names and hands it the rest. The views register themselves with
 // registerView (app.js does it at start-up).
@@ -21,7 +22,8 @@ import { parseMapQuery, mapHashFor } from './maplink.js';
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
 /** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
 /** @typedef {{view: 'changes', old: string, new: string, area: string}} ChangesRoute */
-/** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute} Route */
+/** @typedef {{view: 'proposals', proposal: string}} ProposalsRoute */
+/** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute | ProposalsRoute} Route */
 
 /**
  * A view: enter when it is shown, leave when another is, route with the
@@ -32,7 +34,7 @@ import { parseMapQuery, mapHashFor } from './maplink.js';
  * @property {(r: any) => Promise<void>} [route]
  */
 
-export const VIEW_NAMES = /** @type {const} */ (['map', 'compare', 'places', 'choropleth', 'changes']);
+export const VIEW_NAMES = /** @type {const} */ (['map', 'compare', 'places', 'choropleth', 'changes', 'proposals']);
 
 /**
  * parseHash reads a location hash into a route; anything it does not know
@@ -66,6 +68,9 @@ export function parseHash(hash) {
       };
     case 'changes':
       return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
+    case 'proposal':
+    case 'proposals':
+      return { view: 'proposals', proposal: parts[1] || '' };
     case 'map':
       return qi < 0 ? { view: 'map' } : { view: 'map', ...parseMapQuery(h.slice(qi + 1)) };
     default:
@@ -99,6 +104,8 @@ export function hashFor(r) {
       return `#choropleth/${e(x.set)}/${e(x.indicator)}${q({ from: x.from, weight: x.from && x.weight === 'population' ? 'population' : '', per: x.per === '10000' ? '10000' : '' })}`;
     case 'changes':
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
+    case 'proposals':
+      return x.proposal ? `#proposal/${e(x.proposal)}` : '#proposals';
     default:
       return mapHashFor(x);
   }
@@ -107,7 +114,9 @@ export function hashFor(r) {
 /** @type {Partial<Record<ViewName, View>>} */
 const views = {};
 /** The hash each view was last shown with, for its tab. */
-const lastHash = /** @type {Record<ViewName, string>} */ ({ map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth', changes: '#changes' });
+const lastHash = /** @type {Record<ViewName, string>} */ ({
+  map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth', changes: '#changes', proposals: '#proposals',
+});
 
 /**
  * registerView names the view that shows a kind of route.
@@ -171,6 +180,14 @@ function updateTabs() {
     if (v === state.view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
     a.setAttribute('href', lastHash[v] || `#${v}`);
+  }
+  // On a phone the tabs scroll sideways: the current one is brought into view.
+  const nav = document.getElementById('view-tabs');
+  const cur = nav && nav.querySelector('a[aria-current="page"]');
+  if (nav && cur && nav.scrollWidth > nav.clientWidth) {
+    const n = nav.getBoundingClientRect(), c = cur.getBoundingClientRect();
+    if (c.left < n.left) nav.scrollLeft -= n.left - c.left;
+    else if (c.right > n.right) nav.scrollLeft += c.right - n.right;
   }
 }
 

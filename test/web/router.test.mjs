@@ -56,3 +56,12 @@ test('the Figures view keeps its per-head choice in the address', () => {
   assert.equal(hashFor({ view: 'choropleth', set: 'w', indicator: 'i', from: 'f', weight: 'area', per: '10000' }), '#choropleth/w/i?from=f&per=10000');
   assert.equal(hashFor({ view: 'choropleth', set: 'w', indicator: 'i', from: '', weight: 'area', per: '7' }), '#choropleth/w/i');
 });
+
+test('the Proposals view: the list, and one proposal by its slug', () => {
+  assert.deepEqual(parseHash('#proposals'), { view: 'proposals', proposal: '' });
+  assert.deepEqual(parseHash('#proposal/shared-2026'), { view: 'proposals', proposal: 'shared-2026' });
+  assert.deepEqual(parseHash('#proposal/a%20b'), { view: 'proposals', proposal: 'a b' });
+  assert.equal(hashFor({ view: 'proposals', proposal: '' }), '#proposals');
+  assert.equal(hashFor({ view: 'proposals', proposal: 'shared-2026' }), '#proposal/shared-2026');
+  for (const r of [{ view: 'proposals', proposal: '' }, { view: 'proposals', proposal: "o'brien/2" }]) assert.deepEqual(parseHash(hashFor(r)), r);
+});

@@ -11,6 +11,9 @@ import { compareView, compareClick, cmp, LAYERS as COMPARE } from './compare.js'
 import { placesView, placesClick, pl, LAYERS as PLACES } from './places.js';
 import { choroplethView, choroplethClick, ch, LAYERS as CHOROPLETH } from './choropleth.js';
 import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js';
+import { proposalsView, proposalsClick, pr, colourOf, LAYERS as PROPOSALS } from './proposals.js';
+import { setupProposalForm } from './proposalform.js';
+import { setupProposalEdit, renderedNeighbours } from './proposaledit.js';
 
 /** @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent */
 
@@ -20,6 +23,7 @@ const CLICKABLE = {
   places: { layer: PLACES.fill, click: placesClick },
   choropleth: { layer: CHOROPLETH.fill, click: choroplethClick },
   changes: { layer: CHANGES.fill, click: changesClick },
+  proposals: { layer: PROPOSALS.fill, click: proposalsClick },
 };
 
 function hoverCursor() {
@@ -54,6 +58,9 @@ export function setupViews() {
   registerView('places', placesView);
   registerView('choropleth', choroplethView);
   registerView('changes', changesView);
+  registerView('proposals', proposalsView);
+  setupProposalForm();
+  setupProposalEdit();
   map().on('click', (ev) => {
     const c = CLICKABLE[state.view];
     if (c) c.click(ev);
@@ -61,12 +68,13 @@ export function setupViews() {
   hoverCursor();
   startRouting();
   return {
-    views: { compare: cmp, places: pl, choropleth: ch, changes: chg },
+    views: { compare: cmp, places: pl, choropleth: ch, changes: chg, proposals: { state: pr, colourOf, neighbours: renderedNeighbours } },
     layerIds: {
       compare: COMPARE,
       places: { fill: PLACES.fill, line: PLACES.line, source: PLACES.source, defs: () => pl.defLayers.slice() },
       choropleth: CHOROPLETH,
       changes: CHANGES,
+      proposals: PROPOSALS,
     },
   };
 }
