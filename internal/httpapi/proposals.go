@@ -23,6 +23,7 @@ import (
 //	GET   /api/proposals                     every proposal, newest change first
 //	GET   /api/proposals/{slug}              one, with its draft (block → area) and report
 //	GET   /api/proposals/{slug}/areas        the draft's areas (GeoJSON)
+//	GET   /api/proposals/{slug}/blocks/{code} a block's area and the moves open to it
 //	POST  /api/proposals/{slug}/moves        (editor) move a block to a neighbouring area
 //	PATCH /api/proposals/{slug}/areas/{code} (editor) rename an area
 //	POST  /api/proposals/{slug}/publish      (editor) publish the draft as the series' next release
@@ -34,6 +35,7 @@ func (s *Server) proposalRoutes(r chi.Router) {
 	r.Get("/proposals", s.handle(s.listSetProposals))
 	r.Get("/proposals/{slug}", s.handle(s.getSetProposal))
 	r.Get("/proposals/{slug}/areas", s.handle(s.getProposalAreas))
+	r.Get("/proposals/{slug}/blocks/{code}", s.handle(s.getProposalBlock))
 	r.Group(func(r chi.Router) {
 		r.Use(s.require(auth.Editor), s.unscoped)
 		r.Post("/proposals/sets", s.handle(s.createProposal))
@@ -166,6 +168,19 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", "/api/proposals/"+p.Slug)
 	w.Header().Set("ETag", versionETag(p.Version))
 	writeJSON(w, http.StatusCreated, proposalOut(p))
+	return nil
+}
+
+// getProposalBlock says which area a block of the draft is in and, for
+// each area it shares an edge with, whether a move there keeps every rule
+// and why not — what the editor offers before anyone presses a button.
+func (s *Server) getProposalBlock(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.proposals.Block(r.Context(), chi.URLParam(r, "slug"), chi.URLParam(r, "code"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", versionETag(b.Version))
+	writeJSON(w, http.StatusOK, b)
 	return nil
 }
 

@@ -83,6 +83,7 @@ func TestProposalFlow(t *testing.T) {
 		}
 		proposalAreasDrawn(t, c, srv.URL, 2)
 		proposalMoves(t, c, srv.URL, west, east)
+		proposalBlocks(t, c, srv.URL, west, east)
 		proposalPublish(t, c, srv.URL, west, east)
 	})
 }
@@ -146,6 +147,39 @@ func proposalMoves(t *testing.T, c *http.Client, base, west, east string) {
 		t.Errorf("after the moves = %+v", p)
 	}
 	proposalAreasDrawn(t, c, base, 2)
+}
+
+// proposalBlocks: a block's area and the moves open to it, each tried
+// against the rules: c0r1 cannot leave the west without splitting it,
+// c1r2 can join the east.
+func proposalBlocks(t *testing.T, c *http.Client, base, west, east string) {
+	t.Helper()
+	type blockMoves struct {
+		Block, Area string
+		Version     int64
+		Neighbours  []string
+		Moves       []struct {
+			To, Reason string
+			OK         bool
+		}
+	}
+	for _, tc := range []struct {
+		block, reason string
+		ok            bool
+	}{{"c0r1", "split", false}, {"c1r2", "", true}} {
+		code, _, body := do(t, c, base, call{"GET", "/api/proposals/shared/blocks/" + tc.block, "", nil})
+		var b blockMoves
+		if err := json.Unmarshal([]byte(body), &b); code != 200 || err != nil {
+			t.Fatalf("block %s: %d %s", tc.block, code, body)
+		}
+		if b.Area != west || b.Version != 2 || !slices.Equal(b.Neighbours, []string{east}) || len(b.Moves) != 1 ||
+			b.Moves[0].To != east || b.Moves[0].OK != tc.ok || !strings.Contains(b.Moves[0].Reason, tc.reason) {
+			t.Errorf("block %s = %+v", tc.block, b)
+		}
+	}
+	if code, _, body := do(t, c, base, call{"GET", "/api/proposals/shared/blocks/nowhere", "", nil}); code != 404 {
+		t.Errorf("no such block: %d %s", code, body)
+	}
 }
 
 // proposalPublish: the west is renamed and the draft published as the

@@ -114,9 +114,8 @@ const fillFor = (page, code) => page.evaluate((code) => {
 run(async ({ browser, page: harnessPage }) => {
   await harnessPage.close();
   const page = await monitoredPage(browser);
-  // The server may not answer api/proposals/{slug}/blocks/{code}: the view
-  // then finds the neighbours on the map.
-  const blockRoute = () => { allow('GET', /^\/api\/proposals\/[^/]+\/blocks\//, 404); allow('GET', /^\/api\/proposals\/[^/]+\/blocks\//, 405); };
+  // A picked block's moves come from api/proposals/{slug}/blocks/{code},
+  // each tried against the rules by the server (a 404 there fails the run).
 
   await estep(page, 'propose', async () => {
     const resp = await page.goto(`${BASE}#proposals`, { waitUntil: 'domcontentloaded' });
@@ -190,7 +189,6 @@ run(async ({ browser, page: harnessPage }) => {
   });
 
   await estep(page, 'move', async () => {
-    blockRoute();
     const c = candidates(before.assignment);
     expect(c.ok.length > 0, `some block should be movable to a neighbouring area: ${JSON.stringify(before.assignment)}`);
     const mv = c.ok[0];
@@ -229,7 +227,6 @@ run(async ({ browser, page: harnessPage }) => {
   });
 
   await estep(page, 'refused-split', async () => {
-    blockRoute();
     const c = candidates(before.assignment);
     expect(c.split.length > 0, `some block should hold its area together: ${JSON.stringify(before.assignment)}`);
     const mv = c.split[0];
@@ -237,6 +234,9 @@ run(async ({ browser, page: harnessPage }) => {
     await clickBlock(page, mv.block);
     const button = page.locator(`#prop-pick-moves button[data-to="${mv.to}"]`);
     await button.waitFor();
+    // The server tried the move beforehand: the reason is there before the click.
+    const said = await page.locator(`#${await button.getAttribute('aria-describedby')}`).innerText();
+    expect(/split/i.test(said), `the move's hint should say it would split the area: ${said}`);
     const refused = [allow('POST', /^\/api\/proposals\/[^/]+\/moves$/, 409), allow('POST', /^\/api\/proposals\/[^/]+\/moves$/, 400)];
     await button.click();
     await page.waitForFunction(() => document.getElementById('prop-move-status').textContent.trim() !== '', null, { timeout: STEP_TIMEOUT });
@@ -253,7 +253,6 @@ run(async ({ browser, page: harnessPage }) => {
 
   await estep(page, 'keyboard', async () => {
     // A block picked without the map: its area's row, then the block from the area's list.
-    blockRoute();
     await page.locator('#prop-pick-clear').click();
     const area = before.assignment['G00'];
     await page.locator(`#prop-areas tr[data-code="${area}"]`).focus();

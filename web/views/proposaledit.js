@@ -96,7 +96,7 @@ export function renderedNeighbours(code) {
  * neighbours answers the areas a block may move to: the server's answer
  * when it has the route, else those drawn around it.
  * @param {string} code
- * @returns {Promise<{areas: string[], exact: boolean}>}
+ * @returns {Promise<{areas: string[], exact: boolean, refused?: Map<string, string>}>}
  */
 async function neighbours(code) {
   if (blockRoute !== false) {
@@ -104,7 +104,14 @@ async function neighbours(code) {
     const list = r.ok && r.data ? (r.data.neighbours || r.data.neighbour_areas || r.data.adjacent) : null;
     if (Array.isArray(list)) {
       blockRoute = true;
-      return { areas: list.map((x) => str(x && typeof x === 'object' ? x.code : x)).filter(Boolean), exact: true };
+      // The server tries each move against the rules: say beforehand why
+      // one would be refused (the button stays, the server decides).
+      /** @type {Map<string, string>} */
+      const refused = new Map();
+      for (const m of Array.isArray(r.data.moves) ? r.data.moves : []) {
+        if (m && m.ok === false) refused.set(str(m.to), str(m.reason).replace(/^move: /, ''));
+      }
+      return { areas: list.map((x) => str(x && typeof x === 'object' ? x.code : x)).filter(Boolean), exact: true, refused };
     }
     if (blockRoute === null) blockRoute = false;
   }
@@ -146,17 +153,24 @@ async function renderPick() {
   asking = block;
   const slot = $('prop-pick-moves');
   slot.replaceChildren(el('p', { className: 'hint', text: 'Finding the neighbouring areas…' }));
-  const { areas, exact } = await neighbours(block);
+  const { areas, exact, refused } = await neighbours(block);
   if (asking !== block || pr.block !== block) return;
   slot.replaceChildren(
     el('p', { className: 'hint', id: 'prop-moves-hint', text: areas.length
       ? `Move this block to a neighbouring area${exact ? '' : ' (as drawn around it on the map)'}:`
       : 'No neighbouring area in view: zoom in on the block to see where it could move.' }),
-    el('div', { className: 'prop-moves', role: 'group', 'aria-labelledby': 'prop-moves-hint' }, ...areas.map((to) => el('button', {
-      type: 'button', className: 'btn btn-small prop-move', dataset: { to },
-      text: `Move to ${areaName(to)}`,
-      onclick: () => move(block, to),
-    }))));
+    el('div', { className: 'prop-moves', role: 'group', 'aria-labelledby': 'prop-moves-hint' }, ...areas.flatMap((to) => {
+      const why = refused && refused.get(to);
+      const button = el('button', {
+        type: 'button', className: 'btn btn-small prop-move', dataset: { to },
+        text: `Move to ${areaName(to)}`,
+        onclick: () => move(block, to),
+      });
+      if (!why) return [button];
+      const id = `prop-why-${to.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      button.setAttribute('aria-describedby', id);
+      return [button, el('p', { className: 'hint prop-why', id, text: `Would be refused: ${why}` })];
+    })));
 }
 
 /**
