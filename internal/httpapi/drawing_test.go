@@ -377,6 +377,9 @@ func TestDrawingQuestionsConfigured(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
+		t.Fatal(err)
+	}
 	drawingSetup(t, st)
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
 	for _, tc := range []struct {
