@@ -217,3 +217,65 @@ func leftOf(a, b orb.Point) orb.Point {
 	const eps = 1e-7
 	return orb.Point{mx - dy*eps, my + dx*eps}
 }
+
+// Contains tells whether points lie in one MultiPolygon, many times over:
+// the bounds of its polygons worked out once (planar.MultiPolygonContains
+// works them out at every call).
+type Contains struct {
+	polys  []orb.Polygon
+	bounds []orb.Bound
+}
+
+// NewContains prepares mp for point tests.
+func NewContains(mp orb.MultiPolygon) Contains {
+	c := Contains{polys: mp, bounds: make([]orb.Bound, len(mp))}
+	for i, p := range mp {
+		c.bounds[i] = p.Bound()
+	}
+	return c
+}
+
+// Point reports whether pt lies inside (or on the boundary of) the
+// MultiPolygon: in a polygon's outer ring and in none of its holes.
+func (c Contains) Point(pt orb.Point) bool {
+	for i, p := range c.polys {
+		if len(p) == 0 || !c.bounds[i].Contains(pt) || !inRing(p[0], pt) {
+			continue
+		}
+		inHole := false
+		for _, h := range p[1:] {
+			if inRing(h, pt) && !onRing(h, pt) {
+				inHole = true
+				break
+			}
+		}
+		if !inHole {
+			return true
+		}
+	}
+	return false
+}
+
+// inRing is the even-odd rule, with points on the ring counted in.
+func inRing(r orb.Ring, pt orb.Point) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[j], r[i]
+		if (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in || onRing(r, pt)
+}
+
+// onRing reports whether pt lies on one of r's segments.
+func onRing(r orb.Ring, pt orb.Point) bool {
+	for i := 1; i < len(r); i++ {
+		a, b := r[i-1], r[i]
+		if (b[0]-a[0])*(pt[1]-a[1])-(b[1]-a[1])*(pt[0]-a[0]) == 0 &&
+			pt[0] >= min(a[0], b[0]) && pt[0] <= max(a[0], b[0]) && pt[1] >= min(a[1], b[1]) && pt[1] <= max(a[1], b[1]) {
+			return true
+		}
+	}
+	return false
+}

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -175,12 +174,13 @@ const MinFaceM2 = 100
 func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 	mps := make([]orb.MultiPolygon, len(defs))
 	bounds := make([]orb.Bound, len(defs))
+	covers := make([]geo.Contains, len(defs))
 	for k, d := range defs {
 		sd, err := geo.NewShape(d)
 		if err != nil {
 			return nil, fmt.Errorf("definition %d: %w", k, err)
 		}
-		mps[k], bounds[k] = sd.MP, sd.Bound
+		mps[k], bounds[k], covers[k] = sd.MP, sd.Bound, geo.NewContains(sd.MP)
 	}
 	pieces, err := geo.Arrangement(mps)
 	if err != nil {
@@ -193,7 +193,7 @@ func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 		pt := geo.PointOnSurface(p)
 		var members []int
 		idx.Search(orb.Bound{Min: pt, Max: pt}, func(k int) {
-			if planar.MultiPolygonContains(mps[k], pt) {
+			if covers[k].Point(pt) {
 				members = append(members, k)
 			}
 		})
