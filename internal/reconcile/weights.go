@@ -234,3 +234,36 @@ func faceBefore(a, b []int) bool {
 	}
 	return false
 }
+
+// CountFace is the ground covered by exactly Count definitions (or
+// drawings), whichever they are.
+type CountFace struct {
+	MP     orb.MultiPolygon
+	AreaM2 float64
+	Count  int
+}
+
+// ByCount merges faces by how many definitions cover them, most first:
+// what a surface of many residents' drawings shows, where which drawings
+// cover a spot matters less than how many.
+func ByCount(faces []Face) ([]CountFace, error) {
+	parts := map[int][]orb.MultiPolygon{}
+	var counts []int
+	for _, f := range faces {
+		n := len(f.Members)
+		if _, ok := parts[n]; !ok {
+			counts = append(counts, n)
+		}
+		parts[n] = append(parts[n], f.MP)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(counts)))
+	out := make([]CountFace, 0, len(counts))
+	for _, n := range counts {
+		mp, err := geo.Dissolve(parts[n])
+		if err != nil {
+			return nil, fmt.Errorf("ground covered %d times: %w", n, err)
+		}
+		out = append(out, CountFace{MP: mp, AreaM2: geo.AreaM2(mp), Count: n})
+	}
+	return out, nil
+}
