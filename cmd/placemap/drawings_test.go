@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -75,5 +76,37 @@ func TestImportDrawings(t *testing.T) {
 		if fmt.Sprint(dr) != strings.ReplaceAll(fmt.Sprint(dr), "someone@example.org", "") {
 			t.Errorf("a drawing kept a property not asked for: %+v", dr)
 		}
+	}
+}
+
+// TestDrawingQuestionsFlag: serve asks the questions --drawing-questions
+// (or $PLACEMAP_DRAWING_QUESTIONS) names, separated by |, and the
+// defaults when neither is given.
+func TestDrawingQuestionsFlag(t *testing.T) {
+	questions := func(args ...string) []string {
+		t.Helper()
+		fs, f := serveFlagSet(io.Discard)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		qs, err := place.ParseDrawingQuestions(f.drawingQuestions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.apiConfig(0, qs).DrawingQuestions
+	}
+	if got := questions(); strings.Join(got, "|") != strings.Join(place.DefaultDrawingQuestions, "|") {
+		t.Errorf("default: %q", got)
+	}
+	if got := questions("--drawing-questions", "Why here?| What is it called? "); strings.Join(got, "|") != "Why here?|What is it called?" {
+		t.Errorf("flag: %q", got)
+	}
+	t.Setenv("PLACEMAP_DRAWING_QUESTIONS", "From the environment?")
+	if got := questions(); strings.Join(got, "|") != "From the environment?" {
+		t.Errorf("environment: %q", got)
+	}
+	var out, errb strings.Builder
+	if code := run(context.Background(), []string{"serve", "--drawing-questions", "Same?|Same?", "--no-demo", "--data", t.TempDir()}, &out, &errb); code == 0 || !strings.Contains(errb.String()+out.String(), "asked twice") {
+		t.Errorf("repeated questions: %d %q %q", code, out.String(), errb.String())
 	}
 }
