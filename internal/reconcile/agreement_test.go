@@ -86,6 +86,7 @@ func TestAgreementMatchesCutting(t *testing.T) {
 		{"corner to corner", []orb.MultiPolygon{sq(-1.5, 53.3, 0.01), sq(-1.49, 53.31, 0.01), sq(-1.505, 53.305, 0.01)}},
 		{"sharing an edge", []orb.MultiPolygon{sq(-1.5, 53.3, 0.01), sq(-1.49, 53.3, 0.01), sq(-1.495, 53.295, 0.01)}},
 		{"apart", []orb.MultiPolygon{sq(-1.5, 53.3, 0.01), sq(-1.4, 53.3, 0.01)}},
+		{"the same twice", []orb.MultiPolygon{sq(-1.5, 53.3, 0.01), sq(-1.5, 53.3, 0.01), sq(-1.495, 53.3, 0.01)}},
 		{"a ring", []orb.MultiPolygon{{{{{-1.5, 53.3}, {-1.4, 53.3}, {-1.4, 53.4}, {-1.5, 53.4}, {-1.5, 53.3}}, {{-1.48, 53.32}, {-1.48, 53.38}, {-1.42, 53.38}, {-1.42, 53.32}, {-1.48, 53.32}}}}, sq(-1.45, 53.35, 0.01)}},
 		{"twelve drawings", drawnOutlines(12)},
 	} {
