@@ -41,6 +41,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	questions, err := place.ParseDrawingQuestions(f.drawingQuestions)
+	if err != nil {
+		return usageError{"--drawing-questions: " + place.ErrorMessage(err)}
+	}
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -52,7 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed), log)
+	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed, questions), log)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -81,6 +85,7 @@ type serveFlags struct {
 	maxDecompressedMB  *int
 	writesPerMinute    int
 	suggestionsPerHour int
+	drawingQuestions   string
 	maxExpensive       int
 	shutdownTimeout    time.Duration
 	readHeaderTimeout  time.Duration
@@ -126,6 +131,8 @@ Flags:
 	f.maxDecompressedMB = maxDecompressedFlag(fs)
 	fs.IntVar(&f.writesPerMinute, "writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
 	fs.IntVar(&f.suggestionsPerHour, "suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
+	fs.StringVar(&f.drawingQuestions, "drawing-questions", envOr("DRAWING_QUESTIONS", strings.Join(place.DefaultDrawingQuestions, "|")),
+		"the questions asked with a resident's drawing of their neighbourhood, separated by | ($PLACEMAP_DRAWING_QUESTIONS)")
 	fs.IntVar(&f.maxExpensive, "max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
@@ -138,8 +145,9 @@ Flags:
 }
 
 // apiConfig is the HTTP API's configuration from the flags; maxDecompressed
-// is --max-decompressed-mb in bytes, already checked.
-func (f *serveFlags) apiConfig(maxDecompressed int64) httpapi.Config {
+// is --max-decompressed-mb in bytes and questions --drawing-questions,
+// both already checked.
+func (f *serveFlags) apiConfig(maxDecompressed int64, questions []string) httpapi.Config {
 	return httpapi.Config{
 		Title:               f.title,
 		BasemapStyleURL:     f.basemap,
@@ -154,6 +162,7 @@ func (f *serveFlags) apiConfig(maxDecompressed int64) httpapi.Config {
 		MaxExpensive:        f.maxExpensive,
 		WritesPerMinute:     f.writesPerMinute,
 		SuggestionsPerHour:  f.suggestionsPerHour,
+		DrawingQuestions:    questions,
 	}
 }
 
@@ -314,7 +323,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, indicator, osm or basemap"}
+		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm or basemap"}
 	}
 	switch args[0] {
 	case "set":
@@ -323,6 +332,8 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importSetFromLookup(ctx, args[1:], stdout)
 	case "assets":
 		return importAssets(ctx, args[1:], stdout)
+	case "drawings":
+		return importDrawings(ctx, args[1:], stdout)
 	case "indicator":
 		return importIndicator(ctx, args[1:], stdout)
 	case "osm":
@@ -330,7 +341,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	case "basemap":
 		return importBasemap(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, indicator, osm or basemap", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm or basemap", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.
@@ -514,5 +525,46 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d assets, %d memberships\n", rep.Assets, rep.Memberships)
+	return nil
+}
+
+// importDrawings imports residents' drawings collected elsewhere (paper
+// workshops digitised, other tools' exports) as published drawings of a
+// place, all or none.
+func importDrawings(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import drawings", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	var placeSlug string
+	opts := formats.DrawingOptions{Answers: map[string]string{}}
+	fs.StringVar(&placeSlug, "place", "", "slug of the place the drawings are of (required)")
+	fs.StringVar(&opts.NameField, "name-field", "name", "property holding the name each resident gave (the place's name when empty)")
+	fs.Func("answer-field", "QUESTION=FIELD: the property holding the answers to QUESTION (repeat for each question)", func(v string) error {
+		q, f, err := formats.ParseAnswerField(v)
+		if err != nil {
+			return err
+		}
+		opts.Answers[q] = f
+		return nil
+	})
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "GeoJSON file")
+	if err != nil {
+		return err
+	}
+	if placeSlug == "" {
+		return usageError{"--place is required"}
+	}
+	var n int
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
+		n, err = importer.Drawings(ctx, st, f, name, placeSlug, opts)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d drawings of %s, published (source \"import: %s\"); no other property was kept\n", n, placeSlug, filepath.Base(file))
 	return nil
 }

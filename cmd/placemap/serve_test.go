@@ -274,8 +274,9 @@ func TestOSMReviewInChromium(t *testing.T) {
 }
 
 // TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood"
-// for a community set and a place, a moderator accepts it, and it joins the
-// set and the place's agreement surface (test/browser/neighbourhood.mjs).
+// for a place, a moderator accepts it, and it is published as evidence of
+// the place, listed and counted by its drawings surface, while the set
+// stays as it was (test/browser/neighbourhood.mjs).
 func TestDrawNeighbourhoodInChromium(t *testing.T) {
 	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
 	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)

@@ -15,8 +15,9 @@
 // api/suggestions must carry kind area, a Polygon of four corners, the set
 // and the place; the set must not change yet); the moderator signs in, finds
 // it in the moderation list, shows it on the map and accepts it; the
-// drawing is then an area of the set, one of heeley's definitions and a
-// member of its agreement surface. Fails on any console or page error,
+// drawing is then published as evidence of the place (listed in
+// api/places/PLACE/drawings, counted by its drawings surface), and neither
+// the set nor the place's definitions change. Fails on any console or page error,
 // failed request or request to another host.
 import { harness, expect, readyToEdit, canvasBox, STEP_TIMEOUT } from './harness.mjs';
 
@@ -109,15 +110,20 @@ run(async ({ page }) => {
     await shot(page, 'step-03-moderation.png');
     await item.locator('button.accept-btn').click();
     await page.locator('#moderation-notice', { hasText: 'Accepted' }).waitFor();
+    // Accepted, the drawing is published as evidence of the place: listed
+    // with its drawings and counted by their surface; no set changes.
     const p = await apiJSON(`api/places/${PLACE}`);
-    const link = p.body.definitions.find((d) => d.set === set && d.note === 'drawn by a resident');
-    expect(link, `${PLACE} should gain the drawing as a definition, has ${JSON.stringify(p.body.definitions.map((d) => d.set + ':' + d.code))}`);
-    code = link.code;
-    const area = await apiJSON(`api/sets/${set}/areas/${encodeURIComponent(code)}`);
-    expect(area.status === 200 && area.body.properties.name === NAME, `the drawing should be an area of ${set}`);
-    const ag = await apiJSON(`api/places/${PLACE}/agreement`);
-    expect(ag.status === 200 && JSON.stringify(ag.body).includes(`${set}:${code}`), 'the agreement surface should count the drawing');
+    expect(!p.body.definitions.some((d) => d.note === 'drawn by a resident'),
+      `${PLACE} should not gain the drawing as a definition, has ${JSON.stringify(p.body.definitions.map((d) => d.set + ':' + d.code))}`);
+    const after = await apiJSON(`api/sets/${set}`);
+    expect(after.status === 200 && after.body.area_count === before, `accepting a drawing should not change ${set}: ${before} areas, now ${after.body.area_count}`);
+    const list = await apiJSON(`api/places/${PLACE}/drawings`);
+    const mine = list.status === 200 && list.body.features.find((f) => f.properties.name === NAME);
+    expect(mine, `the drawing should be listed with ${PLACE}'s drawings`);
+    code = mine.id;
+    const surface = await apiJSON(`api/places/${PLACE}/drawings/surface`);
+    expect(surface.status === 200 && surface.body.summary.drawings >= 1, 'the drawings surface should count the drawing');
     await shot(page, 'step-04-accepted.png');
-    return { code };
+    return { drawing: code };
   });
 });
