@@ -6,6 +6,8 @@
 //   #places  and  #place/SLUG
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
+//   #my-drawing/ID?key=KEY   a resident's own drawing, opened by its private
+//                            link (the Map view with the drawing in the panel)
 // parseHash and hashFor turn one into the other; route shows the view the
 // hash names and hands it the rest. The views register themselves with
 // registerView (app.js does it at start-up).
@@ -16,7 +18,11 @@ import { setMapViewLayers } from './map/layers.js';
 import { parseMapQuery, mapHashFor } from './maplink.js';
 
 /** @typedef {import('./store.js').ViewName} ViewName */
-/** @typedef {{view: 'map'} & import('./maplink.js').MapLink} MapRoute */
+/**
+ * The Map view's route: its address (maplink.js), or a resident's own
+ * drawing opened by its private link (drawing, key).
+ * @typedef {{view: 'map', drawing?: string, key?: string} & import('./maplink.js').MapLink} MapRoute
+ */
 /** @typedef {{view: 'compare', a: string, b: string, weight: string, area: string}} CompareRoute */
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
 /** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
@@ -66,6 +72,8 @@ export function parseHash(hash) {
       };
     case 'changes':
       return { view: 'changes', old: parts[1] || '', new: parts[2] || '', area: params.get('area') || '' };
+    case 'my-drawing':
+      return { view: 'map', drawing: parts[1] || '', key: params.get('key') || '' };
     case 'map':
       return qi < 0 ? { view: 'map' } : { view: 'map', ...parseMapQuery(h.slice(qi + 1)) };
     default:
@@ -100,7 +108,7 @@ export function hashFor(r) {
     case 'changes':
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
     default:
-      return mapHashFor(x);
+      return x.drawing ? `#my-drawing/${e(x.drawing)}${q({ key: x.key })}` : mapHashFor(x);
   }
 }
 
@@ -138,12 +146,16 @@ export function navigate(r, { replace = false } = {}) {
 /**
  * writeMapHash puts the Map view's state in the address without routing
  * (the map already shows it): push makes a step back/forward returns to,
- * else the entry is replaced (the map moved).
+ * else the entry is replaced (the map moved), except a drawing's private
+ * link, which only a new step replaces.
  * @param {string} hash
  * @param {boolean} push
  */
 export function writeMapHash(hash, push) {
-  if (state.view !== 'map' || parseHash(location.hash).view !== 'map' || location.hash === hash) return;
+  const now = parseHash(location.hash);
+  if (state.view !== 'map' || now.view !== 'map' || location.hash === hash) return;
+  // A drawing's private link stays in the address while the map moves.
+  if (now.drawing && !push) return;
   if (push) history.pushState(null, '', hash);
   else history.replaceState(null, '', hash);
   lastHash.map = hash;
