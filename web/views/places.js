@@ -2,11 +2,12 @@
 // The Places view: a place such as a neighbourhood is drawn differently by
 // each boundary set. The agreement surface colours each part by how many
 // definitions include it; each definition is outlined; the assets of the
-// core, contested and fringe parts are listed.
+// core, contested and fringe parts are listed. Residents' drawings of the
+// place (drawings.js) may take the agreement's place on the map.
 //
 // API used (same origin, relative URLs):
 //   GET api/places, api/places/{slug}, api/places/{slug}/agreement,
-//       api/places/{slug}/suggestions
+//       api/places/{slug}/suggestions (and the drawings: drawings.js)
 //
 // Security: API text reaches the page only through el()/textContent.
 
@@ -17,6 +18,7 @@ import { navigate, hashFor } from '../router.js';
 import { setSourceId } from '../map/layers.js';
 import { openAsset } from '../panel/details.js';
 import { AGREE_RAMP, agreeColor, codeOf, dashKey } from './scales.js';
+import { dr, drawingsHooks, drawingsLayerIds, drawingsLegend, loadDrawings, clearDrawings, drawingsClick } from './drawings.js';
 import {
   hasSet, setColor, addLayer, removeLayers, fitBBox, bboxOfFeatures, viewStatus,
   mapLegend, legendRow, indicatorList, indicatorLists, layerViewHooks,
@@ -59,8 +61,12 @@ export const pl = {
 };
 
 function layerIds() {
-  return [LAYERS.fill, LAYERS.line, ...pl.defLayers];
+  // The residents' drawings, when shown, take the agreement's place.
+  return [...(dr.shown ? [] : [LAYERS.fill, LAYERS.line]), ...pl.defLayers, ...drawingsLayerIds()];
 }
+
+drawingsHooks.agreementLayers = [LAYERS.fill, LAYERS.line];
+drawingsHooks.legend = () => legend();
 
 function ensureSource() {
   const L = LAYERS;
@@ -141,6 +147,7 @@ export const placesView = {
 function clearPlace() {
   pl.detail = null;
   pl.agreement = null;
+  clearDrawings();
   $('place-detail').hidden = true;
   const src = source();
   if (src) src.setData({ type: 'FeatureCollection', features: [] });
@@ -183,6 +190,7 @@ async function loadPlace(slug) {
   drawPlace();
   renderPlace();
   loadSuggestions(slug, seq, signal);
+  loadDrawings(slug, str(detail && detail.name) || slug);
 }
 
 /**
@@ -267,6 +275,11 @@ function placeOf() {
 
 function legend() {
   if (state.view !== 'places') return;
+  const drawn = drawingsLegend();
+  if (drawn) {
+    mapLegend(...drawn);
+    return;
+  }
   if (!pl.agreement) {
     mapLegend();
     return;
@@ -405,6 +418,7 @@ function parsed(v) {
  * @param {import('maplibre-gl').MapMouseEvent} ev
  */
 export function placesClick(ev) {
+  if (drawingsClick(ev)) return;
   const L = LAYERS;
   const m = map();
   if (!m.getLayer(L.fill)) return;

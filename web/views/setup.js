@@ -9,6 +9,7 @@ import { routeMap, setupMapLink } from '../map/link.js';
 import { mapLegend, setupMapLegend } from './common.js';
 import { compareView, compareClick, cmp, LAYERS as COMPARE } from './compare.js';
 import { placesView, placesClick, pl, LAYERS as PLACES } from './places.js';
+import { dr, DRAWINGS_LAYERS } from './drawings.js';
 import { choroplethView, choroplethClick, ch, LAYERS as CHOROPLETH } from './choropleth.js';
 import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js';
 
@@ -61,10 +62,11 @@ export function setupViews() {
   hoverCursor();
   startRouting();
   return {
-    views: { compare: cmp, places: pl, choropleth: ch, changes: chg },
+    views: { compare: cmp, places: pl, drawings: dr, choropleth: ch, changes: chg },
     layerIds: {
       compare: COMPARE,
       places: { fill: PLACES.fill, line: PLACES.line, source: PLACES.source, defs: () => pl.defLayers.slice() },
+      drawings: DRAWINGS_LAYERS,
       choropleth: CHOROPLETH,
       changes: CHANGES,
     },
