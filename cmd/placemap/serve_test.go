@@ -273,9 +273,9 @@ func TestOSMReviewInChromium(t *testing.T) {
 	runBrowser(t, "osmreview.mjs", "browser-osmreview", base, "ed@example.org", testPassword)
 }
 
-// TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood"
-// for a community set and a place, a moderator accepts it, and it joins the
-// set and the place's agreement surface (test/browser/neighbourhood.mjs).
+// TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood" of a
+// place, a moderator accepts it, and it is published as one of the place's
+// drawings, never an area of a set (test/browser/neighbourhood.mjs).
 func TestDrawNeighbourhoodInChromium(t *testing.T) {
 	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
 	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)
