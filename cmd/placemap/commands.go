@@ -41,6 +41,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	questions, err := place.ParseDrawingQuestions(f.drawingQuestions)
+	if err != nil {
+		return usageError{"--drawing-questions: " + place.ErrorMessage(err)}
+	}
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -52,7 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed), log)
+	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed, questions), log)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -81,6 +85,7 @@ type serveFlags struct {
 	maxDecompressedMB  *int
 	writesPerMinute    int
 	suggestionsPerHour int
+	drawingQuestions   string
 	maxExpensive       int
 	shutdownTimeout    time.Duration
 	readHeaderTimeout  time.Duration
@@ -126,6 +131,8 @@ Flags:
 	f.maxDecompressedMB = maxDecompressedFlag(fs)
 	fs.IntVar(&f.writesPerMinute, "writes-per-minute", envInt("WRITES_PER_MINUTE", 120), "writes one account may make in a minute; past it 429 with Retry-After ($PLACEMAP_WRITES_PER_MINUTE)")
 	fs.IntVar(&f.suggestionsPerHour, "suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
+	fs.StringVar(&f.drawingQuestions, "drawing-questions", envOr("DRAWING_QUESTIONS", strings.Join(place.DefaultDrawingQuestions, "|")),
+		"the questions asked with a resident's drawing of their neighbourhood, separated by | ($PLACEMAP_DRAWING_QUESTIONS)")
 	fs.IntVar(&f.maxExpensive, "max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")
@@ -138,8 +145,9 @@ Flags:
 }
 
 // apiConfig is the HTTP API's configuration from the flags; maxDecompressed
-// is --max-decompressed-mb in bytes, already checked.
-func (f *serveFlags) apiConfig(maxDecompressed int64) httpapi.Config {
+// is --max-decompressed-mb in bytes and questions --drawing-questions,
+// both already checked.
+func (f *serveFlags) apiConfig(maxDecompressed int64, questions []string) httpapi.Config {
 	return httpapi.Config{
 		Title:               f.title,
 		BasemapStyleURL:     f.basemap,
@@ -154,6 +162,7 @@ func (f *serveFlags) apiConfig(maxDecompressed int64) httpapi.Config {
 		MaxExpensive:        f.maxExpensive,
 		WritesPerMinute:     f.writesPerMinute,
 		SuggestionsPerHour:  f.suggestionsPerHour,
+		DrawingQuestions:    questions,
 	}
 }
 

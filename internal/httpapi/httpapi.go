@@ -67,6 +67,10 @@ type Config struct {
 	// sends in an hour (anonymous ones are bounded per address); past it
 	// 429 with Retry-After. 0 means 60.
 	SuggestionsPerHour int
+	// DrawingQuestions are the questions a resident may answer with a
+	// drawing of their neighbourhood; nil means
+	// place.DefaultDrawingQuestions, empty none.
+	DrawingQuestions []string
 }
 
 // Server is placemap's HTTP handler.
@@ -86,6 +90,7 @@ type Server struct {
 	tiles       *tiles.Renderer
 	basemap     BasemapStore // nil: no basemap
 	reconcile   *reconcile.Service
+	surfaces    surfaceCache // agreement surfaces of drawings
 	heavy       chan struct{}
 	logins      *loginGuard
 	// visitorSuggestions limits anonymous suggestions per address;
@@ -138,6 +143,9 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	}
 	if cfg.SuggestionsPerHour <= 0 {
 		cfg.SuggestionsPerHour = 60
+	}
+	if cfg.DrawingQuestions == nil {
+		cfg.DrawingQuestions = place.DefaultDrawingQuestions
 	}
 	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
 		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, search: st.Search,
@@ -235,6 +243,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.releaseRoutes(r)
 		s.osmRoutes(r)
 		s.suggestionRoutes(r)
+		s.drawingRoutes(r)
 		s.conflationRoutes(r)
 		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path))
@@ -304,8 +313,8 @@ func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.BasemapStyleURL == "" && s.hasBasemap(r.Context()) {
 		bm = "tiles/" + tiles.BasemapLayer + ".json"
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs,
-		"basemap_tiles": bm})
+	writeJSON(w, http.StatusOK, map[string]any{"title": s.cfg.Title, "basemap_style_url": s.cfg.BasemapStyleURL, "glyphs": s.glyphs,
+		"basemap_tiles": bm, "drawing_questions": s.cfg.DrawingQuestions})
 }
 
 func (s *Server) getCategories(w http.ResponseWriter, r *http.Request) {

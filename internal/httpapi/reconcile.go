@@ -255,13 +255,9 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
 	if err := allowParams(q, "threshold"); err != nil {
 		return err
 	}
-	threshold := -1.0
-	if t := q.Get("threshold"); t != "" {
-		v, err := strconv.ParseFloat(t, 64)
-		if err != nil || v <= 0 || v > 1 {
-			return place.Errorf(place.EINVALID, "threshold %q: want a share of the definitions, above 0 and at most 1 (0.5 for a majority)", place.Excerpt(t))
-		}
-		threshold = v
+	threshold, err := parseThreshold(q)
+	if err != nil {
+		return err
 	}
 	release, err := s.expensive(r)
 	if err != nil {

@@ -122,6 +122,18 @@ type SuggestionStore interface {
 	Suggestion(ctx context.Context, id string) (place.Suggestion, error)
 	Suggestions(ctx context.Context, q store.SuggestionQuery) (store.SuggestionPage, error)
 	DecideSuggestion(ctx context.Context, id string, d place.SuggestionDecision) (place.Suggestion, error)
+	DrawingStore
+}
+
+// DrawingStore is what the API asks of residents' drawings: a resident's
+// own (by its private key), a place's published ones and the state they
+// are in (what their agreement surface is kept under), and the consensus
+// a moderator adopts from them.
+type DrawingStore interface {
+	Drawing(ctx context.Context, id string) (place.Drawing, error)
+	Drawings(ctx context.Context, q store.DrawingQuery) (store.DrawingPage, error)
+	DrawingsVersion(ctx context.Context, placeSlug string) (string, error)
+	AdoptConsensus(ctx context.Context, a place.Area, placeSlug, note string) (int64, error)
 }
 
 // ConflationStore is what the API asks of OSM conflation runs and the

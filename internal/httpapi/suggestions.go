@@ -55,38 +55,57 @@ func optionalIfMatch(r *http.Request) (int64, error) {
 	return ifMatch(r)
 }
 
-// suggest takes a proposed change from anyone: a contributor, or an
-// anonymous visitor. Visitors are limited per address and accounts per
-// account; a honeypot field catches bots. A correction or closure is based
-// on the version its sender saw (If-Match), else the current one.
-func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Kind     string          `json:"kind"`
-		AssetID  string          `json:"asset_id"`
-		Feature  json.RawMessage `json:"feature"`
-		Comment  string          `json:"comment"`
-		Set      string          `json:"set"`         // area: the community set the drawing is for
-		Code     string          `json:"code"`        // area: optional; made from the name when empty
-		Place    string          `json:"place"`       // area: optional; the place the drawing defines
-		Honeypot string          `json:"website_url"` // a field people never see
-	}
-	if err := decodeBody(r, &body); err != nil {
-		return err
-	}
-	author := "anonymous"
+// suggestionBody is a suggestion as sent.
+type suggestionBody struct {
+	Kind    string          `json:"kind"`
+	AssetID string          `json:"asset_id"`
+	Feature json.RawMessage `json:"feature"`
+	Comment string          `json:"comment"`
+	Set     string          `json:"set"`   // area: optional, a hint: the community set the drawing was drawn for
+	Code    string          `json:"code"`  // area: ignored, kept for older clients
+	Place   string          `json:"place"` // area: optional; the place the drawing is of
+	// Answers (area) are the resident's answers to the deployment's
+	// questions, question → answer.
+	Answers  map[string]string `json:"answers"`
+	Honeypot string            `json:"website_url"` // a field people never see
+}
+
+// suggestionAuthor is who sends a suggestion, if they may send one now:
+// a signed-in account (its CSRF token checked) within its hourly limit,
+// or an anonymous visitor within the limit of their address.
+func (s *Server) suggestionAuthor(w http.ResponseWriter, r *http.Request) (string, error) {
 	if p, ok := principalOf(r); ok {
 		if err := checkCSRF(r, p); err != nil {
-			return err
+			return "", err
 		}
 		if ok, wait := s.accountSuggestions.allow("user:"+p.User.ID, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			return place.Errorf(place.ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
+			return "", place.Errorf(place.ETOOMANY, "more than %d suggestions an hour from this account; try again in %d minutes",
 				s.cfg.SuggestionsPerHour, int(wait.Minutes())+1)
 		}
-		author = p.User.Email
-	} else if ok, wait := s.visitorSuggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
+		return p.User.Email, nil
+	}
+	if ok, wait := s.visitorSuggestions.allow("ip:"+clientIP(r), time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		return place.Errorf(place.ETOOMANY, "too many suggestions from here; try again later")
+		return "", place.Errorf(place.ETOOMANY, "too many suggestions from here; try again later")
+	}
+	return "anonymous", nil
+}
+
+// suggest takes a proposed change from anyone: a contributor, or an
+// anonymous visitor. Visitors are limited per address and accounts per
+// account; a honeypot field catches bots. A correction or closure is based
+// on the version its sender saw (If-Match), else the current one. A
+// drawing (kind area) makes a new drawing, pending, and its private key:
+// the answer carries both, and the link its resident comes back by.
+func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
+	var body suggestionBody
+	if err := decodeBody(r, &body); err != nil {
+		return err
+	}
+	author, err := s.suggestionAuthor(w, r)
+	if err != nil {
+		return err
 	}
 	if body.Honeypot != "" {
 		// Looks accepted, so the bot learns nothing; nothing is stored.
@@ -101,14 +120,12 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sg := place.Suggestion{ID: uuid.NewString(), Kind: body.Kind, AssetID: body.AssetID, Comment: body.Comment, Author: author}
+	key := ""
 	switch {
 	case body.Kind == place.AreaDrawing:
-		a, err := drawingFromFeature(body.Feature)
-		if err != nil {
+		if key, err = s.newDrawing(&sg, body); err != nil {
 			return err
 		}
-		a.Set, a.Code = body.Set, body.Code
-		sg.Area, sg.Place = &a, body.Place
 	case body.Kind == place.Closure && len(body.Feature) == 0:
 		sg.BaseVersion = base // the store closes the asset as it stood then
 	case len(body.Feature) == 0:
@@ -129,8 +146,43 @@ func (s *Server) suggest(w http.ResponseWriter, r *http.Request) error {
 	if err := s.suggestions.CreateSuggestion(r.Context(), sg); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"id": sg.ID, "status": place.Pending,
-		"message": "thank you: a moderator will look at it"})
+	out := map[string]any{"id": sg.ID, "status": place.Pending, "message": "thank you: a moderator will look at it"}
+	if key != "" {
+		out["drawing"], out["edit_key"] = sg.Drawing, key
+		out["edit_url"] = "/#my-drawing/" + sg.Drawing + "?key=" + key
+	}
+	writeJSON(w, http.StatusAccepted, out)
+	return nil
+}
+
+// newDrawing fills an area suggestion from what was sent: the drawing it
+// makes (a new id, and the stored form of its new private key, which it
+// returns), its place, the set named as a hint, and the answers, checked
+// against the deployment's questions.
+func (s *Server) newDrawing(sg *place.Suggestion, body suggestionBody) (key string, err error) {
+	if err := s.drawingChange(sg, body.Feature, body.Answers); err != nil {
+		return "", err
+	}
+	sg.Area.Set, sg.Place = body.Set, body.Place
+	key, hash, err := auth.NewSecret()
+	if err != nil {
+		return "", err
+	}
+	sg.Drawing, sg.DrawingKey = uuid.NewString(), hash
+	return key, nil
+}
+
+// drawingChange fills an area suggestion's outline, name and answers.
+func (s *Server) drawingChange(sg *place.Suggestion, feature json.RawMessage, answers map[string]string) error {
+	a, err := drawingFromFeature(feature)
+	if err != nil {
+		return err
+	}
+	list, err := place.DrawingAnswers(answers, s.cfg.DrawingQuestions)
+	if err != nil {
+		return err
+	}
+	sg.Area, sg.Answers = &a, list
 	return nil
 }
 
@@ -167,9 +219,10 @@ func drawingFromFeature(raw json.RawMessage) (place.Area, error) {
 func (s *Server) suggestionJSON(r *http.Request, sg place.Suggestion) map[string]any {
 	if sg.Kind == place.AreaDrawing && sg.Area != nil {
 		out := map[string]any{"id": sg.ID, "kind": sg.Kind, "set": sg.Area.Set, "code": sg.Area.Code, "place": sg.Place,
+			"drawing": sg.Drawing, "answers": nonNil(sg.Answers),
 			"comment": sg.Comment, "status": sg.Status, "reason": sg.Reason,
 			"created_at": sg.CreatedAt, "proposed": areaFeature(*sg.Area),
-			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "set", To: sg.Area.Set}}}
+			"changes": []fieldChange{{Field: "name", To: sg.Area.Name}, {Field: "place", To: sg.Place}}}
 		s.suggestionPeople(r, out, sg)
 		return out
 	}
@@ -271,6 +324,7 @@ func (s *Server) decide(accept bool) handler {
 			Take       []string        `json:"take"`
 			ConfirmNew bool            `json:"confirm_new"`
 			MergeInto  string          `json:"merge_into"`
+			Place      string          `json:"place"` // a drawing: the place it is of
 		}
 		if err := decodeOptionalBody(r, &body); err != nil {
 			return err
@@ -290,7 +344,8 @@ func (s *Server) decide(accept bool) handler {
 		if err != nil {
 			return err
 		}
-		d := place.SuggestionDecision{Accept: accept, Reason: body.Reason, IfVersion: v, ConfirmNew: body.ConfirmNew, MergeInto: body.MergeInto}
+		d := place.SuggestionDecision{Accept: accept, Reason: body.Reason, IfVersion: v, ConfirmNew: body.ConfirmNew, MergeInto: body.MergeInto,
+			Place: body.Place}
 		if accept && len(body.Feature) > 0 {
 			a, err := assetFromFeature(body.Feature)
 			if err != nil {
@@ -310,14 +365,6 @@ func (s *Server) decide(accept bool) handler {
 			if err := s.planMerge(r, sg, &d, take); err != nil {
 				return err
 			}
-		}
-		if accept && sg.Kind == place.AreaDrawing {
-			// Placing every asset on a drawing's ground is overlay work.
-			release, err := s.expensive(r)
-			if err != nil {
-				return err
-			}
-			defer release()
 		}
 		r = changeContext(r)
 		done, err := s.suggestions.DecideSuggestion(r.Context(), sg.ID, d)
@@ -411,17 +458,9 @@ func (s *Server) suggestionConflict(r *http.Request, id string, d place.Suggesti
 // everything deciding sg touches (place.Suggestion.Touches,
 // place.PermitAssetWrite): where the asset
 // is now and where the suggestion (or the moderator's edit, or the asset
-// it is merged into) would put it. A drawing must lie in scope, and adding
-// it to its set must be an area edit the moderator may make
-// (place.PermitAreaEdit): a set outside their scope is refused, and so is
-// one whose areas define a scope, as adding would widen it.
+// it is merged into) would put it. A drawing must lie in scope (publishing
+// it changes no set).
 func (s *Server) suggestionInScope(r *http.Request, sg place.Suggestion, d *place.SuggestionDecision) error {
 	at, ids := sg.Touches(*d)
-	if err := s.checkTouched(r, at, ids); err != nil {
-		return err
-	}
-	if sg.Kind == place.AreaDrawing && sg.Area != nil && d.Accept {
-		return s.permitAreaEdit(r, sg.Area.Set, sg.Area.Code, place.AddArea)
-	}
-	return nil
+	return s.checkTouched(r, at, ids)
 }

@@ -47,31 +47,31 @@ func CheckSuggestion(sg *Suggestion) error {
 	return CheckAssets([]Asset{sg.Proposed})
 }
 
-// checkDrawing checks a neighbourhood drawn as a suggestion, giving it a
-// code from its name and the suggestion's id when it has none.
+// checkDrawing checks a neighbourhood drawn as a suggestion: the drawing
+// it makes (CheckDrawing), the id of that drawing and the set it names as
+// a hint, if any.
 func checkDrawing(sg *Suggestion) error {
-	a := sg.Area
-	if a == nil {
+	if sg.Area == nil {
 		return Errorf(EINVALID, "an area suggestion carries the drawing as a GeoJSON Feature in \"feature\"")
 	}
-	if err := CheckDrawn("the drawing", a.Geometry); err != nil {
-		return err
+	if sg.Drawing == "" {
+		return Errorf(EINVALID, "an area suggestion names the drawing it makes or changes")
 	}
-	if a.Code == "" {
-		short := Slugify(sg.ID)
-		if len(short) > 8 {
-			short = short[:8]
-		}
-		a.Code = strings.Trim(Slugify(a.Name)+"-"+short, "-")
-		if len(a.Code) > 64 {
-			a.Code = a.Code[len(a.Code)-64:]
-		}
-	}
-	if sg.Place != "" && !ValidSlug(sg.Place) {
-		return Errorf(EINVALID, "place %q is not a place slug", sg.Place)
+	if sg.Area.Set != "" && !ValidSlug(sg.Area.Set) {
+		return Errorf(EINVALID, "set %q is not a set slug", Excerpt(sg.Area.Set))
 	}
 	sg.AssetID, sg.BaseVersion, sg.Base = "", 0, nil
-	return CheckArea(*a)
+	return CheckDrawing(SuggestedDrawing(sg))
+}
+
+// SuggestedDrawing is the drawing an area suggestion proposes, as
+// accepting it publishes it (in the place it names).
+func SuggestedDrawing(sg *Suggestion) Drawing {
+	d := Drawing{ID: sg.Drawing, Place: sg.Place, Answers: sg.Answers, Source: DrawingByResident, Status: DrawingPending, KeyHash: sg.DrawingKey}
+	if sg.Area != nil {
+		d.Name, d.Geometry = sg.Area.Name, sg.Area.Geometry
+	}
+	return d
 }
 
 // SuggestionOutcome works out what deciding a suggestion writes: the asset the
@@ -89,7 +89,10 @@ func SuggestionOutcome(sg Suggestion, d SuggestionDecision) (change Asset, statu
 		return sg.Proposed, Rejected, nil
 	}
 	if sg.Kind == AreaDrawing && (d.Edited != nil || d.MergeInto != "" || d.ConfirmNew || d.IfVersion != 0) {
-		return change, "", Errorf(EINVALID, "a drawing is accepted as drawn: redraw the area once it is in its set")
+		return change, "", Errorf(EINVALID, "a drawing is published as drawn: only the place it is of may be named (\"place\")")
+	}
+	if d.Place != "" && (sg.Kind != AreaDrawing || !ValidSlug(d.Place)) {
+		return change, "", Errorf(EINVALID, "place %q: only a drawing is accepted into a place, named by its slug", Excerpt(d.Place))
 	}
 	if sg.Kind != NewAsset && (d.MergeInto != "" || d.ConfirmNew) {
 		return change, "", Errorf(EINVALID, "merge_into and confirm_new are for a new place, not a %s", sg.Kind)
@@ -144,20 +147,6 @@ func DuplicateError(a Asset, dups []Duplicate) error {
 		names[i] = fmt.Sprintf("%s %q (%.0f m)", d.Asset.ID, d.Asset.Name, d.DistanceM)
 	}
 	return Errorf(ECONFLICT, "%q may already be here: %s; merge it into one of them (merge_into) or accept it as new (confirm_new)", a.Name, strings.Join(names, ", "))
-}
-
-// DrawingArea is the area an accepted drawing adds: the drawing, marked as
-// a resident's in its properties (who, by the suggestion, not by name).
-func DrawingArea(sg Suggestion) Area {
-	a := *sg.Area
-	props := map[string]any{}
-	for k, v := range a.Properties {
-		props[k] = v
-	}
-	props["drawn_by"] = "a resident"
-	props["suggestion"] = sg.ID
-	a.Properties = props
-	return a
 }
 
 // CheckArea checks an area's fields before a store writes it (its code,

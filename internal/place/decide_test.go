@@ -30,12 +30,15 @@ func TestCheckSuggestion(t *testing.T) {
 		{"unknown kind", Suggestion{ID: "s4", Kind: "merge", Proposed: lib}, "suggestion kind", nil},
 		{"long comment", Suggestion{ID: "s5", Kind: NewAsset, Proposed: lib, Comment: strings.Repeat("x", 1001)}, "longer than 1000", nil},
 		{"drawing without a feature", Suggestion{ID: "s6", Kind: AreaDrawing}, "carries the drawing", nil},
-		{"drawing gets a code from its name", Suggestion{ID: "d1-0000-abcd", Kind: AreaDrawing, Area: drawn}, "", func(t *testing.T, sg Suggestion) {
-			if sg.Area.Code != "heeley-as-i-know-it-d1-0000" {
-				t.Errorf("code %q", sg.Area.Code)
+		{"a drawing is pending", Suggestion{ID: "d1-0000-abcd", Kind: AreaDrawing, Area: drawn, Drawing: "dr1"}, "", func(t *testing.T, sg Suggestion) {
+			if sg.Status != Pending || sg.Area.Code != "" {
+				t.Errorf("status %q code %q", sg.Status, sg.Area.Code)
 			}
 		}},
-		{"drawing for a bad place slug", Suggestion{ID: "d2", Kind: AreaDrawing, Area: &Area{Set: "drawn", Name: "x", Geometry: unitSquare(0, 0)}, Place: "Not A Slug"}, "not a place slug", nil},
+		{"a drawing names its drawing", Suggestion{ID: "d0", Kind: AreaDrawing, Area: drawn}, "names the drawing", nil},
+		{"a drawing needs no set", Suggestion{ID: "d3", Kind: AreaDrawing, Area: &Area{Name: "x", Geometry: unitSquare(0, 0)}, Drawing: "dr3"}, "", nil},
+		{"a drawing needs a name", Suggestion{ID: "d4", Kind: AreaDrawing, Area: &Area{Geometry: unitSquare(0, 0)}, Drawing: "dr4"}, "properties.name", nil},
+		{"drawing for a bad place slug", Suggestion{ID: "d2", Kind: AreaDrawing, Area: &Area{Set: "drawn", Name: "x", Geometry: unitSquare(0, 0)}, Place: "Not A Slug", Drawing: "dr2"}, "not a place slug", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sg := tc.sg
@@ -75,7 +78,10 @@ func TestSuggestionOutcome(t *testing.T) {
 		{"merge needs the version", newPlace, SuggestionDecision{Accept: true, Edited: &edited, MergeInto: "a1"}, "", "", "merge_into: name the merged asset"},
 		{"merge is for new places", correction, SuggestionDecision{Accept: true, MergeInto: "a2"}, "", "", "are for a new place"},
 		{"a new place has no version", newPlace, SuggestionDecision{Accept: true, IfVersion: 3}, "", "", "has no version to name"},
-		{"a drawing is accepted as drawn", drawing, SuggestionDecision{Accept: true, Edited: &edited}, "", "", "accepted as drawn"},
+		{"a drawing is published as drawn", drawing, SuggestionDecision{Accept: true, Edited: &edited}, "", "", "published as drawn"},
+		{"a drawing may name its place", drawing, SuggestionDecision{Accept: true, Place: "heeley"}, Accepted, "", ""},
+		{"only a drawing names a place", correction, SuggestionDecision{Accept: true, Place: "heeley"}, "", "", "only a drawing"},
+		{"a place is a slug", drawing, SuggestionDecision{Accept: true, Place: "Heeley!"}, "", "", "only a drawing"},
 		{"long reason", correction, SuggestionDecision{Reason: strings.Repeat("r", 1001)}, "", "", "longer than 1000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,15 +107,7 @@ func TestAcceptVersion(t *testing.T) {
 	}
 }
 
-func TestDrawingAreaAndDuplicateError(t *testing.T) {
-	sg := Suggestion{ID: "d1", Area: &Area{Set: "drawn", Code: "x", Name: "x", Properties: map[string]any{"k": "v"}}}
-	a := DrawingArea(sg)
-	if a.Properties["drawn_by"] != "a resident" || a.Properties["suggestion"] != "d1" || a.Properties["k"] != "v" {
-		t.Errorf("properties %v", a.Properties)
-	}
-	if _, ok := sg.Area.Properties["drawn_by"]; ok {
-		t.Error("DrawingArea changed the suggestion's own properties")
-	}
+func TestDuplicateError(t *testing.T) {
 	err := DuplicateError(Asset{Name: "Hall"}, []Duplicate{{Asset: Asset{ID: "a1", Name: "The Hall"}, DistanceM: 12}})
 	if ErrorCode(err) != ECONFLICT || !strings.Contains(err.Error(), `a1 "The Hall" (12 m)`) {
 		t.Errorf("DuplicateError = %v", err)

@@ -103,6 +103,8 @@ type SuggestionDecision struct {
 	// with: Edited (required) is written to that asset, at IfVersion
 	// (required), and no asset is added.
 	MergeInto string
+	// Place, for a drawing, names (or overrides) the place it is of.
+	Place string
 }
 
 // FieldValues lays an asset out as the fields people compare and merge:

@@ -406,8 +406,9 @@ func (p *Place) Validate() error {
 
 // Suggestion is a change proposed by someone without the right to publish
 // it: a new asset, a correction, a closure, or a neighbourhood drawn as
-// the resident knows it (kind area), for a community boundary set. The live
-// data stays as it is until a moderator accepts.
+// the resident knows it (kind area), a Drawing of a place, published as
+// evidence when accepted. The live data stays as it is until a moderator
+// accepts.
 type Suggestion struct {
 	ID       string `json:"id"`
 	Kind     string `json:"kind"` // new, correction, closure or area
@@ -419,20 +420,28 @@ type Suggestion struct {
 	// after the asset changed is a conflict the moderator resolves.
 	BaseVersion int64  `json:"base_version,omitempty"`
 	Base        *Asset `json:"-"`
-	// Area is the drawing of an area suggestion: the community set it is
-	// for, a code (made from the name when empty), its name and outline.
+	// Area is the drawing of an area suggestion: its name and outline, and
+	// the community set it was drawn for, kept as a hint (Set, may be "").
 	Area *Area `json:"-"`
-	// Place, for an area suggestion, is the place the drawing defines
-	// (heeley): accepted, the area joins the place's definitions, and so
-	// its agreement surface.
-	Place     string    `json:"place,omitempty"`
-	Comment   string    `json:"comment,omitempty"`
-	Author    string    `json:"author"` // an account's email, or "anonymous"
-	Status    string    `json:"status"` // pending, accepted or rejected
-	Reason    string    `json:"reason,omitempty"`
-	DecidedBy string    `json:"decided_by,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	DecidedAt time.Time `json:"decided_at,omitempty"`
+	// Place, for an area suggestion, is the place the drawing is of
+	// (heeley), or "" for the moderator to name on accepting.
+	Place string `json:"place,omitempty"`
+	// Drawing, for an area suggestion, is the id of the drawing it makes
+	// (a new one, pending) or changes (one that exists: accepted, the
+	// suggestion's outline, name and answers replace the drawing's).
+	// Answers are the resident's answers to the deployment's questions.
+	Drawing string   `json:"drawing,omitempty"`
+	Answers []Answer `json:"answers,omitempty"`
+	// DrawingKey is the stored form (hash) of the private key of a new
+	// drawing; "" for a change to one that exists.
+	DrawingKey string    `json:"-"`
+	Comment    string    `json:"comment,omitempty"`
+	Author     string    `json:"author"` // an account's email, or "anonymous"
+	Status     string    `json:"status"` // pending, accepted or rejected
+	Reason     string    `json:"reason,omitempty"`
+	DecidedBy  string    `json:"decided_by,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	DecidedAt  time.Time `json:"decided_at,omitempty"`
 }
 
 // Suggestion kinds and states.

@@ -22,26 +22,33 @@ func (db *DB) UpdateArea(ctx context.Context, a place.Area, ifVersion int64) (in
 	}
 	var version int64
 	err := db.write(ctx, func(tx *Tx) error {
-		current, old, err := areaAt(ctx, tx, a.Set, a.Code, ifVersion)
-		if err != nil {
-			return err
-		}
-		g, props, err := encodeArea(tx, a)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE areas SET geom = `+tx.d.Geometry.In("$1")+`, name = $2, properties = $3, version = version + 1
-			WHERE set_slug = $4 AND code = $5`, g, a.Name, props, a.Set, a.Code); err != nil {
-			return fmt.Errorf("update area %s/%s: %w", a.Set, a.Code, err)
-		}
-		version = current + 1
-		// Recount, re-extent, and place again the assets of the old or new ground.
-		if err := refreshSet(ctx, tx, a.Set, old.Bound().Union(a.Geometry.Bound())); err != nil {
-			return err
-		}
-		return addRevision(ctx, tx, "area", a.Set+":"+a.Code, "update", NewAreaRecord(a, version))
+		var err error
+		version, err = updateArea(ctx, tx, a, ifVersion)
+		return err
 	})
 	return version, err
+}
+
+// updateArea is the body of UpdateArea, for use inside a transaction.
+func updateArea(ctx context.Context, tx *Tx, a place.Area, ifVersion int64) (int64, error) {
+	current, old, err := areaAt(ctx, tx, a.Set, a.Code, ifVersion)
+	if err != nil {
+		return 0, err
+	}
+	g, props, err := encodeArea(tx, a)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE areas SET geom = `+tx.d.Geometry.In("$1")+`, name = $2, properties = $3, version = version + 1
+		WHERE set_slug = $4 AND code = $5`, g, a.Name, props, a.Set, a.Code); err != nil {
+		return 0, fmt.Errorf("update area %s/%s: %w", a.Set, a.Code, err)
+	}
+	version := current + 1
+	// Recount, re-extent, and place again the assets of the old or new ground.
+	if err := refreshSet(ctx, tx, a.Set, old.Bound().Union(a.Geometry.Bound())); err != nil {
+		return 0, err
+	}
+	return version, addRevision(ctx, tx, "area", a.Set+":"+a.Code, "update", NewAreaRecord(a, version))
 }
 
 // areaAt reads an area's version and geometry, if its version is still

@@ -73,8 +73,10 @@ func NewAreaRecord(a place.Area, version int64) AreaRecord {
 
 // drawingRecord is how stores keep an area suggestion's drawing.
 type drawingRecord struct {
-	Area  AreaRecord `json:"area"`
-	Place string     `json:"place,omitempty"`
+	Area    AreaRecord     `json:"area"`
+	Place   string         `json:"place,omitempty"`
+	Drawing string         `json:"drawing,omitempty"`
+	Answers []place.Answer `json:"answers,omitempty"`
 }
 
 // suggestionRecord is how stores keep what an asset suggestion proposes,
@@ -92,10 +94,10 @@ func suggestionData(sg place.Suggestion) (place.Suggestion, []byte, error) {
 		return sg, nil, err
 	}
 	if sg.Kind == place.AreaDrawing {
-		if err := checkShape(*sg.Area); err != nil {
+		if err := checkOutline(sg.Area.Geometry); err != nil {
 			return sg, nil, err
 		}
-		data, err := json.Marshal(drawingRecord{Area: NewAreaRecord(*sg.Area, 0), Place: sg.Place})
+		data, err := json.Marshal(drawingRecord{Area: NewAreaRecord(*sg.Area, 0), Place: sg.Place, Drawing: sg.Drawing, Answers: sg.Answers})
 		return sg, data, err
 	}
 	rec, err := NewAssetRecord(sg.Proposed)
@@ -131,7 +133,7 @@ func readSuggestionData(sg *place.Suggestion, data []byte) error {
 			return fmt.Errorf("suggestion %s: the drawing is a %s, not a MultiPolygon", sg.ID, g.Type)
 		}
 		sg.Area = &place.Area{Set: rec.Area.Set, Code: rec.Area.Code, Name: rec.Area.Name, Properties: rec.Area.Properties, Geometry: mp}
-		sg.Place = rec.Place
+		sg.Place, sg.Drawing, sg.Answers = rec.Place, rec.Drawing, rec.Answers
 		return nil
 	}
 	var rec suggestionRecord

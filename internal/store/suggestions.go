@@ -22,12 +22,34 @@ func (db *DB) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		if err := drawingOfSuggestion(ctx, tx, sg); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, sqlInsertSuggestion, sg.ID, sg.Kind, sg.AssetID, string(data), sg.Comment, sg.Author, sg.Status,
 			dbTime(tx.now)); err != nil {
 			return fmt.Errorf("record suggestion: %w", err)
 		}
 		return nil
 	})
+}
+
+// drawingOfSuggestion adds the drawing a new area suggestion makes,
+// pending; for a change to a drawing, that drawing must exist.
+func drawingOfSuggestion(ctx context.Context, tx *Tx, sg place.Suggestion) error {
+	if sg.Kind != place.AreaDrawing {
+		return nil
+	}
+	if sg.DrawingKey != "" {
+		return insertDrawing(ctx, tx, place.SuggestedDrawing(&sg))
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM drawings WHERE id = $1)`, sg.Drawing).Scan(&exists); err != nil {
+		return fmt.Errorf("drawing %s: %w", sg.Drawing, err)
+	}
+	if !exists {
+		return place.Errorf(place.ENOTFOUND, "no drawing %q", sg.Drawing)
+	}
+	return nil
 }
 
 // Suggestions lists one page of suggestions in a state (all when
@@ -76,8 +98,9 @@ func scanSuggestion(r Row) (place.Suggestion, error) {
 }
 
 // DecideSuggestion accepts or rejects a pending suggestion, by the
-// context's author, and writes what an acceptance makes: the drawn area
-// (linked to its place), the new asset, or the changed one. ECONFLICT if
+// context's author, and writes what the decision makes: a drawing
+// published in its place (or, rejected, left unpublished), the new asset,
+// or the changed one. EINVALID for a drawing accepted with no place named. ECONFLICT if
 // it was decided already, if the asset changed since, or if a new asset
 // may be one already there (unless d.ConfirmNew); the rest of the rules
 // and codes are Decision's.
@@ -99,10 +122,12 @@ func (db *DB) DecideSuggestion(ctx context.Context, id string, d place.Suggestio
 			return place.Errorf(place.ECONFLICT, "suggestion %s was decided already", id)
 		}
 		switch {
+		case sg.Kind == place.AreaDrawing && !d.Accept:
+			return rejectDrawing(ctx, tx, sg)
 		case !d.Accept:
 			return nil
 		case sg.Kind == place.AreaDrawing:
-			return acceptDrawing(ctx, tx, sg)
+			return publishDrawing(ctx, tx, sg, d)
 		case sg.Kind == place.NewAsset && d.MergeInto == "":
 			return db.acceptNewAsset(ctx, tx, change, d.ConfirmNew)
 		}
@@ -112,23 +137,6 @@ func (db *DB) DecideSuggestion(ctx context.Context, id string, d place.Suggestio
 		return sg, err
 	}
 	return db.Suggestion(ctx, id)
-}
-
-// acceptDrawing adds a drawn area to its set and links it to the place it
-// was drawn for, if any.
-func acceptDrawing(ctx context.Context, tx *Tx, sg place.Suggestion) error {
-	a := place.DrawingArea(sg)
-	if err := addArea(ctx, tx, a); err != nil {
-		return err
-	}
-	if sg.Place == "" {
-		return nil
-	}
-	link := place.PlaceLink{Set: a.Set, Code: a.Code, Note: "drawn by a resident"}
-	if _, err := tx.Exec(ctx, sqlInsertPlaceLink, sg.Place, link.Set, link.Code, link.Confirmed, link.Note, link.Review); err != nil {
-		return fmt.Errorf("link place %s: %w", sg.Place, err)
-	}
-	return addRevision(ctx, tx, "place", sg.Place, "link", link)
 }
 
 // acceptNewAsset adds a suggested new asset, unless it may be one already
@@ -192,21 +200,23 @@ type suggestionTargets interface {
 // returns it, with its record, as every store keeps it: the asset of a
 // correction or closure must exist, and the suggestion is based on the
 // asset at BaseVersion (the current one when 0); a closure sent without
-// the asset closes that version. A drawing must be for a community
-// boundary set (residents draw neighbourhoods, not wards) and the place
-// it names must exist.
+// the asset closes that version. A drawing's place, if it names one, must
+// exist, and so must the set it names as a hint, a community set
+// (residents draw neighbourhoods, not wards).
 func PrepareSuggestion(ctx context.Context, st suggestionTargets, sg place.Suggestion) (place.Suggestion, []byte, error) {
 	switch sg.Kind {
 	case place.AreaDrawing:
 		if sg.Area == nil {
 			break // CheckSuggestion says what is missing
 		}
-		set, err := st.Set(ctx, sg.Area.Set)
-		if err != nil {
-			return sg, nil, err
-		}
-		if set.Kind != place.Community {
-			return sg, nil, place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
+		if sg.Area.Set != "" {
+			set, err := st.Set(ctx, sg.Area.Set)
+			if err != nil {
+				return sg, nil, err
+			}
+			if set.Kind != place.Community {
+				return sg, nil, place.Errorf(place.EINVALID, "boundary set %s is %s: draw neighbourhoods for a community set", set.Slug, set.Kind)
+			}
 		}
 		if sg.Place != "" {
 			if _, err := st.Place(ctx, sg.Place); err != nil {
