@@ -143,6 +143,19 @@ export function navigate(r, { replace = false } = {}) {
   }
 }
 
+/** Set while a drawing's private link opens: the address keeps it. */
+let mapHashHeld = false;
+
+/**
+ * holdMapHash keeps a drawing's private link in the address (on) while it
+ * opens, through the selection it closes; off lets the next change of the
+ * map's selection replace it.
+ * @param {boolean} on
+ */
+export function holdMapHash(on) {
+  mapHashHeld = on;
+}
+
 /**
  * writeMapHash puts the Map view's state in the address without routing
  * (the map already shows it): push makes a step back/forward returns to,
@@ -155,7 +168,7 @@ export function writeMapHash(hash, push) {
   const now = parseHash(location.hash);
   if (state.view !== 'map' || now.view !== 'map' || location.hash === hash) return;
   // A drawing's private link stays in the address while the map moves.
-  if (now.drawing && !push) return;
+  if (now.drawing && (!push || mapHashHeld)) return;
   if (push) history.pushState(null, '', hash);
   else history.replaceState(null, '', hash);
   lastHash.map = hash;

@@ -43,7 +43,7 @@ const SEEDS = 6;
 const NAME = 'Our bit of Broomhill (browser test)';
 const RENAMED = 'Our bit, redrawn (browser test)';
 const ANSWER = 'The park and the shops on the corner';
-const CODE = 'DRAWN-1';
+const CODE = 'broomhill-drawn';
 
 /** rect is a closed ring around (x, y), half-sizes (w, h). */
 function rect(x, y, w, h) {
@@ -101,7 +101,7 @@ run(async ({ browser, page: harnessPage }) => {
   const seeded = [];
 
   await estep(page, 'seed', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await browser.newContext({ baseURL: BASE });
     const api = ctx.request;
     box = await placeBox(api);
     const login = await api.post('api/login', { data: { email: EMAIL, password: PASSWORD } });
@@ -188,7 +188,7 @@ run(async ({ browser, page: harnessPage }) => {
     link = await page.locator('#my-drawing-copy-field').inputValue();
     expect(link.includes(`#my-drawing/${encodeURIComponent(drawingId)}?key=`) && link.includes(encodeURIComponent(body.edit_key)),
       `the private link should open the drawing with its key: ${link}`);
-    expect((await page.locator('.private-link h4').innerText()).includes('Keep this link to change your drawing'), 'the link should say what it is for');
+    expect((await page.locator('.private-link h4').textContent()).includes('Keep this link to change your drawing'), 'the link should say what it is for');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => {});
     await page.locator('#my-drawing-copy').click();
     await page.locator('#app-status', { hasText: /copied|copy it/ }).waitFor();
@@ -215,8 +215,9 @@ run(async ({ browser, page: harnessPage }) => {
     await shot(p, 'step-03-private-link.png');
     await p.locator('#my-drawing-change').click();
     await p.locator('#draw-hood-form').waitFor();
-    expect(await p.locator('#draw-hood-place').inputValue() === PLACE && await p.locator('#draw-hood-name').inputValue() === NAME,
-      'changing the drawing should start from its place and name');
+    expect(await p.locator('#draw-hood-place').count() === 0 && (await p.locator('#draw-hood-form').innerText()).includes('A drawing of') &&
+      await p.locator('#draw-hood-name').inputValue() === NAME && await p.locator('#draw-hood-answer-0').inputValue() === ANSWER,
+    'changing the drawing should keep its place and start from its name and answers');
     await p.locator('#draw-hood-name').fill(RENAMED);
     const [res] = await Promise.all([
       p.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === `/api/drawings/${drawingId}`),
@@ -224,10 +225,12 @@ run(async ({ browser, page: harnessPage }) => {
     ]);
     expect(res.status() === 202, `PUT api/drawings/${drawingId} should answer 202, got ${res.status()}`);
     const sent = JSON.parse(res.request().postData());
-    expect(sent.feature.properties.name === RENAMED && sent.feature.geometry.type === 'Polygon' && sent.place === PLACE, `the change should send the new name and the outline: ${res.request().postData()}`);
+    expect(sent.feature.properties.name === RENAMED && sent.feature.geometry.type === 'Polygon' && sent.answers['What do you call this area?'] === ANSWER, `the change should send the new name and the outline: ${res.request().postData()}`);
     await p.locator('#my-drawing-name', { hasText: RENAMED }).waitFor();
-    const got = await (await p.request.get(`${BASE}api/drawings/${drawingId}?key=${new URL(link).hash.split('key=')[1]}`)).json();
-    expect(JSON.stringify(got).includes(RENAMED), `GET api/drawings/${drawingId} should have the new name: ${JSON.stringify(got).slice(0, 300)}`);
+    expect(await p.locator('#my-drawing-status').getAttribute('data-status') === 'pending', 'the change should wait for a moderator');
+    // The change is a suggestion: the drawing stays as it is until a moderator accepts it.
+    const got = await p.request.get(`${BASE}api/drawings/${drawingId}?key=${new URL(link).hash.split('key=')[1]}`);
+    expect(got.status() === 200 && (await got.json()).properties.name === NAME, `until the change is accepted the drawing should keep its name: ${got.status()}`);
     // A wrong key: a plain message, no drawing.
     const wrong = link.replace(/key=[^&]*/, 'key=not-the-key');
     await p.goto('about:blank');
@@ -293,8 +296,8 @@ run(async ({ browser, page: harnessPage }) => {
     const href = await page.locator('#adopt-link').getAttribute('href');
     expect(href.startsWith('#map?') && decodeURIComponent(href).includes(`area=${SET}/${CODE}`), `the link should open the area on the map: ${href}`);
     const area = await (await page.request.get(`${BASE}api/sets/${SET}/areas/${CODE}`)).json();
-    const p = area.properties || {};
-    expect(Number(p.from_drawings) === SEEDS && Number(p.threshold) === 0.5, `the area should carry its provenance: ${JSON.stringify(p)}`);
+    const p = (area.properties && area.properties.properties) || {};
+    expect(Number(p.from_drawings) === SEEDS && Number(p.threshold) === 0.5 && p.method, `the area should carry its provenance: ${JSON.stringify(area.properties)}`);
     await shot(page, 'step-07-adopted.png');
     await page.locator('#adopt-link').click();
     await page.waitForFunction((code) => window.placemap.view === 'map' && window.placemap.state.selectedArea && window.placemap.state.selectedArea.code === code, CODE);

@@ -11,8 +11,9 @@
 //   POST api/suggestions {kind: 'area', place, feature: Polygon with
 //        properties.name, answers: {question: answer}, comment?, website_url}
 //        -> 202 {id, status, drawing, edit_key, edit_url}
-//   PUT  api/drawings/{id}?key=KEY (the same body) -> 202: a new pending
-//        version; the published one stays live meanwhile
+//   PUT  api/drawings/{id}?key=KEY {feature, answers, website_url} -> 202:
+//        a new pending version (of the same place); the published one stays
+//        live meanwhile
 //   (GET api/config drawing_questions: the questions, read at start-up)
 
 import { $, el, str } from '../util.js';
@@ -190,8 +191,9 @@ async function drawingForm(draw, drawnId, seed, target) {
   const name = el('input', { type: 'text', id: 'draw-hood-name', required: true, maxlength: 200, autocomplete: 'off', 'aria-describedby': 'draw-hood-name-error' });
   name.value = seed ? seed.name : '';
   const nameError = el('span', { id: 'draw-hood-name-error', className: 'field-error' });
-  // Answers already given to questions no longer asked are kept.
-  const asked = [...questions, ...Object.keys(given).filter((q) => !questions.includes(q))];
+  // Only this map's questions may be answered (answers to questions no
+  // longer asked are dropped on a change).
+  const asked = questions;
   const answers = asked.map((q, i) => {
     const t = el('textarea', { id: `draw-hood-answer-${i}`, rows: 2, maxlength: 1000, dataset: { question: q } });
     t.value = given[q] || '';
@@ -202,7 +204,8 @@ async function drawingForm(draw, drawnId, seed, target) {
   const cancel = () => { endActive({ close: true }); const b = $('suggest-draw'); if (b) b.focus(); };
   const form = el('form', { id: 'draw-hood-form', className: 'asset-form', noValidate: true },
     el('p', { className: 'instructions', text: 'Drag the corners on the map to adjust the outline. A moderator checks each drawing before others see it; your name is never shown with it.' }),
-    field('draw-hood-place', 'Which place is it?', placeSel, placeError),
+    target.change ? el('p', { className: 'row-meta', text: `A drawing of ${placeSel.selectedOptions[0] ? placeSel.selectedOptions[0].text : (seed && seed.place) || ''}` })
+      : field('draw-hood-place', 'Which place is it?', placeSel, placeError),
     field('draw-hood-name', 'The name you use for it', name, nameError),
     ...answers.map((t, i) => field(t.id, `${asked[i]} (optional)`, t)),
     target.change ? null : field('draw-hood-comment', 'Comment for the moderators (optional)', comment),
@@ -222,7 +225,7 @@ async function drawingForm(draw, drawnId, seed, target) {
       slot.textContent = '';
       input.removeAttribute('aria-invalid');
     }
-    if (!placeSel.value) return invalid(placeSel, placeError, 'Choose the place your drawing is of.');
+    if (!target.change && !placeSel.value) return invalid(placeSel, placeError, 'Choose the place your drawing is of.');
     if (!name.value.trim()) return invalid(name, nameError, 'Give it the name you call it.');
     const rings = polygonsOf(draw, [drawnId])[0];
     if (!rings || !rings[0] || rings[0].length < 4) {
@@ -232,18 +235,17 @@ async function drawingForm(draw, drawnId, seed, target) {
     /** @type {Record<string, string>} */
     const said = {};
     answers.forEach((t) => { if (t.value.trim()) said[str(t.dataset.question)] = t.value.trim(); });
-    const body = {
-      kind: 'area', place: placeSel.value, answers: said, website_url: hp.input.value,
-      ...(target.change ? {} : { comment: comment.value.trim() }),
-      feature: { type: 'Feature', properties: { name: name.value.trim() }, geometry: { type: 'Polygon', coordinates: rings } },
-    };
+    const feature = { type: 'Feature', properties: { name: name.value.trim() }, geometry: { type: 'Polygon', coordinates: rings } };
+    // A change keeps the drawing's place.
+    const body = target.change ? { feature, answers: said, website_url: hp.input.value }
+      : { kind: 'area', place: placeSel.value, answers: said, comment: comment.value.trim(), website_url: hp.input.value, feature };
     submit.disabled = true;
     try {
       const showError = (/** @type {string} */ m) => error.replaceChildren(el('p', { text: `Not sent: ${m}` }));
       if (target.change) {
         const c = target.change;
         const r = await send('PUT', `api/drawings/${encodeURIComponent(c.id)}?key=${encodeURIComponent(c.key)}`, { body });
-        if (r.status === 202 || r.ok) target.done(r.data || {}, body);
+        if (r.status === 202 || r.ok) target.done(r.data || {}, { ...body, place: seed ? seed.place : '' });
         else showError(messageOf(r));
       } else {
         const r = await postSuggestion(body, showError);
@@ -255,5 +257,5 @@ async function drawingForm(draw, drawnId, seed, target) {
   });
   form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } });
   showPane(target.change ? 'Change my drawing' : 'Draw my neighbourhood', [form]);
-  (seed ? name : placeSel).focus();
+  (target.change ? name : placeSel).focus();
 }

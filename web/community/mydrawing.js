@@ -17,7 +17,7 @@
 
 import { el, str, unionBBox, geometryBBox } from '../util.js';
 import { mapIfReady } from '../store.js';
-import { hashFor } from '../router.js';
+import { hashFor, holdMapHash } from '../router.js';
 import { showPane } from '../panel/details.js';
 import { copyRow } from '../panel/copylink.js';
 import { fitAbove } from '../panel/sheet.js';
@@ -95,6 +95,20 @@ export async function showSent(data, body, change) {
  */
 export async function openMyDrawing(id, key) {
   if (!mapIfReady()) return;
+  holdMapHash(true);
+  try {
+    await openDrawing(id, key);
+  } finally {
+    // After the address writes the closed selection asked for.
+    setTimeout(() => holdMapHash(false), 0);
+  }
+}
+
+/**
+ * @param {string} id
+ * @param {string} key
+ */
+async function openDrawing(id, key) {
   endActive({ close: true });
   showPane('Your drawing', [el('p', { className: 'muted', text: 'Loading…' })]);
   const r = id && key ? await send('GET', `api/drawings/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`) : null;

@@ -11,8 +11,8 @@
 //   GET  api/places/{slug}/drawings?limit=&offset=   published drawings:
 //        properties id, name, answers [{question, answer}], created_at; numberMatched
 //   POST api/places/{slug}/drawings/adopt {set, code, name, threshold}
-//        (moderator+, CSRF) -> 201 the area, properties from_drawings,
-//        threshold, method
+//        (moderator+, CSRF; code a slug) -> 201 the area: properties set,
+//        code, name and properties {from_drawings, threshold, method}
 //
 // Security: API text reaches the page only through el()/textContent.
 
@@ -149,6 +149,7 @@ export async function loadDrawings(slug, name) {
   const count = $('place-drawings-count');
   $('place-drawings-tools').hidden = true;
   /** @type {HTMLInputElement} */ ($('adopt-name')).value = name;
+  /** @type {HTMLInputElement} */ ($('adopt-code')).value = `${slug}-residents`;
   $('adopt-notice').replaceChildren();
   viewStatus(count, 'Loading the drawings…');
   let s;
@@ -248,8 +249,8 @@ async function adopt() {
     error.replaceChildren(el('p', { text: 'This map has no community set to adopt it into.' }));
     return;
   }
-  if (!code) {
-    codeError.textContent = 'Give the new area a code.';
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(code)) {
+    codeError.textContent = code ? 'Use lower-case letters, digits and single hyphens, e.g. broomhill-residents.' : 'Give the new area a code.';
     codeInput.setAttribute('aria-invalid', 'true');
     codeInput.focus();
     return;
@@ -263,8 +264,9 @@ async function adopt() {
     return;
   }
   const p = (r.data && r.data.properties) || {};
-  const n = Number(p.from_drawings) || dr.drawings;
-  const t = Number(p.threshold) || threshold;
+  const prov = p.properties && typeof p.properties === 'object' ? p.properties : p;
+  const n = Number(prov.from_drawings) || dr.drawings;
+  const t = Number(prov.threshold) || threshold;
   const areaCode = str(p.code) || code;
   const areaName = str(p.name) || name;
   refreshSet(set);

@@ -74,7 +74,8 @@ export async function fetchOutline(slug, threshold, options) {
   const feature = f && f.type === 'FeatureCollection' ? (f.features || [])[0] : f;
   if (!feature || !feature.geometry) return null;
   const given = Number(feature.properties && feature.properties.area_m2);
-  return { feature, area: Number.isFinite(given) && given > 0 ? given : geometryArea(feature.geometry) };
+  const area = Number.isFinite(given) ? given : geometryArea(feature.geometry);
+  return area > 0 ? { feature, area } : null;
 }
 
 /** @param {any[]} features */
