@@ -23,7 +23,8 @@
 //                outline's area, and back to 50%; axe
 //   adopt        "Adopt the consensus" into COMMUNITY_SET: the success names the
 //                area with "from 6 residents' drawings, 50% threshold" and links
-//                to it; the area exists with from_drawings and threshold
+//                to it; the area exists with from_drawings and threshold,
+//                and is listed among the place's definitions
 //   phone        the place's drawings at 390×844 with touch: the slider and
 //                the checkbox are 44 px targets; axe at phone size
 import { harness, expect, fail, readyToEdit, waitIdle, canvasBox, axeCheck, STEP_TIMEOUT } from './harness.mjs';
@@ -298,6 +299,8 @@ run(async ({ browser, page: harnessPage }) => {
     const area = await (await page.request.get(`${BASE}api/sets/${SET}/areas/${CODE}`)).json();
     const p = (area.properties && area.properties.properties) || {};
     expect(Number(p.from_drawings) === SEEDS && Number(p.threshold) === 0.5 && p.method, `the area should carry its provenance: ${JSON.stringify(area.properties)}`);
+    await page.locator(`#place-definitions li.definition[data-set="${SET}"][data-code="${CODE}"]`).waitFor().catch(() =>
+      fail(`the adopted area should be listed among ${PLACE}'s definitions`));
     await shot(page, 'step-07-adopted.png');
     await page.locator('#adopt-link').click();
     await page.waitForFunction((code) => window.placemap.view === 'map' && window.placemap.state.selectedArea && window.placemap.state.selectedArea.code === code, CODE);

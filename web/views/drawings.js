@@ -50,10 +50,11 @@ export const dr = { slug: '', name: '', drawings: 0, faces: [], shown: false, th
 
 /**
  * What the Places view gives: the layers the drawings replace on the map
- * when shown, and how to redraw its legend.
- * @type {{agreementLayers: string[], legend: () => void}}
+ * when shown, how to redraw its legend, and how to list the place's
+ * definitions again (an adopted consensus is one).
+ * @type {{agreementLayers: string[], legend: () => void, adopted: () => void}}
  */
-export const drawingsHooks = { agreementLayers: [], legend: () => {} };
+export const drawingsHooks = { agreementLayers: [], legend: () => {}, adopted: () => {} };
 
 /** @returns {string[]} the drawings' layers, when shown */
 export function drawingsLayerIds() {
@@ -270,6 +271,7 @@ async function adopt() {
   const areaCode = str(p.code) || code;
   const areaName = str(p.name) || name;
   refreshSet(set);
+  drawingsHooks.adopted();
   const href = mapHashFor({ sets: [set], area: { slug: set, code: areaCode } });
   const box = $('adopt-notice');
   box.replaceChildren(el('p', { className: 'notice', role: 'status', id: 'adopt-done' },

@@ -67,6 +67,7 @@ function layerIds() {
 
 drawingsHooks.agreementLayers = [LAYERS.fill, LAYERS.line];
 drawingsHooks.legend = () => legend();
+drawingsHooks.adopted = () => { reloadDefinitions(pl.slug); };
 
 function ensureSource() {
   const L = LAYERS;
@@ -194,6 +195,31 @@ async function loadPlace(slug) {
 }
 
 /**
+ * reloadDefinitions lists the place's definitions and its agreement again
+ * (a consensus adopted from its drawings is a new one), leaving the map
+ * where it is.
+ * @param {string} slug
+ */
+async function reloadDefinitions(slug) {
+  const seq = pl.seq;
+  let detail, agreement;
+  try {
+    [detail, agreement] = await Promise.all([
+      fetchJSON(`api/places/${encodeURIComponent(slug)}`),
+      fetchJSON(`api/places/${encodeURIComponent(slug)}/agreement`),
+    ]);
+  } catch (err) {
+    console.warn('placemap: could not list the definitions again:', err.message);
+    return;
+  }
+  if (seq !== pl.seq) return;
+  pl.detail = detail;
+  pl.agreement = agreement;
+  drawPlace({ fit: false });
+  renderPlace();
+}
+
+/**
  * loadSuggestions lists the areas of the sets the place has no definition
  * in that come closest to it (api/places/{slug}/suggestions): a hint for
  * definitions still missing.
@@ -235,7 +261,8 @@ function definitions() {
   return Array.isArray(pl.detail && pl.detail.definitions) ? pl.detail.definitions : [];
 }
 
-function drawPlace() {
+/** @param {{fit?: boolean}} [options] */
+function drawPlace({ fit = true } = {}) {
   const L = LAYERS;
   ensureSource();
   const fc = pl.agreement && Array.isArray(pl.agreement.features) ? pl.agreement : { type: 'FeatureCollection', features: [] };
@@ -262,7 +289,7 @@ function drawPlace() {
     pl.defLayers.push(id);
   });
   legend();
-  fitBBox(bboxOfFeatures(fc.features), { padding: 40 });
+  if (fit) fitBBox(bboxOfFeatures(fc.features), { padding: 40 });
 }
 
 /** @returns {number} how many definitions the place has */

@@ -15,10 +15,11 @@ import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js'
 
 /** @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent */
 
-/** @type {Record<string, {layer: string, click: (ev: MapMouseEvent) => void}>} */
+/** @type {Record<string, {layer: string | (() => string), click: (ev: MapMouseEvent) => void}>} */
 const CLICKABLE = {
   compare: { layer: COMPARE.aFill, click: compareClick },
-  places: { layer: PLACES.fill, click: placesClick },
+  // The residents' drawings, when shown, take the agreement's place.
+  places: { layer: () => (dr.shown ? DRAWINGS_LAYERS.fill : PLACES.fill), click: placesClick },
   choropleth: { layer: CHOROPLETH.fill, click: choroplethClick },
   changes: { layer: CHANGES.fill, click: changesClick },
 };
@@ -36,7 +37,7 @@ function hoverCursor() {
     requestAnimationFrame(() => {
       pending = false;
       const c = CLICKABLE[state.view];
-      const id = c && c.layer;
+      const id = c && (typeof c.layer === 'function' ? c.layer() : c.layer);
       if (!last || !id || !m.getLayer(id)) return;
       m.getCanvas().style.cursor = m.queryRenderedFeatures(last, { layers: [id] }).length ? 'pointer' : '';
     });
