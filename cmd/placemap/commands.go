@@ -323,7 +323,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, indicator, osm or basemap"}
+		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm or basemap"}
 	}
 	switch args[0] {
 	case "set":
@@ -332,6 +332,8 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importSetFromLookup(ctx, args[1:], stdout)
 	case "assets":
 		return importAssets(ctx, args[1:], stdout)
+	case "drawings":
+		return importDrawings(ctx, args[1:], stdout)
 	case "indicator":
 		return importIndicator(ctx, args[1:], stdout)
 	case "osm":
@@ -339,7 +341,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	case "basemap":
 		return importBasemap(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, indicator, osm or basemap", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm or basemap", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.
@@ -523,5 +525,46 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d assets, %d memberships\n", rep.Assets, rep.Memberships)
+	return nil
+}
+
+// importDrawings imports residents' drawings collected elsewhere (paper
+// workshops digitised, other tools' exports) as published drawings of a
+// place, all or none.
+func importDrawings(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import drawings", flag.ContinueOnError)
+	sc := storeFlags(fs)
+	var placeSlug string
+	opts := formats.DrawingOptions{Answers: map[string]string{}}
+	fs.StringVar(&placeSlug, "place", "", "slug of the place the drawings are of (required)")
+	fs.StringVar(&opts.NameField, "name-field", "name", "property holding the name each resident gave (the place's name when empty)")
+	fs.Func("answer-field", "QUESTION=FIELD: the property holding the answers to QUESTION (repeat for each question)", func(v string) error {
+		q, f, err := formats.ParseAnswerField(v)
+		if err != nil {
+			return err
+		}
+		opts.Answers[q] = f
+		return nil
+	})
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneFile(pos, "GeoJSON file")
+	if err != nil {
+		return err
+	}
+	if placeSlug == "" {
+		return usageError{"--place is required"}
+	}
+	var n int
+	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
+		n, err = importer.Drawings(ctx, st, f, name, placeSlug, opts)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d drawings of %s, published (source \"import: %s\"); no other property was kept\n", n, placeSlug, filepath.Base(file))
 	return nil
 }

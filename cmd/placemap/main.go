@@ -39,6 +39,8 @@ Usage:
                             [--series SERIES [--series-title T] [--not-current]]   a new release of a series
   placemap import set-from-lookup LOOKUP.csv --units SET --unit-field F --group-field F [--name-field F] --slug S --title T
   placemap import assets FILE [--category C] [--source S] [--licence L] [--attribution A]
+  placemap import drawings FILE.geojson --place SLUG [--name-field F] [--answer-field QUESTION=FIELD]...
+                                                          residents' drawings of a place, published as evidence
   placemap demo [--data DIR]                              load the Sheffield demo into an empty DIR
   placemap sets [--data DIR]                              list boundary sets
   placemap import indicator FILE.csv --set S --code-field F [--count COL[=name]]... [--rate COL[=name]]...

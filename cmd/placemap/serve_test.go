@@ -275,7 +275,8 @@ func TestOSMReviewInChromium(t *testing.T) {
 
 // TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood" of a
 // place, a moderator accepts it, and it is published as one of the place's
-// drawings, never an area of a set (test/browser/neighbourhood.mjs).
+// drawings, counted by its drawings surface, never an area of a set
+// (test/browser/neighbourhood.mjs).
 func TestDrawNeighbourhoodInChromium(t *testing.T) {
 	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
 	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)

@@ -15,3 +15,6 @@ const Engine = "GEOS (cgo)"
 func intersection(a, b geom.Geometry) (geom.Geometry, error) { return geos.Intersection(a, b) }
 func difference(a, b geom.Geometry) (geom.Geometry, error)   { return geos.Difference(a, b) }
 func union(a, b geom.Geometry) (geom.Geometry, error)        { return geos.Union(a, b) }
+
+// nodeLines unions linework: every crossing becomes a vertex of both lines.
+func nodeLines(g geom.Geometry) (geom.Geometry, error) { return geos.UnaryUnion(g) }

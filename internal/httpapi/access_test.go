@@ -416,11 +416,11 @@ func TestLockoutLeavesTheOwnerIn(t *testing.T) {
 	})
 }
 
-// TestDrawingCannotWidenAScope: accepting a resident's drawing adds an area
-// to its set, so a drawing for a set that defines a set-wide scope (a
-// "moderator for the community neighbourhoods") would widen that scope:
-// only an admin may accept it.
-func TestDrawingCannotWidenAScope(t *testing.T) {
+// TestAdoptingCannotWidenAScope: publishing a drawing changes no set, so
+// a drawing of the whole city changes no one's scope; adopting a
+// consensus writes an area, so it may not widen the scope a set-wide
+// moderator holds (every area of the set defines it): only an admin may.
+func TestAdoptingCannotWidenAScope(t *testing.T) {
 	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
 		c := srv.Client()
@@ -429,31 +429,31 @@ func TestDrawingCannotWidenAScope(t *testing.T) {
 		if _, err := st.ImportSet(ctx, community, storetest.Grid()[:1]); err != nil {
 			t.Fatal(err)
 		}
-		setMod := addScoped(t, st, "drawnmod", auth.Moderator, "drawn")
-		suggest := func() string {
-			body := `{"kind":"area","set":"drawn","feature":{"type":"Feature","properties":{"name":"The whole city"},
-				"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.26,53.26],[-1.26,53.49],[-1.49,53.49],[-1.49,53.26]]]}}}`
-			code, _, out := do(t, c, srv.URL, call{"POST", "/api/suggestions", body, bearer("contributor")})
-			var sg struct{ ID string }
-			if err := json.Unmarshal([]byte(out), &sg); err != nil || code != http.StatusAccepted {
-				t.Fatalf("suggest: %d %s", code, out)
-			}
-			return sg.ID
+		if err := st.SavePlace(ctx, place.Place{Slug: "city", Name: "The city"}); err != nil {
+			t.Fatal(err)
 		}
-		id := suggest()
+		setMod := addScoped(t, st, "drawnmod", auth.Moderator, "drawn")
+		body := `{"kind":"area","set":"drawn","place":"city","feature":{"type":"Feature","properties":{"name":"The whole city"},
+			"geometry":{"type":"Polygon","coordinates":[[[-1.49,53.26],[-1.26,53.26],[-1.26,53.49],[-1.49,53.49],[-1.49,53.26]]]}}}`
+		code, _, out := do(t, c, srv.URL, call{"POST", "/api/suggestions", body, bearer("contributor")})
+		var sg struct{ ID string }
+		if err := json.Unmarshal([]byte(out), &sg); err != nil || code != http.StatusAccepted {
+			t.Fatalf("suggest: %d %s", code, out)
+		}
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + sg.ID + "/accept", "", bearer("moderator")}); code != 200 {
+			t.Fatalf("an unscoped moderator publishes a drawing: %d %s", code, body)
+		}
+		adopt := `{"set":"drawn","code":"city","name":"The city","threshold":0.5}`
 		for name, who := range map[string]map[string]string{"the set's own moderator": setMod, "an unscoped moderator": bearer("moderator")} {
-			if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", who}); code != http.StatusForbidden || !strings.Contains(body, "every area of drawn") {
-				t.Errorf("%s accepts a drawing into a set-wide scope's set: %d %s", name, code, body)
+			if code, _, body := do(t, c, srv.URL, call{"POST", "/api/places/city/drawings/adopt", adopt, who}); code != http.StatusForbidden || !strings.Contains(body, "every area of drawn") {
+				t.Errorf("%s adopts a consensus into a set-wide scope's set: %d %s", name, code, body)
 			}
 		}
 		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
-			t.Errorf("a refused acceptance added an area: %d areas", sum.AreaCount)
+			t.Errorf("a refused adoption added an area: %d areas", sum.AreaCount)
 		}
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/reject", `{"reason":"too big"}`, setMod}); code != 200 {
-			t.Errorf("the set's moderator rejects it: %d %s", code, body)
-		}
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + suggest() + "/accept", "", bearer("admin")}); code != 200 {
-			t.Errorf("admin accepts a drawing: %d %s", code, body)
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/places/city/drawings/adopt", adopt, bearer("admin")}); code != http.StatusCreated {
+			t.Errorf("admin adopts a consensus: %d %s", code, body)
 		}
 	})
 }

@@ -51,7 +51,7 @@ func TestBasemapServed(t *testing.T) {
 			t.Errorf("GET %s with no basemap: %d, want 404", path, res.status)
 		}
 	}
-	var cfg map[string]string
+	var cfg map[string]any
 	if err := json.Unmarshal(get(t, srv.URL+"/api/config").body, &cfg); err != nil || cfg["basemap_tiles"] != "" {
 		t.Errorf("config with no basemap: %v %v", cfg, err)
 	}
@@ -167,7 +167,7 @@ func TestBasemapStyleURLWins(t *testing.T) {
 	cfg := httpapi.Config{BasemapStyleURL: "https://tiles.example.org/style.json"}
 	srv := httptest.NewServer(httpapi.New(roles(st), web, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer srv.Close()
-	var got map[string]string
+	var got map[string]any
 	if err := json.Unmarshal(get(t, srv.URL+"/api/config").body, &got); err != nil || got["basemap_tiles"] != "" || got["basemap_style_url"] != cfg.BasemapStyleURL {
 		t.Errorf("config %v %v", got, err)
 	}

@@ -4,12 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
 )
 
@@ -361,3 +367,41 @@ func TestDrawingSurface(t *testing.T) {
 // within: a is b to within 1% (columns of equal degrees differ a little in
 // square metres with latitude: not here, the boxes span the same rows).
 func within(a, b float64) bool { return a > b*0.99 && a < b*1.01 }
+
+// TestDrawingQuestionsConfigured: /api/config lists the deployment's
+// questions (the defaults unless configured); answers are checked against
+// them.
+func TestDrawingQuestionsConfigured(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.ImportSet(context.Background(), place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
+		t.Fatal(err)
+	}
+	drawingSetup(t, st)
+	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
+	for _, tc := range []struct {
+		questions []string
+		want      string
+	}{{nil, `"drawing_questions":["What do you call this area?","What makes it your neighbourhood?"]`}, {[]string{"Why here?"}, `"drawing_questions":["Why here?"]`}} {
+		srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{DrawingQuestions: tc.questions}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		defer srv.Close()
+		if code, _, body := do(t, srv.Client(), srv.URL, call{"GET", "/api/config", "", nil}); code != 200 || !strings.Contains(body, tc.want) {
+			t.Errorf("config: %d %s", code, body)
+		}
+	}
+	srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{DrawingQuestions: []string{"Why here?"}}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+	send := func(answers string) (int, string) {
+		code, _, body := do(t, srv.Client(), srv.URL, call{"POST", "/api/suggestions", `{"kind":"area","place":"heeley","answers":` + answers + `,"feature":` + drawnFeature("Heeley", -1.48, 53.28, -1.45, 53.31) + `}`, nil})
+		return code, body
+	}
+	if code, body := send(`{"Why here?":"the park"}`); code != http.StatusAccepted {
+		t.Errorf("a configured question: %d %s", code, body)
+	}
+	if code, body := send(`{"What do you call this area?":"Heeley"}`); code != 400 || !strings.Contains(body, "Why here?") {
+		t.Errorf("a question this map does not ask: %d %s", code, body)
+	}
+}

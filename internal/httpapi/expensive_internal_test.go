@@ -35,9 +35,11 @@ func TestExpensiveWritesAreCapped(t *testing.T) {
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "drawn", Title: "Drawn", Kind: place.Community}, storetest.Grid()[:1]); err != nil {
 		t.Fatal(err)
 	}
-	drawing := place.Suggestion{ID: "d1", Kind: place.AreaDrawing, Author: "anonymous",
-		Area: &place.Area{Set: "drawn", Name: "Mine", Geometry: storetest.Square(-1.45, 53.3, 0.01)}}
-	if err := st.CreateSuggestion(ctx, drawing); err != nil {
+	if err := st.SavePlace(ctx, place.Place{Slug: "heeley", Name: "Heeley"}); err != nil {
+		t.Fatal(err)
+	}
+	drawing := place.Drawing{ID: "d1", Name: "Mine", Source: "import: test", Geometry: storetest.Square(-1.45, 53.3, 0.01)}
+	if _, err := st.ImportDrawings(ctx, "heeley", []place.Drawing{drawing}); err != nil {
 		t.Fatal(err)
 	}
 	square := `{"type":"Feature","properties":{"code":"sq","name":"Square"},"geometry":{"type":"Polygon","coordinates":[[[-1.45,53.3],[-1.44,53.3],[-1.44,53.31],[-1.45,53.3]]]}}`
@@ -58,7 +60,7 @@ func TestExpensiveWritesAreCapped(t *testing.T) {
 		ok                       int
 	}{
 		{"successor decision", "PUT", "/api/sets/grid/areas/B2/successors", "", `{"to":"grid2","keep":["B2"]}`, "", 200},
-		{"accept a drawing", "POST", "/api/suggestions/d1/accept", "", "", "", 200},
+		{"adopt a consensus", "POST", "/api/places/heeley/drawings/adopt", "", `{"set":"drawn","code":"heeley-residents","name":"Heeley"}`, "", 201},
 		{"add an area", "POST", "/api/sets/grid/areas", "", square, "", 201},
 		{"redraw an area", "PUT", "/api/sets/grid/areas/sq", "/api/sets/grid/areas/A2", square, `"1"`, 200},
 		{"delete an area", "DELETE", "/api/sets/grid/areas/sq", "/api/sets/grid/areas/A2", "", `"2"`, 204},
@@ -75,7 +77,7 @@ func TestExpensiveWritesAreCapped(t *testing.T) {
 		}
 	}
 	if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
-		t.Errorf("a refused accept added the drawing: %d areas", sum.AreaCount)
+		t.Errorf("a refused adoption added an area: %d areas", sum.AreaCount)
 	}
 	if v, _ := st.AreaVersion(ctx, "grid", "A2"); v != 1 {
 		t.Errorf("a refused redraw wrote: A2 at version %d", v)

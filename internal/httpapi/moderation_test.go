@@ -288,21 +288,26 @@ func TestScopedModeratorDecisions(t *testing.T) {
 		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusOK {
 			t.Errorf("scoped moderator, a correction inside: %d %s", code, body)
 		}
-		// A drawing for "drawn", lying in grid A1: not the Heeley
-		// moderator's set.
+		// A drawing lying in grid A1 is the Heeley moderator's to publish
+		// (it changes no set); one lying in B2 is not.
+		if err := st.SavePlace(ctx, place.Place{Slug: "heeley", Name: "Heeley"}); err != nil {
+			t.Fatal(err)
+		}
 		id = sendSuggestion(t, c, srv.URL, drawingBody("drawn", ring(8)), nil)
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", heeley}); code != http.StatusForbidden {
-			t.Errorf("a drawing into a set outside the scope: %d %s", code, body)
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", `{"place":"heeley"}`, heeley}); code != http.StatusOK {
+			t.Errorf("a drawing inside the scope: %d %s", code, body)
+		}
+		wide := `[[-1.36,53.40],[-1.30,53.40],[-1.30,53.45],[-1.36,53.45],[-1.36,53.40]]`
+		id = sendSuggestion(t, c, srv.URL, drawingBody("drawn", wide), nil)
+		for name, who := range map[string]map[string]string{"the Heeley moderator": heeley, "the drawn set's moderator": drawnMod} {
+			if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", `{"place":"heeley"}`, who}); code != http.StatusForbidden {
+				t.Errorf("%s publishes a drawing beyond their scope: %d %s", name, code, body)
+			}
 		}
 		if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
-			t.Errorf("the refused drawing was added: %d areas", sum.AreaCount)
+			t.Errorf("a drawing changed the set: %d areas", sum.AreaCount)
 		}
-		// The set's own moderator may not either: every area of the set
-		// defines their scope, and a new one would widen it (item 4).
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", drawnMod}); code != http.StatusForbidden {
-			t.Errorf("a drawing into a set-wide scope's set: %d %s", code, body)
-		}
-		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", "", bearer("admin")}); code != http.StatusOK {
+		if code, _, body := do(t, c, srv.URL, call{"POST", "/api/suggestions/" + id + "/accept", `{"place":"heeley"}`, bearer("admin")}); code != http.StatusOK {
 			t.Errorf("a drawing accepted by an admin: %d %s", code, body)
 		}
 	})

@@ -219,3 +219,34 @@ func Assets(ctx context.Context, st Store, r io.Reader, name string, opts format
 	}
 	return rep, nil
 }
+
+// DrawingStore is what importing drawings needs from a store.
+type DrawingStore interface {
+	Place(ctx context.Context, slug string) (place.Place, error)
+	ImportDrawings(ctx context.Context, placeSlug string, ds []place.Drawing) (int, error)
+}
+
+// Drawings imports a GeoJSON file of residents' drawings of a place,
+// published, all or none: each drawing's source is "import: NAME", a
+// drawing with no name takes the place's. It returns how many it added.
+func Drawings(ctx context.Context, st DrawingStore, r io.Reader, name, placeSlug string, opts formats.DrawingOptions) (int, error) {
+	p, err := st.Place(ctx, placeSlug)
+	if err != nil {
+		return 0, err
+	}
+	ds, err := formats.ReadDrawings(r, name, opts)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ds {
+		ds[i].ID, ds[i].Source = uuid.NewString(), "import: "+name
+		if ds[i].Name == "" {
+			ds[i].Name = p.Name
+		}
+	}
+	n, err := st.ImportDrawings(ctx, placeSlug, ds)
+	if err != nil {
+		return 0, fmt.Errorf("import %s: %w", name, err)
+	}
+	return n, nil
+}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -164,52 +165,72 @@ type Face struct {
 // lines drawn from different sources, not disagreement about a place.
 const MinFaceM2 = 100
 
-// Agreement overlays a place's definitions and returns the faces of the
-// overlay, each with the definitions that cover it.
+// Agreement overlays a place's definitions (or its residents' drawings)
+// and returns the faces of the overlay, each with the definitions that
+// cover it: the ground covered by the same definitions, in one
+// MultiPolygon however many pieces it has; the most covered first. The
+// pieces come from one arrangement of every boundary (geo.Arrangement),
+// each counted by an interior point, so the work grows with the number
+// of pieces rather than with pieces times definitions.
 func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
-	type face struct {
-		s       geo.Shape
-		members []int
-	}
-	var faces []face
+	mps := make([]orb.MultiPolygon, len(defs))
+	bounds := make([]orb.Bound, len(defs))
 	for k, d := range defs {
 		sd, err := geo.NewShape(d)
 		if err != nil {
 			return nil, fmt.Errorf("definition %d: %w", k, err)
 		}
-		var next []face
-		rest := sd
-		for _, f := range faces {
-			in, err := geo.Intersect(f.s, sd)
-			if err != nil {
-				return nil, err
-			}
-			out, err := geo.Subtract(f.s, sd)
-			if err != nil {
-				return nil, err
-			}
-			if in.Area > 0 {
-				next = append(next, face{in, append(append([]int(nil), f.members...), k)})
-				if rest, err = geo.Subtract(rest, in); err != nil {
-					return nil, err
-				}
-			}
-			if out.Area > 0 {
-				next = append(next, face{out, f.members})
-			}
-		}
-		if rest.Area > 0 {
-			next = append(next, face{rest, []int{k}})
-		}
-		faces = next
+		mps[k], bounds[k] = sd.MP, sd.Bound
 	}
-	out := make([]Face, 0, len(faces))
-	for _, f := range faces {
-		if f.s.Area < MinFaceM2 {
-			continue
-		}
-		out = append(out, Face{MP: f.s.MP, AreaM2: f.s.Area, Members: f.members})
+	pieces, err := geo.Arrangement(mps)
+	if err != nil {
+		return nil, err
 	}
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Members) > len(out[j].Members) })
+	idx := geo.NewIndex(bounds)
+	byMembers := map[string]*Face{}
+	var order []string
+	for _, p := range pieces {
+		pt := geo.PointOnSurface(p)
+		var members []int
+		idx.Search(orb.Bound{Min: pt, Max: pt}, func(k int) {
+			if planar.MultiPolygonContains(mps[k], pt) {
+				members = append(members, k)
+			}
+		})
+		if len(members) == 0 {
+			continue // a gap the definitions enclose but do not cover
+		}
+		sort.Ints(members)
+		key := fmt.Sprint(members)
+		f, ok := byMembers[key]
+		if !ok {
+			f = &Face{Members: members}
+			byMembers[key] = f
+			order = append(order, key)
+		}
+		f.MP = append(f.MP, p)
+	}
+	out := make([]Face, 0, len(order))
+	for _, key := range order {
+		f := byMembers[key]
+		if f.AreaM2 = geo.AreaM2(f.MP); f.AreaM2 >= MinFaceM2 {
+			out = append(out, *f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return faceBefore(out[i].Members, out[j].Members) })
 	return out, nil
+}
+
+// faceBefore orders faces by how many definitions cover them, most
+// first, then by which.
+func faceBefore(a, b []int) bool {
+	if len(a) != len(b) {
+		return len(a) > len(b)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
 }

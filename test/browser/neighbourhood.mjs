@@ -16,7 +16,8 @@
 // place, no set); the moderator signs in, finds it in the moderation list
 // with its place, name and the note that accepting publishes it as
 // evidence, shows it on the map and accepts it; the drawing is then one of
-// the place's published drawings (api/places/{slug}/drawings), and no area
+// the place's published drawings (api/places/{slug}/drawings, counted by
+// its drawings surface), and no area
 // of any set: the community set keeps its areas and the place its
 // definitions. Fails on any console or page error, failed request or
 // request to another host.
@@ -121,6 +122,8 @@ run(async ({ page }) => {
     expect(now === before, `publishing a drawing should make no area of ${set} (${before} areas, now ${now})`);
     const defsAfter = (await apiJSON(`api/places/${PLACE}`)).body.definitions.length;
     expect(defsAfter === defsBefore, `publishing a drawing should add no definition to ${PLACE} (${defsBefore}, now ${defsAfter})`);
+    const surface = await apiJSON(`api/places/${PLACE}/drawings/surface`);
+    expect(surface.status === 200 && surface.body.summary.drawings >= 1, 'the drawings surface should count the drawing');
     await shot(page, 'step-04-accepted.png');
     return { drawings: list.body.numberMatched };
   });

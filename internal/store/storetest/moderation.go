@@ -212,6 +212,7 @@ func suggestionCaps(t *testing.T, st *store.DB) {
 	}
 	drawing := func(n int) place.Suggestion {
 		return place.Suggestion{ID: fmt.Sprint("d", n), Kind: place.AreaDrawing, Author: "anonymous",
+			Drawing: fmt.Sprint("dr", n), DrawingKey: "hash",
 			Area: &place.Area{Set: "drawn", Name: "Big", Geometry: orb.MultiPolygon{{ring(n)}}}}
 	}
 	if err := st.CreateSuggestion(ctx, drawing(place.MaxDrawnVertices)); err != nil {

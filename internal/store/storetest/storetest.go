@@ -1160,55 +1160,170 @@ func drawingSuggestions(t *testing.T, st *store.DB) {
 	if _, err := st.AddAssets(ctx, []place.Asset{hub}); err != nil {
 		t.Fatal(err)
 	}
-	drawing := func(id, set, code, placeSlug string) place.Suggestion {
+	answers := []place.Answer{{Question: "What makes it your neighbourhood?", Answer: "the park"}}
+	drawing := func(id, set, placeSlug string) place.Suggestion {
 		return place.Suggestion{ID: id, Kind: place.AreaDrawing, Author: "anonymous", Comment: "where I live", Place: placeSlug,
-			Area: &place.Area{Set: set, Code: code, Name: "Heeley as I know it", Geometry: Square(-1.30, 53.28, 0.05)}}
+			Drawing: "dr-" + id, DrawingKey: "hash-" + id, Answers: answers,
+			Area: &place.Area{Set: set, Name: "Heeley as I know it", Geometry: Square(-1.30, 53.28, 0.05)}}
 	}
-	wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "grid", "", "")), place.EINVALID)          // wards are not drawn by residents
-	wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "drawn", "", "nowhere")), place.ENOTFOUND) // no such place
-	bad := drawing("d0", "drawn", "", "")
+	wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "grid", "")), place.EINVALID)     // wards are not drawn by residents
+	wantCode(t, st.CreateSuggestion(ctx, drawing("d0", "", "nowhere")), place.ENOTFOUND) // no such place
+	bad := drawing("d0", "drawn", "")
 	bad.Area.Geometry = orb.MultiPolygon{{{{-1.4, 53.3}, {-1.3, 53.4}, {-1.3, 53.3}, {-1.4, 53.4}, {-1.4, 53.3}}}} // a bow-tie
 	wantCode(t, st.CreateSuggestion(ctx, bad), place.EINVALID)
-	if err := st.CreateSuggestion(ctx, drawing("d1-0000-abcd", "drawn", "", "heeley")); err != nil {
+	if _, err := st.Drawing(ctx, "dr-d0"); place.ErrorCode(err) != place.ENOTFOUND {
+		t.Errorf("a refused suggestion left its drawing: %v", err)
+	}
+	if err := st.CreateSuggestion(ctx, drawing("d1", "drawn", "heeley")); err != nil {
 		t.Fatal(err)
 	}
 	page, err := st.Suggestions(ctx, store.SuggestionQuery{Status: place.Pending})
 	queue := page.Suggestions
-	if err != nil || len(queue) != 1 || queue[0].Area == nil || queue[0].Area.Code != "heeley-as-i-know-it-d1-0000" || queue[0].Place != "heeley" ||
-		queue[0].Area.Geometry.Bound() != Square(-1.30, 53.28, 0.05).Bound() {
+	if err != nil || len(queue) != 1 || queue[0].Area == nil || queue[0].Place != "heeley" || queue[0].Drawing != "dr-d1" ||
+		!slices.Equal(queue[0].Answers, answers) || queue[0].Area.Geometry.Bound() != Square(-1.30, 53.28, 0.05).Bound() {
 		t.Fatalf("queue = %+v, %v", queue, err)
 	}
-	code := queue[0].Area.Code
-	if _, err := st.Area(ctx, "drawn", code); place.ErrorCode(err) != place.ENOTFOUND {
-		t.Errorf("a pending drawing is in the set: %v", err)
+	d, err := st.Drawing(ctx, "dr-d1")
+	if err != nil || d.Status != place.DrawingPending || d.KeyHash != "hash-d1" || d.Place != "heeley" || d.Source != place.DrawingByResident ||
+		!slices.Equal(d.Answers, answers) {
+		t.Fatalf("the pending drawing = %+v, %v", d, err)
 	}
-	_, err = st.DecideSuggestion(ctx, "d1-0000-abcd", place.SuggestionDecision{Accept: true, Edited: &hub})
-	wantCode(t, err, place.EINVALID) // a drawing is accepted as drawn
-	got, err := st.DecideSuggestion(store.WithAuthor(ctx, "mod@example.org", ""), "d1-0000-abcd", place.SuggestionDecision{Accept: true})
+	listed := func(want int) []place.Drawing {
+		t.Helper()
+		page, err := st.Drawings(ctx, store.DrawingQuery{Place: "heeley"})
+		if err != nil || page.Matched != want || len(page.Drawings) != want {
+			t.Fatalf("heeley's drawings = %+v, %v; want %d", page, err, want)
+		}
+		return page.Drawings
+	}
+	listed(0)
+	v0, _ := st.DrawingsVersion(ctx, "heeley")
+	_, err = st.DecideSuggestion(ctx, "d1", place.SuggestionDecision{Accept: true, Edited: &hub})
+	wantCode(t, err, place.EINVALID) // a drawing is published as drawn
+	got, err := st.DecideSuggestion(store.WithAuthor(ctx, "mod@example.org", ""), "d1", place.SuggestionDecision{Accept: true})
 	if err != nil || got.Status != place.Accepted {
 		t.Fatalf("accept = %+v, %v", got, err)
 	}
-	a, err := st.Area(ctx, "drawn", code)
-	if err != nil || a.Name != "Heeley as I know it" || a.Properties["drawn_by"] != "a resident" {
-		t.Fatalf("accepted drawing = %+v, %v", a, err)
+	if ds := listed(1); ds[0].ID != "dr-d1" || ds[0].Name != "Heeley as I know it" || ds[0].Status != place.DrawingPublished {
+		t.Errorf("the published drawing = %+v", ds[0])
 	}
-	if ms, _ := st.Memberships(ctx, "hub"); !slices.ContainsFunc(ms, func(m place.Membership) bool { return m.Set == "drawn" && m.Code == code }) {
-		t.Errorf("the hub inside the drawing is placed in %v", ms)
+	if v1, _ := st.DrawingsVersion(ctx, "heeley"); v1 == v0 {
+		t.Errorf("publishing left the drawings' version at %q", v1)
 	}
-	p, err := st.Place(ctx, "heeley")
-	if err != nil || len(p.Links) != 2 || p.Links[1].Code != code || p.Links[1].Confirmed {
-		t.Errorf("heeley after the drawing = %+v, %v", p, err)
+	if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 1 {
+		t.Errorf("publishing a drawing changed the set: %d areas", sum.AreaCount)
 	}
-	// A second drawing of the same name gets its own code; rejecting it
-	// changes nothing.
-	if err := st.CreateSuggestion(ctx, drawing("d2-0000-efgh", "drawn", "", "heeley")); err != nil {
+	if p, _ := st.Place(ctx, "heeley"); len(p.Links) != 1 {
+		t.Errorf("publishing a drawing changed heeley's definitions: %+v", p.Links)
+	}
+	drawingChanges(t, st, drawing)
+	adoptConsensus(t, st)
+}
+
+// drawingChanges: a change to a published drawing replaces it only once
+// accepted; a drawing of no place is published only into one named; a
+// rejected drawing stays unpublished.
+func drawingChanges(t *testing.T, st *store.DB, drawing func(id, set, placeSlug string) place.Suggestion) {
+	ctx := context.Background()
+	change := drawing("d2", "", "heeley")
+	change.Drawing, change.DrawingKey = "dr-d1", ""
+	change.Area.Name, change.Area.Geometry, change.Answers = "Heeley Bottom", Square(-1.29, 53.29, 0.02), nil
+	missing := change
+	missing.ID, missing.Drawing = "d2x", "dr-none"
+	wantCode(t, st.CreateSuggestion(ctx, missing), place.ENOTFOUND)
+	if err := st.CreateSuggestion(ctx, change); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DecideSuggestion(ctx, "d2-0000-efgh", place.SuggestionDecision{Reason: "a duplicate"}); err != nil {
+	if d, _ := st.Drawing(ctx, "dr-d1"); d.Name != "Heeley as I know it" || d.Status != place.DrawingPublished {
+		t.Errorf("a pending change altered the drawing: %+v", d)
+	}
+	if _, err := st.DecideSuggestion(ctx, "d2", place.SuggestionDecision{Accept: true}); err != nil {
 		t.Fatal(err)
 	}
-	if sum, _ := st.Set(ctx, "drawn"); sum.AreaCount != 2 {
-		t.Errorf("drawn has %d areas, want 2", sum.AreaCount)
+	d, err := st.Drawing(ctx, "dr-d1")
+	if err != nil || d.Name != "Heeley Bottom" || d.Geometry.Bound() != Square(-1.29, 53.29, 0.02).Bound() || len(d.Answers) != 0 ||
+		d.KeyHash != "hash-d1" || d.Status != place.DrawingPublished || !d.UpdatedAt.After(d.CreatedAt) && !d.UpdatedAt.Equal(d.CreatedAt) {
+		t.Errorf("the changed drawing = %+v, %v", d, err)
+	}
+	if err := st.CreateSuggestion(ctx, drawing("d3", "", "")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.DecideSuggestion(ctx, "d3", place.SuggestionDecision{Accept: true})
+	wantCode(t, err, place.EINVALID) // name the place
+	_, err = st.DecideSuggestion(ctx, "d3", place.SuggestionDecision{Accept: true, Place: "nowhere"})
+	wantCode(t, err, place.EINVALID)
+	if _, err := st.DecideSuggestion(ctx, "d3", place.SuggestionDecision{Accept: true, Place: "heeley"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSuggestion(ctx, drawing("d4", "", "heeley")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecideSuggestion(ctx, "d4", place.SuggestionDecision{Reason: "spam"}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st.Drawing(ctx, "dr-d4"); d.Status != place.DrawingRejected {
+		t.Errorf("a rejected drawing is %s", d.Status)
+	}
+	page, err := st.Drawings(ctx, store.DrawingQuery{Place: "heeley", Limit: 1, Offset: 1})
+	if err != nil || page.Matched != 2 || len(page.Drawings) != 1 || page.Drawings[0].ID != "dr-d3" {
+		t.Errorf("the second page of heeley's drawings = %+v, %v", page, err)
+	}
+	_, err = st.Drawings(ctx, store.DrawingQuery{Place: "nowhere"})
+	wantCode(t, err, place.ENOTFOUND)
+}
+
+// adoptConsensus: drawings imported all or none; a consensus adopted
+// into a community set is a new area, then a new version of it, linked
+// to the place with its note.
+func adoptConsensus(t *testing.T, st *store.DB) {
+	ctx := context.Background()
+	imported := []place.Drawing{
+		{ID: "i1", Name: "Heeley", Source: "import: workshop.geojson", Geometry: Square(-1.31, 53.28, 0.02)},
+		{ID: "i2", Name: "Heeley", Source: "import: workshop.geojson", Geometry: orb.MultiPolygon{{{{-1.4, 53.3}, {-1.3, 53.4}, {-1.3, 53.3}, {-1.4, 53.4}, {-1.4, 53.3}}}}},
+	}
+	_, err := st.ImportDrawings(ctx, "nowhere", imported)
+	wantCode(t, err, place.ENOTFOUND)
+	_, err = st.ImportDrawings(ctx, "heeley", imported)
+	wantCode(t, err, place.EINVALID)
+	if !strings.Contains(place.ErrorMessage(err), "drawing 1") {
+		t.Errorf("the refusal does not name the drawing: %v", err)
+	}
+	if _, err := st.Drawing(ctx, "i1"); place.ErrorCode(err) != place.ENOTFOUND {
+		t.Errorf("a refused import wrote drawing 0: %v", err)
+	}
+	imported[1].Geometry = Square(-1.30, 53.29, 0.02)
+	if n, err := st.ImportDrawings(ctx, "heeley", imported); err != nil || n != 2 {
+		t.Fatalf("import = %d, %v", n, err)
+	}
+	if d, _ := st.Drawing(ctx, "i2"); d.Status != place.DrawingPublished || d.Source != "import: workshop.geojson" || d.KeyHash != "" {
+		t.Errorf("an imported drawing = %+v", d)
+	}
+	a := place.Area{Set: "drawn", Code: "heeley-residents", Name: "Heeley", Geometry: Square(-1.30, 53.29, 0.01),
+		Properties: map[string]any{"from_drawings": 4, "threshold": 0.5}}
+	for _, bad := range []struct {
+		set, place string
+		code       string
+	}{{"grid", "heeley", place.EINVALID}, {"nope", "heeley", place.ENOTFOUND}, {"drawn", "nowhere", place.ENOTFOUND}} {
+		b := a
+		b.Set = bad.set
+		_, err := st.AdoptConsensus(ctx, b, bad.place, "consensus of 4 residents' drawings")
+		wantCode(t, err, bad.code)
+	}
+	for want := int64(1); want <= 2; want++ {
+		v, err := st.AdoptConsensus(ctx, a, "heeley", "consensus of 4 residents' drawings")
+		if err != nil || v != want {
+			t.Fatalf("adopt = %d, %v; want version %d", v, err, want)
+		}
+	}
+	got, err := st.Area(ctx, "drawn", "heeley-residents")
+	if err != nil || got.Name != "Heeley" || got.Properties["threshold"] != 0.5 {
+		t.Errorf("the adopted area = %+v, %v", got, err)
+	}
+	p, _ := st.Place(ctx, "heeley")
+	if !slices.ContainsFunc(p.Links, func(l place.PlaceLink) bool {
+		return l.Set == "drawn" && l.Code == "heeley-residents" && l.Confirmed && l.Note == "consensus of 4 residents' drawings"
+	}) {
+		t.Errorf("heeley's links = %+v", p.Links)
 	}
 }
 
