@@ -65,23 +65,6 @@ async function placeList() {
 }
 
 /**
- * answersOf reads a drawing's answers, a list of {question, answer} or an
- * object by question, as an object by question.
- * @param {unknown} a
- * @returns {Record<string, string>}
- */
-export function answersOf(a) {
-  /** @type {Record<string, string>} */
-  const out = {};
-  if (Array.isArray(a)) {
-    for (const x of a) if (x && str(x.question)) out[str(x.question)] = str(x.answer);
-  } else if (a && typeof a === 'object') {
-    for (const [k, v] of Object.entries(a)) if (str(k)) out[str(k)] = str(v);
-  }
-  return out;
-}
-
-/**
  * startOutline starts the outline tool: clicked corners (new), or the
  * resident's outline seeded with its corners to drag (seed). The form
  * opens when the outline is closed, or at once for a seeded one.
@@ -187,7 +170,8 @@ async function drawingForm(draw, drawnId, seed, target) {
     el('option', { value: '', text: 'Choose the place' }),
     ...places.map((p) => el('option', { value: str(p.slug), text: str(p.name) || str(p.slug) })));
   placeSel.value = seed ? seed.place : '';
-  const placeError = el('span', { id: 'draw-hood-place-error', className: 'field-error' });
+  const placeError = el('span', { id: 'draw-hood-place-error', className: 'field-error',
+    text: places.length || target.change ? '' : 'This map has no places yet to draw: whoever runs it adds them first.' });
   const name = el('input', { type: 'text', id: 'draw-hood-name', required: true, maxlength: 200, autocomplete: 'off', 'aria-describedby': 'draw-hood-name-error' });
   name.value = seed ? seed.name : '';
   const nameError = el('span', { id: 'draw-hood-name-error', className: 'field-error' });

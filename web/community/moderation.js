@@ -22,7 +22,7 @@
 //   GET  api/places   (the places offered for such a drawing)
 
 import { $, el, str, geometryBBox } from '../util.js';
-import { fmtDate, who } from '../format.js';
+import { fmtDate, who, answersOf } from '../format.js';
 import { mapIfReady, categoryTitle } from '../store.js';
 import { refreshAssets } from '../map/layers.js';
 import { openAsset } from '../panel/details.js';
@@ -31,7 +31,7 @@ import { send, messageOf, etagFor } from '../edit/api.js';
 import { button } from '../edit/active.js';
 import { sessionLost } from '../edit/account.js';
 import { changeList, changedValue, fieldLabel, fieldTitle } from './changelist.js';
-import { answersOf } from './drawing.js';
+
 
 /** @param {any} sg a suggestion */
 function suggestionTitle(sg) {

@@ -27,7 +27,8 @@ import { mapLegend } from '../views/common.js';
 import {
   surfaceLayers, showSurface, removeSurface, fetchSurface, surfaceLegend, drawingsCount,
 } from '../views/drawsurface.js';
-import { startChangeDrawing, answersOf } from './drawing.js';
+import { answersOf } from '../format.js';
+import { startChangeDrawing } from './drawing.js';
 import { notice } from './changelist.js';
 
 const L = surfaceLayers('my-drawing');
@@ -150,7 +151,9 @@ async function showDrawing(d, thanks) {
     answers.length ? el('dl', { className: 'fields drawing-answers' }, ...answers.flatMap(([q, a]) => [el('dt', { text: q }), el('dd', { text: a })])) : null,
     el('section', { className: 'private-link', 'aria-labelledby': 'my-drawing-link-heading' },
       el('h4', { id: 'my-drawing-link-heading', className: 'subheading', text: 'Keep this link to change your drawing' }),
-      el('p', { className: 'hint', text: 'Anyone with this link can change your drawing: keep it to yourself. It is not shown again.' }),
+      el('p', { className: 'hint', text: thanks
+        ? 'Anyone with this link can change your drawing: keep it to yourself. It is the only way back to it, and cannot be shown to you again.'
+        : 'Anyone with this link can change your drawing: keep it to yourself.' }),
       copyRow(() => privateLink(d.id, d.key), { text: 'Copy the link', fieldLabel: 'Your drawing’s private link', shown: true, id: 'my-drawing-copy' })),
     el('section', { className: 'drawings-against', 'aria-labelledby': 'my-drawing-against-heading' },
       el('h4', { id: 'my-drawing-against-heading', className: 'subheading', text: 'Your outline and everyone else’s' }), count),
