@@ -32,7 +32,6 @@ import { button } from '../edit/active.js';
 import { sessionLost } from '../edit/account.js';
 import { changeList, changedValue, fieldLabel, fieldTitle } from './changelist.js';
 
-
 /** @param {any} sg a suggestion */
 function suggestionTitle(sg) {
   const kind = { new: 'New place', correction: 'Correction', closure: 'Closure', area: 'Resident’s drawing' }[str(sg.kind)] || str(sg.kind);
