@@ -26,10 +26,11 @@
 //                to it; the area exists with from_drawings and threshold,
 //                and is listed among the place's definitions
 //   phone        the place's drawings at 390×844 with touch: the slider and
-//                the checkbox are 44 px targets; axe at phone size
+//                the checkbox are 44 px targets; the private link opens the
+//                drawing in the sheet; axe at phone size on both
 import { harness, expect, fail, readyToEdit, waitIdle, canvasBox, axeCheck, STEP_TIMEOUT } from './harness.mjs';
 import { createMonitor } from './monitor.mjs';
-import { phonePage, phoneReady, noErrors } from './phonectx.mjs';
+import { phonePage, phoneReady, noErrors, sheetBox } from './phonectx.mjs';
 
 const [, , , , EMAIL, PASSWORD, PLACE, SET] = process.argv;
 if (!process.argv[2] || !process.argv[3] || !EMAIL || !PASSWORD || !PLACE || !SET) {
@@ -319,6 +320,25 @@ run(async ({ browser, page: harnessPage }) => {
     expect(s && s.height >= 44 && c && c.height >= 44, `the slider and the checkbox should be 44 px targets on a phone: ${JSON.stringify({ s, c })}`);
     await shot(p, 'step-09-phone.png');
     const out = await axeCheck(p, 'phone-drawings');
+    // The private link on a phone: the drawing in the sheet, Copy in reach.
+    await p.goto('about:blank');
+    await phoneReady(p, link, waitIdle);
+    await p.locator('#my-drawing-name').waitFor();
+    await waitRendered(p, 'my-drawing-outline-line');
+    await p.waitForTimeout(400); // the sheet's slide
+    await waitIdle(p);
+    const sh = await sheetBox(p);
+    const own = await p.evaluate(() => {
+      const m = window.placemap.map;
+      const f = m.queryRenderedFeatures({ layers: ['my-drawing-outline-line'] })[0];
+      const pts = (f.geometry.type === 'LineString' ? f.geometry.coordinates : f.geometry.coordinates.flat()).map((c) => m.project(c));
+      return { top: Math.min(...pts.map((q) => q.y)), bottom: Math.max(...pts.map((q) => q.y)) };
+    });
+    expect(own.top >= 0 && own.bottom <= sh.top, `the resident's outline should lie in the map above the sheet (from ${sh.top}), lies at ${JSON.stringify(own)}`);
+    const copy = await p.locator('#my-drawing-copy').boundingBox();
+    expect(copy && copy.height >= 44, `Copy the link should be a 44 px target on a phone: ${JSON.stringify(copy)}`);
+    await shot(p, 'step-10-phone-private-link.png');
+    Object.assign(out, await axeCheck(p, 'phone-my-drawing'));
     await p.context().close();
     noErrors(errors);
     return out;

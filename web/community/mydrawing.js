@@ -20,7 +20,7 @@ import { mapIfReady } from '../store.js';
 import { hashFor, holdMapHash } from '../router.js';
 import { showPane } from '../panel/details.js';
 import { copyRow } from '../panel/copylink.js';
-import { fitAbove } from '../panel/sheet.js';
+import { padMapNow } from '../panel/sheet.js';
 import { send, messageOf } from '../edit/api.js';
 import { setActive, endActive, button } from '../edit/active.js';
 import { mapLegend } from '../views/common.js';
@@ -180,7 +180,10 @@ async function showDrawing(d, thanks) {
   }
   mapLegend(...surfaceLegend(d.placeName, faces, drawings, { label: 'Your drawing', own: true }));
   const box = unionBBox([geometryBBox(d.geometry), ...faces.map((f) => geometryBBox(f.geometry))]);
-  if (box) fitAbove({ type: 'Polygon', coordinates: [[[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]], [box[0], box[1]]]] });
+  // At once, with the sheet's padding (on a phone) as it will stay: a fit
+  // still moving when the sheet settles would be stopped half-way.
+  padMapNow();
+  if (box) mapIfReady()?.fitBounds(box, { padding: 32, maxZoom: 16, duration: 0 });
 }
 
 /**
