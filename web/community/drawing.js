@@ -44,6 +44,7 @@ export const DEFAULT_QUESTIONS = Object.freeze(['What do you call this area?', '
  * @typedef {object} DrawingTarget
  * @property {{id: string, key: string} | null} change
  * @property {(data: any, body: any) => void} done
+ * @property {() => void} [cancel] what Cancel goes back to (else nothing is open)
  */
 
 /** @returns {string[]} the questions this deployment asks about a drawing */
@@ -134,9 +135,10 @@ export function startDrawNeighbourhood(done) {
  * @param {{id: string, key: string}} change
  * @param {DrawingValues} seed
  * @param {(data: any, body: any) => void} done
+ * @param {() => void} cancel back to the drawing as it was
  */
-export function startChangeDrawing(change, seed, done) {
-  startOutline(seed, { change, done });
+export function startChangeDrawing(change, seed, done, cancel) {
+  startOutline(seed, { change, done, cancel });
 }
 
 /**
@@ -185,9 +187,17 @@ async function drawingForm(draw, drawnId, seed, target) {
   });
   const comment = el('textarea', { id: 'draw-hood-comment', rows: 2, maxlength: 1000 });
   const submit = el('button', { type: 'submit', id: 'draw-hood-submit', className: 'btn btn-primary', text: target.change ? 'Send the change' : 'Send my neighbourhood' });
-  const cancel = () => { endActive({ close: true }); const b = $('suggest-draw'); if (b) b.focus(); };
+  const cancel = () => {
+    endActive({ close: true });
+    if (target.cancel) {
+      target.cancel();
+      return;
+    }
+    const b = $('suggest-draw');
+    if (b) b.focus();
+  };
   const form = el('form', { id: 'draw-hood-form', className: 'asset-form', noValidate: true },
-    el('p', { className: 'instructions', text: 'Drag the corners on the map to adjust the outline. A moderator checks each drawing before others see it; your name is never shown with it.' }),
+    el('p', { className: 'instructions', text: 'Drag the corners on the map to adjust the outline. A moderator checks each drawing before others see it; it is shown without who drew it.' }),
     target.change ? el('p', { className: 'row-meta', text: `A drawing of ${placeSel.selectedOptions[0] ? placeSel.selectedOptions[0].text : (seed && seed.place) || ''}` })
       : field('draw-hood-place', 'Which place is it?', placeSel, placeError),
     field('draw-hood-name', 'The name you use for it', name, nameError),

@@ -22,7 +22,7 @@ import { showPane } from '../panel/details.js';
 import { copyRow } from '../panel/copylink.js';
 import { padMapNow } from '../panel/sheet.js';
 import { send, messageOf } from '../edit/api.js';
-import { setActive, endActive, button } from '../edit/active.js';
+import { currentActive, setActive, endActive, button } from '../edit/active.js';
 import { mapLegend } from '../views/common.js';
 import {
   surfaceLayers, showSurface, removeSurface, fetchSurface, surfaceLegend, drawingsCount,
@@ -140,7 +140,8 @@ async function openDrawing(id, key) {
  */
 async function showDrawing(d, thanks) {
   endActive({ close: true });
-  setActive({ kind: 'my-drawing', cleanup: () => { removeSurface(L); mapLegend(); } });
+  const active = { kind: 'my-drawing', cleanup: () => { removeSurface(L); mapLegend(); } };
+  setActive(active);
   const count = el('p', { id: 'my-drawing-count', className: 'hint', role: 'status', text: 'Loading everyone else’s drawings…' });
   const answers = Object.entries(d.answers);
   const nodes = [
@@ -171,7 +172,8 @@ async function showDrawing(d, thanks) {
   } catch (err) {
     count.textContent = `Could not load the place’s drawings: ${err.message}`;
   }
-  if (!mapIfReady()) return;
+  // Closed or changed meanwhile: nothing more to draw.
+  if (!mapIfReady() || currentActive() !== active) return;
   showSurface(L, faces, own, { own: true });
   if (drawings) {
     count.textContent = `${drawingsCount(drawings)} of ${d.placeName} published so far. Darker parts are included by more of them; your outline is the red line.`;
@@ -193,5 +195,5 @@ async function showDrawing(d, thanks) {
 function change(d) {
   const c = { id: d.id, key: d.key };
   startChangeDrawing(c, { place: d.place, name: d.name, answers: d.answers, geometry: d.geometry },
-    (data, body) => showSent(data, body, c));
+    (data, body) => showSent(data, body, c), () => showDrawing(d, ''));
 }
