@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -38,18 +39,19 @@ func Arrangement(mps []orb.MultiPolygon) ([]orb.Polygon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node %d rings: %w", len(lines), err)
 	}
-	g := newPlanarGraph()
+	g := &planarGraph{index: map[orb.Point]int32{}}
 	addLines(g, noded)
 	return g.faces(), nil
 }
 
-// addLines adds every segment of the linework g to the graph.
+// addLines adds every segment of the linework lw to the graph.
 func addLines(g *planarGraph, lw geom.Geometry) {
 	switch lw.Type() {
 	case geom.TypeLineString:
-		pts := fromSFSequence(lw.MustAsLineString().Coordinates())
-		for i := 1; i < len(pts); i++ {
-			g.add(pts[i-1], pts[i])
+		seq := lw.MustAsLineString().Coordinates()
+		for i := 1; i < seq.Length(); i++ {
+			a, b := seq.GetXY(i-1), seq.GetXY(i)
+			g.add(orb.Point{a.X, a.Y}, orb.Point{b.X, b.Y})
 		}
 	case geom.TypeMultiLineString:
 		m := lw.MustAsMultiLineString()
@@ -64,84 +66,114 @@ func addLines(g *planarGraph, lw geom.Geometry) {
 	}
 }
 
-// planarGraph is noded linework: vertices, and for each its outgoing
-// half-edges in counter-clockwise order.
+// planarGraph is noded linework: its vertices and segments. Half-edge 2e
+// runs along segment e from its first vertex, 2e+1 back.
 type planarGraph struct {
-	index map[orb.Point]int
+	index map[orb.Point]int32
 	pts   []orb.Point
-	out   [][]int // per vertex, the vertices its half-edges lead to
-	seen  map[[2]int]bool
+	segs  [][2]int32
 }
 
-func newPlanarGraph() *planarGraph {
-	return &planarGraph{index: map[orb.Point]int{}, seen: map[[2]int]bool{}}
-}
-
-func (g *planarGraph) vertex(p orb.Point) int {
+func (g *planarGraph) vertex(p orb.Point) int32 {
 	if i, ok := g.index[p]; ok {
 		return i
 	}
-	g.index[p] = len(g.pts)
+	i := int32(len(g.pts))
+	g.index[p] = i
 	g.pts = append(g.pts, p)
-	g.out = append(g.out, nil)
-	return len(g.pts) - 1
+	return i
 }
 
 func (g *planarGraph) add(a, b orb.Point) {
 	u, v := g.vertex(a), g.vertex(b)
-	if u == v || g.seen[[2]int{u, v}] {
+	if u == v {
 		return
 	}
-	g.seen[[2]int{u, v}], g.seen[[2]int{v, u}] = true, true
-	g.out[u] = append(g.out[u], v)
-	g.out[v] = append(g.out[v], u)
+	if u > v {
+		u, v = v, u
+	}
+	g.segs = append(g.segs, [2]int32{u, v})
 }
+
+// from and to are where half-edge h starts and ends.
+func (g *planarGraph) from(h int32) int32 { return g.segs[h/2][h%2] }
+func (g *planarGraph) to(h int32) int32   { return g.segs[h/2][1-h%2] }
 
 // faces traces every face of the graph and returns the bounded ones with
 // their holes.
 func (g *planarGraph) faces() []orb.Polygon {
-	pos := make([]map[int]int, len(g.pts)) // per vertex, a neighbour's place in out
-	for u, nb := range g.out {
-		p := g.pts[u]
-		sort.Slice(nb, func(i, j int) bool {
-			a, b := g.pts[nb[i]], g.pts[nb[j]]
-			return math.Atan2(a[1]-p[1], a[0]-p[0]) < math.Atan2(b[1]-p[1], b[0]-p[0])
-		})
-		pos[u] = make(map[int]int, len(nb))
-		for i, v := range nb {
-			pos[u][v] = i
+	sort.Slice(g.segs, func(i, j int) bool {
+		a, b := g.segs[i], g.segs[j]
+		return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1])
+	})
+	g.segs = slices.Compact(g.segs) // the same segment from two lines
+	// Each vertex's outgoing half-edges, counter-clockwise.
+	start := make([]int32, len(g.pts)+1)
+	for h := range int32(2 * len(g.segs)) {
+		start[g.from(h)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]int32, 2*len(g.segs))
+	fill := append([]int32(nil), start[:len(g.pts)]...)
+	for h := range int32(2 * len(g.segs)) {
+		u := g.from(h)
+		out[fill[u]] = h
+		fill[u]++
+	}
+	angle := func(h int32) float64 {
+		p, q := g.pts[g.from(h)], g.pts[g.to(h)]
+		return math.Atan2(q[1]-p[1], q[0]-p[0])
+	}
+	pos := make([]int32, len(out)) // a half-edge's place among its vertex's
+	for u := range len(g.pts) {
+		around := out[start[u]:start[u+1]]
+		sort.Slice(around, func(i, j int) bool { return angle(around[i]) < angle(around[j]) })
+		for i, h := range around {
+			pos[h] = int32(i)
 		}
 	}
-	used := make(map[[2]int]bool)
+	// The face on the left of half-edge h goes on by the half-edge at its
+	// end next clockwise from the way back (h's twin, h^1).
+	next := func(h int32) int32 {
+		t := h ^ 1
+		v := g.from(t)
+		k := start[v+1] - start[v]
+		return out[start[v]+(pos[t]-1+k)%k]
+	}
+	return g.trace(next)
+}
+
+// trace walks every face by next, cuts each walk into simple loops and
+// makes polygons of them.
+func (g *planarGraph) trace(next func(int32) int32) []orb.Polygon {
+	used := make([]bool, 2*len(g.segs))
+	at := make([]int32, len(g.pts)) // a vertex's place in the walk, +1
 	var shells, rest []orb.Ring
-	for u, nb := range g.out {
-		for _, v := range nb {
-			if used[[2]int{u, v}] {
+	var walk []int32
+	for h0 := range int32(len(used)) {
+		if used[h0] {
+			continue
+		}
+		walk = walk[:0]
+		for h := h0; !used[h]; h = next(h) {
+			used[h] = true
+			walk = append(walk, g.from(h))
+		}
+		for _, loop := range simpleLoops(walk, at) {
+			r := make(orb.Ring, 0, len(loop)+1)
+			for _, i := range loop {
+				r = append(r, g.pts[i])
+			}
+			r = append(r, r[0])
+			if len(r) < 4 {
 				continue
 			}
-			var walk []int
-			for a, b := u, v; !used[[2]int{a, b}]; {
-				used[[2]int{a, b}] = true
-				walk = append(walk, a)
-				// The face on the left goes on by the half-edge at b
-				// next clockwise from the way back.
-				k := len(g.out[b])
-				a, b = b, g.out[b][(pos[b][a]-1+k)%k]
-			}
-			for _, loop := range simpleLoops(walk) {
-				r := make(orb.Ring, 0, len(loop)+1)
-				for _, i := range loop {
-					r = append(r, g.pts[i])
-				}
-				r = append(r, r[0])
-				if len(r) < 4 {
-					continue
-				}
-				if ringArea(r) > 0 {
-					shells = append(shells, r)
-				} else {
-					rest = append(rest, r)
-				}
+			if ringArea(r) > 0 {
+				shells = append(shells, r)
+			} else {
+				rest = append(rest, r)
 			}
 		}
 	}
@@ -149,23 +181,26 @@ func (g *planarGraph) faces() []orb.Polygon {
 }
 
 // simpleLoops cuts a closed walk of vertices, which may pass a vertex
-// more than once (faces that touch at a point), into simple loops.
-func simpleLoops(walk []int) [][]int {
-	var out [][]int
-	var stack []int
-	at := map[int]int{}
+// more than once (faces that touch at a point), into simple loops. at is
+// scratch, all zero, left all zero.
+func simpleLoops(walk []int32, at []int32) [][]int32 {
+	var out [][]int32
+	stack := make([]int32, 0, len(walk))
 	for _, v := range walk {
-		if i, ok := at[v]; ok {
-			loop := append([]int(nil), stack[i:]...)
+		if i := at[v]; i > 0 {
+			loop := append([]int32(nil), stack[i-1:]...)
 			out = append(out, loop)
-			for _, w := range stack[i+1:] {
-				delete(at, w)
+			for _, w := range stack[i:] {
+				at[w] = 0
 			}
-			stack = stack[:i+1]
+			stack = stack[:i]
 			continue
 		}
-		at[v] = len(stack)
 		stack = append(stack, v)
+		at[v] = int32(len(stack))
+	}
+	for _, w := range stack {
+		at[w] = 0
 	}
 	if len(stack) > 0 {
 		out = append(out, stack)
@@ -216,4 +251,56 @@ func leftOf(a, b orb.Point) orb.Point {
 	dx, dy := b[0]-a[0], b[1]-a[1]
 	const eps = 1e-7
 	return orb.Point{mx - dy*eps, my + dx*eps}
+}
+
+// Contains tells whether points lie in one MultiPolygon, many times over:
+// the bounds of its polygons worked out once (planar.MultiPolygonContains
+// works them out at every call).
+type Contains struct {
+	polys  []orb.Polygon
+	bounds []orb.Bound
+}
+
+// NewContains prepares mp for point tests.
+func NewContains(mp orb.MultiPolygon) Contains {
+	c := Contains{polys: mp, bounds: make([]orb.Bound, len(mp))}
+	for i, p := range mp {
+		c.bounds[i] = p.Bound()
+	}
+	return c
+}
+
+// Point reports whether pt lies inside the MultiPolygon: in a polygon's
+// outer ring and in none of its holes, by the even-odd rule. A point on a
+// ring may be counted either way: ask for points inside pieces of an
+// Arrangement of mp, which lie on no ring.
+func (c Contains) Point(pt orb.Point) bool {
+	for i, p := range c.polys {
+		if len(p) == 0 || !c.bounds[i].Contains(pt) || !inRing(p[0], pt) {
+			continue
+		}
+		inHole := false
+		for _, h := range p[1:] {
+			if inRing(h, pt) {
+				inHole = true
+				break
+			}
+		}
+		if !inHole {
+			return true
+		}
+	}
+	return false
+}
+
+// inRing is the even-odd rule.
+func inRing(r orb.Ring, pt orb.Point) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[j], r[i]
+		if (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
 }

@@ -293,7 +293,8 @@ func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
 
 // TestDrawingSurface: three overlapping boxes make faces covered by one,
 // two and three drawings, with the areas the arrangement gives; a
-// threshold gives the outline covered by that share.
+// threshold gives the outline covered by that share; a place with no
+// drawings has an empty surface.
 func TestDrawingSurface(t *testing.T) {
 	stores(t, func(t *testing.T, st *store.DB) {
 		srv := writeServer(t, st)
@@ -327,16 +328,18 @@ func TestDrawingSurface(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &fc); err != nil || code != 200 {
 			t.Fatalf("surface: %d %s", code, body)
 		}
-		// Columns 0.01° wide: counts 1, 2, 3, 2, 1 from west to east.
+		// Columns 0.01° wide: counts 1, 2, 3, 2, 1 from west to east; one
+		// face for each count, most first.
 		byCount := map[int]float64{}
-		for _, f := range fc.Features {
+		for i, f := range fc.Features {
 			byCount[f.Properties.Count] += f.Properties.AreaM2
-			if f.Properties.Of != 3 || f.Properties.Class != map[int]string{1: "fringe", 2: "contested", 3: "core"}[f.Properties.Count] {
-				t.Errorf("face %+v", f.Properties)
+			if f.Properties.Of != 3 || f.Properties.Count != 3-i || !near(f.Properties.Share, float64(3-i)/3) ||
+				f.Properties.Class != map[int]string{1: "fringe", 2: "contested", 3: "core"}[f.Properties.Count] {
+				t.Errorf("face %d: %+v", i, f.Properties)
 			}
 		}
 		col := byCount[3]
-		if len(fc.Features) != 5 || col < 1e5 || !within(byCount[2], 2*col) || !within(byCount[1], 2*col) {
+		if len(fc.Features) != 3 || col < 1e5 || !within(byCount[2], 2*col) || !within(byCount[1], 2*col) {
 			t.Errorf("faces by count: %v (%d faces)", byCount, len(fc.Features))
 		}
 		if fc.Summary.Drawings != 3 || !within(fc.Summary.CoreM2, col) || !within(fc.Summary.ContestedM2, 2*col) || !within(fc.Summary.FringeM2, 2*col) {
@@ -357,6 +360,9 @@ func TestDrawingSurface(t *testing.T) {
 			if code, _, body := do(t, c, srv.URL, call{"GET", "/api/places/heeley/drawings/surface" + bad, "", nil}); code != 400 {
 				t.Errorf("%s: %d %s", bad, code, body)
 			}
+		}
+		if code, _, body := do(t, c, srv.URL, call{"GET", "/api/places/sharrow/drawings/surface", "", nil}); code != 200 || !strings.Contains(body, `"drawings":0`) {
+			t.Errorf("the surface of no drawings: %d %s", code, body)
 		}
 		if code, _, _ := do(t, c, srv.URL, call{"GET", "/api/places/nowhere/drawings/surface", "", nil}); code != 404 {
 			t.Errorf("the surface of no place: %d", code)

@@ -173,8 +173,9 @@ func parseThreshold(q map[string][]string) (float64, error) {
 }
 
 // drawingSurface is the agreement surface of a place's published
-// drawings: each face with how many drawings cover it; with ?threshold,
-// the outline that at least that share of them cover.
+// drawings: the ground covered by exactly k of them, for each k, with k
+// (count) and its class; with ?threshold, the outline that at least that
+// share of them cover.
 func (s *Server) drawingSurface(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "threshold"); err != nil {
@@ -189,12 +190,13 @@ func (s *Server) drawingSurface(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
-	faces, n, err := s.drawingFaces(r.Context(), chi.URLParam(r, "slug"))
+	sf, err := s.drawingFaces(r.Context(), chi.URLParam(r, "slug"))
 	if err != nil {
 		return err
 	}
+	n := sf.n
 	if threshold > 0 {
-		mp, area, err := reconcile.Threshold(faces, max(n, 1), threshold)
+		mp, area, err := reconcile.Threshold(sf.faces, max(n, 1), threshold)
 		if err != nil {
 			return err
 		}
@@ -204,12 +206,16 @@ func (s *Server) drawingSurface(w http.ResponseWriter, r *http.Request) error {
 		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
 		return nil
 	}
+	counts, err := sf.byCount()
+	if err != nil {
+		return err
+	}
 	fc := geojson.NewFeatureCollection()
 	byClass := map[string]float64{"core": 0, "contested": 0, "fringe": 0}
-	for _, face := range faces {
-		class := reconcile.FaceClass(len(face.Members), n)
+	for _, face := range counts {
+		class := reconcile.FaceClass(face.Count, n)
 		ft := geojson.NewFeature(rfc7946.Orient(face.MP))
-		ft.Properties = geojson.Properties{"count": len(face.Members), "of": n, "share": float64(len(face.Members)) / float64(n),
+		ft.Properties = geojson.Properties{"count": face.Count, "of": n, "share": float64(face.Count) / float64(n),
 			"class": class, "area_m2": face.AreaM2}
 		fc.Append(ft)
 		byClass[class] += face.AreaM2
@@ -220,24 +226,24 @@ func (s *Server) drawingSurface(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// drawingFaces is the overlay of a place's published drawings and how
-// many there are, kept while they stay as they are (DrawingsVersion).
-// ENOTFOUND for no such place.
-func (s *Server) drawingFaces(ctx context.Context, slug string) ([]reconcile.Face, int, error) {
+// drawingFaces is the overlay of a place's published drawings, kept
+// while they stay as they are (DrawingsVersion). ENOTFOUND for no such
+// place.
+func (s *Server) drawingFaces(ctx context.Context, slug string) (*surface, error) {
 	if _, err := s.places.Place(ctx, slug); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	version, err := s.suggestions.DrawingsVersion(ctx, slug)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	key := slug + "\x00" + version
 	if got, ok := s.surfaces.get(key); ok {
-		return got.faces, got.n, nil
+		return got, nil
 	}
 	page, err := s.suggestions.Drawings(ctx, store.DrawingQuery{Place: slug, All: true})
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defs := make([]orb.MultiPolygon, len(page.Drawings))
 	for i, d := range page.Drawings {
@@ -245,40 +251,50 @@ func (s *Server) drawingFaces(ctx context.Context, slug string) ([]reconcile.Fac
 	}
 	faces, err := reconcile.Agreement(defs)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	s.surfaces.put(key, surface{faces, len(defs)})
-	return faces, len(defs), nil
+	sf := &surface{faces: faces, n: len(defs)}
+	s.surfaces.put(key, sf)
+	return sf, nil
 }
 
-// surface is an overlay of drawings: its faces, of n drawings.
+// surface is an overlay of n drawings: its faces, and the faces merged
+// by how many drawings cover them, once asked for.
 type surface struct {
-	faces []reconcile.Face
-	n     int
+	faces  []reconcile.Face
+	n      int
+	once   sync.Once
+	counts []reconcile.CountFace
+	err    error
+}
+
+func (sf *surface) byCount() ([]reconcile.CountFace, error) {
+	sf.once.Do(func() { sf.counts, sf.err = reconcile.ByCount(sf.faces) })
+	return sf.counts, sf.err
 }
 
 // surfaceCache keeps the last few drawing surfaces computed, by place and
 // the state of its drawings.
 type surfaceCache struct {
 	mu    sync.Mutex
-	m     map[string]surface
+	m     map[string]*surface
 	order []string
 }
 
 const maxSurfaces = 32
 
-func (c *surfaceCache) get(key string) (surface, bool) {
+func (c *surfaceCache) get(key string) (*surface, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.m[key]
 	return v, ok
 }
 
-func (c *surfaceCache) put(key string, v surface) {
+func (c *surfaceCache) put(key string, v *surface) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = map[string]surface{}
+		c.m = map[string]*surface{}
 	}
 	if _, ok := c.m[key]; !ok {
 		c.order = append(c.order, key)
@@ -358,10 +374,11 @@ func (s *Server) consensusArea(r *http.Request, slug string, body adoptBody, thr
 		return a, 0, err
 	}
 	defer release()
-	faces, n, err := s.drawingFaces(r.Context(), slug)
+	sf, err := s.drawingFaces(r.Context(), slug)
 	if err != nil {
 		return a, 0, err
 	}
+	faces, n := sf.faces, sf.n
 	if n == 0 {
 		return a, 0, place.Errorf(place.EINVALID, "place %s has no published drawings to adopt a consensus from", slug)
 	}

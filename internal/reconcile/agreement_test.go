@@ -112,6 +112,20 @@ func TestAgreementMatchesCutting(t *testing.T) {
 					t.Errorf("face %d is covered by more definitions than face %d", i, i-1)
 				}
 			}
+			// Merged by count, the ground each count covers is the same.
+			perCount := map[int]float64{}
+			for _, f := range got {
+				perCount[len(f.Members)] += f.AreaM2
+			}
+			merged, err := ByCount(got)
+			if err != nil || len(merged) != len(perCount) {
+				t.Fatalf("by count: %d faces, %v; want %d", len(merged), err, len(perCount))
+			}
+			for i, m := range merged {
+				if math.Abs(m.AreaM2-perCount[m.Count]) > 1e-6*m.AreaM2+1 || (i > 0 && m.Count >= merged[i-1].Count) {
+					t.Errorf("by count, face %d: %d drawings, %.1f m², want %.1f", i, m.Count, m.AreaM2, perCount[m.Count])
+				}
+			}
 			// Every face can be dissolved (Threshold does).
 			for _, share := range []float64{0.3, 0.5, 1} {
 				if _, _, err := Threshold(got, len(tc.defs), share); err != nil {

@@ -60,3 +60,22 @@ func benchAgreement(b *testing.B, name string, fn func([]orb.MultiPolygon) ([]Fa
 		b.ReportMetric(float64(faces), "faces")
 	})
 }
+
+// BenchmarkDrawingsByCount times merging the faces of 10, 50 and 200
+// drawings by how many cover them (the drawings surface's faces).
+func BenchmarkDrawingsByCount(b *testing.B) {
+	for _, n := range []int{10, 50, 200} {
+		b.Run(fmt.Sprintf("drawings=%d", n), func(b *testing.B) {
+			faces, err := Agreement(drawnOutlines(n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := ByCount(faces); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 
 	"github.com/placemap/placemap/internal/geo"
 	"github.com/placemap/placemap/internal/place"
@@ -175,12 +174,13 @@ const MinFaceM2 = 100
 func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 	mps := make([]orb.MultiPolygon, len(defs))
 	bounds := make([]orb.Bound, len(defs))
+	covers := make([]geo.Contains, len(defs))
 	for k, d := range defs {
 		sd, err := geo.NewShape(d)
 		if err != nil {
 			return nil, fmt.Errorf("definition %d: %w", k, err)
 		}
-		mps[k], bounds[k] = sd.MP, sd.Bound
+		mps[k], bounds[k], covers[k] = sd.MP, sd.Bound, geo.NewContains(sd.MP)
 	}
 	pieces, err := geo.Arrangement(mps)
 	if err != nil {
@@ -193,7 +193,7 @@ func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 		pt := geo.PointOnSurface(p)
 		var members []int
 		idx.Search(orb.Bound{Min: pt, Max: pt}, func(k int) {
-			if planar.MultiPolygonContains(mps[k], pt) {
+			if covers[k].Point(pt) {
 				members = append(members, k)
 			}
 		})
@@ -233,4 +233,37 @@ func faceBefore(a, b []int) bool {
 		}
 	}
 	return false
+}
+
+// CountFace is the ground covered by exactly Count definitions (or
+// drawings), whichever they are.
+type CountFace struct {
+	MP     orb.MultiPolygon
+	AreaM2 float64
+	Count  int
+}
+
+// ByCount merges faces by how many definitions cover them, most first:
+// what a surface of many residents' drawings shows, where which drawings
+// cover a spot matters less than how many.
+func ByCount(faces []Face) ([]CountFace, error) {
+	parts := map[int][]orb.MultiPolygon{}
+	var counts []int
+	for _, f := range faces {
+		n := len(f.Members)
+		if _, ok := parts[n]; !ok {
+			counts = append(counts, n)
+		}
+		parts[n] = append(parts[n], f.MP)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(counts)))
+	out := make([]CountFace, 0, len(counts))
+	for _, n := range counts {
+		mp, err := geo.Dissolve(parts[n])
+		if err != nil {
+			return nil, fmt.Errorf("ground covered %d times: %w", n, err)
+		}
+		out = append(out, CountFace{MP: mp, AreaM2: geo.AreaM2(mp), Count: n})
+	}
+	return out, nil
 }

@@ -158,8 +158,16 @@ func encodeDrawing(tx *Tx, d place.Drawing) (geom []byte, answers string, err er
 // publishDrawing writes what an accepted area suggestion proposes to its
 // drawing, published in the place named: the decision's, else the
 // suggestion's, else the drawing's own. EINVALID when none names one, or
-// the place named does not exist.
+// the place named does not exist. A suggestion recorded before drawings
+// were kept (no drawing id) makes its drawing now, with no private key.
 func publishDrawing(ctx context.Context, tx *Tx, sg place.Suggestion, d place.SuggestionDecision) error {
+	if sg.Drawing == "" {
+		// Sent before drawings were kept apart: its drawing is made now.
+		sg.Drawing = sg.ID
+		if err := insertDrawing(ctx, tx, place.SuggestedDrawing(&sg)); err != nil {
+			return err
+		}
+	}
 	var current string
 	err := tx.QueryRow(ctx, `SELECT place_slug FROM drawings WHERE id = $1`, sg.Drawing).Scan(&current)
 	if noRows(err) {
