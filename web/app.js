@@ -8,9 +8,9 @@
 //   palette.js        colours, checked for colour-vision deficiencies
 //   map/              making the map, the Map view's layers, clicks on it
 //   panel/            the side panel (a bottom sheet on phones): layer list, legend, search, in view, details
-//   views/            the Compare, Places, Choropleth, Changes and Proposals views
+//   views/            the Compare, Places (with residents' drawings), Choropleth, Changes and Proposals views
 //   edit/             signing in, editing assets and areas, OSM review
-//   community/        suggestions, moderation, history and reviews
+//   community/        suggestions, residents' drawings and their private links, moderation, history and reviews
 //
 // API used at start-up (same origin, relative URLs):
 //   GET api/config        {basemap_style_url, title, glyphs, basemap_tiles}

@@ -1,6 +1,7 @@
 // @ts-check
 // How values read on the page: titles of categories, statuses and field
-// names, percentages, areas, indicator values, coordinates and dates.
+// names, percentages, areas, indicator values, coordinates, dates and a
+// drawing's answers.
 // Pure functions, unit-tested by test/web/format.test.mjs.
 
 import { str } from './util.js';
@@ -239,4 +240,24 @@ export function decileWords(v) {
   if (n === null || n < 1 || n > 10) return '';
   const k = Math.round(n);
   return k <= 5 ? `in the ${k * 10}% most deprived areas` : `in the ${(11 - k) * 10}% least deprived areas`;
+}
+
+/**
+ * answersOf reads a resident's answers to the drawing questions, a list of
+ * {question, answer} (as the API gives them) or an object by question (as
+ * they are sent), as an object by question; empty answers are left out.
+ * @param {unknown} a
+ * @returns {Record<string, string>}
+ */
+export function answersOf(a) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  /** @param {unknown} q @param {unknown} v */
+  const put = (q, v) => { if (str(q) && str(v)) out[str(q)] = str(v); };
+  if (Array.isArray(a)) {
+    for (const x of a) if (x && typeof x === 'object') put(x.question, x.answer);
+  } else if (a && typeof a === 'object') {
+    for (const [k, v] of Object.entries(a)) put(k, v);
+  }
+  return out;
 }

@@ -7,6 +7,8 @@
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
 //   #proposals  and  #proposal/SLUG   shared sets proposed from building blocks
+//   #my-drawing/ID?key=KEY   a resident's own drawing, opened by its private
+//                            link (the Map view with the drawing in the panel)
 // parseHash and hashFor turn one into the other; route shows the view the
 // hash names and hands it the rest. The views register themselves with
 // registerView (app.js does it at start-up).
@@ -17,7 +19,11 @@ import { setMapViewLayers } from './map/layers.js';
 import { parseMapQuery, mapHashFor } from './maplink.js';
 
 /** @typedef {import('./store.js').ViewName} ViewName */
-/** @typedef {{view: 'map'} & import('./maplink.js').MapLink} MapRoute */
+/**
+ * The Map view's route: its address (maplink.js), or a resident's own
+ * drawing opened by its private link (drawing, key).
+ * @typedef {{view: 'map', drawing?: string, key?: string} & import('./maplink.js').MapLink} MapRoute
+ */
 /** @typedef {{view: 'compare', a: string, b: string, weight: string, area: string}} CompareRoute */
 /** @typedef {{view: 'places', place: string}} PlacesRoute */
 /** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
@@ -71,6 +77,8 @@ export function parseHash(hash) {
     case 'proposal':
     case 'proposals':
       return { view: 'proposals', proposal: parts[1] || '' };
+    case 'my-drawing':
+      return { view: 'map', drawing: parts[1] || '', key: params.get('key') || '' };
     case 'map':
       return qi < 0 ? { view: 'map' } : { view: 'map', ...parseMapQuery(h.slice(qi + 1)) };
     default:
@@ -107,7 +115,7 @@ export function hashFor(r) {
     case 'proposals':
       return x.proposal ? `#proposal/${e(x.proposal)}` : '#proposals';
     default:
-      return mapHashFor(x);
+      return x.drawing ? `#my-drawing/${e(x.drawing)}${q({ key: x.key })}` : mapHashFor(x);
   }
 }
 
@@ -144,15 +152,32 @@ export function navigate(r, { replace = false } = {}) {
   }
 }
 
+/** Set while a drawing's private link opens: the address keeps it. */
+let mapHashHeld = false;
+
+/**
+ * holdMapHash keeps a drawing's private link in the address (on) while it
+ * opens, through the selection it closes; off lets the next change of the
+ * map's selection replace it.
+ * @param {boolean} on
+ */
+export function holdMapHash(on) {
+  mapHashHeld = on;
+}
+
 /**
  * writeMapHash puts the Map view's state in the address without routing
  * (the map already shows it): push makes a step back/forward returns to,
- * else the entry is replaced (the map moved).
+ * else the entry is replaced (the map moved), except a drawing's private
+ * link, which only a new step replaces.
  * @param {string} hash
  * @param {boolean} push
  */
 export function writeMapHash(hash, push) {
-  if (state.view !== 'map' || parseHash(location.hash).view !== 'map' || location.hash === hash) return;
+  const now = parseHash(location.hash);
+  if (state.view !== 'map' || now.view !== 'map' || location.hash === hash) return;
+  // A drawing's private link stays in the address while the map moves.
+  if (now.drawing && (!push || mapHashHeld)) return;
   if (push) history.pushState(null, '', hash);
   else history.replaceState(null, '', hash);
   lastHash.map = hash;

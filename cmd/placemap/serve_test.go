@@ -273,10 +273,10 @@ func TestOSMReviewInChromium(t *testing.T) {
 	runBrowser(t, "osmreview.mjs", "browser-osmreview", base, "ed@example.org", testPassword)
 }
 
-// TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood"
-// for a place, a moderator accepts it, and it is published as evidence of
-// the place, listed and counted by its drawings surface, while the set
-// stays as it was (test/browser/neighbourhood.mjs).
+// TestDrawNeighbourhoodInChromium: a visitor draws "my neighbourhood" of a
+// place, a moderator accepts it, and it is published as one of the place's
+// drawings, counted by its drawings surface, never an area of a set
+// (test/browser/neighbourhood.mjs).
 func TestDrawNeighbourhoodInChromium(t *testing.T) {
 	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator})
 	runBrowser(t, "neighbourhood.mjs", "browser-neighbourhood", base, "mod@example.org", testPassword)

@@ -10,15 +10,17 @@
 //
 // EMAIL must be a moderator (or admin), and the data the fresh demo. Steps,
 // each with a screenshot in OUTDIR: a visitor clicks "Draw my
-// neighbourhood", clicks four corners and the first again, names it, keeps
-// the community set offered, picks the first place that set defines, and sends it (POST
-// api/suggestions must carry kind area, a Polygon of four corners, the set
-// and the place; the set must not change yet); the moderator signs in, finds
-// it in the moderation list, shows it on the map and accepts it; the
-// drawing is then published as evidence of the place (listed in
-// api/places/PLACE/drawings, counted by its drawings surface), and neither
-// the set nor the place's definitions change. Fails on any console or page error,
-// failed request or request to another host.
+// neighbourhood", clicks four corners and the first again, names it, picks
+// the first place the community set defines, and sends it (POST
+// api/suggestions must carry kind area, a Polygon of four corners and the
+// place, no set); the moderator signs in, finds it in the moderation list
+// with its place, name and the note that accepting publishes it as
+// evidence, shows it on the map and accepts it; the drawing is then one of
+// the place's published drawings (api/places/{slug}/drawings, counted by
+// its drawings surface), and no area
+// of any set: the community set keeps its areas and the place its
+// definitions. Fails on any console or page error, failed request or
+// request to another host.
 import { harness, expect, readyToEdit, canvasBox, STEP_TIMEOUT } from './harness.mjs';
 
 const [, , BASE_ARG, , EMAIL, PASSWORD] = process.argv;
@@ -71,14 +73,14 @@ run(async ({ page }) => {
     await page.mouse.move(corners[0][0], corners[0][1], { steps: 3 });
     await page.mouse.click(corners[0][0], corners[0][1]);
     await page.locator('#draw-hood-name').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-    set = await page.locator('#draw-hood-set').inputValue();
-    expect(set === 'community-neighbourhoods', `the community set should be offered, offered ${set}`);
+    expect(await page.locator('#draw-hood-set').count() === 0, 'a drawing is of a place, not for a boundary set: no set should be asked');
+    set = 'community-neighbourhoods';
     before = (await apiJSON(`api/sets/${set}`)).body.area_count;
     // Sending without a name is refused in the form.
+    await page.locator('#draw-hood-place').selectOption(PLACE);
     await page.locator('#draw-hood-submit').click();
     await page.locator('#draw-hood-name-error', { hasText: 'name' }).waitFor();
     await page.locator('#draw-hood-name').fill(NAME);
-    await page.locator('#draw-hood-place').selectOption(PLACE);
     await shot(page, 'step-01-drawn.png');
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/suggestions'),
@@ -86,9 +88,9 @@ run(async ({ page }) => {
     ]);
     expect(res.status() === 202, `POST /api/suggestions should answer 202, got ${res.status()}`);
     const sent = JSON.parse(res.request().postData());
-    expect(sent.kind === 'area' && sent.set === set && sent.place === PLACE && sent.feature.geometry.type === 'Polygon' &&
+    expect(sent.kind === 'area' && !sent.set && sent.place === PLACE && sent.feature.geometry.type === 'Polygon' &&
       sent.feature.geometry.coordinates[0].length === 5 && sent.feature.properties.name === NAME,
-    `the suggestion should carry kind area, the set, the place and a Polygon of four corners, sent ${JSON.stringify({ ...sent, feature: sent.feature && sent.feature.geometry.type })}`);
+    `the suggestion should carry kind area, the place and a Polygon of four corners, and no set, sent ${JSON.stringify({ ...sent, feature: sent.feature && sent.feature.geometry.type })}`);
     await page.locator('#suggest-thanks').waitFor();
     const now = (await apiJSON(`api/sets/${set}`)).body.area_count;
     expect(now === before, `a pending drawing should not change the set (${before} areas, now ${now})`);
@@ -96,8 +98,8 @@ run(async ({ page }) => {
     return { set };
   });
 
-  let code = '';
   await step('moderator-accepts', async () => {
+    const defsBefore = (await apiJSON(`api/places/${PLACE}`)).body.definitions.length;
     await page.locator('#signin-toggle').click();
     await page.locator('#signin-email').fill(EMAIL);
     await page.locator('#signin-password').fill(PASSWORD);
@@ -105,25 +107,24 @@ run(async ({ page }) => {
     await page.locator('#moderation').waitFor({ state: 'visible' });
     const item = page.locator('#moderation-list li.suggestion[data-kind="area"]', { hasText: NAME });
     await item.waitFor({ timeout: STEP_TIMEOUT });
+    const text = await item.innerText();
+    expect(text.includes(PLACE) || text.includes('A drawing of'), `the queue should say which place it is a drawing of: ${JSON.stringify(text)}`);
+    expect(/publishes it as evidence/.test(text) && /does not become an area/.test(text), `the queue should say accepting publishes it as evidence, not an area: ${JSON.stringify(text)}`);
     await item.locator('button.show-drawing').click();
     expect(await page.evaluate(() => !!window.placemap.map.getSource('suggested-drawing')), '"Show the drawing" should outline it on the map');
     await shot(page, 'step-03-moderation.png');
     await item.locator('button.accept-btn').click();
     await page.locator('#moderation-notice', { hasText: 'Accepted' }).waitFor();
-    // Accepted, the drawing is published as evidence of the place: listed
-    // with its drawings and counted by their surface; no set changes.
-    const p = await apiJSON(`api/places/${PLACE}`);
-    expect(!p.body.definitions.some((d) => d.note === 'drawn by a resident'),
-      `${PLACE} should not gain the drawing as a definition, has ${JSON.stringify(p.body.definitions.map((d) => d.set + ':' + d.code))}`);
-    const after = await apiJSON(`api/sets/${set}`);
-    expect(after.status === 200 && after.body.area_count === before, `accepting a drawing should not change ${set}: ${before} areas, now ${after.body.area_count}`);
     const list = await apiJSON(`api/places/${PLACE}/drawings`);
-    const mine = list.status === 200 && list.body.features.find((f) => f.properties.name === NAME);
-    expect(mine, `the drawing should be listed with ${PLACE}'s drawings`);
-    code = mine.id;
+    expect(list.status === 200 && list.body.features.some((f) => f.properties.name === NAME),
+      `${PLACE} should list the drawing among its published drawings, lists ${JSON.stringify((list.body && list.body.features || []).map((f) => f.properties.name))}`);
+    const now = (await apiJSON(`api/sets/${set}`)).body.area_count;
+    expect(now === before, `publishing a drawing should make no area of ${set} (${before} areas, now ${now})`);
+    const defsAfter = (await apiJSON(`api/places/${PLACE}`)).body.definitions.length;
+    expect(defsAfter === defsBefore, `publishing a drawing should add no definition to ${PLACE} (${defsBefore}, now ${defsAfter})`);
     const surface = await apiJSON(`api/places/${PLACE}/drawings/surface`);
     expect(surface.status === 200 && surface.body.summary.drawings >= 1, 'the drawings surface should count the drawing');
     await shot(page, 'step-04-accepted.png');
-    return { drawing: code };
+    return { drawings: list.body.numberMatched };
   });
 });

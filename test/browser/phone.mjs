@@ -265,6 +265,7 @@ run(async ({ page, context }) => {
     expect(outline.top >= 0 && outline.bottom <= s.top && outline.left >= 0 && outline.right <= s.vw,
       `the outline should lie above the sheet (which starts at ${s.top}), lies at ${JSON.stringify(outline)}`);
     await page.locator('#draw-hood-name').fill('Our patch (phone test)');
+    await page.locator('#draw-hood-place').selectOption({ index: 1 });
     await shot(page, 'step-08-form-docked.png');
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/suggestions'),
@@ -272,8 +273,9 @@ run(async ({ page, context }) => {
     ]);
     expect(res.status() === 202, `POST /api/suggestions should answer 202, got ${res.status()}`);
     const sent = JSON.parse(res.request().postData());
-    expect(sent.kind === 'area' && sent.feature.geometry.coordinates[0].length === 5, `a four-cornered area should be sent, sent ${JSON.stringify(sent.feature && sent.feature.geometry)}`);
+    expect(sent.kind === 'area' && sent.place && sent.feature.geometry.coordinates[0].length === 5, `a four-cornered drawing of a place should be sent, sent ${JSON.stringify({ place: sent.place, geometry: sent.feature && sent.feature.geometry })}`);
     await page.locator('#suggest-thanks').waitFor();
+    await page.locator('#my-drawing-copy-field').waitFor();
     await shot(page, 'step-09-sent.png');
     return { outline };
   });

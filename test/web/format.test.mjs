@@ -142,3 +142,12 @@ test('decileWords places an average deprivation decile', () => {
   assert.equal(decileWords(0), '');
   assert.equal(decileWords('x'), '');
 });
+
+test('answersOf reads a drawing\'s answers as the API gives them and as they are sent', async () => {
+  const { answersOf } = await import('../../web/format.js');
+  assert.deepEqual(answersOf([{ question: 'What do you call this area?', answer: ' Broomhill ' }, { question: 'Why?', answer: '' }, null, 'x']),
+    { 'What do you call this area?': 'Broomhill' });
+  assert.deepEqual(answersOf({ 'Why?': 'The park', ' ': 'nothing', Other: 3 }), { 'Why?': 'The park', Other: '3' });
+  assert.deepEqual(answersOf(null), {});
+  assert.deepEqual(answersOf('text'), {});
+});

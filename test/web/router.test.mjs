@@ -65,3 +65,14 @@ test('the Proposals view: the list, and one proposal by its slug', () => {
   assert.equal(hashFor({ view: 'proposals', proposal: 'shared-2026' }), '#proposal/shared-2026');
   for (const r of [{ view: 'proposals', proposal: '' }, { view: 'proposals', proposal: "o'brien/2" }]) assert.deepEqual(parseHash(hashFor(r)), r);
 });
+
+test('a drawing\'s private link opens the Map view with the drawing and its key', () => {
+  assert.deepEqual(parseHash('#my-drawing/d-42?key=s3cr%2Bt'), { view: 'map', drawing: 'd-42', key: 's3cr+t' });
+  assert.deepEqual(parseHash('#my-drawing'), { view: 'map', drawing: '', key: '' });
+  assert.deepEqual(parseHash('#my-drawing/d%2F1'), { view: 'map', drawing: 'd/1', key: '' });
+  assert.equal(hashFor({ view: 'map', drawing: 'd-42', key: 'k/1+2' }), '#my-drawing/d-42?key=k%2F1%2B2');
+  assert.equal(hashFor({ view: 'map', drawing: 'd-42', key: '' }), '#my-drawing/d-42');
+  const r = { view: 'map', drawing: 'a b', key: 'x&y=z' };
+  assert.deepEqual(parseHash(hashFor(r)), r);
+  assert.equal(hashFor({ view: 'map' }), '#map', 'a Map route without a drawing is the map\'s address');
+});

@@ -78,3 +78,33 @@ test('dashKey draws a dash array as a CSS gradient', () => {
     height: '3px',
   });
 });
+
+test('residents\' drawings are coloured by share, darkest where most drew it', async () => {
+  const { DRAWING_BINS, drawingShareColor, drawingShareFill } = await import('../../web/views/scales.js');
+  assert.equal(drawingShareColor(1), AGREE_RAMP[4]);
+  assert.equal(drawingShareColor(0.8), AGREE_RAMP[4]);
+  assert.equal(drawingShareColor(0.79), AGREE_RAMP[3]);
+  assert.equal(drawingShareColor(0.5), AGREE_RAMP[2]);
+  assert.equal(drawingShareColor(0.05), AGREE_RAMP[0]);
+  assert.equal(drawingShareColor(undefined), AGREE_RAMP[0], 'no share is the lightest');
+  assert.deepEqual(drawingShareFill(), ['step', ['to-number', ['get', 'share'], 0], AGREE_RAMP[0],
+    0.2, AGREE_RAMP[1], 0.4, AGREE_RAMP[2], 0.6, AGREE_RAMP[3], 0.8, AGREE_RAMP[4]]);
+  assert.equal(DRAWING_BINS.length, 5);
+});
+
+test('geometryArea measures on the sphere and takes holes out', async () => {
+  const { geometryArea } = await import('../../web/views/scales.js');
+  // A 0.01° square at the equator: about 1113.2 m a side.
+  const sq = (x, y, d) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+  const a = geometryArea({ type: 'Polygon', coordinates: [sq(0, 0, 0.01)] });
+  assert.ok(Math.abs(a - 1113.19 * 1113.19) / a < 0.01, `area ${a}`);
+  const holed = geometryArea({ type: 'Polygon', coordinates: [sq(0, 0, 0.01), sq(0.0025, 0.0025, 0.005).reverse()] });
+  assert.ok(Math.abs(holed - a * 0.75) / a < 0.01, `holed ${holed}`);
+  const multi = geometryArea({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 0.01)], [sq(1, 0, 0.01)]] });
+  assert.ok(Math.abs(multi - 2 * a) / a < 0.01, `multi ${multi}`);
+  // At Sheffield's latitude a degree of longitude is shorter.
+  const north = geometryArea({ type: 'Polygon', coordinates: [sq(-1.5, 53.38, 0.01)] });
+  assert.ok(north < a * 0.65 && north > a * 0.55, `at 53.4°N ${north}`);
+  assert.equal(geometryArea({ type: 'Point', coordinates: [0, 0] }), 0);
+  assert.equal(geometryArea(null), 0);
+});

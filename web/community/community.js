@@ -1,7 +1,7 @@
 // @ts-check
 // placemap's community features, set up here: suggestions from anyone
-// (suggest.js: a new place, a correction, a closure, a drawn
-// neighbourhood), the moderation queue (moderation.js), an asset's history
+// (suggest.js: a new place, a correction, a closure; drawing.js and
+// mydrawing.js: a drawn neighbourhood and its private link), the moderation queue (moderation.js), an asset's history
 // with restore, and reviews (history.js). Their sections join the panel
 // under the editing tools; their buttons join an asset's details.
 //
@@ -10,9 +10,10 @@
 import { $, el, str } from '../util.js';
 import { canEdit, rank, MODERATOR_RANK } from '../edit/session.js';
 import { button } from '../edit/active.js';
-import {
-  startSuggestNew, startDrawNeighbourhood, startCorrection, startClosure, stopSuggesting, suggestMapClick,
-} from './suggest.js';
+import { startSuggestNew, startCorrection, startClosure, stopSuggesting, suggestMapClick } from './suggest.js';
+import { startDrawNeighbourhood } from './drawing.js';
+import { showSent, openMyDrawing } from './mydrawing.js';
+import { onDrawingLink } from '../map/link.js';
 import { loadHistory, markReviewed, loadNeedsReview } from './history.js';
 import { loadModeration, pageModeration } from './moderation.js';
 
@@ -30,8 +31,8 @@ function buildPanel() {
     button('Suggest a missing asset', { id: 'suggest-new', 'aria-pressed': 'false', onclick: startSuggestNew }),
     el('p', { className: 'hint', text: 'Know a library, hall or other asset that is missing from the map? Suggest it: a moderator will check it.' }));
   const drawSection = el('section', { id: 'draw-hood', className: 'panel-section suggest-tools', 'aria-label': 'Your neighbourhood' },
-    button('Draw my neighbourhood', { id: 'suggest-draw', onclick: startDrawNeighbourhood }),
-    el('p', { className: 'hint', text: 'Where does your neighbourhood begin and end? Draw it as you know it.' }));
+    button('Draw my neighbourhood', { id: 'suggest-draw', onclick: startDraw }),
+    el('p', { className: 'hint', text: 'Where does your neighbourhood begin and end? Draw it as you know it, and see how others drew it.' }));
   modSection = el('section', { id: 'moderation', className: 'panel-section moderation', 'aria-labelledby': 'moderation-heading', hidden: true },
     el('h2', { id: 'moderation-heading', text: 'Moderation' }),
     el('p', { id: 'moderation-status', role: 'status' }),
@@ -114,9 +115,16 @@ export function communityMapClick(ev) {
   return suggestMapClick(ev);
 }
 
+/** startDraw: "Draw my neighbourhood", then the drawing against everyone else's. */
+function startDraw() {
+  stopSuggesting();
+  startDrawNeighbourhood((data, body) => showSent(data, body, null));
+}
+
 /** setupCommunity adds the community's sections to the panel. */
 export function setupCommunity() {
   buildPanel();
+  onDrawingLink(openMyDrawing);
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') stopSuggesting();
   });

@@ -3,7 +3,9 @@
 // at a time, each accepted or rejected with a reason. A suggestion whose
 // asset changed since it was sent shows the three versions, to take the
 // suggested values onto the current one; a new place near a likely
-// duplicate can be merged into it.
+// duplicate can be merged into it. A resident's drawing (kind area) shows
+// its place, name and answers: accepting publishes it as evidence for the
+// place, never as an area of a set.
 //
 // API used (same origin, relative URLs):
 //   GET  api/suggestions?status=pending&limit=&offset= (moderator+): a page,
@@ -15,10 +17,12 @@
 //        one onto the current version; 409 with three_way when it changed,
 //        or with duplicates [{asset, version, distance_m}] for a new place
 //        near a likely duplicate: then {confirm_new: true}, or
-//        {merge_into: id} with If-Match that asset's version
+//        {merge_into: id} with If-Match that asset's version; a drawing
+//        sent without a place is accepted with {place: SLUG}
+//   GET  api/places   (the places offered for such a drawing)
 
 import { $, el, str, geometryBBox } from '../util.js';
-import { fmtDate, who } from '../format.js';
+import { fmtDate, who, answersOf } from '../format.js';
 import { mapIfReady, categoryTitle } from '../store.js';
 import { refreshAssets } from '../map/layers.js';
 import { openAsset } from '../panel/details.js';
@@ -30,7 +34,7 @@ import { changeList, changedValue, fieldLabel, fieldTitle } from './changelist.j
 
 /** @param {any} sg a suggestion */
 function suggestionTitle(sg) {
-  const kind = { new: 'New place', correction: 'Correction', closure: 'Closure', area: 'Neighbourhood drawn' }[str(sg.kind)] || str(sg.kind);
+  const kind = { new: 'New place', correction: 'Correction', closure: 'Closure', area: 'Resident’s drawing' }[str(sg.kind)] || str(sg.kind);
   const name = str(sg.proposed && sg.proposed.properties && sg.proposed.properties.name);
   return name ? `${kind}: ${name}` : kind;
 }
@@ -53,6 +57,37 @@ function showDrawing(feature) {
   }
   const box = geometryBBox(feature.geometry);
   if (box) map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 60, duration: 0 });
+}
+
+/**
+ * drawingInfo shows what a resident's drawing says (its place, the name
+ * they use, their answers) and what accepting it does; with no place, a
+ * choice of place to publish it under.
+ * @param {any} sg
+ * @returns {{node: HTMLElement, place: () => string}}
+ */
+function drawingInfo(sg) {
+  const id = str(sg.id);
+  const props = (sg.proposed && sg.proposed.properties) || {};
+  const place = str(sg.place) || str(props.place);
+  const answers = Object.entries(answersOf(sg.answers || props.answers));
+  /** @type {HTMLSelectElement | null} */
+  let pick = null;
+  if (!place) {
+    pick = el('select', { id: `drawing-place-${id}`, className: 'drawing-place' }, el('option', { value: '', text: 'Choose the place' }));
+    const sel = pick;
+    send('GET', 'api/places').then((r) => {
+      const list = r.ok && r.data && Array.isArray(r.data.places) ? r.data.places : [];
+      sel.append(...list.map((/** @type {any} */ p) => el('option', { value: str(p.slug), text: str(p.name) || str(p.slug) })));
+    });
+  }
+  const node = el('div', { className: 'drawing-info' },
+    place ? el('p', { className: 'suggestion-meta drawing-place', text: `A drawing of ${str(sg.place_name) || place}` })
+      : el('div', { className: 'field form-field' }, el('label', { for: `drawing-place-${id}`, className: 'field-label', text: 'The place it is a drawing of' }), pick),
+    el('p', { className: 'suggestion-meta drawing-name', text: `The name they use: ${str(props.name) || '(none)'}` }),
+    answers.length ? el('dl', { className: 'fields drawing-answers' }, ...answers.flatMap(([q, a]) => [el('dt', { text: q }), el('dd', { text: a })])) : null,
+    el('p', { className: 'hint drawing-accept-note', text: 'Accepting publishes it as evidence: one of the residents’ drawings of the place, counted in its surface. It does not become an area of any set.' }));
+  return { node, place: () => place || (pick ? pick.value : '') };
 }
 
 const MOD_PAGE = 20;
@@ -172,7 +207,8 @@ function duplicatesBox(sg, dups, decide) {
  * @param {boolean} ok
  * @param {string} why the reason given
  * @param {{taken: () => string[]} | null} stale the three versions, for a stale suggestion
- * @param {{body?: any, ifMatch?: string}} extra a merge or "add as new" decision
+ * @param {{body?: any, ifMatch?: string, place?: string}} extra a merge or "add as new"
+ *   decision; for a drawing, the place it is of
  * @returns {{opts: import('../edit/api.js').RequestOptions, problem?: string}}
  */
 function decisionRequest(sg, ok, why, stale, extra) {
@@ -180,6 +216,10 @@ function decisionRequest(sg, ok, why, stale, extra) {
   /** @type {import('../edit/api.js').RequestOptions} */
   const opts = {};
   const body = { ...(extra.body || {}) };
+  if (extra.place !== undefined) {
+    if (!extra.place) return { opts, problem: 'Choose the place this drawing is of, then accept it.' };
+    if (!str(sg.place)) body.place = extra.place;
+  }
   if (stale && !extra.body) {
     const take = stale.taken();
     if (!take.length) return { opts, problem: 'Tick at least one suggested value to take, or reject the suggestion.' };
@@ -206,9 +246,10 @@ function decisionRequest(sg, ok, why, stale, extra) {
  */
 async function showDecided(sg, ok, r) {
   const title = suggestionTitle(sg);
+  const drawing = str(sg.kind) === 'area';
   /** @type {(Node | string)[]} */
-  const msg = [el('span', { text: ok ? `Accepted “${title}”.` : `Rejected “${title}”.` })];
-  if (ok) {
+  const msg = [el('span', { text: ok ? `Accepted “${title}”${drawing ? ': published as a drawing of the place' : ''}.` : `Rejected “${title}”.` })];
+  if (ok && !drawing) {
     refreshAssets();
     const p = r.data && r.data.proposed && r.data.proposed.properties;
     const assetId = str(r.data && r.data.asset_id) || str(sg.asset_id) || str(p && p.id) || str(r.data && r.data.proposed && r.data.proposed.id);
@@ -257,13 +298,16 @@ function renderSuggestion(sg) {
   const accept = button(stale ? `Accept onto version ${str(sg.live_version)}` : 'Accept', { className: 'btn btn-primary btn-small accept-btn' });
   const reject = button('Reject', { className: 'btn btn-small btn-danger-quiet reject-btn' });
   const dupSlot = el('div', { className: 'duplicates-slot' });
+  const isDrawing = str(sg.kind) === 'area';
+  const drawing = isDrawing ? drawingInfo(sg) : null;
   /** @type {HTMLLIElement | null} */
   let li = null;
   /**
    * @param {boolean} ok
-   * @param {{body?: any, ifMatch?: string}} [extra]
+   * @param {{body?: any, ifMatch?: string, place?: string}} [extra]
    */
   const decide = async (ok, extra = {}) => {
+    if (drawing) extra = { ...extra, place: drawing.place() };
     error.replaceChildren();
     reasonError.textContent = '';
     reason.removeAttribute('aria-invalid');
@@ -304,14 +348,12 @@ function renderSuggestion(sg) {
   reject.addEventListener('click', () => decide(false));
   const staleNode = stale ? stale.node : null;
   const changes = Array.isArray(sg.changes) ? sg.changes : [];
-  const isDrawing = str(sg.kind) === 'area';
   li = el('li', { className: sg.stale ? 'suggestion stale' : 'suggestion', dataset: { id, kind: str(sg.kind) } },
     el('p', { className: 'suggestion-title' }, el('strong', { text: suggestionTitle(sg) })),
     el('p', { className: 'suggestion-meta', text: `by ${who(sg.author_name, sg.author) || 'anonymous'} · ${fmtDate(sg.created_at)}` }),
     str(sg.comment) ? el('p', { className: 'suggestion-comment', text: `“${str(sg.comment)}”` }) : null,
-    changes.length ? changeList(changes, 'suggestion-changes') : el('p', { className: 'hint', text: 'No field changes.' }),
+    drawing ? drawing.node : changes.length ? changeList(changes, 'suggestion-changes') : el('p', { className: 'hint', text: 'No field changes.' }),
     staleNode,
-    isDrawing && str(sg.place) ? el('p', { className: 'suggestion-meta', text: `for the place ${str(sg.place)}` }) : null,
     isDrawing ? button('Show the drawing', { className: 'link-button show-drawing', onclick: () => showDrawing(sg.proposed) }) : null,
     el('div', { className: 'field form-field' },
       el('label', { for: reasonId, className: 'field-label', text: 'Reason (needed to reject)' }),

@@ -1,13 +1,11 @@
 // @ts-check
 // Suggestions from anyone, for a moderator to check: a new place, a
-// correction, a closure, and "Draw my neighbourhood".
+// correction, a closure ("Draw my neighbourhood" is drawing.js, which sends
+// through postSuggestion here).
 //
 // API used (same origin, relative URLs):
 //   POST api/suggestions {kind, asset_id?, feature?, comment?, website_url}
 //        -> 202 {id, status, message}; 429 when rate-limited
-//   POST api/suggestions {kind: 'area', set, place?, feature: Polygon with
-//        properties.name, comment?, website_url}: "Draw my neighbourhood"
-//   GET  api/sets, api/places                  (the community sets and places offered)
 //        A correction or closure sends If-Match: the version its sender saw.
 
 import { $, el, str } from '../util.js';
@@ -19,14 +17,12 @@ import { currentActive, setActive, endActive, button, showBanner, hideBanner, ma
 import { sessionLost } from '../edit/account.js';
 import { assetForm, valuesOf, featureBody, pointOf, locationLine } from '../edit/assetform.js';
 import { fetchAsset } from '../edit/change.js';
-import { makeDraw, stopDraw, polygonsOf, finishPolygon } from '../edit/draw.js';
-import { fitAbove } from '../panel/sheet.js';
 import { notice } from './changelist.js';
 
 let suggestPlacing = false;
 
 // The honeypot: a field people never see, and bots fill in.
-function honeypot() {
+export function honeypot() {
   const input = el('input', { type: 'text', id: 'sg-website-url', name: 'website_url', tabindex: '-1', autocomplete: 'off', 'aria-hidden': 'true' });
   const wrap = el('div', { className: 'hp-field', 'aria-hidden': 'true' },
     el('label', { for: 'sg-website-url', text: 'Leave this empty' }), input);
@@ -41,7 +37,7 @@ function honeypot() {
  * @param {string} [ifMatch] the version its sender saw
  * @returns {Promise<import('../edit/api.js').Answer | null>}
  */
-async function postSuggestion(body, showError, ifMatch) {
+export async function postSuggestion(body, showError, ifMatch) {
   const r = await send('POST', 'api/suggestions', { body, ifMatch: ifMatch || undefined });
   if (r.status === 202) return r;
   if (r.status === 429) {
@@ -159,112 +155,6 @@ async function placeSuggestion(lngLat) {
   });
   showPane('Suggest a missing asset', [f.form]);
   f.inputs.name.focus();
-}
-
-// ---------------------------------------------------------------- draw my neighbourhood
-
-/**
- * startDrawNeighbourhood: "Draw my neighbourhood". Corners are clicked on
- * the map (terra-draw, as for a site); closing the outline opens a form
- * for its name, the community set it is for and the place it defines.
- */
-export async function startDrawNeighbourhood() {
-  if (!mapIfReady()) return;
-  setSuggestPlacing(false);
-  endActive({ close: true });
-  let draw;
-  try {
-    draw = makeDraw();
-  } catch (err) {
-    setStatus(`Could not start drawing: ${err.message}`, true);
-    return;
-  }
-  draw.setMode('polygon');
-  const a = { kind: 'suggest-draw', cleanup: () => { hideBanner(); stopDraw(draw); }, onMapClick: () => {} };
-  setActive(a);
-  showBanner('Click or tap around your neighbourhood; then the first point again, or Finish.', [
-    button('Finish', { className: 'btn btn-small btn-primary', id: 'draw-hood-finish', onclick: () => finishPolygon() }),
-    button('Cancel', { className: 'btn btn-small', id: 'draw-hood-cancel', onclick: () => { endActive({ close: true }); $('suggest-draw').focus(); } }),
-  ]);
-  if (isNarrow()) setPanelOpen(false);
-  draw.on('finish', (id, context) => {
-    if (!currentActive() || !context || context.mode !== 'polygon') return;
-    hideBanner();
-    if (isNarrow()) setPanelOpen(true);
-    draw.setMode('select');
-    draw.selectFeature(id);
-    neighbourhoodForm(draw, id);
-    // On a phone the form is in the half-open sheet: the outline it asks
-    // about is fitted into the map above it.
-    const rings = polygonsOf(draw, [id])[0];
-    if (isNarrow() && rings) fitAbove({ type: 'Polygon', coordinates: rings });
-  });
-}
-
-/**
- * neighbourhoodForm asks the drawn neighbourhood's name, the community set
- * it is for and the place it defines.
- * @param {import('terra-draw').TerraDraw} draw
- * @param {string | number} drawnId
- */
-async function neighbourhoodForm(draw, drawnId) {
-  const [sets, places] = await Promise.all([send('GET', 'api/sets'), send('GET', 'api/places')]);
-  const community = ((sets.data && sets.data.sets) || []).filter((s) => str(s.kind) === 'community');
-  const placeList = (places.data && places.data.places) || [];
-  const hp = honeypot();
-  const error = el('div', { id: 'draw-hood-error', className: 'form-error', role: 'alert' });
-  const name = el('input', { type: 'text', id: 'draw-hood-name', required: true, maxlength: 200, autocomplete: 'off', 'aria-describedby': 'draw-hood-name-error' });
-  const nameError = el('span', { id: 'draw-hood-name-error', className: 'field-error' });
-  const set = el('select', { id: 'draw-hood-set' },
-    ...community.map((s) => el('option', { value: str(s.slug), text: str(s.title) || str(s.slug) })));
-  const placeSel = el('select', { id: 'draw-hood-place' },
-    el('option', { value: '', text: '(none)' }),
-    ...placeList.map((p) => el('option', { value: str(p.slug), text: str(p.name) || str(p.slug) })));
-  const comment = el('textarea', { id: 'draw-hood-comment', rows: 2, maxlength: 1000 });
-  const submit = el('button', { type: 'submit', id: 'draw-hood-submit', className: 'btn btn-primary', text: 'Send my neighbourhood' });
-  const cancel = () => { endActive({ close: true }); $('suggest-draw').focus(); };
-  const field = (id, label, input, extra) => el('div', { className: 'field form-field' },
-    el('label', { for: id, className: 'field-label', text: label }), input, extra || null);
-  const form = el('form', { id: 'draw-hood-form', className: 'asset-form', noValidate: true },
-    el('p', { className: 'instructions', text: 'Drag the corners on the map to adjust the outline. A moderator will check it before it joins the map; drawings of a place feed its agreement view.' }),
-    field('draw-hood-name', 'Name of your neighbourhood', name, nameError),
-    community.length ? field('draw-hood-set', 'Boundary set it is for', set) : el('p', { className: 'form-error', text: 'This map has no community boundary set to draw for.' }),
-    field('draw-hood-place', 'The place it is (optional)', placeSel),
-    field('draw-hood-comment', 'Comment for the moderators (optional)', comment),
-    hp.wrap, error,
-    el('div', { className: 'form-buttons' }, submit, button('Cancel', { id: 'draw-hood-cancel-form', onclick: cancel })));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (submit.disabled) return;
-    error.replaceChildren();
-    nameError.textContent = '';
-    name.removeAttribute('aria-invalid');
-    if (!name.value.trim()) {
-      nameError.textContent = 'Give it the name you call it.';
-      name.setAttribute('aria-invalid', 'true');
-      name.focus();
-      return;
-    }
-    const rings = polygonsOf(draw, [drawnId])[0];
-    if (!rings || !rings[0] || rings[0].length < 4) {
-      error.replaceChildren(el('p', { text: 'The outline needs at least three corners.' }));
-      return;
-    }
-    submit.disabled = true;
-    try {
-      const body = {
-        kind: 'area', set: set.value, place: placeSel.value, comment: comment.value.trim(), website_url: hp.input.value,
-        feature: { type: 'Feature', properties: { name: name.value.trim() }, geometry: { type: 'Polygon', coordinates: rings } },
-      };
-      const r = await postSuggestion(body, (m) => error.replaceChildren(el('p', { text: `Not sent: ${m}` })));
-      if (r) thanks(r, null);
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); cancel(); } });
-  showPane('Draw my neighbourhood', [form]);
-  name.focus();
 }
 
 // ---------------------------------------------------------------- correction, closure

@@ -17,6 +17,21 @@ import { openAsset, openArea, closeDetails } from '../panel/details.js';
 import { setMapPanels, onMapPanelToggle, setStatus } from '../panel/panel.js';
 import { mapHashNow } from '../panel/copylink.js';
 
+/**
+ * Opens a drawing's private link (#my-drawing/ID?key=KEY); the community
+ * module gives it (onDrawingLink).
+ * @type {((id: string, key: string) => void) | null}
+ */
+let drawingLink = null;
+
+/**
+ * onDrawingLink names what opens a drawing's private link.
+ * @param {(id: string, key: string) => void} fn
+ */
+export function onDrawingLink(fn) {
+  drawingLink = fn;
+}
+
 /** Set while routeMap shows an address: its own changes are not written back. */
 let applying = false;
 /** @type {'push' | 'replace' | null} */
@@ -50,10 +65,16 @@ function flush() {
  * closes the details and no panel folds the panel's sections. Then the
  * address is completed from what the map shows. A selection from the
  * address leaves a folded panel (a narrow screen) folded: the map shows
- * what is selected, the panel its details once unfolded.
+ * what is selected, the panel its details once unfolded. A drawing's
+ * private link opens the drawing instead.
  * @param {import('../router.js').MapRoute} r
  */
 export async function routeMap(r) {
+  if (r.drawing !== undefined) {
+    // The private link stays in the address (writeMapHash keeps it).
+    if (drawingLink) drawingLink(r.drawing, r.key || '');
+    return;
+  }
   applying = true;
   try {
     const m = map();

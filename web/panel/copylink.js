@@ -1,6 +1,7 @@
 // @ts-check
 // "Copy link": the address that reopens the Map view as it is now, with an
-// asset or area selected (maplink.js writes it), put on the clipboard; where
+// asset or area selected (maplink.js writes it), or any other address (a
+// drawing's private link), put on the clipboard; where
 // the clipboard is refused or missing, shown selected in a read-only field
 // to copy by hand.
 
@@ -27,20 +28,23 @@ export function mapHashNow(select) {
 }
 
 /**
- * copyLinkRow is the "Copy link" action of an asset's or an area's details:
- * a button copying the address that reopens the map with it selected, and
- * the address itself in a read-only field, shown once asked for.
- * @param {{asset?: string, area?: import('../store.js').AreaRef}} select
+ * copyRow is a button that puts an address on the clipboard, with the
+ * address in a read-only field: shown once asked for, or from the start
+ * (shown). Where the clipboard is refused or missing, the field is
+ * selected to copy by hand.
+ * @param {() => string} urlOf the address, asked when the button is pressed
+ * @param {{text?: string, fieldLabel?: string, shown?: boolean, id?: string}} [options]
  * @returns {HTMLElement}
  */
-export function copyLinkRow(select) {
-  const field = /** @type {HTMLInputElement} */ (el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': 'Link to this view' }));
-  field.hidden = true;
+export function copyRow(urlOf, { text = 'Copy link', fieldLabel = 'Link to this view', shown = false, id } = {}) {
+  const field = /** @type {HTMLInputElement} */ (el('input', { type: 'text', className: 'copy-link-field', readOnly: true, 'aria-label': fieldLabel, id: id ? `${id}-field` : null }));
+  field.hidden = !shown;
+  if (shown) field.value = urlOf();
   const button = el('button', {
-    type: 'button', className: 'btn btn-small copy-link',
-    text: 'Copy link',
+    type: 'button', className: 'btn btn-small copy-link', id,
+    text,
     onclick: async () => {
-      const url = location.href.split('#')[0] + mapHashNow({ asset: select.asset || null, area: select.area || null });
+      const url = urlOf();
       field.value = url;
       field.hidden = false;
       setStatus('');
@@ -56,4 +60,15 @@ export function copyLinkRow(select) {
     },
   });
   return el('p', { className: 'copy-link-row' }, button, field);
+}
+
+/**
+ * copyLinkRow is the "Copy link" action of an asset's or an area's details:
+ * a button copying the address that reopens the map with it selected, and
+ * the address itself in a read-only field, shown once asked for.
+ * @param {{asset?: string, area?: import('../store.js').AreaRef}} select
+ * @returns {HTMLElement}
+ */
+export function copyLinkRow(select) {
+  return copyRow(() => location.href.split('#')[0] + mapHashNow({ asset: select.asset || null, area: select.area || null }));
 }

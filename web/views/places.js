@@ -2,11 +2,12 @@
 // The Places view: a place such as a neighbourhood is drawn differently by
 // each boundary set. The agreement surface colours each part by how many
 // definitions include it; each definition is outlined; the assets of the
-// core, contested and fringe parts are listed.
+// core, contested and fringe parts are listed. Residents' drawings of the
+// place (drawings.js) may take the agreement's place on the map.
 //
 // API used (same origin, relative URLs):
 //   GET api/places, api/places/{slug}, api/places/{slug}/agreement,
-//       api/places/{slug}/suggestions
+//       api/places/{slug}/suggestions (and the drawings: drawings.js)
 //
 // Security: API text reaches the page only through el()/textContent.
 
@@ -17,6 +18,7 @@ import { navigate, hashFor } from '../router.js';
 import { setSourceId } from '../map/layers.js';
 import { openAsset } from '../panel/details.js';
 import { AGREE_RAMP, agreeColor, codeOf, dashKey } from './scales.js';
+import { dr, drawingsHooks, drawingsLayerIds, drawingsLegend, loadDrawings, clearDrawings, drawingsClick } from './drawings.js';
 import {
   hasSet, setColor, addLayer, removeLayers, fitBBox, bboxOfFeatures, viewStatus,
   mapLegend, legendRow, indicatorList, indicatorLists, layerViewHooks,
@@ -59,8 +61,13 @@ export const pl = {
 };
 
 function layerIds() {
-  return [LAYERS.fill, LAYERS.line, ...pl.defLayers];
+  // The residents' drawings, when shown, take the agreement's place.
+  return [...(dr.shown ? [] : [LAYERS.fill, LAYERS.line]), ...pl.defLayers, ...drawingsLayerIds()];
 }
+
+drawingsHooks.agreementLayers = [LAYERS.fill, LAYERS.line];
+drawingsHooks.legend = () => legend();
+drawingsHooks.adopted = () => { reloadDefinitions(pl.slug); };
 
 function ensureSource() {
   const L = LAYERS;
@@ -141,6 +148,7 @@ export const placesView = {
 function clearPlace() {
   pl.detail = null;
   pl.agreement = null;
+  clearDrawings();
   $('place-detail').hidden = true;
   const src = source();
   if (src) src.setData({ type: 'FeatureCollection', features: [] });
@@ -183,6 +191,32 @@ async function loadPlace(slug) {
   drawPlace();
   renderPlace();
   loadSuggestions(slug, seq, signal);
+  loadDrawings(slug, str(detail && detail.name) || slug);
+}
+
+/**
+ * reloadDefinitions lists the place's definitions and its agreement again
+ * (a consensus adopted from its drawings is a new one), leaving the map
+ * where it is.
+ * @param {string} slug
+ */
+async function reloadDefinitions(slug) {
+  const seq = pl.seq;
+  let detail, agreement;
+  try {
+    [detail, agreement] = await Promise.all([
+      fetchJSON(`api/places/${encodeURIComponent(slug)}`),
+      fetchJSON(`api/places/${encodeURIComponent(slug)}/agreement`),
+    ]);
+  } catch (err) {
+    console.warn('placemap: could not list the definitions again:', err.message);
+    return;
+  }
+  if (seq !== pl.seq) return;
+  pl.detail = detail;
+  pl.agreement = agreement;
+  drawPlace({ fit: false });
+  renderPlace();
 }
 
 /**
@@ -227,7 +261,8 @@ function definitions() {
   return Array.isArray(pl.detail && pl.detail.definitions) ? pl.detail.definitions : [];
 }
 
-function drawPlace() {
+/** @param {{fit?: boolean}} [options] */
+function drawPlace({ fit = true } = {}) {
   const L = LAYERS;
   ensureSource();
   const fc = pl.agreement && Array.isArray(pl.agreement.features) ? pl.agreement : { type: 'FeatureCollection', features: [] };
@@ -254,7 +289,7 @@ function drawPlace() {
     pl.defLayers.push(id);
   });
   legend();
-  fitBBox(bboxOfFeatures(fc.features), { padding: 40 });
+  if (fit) fitBBox(bboxOfFeatures(fc.features), { padding: 40 });
 }
 
 /** @returns {number} how many definitions the place has */
@@ -267,6 +302,11 @@ function placeOf() {
 
 function legend() {
   if (state.view !== 'places') return;
+  const drawn = drawingsLegend();
+  if (drawn) {
+    mapLegend(...drawn);
+    return;
+  }
   if (!pl.agreement) {
     mapLegend();
     return;
@@ -405,6 +445,7 @@ function parsed(v) {
  * @param {import('maplibre-gl').MapMouseEvent} ev
  */
 export function placesClick(ev) {
+  if (drawingsClick(ev)) return;
   const L = LAYERS;
   const m = map();
   if (!m.getLayer(L.fill)) return;

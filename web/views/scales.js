@@ -150,3 +150,76 @@ export function dashKey(color, dash, width) {
   });
   return { background: `repeating-linear-gradient(90deg, ${stops.join(', ')})`, height: `${w + 1}px` };
 }
+
+/**
+ * Residents' drawings: the share of the drawings of a place that include
+ * each part, in the agreement Purples, darkest where most residents agree.
+ * @type {readonly ShareBin[]}
+ */
+export const DRAWING_BINS = [
+  { min: 0.8, color: AGREE_RAMP[4], label: '80% or more of them' },
+  { min: 0.6, color: AGREE_RAMP[3], label: '60–80%' },
+  { min: 0.4, color: AGREE_RAMP[2], label: '40–60%' },
+  { min: 0.2, color: AGREE_RAMP[1], label: '20–40%' },
+  { min: -Infinity, color: AGREE_RAMP[0], label: 'under 20%' },
+];
+
+/**
+ * drawingShareColor is the colour of a part drawn by this share of the
+ * residents who drew the place.
+ * @param {unknown} share
+ * @returns {string}
+ */
+export function drawingShareColor(share) {
+  const n = num(share) ?? 0;
+  return /** @type {ShareBin} */ (DRAWING_BINS.find((bin) => n >= bin.min)).color;
+}
+
+/**
+ * drawingShareFill is the MapLibre expression colouring a drawings
+ * surface's faces by their share (property share, 0–1), as
+ * drawingShareColor does.
+ * @returns {any}
+ */
+export function drawingShareFill() {
+  /** @type {any[]} */
+  const expr = ['step', ['to-number', ['get', 'share'], 0], DRAWING_BINS[DRAWING_BINS.length - 1].color];
+  for (let i = DRAWING_BINS.length - 2; i >= 0; i--) expr.push(DRAWING_BINS[i].min, DRAWING_BINS[i].color);
+  return expr;
+}
+
+const EARTH_RADIUS_M = 6378137;
+
+/**
+ * ringArea is the area in m² of a ring of [lng, lat] on the sphere (the
+ * formula of Chamberlain and Duquette, as turf's area), unsigned.
+ * @param {readonly number[][]} ring
+ * @returns {number}
+ */
+function ringArea(ring) {
+  const n = ring.length;
+  if (n < 3) return 0;
+  const rad = Math.PI / 180;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = ring[i], b = ring[(i + 1) % n], c = ring[(i + 2) % n];
+    sum += (c[0] - a[0]) * rad * Math.sin(b[1] * rad);
+  }
+  return Math.abs((sum * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2);
+}
+
+/**
+ * geometryArea is the area in m² of a Polygon or MultiPolygon (holes taken
+ * out); 0 for anything else.
+ * @param {any} geom
+ * @returns {number}
+ */
+export function geometryArea(geom) {
+  if (!geom) return 0;
+  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.type === 'MultiPolygon' ? geom.coordinates : [];
+  let total = 0;
+  for (const rings of polys) {
+    rings.forEach((/** @type {number[][]} */ r, /** @type {number} */ i) => { total += i ? -ringArea(r) : ringArea(r); });
+  }
+  return Math.max(0, total);
+}

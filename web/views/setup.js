@@ -9,6 +9,7 @@ import { routeMap, setupMapLink } from '../map/link.js';
 import { mapLegend, setupMapLegend } from './common.js';
 import { compareView, compareClick, cmp, LAYERS as COMPARE } from './compare.js';
 import { placesView, placesClick, pl, LAYERS as PLACES } from './places.js';
+import { dr, DRAWINGS_LAYERS } from './drawings.js';
 import { choroplethView, choroplethClick, ch, LAYERS as CHOROPLETH } from './choropleth.js';
 import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js';
 import { proposalsView, proposalsClick, pr, colourOf, LAYERS as PROPOSALS } from './proposals.js';
@@ -17,10 +18,11 @@ import { setupProposalEdit, renderedNeighbours } from './proposaledit.js';
 
 /** @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent */
 
-/** @type {Record<string, {layer: string, click: (ev: MapMouseEvent) => void}>} */
+/** @type {Record<string, {layer: string | (() => string), click: (ev: MapMouseEvent) => void}>} */
 const CLICKABLE = {
   compare: { layer: COMPARE.aFill, click: compareClick },
-  places: { layer: PLACES.fill, click: placesClick },
+  // The residents' drawings, when shown, take the agreement's place.
+  places: { layer: () => (dr.shown ? DRAWINGS_LAYERS.fill : PLACES.fill), click: placesClick },
   choropleth: { layer: CHOROPLETH.fill, click: choroplethClick },
   changes: { layer: CHANGES.fill, click: changesClick },
   proposals: { layer: PROPOSALS.fill, click: proposalsClick },
@@ -39,7 +41,7 @@ function hoverCursor() {
     requestAnimationFrame(() => {
       pending = false;
       const c = CLICKABLE[state.view];
-      const id = c && c.layer;
+      const id = c && (typeof c.layer === 'function' ? c.layer() : c.layer);
       if (!last || !id || !m.getLayer(id)) return;
       m.getCanvas().style.cursor = m.queryRenderedFeatures(last, { layers: [id] }).length ? 'pointer' : '';
     });
@@ -68,10 +70,11 @@ export function setupViews() {
   hoverCursor();
   startRouting();
   return {
-    views: { compare: cmp, places: pl, choropleth: ch, changes: chg, proposals: { state: pr, colourOf, neighbours: renderedNeighbours } },
+    views: { compare: cmp, places: pl, drawings: dr, choropleth: ch, changes: chg, proposals: { state: pr, colourOf, neighbours: renderedNeighbours } },
     layerIds: {
       compare: COMPARE,
       places: { fill: PLACES.fill, line: PLACES.line, source: PLACES.source, defs: () => pl.defLayers.slice() },
+      drawings: DRAWINGS_LAYERS,
       choropleth: CHOROPLETH,
       changes: CHANGES,
       proposals: PROPOSALS,
