@@ -9,10 +9,6 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-func box(x, y, d float64) orb.MultiPolygon {
-	return orb.MultiPolygon{{{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}}}
-}
-
 // TestArrangement: the pieces the boundaries cut the plane into, with
 // their holes, each a valid polygon, and every piece inside or outside
 // each input as a whole.
