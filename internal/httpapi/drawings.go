@@ -196,15 +196,7 @@ func (s *Server) drawingSurface(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := sf.n
 	if threshold > 0 {
-		mp, area, err := reconcile.Threshold(sf.faces, max(n, 1), threshold)
-		if err != nil {
-			return err
-		}
-		ft := geojson.NewFeature(rfc7946.Orient(mp))
-		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
-			"meaning": "ground that at least this share of the place's published drawings cover"}
-		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
-		return nil
+		return writeThreshold(w, sf.faces, n, threshold, "the place's published drawings")
 	}
 	counts, err := sf.byCount()
 	if err != nil {

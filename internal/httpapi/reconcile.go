@@ -250,6 +250,20 @@ func (s *Server) getSuggestions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// writeThreshold answers the ground that at least share of n overlaid
+// outlines (what names them) cover, as one GeoJSON Feature.
+func writeThreshold(w http.ResponseWriter, faces []reconcile.Face, n int, share float64, what string) error {
+	mp, area, err := reconcile.Threshold(faces, max(n, 1), share)
+	if err != nil {
+		return err
+	}
+	ft := geojson.NewFeature(rfc7946.Orient(mp))
+	ft.Properties = geojson.Properties{"threshold": share, "of": n, "area_m2": area,
+		"meaning": "ground that at least this share of " + what + " cover"}
+	writeJSONType(w, http.StatusOK, "application/geo+json", ft)
+	return nil
+}
+
 func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	if err := allowParams(q, "threshold"); err != nil {
@@ -270,15 +284,7 @@ func (s *Server) getAgreement(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := len(pa.Definitions)
 	if threshold > 0 {
-		mp, area, err := reconcile.Threshold(pa.Faces, n, threshold)
-		if err != nil {
-			return err
-		}
-		ft := geojson.NewFeature(rfc7946.Orient(mp))
-		ft.Properties = geojson.Properties{"threshold": threshold, "of": n, "area_m2": area,
-			"meaning": "ground that at least this share of the place's definitions cover"}
-		writeJSONType(w, http.StatusOK, "application/geo+json", ft)
-		return nil
+		return writeThreshold(w, pa.Faces, n, threshold, "the place's definitions")
 	}
 	fc := geojson.NewFeatureCollection()
 	byClass := map[string]float64{"core": 0, "contested": 0, "fringe": 0}
