@@ -202,7 +202,7 @@ func printProposal(w io.Writer, prm reconcile.ProposalParams, p *propose.Problem
 	c := r.Checks
 	fmt.Fprintf(w, "checks: every block once %v, contiguous %v, nested %v, population band %v\n", c.EveryBlockOnce, c.Contiguous, c.Nested, c.PopulationBand)
 	if prm.NestIn != "" {
-		fmt.Fprintf(w, "blocks crossing %s (under %.0f%% inside their ward, kept in their best fit): %d %s\n",
+		fmt.Fprintf(w, "blocks crossing %s (under %.0f%% inside one of its areas, kept in their best fit): %d %s\n",
 			prm.NestIn, propose.CrossingShare*100, len(r.CrossingBlocks), firstCodes(r.CrossingBlocks))
 		fmt.Fprintf(w, "crossing blocks cut off from their best fit, put in their neighbours' area of %s: %d %s\n",
 			prm.NestIn, len(r.ReassignedBlocks), firstCodes(r.ReassignedBlocks))
