@@ -1,0 +1,172 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// gridCase is a random arrangement on a coarse grid, where edges are
+// shared, overlap collinearly and meet at vertices: each input the union
+// of a few rectangles (some with a rectangular hole), triangles and
+// diamonds with corners on a grid of step 0.001° near Sheffield, some
+// inputs repeated exactly. With jitter every corner moves by up to 1e-9°
+// before the union, so edges that would be shared nearly are.
+func gridCase(seed int64, n int, jitter bool) ([]orb.MultiPolygon, error) {
+	rng := rand.New(rand.NewSource(seed))
+	const step, x0, y0 = 0.001, -1.5, 53.3
+	pt := func(i, j int) orb.Point {
+		p := orb.Point{x0 + float64(i)*step, y0 + float64(j)*step}
+		if jitter {
+			p[0] += (rng.Float64()*2 - 1) * 1e-9
+			p[1] += (rng.Float64()*2 - 1) * 1e-9
+		}
+		return p
+	}
+	ring := func(ij ...[2]int) orb.Ring {
+		r := make(orb.Ring, 0, len(ij)+1)
+		for _, c := range ij {
+			r = append(r, pt(c[0], c[1]))
+		}
+		return append(r, r[0])
+	}
+	shape := func() orb.MultiPolygon {
+		i, j := rng.Intn(6), rng.Intn(6)
+		w, h := 1+rng.Intn(4), 1+rng.Intn(4)
+		switch rng.Intn(4) {
+		case 0:
+			return orb.MultiPolygon{{ring([2]int{i, j}, [2]int{i + w, j}, [2]int{i + w, j + h}, [2]int{i, j + h})}}
+		case 1: // a rectangle with a hole
+			w, h = w+2, h+2
+			return orb.MultiPolygon{{
+				ring([2]int{i, j}, [2]int{i + w, j}, [2]int{i + w, j + h}, [2]int{i, j + h}),
+				ring([2]int{i + 1, j + 1}, [2]int{i + 1, j + h - 1}, [2]int{i + w - 1, j + h - 1}, [2]int{i + w - 1, j + 1}),
+			}}
+		case 2:
+			return orb.MultiPolygon{{ring([2]int{i, j}, [2]int{i + w, j}, [2]int{i, j + h})}}
+		default:
+			return orb.MultiPolygon{{ring([2]int{i + w, j}, [2]int{i + 2*w, j + h}, [2]int{i + w, j + 2*h}, [2]int{i, j + h})}}
+		}
+	}
+	var out []orb.MultiPolygon
+	for len(out) < n {
+		if len(out) > 0 && rng.Intn(6) == 0 {
+			out = append(out, out[rng.Intn(len(out))]) // a duplicate
+			continue
+		}
+		var parts []orb.MultiPolygon
+		for range 1 + rng.Intn(3) {
+			parts = append(parts, shape())
+		}
+		mp, err := Dissolve(parts)
+		if err != nil {
+			return nil, fmt.Errorf("input %d: %w", len(out), err)
+		}
+		out = append(out, mp)
+	}
+	return out, nil
+}
+
+// checkArrangement checks what must hold of the pieces of any
+// arrangement: each piece a valid polygon; wholly inside or wholly
+// outside each input, as a point inside it says (the area it shares with
+// the input is all or none of it); the pieces covered by some input make
+// up the inputs' union, and no two pieces overlap (all pieces' areas sum
+// to the area of their union).
+func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
+	t.Helper()
+	pieces, err := Arrangement(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	union, err := Dissolve(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := make([]Shape, len(in))
+	for k, mp := range in {
+		shapes[k] = NewValidShape(mp)
+	}
+	var covered, all float64
+	mps := make([]orb.MultiPolygon, 0, len(pieces))
+	for i, p := range pieces {
+		mp := orb.MultiPolygon{p}
+		if err := validate(mp); err != nil {
+			t.Errorf("piece %d is invalid: %v\n%v", i, err, p)
+			continue
+		}
+		mps = append(mps, mp)
+		a := planar.Area(p)
+		all += a
+		pt := PointOnSurface(p)
+		sp := NewValidShape(mp)
+		count := 0
+		for k, mp := range in {
+			inside := planar.MultiPolygonContains(mp, pt)
+			if NewContains(mp).Point(pt) != inside {
+				t.Errorf("piece %d: Contains and orb disagree on input %d at %v", i, k, pt)
+			}
+			share, err := Intersect(sp, shapes[k])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0.0
+			if inside {
+				want, count = sp.Area, count+1
+			}
+			if math.Abs(share.Area-want) > 1e-6*sp.Area+1e-6 {
+				t.Errorf("piece %d (%.6g m²): %.6g m² of it in input %d, but its point %v says inside=%v", i, sp.Area, share.Area, k, pt, inside)
+			}
+		}
+		if count > 0 {
+			covered += a
+		}
+	}
+	u := planar.Area(union)
+	if math.Abs(covered-u) > 1e-9*u {
+		t.Errorf("covered pieces' area %.12g, the union's %.12g", covered, u)
+	}
+	whole, err := Dissolve(mps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := planar.Area(whole); math.Abs(all-w) > 1e-9*w {
+		t.Errorf("pieces' areas sum to %.12g, their union is %.12g: they overlap", all, w)
+	}
+}
+
+// TestArrangementProperties checks random degenerate arrangements on a
+// grid, exact and jittered.
+func TestArrangementProperties(t *testing.T) {
+	for seed := range int64(60) {
+		for _, jitter := range []bool{false, true} {
+			n := 2 + int(seed%7)
+			t.Run(fmt.Sprintf("seed=%d/n=%d/jitter=%v", seed, n, jitter), func(t *testing.T) {
+				in, err := gridCase(seed, n, jitter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkArrangement(t, in)
+			})
+		}
+	}
+}
+
+// FuzzArrangement checks the same properties on grid cases the fuzzer
+// picks: go test -run '^$' -fuzz FuzzArrangement ./internal/geo
+func FuzzArrangement(f *testing.F) {
+	for seed := range int64(20) {
+		f.Add(seed, uint8(2+seed%7), seed%2 == 1)
+	}
+	f.Fuzz(func(t *testing.T, seed int64, n uint8, jitter bool) {
+		in, err := gridCase(seed, 1+int(n%10), jitter)
+		if err != nil {
+			t.Skip(err) // the inputs, not the arrangement
+		}
+		checkArrangement(t, in)
+	})
+}
