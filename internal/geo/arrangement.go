@@ -310,17 +310,22 @@ func (g *planarGraph) withHoles(shells []orb.Ring, holes [][]int32, owner []int3
 
 // Contains tells whether points lie in one MultiPolygon, many times over:
 // the bounds of its polygons worked out once (planar.MultiPolygonContains
-// works them out at every call).
+// works them out at every call), and each ring's edges filed by the
+// horizontal bands they cross, so that a point is tested against the few
+// edges level with it rather than all of them.
 type Contains struct {
-	polys  []orb.Polygon
+	polys  [][]bandedRing
 	bounds []orb.Bound
 }
 
 // NewContains prepares mp for point tests.
 func NewContains(mp orb.MultiPolygon) Contains {
-	c := Contains{polys: mp, bounds: make([]orb.Bound, len(mp))}
+	c := Contains{polys: make([][]bandedRing, len(mp)), bounds: make([]orb.Bound, len(mp))}
 	for i, p := range mp {
 		c.bounds[i] = p.Bound()
+		for _, r := range p {
+			c.polys[i] = append(c.polys[i], newBandedRing(r))
+		}
 	}
 	return c
 }
@@ -331,12 +336,12 @@ func NewContains(mp orb.MultiPolygon) Contains {
 // Arrangement of mp, which lie on no ring.
 func (c Contains) Point(pt orb.Point) bool {
 	for i, p := range c.polys {
-		if len(p) == 0 || !c.bounds[i].Contains(pt) || !inRing(p[0], pt) {
+		if len(p) == 0 || !c.bounds[i].Contains(pt) || !p[0].contains(pt) {
 			continue
 		}
 		inHole := false
 		for _, h := range p[1:] {
-			if inRing(h, pt) {
+			if h.contains(pt) {
 				inHole = true
 				break
 			}
@@ -348,14 +353,81 @@ func (c Contains) Point(pt orb.Point) bool {
 	return false
 }
 
-// inRing is the even-odd rule.
-func inRing(r orb.Ring, pt orb.Point) bool {
+// bandedRing is a ring with its edges filed by band of latitude: edge e
+// (from r[e-1], or from the last point for e = 0, to r[e]) is listed in
+// every band its y-range meets.
+type bandedRing struct {
+	r          orb.Ring
+	y0, perY   float64
+	start      []int32 // band b's edges are edges[start[b]:start[b+1]]
+	edges      []int32
+	minY, maxY float64
+}
+
+func newBandedRing(r orb.Ring) bandedRing {
+	br := bandedRing{r: r, minY: math.Inf(1), maxY: math.Inf(-1)}
+	for _, p := range r {
+		br.minY, br.maxY = math.Min(br.minY, p[1]), math.Max(br.maxY, p[1])
+	}
+	n := min(max(len(r)/2, 1), 4096)
+	if !(br.maxY > br.minY) {
+		n = 1
+	}
+	br.y0, br.perY = br.minY, float64(n)/(br.maxY-br.minY)
+	br.start = make([]int32, n+1)
+	span := func(e int) (int, int) {
+		a, b := r[(e+len(r)-1)%len(r)], r[e]
+		return br.band(math.Min(a[1], b[1])), br.band(math.Max(a[1], b[1]))
+	}
+	for e := range r {
+		lo, hi := span(e)
+		for b := lo; b <= hi; b++ {
+			br.start[b+1]++
+		}
+	}
+	for b := 1; b <= n; b++ {
+		br.start[b] += br.start[b-1]
+	}
+	br.edges = make([]int32, br.start[n])
+	fill := append([]int32(nil), br.start[:n]...)
+	for e := range r {
+		lo, hi := span(e)
+		for b := lo; b <= hi; b++ {
+			br.edges[fill[b]] = int32(e)
+			fill[b]++
+		}
+	}
+	return br
+}
+
+// band is the band y falls in; it never decreases as y grows, so a point
+// level with an edge falls in one of the edge's bands.
+func (br *bandedRing) band(y float64) int {
+	n := len(br.start) - 1
+	if n == 1 {
+		return 0
+	}
+	return min(max(int((y-br.y0)*br.perY), 0), n-1)
+}
+
+// contains is the even-odd rule over the edges level with pt.
+func (br *bandedRing) contains(pt orb.Point) bool {
+	if len(br.r) == 0 || pt[1] < br.minY || pt[1] > br.maxY {
+		return false
+	}
+	b := br.band(pt[1])
 	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[j], r[i]
-		if (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
+	for _, e := range br.edges[br.start[b]:br.start[b+1]] {
+		a, c := br.r[(int(e)+len(br.r)-1)%len(br.r)], br.r[e]
+		if crosses(a, c, pt) {
 			in = !in
 		}
 	}
 	return in
+}
+
+// crosses reports whether a ray from pt towards +x crosses edge a→b (the
+// even-odd rule's test).
+func crosses(a, b, pt orb.Point) bool {
+	return (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0]
 }

@@ -164,3 +164,65 @@ func FuzzArrangement(f *testing.F) {
 		checkArrangement(t, gridCase(seed, 1+int(n%10), jitter))
 	})
 }
+
+// TestContainsBands: the banded even-odd test gives exactly what the rule
+// over every edge gives, at random points and at the grid's own corners
+// and edges (where a point on a ring may go either way, but the same way).
+func TestContainsBands(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for seed := range int64(30) {
+		in := gridCase(seed, 4, seed%2 == 1)
+		in = append(in, drawnRing(rng, 24), drawnRing(rng, 500))
+		for k, mp := range in {
+			c := NewContains(mp)
+			for range 2000 {
+				pt := orb.Point{-1.5 + rng.Float64()*0.015, 53.3 + rng.Float64()*0.015}
+				if rng.Intn(2) == 0 { // on the grid
+					pt = orb.Point{-1.5 + float64(rng.Intn(16))*0.001, 53.3 + float64(rng.Intn(32))*0.0005}
+				}
+				if got, want := c.Point(pt), evenOdd(mp, pt); got != want {
+					t.Fatalf("seed %d input %d at %v: banded %v, every edge %v", seed, k, pt, got, want)
+				}
+			}
+		}
+	}
+}
+
+// drawnRing is an irregular n-cornered outline about 0.012° across.
+func drawnRing(rng *rand.Rand, n int) orb.MultiPolygon {
+	r := orb.Ring{}
+	for k := range n {
+		a := 2 * math.Pi * float64(k) / float64(n)
+		rad := 0.006 * (0.8 + 0.4*rng.Float64())
+		r = append(r, orb.Point{-1.4925 + rad*math.Cos(a), 53.3075 + rad*math.Sin(a)})
+	}
+	return orb.MultiPolygon{{append(r, r[0])}}
+}
+
+// evenOdd is Contains.Point by the even-odd rule over every edge.
+func evenOdd(mp orb.MultiPolygon, pt orb.Point) bool {
+	for _, p := range mp {
+		if len(p) == 0 || !inRing(p[0], pt) {
+			continue
+		}
+		inHole := false
+		for _, h := range p[1:] {
+			inHole = inHole || inRing(h, pt)
+		}
+		if !inHole {
+			return true
+		}
+	}
+	return false
+}
+
+// inRing is the even-odd rule.
+func inRing(r orb.Ring, pt orb.Point) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		if crosses(r[j], r[i], pt) {
+			in = !in
+		}
+	}
+	return in
+}
