@@ -76,9 +76,12 @@ func gridCase(seed int64, n int, jitter bool) []orb.MultiPolygon {
 // outside each input, as a point inside it says (the area it shares with
 // the input, by the overlay engine, is all or none of it, give or take
 // 1e-7 of the union: on jittered input the engine may snap away slivers
-// of a few 1e-13 square degrees); the pieces covered by some input make
-// up the inputs' union, and no two pieces overlap (all pieces' areas sum
-// to the area of their union).
+// of a few 1e-13 square degrees); the pieces inside each input sum to its
+// area (to 1e-9; the planar areas of the same vertices, summed); the
+// pieces covered by some input make up the inputs' union, to 1e-8 (the
+// engine's union of jittered input is off by up to about 1e-9 of it,
+// 5 cm² in 0.5 km², while the pieces match every input to 1e-16); and no
+// two pieces overlap (all pieces' areas sum to the area of their union).
 func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 	t.Helper()
 	pieces, err := Arrangement(in)
@@ -95,6 +98,7 @@ func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 	}
 	u := planar.Area(union)
 	var covered, all float64
+	inside := make([]float64, len(in)) // area of the pieces inside each input
 	mps := make([]orb.MultiPolygon, 0, len(pieces))
 	for i, p := range pieces {
 		mp := orb.MultiPolygon{p}
@@ -109,8 +113,8 @@ func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 		sp := NewValidShape(mp)
 		count := 0
 		for k, mp := range in {
-			inside := planar.MultiPolygonContains(mp, pt)
-			if NewContains(mp).Point(pt) != inside {
+			in := planar.MultiPolygonContains(mp, pt)
+			if NewContains(mp).Point(pt) != in {
 				t.Errorf("piece %d: Contains and orb disagree on input %d at %v", i, k, pt)
 			}
 			share, err := Intersect(sp, shapes[k])
@@ -118,18 +122,24 @@ func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 				t.Fatal(err)
 			}
 			want, got := 0.0, planar.Area(share.MP)
-			if inside {
+			if in {
 				want, count = a, count+1
+				inside[k] += a
 			}
 			if math.Abs(got-want) > 1e-9*a+1e-7*u {
-				t.Errorf("piece %d (%.6g): %.6g of it in input %d, but its point %v says inside=%v", i, a, got, k, pt, inside)
+				t.Errorf("piece %d (%.6g): %.6g of it in input %d, but its point %v says inside=%v", i, a, got, k, pt, in)
 			}
 		}
 		if count > 0 {
 			covered += a
 		}
 	}
-	if math.Abs(covered-u) > 1e-9*u {
+	for k, mp := range in {
+		if a := planar.Area(mp); math.Abs(inside[k]-a) > 1e-9*a {
+			t.Errorf("the pieces inside input %d sum to %.15g, its area is %.15g", k, inside[k], a)
+		}
+	}
+	if math.Abs(covered-u) > 1e-8*u {
 		t.Errorf("covered pieces' area %.12g, the union's %.12g", covered, u)
 	}
 	whole, err := Dissolve(mps)
