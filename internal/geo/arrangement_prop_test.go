@@ -74,9 +74,12 @@ func gridCase(seed int64, n int, jitter bool) []orb.MultiPolygon {
 // checkArrangement checks what must hold of the pieces of any
 // arrangement: each piece a valid polygon; wholly inside or wholly
 // outside each input, as a point inside it says (so do up to eight
-// random points inside it: the overlay engine is no judge here, as on
-// jittered input it snaps, and has answered that a piece less a valid
-// input it lies in is a triangle a quarter of the piece's size); the pieces inside each input sum to its
+// random points inside it, but for those within 1e-9° of the input's
+// rings: on jittered input the noding falls back to snapping, which may
+// move lines by about 1e-12 of the coordinates' size, 5e-11° here. The
+// overlay engine is no judge of this: on such input it has answered that
+// a piece less a valid input it lies in is a triangle a quarter of the
+// piece's size, outside the piece); the pieces inside each input sum to its
 // area (to 1e-9; the planar areas of the same vertices, summed); the
 // pieces covered by some input make up the inputs' union, to 1e-8 (the
 // engine's union of jittered input is off by up to about 1e-9 of it,
@@ -122,6 +125,9 @@ func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 				inside[k] += a
 			}
 			for _, q := range samples {
+				if nearRing(mp, q, 1e-9) {
+					continue // the engine's snapping may have moved the ring that far
+				}
 				if planar.MultiPolygonContains(mp, q) != in {
 					t.Errorf("piece %d (%.6g): its point %v is inside input %d: %v, its point %v: %v", i, a, pt, k, in, q, !in)
 				}
@@ -159,6 +165,20 @@ func samplePoints(rng *rand.Rand, p orb.Polygon, n int) []orb.Point {
 		}
 	}
 	return out
+}
+
+// nearRing reports whether q lies within d of a ring of mp.
+func nearRing(mp orb.MultiPolygon, q orb.Point, d float64) bool {
+	for _, p := range mp {
+		for _, r := range p {
+			for i := 1; i < len(r); i++ {
+				if planar.DistanceFromSegment(r[i-1], r[i], q) < d {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // TestArrangementProperties checks random degenerate arrangements on a
