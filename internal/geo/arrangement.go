@@ -431,3 +431,54 @@ func (br *bandedRing) contains(pt orb.Point) bool {
 func crosses(a, b, pt orb.Point) bool {
 	return (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0]
 }
+
+// InteriorPoint returns a point inside the valid polygon p, well clear of
+// its rings: the middle of the widest stretch of p along a horizontal
+// line midway up one of the bands between its vertices' heights (the 32
+// tallest), scored by the smaller of the stretch's width and the band's
+// height. PointOnSurface looks on one line only, halfway up the bounds,
+// and there an arrangement piece may be nothing but a spike a few ulps
+// wide (left where the noding found two nearly collinear edges crossing
+// far along them), whose middle lies on an input's ring and is counted
+// either way.
+func InteriorPoint(p orb.Polygon) orb.Point {
+	var ys []float64
+	for _, r := range p {
+		for _, pt := range r {
+			ys = append(ys, pt[1])
+		}
+	}
+	slices.Sort(ys)
+	ys = slices.Compact(ys)
+	bands := make([]int, 0, len(ys))
+	for i := 1; i < len(ys); i++ {
+		bands = append(bands, i)
+	}
+	sort.SliceStable(bands, func(a, b int) bool {
+		return ys[bands[a]]-ys[bands[a]-1] > ys[bands[b]]-ys[bands[b]-1]
+	})
+	best, score := orb.Point{}, -1.0
+	var xs []float64
+	for _, i := range bands[:min(len(bands), 32)] {
+		y, h := (ys[i-1]+ys[i])/2, ys[i]-ys[i-1]
+		xs = xs[:0]
+		for _, r := range p {
+			for j := 1; j < len(r); j++ {
+				a, b := r[j-1], r[j]
+				if (a[1] > y) != (b[1] > y) {
+					xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+				}
+			}
+		}
+		slices.Sort(xs)
+		for j := 1; j < len(xs); j += 2 {
+			if s := min(xs[j]-xs[j-1], h); s > score {
+				best, score = orb.Point{(xs[j-1] + xs[j]) / 2, y}, s
+			}
+		}
+	}
+	if score <= 0 {
+		return PointOnSurface(p)
+	}
+	return best
+}

@@ -195,7 +195,7 @@ func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 	for _, p := range pieces {
 		// Every definition's box is tried in turn, so members come out
 		// ascending; the key is their varints, looked up without a copy.
-		pt := geo.PointOnSurface(p)
+		pt := geo.InteriorPoint(p)
 		members, key = members[:0], key[:0]
 		for k := range covers {
 			if bounds[k].Contains(pt) && covers[k].Point(pt) {
