@@ -83,7 +83,7 @@ func gridCase(seed int64, n int, jitter bool) []orb.MultiPolygon {
 // area (to 1e-9; the planar areas of the same vertices, summed); the
 // pieces covered by some input make up the inputs' union, to 1e-7 (the
 // engine's union of jittered input is off by up to 1.3e-8 of it seen so far,
-// 6 m² in 0.5 km², while the pieces match every input to 1e-9); and no
+// 65 cm² in 0.5 km², while the pieces match every input to 1e-9); and no
 // two pieces overlap (all pieces' areas sum to the area of their union).
 func checkArrangement(t *testing.T, in []orb.MultiPolygon) {
 	t.Helper()
