@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"sort"
 
@@ -146,11 +147,14 @@ func (g *planarGraph) faces() []orb.Polygon {
 }
 
 // trace walks every face by next, cuts each walk into simple loops and
-// makes polygons of them.
+// makes polygons of them: each counter-clockwise loop the outer ring of a
+// piece, each clockwise loop a hole in the piece around it.
 func (g *planarGraph) trace(next func(int32) int32) []orb.Polygon {
 	used := make([]bool, 2*len(g.segs))
-	at := make([]int32, len(g.pts)) // a vertex's place in the walk, +1
-	var shells, rest []orb.Ring
+	at := make([]int32, len(g.pts))   // a vertex's place in the walk, +1
+	owner := make([]int32, len(used)) // the shell a half-edge bounds, or -1
+	var shells []orb.Ring
+	var holes [][]int32
 	var walk []int32
 	for h0 := range int32(len(used)) {
 		if used[h0] {
@@ -159,48 +163,94 @@ func (g *planarGraph) trace(next func(int32) int32) []orb.Polygon {
 		walk = walk[:0]
 		for h := h0; !used[h]; h = next(h) {
 			used[h] = true
-			walk = append(walk, g.from(h))
+			walk = append(walk, h)
 		}
-		for _, loop := range simpleLoops(walk, at) {
-			r := make(orb.Ring, 0, len(loop)+1)
-			for _, i := range loop {
-				r = append(r, g.pts[i])
+		for _, loop := range g.simpleLoops(walk, at) {
+			for _, h := range loop {
+				owner[h] = -1
 			}
-			r = append(r, r[0])
-			if len(r) < 4 {
-				continue
-			}
-			if ringArea(r) > 0 {
-				shells = append(shells, r)
-			} else {
-				rest = append(rest, r)
+			switch g.turn(loop) {
+			case 1:
+				for _, h := range loop {
+					owner[h] = int32(len(shells))
+				}
+				shells = append(shells, g.ring(loop))
+			case -1:
+				holes = append(holes, loop)
 			}
 		}
 	}
-	return withHoles(shells, rest)
+	return g.withHoles(shells, holes, owner)
 }
 
-// simpleLoops cuts a closed walk of vertices, which may pass a vertex
-// more than once (faces that touch at a point), into simple loops. at is
-// scratch, all zero, left all zero.
-func simpleLoops(walk []int32, at []int32) [][]int32 {
+// ring is the closed ring through the starts of the half-edges of loop.
+func (g *planarGraph) ring(loop []int32) orb.Ring {
+	r := make(orb.Ring, 0, len(loop)+1)
+	for _, h := range loop {
+		r = append(r, g.pts[g.from(h)])
+	}
+	return append(r, r[0])
+}
+
+// turn is 1 if the simple loop of half-edges runs counter-clockwise, -1
+// if clockwise, and 0 if it encloses nothing (fewer than three edges). It
+// is decided at the loop's lowest (then leftmost) corner, which is
+// convex, by an exact orientation test: the loop's summed area, in
+// floating point, gets the sign of loops a few ulps across wrong.
+func (g *planarGraph) turn(loop []int32) int {
+	if len(loop) < 3 {
+		return 0
+	}
+	low := 0
+	for i, h := range loop {
+		p, q := g.pts[g.from(h)], g.pts[g.from(loop[low])]
+		if p[1] < q[1] || (p[1] == q[1] && p[0] < q[0]) {
+			low = i
+		}
+	}
+	prev := g.pts[g.from(loop[(low+len(loop)-1)%len(loop)])]
+	return orientSign(prev, g.pts[g.from(loop[low])], g.pts[g.to(loop[low])])
+}
+
+// orientSign is the sign of orient(a, b, c), exact: in floating point
+// when that is clearly right, else in rational arithmetic.
+func orientSign(a, b, c orb.Point) int {
+	l := (b[0] - a[0]) * (c[1] - a[1])
+	r := (b[1] - a[1]) * (c[0] - a[0])
+	det := l - r
+	if bound := 1e-14 * (math.Abs(l) + math.Abs(r)); det > bound || -det > bound {
+		if det > 0 {
+			return 1
+		}
+		return -1
+	}
+	x := func(v float64) *big.Rat { return new(big.Rat).SetFloat64(v) }
+	d := func(u, v float64) *big.Rat { return new(big.Rat).Sub(x(u), x(v)) }
+	lr := new(big.Rat).Mul(d(b[0], a[0]), d(c[1], a[1]))
+	rr := new(big.Rat).Mul(d(b[1], a[1]), d(c[0], a[0]))
+	return lr.Cmp(rr)
+}
+
+// simpleLoops cuts a closed walk of half-edges, which may pass a vertex
+// more than once (faces that touch at a point), into loops that pass no
+// vertex twice. at is scratch, all zero, left all zero.
+func (g *planarGraph) simpleLoops(walk []int32, at []int32) [][]int32 {
 	var out [][]int32
 	stack := make([]int32, 0, len(walk))
-	for _, v := range walk {
+	for _, h := range walk {
+		v := g.from(h)
 		if i := at[v]; i > 0 {
-			loop := append([]int32(nil), stack[i-1:]...)
-			out = append(out, loop)
-			for _, w := range stack[i:] {
-				at[w] = 0
+			out = append(out, append([]int32(nil), stack[i-1:]...))
+			for _, e := range stack[i-1:] {
+				at[g.from(e)] = 0
 			}
-			stack = stack[:i]
-			continue
+			stack = stack[:i-1]
 		}
-		stack = append(stack, v)
+		stack = append(stack, h)
 		at[v] = int32(len(stack))
 	}
-	for _, w := range stack {
-		at[w] = 0
+	for _, e := range stack {
+		at[g.from(e)] = 0
 	}
 	if len(stack) > 0 {
 		out = append(out, stack)
@@ -209,19 +259,25 @@ func simpleLoops(walk []int32, at []int32) [][]int32 {
 }
 
 // ringArea is twice the signed planar area of r: positive when it runs
-// counter-clockwise.
+// counter-clockwise. It is summed about r[0], so that small rings far
+// from the origin keep their digits.
 func ringArea(r orb.Ring) float64 {
 	s := 0.0
-	for i := 1; i < len(r); i++ {
-		s += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
+	o := r[0]
+	for i := 2; i < len(r); i++ {
+		s += (r[i-1][0]-o[0])*(r[i][1]-o[1]) - (r[i][0]-o[0])*(r[i-1][1]-o[1])
 	}
 	return s
 }
 
 // withHoles makes a polygon of each counter-clockwise shell, with the
 // clockwise loops that lie inside it and in no smaller shell as its holes;
-// loops in no shell bound the unbounded face and are dropped.
-func withHoles(shells, loops []orb.Ring) []orb.Polygon {
+// loops in no shell bound the unbounded face and are dropped. A loop is
+// placed by the middle of its longest edge, which lies on the loop and on
+// the shell of the piece just inside it (owner of the edge's twin): that
+// shell is passed over, and the smallest other shell around the point is
+// the piece the loop is a hole of.
+func (g *planarGraph) withHoles(shells []orb.Ring, holes [][]int32, owner []int32) []orb.Polygon {
 	polys := make([]orb.Polygon, len(shells))
 	areas := make([]float64, len(shells))
 	bounds := make([]orb.Bound, len(shells))
@@ -229,43 +285,47 @@ func withHoles(shells, loops []orb.Ring) []orb.Polygon {
 		polys[i], areas[i], bounds[i] = orb.Polygon{s}, ringArea(s), s.Bound()
 	}
 	idx := NewIndex(bounds)
-	for _, l := range loops {
-		pt := leftOf(l[0], l[1])
-		best := -1
+	for _, loop := range holes {
+		e, best := loop[0], 0.0
+		for _, h := range loop {
+			p, q := g.pts[g.from(h)], g.pts[g.to(h)]
+			if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d > best {
+				e, best = h, d
+			}
+		}
+		p, q := g.pts[g.from(e)], g.pts[g.to(e)]
+		pt := orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2}
+		inner, in := int(owner[e^1]), -1
 		idx.Search(orb.Bound{Min: pt, Max: pt}, func(i int) {
-			if (best < 0 || areas[i] < areas[best]) && planar.RingContains(shells[i], pt) {
-				best = i
+			if i != inner && (in < 0 || areas[i] < areas[in]) && planar.RingContains(shells[i], pt) {
+				in = i
 			}
 		})
-		if best >= 0 {
-			polys[best] = append(polys[best], l)
+		if in >= 0 {
+			polys[in] = append(polys[in], g.ring(loop))
 		}
 	}
 	return polys
 }
 
-// leftOf is a point just left of the middle of segment a→b: inside the
-// face a clockwise loop bounds from outside.
-func leftOf(a, b orb.Point) orb.Point {
-	mx, my := (a[0]+b[0])/2, (a[1]+b[1])/2
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	const eps = 1e-7
-	return orb.Point{mx - dy*eps, my + dx*eps}
-}
-
 // Contains tells whether points lie in one MultiPolygon, many times over:
 // the bounds of its polygons worked out once (planar.MultiPolygonContains
-// works them out at every call).
+// works them out at every call), and each ring's edges filed by the
+// horizontal bands they cross, so that a point is tested against the few
+// edges level with it rather than all of them.
 type Contains struct {
-	polys  []orb.Polygon
+	polys  [][]bandedRing
 	bounds []orb.Bound
 }
 
 // NewContains prepares mp for point tests.
 func NewContains(mp orb.MultiPolygon) Contains {
-	c := Contains{polys: mp, bounds: make([]orb.Bound, len(mp))}
+	c := Contains{polys: make([][]bandedRing, len(mp)), bounds: make([]orb.Bound, len(mp))}
 	for i, p := range mp {
 		c.bounds[i] = p.Bound()
+		for _, r := range p {
+			c.polys[i] = append(c.polys[i], newBandedRing(r))
+		}
 	}
 	return c
 }
@@ -276,12 +336,12 @@ func NewContains(mp orb.MultiPolygon) Contains {
 // Arrangement of mp, which lie on no ring.
 func (c Contains) Point(pt orb.Point) bool {
 	for i, p := range c.polys {
-		if len(p) == 0 || !c.bounds[i].Contains(pt) || !inRing(p[0], pt) {
+		if len(p) == 0 || !c.bounds[i].Contains(pt) || !p[0].contains(pt) {
 			continue
 		}
 		inHole := false
 		for _, h := range p[1:] {
-			if inRing(h, pt) {
+			if h.contains(pt) {
 				inHole = true
 				break
 			}
@@ -293,14 +353,132 @@ func (c Contains) Point(pt orb.Point) bool {
 	return false
 }
 
-// inRing is the even-odd rule.
-func inRing(r orb.Ring, pt orb.Point) bool {
+// bandedRing is a ring with its edges filed by band of latitude: edge e
+// (from r[e-1], or from the last point for e = 0, to r[e]) is listed in
+// every band its y-range meets.
+type bandedRing struct {
+	r          orb.Ring
+	y0, perY   float64
+	start      []int32 // band b's edges are edges[start[b]:start[b+1]]
+	edges      []int32
+	minY, maxY float64
+}
+
+func newBandedRing(r orb.Ring) bandedRing {
+	br := bandedRing{r: r, minY: math.Inf(1), maxY: math.Inf(-1)}
+	for _, p := range r {
+		br.minY, br.maxY = math.Min(br.minY, p[1]), math.Max(br.maxY, p[1])
+	}
+	n := min(max(len(r)/2, 1), 4096)
+	if !(br.maxY > br.minY) {
+		n = 1
+	}
+	br.y0, br.perY = br.minY, float64(n)/(br.maxY-br.minY)
+	br.start = make([]int32, n+1)
+	span := func(e int) (int, int) {
+		a, b := r[(e+len(r)-1)%len(r)], r[e]
+		return br.band(math.Min(a[1], b[1])), br.band(math.Max(a[1], b[1]))
+	}
+	for e := range r {
+		lo, hi := span(e)
+		for b := lo; b <= hi; b++ {
+			br.start[b+1]++
+		}
+	}
+	for b := 1; b <= n; b++ {
+		br.start[b] += br.start[b-1]
+	}
+	br.edges = make([]int32, br.start[n])
+	fill := append([]int32(nil), br.start[:n]...)
+	for e := range r {
+		lo, hi := span(e)
+		for b := lo; b <= hi; b++ {
+			br.edges[fill[b]] = int32(e)
+			fill[b]++
+		}
+	}
+	return br
+}
+
+// band is the band y falls in; it never decreases as y grows, so a point
+// level with an edge falls in one of the edge's bands.
+func (br *bandedRing) band(y float64) int {
+	n := len(br.start) - 1
+	if n == 1 {
+		return 0
+	}
+	return min(max(int((y-br.y0)*br.perY), 0), n-1)
+}
+
+// contains is the even-odd rule over the edges level with pt.
+func (br *bandedRing) contains(pt orb.Point) bool {
+	if len(br.r) == 0 || pt[1] < br.minY || pt[1] > br.maxY {
+		return false
+	}
+	b := br.band(pt[1])
 	in := false
-	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
-		a, b := r[j], r[i]
-		if (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
+	for _, e := range br.edges[br.start[b]:br.start[b+1]] {
+		a, c := br.r[(int(e)+len(br.r)-1)%len(br.r)], br.r[e]
+		if crosses(a, c, pt) {
 			in = !in
 		}
 	}
 	return in
+}
+
+// crosses reports whether a ray from pt towards +x crosses edge a→b (the
+// even-odd rule's test).
+func crosses(a, b, pt orb.Point) bool {
+	return (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0]
+}
+
+// InteriorPoint returns a point inside the valid polygon p, well clear of
+// its rings: the middle of the widest stretch of p along a horizontal
+// line midway up one of the bands between its vertices' heights (the 32
+// tallest), scored by the smaller of the stretch's width and the band's
+// height. PointOnSurface looks on one line only, halfway up the bounds,
+// and there an arrangement piece may be nothing but a spike a few ulps
+// wide (left where the noding found two nearly collinear edges crossing
+// far along them), whose middle lies on an input's ring and is counted
+// either way.
+func InteriorPoint(p orb.Polygon) orb.Point {
+	var ys []float64
+	for _, r := range p {
+		for _, pt := range r {
+			ys = append(ys, pt[1])
+		}
+	}
+	slices.Sort(ys)
+	ys = slices.Compact(ys)
+	bands := make([]int, 0, len(ys))
+	for i := 1; i < len(ys); i++ {
+		bands = append(bands, i)
+	}
+	sort.SliceStable(bands, func(a, b int) bool {
+		return ys[bands[a]]-ys[bands[a]-1] > ys[bands[b]]-ys[bands[b]-1]
+	})
+	best, score := orb.Point{}, -1.0
+	var xs []float64
+	for _, i := range bands[:min(len(bands), 32)] {
+		y, h := (ys[i-1]+ys[i])/2, ys[i]-ys[i-1]
+		xs = xs[:0]
+		for _, r := range p {
+			for j := 1; j < len(r); j++ {
+				a, b := r[j-1], r[j]
+				if (a[1] > y) != (b[1] > y) {
+					xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+				}
+			}
+		}
+		slices.Sort(xs)
+		for j := 1; j < len(xs); j += 2 {
+			if s := min(xs[j]-xs[j-1], h); s > score {
+				best, score = orb.Point{(xs[j-1] + xs[j]) / 2, y}, s
+			}
+		}
+	}
+	if score <= 0 {
+		return PointOnSurface(p)
+	}
+	return best
 }

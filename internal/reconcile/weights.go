@@ -1,7 +1,9 @@
 package reconcile
 
 import (
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -186,27 +188,29 @@ func Agreement(defs []orb.MultiPolygon) ([]Face, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := geo.NewIndex(bounds)
 	byMembers := map[string]*Face{}
 	var order []string
+	var members []int
+	var key []byte
 	for _, p := range pieces {
-		pt := geo.PointOnSurface(p)
-		var members []int
-		idx.Search(orb.Bound{Min: pt, Max: pt}, func(k int) {
-			if covers[k].Point(pt) {
+		// Every definition's box is tried in turn, so members come out
+		// ascending; the key is their varints, looked up without a copy.
+		pt := geo.InteriorPoint(p)
+		members, key = members[:0], key[:0]
+		for k := range covers {
+			if bounds[k].Contains(pt) && covers[k].Point(pt) {
 				members = append(members, k)
+				key = binary.AppendUvarint(key, uint64(k))
 			}
-		})
+		}
 		if len(members) == 0 {
 			continue // a gap the definitions enclose but do not cover
 		}
-		sort.Ints(members)
-		key := fmt.Sprint(members)
-		f, ok := byMembers[key]
+		f, ok := byMembers[string(key)]
 		if !ok {
-			f = &Face{Members: members}
-			byMembers[key] = f
-			order = append(order, key)
+			f = &Face{Members: slices.Clone(members)}
+			byMembers[string(key)] = f
+			order = append(order, string(key))
 		}
 		f.MP = append(f.MP, p)
 	}
