@@ -14,8 +14,16 @@ import (
 // orukRoutes serve the assets as Open Referral UK, in the shapes of the
 // profile's OpenAPI: GET / (what the API is), the services, placemap's
 // categories as a taxonomy and its terms, and each asset's service at its
-// location.
+// location. Open to pages of any origin, as the UK profile's compliance
+// rules ask (Access-Control-Allow-Origin: *): it is public, read-only and
+// sent without credentials.
 func (s *Server) orukRoutes(r chi.Router) {
+	r = r.With(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			next.ServeHTTP(w, r)
+		})
+	})
 	r.Get("/oruk", s.handle(s.orukRoot))
 	r.Get("/oruk/", s.handle(s.orukRoot))
 	r.Get("/oruk/openapi.json", s.handle(s.orukOpenAPI))

@@ -67,7 +67,10 @@ func TestORUKRoutes(t *testing.T) {
 			{"/api/oruk/taxonomies?per_page=1001", 400, nil, ""},
 			{"/api/oruk/?x=1", 400, nil, ""},
 		} {
-			code, _, body := do(t, c, srv.URL, call{"GET", tc.path, "", nil})
+			code, h, body := do(t, c, srv.URL, call{"GET", tc.path, "", nil})
+			if h.Get("Access-Control-Allow-Origin") != "*" {
+				t.Errorf("GET %s: not open to other origins", tc.path)
+			}
 			if code != tc.code {
 				t.Errorf("GET %s: %d, want %d: %.300s", tc.path, code, tc.code, body)
 				continue
