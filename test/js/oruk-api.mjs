@@ -71,7 +71,13 @@ function expect(ok, msg) {
 }
 
 async function get(url, want = 200) {
-  const res = await fetch(url);
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    faults.push(`GET ${url}: ${err.message}`);
+    return {};
+  }
   const text = await res.text();
   expect(res.status === want, `GET ${url}: ${res.status}, want ${want}: ${text.slice(0, 200)}`);
   expect((res.headers.get('content-type') || '').includes('json'), `GET ${url}: content type ${res.headers.get('content-type')}`);
