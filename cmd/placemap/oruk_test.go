@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,4 +62,59 @@ func TestORUKExportValidates(t *testing.T) {
 		t.Fatalf("one service per page: %+v", page)
 	}
 	validate("service", base+"/api/oruk/services/"+page.Contents[0].ID)
+}
+
+// TestORUKAPIValidates walks the demo's ORUK API as the ORUK validator
+// does (GET /, its OpenAPI, /services paged, /services/{id}) and on through
+// taxonomies, taxonomy terms and services at locations: every answer, each
+// list's first, last and past-the-end page, each item kind and the 404s,
+// checked with ajv against the profile's OpenAPI (test/js/oruk-api.mjs).
+// Answers that lack a required field must fail it.
+func TestORUKAPIValidates(t *testing.T) {
+	node := testkit.Need(t, "node", "nodejs")
+	testkit.NeedNodeModules(t, "ajv")
+	script := filepath.Join(testkit.RepoRoot(t), "test/js/oruk-api.mjs")
+	base := serveDemo(t) + "/api/oruk"
+	out, err := exec.Command(node, script, "api", base).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "valid: ") {
+		t.Fatalf("the ORUK API does not validate: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+
+	// The validator must refuse answers that lack what the schemas require.
+	var root map[string]any
+	getJSON(t, base+"/", &root)
+	var terms, services, located struct {
+		Contents []map[string]any `json:"contents"`
+	}
+	getJSON(t, base+"/taxonomy_terms", &terms)
+	getJSON(t, base+"/services?per_page=2", &services)
+	getJSON(t, base+"/service_at_locations?per_page=1", &located)
+	var page map[string]any
+	getJSON(t, base+"/services?per_page=2", &page)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		template string
+		doc      any
+		drop     func()
+	}{
+		{"/", root, func() { delete(root, "openapi_url") }},
+		{"/taxonomy_terms/{id}", terms.Contents[0], func() { delete(terms.Contents[0], "name") }},
+		{"/services/{id}", services.Contents[0], func() { delete(services.Contents[0], "status") }},
+		{"/service_at_locations/{id}", located.Contents[0], func() { delete(located.Contents[0], "id") }},
+		{"/services", page, func() { delete(page, "total_pages") }},
+	} {
+		file := filepath.Join(dir, "answer.json")
+		b, _ := json.Marshal(tc.doc)
+		os.WriteFile(file, b, 0o644)
+		if out, err := exec.Command(node, script, "response", tc.template, file).CombinedOutput(); err != nil {
+			t.Errorf("GET %s as served should validate: %v\n%s", tc.template, err, out)
+		}
+		tc.drop()
+		b, _ = json.Marshal(tc.doc)
+		os.WriteFile(file, b, 0o644)
+		if out, err := exec.Command(node, script, "response", tc.template, file).CombinedOutput(); err == nil {
+			t.Errorf("GET %s without a required field validates: %s", tc.template, out)
+		}
+	}
 }

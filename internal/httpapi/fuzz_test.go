@@ -102,11 +102,13 @@ func FuzzQueryParameters(f *testing.F) {
 	f.Add("/api/sets/grid/features/1", "")
 	f.Add("/api/series/grids", "")
 	f.Add("/api/sets", "current=false")
+	f.Add("/api/oruk/taxonomy_terms", "page=2&per_page=3")
+	f.Add("/api/oruk/service_at_locations", "search=hub&taxonomy_term_id=x")
 	f.Fuzz(func(t *testing.T, path, query string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \n\r\t#?") {
 			return
 		}
-		for _, p := range []string{path, "/api/assets", "/api/sets/grid/areas", "/ogc/collections/assets/items", "/api/oruk/services"} {
+		for _, p := range []string{path, "/api/assets", "/api/sets/grid/areas", "/ogc/collections/assets/items", "/api/oruk/services", "/api/oruk/service_at_locations"} {
 			serve(t, h, http.MethodGet, p+"?"+query, "")
 		}
 	})

@@ -58,6 +58,7 @@ type Service struct {
 	Organization       Organization        `json:"organization"`
 	ServiceAtLocations []ServiceAtLocation `json:"service_at_locations"`
 	Schedules          []Schedule          `json:"schedules"`
+	Attributes         []Attribute         `json:"attributes"`
 	Attribution        string              `json:"-"`
 	Licence            string              `json:"-"`
 }
@@ -158,6 +159,11 @@ func FromAsset(a place.Asset) Service {
 	}
 	s.ServiceAtLocations = []ServiceAtLocation{{ID: stableID("service_at_location", a.ID), ServiceID: id, LocationID: locID, Location: loc}}
 	s.Schedules = Schedules(id, a.OpeningHours)
+	s.Attributes = []Attribute{}
+	if t, ok := TermByCategory(a.Category); ok {
+		s.Attributes = append(s.Attributes, Attribute{ID: stableID("attribute", a.ID+"/"+t.ID), LinkID: id, LinkType: "service",
+			TaxonomyTermID: t.ID, TaxonomyTerm: t})
+	}
 	return s
 }
 
@@ -326,16 +332,48 @@ func parseDays(s string) (string, bool) {
 	return strings.Join(out, ","), true
 }
 
+// PageInfo is where a page lies in a list, as the ORUK API's Page schema
+// says: the fields every paged answer carries beside its contents.
+type PageInfo struct {
+	TotalItems int  `json:"total_items"`
+	TotalPages int  `json:"total_pages"`
+	PageNumber int  `json:"page_number"`
+	Size       int  `json:"size"` // the number of entities on this page
+	FirstPage  bool `json:"first_page"`
+	LastPage   bool `json:"last_page"`
+	Empty      bool `json:"empty"` // no entities on this page
+}
+
+// NewPageInfo places page number (from 1) of size per page, holding n of
+// total entities.
+func NewPageInfo(number, size, n, total int) PageInfo {
+	pages := (total + size - 1) / size
+	if pages == 0 {
+		pages = 1
+	}
+	return PageInfo{TotalItems: total, TotalPages: pages, PageNumber: number, Size: n, FirstPage: number == 1,
+		LastPage: number >= pages, Empty: n == 0}
+}
+
+// List is a page of any kind of entity (taxonomies, taxonomy terms,
+// services at locations).
+type List[T any] struct {
+	PageInfo
+	Contents []T `json:"contents"`
+}
+
+// NewList makes page number (from 1) of size per page out of all.
+func NewList[T any](all []T, number, size int) List[T] {
+	from := min(len(all), (number-1)*size)
+	to := min(len(all), from+size)
+	contents := append([]T{}, all[from:to]...)
+	return List[T]{PageInfo: NewPageInfo(number, size, len(contents), len(all)), Contents: contents}
+}
+
 // Page is a page of services as the ORUK API's GET /services answers,
 // with the credit of every source of the assets in it.
 type Page struct {
-	TotalItems  int       `json:"total_items"`
-	TotalPages  int       `json:"total_pages"`
-	PageNumber  int       `json:"page_number"`
-	Size        int       `json:"size"`
-	FirstPage   bool      `json:"first_page"`
-	LastPage    bool      `json:"last_page"`
-	Empty       bool      `json:"empty"`
+	PageInfo
 	Contents    []Service `json:"contents"`
 	Attribution []string  `json:"attribution"`
 	Licences    []string  `json:"licences"`
@@ -344,12 +382,7 @@ type Page struct {
 // NewPage makes page number (from 1) of services, size per page, out of
 // total.
 func NewPage(services []Service, number, size, total int) Page {
-	pages := (total + size - 1) / size
-	if pages == 0 {
-		pages = 1
-	}
-	p := Page{TotalItems: total, TotalPages: pages, PageNumber: number, Size: len(services), FirstPage: number == 1,
-		LastPage: number >= pages, Empty: total == 0, Contents: services, Attribution: []string{}, Licences: []string{}}
+	p := Page{PageInfo: NewPageInfo(number, size, len(services), total), Contents: services, Attribution: []string{}, Licences: []string{}}
 	seenA, seenL := map[string]bool{}, map[string]bool{}
 	for _, s := range services {
 		if s.Attribution != "" && !seenA[s.Attribution] {

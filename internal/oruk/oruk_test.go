@@ -66,3 +66,63 @@ func TestFromAsset(t *testing.T) {
 		t.Errorf("uuid asset: %+v", b)
 	}
 }
+
+func TestNewList(t *testing.T) {
+	all := []int{1, 2, 3, 4, 5}
+	for _, tc := range []struct {
+		all          []int
+		number, size int
+		want         PageInfo
+		contents     []int
+	}{
+		{all, 1, 2, PageInfo{5, 3, 1, 2, true, false, false}, []int{1, 2}},
+		{all, 3, 2, PageInfo{5, 3, 3, 1, false, true, false}, []int{5}},
+		{all, 4, 2, PageInfo{5, 3, 4, 0, false, true, true}, []int{}},
+		{all, 1, 5, PageInfo{5, 1, 1, 5, true, true, false}, all},
+		{nil, 1, 50, PageInfo{0, 1, 1, 0, true, true, true}, []int{}},
+	} {
+		got := NewList(tc.all, tc.number, tc.size)
+		if got.PageInfo != tc.want || len(got.Contents) != len(tc.contents) || got.Contents == nil {
+			t.Errorf("page %d of %d by %d: %+v", tc.number, len(tc.all), tc.size, got)
+		}
+		for i := range tc.contents {
+			if got.Contents[i] != tc.contents[i] {
+				t.Errorf("page %d of %d by %d: %v", tc.number, len(tc.all), tc.size, got.Contents)
+			}
+		}
+	}
+}
+
+func TestTerms(t *testing.T) {
+	terms := Terms()
+	if len(terms) != len(place.Categories()) {
+		t.Fatalf("%d terms for %d categories", len(terms), len(place.Categories()))
+	}
+	seen := map[string]bool{}
+	for _, tm := range terms {
+		if cat, ok := CategoryOfTerm(tm.ID); !ok || cat != tm.Term || seen[tm.ID] || tm.TaxonomyID != TaxonomyID {
+			t.Errorf("term %+v: category %q %v", tm, cat, ok)
+		}
+		seen[tm.ID] = true
+	}
+	for _, tc := range []struct{ category, uri, desc string }{
+		{"library", "https://wiki.openstreetmap.org/wiki/Tag:amenity=library", "OpenStreetMap tags: amenity=library"},
+		{"youth_centre", "https://wiki.openstreetmap.org/wiki/Tag:community_centre=youth_centre", "OpenStreetMap tags: amenity=community_centre, community_centre=youth_centre"},
+		{"park", "https://wiki.openstreetmap.org/wiki/Tag:leisure=park", "OpenStreetMap tags: leisure=park"},
+	} {
+		tm, ok := TermByCategory(tc.category)
+		if !ok || tm.TermURI != tc.uri || tm.Description != tc.desc || tm.Term != tc.category {
+			t.Errorf("%s: %+v", tc.category, tm)
+		}
+	}
+	if _, ok := CategoryOfTerm(TaxonomyID); ok {
+		t.Error("the taxonomy's id is a term")
+	}
+	s := FromAsset(place.Asset{ID: "x", Name: "X", Category: "library", Geometry: orb.Point{0, 51}})
+	if len(s.Attributes) != 1 || s.Attributes[0].TaxonomyTermID != Terms()[0].ID || s.Attributes[0].LinkID != s.ID {
+		t.Errorf("a library's attributes: %+v", s.Attributes)
+	}
+	if u := FromAsset(place.Asset{ID: "y", Name: "Y", Category: "unknown", Geometry: orb.Point{0, 51}}); u.Attributes == nil || len(u.Attributes) != 0 {
+		t.Errorf("an unknown category's attributes: %+v", u.Attributes)
+	}
+}
