@@ -163,7 +163,7 @@ func TestOEmbed(t *testing.T) {
 	}{
 		{"map", q(srv.URL + "/#map?at=14/53.38/-1.47&sets=grid,b&area=grid/A1&panel=about"), 200, "?at=14/53.38/-1.47&amp;sets=grid,b&amp;area=grid/A1", 640, 480},
 		{"map page", q(srv.URL + "/"), 200, "", 640, 480},
-		{"embed", q(srv.URL+"/embed?asset=42&assets=off&color=grid"), 200, "?assets=off&amp;color=grid&amp;asset=42", 640, 480},
+		{"embed", q(srv.URL + "/embed?asset=42&assets=off&color=grid"), 200, "?assets=off&amp;color=grid&amp;asset=42", 640, 480},
 		{"figures", q(srv.URL + "/#choropleth/grid/imd_score"), 200, "?choropleth=grid/imd_score", 640, 480},
 		{"clamped", q(srv.URL+"/#map", "&maxwidth=300&maxheight=100"), 200, "", 300, 120},
 		{"json", q(srv.URL+"/#map", "&format=json&maxwidth=99999"), 200, "", 640, 480},
