@@ -49,17 +49,23 @@ export function setupEmbedDialog() {
       el('input', { type: 'radio', name: 'embed-size', value: s.id, checked: i === 1 }), ` ${s.label} (${s.width} × ${s.height})`)));
   const row = copyRow(snippetNow, { text: 'Copy the code', fieldLabel: 'Code to put in your page', shown: true, id: 'embed-copy' });
   const field = /** @type {HTMLInputElement} */ (row.querySelector('input'));
+  // copyRow says in the panel's status line whether it copied: said again
+  // here, where the dialog (modal) is.
+  const said = el('p', { className: 'hint', id: 'embed-status', role: 'status', 'aria-live': 'polite' });
+  new MutationObserver(() => { if (dialog.open) said.textContent = $('app-status').textContent; })
+    .observe($('app-status'), { childList: true, characterData: true, subtree: true });
   const close = el('button', { type: 'button', className: 'btn', id: 'embed-close', text: 'Close' });
   const dialog = /** @type {HTMLDialogElement} */ (el('dialog', { id: 'embed-dialog', className: 'embed-dialog', 'aria-labelledby': 'embed-dialog-title' },
     el('h2', { id: 'embed-dialog-title', className: 'section-heading', text: 'Embed this map' }),
     el('p', { className: 'hint', text: 'Put this code in a page of your site to show the map as it is now. The site must be one this placemap lets frame its map (ask whoever runs it).' }),
-    sizes, row, el('div', { className: 'form-buttons' }, close)));
+    sizes, row, said, el('div', { className: 'form-buttons' }, close)));
   document.body.append(dialog);
   sizes.addEventListener('change', () => { field.value = snippetNow(); });
   close.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => opener.focus());
   opener.addEventListener('click', () => {
     field.value = snippetNow();
+    said.textContent = '';
     dialog.showModal();
     /** @type {HTMLElement} */ (dialog.querySelector('input[name="embed-size"]:checked')).focus();
   });
