@@ -156,6 +156,8 @@ func (s *Server) getOEmbed(w http.ResponseWriter, r *http.Request) error {
 		src += "?" + query
 	}
 	title := s.cfg.Title + " map"
+	// Public and without credentials: pages may ask for it from their own script.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
 	frame := fmt.Sprintf(`<iframe src="%s" width="%d" height="%d" title="%s" style="border:0" loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>`,
 		html.EscapeString(src), width, height, html.EscapeString(title))
 	writeJSON(w, http.StatusOK, map[string]any{
