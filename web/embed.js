@@ -88,8 +88,9 @@ function keepSets(resp, link, colour) {
   const ai = resp.assets && typeof resp.assets === 'object' ? resp.assets : {};
   const atts = Array.isArray(ai.attributions) ? [...new Set(ai.attributions.map(str).filter(Boolean))] : [];
   state.assetsInfo = { count: null, attributions: /** @type {string[]} */ (atts), licences: [] };
-  const want = new Set(link.sets || state.sets.filter((s) => s.current !== false).slice(0, 2).map((s) => s.slug));
   const coloured = colour.choropleth ? colour.choropleth.set : colour.color;
+  // Without sets=, the first two current sets, or only the one coloured.
+  const want = new Set(link.sets || (coloured ? [] : state.sets.filter((s) => s.current !== false).slice(0, 2).map((s) => s.slug)));
   if (coloured) want.add(coloured);
   if (link.area) want.add(link.area.slug);
   state.sets.forEach((s) => state.visible.set(s.slug, want.has(s.slug)));
@@ -214,8 +215,13 @@ function clickMap(ev) {
     current.asset = String(asset.properties.id);
     current.area = undefined;
   } else {
-    const fills = state.sets.filter((s) => state.visible.get(s.slug)).reverse().map((s) => setLayerIds(s.slug).fill).filter((id) => m.getLayer(id));
-    const f = fills.length ? m.queryRenderedFeatures(ev.point, { layers: fills })[0] : undefined;
+    // The set coloured first, then the others shown, topmost first.
+    const coloured = colouring.choropleth ? colouring.choropleth.set : colouring.color;
+    const shown = state.sets.filter((s) => state.visible.get(s.slug)).reverse().map((s) => s.slug);
+    const order = coloured && shown.includes(coloured) ? [coloured, ...shown.filter((s) => s !== coloured)] : shown;
+    const fills = order.map((slug) => setLayerIds(slug).fill).filter((id) => m.getLayer(id));
+    let f;
+    for (const id of fills) if (!f) f = m.queryRenderedFeatures(ev.point, { layers: [id] })[0];
     if (!f || !f.properties || f.properties.code == null) return;
     current.asset = undefined;
     current.area = { slug: String(f.sourceLayer), code: String(f.properties.code) };

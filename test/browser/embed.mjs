@@ -144,6 +144,38 @@ run(async ({ page, browser }) => {
     return { snippet, ...axe };
   });
 
+  await step('figure-and-click-direct', async () => {
+    // Viewable directly too; coloured by a figure as the Figures view does.
+    const resp = await page.goto(`${BASE}embed?choropleth=lsoa-2011/imd_score&assets=off&at=12/53.38/-1.47`, { waitUntil: 'domcontentloaded' });
+    expect(resp && resp.ok(), 'GET /embed should answer 200 when opened directly');
+    const frame = page.mainFrame();
+    await frame.waitForFunction(() => window.placemapEmbed && window.placemapEmbed.ready, null, { timeout: STEP_TIMEOUT });
+    await frame.evaluate(() => window.placemapEmbed.ready);
+    await page.evaluate(() => new Promise((res) => { const m = window.placemapEmbed.map; m.once('idle', res); m.triggerRepaint(); }));
+    const fig = await page.evaluate(() => {
+      const m = window.placemapEmbed.map;
+      const paint = m.getPaintProperty('embed-choro-fill', 'fill-color');
+      // ['match', code, [codes…], colour, …, no-data colour]: the classes used.
+      const colours = Array.isArray(paint) && paint[0] === 'match' ? (paint.length - 3) / 2 : 0;
+      return { features: m.queryRenderedFeatures({ layers: ['embed-choro-fill'] }).length, colours,
+        assets: m.getLayoutProperty('assets', 'visibility'), larger: document.getElementById('embed-larger').getAttribute('href') };
+    });
+    expect(fig.features > 10 && fig.colours >= 3 && fig.assets === 'none' && fig.larger.endsWith('#choropleth/lsoa-2011/imd_score'),
+      `lsoa-2011 should be coloured by imd_score, assets hidden, the larger map the Figures view: ${JSON.stringify(fig)}`);
+    const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => !document.getElementById('embed-card').hidden, null, { timeout: STEP_TIMEOUT });
+    const card = await page.locator('#embed-card-title').textContent();
+    const sub = await page.locator('#embed-card-sub').textContent();
+    expect(/E01\d+/.test(sub), `the click should name the coloured set's area (an LSOA): ${card} / ${sub}`);
+    await page.focus('#embed-card-close');
+    await page.keyboard.press('Enter');
+    const closed = await page.evaluate(() => document.getElementById('embed-card').hidden);
+    expect(card && closed, `a click should name the area in the card, and its close button close it: ${card} ${closed}`);
+    await shot(page, 'step-05-figure.png');
+    return { ...fig, card, sub };
+  });
+
   await step('snippet-on-listed-origin', async () => {
     await page.goto(`${LISTED}/blank`, { waitUntil: 'domcontentloaded' });
     await page.evaluate((s) => { document.getElementById('slot').insertAdjacentHTML('beforeend', s); }, snippet);
