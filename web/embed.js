@@ -17,8 +17,8 @@
 // Security: API text (asset names are user-supplied) reaches the page only
 // through textContent; the query is read, never written into the page.
 
-import { $, str, fetchJSON, unionBBox, validBBox, geometryBBox } from './util.js';
-import { attributionParts, escapeHTML, num } from './format.js';
+import { $, el, str, fetchJSON, unionBBox, validBBox, geometryBBox } from './util.js';
+import { attributionParts, escapeHTML, num, fmtValue } from './format.js';
 import { SET_PALETTE } from './palette.js';
 import { state, setMap, setSets, map } from './store.js';
 import { parseMapQuery, mapQueryFor } from './maplink.js';
@@ -132,6 +132,27 @@ async function colourByFigure(ch) {
   }, m.getLayer(ids.line) ? ids.line : undefined);
   const title = str(data && data.title) || ch.indicator;
   $('map').setAttribute('aria-label', `Map of ${title}, by area of ${setTitleOf(ch.set)}`);
+  showLegend(title, entries.map(([, x]) => x), breaks, colors);
+}
+
+/**
+ * showLegend lists the classes of a figure's colours with their ranges of
+ * values, and the areas with none.
+ * @param {string} title
+ * @param {number[]} values
+ * @param {number[]} breaks
+ * @param {string[]} colors
+ */
+function showLegend(title, values, breaks, colors) {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const row = (/** @type {string} */ c, /** @type {string} */ label) => el('li', { className: 'legend-class' },
+    el('span', { className: 'legend-swatch', style: { background: c }, 'aria-hidden': 'true' }), el('span', { className: 'legend-label', text: label }));
+  const rows = values.length ? colors.map((c, i) => row(c, `${fmtValue(i === 0 ? min : breaks[i - 1])} – ${fmtValue(i === colors.length - 1 ? max : breaks[i])}`)) : [];
+  const legend = el('details', { className: 'map-legend map-legend-fold embed-legend', id: 'embed-legend', open: true },
+    el('summary', { className: 'map-legend-title', text: title }),
+    el('ul', { className: 'map-legend-list', 'aria-label': `${title}, by area` }, ...rows, row(NO_DATA, 'no data')));
+  document.body.append(legend);
 }
 
 /** @param {string} slug */

@@ -158,9 +158,10 @@ run(async ({ page, browser }) => {
       // ['match', code, [codes…], colour, …, no-data colour]: the classes used.
       const colours = Array.isArray(paint) && paint[0] === 'match' ? (paint.length - 3) / 2 : 0;
       return { features: m.queryRenderedFeatures({ layers: ['embed-choro-fill'] }).length, colours,
+        legend: [...document.querySelectorAll('#embed-legend li')].map((li) => li.textContent),
         assets: m.getLayoutProperty('assets', 'visibility'), larger: document.getElementById('embed-larger').getAttribute('href') };
     });
-    expect(fig.features > 10 && fig.colours >= 3 && fig.assets === 'none' && fig.larger.endsWith('#choropleth/lsoa-2011/imd_score'),
+    expect(fig.features > 10 && fig.colours >= 3 && fig.legend.length === fig.colours + 1 && fig.assets === 'none' && fig.larger.endsWith('#choropleth/lsoa-2011/imd_score'),
       `lsoa-2011 should be coloured by imd_score, assets hidden, the larger map the Figures view: ${JSON.stringify(fig)}`);
     const box = await page.locator('#map canvas.maplibregl-canvas').boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -173,7 +174,8 @@ run(async ({ page, browser }) => {
     const closed = await page.evaluate(() => document.getElementById('embed-card').hidden);
     expect(card && closed, `a click should name the area in the card, and its close button close it: ${card} ${closed}`);
     await shot(page, 'step-05-figure.png');
-    return { ...fig, card, sub };
+    const axe = await axeCheck(page, 'embed_figure');
+    return { ...fig, card, sub, ...axe };
   });
 
   await step('snippet-on-listed-origin', async () => {
