@@ -40,6 +40,7 @@ import { renderSetList, renderLegend, renderAbout, setupAssetsToggle } from './p
 import { openAsset, openArea, setupDetails } from './panel/details.js';
 import { runSearch, setupSearch } from './panel/search.js';
 import { setupInView } from './panel/inview.js';
+import { setupEmbedDialog } from './panel/embeddialog.js';
 import { setupViews } from './views/setup.js';
 import { setupEdit } from './edit/edit.js';
 
@@ -108,6 +109,7 @@ async function main() {
   setupDetails();
   setupAssetsToggle();
   setupSearch();
+  setupEmbedDialog();
   const edit = setupEdit(placemap);
 
   // The categories only name things: the map starts without them.

@@ -7,6 +7,7 @@ declare global {
     terraDraw: typeof import('terra-draw');
     terraDrawMaplibreGlAdapter: typeof import('terra-draw-maplibre-gl-adapter');
     placemap: object;
+    placemapEmbed: {map: import("maplibre-gl").Map | null, ready: Promise<{sets: number}> | null};
   }
 }
 export {};

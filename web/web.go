@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds the files served at the site root.
 //
-//go:embed index.html app.css *.js map panel views edit community vendor
+//go:embed index.html embed.html app.css *.js map panel views edit community vendor
 var FS embed.FS

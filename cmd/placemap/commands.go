@@ -45,6 +45,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{"--drawing-questions: " + place.ErrorMessage(err)}
 	}
+	embedOrigins, err := httpapi.ParseEmbedOrigins(f.embedOrigins)
+	if err != nil {
+		return usageError{"--embed-origins: " + err.Error()}
+	}
+	if len(embedOrigins) == 1 && embedOrigins[0] == "*" {
+		log.Warn("any site may frame /embed (--embed-origins '*')")
+	}
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -56,7 +63,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.Close()
-	h := httpapi.New(apiStores(st), web.FS, f.apiConfig(maxDecompressed, questions), log)
+	cfg := f.apiConfig(maxDecompressed, questions)
+	cfg.EmbedOrigins = embedOrigins
+	h := httpapi.New(apiStores(st), web.FS, cfg, log)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -86,6 +95,7 @@ type serveFlags struct {
 	writesPerMinute    int
 	suggestionsPerHour int
 	drawingQuestions   string
+	embedOrigins       string
 	maxExpensive       int
 	shutdownTimeout    time.Duration
 	readHeaderTimeout  time.Duration
@@ -133,6 +143,8 @@ Flags:
 	fs.IntVar(&f.suggestionsPerHour, "suggestions-per-hour", envInt("SUGGESTIONS_PER_HOUR", 60), "suggestions one signed-in account may send in an hour (anonymous ones: 10 an hour per address); past it 429 with Retry-After ($PLACEMAP_SUGGESTIONS_PER_HOUR)")
 	fs.StringVar(&f.drawingQuestions, "drawing-questions", envOr("DRAWING_QUESTIONS", strings.Join(place.DefaultDrawingQuestions, "|")),
 		"the questions asked with a resident's drawing of their neighbourhood, separated by | ($PLACEMAP_DRAWING_QUESTIONS)")
+	fs.StringVar(&f.embedOrigins, "embed-origins", envOr("EMBED_ORIGINS", ""),
+		"sites that may frame the map's /embed page, as origins separated by commas (https://a.example,https://b.example), or * for any; every other page refuses frames ($PLACEMAP_EMBED_ORIGINS)")
 	fs.IntVar(&f.maxExpensive, "max-expensive", envInt("MAX_EXPENSIVE", 2), "heavy work done at once: crosswalks, agreement surfaces, conflations, GeoPackage exports, area changes, accepted drawings and successor decisions; past it 503 with Retry-After ($PLACEMAP_MAX_EXPENSIVE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 10*time.Second), "how long requests under way may run on after SIGTERM ($PLACEMAP_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&f.readHeaderTimeout, "read-header-timeout", envDuration("READ_HEADER_TIMEOUT", 10*time.Second), "longest a client may take to send its request headers: slow clients are cut off ($PLACEMAP_READ_HEADER_TIMEOUT)")

@@ -566,6 +566,10 @@ func (s *Server) static() http.Handler {
 		if !s.webFileExists(r.URL.Path) {
 			return s.notFound(w, r)
 		}
+		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// The map page, with its oEmbed discovery link.
+			return s.servePage(w, r, "index.html", s.baseURL(r)+"/")
+		}
 		files.ServeHTTP(w, r)
 		return nil
 	})

@@ -72,6 +72,10 @@ type Config struct {
 	// drawing of their neighbourhood; nil means
 	// place.DefaultDrawingQuestions, empty none.
 	DrawingQuestions []string
+	// EmbedOrigins are the sites that may frame /embed (ParseEmbedOrigins:
+	// origins, or "*" for any); none: no one may. Every other page refuses
+	// to be framed.
+	EmbedOrigins []string
 }
 
 // Server is placemap's HTTP handler.
@@ -260,6 +264,9 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	})
 	r.Get("/tiles/{file}", s.handle(s.getTileJSON))
 	r.Get("/style.json", s.handle(s.getStyle))
+	r.Get("/oembed", s.handle(s.getOEmbed))
+	r.Get(EmbedPath, s.handle(s.embedPage))
+	r.Head(EmbedPath, s.handle(s.embedPage))
 	r.Handle("/*", s.static())
 }
 
@@ -292,13 +299,21 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	}
 	csp := "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; " +
 		"img-src 'self' data: blob:" + extra + "; connect-src 'self'" + extra + "; style-src 'self' 'unsafe-inline'; " +
-		"font-src 'self'" + extra + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+		"font-src 'self'" + extra + "; object-src 'none'; base-uri 'none'; frame-ancestors "
+	// Only /embed may be framed, by the configured origins (X-Frame-Options
+	// cannot name several: it is left out there, frame-ancestors rules).
+	embedCSP := csp + s.frameAncestors()
+	csp += "'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Frame-Options", "DENY")
+		if r.URL.Path == EmbedPath {
+			h.Set("Content-Security-Policy", embedCSP)
+		} else {
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Frame-Options", "DENY")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
