@@ -99,3 +99,4 @@ async function start() {
 
 /** The handle the browser test reads: the map once loaded. */
 /** @type {any} */ (window).atlas = { ready: start(), showDetails };
+export {};
