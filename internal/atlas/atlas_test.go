@@ -25,6 +25,7 @@ import (
 	"github.com/placemap/placemap/internal/pmtiles"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
+	"github.com/placemap/placemap/internal/store/postgis"
 	"github.com/placemap/placemap/internal/testkit"
 	"github.com/placemap/placemap/internal/tiles"
 )
@@ -111,6 +112,32 @@ func TestSiteFiles(t *testing.T) {
 // every live tile with features over the data is in the archive.
 func TestTilesAreTheLiveTiles(t *testing.T) {
 	st, dir := demoAtlas(t)
+	sameAsLive(t, st, dir)
+}
+
+// On PostGIS too: the atlas written from the demo in PostGIS holds that
+// store's live tiles.
+func TestTilesAreTheLiveTilesPostGIS(t *testing.T) {
+	ctx := context.Background()
+	st, err := postgis.Open(ctx, testkit.PostGISDatabaseURL(t), postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Write(ctx, st, dir, Options{Sets: testSets, MaxZoom: testMaxZoom}); err != nil {
+		t.Fatal(err)
+	}
+	sameAsLive(t, st, dir)
+}
+
+// sameAsLive compares the archive in dir with st's live renderer, tile by
+// tile, at several zooms.
+func sameAsLive(t *testing.T, st *store.DB, dir string) {
+	t.Helper()
 	ctx := context.Background()
 	rd := openArchive(t, dir)
 	h := rd.Header
