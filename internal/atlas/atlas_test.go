@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -336,20 +337,18 @@ func expectation(t *testing.T, st *store.DB, dir string) map[string]any {
 			}
 		}
 	}
-	rd := openArchive(t, dir)
-	m, err := rd.Metadata()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
+	var ids, credits []string
 	for _, l := range layers {
+		if l.credit != "" && !slices.Contains(credits, l.credit) {
+			credits = append(credits, l.credit)
+		}
 		ids = append(ids, l.name)
 		if l.set != nil {
 			ids = append(ids, LabelsLayer(l.name))
 		}
 	}
 	e7 := func(v float64) int32 { return int32(v*1e7 + 0.5*sign(v)) }
-	return map[string]any{"MinZoom": 0, "MaxZoom": testMaxZoom, "VectorLayers": ids, "Attribution": m.Attribution,
+	return map[string]any{"MinZoom": 0, "MaxZoom": testMaxZoom, "VectorLayers": ids, "Attribution": strings.Join(credits, "; "),
 		"Bounds": []int32{e7(all.Min[0]), e7(all.Min[1]), e7(all.Max[0]), e7(all.Max[1])}, "Tiles": hashes}
 }
 
