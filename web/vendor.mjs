@@ -89,3 +89,51 @@ for (const name of ['terra-draw', 'terra-draw-maplibre-gl-adapter']) {
 }
 writeFileSync(join(tdOut, 'VERSION'), versions.join('\n') + '\n');
 console.log(`vendor: ${versions.join(', ')} -> ${tdOut}`);
+
+// pmtiles: the browser build (an IIFE setting the global window.pmtiles, with
+// fflate bundled), for the static atlas of "placemap export site", whose map
+// reads its tiles from one PMTiles file by HTTP byte ranges. The package ships
+// no licence file; its package.json names BSD-3-Clause, written out here.
+let pmDir;
+try {
+  pmDir = dirname(require.resolve('pmtiles/package.json'));
+} catch {
+  console.error('vendor: pmtiles is not installed; run "npm install" first');
+  process.exit(1);
+}
+const pm = JSON.parse(readFileSync(join(pmDir, 'package.json'), 'utf8'));
+const pmOut = join(here, 'vendor', 'pmtiles');
+mkdirSync(pmOut, { recursive: true });
+writeFileSync(join(pmOut, 'pmtiles.js'),
+  readFileSync(join(pmDir, 'dist', 'pmtiles.js'), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+writeFileSync(join(pmOut, 'LICENSE.txt'), `pmtiles ${pm.version}: ${pm.license} License (from its package.json; ${pm.homepage})
+
+Copyright (c) ${pm.author}
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+
+3. Neither the name of the copyright holder nor the names of its
+   contributors may be used to endorse or promote products derived from
+   this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+`);
+writeFileSync(join(pmOut, 'VERSION'), pm.version + '\n');
+console.log(`vendor: pmtiles ${pm.version} -> ${pmOut}`);

@@ -10,3 +10,10 @@ import "embed"
 //
 //go:embed index.html embed.html app.css *.js map panel views edit community vendor
 var FS embed.FS
+
+// Atlas holds the page, script and style sheet of the static atlas that
+// "placemap export site" writes (under atlas/); the live server does not
+// serve them.
+//
+//go:embed atlas
+var Atlas embed.FS

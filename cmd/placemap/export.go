@@ -31,6 +31,9 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "oruk" {
 		return cmdExportORUK(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "site" {
+		return cmdExportSite(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 {
 		return usageError{exportWant}
 	}
@@ -76,7 +79,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // exportWant is the usage of "export" for data held (not OSM's or ORUK's).
-const exportWant = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm|oruk)"
+const exportWant = "want: export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE (or export osmchange|josm|oruk|site)"
 
 // exportLayer is the layer "export WHAT POS..." asks for; weight is the
 // crosswalk's.

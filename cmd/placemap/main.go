@@ -55,6 +55,8 @@ Usage:
   placemap conflate osm FILE --report report.csv          pair OSM's civic objects with the assets held
   placemap export osmchange|josm --out FILE [--osm FILE] [--report FILE.json]   what OSM lacks, for review and upload
   placemap export assets|memberships|set SLUG|crosswalk A B --format geojson|csv|gpkg|kml --out FILE
+  placemap export site --out DIR [--sets A,B,...] [--min-zoom 0] [--max-zoom 14]
+                                                          a static atlas (PMTiles, map, downloads) for any static host
   placemap compare A B [--format csv|lookup|geojson|json] [--weight area|population] [--out FILE]
   placemap propose-set --blocks SET --fit A,B,C [--weights 2,1,1] [--nest-in SET] [--population population --min-pop N --max-pop N]
                       [--seed 1] [--kind community|service] --slug S --title T [--dry-run] [--report FILE.json] [--lookup FILE.csv]

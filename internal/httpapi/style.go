@@ -18,8 +18,8 @@ const (
 )
 
 // setColours are the outline colours of the boundary sets in the default
-// style, in the order the sets are listed.
-var setColours = [...]string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"}
+// style, in the order the sets are listed (the static atlas uses the same).
+var setColours = tiles.SetColours
 
 // glyphsPath is where the map's glyphs are served, as MapLibre's glyphs
 // URL template.

@@ -8,6 +8,11 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
+// SetColours are the outline colours of the current boundary sets in the
+// map's default style, in the order the sets are listed: the live map's
+// style and the static atlas's draw each set in the same colour.
+var SetColours = [...]string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"}
+
 // TileJSON is a TileJSON 3.0.0 document.
 type TileJSON struct {
 	TileJSON     string        `json:"tilejson"`
