@@ -23,6 +23,9 @@ const (
 	Plain     = "plain"     // postcode,lon,lat (or lat,lon by header names)
 )
 
+// MaxListed is how many bad rows a Reader lists; it counts them all.
+const MaxListed = 1000
+
 // Record is one located postcode.
 type Record struct {
 	Postcode   string    // normalised, "S8 0AB"
@@ -43,15 +46,16 @@ func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.W
 // the first row. Rows without a location (ONSPD's lat 99.999999 with no
 // grid reference; Code-Point's quality 90) are skipped and counted.
 type Reader struct {
-	cr         *csv.Reader
-	layout     string
-	skipBad    bool
-	col        columns
-	first      []string // a headerless file's first row, still to read
-	NoLocation int      // rows skipped for having no location
-	Invalid    []RowError
-	Rows       int // data rows read
-	NI         int // Northern Ireland (BT) postcodes read
+	cr          *csv.Reader
+	layout      string
+	skipBad     bool
+	col         columns
+	first       []string   // a headerless file's first row, still to read
+	NoLocation  int        // rows skipped for having no location
+	Invalid     []RowError // the first MaxListed bad rows skipped
+	InvalidRows int        // every bad row skipped
+	Rows        int        // data rows read
+	NI          int        // Northern Ireland (BT) postcodes read
 }
 
 type columns struct{ pc, lon, lat, east, north, doterm, usertype, grid int }
@@ -177,7 +181,10 @@ func (rd *Reader) bad(line int, why string) error {
 	if !rd.skipBad {
 		return place.Errorf(place.EINVALID, "postcode file: %s (use --skip-invalid to import the other rows)", e)
 	}
-	rd.Invalid = append(rd.Invalid, e)
+	rd.InvalidRows++
+	if len(rd.Invalid) < MaxListed {
+		rd.Invalid = append(rd.Invalid, e)
+	}
 	return nil
 }
 
