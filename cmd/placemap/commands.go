@@ -520,6 +520,7 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var rep store.ImportReport
 	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
+		opts.Postcodes = importer.PostcodeLookup(ctx, st) // rows with a postcode and no coordinates
 		rep, err = importer.Assets(ctx, st, f, name, opts)
 		return err
 	})

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/paulmach/orb"
+
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/postcode"
 	"github.com/placemap/placemap/internal/store"
 )
@@ -71,4 +75,39 @@ func Postcodes(ctx context.Context, st PostcodeStore, r io.Reader, name string, 
 	})
 	res.PostcodeInfo, res.Rows, res.NoLocation, res.Invalid, res.InvalidRows = info, rd.Rows, rd.NoLocation, rd.Invalid, rd.InvalidRows
 	return res, err
+}
+
+// PostcodeSource is what placing assets by postcode needs from a store.
+type PostcodeSource interface {
+	Postcode(ctx context.Context, pc string) (store.Postcode, error)
+}
+
+// PostcodeLookup is the lookup an asset import places rows without
+// coordinates by (formats.AssetOptions.Postcodes): an unknown or
+// terminated postcode refuses the row.
+func PostcodeLookup(ctx context.Context, src PostcodeSource) formats.PostcodeLookup {
+	return postcodeLookup{ctx, src}
+}
+
+type postcodeLookup struct {
+	ctx context.Context
+	src PostcodeSource
+}
+
+func (l postcodeLookup) PostcodePoint(s string) (orb.Point, error) {
+	pc, err := postcode.Normalise(s)
+	if err != nil {
+		return orb.Point{}, err
+	}
+	p, err := l.src.Postcode(l.ctx, pc)
+	if place.ErrorCode(err) == place.ENOTFOUND {
+		return orb.Point{}, place.Errorf(place.EINVALID, "postcode %s is not in the postcodes imported, so the row cannot be placed; give its lon,lat", pc)
+	}
+	if err != nil {
+		return orb.Point{}, err
+	}
+	if p.Terminated != "" {
+		return orb.Point{}, place.Errorf(place.EINVALID, "postcode %s was terminated in %s, so the row cannot be placed by it; give its current postcode or lon,lat", pc, p.Terminated)
+	}
+	return p.Point, nil
 }
