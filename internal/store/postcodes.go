@@ -9,6 +9,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/postcode"
+	"github.com/placemap/placemap/internal/search"
 )
 
 // Postcode is one stored postcode.
@@ -175,22 +177,29 @@ func (db *DB) Postcode(ctx context.Context, pc string) (Postcode, error) {
 	return p, nil
 }
 
+// PostcodeGroup is the live postcodes of an outward code or sector.
+type PostcodeGroup struct {
+	Count    int
+	Centroid orb.Point // the mean of their points
+	BBox     orb.Bound
+}
+
 // PostcodesWithPrefix returns up to limit live postcodes beginning with
-// prefix in the outward code out, by postcode, and the bounding box and
-// count of all of them.
-func (db *DB) PostcodesWithPrefix(ctx context.Context, out, prefix string, limit int) ([]Postcode, orb.Bound, int, error) {
-	var b orb.Bound
-	var n int
-	var minx, miny, maxx, maxy *float64
-	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat) FROM postcodes
-		WHERE outward = $1 AND substr(postcode, 1, $2) = $3 AND terminated IS NULL`, out, len(prefix), prefix).Scan(&n, &minx, &miny, &maxx, &maxy)
+// prefix in the outward code out, by postcode, and the count, centroid
+// and bounding box of all of them.
+func (db *DB) PostcodesWithPrefix(ctx context.Context, out, prefix string, limit int) ([]Postcode, PostcodeGroup, error) {
+	var g PostcodeGroup
+	var e [6]*float64
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT count(*), min(lon), min(lat), max(lon), max(lat), avg(lon), avg(lat) FROM postcodes
+		WHERE outward = $1 AND substr(postcode, 1, $2) = $3 AND terminated IS NULL`, out, len(prefix), prefix).Scan(&g.Count, &e[0], &e[1], &e[2], &e[3], &e[4], &e[5])
 	if err != nil {
-		return nil, b, 0, fmt.Errorf("postcodes %q: %w", prefix, err)
+		return nil, g, fmt.Errorf("postcodes %q: %w", prefix, err)
 	}
-	if n == 0 {
-		return nil, b, 0, nil
+	if g.Count == 0 {
+		return nil, g, nil
 	}
-	b = orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}
+	g.BBox = orb.Bound{Min: orb.Point{*e[0], *e[1]}, Max: orb.Point{*e[2], *e[3]}}
+	g.Centroid = orb.Point{*e[4], *e[5]}
 	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT postcode, lon, lat FROM postcodes
 		WHERE outward = $1 AND substr(postcode, 1, $2) = $3 AND terminated IS NULL ORDER BY postcode LIMIT $4`, out, len(prefix), prefix, limit)
 	pcs, err := collect(rows, err, func(r Row) (Postcode, error) {
@@ -199,9 +208,9 @@ func (db *DB) PostcodesWithPrefix(ctx context.Context, out, prefix string, limit
 		return p, err
 	})
 	if err != nil {
-		return nil, b, 0, fmt.Errorf("postcodes %q: %w", prefix, err)
+		return nil, g, fmt.Errorf("postcodes %q: %w", prefix, err)
 	}
-	return pcs, b, n, nil
+	return pcs, g, nil
 }
 
 // AreasAt returns the area of every current boundary set (a set in no
@@ -243,6 +252,41 @@ func (db *DB) AreasAt(ctx context.Context, pt orb.Point) ([]PostcodeArea, error)
 		if c, ok := place.Locate(pt, bySet[s]); ok {
 			out = append(out, PostcodeArea{Set: s, Code: c.Code, Name: c.Name})
 		}
+	}
+	return out, nil
+}
+
+// postcodeCandidates are the postcodes search finds for q: a whole
+// postcode (live or terminated); or, for an outward code or sector ("S8",
+// "S8 0"), that code standing for its live postcodes (their centroid and
+// extent) and the first of them.
+func (db *DB) postcodeCandidates(ctx context.Context, q search.Query) ([]search.Candidate, error) {
+	pq, ok := postcode.ParseQuery(q.Text)
+	if !ok {
+		return nil, nil
+	}
+	if pq.Full != "" {
+		p, err := db.Postcode(ctx, pq.Full)
+		if place.ErrorCode(err) == place.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		c := search.Candidate{Kind: search.Postcode, ID: p.Postcode, Name: p.Postcode, Point: &p.Point}
+		if p.Terminated != "" {
+			c.Class = "terminated " + p.Terminated
+		}
+		return []search.Candidate{c}, nil
+	}
+	pcs, g, err := db.PostcodesWithPrefix(ctx, pq.Outward, pq.Prefix, q.Limit)
+	if err != nil || g.Count == 0 {
+		return nil, err
+	}
+	name := strings.TrimSpace(pq.Prefix)
+	out := []search.Candidate{{Kind: search.Postcode, ID: name, Name: name, Class: fmt.Sprintf("%d postcodes", g.Count), Point: &g.Centroid, BBox: &g.BBox}}
+	for i := range pcs {
+		out = append(out, search.Candidate{Kind: search.Postcode, ID: pcs[i].Postcode, Name: pcs[i].Postcode, Point: &pcs[i].Point})
 	}
 	return out, nil
 }

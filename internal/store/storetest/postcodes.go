@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/search"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -62,10 +64,12 @@ func postcodesReplaced(t *testing.T, st *store.DB) {
 	}
 	_, err = st.Postcode(ctx, "S9 9ZZ")
 	wantCode(t, err, place.ENOTFOUND)
-	pcs, b, n, err := st.PostcodesWithPrefix(ctx, "S8", "S8 0", 3)
-	if err != nil || n != 675 || len(pcs) != 3 || pcs[0].Postcode != "S8 0AA" || pcs[1].Postcode != "S8 0AC" || b.Min[0] != -1.45 {
-		t.Fatalf("S8 0 = %v, %v, %d, %v", pcs, b, n, err)
+	pcs, g, err := st.PostcodesWithPrefix(ctx, "S8", "S8 0", 3)
+	if err != nil || g.Count != 675 || len(pcs) != 3 || pcs[0].Postcode != "S8 0AA" || pcs[1].Postcode != "S8 0AC" || g.BBox.Min[0] != -1.45 ||
+		math.Abs(g.Centroid[1]-53.3) > 1e-9 || g.Centroid[0] < g.BBox.Min[0] || g.Centroid[0] > g.BBox.Max[0] {
+		t.Fatalf("S8 0 = %v, %+v, %v", pcs, g, err)
 	}
+	searchPostcodes(t, st)
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
 	}
@@ -80,5 +84,35 @@ func postcodesReplaced(t *testing.T, st *store.DB) {
 	near, err := st.NearestAssets(ctx, p.Point, "library", 3)
 	if err != nil || len(near) != 2 || near[0].Asset.ID != "l2" || near[1].Asset.ID != "l1" || near[0].Metres < 50 || near[0].Metres > 70 {
 		t.Fatalf("nearest = %+v, %v", near, err)
+	}
+}
+
+// searchPostcodes: search finds a postcode in any spacing, an outward code
+// and a sector (standing for their live postcodes), ranked by search.Rank.
+func searchPostcodes(t *testing.T, st *store.DB) {
+	for _, tc := range []struct {
+		text  string
+		first string
+		class string
+	}{
+		{"S8 0AB", "S8 0AB", "terminated 2000-12"}, {"s80ac", "S8 0AC", ""}, {"S8", "S8", "6000 postcodes"},
+		{"s8 0", "S8 0", "675 postcodes"}, {"s8 0b", "S8 0B", "26 postcodes"},
+	} {
+		q, err := search.Parse(tc.text, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := st.SearchCandidates(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := search.Rank(q, cs)
+		if len(rs) == 0 || rs[0].Kind != search.Postcode || rs[0].Name != tc.first || rs[0].Class != tc.class || rs[0].Point == nil {
+			t.Errorf("search %q: %+v; want first the postcode %s (%s)", tc.text, rs, tc.first, tc.class)
+			continue
+		}
+		if tc.class != "" && tc.class[0] != 't' && (rs[0].BBox == nil || len(rs) != 5 || rs[1].Kind != search.Postcode) {
+			t.Errorf("search %q: %+v; want the group with its extent, then its postcodes", tc.text, rs)
+		}
 	}
 }
