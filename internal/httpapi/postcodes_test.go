@@ -79,6 +79,14 @@ func TestPostcodesAPI(t *testing.T) {
 			near.Assets[0].Walking != nil || !strings.Contains(string(res.body), `"walking":null`) || near.Note == "" {
 			t.Errorf("nearest: %s", res.body)
 		}
+		res = get(t, srv.URL+"/api/search?q=S8%200")
+		var found searchAnswer
+		if res.status != 200 || json.Unmarshal(res.body, &found) != nil || len(found.Results) < 2 {
+			t.Fatalf("search S8 0: %d %s", res.status, res.body)
+		}
+		if r := found.Results[0]; r.Kind != "postcode" || r.Name != "S8 0" || len(r.Point) != 2 || len(r.BBox) != 4 || found.Results[1].Name != "S8 0AB" {
+			t.Errorf("search S8 0: %s", res.body)
+		}
 		if res := get(t, srv.URL+"/api/postcodes/s80ab/nearest?category=nonsense"); res.status != 400 {
 			t.Errorf("nearest, bad category: %d %s", res.status, res.body)
 		}
