@@ -82,6 +82,7 @@ func TestLayouts(t *testing.T) {
 		{"onspd.csv", postcode.ONSPD, 4, 1, "2000-12"},
 		{"nspl.csv", postcode.ONSPD, 2, 0, "2000-12"},
 		{"codepoint.csv", postcode.CodePoint, 2, 1, ""},
+		{"codepoint-header.csv", postcode.CodePoint, 1, 1, ""},
 		{"plain.csv", postcode.Plain, 2, 0, ""},
 		{"latlon.csv", postcode.Plain, 1, 0, ""},
 	} {

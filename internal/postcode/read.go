@@ -58,7 +58,7 @@ type Reader struct {
 	NI          int        // Northern Ireland (BT) postcodes read
 }
 
-type columns struct{ pc, lon, lat, east, north, doterm, usertype, grid int }
+type columns struct{ pc, lon, lat, east, north, doterm, usertype, grid, quality int }
 
 // NewReader detects the layout of r's first row. With skipInvalid, bad rows
 // are listed in Invalid and passed over; otherwise Next refuses the first.
@@ -100,9 +100,14 @@ func (rd *Reader) detect(head []string) error {
 		return -1
 	}
 	c := columns{pc: find("pcds", "pcd", "pcd8", "pcd7", "pcd2"), lon: find("long"), lat: find("lat"),
-		east: find("oseast1m"), north: find("osnrth1m"), doterm: find("doterm"), usertype: find("usertype"), grid: find("osgrdind")}
+		east: find("oseast1m"), north: find("osnrth1m"), doterm: find("doterm"), usertype: find("usertype"), grid: find("osgrdind"), quality: -1}
 	if c.pc >= 0 && (c.lat >= 0 || c.east >= 0) {
 		rd.layout, rd.col = ONSPD, c
+		return nil
+	}
+	// Code-Point Open with its column headers (Doc/Code-Point_Open_Column_Headers.csv) put on top.
+	if pc, ea, no := find("pc", "postcode"), find("ea", "eastings"), find("no", "northings"); pc >= 0 && ea >= 0 && no >= 0 {
+		rd.layout, rd.col = CodePoint, columns{pc: pc, lon: -1, lat: -1, east: ea, north: no, doterm: -1, usertype: -1, grid: -1, quality: find("pq", "positional_quality_indicator")}
 		return nil
 	}
 	if p := find("postcode", "post code", "pcds", "pcd"); p >= 0 {
@@ -110,17 +115,17 @@ func (rd *Reader) detect(head []string) error {
 		if lon < 0 || lat < 0 {
 			return place.Errorf(place.EINVALID, "postcode file: header %q has a postcode column but no lon and lat columns; want ONSPD/NSPL, OS Code-Point Open or postcode,lon,lat", strings.Join(head, ","))
 		}
-		rd.layout, rd.col = Plain, columns{pc: p, lon: lon, lat: lat, east: -1, north: -1, doterm: -1, usertype: -1, grid: -1}
+		rd.layout, rd.col = Plain, columns{pc: p, lon: lon, lat: lat, east: -1, north: -1, doterm: -1, usertype: -1, grid: -1, quality: -1}
 		return nil
 	}
 	if _, err := Normalise(head[0]); err == nil {
 		rd.first = append([]string(nil), head...)
 		if len(head) >= 4 {
-			rd.layout, rd.col = CodePoint, columns{pc: 0, lon: -1, lat: -1, east: 2, north: 3, doterm: -1, usertype: -1, grid: -1}
+			rd.layout, rd.col = CodePoint, columns{pc: 0, lon: -1, lat: -1, east: 2, north: 3, doterm: -1, usertype: -1, grid: -1, quality: 1}
 			return nil
 		}
 		if len(head) == 3 {
-			rd.layout, rd.col = Plain, columns{pc: 0, lon: 1, lat: 2, east: -1, north: -1, doterm: -1, usertype: -1, grid: -1}
+			rd.layout, rd.col = Plain, columns{pc: 0, lon: 1, lat: 2, east: -1, north: -1, doterm: -1, usertype: -1, grid: -1, quality: -1}
 			return nil
 		}
 	}
@@ -209,7 +214,7 @@ func (rd *Reader) parse(row []string) (Record, bool, string) {
 	case ONSPD:
 		return rd.onspd(row, rec)
 	case CodePoint:
-		if q := field(row, 1); q == "90" {
+		if q := field(row, c.quality); q == "90" { // PQI 90: no coordinates
 			return rec, false, ""
 		}
 		return bng(row, rec, c.east, c.north)
