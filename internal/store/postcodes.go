@@ -52,6 +52,8 @@ type PostcodeWriter struct {
 	insert     string
 	pending    []any
 	statements [][]any
+	copier     RowCopier // the dialect's COPY, when it has one
+	rows       [][]any   // held for it
 	count      int
 	terminated int
 }
@@ -73,7 +75,8 @@ func (db *DB) ReplacePostcodes(ctx context.Context, fill func(w *PostcodeWriter)
 			n := i * 6
 			values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
 		}
-		w := &PostcodeWriter{ctx: ctx, tx: tx, insert: `INSERT INTO postcodes (postcode, outward, lon, lat, terminated, usertype) VALUES ` + strings.Join(values, ", ")}
+		w := &PostcodeWriter{ctx: ctx, tx: tx, insert: `INSERT INTO postcodes (` + strings.Join(postcodeColumns, ", ") + `) VALUES ` + strings.Join(values, ", ")}
+		w.copier, _ = tx.TxConn.(RowCopier)
 		var err error
 		if info, err = fill(w); err != nil {
 			return err
@@ -106,8 +109,15 @@ func (w *PostcodeWriter) Add(p Postcode) error {
 	if p.UserType >= 0 {
 		ut = p.UserType
 	}
-	w.pending = append(w.pending, p.Postcode, out, p.Point[0], p.Point[1], term, ut)
 	w.count++
+	if w.copier != nil {
+		w.rows = append(w.rows, []any{p.Postcode, out, p.Point[0], p.Point[1], term, ut})
+		if len(w.rows) >= 5000 {
+			return w.flush(false)
+		}
+		return nil
+	}
+	w.pending = append(w.pending, p.Postcode, out, p.Point[0], p.Point[1], term, ut)
 	if len(w.pending) == 6*postcodeRowsPerStatement {
 		w.statements = append(w.statements, w.pending)
 		w.pending = make([]any, 0, 6*postcodeRowsPerStatement)
@@ -118,8 +128,19 @@ func (w *PostcodeWriter) Add(p Postcode) error {
 	return nil
 }
 
-// flush writes the full statements, and with last the rows left over.
+// postcodeColumns are the columns Add fills, in order.
+var postcodeColumns = []string{"postcode", "outward", "lon", "lat", "terminated", "usertype"}
+
+// flush writes the rows held: by COPY where the dialect has it; else the
+// full statements, and with last the rows left over.
 func (w *PostcodeWriter) flush(last bool) error {
+	if w.copier != nil {
+		if err := w.copier.CopyRows(w.ctx, "postcodes", postcodeColumns, w.rows); err != nil {
+			return fmt.Errorf("write postcodes: %w", err)
+		}
+		w.rows = w.rows[:0]
+		return nil
+	}
 	if err := w.tx.ExecBatch(w.ctx, w.insert, w.statements); err != nil {
 		return fmt.Errorf("write postcodes: %w", err)
 	}
@@ -133,7 +154,7 @@ func (w *PostcodeWriter) flush(last bool) error {
 		k := i * 6
 		values[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6)
 	}
-	if _, err := w.tx.Exec(w.ctx, `INSERT INTO postcodes (postcode, outward, lon, lat, terminated, usertype) VALUES `+strings.Join(values, ", "), w.pending...); err != nil {
+	if _, err := w.tx.Exec(w.ctx, `INSERT INTO postcodes (`+strings.Join(postcodeColumns, ", ")+`) VALUES `+strings.Join(values, ", "), w.pending...); err != nil {
 		return fmt.Errorf("write postcodes: %w", err)
 	}
 	w.pending = w.pending[:0]

@@ -50,6 +50,15 @@ func postcodesReplaced(t *testing.T, st *store.DB) {
 	if _, err := postcodesOf(st, 3, "bad.csv", errors.New("boom")); err == nil {
 		t.Fatal("failing import: no error")
 	}
+	_, err = st.ReplacePostcodes(ctx, func(w *store.PostcodeWriter) (store.PostcodeInfo, error) {
+		for range 2 {
+			if err := w.Add(store.Postcode{Postcode: "S1 1AA", Point: orb.Point{-1.47, 53.38}, UserType: -1}); err != nil {
+				return store.PostcodeInfo{}, err
+			}
+		}
+		return store.PostcodeInfo{Source: "twice.csv", Licence: "OGL-UK-3.0", Layout: "plain"}, nil
+	})
+	wantCode(t, err, place.ECONFLICT)
 	info, err = st.PostcodeInfo(ctx)
 	if err != nil || info.Source != "second.csv" || info.Count != 6001 || info.Licence != "OGL-UK-3.0" {
 		t.Fatalf("info after refused import = %+v, %v", info, err)
