@@ -146,8 +146,9 @@ func (rd *Reader) Next() (Record, error) {
 			if err == io.EOF {
 				return Record{}, io.EOF
 			}
-			line, _ = rd.cr.FieldPos(0)
 			if err != nil {
+				// FieldPos is only for a record read whole.
+				line = 0
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
 					line = pe.Line
@@ -157,6 +158,7 @@ func (rd *Reader) Next() (Record, error) {
 				}
 				continue
 			}
+			line, _ = rd.cr.FieldPos(0)
 		}
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
