@@ -221,7 +221,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st}
 }
 
 func envInt(name string, def int) int {
@@ -335,7 +335,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm or basemap"}
+		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes"}
 	}
 	switch args[0] {
 	case "set":
@@ -352,8 +352,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importOSM(ctx, args[1:], stdout, os.Stderr)
 	case "basemap":
 		return importBasemap(ctx, args[1:], stdout, os.Stderr)
+	case "postcodes":
+		return importPostcodes(ctx, args[1:], stdout)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm or basemap", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.
@@ -530,6 +532,7 @@ func importAssets(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var rep store.ImportReport
 	err = importFile(ctx, sc, file, func(st *store.DB, f io.Reader, name string) (err error) {
+		opts.Postcodes = importer.PostcodeLookup(ctx, st) // rows with a postcode and no coordinates
 		rep, err = importer.Assets(ctx, st, f, name, opts)
 		return err
 	})

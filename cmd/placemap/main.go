@@ -49,6 +49,8 @@ Usage:
   placemap import osm FILE --boundaries --slug S --title T [--admin-level N]
   placemap import basemap FILE [--bbox W,S,E,N] [--max-decompressed-mb 512]
                                                           the street basemap (/tiles/basemap) from an OSM extract
+  placemap import postcodes FILE.csv [--skip-invalid] [--licence OGL-UK-3.0] [--source S]
+                                                          postcodes (ONSPD/NSPL, OS Code-Point Open or postcode,lon,lat) for /api/postcodes
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--display-name NAME] [--password-stdin]
   placemap user display-name EMAIL NAME                   how the public sees an account ("" for its role)
   placemap user revoke-tokens EMAIL                       revoke every API token of an account (one leaked)

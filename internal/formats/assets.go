@@ -24,7 +24,24 @@ type AssetOptions struct {
 	Category string
 	// Source, Licence and Attribution apply to records without their own.
 	Source, Licence, Attribution string
+	// Postcodes, when set, places CSV rows that have a postcode and no
+	// coordinates at the postcode's point, tagged location_precision =
+	// postcode; a file may then have a postcode column and no coordinate
+	// columns. Nil: every row needs coordinates.
+	Postcodes PostcodeLookup
 }
+
+// PostcodeLookup finds the point of a postcode for an asset import: an
+// EINVALID error saying why when it cannot place an asset there (unknown,
+// terminated, malformed).
+type PostcodeLookup interface {
+	PostcodePoint(postcode string) (orb.Point, error)
+}
+
+// LocationPrecision is the tag marking how an asset's location was found
+// when it is not a surveyed point: "postcode" for an asset placed at its
+// postcode's point.
+const LocationPrecision = "location_precision"
 
 // ReadAssets reads assets from GeoJSON or CSV, telling them apart by the
 // first character that is not a space or byte order mark: '{' is GeoJSON.
@@ -189,7 +206,15 @@ func ReadAssetsCSV(r io.Reader, name string, opts AssetOptions) ([]place.Asset, 
 		return nil, err
 	}
 	coords, err := findCoordColumns(header)
-	if err != nil {
+	pcCol, _, hasPostcode := column(header, "postcode")
+	switch {
+	case err != nil && opts.Postcodes != nil && hasPostcode && len(coords.columns) == 0:
+		coords.none = true
+	case err != nil && opts.Postcodes != nil && hasPostcode:
+		return nil, invalidf(name, "line 1: %v", err)
+	case err != nil && hasPostcode:
+		return nil, invalidf(name, "line 1: %v (rows placed by postcode need postcodes imported first: placemap import postcodes FILE.csv)", err)
+	case err != nil:
 		return nil, invalidf(name, "line 1: %v", err)
 	}
 
@@ -206,7 +231,7 @@ func ReadAssetsCSV(r io.Reader, name string, opts AssetOptions) ([]place.Asset, 
 		if blank(rec) {
 			continue
 		}
-		pt, err := coords.point(header, rec)
+		pt, byPostcode, err := coords.locate(header, rec, pcCol, opts.Postcodes)
 		if err != nil {
 			return nil, invalidf(name, "line %d: %v", line, err)
 		}
@@ -215,6 +240,9 @@ func ReadAssetsCSV(r io.Reader, name string, opts AssetOptions) ([]place.Asset, 
 			if !coords.columns[i] {
 				fields.add(h, rec[i])
 			}
+		}
+		if byPostcode {
+			fields.add(LocationPrecision, "postcode")
 		}
 		a, err := fields.asset(pt, opts)
 		if err != nil {
@@ -232,7 +260,24 @@ func ReadAssetsCSV(r io.Reader, name string, opts AssetOptions) ([]place.Asset, 
 type coordColumns struct {
 	x, y    int
 	bng     bool
+	none    bool         // no coordinate columns: every row placed by postcode
 	columns map[int]bool // every coordinate column, kept out of tags
+}
+
+// locate reads a record's point: its coordinates, or, with a lookup, when
+// they are empty, its postcode's point (byPostcode).
+func (cc coordColumns) locate(header, rec []string, pcCol int, pcs PostcodeLookup) (pt orb.Point, byPostcode bool, err error) {
+	empty := cc.none || (strings.TrimSpace(rec[cc.x]) == "" && strings.TrimSpace(rec[cc.y]) == "")
+	if !empty || pcs == nil || pcCol < 0 {
+		pt, err = cc.point(header, rec)
+		return pt, false, err
+	}
+	pc := strings.TrimSpace(rec[pcCol])
+	if pc == "" {
+		return pt, false, fmt.Errorf("no coordinates and no postcode: want lon,lat, easting,northing or a postcode")
+	}
+	pt, err = pcs.PostcodePoint(pc)
+	return pt, true, err
 }
 
 func findCoordColumns(header []string) (coordColumns, error) {

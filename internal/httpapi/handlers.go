@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/placemap/placemap/internal/formats"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/rfc7946"
 	"github.com/placemap/placemap/internal/store"
@@ -258,6 +259,9 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	}
 	if len(a.Tags) > 0 {
 		p["tags"] = a.Tags
+	}
+	if v := a.Tags[formats.LocationPrecision]; v != "" {
+		p[formats.LocationPrecision] = v // e.g. "postcode": placed at its postcode's point, not surveyed
 	}
 	f.Properties = p
 	return f

@@ -92,6 +92,7 @@ type Server struct {
 	conflations ConflationStore
 	health      HealthStore
 	search      SearchStore
+	postcodes   PostcodeStore // nil: no postcodes
 	// setProposals is the store's role; proposals the workflow over it.
 	setProposals ProposalStore
 	proposals    *proposals.Service
@@ -157,7 +158,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	}
 	s := &Server{areas: st.Areas, assets: st.Assets, releases: st.Releases, places: st.Places, accounts: st.Accounts,
 		history: st.History, suggestions: st.Suggestions, conflations: st.Conflations, health: st.Health, search: st.Search,
-		basemap: st.Basemap, heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
+		basemap: st.Basemap, postcodes: st.Postcodes, heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
@@ -233,6 +234,8 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/assets", s.handle(s.listAssets))
 		r.Get("/assets/{id}", s.handle(s.getAsset))
 		r.Get("/search", s.handle(s.searchAll))
+		r.Get("/postcodes/{postcode}", s.handle(s.getPostcode))
+		r.Get("/postcodes/{postcode}/nearest", s.handle(s.nearestAssets))
 		r.Post("/login", s.handle(s.login))
 		r.Get("/me", s.handle(s.me))
 		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))

@@ -35,7 +35,7 @@ func limitServer(t *testing.T, cfg Config) (*Server, *store.DB) {
 // rolesOf serves every part of the API from st.
 func rolesOf(st *store.DB) Stores {
 	return Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st}
 }
 
 func get(s *Server, path string) *httptest.ResponseRecorder {

@@ -15,7 +15,7 @@ import (
 // A deployment fills every field with the same store:
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st}
+//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st, Postcodes: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -34,6 +34,9 @@ type Stores struct {
 	// Basemap is the street basemap (/tiles/basemap); nil serves none, as
 	// if none were imported.
 	Basemap BasemapStore
+	// Postcodes are /api/postcodes; nil serves none, as if none were
+	// imported.
+	Postcodes PostcodeStore
 }
 
 // BasemapStore is what the API asks of the street basemap.

@@ -62,6 +62,17 @@ func Rank(q Query, cs []Candidate) []Result {
 }
 
 func standing(q Query, text string, c Candidate) Standing {
+	if c.Kind == Postcode {
+		// Postcodes match in any spacing: "s80ab" is "S8 0AB".
+		name, text := strings.Join(Words(c.Name), ""), strings.Join(q.Terms, "")
+		switch {
+		case name == text:
+			return ExactName
+		case strings.HasPrefix(name, text):
+			return NamePrefix
+		}
+		return NoMatch
+	}
 	name := strings.Join(Words(c.Name), " ")
 	switch {
 	case name == text:

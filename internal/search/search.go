@@ -28,10 +28,14 @@ const (
 	Place     Kind = "place"
 	Street    Kind = "street"
 	PlaceName Kind = "placename" // a place name of the street basemap
+	// Postcode is a postcode ("S8 0AB"), or an outward code or sector
+	// ("S8", "S8 0") standing for all its live postcodes: point their
+	// centroid, bbox their extent.
+	Postcode Kind = "postcode"
 )
 
 // kindOrder breaks ties between results of equal standing.
-var kindOrder = map[Kind]int{Area: 0, Place: 1, Asset: 2, PlaceName: 3, Street: 4}
+var kindOrder = map[Kind]int{Postcode: -1, Area: 0, Place: 1, Asset: 2, PlaceName: 3, Street: 4}
 
 // Limits of a query.
 const (

@@ -61,6 +61,13 @@ type BulkLoader interface {
 	BeginBulk(ctx context.Context) (TxConn, error)
 }
 
+// RowCopier is what a dialect's TxConn may add for loading many rows into
+// one table faster than INSERT can (PostgreSQL's COPY). Every value of a
+// row must be of the Go type its column reads (string, float64, int, nil).
+type RowCopier interface {
+	CopyRows(ctx context.Context, table string, columns []string, rows [][]any) error
+}
+
 // IndexSetAside is a TxConn's SetAside (BulkLoader).
 type IndexSetAside interface {
 	SetAside(ctx context.Context, table string) (rebuild func(context.Context) error, err error)

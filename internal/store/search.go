@@ -77,7 +77,10 @@ func (db *DB) SearchCandidates(ctx context.Context, q search.Query) ([]search.Ca
 		}
 		steps[1].arg = list
 	}
-	var out []search.Candidate
+	out, err := db.postcodeCandidates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	seenAsset := map[string]bool{}
 	for _, st := range steps {
 		if st.arg == nil {

@@ -56,6 +56,9 @@ export function kindWord(r) {
       return 'Street';
     case 'placename':
       return ['Place', humanClass(r.class)].filter(Boolean).join(' · ');
+    case 'postcode':
+      // class: "675 postcodes" for an outward code or sector, "terminated 2000-12"
+      return ['Postcode', str(r.class)].filter(Boolean).join(' · ');
   }
   return r.kind;
 }

@@ -167,5 +167,11 @@ func (t *tx) ExecBatch(ctx context.Context, sql string, rows [][]any) error {
 	return translate(t.t.SendBatch(ctx, b).Close())
 }
 
+// CopyRows loads rows into table by COPY (store.RowCopier).
+func (t *tx) CopyRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	_, err := t.t.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+	return translate(err)
+}
+
 func (t *tx) Commit(ctx context.Context) error { return translate(t.t.Commit(ctx)) }
 func (t *tx) Rollback(ctx context.Context)     { _ = t.t.Rollback(ctx) }

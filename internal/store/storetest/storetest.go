@@ -104,6 +104,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SuccessorKeepDeduplicated", successorKeepDeduplicated},
 		{"BasemapReplaced", basemapReplaced},
 		{"BasemapRefusalKeepsOld", basemapRefusalKeepsOld},
+		{"PostcodesReplaced", postcodesReplaced},
 		{"SearchRanking", searchRanking},
 		{"SearchFollowsWrites", searchFollowsWrites},
 		{"SetProposals", setProposals},
