@@ -18,6 +18,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/auth"
+	"github.com/placemap/placemap/internal/formats"
+	"github.com/placemap/placemap/internal/importer"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
@@ -161,8 +163,29 @@ func TestEditInChromium(t *testing.T) {
 // suggests a community centre, a moderator accepts it, an editor corrects
 // its hours, the history shows both, and restoring the first works
 // (test/browser/story.mjs).
+//
+// A postcode is imported first: the visitor places the pin of the new
+// place at it ("Or place it at a postcode").
 func TestStoryInChromium(t *testing.T) {
-	base := serveWithUsers(t, map[string]auth.Role{"mod@example.org": auth.Moderator, "ed@example.org": auth.Editor})
+	users := map[string]auth.Role{"mod@example.org": auth.Moderator, "ed@example.org": auth.Editor}
+	base := serveDemoWith(t, func(ctx context.Context, st *store.DB) {
+		addUsers(t, ctx, st, users)
+		csv := "postcode,lon,lat\nS10 2HE,-1.4905,53.3803\n"
+		if _, err := importer.Postcodes(ctx, st, strings.NewReader(csv), "story.csv", importer.PostcodeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// A hall known only by its postcode, as an asset CSV with a postcode
+		// column places it: its details say the location is approximate.
+		hall := "name,category,postcode\nStory Hall,community_hall,S10 2HE\n"
+		assets, err := formats.ReadAssetsCSV(strings.NewReader(hall), "hall.csv", formats.AssetOptions{Source: "test", Postcodes: importer.PostcodeLookup(ctx, st)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assets[0].ID = "story-hall"
+		if _, err := st.AddAssets(ctx, assets); err != nil {
+			t.Fatal(err)
+		}
+	})
 	runBrowser(t, "story.mjs", "browser-story", base, "mod@example.org", testPassword, "ed@example.org", testPassword)
 }
 
@@ -171,17 +194,21 @@ const testPassword = "a long enough password"
 // serveWithUsers serves the demo with the given accounts and returns its URL.
 func serveWithUsers(t *testing.T, users map[string]auth.Role) string {
 	t.Helper()
-	return serveDemoWith(t, func(ctx context.Context, st *store.DB) {
-		hash, err := auth.HashPassword(testPassword)
-		if err != nil {
+	return serveDemoWith(t, func(ctx context.Context, st *store.DB) { addUsers(t, ctx, st, users) })
+}
+
+// addUsers makes the accounts, each with testPassword.
+func addUsers(t *testing.T, ctx context.Context, st *store.DB, users map[string]auth.Role) {
+	t.Helper()
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for email, role := range users {
+		if err := st.CreateUser(ctx, auth.User{ID: "u-" + email, Email: email, Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
 			t.Fatal(err)
 		}
-		for email, role := range users {
-			if err := st.CreateUser(ctx, auth.User{ID: "u-" + email, Email: email, Role: role, PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	}
 }
 
 // TestAssetCellsInChromium: with 2,000 more assets in one z9 tile east of

@@ -40,7 +40,7 @@ const HOURS_2 = 'Mo-Sa 10:00-16:00';
 // error responses a step expects; the harness's own context stays unused.
 
 const monitor = createMonitor({ step, shot });
-const { apiCalls, health, monitoredPage, estep } = monitor;
+const { apiCalls, health, monitoredPage, estep, allow } = monitor;
 
 // ---------------------------------------------------------------- helpers
 
@@ -103,6 +103,24 @@ run(async ({ browser, page: harnessPage }) => {
     const hp = page.locator('#sg-website-url');
     expect(await hp.count() === 1 && !(await hp.isVisible() && (await hp.boundingBox()).x >= 0), 'the honeypot field should be there but off-screen');
     expect(await hp.getAttribute('tabindex') === '-1', 'the honeypot should be out of the tab order');
+    // The pin placed by postcode: an unknown one is said so, a known one
+    // moves the marker there (S10 2HE at -1.4905, 53.3803 in the Go test).
+    allow('GET', /^\/api\/postcodes\/ZZ9%209ZZ$/, 404);
+    await page.locator('#sg-postcode-place').fill('ZZ9 9ZZ');
+    await page.locator('#sg-postcode-go').click();
+    await page.waitForFunction(() => /not a postcode this map knows/.test(document.getElementById('sg-postcode-status').textContent), null, { timeout: 10000 });
+    await page.locator('#sg-postcode-place').fill('s102he');
+    await page.locator('#sg-postcode-place').press('Enter');
+    await page.waitForFunction(() => /Pin moved to S10 2HE/.test(document.getElementById('sg-postcode-status').textContent), null, { timeout: 10000 });
+    await waitIdle(page);
+    const pin = await page.evaluate(() => {
+      const m = document.querySelector('.edit-marker');
+      const r = m.getBoundingClientRect();
+      const c = window.placemap.map.getContainer().getBoundingClientRect();
+      return window.placemap.map.unproject([r.left + r.width / 2 - c.left, r.bottom - c.top]);
+    });
+    expect(Math.abs(pin.lng - -1.4905) < 0.001 && Math.abs(pin.lat - 53.3803) < 0.001, `the pin should be at S10 2HE, is at ${JSON.stringify(pin)}`);
+    expect(await page.locator('#suggest-thanks').count() === 0, 'Enter in the postcode field should not send the suggestion');
     await page.locator('#af-name').fill(NAME);
     await page.locator('#af-category').selectOption('community_centre');
     await page.locator('#af-opening_hours').fill(HOURS_1);
@@ -124,6 +142,16 @@ run(async ({ browser, page: harnessPage }) => {
     expect(await page.locator('.edit-marker').count() === 0, 'the marker should be gone once sent');
     await shot(page, 'step-02-suggest-thanks.png');
     return { thanks, suggestion: body.id };
+  });
+
+  await estep(page, 'placed-by-postcode', async () => {
+    // The Go test imported "Story Hall" with a postcode and no coordinates.
+    await page.locator('#search-input').fill('Story Hall');
+    await page.locator('#search-input').press('Enter');
+    await page.waitForFunction(() => /Story Hall/.test((document.querySelector('#details-body h3') || {}).textContent || ''), null, { timeout: 10000 });
+    const where = await detailsField(page, 'Location');
+    expect(/Approximate: placed at the middle of its postcode \(S10 2HE\)/.test(where || ''), `an asset placed by postcode should say so, says ${JSON.stringify(where)}`);
+    return { where };
   });
 
   await estep(page, 'moderator-signs-in', async () => {

@@ -139,8 +139,9 @@ async function placeSuggestion(lngLat) {
   endActive();
   const loc = locationLine(lngLat, 'Drag the marker or click the map to adjust.');
   const marker = makeMarker(lngLat, 'Location of the new place', (ll, done) => loc.set(ll, done));
+  const byPostcode = postcodeRow((ll) => { marker.setLngLat(ll); loc.set(ll); map().flyTo({ center: ll, zoom: Math.max(map().getZoom(), 16) }); });
   const f = suggestionForm({
-    values: valuesOf({}), lk, submitLabel: 'Send suggestion', location: loc.node,
+    values: valuesOf({}), lk, submitLabel: 'Send suggestion', location: el('div', null, loc.node, byPostcode),
     onCancel: () => { endActive({ close: true }); },
     onSubmit: async (values, comment, hp) => {
       const body = { kind: 'new', feature: featureBody(pointOf(marker.getLngLat()), values, null), comment, website_url: hp };
@@ -155,6 +156,38 @@ async function placeSuggestion(lngLat) {
   });
   showPane('Suggest a missing asset', [f.form]);
   f.inputs.name.focus();
+}
+
+/**
+ * postcodeRow is "Or place it at a postcode": the server's own postcode
+ * lookup (GET api/postcodes/{postcode}) moves the pin there; an unknown or
+ * malformed postcode, or a map with no postcodes, is said so beside it.
+ * @param {(ll: {lng: number, lat: number}) => void} moveTo
+ */
+function postcodeRow(moveTo) {
+  const input = el('input', { type: 'text', id: 'sg-postcode-place', autocomplete: 'postal-code', size: '9', 'aria-describedby': 'sg-postcode-status' });
+  const status = el('span', { id: 'sg-postcode-status', className: 'field-hint', role: 'status' });
+  const go = async () => {
+    const pc = input.value.trim();
+    if (!pc) { status.textContent = 'Type a postcode, e.g. S8 0AB.'; return; }
+    const r = await send('GET', `api/postcodes/${encodeURIComponent(pc)}`);
+    const pt = r.ok && r.data && Array.isArray(r.data.point) ? r.data.point : null;
+    if (!pt) {
+      status.textContent = r.status === 404 ? `${pc}: not a postcode this map knows.` : messageOf(r);
+      return;
+    }
+    moveTo({ lng: Number(pt[0]), lat: Number(pt[1]) });
+    status.textContent = `Pin moved to ${str(r.data.postcode)}${r.data.terminated ? ` (a postcode no longer in use since ${str(r.data.terminated)})` : ''}: adjust it to the door.`;
+  };
+  // Enter here places the pin; it must not send the suggestion's form.
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') { ev.preventDefault(); go(); }
+  });
+  return el('div', { className: 'postcode-place' },
+    el('label', { for: 'sg-postcode-place', text: 'Or place it at a postcode' }),
+    input,
+    button('Place', { className: 'btn btn-small', id: 'sg-postcode-go', onclick: go }),
+    status);
 }
 
 // ---------------------------------------------------------------- correction, closure

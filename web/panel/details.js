@@ -191,6 +191,8 @@ function renderAsset(feature) {
 
   const { fields, add } = fieldList();
   add('Address', [str(p.address), str(p.postcode)].filter(Boolean).join('\n'));
+  const precision = str(p.location_precision) || str(p.tags && p.tags.location_precision);
+  if (precision === 'postcode') add('Location', `Approximate: placed at the middle of its postcode${str(p.postcode) ? ` (${str(p.postcode)})` : ''}, not at its door.`);
   add('Opening hours', str(p.opening_hours));
   add('Website', linkOrText(str(p.website)));
   const email = str(p.email);
