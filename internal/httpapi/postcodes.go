@@ -43,8 +43,8 @@ func (s *Server) postcode(r *http.Request) (store.Postcode, error) {
 }
 
 // getPostcode answers GET /api/postcodes/{postcode}: its point, whether it
-// is terminated, and the area of every current boundary set it lies in
-// (placed as assets are).
+// is terminated, and the area of every boundary set it lies in, each
+// saying whether its set is current (placed as assets are).
 func (s *Server) getPostcode(w http.ResponseWriter, r *http.Request) error {
 	if err := allowParams(r.URL.Query()); err != nil {
 		return err

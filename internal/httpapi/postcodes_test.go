@@ -49,7 +49,7 @@ func TestPostcodesAPI(t *testing.T) {
 				t.Fatalf("%s: %d %s", path, res.status, res.body)
 			}
 			if got.Postcode != "S8 0AB" || got.Terminated != nil || len(got.Point) != 2 || got.Point[0] != -1.45 ||
-				len(got.Areas) != 1 || got.Areas[0] != (store.PostcodeArea{Set: "grid", Code: "A1", Name: "Area A1"}) {
+				len(got.Areas) != 1 || got.Areas[0] != (store.PostcodeArea{Set: "grid", Code: "A1", Name: "Area A1", Current: true}) {
 				t.Errorf("%s: %s", path, res.body)
 			}
 		}

@@ -38,6 +38,9 @@ type PostcodeArea struct {
 	Set  string `json:"set"`
 	Code string `json:"code"`
 	Name string `json:"name"`
+	// Current: the set is in no series, or is its series' current release
+	// (an older release's area is listed too, as assets' memberships are).
+	Current bool `json:"current"`
 }
 
 // postcodeRowsPerStatement is how many postcodes one INSERT carries: few
@@ -234,25 +237,30 @@ func (db *DB) PostcodesWithPrefix(ctx context.Context, out, prefix string, limit
 	return pcs, g, nil
 }
 
-// AreasAt returns the area of every current boundary set (a set in no
-// series, or its series' current release) holding pt, by the placement
-// rule of assets (place.Locate), in the sets' order.
+// AreasAt returns the area of every boundary set holding pt, by the
+// placement rule of assets (place.Locate), in the sets' order, each saying
+// whether its set is current (in no series, or its series' current
+// release).
 func (db *DB) AreasAt(ctx context.Context, pt orb.Point) ([]PostcodeArea, error) {
 	var a args
 	from, where := db.d.Index.BoxFrom("areas", "ar", boxArgs(&a, orb.Bound{Min: pt, Max: pt}))
-	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT ar.set_slug, ar.code, ar.name, `+db.d.Geometry.Out("ar.geom")+` FROM `+from+
-		` JOIN boundary_sets bs ON bs.slug = ar.set_slug WHERE `+where+` AND NOT EXISTS (SELECT 1 FROM set_releases r
-		JOIN series x ON x.slug = r.series WHERE r.set_slug = ar.set_slug AND x.current_set <> ar.set_slug) ORDER BY bs.fid, ar.fid`, a...)
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT ar.set_slug, ar.code, ar.name, `+db.d.Geometry.Out("ar.geom")+`,
+		CASE WHEN EXISTS (SELECT 1 FROM set_releases r JOIN series x ON x.slug = r.series
+			WHERE r.set_slug = ar.set_slug AND x.current_set <> ar.set_slug) THEN 0 ELSE 1 END FROM `+from+
+		` JOIN boundary_sets bs ON bs.slug = ar.set_slug WHERE `+where+` ORDER BY bs.fid, ar.fid`, a...)
 	type cand struct {
-		set string
-		c   place.Candidate
+		set     string
+		current bool
+		c       place.Candidate
 	}
 	cands, err := collect(rows, err, func(r Row) (cand, error) {
 		var c cand
 		var blob []byte
-		if err := r.Scan(&c.set, &c.c.Code, &c.c.Name, &blob); err != nil {
+		var current int64
+		if err := r.Scan(&c.set, &c.c.Code, &c.c.Name, &blob, &current); err != nil {
 			return c, err
 		}
+		c.current = current == 1
 		g, err := db.d.Geometry.Decode(blob)
 		c.c.Geometry, _ = g.(orb.MultiPolygon)
 		return c, err
@@ -262,16 +270,18 @@ func (db *DB) AreasAt(ctx context.Context, pt orb.Point) ([]PostcodeArea, error)
 	}
 	var order []string
 	bySet := map[string][]place.Candidate{}
+	current := map[string]bool{}
 	for _, c := range cands {
 		if _, ok := bySet[c.set]; !ok {
 			order = append(order, c.set)
 		}
 		bySet[c.set] = append(bySet[c.set], c.c)
+		current[c.set] = c.current
 	}
 	out := []PostcodeArea{}
 	for _, s := range order {
 		if c, ok := place.Locate(pt, bySet[s]); ok {
-			out = append(out, PostcodeArea{Set: s, Code: c.Code, Name: c.Name})
+			out = append(out, PostcodeArea{Set: s, Code: c.Code, Name: c.Name, Current: current[s]})
 		}
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -82,9 +83,21 @@ func postcodesReplaced(t *testing.T, st *store.DB) {
 	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
 		t.Fatal(err)
 	}
+	// Two releases of a series over the same ground: the area of each,
+	// only the newer one current (as assets are placed in both).
+	for _, r := range []struct {
+		slug    string
+		current bool
+	}{{"pc-old", false}, {"pc-new", true}} {
+		if _, err := st.ImportRelease(ctx, testSet(r.slug), Grid(), place.Release{Series: "pc-wards", SeriesTitle: "Wards", Current: r.current}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	areas, err := st.AreasAt(ctx, p.Point)
-	if err != nil || len(areas) != 1 || areas[0] != (store.PostcodeArea{Set: "grid", Code: "A1", Name: "Area A1"}) {
-		t.Fatalf("areas = %+v, %v", areas, err)
+	want := []store.PostcodeArea{{Set: "grid", Code: "A1", Name: "Area A1", Current: true},
+		{Set: "pc-old", Code: "A1", Name: "Area A1", Current: false}, {Set: "pc-new", Code: "A1", Name: "Area A1", Current: true}}
+	if err != nil || !slices.Equal(areas, want) {
+		t.Fatalf("areas = %+v, %v; want %+v", areas, err, want)
 	}
 	if _, err := st.AddAssets(ctx, []place.Asset{asset("l1", "Far Library", "library", orb.Point{-1.3, 53.3}),
 		asset("l2", "Near Library", "library", orb.Point{-1.449, 53.3}), asset("h1", "Hall", "community_hall", orb.Point{-1.45, 53.3})}); err != nil {
