@@ -282,10 +282,7 @@ func TestUnknownSet(t *testing.T) {
 // (test/pmtilesread, its own module).
 func TestReadByGoPMTiles(t *testing.T) {
 	st, dir := demoAtlas(t)
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("SKIP: no go command")
-	}
+	goBin := testkit.Need(t, "go", "golang")
 	want := expectation(t, st, dir)
 	file := filepath.Join(t.TempDir(), "expect.json")
 	b, _ := json.Marshal(want)

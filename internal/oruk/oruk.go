@@ -45,17 +45,7 @@ type Organization struct {
 
 // Service is one asset as an ORUK service.
 type Service struct {
-	ID                 string              `json:"id"`
-	OrganizationID     string              `json:"organization_id"`
-	Name               string              `json:"name"`
-	Description        string              `json:"description"`
-	URL                string              `json:"url,omitempty"`
-	Email              string              `json:"email,omitempty"`
-	Status             string              `json:"status"`
-	Alert              string              `json:"alert,omitempty"`
-	LastModified       string              `json:"last_modified,omitempty"`
-	AssuredDate        string              `json:"assured_date,omitempty"`
-	Organization       Organization        `json:"organization"`
+	ServiceBrief
 	ServiceAtLocations []ServiceAtLocation `json:"service_at_locations"`
 	Schedules          []Schedule          `json:"schedules"`
 	Attributes         []Attribute         `json:"attributes"`
@@ -130,10 +120,10 @@ func FromAsset(a place.Asset) Service {
 	if a.Address != "" {
 		desc += ", " + a.Address
 	}
-	s := Service{ID: id, OrganizationID: stableID("organization", orgName), Name: a.Name, Description: desc,
+	s := Service{ServiceBrief: ServiceBrief{ID: id, OrganizationID: stableID("organization", orgName), Name: a.Name, Description: desc,
 		URL: validURL(a.Website), Email: validEmail(a.Email), Status: statuses[a.Status],
-		Organization: Organization{ID: stableID("organization", orgName), Name: orgName, Description: orgDesc},
-		Attribution:  a.Attribution, Licence: a.Licence}
+		Organization: Organization{ID: stableID("organization", orgName), Name: orgName, Description: orgDesc}},
+		Attribution: a.Attribution, Licence: a.Licence}
 	if s.Status == "" {
 		s.Status = "active"
 	}

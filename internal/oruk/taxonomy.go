@@ -136,7 +136,7 @@ func CategoryOfTerm(termID string) (string, bool) {
 }
 
 // ServiceBrief is a service's one-to-one fields: how a service at a
-// location names its service.
+// location names its service, and the first fields of a Service.
 type ServiceBrief struct {
 	ID             string       `json:"id"`
 	OrganizationID string       `json:"organization_id"`
@@ -161,7 +161,5 @@ type LocatedService struct {
 // Located is the asset's service at its location.
 func Located(a place.Asset) LocatedService {
 	s := FromAsset(a)
-	return LocatedService{ServiceAtLocation: s.ServiceAtLocations[0], Service: ServiceBrief{ID: s.ID, OrganizationID: s.OrganizationID,
-		Name: s.Name, Description: s.Description, URL: s.URL, Email: s.Email, Status: s.Status, Alert: s.Alert,
-		LastModified: s.LastModified, AssuredDate: s.AssuredDate, Organization: s.Organization}}
+	return LocatedService{ServiceAtLocation: s.ServiceAtLocations[0], Service: s.ServiceBrief}
 }
