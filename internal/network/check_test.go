@@ -22,7 +22,7 @@ func forward(g *Graph, o Snap, srcs []Snap) (float64, int) {
 			stdheap.Push(q, item{d: d, v: v})
 		}
 	}
-	e, L := o.edge, g.emetres[o.edge]
+	e, L := o.edge(), g.emetres[o.edge()]
 	if g.eflags[e]&bwd != 0 {
 		start(g.efrom[e], o.offset)
 	}
@@ -47,15 +47,16 @@ func forward(g *Graph, o Snap, srcs []Snap) (float64, int) {
 	}
 	best, which := math.Inf(1), -1
 	for i, s := range srcs {
-		f, L := g.eflags[s.edge], g.emetres[s.edge]
+		se := s.edge()
+		f, L := g.eflags[se], g.emetres[se]
 		d := math.Inf(1)
 		if f&fwd != 0 {
-			d = dist[g.efrom[s.edge]] + s.offset
+			d = dist[g.efrom[se]] + s.offset
 		}
 		if f&bwd != 0 {
-			d = math.Min(d, dist[g.eto[s.edge]]+L-s.offset)
+			d = math.Min(d, dist[g.eto[se]]+L-s.offset)
 		}
-		if s.edge == o.edge && ((s.offset >= o.offset && f&fwd != 0) || (s.offset <= o.offset && f&bwd != 0)) {
+		if se == e && ((s.offset >= o.offset && f&fwd != 0) || (s.offset <= o.offset && f&bwd != 0)) {
 			d = math.Min(d, math.Abs(s.offset-o.offset))
 		}
 		if d += s.Metres + o.Metres; d < best {
