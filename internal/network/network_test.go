@@ -1,10 +1,15 @@
 package network
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"maps"
 	"math"
+	"os"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -69,6 +74,30 @@ func TestBuild(t *testing.T) {
 				t.Errorf("source, mode = %q, %q", rep.Source, rep.Mode)
 			}
 		})
+	}
+}
+
+// The same network from the file gzipped: Build reads what osm.Read reads.
+func TestBuildGzip(t *testing.T) {
+	raw, err := os.ReadFile("testdata/grid.osm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, want := build(t, Walk)
+	_, got, err := Build(context.Background(), osm.Bytes(buf.Bytes()), "grid.osm", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("gzipped: %+v\nplain: %+v", got, want)
 	}
 }
 
@@ -266,5 +295,32 @@ func TestCycleOneway(t *testing.T) {
 				t.Errorf("To = %.3f, %v; want %.3f", m, ok, tt.want)
 			}
 		})
+	}
+}
+
+// Snap and Nearest from several goroutines on a fresh graph (the grid is
+// built by the first Snap): run with -race.
+func TestConcurrent(t *testing.T) {
+	g, _ := build(t, Walk)
+	var wg sync.WaitGroup
+	got := make([]float64, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tree, err := g.Nearest(context.Background(), sources(t, g), 0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s, _ := g.Snap(orb.Point{-1.470, 53.381})
+			got[i], _, _ = tree.To(s)
+		}()
+	}
+	wg.Wait()
+	for _, m := range got {
+		if !near(m, 2*e1+n12/2, 0.01) {
+			t.Errorf("To = %v", m)
+		}
 	}
 }
