@@ -62,7 +62,7 @@ func newGrid(ps *pieces, opts Options) *grid {
 	for {
 		// Two empty cells beyond the widest reach on every side keep the
 		// traced rings off the grid's edge.
-		pad := opts.Width + 2*g.cell
+		pad := math.Max(opts.Width, minWidthCells*g.cell) + 2*g.cell
 		g.x0, g.y0 = minx-pad, miny-pad
 		g.cols = int(math.Ceil((maxx-minx+2*pad)/g.cell)) + 1
 		g.rows = int(math.Ceil((maxy-miny+2*pad)/g.cell)) + 1
@@ -71,6 +71,10 @@ func newGrid(ps *pieces, opts Options) *grid {
 		}
 		g.cell *= math.Max(1.05, math.Sqrt(float64(g.cols)*float64(g.rows)/float64(opts.MaxCells)))
 	}
+	// A coarse cell can be wider than the band: reach far enough that
+	// the four cell centres around any reached point are in, so that every
+	// reached point lies inside its band however coarse the grid.
+	g.width = math.Max(g.width, minWidthCells*g.cell)
 	g.level = make([]uint8, g.cols*g.rows)
 	return g
 }

@@ -21,7 +21,9 @@
 // counter-clockwise and holes clockwise (RFC 7946).
 //
 // Grids are bounded: when the extent would need more than MaxCells cells
-// the cell is coarsened until it fits, and the Report says so.
+// the cell is coarsened until it fits, and the Report says so. The width
+// used is at least 1.5 cells (Report.Width), so that every reached point
+// lies inside its band however coarse the grid.
 package isochrone
 
 import (
@@ -47,12 +49,16 @@ const (
 	DefaultCell     = 20.0
 	DefaultMaxCells = 40_000_000
 	maxLimits       = 250 // band levels are kept in one byte per cell
+	// minWidthCells is the least width in cells: √2 reaches the four
+	// centres about any point, and the rest covers simplification.
+	minWidthCells = 1.5
 )
 
 // Report says how the bands were made.
 type Report struct {
 	Pieces     int     // reached pieces within the largest limit
 	Cell       float64 // the cell used, metres
+	Width      float64 // the width used, metres: Options.Width, or 1.5 cells if more
 	Cols, Rows int     // the grid
 	Coarsened  bool    // the cell was widened to keep the grid within MaxCells
 	Note       string  // a sentence for people when Coarsened
@@ -86,7 +92,7 @@ func BandsReport(reached Reached, limits []float64, opts Options) ([]orb.MultiPo
 		return nil, Report{}, err
 	}
 	out := make([]orb.MultiPolygon, len(limits))
-	rep := Report{Pieces: ps.count(), Cell: opts.Cell}
+	rep := Report{Pieces: ps.count(), Cell: opts.Cell, Width: opts.Width}
 	if ps.count() == 0 {
 		for i := range out {
 			out[i] = orb.MultiPolygon{}
@@ -94,11 +100,11 @@ func BandsReport(reached Reached, limits []float64, opts Options) ([]orb.MultiPo
 		return out, rep, nil
 	}
 	g := newGrid(ps, opts)
-	rep.Cell, rep.Cols, rep.Rows = g.cell, g.cols, g.rows
+	rep.Cell, rep.Width, rep.Cols, rep.Rows = g.cell, g.width, g.cols, g.rows
 	if g.cell > opts.Cell {
 		rep.Coarsened = true
-		rep.Note = fmt.Sprintf("the reached network spans %.0f × %.0f km: isochrones use %.0f m cells instead of %.0f m to keep the grid within %d cells",
-			float64(g.cols)*g.cell/1000, float64(g.rows)*g.cell/1000, g.cell, opts.Cell, opts.MaxCells)
+		rep.Note = fmt.Sprintf("the reached network spans %.0f × %.0f km: isochrones use %.0f m cells instead of %.0f m (and reach %.0f m each side) to keep the grid within %d cells",
+			float64(g.cols)*g.cell/1000, float64(g.rows)*g.cell/1000, g.cell, opts.Cell, g.width, opts.MaxCells)
 	}
 	g.paint(ps, limits)
 	for k := range limits {
@@ -185,10 +191,10 @@ func collect(reached Reached, max float64) (*pieces, error) {
 		if lo > max {
 			return
 		}
+		if len(ps.pts) == 0 {
+			ps.bound = orb.Bound{Min: line[0], Max: line[0]}
+		}
 		for _, p := range line {
-			if len(ps.pts) == 0 {
-				ps.bound = orb.Bound{Min: p, Max: p}
-			}
 			ps.bound = ps.bound.Extend(p)
 		}
 		ps.pts = append(ps.pts, line...)
