@@ -17,8 +17,10 @@
 // the 8-connected components of the band's cells, rings are simplified by
 // Douglas–Peucker at 0.3 of a cell (under half the 0.71-cell least gap
 // between two rings, so simplified rings cannot cross) and dropped when
-// they collapse, and projected back to lon/lat. Outer rings run
-// counter-clockwise and holes clockwise (RFC 7946).
+// they collapse, and projected back to lon/lat; each band is then clipped
+// to the next larger one (with simplefeatures), because simplifying each
+// on its own can move a shared boundary by a fraction of a cell. Outer
+// rings run counter-clockwise and holes clockwise (RFC 7946).
 //
 // Grids are bounded: when the extent would need more than MaxCells cells
 // the cell is coarsened until it fits, and the Report says so. The width
@@ -61,7 +63,10 @@ type Report struct {
 	Width      float64 // the width used, metres: Options.Width, or 1.5 cells if more
 	Cols, Rows int     // the grid
 	Coarsened  bool    // the cell was widened to keep the grid within MaxCells
-	Note       string  // a sentence for people when Coarsened
+	// Unsimplified counts bands left unsimplified because simplifying
+	// made them invalid (not expected; the traced rings are kept instead).
+	Unsimplified int
+	Note         string // a sentence for people when Coarsened
 }
 
 // Reached is the shape of the network's reached-pieces walker: it calls fn
@@ -108,11 +113,17 @@ func BandsReport(reached Reached, limits []float64, opts Options) ([]orb.MultiPo
 	}
 	g.paint(ps, limits)
 	for k := range limits {
-		mp, err := g.band(uint8(len(limits) - k))
+		mp, simplified, err := g.band(uint8(len(limits) - k))
+		if !simplified {
+			rep.Unsimplified++
+		}
 		if err != nil {
 			return nil, rep, fmt.Errorf("isochrone band %d (%.0f m): %w", k, limits[k], err)
 		}
 		out[k] = mp
+	}
+	if err := nest(out); err != nil {
+		return nil, rep, fmt.Errorf("isochrone: %w", err)
 	}
 	return out, rep, nil
 }

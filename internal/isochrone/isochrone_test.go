@@ -1,6 +1,7 @@
 package isochrone
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -225,6 +226,9 @@ func TestBands(t *testing.T) {
 				checkVertices(t, tt.ps, tt.limits[k], b)
 			}
 			checkFar(t, tt.ps, bands[len(bands)-1], 3*w)
+			if tt.name == "grid from a corner" && len(bands[3][0]) < 2 {
+				t.Errorf("the grid's blocks are not holes: %d rings", len(bands[3][0]))
+			}
 		})
 	}
 }
@@ -242,8 +246,7 @@ func checkOrientation(t *testing.T, mp orb.MultiPolygon) {
 }
 
 // checkNested checks that inner lies within outer: the area of
-// inner − outer is nothing (simplification may shift a boundary by a
-// fraction of a cell).
+// inner − outer is nothing but rounding.
 func checkNested(t *testing.T, inner, outer orb.MultiPolygon) {
 	t.Helper()
 	a, b := local(inner), local(outer)
@@ -251,8 +254,8 @@ func checkNested(t *testing.T, inner, outer orb.MultiPolygon) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Area() > 1e-4*a.Area() {
-		t.Errorf("band not within the next: %.1f m² of %.0f m² outside", d.Area(), a.Area())
+	if d.Area() > 1e-9*a.Area() {
+		t.Errorf("band not within the next: %g m² of %.0f m² outside", d.Area(), a.Area())
 	}
 }
 
@@ -378,5 +381,50 @@ func TestBandsCoarsened(t *testing.T) {
 		if len(b) != 2 {
 			t.Errorf("band %d: %d polygons, want 2", k, len(b))
 		}
+	}
+}
+
+// TestBandsRandom: random networks at fine and coarse cells give valid,
+// nested, simplified bands holding every reached vertex.
+func TestBandsRandom(t *testing.T) {
+	limits := []float64{300, 700, 1100, 1600}
+	for _, tt := range []struct {
+		seed        uint64
+		n           int
+		cell, width float64
+		wantCoarse  bool
+		maxCells    int
+	}{
+		{1, 200, 20, 50, false, 0},
+		{2, 500, 20, 50, false, 0},
+		{3, 500, 7, 25, false, 0},
+		{4, 300, 35, 40, false, 0},
+		{5, 500, 20, 50, true, 20_000},
+	} {
+		t.Run(fmt.Sprintf("seed %d", tt.seed), func(t *testing.T) {
+			ps := randomPieces(tt.n, tt.seed)
+			bands, rep, err := BandsReport(walker(ps), limits, Options{Cell: tt.cell, Width: tt.width, MaxCells: tt.maxCells})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Unsimplified != 0 || rep.Coarsened != tt.wantCoarse {
+				t.Fatalf("report %+v", rep)
+			}
+			holes := 0
+			for k, b := range bands {
+				if err := local(b).Validate(); err != nil {
+					t.Fatalf("band %d invalid: %v", k, err)
+				}
+				checkOrientation(t, b)
+				checkVertices(t, ps, limits[k], b)
+				if k > 0 {
+					checkNested(t, bands[k-1], b)
+				}
+				for _, p := range b {
+					holes += len(p) - 1
+				}
+			}
+			t.Logf("%d polygons and %d holes in all bands; cell %.0f m, width %.0f m", len(bands[3]), holes, rep.Cell, rep.Width)
+		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/peterstace/simplefeatures/geom"
 )
 
 // tolerance is the Douglas–Peucker tolerance in cells. Two traced rings
@@ -26,20 +25,22 @@ type ring struct {
 	area float64 // signed: > 0 counter-clockwise (an outer ring)
 }
 
-// band traces the cells with level ≥ thr into a valid MultiPolygon.
-func (g *grid) band(thr uint8) (orb.MultiPolygon, error) {
+// band traces the cells with level ≥ thr into a valid MultiPolygon;
+// simplified is false when simplification had to be given up.
+func (g *grid) band(thr uint8) (mp orb.MultiPolygon, simplified bool, err error) {
 	lab := g.label(thr)
 	rings := g.trace(thr, lab)
-	mp := g.assemble(rings, true)
-	if err := validate(mp); err != nil {
-		// Not expected (see tolerance); the unsimplified rings are valid
-		// by construction.
-		mp = g.assemble(rings, false)
-		if err := validate(mp); err != nil {
-			return nil, fmt.Errorf("traced rings invalid: %w", err)
-		}
+	mp = g.assemble(rings, true)
+	if validate(mp) == nil {
+		return mp, true, nil
 	}
-	return mp, nil
+	// Not expected (see tolerance); the unsimplified rings are valid by
+	// construction.
+	mp = g.assemble(rings, false)
+	if err := validate(mp); err != nil {
+		return nil, false, fmt.Errorf("traced rings invalid: %w", err)
+	}
+	return mp, false, nil
 }
 
 func (g *grid) in(x, y int, thr uint8) bool { return g.level[y*g.cols+x] >= thr }
@@ -198,19 +199,7 @@ func validate(mp orb.MultiPolygon) (err error) {
 			err = fmt.Errorf("validation panicked: %v", r)
 		}
 	}()
-	polys := make([]geom.Polygon, len(mp))
-	for i, p := range mp {
-		rs := make([]geom.LineString, len(p))
-		for j, r := range p {
-			c := make([]float64, 0, 2*len(r))
-			for _, q := range r {
-				c = append(c, q[0], q[1])
-			}
-			rs[j] = geom.NewLineString(geom.NewSequence(c, geom.DimXY))
-		}
-		polys[i] = geom.NewPolygon(rs)
-	}
-	if err := geom.NewMultiPolygon(polys).Validate(); err != nil {
+	if err := toSF(mp).Validate(); err != nil {
 		return errors.Join(errors.New("invalid multipolygon"), err)
 	}
 	return nil
