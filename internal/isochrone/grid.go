@@ -52,6 +52,9 @@ type grid struct {
 	width      float64
 	cols, rows int
 	level      []uint8
+	limits     []float64
+	caps       []capsule // the painted segments
+	idx        bucketIndex
 }
 
 func newGrid(ps *pieces, opts Options) *grid {
@@ -81,6 +84,8 @@ func newGrid(ps *pieces, opts Options) *grid {
 
 // paint sets every cell's level from the pieces.
 func (g *grid) paint(ps *pieces, limits []float64) {
+	g.limits = limits
+	defer g.index()
 	// Long segments are cut so that each part's bounding box stays close
 	// to its capsule (a long diagonal would otherwise scan a big square).
 	chunk := math.Max(2*g.width, 8*g.cell)
@@ -106,56 +111,62 @@ func (g *grid) paint(ps *pieces, limits []float64) {
 	}
 }
 
+// capsule is a painted segment, in plane metres, with its distances.
+type capsule struct{ ax, ay, am, bx, by, bm float64 }
+
+// reachAt is the least network distance on c within w (w2 = w²) of the
+// point (px, py); ok is false when c is further than w. The distance is
+// linear along the segment, so the least is at one end of the part of
+// the segment inside the disc about the point.
+func reachAt(c *capsule, px, py, w2 float64) (m float64, ok bool) {
+	cx, cy := px-c.ax, py-c.ay
+	dx, dy := c.bx-c.ax, c.by-c.ay
+	l2 := dx*dx + dy*dy
+	d2 := cx*cx + cy*cy
+	if l2 == 0 {
+		return math.Min(c.am, c.bm), d2 <= w2
+	}
+	t := (cx*dx + cy*dy) / l2
+	h2 := d2 - t*t*l2
+	if h2 > w2 {
+		return 0, false
+	}
+	dt := math.Sqrt((w2 - max(h2, 0)) / l2)
+	t0, t1 := max(0, t-dt), min(1, t+dt)
+	if t0 > t1 {
+		return 0, false
+	}
+	return math.Min(c.am+t0*(c.bm-c.am), c.am+t1*(c.bm-c.am)), true
+}
+
 // segment raises the level of every cell whose centre lies within the
-// width of the segment (ax,ay)→(bx,by) to that of the least distance
-// within the width of it: the distance is linear along the segment, so
-// the least is at one end of the part of the segment inside the disc
-// about the centre.
+// width of the segment to that of the least distance within the width of
+// the centre, and keeps the segment for refining crossings.
 func (g *grid) segment(ax, ay, am, bx, by, bm float64, limits []float64) {
 	last := limits[len(limits)-1]
 	if am > last && bm > last {
 		return
 	}
+	c := capsule{ax, ay, am, bx, by, bm}
+	g.caps = append(g.caps, c)
 	w := g.width
 	w2 := w * w
 	c0 := max(0, int(math.Floor((math.Min(ax, bx)-w-g.x0)/g.cell-0.5)))
 	c1 := min(g.cols-1, int(math.Ceil((math.Max(ax, bx)+w-g.x0)/g.cell-0.5)))
 	r0 := max(0, int(math.Floor((math.Min(ay, by)-w-g.y0)/g.cell-0.5)))
 	r1 := min(g.rows-1, int(math.Ceil((math.Max(ay, by)+w-g.y0)/g.cell-0.5)))
-	dx, dy := bx-ax, by-ay
-	l2 := dx*dx + dy*dy
 	n := len(limits)
 	for r := r0; r <= r1; r++ {
-		cy := g.y0 + (float64(r)+0.5)*g.cell - ay
+		py := g.y0 + (float64(r)+0.5)*g.cell
 		row := g.level[r*g.cols : (r+1)*g.cols]
-		for c := c0; c <= c1; c++ {
-			cx := g.x0 + (float64(c)+0.5)*g.cell - ax
-			d2 := cx*cx + cy*cy
-			var m float64
-			if l2 == 0 {
-				if d2 > w2 {
-					continue
-				}
-				m = math.Min(am, bm)
-			} else {
-				t := (cx*dx + cy*dy) / l2
-				h2 := d2 - t*t*l2
-				if h2 > w2 {
-					continue
-				}
-				dt := math.Sqrt((w2 - max(h2, 0)) / l2)
-				t0, t1 := max(0, t-dt), min(1, t+dt)
-				if t0 > t1 {
-					continue
-				}
-				m = math.Min(am+t0*(bm-am), am+t1*(bm-am))
-			}
-			if m > last {
+		for col := c0; col <= c1; col++ {
+			m, ok := reachAt(&c, g.x0+(float64(col)+0.5)*g.cell, py, w2)
+			if !ok || m > last {
 				continue
 			}
 			k, _ := slices.BinarySearch(limits, m) // first limit ≥ m
-			if v := uint8(n - k); v > row[c] {
-				row[c] = v
+			if v := uint8(n - k); v > row[col] {
+				row[col] = v
 			}
 		}
 	}

@@ -13,14 +13,20 @@
 // segment, so a segment crossing the limit is cut where it reaches it):
 // rasterising and widening by a disc in one exact step. The cells of each
 // band are traced into rings by marching squares through cell centres
-// (so distinct rings never touch), holes go to their outer ring through
-// the 8-connected components of the band's cells, rings are simplified by
-// Douglas–Peucker at 0.3 of a cell (under half the 0.71-cell least gap
-// between two rings, so simplified rings cannot cross) and dropped when
-// they collapse, and projected back to lon/lat; each band is then clipped
-// to the next larger one (with simplefeatures), because simplifying each
-// on its own can move a shared boundary by a fraction of a cell. Outer
-// rings run counter-clockwise and holes clockwise (RFC 7946).
+// (saddles join diagonal cells), each crossing placed where the band's
+// true edge meets the line between the two centres (bisection against
+// the pieces, through a bucket index), holes go to their outer ring
+// through the 8-connected components of the band's cells, rings are
+// simplified by Douglas–Peucker at 0.1 of a cell and dropped when they
+// collapse, and projected back to lon/lat; each band is then clipped to
+// the next larger one (with simplefeatures), because simplifying each on
+// its own can move a shared boundary by a fraction of a cell. Outer rings
+// run counter-clockwise and holes clockwise (RFC 7946).
+//
+// Accuracy (TestBandsAgainstPostGIS, 300 random pieces, 50 m width):
+// areas within 1.7% of PostGIS's union of geography buffers and a
+// symmetric difference of about 2% of the area at 20 m cells, 0.9% at
+// 10 m.
 //
 // Grids are bounded: when the extent would need more than MaxCells cells
 // the cell is coarsened until it fits, and the Report says so. The width
