@@ -72,7 +72,11 @@ type Report struct {
 	// Unsimplified counts bands left unsimplified because simplifying
 	// made them invalid (not expected; the traced rings are kept instead).
 	Unsimplified int
-	Note         string // a sentence for people when Coarsened
+	// Unclipped counts bands the topology engine could not clip to the
+	// next larger one (not seen in tests); they may stick out of it by a
+	// fraction of a cell.
+	Unclipped int
+	Note      string // a sentence for people when the cell or width was changed
 }
 
 // Reached is the shape of the network's reached-pieces walker: it calls fn
@@ -116,6 +120,8 @@ func BandsReport(reached Reached, limits []float64, opts Options) ([]orb.MultiPo
 		rep.Coarsened = true
 		rep.Note = fmt.Sprintf("the reached network spans %.0f × %.0f km: isochrones use %.0f m cells instead of %.0f m (and reach %.0f m each side) to keep the grid within %d cells",
 			float64(g.cols)*g.cell/1000, float64(g.rows)*g.cell/1000, g.cell, opts.Cell, g.width, opts.MaxCells)
+	} else if g.width > opts.Width {
+		rep.Note = fmt.Sprintf("isochrones reach %.0f m each side, not %.0f m: at least 1.5 cells of %.0f m", g.width, opts.Width, g.cell)
 	}
 	g.paint(ps, limits)
 	for k := range limits {
@@ -128,9 +134,7 @@ func BandsReport(reached Reached, limits []float64, opts Options) ([]orb.MultiPo
 		}
 		out[k] = mp
 	}
-	if err := nest(out); err != nil {
-		return nil, rep, fmt.Errorf("isochrone: %w", err)
-	}
+	rep.Unclipped = nest(out)
 	return out, rep, nil
 }
 

@@ -407,7 +407,7 @@ func TestBandsRandom(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Unsimplified != 0 || rep.Coarsened != tt.wantCoarse {
+			if rep.Unsimplified != 0 || rep.Unclipped != 0 || rep.Coarsened != tt.wantCoarse {
 				t.Fatalf("report %+v", rep)
 			}
 			holes := 0
@@ -426,5 +426,20 @@ func TestBandsRandom(t *testing.T) {
 			}
 			t.Logf("%d polygons and %d holes in all bands; cell %.0f m, width %.0f m", len(bands[3]), holes, rep.Cell, rep.Width)
 		})
+	}
+}
+
+// TestBandsNarrow: a width under 1.5 cells is raised, and said so.
+func TestBandsNarrow(t *testing.T) {
+	ps := []piece{street([2]float64{0, 0}, [2]float64{500, 300}, 0, 583)}
+	bands, rep, err := BandsReport(walker(ps), []float64{300, 600}, Options{Width: 10, Cell: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Width != 30 || rep.Note == "" || rep.Coarsened {
+		t.Fatalf("report %+v: want the width raised to 30 m and a note", rep)
+	}
+	for k, b := range bands {
+		checkVertices(t, ps, []float64{300, 600}[k], b)
 	}
 }
