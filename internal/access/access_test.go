@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -345,6 +346,11 @@ func TestScenario(t *testing.T) {
 			t.Errorf("OA4 = %+v (base %+v)", o, o.Base)
 		}
 		wantMoved(t, "close l2", r.Scenario, map[string]float64{"5": 400, "10": 400, "15": 600, "20": 600}, map[string]float64{"5": 0, "10": 0, "15": 0, "20": 0})
+		var back access.Result
+		if b, err := json.Marshal(r); err != nil || json.Unmarshal(b, &back) != nil || back.Scenario.MovedBeyond["15"] != 600 ||
+			origin(t, &back, "OA4").Base.Nearest != "l2" || len(back.Isochrones) != 4 || len(back.Isochrones[0].Geometry) == 0 {
+			t.Errorf("the result does not survive JSON: %v", err)
+		}
 		if v, _ := st.IndicatorValues(ctx, "oa", "walk_metres_to_library"); !near(v["OA4"], eq(0.003), 0.05) {
 			t.Errorf("a scenario overwrote the baseline indicators: %v", v)
 		}
