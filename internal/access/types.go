@@ -167,8 +167,9 @@ type SetView struct {
 }
 
 // Progress is told each stage of a run ("network", "assets", "origins",
-// "snap", "search", "indicators", "isochrones") and how far it has got.
-// It may be nil.
+// "snap", "search", "indicators" for a baseline, "isochrones", then "done")
+// and how far it has got (done of total, where it knows). It may be nil,
+// and is called from the goroutine that called Run.
 type Progress func(stage string, done, total int)
 
 // Key names a threshold in Within and Change maps.
