@@ -201,7 +201,7 @@ func TestBaseline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search indicators") {
+		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search isochrones indicators done") {
 			t.Errorf("stages = %v", stages)
 		}
 		want := map[string]struct {

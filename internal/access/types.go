@@ -167,7 +167,7 @@ type SetView struct {
 }
 
 // Progress is told each stage of a run ("network", "assets", "origins",
-// "snap", "search", "indicators" for a baseline, "isochrones", then "done")
+// "snap", "search", "isochrones", "indicators" for a baseline, then "done")
 // and how far it has got (done of total, where it knows). It may be nil,
 // and is called from the goroutine that called Run.
 type Progress func(stage string, done, total int)

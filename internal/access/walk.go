@@ -101,16 +101,13 @@ func (w Walk) within(minutes int) bool { return w.Reached && w.Minutes <= float6
 
 // summarise totals origins: residents, shares within each threshold,
 // residents beyond BeyondMinutes, and the population-weighted mean minutes
-// over the reached. base sums the baseline walks instead.
-func summarise(origins []Origin, base bool) Summary {
+// over the reached.
+func summarise(origins []Origin) Summary {
 	s := Summary{Origins: len(origins), Thresholds: Thresholds, Within: map[string]float64{}, Far: []Far{}}
 	within := make([]float64, len(Thresholds))
 	var reachedPop, minutes float64
 	for _, o := range origins {
 		w := o.Walk
-		if base && o.Base != nil {
-			w = *o.Base
-		}
 		s.Population += o.Population
 		if !w.Reached {
 			continue
