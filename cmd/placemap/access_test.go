@@ -159,7 +159,7 @@ func accessCommands(t *testing.T, loc []string) {
 	}
 	report := filepath.Join(dir, "report.json")
 	code, out, errs = run(append(baseline, "--close", "l2", "--by", "wards", "--by", "oa", "--report", report)...)
-	if code != 0 || !strings.Contains(out, "moved beyond 15 minutes: 600 residents") || !strings.Contains(out, "moved beyond  5 minutes: 400 residents") ||
+	if code != 0 || !strings.Contains(out, "moved beyond 15 minutes: 600 residents") || !strings.Contains(out, "residents beyond 15 minutes: 600 (baseline 0)") || !strings.Contains(out, "moved beyond  5 minutes: 400 residents") ||
 		!strings.Contains(out, "wards: the 1 areas most affected (residents moved beyond 15 minutes first), of 1 affected\n  W2 ") || strings.Contains(out, "  W1 ") ||
 		!strings.Contains(out, "oa: the 2 areas most affected (residents moved beyond 15 minutes first), of 2 affected\n  OA4 ") {
 		t.Fatalf("closure: %d %q %q", code, out, errs)

@@ -119,6 +119,8 @@ func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result
 	}
 	if p.Scenario() {
 		ch := change(r.Origins)
+		before := summariseWalks(r.Origins, func(o Origin) Walk { return *o.Base })
+		ch.Before = &before
 		r.Scenario = &ch
 	} else {
 		tell("indicators", 0, 1)

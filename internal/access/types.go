@@ -123,6 +123,10 @@ type Change struct {
 	Baseline    string             `json:"baseline,omitempty"`
 	MovedBeyond map[string]float64 `json:"moved_beyond"`
 	MovedWithin map[string]float64 `json:"moved_within"`
+	// Before is the baseline's totals (Result.Scenario only): the shares
+	// within each threshold, residents beyond 15 minutes and mean minutes
+	// the scenario is compared with.
+	Before *Summary `json:"before,omitempty"`
 }
 
 // Band is a walking-time area: the ground within Minutes of an asset.
