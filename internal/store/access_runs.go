@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -208,7 +209,8 @@ func (db *DB) AccessRuns(ctx context.Context, limit int) ([]AccessRun, error) {
 }
 
 // AccessIsochrones returns a finished run's isochrones (GeoJSON);
-// ENOTFOUND for no such run, or one not done or done without them.
+// ENOTFOUND for no such run or one done without them, ECONFLICT for one
+// running or failed.
 func (db *DB) AccessIsochrones(ctx context.Context, id string) ([]byte, error) {
 	var status, iso string
 	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT status, COALESCE(isochrones, '') FROM access_runs WHERE id = $1`, id).Scan(&status, &iso)
@@ -218,7 +220,7 @@ func (db *DB) AccessIsochrones(ctx context.Context, id string) ([]byte, error) {
 	case err != nil:
 		return nil, fmt.Errorf("access run %s: isochrones: %w", id, err)
 	case status != RunDone:
-		return nil, place.Errorf(place.ENOTFOUND, "access run %s is %s: its isochrones come when it is done", id, status)
+		return nil, place.Errorf(place.ECONFLICT, "access run %s is %s: its isochrones come when it is done", id, status)
 	case iso == "":
 		return nil, place.Errorf(place.ENOTFOUND, "access run %s has no isochrones", id)
 	}
@@ -235,15 +237,7 @@ func (db *DB) LatestAccessRuns(ctx context.Context) ([]AccessRun, error) {
 	if err != nil {
 		return nil, fmt.Errorf("latest access runs: %w", err)
 	}
-	slices.SortFunc(out, func(a, b AccessRun) int {
-		if a.Category < b.Category {
-			return -1
-		}
-		if a.Category > b.Category {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b AccessRun) int { return cmp.Compare(a.Category, b.Category) })
 	if out == nil {
 		out = []AccessRun{}
 	}

@@ -101,7 +101,7 @@ func accessRunsFinish(t *testing.T, st *store.DB) {
 		t.Errorf("isochrones of r1 = %s, %v", got, err)
 	}
 	_, err = st.AccessIsochrones(ctx, "r2")
-	wantCode(t, err, place.ENOTFOUND)
+	wantCode(t, err, place.ECONFLICT)
 	_, err = st.AccessIsochrones(ctx, "nope")
 	wantCode(t, err, place.ENOTFOUND)
 	_, err = st.AccessRun(ctx, "nope")
