@@ -44,7 +44,9 @@ type fakeRun struct {
 	end     chan error
 }
 
-func newFakeRun() *fakeRun { return &fakeRun{started: make(chan struct{}, 1), end: make(chan error, 1)} }
+func newFakeRun() *fakeRun {
+	return &fakeRun{started: make(chan struct{}, 1), end: make(chan error, 1)}
+}
 
 func (f *fakeRun) run(ctx context.Context, p access.Params, progress access.Progress) (*access.Result, error) {
 	progress("origins", 0, 4)
