@@ -1,8 +1,12 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"time"
+
+	"github.com/placemap/placemap/internal/place"
 )
 
 // Network is a routing graph kept with the store, one per mode: the
@@ -13,4 +17,65 @@ type Network struct {
 	BuiltAt time.Time       // when it was imported
 	Report  json.RawMessage // network.Report as JSON
 	Graph   []byte          // network.Graph.MarshalBinary
+}
+
+// ReplaceNetwork keeps n as the network of its mode, replacing the one
+// before in one transaction: on any error the old network stays.
+func (db *DB) ReplaceNetwork(ctx context.Context, n Network) error {
+	switch {
+	case n.Mode != "walk" && n.Mode != "cycle":
+		return place.Errorf(place.EINVALID, "network mode %q: want walk or cycle", n.Mode)
+	case len(n.Graph) == 0:
+		return place.Errorf(place.EINVALID, "network %s from %s: the graph is empty", n.Mode, n.Source)
+	case !json.Valid(n.Report):
+		return place.Errorf(place.EINVALID, "network %s from %s: the report is not JSON", n.Mode, n.Source)
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		built := n.BuiltAt
+		if built.IsZero() {
+			built = tx.now
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM networks WHERE mode = $1`, n.Mode); err != nil {
+			return fmt.Errorf("clear the %s network: %w", n.Mode, err)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO networks (mode, source, built_at, report, graph) VALUES ($1, $2, $3, $4, $5)`,
+			n.Mode, n.Source, dbTime(built), string(n.Report), n.Graph)
+		if err != nil {
+			return fmt.Errorf("write the %s network: %w", n.Mode, err)
+		}
+		return nil
+	})
+}
+
+// Network returns the network of a mode; ENOTFOUND, saying how to import
+// one, when there is none.
+func (db *DB) Network(ctx context.Context, mode string) (Network, error) {
+	n := Network{Mode: mode}
+	var report string
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT source, built_at, report, graph FROM networks WHERE mode = $1`, mode).
+		Scan(&n.Source, timeScan{&n.BuiltAt}, &report, &n.Graph)
+	if noRows(err) {
+		return n, place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
+	}
+	if err != nil {
+		return n, fmt.Errorf("read the %s network: %w", mode, err)
+	}
+	n.Report = json.RawMessage(report)
+	return n, nil
+}
+
+// NetworkInfo is Network without the graph: what GET /api/network shows.
+func (db *DB) NetworkInfo(ctx context.Context, mode string) (Network, error) {
+	n := Network{Mode: mode}
+	var report string
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT source, built_at, report FROM networks WHERE mode = $1`, mode).
+		Scan(&n.Source, timeScan{&n.BuiltAt}, &report)
+	if noRows(err) {
+		return n, place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
+	}
+	if err != nil {
+		return n, fmt.Errorf("read the %s network: %w", mode, err)
+	}
+	n.Report = json.RawMessage(report)
+	return n, nil
 }
