@@ -84,19 +84,11 @@ func (f *fakeRun) view(ctx context.Context, r *access.Result, set string) (*acce
 func accessServer(t *testing.T, st *store.DB, fake *fakeRun) *Server {
 	t.Helper()
 	roles := rolesOf(st)
-	roles.Access, roles.Networks = fakeIndicators{st}, oneNetwork{}
+	roles.Access, roles.Networks = st, oneNetwork{}
 	s := New(roles, fstest.MapFS{}, Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.runAccess, s.viewAccess = fake.run, fake.view
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-// fakeIndicators is the store with ReplaceIndicators left to the access
-// package's own tests.
-type fakeIndicators struct{ *store.DB }
-
-func (fakeIndicators) ReplaceIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
-	return nil
 }
 
 func accessFixture(t *testing.T) *store.DB {
