@@ -119,7 +119,10 @@ func newGrid(g *Graph) *grid {
 	segs := len(g.shape)/2 - len(g.efrom)
 	cells := math.Max(1, math.Min(float64(segs)/2, 4<<20))
 	area := math.Max((b.Max[0]-b.Min[0])*(b.Max[1]-b.Min[1]), 1e-12)
-	gr := &grid{minX: b.Min[0], minY: b.Min[1], size: math.Max(math.Sqrt(area/cells), 1e-5)}
+	size := math.Max(math.Sqrt(area/cells), 1e-5)
+	// No more than 2048 cells a side, whatever the shape of the bounds.
+	size = math.Max(size, math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])/2048)
+	gr := &grid{minX: b.Min[0], minY: b.Min[1], size: size}
 	gr.nx = int((b.Max[0]-b.Min[0])/gr.size) + 1
 	gr.ny = int((b.Max[1]-b.Min[1])/gr.size) + 1
 	count := make([]uint32, gr.nx*gr.ny+1)
