@@ -103,6 +103,7 @@ type Server struct {
 	viewAccess  func(ctx context.Context, r *access.Result, set string) (*access.SetView, error)
 	jobs        *jobs
 	accessCache *accessCache
+	graphs      *graphs // the routing graphs decoded
 	// setProposals is the store's role; proposals the workflow over it.
 	setProposals ProposalStore
 	proposals    *proposals.Service
@@ -176,7 +177,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.setProposals = st.Proposals
 	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
 	s.proposals.Gate = s.expensiveWork
-	s.jobs, s.accessCache = newJobs(log), newAccessCache()
+	s.jobs, s.accessCache, s.graphs = newJobs(log), newAccessCache(), &graphs{byMode: map[string]cachedGraph{}}
 	s.networks, s.accessRuns = st.Networks, st.Access
 	if s.networks == nil {
 		s.networks = noNetworks{}
