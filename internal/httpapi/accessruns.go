@@ -66,6 +66,7 @@ type accessSource struct {
 	NetworkStore
 	AreaStore
 	AssetStore
+	PlaceStore
 }
 
 // Limits of a POST /api/access body.

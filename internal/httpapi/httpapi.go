@@ -183,7 +183,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		s.networks = noNetworks{}
 	}
 	if st.Access != nil {
-		svc := access.NewService(accessSource{st.Access, s.networks, st.Areas, st.Assets}, s.reconcile)
+		svc := access.NewService(accessSource{st.Access, s.networks, st.Areas, st.Assets, st.Places}, s.reconcile)
 		s.runAccess, s.viewAccess = svc.Run, svc.View
 		s.failStaleRuns()
 	}
