@@ -175,9 +175,10 @@ func Key(minutes int) string { return strconv.Itoa(minutes) }
 
 // Service runs access measurements over a store.
 type Service struct {
-	st  Store
-	rec *reconcile.Service
-	now func() time.Time
+	st    Store
+	rec   *reconcile.Service
+	now   func() time.Time
+	cache graphCache
 }
 
 // NewService returns a service over a store, using rec for population and

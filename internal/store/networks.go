@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/placemap/placemap/internal/place"
@@ -78,4 +79,40 @@ func (db *DB) NetworkInfo(ctx context.Context, mode string) (Network, error) {
 	}
 	n.Report = json.RawMessage(report)
 	return n, nil
+}
+
+// AssetRef names an asset by its FID: what an indicator of kind asset
+// holds.
+type AssetRef struct {
+	FID      int64  `json:"fid"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+}
+
+// AssetsByFID returns the assets with these FIDs (those that still
+// exist), by FID.
+func (db *DB) AssetsByFID(ctx context.Context, fids []int64) (map[int64]AssetRef, error) {
+	out := make(map[int64]AssetRef, len(fids))
+	for start := 0; start < len(fids); start += 500 {
+		chunk := fids[start:min(start+500, len(fids))]
+		var a args
+		marks := make([]string, len(chunk))
+		for i, f := range chunk {
+			marks[i] = a.add(f)
+		}
+		rows, err := db.d.Conns.Reads().Query(ctx, `SELECT fid, id, name, category FROM assets WHERE fid IN (`+strings.Join(marks, ", ")+`)`, a...)
+		list, err := collect(rows, err, func(r Row) (AssetRef, error) {
+			var x AssetRef
+			err := r.Scan(&x.FID, &x.ID, &x.Name, &x.Category)
+			return x, err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("assets by fid: %w", err)
+		}
+		for _, x := range list {
+			out[x.FID] = x
+		}
+	}
+	return out, nil
 }
