@@ -423,11 +423,10 @@ func (s *Server) getAccessSetView(w http.ResponseWriter, r *http.Request) error 
 	if err := allowParams(r.URL.Query()); err != nil {
 		return err
 	}
-	run, res, err := s.doneRun(r.Context(), chi.URLParam(r, "id"))
-	if err != nil {
-		return err
+	if s.accessRuns == nil {
+		return noAccess()
 	}
-	v, err := s.accessView(r, run.ID, res, chi.URLParam(r, "set"))
+	v, err := s.accessView(r, chi.URLParam(r, "id"), chi.URLParam(r, "set"))
 	if err != nil {
 		return err
 	}
@@ -435,10 +434,11 @@ func (s *Server) getAccessSetView(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// accessView is a run seen from a set, kept for reuse under the data
-// version (the set's areas and population may change); working it out
+// accessView is a finished run seen from a set, kept for reuse under the
+// data version (the set's areas and population may change): the run's
+// result is read only when the view is not kept, and working it out
 // takes a place for heavy work.
-func (s *Server) accessView(r *http.Request, id string, res *access.Result, set string) (*access.SetView, error) {
+func (s *Server) accessView(r *http.Request, id string, set string) (*access.SetView, error) {
 	ctx := r.Context()
 	if _, err := s.areas.Set(ctx, set); err != nil {
 		return nil, err
@@ -450,6 +450,10 @@ func (s *Server) accessView(r *http.Request, id string, res *access.Result, set 
 	key := viewKey{run: id, set: set, version: dv}
 	if v, ok := s.accessCache.view(key); ok {
 		return v, nil
+	}
+	_, res, err := s.doneRun(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	release, err := s.expensive(r)
 	if err != nil {
@@ -498,11 +502,7 @@ func (s *Server) getAreaAccess(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, run := range latest {
-		res, err := s.accessResult(run)
-		if err != nil {
-			return err
-		}
-		v, err := s.accessView(r, run.ID, res, set)
+		v, err := s.accessView(r, run.ID, set)
 		if err != nil {
 			return fmt.Errorf("access of %s from run %s: %w", run.Category, run.ID, err)
 		}

@@ -228,12 +228,12 @@ func (db *DB) AccessIsochrones(ctx context.Context, id string) ([]byte, error) {
 }
 
 // LatestAccessRuns returns, for each category, its latest finished
-// baseline run (no asset closed or opened) with its result, in category
-// order.
+// baseline run (no asset closed or opened), in category order, without
+// its result.
 func (db *DB) LatestAccessRuns(ctx context.Context) ([]AccessRun, error) {
-	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT `+sqlAccessRunColumns+`, COALESCE(result, '') FROM access_runs
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT `+sqlAccessRunColumns+` FROM access_runs
 		WHERE fid IN (SELECT max(fid) FROM access_runs WHERE kind = 'baseline' AND status = 'done' GROUP BY category)`)
-	out, err := collect(rows, err, func(r Row) (AccessRun, error) { return scanAccessRun(r, true) })
+	out, err := collect(rows, err, func(r Row) (AccessRun, error) { return scanAccessRun(r, false) })
 	if err != nil {
 		return nil, fmt.Errorf("latest access runs: %w", err)
 	}

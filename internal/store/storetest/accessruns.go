@@ -131,7 +131,7 @@ func accessRunsListed(t *testing.T, st *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(latest) != 2 || latest[0].ID != "r4" || latest[1].ID != "r1" || !jsonEqual(latest[1].Result, `{"run":"r1"}`) {
+	if len(latest) != 2 || latest[0].ID != "r4" || latest[1].ID != "r1" || latest[1].Result != nil || latest[1].From != "oa" {
 		t.Errorf("latest baselines = %+v", latest)
 	}
 }
