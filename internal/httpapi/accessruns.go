@@ -93,11 +93,12 @@ func (s *Server) postAccess(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if g, err := grantOf(r); err != nil || (g.Limited() && !p.Scenario()) {
-		if err == nil {
-			err = place.Errorf(place.EFORBIDDEN, "your writes are limited to %s; a baseline run writes indicators on all of %s (close or open an asset for a scenario)", g, p.From)
-		}
+	g, err := grantOf(r)
+	if err != nil {
 		return err
+	}
+	if g.Limited() && !p.Scenario() {
+		return place.Errorf(place.EFORBIDDEN, "your writes are limited to %s; a baseline run writes indicators on all of %s (close or open an asset for a scenario)", g, p.From)
 	}
 	params, err := json.Marshal(p)
 	if err != nil {
