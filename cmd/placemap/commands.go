@@ -66,6 +66,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := f.apiConfig(maxDecompressed, questions)
 	cfg.EmbedOrigins = embedOrigins
 	h := httpapi.New(apiStores(st), web.FS, cfg, log)
+	defer h.Close() // after the HTTP server: an access run under way is recorded as stopped
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -221,7 +222,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st}
 }
 
 func envInt(name string, def int) int {

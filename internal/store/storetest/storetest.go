@@ -110,6 +110,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SearchRanking", searchRanking},
 		{"SearchFollowsWrites", searchFollowsWrites},
 		{"SetProposals", setProposals},
+		{"AccessRuns", accessRuns},
 		{"Ping", ping},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
