@@ -85,7 +85,7 @@ function buildForm() {
     el('legend', { className: 'field-label', text: 'Assets with the status' }),
     ...state.statuses.map((s) => {
       const box = el('input', { type: 'checkbox', value: s, id: `acc-f-st-${s}`, dataset: { status: s } });
-      box.checked = s === 'open';
+      box.checked = s === 'open' || s === 'at_risk';
       return el('label', { for: box.id, className: 'layer-label' }, box, el('span', { text: humanName(s) }));
     }));
   const from = el('select');
@@ -316,7 +316,6 @@ async function showRun(id, seq) {
     $('acc-error').textContent = `The run failed: ${str(run.error) || 'no reason given'}`;
     return run;
   }
-  $('acc-progress').hidden = true;
   renderSummary(run);
   loadRuns();
   try {

@@ -102,7 +102,7 @@ export function accessBody(f, scenario = {}) {
   if (!str(f.from)) return { error: 'Pick the set of areas people live in.', focus: 'from' };
   /** @type {Record<string, any>} */
   const body = { category: str(f.category), from: str(f.from) };
-  if (f.statuses.length) body.status = f.statuses.join(',');
+  if (f.statuses.length) body.status = f.statuses.slice();
   if (str(f.speed)) {
     const v = Number(f.speed);
     if (!(v > 0 && v <= 50)) return { error: 'The walking speed should be a number of km/h above 0 (4.8 is usual).', focus: 'speed' };
@@ -133,7 +133,7 @@ export function scenarioBody(params, close, open) {
   for (const k of ['category', 'status', 'from', 'speed_kmh', 'max_minutes', 'mode']) {
     const v = p[k];
     if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) continue;
-    body[k] = Array.isArray(v) ? v.join(',') : v;
+    body[k] = Array.isArray(v) ? v.slice() : v;
   }
   if (close.length) body.close = close.slice();
   if (open.length) body.open = open.map((x) => [x[0], x[1]]);

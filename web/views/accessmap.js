@@ -84,10 +84,13 @@ export function setBands(fc) {
 export function setAreas(slug, areas) {
   const L = ACCESS_LAYERS;
   const m = map();
-  if (accessMap.areasFor !== slug) {
+  if (!slug) {
     removeLayers([L.areaFill, L.areaLine, L.areaSel]);
     accessMap.areasFor = '';
-    if (!slug) return;
+    return;
+  }
+  if (accessMap.areasFor !== slug) {
+    removeLayers([L.areaFill, L.areaLine, L.areaSel]);
     ensureLayers();
     const src = setSourceId(slug);
     // Under the bands.

@@ -14,7 +14,7 @@
 // el()/textContent.
 
 import { $, el, str, fetchJSON } from '../util.js';
-import { fmtValue, statusTitle } from '../format.js';
+import { fmtValue, statusTitle, plural } from '../format.js';
 import { categoryTitle, setTitle } from '../store.js';
 import { navigate } from '../router.js';
 import { ASSET_LAYER } from '../map/layers.js';
@@ -102,7 +102,7 @@ export function scenarioFor(run) {
   sc.assets = (Array.isArray(s.assets) ? s.assets : []).filter((/** @type {any} */ a) => a && str(a.id));
   $('acc-scenario').hidden = false;
   const n = noun();
-  $('acc-scn-intro').textContent = `Tick the ${n === 'asset' ? 'assets' : `${n} assets`} to close, or click them on the map; add a new one with the button, then a click on the map.`;
+  $('acc-scn-intro').textContent = `Tick the ${plural(n)} to close, or click them on the map; add a new one with the button and a click on the map, or type where it is.`;
   $('acc-scn-close-legend').textContent = `Close (${fmtValue(sc.assets.length, 0)} in the run)`;
   $('acc-scn-add').textContent = `Add a ${n} here`;
   $('acc-scn-run').hidden = !sc.canEdit;
@@ -249,7 +249,6 @@ export async function loadScenario(id) {
     $('acc-scn-error').textContent = `The scenario failed: ${str(r.error) || 'no reason given'}`;
     return;
   }
-  $('acc-scn-progress').hidden = true;
   sc.data = r;
   const p = r.params || {};
   if (Array.isArray(p.close)) for (const c of p.close) toggleClose(str(c), true);
