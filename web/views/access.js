@@ -24,7 +24,7 @@ import { state, setTitle, categoryTitle } from '../store.js';
 import { navigate, hashFor } from '../router.js';
 import { setMapViewLayers } from '../map/layers.js';
 import { canEdit, onAuthChange } from '../edit/session.js';
-import { fillSelect, statBox, viewStatus, hasSet } from './common.js';
+import { fillSelect, statBox, viewStatus, hasSet, fitBBox, bboxOfFeatures } from './common.js';
 import { accessBody, areaRows, farLine, withinShare, THRESHOLDS } from './accesskit.js';
 import { startRun, followRun } from './accessrun.js';
 import { renderAccessTable } from './accesstable.js';
@@ -325,6 +325,8 @@ async function showRun(id, seq) {
   }
   if (seq !== ac.seq) return null;
   showBandsOf('base');
+  const features = ac.bands.base && Array.isArray(ac.bands.base.features) ? ac.bands.base.features : [];
+  if (features.length) fitBBox(bboxOfFeatures(features), { maxZoom: 14 });
   scenarioFor(run);
   return run;
 }
