@@ -210,6 +210,8 @@ run(async ({ browser, page: harnessPage }) => {
     await clickAt(page, CLOSE.lngLat, 15);
     await page.waitForFunction((id) => window.placemap.views.access.scenario.close.has(id), CLOSE.id, { timeout: STEP_TIMEOUT });
     expect(await page.locator(`#acc-scn-close-list input[data-asset="${CLOSE.id}"]`).isChecked(), 'the library clicked should be ticked to close');
+    await waitIdle(page);
+    expect((await countRendered(page, 'access-closed')) === 1, 'the library to close should be ringed on the map');
     // Add one with a click in "Add a library here" mode, and one typed.
     const add = page.locator('#acc-scn-add');
     expect((await add.innerText()) === 'Add a library here', `the button should say what it adds: ${await add.innerText()}`);
