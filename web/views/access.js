@@ -355,7 +355,9 @@ function renderSummary(run) {
   const far = Array.isArray(s.far) ? s.far : [];
   $('acc-far').hidden = !far.length;
   $('acc-far-summary').textContent = `${numberFormat.format(far.length)} more than 250 m from any way`;
-  $('acc-far-list').replaceChildren(...far.map((/** @type {any} */ f) => el('li', { text: farLine(f), dataset: { kind: str(f.kind), id: str(f.id) } })));
+  const FAR_SHOWN = 100;
+  $('acc-far-list').replaceChildren(...far.slice(0, FAR_SHOWN).map((/** @type {any} */ f) => el('li', { text: farLine(f), dataset: { kind: str(f.kind), id: str(f.id) } })),
+    ...(far.length > FAR_SHOWN ? [el('li', { className: 'muted', text: `and ${numberFormat.format(far.length - FAR_SHOWN)} more` })] : []));
 }
 
 /**
