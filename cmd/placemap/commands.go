@@ -66,6 +66,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := f.apiConfig(maxDecompressed, questions)
 	cfg.EmbedOrigins = embedOrigins
 	h := httpapi.New(apiStores(st), web.FS, cfg, log)
+	defer h.Close() // after the HTTP server: an access run under way is recorded as stopped
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.addr, err)
@@ -221,7 +222,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st}
 }
 
 func envInt(name string, def int) int {
@@ -335,7 +336,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes"}
+		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm, basemap, postcodes or network"}
 	}
 	switch args[0] {
 	case "set":
@@ -354,8 +355,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importBasemap(ctx, args[1:], stdout, os.Stderr)
 	case "postcodes":
 		return importPostcodes(ctx, args[1:], stdout)
+	case "network":
+		return importNetwork(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm, basemap, postcodes or network", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.

@@ -49,7 +49,7 @@ func stores(t *testing.T, fn func(t *testing.T, st *store.DB)) {
 // roles serves every part of the API from st.
 func roles(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st}
 }
 
 const password = "a long enough password"

@@ -20,6 +20,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placemap/placemap/internal/access"
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/glyphs"
 	"github.com/placemap/placemap/internal/place"
@@ -93,6 +94,16 @@ type Server struct {
 	health      HealthStore
 	search      SearchStore
 	postcodes   PostcodeStore // nil: no postcodes
+	networks    NetworkStore  // noNetworks when given none
+	accessRuns  AccessStore   // nil: no access runs
+	// runAccess and viewAccess are the access workflow's Run and View
+	// (a test may put its own in their place); jobs runs it in the
+	// background and accessCache keeps what it gave.
+	runAccess   func(ctx context.Context, p access.Params, progress access.Progress) (*access.Result, error)
+	viewAccess  func(ctx context.Context, r *access.Result, set string) (*access.SetView, error)
+	jobs        *jobs
+	accessCache *accessCache
+	graphs      *graphs // the routing graphs decoded
 	// setProposals is the store's role; proposals the workflow over it.
 	setProposals ProposalStore
 	proposals    *proposals.Service
@@ -166,10 +177,28 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.setProposals = st.Proposals
 	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
 	s.proposals.Gate = s.expensiveWork
+	s.jobs, s.accessCache, s.graphs = newJobs(log), newAccessCache(), &graphs{byMode: map[string]cachedGraph{}}
+	s.networks, s.accessRuns = st.Networks, st.Access
+	if s.networks == nil {
+		s.networks = noNetworks{}
+	}
+	if st.Access != nil {
+		svc := access.NewService(accessSource{st.Access, s.networks, st.Areas, st.Assets, st.Places}, s.reconcile)
+		s.runAccess, s.viewAccess = svc.Run, svc.View
+		s.failStaleRuns()
+	}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.glyphs = glyphsURL(s.router)
 	return s
+}
+
+// Close stops the work the server runs in the background (an access run
+// under way is recorded as stopped) and waits for it. Call it once the
+// HTTP server has shut down.
+func (s *Server) Close() error {
+	s.jobs.close()
+	return nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -236,6 +265,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		r.Get("/search", s.handle(s.searchAll))
 		r.Get("/postcodes/{postcode}", s.handle(s.getPostcode))
 		r.Get("/postcodes/{postcode}/nearest", s.handle(s.nearestAssets))
+		r.Get("/network", s.handle(s.getNetwork))
 		r.Post("/login", s.handle(s.login))
 		r.Get("/me", s.handle(s.me))
 		r.With(s.require(auth.Contributor)).Put("/me", s.handle(s.updateMe))
@@ -260,6 +290,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 		s.drawingRoutes(r)
 		s.conflationRoutes(r)
 		s.proposalRoutes(r)
+		s.accessRoutes(r)
 		r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 			return place.Errorf(place.ENOTFOUND, "no API route %s", place.Excerpt(r.URL.Path))
 		}))

@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/access"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/postcode"
 	"github.com/placemap/placemap/internal/store"
@@ -72,7 +74,9 @@ type nearJSON struct {
 	Category string    `json:"category"`
 	Point    orb.Point `json:"point"`
 	Metres   int       `json:"distance_m"` // straight line (great circle), rounded
-	Walking  *int      `json:"walking"`    // minutes on foot; null until access analysis exists
+	// Walking is the walk along the walking network; null beyond
+	// postcodeWalkMetres, or without a network.
+	Walking *walkJSON `json:"walking"`
 }
 
 // nearestAssets answers GET /api/postcodes/{postcode}/nearest?category=&limit=.
@@ -102,16 +106,23 @@ func (s *Server) nearestAssets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	assets := make([]nearJSON, 0, len(near))
+	points := make([]orb.Point, 0, len(near))
 	for _, n := range near {
 		pt, ok := n.Asset.Geometry.(orb.Point)
 		if !ok {
 			pt = n.Asset.Geometry.Bound().Center()
 		}
 		assets = append(assets, nearJSON{ID: n.Asset.ID, Name: n.Asset.Name, Category: n.Asset.Category, Point: pt, Metres: int(n.Metres + 0.5)})
+		points = append(points, pt)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"postcode": p.Postcode, "point": p.Point, "assets": assets,
-		"note": "distance_m is the straight-line distance; walking is null until placemap has access analysis over a walking network",
-	})
+	note := "assets are in straight-line order; distance_m is the straight-line distance; walking is null: no walking network is imported"
+	if walks, ok := s.walksFrom(r.Context(), p.Point, points); ok {
+		for i := range assets {
+			assets[i].Walking = walks[i]
+		}
+		note = fmt.Sprintf("assets are in straight-line order; distance_m is the straight-line distance; walking is along the walking network "+
+			"from the postcode's point at %g km/h (null beyond %d km)", access.DefaultSpeedKmh, postcodeWalkMetres/1000)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"postcode": p.Postcode, "point": p.Point, "assets": assets, "order": "straight_line", "note": note})
 	return nil
 }

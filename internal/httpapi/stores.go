@@ -15,7 +15,8 @@ import (
 // A deployment fills every field with the same store:
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
-//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st, Postcodes: st}
+//		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st, Postcodes: st,
+//		Networks: st, Access: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -37,6 +38,12 @@ type Stores struct {
 	// Postcodes are /api/postcodes; nil serves none, as if none were
 	// imported.
 	Postcodes PostcodeStore
+	// Networks are the routing networks (/api/network, walking times to
+	// a postcode's nearest assets); nil serves none, as if none were
+	// imported.
+	Networks NetworkStore
+	// Access keeps access runs (/api/access); nil: this server runs none.
+	Access AccessStore
 }
 
 // BasemapStore is what the API asks of the street basemap.

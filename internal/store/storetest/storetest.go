@@ -105,9 +105,12 @@ func Run(t *testing.T, newStore NewStore) {
 		{"BasemapReplaced", basemapReplaced},
 		{"BasemapRefusalKeepsOld", basemapRefusalKeepsOld},
 		{"PostcodesReplaced", postcodesReplaced},
+		{"NetworksReplaced", networksReplaced},
+		{"IndicatorsReplaced", indicatorsReplaced},
 		{"SearchRanking", searchRanking},
 		{"SearchFollowsWrites", searchFollowsWrites},
 		{"SetProposals", setProposals},
+		{"AccessRuns", accessRuns},
 		{"Ping", ping},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.test(t, newStore(t)) })
