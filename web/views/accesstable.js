@@ -25,8 +25,8 @@ const COLUMNS = [
   { key: 'name', label: 'Area', num: false, cell: (r) => r.name },
   { key: 'population', label: 'Residents', num: true, cell: (r) => fmtValue(r.population, 0) },
   { key: 'beyond', label: 'Beyond 15 min', num: true, cell: (r) => fmtValue(r.beyond, 0) },
-  { key: 'share', label: 'Share beyond 15 min', num: true, cell: (r) => pct(r.share) },
-  { key: 'mean', label: 'Mean minutes', num: true, cell: (r) => fmtValue(r.mean, 1) },
+  { key: 'share', label: 'Share beyond', num: true, cell: (r) => pct(r.share) },
+  { key: 'mean', label: 'Mean min', num: true, cell: (r) => fmtValue(r.mean, 1) },
 ];
 
 /**
