@@ -68,7 +68,7 @@ export function renderAccessTable(t) {
     }));
   }
   $('acc-table-caption').textContent = rows.length
-    ? `${numberFormat.format(rows.length)} areas. Click a column to sort, a row to outline its area on the map.`
+    ? `${numberFormat.format(rows.length)} areas: their residents, those beyond a 15-minute walk and their share, and the mean walk in minutes. Click a column to sort, a row to outline its area on the map.`
     : 'No areas.';
 }
 
