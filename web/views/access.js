@@ -379,7 +379,8 @@ async function loadSet(set, seq) {
   viewStatus(status, '');
   ac.set = set;
   ac.setView = view;
-  $('acc-set-method').textContent = str(view.method);
+  const method = str(view.method);
+  $('acc-set-method').textContent = method.charAt(0).toUpperCase() + method.slice(1);
   setAreas(set, Array.isArray(view.areas) ? view.areas : []);
   ac.table.rows = areaRows(view);
   ac.table.showAll = false;
