@@ -57,7 +57,12 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 	areas := v.Areas
 	k := access.Key(access.BeyondMinutes)
 	if r.Scenario != nil {
-		fmt.Fprintf(w, "%s: the %d areas most affected (residents moved beyond %s minutes)\n", v.Set, min(areasShown, len(areas)), k)
+		areas = affected(areas)
+		if len(areas) == 0 {
+			fmt.Fprintf(w, "%s: no area affected\n", v.Set)
+			return
+		}
+		fmt.Fprintf(w, "%s: the %d areas most affected (residents moved beyond %s minutes first), of %d affected\n", v.Set, min(areasShown, len(areas)), k, len(areas))
 	} else {
 		areas = append([]access.AreaAccess(nil), areas...)
 		sortByBeyond(areas)
@@ -67,7 +72,11 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 		if i == areasShown {
 			break
 		}
-		fmt.Fprintf(w, "  %-12s %-30s residents %7.0f, beyond %s min %7.0f (%5.1f%%), mean %5.1f min", a.Code, clip(a.Name, 30), a.Population, k, a.BeyondResidents, a.ShareBeyond*100, a.MeanMinutes)
+		mean := fmt.Sprintf("mean %5.1f min", a.MeanMinutes)
+		if a.Reached == 0 {
+			mean = "none reached"
+		}
+		fmt.Fprintf(w, "  %-12s %-30s residents %7.0f, beyond %s min %7.0f (%5.1f%%), %s", a.Code, clip(a.Name, 30), a.Population, k, a.BeyondResidents, a.ShareBeyond*100, mean)
 		if c := a.Change; c != nil {
 			var beyond, within []string
 			for _, t := range access.Thresholds {
@@ -78,6 +87,20 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// affected keeps the areas a scenario moved residents in or out of.
+func affected(areas []access.AreaAccess) []access.AreaAccess {
+	var out []access.AreaAccess
+	for _, a := range areas {
+		for _, t := range access.Thresholds {
+			if k := access.Key(t); a.Change != nil && (a.Change.MovedBeyond[k] != 0 || a.Change.MovedWithin[k] != 0) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func sortByBeyond(areas []access.AreaAccess) {

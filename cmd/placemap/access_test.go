@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,11 +15,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/postgis"
 	"github.com/placemap/placemap/internal/testkit"
+	"github.com/placemap/placemap/web"
 )
 
 // accessGrid is a street along the equator from -0.003° to 0.027° east,
@@ -102,8 +108,9 @@ func TestAccessCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			accessWorld(t, st)
-			st.Close()
 			accessCommands(t, loc)
+			accessIndicatorsServed(t, st)
+			st.Close()
 		})
 	}
 }
@@ -141,7 +148,8 @@ func accessCommands(t *testing.T, loc []string) {
 	report := filepath.Join(dir, "report.json")
 	code, out, errs = run(append(baseline, "--close", "l2", "--by", "wards", "--by", "oa", "--report", report)...)
 	if code != 0 || !strings.Contains(out, "moved beyond 15 minutes: 600 residents") || !strings.Contains(out, "moved beyond  5 minutes: 400 residents") ||
-		!strings.Contains(out, "wards: the 2 areas most affected") || strings.Index(out, "  W2 ") > strings.Index(out, "  W1 ") {
+		!strings.Contains(out, "wards: the 1 areas most affected (residents moved beyond 15 minutes first), of 1 affected\n  W2 ") || strings.Contains(out, "  W1 ") ||
+		!strings.Contains(out, "oa: the 2 areas most affected (residents moved beyond 15 minutes first), of 2 affected\n  OA4 ") {
 		t.Fatalf("closure: %d %q %q", code, out, errs)
 	}
 	var rep struct {
@@ -179,5 +187,44 @@ func accessCommands(t *testing.T, loc []string) {
 		if code, out, errs := run(args...); code == 0 {
 			t.Errorf("%v: %d %q %q", args, code, out, errs)
 		}
+	}
+}
+
+// accessIndicatorsServed: the baseline's indicators read as any other:
+// nearest_library names its asset, a within share moved by population is
+// the share of residents, and nearest_library is not moved.
+func accessIndicatorsServed(t *testing.T, st *store.DB) {
+	srv := httptest.NewServer(httpapi.New(apiStores(st), web.FS, httpapi.Config{}, quietLog()))
+	defer srv.Close()
+	var nearest struct {
+		Kind   string                    `json:"kind"`
+		Values map[string]float64        `json:"values"`
+		Assets map[string]map[string]any `json:"assets"`
+	}
+	getAccessJSON(t, srv.URL+"/api/sets/oa/indicators/nearest_library", http.StatusOK, &nearest)
+	if nearest.Kind != "asset" || nearest.Assets["OA1"]["id"] != "l1" || nearest.Assets["OA4"]["name"] != "East Library" || nearest.Values["OA1"] != nearest.Assets["OA1"]["fid"] {
+		t.Errorf("nearest_library = %+v", nearest)
+	}
+	var moved struct {
+		Values map[string]float64 `json:"values"`
+	}
+	getAccessJSON(t, srv.URL+"/api/sets/wards/indicators/walk_within_5_minutes_to_library?from=oa&weight=population", http.StatusOK, &moved)
+	if math.Abs(moved.Values["W1"]-0.25) > 1e-12 || math.Abs(moved.Values["W2"]-400.0/600) > 1e-12 {
+		t.Errorf("share of residents within 5 minutes by ward = %v, want W1 0.25, W2 0.667", moved.Values)
+	}
+	var refused map[string]any
+	getAccessJSON(t, srv.URL+"/api/sets/wards/indicators/nearest_library?from=oa&weight=population", http.StatusBadRequest, &refused)
+}
+
+func getAccessJSON(t *testing.T, url string, status int, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != status || json.Unmarshal(b, v) != nil {
+		t.Fatalf("GET %s: %d %s, want %d", url, res.StatusCode, b, status)
 	}
 }

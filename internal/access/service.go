@@ -15,6 +15,7 @@ import (
 // assets, the From set's areas and indicators, and its walk indicators.
 type Store interface {
 	Network(ctx context.Context, mode string) (store.Network, error)
+	NetworkInfo(ctx context.Context, mode string) (store.Network, error)
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
@@ -24,7 +25,8 @@ type Store interface {
 }
 
 // graphCache keeps the last decoded graph of each mode, keyed by when it
-// was built: decoding a city's graph takes longer than searching it.
+// was built, from what and its report: reading and decoding a region's
+// graph takes longer than searching it.
 type graphCache struct {
 	mu     sync.Mutex
 	graphs map[string]cachedGraph
@@ -33,20 +35,25 @@ type graphCache struct {
 type cachedGraph struct {
 	builtAt time.Time
 	source  string
+	report  []byte
 	g       *network.Graph
 }
 
 // graph returns the decoded network of mode; ENOTFOUND (with the import
 // hint) when there is none.
 func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store.Network, error) {
-	n, err := s.st.Network(ctx, mode)
+	info, err := s.st.NetworkInfo(ctx, mode)
 	if err != nil {
-		return nil, n, err
+		return nil, info, err
 	}
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
-	if c, ok := s.cache.graphs[mode]; ok && c.builtAt.Equal(n.BuiltAt) && c.source == n.Source {
-		return c.g, n, nil
+	if c, ok := s.cache.graphs[mode]; ok && c.builtAt.Equal(info.BuiltAt) && c.source == info.Source && string(c.report) == string(info.Report) {
+		return c.g, info, nil
+	}
+	n, err := s.st.Network(ctx, mode)
+	if err != nil {
+		return nil, n, err
 	}
 	g := &network.Graph{}
 	if err := g.UnmarshalBinary(n.Graph); err != nil {
@@ -55,7 +62,7 @@ func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store
 	if s.cache.graphs == nil {
 		s.cache.graphs = map[string]cachedGraph{}
 	}
-	s.cache.graphs[mode] = cachedGraph{builtAt: n.BuiltAt, source: n.Source, g: g}
+	s.cache.graphs[mode] = cachedGraph{builtAt: n.BuiltAt, source: n.Source, report: n.Report, g: g}
 	return g, n, nil
 }
 

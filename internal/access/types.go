@@ -150,8 +150,9 @@ type AreaAccess struct {
 	Within          map[string]float64 `json:"within"`
 	BeyondResidents float64            `json:"beyond_15_residents"`
 	ShareBeyond     float64            `json:"share_beyond_15"`
-	MeanMinutes     float64            `json:"mean_minutes"`
-	Change          *Change            `json:"change,omitempty"` // scenario runs only
+	MeanMinutes     float64            `json:"mean_minutes"`      // over the residents reached
+	Reached         float64            `json:"reached_residents"` // residents with an asset within MaxMinutes
+	Change          *Change            `json:"change,omitempty"`  // scenario runs only
 }
 
 // SetView is a run seen from the areas of any set: origins' residents

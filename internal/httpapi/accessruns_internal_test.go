@@ -289,3 +289,32 @@ func TestAccessParamsChecked(t *testing.T) {
 		t.Errorf("good body: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestAccessScopedEditor: an editor whose writes are limited to an area may
+// ask for a scenario, never a baseline (it writes indicators on a whole
+// set).
+func TestAccessScopedEditor(t *testing.T) {
+	st := accessFixture(t)
+	ctx := context.Background()
+	if err := st.CreateUser(ctx, auth.User{ID: "u-scoped", Email: "scoped@example.org", Role: auth.Editor, Scopes: []string{"grid:A1"}, CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-scoped"), UserID: "u-scoped", CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	fake := newFakeRun()
+	s := accessServer(t, st, fake)
+	post := func(body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/api/access", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer token-scoped")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return w
+	}
+	if w := post(`{"category":"library","from":"grid"}`); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "scenario") {
+		t.Errorf("scoped baseline: %d %s", w.Code, w.Body)
+	}
+	if w := post(`{"category":"library","from":"grid","open":[[-1.44,53.31]]}`); w.Code != http.StatusAccepted {
+		t.Errorf("scoped scenario: %d %s", w.Code, w.Body)
+	}
+}

@@ -97,6 +97,7 @@ func (j *jobs) close() {
 type progressWriter struct {
 	write func(ctx context.Context, stage string, done, total int64) error
 	log   *slog.Logger
+	now   func() time.Time
 	mu    sync.Mutex
 	stage string
 	done  int64
@@ -108,7 +109,7 @@ type progressWriter struct {
 
 // newProgressWriter starts the heartbeat; end stops it.
 func newProgressWriter(ctx context.Context, log *slog.Logger, write func(ctx context.Context, stage string, done, total int64) error) *progressWriter {
-	p := &progressWriter{write: write, log: log, stop: make(chan struct{}), ended: make(chan struct{})}
+	p := &progressWriter{write: write, log: log, now: time.Now, stop: make(chan struct{}), ended: make(chan struct{})}
 	go p.heartbeat(ctx)
 	return p
 }
@@ -118,7 +119,7 @@ func (p *progressWriter) progress(ctx context.Context) func(stage string, done, 
 	return func(stage string, done, total int) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		now := time.Now()
+		now := p.now()
 		changed := stage != p.stage
 		p.stage, p.done, p.total = stage, int64(done), int64(total)
 		if changed || now.Sub(p.last) >= progressEvery || (total > 0 && done >= total) {
