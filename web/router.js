@@ -7,6 +7,7 @@
 //   #choropleth/SET/INDICATOR[?from=SET&weight=area|population][&per=10000]
 //   #changes/OLD/NEW[?area=CODE]   what changed between two releases of a series
 //   #proposals  and  #proposal/SLUG   shared sets proposed from building blocks
+//   #access[/RUN][?scenario=RUN&set=SET]   walking access to the nearest asset
 //   #my-drawing/ID?key=KEY   a resident's own drawing, opened by its private
 //                            link (the Map view with the drawing in the panel)
 // parseHash and hashFor turn one into the other; route shows the view the
@@ -29,7 +30,8 @@ import { parseMapQuery, mapHashFor } from './maplink.js';
 /** @typedef {{view: 'choropleth', set: string, indicator: string, from: string, weight: string, per?: string}} ChoroplethRoute */
 /** @typedef {{view: 'changes', old: string, new: string, area: string}} ChangesRoute */
 /** @typedef {{view: 'proposals', proposal: string}} ProposalsRoute */
-/** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute | ProposalsRoute} Route */
+/** @typedef {{view: 'access', run: string, scenario: string, set: string}} AccessRoute */
+/** @typedef {MapRoute | CompareRoute | PlacesRoute | ChoroplethRoute | ChangesRoute | ProposalsRoute | AccessRoute} Route */
 
 /**
  * A view: enter when it is shown, leave when another is, route with the
@@ -40,7 +42,7 @@ import { parseMapQuery, mapHashFor } from './maplink.js';
  * @property {(r: any) => Promise<void>} [route]
  */
 
-export const VIEW_NAMES = /** @type {const} */ (['map', 'compare', 'places', 'choropleth', 'changes', 'proposals']);
+export const VIEW_NAMES = /** @type {const} */ (['map', 'compare', 'places', 'choropleth', 'changes', 'proposals', 'access']);
 
 /**
  * parseHash reads a location hash into a route; anything it does not know
@@ -77,6 +79,8 @@ export function parseHash(hash) {
     case 'proposal':
     case 'proposals':
       return { view: 'proposals', proposal: parts[1] || '' };
+    case 'access':
+      return { view: 'access', run: parts[1] || '', scenario: params.get('scenario') || '', set: params.get('set') || '' };
     case 'my-drawing':
       return { view: 'map', drawing: parts[1] || '', key: params.get('key') || '' };
     case 'map':
@@ -114,6 +118,8 @@ export function hashFor(r) {
       return x.old && x.new ? `#changes/${e(x.old)}/${e(x.new)}${q({ area: x.area })}` : '#changes';
     case 'proposals':
       return x.proposal ? `#proposal/${e(x.proposal)}` : '#proposals';
+    case 'access':
+      return `#access${x.run ? `/${e(x.run)}` : ''}${x.run ? q({ scenario: x.scenario, set: x.set }) : ''}`;
     default:
       return x.drawing ? `#my-drawing/${e(x.drawing)}${q({ key: x.key })}` : mapHashFor(x);
   }
@@ -123,7 +129,7 @@ export function hashFor(r) {
 const views = {};
 /** The hash each view was last shown with, for its tab. */
 const lastHash = /** @type {Record<ViewName, string>} */ ({
-  map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth', changes: '#changes', proposals: '#proposals',
+  map: '#map', compare: '#compare', places: '#places', choropleth: '#choropleth', changes: '#changes', proposals: '#proposals', access: '#access',
 });
 
 /**

@@ -32,7 +32,7 @@ import { categoryTitle as titleIn } from './format.js';
  */
 
 /** @typedef {import('./format.js').Category} Category */
-/** @typedef {'map' | 'compare' | 'places' | 'choropleth' | 'changes' | 'proposals'} ViewName */
+/** @typedef {'map' | 'compare' | 'places' | 'choropleth' | 'changes' | 'proposals' | 'access'} ViewName */
 /** @typedef {{slug: string, code: string}} AreaRef */
 
 /**

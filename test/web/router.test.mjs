@@ -76,3 +76,12 @@ test('a drawing\'s private link opens the Map view with the drawing and its key'
   assert.deepEqual(parseHash(hashFor(r)), r);
   assert.equal(hashFor({ view: 'map' }), '#map', 'a Map route without a drawing is the map\'s address');
 });
+
+test('the Access view: the form, a run, and a run with its scenario and set', () => {
+  assert.deepEqual(parseHash('#access'), { view: 'access', run: '', scenario: '', set: '' });
+  assert.deepEqual(parseHash('#access/r1?scenario=s2&set=wards-2019'), { view: 'access', run: 'r1', scenario: 's2', set: 'wards-2019' });
+  assert.equal(hashFor({ view: 'access', run: '', scenario: 'ignored', set: 'x' }), '#access');
+  assert.equal(hashFor({ view: 'access', run: 'r1', scenario: '', set: '' }), '#access/r1');
+  assert.equal(hashFor({ view: 'access', run: 'r 1', scenario: 's2', set: 'wards-2019' }), '#access/r%201?scenario=s2&set=wards-2019');
+  for (const h of ['#access', '#access/r1', '#access/r1?scenario=s2&set=oa-2011']) assert.equal(hashFor(parseHash(h)), h);
+});

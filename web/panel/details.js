@@ -12,6 +12,7 @@ import { openPanel, linkOrText } from './panel.js';
 import { copyLinkRow, mapHashNow } from './copylink.js';
 import { renderProfile, KIND_WORDS } from './profile.js';
 import { isPhone, keepInSight, forgetSelected } from './sheet.js';
+import { fillAreaAccess } from './areaaccess.js';
 
 /**
  * Set by edit/edit.js. assetActions(feature) returns a node for the asset
@@ -274,6 +275,7 @@ export async function openArea(slugIn, codeIn, { fit = false, focus = false, unf
     keepInSight(feature.geometry, { fly: fit, unfold });
   }
   showDetails(renderArea(feature, slug), { focus, unfold });
+  fillAreaAccess($('area-access'), slug, code, signal);
   const { p, err } = await profile;
   if (token !== detailsToken || (err && err.name === 'AbortError')) return;
   fillProfile(p, err);
@@ -401,6 +403,7 @@ function renderArea(feature, slug) {
   }
   nodes.push(el('div', { id: 'area-profile', 'aria-busy': 'true' },
     el('p', { className: 'muted', text: 'Loading who lives here and how it lines up with other boundaries…' })));
+  nodes.push(el('div', { id: 'area-access' }));
   nodes.push(el('div', { id: 'area-assets' }, ...areaAssets(p)));
   nodes.push(el('div', { id: 'area-others' }));
   nodes.push(...areaProvenance(p, set));

@@ -15,6 +15,9 @@ import { changesView, changesClick, chg, LAYERS as CHANGES } from './changes.js'
 import { proposalsView, proposalsClick, pr, colourOf, LAYERS as PROPOSALS } from './proposals.js';
 import { setupProposalForm } from './proposalform.js';
 import { setupProposalEdit, renderedNeighbours } from './proposaledit.js';
+import { accessView, accessClick, ac } from './access.js';
+import { sc } from './accessscenario.js';
+import { ACCESS_LAYERS, accessMap } from './accessmap.js';
 
 /** @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent */
 
@@ -26,6 +29,7 @@ const CLICKABLE = {
   choropleth: { layer: CHOROPLETH.fill, click: choroplethClick },
   changes: { layer: CHANGES.fill, click: changesClick },
   proposals: { layer: PROPOSALS.fill, click: proposalsClick },
+  access: { layer: ACCESS_LAYERS.areaFill, click: accessClick },
 };
 
 function hoverCursor() {
@@ -61,6 +65,7 @@ export function setupViews() {
   registerView('choropleth', choroplethView);
   registerView('changes', changesView);
   registerView('proposals', proposalsView);
+  registerView('access', accessView);
   setupProposalForm();
   setupProposalEdit();
   map().on('click', (ev) => {
@@ -70,7 +75,7 @@ export function setupViews() {
   hoverCursor();
   startRouting();
   return {
-    views: { compare: cmp, places: pl, drawings: dr, choropleth: ch, changes: chg, proposals: { state: pr, colourOf, neighbours: renderedNeighbours } },
+    views: { compare: cmp, places: pl, drawings: dr, choropleth: ch, changes: chg, proposals: { state: pr, colourOf, neighbours: renderedNeighbours }, access: { state: ac, scenario: sc, map: accessMap } },
     layerIds: {
       compare: COMPARE,
       places: { fill: PLACES.fill, line: PLACES.line, source: PLACES.source, defs: () => pl.defLayers.slice() },
@@ -78,6 +83,7 @@ export function setupViews() {
       choropleth: CHOROPLETH,
       changes: CHANGES,
       proposals: PROPOSALS,
+      access: ACCESS_LAYERS,
     },
   };
 }
