@@ -41,6 +41,9 @@ type Object struct {
 	// the centroid, which can fall in a hole). For an incomplete object it
 	// is a point among the nodes that were found, or the zero Point if none.
 	Center orb.Point
+	// Nodes is a way's node ids, in order, when Options.WayNodes is set;
+	// nil otherwise and for nodes and relations.
+	Nodes []int64
 }
 
 // The object types.
@@ -115,6 +118,11 @@ type Options struct {
 	// as assets want; without it they are skipped (Stats.Skipped), as
 	// boundaries want.
 	Sites bool
+	// WayNodes fills Object.Nodes of the kept ways and gives every way
+	// whose nodes are all located as an orb.LineString in node order,
+	// closed or not (a routing graph wants topology and direction, not
+	// areas). Stats.Lines is left empty: every way is a line then.
+	WayNodes bool
 }
 
 // Progress says how far a pass has got.

@@ -555,7 +555,10 @@ func (r *reader) wayObject(o *Object, refs []int64, pts []orb.Point) {
 	if len(refs) == len(pts) && len(refs) > 0 {
 		closed = closed && refs[0] == refs[len(refs)-1]
 	}
-	if closed && o.Tags["area"] != "no" {
+	if r.opts.WayNodes {
+		o.Nodes = slices.Clone(refs)
+		o.Geometry = orb.LineString(slices.Clone(pts))
+	} else if closed && o.Tags["area"] != "no" {
 		ring := orb.Ring(slices.Clone(pts))
 		orient(ring, orb.CCW)
 		o.Geometry = orb.Polygon{ring}
