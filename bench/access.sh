@@ -37,6 +37,8 @@ for p in /usr/bin/time osmium osm2pgrouting ogr2ogr psql; do
 done
 go build -o "$work/placemap" ./cmd/placemap
 pm() { "$work/placemap" "$@" --data "$work/data"; }
+# has CMD: whether this build of placemap has the command (its usage says so).
+has() { "$work/placemap" help 2>&1 | grep -q "placemap $1 "; }
 echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "file: $file, $(du -m "$file" | cut -f1) MB"
 
@@ -54,9 +56,14 @@ measure() {
 ratio() { python3 -c "import sys; a,b=map(float,sys.argv[1:]); print(f'{a/b:.1f}x' if b > 0 else 'n/a')" "$1" "$2"; }
 
 echo; echo "== network import"
-measure "placemap import network --mode walk (GeoPackage)" pm import network "$file" --mode walk
-pm_import=$wall
-sed 's/^/    /' "$work/out" | head -6
+if has "import network"; then
+	measure "placemap import network --mode walk (GeoPackage)" pm import network "$file" --mode walk
+	pm_import=$wall
+	sed 's/^/    /' "$work/out" | head -6
+else
+	echo "(placemap import network is not in this build: the engine's build alone is timed below)"
+	pm_import=0
+fi
 measure "osmium cat to OSM XML (for osm2pgrouting)" osmium cat -O "$file" -o "$work/x.osm"
 cat_s=$wall
 db="placemap_accessbench_$$"
@@ -107,14 +114,19 @@ q -F' ' -c "SELECT 'libraries: ' || (SELECT count(*) FROM assets WHERE category 
 	' vertices); towns: ' || (SELECT count(*) FROM towns) || ' (' || (SELECT count(*) FROM towns_v) || ' vertices)'"
 
 echo; echo "== access to the nearest library"
+# The points both engines start from: each library's and origin's vertex.
+for t in asset_v grid_v towns_v; do
+	q -F, -c "SELECT t.vid, ST_X(v.the_geom), ST_Y(v.the_geom) FROM $t t JOIN lvert v ON v.id = t.vid ORDER BY t.vid" >"$work/$t.csv"
+done
 edges="SELECT gid AS id, source, target, length_m AS cost, length_m AS reverse_cost FROM ways"
-# pgr_sql NAME ORIGINS: the two pgRouting runs for one origin table, each a
-# psql script ending with the backend's peak RSS.
+# pgr_runs SET: pgRouting's two runs for one origin set, each a psql
+# script ending with the backend's peak RSS; the many-to-many answers are
+# kept in table m2m_SET.
 pgr_runs() {
-	local set=$1 origins=$2
+	local set=$1 origins=${1}_v
 	{
 		echo "CREATE TEMP TABLE o2m (start_vid bigint, end_vid bigint, agg_cost float8);"
-		for a in $(q -c "SELECT vid FROM asset_v ORDER BY vid"); do
+		for a in $(cut -d, -f1 "$work/asset_v.csv"); do
 			echo "INSERT INTO o2m SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCost('$edges', $a, (SELECT array_agg(vid) FROM $origins), directed => false);"
 		done
 		echo "SELECT count(DISTINCT end_vid) || ' origins reached, mean nearest ' || round(avg(m)::numeric, 1) || ' m' FROM (SELECT end_vid, min(agg_cost) AS m FROM o2m GROUP BY end_vid) x;"
@@ -123,25 +135,53 @@ pgr_runs() {
 		echo "\\! grep VmHWM /proc/\$BPID/status || true"
 	} >"$work/o2m.sql"
 	{
-		echo "SELECT count(*) || ' origins reached, mean nearest ' || round(avg(m)::numeric, 1) || ' m' FROM (SELECT end_vid, min(agg_cost) AS m FROM pgr_dijkstraCost('$edges', (SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM $origins), directed => false) GROUP BY end_vid) x;"
+		echo "CREATE TABLE m2m_$set AS SELECT end_vid AS vid, min(agg_cost) AS metres FROM pgr_dijkstraCost('$edges', (SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM $origins), directed => false) GROUP BY end_vid;"
+		echo "SELECT count(*) || ' origins reached, mean nearest ' || round(avg(metres)::numeric, 1) || ' m' FROM m2m_$set;"
 		echo "SELECT pg_backend_pid() AS pid \\gset"
 		echo "\\setenv BPID :pid"
 		echo "\\! grep VmHWM /proc/\$BPID/status || true"
 	} >"$work/m2m.sql"
-	measure "pgRouting one-to-many from each library, --from $set" psql -qAt -v ON_ERROR_STOP=1 "$url" -f "$work/o2m.sql"
+	measure "pgRouting one-to-many from each library ($(wc -l <"$work/asset_v.csv") calls)" psql -qAt -v ON_ERROR_STOP=1 "$url" -f "$work/o2m.sql"
 	o2m_s=$wall
-	sed 's/^/    /; s/VmHWM:/backend peak RSS (VmHWM):/' "$work/out"
-	measure "pgRouting many-to-many (one call), --from $set" psql -qAt -v ON_ERROR_STOP=1 "$url" -f "$work/m2m.sql"
+	sed 's/^/    /; s/VmHWM:\s*/backend peak RSS (VmHWM) /' "$work/out"
+	measure "pgRouting many-to-many (one call)" psql -qAt -v ON_ERROR_STOP=1 "$url" -f "$work/m2m.sql"
 	m2m_s=$wall
-	sed 's/^/    /; s/VmHWM:/backend peak RSS (VmHWM):/' "$work/out"
+	sed 's/^/    /; s/VmHWM:\s*/backend peak RSS (VmHWM) /' "$work/out"
 }
 
+# engine SET: placemap's engine alone (bench/accessbench: build, snap, one
+# multi-source search) on the same vertices, and its agreement with
+# pgRouting's many-to-many answers.
+engine() {
+	local set=$1
+	measure "placemap engine: build + snap + multi-source search" "$work/accessbench" -osm "$file" \
+		-assets "$work/asset_v.csv" -origins "$work/${set}_v.csv" -out "$work/pm_$set.csv"
+	eng_s=$wall
+	sed 's/^/    /' "$work/out"
+	q -c "CREATE TABLE pm_$set (vid bigint, metres float8, snap float8)" -c "\\copy pm_$set FROM '$work/pm_$set.csv' CSV"
+	q -F' ' -c "SELECT 'agreement with pgRouting, ' || CASE WHEN on_net THEN 'origins on placemap''s network (snapped < 1 cm): '
+		ELSE 'origins snapped elsewhere (their vertex is on ways the walk filter leaves out or off its largest component): ' END || count(*) ||
+		', |difference| max ' || round(max(abs(p.metres - m.metres))::numeric, 3) || ' m, median ' ||
+		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.metres - m.metres)))::numeric, 4) || ' m, ' ||
+		count(*) FILTER (WHERE abs(p.metres - m.metres) > greatest(10, 0.01 * m.metres)) || ' beyond max(1%, 10 m)'
+		FROM pm_$set p JOIN m2m_$set m USING (vid), LATERAL (SELECT p.snap < 0.01 AS on_net) x GROUP BY on_net ORDER BY on_net DESC"
+	q -c "SELECT '    reached by one engine only: ' || ((SELECT count(*) FROM pm_$set) + (SELECT count(*) FROM m2m_$set) - 2 * (SELECT count(*) FROM pm_$set JOIN m2m_$set USING (vid)))"
+}
+
+go build -o "$work/accessbench" ./bench/accessbench
 for set in grid towns; do
-	measure "placemap access --category library --from $set" pm access --category library --from "$set" --report "$work/report-$set.json"
-	pm_s=$wall
-	sed 's/^/    /' "$work/out" | head -8
-	pgr_runs "$set" "${set}_v"
-	echo "  --from $set: pgRouting one-to-many loop / placemap = $o2m_s / $pm_s s = $(ratio "$o2m_s" "$pm_s"); many-to-many / placemap = $(ratio "$m2m_s" "$pm_s")"
+	echo "-- --from $set ($(wc -l <"$work/${set}_v.csv") origin vertices)"
+	pgr_runs "$set"
+	engine "$set"
+	echo "  engine: pgRouting one-to-many loop / placemap = $(ratio "$o2m_s" "$eng_s"), many-to-many / placemap = $(ratio "$m2m_s" "$eng_s")"
+	if has access; then
+		measure "placemap access --category library --from $set" pm access --category library --from "$set" --report "$work/report-$set.json"
+		pm_s=$wall
+		sed 's/^/    /' "$work/out" | head -8
+		echo "  whole run: pgRouting one-to-many loop / placemap access = $(ratio "$o2m_s" "$pm_s"), many-to-many / placemap access = $(ratio "$m2m_s" "$pm_s")"
+	else
+		echo "  (placemap access is not in this build)"
+	fi
 done
 echo
 echo "peers: $(osm2pgrouting --version 2>&1 | head -1); pgRouting $(q -c "SELECT pgr_version()"); PostgreSQL $(q -c "SHOW server_version")"
