@@ -14,13 +14,18 @@
 #    `placemap import set`); libraries from `placemap import osm`. Against
 #    pgRouting on osm2pgrouting's graph (undirected, cost = ellipsoidal
 #    metres), origins and libraries put at their nearest vertex of its
-#    largest component: one-to-many pgr_dijkstraCost from each library to
+#    largest component without the ways placemap's walk filter leaves out
+#    (osm2pgrouting cannot: foot=no, access=private; listed with osmium
+#    tags-filter): one-to-many pgr_dijkstraCost from each library to
 #    every origin, looping over the libraries (the way to get a nearest
 #    asset without a multi-source search), and one many-to-many call. Wall
 #    time of each and the PostgreSQL backend's peak RSS (VmHWM, which counts
 #    the shared buffers it touched). placemap's run is the whole command:
 #    reading the store, snapping, the one multi-source search, indicators
-#    and writing them; pgRouting's is the search alone.
+#    and writing them; pgRouting's is the search alone. bench/accessbench
+#    times placemap's engine alone (build, snap, search) from the same
+#    vertices, and its distances are compared with pgRouting's, on all
+#    osm2pgrouting's ways and without the filtered ones.
 #
 #   bench/access.sh [FILE.osm.pbf]
 #
@@ -80,11 +85,23 @@ q -F' ' -c "SELECT 'osm2pgrouting graph: ' || count(DISTINCT osm_id) || ' ways, 
 echo "import ratio (osmium cat + osm2pgrouting) / placemap: $(python3 -c "print($cat_s + $o2p_s)") s / $pm_import s = $(ratio "$(python3 -c "print($cat_s + $o2p_s)")" "$pm_import")"
 
 echo; echo "== origins and libraries"
-# pgRouting's largest component, its vertices indexed for nearest-vertex search.
+# The ways osm2pgrouting keeps and placemap's walk filter leaves out by
+# tags other than highway (foot=no|private|use_sidepath; access=private|no
+# unless foot=yes|designated|permissive|destination), found with osmium.
+osmium tags-filter -O -R "$file" w/foot=no,private,use_sidepath -o "$work/fa.osm.pbf"
+osmium tags-filter -O -R "$file" w/access=private,no -o "$work/fb0.osm.pbf"
+osmium tags-filter -O -R -i "$work/fb0.osm.pbf" w/foot=yes,designated,permissive,destination -o "$work/fb.osm.pbf"
+{ osmium cat -f opl "$work/fa.osm.pbf"; osmium cat -f opl "$work/fb.osm.pbf"; } | awk '/^w/ {print substr($1, 2)}' | sort -u >"$work/filtered.txt"
+q -c "CREATE TABLE filtered (osm_id bigint PRIMARY KEY)" -c "\\copy filtered FROM '$work/filtered.txt'"
+q -c "SELECT 'ways osm2pgrouting keeps that the walk filter leaves out by other tags: ' || count(DISTINCT osm_id) FROM ways WHERE osm_id IN (SELECT osm_id FROM filtered)"
+# Both engines start from vertices of the largest component of
+# osm2pgrouting's graph without those ways (so no start lies on a way only
+# pgRouting walks), indexed for nearest-vertex search. pgRouting is timed
+# on all its ways, as a user of it would run it.
 q <<'SQL'
 CREATE TABLE lvert AS
   WITH c AS (SELECT component, node FROM pgr_connectedComponents(
-    'SELECT gid AS id, source, target, length_m AS cost, length_m AS reverse_cost FROM ways'))
+    'SELECT gid AS id, source, target, length_m AS cost, length_m AS reverse_cost FROM ways WHERE osm_id NOT IN (SELECT osm_id FROM filtered)'))
   SELECT v.id, v.the_geom FROM ways_vertices_pgr v JOIN c ON c.node = v.id
   WHERE c.component = (SELECT component FROM c GROUP BY component ORDER BY count(*) DESC LIMIT 1);
 CREATE INDEX ON lvert USING gist (the_geom);
@@ -121,7 +138,8 @@ done
 edges="SELECT gid AS id, source, target, length_m AS cost, length_m AS reverse_cost FROM ways"
 # pgr_runs SET: pgRouting's two runs for one origin set, each a psql
 # script ending with the backend's peak RSS; the many-to-many answers are
-# kept in table m2m_SET.
+# kept in table m2m_SET. pgr_dijkstraCost gives no row from a vertex to
+# itself: an origin at a library's vertex is added at 0 m.
 pgr_runs() {
 	local set=$1 origins=${1}_v
 	{
@@ -129,13 +147,15 @@ pgr_runs() {
 		for a in $(cut -d, -f1 "$work/asset_v.csv"); do
 			echo "INSERT INTO o2m SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCost('$edges', $a, (SELECT array_agg(vid) FROM $origins), directed => false);"
 		done
+		echo "INSERT INTO o2m SELECT vid, vid, 0 FROM asset_v WHERE vid IN (SELECT vid FROM $origins);"
 		echo "SELECT count(DISTINCT end_vid) || ' origins reached, mean nearest ' || round(avg(m)::numeric, 1) || ' m' FROM (SELECT end_vid, min(agg_cost) AS m FROM o2m GROUP BY end_vid) x;"
 		echo "SELECT pg_backend_pid() AS pid \\gset"
 		echo "\\setenv BPID :pid"
 		echo "\\! grep VmHWM /proc/\$BPID/status || true"
 	} >"$work/o2m.sql"
 	{
-		echo "CREATE TABLE m2m_$set AS SELECT end_vid AS vid, min(agg_cost) AS metres FROM pgr_dijkstraCost('$edges', (SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM $origins), directed => false) GROUP BY end_vid;"
+		echo "CREATE TABLE m2m_$set AS SELECT vid, min(metres) AS metres FROM (SELECT end_vid AS vid, agg_cost AS metres FROM pgr_dijkstraCost('$edges', (SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM $origins), directed => false)"
+		echo "  UNION ALL SELECT vid, 0 FROM asset_v WHERE vid IN (SELECT vid FROM $origins)) x GROUP BY vid;"
 		echo "SELECT count(*) || ' origins reached, mean nearest ' || round(avg(metres)::numeric, 1) || ' m' FROM m2m_$set;"
 		echo "SELECT pg_backend_pid() AS pid \\gset"
 		echo "\\setenv BPID :pid"
@@ -159,12 +179,18 @@ engine() {
 	eng_s=$wall
 	sed 's/^/    /' "$work/out"
 	q -c "CREATE TABLE pm_$set (vid bigint, metres float8, snap float8)" -c "\\copy pm_$set FROM '$work/pm_$set.csv' CSV"
-	q -F' ' -c "SELECT 'agreement with pgRouting, ' || CASE WHEN on_net THEN 'origins on placemap''s network (snapped < 1 cm): '
-		ELSE 'origins snapped elsewhere (their vertex is on ways the walk filter leaves out or off its largest component): ' END || count(*) ||
-		', |difference| max ' || round(max(abs(p.metres - m.metres))::numeric, 3) || ' m, median ' ||
-		round((percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.metres - m.metres)))::numeric, 4) || ' m, ' ||
-		count(*) FILTER (WHERE abs(p.metres - m.metres) > greatest(10, 0.01 * m.metres)) || ' beyond max(1%, 10 m)'
-		FROM pm_$set p JOIN m2m_$set m USING (vid), LATERAL (SELECT p.snap < 0.01 AS on_net) x GROUP BY on_net ORDER BY on_net DESC"
+	q -c "CREATE TABLE m2mf_$set AS SELECT vid, min(metres) AS metres FROM (SELECT end_vid AS vid, agg_cost AS metres FROM pgr_dijkstraCost('$edges WHERE osm_id NOT IN (SELECT osm_id FROM filtered)',
+		(SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM ${set}_v), directed => false)
+		UNION ALL SELECT vid, 0 FROM asset_v WHERE vid IN (SELECT vid FROM ${set}_v)) x GROUP BY vid"
+	for t in m2m m2mf; do
+		q -F' ' -c "SELECT 'agreement with pgRouting ' || CASE '$t' WHEN 'm2m' THEN 'on all its ways' ELSE 'without the filtered ways' END ||
+			' (' || count(*) FILTER (WHERE p.snap < 0.01) || ' of ' || count(*) || ' origins snapped < 1 cm): |difference| max ' ||
+			round(max(abs(p.metres - m.metres))::numeric, 3) || ' m, median ' ||
+			round((percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.metres - m.metres)))::numeric, 4) || ' m, ' ||
+			count(*) FILTER (WHERE abs(p.metres - m.metres) <= 0.01) || ' within 1 cm, ' ||
+			count(*) FILTER (WHERE abs(p.metres - m.metres) > greatest(10, 0.01 * m.metres)) || ' beyond max(1%, 10 m)'
+			FROM pm_$set p JOIN ${t}_$set m USING (vid)"
+	done
 	q -c "SELECT '    reached by one engine only: ' || ((SELECT count(*) FROM pm_$set) + (SELECT count(*) FROM m2m_$set) - 2 * (SELECT count(*) FROM pm_$set JOIN m2m_$set USING (vid)))"
 }
 
