@@ -335,7 +335,7 @@ func cmdSets(ctx context.Context, args []string, stdout io.Writer, log *slog.Log
 
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
-		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes"}
+		return usageError{"import what? set, set-from-lookup, assets, drawings, indicator, osm, basemap, postcodes or network"}
 	}
 	switch args[0] {
 	case "set":
@@ -354,8 +354,10 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 		return importBasemap(ctx, args[1:], stdout, os.Stderr)
 	case "postcodes":
 		return importPostcodes(ctx, args[1:], stdout)
+	case "network":
+		return importNetwork(ctx, args[1:], stdout, os.Stderr)
 	}
-	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm, basemap or postcodes", args[0])}
+	return usageError{fmt.Sprintf("import %q: want set, set-from-lookup, assets, drawings, indicator, osm, basemap, postcodes or network", args[0])}
 }
 
 // setFlags are the boundary set's own fields, shared by both set imports.

@@ -51,6 +51,12 @@ Usage:
                                                           the street basemap (/tiles/basemap) from an OSM extract
   placemap import postcodes FILE.csv [--skip-invalid] [--licence OGL-UK-3.0] [--source S]
                                                           postcodes (ONSPD/NSPL, OS Code-Point Open or postcode,lon,lat) for /api/postcodes
+  placemap import network FILE [--mode walk|cycle] [--max-decompressed-mb 512]
+                                                          the walking (or cycling) routing graph from an OSM extract
+  placemap access --category C [--status open[,at_risk]] --from SET [--speed-kmh 4.8] [--max-minutes 60] [--mode walk|cycle]
+                  [--close ID[,ID]] [--open LON,LAT]... [--by SET]... [--report FILE.json]
+                                                          walking time from every area of SET to the nearest asset; a
+                                                          baseline writes walk_* indicators, --close/--open a what-if
   placemap user add EMAIL --role admin|moderator|editor|contributor [--scope SET[:CODE]]... [--display-name NAME] [--password-stdin]
   placemap user display-name EMAIL NAME                   how the public sees an account ("" for its role)
   placemap user revoke-tokens EMAIL                       revoke every API token of an account (one leaked)
@@ -117,6 +123,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdPlace(ctx, args[1:], stdout, log)
 	case "propose-set":
 		err = cmdProposeSet(ctx, args[1:], stdout, log)
+	case "access":
+		err = cmdAccess(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

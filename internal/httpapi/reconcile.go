@@ -160,6 +160,9 @@ func (s *Server) getIndicator(w http.ResponseWriter, r *http.Request) error {
 	if f.Per != 0 {
 		out["per"], out["per_method"], out["population"] = f.Per, f.PerMethod(), f.Population
 	}
+	if f.Assets != nil {
+		out["assets"] = f.Assets
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

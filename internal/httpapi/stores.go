@@ -72,6 +72,8 @@ type AssetStore interface {
 	UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (place.Asset, error)
 	DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 	MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error)
+	// AssetsByFID names the assets an indicator of kind asset holds.
+	AssetsByFID(ctx context.Context, fids []int64) (map[int64]store.AssetRef, error)
 }
 
 // ReleaseStore is what the API asks of the series of boundary releases and

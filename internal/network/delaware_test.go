@@ -95,3 +95,20 @@ func BenchmarkNearestDelaware35(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkSnapDelaware(b *testing.B) {
+	g, _, err := Build(context.Background(), delaware(b), "delaware", Options{}) // once: b.Loop
+	if err != nil {
+		b.Fatal(err)
+	}
+	g.Snap(orb.Point{-75.55, 39.74}) // the grid, built once
+	pts := randomSnaps(g, 1000, 3)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() { // near the network, as origins and assets are
+		on := pts[i%len(pts)].On
+		g.Snap(orb.Point{on[0] + 0.0005, on[1] + 0.0003})
+		i++
+	}
+}

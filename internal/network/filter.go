@@ -61,7 +61,7 @@ func noWay(tags map[string]string, key string) string {
 	switch v := tags[key]; v {
 	case "no", "private", "use_sidepath":
 		return key + "=" + v
-	case "yes", "designated", "permissive", "destination":
+	case "yes", "designated", "permissive":
 		return ""
 	}
 	switch v := tags["access"]; v {

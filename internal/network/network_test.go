@@ -25,7 +25,7 @@ const (
 	cA  = 55.64670325
 )
 
-func build(t *testing.T, mode Mode) (*Graph, Report) {
+func build(t testing.TB, mode Mode) (*Graph, Report) {
 	t.Helper()
 	g, rep, err := Build(context.Background(), osm.File("testdata/grid.osm"), "grid.osm", Options{Mode: mode})
 	if err != nil {

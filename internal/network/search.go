@@ -67,7 +67,10 @@ func (g *Graph) Nearest(ctx context.Context, sources []Snap, maxMetres float64) 
 		}
 		t.relax(&h, it)
 	}
-	return t, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("nearest: %w", err)
+	}
+	return t, nil
 }
 
 // seed puts source i at vertex v, d metres away, when that is shorter.

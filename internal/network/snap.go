@@ -2,6 +2,7 @@ package network
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -31,19 +32,16 @@ func (g *Graph) Snap(p orb.Point) (Snap, bool) {
 	kx, ky := scale(p[1])
 	best := cand{d2: math.Inf(1)}
 	cx, cy := gr.cell(p)
-	seen := map[uint32]bool{}
 	for ring := 0; ; ring++ {
-		for _, c := range gr.ring(cx, cy, ring) {
-			for _, e := range gr.edges(c) {
-				if seen[e] {
-					continue
-				}
-				seen[e] = true
-				if c := g.nearestOnEdge(int(e), p, kx, ky); c.d2 < best.d2 {
-					best = c
+		// A segment in several cells is looked at again: cheaper than
+		// remembering which were.
+		gr.ring(cx, cy, ring, func(c int) {
+			for _, i := range gr.segments(c) {
+				if t, d2 := g.nearestOnSegment(int(i), p, kx, ky); d2 < best.d2 {
+					best = cand{seg: int(i), t: t, d2: d2}
 				}
 			}
-		}
+		})
 		// Every cell beyond this ring lies further than ring cells away.
 		reach := float64(ring) * math.Min(gr.size*kx, gr.size*ky)
 		if best.d2 <= reach*reach || ring > gr.nx+gr.ny {
@@ -53,48 +51,44 @@ func (g *Graph) Snap(p orb.Point) (Snap, bool) {
 	return g.snapAt(p, best), true
 }
 
-// cand is a candidate nearest point: edge, segment, fraction along it,
-// squared planar distance.
+// cand is a candidate nearest point: the segment from shape point seg to
+// seg+1, the fraction t along it, the squared planar distance.
 type cand struct {
-	edge, seg int
-	t, d2     float64
+	seg   int
+	t, d2 float64
 }
 
-// nearestOnEdge is the nearest point of edge e to p in the local plane
-// (kx, ky metres per degree).
-func (g *Graph) nearestOnEdge(e int, p orb.Point, kx, ky float64) cand {
-	best := cand{edge: e, d2: math.Inf(1)}
-	lo, hi := int(g.shapeOff[e]), int(g.shapeOff[e+1])
-	for i := lo; i+1 < hi; i++ {
-		a, b := g.point(i), g.point(i+1)
-		ax, ay := (a[0]-p[0])*kx, (a[1]-p[1])*ky
-		bx, by := (b[0]-p[0])*kx, (b[1]-p[1])*ky
-		dx, dy := bx-ax, by-ay
-		t := 0.0
-		if l2 := dx*dx + dy*dy; l2 > 0 {
-			t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-		}
-		x, y := ax+t*dx, ay+t*dy
-		if d2 := x*x + y*y; d2 < best.d2 {
-			best = cand{edge: e, seg: i - lo, t: t, d2: d2}
-		}
+// nearestOnSegment is the fraction along the segment from shape point i
+// to i+1 of its nearest point to p, and the squared distance, in the local
+// plane (kx, ky metres per degree).
+func (g *Graph) nearestOnSegment(i int, p orb.Point, kx, ky float64) (t, d2 float64) {
+	a, b := g.point(i), g.point(i+1)
+	ax, ay := (a[0]-p[0])*kx, (a[1]-p[1])*ky
+	bx, by := (b[0]-p[0])*kx, (b[1]-p[1])*ky
+	dx, dy := bx-ax, by-ay
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
 	}
-	return best
+	x, y := ax+t*dx, ay+t*dy
+	return t, x*x + y*y
 }
 
 // snapAt turns the best candidate into a Snap: the point, its ellipsoidal
 // distance and its offset along the edge.
 func (g *Graph) snapAt(p orb.Point, c cand) Snap {
-	lo := int(g.shapeOff[c.edge])
+	// The edge whose shape holds the segment: shapeOff[e] <= seg < shapeOff[e+1]-1.
+	e, _ := slices.BinarySearch(g.shapeOff, uint32(c.seg)+1)
+	e--
+	lo := int(g.shapeOff[e])
 	off := 0.0
-	for i := lo; i < lo+c.seg; i++ {
+	for i := lo; i < c.seg; i++ {
 		off += g.segMetres(i)
 	}
-	a, b := g.point(lo+c.seg), g.point(lo+c.seg+1)
+	a, b := g.point(c.seg), g.point(c.seg+1)
 	on := orb.Point{a[0] + c.t*(b[0]-a[0]), a[1] + c.t*(b[1]-a[1])}
 	off += metresBetween(a[0], a[1], on[0], on[1])
-	off = math.Min(off, g.emetres[c.edge])
-	return Snap{Point: p, On: on, Metres: metresBetween(p[0], p[1], on[0], on[1]), edge: c.edge, offset: off}
+	off = math.Min(off, g.emetres[e])
+	return Snap{Point: p, On: on, Metres: metresBetween(p[0], p[1], on[0], on[1]), edge: e, offset: off}
 }
 
 // segMetres is the length of the segment from shape point i to i+1.
@@ -104,22 +98,25 @@ func (g *Graph) segMetres(i int) float64 {
 }
 
 // grid is a spatial index of the largest component's edges: a regular
-// grid over the graph's bounds, each cell listing the edges whose segments'
-// boxes touch it (CSR: cellOff, cellEdges).
+// grid over the graph's bounds, each cell listing the segments (by their
+// first shape point) whose boxes touch it (CSR: cellOff, cellSegs).
 type grid struct {
 	minX, minY float64
 	size       float64 // cell side, degrees
 	nx, ny     int
 	cellOff    []uint32
-	cellEdges  []uint32
+	cellSegs   []uint32
 }
 
 func newGrid(g *Graph) *grid {
 	b := g.report.Bounds
 	segs := len(g.shape)/2 - len(g.efrom)
-	cells := math.Max(1, math.Min(float64(segs)/2, 4<<20))
+	cells := math.Max(1, math.Min(2*float64(segs), 4<<20))
 	area := math.Max((b.Max[0]-b.Min[0])*(b.Max[1]-b.Min[1]), 1e-12)
-	gr := &grid{minX: b.Min[0], minY: b.Min[1], size: math.Max(math.Sqrt(area/cells), 1e-5)}
+	size := math.Max(math.Sqrt(area/cells), 1e-5)
+	// No more than 2048 cells a side, whatever the shape of the bounds.
+	size = math.Max(size, math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])/2048)
+	gr := &grid{minX: b.Min[0], minY: b.Min[1], size: size}
 	gr.nx = int((b.Max[0]-b.Min[0])/gr.size) + 1
 	gr.ny = int((b.Max[1]-b.Min[1])/gr.size) + 1
 	count := make([]uint32, gr.nx*gr.ny+1)
@@ -128,33 +125,27 @@ func newGrid(g *Graph) *grid {
 		count[i] += count[i-1]
 	}
 	gr.cellOff = count
-	gr.cellEdges = make([]uint32, count[len(count)-1])
+	gr.cellSegs = make([]uint32, count[len(count)-1])
 	next := make([]uint32, gr.nx*gr.ny)
 	copy(next, count)
-	gr.eachCell(g, func(c int, e uint32) { gr.cellEdges[next[c]] = e; next[c]++ })
+	gr.eachCell(g, func(c int, i uint32) { gr.cellSegs[next[c]] = i; next[c]++ })
 	return gr
 }
 
-// eachCell calls fn once for every (cell, edge) pair of the largest
+// eachCell calls fn once for every (cell, segment) pair of the largest
 // component's edges.
-func (gr *grid) eachCell(g *Graph, fn func(c int, e uint32)) {
-	last := map[int]bool{}
+func (gr *grid) eachCell(g *Graph, fn func(c int, seg uint32)) {
 	for e := range g.efrom {
 		if !g.inLargest(e) {
 			continue
 		}
-		clear(last)
 		for i := int(g.shapeOff[e]); i+1 < int(g.shapeOff[e+1]); i++ {
 			a, b := g.point(i), g.point(i+1)
 			x0, y0 := gr.cell(orb.Point{math.Min(a[0], b[0]), math.Min(a[1], b[1])})
 			x1, y1 := gr.cell(orb.Point{math.Max(a[0], b[0]), math.Max(a[1], b[1])})
 			for x := x0; x <= x1; x++ {
 				for y := y0; y <= y1; y++ {
-					c := y*gr.nx + x
-					if !last[c] {
-						last[c] = true
-						fn(c, uint32(e))
-					}
+					fn(y*gr.nx+x, uint32(i))
 				}
 			}
 		}
@@ -168,17 +159,16 @@ func (gr *grid) cell(p orb.Point) (int, int) {
 	return min(max(x, 0), gr.nx-1), min(max(y, 0), gr.ny-1)
 }
 
-// ring lists the cells at Chebyshev distance r from (cx, cy).
-func (gr *grid) ring(cx, cy, r int) []int {
-	var out []int
+// ring calls fn for the cells at Chebyshev distance r from (cx, cy).
+func (gr *grid) ring(cx, cy, r int, fn func(c int)) {
 	add := func(x, y int) {
 		if x >= 0 && y >= 0 && x < gr.nx && y < gr.ny {
-			out = append(out, y*gr.nx+x)
+			fn(y*gr.nx + x)
 		}
 	}
 	if r == 0 {
 		add(cx, cy)
-		return out
+		return
 	}
 	for x := cx - r; x <= cx+r; x++ {
 		add(x, cy-r)
@@ -188,7 +178,6 @@ func (gr *grid) ring(cx, cy, r int) []int {
 		add(cx-r, y)
 		add(cx+r, y)
 	}
-	return out
 }
 
-func (gr *grid) edges(c int) []uint32 { return gr.cellEdges[gr.cellOff[c]:gr.cellOff[c+1]] }
+func (gr *grid) segments(c int) []uint32 { return gr.cellSegs[gr.cellOff[c]:gr.cellOff[c+1]] }

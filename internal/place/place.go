@@ -334,12 +334,14 @@ type Membership struct {
 }
 
 // Indicator is a number attached to the areas of one set: a count (people,
-// assets) that adds up, or a rate (a score, a percentage) that averages.
+// assets) that adds up, a rate (a score, a percentage) that averages, or
+// an asset (the FID of an asset, e.g. each area's nearest library), which
+// names rather than measures and so is never moved to another set.
 type Indicator struct {
 	Set         string `json:"set"`
 	Name        string `json:"name"` // snake_case id, e.g. population or imd_score
 	Title       string `json:"title"`
-	Kind        string `json:"kind"` // count or rate
+	Kind        string `json:"kind"` // count, rate or asset
 	Source      string `json:"source,omitempty"`
 	Licence     string `json:"licence,omitempty"`
 	Attribution string `json:"attribution,omitempty"`
@@ -352,8 +354,8 @@ func (i *Indicator) Validate() error {
 	switch {
 	case !indicatorNameRE.MatchString(i.Name):
 		return Errorf(EINVALID, "indicator name %q: use lower-case letters, digits and underscores, starting with a letter", i.Name)
-	case i.Kind != "count" && i.Kind != "rate":
-		return Errorf(EINVALID, "indicator %s: kind %q is not count or rate", i.Name, i.Kind)
+	case i.Kind != "count" && i.Kind != "rate" && i.Kind != "asset":
+		return Errorf(EINVALID, "indicator %s: kind %q is not count, rate or asset", i.Name, i.Kind)
 	case strings.TrimSpace(i.Title) == "":
 		return Errorf(EINVALID, "indicator %s: title is required", i.Name)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/placemap/placemap/internal/csvcell"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 )
 
 // PerResidents is the number of residents a per-head rate is given per:
@@ -32,6 +33,39 @@ type Figures struct {
 	Per        int                // 0, or the residents the values are per
 	Population *Population        // where the residents came from, for per-head figures
 	Values     map[string]float64 // by area code; an area with no figure is absent
+	// Assets, for an indicator of kind asset, names the asset each value
+	// (an FID) stands for, by area code; an asset since deleted is absent.
+	Assets map[string]store.AssetRef
+}
+
+// assetNamer is the store's look-up of assets by FID, for indicators of
+// kind asset.
+type assetNamer interface {
+	AssetsByFID(ctx context.Context, fids []int64) (map[int64]store.AssetRef, error)
+}
+
+// nameAssets fills f.Assets when f is of kind asset and the source can
+// look assets up.
+func (s *Service) nameAssets(ctx context.Context, f *Figures) error {
+	n, ok := s.src.(assetNamer)
+	if f.Kind != Asset || !ok {
+		return nil
+	}
+	fids := make([]int64, 0, len(f.Values))
+	for _, v := range f.Values {
+		fids = append(fids, int64(v))
+	}
+	found, err := n.AssetsByFID(ctx, fids)
+	if err != nil {
+		return err
+	}
+	f.Assets = make(map[string]store.AssetRef, len(f.Values))
+	for code, v := range f.Values {
+		if a, ok := found[int64(v)]; ok {
+			f.Assets[code] = a
+		}
+	}
+	return nil
 }
 
 // OwnValues is the method of figures that were not moved.
@@ -57,6 +91,9 @@ func (s *Service) Figures(ctx context.Context, q FigureQuery) (Figures, error) {
 			return Figures{}, err
 		}
 		f = Figures{IndicatorInfo: info, From: q.Set, Method: OwnValues, Values: values}
+		if err := s.nameAssets(ctx, &f); err != nil {
+			return Figures{}, err
+		}
 	} else {
 		if _, err := s.src.Set(ctx, q.Set); err != nil {
 			return Figures{}, err

@@ -355,6 +355,9 @@ func (s *Service) Move(ctx context.Context, from, name, to string, w Weight) (Mo
 	if err != nil {
 		return Moved{}, err
 	}
+	if info.Kind == Asset {
+		return Moved{}, place.Errorf(place.EINVALID, "indicator %s of %s names an asset in each area (kind asset) and cannot be moved to another set: read it on %s", name, from, from)
+	}
 	cw, err := s.WeightedCrosswalk(ctx, from, to, w)
 	if err != nil {
 		return Moved{}, err

@@ -85,10 +85,12 @@ const (
 	ByPopulation Weight = "population"
 )
 
-// Kind of an indicator: counts add up, rates average.
+// Kind of an indicator: counts add up, rates average, an asset names one
+// (its FID) and is not moved.
 const (
 	Count = "count"
 	Rate  = "rate"
+	Asset = "asset"
 )
 
 // Transfer moves an indicator from A's areas to B's through the crosswalk:
@@ -97,6 +99,9 @@ const (
 // overlap (its area, or its people). It returns the values by b code and a
 // sentence saying how.
 func (cw *Crosswalk) Transfer(values map[string]float64, kind string, w Weight) (map[string]float64, string, error) {
+	if kind == Asset {
+		return nil, "", fmt.Errorf("indicator kind asset names an asset in each area (its FID) and cannot be moved to another set: read it on its own set")
+	}
 	if w == ByPopulation && !cw.HasPopulation() {
 		return nil, "", fmt.Errorf("transfer by population: the crosswalk has no population weights")
 	}

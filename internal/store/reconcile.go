@@ -44,6 +44,42 @@ func (db *DB) ImportIndicators(ctx context.Context, set string, inds []place.Ind
 	})
 }
 
+// ReplaceIndicators attaches indicators to the areas of a set, replacing
+// those of the same names the set has already (their values included), all
+// or nothing: what a recomputed measure (walking access) writes. Errors as
+// ImportIndicators, without its ECONFLICT.
+func (db *DB) ReplaceIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
+	if err := place.CheckIndicators(set, inds, values); err != nil {
+		return err
+	}
+	if _, err := db.Set(ctx, set); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, sqlAreaCodes, set)
+		list, err := collect(rows, err, scanText)
+		if err != nil {
+			return fmt.Errorf("areas of %s: %w", set, err)
+		}
+		codes := make(map[string]bool, len(list))
+		for _, c := range list {
+			codes[c] = true
+		}
+		for _, ind := range inds {
+			if _, err := tx.Exec(ctx, `DELETE FROM indicator_values WHERE set_slug = $1 AND indicator = $2`, set, ind.Name); err != nil {
+				return fmt.Errorf("clear the values of %s: %w", ind.Name, err)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM indicators WHERE set_slug = $1 AND name = $2`, set, ind.Name); err != nil {
+				return fmt.Errorf("clear indicator %s: %w", ind.Name, err)
+			}
+			if err := addIndicator(ctx, tx, set, ind, values[ind.Name], codes); err != nil {
+				return err
+			}
+		}
+		return addRevision(ctx, tx, "indicators", set, "replace", inds)
+	})
+}
+
 // addIndicator writes one indicator of a set and its values by area code;
 // codes are the set's areas.
 func addIndicator(ctx context.Context, tx *Tx, set string, ind place.Indicator, values map[string]float64, codes map[string]bool) error {

@@ -105,6 +105,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"BasemapReplaced", basemapReplaced},
 		{"BasemapRefusalKeepsOld", basemapRefusalKeepsOld},
 		{"PostcodesReplaced", postcodesReplaced},
+		{"NetworksReplaced", networksReplaced},
+		{"IndicatorsReplaced", indicatorsReplaced},
 		{"SearchRanking", searchRanking},
 		{"SearchFollowsWrites", searchFollowsWrites},
 		{"SetProposals", setProposals},
