@@ -62,7 +62,7 @@ ratio() { python3 -c "import sys; a,b=map(float,sys.argv[1:]); print(f'{a/b:.1f}
 
 echo; echo "== network import"
 if has "import network"; then
-	measure "placemap import network --mode walk (GeoPackage)" pm import network "$file" --mode walk
+	measure "placemap import network --mode walk (GeoPackage)" "$work/placemap" import network "$file" --mode walk --data "$work/data"
 	pm_import=$wall
 	sed 's/^/    /' "$work/out" | head -6
 else
@@ -87,10 +87,10 @@ echo "import ratio (osmium cat + osm2pgrouting) / placemap: $(python3 -c "print(
 echo; echo "== origins and libraries"
 # The ways osm2pgrouting keeps and placemap's walk filter leaves out by
 # tags other than highway (foot=no|private|use_sidepath; access=private|no
-# unless foot=yes|designated|permissive|destination), found with osmium.
+# unless foot=yes|designated|permissive), found with osmium.
 osmium tags-filter -O -R "$file" w/foot=no,private,use_sidepath -o "$work/fa.osm.pbf"
 osmium tags-filter -O -R "$file" w/access=private,no -o "$work/fb0.osm.pbf"
-osmium tags-filter -O -R -i "$work/fb0.osm.pbf" w/foot=yes,designated,permissive,destination -o "$work/fb.osm.pbf"
+osmium tags-filter -O -R -i "$work/fb0.osm.pbf" w/foot=yes,designated,permissive -o "$work/fb.osm.pbf"
 { osmium cat -f opl "$work/fa.osm.pbf"; osmium cat -f opl "$work/fb.osm.pbf"; } | awk '/^w/ {print substr($1, 2)}' | sort -u >"$work/filtered.txt"
 q -c "CREATE TABLE filtered (osm_id bigint PRIMARY KEY)" -c "\\copy filtered FROM '$work/filtered.txt'"
 q -c "SELECT 'ways osm2pgrouting keeps that the walk filter leaves out by other tags: ' || count(DISTINCT osm_id) FROM ways WHERE osm_id IN (SELECT osm_id FROM filtered)"
@@ -113,7 +113,7 @@ SQL
 q -c "SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object('type', 'Feature',
 	'properties', json_build_object('code', 'g' || code, 'name', 'cell ' || code), 'geometry', ST_AsGeoJSON(geom)::json)))
 	FROM grid" >"$work/grid.geojson"
-measure "placemap import osm --categories library (for reference)" pm import osm "$file" --categories library
+measure "placemap import osm --categories library (for reference)" "$work/placemap" import osm "$file" --categories library --data "$work/data"
 tail -1 "$work/out" | sed 's/^/    /'
 pm import osm "$file" --boundaries --admin-level 8 --slug towns --title "Towns (admin_level 8)" | grep -m1 imported || true
 pm import set "$work/grid.geojson" --slug grid --title "Street grid 0.01 degrees" --code-field code --name-field name | tail -1
@@ -204,11 +204,11 @@ for set in grid towns; do
 	if has access; then
 		# --max-minutes 100000: no limit in practice, as pgRouting has none;
 		# then the default 60 minutes, as the command is run.
-		measure "placemap access --category library --from $set --max-minutes 100000" pm access --category library --from "$set" --max-minutes 100000 --report "$work/report-$set.json"
+		measure "placemap access --category library --from $set --max-minutes 100000" "$work/placemap" access --category library --from "$set" --max-minutes 100000 --report "$work/report-$set.json" --data "$work/data"
 		pm_s=$wall
 		sed -n '1,4p' "$work/out" | sed 's/^/    /'
 		echo "  whole run: pgRouting one-to-many loop / placemap access = $(ratio "$o2m_s" "$pm_s"), many-to-many / placemap access = $(ratio "$m2m_s" "$pm_s")"
-		measure "placemap access --category library --from $set (60 minutes)" pm access --category library --from "$set"
+		measure "placemap access --category library --from $set (60 minutes)" "$work/placemap" access --category library --from "$set" --data "$work/data"
 		sed -n '1,2p' "$work/out" | sed 's/^/    /'
 	else
 		echo "  (placemap access is not in this build)"

@@ -232,7 +232,7 @@ func notOnFoot(tags map[string]string) bool {
 	switch tags["foot"] {
 	case "no", "private", "use_sidepath":
 		return true
-	case "yes", "designated", "permissive", "destination":
+	case "yes", "designated", "permissive":
 		return false
 	}
 	switch tags["access"] {
