@@ -20,7 +20,8 @@
 #    every origin, looping over the libraries (the way to get a nearest
 #    asset without a multi-source search), and one many-to-many call. Wall
 #    time of each and the PostgreSQL backend's peak RSS (VmHWM, which counts
-#    the shared buffers it touched). placemap's run is the whole command:
+#    the shared buffers it touched) and CPU time (the psql client's is
+#    nothing). placemap's run is the whole command:
 #    reading the store, snapping, the one multi-source search, indicators
 #    and writing them; pgRouting's is the search alone. bench/accessbench
 #    times placemap's engine alone (build, snap, search) from the same
@@ -153,6 +154,7 @@ pgr_runs() {
 		echo "SELECT pg_backend_pid() AS pid \\gset"
 		echo "\\setenv BPID :pid"
 		echo "\\! grep VmHWM /proc/\$BPID/status || true"
+		echo "\\! awk -v hz=\$(getconf CLK_TCK) '{printf \"backend CPU %.2f s\\n\", (\$14 + \$15) / hz}' /proc/\$BPID/stat || true"
 	} >"$work/o2m.sql"
 	{
 		echo "CREATE TABLE m2m_$set AS SELECT vid, min(metres) AS metres FROM (SELECT end_vid AS vid, agg_cost AS metres FROM pgr_dijkstraCost('$edges', (SELECT array_agg(vid) FROM asset_v), (SELECT array_agg(vid) FROM $origins), directed => false)"
@@ -161,6 +163,7 @@ pgr_runs() {
 		echo "SELECT pg_backend_pid() AS pid \\gset"
 		echo "\\setenv BPID :pid"
 		echo "\\! grep VmHWM /proc/\$BPID/status || true"
+		echo "\\! awk -v hz=\$(getconf CLK_TCK) '{printf \"backend CPU %.2f s\\n\", (\$14 + \$15) / hz}' /proc/\$BPID/stat || true"
 	} >"$work/m2m.sql"
 	measure "pgRouting one-to-many from each library ($(wc -l <"$work/asset_v.csv") calls)" psql -qAt -v ON_ERROR_STOP=1 "$url" -f "$work/o2m.sql"
 	o2m_s=$wall
@@ -202,9 +205,9 @@ for set in grid towns; do
 	engine "$set"
 	echo "  engine: pgRouting one-to-many loop / placemap = $(ratio "$o2m_s" "$eng_s"), many-to-many / placemap = $(ratio "$m2m_s" "$eng_s")"
 	if has access; then
-		# --max-minutes 100000: no limit in practice, as pgRouting has none;
-		# then the default 60 minutes, as the command is run.
-		measure "placemap access --category library --from $set --max-minutes 100000" "$work/placemap" access --category library --from "$set" --max-minutes 100000 --report "$work/report-$set.json" --data "$work/data"
+		# --max-minutes 600 (48 km, the most it takes): beyond any nearest library here, as
+		# pgRouting has no limit; then the default 60 minutes, as the command is run.
+		measure "placemap access --category library --from $set --max-minutes 600" "$work/placemap" access --category library --from "$set" --max-minutes 600 --report "$work/report-$set.json" --data "$work/data"
 		pm_s=$wall
 		sed -n '1,4p' "$work/out" | sed 's/^/    /'
 		echo "  whole run: pgRouting one-to-many loop / placemap access = $(ratio "$o2m_s" "$pm_s"), many-to-many / placemap access = $(ratio "$m2m_s" "$pm_s")"
