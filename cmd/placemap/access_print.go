@@ -30,11 +30,22 @@ func printAccess(w io.Writer, r *access.Result, took time.Duration) {
 		}
 		fmt.Fprintf(w, "  %s %s %q: %.0f m\n", f.Kind, f.ID, f.Name, f.Metres)
 	}
-	for _, t := range access.Thresholds {
-		fmt.Fprintf(w, "within %2d minutes: %5.1f%% of residents\n", t, s.Within[access.Key(t)]*100)
+	var before *access.Summary
+	if r.Scenario != nil {
+		before = r.Scenario.Before
 	}
-	fmt.Fprintf(w, "mean minutes (residents reached): %.1f\n", s.MeanMinutes)
-	fmt.Fprintf(w, "residents beyond %d minutes: %.0f\n", access.BeyondMinutes, s.BeyondResidents)
+	was := func(format string, v float64) string {
+		if before == nil {
+			return ""
+		}
+		return fmt.Sprintf(" (baseline "+format+")", v)
+	}
+	for _, t := range access.Thresholds {
+		k := access.Key(t)
+		fmt.Fprintf(w, "within %2d minutes: %5.1f%% of residents%s\n", t, s.Within[k]*100, was("%.1f%%", beforeOf(before, func(b *access.Summary) float64 { return b.Within[k] * 100 })))
+	}
+	fmt.Fprintf(w, "mean minutes (residents reached): %.1f%s\n", s.MeanMinutes, was("%.1f", beforeOf(before, func(b *access.Summary) float64 { return b.MeanMinutes })))
+	fmt.Fprintf(w, "residents beyond %d minutes: %.0f%s\n", access.BeyondMinutes, s.BeyondResidents, was("%.0f", beforeOf(before, func(b *access.Summary) float64 { return b.BeyondResidents })))
 	if c := r.Scenario; c != nil {
 		fmt.Fprintf(w, "scenario: closed %s; opened %d\n", orNone(strings.Join(p.Close, ", ")), len(p.Open))
 		for _, t := range access.Thresholds {
@@ -48,6 +59,14 @@ func printAccess(w io.Writer, r *access.Result, took time.Duration) {
 	fmt.Fprintf(w, "method: %s\n", s.Method)
 }
 
+// beforeOf reads a figure of the baseline, 0 when there is none.
+func beforeOf(b *access.Summary, f func(*access.Summary) float64) float64 {
+	if b == nil {
+		return 0
+	}
+	return f(b)
+}
+
 // areasShown is how many areas of each --by set access prints.
 const areasShown = 10
 
@@ -57,7 +76,12 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 	areas := v.Areas
 	k := access.Key(access.BeyondMinutes)
 	if r.Scenario != nil {
-		fmt.Fprintf(w, "%s: the %d areas most affected (residents moved beyond %s minutes)\n", v.Set, min(areasShown, len(areas)), k)
+		areas = affected(areas)
+		if len(areas) == 0 {
+			fmt.Fprintf(w, "%s: no area affected\n", v.Set)
+			return
+		}
+		fmt.Fprintf(w, "%s: the %d areas most affected (residents moved beyond %s minutes first), of %d affected\n", v.Set, min(areasShown, len(areas)), k, len(areas))
 	} else {
 		areas = append([]access.AreaAccess(nil), areas...)
 		sortByBeyond(areas)
@@ -67,7 +91,11 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 		if i == areasShown {
 			break
 		}
-		fmt.Fprintf(w, "  %-12s %-30s residents %7.0f, beyond %s min %7.0f (%5.1f%%), mean %5.1f min", a.Code, clip(a.Name, 30), a.Population, k, a.BeyondResidents, a.ShareBeyond*100, a.MeanMinutes)
+		mean := fmt.Sprintf("mean %5.1f min", a.MeanMinutes)
+		if a.Reached == 0 {
+			mean = "none reached"
+		}
+		fmt.Fprintf(w, "  %-12s %-30s residents %7.0f, beyond %s min %7.0f (%5.1f%%), %s", a.Code, clip(a.Name, 30), a.Population, k, a.BeyondResidents, a.ShareBeyond*100, mean)
 		if c := a.Change; c != nil {
 			var beyond, within []string
 			for _, t := range access.Thresholds {
@@ -78,6 +106,20 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// affected keeps the areas a scenario moved residents in or out of.
+func affected(areas []access.AreaAccess) []access.AreaAccess {
+	var out []access.AreaAccess
+	for _, a := range areas {
+		for _, t := range access.Thresholds {
+			if k := access.Key(t); a.Change != nil && (a.Change.MovedBeyond[k] != 0 || a.Change.MovedWithin[k] != 0) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func sortByBeyond(areas []access.AreaAccess) {

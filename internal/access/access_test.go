@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -92,7 +93,10 @@ func library(id, name string, st place.Status, p orb.Point) place.Asset {
 }
 
 // world fills st with the sets, population, assets and network above.
-func world(t *testing.T, st *store.DB) {
+func world(t *testing.T, st *store.DB) { t.Helper(); worldWith(t, st, true) }
+
+// worldWith is world, with no population when pop is false.
+func worldWith(t *testing.T, st *store.DB, pop bool) {
 	t.Helper()
 	ctx := context.Background()
 	var oas []place.Area
@@ -114,9 +118,11 @@ func world(t *testing.T, st *store.DB) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.ImportIndicators(ctx, "oa", []place.Indicator{{Name: "population", Title: "Residents", Kind: "count"}},
-		map[string]map[string]float64{"population": pops}); err != nil {
-		t.Fatal(err)
+	if pop {
+		if err := st.ImportIndicators(ctx, "oa", []place.Indicator{{Name: "population", Title: "Residents", Kind: "count"}},
+			map[string]map[string]float64{"population": pops}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := st.AddAssets(ctx, []place.Asset{
 		library("l1", "West Library", place.Open, orb.Point{0, 0}),
@@ -195,7 +201,7 @@ func TestBaseline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search indicators") {
+		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search isochrones indicators done") {
 			t.Errorf("stages = %v", stages)
 		}
 		want := map[string]struct {
@@ -303,6 +309,24 @@ func TestWeightedPoints(t *testing.T) {
 		if v, err := st.IndicatorValues(ctx, "wards", "walk_within_15_minutes_to_library"); err != nil || v["W2"] != 1 || v["W1"] != 1 || v["W3"] != 0 {
 			t.Errorf("wards within 15 = %v, %v", v, err)
 		}
+		// S1 is OA1 and OA4, apart: their weighted mean lies in OA3, outside
+		// S1, so S1 falls back to a point inside it.
+		s1 := append(rect(0, -0.003, 0.006, 0.003), rect(0.018, -0.003, 0.024, 0.003)...)
+		if _, err := st.ImportSet(ctx, set("split"), []place.Area{{Code: "S1", Name: "Ends", Geometry: s1},
+			{Code: "S2", Name: "Middle", Geometry: rect(0.006, -0.003, 0.018, 0.003)}}); err != nil {
+			t.Fatal(err)
+		}
+		r, err = svc.Run(ctx, access.Params{Category: "library", From: "split"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends, middle := origin(t, r, "S1"), origin(t, r, "S2")
+		if ends.Weighted || !geo.NewContains(s1).Point(ends.Point) || ends.Population != 500 {
+			t.Errorf("S1 = %+v, want a point inside it, not the weighted mean", ends)
+		}
+		if !middle.Weighted || !near(middle.Point[0], (300*0.009+200*0.015)/500.0, 1e-12) {
+			t.Errorf("S2 = %+v", middle)
+		}
 	})
 }
 
@@ -322,6 +346,14 @@ func TestScenario(t *testing.T) {
 			t.Errorf("OA4 = %+v (base %+v)", o, o.Base)
 		}
 		wantMoved(t, "close l2", r.Scenario, map[string]float64{"5": 400, "10": 400, "15": 600, "20": 600}, map[string]float64{"5": 0, "10": 0, "15": 0, "20": 0})
+		if b := r.Scenario.Before; b == nil || b.BeyondResidents != 50 || r.Summary.BeyondResidents != 650 || !near(b.Within["5"], 500.0/1050, 1e-12) {
+			t.Errorf("before = %+v, after %+v", b, r.Summary)
+		}
+		var back access.Result
+		if b, err := json.Marshal(r); err != nil || json.Unmarshal(b, &back) != nil || back.Scenario.MovedBeyond["15"] != 600 ||
+			origin(t, &back, "OA4").Base.Nearest != "l2" || len(back.Isochrones) != 4 || len(back.Isochrones[0].Geometry) == 0 {
+			t.Errorf("the result does not survive JSON: %v", err)
+		}
 		if v, _ := st.IndicatorValues(ctx, "oa", "walk_metres_to_library"); !near(v["OA4"], eq(0.003), 0.05) {
 			t.Errorf("a scenario overwrote the baseline indicators: %v", v)
 		}
@@ -466,5 +498,29 @@ func TestIsochrones(t *testing.T) {
 		if b.Minutes < 20 && geo.AreaM2(b.Geometry) >= geo.AreaM2(r.Isochrones[0].Geometry) {
 			t.Errorf("%d-minute band is not smaller than the 20-minute one", b.Minutes)
 		}
+	}
+}
+
+// TestNoPopulation: with no population anywhere each origin counts as one,
+// and views weigh by area.
+func TestNoPopulation(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	worldWith(t, st, false)
+	svc := access.NewService(st, reconcile.NewService(st, 8))
+	r, err := svc.Run(context.Background(), access.Params{Category: "library", From: "wards"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Summary
+	if s.Population != 3 || s.PopulationSource != access.NoPopulation || s.WeightedOrigins != 0 || s.BeyondResidents != 1 || !near(s.Within["15"], 2.0/3, 1e-12) {
+		t.Errorf("summary = %+v", s)
+	}
+	v, err := svc.View(context.Background(), r, "oa")
+	if err != nil || len(v.Areas) != 5 || !strings.Contains(v.Method, "area") {
+		t.Errorf("view = %+v, %v", v, err)
 	}
 }

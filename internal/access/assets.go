@@ -92,7 +92,9 @@ func plural(c string) string {
 	switch {
 	case strings.HasSuffix(w, "y") && !strings.HasSuffix(w, "ay") && !strings.HasSuffix(w, "ey"):
 		return w[:len(w)-1] + "ies"
-	case strings.HasSuffix(w, "s"), strings.HasSuffix(w, "sh"), strings.HasSuffix(w, "ch"):
+	case strings.HasSuffix(w, "s"):
+		return w // already plural: toilets
+	case strings.HasSuffix(w, "sh"), strings.HasSuffix(w, "ch"), strings.HasSuffix(w, "x"):
 		return w + "es"
 	}
 	return w + "s"

@@ -113,6 +113,9 @@ func method(p Params, source string, og originSet, assets int, at time.Time) str
 		pts = fmt.Sprintf("population-weighted points (from %s) of %d of the %d areas of %s, points inside the rest", og.pointSet, og.weighted, len(og.origins), og.set.Slug)
 	}
 	what := fmt.Sprintf("nearest of %d %s %s", assets, statusWords(p.Statuses), plural(p.Category))
+	if assets == 1 {
+		what = fmt.Sprintf("the one %s %s", statusWords(p.Statuses), categoryWord(p.Category))
+	}
 	if p.Scenario() {
 		what += fmt.Sprintf(" (scenario: %d closed, %d opened)", len(p.Close), len(p.Open))
 	}

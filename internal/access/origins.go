@@ -18,7 +18,7 @@ import (
 type originSet struct {
 	origins   []Origin
 	set       place.SetSummary
-	popSource string // "" when no set carries a population: each origin counts once
+	popSource string // NoPopulation when no set carries one: each origin counts once
 	pointSet  string // the finer set whose population weighs the points, or ""
 	weighted  int    // origins at a population-weighted point
 }
@@ -46,7 +46,7 @@ func (s *Service) origins(ctx context.Context, set place.SetSummary, tell Progre
 	}
 	for i, a := range areas {
 		o := Origin{Code: a.Code, Name: a.Name, Population: 1}
-		if out.popSource != "" {
+		if out.popSource != NoPopulation {
 			o.Population = pop[a.Code]
 		}
 		if pt, ok := points[a.Code]; ok {
@@ -81,7 +81,7 @@ func (s *Service) allAreas(ctx context.Context, set string) ([]place.Area, error
 // population gives each area of set its residents: the set's own
 // population count, else the finest population set's moved onto it (each
 // block whole to its best-fit area, reconcile's rule). With no population
-// anywhere it returns nil and leaves popSource empty.
+// anywhere it returns nil and sets popSource to NoPopulation.
 func (s *Service) population(ctx context.Context, set place.SetSummary, out *originSet) (map[string]float64, error) {
 	sets, err := s.rec.PopulationSets(ctx)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // assets, the From set's areas and indicators, and its walk indicators.
 type Store interface {
 	Network(ctx context.Context, mode string) (store.Network, error)
+	NetworkInfo(ctx context.Context, mode string) (store.Network, error)
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	Areas(ctx context.Context, set string, q store.AreaQuery) ([]place.Area, error)
 	IndicatorValues(ctx context.Context, set, name string) (map[string]float64, error)
@@ -24,7 +25,8 @@ type Store interface {
 }
 
 // graphCache keeps the last decoded graph of each mode, keyed by when it
-// was built: decoding a city's graph takes longer than searching it.
+// was built, from what and its report: reading and decoding a region's
+// graph takes longer than searching it.
 type graphCache struct {
 	mu     sync.Mutex
 	graphs map[string]cachedGraph
@@ -33,20 +35,25 @@ type graphCache struct {
 type cachedGraph struct {
 	builtAt time.Time
 	source  string
+	report  []byte
 	g       *network.Graph
 }
 
 // graph returns the decoded network of mode; ENOTFOUND (with the import
 // hint) when there is none.
 func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store.Network, error) {
-	n, err := s.st.Network(ctx, mode)
+	info, err := s.st.NetworkInfo(ctx, mode)
 	if err != nil {
-		return nil, n, err
+		return nil, info, err
 	}
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
-	if c, ok := s.cache.graphs[mode]; ok && c.builtAt.Equal(n.BuiltAt) && c.source == n.Source {
-		return c.g, n, nil
+	if c, ok := s.cache.graphs[mode]; ok && c.builtAt.Equal(info.BuiltAt) && c.source == info.Source && string(c.report) == string(info.Report) {
+		return c.g, info, nil
+	}
+	n, err := s.st.Network(ctx, mode)
+	if err != nil {
+		return nil, n, err
 	}
 	g := &network.Graph{}
 	if err := g.UnmarshalBinary(n.Graph); err != nil {
@@ -55,16 +62,16 @@ func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store
 	if s.cache.graphs == nil {
 		s.cache.graphs = map[string]cachedGraph{}
 	}
-	s.cache.graphs[mode] = cachedGraph{builtAt: n.BuiltAt, source: n.Source, g: g}
+	s.cache.graphs[mode] = cachedGraph{builtAt: n.BuiltAt, source: n.Source, report: n.Report, g: g}
 	return g, n, nil
 }
 
 // Run measures access for p (Normalise is applied): it loads the network,
 // the assets and the origins, snaps them, searches once from every asset,
 // and — for a baseline (no Close/Open) — replaces the walk indicators of
-// p.From in one transaction. A scenario computes the baseline too and
-// fills Origin.Base and Result.Scenario; it writes nothing. Isochrones come
-// last. Bad input (unknown set, category, asset, no assets, no network) is
+// p.From in one transaction, as its last step. A scenario computes the
+// baseline too and fills Origin.Base and Result.Scenario; it writes
+// nothing. Bad input (unknown set, category, asset, no assets, no network) is
 // a place EINVALID/ENOTFOUND error and nothing is stored.
 func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result, error) {
 	if err := p.Normalise(); err != nil {
@@ -99,14 +106,21 @@ func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result
 	if err != nil {
 		return nil, err
 	}
-	r.Summary = summarise(r.Origins, false)
+	r.Summary = summarise(r.Origins)
 	r.Summary.Assets = chosen
 	r.Summary.Far = far
 	r.Summary.PopulationSource, r.Summary.WeightedOrigins = og.popSource, og.weighted
 	r.Summary.NetworkSource = net.Source
 	r.Summary.Method = method(p, net.Source, og, len(chosen), r.CreatedAt)
+	// Bands before indicators, so a run that fails writes nothing.
+	tell("isochrones", 0, len(Thresholds))
+	if r.Isochrones, err = isochrones(tree, p); err != nil {
+		return nil, err
+	}
 	if p.Scenario() {
 		ch := change(r.Origins)
+		before := summariseWalks(r.Origins, func(o Origin) Walk { return *o.Base })
+		ch.Before = &before
 		r.Scenario = &ch
 	} else {
 		tell("indicators", 0, 1)
@@ -115,10 +129,6 @@ func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result
 			return nil, err
 		}
 		r.Summary.IndicatorsWritten = names
-	}
-	tell("isochrones", 0, len(Thresholds))
-	if r.Isochrones, err = isochrones(tree, p); err != nil {
-		return nil, err
 	}
 	tell("done", 1, 1)
 	return r, nil
