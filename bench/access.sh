@@ -83,7 +83,8 @@ measure "osm2pgrouting (mapconfig-walk.xml)" osm2pgrouting -f "$work/x.osm" -c i
 o2p_s=$wall
 q -F' ' -c "SELECT 'osm2pgrouting graph: ' || count(DISTINCT osm_id) || ' ways, ' || count(*) || ' edges, ' ||
 	(SELECT count(*) FROM ways_vertices_pgr) || ' vertices, ' || round(sum(length_m)::numeric / 1000, 1) || ' km' FROM ways"
-echo "import ratio (osmium cat + osm2pgrouting) / placemap: $(python3 -c "print($cat_s + $o2p_s)") s / $pm_import s = $(ratio "$(python3 -c "print($cat_s + $o2p_s)")" "$pm_import")"
+peer_s=$(python3 -c "print(f'{$cat_s + $o2p_s:.2f}')")
+echo "import ratio (osmium cat + osm2pgrouting) / placemap: $peer_s s / $pm_import s = $(ratio "$peer_s" "$pm_import")"
 
 echo; echo "== origins and libraries"
 # The ways osm2pgrouting keeps and placemap's walk filter leaves out by
