@@ -30,11 +30,22 @@ func printAccess(w io.Writer, r *access.Result, took time.Duration) {
 		}
 		fmt.Fprintf(w, "  %s %s %q: %.0f m\n", f.Kind, f.ID, f.Name, f.Metres)
 	}
-	for _, t := range access.Thresholds {
-		fmt.Fprintf(w, "within %2d minutes: %5.1f%% of residents\n", t, s.Within[access.Key(t)]*100)
+	var before *access.Summary
+	if r.Scenario != nil {
+		before = r.Scenario.Before
 	}
-	fmt.Fprintf(w, "mean minutes (residents reached): %.1f\n", s.MeanMinutes)
-	fmt.Fprintf(w, "residents beyond %d minutes: %.0f\n", access.BeyondMinutes, s.BeyondResidents)
+	was := func(format string, v float64) string {
+		if before == nil {
+			return ""
+		}
+		return fmt.Sprintf(" (baseline "+format+")", v)
+	}
+	for _, t := range access.Thresholds {
+		k := access.Key(t)
+		fmt.Fprintf(w, "within %2d minutes: %5.1f%% of residents%s\n", t, s.Within[k]*100, was("%.1f%%", beforeOf(before, func(b *access.Summary) float64 { return b.Within[k] * 100 })))
+	}
+	fmt.Fprintf(w, "mean minutes (residents reached): %.1f%s\n", s.MeanMinutes, was("%.1f", beforeOf(before, func(b *access.Summary) float64 { return b.MeanMinutes })))
+	fmt.Fprintf(w, "residents beyond %d minutes: %.0f%s\n", access.BeyondMinutes, s.BeyondResidents, was("%.0f", beforeOf(before, func(b *access.Summary) float64 { return b.BeyondResidents })))
 	if c := r.Scenario; c != nil {
 		fmt.Fprintf(w, "scenario: closed %s; opened %d\n", orNone(strings.Join(p.Close, ", ")), len(p.Open))
 		for _, t := range access.Thresholds {
@@ -46,6 +57,14 @@ func printAccess(w io.Writer, r *access.Result, took time.Duration) {
 		fmt.Fprintf(w, "indicators written on %s: %s\n", p.From, strings.Join(s.IndicatorsWritten, ", "))
 	}
 	fmt.Fprintf(w, "method: %s\n", s.Method)
+}
+
+// beforeOf reads a figure of the baseline, 0 when there is none.
+func beforeOf(b *access.Summary, f func(*access.Summary) float64) float64 {
+	if b == nil {
+		return 0
+	}
+	return f(b)
 }
 
 // areasShown is how many areas of each --by set access prints.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/placemap/placemap/internal/httpapi"
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/postgis"
@@ -53,7 +54,7 @@ func accessRect(x0, y0, x1, y1 float64) orb.MultiPolygon {
 
 // accessWorld stores four OAs along the street (residents 100, 300, 200,
 // 400), two wards of two OAs each, libraries l1 at 0° and l2 at 0.024°,
-// and a hall.
+// and a hall; one more library was added and deleted.
 func accessWorld(t *testing.T, st *store.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -77,6 +78,14 @@ func accessWorld(t *testing.T, st *store.DB) {
 		return place.Asset{ID: id, Name: name, Category: "library", Status: place.Open, Geometry: orb.Point{x, 0}, Source: "test"}
 	}
 	hall := place.Asset{ID: "h1", Name: "Hall", Category: "community_centre", Status: place.Open, Geometry: orb.Point{0.012, 0}, Source: "test"}
+	// An asset added and deleted first leaves a gap in the FIDs, which a
+	// copy closes: nearest_library's FIDs must follow.
+	if _, err := st.AddAssets(ctx, []place.Asset{lib("x0", "Gone", 0.5)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteAsset(ctx, "x0", 1); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AddAssets(ctx, []place.Asset{lib("l1", "West Library", 0), lib("l2", "East Library", 0.024), hall}); err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +120,9 @@ func TestAccessCommands(t *testing.T) {
 			accessCommands(t, loc)
 			accessIndicatorsServed(t, st)
 			st.Close()
+			if kind == "gpkg" {
+				accessCopied(t, loc[1])
+			}
 		})
 	}
 }
@@ -147,7 +159,7 @@ func accessCommands(t *testing.T, loc []string) {
 	}
 	report := filepath.Join(dir, "report.json")
 	code, out, errs = run(append(baseline, "--close", "l2", "--by", "wards", "--by", "oa", "--report", report)...)
-	if code != 0 || !strings.Contains(out, "moved beyond 15 minutes: 600 residents") || !strings.Contains(out, "moved beyond  5 minutes: 400 residents") ||
+	if code != 0 || !strings.Contains(out, "moved beyond 15 minutes: 600 residents") || !strings.Contains(out, "residents beyond 15 minutes: 600 (baseline 0)") || !strings.Contains(out, "moved beyond  5 minutes: 400 residents") ||
 		!strings.Contains(out, "wards: the 1 areas most affected (residents moved beyond 15 minutes first), of 1 affected\n  W2 ") || strings.Contains(out, "  W1 ") ||
 		!strings.Contains(out, "oa: the 2 areas most affected (residents moved beyond 15 minutes first), of 2 affected\n  OA4 ") {
 		t.Fatalf("closure: %d %q %q", code, out, errs)
@@ -226,5 +238,23 @@ func getAccessJSON(t *testing.T, url string, status int, v any) {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != status || json.Unmarshal(b, v) != nil {
 		t.Fatalf("GET %s: %d %s, want %d", url, res.StatusCode, b, status)
+	}
+}
+
+// accessCopied: copy carries nearest_library over to the FIDs the copy
+// gives the same assets.
+func accessCopied(t *testing.T, from string) {
+	to := t.TempDir()
+	if code, out, errs := cli(t, "copy", "--from", from, "--to", to); code != 0 {
+		t.Fatalf("copy: %d %q %q", code, out, errs)
+	}
+	st, err := gpkg.Open(context.Background(), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f, err := reconcile.NewService(st, 2).Figures(context.Background(), reconcile.FigureQuery{Set: "oa", Name: "nearest_library"})
+	if err != nil || f.Assets["OA1"].ID != "l1" || f.Assets["OA4"].ID != "l2" {
+		t.Errorf("copied nearest_library = %+v, %v", f.Assets, err)
 	}
 }

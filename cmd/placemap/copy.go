@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/reconcile"
 	"github.com/placemap/placemap/internal/store"
 )
 
@@ -76,13 +77,17 @@ func copyStore(ctx context.Context, src, dst *store.DB, log *slog.Logger) (copie
 	if err != nil {
 		return n, fmt.Errorf("read assets: %w", err)
 	}
-	if n.indicators, err = copyIndicators(ctx, src, dst, sets); err != nil {
-		return n, err
-	}
 	if n.places, err = copyPlaces(ctx, src, dst); err != nil {
 		return n, err
 	}
 	if n.Assets, n.Memberships, err = copyAssets(ctx, dst, assets); err != nil {
+		return n, err
+	}
+	fids, err := assetFIDs(ctx, assets, dst)
+	if err != nil {
+		return n, err
+	}
+	if n.indicators, err = copyIndicators(ctx, src, dst, sets, fids); err != nil {
 		return n, err
 	}
 	return n, nil
@@ -140,7 +145,29 @@ func copySeries(ctx context.Context, src, dst *store.DB) (int, error) {
 
 // copyIndicators copies the indicators of each of sets with their values,
 // and says how many it copied.
-func copyIndicators(ctx context.Context, src, dst *store.DB, sets []place.SetSummary) (int, error) {
+// assetFIDs maps each copied asset's FID in the source to its FID in the
+// destination, which assigns its own.
+func assetFIDs(ctx context.Context, copiedAssets []place.Asset, dst *store.DB) (map[float64]float64, error) {
+	now, err := store.AllAssets(ctx, dst)
+	if err != nil {
+		return nil, fmt.Errorf("read copied assets: %w", err)
+	}
+	byID := make(map[string]int64, len(now))
+	for _, a := range now {
+		byID[a.ID] = a.FID
+	}
+	out := make(map[float64]float64, len(copiedAssets))
+	for _, a := range copiedAssets {
+		if f, ok := byID[a.ID]; ok {
+			out[float64(a.FID)] = float64(f)
+		}
+	}
+	return out, nil
+}
+
+// copyIndicators copies the indicators of sets; the values of an indicator
+// of kind asset (FIDs) are mapped through fids, dropping assets not copied.
+func copyIndicators(ctx context.Context, src, dst *store.DB, sets []place.SetSummary, fids map[float64]float64) (int, error) {
 	n := 0
 	for _, s := range sets {
 		inds, err := src.Indicators(ctx, s.Slug)
@@ -154,6 +181,15 @@ func copyIndicators(ctx context.Context, src, dst *store.DB, sets []place.SetSum
 		for _, ind := range inds {
 			if values[ind.Name], err = src.IndicatorValues(ctx, s.Slug, ind.Name); err != nil {
 				return n, fmt.Errorf("read indicator %s of %s: %w", ind.Name, s.Slug, err)
+			}
+			if ind.Kind == reconcile.Asset {
+				for code, v := range values[ind.Name] {
+					if f, ok := fids[v]; ok {
+						values[ind.Name][code] = f
+					} else {
+						delete(values[ind.Name], code)
+					}
+				}
 			}
 		}
 		if err := dst.ImportIndicators(ctx, s.Slug, inds, values); err != nil {

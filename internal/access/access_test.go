@@ -201,7 +201,7 @@ func TestBaseline(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search indicators") {
+		if !strings.Contains(strings.Join(stages, " "), "network assets origins snap search isochrones indicators done") {
 			t.Errorf("stages = %v", stages)
 		}
 		want := map[string]struct {
@@ -346,6 +346,9 @@ func TestScenario(t *testing.T) {
 			t.Errorf("OA4 = %+v (base %+v)", o, o.Base)
 		}
 		wantMoved(t, "close l2", r.Scenario, map[string]float64{"5": 400, "10": 400, "15": 600, "20": 600}, map[string]float64{"5": 0, "10": 0, "15": 0, "20": 0})
+		if b := r.Scenario.Before; b == nil || b.BeyondResidents != 50 || r.Summary.BeyondResidents != 650 || !near(b.Within["5"], 500.0/1050, 1e-12) {
+			t.Errorf("before = %+v, after %+v", b, r.Summary)
+		}
 		var back access.Result
 		if b, err := json.Marshal(r); err != nil || json.Unmarshal(b, &back) != nil || back.Scenario.MovedBeyond["15"] != 600 ||
 			origin(t, &back, "OA4").Base.Nearest != "l2" || len(back.Isochrones) != 4 || len(back.Isochrones[0].Geometry) == 0 {

@@ -69,9 +69,9 @@ func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store
 // Run measures access for p (Normalise is applied): it loads the network,
 // the assets and the origins, snaps them, searches once from every asset,
 // and — for a baseline (no Close/Open) — replaces the walk indicators of
-// p.From in one transaction. A scenario computes the baseline too and
-// fills Origin.Base and Result.Scenario; it writes nothing. Isochrones come
-// last. Bad input (unknown set, category, asset, no assets, no network) is
+// p.From in one transaction, as its last step. A scenario computes the
+// baseline too and fills Origin.Base and Result.Scenario; it writes
+// nothing. Bad input (unknown set, category, asset, no assets, no network) is
 // a place EINVALID/ENOTFOUND error and nothing is stored.
 func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result, error) {
 	if err := p.Normalise(); err != nil {
@@ -106,14 +106,21 @@ func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result
 	if err != nil {
 		return nil, err
 	}
-	r.Summary = summarise(r.Origins, false)
+	r.Summary = summarise(r.Origins)
 	r.Summary.Assets = chosen
 	r.Summary.Far = far
 	r.Summary.PopulationSource, r.Summary.WeightedOrigins = og.popSource, og.weighted
 	r.Summary.NetworkSource = net.Source
 	r.Summary.Method = method(p, net.Source, og, len(chosen), r.CreatedAt)
+	// Bands before indicators, so a run that fails writes nothing.
+	tell("isochrones", 0, len(Thresholds))
+	if r.Isochrones, err = isochrones(tree, p); err != nil {
+		return nil, err
+	}
 	if p.Scenario() {
 		ch := change(r.Origins)
+		before := summariseWalks(r.Origins, func(o Origin) Walk { return *o.Base })
+		ch.Before = &before
 		r.Scenario = &ch
 	} else {
 		tell("indicators", 0, 1)
@@ -122,10 +129,6 @@ func (s *Service) Run(ctx context.Context, p Params, progress Progress) (*Result
 			return nil, err
 		}
 		r.Summary.IndicatorsWritten = names
-	}
-	tell("isochrones", 0, len(Thresholds))
-	if r.Isochrones, err = isochrones(tree, p); err != nil {
-		return nil, err
 	}
 	tell("done", 1, 1)
 	return r, nil

@@ -123,6 +123,10 @@ type Change struct {
 	Baseline    string             `json:"baseline,omitempty"`
 	MovedBeyond map[string]float64 `json:"moved_beyond"`
 	MovedWithin map[string]float64 `json:"moved_within"`
+	// Before is the baseline's totals (Result.Scenario only): the shares
+	// within each threshold, residents beyond 15 minutes and mean minutes
+	// the scenario is compared with.
+	Before *Summary `json:"before,omitempty"`
 }
 
 // Band is a walking-time area: the ground within Minutes of an asset.
@@ -167,8 +171,9 @@ type SetView struct {
 }
 
 // Progress is told each stage of a run ("network", "assets", "origins",
-// "snap", "search", "indicators", "isochrones") and how far it has got.
-// It may be nil.
+// "snap", "search", "isochrones", "indicators" for a baseline, then "done")
+// and how far it has got (done of total, where it knows). It may be nil,
+// and is called from the goroutine that called Run.
 type Progress func(stage string, done, total int)
 
 // Key names a threshold in Within and Change maps.

@@ -101,16 +101,18 @@ func (w Walk) within(minutes int) bool { return w.Reached && w.Minutes <= float6
 
 // summarise totals origins: residents, shares within each threshold,
 // residents beyond BeyondMinutes, and the population-weighted mean minutes
-// over the reached. base sums the baseline walks instead.
-func summarise(origins []Origin, base bool) Summary {
+// over the reached.
+func summarise(origins []Origin) Summary {
+	return summariseWalks(origins, func(o Origin) Walk { return o.Walk })
+}
+
+// summariseWalks is summarise over the walk walkOf picks of each origin.
+func summariseWalks(origins []Origin, walkOf func(Origin) Walk) Summary {
 	s := Summary{Origins: len(origins), Thresholds: Thresholds, Within: map[string]float64{}, Far: []Far{}}
 	within := make([]float64, len(Thresholds))
 	var reachedPop, minutes float64
 	for _, o := range origins {
-		w := o.Walk
-		if base && o.Base != nil {
-			w = *o.Base
-		}
+		w := walkOf(o)
 		s.Population += o.Population
 		if !w.Reached {
 			continue
@@ -142,7 +144,8 @@ func share(n, of float64) float64 {
 }
 
 // change is what a scenario did: the residents moved beyond and within
-// each threshold against the baseline walks in Origin.Base.
+// each threshold against the baseline walks in Origin.Base; Before is
+// left to the caller.
 func change(origins []Origin) Change {
 	c := Change{MovedBeyond: map[string]float64{}, MovedWithin: map[string]float64{}}
 	for _, t := range Thresholds {

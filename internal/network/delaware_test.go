@@ -47,6 +47,7 @@ func TestDelaware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkReached(t, g, srcs, rep.Metres)
 	for _, o := range randomSnaps(g, 200, 2) {
 		m, i, ok := tree.To(o)
 		if !ok {
@@ -110,5 +111,31 @@ func BenchmarkSnapDelaware(b *testing.B) {
 		on := pts[i%len(pts)].On
 		g.Snap(orb.Point{on[0] + 0.0005, on[1] + 0.0003})
 		i++
+	}
+}
+
+// checkReached runs a 1,200 m search (15 minutes at 4.8 km/h) and checks
+// what Reached gives: distances within it, less street than the network.
+func checkReached(t *testing.T, g *Graph, srcs []Snap, total float64) {
+	const max = 1200.0
+	tree, err := g.Nearest(context.Background(), srcs, max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces, length := 0, 0.0
+	tree.Reached(func(line orb.LineString, ms []float64) {
+		pieces++
+		for i := range line {
+			if ms[i] > max+1e-9 {
+				t.Fatalf("distance %v past %v", ms[i], max)
+			}
+			if i > 0 {
+				length += metresBetween(line[i-1][0], line[i-1][1], line[i][0], line[i][1])
+			}
+		}
+	})
+	t.Logf("within %.0f m of %d sources: %d pieces, %.1f km of street", max, len(srcs), pieces, length/1000)
+	if pieces == 0 || length >= total {
+		t.Errorf("%d pieces, %.0f m of %.0f", pieces, length, total)
 	}
 }

@@ -16,6 +16,8 @@ const (
 // edges with their length and shape, and a CSR adjacency (adjOff[v] ..
 // adjOff[v+1] index adj, whose entries are half-edges: edge<<1, with the
 // low bit set when leaving v against the edge's direction, at its eto end).
+// Snap, Nearest and a Tree's methods may be called from several goroutines
+// at once; UnmarshalBinary may not run beside them.
 type Graph struct {
 	mode   Mode
 	report Report

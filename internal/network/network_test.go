@@ -1,10 +1,15 @@
 package network
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"maps"
 	"math"
+	"os"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -69,6 +74,30 @@ func TestBuild(t *testing.T) {
 				t.Errorf("source, mode = %q, %q", rep.Source, rep.Mode)
 			}
 		})
+	}
+}
+
+// The same network from the file gzipped: Build reads what osm.Read reads.
+func TestBuildGzip(t *testing.T) {
+	raw, err := os.ReadFile("testdata/grid.osm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, want := build(t, Walk)
+	_, got, err := Build(context.Background(), osm.Bytes(buf.Bytes()), "grid.osm", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("gzipped: %+v\nplain: %+v", got, want)
 	}
 }
 
@@ -160,6 +189,13 @@ func TestNearest(t *testing.T) {
 			}
 		})
 	}
+	tree, _ := g.Nearest(context.Background(), sources(t, g), 0)
+	if _, _, ok := tree.To(Snap{}); ok {
+		t.Error("a zero Snap was reached")
+	}
+	if _, err := g.Nearest(context.Background(), []Snap{{}}, 0); err == nil {
+		t.Error("a zero Snap was taken as a source")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := g.Nearest(ctx, sources(t, g), 0); err == nil {
@@ -169,50 +205,56 @@ func TestNearest(t *testing.T) {
 
 func TestReached(t *testing.T) {
 	g, _ := build(t, Walk)
-	const max = 190.0
-	tree, err := g.Nearest(context.Background(), sources(t, g), max)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dist1, dist4 := cA+e0/2, 2*e1+n12/2
-	var length float64
-	cuts, pieces := 0, 0
-	tree.Reached(func(line orb.LineString, ms []float64) {
-		pieces++
-		if len(line) != len(ms) || len(line) < 2 {
-			t.Fatalf("piece of %d points with %d distances", len(line), len(ms))
+	tests := []struct {
+		max, length float64
+		cuts        int
+	}{
+		// Edges 1-3, 4-6 and 6-9 whole; 1-4 from both ends, cut twice; 4-7 from 4.
+		{190, 2*e0 + 2*e1 + n12 + (190 - dist1) + 2*(190-dist4), 3},
+		// A piece around A (cut on both sides), edge 6-9 whole, a bit of 4-6.
+		{60, 2*(60-cA) + n12 + (60 - n12/2), 3},
+	}
+	for _, tt := range tests {
+		tree, err := g.Nearest(context.Background(), sources(t, g), tt.max)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for i, m := range ms {
-			if m > max+1e-9 || m < 0 {
-				t.Errorf("distance %v beyond max", m)
+		var length float64
+		cuts := 0
+		tree.Reached(func(line orb.LineString, ms []float64) {
+			if len(line) != len(ms) || len(line) < 2 {
+				t.Fatalf("piece of %d points with %d distances", len(line), len(ms))
 			}
-			if m == max {
-				cuts++
-			}
-			if i > 0 {
-				d := metresBetween(line[i-1][0], line[i-1][1], line[i][0], line[i][1])
-				length += d
-				if math.Abs(ms[i]-ms[i-1]) > d+1e-4 {
-					t.Errorf("distance changes by %v over %v m", ms[i]-ms[i-1], d)
+			for i, m := range ms {
+				if m > tt.max+1e-9 || m < 0 {
+					t.Errorf("distance %v beyond max", m)
+				}
+				if m == tt.max {
+					cuts++
+				}
+				if i > 0 {
+					d := metresBetween(line[i-1][0], line[i-1][1], line[i][0], line[i][1])
+					length += d
+					if math.Abs(ms[i]-ms[i-1]) > d+1e-4 {
+						t.Errorf("distance changes by %v over %v m", ms[i]-ms[i-1], d)
+					}
+				}
+				if line[i] == (orb.Point{-1.470, 53.380}) && !near(m, dist1, 0.001) {
+					t.Errorf("vertex 1 at %v, want %v", m, dist1)
+				}
+				if line[i][1] > 53.385 {
+					t.Errorf("the fragment was reached: %v", line)
 				}
 			}
-			if line[i] == (orb.Point{-1.470, 53.380}) && !near(m, dist1, 0.001) {
-				t.Errorf("vertex 1 at %v, want %v", m, dist1)
-			}
-			if line[i][1] > 53.385 {
-				t.Errorf("the fragment was reached: %v", line)
-			}
+		})
+		if !near(length, tt.length, 0.01) {
+			t.Errorf("max %v: reached %.3f m, want %.3f", tt.max, length, tt.length)
 		}
-	})
-	// Edges 1-3, 4-6 and 6-9 whole; 1-4 from both ends, cut twice; 4-7 from 4.
-	want := 2*e0 + 2*e1 + n12 + (max - dist1) + 2*(max-dist4)
-	if !near(length, want, 0.01) {
-		t.Errorf("reached %.3f m, want %.3f", length, want)
+		if cuts != tt.cuts {
+			t.Errorf("max %v: %d cuts at max, want %d", tt.max, cuts, tt.cuts)
+		}
 	}
-	if cuts != 3 {
-		t.Errorf("%d cuts at max, want 3", cuts)
-	}
-	t.Logf("%d pieces, %.1f m", pieces, length)
 }
 
 // TestCycleOneway: the trip from origin to asset honours oneway=yes, and
@@ -253,5 +295,32 @@ func TestCycleOneway(t *testing.T) {
 				t.Errorf("To = %.3f, %v; want %.3f", m, ok, tt.want)
 			}
 		})
+	}
+}
+
+// Snap and Nearest from several goroutines on a fresh graph (the grid is
+// built by the first Snap): run with -race.
+func TestConcurrent(t *testing.T) {
+	g, _ := build(t, Walk)
+	var wg sync.WaitGroup
+	got := make([]float64, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tree, err := g.Nearest(context.Background(), sources(t, g), 0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s, _ := g.Snap(orb.Point{-1.470, 53.381})
+			got[i], _, _ = tree.To(s)
+		}()
+	}
+	wg.Wait()
+	for _, m := range got {
+		if !near(m, 2*e1+n12/2, 0.01) {
+			t.Errorf("To = %v", m)
+		}
 	}
 }

@@ -43,11 +43,12 @@ func (g *Graph) Nearest(ctx context.Context, sources []Snap, maxMetres float64) 
 	}
 	var h heap
 	for i, s := range sources {
-		if s.edge < 0 || s.edge >= len(g.efrom) {
+		e := s.edge()
+		if e < 0 || e >= len(g.efrom) {
 			return nil, fmt.Errorf("nearest: source %d was not snapped on this graph", i)
 		}
-		t.onEdge[s.edge] = append(t.onEdge[s.edge], i)
-		e, fl := s.edge, g.eflags[s.edge]
+		t.onEdge[e] = append(t.onEdge[e], i)
+		fl := g.eflags[e]
 		if fl&fwd != 0 { // ride from efrom along the edge to the source
 			t.seed(&h, g.efrom[e], s.Metres+s.offset, i)
 		}
@@ -110,10 +111,11 @@ func (t *Tree) relax(h *heap, it item) {
 // source is within the search's maxMetres.
 func (t *Tree) To(s Snap) (metres float64, source int, ok bool) {
 	g := t.g
-	if s.edge < 0 || s.edge >= len(g.efrom) {
+	e := s.edge()
+	if e < 0 || e >= len(g.efrom) {
 		return 0, -1, false
 	}
-	best, src := t.along(s.edge, s.offset)
+	best, src := t.along(e, s.offset)
 	if best += s.Metres; best > t.max || src < 0 {
 		return 0, -1, false
 	}

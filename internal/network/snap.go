@@ -14,9 +14,12 @@ type Snap struct {
 	On     orb.Point // nearest point on the network
 	Metres float64   // ellipsoidal distance Point→On (the connector walked in a straight line)
 
-	edge   int     // the edge On lies on
+	edge1  int     // the edge On lies on, plus one: 0 in a Snap not made by Graph.Snap
 	offset float64 // metres along the edge from its start (efrom) to On
 }
+
+// edge is the index of the edge s lies on, -1 for a zero Snap.
+func (s Snap) edge() int { return s.edge1 - 1 }
 
 // Snap places p on the nearest edge of the largest connected component,
 // so that every snapped point can reach every other: a point nearer a
@@ -88,7 +91,7 @@ func (g *Graph) snapAt(p orb.Point, c cand) Snap {
 	on := orb.Point{a[0] + c.t*(b[0]-a[0]), a[1] + c.t*(b[1]-a[1])}
 	off += metresBetween(a[0], a[1], on[0], on[1])
 	off = math.Min(off, g.emetres[e])
-	return Snap{Point: p, On: on, Metres: metresBetween(p[0], p[1], on[0], on[1]), edge: e, offset: off}
+	return Snap{Point: p, On: on, Metres: metresBetween(p[0], p[1], on[0], on[1]), edge1: e + 1, offset: off}
 }
 
 // segMetres is the length of the segment from shape point i to i+1.
