@@ -39,8 +39,16 @@ type cachedGraph struct {
 	g       *network.Graph
 }
 
-// graph returns the decoded network of mode; ENOTFOUND (with the import
-// hint) when there is none.
+// Graph returns the decoded routing network of mode (walk or cycle), kept
+// decoded for as long as the store holds the same network: the one cache of
+// graphs, which access runs and the walks from postcodes share. ENOTFOUND
+// (with the import hint) when there is none.
+func (s *Service) Graph(ctx context.Context, mode string) (*network.Graph, error) {
+	g, _, err := s.graph(ctx, mode)
+	return g, err
+}
+
+// graph is Graph with the stored network's description.
 func (s *Service) graph(ctx context.Context, mode string) (*network.Graph, store.Network, error) {
 	info, err := s.st.NetworkInfo(ctx, mode)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/placemap/placemap/internal/access"
 	"github.com/placemap/placemap/internal/auth"
 	"github.com/placemap/placemap/internal/glyphs"
+	"github.com/placemap/placemap/internal/network"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/proposals"
 	"github.com/placemap/placemap/internal/reconcile"
@@ -103,7 +104,9 @@ type Server struct {
 	viewAccess  func(ctx context.Context, r *access.Result, set string) (*access.SetView, error)
 	jobs        *jobs
 	accessCache *accessCache
-	graphs      *graphs // the routing graphs decoded
+	// graph is the access workflow's decoded routing network of a mode
+	// (its one cache), which walks from postcodes search too.
+	graph func(ctx context.Context, mode string) (*network.Graph, error)
 	// setProposals is the store's role; proposals the workflow over it.
 	setProposals ProposalStore
 	proposals    *proposals.Service
@@ -177,14 +180,15 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.setProposals = st.Proposals
 	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
 	s.proposals.Gate = s.expensiveWork
-	s.jobs, s.accessCache, s.graphs = newJobs(log), newAccessCache(), &graphs{byMode: map[string]cachedGraph{}}
+	s.jobs, s.accessCache = newJobs(log), newAccessCache()
 	s.networks, s.accessRuns = st.Networks, st.Access
 	if s.networks == nil {
 		s.networks = noNetworks{}
 	}
+	s.graph = func(_ context.Context, mode string) (*network.Graph, error) { return nil, noNetwork(mode) }
 	if st.Access != nil {
 		svc := access.NewService(accessSource{st.Access, s.networks, st.Areas, st.Assets, st.Places}, s.reconcile)
-		s.runAccess, s.viewAccess = svc.Run, svc.View
+		s.runAccess, s.viewAccess, s.graph = svc.Run, svc.View, svc.Graph
 		s.failStaleRuns()
 	}
 	s.metrics = newMetrics(s)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -87,60 +86,6 @@ func (s *Server) getNetwork(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, networkJSON{Mode: n.Mode, Source: n.Source, BuiltAt: n.BuiltAt, Ways: rep.Ways, Nodes: rep.Nodes,
 		Edges: rep.Edges, Metres: math.Round(rep.Metres), LargestComponentShare: rep.LargestComponentShare, Components: rep.Components,
 		Skipped: rep.Skipped, Bounds: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}})
-	return nil
-}
-
-// graphs keeps each mode's routing graph decoded, for as long as the store
-// keeps the same network (its built_at): the walking times of postcodes
-// search it.
-type graphs struct {
-	mu     sync.Mutex // guards byMode
-	load   sync.Mutex // one decode at a time: a graph is tens of megabytes
-	byMode map[string]cachedGraph
-}
-
-type cachedGraph struct {
-	built time.Time
-	g     *network.Graph
-}
-
-// graph is the routing graph of mode: ENOTFOUND when none is kept.
-func (s *Server) graph(ctx context.Context, mode string) (*network.Graph, error) {
-	info, err := s.networks.NetworkInfo(ctx, mode)
-	if err != nil {
-		return nil, err
-	}
-	c := s.graphs
-	if g := c.cached(mode, info.BuiltAt); g != nil {
-		return g, nil
-	}
-	c.load.Lock()
-	defer c.load.Unlock()
-	if g := c.cached(mode, info.BuiltAt); g != nil { // decoded while this waited
-		return g, nil
-	}
-	n, err := s.networks.Network(ctx, mode)
-	if err != nil {
-		return nil, err
-	}
-	var g network.Graph
-	if err := g.UnmarshalBinary(n.Graph); err != nil {
-		return nil, fmt.Errorf("the %s network from %s: %w", mode, n.Source, err)
-	}
-	c.mu.Lock()
-	c.byMode[mode] = cachedGraph{built: n.BuiltAt, g: &g}
-	c.mu.Unlock()
-	return &g, nil
-}
-
-// cached is the graph of mode decoded from the network built at built,
-// nil when none is.
-func (c *graphs) cached(mode string, built time.Time) *network.Graph {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cg, ok := c.byMode[mode]; ok && cg.built.Equal(built) {
-		return cg.g
-	}
 	return nil
 }
 
