@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func printAccess(w io.Writer, r *access.Result, took time.Duration) {
 		k := access.Key(t)
 		fmt.Fprintf(w, "within %2d minutes: %5.1f%% of residents%s\n", t, s.Within[k]*100, was("%.1f%%", beforeOf(before, func(b *access.Summary) float64 { return b.Within[k] * 100 })))
 	}
-	fmt.Fprintf(w, "mean minutes (residents reached): %.1f%s\n", s.MeanMinutes, was("%.1f", beforeOf(before, func(b *access.Summary) float64 { return b.MeanMinutes })))
+	fmt.Fprintf(w, "mean minutes (residents reached): %s%s\n", minutesOrNone(s.MeanMinutes), was("%.1f", beforeOf(before, func(b *access.Summary) float64 { return orNaN(b.MeanMinutes) })))
 	fmt.Fprintf(w, "residents beyond %d minutes: %.0f%s\n", access.BeyondMinutes, s.BeyondResidents, was("%.0f", beforeOf(before, func(b *access.Summary) float64 { return b.BeyondResidents })))
 	if c := r.Scenario; c != nil {
 		fmt.Fprintf(w, "scenario: closed %s; opened %d\n", orNone(strings.Join(p.Close, ", ")), len(p.Open))
@@ -91,9 +92,9 @@ func printView(w io.Writer, r *access.Result, v *access.SetView) {
 		if i == areasShown {
 			break
 		}
-		mean := fmt.Sprintf("mean %5.1f min", a.MeanMinutes)
-		if a.Reached == 0 {
-			mean = "none reached"
+		mean := "none reached"
+		if a.MeanMinutes != nil {
+			mean = fmt.Sprintf("mean %5.1f min", *a.MeanMinutes)
 		}
 		fmt.Fprintf(w, "  %-12s %-30s residents %7.0f, beyond %s min %7.0f (%5.1f%%), %s", a.Code, clip(a.Name, 30), a.Population, k, a.BeyondResidents, a.ShareBeyond*100, mean)
 		if c := a.Change; c != nil {
@@ -136,4 +137,20 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// minutesOrNone is a mean walk to a tenth of a minute, or "none reached".
+func minutesOrNone(m *float64) string {
+	if m == nil {
+		return "none reached"
+	}
+	return fmt.Sprintf("%.1f", *m)
+}
+
+// orNaN is *m, NaN for nil (printed as NaN: a baseline that reached no one).
+func orNaN(m *float64) float64 {
+	if m == nil {
+		return math.NaN()
+	}
+	return *m
 }

@@ -106,7 +106,7 @@ type Summary struct {
 	Thresholds        []int              `json:"thresholds"`
 	Within            map[string]float64 `json:"within"`
 	BeyondResidents   float64            `json:"beyond_15_residents"`
-	MeanMinutes       float64            `json:"mean_minutes"` // population-weighted, over reached origins
+	MeanMinutes       *float64           `json:"mean_minutes"` // population-weighted, over reached origins; null when none was reached
 	Method            string             `json:"method"`
 	Assets            []AssetRef         `json:"assets"`
 	WeightedOrigins   int                `json:"weighted_origins"` // origins at a population-weighted point
@@ -154,7 +154,7 @@ type AreaAccess struct {
 	Within          map[string]float64 `json:"within"`
 	BeyondResidents float64            `json:"beyond_15_residents"`
 	ShareBeyond     float64            `json:"share_beyond_15"`
-	MeanMinutes     float64            `json:"mean_minutes"`      // over the residents reached
+	MeanMinutes     *float64           `json:"mean_minutes"`      // over the residents reached; null when none was
 	Reached         float64            `json:"reached_residents"` // residents with an asset within MaxMinutes
 	Change          *Change            `json:"change,omitempty"`  // scenario runs only
 }

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -48,5 +49,26 @@ func TestWords(t *testing.T) {
 	}
 	if got := statusWords([]place.Status{place.Open, place.AtRisk}); got != "open or at risk" {
 		t.Errorf("statusWords = %q", got)
+	}
+}
+
+// TestMeanOfNoOne: an area where no resident reached an asset has no mean
+// walk (null in JSON), not a mean of zero minutes.
+func TestMeanOfNoOne(t *testing.T) {
+	sums := map[string]map[string]float64{kPop: {"A": 120, "B": 80}, kMinutesPop: {"B": 800}, kReachedPop: {"B": 80}}
+	for _, tc := range []struct {
+		code string
+		want string
+	}{
+		{"A", `"mean_minutes":null`},
+		{"B", `"mean_minutes":10`},
+	} {
+		b, err := json.Marshal(areaAccess(tc.code, tc.code, sums, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), tc.want) {
+			t.Errorf("area %s: %s, want %s", tc.code, b, tc.want)
+		}
 	}
 }

@@ -106,7 +106,7 @@ func originCounts(origins []Origin) map[string]map[string]float64 {
 func areaAccess(code, name string, sums map[string]map[string]float64, scenario bool) AreaAccess {
 	pop := sums[kPop][code]
 	a := AreaAccess{Code: code, Name: name, Population: pop, Within: map[string]float64{},
-		MeanMinutes: share(sums[kMinutesPop][code], sums[kReachedPop][code]), Reached: sums[kReachedPop][code]}
+		MeanMinutes: mean(sums[kMinutesPop][code], sums[kReachedPop][code]), Reached: sums[kReachedPop][code]}
 	for _, t := range Thresholds {
 		within := sums[kWithin+Key(t)][code]
 		a.Within[Key(t)] = share(within, pop)

@@ -132,8 +132,18 @@ func summariseWalks(origins []Origin, walkOf func(Origin) Walk) Summary {
 			s.BeyondResidents = s.Population - within[i]
 		}
 	}
-	s.MeanMinutes = share(minutes, reachedPop)
+	s.MeanMinutes = mean(minutes, reachedPop)
 	return s
+}
+
+// mean is n over of, nil when of is none: a mean of nothing is no figure,
+// not zero.
+func mean(n, of float64) *float64 {
+	if of <= 0 {
+		return nil
+	}
+	m := n / of
+	return &m
 }
 
 func share(n, of float64) float64 {

@@ -470,7 +470,7 @@ type areaAccessJSON struct {
 	Within          map[string]float64 `json:"within"`
 	BeyondResidents float64            `json:"beyond_15_residents"`
 	ShareBeyond     float64            `json:"share_beyond_15"`
-	MeanMinutes     float64            `json:"mean_minutes"`
+	MeanMinutes     *float64           `json:"mean_minutes"` // null when no resident was reached
 	Method          string             `json:"method"`
 }
 

@@ -74,9 +74,11 @@ func (f *fakeRun) run(ctx context.Context, p access.Params, progress access.Prog
 	return res, nil
 }
 
+var eight = 8.0
+
 func (f *fakeRun) view(ctx context.Context, r *access.Result, set string) (*access.SetView, error) {
 	return &access.SetView{Set: set, Method: "fake", Areas: []access.AreaAccess{{Code: "A1", Name: "Area A1", Population: 100,
-		BeyondResidents: 0, ShareBeyond: 0, MeanMinutes: 8}}}, nil
+		BeyondResidents: 0, ShareBeyond: 0, MeanMinutes: &eight}}}, nil
 }
 
 // accessServer serves a GeoPackage with the grid set, a library and an
