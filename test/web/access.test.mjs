@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   accessBody, scenarioBody, parseLonLat, progressOf, beyondColor, beyondGroups, bandFill, BAND_COLORS,
-  areaRows, sortRows, mostAffected, beyondSentence, farLine,
+  areaRows, sortRows, mostAffected, beyondSentence, farLine, meanText,
 } from '../../web/views/accesskit.js';
 
 const form = (o = {}) => ({ category: 'library', statuses: ['open'], from: 'oa-2011', speed: '', maxMinutes: '', ...o });
@@ -94,4 +94,10 @@ test('beyondSentence says how many live beyond a 15-minute walk', () => {
 test('farLine names what lies far from the network', () => {
   assert.equal(farLine({ kind: 'asset', id: '2450', name: 'Chapeltown Library', metres: 312.4 }), 'Asset Chapeltown Library (2450): 312 m from the nearest way');
   assert.equal(farLine({ kind: 'origin', id: 'E001', name: '', metres: 260 }), 'Area E001: 260 m from the nearest way');
+});
+
+test('meanText says when no resident was reached, never "0 minutes"', () => {
+  assert.equal(meanText(null), 'none reached within the longest walk');
+  assert.equal(meanText(undefined), 'none reached within the longest walk');
+  assert.equal(meanText(12.34), '12.3 minutes on average');
 });

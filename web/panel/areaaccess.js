@@ -13,7 +13,7 @@ import { el, str, fetchJSON } from '../util.js';
 import { pct, fmtValue } from '../format.js';
 import { categoryTitle } from '../store.js';
 import { hashFor } from '../router.js';
-import { beyondSentence } from '../views/accesskit.js';
+import { beyondSentence, meanText } from '../views/accesskit.js';
 
 /**
  * accessNodes are the sentences for an area's access list (none when it
@@ -29,7 +29,7 @@ export function accessNodes(list, slug) {
     el('h4', { id: 'area-access-heading', text: 'Walking access' }),
     el('ul', { className: 'area-access-list', 'aria-labelledby': 'area-access-heading' }, ...rows.map((a) => el('li', { dataset: { category: str(a.category) } },
       el('span', { className: 'area-access-sentence', text: `${beyondSentence(a.beyond_15_residents, categoryTitle(a.category))}.` }), ' ',
-      el('span', { className: 'muted', text: `${pct(a.share_beyond_15)} of ${fmtValue(a.population, 0)}; ${fmtValue(a.mean_minutes, 1)} minutes on average. ` }),
+      el('span', { className: 'muted', text: `${pct(a.share_beyond_15)} of ${fmtValue(a.population, 0)}; ${meanText(a.mean_minutes)}. ` }),
       str(a.run) ? el('a', { href: hashFor({ view: 'access', run: str(a.run), scenario: '', set: slug }), text: 'See the run' }) : null))),
   ];
 }

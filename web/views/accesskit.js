@@ -292,3 +292,13 @@ export function beyondSentence(residents, categoryTitle) {
 export function shareLine(within, minutes) {
   return `${pct(withinShare(within, minutes))} within ${minutes} min`;
 }
+
+/**
+ * meanText is the mean walk of an area's residents, or what stands for it
+ * when none of them reached an asset within the run's longest walk.
+ * @param {unknown} minutes
+ * @returns {string}
+ */
+export function meanText(minutes) {
+  return minutes === null || minutes === undefined ? 'none reached within the longest walk' : `${fmtValue(minutes, 1)} minutes on average`;
+}
