@@ -19,29 +19,7 @@ import (
 // area of the set, ENOTFOUND for an unknown set, ECONFLICT for a name the
 // set has already.
 func (db *DB) ImportIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
-	if err := place.CheckIndicators(set, inds, values); err != nil {
-		return err
-	}
-	if _, err := db.Set(ctx, set); err != nil {
-		return err
-	}
-	return db.write(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, sqlAreaCodes, set)
-		list, err := collect(rows, err, scanText)
-		if err != nil {
-			return fmt.Errorf("areas of %s: %w", set, err)
-		}
-		codes := make(map[string]bool, len(list))
-		for _, c := range list {
-			codes[c] = true
-		}
-		for _, ind := range inds {
-			if err := addIndicator(ctx, tx, set, ind, values[ind.Name], codes); err != nil {
-				return err
-			}
-		}
-		return addRevision(ctx, tx, "indicators", set, "import", inds)
-	})
+	return db.writeIndicators(ctx, set, inds, values, false)
 }
 
 // ReplaceIndicators attaches indicators to the areas of a set, replacing
@@ -49,6 +27,13 @@ func (db *DB) ImportIndicators(ctx context.Context, set string, inds []place.Ind
 // or nothing: what a recomputed measure (walking access) writes. Errors as
 // ImportIndicators, without its ECONFLICT.
 func (db *DB) ReplaceIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64) error {
+	return db.writeIndicators(ctx, set, inds, values, true)
+}
+
+// writeIndicators is ImportIndicators, or with replace ReplaceIndicators:
+// the indicators of the same names are cleared first, in the same
+// transaction.
+func (db *DB) writeIndicators(ctx context.Context, set string, inds []place.Indicator, values map[string]map[string]float64, replace bool) error {
 	if err := place.CheckIndicators(set, inds, values); err != nil {
 		return err
 	}
@@ -65,19 +50,33 @@ func (db *DB) ReplaceIndicators(ctx context.Context, set string, inds []place.In
 		for _, c := range list {
 			codes[c] = true
 		}
+		action := "import"
+		if replace {
+			action = "replace"
+		}
 		for _, ind := range inds {
-			if _, err := tx.Exec(ctx, `DELETE FROM indicator_values WHERE set_slug = $1 AND indicator = $2`, set, ind.Name); err != nil {
-				return fmt.Errorf("clear the values of %s: %w", ind.Name, err)
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM indicators WHERE set_slug = $1 AND name = $2`, set, ind.Name); err != nil {
-				return fmt.Errorf("clear indicator %s: %w", ind.Name, err)
+			if replace {
+				if err := clearIndicator(ctx, tx, set, ind.Name); err != nil {
+					return err
+				}
 			}
 			if err := addIndicator(ctx, tx, set, ind, values[ind.Name], codes); err != nil {
 				return err
 			}
 		}
-		return addRevision(ctx, tx, "indicators", set, "replace", inds)
+		return addRevision(ctx, tx, "indicators", set, action, inds)
 	})
+}
+
+// clearIndicator removes an indicator of a set and its values.
+func clearIndicator(ctx context.Context, tx *Tx, set, name string) error {
+	if _, err := tx.Exec(ctx, sqlDeleteIndicatorVals, set, name); err != nil {
+		return fmt.Errorf("clear the values of %s: %w", name, err)
+	}
+	if _, err := tx.Exec(ctx, sqlDeleteIndicator, set, name); err != nil {
+		return fmt.Errorf("clear indicator %s: %w", name, err)
+	}
+	return nil
 }
 
 // addIndicator writes one indicator of a set and its values by area code;

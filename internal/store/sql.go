@@ -30,12 +30,14 @@ const (
 
 // Indicators, asset counts and places (reconcile.go).
 const (
-	sqlAreaCodes          = `SELECT code FROM areas WHERE set_slug = $1`
-	sqlAreaNames          = `SELECT code, name FROM areas WHERE set_slug = $1`
-	sqlAreaExists         = `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`
-	sqlIndicatorExists    = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
-	sqlInsertIndicator    = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	sqlInsertIndicatorVal = `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES ($1, $2, $3, $4)`
+	sqlAreaCodes           = `SELECT code FROM areas WHERE set_slug = $1`
+	sqlAreaNames           = `SELECT code, name FROM areas WHERE set_slug = $1`
+	sqlAreaExists          = `SELECT EXISTS (SELECT 1 FROM areas WHERE set_slug = $1 AND code = $2)`
+	sqlIndicatorExists     = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
+	sqlInsertIndicator     = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	sqlInsertIndicatorVal  = `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES ($1, $2, $3, $4)`
+	sqlDeleteIndicatorVals = `DELETE FROM indicator_values WHERE set_slug = $1 AND indicator = $2`
+	sqlDeleteIndicator     = `DELETE FROM indicators WHERE set_slug = $1 AND name = $2`
 	// sqlSelectIndicators is followed by the dialect's Binary.
 	sqlSelectIndicators = `SELECT set_slug, name, title, kind, source, licence, attribution FROM indicators WHERE set_slug = $1 ORDER BY name`
 	sqlIndicatorValues  = `SELECT area_code, value FROM indicator_values WHERE set_slug = $1 AND indicator = $2`
