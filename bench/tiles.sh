@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tile speed, every engine over the same tiles in one run:
 #   over HTTP   placemap on the GeoPackage, uncached (--tile-cache-mb 0) and cached;
-#               placemap on PostGIS, uncached and cached; pg_tileserv on the same tables;
+#               placemap on PostGIS, uncached and cached; pg_tileserv on the same rows,
+#               set up as its users do (a table per layer loaded by ogr2ogr, each with
+#               its own GiST index) and over views of placemap's shared areas table;
 #   in-process  placemap's Go encoder reading each store; PostGIS ST_AsMVT in SQL.
 # Prints tiles/s, p50 and p99 per layer (LSOA, OA, assets) and zoom (z10-z16).
 #
@@ -64,7 +66,24 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 	)
 	[ -z "$inproc" ] && engines+=(-inproc-postgis "$url" -sql "$url")
 	if [ -n "${PLACEMAP_BENCH_PG_TILESERV:-}" ]; then
-		# One view per layer, as a pg_tileserv user would publish a set.
+		# pg_tileserv as its users set it up: one table per layer, loaded by
+		# ogr2ogr from the same GeoPackage, each with its own GiST index, in a
+		# schema of its own (layer names peer.{layer_}). The data is the same
+		# rows as placemap serves.
+		ogr="PG:dbname=${url##*/} host=127.0.0.1 port=5432 user=postgres"
+		psql -q "$url" -c 'CREATE SCHEMA IF NOT EXISTS peer' >/dev/null
+		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
+			t="${layer//-/_}"
+			ogr2ogr -f PostgreSQL "$ogr" "$data/placemap.gpkg" -overwrite -nln "peer.$t" \
+				-sql "SELECT fid AS id, code, name, geom FROM areas WHERE set_slug = '$layer'" \
+				-lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST -nlt MULTIPOLYGON >/dev/null
+		done
+		ogr2ogr -f PostgreSQL "$ogr" "$data/placemap.gpkg" -overwrite -nln peer.assets \
+			-sql "SELECT id, name, category, status, geom FROM assets" \
+			-lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST >/dev/null
+		psql -q "$url" -c 'ANALYZE' >/dev/null
+		# And the older setup, one view per layer over placemap's shared
+		# areas table, to show what the view costs the peer.
 		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
 			v="tiles_${layer//-/_}"
 			psql -q "$url" -c "CREATE OR REPLACE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
@@ -73,7 +92,10 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 TS_DBPOOLMAXCONNS=8 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
 		wait_ready http://127.0.0.1:18085/index.json
 		# Same buffer as placemap (pg_tileserv defaults to 256 units).
-		engines+=(-http "pg_tileserv HTTP, PostGIS=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64")
+		engines+=(
+			-http "pg_tileserv HTTP, PostGIS, a table per layer=http://127.0.0.1:18085/peer.{layer_}/{z}/{x}/{y}.pbf?buffer=64"
+			-http "pg_tileserv HTTP, PostGIS, views over areas=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64"
+		)
 	else
 		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2
 	fi
