@@ -19,6 +19,7 @@ import (
 type dialect struct {
 	db    *sql.DB
 	reads *stmtCache // db's reads, through prepared statements
+	*versionWatch
 	path  string
 	// writes queues this process's write transactions. SQLite takes one
 	// writer at a time; without the queue, concurrent writers spin in its
@@ -38,6 +39,7 @@ func (d *dialect) Ping(ctx context.Context) error {
 }
 
 func (d *dialect) Close() error {
+	d.versionWatch.close()
 	d.reads.Close()
 	return d.db.Close()
 }
