@@ -20,7 +20,7 @@ type dialect struct {
 	db    *sql.DB
 	reads *stmtCache // db's reads, through prepared statements
 	*versionWatch
-	path  string
+	path string
 	// writes queues this process's write transactions. SQLite takes one
 	// writer at a time; without the queue, concurrent writers spin in its
 	// busy handler, which sleeps up to 100 ms between tries, and a burst
