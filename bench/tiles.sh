@@ -4,6 +4,8 @@
 #               placemap on PostGIS, uncached and cached; pg_tileserv on the same rows,
 #               set up as its users do (a table per layer loaded by ogr2ogr, each with
 #               its own GiST index) and over views of placemap's shared areas table;
+#               and a static file server sending the same tile bytes from files
+#               (the most a cached tile can be served at here);
 #   in-process  placemap's Go encoder reading each store; PostGIS ST_AsMVT in SQL.
 # Prints tiles/s, p50 and p99 per layer (LSOA, OA, assets) and zoom (z10-z16).
 #
@@ -39,6 +41,10 @@ inproc=${PLACEMAP_BENCH_HTTP_ONLY:-}
 engines=(
 	-http "placemap HTTP, GeoPackage, uncached=http://127.0.0.1:18081/tiles/{layer}/{z}/{x}/{y}.mvt"
 	-http-warm "placemap HTTP, GeoPackage, cached=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
+	# The physical limit of a cached tile here: Go's file server, in a
+	# process of its own, sending the same bytes from files (gzipped ones
+	# beside them), fetched once from placemap.
+	-static "static files, same tile bytes=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
 )
 [ -z "$inproc" ] && engines+=(-inproc-gpkg "$data")
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)

@@ -46,12 +46,18 @@ type engine struct {
 	name  string
 	warm  bool // request every tile once before measuring (a cache)
 	fetch func(layer string) fetch
+	// fill, when set, is run over a row's tiles before measuring it (the
+	// static engine writes them to its files).
+	fill func(ctx context.Context, layer string, ts []maptile.Tile) error
 }
 
 func main() {
 	var httpEngines, warmEngines engineFlag
 	flag.Var(&httpEngines, "http", "NAME=URL template of a tile server, with {layer} (or {layer_}, hyphens as underscores), {z}, {x}, {y}; repeatable")
 	flag.Var(&warmEngines, "http-warm", "like -http, for a server with a cache: every tile is requested once before the measured rounds")
+	var staticEngines engineFlag
+	flag.Var(&staticEngines, "static", "NAME=URL template of a tile server: its tiles, fetched once each, served as files by Go's file server in a process of its own (the physical limit of cached tiles)")
+	serveDir := flag.String("serve-static", "", "serve this directory as the static engine does, printing the address, and nothing else (used by -static)")
 	inGPKG := flag.String("inproc-gpkg", "", "data directory: also render in-process from the GeoPackage store, no HTTP")
 	inPG := flag.String("inproc-postgis", "", "postgres:// URL of a placemap database: also render in-process from the PostGIS store (Go encoding), no HTTP")
 	sqlPG := flag.String("sql", "", "postgres:// URL of a placemap database: also render with ST_AsMVT in SQL, no HTTP")
@@ -62,6 +68,12 @@ func main() {
 	minTime := flag.Duration("min-time", time.Second, "repeat each zoom's tiles until at least this long has passed")
 	bbox := flag.String("bbox", "-1.80,53.30,-1.32,53.50", "extent to sample tiles from (Sheffield)")
 	flag.Parse()
+	if *serveDir != "" {
+		if err := serveStatic(*serveDir, "127.0.0.1:0"); err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	zmin, zmax, err := parseRange(*zooms)
 	if err != nil {
@@ -79,6 +91,16 @@ func main() {
 	}
 	for _, e := range warmEngines {
 		engines = append(engines, engine{name: e.name, warm: true, fetch: httpTemplate(client, e.value)})
+	}
+	for _, e := range staticEngines {
+		srv, err := startStatic()
+		if err != nil {
+			fail(err)
+		}
+		defer srv.stop()
+		src := e.value
+		engines = append(engines, engine{name: e.name, fetch: httpTemplate(client, srv.template()),
+			fill: func(ctx context.Context, layer string, ts []maptile.Tile) error { return srv.fill(ctx, src, layer, ts) }})
 	}
 	if *inGPKG != "" {
 		st, err := gpkg.Open(ctx, *inGPKG)
@@ -120,6 +142,11 @@ func main() {
 			ts := sample(b, maptile.Zoom(z), *perZoom)
 			for _, e := range engines {
 				f := e.fetch(layer)
+				if e.fill != nil {
+					if err := e.fill(ctx, layer, ts); err != nil {
+						fail(fmt.Errorf("%s: %w", e.name, err))
+					}
+				}
 				if e.warm {
 					measure("warm", ts, *conc, 0, f)
 				}
@@ -200,8 +227,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func httpTemplate(c *http.Client, tmpl string) func(layer string) fetch {
 	return func(layer string) fetch {
 		return func(ctx context.Context, t maptile.Tile) (int, error) {
-			url := strings.NewReplacer("{layer}", layer, "{layer_}", strings.ReplaceAll(layer, "-", "_"),
-				"{z}", strconv.Itoa(int(t.Z)), "{x}", strconv.Itoa(int(t.X)), "{y}", strconv.Itoa(int(t.Y))).Replace(tmpl)
+			url := expand(tmpl, layer, t)
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 			if err != nil {
 				return 0, err
@@ -218,6 +244,12 @@ func httpTemplate(c *http.Client, tmpl string) func(layer string) fetch {
 			return int(n), err
 		}
 	}
+}
+
+// expand fills a URL template in for a tile of a layer.
+func expand(tmpl, layer string, t maptile.Tile) string {
+	return strings.NewReplacer("{layer}", layer, "{layer_}", strings.ReplaceAll(layer, "-", "_"),
+		"{z}", strconv.Itoa(int(t.Z)), "{x}", strconv.Itoa(int(t.X)), "{y}", strconv.Itoa(int(t.Y))).Replace(tmpl)
 }
 
 // renderer renders tiles in this process with placemap's tile code.
