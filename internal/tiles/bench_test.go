@@ -32,7 +32,7 @@ func cpuTime() int64 {
 }
 
 // BenchmarkRender renders Output Area and asset tiles of the Sheffield demo
-// uncached, at a low, middle and high zoom.
+// uncached, at a low, middle and high zoom, and an empty tile.
 func BenchmarkRender(b *testing.B) {
 	ctx := context.Background()
 	st, err := gpkg.Open(ctx, b.TempDir())
@@ -58,4 +58,15 @@ func BenchmarkRender(b *testing.B) {
 			})
 		}
 	}
+	// A tile beyond the data (off Sheffield, at sea): empty, as many are
+	// at the edges of a map.
+	sea := maptile.At(orb.Point{1.5, 53.38}, 16)
+	b.Run("oa-2011/empty", func(b *testing.B) {
+		defer reportCPU(b)()
+		for i := 0; i < b.N; i++ {
+			if _, err := r.Render(ctx, "oa-2011", sea, tiles.MVT); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
