@@ -99,12 +99,17 @@ type Renderer struct {
 	group  singleflight.Group
 	gzips  sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
 	labels labelPoints
+	// versions reads the data version for requests, sharing a read
+	// between requests that arrive together.
+	versions versionGate
 }
 
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
-	return &Renderer{src: src, cache: NewCache(cacheBytes)}
+	r := &Renderer{src: src, cache: NewCache(cacheBytes)}
+	r.versions.read = src.DataVersion
+	return r
 }
 
 // Coord parses and checks a tile address. It returns EINVALID for a zoom
@@ -135,7 +140,7 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 // current release served under the series' name, so a map styled on that
 // name keeps working when a new release becomes current.
 func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.Tile, f Format) (Tile, error) {
-	version, err := r.src.DataVersion(ctx)
+	version, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}
