@@ -47,6 +47,12 @@ engines=(
 	-static "static files, same tile bytes=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
 )
 [ -z "$inproc" ] && engines+=(-inproc-gpkg "$data")
+# The aims of issue 21, printed per row from this run's figures: uncached
+# tiles at least 2x pg_tileserv (in its users' own setup), cached ones at
+# least 20x pg_tileserv or 80% of the static file server's figure.
+pgts="pg_tileserv HTTP, PostGIS, a table per layer"
+static="static files, same tile bytes"
+ratios=(-ratio "placemap HTTP, GeoPackage, cached/$static>=0.8")
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
 wait_ready http://127.0.0.1:18081/readyz
@@ -71,6 +77,7 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		-http-warm "placemap HTTP, PostGIS, cached=http://127.0.0.1:18084/tiles/{layer}/{z}/{x}/{y}.mvt"
 	)
 	[ -z "$inproc" ] && engines+=(-inproc-postgis "$url" -sql "$url")
+	ratios+=(-ratio "placemap HTTP, PostGIS, cached/$static>=0.8")
 	if [ -n "${PLACEMAP_BENCH_PG_TILESERV:-}" ]; then
 		# pg_tileserv as its users set it up: one table per layer, loaded by
 		# ogr2ogr from the same GeoPackage, each with its own GiST index, in a
@@ -102,6 +109,12 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 			-http "pg_tileserv HTTP, PostGIS, a table per layer=http://127.0.0.1:18085/peer.{layer_}/{z}/{x}/{y}.pbf?buffer=64"
 			-http "pg_tileserv HTTP, PostGIS, views over areas=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64"
 		)
+		ratios+=(
+			-ratio "placemap HTTP, GeoPackage, uncached/$pgts>=2"
+			-ratio "placemap HTTP, PostGIS, uncached/$pgts>=2"
+			-ratio "placemap HTTP, GeoPackage, cached/$pgts>=20"
+			-ratio "placemap HTTP, PostGIS, cached/$pgts>=20"
+		)
 	else
 		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2
 	fi
@@ -110,4 +123,4 @@ else
 fi
 
 echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-"$work/tilebench" "${engines[@]}" "$@"
+"$work/tilebench" "${engines[@]}" "${ratios[@]}" "$@"

@@ -57,6 +57,8 @@ func main() {
 	flag.Var(&warmEngines, "http-warm", "like -http, for a server with a cache: every tile is requested once before the measured rounds")
 	var staticEngines engineFlag
 	flag.Var(&staticEngines, "static", "NAME=URL template of a tile server: its tiles, fetched once each, served as files by Go's file server in a process of its own (the physical limit of cached tiles)")
+	var ratios ratioFlag
+	flag.Var(&ratios, "ratio", `"ENGINE A/ENGINE B>=AIM": after the table, print A's tiles/s over B's for each row, marked * where at least AIM; repeatable`)
 	serveDir := flag.String("serve-static", "", "serve this directory as the static engine does, printing the address, and nothing else (used by -static)")
 	inGPKG := flag.String("inproc-gpkg", "", "data directory: also render in-process from the GeoPackage store, no HTTP")
 	inPG := flag.String("inproc-postgis", "", "postgres:// URL of a placemap database: also render in-process from the PostGIS store (Go encoding), no HTTP")
@@ -137,9 +139,11 @@ func main() {
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "layer\tzoom\tengine\trequests\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
+	var rows []row
 	for _, layer := range strings.Split(*layers, ",") {
 		for z := zmin; z <= zmax; z++ {
 			ts := sample(b, maptile.Zoom(z), *perZoom)
+			rows = append(rows, row{layer: layer, zoom: z, rates: map[string]float64{}})
 			for _, e := range engines {
 				f := e.fetch(layer)
 				if e.fill != nil {
@@ -151,11 +155,15 @@ func main() {
 					measure("warm", ts, *conc, 0, f)
 				}
 				r := measure(e.name, ts, *conc, *minTime, f)
+				rows[len(rows)-1].rates[e.name] = r.rate
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.1f\t\n", layer, z, r.engine, r.n, r.rate, ms(r.p50), ms(r.p99), r.avgBytes/1024)
 			}
 		}
 	}
 	tw.Flush()
+	if len(ratios) > 0 {
+		printRatios(rows, ratios)
+	}
 }
 
 type fetch func(ctx context.Context, t maptile.Tile) (int, error)
@@ -339,4 +347,76 @@ func parseBBox(s string) (orb.Bound, error) {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "tilebench:", err)
 	os.Exit(1)
+}
+
+// row is one layer and zoom's tiles/s by engine.
+type row struct {
+	layer string
+	zoom  int
+	rates map[string]float64
+}
+
+// ratio is an -ratio: engine a's tiles/s over engine b's, and the aim.
+type ratio struct {
+	a, b string
+	aim  float64
+}
+
+type ratioFlag []ratio
+
+func (r *ratioFlag) String() string { return fmt.Sprint(*r) }
+func (r *ratioFlag) Set(v string) error {
+	pair, aim, _ := strings.Cut(v, ">=")
+	a, b, ok := strings.Cut(pair, "/")
+	if !ok {
+		return fmt.Errorf("want ENGINE A/ENGINE B>=AIM, got %q", v)
+	}
+	x := 0.0
+	if aim != "" {
+		var err error
+		if x, err = strconv.ParseFloat(aim, 64); err != nil {
+			return fmt.Errorf("ratio %q: aim: %w", v, err)
+		}
+	}
+	*r = append(*r, ratio{a: strings.TrimSpace(a), b: strings.TrimSpace(b), aim: x})
+	return nil
+}
+
+// printRatios prints each ratio for each row, from this run's figures,
+// and how many rows met its aim.
+func printRatios(rows []row, ratios []ratio) {
+	fmt.Println()
+	for i, q := range ratios {
+		fmt.Printf("ratio %d: %s / %s (aim %g)\n", i+1, q.a, q.b, q.aim)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "layer\tzoom\t")
+	for i := range ratios {
+		fmt.Fprintf(tw, "ratio %d\t", i+1)
+	}
+	fmt.Fprintln(tw)
+	met, n := make([]int, len(ratios)), make([]int, len(ratios))
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t", r.layer, r.zoom)
+		for i, q := range ratios {
+			a, okA := r.rates[q.a]
+			b, okB := r.rates[q.b]
+			if !okA || !okB || b == 0 {
+				fmt.Fprint(tw, "-\t")
+				continue
+			}
+			mark := " "
+			n[i]++
+			if a/b >= q.aim {
+				mark = "*"
+				met[i]++
+			}
+			fmt.Fprintf(tw, "%.2f%s\t", a/b, mark)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for i := range ratios {
+		fmt.Printf("ratio %d met its aim (*) in %d of %d rows\n", i+1, met[i], n[i])
+	}
 }
