@@ -94,16 +94,9 @@ func main() {
 	for _, e := range warmEngines {
 		engines = append(engines, engine{name: e.name, warm: true, fetch: httpTemplate(client, e.value)})
 	}
-	for _, e := range staticEngines {
-		srv, err := startStatic()
-		if err != nil {
-			fail(err)
-		}
-		defer srv.stop()
-		src := e.value
-		engines = append(engines, engine{name: e.name, fetch: httpTemplate(client, srv.template()),
-			fill: func(ctx context.Context, layer string, ts []maptile.Tile) error { return srv.fill(ctx, src, layer, ts) }})
-	}
+	statics, stop := staticEnginesOf(staticEngines, client)
+	defer stop()
+	engines = append(engines, statics...)
 	if *inGPKG != "" {
 		st, err := gpkg.Open(ctx, *inGPKG)
 		if err != nil {
@@ -137,12 +130,45 @@ func main() {
 		fail(fmt.Errorf("nothing to measure: give -http, -inproc-gpkg, -inproc-postgis or -sql"))
 	}
 
+	rows := runRows(ctx, engines, strings.Split(*layers, ","), zmin, zmax, func(z int) []maptile.Tile { return sample(b, maptile.Zoom(z), *perZoom) }, *conc, *minTime)
+	if len(ratios) > 0 {
+		printRatios(rows, ratios)
+	}
+}
+
+// staticEnginesOf starts a file server for each -static and returns their
+// engines, and what stops the servers.
+func staticEnginesOf(specs engineFlag, client *http.Client) ([]engine, func()) {
+	var engines []engine
+	var servers []*staticServer
+	stop := func() {
+		for _, srv := range servers {
+			srv.stop()
+		}
+	}
+	for _, e := range specs {
+		srv, err := startStatic()
+		if err != nil {
+			stop()
+			fail(err)
+		}
+		servers = append(servers, srv)
+		src := e.value
+		engines = append(engines, engine{name: e.name, fetch: httpTemplate(client, srv.template()),
+			fill: func(ctx context.Context, layer string, ts []maptile.Tile) error { return srv.fill(ctx, src, layer, ts) }})
+	}
+	return engines, stop
+}
+
+// runRows measures every engine over each layer and zoom's tiles, printing
+// a row per engine as the table goes, and returns the rows' figures.
+func runRows(ctx context.Context, engines []engine, layers []string, zmin, zmax int, tilesAt func(z int) []maptile.Tile, conc int, minTime time.Duration) []row {
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "layer\tzoom\tengine\trequests\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
 	var rows []row
-	for _, layer := range strings.Split(*layers, ",") {
+	for _, layer := range layers {
 		for z := zmin; z <= zmax; z++ {
-			ts := sample(b, maptile.Zoom(z), *perZoom)
+			ts := tilesAt(z)
 			rows = append(rows, row{layer: layer, zoom: z, rates: map[string]float64{}})
 			for _, e := range engines {
 				f := e.fetch(layer)
@@ -152,18 +178,16 @@ func main() {
 					}
 				}
 				if e.warm {
-					measure("warm", ts, *conc, 0, f)
+					measure("warm", ts, conc, 0, f)
 				}
-				r := measure(e.name, ts, *conc, *minTime, f)
+				r := measure(e.name, ts, conc, minTime, f)
 				rows[len(rows)-1].rates[e.name] = r.rate
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.1f\t\n", layer, z, r.engine, r.n, r.rate, ms(r.p50), ms(r.p99), r.avgBytes/1024)
 			}
 		}
 	}
 	tw.Flush()
-	if len(ratios) > 0 {
-		printRatios(rows, ratios)
-	}
+	return rows
 }
 
 type fetch func(ctx context.Context, t maptile.Tile) (int, error)
