@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Tile speed, every engine over the same tiles in one run:
 #   over HTTP   placemap on the GeoPackage, uncached (--tile-cache-mb 0) and cached;
-#               placemap on PostGIS, uncached and cached; pg_tileserv on the same tables;
+#               placemap on PostGIS, uncached and cached; pg_tileserv on the same rows,
+#               set up as its users do (a table per layer loaded by ogr2ogr, each with
+#               its own GiST index) and over views of placemap's shared areas table;
+#               and a static file server sending the same tile bytes from files
+#               (the most a cached tile can be served at here);
 #   in-process  placemap's Go encoder reading each store; PostGIS ST_AsMVT in SQL.
 # Prints tiles/s, p50 and p99 per layer (LSOA, OA, assets) and zoom (z10-z16).
 #
@@ -37,8 +41,18 @@ inproc=${PLACEMAP_BENCH_HTTP_ONLY:-}
 engines=(
 	-http "placemap HTTP, GeoPackage, uncached=http://127.0.0.1:18081/tiles/{layer}/{z}/{x}/{y}.mvt"
 	-http-warm "placemap HTTP, GeoPackage, cached=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
+	# The physical limit of a cached tile here: Go's file server, in a
+	# process of its own, sending the same bytes from files (gzipped ones
+	# beside them), fetched once from placemap.
+	-static "static files, same tile bytes=http://127.0.0.1:18082/tiles/{layer}/{z}/{x}/{y}.mvt"
 )
 [ -z "$inproc" ] && engines+=(-inproc-gpkg "$data")
+# The aims of issue 21, printed per row from this run's figures: uncached
+# tiles at least 2x pg_tileserv (in its users' own setup), cached ones at
+# least 20x pg_tileserv or 80% of the static file server's figure.
+pgts="pg_tileserv HTTP, PostGIS, a table per layer"
+static="static files, same tile bytes"
+ratios=(-ratio "placemap HTTP, GeoPackage, cached/$static>=0.8")
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
 "$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
 wait_ready http://127.0.0.1:18081/readyz
@@ -63,8 +77,26 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		-http-warm "placemap HTTP, PostGIS, cached=http://127.0.0.1:18084/tiles/{layer}/{z}/{x}/{y}.mvt"
 	)
 	[ -z "$inproc" ] && engines+=(-inproc-postgis "$url" -sql "$url")
+	ratios+=(-ratio "placemap HTTP, PostGIS, cached/$static>=0.8")
 	if [ -n "${PLACEMAP_BENCH_PG_TILESERV:-}" ]; then
-		# One view per layer, as a pg_tileserv user would publish a set.
+		# pg_tileserv as its users set it up: one table per layer, loaded by
+		# ogr2ogr from the same GeoPackage, each with its own GiST index, in a
+		# schema of its own (layer names peer.{layer_}). The data is the same
+		# rows as placemap serves.
+		ogr="PG:dbname=${url##*/} host=127.0.0.1 port=5432 user=postgres"
+		psql -q "$url" -c 'CREATE SCHEMA IF NOT EXISTS peer' >/dev/null
+		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
+			t="${layer//-/_}"
+			ogr2ogr -f PostgreSQL "$ogr" "$data/placemap.gpkg" -overwrite -nln "peer.$t" \
+				-sql "SELECT fid AS id, code, name, geom FROM areas WHERE set_slug = '$layer'" \
+				-lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST -nlt MULTIPOLYGON >/dev/null
+		done
+		ogr2ogr -f PostgreSQL "$ogr" "$data/placemap.gpkg" -overwrite -nln peer.assets \
+			-sql "SELECT id, name, category, status, geom FROM assets" \
+			-lco GEOMETRY_NAME=geom -lco FID=fid -lco SPATIAL_INDEX=GIST >/dev/null
+		psql -q "$url" -c 'ANALYZE' >/dev/null
+		# And the older setup, one view per layer over placemap's shared
+		# areas table, to show what the view costs the peer.
 		for layer in $(psql -qAt "$url" -c "SELECT slug FROM boundary_sets"); do
 			v="tiles_${layer//-/_}"
 			psql -q "$url" -c "CREATE OR REPLACE VIEW $v AS SELECT fid, code, name, set_slug AS set, geom FROM areas WHERE set_slug = '$layer'" >/dev/null
@@ -73,7 +105,16 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		DATABASE_URL="$url" TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=18085 TS_DBPOOLMAXCONNS=8 "$PLACEMAP_BENCH_PG_TILESERV" >/dev/null 2>&1 & pids+=($!)
 		wait_ready http://127.0.0.1:18085/index.json
 		# Same buffer as placemap (pg_tileserv defaults to 256 units).
-		engines+=(-http "pg_tileserv HTTP, PostGIS=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64")
+		engines+=(
+			-http "pg_tileserv HTTP, PostGIS, a table per layer=http://127.0.0.1:18085/peer.{layer_}/{z}/{x}/{y}.pbf?buffer=64"
+			-http "pg_tileserv HTTP, PostGIS, views over areas=http://127.0.0.1:18085/public.tiles_{layer_}/{z}/{x}/{y}.pbf?buffer=64"
+		)
+		ratios+=(
+			-ratio "placemap HTTP, GeoPackage, uncached/$pgts>=2"
+			-ratio "placemap HTTP, PostGIS, uncached/$pgts>=2"
+			-ratio "placemap HTTP, GeoPackage, cached/$pgts>=20"
+			-ratio "placemap HTTP, PostGIS, cached/$pgts>=20"
+		)
 	else
 		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2
 	fi
@@ -82,4 +123,4 @@ else
 fi
 
 echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-"$work/tilebench" "${engines[@]}" "$@"
+"$work/tilebench" "${engines[@]}" "${ratios[@]}" "$@"

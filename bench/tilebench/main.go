@@ -46,12 +46,20 @@ type engine struct {
 	name  string
 	warm  bool // request every tile once before measuring (a cache)
 	fetch func(layer string) fetch
+	// fill, when set, is run over a row's tiles before measuring it (the
+	// static engine writes them to its files).
+	fill func(ctx context.Context, layer string, ts []maptile.Tile) error
 }
 
 func main() {
 	var httpEngines, warmEngines engineFlag
 	flag.Var(&httpEngines, "http", "NAME=URL template of a tile server, with {layer} (or {layer_}, hyphens as underscores), {z}, {x}, {y}; repeatable")
 	flag.Var(&warmEngines, "http-warm", "like -http, for a server with a cache: every tile is requested once before the measured rounds")
+	var staticEngines engineFlag
+	flag.Var(&staticEngines, "static", "NAME=URL template of a tile server: its tiles, fetched once each, served as files by Go's file server in a process of its own (the physical limit of cached tiles)")
+	var ratios ratioFlag
+	flag.Var(&ratios, "ratio", `"ENGINE A/ENGINE B>=AIM": after the table, print A's tiles/s over B's for each row, marked * where at least AIM; repeatable`)
+	serveDir := flag.String("serve-static", "", "serve this directory as the static engine does, printing the address, and nothing else (used by -static)")
 	inGPKG := flag.String("inproc-gpkg", "", "data directory: also render in-process from the GeoPackage store, no HTTP")
 	inPG := flag.String("inproc-postgis", "", "postgres:// URL of a placemap database: also render in-process from the PostGIS store (Go encoding), no HTTP")
 	sqlPG := flag.String("sql", "", "postgres:// URL of a placemap database: also render with ST_AsMVT in SQL, no HTTP")
@@ -62,6 +70,12 @@ func main() {
 	minTime := flag.Duration("min-time", time.Second, "repeat each zoom's tiles until at least this long has passed")
 	bbox := flag.String("bbox", "-1.80,53.30,-1.32,53.50", "extent to sample tiles from (Sheffield)")
 	flag.Parse()
+	if *serveDir != "" {
+		if err := serveStatic(*serveDir, "127.0.0.1:0"); err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	zmin, zmax, err := parseRange(*zooms)
 	if err != nil {
@@ -80,6 +94,9 @@ func main() {
 	for _, e := range warmEngines {
 		engines = append(engines, engine{name: e.name, warm: true, fetch: httpTemplate(client, e.value)})
 	}
+	statics, stop := staticEnginesOf(staticEngines, client)
+	defer stop()
+	engines = append(engines, statics...)
 	if *inGPKG != "" {
 		st, err := gpkg.Open(ctx, *inGPKG)
 		if err != nil {
@@ -113,22 +130,64 @@ func main() {
 		fail(fmt.Errorf("nothing to measure: give -http, -inproc-gpkg, -inproc-postgis or -sql"))
 	}
 
+	rows := runRows(ctx, engines, strings.Split(*layers, ","), zmin, zmax, func(z int) []maptile.Tile { return sample(b, maptile.Zoom(z), *perZoom) }, *conc, *minTime)
+	if len(ratios) > 0 {
+		printRatios(rows, ratios)
+	}
+}
+
+// staticEnginesOf starts a file server for each -static and returns their
+// engines, and what stops the servers.
+func staticEnginesOf(specs engineFlag, client *http.Client) ([]engine, func()) {
+	var engines []engine
+	var servers []*staticServer
+	stop := func() {
+		for _, srv := range servers {
+			srv.stop()
+		}
+	}
+	for _, e := range specs {
+		srv, err := startStatic()
+		if err != nil {
+			stop()
+			fail(err)
+		}
+		servers = append(servers, srv)
+		src := e.value
+		engines = append(engines, engine{name: e.name, fetch: httpTemplate(client, srv.template()),
+			fill: func(ctx context.Context, layer string, ts []maptile.Tile) error { return srv.fill(ctx, src, layer, ts) }})
+	}
+	return engines, stop
+}
+
+// runRows measures every engine over each layer and zoom's tiles, printing
+// a row per engine as the table goes, and returns the rows' figures.
+func runRows(ctx context.Context, engines []engine, layers []string, zmin, zmax int, tilesAt func(z int) []maptile.Tile, conc int, minTime time.Duration) []row {
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "layer\tzoom\tengine\trequests\ttiles/s\tp50 ms\tp99 ms\tavg KiB\t\n")
-	for _, layer := range strings.Split(*layers, ",") {
+	var rows []row
+	for _, layer := range layers {
 		for z := zmin; z <= zmax; z++ {
-			ts := sample(b, maptile.Zoom(z), *perZoom)
+			ts := tilesAt(z)
+			rows = append(rows, row{layer: layer, zoom: z, rates: map[string]float64{}})
 			for _, e := range engines {
 				f := e.fetch(layer)
-				if e.warm {
-					measure("warm", ts, *conc, 0, f)
+				if e.fill != nil {
+					if err := e.fill(ctx, layer, ts); err != nil {
+						fail(fmt.Errorf("%s: %w", e.name, err))
+					}
 				}
-				r := measure(e.name, ts, *conc, *minTime, f)
+				if e.warm {
+					measure("warm", ts, conc, 0, f)
+				}
+				r := measure(e.name, ts, conc, minTime, f)
+				rows[len(rows)-1].rates[e.name] = r.rate
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.1f\t\n", layer, z, r.engine, r.n, r.rate, ms(r.p50), ms(r.p99), r.avgBytes/1024)
 			}
 		}
 	}
 	tw.Flush()
+	return rows
 }
 
 type fetch func(ctx context.Context, t maptile.Tile) (int, error)
@@ -200,8 +259,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func httpTemplate(c *http.Client, tmpl string) func(layer string) fetch {
 	return func(layer string) fetch {
 		return func(ctx context.Context, t maptile.Tile) (int, error) {
-			url := strings.NewReplacer("{layer}", layer, "{layer_}", strings.ReplaceAll(layer, "-", "_"),
-				"{z}", strconv.Itoa(int(t.Z)), "{x}", strconv.Itoa(int(t.X)), "{y}", strconv.Itoa(int(t.Y))).Replace(tmpl)
+			url := expand(tmpl, layer, t)
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 			if err != nil {
 				return 0, err
@@ -218,6 +276,12 @@ func httpTemplate(c *http.Client, tmpl string) func(layer string) fetch {
 			return int(n), err
 		}
 	}
+}
+
+// expand fills a URL template in for a tile of a layer.
+func expand(tmpl, layer string, t maptile.Tile) string {
+	return strings.NewReplacer("{layer}", layer, "{layer_}", strings.ReplaceAll(layer, "-", "_"),
+		"{z}", strconv.Itoa(int(t.Z)), "{x}", strconv.Itoa(int(t.X)), "{y}", strconv.Itoa(int(t.Y))).Replace(tmpl)
 }
 
 // renderer renders tiles in this process with placemap's tile code.
@@ -307,4 +371,76 @@ func parseBBox(s string) (orb.Bound, error) {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "tilebench:", err)
 	os.Exit(1)
+}
+
+// row is one layer and zoom's tiles/s by engine.
+type row struct {
+	layer string
+	zoom  int
+	rates map[string]float64
+}
+
+// ratio is an -ratio: engine a's tiles/s over engine b's, and the aim.
+type ratio struct {
+	a, b string
+	aim  float64
+}
+
+type ratioFlag []ratio
+
+func (r *ratioFlag) String() string { return fmt.Sprint(*r) }
+func (r *ratioFlag) Set(v string) error {
+	pair, aim, _ := strings.Cut(v, ">=")
+	a, b, ok := strings.Cut(pair, "/")
+	if !ok {
+		return fmt.Errorf("want ENGINE A/ENGINE B>=AIM, got %q", v)
+	}
+	x := 0.0
+	if aim != "" {
+		var err error
+		if x, err = strconv.ParseFloat(aim, 64); err != nil {
+			return fmt.Errorf("ratio %q: aim: %w", v, err)
+		}
+	}
+	*r = append(*r, ratio{a: strings.TrimSpace(a), b: strings.TrimSpace(b), aim: x})
+	return nil
+}
+
+// printRatios prints each ratio for each row, from this run's figures,
+// and how many rows met its aim.
+func printRatios(rows []row, ratios []ratio) {
+	fmt.Println()
+	for i, q := range ratios {
+		fmt.Printf("ratio %d: %s / %s (aim %g)\n", i+1, q.a, q.b, q.aim)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "layer\tzoom\t")
+	for i := range ratios {
+		fmt.Fprintf(tw, "ratio %d\t", i+1)
+	}
+	fmt.Fprintln(tw)
+	met, n := make([]int, len(ratios)), make([]int, len(ratios))
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t", r.layer, r.zoom)
+		for i, q := range ratios {
+			a, okA := r.rates[q.a]
+			b, okB := r.rates[q.b]
+			if !okA || !okB || b == 0 {
+				fmt.Fprint(tw, "-\t")
+				continue
+			}
+			mark := " "
+			n[i]++
+			if a/b >= q.aim {
+				mark = "*"
+				met[i]++
+			}
+			fmt.Fprintf(tw, "%.2f%s\t", a/b, mark)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for i := range ratios {
+		fmt.Printf("ratio %d met its aim (*) in %d of %d rows\n", i+1, met[i], n[i])
+	}
 }

@@ -188,9 +188,24 @@ func (db *DB) Close() error { return db.d.Conns.Close() }
 // Ping checks the database can answer; EUNAVAILABLE if not.
 func (db *DB) Ping(ctx context.Context) error { return db.d.Conns.Ping(ctx) }
 
+// VersionCache is what a dialect's Conns may add when it can tell, more
+// cheaply than reading it, that no transaction has committed since it last
+// read the data version (SQLite's PRAGMA data_version): DataVersion asks it
+// instead, with the query that reads the counter.
+type VersionCache interface {
+	DataVersion(ctx context.Context, query string) (int64, error)
+}
+
 // DataVersion returns the counter every write transaction increments, so
 // caches keyed by it never serve stale data.
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	if c, ok := db.d.Conns.(VersionCache); ok {
+		v, err := c.DataVersion(ctx, sqlDataVersion)
+		if err != nil {
+			return 0, fmt.Errorf("read data version: %w", err)
+		}
+		return v, nil
+	}
 	var v int64
 	if err := db.d.Conns.Reads().QueryRow(ctx, sqlDataVersion).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read data version: %w", err)

@@ -128,8 +128,17 @@ func (db *DB) setExists(ctx context.Context, set string, n int) error {
 	if n > 0 {
 		return nil
 	}
-	_, err := db.Set(ctx, set)
-	return err
+	// Not Set: its summary (series, extent…) costs more than an empty
+	// tile's own query.
+	var one int
+	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT 1 FROM boundary_sets WHERE slug = $1`, set).Scan(&one)
+	if noRows(err) {
+		return place.Errorf(place.ENOTFOUND, "no boundary set %q", set)
+	}
+	if err != nil {
+		return fmt.Errorf("set %s: %w", set, err)
+	}
+	return nil
 }
 
 // boxArgs adds a box's corners as parameters: min x, min y, max x, max y.

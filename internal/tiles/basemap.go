@@ -33,7 +33,7 @@ type BasemapSource interface {
 // layer per basemap.Layers that has features in the tile, read from the
 // zoom band that serves t's zoom. ENOTFOUND when there is no basemap.
 func (r *Renderer) RenderBasemap(ctx context.Context, src BasemapSource, t maptile.Tile) (Tile, error) {
-	version, err := r.src.DataVersion(ctx)
+	version, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"syscall"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -14,8 +15,24 @@ import (
 	"github.com/placemap/placemap/internal/tiles"
 )
 
+// reportCPU reports the process's CPU time per op (cpu-ns/op, all threads,
+// the garbage collector's too) when the returned func runs: unlike ns/op
+// it hardly moves when other work shares the machine.
+func reportCPU(b *testing.B) func() {
+	c0 := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
 // BenchmarkRender renders Output Area and asset tiles of the Sheffield demo
-// uncached, at a low, middle and high zoom.
+// uncached, at a low, middle and high zoom, and an empty tile.
 func BenchmarkRender(b *testing.B) {
 	ctx := context.Background()
 	st, err := gpkg.Open(ctx, b.TempDir())
@@ -32,6 +49,7 @@ func BenchmarkRender(b *testing.B) {
 		for _, z := range []maptile.Zoom{10, 13, 16} {
 			t := maptile.At(centre, z)
 			b.Run(layer+"/z"+string(rune('0'+z/10))+string(rune('0'+z%10)), func(b *testing.B) {
+				defer reportCPU(b)()
 				for i := 0; i < b.N; i++ {
 					if _, err := r.Render(ctx, layer, t, tiles.MVT); err != nil {
 						b.Fatal(err)
@@ -40,4 +58,15 @@ func BenchmarkRender(b *testing.B) {
 			})
 		}
 	}
+	// A tile beyond the data (off Sheffield, at sea): empty, as many are
+	// at the edges of a map.
+	sea := maptile.At(orb.Point{1.5, 53.38}, 16)
+	b.Run("oa-2011/empty", func(b *testing.B) {
+		defer reportCPU(b)()
+		for i := 0; i < b.N; i++ {
+			if _, err := r.Render(ctx, "oa-2011", sea, tiles.MVT); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

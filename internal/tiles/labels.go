@@ -94,7 +94,7 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 	if set == AssetsLayer {
 		return Tile{}, place.Errorf(place.ENOTFOUND, "tile layer %q has no labels: labels are for boundary sets", set)
 	}
-	version, err := r.src.DataVersion(ctx)
+	version, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}

@@ -17,7 +17,9 @@ import (
 // dialect is the GeoPackage's side of the store: SQLite through
 // database/sql, geometry as GeoPackage blobs, R-trees as the spatial index.
 type dialect struct {
-	db   *sql.DB
+	db    *sql.DB
+	reads *stmtCache // db's reads, through prepared statements
+	*versionWatch
 	path string
 	// writes queues this process's write transactions. SQLite takes one
 	// writer at a time; without the queue, concurrent writers spin in its
@@ -27,7 +29,7 @@ type dialect struct {
 	writes sync.Mutex
 }
 
-func (d *dialect) Reads() store.Conn { return conn{d.db} }
+func (d *dialect) Reads() store.Conn { return conn{d.reads} }
 
 func (d *dialect) Ping(ctx context.Context) error {
 	if err := d.db.PingContext(ctx); err != nil {
@@ -36,7 +38,11 @@ func (d *dialect) Ping(ctx context.Context) error {
 	return nil
 }
 
-func (d *dialect) Close() error { return d.db.Close() }
+func (d *dialect) Close() error {
+	d.versionWatch.close()
+	d.reads.Close()
+	return d.db.Close()
+}
 
 // Begin takes this process's write queue, then SQLite's write lock
 // (BEGIN IMMEDIATE, set on the connection).

@@ -66,7 +66,7 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &dialect{db: db, path: path}
+	d := &dialect{db: db, reads: newStmtCache(db), versionWatch: &versionWatch{db: db}, path: path}
 	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
 }
 
