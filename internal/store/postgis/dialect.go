@@ -54,7 +54,14 @@ func (d *dialect) Close() error {
 	return nil
 }
 
+// Begin starts a write transaction on the primary. With replicas, the
+// rest of the request reads from the primary too: what it reads after its
+// write (the write itself, or on a conflict the version that won) must
+// be the primary's.
 func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
+	if s := store.SessionFrom(ctx); s != nil && d.router != nil {
+		s.Pin(store.PinPrimary)
+	}
 	t, err := d.pool.Begin(ctx)
 	if err != nil {
 		return nil, translate(err)
