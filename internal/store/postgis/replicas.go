@@ -55,6 +55,8 @@ type router struct {
 	history []sample // the primary's positions as sampled, oldest first, each further on
 	sysid   int64    // the primary's system identifier, once known
 
+	unsampled bool // the last check could not sample the primary (only check touches it)
+
 	stop chan struct{}
 	done chan struct{}
 }
@@ -169,9 +171,20 @@ func (r *router) check(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, max(r.every, time.Second))
 	defer cancel()
 	var pos string
-	var sysid int64
-	perr := r.primary.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text, (SELECT system_identifier FROM pg_control_system())`).Scan(&pos, &sysid)
+	perr := r.primary.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&pos)
 	sampled := time.Now()
+	if (perr != nil) != r.unsampled {
+		r.unsampled = perr != nil
+		if perr != nil {
+			r.log.Warn("read replicas: the primary's log position is unknown; lags are measured from older samples", "err", redact(perr))
+		}
+	}
+	r.mu.Lock()
+	sysid := r.sysid
+	r.mu.Unlock()
+	if sysid == 0 {
+		sysid = systemID(ctx, r.primary)
+	}
 	probes := make([]probe, len(r.replicas))
 	var wg sync.WaitGroup
 	for i, rep := range r.replicas {
@@ -183,6 +196,8 @@ func (r *router) check(ctx context.Context) {
 	r.mu.Lock()
 	if lsn, ok := store.ParseLSN(pos); perr == nil && ok {
 		r.record(sampled, lsn)
+	}
+	if sysid != 0 {
 		r.sysid = sysid
 	}
 	for i, rep := range r.replicas {
@@ -227,12 +242,25 @@ func lagBehind(history []sample, replay store.LSN, now time.Time) time.Duration 
 func (rep *replica) probe(ctx context.Context) probe {
 	var p probe
 	var replay *string
-	p.err = rep.pool.QueryRow(ctx, `SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, (SELECT system_identifier FROM pg_control_system())`).
-		Scan(&p.recovery, &replay, &p.sysid)
+	p.err = rep.pool.QueryRow(ctx, `SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text`).Scan(&p.recovery, &replay)
 	if p.err == nil && replay != nil {
 		p.replay, p.hasReplay = store.ParseLSN(*replay)
 	}
+	if p.err == nil {
+		p.sysid = systemID(ctx, rep.pool)
+	}
 	return p
+}
+
+// systemID is a cluster's system identifier, the same on a primary and
+// its streaming replicas; 0 when the server will not say (some managed
+// services restrict pg_control_system), and then it is not compared.
+func systemID(ctx context.Context, pool *pgxpool.Pool) int64 {
+	var id int64
+	if err := pool.QueryRow(ctx, `SELECT system_identifier FROM pg_control_system()`).Scan(&id); err != nil {
+		return 0
+	}
+	return id
 }
 
 // update takes a probe's answer (under router.mu), returning a message
@@ -246,7 +274,7 @@ func (rep *replica) update(p probe, history []sample, sysid int64, now time.Time
 		rep.reason = "unreachable: " + redact(p.err)
 	case !p.recovery || !p.hasReplay:
 		rep.reason = "not a standby (pg_is_in_recovery() is false): it would not follow the primary"
-	case sysid != 0 && p.sysid != sysid:
+	case sysid != 0 && p.sysid != 0 && p.sysid != sysid:
 		rep.reason = "a standby of another primary (its system identifier differs)"
 	default:
 		rep.replay = p.replay

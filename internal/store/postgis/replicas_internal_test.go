@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,34 @@ func TestReplicaFault(t *testing.T) {
 		down, again := replicaFault(c.err)
 		if down != c.down || again != c.again {
 			t.Errorf("replicaFault(%v) = %v, %v; want %v, %v", c.err, down, again, c.down, c.again)
+		}
+	}
+}
+
+func TestReplicaUpdate(t *testing.T) {
+	now := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
+	history := []sample{{now.Add(-3 * time.Second), 100}, {now.Add(-time.Second), 200}}
+	for _, c := range []struct {
+		name    string
+		was     bool
+		p       probe
+		healthy bool
+		reason  string
+		msg     string
+	}{
+		{"caught up", false, probe{recovery: true, hasReplay: true, replay: 200, sysid: 7}, true, "", "takes reads again"},
+		{"a second behind", true, probe{recovery: true, hasReplay: true, replay: 150, sysid: 7}, true, "", ""},
+		{"three seconds behind", true, probe{recovery: true, hasReplay: true, replay: 50, sysid: 7}, false, "3.0 s behind the primary", "skipped"},
+		{"down", true, probe{err: errors.New("dial tcp 127.0.0.1:5433: connect: connection refused")}, false, "unreachable: dial tcp", "skipped"},
+		{"promoted", true, probe{recovery: false, sysid: 7}, false, "not a standby", "skipped"},
+		{"another primary's", false, probe{recovery: true, hasReplay: true, replay: 200, sysid: 8}, false, "another primary", ""},
+		{"system identifier withheld", false, probe{recovery: true, hasReplay: true, replay: 200}, true, "", "takes reads again"},
+	} {
+		rep := &replica{name: "r", healthy: c.was, gaveUp: 99}
+		msg := rep.update(c.p, history, 7, now, 2*time.Second)
+		if rep.healthy != c.healthy || !strings.Contains(rep.reason, c.reason) || (c.reason == "" && rep.reason != "") ||
+			!strings.Contains(msg, c.msg) || (c.msg == "" && msg != "") || rep.gaveUp != 0 {
+			t.Errorf("%s: healthy %v, reason %q, message %q; want %v, %q, %q", c.name, rep.healthy, rep.reason, msg, c.healthy, c.reason, c.msg)
 		}
 	}
 }
