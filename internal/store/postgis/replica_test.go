@@ -61,7 +61,7 @@ func TestReadReplicas(t *testing.T) {
 	t.Logf("replica test took %s", time.Since(began).Round(time.Millisecond))
 }
 
-func openReplicated(t *testing.T, primary, replica *testkit.Cluster, maxLag time.Duration) *store.DB {
+func openReplicated(t testing.TB, primary, replica *testkit.Cluster, maxLag time.Duration) *store.DB {
 	t.Helper()
 	st, err := postgis.Open(context.Background(), primary.URL(), postgis.Options{ReadURLs: []string{replica.URL()},
 		MaxReplicaLag: maxLag, ReplicaCheck: 50 * time.Millisecond})
@@ -84,7 +84,7 @@ func connect(t *testing.T, url string) *pgx.Conn {
 
 // waitFor waits up to 20 s for cond, which the replica's monitor makes
 // true within a check or two.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -395,4 +395,60 @@ func replicaStops(t *testing.T, st *store.DB, replica *testkit.Cluster) {
 	if len(errs) > 0 {
 		t.Errorf("%d errors while the replica stopped and started", len(errs))
 	}
+}
+
+// BenchmarkReplicas: a write, a read, and a write read back by its client
+// (a new request carrying the write's position), on the primary alone and
+// with a streaming replica: what the commit's position costs a write, and
+// what reading one's own write costs when the replica must have replayed it.
+func BenchmarkReplicas(b *testing.B) {
+	primary := testkit.NewCluster(b)
+	replica := primary.NewReplica()
+	plain, err := postgis.Open(context.Background(), primary.URL(), postgis.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { plain.Close() })
+	replicated := openReplicated(b, primary, replica, 5*time.Second)
+	waitFor(b, "the replica to take reads", func() bool { return replicaState(replicated).Healthy })
+	for _, c := range []struct {
+		name string
+		st   *store.DB
+	}{{"primary", plain}, {"replica", replicated}} {
+		n := 0
+		write := func(b *testing.B) (string, store.LSN) {
+			n++
+			id := fmt.Sprintf("%s-%d", c.name, n)
+			ctx, s := session(0)
+			if _, err := c.st.AddAssets(ctx, []place.Asset{hall(id)}); err != nil {
+				b.Fatal(err)
+			}
+			return id, s.Wrote()
+		}
+		id, _ := write(b)
+		b.Run("write/"+c.name, func(b *testing.B) {
+			for b.Loop() {
+				write(b)
+			}
+		})
+		b.Run("read/"+c.name, func(b *testing.B) {
+			for b.Loop() {
+				ctx, _ := session(0)
+				if _, err := c.st.Asset(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("write-then-read/"+c.name, func(b *testing.B) {
+			for b.Loop() {
+				id, after := write(b)
+				ctx, _ := session(after)
+				if _, err := c.st.Asset(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	r, p := served(replicated)
+	b.Logf("with the replica: %d reads on it, %d on the primary", r, p)
 }
