@@ -207,7 +207,11 @@ func (r *router) check(ctx context.Context) {
 	}
 	r.mu.Unlock()
 	for _, msg := range changes {
-		r.log.Warn(msg)
+		if strings.HasSuffix(msg, takesReads) {
+			r.log.Info(msg)
+		} else {
+			r.log.Warn(msg)
+		}
 	}
 }
 
@@ -289,10 +293,13 @@ func (rep *replica) update(p probe, history []sample, sysid int64, now time.Time
 	case was && !rep.healthy:
 		return "read replica " + rep.name + " skipped: " + rep.reason
 	case !was && rep.healthy:
-		return "read replica " + rep.name + " takes reads again"
+		return "read replica " + rep.name + takesReads
 	}
 	return ""
 }
+
+// takesReads ends the message of a replica taken back.
+const takesReads = " takes reads again"
 
 // markDown skips replica i until the next check finds it answering: a
 // read on it failed for want of a connection.
