@@ -72,7 +72,12 @@ func storeFlags(fs *flag.FlagSet) *storeConfig {
 
 // describe names the store for messages, without a password.
 func (c *storeConfig) describe() string {
-	if c.db != "" {
+	switch {
+	case c.db != "" && len(c.reads.urls) == 1:
+		return "PostgreSQL database, reads on 1 replica"
+	case c.db != "" && len(c.reads.urls) > 1:
+		return fmt.Sprintf("PostgreSQL database, reads on %d replicas", len(c.reads.urls))
+	case c.db != "":
 		return "PostgreSQL database"
 	}
 	return filepath.Join(c.data, gpkg.FileName)
