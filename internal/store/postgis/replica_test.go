@@ -184,6 +184,7 @@ func readYourWrites(t *testing.T, st *store.DB, rc *pgx.Conn) {
 		t.Fatalf("a read without a session: %v", err)
 	}
 	// Another client reads the replica, which has not replayed it.
+	waitFor(t, "the replica to take reads", func() bool { return replicaState(st).Healthy })
 	octx, others := session(0)
 	if _, err := st.Asset(octx, "ryw"); place.ErrorCode(err) != place.ENOTFOUND {
 		t.Errorf("another client on the paused replica: %v, want ENOTFOUND", err)
@@ -240,6 +241,7 @@ func throughHTTP(t *testing.T, st *store.DB, rc *pgx.Conn) {
 		t.Fatalf("read-after cookie %+v, want %s, HttpOnly, short-lived", cookie, after)
 	}
 	loc := strings.TrimPrefix(res.Header.Get("Location"), srv.URL)
+	waitFor(t, "the replica to take reads", func() bool { return replicaState(st).Healthy })
 	for _, c := range []struct {
 		name   string
 		header []string
