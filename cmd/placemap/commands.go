@@ -58,6 +58,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	f.store.log = log
 	st, err := f.store.open(ctx)
 	if err != nil {
 		return err

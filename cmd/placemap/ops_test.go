@@ -120,6 +120,8 @@ func TestServeOperations(t *testing.T) {
 		switch name {
 		case "db":
 			want = "$PLACEMAP_DATABASE_URL"
+		case "db-read":
+			want = "$PLACEMAP_DATABASE_READ_URLS"
 		case "no-demo":
 			continue
 		}

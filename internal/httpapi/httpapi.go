@@ -93,6 +93,7 @@ type Server struct {
 	suggestions SuggestionStore
 	conflations ConflationStore
 	health      HealthStore
+	replicas    replicaSource // nil: the store reads from no replicas
 	search      SearchStore
 	postcodes   PostcodeStore // nil: no postcodes
 	networks    NetworkStore  // noNetworks when given none
@@ -175,6 +176,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		basemap: st.Basemap, postcodes: st.Postcodes, heavy: make(chan struct{}, cfg.MaxExpensive), logins: newLoginGuard(), visitorSuggestions: newLimiter(10, time.Hour),
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
+	s.replicas = replicasOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals
@@ -221,6 +223,7 @@ func (s *Server) routes() chi.Router {
 	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
 	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+	r.Use(s.readYourWrites)
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			limit := s.cfg.MaxRequestBody
@@ -362,6 +365,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.health.Ping(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{errorDetail{place.EUNAVAILABLE, "store not ready: " + place.ErrorMessage(err)}})
 		return
+	}
+	if s.replicas != nil {
+		if reps, ok := s.replicas.Replicas(); ok {
+			body := replicaReport(reps)
+			body["status"] = "ready"
+			writeJSON(w, http.StatusOK, body)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -51,6 +51,9 @@ func newMetrics(s *Server) *metrics {
 			Help: "How many expensive computations may run at once (past it: 503 with Retry-After)."},
 			func() float64 { return float64(cap(s.heavy)) }),
 	)
+	if s.replicas != nil {
+		m.reg.MustRegister(newReplicaCollector(s.replicas))
+	}
 	return m
 }
 

@@ -32,6 +32,19 @@ func NewCluster(t testing.TB) *Cluster {
 	if bin == "" {
 		unavailable(t, "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
 	}
+	c := newCluster(t, bin)
+	if out, err := c.command(filepath.Join(bin, "initdb"), "-D", c.dir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8").CombinedOutput(); err != nil {
+		t.Fatalf("initdb: %v\n%s", err, out)
+	}
+	c.Start()
+	return c
+}
+
+// newCluster is a cluster not yet made: a temporary directory (owned by
+// postgres when the test runs as root) removed when the test ends, and a
+// free port.
+func newCluster(t testing.TB, bin string) *Cluster {
+	t.Helper()
 	c := &Cluster{t: t, bin: bin}
 	base, err := os.MkdirTemp("", "placemap-pg-")
 	if err != nil {
@@ -62,10 +75,6 @@ func NewCluster(t testing.TB) *Cluster {
 	}
 	c.Port = ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	if out, err := c.command(filepath.Join(bin, "initdb"), "-D", c.dir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
-	}
-	c.Start()
 	return c
 }
 

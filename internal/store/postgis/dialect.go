@@ -18,11 +18,26 @@ import (
 // dialect is PostGIS's side of the store: pgx's pool, geometry as WKB
 // through ST_GeomFromWKB and ST_AsBinary, GiST indexes through &&.
 type dialect struct {
-	pool *pgxpool.Pool
-	name string // the database, for messages; never the password
+	pool   *pgxpool.Pool
+	name   string  // the database, for messages; never the password
+	router *router // the read replicas; nil for none
 }
 
-func (d *dialect) Reads() store.Conn { return conn{d.pool} }
+// Reads are the primary's pool, or the replicas' while they keep up.
+func (d *dialect) Reads() store.Conn {
+	if d.router != nil {
+		return routed{d.router}
+	}
+	return conn{d.pool}
+}
+
+// Replicas reports the read replicas (store.ReplicaReporter).
+func (d *dialect) Replicas() store.Replicas {
+	if d.router == nil {
+		return store.Replicas{}
+	}
+	return d.router.report()
+}
 
 func (d *dialect) Ping(ctx context.Context) error {
 	if err := d.pool.Ping(ctx); err != nil {
@@ -32,16 +47,26 @@ func (d *dialect) Ping(ctx context.Context) error {
 }
 
 func (d *dialect) Close() error {
+	if d.router != nil {
+		d.router.close()
+	}
 	d.pool.Close()
 	return nil
 }
 
+// Begin starts a write transaction on the primary. With replicas, the
+// rest of the request reads from the primary too: what it reads after its
+// write (the write itself, or on a conflict the version that won) must
+// be the primary's.
 func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
+	if s := store.SessionFrom(ctx); s != nil && d.router != nil {
+		s.Pin(store.PinPrimary)
+	}
 	t, err := d.pool.Begin(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}
-	return &tx{conn: conn{t}, t: t}, nil
+	return &tx{conn: conn{t}, t: t, router: d.router}, nil
 }
 
 func (d *dialect) Encode(g orb.Geometry) ([]byte, error) {
@@ -152,7 +177,8 @@ func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 
 type tx struct {
 	conn
-	t pgx.Tx
+	t      pgx.Tx
+	router *router // nil: no replicas, whose readers need the commit's position
 }
 
 // ExecBatch sends the statements as one pipelined batch.
@@ -173,5 +199,16 @@ func (t *tx) CopyRows(ctx context.Context, table string, columns []string, rows 
 	return translate(err)
 }
 
-func (t *tx) Commit(ctx context.Context) error { return translate(t.t.Commit(ctx)) }
-func (t *tx) Rollback(ctx context.Context)     { _ = t.t.Rollback(ctx) }
+// Commit commits; with replicas it then learns where the commit ended in
+// the log, for reads that must see it (router.committed).
+func (t *tx) Commit(ctx context.Context) error {
+	if err := t.t.Commit(ctx); err != nil {
+		return translate(err)
+	}
+	if t.router != nil {
+		t.router.committed(ctx)
+	}
+	return nil
+}
+
+func (t *tx) Rollback(ctx context.Context) { _ = t.t.Rollback(ctx) }

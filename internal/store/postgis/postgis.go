@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -39,6 +40,17 @@ type Options struct {
 	// MaxConns bounds the pool; 0 means pgxpool's default (4 × CPUs, at
 	// least 4).
 	MaxConns int32
+	// ReadURLs are streaming replicas of the database (replicas.go): reads
+	// outside a write's transaction go to them, writes to the primary.
+	ReadURLs []string
+	// MaxReplicaLag skips a replica further behind the primary than this;
+	// 0 means 5 seconds.
+	MaxReplicaLag time.Duration
+	// ReplicaCheck is how often the replicas' state is sampled; 0 means a
+	// second.
+	ReplicaCheck time.Duration
+	// Log hears when a replica is skipped or taken back; nil: nothing.
+	Log *slog.Logger
 }
 
 // IsURL reports whether s names a PostgreSQL database rather than a
@@ -50,11 +62,37 @@ func IsURL(s string) bool {
 // Open connects to the database at url (postgres://...), creating the
 // PostGIS extension and placemap's tables if needed, and returns the store
 // over it. The store is safe for concurrent use and for many placemap
-// instances sharing one database.
+// instances sharing one database. With opts.ReadURLs its reads go to
+// those replicas while they keep up.
 func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := poolConfig(url, opts)
 	if err != nil {
 		return nil, place.Errorf(place.EINVALID, "database URL: %v", redact(err))
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
+	}
+	name := cfg.ConnConfig.Database
+	if err := migrate(ctx, cfg.ConnConfig, name); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	d := &dialect{pool: pool, name: name}
+	if len(opts.ReadURLs) > 0 {
+		if d.router, err = newRouter(ctx, pool, opts); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+}
+
+// poolConfig is the pool's configuration for the database at url.
+func poolConfig(url string, opts Options) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
 	}
 	if opts.StatementTimeout <= 0 {
 		opts.StatementTimeout = 30 * time.Second
@@ -79,17 +117,7 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 		cfg.MaxConns = opts.MaxConns
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", cfg.ConnConfig.Database, translate(err))
-	}
-	name := cfg.ConnConfig.Database
-	if err := migrate(ctx, cfg.ConnConfig, name); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	d := &dialect{pool: pool, name: name}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+	return cfg, nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several
