@@ -50,5 +50,13 @@ func BenchmarkCrosswalk(b *testing.B) {
 				}
 			}
 		})
+		// Figures without faces: intersections measured, not built.
+		b.Run("areas/"+tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := OverlayStoredAreas(context.Background(), tc.a, tc.b); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
