@@ -76,6 +76,7 @@ func main() {
 	runs := flag.Int("runs", 3, "timed runs per engine (after one untimed warm-up)")
 	warm := flag.Bool("warmup", true, "one untimed run per engine before the timed ones (national crosswalks take long enough without)")
 	nation := flag.String("nation", "", "directory of bench/nationgen's output: time the synthetic national sets instead of Sheffield's")
+	faces := flag.Bool("faces", true, "also time placemap Overlay, which builds every pair's face (national runs take long enough without)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (placemap's runs; PostGIS works in its own processes) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -181,15 +182,23 @@ func main() {
 				return len(cw.Pairs) + len(cw.Slivers), nil
 			}
 		}
-		pmAll := timeIt(*runs, *warm, placemap(cores, reconcile.OverlayStored))
-		pmAllCW := cw
-		pm1 := timeIt(*runs, *warm, placemap(1, reconcile.OverlayStored))
+		var pmAll, pm1 timing
+		var pmAllCW *reconcile.Crosswalk
+		if *faces {
+			pmAll = timeIt(*runs, *warm, placemap(cores, reconcile.OverlayStored))
+			pmAllCW = cw
+			pm1 = timeIt(*runs, *warm, placemap(1, reconcile.OverlayStored))
+		}
 		amAll := timeIt(*runs, *warm, placemap(cores, reconcile.OverlayStoredAreas))
 		amAllCW := cw
 		am1 := timeIt(*runs, *warm, placemap(1, reconcile.OverlayStoredAreas))
 		row := func(engine string, t timing, refs ...timing) {
 			ratio := ""
 			for _, ref := range refs {
+				if ref.best == 0 {
+					ratio += "–\t–\t"
+					continue
+				}
 				ratio += fmt.Sprintf("%.2f\t%.2f\t", t.best/ref.best, t.median/ref.median)
 			}
 			for range 3 - len(refs) {
@@ -197,8 +206,10 @@ func main() {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%s\n", name, engine, t.found, t.best, t.median, ratio)
 		}
-		row(fmt.Sprintf("placemap Overlay, %d cores", cores), pmAll)
-		row("placemap Overlay, 1 core", pm1)
+		if *faces {
+			row(fmt.Sprintf("placemap Overlay, %d cores", cores), pmAll)
+			row("placemap Overlay, 1 core", pm1)
+		}
 		row(fmt.Sprintf("placemap areas, %d cores", cores), amAll)
 		row("placemap areas, 1 core", am1)
 		if pool == nil {
@@ -228,7 +239,9 @@ func main() {
 		row("PostGIS SQL, 1 connection", pg1, pm1, am1, amAll)
 		row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, pm1, am1, amAll)
 		row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, pmAll, amAll, amAll)
-		notes = append(notes, name+": Overlay "+agree(pmAllCW, pg1Rows))
+		if pmAllCW != nil {
+			notes = append(notes, name+": Overlay "+agree(pmAllCW, pg1Rows))
+		}
 		notes = append(notes, name+": areas "+agree(amAllCW, pg1Rows))
 		if plan, err := planShape(ctx, pool, table(j.a), table(j.b)); err == nil {
 			notes = append(notes, name+": PostGIS plan: "+plan)

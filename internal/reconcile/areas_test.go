@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/placemap/placemap/internal/place"
@@ -74,5 +75,44 @@ func comparePairs(t *testing.T, what string, got, want []Pair) {
 		if math.Abs(g.InterM2-w.InterM2) > tol || math.Abs(g.ShareAInB-w.ShareAInB) > 1e-9 || math.Abs(g.ShareBInA-w.ShareBInA) > 1e-9 || math.Abs(g.IoU-w.IoU) > 1e-9 {
 			t.Errorf("%s %d (%d×%d): %.9g m², overlay %.9g", what, k, g.A, g.B, g.InterM2, w.InterM2)
 		}
+	}
+}
+
+// TestFacesOfMeasured checks that a crosswalk measured without faces builds
+// the same faces, when asked, as the one built with them.
+func TestFacesOfMeasured(t *testing.T) {
+	a := benchAreas(t, "ons/statistical__eng__lsoa_by_lad__E08000019.json")
+	b := benchAreas(t, "ons-2019/sheffield_wards_2019.geojson")
+	want, err := OverlayStored(context.Background(), a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := OverlayStoredAreas(context.Background(), a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces, err := got.FacesOf(context.Background(), got.Pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(faces) != len(want.Pairs) {
+		t.Fatalf("%d faces, %d pairs", len(faces), len(want.Pairs))
+	}
+	for k, p := range want.Pairs {
+		if !reflect.DeepEqual(faces[k], p.Face) {
+			t.Errorf("pair %d (%s × %s): face differs from the overlay's", k, a[p.A].Code, b[p.B].Code)
+		}
+	}
+	fc, err := Faces(context.Background(), &Weighted{Crosswalk: got, Weight: ByArea})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != len(want.Pairs) || fc.Features[0].Geometry == nil {
+		t.Fatalf("%d features, want %d with geometry", len(fc.Features), len(want.Pairs))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := got.FacesOf(ctx, got.Pairs); err == nil {
+		t.Error("a cancelled context built the faces")
 	}
 }

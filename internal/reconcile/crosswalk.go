@@ -117,6 +117,52 @@ func OverlayStoredAreas(ctx context.Context, a, b []place.Area) (*Crosswalk, err
 	return overlay(ctx, a, b, trustedShapes(a), trustedShapes(b), false)
 }
 
+// FacesOf returns the faces of pairs of cw, in their order: each pair's Face
+// where the crosswalk was built with faces, else the intersection built now
+// (OverlayStoredAreas measures without building it). Work is spread over
+// the machine's cores; cw is not changed.
+func (cw *Crosswalk) FacesOf(ctx context.Context, pairs []Pair) ([]orb.MultiPolygon, error) {
+	out := make([]orb.MultiPolygon, len(pairs))
+	errs := make([]error, len(pairs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range work {
+				p := pairs[k]
+				if p.Face != nil {
+					out[k] = p.Face
+					continue
+				}
+				s, err := intersect(geo.NewValidShape(cw.A[p.A].Geometry), geo.NewValidShape(cw.B[p.B].Geometry))
+				if err != nil {
+					errs[k] = fmt.Errorf("face of %s × %s: %w", cw.A[p.A].Code, cw.B[p.B].Code, err)
+				}
+				out[k] = s.MP
+			}
+		}()
+	}
+	for k := range pairs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- k
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func trustedShapes(areas []place.Area) []geo.Shape {
 	out := make([]geo.Shape, len(areas))
 	for i, a := range areas {
