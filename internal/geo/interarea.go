@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -38,6 +39,7 @@ func IntersectionArea(a, b Shape) (float64, error) {
 type edge struct {
 	p, q orb.Point
 	b    orb.Bound
+	band int32 // the first band it lies in
 }
 
 // preparedShape is a shape's edges, directed with the interior on their
@@ -94,8 +96,10 @@ func prepare(mp orb.MultiPolygon, bound orb.Bound, area float64) *preparedShape 
 		ps.dy, n = 1, 1
 	}
 	ps.bands = make([][]int32, n)
-	for i, e := range ps.edges {
+	for i := range ps.edges {
+		e := &ps.edges[i]
 		lo, hi := ps.band(e.b.Min[1]), ps.band(e.b.Max[1])
+		e.band = int32(lo)
 		for k := lo; k <= hi; k++ {
 			ps.bands[k] = append(ps.bands[k], int32(i))
 		}
@@ -191,10 +195,8 @@ func intersectionArea(a, b *preparedShape) (float64, bool) {
 		w.splits[k] = map[int32][]split{}
 		w.shared[k] = map[int32]int8{}
 	}
-	for _, i := range candA {
-		if !w.cross(a, b, i, box) {
-			return 0, false
-		}
+	if !w.crossAll(a, b, candA, candB) {
+		return 0, false
 	}
 	var pieces [][2]orb.Point
 	pieces = collectPieces(pieces, a, b, candA, w.splits[0], w.shared[0], true)
@@ -255,7 +257,7 @@ func (ps *preparedShape) edgesIn(box orb.Bound) []int32 {
 	for k := lo; k <= hi; k++ {
 		for _, i := range ps.bands[k] {
 			e := &ps.edges[i]
-			if max(lo, ps.band(e.b.Min[1])) != k || !e.b.Intersects(box) {
+			if max(lo, int(e.band)) != k || !boxesMeet(e.b, box) {
 				continue
 			}
 			out = append(out, i)
@@ -264,28 +266,68 @@ func (ps *preparedShape) edgesIn(box orb.Bound) []int32 {
 	return out
 }
 
-// cross finds where edge i of a meets edges of b, recording the splits on
-// both and the edges they share. It returns false where the meeting is
-// degenerate in a way only the overlay handles.
-func (w *pairWork) cross(a, b *preparedShape, i int32, box orb.Bound) bool {
-	e := &a.edges[i]
-	eb, ok := intersectBounds(e.b, box)
-	if !ok {
-		return true
+// crossAll finds where candidate edges of a meet candidate edges of b,
+// recording the splits on both and the edges they share, by a sweep in x
+// over the two lists. It returns false where a meeting is degenerate in a
+// way only the overlay handles.
+func (w *pairWork) crossAll(a, b *preparedShape, candA, candB []int32) bool {
+	byMinX := func(ps *preparedShape) func(i, j int32) int {
+		return func(i, j int32) int { return cmpFloat(ps.edges[i].b.Min[0], ps.edges[j].b.Min[0]) }
 	}
-	lo, hi := b.band(eb.Min[1]), b.band(eb.Max[1])
-	for k := lo; k <= hi; k++ {
-		for _, j := range b.bands[k] {
-			f := &b.edges[j]
-			if max(lo, b.band(f.b.Min[1])) != k || !f.b.Intersects(e.b) {
-				continue
+	candA, candB = slices.Clone(candA), slices.Clone(candB) // the callers keep ring order
+	slices.SortFunc(candA, byMinX(a))
+	slices.SortFunc(candB, byMinX(b))
+	var activeA, activeB []int32
+	i, j := 0, 0
+	for i < len(candA) || j < len(candB) {
+		if j == len(candB) || (i < len(candA) && a.edges[candA[i]].b.Min[0] <= b.edges[candB[j]].b.Min[0]) {
+			e := &a.edges[candA[i]]
+			activeB = prune(activeB, b, e.b.Min[0])
+			for _, f := range activeB {
+				if fe := &b.edges[f]; fe.b.Min[1] <= e.b.Max[1] && fe.b.Max[1] >= e.b.Min[1] && !w.meet(e, fe, candA[i], f) {
+					return false
+				}
 			}
-			if !w.meet(e, f, i, j) {
+			activeA = append(activeA, candA[i])
+			i++
+			continue
+		}
+		f := &b.edges[candB[j]]
+		activeA = prune(activeA, a, f.b.Min[0])
+		for _, e := range activeA {
+			if ee := &a.edges[e]; ee.b.Min[1] <= f.b.Max[1] && ee.b.Max[1] >= f.b.Min[1] && !w.meet(ee, f, e, candB[j]) {
 				return false
 			}
 		}
+		activeB = append(activeB, candB[j])
+		j++
 	}
 	return true
+}
+
+// prune drops the edges that end left of x.
+func prune(active []int32, ps *preparedShape, x float64) []int32 {
+	out := active[:0]
+	for _, i := range active {
+		if ps.edges[i].b.Max[0] >= x {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func cmpFloat(x, y float64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func boxesMeet(a, b orb.Bound) bool {
+	return a.Min[0] <= b.Max[0] && a.Max[0] >= b.Min[0] && a.Min[1] <= b.Max[1] && a.Max[1] >= b.Min[1]
 }
 
 // meet classifies how edges e (of a, number i) and f (of b, number j) meet.
