@@ -201,8 +201,16 @@ func intersectionArea(a, b *preparedShape) (float64, bool) {
 	var pieces [][2]orb.Point
 	pieces = collectPieces(pieces, a, b, candA, w.splits[0], w.shared[0], true)
 	pieces = collectPieces(pieces, b, a, candB, w.splits[1], w.shared[1], false)
+	area := measurePieces(pieces)
+	return area, area >= 0
+}
+
+// measurePieces is the shoelace sum over directed pieces of boundary, in the
+// equal-area projection centred on their bound (0 for none; negative where
+// the pieces were not a boundary run with the interior on its left).
+func measurePieces(pieces [][2]orb.Point) float64 {
 	if len(pieces) == 0 {
-		return 0, true
+		return 0
 	}
 	pb := orb.Bound{Min: pieces[0][0], Max: pieces[0][0]}
 	for _, pc := range pieces {
@@ -224,11 +232,7 @@ func intersectionArea(a, b *preparedShape) (float64, bool) {
 		lastIn, lastOut, haveLast = pc[1], q, true
 		sum += (p[0]-o[0])*(q[1]-o[1]) - (q[0]-o[0])*(p[1]-o[1])
 	}
-	area := sum / 2
-	if area < 0 {
-		return 0, false
-	}
-	return area, true
+	return sum / 2
 }
 
 // inOrOut is inner's area if it lies inside outer, else 0, for inner whose
@@ -402,3 +406,196 @@ func collectPieces(out [][2]orb.Point, x, y *preparedShape, cands []int32, split
 }
 
 func mid(p, q orb.Point) orb.Point { return orb.Point{(p[0] + q[0]) / 2, (p[1] + q[1]) / 2} }
+
+// CoveredArea returns the equal-area measure (m²) of the part of a that
+// lies in any of bs, which may overlap each other, without building the
+// pieces or their union: the boundary of a ∩ (b₁ ∪ … ∪ bₙ) is a's boundary
+// inside any b, and each b's boundary inside a and inside no other b. Where
+// two of the shapes share an edge, or a meeting is degenerate, it falls
+// back to building each piece with the overlay and merging them.
+func CoveredArea(a Shape, bs []Shape) (float64, error) {
+	pb := make([]*preparedShape, len(bs))
+	for k := range bs {
+		pb[k] = bs[k].prepared()
+	}
+	if area, ok := coveredArea(a.prepared(), pb); ok {
+		return area, nil
+	}
+	var u Shape
+	for k, b := range bs {
+		piece, err := IntersectNear(a, b)
+		if err != nil {
+			return 0, err
+		}
+		if k == 0 {
+			u = piece
+			continue
+		}
+		if u, err = Merge(u, piece); err != nil {
+			return 0, err
+		}
+	}
+	return u.Area, nil
+}
+
+// side is one shape's crossings and shared edges with the others.
+type side struct {
+	ps     *preparedShape
+	cands  []int32
+	splits map[int32][]split
+	shared map[int32][]sharer
+}
+
+// sharer is another side with the same edge, running the same way (dir
+// +1) or the other (-1).
+type sharer struct {
+	side int
+	dir  int8
+}
+
+func coveredArea(a *preparedShape, bs []*preparedShape) (float64, bool) {
+	sides := []*side{{ps: a, cands: a.edgesIn(a.bound)}}
+	for _, b := range bs {
+		box, ok := intersectBounds(a.bound, b.bound)
+		if !ok {
+			continue
+		}
+		sides = append(sides, &side{ps: b, cands: b.edgesIn(box)})
+	}
+	for _, s := range sides {
+		s.splits, s.shared = map[int32][]split{}, map[int32][]sharer{}
+	}
+	for x := range sides {
+		for y := x + 1; y < len(sides); y++ {
+			sx, sy := sides[x], sides[y]
+			box, ok := intersectBounds(sx.ps.bound, sy.ps.bound)
+			if !ok {
+				continue
+			}
+			w := pairWork{splits: [2]map[int32][]split{sx.splits, sy.splits}, shared: [2]map[int32]int8{{}, {}}}
+			if !w.crossAll(sx.ps, sy.ps, inBox(sx, box), inBox(sy, box)) {
+				return 0, false
+			}
+			for i, dir := range w.shared[0] {
+				sx.shared[i] = append(sx.shared[i], sharer{y, dir})
+			}
+			for j, dir := range w.shared[1] {
+				sy.shared[j] = append(sy.shared[j], sharer{x, dir})
+			}
+		}
+	}
+	var pieces [][2]orb.Point
+	for x, s := range sides {
+		for _, i := range s.cands {
+			e := &s.ps.edges[i]
+			ss := s.splits[i]
+			sh := s.shared[i]
+			sort.Slice(ss, func(a, b int) bool { return ss[a].t < ss[b].t })
+			p, prevIn := e.p, false
+			for k := 0; k <= len(ss); k++ {
+				q := e.q
+				if k < len(ss) {
+					q = ss[k].pt
+				}
+				if p == q {
+					continue
+				}
+				in, ok := true, true
+				if len(sh) > 0 { // splits here are where a third boundary crosses the shared edge
+					in, ok = sharedOnCover(sides, x, sh, mid(p, q))
+				} else {
+					in = onCoverBoundary(sides, x, mid(p, q))
+				}
+				if !ok {
+					return 0, false
+				}
+				if in {
+					// A run along one edge is one piece: a point where a third
+					// boundary crosses is no vertex of the covered part.
+					if n := len(pieces); k > 0 && prevIn && pieces[n-1][1] == p {
+						pieces[n-1][1] = q
+					} else {
+						pieces = append(pieces, [2]orb.Point{p, q})
+					}
+				}
+				prevIn = in
+				p = q
+			}
+		}
+	}
+	area := measurePieces(pieces)
+	return area, area >= 0
+}
+
+// inBox lists s's candidate edges whose boxes meet box.
+func inBox(s *side, box orb.Bound) []int32 {
+	var out []int32
+	for _, i := range s.cands {
+		if boxesMeet(s.ps.edges[i].b, box) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// sharedOnCover says whether an edge of side x that other sides share
+// (sh) lies on the boundary of a ∩ ∪b, pt its midpoint; ok is false for a
+// sharing this does not sort out.
+func sharedOnCover(sides []*side, x int, sh []sharer, pt orb.Point) (in, ok bool) {
+	same, opposite, withA := false, false, false
+	for _, s := range sh {
+		same, opposite, withA = same || s.dir > 0, opposite || s.dir < 0, withA || s.side == 0
+	}
+	others := func(from int) bool { // pt inside a b that is not x and does not share the edge
+		for y := from; y < len(sides); y++ {
+			if y == x || slices.ContainsFunc(sh, func(s sharer) bool { return s.side == y }) {
+				continue
+			}
+			if sides[y].ps.contains(pt) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case x == 0 && same: // a's interior and a b's on the same side
+		return true, true
+	case x == 0: // the b's lie across it: on the boundary if another b covers a's side
+		return others(1), true
+	case withA: // counted from a
+		return false, true
+	case same && opposite:
+		return false, false
+	case opposite: // b's on both sides: inside the union
+		return false, true
+	}
+	for _, s := range sh { // b's on the same side: counted once, from the first
+		if s.side < x {
+			return false, true
+		}
+	}
+	return sides[0].ps.contains(pt) && !others(1), true
+}
+
+// onCoverBoundary says whether a point of side x's boundary (off every
+// other boundary) lies on the boundary of a ∩ ∪b: for a (side 0), inside
+// some b; for a b, inside a and inside no other b.
+func onCoverBoundary(sides []*side, x int, pt orb.Point) bool {
+	if x == 0 {
+		for _, s := range sides[1:] {
+			if s.ps.contains(pt) {
+				return true
+			}
+		}
+		return false
+	}
+	if !sides[0].ps.contains(pt) {
+		return false
+	}
+	for y, s := range sides[1:] {
+		if y+1 != x && s.ps.contains(pt) {
+			return false
+		}
+	}
+	return true
+}

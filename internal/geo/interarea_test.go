@@ -230,3 +230,104 @@ func fuzzIntersectionArea(t *testing.T, ma, mb uint64, dx, dy int8) {
 	}
 	checkIntersectionArea(t, a, b)
 }
+
+// mergedArea is CoveredArea's answer the slow way: each piece built and
+// the pieces merged.
+func mergedArea(t testing.TB, a Shape, bs []Shape) float64 {
+	t.Helper()
+	var u Shape
+	for k, b := range bs {
+		piece, err := Intersect(a, b)
+		if err != nil {
+			t.Skipf("the overlay failed: %v", err)
+		}
+		if k == 0 {
+			u = piece
+			continue
+		}
+		if u, err = Merge(u, piece); err != nil {
+			t.Skipf("the overlay failed: %v", err)
+		}
+	}
+	return u.Area
+}
+
+// TestCoveredAreaSheffield checks CoveredArea against merging the built
+// pieces, for every Sheffield area under which areas of the other set
+// overlap each other (the generalised 2019 wards, the community areas).
+func TestCoveredAreaSheffield(t *testing.T) {
+	if testing.Short() {
+		t.Skip("overlays the Sheffield sets (skipped with -short)")
+	}
+	for _, tc := range [][2]string{{"wards-2013", "wards-2019"}, {"lsoa", "wards-2019"}, {"oa", "community"}, {"community", "community"}} {
+		t.Run(tc[0]+"×"+tc[1], func(t *testing.T) {
+			a, b := sheffieldSet(t, sheffieldFiles[tc[0]]), sheffieldSet(t, sheffieldFiles[tc[1]])
+			cases, fallbacks, worst := 0, 0, 0.0
+			for i := range a {
+				var bs []*preparedShape
+				var shapes []Shape
+				sum := 0.0
+				for j := range b {
+					if ar, _ := IntersectionArea(a[i], b[j]); ar > 0 {
+						shapes, bs = append(shapes, b[j]), append(bs, b[j].prepared())
+						sum += ar
+					}
+				}
+				if len(shapes) < 2 || sum <= a[i].Area*(1+1e-9) {
+					continue
+				}
+				cases++
+				if _, ok := coveredArea(a[i].prepared(), bs); !ok {
+					fallbacks++
+				}
+				got, err := CoveredArea(a[i], shapes)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// As a crosswalk uses them, no more than the area itself: the
+				// merged pieces keep a vertex wherever a third boundary crossed
+				// an edge, and projected, those bend the edge (up to 2e-6 of a
+				// ward's area here); CoveredArea keeps the edge whole.
+				want := math.Min(mergedArea(t, a[i], shapes), a[i].Area)
+				worst = math.Max(worst, math.Abs(math.Min(got, a[i].Area)-want)/a[i].Area)
+				if math.Abs(math.Min(got, a[i].Area)-want) > 2e-6*a[i].Area {
+					t.Errorf("%s %d: covered %.9g m², merged pieces %.9g, area %.9g", tc[0], i, got, want, a[i].Area)
+				}
+			}
+			t.Logf("%d areas whose pieces overlap, %d fell back to merging; largest difference %.2g of the area", cases, fallbacks, worst)
+		})
+	}
+}
+
+// TestCoveredAreaGrids checks CoveredArea on an area and three others on
+// grids shifted from it and from each other.
+func TestCoveredAreaGrids(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for k := range 150 {
+		t.Run(fmt.Sprint(k), func(t *testing.T) {
+			a, ok := cells(t, r.Uint64(), -1.5, 53.4)
+			var bs []Shape
+			for range 3 {
+				dx, dy := float64(r.IntN(256)-128), float64(r.IntN(256)-128)
+				if k%4 == 0 {
+					dx, dy = 0, 0
+				}
+				if b, ok := cells(t, r.Uint64()&r.Uint64(), -1.5+dx/128*0.001, 53.4+dy/128*0.001); ok {
+					bs = append(bs, b)
+				}
+			}
+			if !ok || len(bs) == 0 {
+				return
+			}
+			got, err := CoveredArea(a, bs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// To 2e-6 of the area: the merged pieces keep a vertex wherever
+			// a boundary crossed an edge that stays whole (see above).
+			if want := mergedArea(t, a, bs); math.Abs(got-want) > 2e-6*a.Area+1e-9 {
+				t.Fatalf("covered %.12g m², merged pieces %.12g", got, want)
+			}
+		})
+	}
+}

@@ -46,7 +46,11 @@ func TestOverlayAreasAgrees(t *testing.T) {
 			}
 			gs, ws := got.Summary, want.Summary
 			if gs.Pairs != ws.Pairs || gs.SliversIgnored != ws.SliversIgnored || math.Abs(gs.MedianIoU-ws.MedianIoU) > 1e-9 ||
-				math.Abs(gs.ShareOfAOutsideB-ws.ShareOfAOutsideB) > 1e-9 || len(gs.AWithout) != len(ws.AWithout) {
+				math.Abs(gs.ShareOfAOutsideB-ws.ShareOfAOutsideB) > 1e-6 || len(gs.AWithout) != len(ws.AWithout) {
+				// Coverage under overlapping areas is measured without the
+				// union (geo.CoveredArea), whose extra vertices bend long edges
+				// a little in projection: community × community is 0 measured,
+				// 5.9e-9 by union.
 				t.Errorf("summary %+v, overlay %+v", gs, ws)
 			}
 			for c, n := range ws.Classes {

@@ -252,6 +252,17 @@ func overlayOne(i int, sa, sb []geo.Shape, index geo.Index, faces bool) ([]Pair,
 		if err != nil || len(pairs) < 2 || sum <= sa[i].Area*(1+unionSlack) {
 			return pairs, math.Min(sum, sa[i].Area), err
 		}
+		// B's areas overlap under a: measure how much of a their union
+		// covers, again without building it.
+		bs := make([]geo.Shape, len(pairs))
+		for k, p := range pairs {
+			bs[k] = sb[p.B]
+		}
+		covered, err := geo.CoveredArea(sa[i], bs)
+		if err != nil {
+			return nil, 0, err
+		}
+		return pairs, math.Min(covered, sa[i].Area), nil
 	}
 	var pairs []Pair
 	var pieces []geo.Shape
