@@ -76,6 +76,7 @@ func main() {
 	runs := flag.Int("runs", 3, "timed runs per engine (after one untimed warm-up)")
 	warm := flag.Bool("warmup", true, "one untimed run per engine before the timed ones (national crosswalks take long enough without)")
 	nation := flag.String("nation", "", "directory of bench/nationgen's output: time the synthetic national sets instead of Sheffield's")
+	pgAll := flag.Bool("pg-all", true, "time PostGIS also with jit off and on N connections (false: one connection, jit as configured, only)")
 	faces := flag.Bool("faces", true, "also time placemap Overlay, which builds every pair's face (national runs take long enough without)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (placemap's runs; PostGIS works in its own processes) to this file")
 	flag.Parse()
@@ -234,11 +235,13 @@ func main() {
 		}
 		pg1 := timeIt(*runs, *warm, sql(pool, 1))
 		pg1Rows := rows
-		pg1NoJIT := timeIt(*runs, *warm, sql(noJIT, 1))
-		pgN := timeIt(*runs, *warm, sql(pool, cores))
 		row("PostGIS SQL, 1 connection", pg1, pm1, am1, amAll)
-		row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, pm1, am1, amAll)
-		row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, pmAll, amAll, amAll)
+		if *pgAll {
+			pg1NoJIT := timeIt(*runs, *warm, sql(noJIT, 1))
+			pgN := timeIt(*runs, *warm, sql(pool, cores))
+			row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, pm1, am1, amAll)
+			row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, pmAll, amAll, amAll)
+		}
 		if pmAllCW != nil {
 			notes = append(notes, name+": Overlay "+agree(pmAllCW, pg1Rows))
 		}
