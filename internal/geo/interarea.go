@@ -190,11 +190,7 @@ func intersectionArea(a, b *preparedShape) (float64, bool) {
 	if len(candA) == 0 && box == b.bound {
 		return inOrOut(a, b), true
 	}
-	w := pairWork{}
-	for k := range 2 {
-		w.splits[k] = map[int32][]split{}
-		w.shared[k] = map[int32]int8{}
-	}
+	w := pairWork{} // maps made on first use: most pairs share no edge
 	if !w.crossAll(a, b, candA, candB) {
 		return 0, false
 	}
@@ -347,6 +343,9 @@ func (w *pairWork) meet(e, f *edge, i, j int32) bool {
 		if f.p != e.p {
 			dir = -1
 		}
+		if w.shared[0] == nil {
+			w.shared = [2]map[int32]int8{{}, {}}
+		}
 		w.shared[0][i], w.shared[1][j] = dir, dir
 		return true
 	case d1 == 0 || d2 == 0: // a shared vertex: already an end of both
@@ -365,6 +364,9 @@ func (w *pairWork) meet(e, f *edge, i, j int32) bool {
 	t := d3 / (d3 - d4)
 	pt := orb.Point{e.p[0] + t*(e.q[0]-e.p[0]), e.p[1] + t*(e.q[1]-e.p[1])}
 	u := d1 / (d1 - d2)
+	if w.splits[0] == nil {
+		w.splits = [2]map[int32][]split{{}, {}}
+	}
 	w.splits[0][i] = append(w.splits[0][i], split{t, pt})
 	w.splits[1][j] = append(w.splits[1][j], split{u, pt})
 	return true
@@ -472,7 +474,7 @@ func coveredArea(a *preparedShape, bs []*preparedShape) (float64, bool) {
 			if !ok {
 				continue
 			}
-			w := pairWork{splits: [2]map[int32][]split{sx.splits, sy.splits}, shared: [2]map[int32]int8{{}, {}}}
+			w := pairWork{splits: [2]map[int32][]split{sx.splits, sy.splits}}
 			if !w.crossAll(sx.ps, sy.ps, inBox(sx, box), inBox(sy, box)) {
 				return 0, false
 			}
