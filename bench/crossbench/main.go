@@ -6,6 +6,9 @@
 // Engines, each timed -runs times after one untimed warm-up run:
 //
 //   - placemap Overlay on all cores (GOMAXPROCS), and on one core;
+//   - placemap areas (reconcile.OverlayStoredAreas: the same figures, each
+//     intersection measured from the boundaries instead of built, no faces)
+//     on all cores and on one core;
 //   - PostGIS, the query a user would write, on one connection: every pair
 //     that ST_Intersects (GiST index), with ST_Area(ST_Intersection(a, b)
 //     ::geography) and the two areas ST_Area(geom::geography), rows fetched
@@ -73,6 +76,8 @@ func main() {
 	runs := flag.Int("runs", 3, "timed runs per engine (after one untimed warm-up)")
 	warm := flag.Bool("warmup", true, "one untimed run per engine before the timed ones (national crosswalks take long enough without)")
 	nation := flag.String("nation", "", "directory of bench/nationgen's output: time the synthetic national sets instead of Sheffield's")
+	pgAll := flag.Bool("pg-all", true, "time PostGIS also with jit off and on N connections (false: one connection, jit as configured, only)")
+	faces := flag.Bool("faces", true, "also time placemap Overlay, which builds every pair's face (national runs take long enough without)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (placemap's runs; PostGIS works in its own processes) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -158,38 +163,56 @@ func main() {
 	fmt.Printf("placemap Overlay on GOMAXPROCS=%d, overlay engine %s; %d timed runs per engine %s\n\n", cores, geo.Engine, *runs, warmNote)
 
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "pair\tengine\tpairs found\tbest s\tmedian s\tPostGIS/placemap best\tmedian\t\n")
+	fmt.Fprintf(tw, "pair\tengine\tpairs found\tbest s\tmedian s\t÷ Overlay same cores, best\tmedian\t÷ areas same cores, best\tmedian\t÷ areas %d cores, best\tmedian\t\n", cores)
 	var notes []string
 	for _, j := range jobs {
 		a, b := sets[j.a], sets[j.b]
 		name := fmt.Sprintf("%s (%d) × %s (%d)", j.a, len(a), j.b, len(b))
 		var cw *reconcile.Crosswalk
-		placemap := func(procs int) func() (int, error) {
+		placemap := func(procs int, overlay func(context.Context, []place.Area, []place.Area) (*reconcile.Crosswalk, error)) func() (int, error) {
 			return func() (int, error) {
 				old := runtime.GOMAXPROCS(procs)
 				defer runtime.GOMAXPROCS(old)
 				var err error
 				// The areas were checked on reading, as a store checks them on
 				// import: the service path, which does not check them again.
-				cw, err = reconcile.OverlayStored(ctx, a, b)
+				cw, err = overlay(ctx, a, b)
 				if err != nil {
 					return 0, err
 				}
 				return len(cw.Pairs) + len(cw.Slivers), nil
 			}
 		}
-		pmAll := timeIt(*runs, *warm, placemap(cores))
-		pmAllCW := cw
-		pm1 := timeIt(*runs, *warm, placemap(1))
-		row := func(engine string, t timing, ref *timing) {
-			ratio := "\t"
-			if ref != nil {
-				ratio = fmt.Sprintf("%.2f\t%.2f", t.best/ref.best, t.median/ref.median)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%s\t\n", name, engine, t.found, t.best, t.median, ratio)
+		var pmAll, pm1 timing
+		var pmAllCW *reconcile.Crosswalk
+		if *faces {
+			pmAll = timeIt(*runs, *warm, placemap(cores, reconcile.OverlayStored))
+			pmAllCW = cw
+			pm1 = timeIt(*runs, *warm, placemap(1, reconcile.OverlayStored))
 		}
-		row(fmt.Sprintf("placemap Overlay, %d cores", cores), pmAll, nil)
-		row("placemap Overlay, 1 core", pm1, nil)
+		amAll := timeIt(*runs, *warm, placemap(cores, reconcile.OverlayStoredAreas))
+		amAllCW := cw
+		am1 := timeIt(*runs, *warm, placemap(1, reconcile.OverlayStoredAreas))
+		row := func(engine string, t timing, refs ...timing) {
+			ratio := ""
+			for _, ref := range refs {
+				if ref.best == 0 {
+					ratio += "–\t–\t"
+					continue
+				}
+				ratio += fmt.Sprintf("%.2f\t%.2f\t", t.best/ref.best, t.median/ref.median)
+			}
+			for range 3 - len(refs) {
+				ratio += "\t\t"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%.3f\t%s\n", name, engine, t.found, t.best, t.median, ratio)
+		}
+		if *faces {
+			row(fmt.Sprintf("placemap Overlay, %d cores", cores), pmAll)
+			row("placemap Overlay, 1 core", pm1)
+		}
+		row(fmt.Sprintf("placemap areas, %d cores", cores), amAll)
+		row("placemap areas, 1 core", am1)
 		if pool == nil {
 			continue
 		}
@@ -212,12 +235,17 @@ func main() {
 		}
 		pg1 := timeIt(*runs, *warm, sql(pool, 1))
 		pg1Rows := rows
-		pg1NoJIT := timeIt(*runs, *warm, sql(noJIT, 1))
-		pgN := timeIt(*runs, *warm, sql(pool, cores))
-		row("PostGIS SQL, 1 connection", pg1, &pm1)
-		row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, &pm1)
-		row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, &pmAll)
-		notes = append(notes, name+": "+agree(pmAllCW, pg1Rows))
+		row("PostGIS SQL, 1 connection", pg1, pm1, am1, amAll)
+		if *pgAll {
+			pg1NoJIT := timeIt(*runs, *warm, sql(noJIT, 1))
+			pgN := timeIt(*runs, *warm, sql(pool, cores))
+			row("PostGIS SQL, 1 connection, jit off", pg1NoJIT, pm1, am1, amAll)
+			row(fmt.Sprintf("PostGIS SQL, %d connections", cores), pgN, pmAll, amAll, amAll)
+		}
+		if pmAllCW != nil {
+			notes = append(notes, name+": Overlay "+agree(pmAllCW, pg1Rows))
+		}
+		notes = append(notes, name+": areas "+agree(amAllCW, pg1Rows))
 		if plan, err := planShape(ctx, pool, table(j.a), table(j.b)); err == nil {
 			notes = append(notes, name+": PostGIS plan: "+plan)
 		}
@@ -225,7 +253,8 @@ func main() {
 	tw.Flush()
 	fmt.Println()
 	fmt.Println("pairs found: pairs with a positive intersection area (placemap's Pairs plus Slivers; PostGIS rows whose ST_Area(ST_Intersection) > 0).")
-	fmt.Println("PostGIS/placemap: PostGIS time over placemap time on the same number of cores (1 connection vs 1 core; N connections vs N cores).")
+	fmt.Println("placemap Overlay builds each pair's face (the service's crosswalk); placemap areas measures each intersection without building it (OverlayStoredAreas: the figures PostGIS's query returns).")
+	fmt.Println("÷ columns: PostGIS time over placemap time, so above 1 means placemap is faster: against Overlay and areas on the same number of cores (1 connection vs 1 core; N connections vs N cores), and against areas on all cores.")
 	for _, n := range notes {
 		fmt.Println(n)
 	}

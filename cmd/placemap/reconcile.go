@@ -70,7 +70,10 @@ func cmdCompare(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	case "lookup":
 		err = rep.WriteLookup(w, sa.BoundarySet, sb.BoundarySet)
 	case "geojson":
-		err = json.NewEncoder(w).Encode(reconcile.Faces(cw))
+		var fc any
+		if fc, err = reconcile.Faces(ctx, cw); err == nil {
+			err = json.NewEncoder(w).Encode(fc)
+		}
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -279,8 +279,12 @@ func Crosswalk(w *reconcile.Weighted, a, b place.SetSummary) formats.Layer {
 		Description: "Where the areas of " + a.Title + " and " + b.Title + " overlap, with the share of each in the other.",
 		Columns:     cols, Sources: []formats.Source{setSource(a), setSource(b)},
 		Rows: func(yield func(formats.Row) error) error {
-			for _, p := range w.Pairs {
-				row := formats.Row{ID: w.A[p.A].Code + "/" + w.B[p.B].Code, Geometry: p.Face,
+			faces, err := w.FacesOf(context.Background(), w.Pairs)
+			if err != nil {
+				return err
+			}
+			for k, p := range w.Pairs {
+				row := formats.Row{ID: w.A[p.A].Code + "/" + w.B[p.B].Code, Geometry: faces[k],
 					Values: []any{w.A[p.A].Code, w.A[p.A].Name, w.B[p.B].Code, w.B[p.B].Name, p.InterM2, p.ShareAInB, p.ShareBInA, p.IoU, string(p.Class), credit}}
 				if err := yield(row); err != nil {
 					return err

@@ -16,6 +16,7 @@ type Shape struct {
 	MP    orb.MultiPolygon
 	Area  float64   // square metres, equal-area
 	Bound orb.Bound // of MP, worked out once: a crosswalk asks for it at every pair
+	prep  *prep     // edge index for IntersectionArea, built on first use
 }
 
 // NewShape prepares mp for overlay. It fails with EINVALID if mp is not a
@@ -29,7 +30,21 @@ func NewShape(mp orb.MultiPolygon) (Shape, error) {
 }
 
 func newShape(mp orb.MultiPolygon) Shape {
-	return Shape{g: toSFMultiPolygon(mp).AsGeometry(), MP: mp, Area: AreaM2(mp), Bound: mp.Bound()}
+	b, area := mp.Bound(), AreaM2(mp)
+	return Shape{MP: mp, Area: area, Bound: b, prep: &prep{bound: b, area: area}}
+}
+
+// geom is s as simplefeatures geometry, converted on first use: a crosswalk
+// that only measures never needs it.
+func (s Shape) geom() geom.Geometry {
+	if s.prep == nil {
+		if s.g.IsEmpty() && len(s.MP) > 0 {
+			return toSFMultiPolygon(s.MP).AsGeometry()
+		}
+		return s.g
+	}
+	s.prep.gOnce.Do(func() { s.prep.g = toSFMultiPolygon(s.MP).AsGeometry() })
+	return s.prep.g
 }
 
 // NewValidShape prepares mp for overlay without checking it: for areas a
@@ -56,7 +71,7 @@ func Merge(a, b Shape) (Shape, error) {
 }
 
 func overlay(a, b Shape, op func(a, b geom.Geometry) (geom.Geometry, error), name string) (Shape, error) {
-	g, err := safely(func() (geom.Geometry, error) { return op(a.g, b.g) })
+	g, err := safely(func() (geom.Geometry, error) { return op(a.geom(), b.geom()) })
 	if err != nil {
 		return Shape{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -70,8 +70,12 @@ func (s *Server) getCrosswalk(w http.ResponseWriter, r *http.Request) error {
 		csvHeaders(w, "lookup-"+a+"-"+b+".csv")
 		_ = rep.WriteLookup(w, sa.BoundarySet, sb.BoundarySet)
 	case "geojson":
+		fc, err := reconcile.Faces(r.Context(), cw)
+		if err != nil {
+			return err
+		}
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.geojson"`)
-		writeJSONType(w, http.StatusOK, "application/geo+json", reconcile.Faces(cw))
+		writeJSONType(w, http.StatusOK, "application/geo+json", fc)
 	default:
 		writeJSON(w, http.StatusOK, rep)
 	}

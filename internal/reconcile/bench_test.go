@@ -31,10 +31,11 @@ func BenchmarkCrosswalk(b *testing.B) {
 	wards := benchAreas(b, "ons-2019/sheffield_wards_2019.geojson")
 	oa := benchAreas(b, "ons/statistical__eng__oa_by_lad__E08000019.json")
 	community := benchAreas(b, "community/data_neighbourhoods.geojson")
+	wards2013 := benchAreas(b, "ons/electoral__eng__wards_by_lad__E08000019.json")
 	for _, tc := range []struct {
 		name string
 		a, b []place.Area
-	}{{"lsoa-wards", lsoa, wards}, {"oa-community", oa, community}} {
+	}{{"lsoa-wards", lsoa, wards}, {"oa-community", oa, community}, {"wards-wards", wards2013, wards}} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := Overlay(context.Background(), tc.a, tc.b); err != nil {
@@ -46,6 +47,14 @@ func BenchmarkCrosswalk(b *testing.B) {
 		b.Run("stored/"+tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := OverlayStored(context.Background(), tc.a, tc.b); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// Figures without faces: intersections measured, not built.
+		b.Run("areas/"+tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := OverlayStoredAreas(context.Background(), tc.a, tc.b); err != nil {
 					b.Fatal(err)
 				}
 			}

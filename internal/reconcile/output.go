@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -201,15 +202,20 @@ func field(name, slug, what string) string {
 }
 
 // Faces returns the overlay faces as GeoJSON: each overlapping pair's
-// shared ground with its figures.
-func Faces(w *Weighted) *geojson.FeatureCollection {
+// shared ground with its figures. A crosswalk measured without faces has
+// them built here.
+func Faces(ctx context.Context, w *Weighted) (*geojson.FeatureCollection, error) {
+	faces, err := w.FacesOf(ctx, w.Pairs)
+	if err != nil {
+		return nil, err
+	}
 	fc := geojson.NewFeatureCollection()
-	for _, p := range w.Pairs {
-		ft := geojson.NewFeature(rfc7946.Orient(p.Face))
+	for k, p := range w.Pairs {
+		ft := geojson.NewFeature(rfc7946.Orient(faces[k]))
 		ft.Properties = geojson.Properties{"a_code": w.A[p.A].Code, "a_name": w.A[p.A].Name, "b_code": w.B[p.B].Code, "b_name": w.B[p.B].Name,
 			"inter_m2": round(p.InterM2, 2), "share_a_in_b": round(p.ShareAInB, 6), "share_b_in_a": round(p.ShareBInA, 6),
 			"iou": round(p.IoU, 6), "class": string(p.Class)}
 		fc.Append(ft)
 	}
-	return fc
+	return fc, nil
 }

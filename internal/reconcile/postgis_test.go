@@ -85,6 +85,12 @@ func TestCrosswalkAgreesWithPostGIS(t *testing.T) {
 			}
 			tPG := time.Since(t0)
 			comparePostGIS(t, cw, pg)
+			// The service's crosswalk: each intersection measured, not built.
+			measured, err := OverlayStoredAreas(ctx, a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			comparePostGIS(t, measured, pg)
 			t.Logf("%d×%d areas: placemap %d pairs + %d slivers in %v; PostGIS %d ST_Intersects rows, each measured four ways, in %v",
 				len(a), len(b), len(cw.Pairs), len(cw.Slivers), tPM.Round(time.Millisecond), len(pg), tPG.Round(time.Millisecond))
 		})

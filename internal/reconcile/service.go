@@ -109,7 +109,9 @@ func (s *Service) Crosswalk(ctx context.Context, a, b string) (*Crosswalk, error
 		if err != nil {
 			return nil, err
 		}
-		cw, err := OverlayStored(ctx, areasA, areasB)
+		// Faces are built only when asked for (FacesOf): most requests
+		// want the figures, which measuring gives without building them.
+		cw, err := OverlayStoredAreas(ctx, areasA, areasB)
 		if err != nil {
 			return nil, fmt.Errorf("crosswalk %s → %s: %w", a, b, err)
 		}
