@@ -8,7 +8,7 @@
 
 import { $, el, numberFormat } from '../util.js';
 import { fmtValue, pct } from '../format.js';
-import { TABLE_ROWS } from './common.js';
+import { TABLE_ROWS, sortHead } from './common.js';
 import { sortRows } from './accesskit.js';
 
 /**
@@ -53,7 +53,7 @@ export function renderAccessTable(t) {
       ? el('td', { className: 'area-cell' }, el('span', { text: r.name }), r.name === r.code ? null : el('span', { className: 'cell-code', text: r.code }))
       : el('td', { className: 'num', text: c.cell(r) })))));
   }
-  table.replaceChildren(el('thead', null, el('tr', null, ...COLUMNS.map((c) => headCell(t, c.key, c.label, c.num)))), body);
+  table.replaceChildren(el('thead', null, el('tr', null, ...COLUMNS.map((c) => sortHead(t, c.key, c.label, c.num, () => renderAccessTable(t))))), body);
   if (had) {
     const again = /** @type {HTMLElement | null} */ (table.querySelector(`th[data-key="${/** @type {HTMLElement} */ (had).dataset.key}"] button`));
     if (again) again.focus({ preventScroll: true });
@@ -70,26 +70,4 @@ export function renderAccessTable(t) {
   $('acc-table-caption').textContent = rows.length
     ? `${numberFormat.format(rows.length)} areas: their residents, those beyond a 15-minute walk and their share, and the mean walk in minutes. Click a column to sort, a row to outline its area on the map.`
     : 'No areas.';
-}
-
-/**
- * @param {AccessTable} t
- * @param {import('./accesskit.js').SortKey} key
- * @param {string} label
- * @param {boolean} isNum
- */
-function headCell(t, key, label, isNum) {
-  const active = t.sort.key === key;
-  return el('th', {
-    scope: 'col', className: isNum ? 'num' : '',
-    'aria-sort': active ? (t.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
-    dataset: { key },
-  }, el('button', {
-    type: 'button', className: 'sort-button',
-    onclick: () => {
-      if (t.sort.key === key) t.sort.dir = -t.sort.dir;
-      else t.sort = { key, dir: isNum ? -1 : 1 };
-      renderAccessTable(t);
-    },
-  }, label, el('span', { className: 'sort-mark', 'aria-hidden': 'true', text: active ? (t.sort.dir > 0 ? '▲' : '▼') : '' })));
 }

@@ -276,3 +276,33 @@ export function lineKey(color, dashed, label, width = 2) {
     el('span', { className: 'legend-linekey', 'aria-hidden': 'true', style }),
     el('span', { className: 'legend-label', text: label }));
 }
+
+/**
+ * sortHead is a sortable table's column head: a button that sorts by the
+ * column (again: the other way; a number column first largest first),
+ * aria-sort saying the order, and the ▲/▼ mark. It changes t.sort and
+ * calls redraw.
+ * @template {string} K
+ * @param {{sort: {key: K, dir: number}}} t
+ * @param {K} key
+ * @param {string} label
+ * @param {boolean} isNum
+ * @param {() => void} redraw
+ * @param {string} [title] the button's title, if any
+ * @returns {HTMLElement}
+ */
+export function sortHead(t, key, label, isNum, redraw, title) {
+  const active = t.sort.key === key;
+  return el('th', {
+    scope: 'col', className: isNum ? 'num' : '',
+    'aria-sort': active ? (t.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
+    dataset: { key },
+  }, el('button', {
+    type: 'button', className: 'sort-button', ...(title ? { title } : {}),
+    onclick: () => {
+      if (t.sort.key === key) t.sort.dir = -t.sort.dir;
+      else t.sort = { key, dir: isNum ? -1 : 1 }; // numbers: largest first
+      redraw();
+    },
+  }, label, el('span', { className: 'sort-mark', 'aria-hidden': 'true', text: active ? (t.sort.dir > 0 ? '▲' : '▼') : '' })));
+}

@@ -8,7 +8,7 @@
 
 import { $, el, numberFormat } from '../util.js';
 import { fmtValue } from '../format.js';
-import { TABLE_ROWS } from './common.js';
+import { TABLE_ROWS, sortHead } from './common.js';
 import { sortFigureRows } from './figrows.js';
 
 /**
@@ -55,8 +55,8 @@ export function renderFigureTable(t) {
     el('td', { className: 'num', text: r.value === null ? 'no figure' : fmtValue(r.value) })));
   }
   table.replaceChildren(el('thead', null, el('tr', null,
-    headCell(t, 'name', 'Area', false),
-    headCell(t, 'value', t.valueLabel, true))), body);
+    sortHead(t, 'name', 'Area', false, () => renderFigureTable(t), 'Sort by area name'),
+    sortHead(t, 'value', t.valueLabel, true, () => renderFigureTable(t), 'Sort by figure'))), body);
   const again = refocus ? /** @type {HTMLElement | null} */ (table.querySelector(refocus)) : null;
   if (again) again.focus({ preventScroll: true });
   const more = $('choro-more');
@@ -74,26 +74,4 @@ export function renderFigureTable(t) {
   $('choro-table-caption').textContent = rows.length
     ? `${numberFormat.format(rows.length)} areas, ${numberFormat.format(withFigure)} with a figure. Click a column to sort, a row to pick its area on the map.`
     : 'No areas.';
-}
-
-/**
- * @param {FigureTable} t
- * @param {'name' | 'value'} key
- * @param {string} label
- * @param {boolean} isNum
- */
-function headCell(t, key, label, isNum) {
-  const active = t.sort.key === key;
-  return el('th', {
-    scope: 'col', className: isNum ? 'num' : '',
-    'aria-sort': active ? (t.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
-    dataset: { key },
-  }, el('button', {
-    type: 'button', className: 'sort-button', title: `Sort by ${key === 'name' ? 'area name' : 'figure'}`,
-    onclick: () => {
-      if (t.sort.key === key) t.sort.dir = -t.sort.dir;
-      else t.sort = { key, dir: isNum ? -1 : 1 }; // figures: largest first
-      renderFigureTable(t);
-    },
-  }, label, el('span', { className: 'sort-mark', 'aria-hidden': 'true', text: active ? (t.sort.dir > 0 ? '▲' : '▼') : '' })));
 }

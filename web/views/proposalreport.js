@@ -12,7 +12,7 @@
 import { $, el, str, numberFormat } from '../util.js';
 import { pct, humanName } from '../format.js';
 import { setTitle } from '../store.js';
-import { statBox } from './common.js';
+import { statBox, sortHead } from './common.js';
 import { score, comparison, comparisonSentence } from './proposalkit.js';
 
 /**
@@ -227,10 +227,10 @@ export function renderAreas(p, t) {
     })));
   }
   table.replaceChildren(el('thead', null, el('tr', null,
-    headCell(p, t, 'name', 'Area', false),
-    headCell(p, t, 'population', 'Population', true),
-    headCell(p, t, 'blocks', 'Blocks', true),
-    ...fits.map((slug) => headCell(p, t, `fit:${slug}`, `Share in ${setTitle(slug)}`, true)))), body);
+    head(p, t, 'name', 'Area', false),
+    head(p, t, 'population', 'Population', true),
+    head(p, t, 'blocks', 'Blocks', true),
+    ...fits.map((slug) => head(p, t, `fit:${slug}`, `Share in ${setTitle(slug)}`, true)))), body);
   const again = refocus ? /** @type {HTMLElement | null} */ (table.querySelector(refocus)) : null;
   if (again) again.focus({ preventScroll: true });
   const picked = t.selected ? body.querySelector('tr.selected') : null;
@@ -241,24 +241,13 @@ export function renderAreas(p, t) {
 }
 
 /**
+ * head is a column head of the areas table, sorting it by key.
  * @param {any} p
  * @param {AreaTable} t
  * @param {string} key
  * @param {string} label
  * @param {boolean} isNum
  */
-function headCell(p, t, key, label, isNum) {
-  const active = t.sort.key === key;
-  return el('th', {
-    scope: 'col', className: isNum ? 'num' : '',
-    'aria-sort': active ? (t.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
-    dataset: { key },
-  }, el('button', {
-    type: 'button', className: 'sort-button', title: `Sort by ${label.toLowerCase()}`,
-    onclick: () => {
-      if (t.sort.key === key) t.sort.dir = -t.sort.dir;
-      else t.sort = { key, dir: isNum ? -1 : 1 }; // numbers: largest first
-      renderAreas(p, t);
-    },
-  }, label, el('span', { className: 'sort-mark', 'aria-hidden': 'true', text: active ? (t.sort.dir > 0 ? '▲' : '▼') : '' })));
+function head(p, t, key, label, isNum) {
+  return sortHead(t, key, label, isNum, () => renderAreas(p, t), `Sort by ${label.toLowerCase()}`);
 }
