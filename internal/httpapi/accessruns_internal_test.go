@@ -32,7 +32,7 @@ func (oneNetwork) Network(ctx context.Context, mode string) (store.Network, erro
 
 func (oneNetwork) NetworkInfo(ctx context.Context, mode string) (store.Network, error) {
 	if mode != "walk" {
-		return store.Network{}, noNetwork(mode)
+		return store.Network{}, store.NoNetwork(mode)
 	}
 	return store.Network{Mode: "walk", Source: "grid.osm", BuiltAt: time.Date(2026, 12, 6, 1, 0, 0, 0, time.UTC), Report: json.RawMessage(`{"ways":4}`)}, nil
 }

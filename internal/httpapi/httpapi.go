@@ -187,7 +187,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	if s.networks == nil {
 		s.networks = noNetworks{}
 	}
-	s.graph = func(_ context.Context, mode string) (*network.Graph, error) { return nil, noNetwork(mode) }
+	s.graph = func(_ context.Context, mode string) (*network.Graph, error) { return nil, store.NoNetwork(mode) }
 	if st.Access != nil {
 		svc := access.NewService(accessSource{st.Access, s.networks, st.Areas, st.Assets, st.Places}, s.reconcile)
 		s.runAccess, s.viewAccess, s.graph = svc.Run, svc.View, svc.Graph

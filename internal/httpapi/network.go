@@ -27,16 +27,11 @@ type NetworkStore interface {
 type noNetworks struct{}
 
 func (noNetworks) Network(ctx context.Context, mode string) (store.Network, error) {
-	return store.Network{}, noNetwork(mode)
+	return store.Network{}, store.NoNetwork(mode)
 }
 
 func (noNetworks) NetworkInfo(ctx context.Context, mode string) (store.Network, error) {
-	return store.Network{}, noNetwork(mode)
-}
-
-// noNetwork is the error for a mode without a network.
-func noNetwork(mode string) error {
-	return place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
+	return store.Network{}, store.NoNetwork(mode)
 }
 
 // checkNetwork is ENOTFOUND when no network of mode is kept.

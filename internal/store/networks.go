@@ -36,10 +36,10 @@ func (db *DB) ReplaceNetwork(ctx context.Context, n Network) error {
 		if built.IsZero() {
 			built = tx.now
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM networks WHERE mode = $1`, n.Mode); err != nil {
+		if _, err := tx.Exec(ctx, sqlDeleteNetwork, n.Mode); err != nil {
 			return fmt.Errorf("clear the %s network: %w", n.Mode, err)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO networks (mode, source, built_at, report, graph) VALUES ($1, $2, $3, $4, $5)`,
+		_, err := tx.Exec(ctx, sqlInsertNetwork,
 			n.Mode, n.Source, dbTime(built), string(n.Report), n.Graph)
 		if err != nil {
 			return fmt.Errorf("write the %s network: %w", n.Mode, err)
@@ -48,31 +48,33 @@ func (db *DB) ReplaceNetwork(ctx context.Context, n Network) error {
 	})
 }
 
-// Network returns the network of a mode; ENOTFOUND, saying how to import
-// one, when there is none.
+// Network returns the network of a mode; NoNetwork when there is none.
 func (db *DB) Network(ctx context.Context, mode string) (Network, error) {
-	n := Network{Mode: mode}
-	var report string
-	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT source, built_at, report, graph FROM networks WHERE mode = $1`, mode).
-		Scan(&n.Source, timeScan{&n.BuiltAt}, &report, &n.Graph)
-	if noRows(err) {
-		return n, place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
-	}
-	if err != nil {
-		return n, fmt.Errorf("read the %s network: %w", mode, err)
-	}
-	n.Report = json.RawMessage(report)
-	return n, nil
+	return db.readNetwork(ctx, mode, true)
 }
 
 // NetworkInfo is Network without the graph: what GET /api/network shows.
 func (db *DB) NetworkInfo(ctx context.Context, mode string) (Network, error) {
+	return db.readNetwork(ctx, mode, false)
+}
+
+// NoNetwork is the error for a mode with no network kept (ENOTFOUND),
+// saying how to import one.
+func NoNetwork(mode string) error {
+	return place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
+}
+
+// readNetwork reads the network of a mode, its graph too when withGraph.
+func (db *DB) readNetwork(ctx context.Context, mode string, withGraph bool) (Network, error) {
 	n := Network{Mode: mode}
 	var report string
-	err := db.d.Conns.Reads().QueryRow(ctx, `SELECT source, built_at, report FROM networks WHERE mode = $1`, mode).
-		Scan(&n.Source, timeScan{&n.BuiltAt}, &report)
+	q, dest := sqlNetworkInfo, []any{&n.Source, timeScan{&n.BuiltAt}, &report}
+	if withGraph {
+		q, dest = sqlNetwork, append(dest, &n.Graph)
+	}
+	err := db.d.Conns.Reads().QueryRow(ctx, q, mode).Scan(dest...)
 	if noRows(err) {
-		return n, place.Errorf(place.ENOTFOUND, "no %s network: import one with placemap import network FILE.osm.pbf --mode %s", mode, mode)
+		return n, NoNetwork(mode)
 	}
 	if err != nil {
 		return n, fmt.Errorf("read the %s network: %w", mode, err)

@@ -36,6 +36,10 @@ const (
 	sqlIndicatorExists     = `SELECT EXISTS (SELECT 1 FROM indicators WHERE set_slug = $1 AND name = $2)`
 	sqlInsertIndicator     = `INSERT INTO indicators (set_slug, name, title, kind, source, licence, attribution) VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	sqlInsertIndicatorVal  = `INSERT INTO indicator_values (set_slug, indicator, area_code, value) VALUES ($1, $2, $3, $4)`
+	sqlNetworkInfo         = `SELECT source, built_at, report FROM networks WHERE mode = $1`
+	sqlNetwork             = `SELECT source, built_at, report, graph FROM networks WHERE mode = $1`
+	sqlDeleteNetwork       = `DELETE FROM networks WHERE mode = $1`
+	sqlInsertNetwork       = `INSERT INTO networks (mode, source, built_at, report, graph) VALUES ($1, $2, $3, $4, $5)`
 	sqlDeleteIndicatorVals = `DELETE FROM indicator_values WHERE set_slug = $1 AND indicator = $2`
 	sqlDeleteIndicator     = `DELETE FROM indicators WHERE set_slug = $1 AND name = $2`
 	// sqlSelectIndicators is followed by the dialect's Binary.
