@@ -104,12 +104,19 @@ func orukAssetQuery(r *http.Request) (number, size int, aq store.AssetQuery, err
 	return number, size, aq, nil
 }
 
-func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) error {
+// orukAssets is the page of assets an ORUK list asks for, with the page's
+// number and size.
+func (s *Server) orukAssets(r *http.Request) (page store.AssetPage, number, size int, err error) {
 	number, size, aq, err := orukAssetQuery(r)
 	if err != nil {
-		return err
+		return page, 0, 0, err
 	}
-	page, err := s.assets.Assets(r.Context(), aq)
+	page, err = s.assets.Assets(r.Context(), aq)
+	return page, number, size, err
+}
+
+func (s *Server) orukServices(w http.ResponseWriter, r *http.Request) error {
+	page, number, size, err := s.orukAssets(r)
 	if err != nil {
 		return err
 	}
@@ -151,11 +158,7 @@ func (s *Server) orukService(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) orukLocatedServices(w http.ResponseWriter, r *http.Request) error {
-	number, size, aq, err := orukAssetQuery(r)
-	if err != nil {
-		return err
-	}
-	page, err := s.assets.Assets(r.Context(), aq)
+	page, number, size, err := s.orukAssets(r)
 	if err != nil {
 		return err
 	}
