@@ -171,9 +171,11 @@ type ProposalStore interface {
 }
 
 // HealthStore says whether the store answers, and which version of the
-// data it holds (what cached tiles are checked against).
+// data it holds, all of it and each tile layer's (what cached tiles are
+// checked against).
 type HealthStore interface {
 	DataVersion(ctx context.Context) (int64, error)
+	TileVersions(ctx context.Context) (store.TileVersions, error)
 	Ping(ctx context.Context) error
 }
 

@@ -29,6 +29,7 @@ func (db *DB) CreateUser(ctx context.Context, u auth.User) error {
 		return fmt.Errorf("create user: scopes: %w", err)
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // no tile layer's
 		_, err := tx.Exec(ctx, sqlInsertUser, u.ID, u.Email, string(u.Role), u.PasswordHash, dbTime(u.CreatedAt), string(b), u.DisplayName)
 		if place.ErrorCode(err) == place.ECONFLICT {
 			return place.Errorf(place.ECONFLICT, "an account for %s exists already", u.Email)
@@ -75,6 +76,7 @@ func (db *DB) SetDisplayName(ctx context.Context, userID, name string) error {
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // no tile layer's
 		n, err := tx.Exec(ctx, sqlSetDisplayName, clean, userID)
 		if err != nil {
 			return fmt.Errorf("set display name: %w", err)

@@ -39,6 +39,7 @@ func updateArea(ctx context.Context, tx *Tx, a place.Area, ifVersion int64) (int
 	if err != nil {
 		return 0, err
 	}
+	tx.tiles(SetTiles(a.Set))
 	if _, err := tx.Exec(ctx, `UPDATE areas SET geom = `+tx.d.Geometry.In("$1")+`, name = $2, properties = $3, version = version + 1
 		WHERE set_slug = $4 AND code = $5`, g, a.Name, props, a.Set, a.Code); err != nil {
 		return 0, fmt.Errorf("update area %s/%s: %w", a.Set, a.Code, err)
@@ -104,6 +105,7 @@ func addArea(ctx context.Context, tx *Tx, a place.Area) error {
 	if err != nil {
 		return err
 	}
+	tx.tiles(SetTiles(a.Set))
 	if _, err := tx.Exec(ctx, `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (`+tx.d.Geometry.In("$1")+`, $2, $3, $4, $5)`,
 		g, a.Set, a.Code, a.Name, props); err != nil {
 		if place.ErrorCode(err) == place.ECONFLICT {
@@ -132,6 +134,7 @@ func (db *DB) DeleteArea(ctx context.Context, set, code string, ifVersion int64)
 		if n == 1 {
 			return place.Errorf(place.EINVALID, "area %s is the last of boundary set %s: a set keeps at least one area", code, set)
 		}
+		tx.tiles(SetTiles(set))
 		if _, err := tx.Exec(ctx, `DELETE FROM areas WHERE set_slug = $1 AND code = $2`, set, code); err != nil {
 			return err
 		}
@@ -154,6 +157,7 @@ func refreshSet(ctx context.Context, tx *Tx, set string, b orb.Bound) error {
 	if err != nil {
 		return err
 	}
+	tx.tiles(SetTiles(set))
 	if _, err := tx.Exec(ctx, `UPDATE boundary_sets SET extent = `+tx.d.Geometry.In("$1")+`, area_count = $2 WHERE slug = $3`, extent, n, set); err != nil {
 		return fmt.Errorf("extent of %s: %w", set, err)
 	}

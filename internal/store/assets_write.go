@@ -32,6 +32,7 @@ func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *Import
 	if err := refuseTakenIDs(ctx, tx, assets, ids); err != nil {
 		return err
 	}
+	tx.tiles(AssetsTiles)
 	query := `INSERT INTO assets (geom, ` + tx.d.SQL.LocationColumns() + `, id, name, category, status, address, postcode,
 		opening_hours, phone, email, website, operator, tags, source, source_id, licence, attribution, version, updated_at, name_key)
 		VALUES (` + tx.d.Geometry.In("$1") + `, ` + tx.d.SQL.LocationIn("$2", "$3") + `, $4, $5, $6, $7, $8, $9, $10,
@@ -144,6 +145,7 @@ func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) e
 		return fmt.Errorf("asset %s: %w", a.ID, err)
 	}
 	pt := geo.PointOnSurface(a.Geometry)
+	tx.tiles(AssetsTiles)
 	n, err := tx.Exec(ctx, `UPDATE assets SET geom = `+tx.d.Geometry.In("$1")+`, `+tx.d.SQL.LocationSet("$2", "$3")+`,
 		name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
 		email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
@@ -193,6 +195,7 @@ func (db *DB) DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 		if last.Version != ifVersion {
 			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, last.Version, ifVersion)
 		}
+		tx.tiles(AssetsTiles)
 		if _, err := tx.Exec(ctx, `DELETE FROM assets WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete asset %s: %w", id, err)
 		}
@@ -207,6 +210,7 @@ func (db *DB) DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 // is still ifVersion (a revision like any change).
 func (db *DB) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.tiles(AssetsTiles) // no tile shows last_reviewed, but it is a write of assets
 		n, err := tx.Exec(ctx, `UPDATE assets SET last_reviewed = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3`,
 			dbTime(tx.now), id, ifVersion)
 		if err != nil {

@@ -65,6 +65,7 @@ type BasemapWriter struct {
 // its Features count is filled in here.
 func (db *DB) ReplaceBasemap(ctx context.Context, fill func(w *BasemapWriter) (BasemapInfo, error)) error {
 	return db.writeBulk(ctx, func(tx *Tx) error {
+		tx.tiles(BasemapTiles)
 		var rebuilds []func(context.Context) error
 		for _, t := range []string{"basemap_features", "basemap_names", "basemap_info"} {
 			if s, ok := tx.TxConn.(IndexSetAside); ok && t != "basemap_info" {

@@ -191,9 +191,11 @@ func (db *DB) Ping(ctx context.Context) error { return db.d.Conns.Ping(ctx) }
 // VersionCache is what a dialect's Conns may add when it can tell, more
 // cheaply than reading it, that no transaction has committed since it last
 // read the data version (SQLite's PRAGMA data_version): DataVersion asks it
-// instead, with the query that reads the counter.
+// instead, with the query that reads the counter, and TileVersions with the
+// query of the tile layers' versions (its rows read by ScanTileVersions).
 type VersionCache interface {
 	DataVersion(ctx context.Context, query string) (int64, error)
+	TileVersions(ctx context.Context, query string) (TileVersions, error)
 }
 
 // DataVersion returns the counter every write transaction increments, so
@@ -219,11 +221,15 @@ type Tx struct {
 	TxConn
 	d   Dialect
 	now time.Time
+	// tileKeys are the tile layers whose data the transaction changes
+	// (tiles); nil: it named none, and bumps them all.
+	tileKeys map[string]bool
 }
 
 // write runs fn in a write transaction, all or nothing, bumping the data
 // version first (PostgreSQL takes its row lock there: writers queue in
-// order and cannot deadlock).
+// order and cannot deadlock) and, last, the versions of the tile layers fn
+// named (Tx.tiles), or of all of them if it named none.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	return db.writeOn(ctx, db.d.Conns.Begin, fn)
 }
@@ -247,7 +253,11 @@ func (db *DB) writeOn(ctx context.Context, begin func(context.Context) (TxConn, 
 	if _, err := tc.Exec(ctx, sqlBumpDataVersion); err != nil {
 		return fmt.Errorf("bump data version: %w", err)
 	}
-	if err := fn(&Tx{TxConn: tc, d: db.d, now: Now()}); err != nil {
+	tx := &Tx{TxConn: tc, d: db.d, now: Now()}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.bumpTiles(ctx); err != nil {
 		return err
 	}
 	if err := tc.Commit(ctx); err != nil {

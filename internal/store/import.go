@@ -100,6 +100,7 @@ func insertSet(ctx context.Context, tx *Tx, set place.BoundarySet, bound orb.Bou
 	if err != nil {
 		return err
 	}
+	tx.tiles(SetTiles(set.Slug))
 	_, err = tx.Exec(ctx, `INSERT INTO boundary_sets
 		(extent, slug, title, kind, publisher, release_date, licence, attribution, source, description, area_count, created_at, code_field, name_field, provenance)
 		VALUES (`+tx.d.Geometry.In("$1")+`, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -121,6 +122,7 @@ func insertAreas(ctx context.Context, tx *Tx, set string, areas []place.Area) er
 		}
 		batch[i] = []any{g, set, a.Code, a.Name, props}
 	}
+	tx.tiles(SetTiles(set))
 	query := `INSERT INTO areas (geom, set_slug, code, name, properties) VALUES (` + tx.d.Geometry.In("$1") + `, $2, $3, $4, $5)`
 	if err := tx.ExecBatch(ctx, query, batch); err != nil {
 		return fmt.Errorf("insert areas of %s: %w", set, err)

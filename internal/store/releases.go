@@ -48,6 +48,7 @@ func saveRelease(ctx context.Context, tx *Tx, set string, r place.Release) error
 	if err := joinSeries(ctx, tx, set, r); err != nil {
 		return err
 	}
+	tx.tiles(SeriesTiles(r.Series), SetTiles(set))
 	if _, err := tx.Exec(ctx, sqlInsertRelease, set, r.Series); err != nil {
 		return fmt.Errorf("release %s of %s: %w", set, r.Series, err)
 	}
@@ -87,12 +88,14 @@ func joinSeries(ctx context.Context, tx *Tx, set string, r place.Release) error 
 				return fmt.Errorf("title of %s: %w", set, err)
 			}
 		}
+		tx.tiles(SeriesTiles(r.Series))
 		if _, err := tx.Exec(ctx, sqlInsertSeries, r.Series, title, set); err != nil {
 			return fmt.Errorf("new series %s: %w", r.Series, err)
 		}
 	case err != nil:
 		return fmt.Errorf("series %s: %w", r.Series, err)
 	case r.Current:
+		tx.tiles(SeriesTiles(r.Series))
 		if _, err := tx.Exec(ctx, sqlSetCurrentSet, set, r.Series); err != nil {
 			return fmt.Errorf("series %s: %w", r.Series, err)
 		}
@@ -193,6 +196,7 @@ func (db *DB) SetCurrentRelease(ctx context.Context, series, set string) error {
 		if !exists {
 			return place.Errorf(place.EINVALID, "boundary set %q is not a release of series %q", set, series)
 		}
+		tx.tiles(SeriesTiles(series))
 		if _, err := tx.Exec(ctx, sqlSetCurrentSet, set, series); err != nil {
 			return fmt.Errorf("series %s: %w", series, err)
 		}

@@ -22,6 +22,7 @@ func (db *DB) CreateSuggestion(ctx context.Context, sg place.Suggestion) error {
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // a suggestion, and a drawing: no tile layer's
 		if err := drawingOfSuggestion(ctx, tx, sg); err != nil {
 			return err
 		}

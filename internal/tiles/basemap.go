@@ -33,10 +33,11 @@ type BasemapSource interface {
 // layer per basemap.Layers that has features in the tile, read from the
 // zoom band that serves t's zoom. ENOTFOUND when there is no basemap.
 func (r *Renderer) RenderBasemap(ctx context.Context, src BasemapSource, t maptile.Tile) (Tile, error) {
-	version, err := r.versions.get(ctx)
+	versions, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}
+	version := versions.Of(store.BasemapTiles)
 	if _, err := src.Basemap(ctx); err != nil {
 		return Tile{}, err
 	}
@@ -114,8 +115,8 @@ func (r *Renderer) DescribeBasemap(ctx context.Context, src BasemapSource, baseU
 		tj.VectorLayers = append(tj.VectorLayers, VectorLayer{ID: l, MinZoom: 0, MaxZoom: basemap.MaxZoom, Fields: f,
 			Description: "OpenStreetMap " + l})
 	}
-	if v, err := r.src.DataVersion(ctx); err == nil {
-		tj.Tiles[0] += "?v=" + strconv.FormatInt(v, 10)
+	if v, err := r.src.TileVersions(ctx); err == nil {
+		tj.Tiles[0] += "?v=" + strconv.FormatInt(v.Of(store.BasemapTiles), 10)
 	}
 	return tj, nil
 }

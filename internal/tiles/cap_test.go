@@ -27,7 +27,9 @@ func (c *crowd) AssetCells(context.Context, store.CellQuery) ([]store.AssetCell,
 	return nil, nil
 }
 func (c *crowd) AssetStats(context.Context) (store.AssetStats, error) { return store.AssetStats{}, nil }
-func (c *crowd) DataVersion(context.Context) (int64, error)           { return 1, nil }
+func (c *crowd) TileVersions(context.Context) (store.TileVersions, error) {
+	return store.TileVersions{store.AllTiles: 1}, nil
+}
 func (c *crowd) Assets(_ context.Context, q store.AssetQuery) (store.AssetPage, error) {
 	c.asked = append(c.asked, q.Limit)
 	n := q.Limit

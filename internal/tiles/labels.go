@@ -27,30 +27,42 @@ const LabelsLayer = "labels"
 // that zoom.
 const LabelMinPixels = 64
 
-// labelPoints remembers each area's label point for one data version, so a
-// point is computed once however many tiles and zooms show the area.
+// labelPoints remembers each area's label point for one version of its
+// set, so a point is computed once however many tiles and zooms show the
+// area.
 type labelPoints struct {
-	mu      sync.Mutex
-	version int64
-	points  map[string]orb.Point // set + "/" + area id
+	mu   sync.Mutex
+	sets map[string]*setLabels // by set
 }
 
-// point returns the cached label point of an area, computing it with
-// compute on first use. A new data version empties the cache.
-func (l *labelPoints) point(version int64, key string, compute func() orb.Point) orb.Point {
+// setLabels are the label points of one version of a set, by area id.
+type setLabels struct {
+	version int64
+	points  map[int64]orb.Point
+}
+
+// point returns the cached label point of an area of a set at a version,
+// computing it with compute on first use. A new version of the set
+// empties the set's points.
+func (l *labelPoints) point(set string, version, id int64, compute func() orb.Point) orb.Point {
 	l.mu.Lock()
-	if l.version != version || l.points == nil {
-		l.version, l.points = version, map[string]orb.Point{}
+	if l.sets == nil {
+		l.sets = map[string]*setLabels{}
 	}
-	p, ok := l.points[key]
+	s := l.sets[set]
+	if s == nil || s.version != version {
+		s = &setLabels{version: version, points: map[int64]orb.Point{}}
+		l.sets[set] = s
+	}
+	p, ok := s.points[id]
 	l.mu.Unlock()
 	if ok {
 		return p
 	}
 	p = compute()
 	l.mu.Lock()
-	if l.version == version {
-		l.points[key] = p
+	if l.sets[set] == s {
+		s.points[id] = p
 	}
 	l.mu.Unlock()
 	return p
@@ -94,13 +106,15 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 	if set == AssetsLayer {
 		return Tile{}, place.Errorf(place.ENOTFOUND, "tile layer %q has no labels: labels are for boundary sets", set)
 	}
-	version, err := r.versions.get(ctx)
+	versions, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}
+	version := layerVersion(versions, name, set)
+	setVersion := versions.Of(store.SetTiles(set)) // what label points are made from
 	key := fmt.Sprintf("%d/%s=%s/labels/%d/%d/%d", version, name, set, t.Z, t.X, t.Y)
 	return r.cached(key, version, func() ([]byte, error) {
-		fc, err := r.labelFeatures(ctx, version, set, t)
+		fc, err := r.labelFeatures(ctx, setVersion, set, t)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +138,7 @@ func (r *Renderer) labelFeatures(ctx context.Context, version int64, set string,
 	fc := geojson.NewFeatureCollection()
 	for _, a := range areas {
 		g := a.Geometry
-		p := r.labels.point(version, fmt.Sprintf("%s/%d", set, a.ID), func() orb.Point { return LabelPoint(g) })
+		p := r.labels.point(set, version, a.ID, func() orb.Point { return LabelPoint(g) })
 		if c := pr.cell(p); c[0] < 0 || c[1] < 0 || c[0] >= Extent || c[1] >= Extent {
 			continue
 		}

@@ -76,11 +76,11 @@ func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSO
 		tj.VectorLayers = []VectorLayer{{ID: layer, MaxZoom: DataMaxZoom, Description: set.Title,
 			Fields: map[string]string{"code": "String", "name": "String", "set": "String"}}}
 	}
-	// The data version in the URL: a write changes every tile URL, so
-	// browsers and CDNs may keep tiles for good and still never show stale
-	// ones once they fetch the TileJSON again.
-	if v, err := r.src.DataVersion(ctx); err == nil {
-		tj.Tiles[0] += "?v=" + strconv.FormatInt(v, 10)
+	// The layer's version in the URL: a write to the layer changes its
+	// tile URLs, so browsers and CDNs may keep tiles for good and still
+	// never show stale ones once they fetch the TileJSON again.
+	if v, err := r.src.TileVersions(ctx); err == nil {
+		tj.Tiles[0] += "?v=" + strconv.FormatInt(layerVersion(v, layer, layer), 10)
 	}
 	if len(tj.Bounds) == 4 {
 		tj.Center = []float64{(tj.Bounds[0] + tj.Bounds[2]) / 2, (tj.Bounds[1] + tj.Bounds[3]) / 2, 11}

@@ -85,7 +85,9 @@ type Source interface {
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
-	DataVersion(ctx context.Context) (int64, error)
+	// TileVersions are the versions of each layer's data, which tiles are
+	// cached by.
+	TileVersions(ctx context.Context) (store.TileVersions, error)
 }
 
 // Tile is a rendered tile.
@@ -93,17 +95,18 @@ type Tile struct {
 	Data    []byte
 	Gzip    []byte // Data gzipped, made once so cached tiles are not compressed per request
 	ETag    string // strong validator: a hash of Data
-	Version int64  // the data version it was rendered from
+	Version int64  // the version of its layer's data it was rendered from (layerVersion)
 }
 
-// Renderer renders tiles, caching them by data version.
+// Renderer renders tiles, caching them by the version of their layer's
+// data: a write to one layer leaves the others' cached tiles good.
 type Renderer struct {
 	src    Source
 	cache  *Cache
 	group  singleflight.Group
 	gzips  sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
 	labels labelPoints
-	// versions reads the data version for requests, sharing a read
+	// versions reads the layers' versions for requests, sharing a read
 	// between requests that arrive together.
 	versions versionGate
 }
@@ -112,7 +115,7 @@ type Renderer struct {
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
 	r := &Renderer{src: src, cache: NewCache(cacheBytes)}
-	r.versions.read = src.DataVersion
+	r.versions.read = src.TileVersions
 	return r
 }
 
@@ -144,10 +147,11 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 // current release served under the series' name, so a map styled on that
 // name keeps working when a new release becomes current.
 func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.Tile, f Format) (Tile, error) {
-	version, err := r.versions.get(ctx)
+	versions, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err
 	}
+	version := layerVersion(versions, name, layer)
 	key := fmt.Sprintf("%d/%s/%d/%d/%d.%s", version, layer, t.Z, t.X, t.Y, f)
 	if name != layer {
 		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
@@ -168,6 +172,21 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		}
 		return data, nil
 	})
+}
+
+// layerVersion is the version of the tiles of layer served under name:
+// the assets', or a set's, and for a series' current release served under
+// the series' name (name), which release that is too. Every version is
+// newer than all before it, of any layer, so a tile's version changes with
+// its data and never comes back: ?v= of an old version cannot match.
+func layerVersion(v store.TileVersions, name, layer string) int64 {
+	switch {
+	case layer == AssetsLayer:
+		return v.Of(store.AssetsTiles)
+	case name != layer:
+		return v.Of(store.SetTiles(layer), store.SeriesTiles(name))
+	}
+	return v.Of(store.SetTiles(layer))
 }
 
 // cached returns the tile cached under key, or renders it once (however

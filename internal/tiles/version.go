@@ -3,9 +3,11 @@ package tiles
 import (
 	"context"
 	"sync"
+
+	"github.com/placemap/placemap/internal/store"
 )
 
-// versionGate shares reads of the store's data version between requests
+// versionGate shares reads of the store's tile versions between requests
 // that arrive together, and only then: each request gets a version read
 // that began after it arrived, so a client that saw its write commit never
 // gets a tile of the data before it. Requests that come while a read is
@@ -14,7 +16,7 @@ import (
 // this turns many reads into one per round trip however many requests
 // are in flight.
 type versionGate struct {
-	read    func(ctx context.Context) (int64, error)
+	read    func(ctx context.Context) (store.TileVersions, error)
 	mu      sync.Mutex
 	running bool
 	pending *versionCall // the next read's waiters, gathering
@@ -22,12 +24,12 @@ type versionGate struct {
 
 type versionCall struct {
 	done chan struct{}
-	v    int64
+	v    store.TileVersions
 	err  error
 }
 
-// get returns a data version read after it was called.
-func (g *versionGate) get(ctx context.Context) (int64, error) {
+// get returns tile versions read after it was called.
+func (g *versionGate) get(ctx context.Context) (store.TileVersions, error) {
 	g.mu.Lock()
 	c := g.pending
 	if c == nil {
@@ -46,7 +48,7 @@ func (g *versionGate) get(ctx context.Context) (int64, error) {
 	case <-c.done:
 		return c.v, c.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 

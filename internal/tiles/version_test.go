@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/placemap/placemap/internal/store"
 )
 
 // TestVersionGateReadsAfterArrival: a request never gets a version read
@@ -15,11 +17,11 @@ func TestVersionGateReadsAfterArrival(t *testing.T) {
 	var now atomic.Int64 // the store's version, moved by every write
 	var reads atomic.Int64
 	release := make(chan struct{})
-	g := versionGate{read: func(ctx context.Context) (int64, error) {
+	g := versionGate{read: func(ctx context.Context) (store.TileVersions, error) {
 		v := now.Load()
 		reads.Add(1)
 		<-release
-		return v, nil
+		return store.TileVersions{store.AllTiles: v}, nil
 	}}
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -33,8 +35,8 @@ func TestVersionGateReadsAfterArrival(t *testing.T) {
 				errs <- err
 				return
 			}
-			if v < seen {
-				t.Errorf("got version %d, older than %d committed before the request", v, seen)
+			if v.Of() < seen {
+				t.Errorf("got version %d, older than %d committed before the request", v.Of(), seen)
 			}
 		}()
 	}

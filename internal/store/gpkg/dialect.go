@@ -29,6 +29,9 @@ type dialect struct {
 	writes sync.Mutex
 }
 
+// The version watch answers the data and tile versions (store.VersionCache).
+var _ store.VersionCache = (*dialect)(nil)
+
 func (d *dialect) Reads() store.Conn { return conn{d.reads} }
 
 func (d *dialect) Ping(ctx context.Context) error {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+
+	"github.com/placemap/placemap/internal/store"
 )
 
 // versionWatch answers the store's data version without reading it on
@@ -23,6 +25,10 @@ type versionWatch struct {
 	last        int64 // data_version when version was read
 	version     int64
 	haveVersion bool
+	// tiles, the tile layers' versions, read when data_version was
+	// tilesAt; nil when not read on this connection.
+	tiles   store.TileVersions
+	tilesAt int64
 }
 
 // DataVersion implements store.VersionCache.
@@ -32,15 +38,9 @@ func (w *versionWatch) DataVersion(ctx context.Context, query string) (int64, er
 	ctx = context.WithoutCancel(ctx)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.conn == nil {
-		if err := w.open(ctx); err != nil {
-			return 0, err
-		}
-	}
-	var dv int64
-	if err := w.pragma.QueryRowContext(ctx).Scan(&dv); err != nil {
-		w.closeLocked()
-		return 0, translate(err)
+	dv, err := w.stamp(ctx)
+	if err != nil {
+		return 0, err
 	}
 	if w.haveVersion && dv == w.last {
 		return w.version, nil
@@ -54,6 +54,49 @@ func (w *versionWatch) DataVersion(ctx context.Context, query string) (int64, er
 	return v, nil
 }
 
+// TileVersions implements store.VersionCache: the tile layers' versions,
+// read again only when a transaction committed since they were last read.
+func (w *versionWatch) TileVersions(ctx context.Context, query string) (store.TileVersions, error) {
+	ctx = context.WithoutCancel(ctx)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	dv, err := w.stamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if w.tiles != nil && dv == w.tilesAt {
+		return w.tiles, nil
+	}
+	r, err := w.conn.QueryContext(ctx, query)
+	if err != nil {
+		w.closeLocked()
+		return nil, translate(err)
+	}
+	v, err := store.ScanTileVersions(rows{r}, nil)
+	if err != nil {
+		w.closeLocked()
+		return nil, err
+	}
+	w.tiles, w.tilesAt = v, dv
+	return v, nil
+}
+
+// stamp is PRAGMA data_version on the watch's connection, opened if need
+// be; w.mu is held.
+func (w *versionWatch) stamp(ctx context.Context) (int64, error) {
+	if w.conn == nil {
+		if err := w.open(ctx); err != nil {
+			return 0, err
+		}
+	}
+	var dv int64
+	if err := w.pragma.QueryRowContext(ctx).Scan(&dv); err != nil {
+		w.closeLocked()
+		return 0, translate(err)
+	}
+	return dv, nil
+}
+
 func (w *versionWatch) open(ctx context.Context) error {
 	c, err := w.db.Conn(ctx)
 	if err != nil {
@@ -64,7 +107,7 @@ func (w *versionWatch) open(ctx context.Context) error {
 		c.Close()
 		return fmt.Errorf("version connection: %w", translate(err))
 	}
-	w.conn, w.pragma, w.haveVersion = c, p, false
+	w.conn, w.pragma, w.haveVersion, w.tiles = c, p, false, nil
 	return nil
 }
 
@@ -79,6 +122,6 @@ func (w *versionWatch) closeLocked() {
 	if w.conn != nil {
 		w.pragma.Close()
 		w.conn.Close()
-		w.conn, w.pragma, w.haveVersion = nil, nil, false
+		w.conn, w.pragma, w.haveVersion, w.tiles = nil, nil, false, nil
 	}
 }
