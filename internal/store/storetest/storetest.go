@@ -80,6 +80,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Assets", assets},
 		{"AssetConflictWritesNothing", assetConflictWritesNothing},
 		{"DataVersionMovesOnWrites", dataVersionMovesOnWrites},
+		{"TileVersionsPerLayer", tileVersionsPerLayer},
 		{"ConcurrentWriters", concurrentWriters},
 		{"UpdateAsset", updateAsset},
 		{"NoLostUpdates", noLostUpdates},
