@@ -148,6 +148,7 @@ func main() {
 			errs[r.kind]++
 		}
 	}
+	loaded := serverStats(client, *base) // before the read-back below
 	// Every acknowledged write must read back.
 	written, lost := 0, 0
 	acked.Range(func(k, _ any) bool {
@@ -180,6 +181,9 @@ func main() {
 	}
 	fmt.Printf("writes acknowledged %d, lost %d\n", written, lost)
 	fmt.Printf("server RSS %.0f → %.0f MiB, goroutines %.0f → %.0f\n", before.rss/(1<<20), after.rss/(1<<20), before.goroutines, after.goroutines)
+	hits, misses := loaded.hits-before.hits, loaded.misses-before.misses
+	fmt.Printf("tile cache hits %.0f, misses %.0f (%.1f%% hits); server CPU %.1f s, %.0f µs per request\n", hits, misses,
+		100*hits/math.Max(hits+misses, 1), loaded.cpu-before.cpu, 1e6*(loaded.cpu-before.cpu)/math.Max(float64(total), 1))
 	failed := lost > 0
 	for _, n := range errs {
 		if n > 0 {
@@ -221,9 +225,10 @@ func getJSON(c *http.Client, u string, v any) error {
 	return json.NewDecoder(res.Body).Decode(v)
 }
 
-type stats struct{ rss, goroutines float64 }
+type stats struct{ rss, goroutines, cpu, hits, misses float64 }
 
-// serverStats reads process_resident_memory_bytes and go_goroutines.
+// serverStats reads process_resident_memory_bytes, go_goroutines,
+// process_cpu_seconds_total and the tile cache's hits and misses.
 func serverStats(c *http.Client, base string) stats {
 	var s stats
 	res, err := c.Get(base + "/metrics")
@@ -244,6 +249,12 @@ func serverStats(c *http.Client, base string) stats {
 			s.rss = v
 		case "go_goroutines":
 			s.goroutines = v
+		case "process_cpu_seconds_total":
+			s.cpu = v
+		case "placemap_tile_cache_hits_total":
+			s.hits = v
+		case "placemap_tile_cache_misses_total":
+			s.misses = v
 		}
 	}
 	return s
