@@ -21,6 +21,7 @@ func (db *DB) SaveConflation(ctx context.Context, run place.ConflationRun, ps []
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		at := dbTime(tx.now)
 		if _, err := tx.Exec(ctx, sqlInsertConflationRun, run.ID, run.File, string(runData), at); err != nil {
 			return fmt.Errorf("record conflation run: %w", err)
@@ -162,6 +163,7 @@ func (db *DB) DecideProposal(ctx context.Context, id string, d place.ProposalDec
 		status = place.Accepted
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		n, err := tx.Exec(ctx, sqlDecideProposal, status, d.Reason, AuthorOf(ctx).Author, dbTime(tx.now), string(data), id)
 		if err != nil {
 			return fmt.Errorf("decide conflation proposal %s: %w", id, err)

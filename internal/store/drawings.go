@@ -235,6 +235,7 @@ func (db *DB) ImportDrawings(ctx context.Context, placeSlug string, ds []place.D
 		}
 	}
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		for i, d := range ds {
 			if err := insertDrawing(ctx, tx, d); err != nil {
 				return fmt.Errorf("drawing %d: %w", i, err)
@@ -269,6 +270,7 @@ func (db *DB) AdoptConsensus(ctx context.Context, a place.Area, placeSlug, note 
 	}
 	var version int64
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		var current int64
 		err := tx.QueryRow(ctx, `SELECT version FROM areas WHERE set_slug = $1 AND code = $2`, a.Set, a.Code).Scan(&current)
 		switch {

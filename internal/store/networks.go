@@ -32,6 +32,7 @@ func (db *DB) ReplaceNetwork(ctx context.Context, n Network) error {
 		return place.Errorf(place.EINVALID, "network %s from %s: the report is not JSON", n.Mode, n.Source)
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		built := n.BuiltAt
 		if built.IsZero() {
 			built = tx.now

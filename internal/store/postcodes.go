@@ -68,6 +68,7 @@ type PostcodeWriter struct {
 func (db *DB) ReplacePostcodes(ctx context.Context, fill func(w *PostcodeWriter) (PostcodeInfo, error)) (PostcodeInfo, error) {
 	var info PostcodeInfo
 	err := db.writeBulk(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		for _, t := range []string{"postcodes", "postcode_info"} {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("clear %s: %w", t, err)

@@ -41,6 +41,7 @@ func (db *DB) writeIndicators(ctx context.Context, set string, inds []place.Indi
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		rows, err := tx.Query(ctx, sqlAreaCodes, set)
 		list, err := collect(rows, err, scanText)
 		if err != nil {
@@ -236,6 +237,7 @@ func (db *DB) SavePlace(ctx context.Context, p place.Place) error {
 		return fmt.Errorf("place %s: alt names: %w", p.Slug, err)
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		if _, err := tx.Exec(ctx, sqlSavePlace, p.Slug, p.Name, string(altJSON)); err != nil {
 			return fmt.Errorf("save place %s: %w", p.Slug, err)
 		}

@@ -251,6 +251,7 @@ func (db *DB) DecideSuccessors(ctx context.Context, oldSet, oldCode, newSet stri
 	q := SuccessorQuery{OldSet: oldSet, OldCode: oldCode, NewSet: newSet}
 	var out []place.Successor
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		if err := checkDecision(ctx, tx, q, keep); err != nil {
 			return err
 		}

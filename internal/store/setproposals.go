@@ -49,6 +49,7 @@ func (db *DB) CreateSetProposal(ctx context.Context, p place.SetProposal, set pl
 		return p, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		p.CreatedAt, p.UpdatedAt = tx.now, tx.now
 		for _, c := range []struct{ sql, what, slug string }{
 			{sqlSetProposalExists, "set proposal", p.Slug}, {sqlSeriesExists, "series", p.Series},
@@ -121,6 +122,7 @@ func (db *DB) UpdateSetProposal(ctx context.Context, p place.SetProposal, ifVers
 	}
 	var v int64
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		n, err := tx.Exec(ctx, sqlUpdateSetProposal, cols.assignment, cols.names, cols.report, p.Areas, p.Overall, dbTime(tx.now), p.Slug, ifVersion)
 		if err != nil {
 			return fmt.Errorf("update set proposal %s: %w", p.Slug, err)
@@ -150,6 +152,7 @@ func (db *DB) PublishSetProposal(ctx context.Context, slug string, ifVersion int
 		return place.SetProposal{}, err
 	}
 	err := db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		var published, series string
 		err := tx.QueryRow(ctx, `SELECT published, series FROM set_proposals WHERE slug = $1 AND version = $2`, slug, ifVersion).Scan(&published, &series)
 		if noRows(err) {

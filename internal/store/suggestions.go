@@ -115,6 +115,7 @@ func (db *DB) DecideSuggestion(ctx context.Context, id string, d place.Suggestio
 		return sg, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
+		tx.tiles() // its own statements write no tile layer's data; the helpers that do name their layers
 		n, err := tx.Exec(ctx, sqlDecideSuggestion, status, d.Reason, AuthorOf(ctx).Author, dbTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("decide suggestion %s: %w", id, err)
