@@ -448,7 +448,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 		// A series: its current release, under the series' name.
 		if current := s.currentRelease(r.Context(), layer); current != "" {
 			if tj, err = s.tiles.Describe(r.Context(), current, s.baseURL(r)+"/tiles"); err == nil {
-				tj.Name, tj.Tiles = layer, []string{s.baseURL(r) + "/tiles/" + layer + "/{z}/{x}/{y}.mvt"}
+				tj.Name, tj.Tiles = layer, []string{s.tiles.TilesURL(r.Context(), layer, current, s.baseURL(r)+"/tiles")}
 				tj.Description = strings.TrimSpace(tj.Description + " The current release (" + current + ") of series " + layer + ".")
 				for i := range tj.VectorLayers {
 					tj.VectorLayers[i].ID = layer

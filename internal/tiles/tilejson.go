@@ -37,6 +37,19 @@ type VectorLayer struct {
 	Fields      map[string]string `json:"fields"`
 }
 
+// TilesURL is the tile URL template of layer served under name (a
+// series' current release under the series' name) under baseURL, with the
+// version of its data (?v=) when that can be read: a write to the layer
+// changes its tile URLs, so browsers and CDNs may keep tiles for good and
+// still never show stale ones once they fetch the TileJSON again.
+func (r *Renderer) TilesURL(ctx context.Context, name, layer, baseURL string) string {
+	u := strings.TrimRight(baseURL, "/") + "/" + name + "/{z}/{x}/{y}.mvt"
+	if v, err := r.src.TileVersions(ctx); err == nil {
+		u += "?v=" + strconv.FormatInt(layerVersion(v, name, layer), 10)
+	}
+	return u
+}
+
 // Describe returns the TileJSON of a layer whose tiles are served under
 // baseURL (e.g. "http://host/tiles"). ENOTFOUND for an unknown layer.
 func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSON, error) {
@@ -76,12 +89,7 @@ func (r *Renderer) Describe(ctx context.Context, layer, baseURL string) (TileJSO
 		tj.VectorLayers = []VectorLayer{{ID: layer, MaxZoom: DataMaxZoom, Description: set.Title,
 			Fields: map[string]string{"code": "String", "name": "String", "set": "String"}}}
 	}
-	// The layer's version in the URL: a write to the layer changes its
-	// tile URLs, so browsers and CDNs may keep tiles for good and still
-	// never show stale ones once they fetch the TileJSON again.
-	if v, err := r.src.TileVersions(ctx); err == nil {
-		tj.Tiles[0] += "?v=" + strconv.FormatInt(layerVersion(v, layer, layer), 10)
-	}
+	tj.Tiles[0] = r.TilesURL(ctx, layer, layer, baseURL)
 	if len(tj.Bounds) == 4 {
 		tj.Center = []float64{(tj.Bounds[0] + tj.Bounds[2]) / 2, (tj.Bounds[1] + tj.Bounds[3]) / 2, 11}
 	}
