@@ -6,8 +6,9 @@ import (
 )
 
 // Cache is a least-recently-used cache of rendered tiles bounded in bytes.
-// Keys carry the store's data version, so a write anywhere makes every older
-// entry unreachable; those age out as new tiles arrive.
+// Keys carry the version of the tile layer's data, so a write to a layer
+// makes that layer's older entries unreachable and leaves the others'; the
+// unreachable age out as new tiles arrive.
 type Cache struct {
 	mu    sync.Mutex
 	max   int64
