@@ -11,9 +11,10 @@ import (
 	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
-// TestDataVersionSeesOtherWriters: the data version, answered without
-// reading it while nothing commits, still moves on a write through another
-// handle on the file (another process's), as on one through its own.
+// TestDataVersionSeesOtherWriters: the data version and the tile layers'
+// versions, answered without reading them while nothing commits, still
+// move on a write through another handle on the file (another process's),
+// as on one through its own.
 func TestDataVersionSeesOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -37,6 +38,10 @@ func TestDataVersionSeesOtherWriters(t *testing.T) {
 	if again, _ := a.DataVersion(ctx); again != v0 {
 		t.Fatalf("version moved with no write: %d then %d", v0, again)
 	}
+	tv0, err := a.TileVersions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, w := range []struct {
 		name string
 		st   *store.DB
@@ -55,5 +60,14 @@ func TestDataVersionSeesOtherWriters(t *testing.T) {
 			t.Errorf("after a write through %s: the handles say %d and %d", w.name, v, vb)
 		}
 		v0 = v
+		// The asset tiles' version, read the same way, moves with it.
+		tv, err := a.TileVersions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tv.Of(store.AssetsTiles) != v || tv.Of(store.SetTiles("x")) != tv0.Of(store.SetTiles("x")) {
+			t.Errorf("after a write through %s: asset tiles at %d, other tiles at %d; want %d and still %d",
+				w.name, tv.Of(store.AssetsTiles), tv.Of(store.SetTiles("x")), v, tv0.Of(store.SetTiles("x")))
+		}
 	}
 }
