@@ -21,6 +21,32 @@ type dialect struct {
 	pool   *pgxpool.Pool
 	name   string  // the database, for messages; never the password
 	router *router // the read replicas; nil for none
+	// watch knows the data version from notifications (listen.go); nil
+	// with replicas, whose reads must learn it from the copy they read.
+	watch *listener
+}
+
+// DataVersion implements store.VersionCache: from memory while the
+// listener is sure of it, else read (on the copy the request reads from,
+// with replicas: a tile's data is then never older than the version it
+// is cached under, which the primary's notifications could not promise).
+func (d *dialect) DataVersion(ctx context.Context, query string) (int64, error) {
+	var gen uint64
+	if d.watch != nil {
+		v, ok, g := d.watch.cached()
+		if ok {
+			return v, nil
+		}
+		gen = g
+	}
+	var v int64
+	if err := d.Reads().QueryRow(ctx, query).Scan(&v); err != nil {
+		return 0, err
+	}
+	if d.watch != nil {
+		d.watch.readDone(v, gen)
+	}
+	return v, nil
 }
 
 // Reads are the primary's pool, or the replicas' while they keep up.
@@ -47,6 +73,9 @@ func (d *dialect) Ping(ctx context.Context) error {
 }
 
 func (d *dialect) Close() error {
+	if d.watch != nil {
+		d.watch.close()
+	}
 	if d.router != nil {
 		d.router.close()
 	}
@@ -66,7 +95,7 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	if err != nil {
 		return nil, translate(err)
 	}
-	return &tx{conn: conn{t}, t: t, router: d.router}, nil
+	return &tx{conn: conn{t}, t: t, router: d.router, watch: d.watch}, nil
 }
 
 func (d *dialect) Encode(g orb.Geometry) ([]byte, error) {
@@ -179,6 +208,7 @@ type tx struct {
 	conn
 	t      pgx.Tx
 	router *router // nil: no replicas, whose readers need the commit's position
+	watch  *listener
 }
 
 // ExecBatch sends the statements as one pipelined batch.
@@ -201,7 +231,14 @@ func (t *tx) CopyRows(ctx context.Context, table string, columns []string, rows 
 
 // Commit commits; with replicas it then learns where the commit ended in
 // the log, for reads that must see it (router.committed).
+//
+// While it commits and after, until a version is read again, the data
+// version is read, not taken from memory (listener.commit): whoever saw
+// this write commit must get a version that has it.
 func (t *tx) Commit(ctx context.Context) error {
+	if t.watch != nil {
+		defer t.watch.commit()()
+	}
 	if err := t.t.Commit(ctx); err != nil {
 		return translate(err)
 	}
