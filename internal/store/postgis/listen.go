@@ -51,6 +51,7 @@ type listener struct {
 	every time.Duration // how often the connection is checked and the version read again
 	retry time.Duration // the first pause before reconnecting
 	log   *slog.Logger
+	lost  time.Time // when the connection was lost, zero while it holds (run's own)
 
 	mu      sync.Mutex
 	live    bool   // LISTENing, and the version was read since
@@ -165,6 +166,9 @@ func (l *listener) run() {
 		if ctx.Err() != nil {
 			return
 		}
+		if connected || l.lost.IsZero() {
+			l.lost = time.Now()
+		}
 		if connected || pause == 0 {
 			l.mu.Lock()
 			pause = l.retry
@@ -201,6 +205,10 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 		return false, err
 	}
 	l.setLive(true, c.PgConn().PID())
+	if !l.lost.IsZero() {
+		l.log.Info("data version listener back", "after", time.Since(l.lost).Round(time.Millisecond))
+		l.lost = time.Time{}
+	}
 	for {
 		wctx, cancel := context.WithTimeout(ctx, l.every)
 		n, err := c.WaitForNotification(wctx)
