@@ -3,6 +3,8 @@ package tiles
 import (
 	"context"
 	"sync"
+
+	"github.com/placemap/placemap/internal/store"
 )
 
 // versionGate shares reads of the store's data version between requests
@@ -13,6 +15,13 @@ import (
 // answers all of them. On PostgreSQL, where each read is a round trip,
 // this turns many reads into one per round trip however many requests
 // are in flight.
+//
+// A request with a store.Session (a store with read replicas) reads on
+// its own: its session decides which copy it reads from, and the version
+// must be that copy's. Shared, it would be another request's, read from
+// a copy that may be behind this client's last write (an old tile under
+// an old version) or ahead of the copy this request reads its tile from
+// (old data cached under a new version).
 type versionGate struct {
 	read    func(ctx context.Context) (int64, error)
 	mu      sync.Mutex
@@ -28,6 +37,9 @@ type versionCall struct {
 
 // get returns a data version read after it was called.
 func (g *versionGate) get(ctx context.Context) (int64, error) {
+	if store.SessionFrom(ctx) != nil {
+		return g.read(ctx)
+	}
 	g.mu.Lock()
 	c := g.pending
 	if c == nil {
