@@ -21,32 +21,41 @@ type dialect struct {
 	pool   *pgxpool.Pool
 	name   string  // the database, for messages; never the password
 	router *router // the read replicas; nil for none
-	// watch knows the data version from notifications (listen.go); nil
-	// with replicas, whose reads must learn it from the copy they read.
+	// watch knows the data version from notifications (listen.go).
 	watch *listener
 }
 
 // DataVersion implements store.VersionCache: from memory while the
-// listener is sure of it, else read (on the copy the request reads from,
-// with replicas: a tile's data is then never older than the version it
-// is cached under, which the primary's notifications could not promise).
+// listener is sure of it (listen.go), else read. With replicas, from
+// memory only when the copy the request reads from (its session's pin)
+// is known to have replayed past where the primary was when it read that
+// version: a tile's data is never older than the version it is cached
+// under. Else it is read there, on that copy.
 func (d *dialect) DataVersion(ctx context.Context, query string) (int64, error) {
-	var gen uint64
-	if d.watch != nil {
-		v, ok, g := d.watch.cached()
-		if ok {
+	if d.watch == nil {
+		return readVersion(ctx, d.Reads(), query)
+	}
+	v, lsn, ok, gen := d.watch.cached()
+	if d.router != nil {
+		if ok && d.router.serves(ctx, lsn) {
 			return v, nil
 		}
-		gen = g
+		return readVersion(ctx, d.Reads(), query)
 	}
-	var v int64
-	if err := d.Reads().QueryRow(ctx, query).Scan(&v); err != nil {
-		return 0, err
+	if ok {
+		return v, nil
 	}
-	if d.watch != nil {
+	v, err := readVersion(ctx, d.Reads(), query)
+	if err == nil {
 		d.watch.readDone(v, gen)
 	}
-	return v, nil
+	return v, err
+}
+
+func readVersion(ctx context.Context, c store.Conn, query string) (int64, error) {
+	var v int64
+	err := c.QueryRow(ctx, query).Scan(&v)
+	return v, err
 }
 
 // Reads are the primary's pool, or the replicas' while they keep up.

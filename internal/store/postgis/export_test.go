@@ -33,3 +33,10 @@ func OpenSlowRetry(ctx context.Context, url string, d time.Duration, tune func(*
 	l.mu.Unlock()
 	return st, nil
 }
+
+// ListenerVersion is the version st's listener would answer from memory,
+// ok false when it would read.
+func ListenerVersion(st *store.DB) (v int64, ok bool) {
+	v, _, ok, _ = st.Dialect().Conns.(*dialect).watch.cached()
+	return v, ok
+}

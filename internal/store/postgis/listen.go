@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+
+	"github.com/placemap/placemap/internal/store"
 )
 
 // versionChannel is where every change of the data version is announced,
@@ -21,8 +23,12 @@ const versionChannel = "placemap_data_version"
 // whether that connection still LISTENs (through a pooler that hands out
 // a server connection per transaction it would not: notifications would
 // never come).
+//
+// With it the primary's log position, read after the version's snapshot
+// was taken: past the commit of the version and of every one before.
 const sqlListenState = `SELECT CAST(value AS BIGINT),
-	EXISTS (SELECT 1 FROM pg_listening_channels() c WHERE c = '` + versionChannel + `')
+	EXISTS (SELECT 1 FROM pg_listening_channels() c WHERE c = '` + versionChannel + `'),
+	pg_current_wal_insert_lsn()::text
 	FROM settings WHERE key = 'data_version'`
 
 // listener knows the data version without a round trip per request: on
@@ -46,18 +52,34 @@ const sqlListenState = `SELECT CAST(value AS BIGINT),
 // Versions only go up, so whatever arrives in any order, the highest
 // wins: a read in flight that answers an older version, or a
 // notification heard while a read was under way, cannot take it back.
+//
+// With read replicas (withLSN) the version must be the data's of the copy
+// a request reads from, not the primary's: on each notification the
+// listener reads the version again with the primary's log position
+// after it (sqlListenState), and answers from memory only a request
+// whose copy is known to have replayed past that position
+// (router.serves); the others read the version on their copy. Reads on a
+// replica tell nothing of the primary, so there only the listener's own
+// reads (begun after this process's last commit ended) clear dirty.
 type listener struct {
-	cfg   *pgx.ConnConfig
-	every time.Duration // how often the connection is checked and the version read again
-	retry time.Duration // the first pause before reconnecting
-	log   *slog.Logger
-	lost  time.Time // when the connection was lost, zero while it holds (run's own)
+	cfg *pgx.ConnConfig
+	// withLSN: the version is taken only with its log position, read on
+	// the connection (with replicas); a notification's payload alone is
+	// not enough.
+	withLSN bool
+	every   time.Duration // how often the connection is checked and the version read again
+	retry   time.Duration // the first pause before reconnecting
+	log     *slog.Logger
+	lost    time.Time // when the connection was lost, zero while it holds (run's own)
 
 	mu      sync.Mutex
 	live    bool   // LISTENing, and the version was read since
 	pid     uint32 // the listening connection's server process, 0 when down
 	version int64  // the highest version read or heard of
-	dirty   bool   // this process committed since the version was last read
+	// lsn is where the primary's log was when version was read: a copy
+	// that has replayed past it has the data of version (replicas only).
+	lsn   store.LSN
+	dirty bool // this process committed since the version was last read
 	// gen moves when one of this process's commits begins or ends, and
 	// committing counts those under way: a read clears dirty only if it
 	// began after the last commit ended and none came while it ran.
@@ -70,7 +92,7 @@ type listener struct {
 
 // newListener starts listening on a connection of cfg's, in the
 // background; close stops it.
-func newListener(cfg *pgx.ConnConfig, log *slog.Logger) *listener {
+func newListener(cfg *pgx.ConnConfig, withLSN bool, log *slog.Logger) *listener {
 	cc := cfg.Copy()
 	cc.RuntimeParams["application_name"] = "placemap listener"
 	// Waiting for a notification ends by a deadline on the socket, not by
@@ -82,7 +104,7 @@ func newListener(cfg *pgx.ConnConfig, log *slog.Logger) *listener {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &listener{cfg: cc, every: 2 * time.Second, retry: 100 * time.Millisecond, log: log, stop: make(chan struct{}), done: make(chan struct{})}
+	l := &listener{cfg: cc, withLSN: withLSN, every: 2 * time.Second, retry: 100 * time.Millisecond, log: log, stop: make(chan struct{}), done: make(chan struct{})}
 	go l.run()
 	return l
 }
@@ -92,12 +114,12 @@ func (l *listener) close() {
 	<-l.done
 }
 
-// cached is the version to answer from memory, ok false when it must be
-// read; gen is to give back to readDone.
-func (l *listener) cached() (v int64, ok bool, gen uint64) {
+// cached is the version to answer from memory and its log position, ok
+// false when it must be read; gen is to give back to readDone.
+func (l *listener) cached() (v int64, lsn store.LSN, ok bool, gen uint64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.version, l.live && !l.dirty, l.gen
+	return l.version, l.lsn, l.live && !l.dirty, l.gen
 }
 
 // readDone takes a version read by a call begun at gen.
@@ -139,6 +161,21 @@ func (l *listener) heard(v int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.version = max(l.version, v)
+}
+
+// checked takes a version read on the listener's connection, with the
+// log position after it, by a check begun at gen. A newer version comes
+// with its position; the same one keeps the position it came with. Like
+// any read begun after this process's last commit ended, it clears dirty.
+func (l *listener) checked(v int64, lsn store.LSN, gen uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v > l.version || l.lsn == 0 {
+		l.version, l.lsn = max(l.version, v), max(l.lsn, lsn)
+	}
+	if l.gen == gen && l.committing == 0 {
+		l.dirty = false
+	}
 }
 
 // setLive says whether the connection of server process pid listens.
@@ -214,6 +251,10 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 		n, err := c.WaitForNotification(wctx)
 		cancel()
 		switch {
+		case n != nil && l.withLSN:
+			if err := l.check(ctx, c); err != nil {
+				return true, err
+			}
 		case n != nil:
 			l.take(n)
 		case ctx.Err() != nil:
@@ -234,15 +275,23 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 func (l *listener) check(ctx context.Context, c *pgx.Conn) error {
 	qctx, cancel := context.WithTimeout(ctx, l.every)
 	defer cancel()
+	l.mu.Lock()
+	gen := l.gen
+	l.mu.Unlock()
 	var v int64
 	var listening bool
-	if err := c.QueryRow(qctx, sqlListenState).Scan(&v, &listening); err != nil {
+	var pos string
+	if err := c.QueryRow(qctx, sqlListenState).Scan(&v, &listening, &pos); err != nil {
 		return fmt.Errorf("read data version: %w", err)
 	}
 	if !listening {
 		return fmt.Errorf("the connection does not LISTEN on %s (a pooler between?)", versionChannel)
 	}
-	l.heard(v)
+	lsn, ok := store.ParseLSN(pos)
+	if !ok {
+		return fmt.Errorf("the primary's log position %q", pos)
+	}
+	l.checked(v, lsn, gen)
 	return nil
 }
 

@@ -94,9 +94,8 @@ func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Conf
 			pool.Close()
 			return nil, err
 		}
-	} else {
-		d.watch = newListener(cfg.ConnConfig, opts.Log)
 	}
+	d.watch = newListener(cfg.ConnConfig, d.router != nil, opts.Log)
 	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
 }
 

@@ -371,6 +371,17 @@ func (r *router) pick(ctx context.Context) int {
 	return s.Pin(r.choose(ctx, after))
 }
 
+// serves reports whether the request's copy (pinned now if it was not)
+// is known to have replayed past lsn: the primary, or a replica that has
+// as last seen. A read without a session is never sure of its copy.
+func (r *router) serves(ctx context.Context, lsn store.LSN) bool {
+	if store.SessionFrom(ctx) == nil {
+		return false
+	}
+	i := r.pick(ctx)
+	return i == store.PinPrimary || r.fits(i, lsn)
+}
+
 // fits reports whether replica i takes reads and has replayed past after,
 // as far as is known.
 func (r *router) fits(i int, after store.LSN) bool {
