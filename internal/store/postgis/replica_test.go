@@ -477,6 +477,16 @@ func dataVersionOfTheCopy(t *testing.T, st *store.DB, rc *pgx.Conn) {
 	}
 	waitFor(t, "the version from memory on the replica", func() bool { _, pin, n := reads(); return n == 0 && pin == 0 })
 	old, _, _ := reads()
+	// A client that wrote lately, maybe through another instance whose
+	// notification has not come yet, gets the version read.
+	r0, p0 := served(st)
+	wctx, _ := session(1)
+	if _, err := st.DataVersion(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if r1, p1 := served(st); r1+p1 == r0+p0 {
+		t.Error("a client carrying its last write's position got the version from memory; want it read")
+	}
 	resume := pauseReplay(t, rc)
 	if _, err := st.AddAssets(context.Background(), []place.Asset{hall("dv")}); err != nil {
 		t.Fatal(err)

@@ -373,9 +373,11 @@ func (r *router) pick(ctx context.Context) int {
 
 // serves reports whether the request's copy (pinned now if it was not)
 // is known to have replayed past lsn: the primary, or a replica that has
-// as last seen. A read without a session is never sure of its copy.
+// as last seen. A read without a session is never sure of its copy; a
+// request whose client wrote lately (through any instance: its
+// notification may not have come yet) reads the version that has it.
 func (r *router) serves(ctx context.Context, lsn store.LSN) bool {
-	if store.SessionFrom(ctx) == nil {
+	if s := store.SessionFrom(ctx); s == nil || s.After() > 0 {
 		return false
 	}
 	i := r.pick(ctx)
