@@ -15,6 +15,13 @@ import (
 // answers all of them. On PostgreSQL, where each read is a round trip,
 // this turns many reads into one per round trip however many requests
 // are in flight.
+//
+// A request with a store.Session (a store with read replicas) reads on
+// its own: its session decides which copy it reads from, and the version
+// must be that copy's. Shared, it would be another request's, read from
+// a copy that may be behind this client's last write (an old tile under
+// an old version) or ahead of the copy this request reads its tile from
+// (old data cached under a new version).
 type versionGate struct {
 	read    func(ctx context.Context) (store.TileVersions, error)
 	mu      sync.Mutex
@@ -30,6 +37,9 @@ type versionCall struct {
 
 // get returns tile versions read after it was called.
 func (g *versionGate) get(ctx context.Context) (store.TileVersions, error) {
+	if store.SessionFrom(ctx) != nil {
+		return g.read(ctx)
+	}
 	g.mu.Lock()
 	c := g.pending
 	if c == nil {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/placemap/placemap/internal/store"
 )
@@ -59,4 +60,46 @@ func TestVersionGateReadsAfterArrival(t *testing.T) {
 	if n := reads.Load(); n >= 64 {
 		t.Logf("%d reads for 64 requests: none shared", n)
 	}
+}
+
+// TestVersionGateSessionsReadTheirOwn: requests carrying a store.Session
+// (reads from replicas) each read the version on their own copy, never
+// one another's, however they arrive.
+func TestVersionGateSessionsReadTheirOwn(t *testing.T) {
+	release := make(chan struct{})
+	g := versionGate{read: func(ctx context.Context) (store.TileVersions, error) {
+		<-release
+		return store.TileVersions{store.AllTiles: int64(store.SessionFrom(ctx).After())}, nil
+	}}
+	var wg sync.WaitGroup
+	var arrived atomic.Int64
+	for i := 1; i <= 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := store.WithSession(context.Background(), store.NewSession(store.LSN(i)))
+			arrived.Add(1)
+			if v, err := g.get(ctx); err != nil || v.Of() != int64(i) {
+				t.Errorf("request of session %d got version %d (%v): another session's read", i, v.Of(), err)
+			}
+		}()
+	}
+	// All arrive while the first read waits (a moment for the last to
+	// reach the gate); then the reads may answer.
+	for arrived.Load() < 16 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case release <- struct{}{}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(done)
 }

@@ -21,6 +21,41 @@ type dialect struct {
 	pool   *pgxpool.Pool
 	name   string  // the database, for messages; never the password
 	router *router // the read replicas; nil for none
+	// watch knows the data version from notifications (listen.go).
+	watch *listener
+}
+
+// DataVersion implements store.VersionCache: from memory while the
+// listener is sure of it (listen.go), else read. With replicas, from
+// memory only when the copy the request reads from (its session's pin)
+// is known to have replayed past where the primary was when it read that
+// version: a tile's data is never older than the version it is cached
+// under. Else it is read there, on that copy.
+func (d *dialect) DataVersion(ctx context.Context, query string) (int64, error) {
+	if d.watch == nil {
+		return readVersion(ctx, d.Reads(), query)
+	}
+	v, lsn, ok, gen := d.watch.cached()
+	if d.router != nil {
+		if ok && d.router.serves(ctx, lsn) {
+			return v, nil
+		}
+		return readVersion(ctx, d.Reads(), query)
+	}
+	if ok {
+		return v, nil
+	}
+	v, err := readVersion(ctx, d.Reads(), query)
+	if err == nil {
+		d.watch.readDone(v, gen)
+	}
+	return v, err
+}
+
+func readVersion(ctx context.Context, c store.Conn, query string) (int64, error) {
+	var v int64
+	err := c.QueryRow(ctx, query).Scan(&v)
+	return v, err
 }
 
 // Reads are the primary's pool, or the replicas' while they keep up.
@@ -47,6 +82,9 @@ func (d *dialect) Ping(ctx context.Context) error {
 }
 
 func (d *dialect) Close() error {
+	if d.watch != nil {
+		d.watch.close()
+	}
 	if d.router != nil {
 		d.router.close()
 	}
@@ -66,7 +104,7 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	if err != nil {
 		return nil, translate(err)
 	}
-	return &tx{conn: conn{t}, t: t, router: d.router}, nil
+	return &tx{conn: conn{t}, t: t, router: d.router, watch: d.watch}, nil
 }
 
 func (d *dialect) Encode(g orb.Geometry) ([]byte, error) {
@@ -179,6 +217,7 @@ type tx struct {
 	conn
 	t      pgx.Tx
 	router *router // nil: no replicas, whose readers need the commit's position
+	watch  *listener
 }
 
 // ExecBatch sends the statements as one pipelined batch.
@@ -201,7 +240,14 @@ func (t *tx) CopyRows(ctx context.Context, table string, columns []string, rows 
 
 // Commit commits; with replicas it then learns where the commit ended in
 // the log, for reads that must see it (router.committed).
+//
+// While it commits and after, until a version is read again, the data
+// version is read, not taken from memory (listener.commit): whoever saw
+// this write commit must get a version that has it.
 func (t *tx) Commit(ctx context.Context) error {
+	if t.watch != nil {
+		defer t.watch.commit()()
+	}
 	if err := t.t.Commit(ctx); err != nil {
 		return translate(err)
 	}

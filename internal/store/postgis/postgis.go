@@ -49,7 +49,8 @@ type Options struct {
 	// ReplicaCheck is how often the replicas' state is sampled; 0 means a
 	// second.
 	ReplicaCheck time.Duration
-	// Log hears when a replica is skipped or taken back; nil: nothing.
+	// Log hears when a replica is skipped or taken back, or the data
+	// version's listener lost; nil: nothing.
 	Log *slog.Logger
 }
 
@@ -65,7 +66,16 @@ func IsURL(s string) bool {
 // instances sharing one database. With opts.ReadURLs its reads go to
 // those replicas while they keep up.
 func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
+	return open(ctx, url, opts, nil)
+}
+
+// open is Open, with tune (if any) adjusting the primary's pool
+// configuration (the tests' query tracer).
+func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Config)) (*store.DB, error) {
 	cfg, err := poolConfig(url, opts)
+	if err == nil && tune != nil {
+		tune(cfg)
+	}
 	if err != nil {
 		return nil, place.Errorf(place.EINVALID, "database URL: %v", redact(err))
 	}
@@ -85,6 +95,7 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 			return nil, err
 		}
 	}
+	d.watch = newListener(cfg.ConnConfig, d.router != nil, opts.Log)
 	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
 }
 

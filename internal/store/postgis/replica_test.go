@@ -53,6 +53,7 @@ func TestReadReplicas(t *testing.T) {
 
 	t.Run("ReadsGoToTheReplica", func(t *testing.T) { readsGoToTheReplica(t, st, rc, sess.Wrote()) })
 	t.Run("ReadYourWritesWhileTheReplicaLags", func(t *testing.T) { readYourWrites(t, st, rc) })
+	t.Run("DataVersionOfTheCopyRead", func(t *testing.T) { dataVersionOfTheCopy(t, st, rc) })
 	t.Run("ThroughHTTP", func(t *testing.T) { throughHTTP(t, st, rc) })
 	t.Run("LaggingReplicaSkipped", func(t *testing.T) {
 		laggingReplicaSkipped(t, openReplicated(t, primary, replica, 300*time.Millisecond), st, rc)
@@ -453,4 +454,56 @@ func BenchmarkReplicas(b *testing.B) {
 	}
 	r, p := served(replicated)
 	b.Logf("with the replica: %d reads on it, %d on the primary", r, p)
+}
+
+// dataVersionOfTheCopy: with replicas the data version comes from memory
+// only for a request reading from a copy known to have its data; while
+// the replica has not replayed the latest write, a request reading there
+// gets the replica's own, older, version (a tile cached under the new one
+// would hold the old data).
+func dataVersionOfTheCopy(t *testing.T, st *store.DB, rc *pgx.Conn) {
+	// reads: the version of a request of a client that did not write, and
+	// the reads it cost.
+	reads := func() (v int64, pin int, n uint64) {
+		r0, p0 := served(st)
+		ctx, s := session(0)
+		v, err := st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, p1 := served(st)
+		pin, _ = s.Pinned()
+		return v, pin, r1 - r0 + p1 - p0
+	}
+	waitFor(t, "the version from memory on the replica", func() bool { _, pin, n := reads(); return n == 0 && pin == 0 })
+	old, _, _ := reads()
+	// A client that wrote lately, maybe through another instance whose
+	// notification has not come yet, gets the version read.
+	r0, p0 := served(st)
+	wctx, _ := session(1)
+	if _, err := st.DataVersion(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if r1, p1 := served(st); r1+p1 == r0+p0 {
+		t.Error("a client carrying its last write's position got the version from memory; want it read")
+	}
+	resume := pauseReplay(t, rc)
+	if _, err := st.AddAssets(context.Background(), []place.Asset{hall("dv")}); err != nil {
+		t.Fatal(err)
+	}
+	var newer int64
+	waitFor(t, "the listener to hear of the write", func() bool {
+		v, ok := postgis.ListenerVersion(st)
+		newer = v
+		return ok && v > old
+	})
+	waitFor(t, "the replica to take reads", func() bool { return replicaState(st).Healthy })
+	if v, pin, n := reads(); pin == 0 && (v != old || n == 0) {
+		t.Errorf("a request on the paused replica got version %d (%d reads); want the replica's %d, read there (the primary is at %d)", v, n, old, newer)
+	}
+	resume()
+	waitFor(t, "the version from memory once the replica replayed the write", func() bool {
+		v, pin, n := reads()
+		return v == newer && n == 0 && pin == 0
+	})
 }

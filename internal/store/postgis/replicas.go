@@ -371,6 +371,19 @@ func (r *router) pick(ctx context.Context) int {
 	return s.Pin(r.choose(ctx, after))
 }
 
+// serves reports whether the request's copy (pinned now if it was not)
+// is known to have replayed past lsn: the primary, or a replica that has
+// as last seen. A read without a session is never sure of its copy; a
+// request whose client wrote lately (through any instance: its
+// notification may not have come yet) reads the version that has it.
+func (r *router) serves(ctx context.Context, lsn store.LSN) bool {
+	if s := store.SessionFrom(ctx); s == nil || s.After() > 0 {
+		return false
+	}
+	i := r.pick(ctx)
+	return i == store.PinPrimary || r.fits(i, lsn)
+}
+
 // fits reports whether replica i takes reads and has replayed past after,
 // as far as is known.
 func (r *router) fits(i int, after store.LSN) bool {
