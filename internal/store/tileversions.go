@@ -39,7 +39,12 @@ func SetTiles(slug string) string { return "set:" + slug }
 func SeriesTiles(slug string) string { return "series:" + slug }
 
 const (
-	sqlTileVersions = `SELECT layer, version FROM tile_versions`
+	// sqlTileVersions reads them with the data version of the same
+	// snapshot, under dataVersionKey (no layer's key: those are "*",
+	// "assets", "basemap" or prefixed): what a cache of them knows they
+	// are as of.
+	sqlTileVersions = `SELECT layer, version FROM tile_versions
+		UNION ALL SELECT '` + dataVersionKey + `', CAST(value AS BIGINT) FROM settings WHERE key = 'data_version'`
 	// sqlBumpTiles sets a key's version to the transaction's data version
 	// (bumped first, in DB.writeOn): larger than any version before, of
 	// any key.
@@ -52,6 +57,14 @@ const (
 // by key (AllTiles, AssetsTiles…). A version only grows; one is never
 // reused, by any key. It is shared between readers: never change it.
 type TileVersions map[string]int64
+
+// dataVersionKey holds, among TileVersions, the data version they were
+// read at.
+const dataVersionKey = "data_version"
+
+// At is the data version the tile versions were read at: they are those
+// of every write up to it and of none after.
+func (v TileVersions) At() int64 { return v[dataVersionKey] }
 
 // Of is the version of the tiles made from the keys' data: the largest of
 // theirs and AllTiles'.

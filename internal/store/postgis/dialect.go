@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -23,6 +24,8 @@ type dialect struct {
 	router *router // the read replicas; nil for none
 	// watch knows the data version from notifications (listen.go).
 	watch *listener
+	// tiles are the tile layers' versions last read (TileVersions).
+	tiles tileMemo
 }
 
 // DataVersion implements store.VersionCache: from memory while the
@@ -50,6 +53,63 @@ func (d *dialect) DataVersion(ctx context.Context, query string) (int64, error) 
 		d.watch.readDone(v, gen)
 	}
 	return v, err
+}
+
+// TileVersions implements store.VersionCache: the tile layers' versions
+// last read, while they were read at the data version the listener is
+// sure of (and, with replicas, this request's copy has replayed past
+// it), else read again on the request's copy. They are read with the data
+// version of their own snapshot (TileVersions.At): a copy's versions are
+// kept only when they are exactly as of what the listener knows.
+func (d *dialect) TileVersions(ctx context.Context, query string) (store.TileVersions, error) {
+	if d.watch == nil {
+		return readTileVersions(ctx, d.Reads(), query)
+	}
+	v, lsn, ok, gen := d.watch.cached()
+	if ok && (d.router == nil || d.router.serves(ctx, lsn)) {
+		if tv := d.tiles.at(v); tv != nil {
+			return tv, nil
+		}
+	}
+	tv, err := readTileVersions(ctx, d.Reads(), query)
+	if err != nil {
+		return nil, err
+	}
+	if d.router == nil {
+		d.watch.readDone(tv.At(), gen)
+	}
+	d.tiles.keep(tv)
+	return tv, nil
+}
+
+func readTileVersions(ctx context.Context, c store.Conn, query string) (store.TileVersions, error) {
+	rows, err := c.Query(ctx, query)
+	return store.ScanTileVersions(rows, err)
+}
+
+// tileMemo holds the newest tile versions read.
+type tileMemo struct {
+	mu sync.Mutex
+	tv store.TileVersions
+}
+
+// at returns the versions kept if they were read at data version v.
+func (m *tileMemo) at(v int64) store.TileVersions {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tv != nil && m.tv.At() == v {
+		return m.tv
+	}
+	return nil
+}
+
+// keep keeps tv unless newer ones are kept: versions only go up.
+func (m *tileMemo) keep(tv store.TileVersions) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tv == nil || tv.At() >= m.tv.At() {
+		m.tv = tv
+	}
 }
 
 func readVersion(ctx context.Context, c store.Conn, query string) (int64, error) {

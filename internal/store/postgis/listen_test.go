@@ -121,7 +121,46 @@ func TestDataVersionListener(t *testing.T) {
 			t.Errorf("a read the version after hearing of b's write; want it from memory")
 		}
 	})
+	t.Run("TileVersions", func(t *testing.T) { tileVersionsFromMemory(t, a, b, reads) })
 	t.Run("ListenerKilled", func(t *testing.T) { listenerKilled(t, a, b, reads) })
+}
+
+func tileVersions(t *testing.T, st *store.DB) store.TileVersions {
+	t.Helper()
+	v, err := st.TileVersions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// tileVersionsFromMemory: the tile layers' versions, as of the data
+// version, come from memory like it (a cached tile costs no round trip),
+// move at once after an own write and after another instance's once heard.
+func tileVersionsFromMemory(t *testing.T, a, b *store.DB, reads *versionReads) {
+	tileVersions(t, a)
+	before := reads.n.Load()
+	v := version(t, a)
+	for range 100 {
+		if tv := tileVersions(t, a); tv.At() != v {
+			t.Fatalf("tile versions as of data version %d, the store is at %d with no write", tv.At(), v)
+		}
+	}
+	if n := reads.n.Load() - before; n > 0 {
+		t.Errorf("100 calls read the tile versions %d times through the pool; want none while the listener is live", n)
+	}
+	write(t, a)
+	if tv := tileVersions(t, a); tv.At() <= v {
+		t.Errorf("after its own write the tile versions are as of %d, had %d", tv.At(), v)
+	}
+	write(t, b)
+	want := version(t, b)
+	waitFor(t, "a's tile versions to hear of b's write", func() bool { return tileVersions(t, a).At() == want })
+	before = reads.n.Load()
+	tileVersions(t, a)
+	if n := reads.n.Load() - before; n > 0 {
+		t.Errorf("a read the tile versions after hearing of b's write; want them from memory")
+	}
 }
 
 // listenerKilled ends a's listening connection on the server: until it
