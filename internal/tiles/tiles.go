@@ -106,6 +106,40 @@ type Renderer struct {
 	// versions reads the data version for requests, sharing a read
 	// between requests that arrive together.
 	versions versionGate
+	assets   assetTotal
+}
+
+// assetTotal is how many assets the store held at a data version: while
+// no more than ClusterAbove, no tile can need cells, and asset tiles skip
+// counting them (on PostgreSQL, a round trip per tile).
+type assetTotal struct {
+	mu      sync.Mutex
+	version int64
+	count   int
+	known   bool
+}
+
+// fewAssets reports whether the store holds at most ClusterAbove assets
+// at the data version, reading the count once per version.
+func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
+	a := &r.assets
+	a.mu.Lock()
+	if a.known && a.version == version {
+		n := a.count
+		a.mu.Unlock()
+		return n <= ClusterAbove, nil
+	}
+	a.mu.Unlock()
+	st, err := r.src.AssetStats(ctx)
+	if err != nil {
+		return false, err
+	}
+	a.mu.Lock()
+	if !a.known || version >= a.version {
+		a.version, a.count, a.known = version, st.Count, true
+	}
+	a.mu.Unlock()
+	return st.Count <= ClusterAbove, nil
 }
 
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
@@ -153,7 +187,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
 	}
 	return r.cached(key, version, func() ([]byte, error) {
-		fc, err := r.features(ctx, layer, t)
+		fc, err := r.features(ctx, layer, t, version)
 		if err != nil {
 			return nil, err
 		}
@@ -201,12 +235,20 @@ func (r *Renderer) cached(key string, version int64, render func() ([]byte, erro
 	return v.(Tile), nil
 }
 
-// features reads the layer's features that meet the tile and its buffer.
-func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (*geojson.FeatureCollection, error) {
+// features reads the layer's features that meet the tile and its buffer,
+// from the data at version.
+func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, version int64) (*geojson.FeatureCollection, error) {
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
+		few := false
 		if t.Z <= ClusterMaxZoom {
+			var err error
+			if few, err = r.fewAssets(ctx, version); err != nil {
+				return nil, err
+			}
+		}
+		if t.Z <= ClusterMaxZoom && !few {
 			// Cells over the tile itself, not its buffer: each asset is
 			// counted in one tile only.
 			cells, err := r.src.AssetCells(ctx, store.CellQuery{BBox: t.Bound(), Cols: ClusterGrid, Rows: ClusterGrid})
