@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -98,10 +99,14 @@ type Tile struct {
 
 // Renderer renders tiles, caching them by data version.
 type Renderer struct {
-	src    Source
-	cache  *Cache
-	group  singleflight.Group
-	gzips  sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
+	src   Source
+	cache *Cache
+	group singleflight.Group
+	// gzips are idle gzip writers: each holds ~1 MB of tables, too dear
+	// to make per tile. A channel of two per core, not a sync.Pool: a
+	// pool is emptied by every other garbage collection, which uncached
+	// tiles make often.
+	gzips  chan *gzip.Writer
 	labels labelPoints
 	// versions reads the data version for requests, sharing a read
 	// between requests that arrive together.
@@ -145,7 +150,7 @@ func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
-	r := &Renderer{src: src, cache: NewCache(cacheBytes)}
+	r := &Renderer{src: src, cache: NewCache(cacheBytes), gzips: make(chan *gzip.Writer, 2*runtime.GOMAXPROCS(0))}
 	r.versions.read = src.DataVersion
 	return r
 }
@@ -538,16 +543,22 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, _ := r.gzips.Get().(*gzip.Writer)
-	if zw == nil {
+	var zw *gzip.Writer
+	select {
+	case zw = <-r.gzips:
+		zw.Reset(&buf)
+	default:
 		var err error
 		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
 			return nil, err
 		}
-	} else {
-		zw.Reset(&buf)
 	}
-	defer r.gzips.Put(zw)
+	defer func() {
+		select {
+		case r.gzips <- zw:
+		default: // enough idle: let this one go
+		}
+	}()
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
