@@ -367,11 +367,12 @@ func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile) *mvt.L
 	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
 	pr := newTileProjection(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+	var sc polyScratch
 	for _, f := range fc.Features {
 		var g orb.Geometry
 		switch f.Geometry.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = validPolygons(f.Geometry, pr.project, box, nil)
+			g = sc.polygons(f.Geometry, pr.project, box, nil)
 		default:
 			g = clip.Geometry(box, project.Geometry(orb.Clone(f.Geometry), pr.cell))
 			if g != nil && g.Dimensions() == 1 {
@@ -437,11 +438,12 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 	fromGrid := func(p orb.Point) orb.Point { return orb.Point{bound.Min[0] + p[0]*sx, bound.Min[1] + p[1]*sy} }
 	box := orb.Bound{Max: orb.Point{span, span}}
 	out := geojson.NewFeatureCollection()
+	var sc polyScratch
 	for _, f := range fc.Features {
 		var g orb.Geometry
 		switch f.Geometry.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = validPolygons(f.Geometry, toGrid, box, fromGrid)
+			g = sc.polygons(f.Geometry, toGrid, box, fromGrid)
 		default:
 			g = clip.Geometry(bound, f.Geometry)
 			if g != nil && g.Dimensions() == 1 {
@@ -466,6 +468,23 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 // negative. It returns a Polygon, a MultiPolygon, or nil when nothing with
 // an area is left. g is not modified.
 func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGrid orb.Projection) orb.Geometry {
+	var sc polyScratch
+	return sc.polygons(g, toGrid, box, fromGrid)
+}
+
+// polyScratch holds validPolygons' buffers from one feature to the next:
+// a tile's features reuse them rather than each making its own.
+type polyScratch struct {
+	ring  orb.Ring    // the ring being projected, clipped and simplified
+	pts   []gridPoint // the feature's rounded rings, end to end
+	rings [][]gridPoint
+	grid  gridScratch
+	slab  []orb.Point // where the rings returned are cut from
+}
+
+// polygons is validPolygons using sc's buffers. What it returns is the
+// caller's: later calls do not change it.
+func (sc *polyScratch) polygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGrid orb.Projection) orb.Geometry {
 	var in orb.MultiPolygon
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -473,50 +492,18 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 	case orb.MultiPolygon:
 		in = g
 	}
-	var rings [][]gridPoint
-	dp := simplify.DouglasPeucker(1)
+	sc.pts, sc.rings = sc.pts[:0], sc.rings[:0]
 	for _, p := range in {
 		for i, r := range p {
 			if len(r) == 0 {
 				continue
 			}
-			gr := make(orb.Ring, len(r))
-			b := orb.Bound{Min: toGrid(r[0]), Max: toGrid(r[0])}
-			for k, q := range r {
-				gr[k] = toGrid(q)
-				b = b.Extend(gr[k])
+			if !sc.gridRing(r, i == 0, toGrid, box) && i == 0 {
+				break // nothing left of the shell: nor of its holes
 			}
-			switch {
-			case !b.Intersects(box):
-				gr = nil
-			case !box.Contains(b.Min) || !box.Contains(b.Max):
-				gr = clip.Ring(box, gr)
-			}
-			if len(gr) < 3 {
-				if i == 0 {
-					break // the shell lies outside: so do its holes
-				}
-				continue
-			}
-			gr = dp.Ring(gr)
-			a := ringArea(gr)
-			if len(gr) < 3 || a == 0 {
-				if i == 0 {
-					break
-				}
-				continue
-			}
-			ir := make([]gridPoint, len(gr))
-			for k, q := range gr {
-				ir[k] = gridPoint{int64(math.Round(q[0])), int64(math.Round(q[1]))}
-			}
-			if (a > 0) != (i == 0) {
-				slices.Reverse(ir)
-			}
-			rings = append(rings, ir)
 		}
 	}
-	polys := gridPolygons(rings)
+	polys := sc.grid.polygons(sc.rings)
 	if len(polys) == 0 {
 		return nil
 	}
@@ -524,7 +511,7 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 	for i, p := range polys {
 		mp[i] = make(orb.Polygon, len(p))
 		for j, r := range p {
-			or := make(orb.Ring, len(r)+1)
+			or := sc.cut(len(r) + 1)
 			for k, q := range r {
 				or[k] = orb.Point{float64(q.x), float64(q.y)}
 				if fromGrid != nil {
@@ -539,6 +526,57 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 		return mp[0]
 	}
 	return mp
+}
+
+// gridRing projects one ring (a shell or a hole), clips it to box,
+// simplifies it and rounds it onto the grid, adding it to sc.rings wound
+// as gridPolygons wants; false when nothing with an area is left.
+func (sc *polyScratch) gridRing(r orb.Ring, shell bool, toGrid orb.Projection, box orb.Bound) bool {
+	gr := sc.ring[:0]
+	first := toGrid(r[0])
+	b := orb.Bound{Min: first, Max: first}
+	for _, q := range r {
+		p := toGrid(q)
+		gr = append(gr, p)
+		b = b.Extend(p)
+	}
+	sc.ring = gr
+	switch {
+	case !b.Intersects(box):
+		return false
+	case !box.Contains(b.Min) || !box.Contains(b.Max):
+		gr = clip.Ring(box, gr)
+	}
+	if len(gr) < 3 {
+		return false
+	}
+	gr = simplify.DouglasPeucker(1).Ring(gr) // in place
+	a := ringArea(gr)
+	if len(gr) < 3 || a == 0 {
+		return false
+	}
+	start := len(sc.pts)
+	for _, q := range gr {
+		sc.pts = append(sc.pts, gridPoint{int64(math.Round(q[0])), int64(math.Round(q[1]))})
+	}
+	// Rings added earlier keep the array they were cut from if pts grows.
+	ir := sc.pts[start:len(sc.pts):len(sc.pts)]
+	if (a > 0) != shell {
+		slices.Reverse(ir)
+	}
+	sc.rings = append(sc.rings, ir)
+	return true
+}
+
+// cut returns n points cut from sc's slab, a new slab when it runs out:
+// fewer allocations than a ring each.
+func (sc *polyScratch) cut(n int) orb.Ring {
+	if cap(sc.slab)-len(sc.slab) < n {
+		sc.slab = make([]orb.Point, 0, max(n, 1024))
+	}
+	l := len(sc.slab)
+	sc.slab = sc.slab[:l+n]
+	return orb.Ring(sc.slab[l : l+n : l+n])
 }
 
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {
