@@ -73,7 +73,7 @@ func buildQueries(d Dialect) *queries {
 	// read: ordering whole rows would copy every geometry into the sort.
 	q.areaShapes = `SELECT s.fid, s.code, s.name, ` + d.Geometry.Out("s.geom") + ` FROM (SELECT a.fid FROM ` + from +
 		` WHERE ` + where + ` AND a.set_slug = $5 AND ` + span + ` >= $6 ORDER BY ` + span + ` DESC, a.fid LIMIT $7) k
-	JOIN areas s ON s.fid = k.fid`
+	CROSS JOIN areas s ON s.fid = k.fid`
 	q.search = buildSearchQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)
