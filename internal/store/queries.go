@@ -69,11 +69,8 @@ func buildQueries(d Dialect) *queries {
 	from, where := d.Index.BoxFrom("areas", "a", [4]string{"$1", "$2", "$3", "$4"})
 	q.areasInBox = `SELECT ` + q.areaColumns + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = $5` + byCode + ` LIMIT $6 OFFSET $7`
 	span := d.Index.SpanOf("a")
-	// The largest areas are chosen by their keys alone, then their rows
-	// read: ordering whole rows would copy every geometry into the sort.
-	q.areaShapes = `SELECT s.fid, s.code, s.name, ` + d.Geometry.Out("s.geom") + ` FROM (SELECT a.fid FROM ` + from +
-		` WHERE ` + where + ` AND a.set_slug = $5 AND ` + span + ` >= $6 ORDER BY ` + span + ` DESC, a.fid LIMIT $7) k
-	CROSS JOIN areas s ON s.fid = k.fid`
+	q.areaShapes = `SELECT a.fid, a.code, a.name, ` + d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
+		` AND a.set_slug = $5 AND ` + span + ` >= $6 ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
 	q.search = buildSearchQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)
