@@ -359,7 +359,11 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 // (validPolygons), exterior rings of positive area as MVT 4.3.4.4 wants,
 // clockwise with y down. What shrinks to nothing is left out.
 func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
-	return mvt.Marshal(mvt.Layers{mvtLayer(name, fc, t)})
+	l := mvtLayer(name, fc, t)
+	if data, ok := marshalPolygons(l); ok {
+		return data, nil
+	}
+	return mvt.Marshal(mvt.Layers{l})
 }
 
 // mvtLayer is encodeMVT's one layer, for tiles of several.
