@@ -573,10 +573,11 @@ func (sc *polyScratch) gridRing(r orb.Ring, shell bool, toGrid orb.Projection, b
 }
 
 // cut returns n points cut from sc's slab, a new slab when it runs out:
-// fewer allocations than a ring each.
+// fewer allocations than a ring each. Slabs start small and double, so a
+// tile of a few small rings does not pay for a big one.
 func (sc *polyScratch) cut(n int) orb.Ring {
 	if cap(sc.slab)-len(sc.slab) < n {
-		sc.slab = make([]orb.Point, 0, max(n, 1024))
+		sc.slab = make([]orb.Point, 0, max(n, 64, min(2*cap(sc.slab), 4096)))
 	}
 	l := len(sc.slab)
 	sc.slab = sc.slab[:l+n]
