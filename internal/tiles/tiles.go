@@ -125,11 +125,14 @@ type assetTotal struct {
 }
 
 // fewAssets reports whether the store holds at most ClusterAbove assets
-// at the data version, reading the count once per version.
+// at the data version, reading the count once per version. Once it has
+// held far more, it is not read again (each write is a new version, and
+// AssetStats reads every asset): tiles then count cells, as they must
+// whenever the store may hold more.
 func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 	a := &r.assets
 	a.mu.Lock()
-	if a.known && a.version == version {
+	if a.known && (a.version == version || a.count > 2*ClusterAbove) {
 		n := a.count
 		a.mu.Unlock()
 		return n <= ClusterAbove, nil
