@@ -11,8 +11,10 @@ type queries struct {
 	// areas lists a set's areas ($1 set, $2 limit, $3 offset);
 	// areasInBox those meeting a box ($1-$4 box, $5 set, $6 limit, $7 offset).
 	areas, areasInBox string
-	// areaShapes: $1-$4 box, $5 set, $6 least span, $7 limit.
-	areaShapes string
+	// areaShapes: $1-$4 box, $5 set, $6 least span, $7 limit; the
+	// largest first. areaShapesAny is the same in no order: it reads
+	// whole rows without sorting them, for when all of them are wanted.
+	areaShapes, areaShapesAny string
 	// assets by the filters a query uses (assetFilters).
 	assets [1 << assetFilterCount]assetQuery
 	search searchQueries
@@ -69,8 +71,10 @@ func buildQueries(d Dialect) *queries {
 	from, where := d.Index.BoxFrom("areas", "a", [4]string{"$1", "$2", "$3", "$4"})
 	q.areasInBox = `SELECT ` + q.areaColumns + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = $5` + byCode + ` LIMIT $6 OFFSET $7`
 	span := d.Index.SpanOf("a")
-	q.areaShapes = `SELECT a.fid, a.code, a.name, ` + d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
-		` AND a.set_slug = $5 AND ` + span + ` >= $6 ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
+	q.areaShapesAny = `SELECT a.fid, a.code, a.name, ` + d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
+		` AND a.set_slug = $5 AND ` + span + ` >= $6`
+	q.areaShapes = q.areaShapesAny + ` ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
+	q.areaShapesAny += ` LIMIT $7`
 	q.search = buildSearchQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)

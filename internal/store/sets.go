@@ -151,8 +151,22 @@ func boxArgs(a *args, b orb.Bound) [4]string {
 // order: what a tile needs. Past q.Limit, the largest are kept.
 func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
 	limit, _ := Page(q.Limit, 0)
+	// Most tiles hold fewer areas than the limit: read them unsorted (a
+	// sort copies every geometry), and sort only when there are more.
+	out, err := db.areaShapes(ctx, db.q.areaShapesAny, set, q, limit+1)
+	if err == nil && len(out) > limit {
+		out, err = db.areaShapes(ctx, db.q.areaShapes, set, q, limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, db.setExists(ctx, set, len(out))
+}
+
+// areaShapes runs one of AreaShapes' queries.
+func (db *DB) areaShapes(ctx context.Context, query, set string, q ShapeQuery, limit int) ([]place.Area, error) {
 	b := q.BBox
-	rows, err := db.d.Conns.Reads().Query(ctx, db.q.areaShapes, b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit)
 	var id int64
 	var code, name string
 	var blob []byte
@@ -170,7 +184,7 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 	if err != nil {
 		return nil, fmt.Errorf("areas of %s: %w", set, err)
 	}
-	return out, db.setExists(ctx, set, len(out))
+	return out, nil
 }
 
 // Area returns one area; ENOTFOUND.

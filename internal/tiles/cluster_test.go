@@ -112,13 +112,25 @@ func TestDenseAssetTilesCarryCells(t *testing.T) {
 	if _, err := st2.AddAssets(ctx, assets[:tiles.ClusterAbove]); err != nil {
 		t.Fatal(err)
 	}
-	layer, _ = renderAssets(t, tiles.NewRenderer(st2, 0), z8)
+	r2 := tiles.NewRenderer(st2, 0)
+	layer, _ = renderAssets(t, r2, z8)
 	if n, _ := inTile(assets[:tiles.ClusterAbove], z8); n == 0 || len(layer.Features) < n {
 		t.Errorf("sparse z8 tile: %d features", len(layer.Features))
 	}
 	for _, f := range layer.Features {
 		if f.Properties["id"] == nil {
 			t.Fatalf("sparse z8 feature %v: want an asset", f.Properties)
+		}
+	}
+	// The same renderer once the store holds them all (a new data
+	// version): it counts cells again, so the tile is cells.
+	if _, err := st2.AddAssets(ctx, assets[tiles.ClusterAbove:]); err != nil {
+		t.Fatal(err)
+	}
+	layer, _ = renderAssets(t, r2, z8)
+	for _, f := range layer.Features {
+		if f.Properties["count"] == nil {
+			t.Fatalf("z8 feature %v after the store grew: want a cell", f.Properties)
 		}
 	}
 }

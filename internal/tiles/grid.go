@@ -79,18 +79,40 @@ func newSeg(a, b gridPoint, ring, idx int32) gridSeg {
 // holes after it, negative, each ring open (the first point not repeated)
 // with at least three points. The input is not modified.
 func gridPolygons(rings [][]gridPoint) [][][]gridPoint {
-	clean := make([][]gridPoint, 0, len(rings))
+	var sc gridScratch
+	return sc.polygons(rings)
+}
+
+// gridScratch holds gridPolygons' buffers from one call to the next, so
+// the polygons of a tile reuse them. What polygons returns may point into
+// them: use it before the next call.
+type gridScratch struct {
+	pts   []gridPoint // the deduplicated rings, end to end
+	clean [][]gridPoint
+	segs  []gridSeg
+}
+
+// polygons is gridPolygons using sc's buffers.
+func (sc *gridScratch) polygons(rings [][]gridPoint) [][][]gridPoint {
+	sc.pts, sc.clean = sc.pts[:0], sc.clean[:0]
 	n := 0
 	for _, r := range rings {
-		if r = dedupe(r); len(r) >= 3 {
-			clean = append(clean, r)
-			n += len(r)
+		start := len(sc.pts)
+		// Rings made earlier keep the array they were cut from if pts
+		// grows: they are never written again.
+		if sc.pts = appendDeduped(sc.pts, r); len(sc.pts)-start >= 3 {
+			sc.clean = append(sc.clean, sc.pts[start:len(sc.pts):len(sc.pts)])
+			n += len(sc.pts) - start
+		} else {
+			sc.pts = sc.pts[:start]
 		}
 	}
+	clean := sc.clean
 	if len(clean) == 0 {
 		return nil
 	}
-	segs := make([]gridSeg, 0, n)
+	segs := slices.Grow(sc.segs[:0], n)
+	defer func() { sc.segs = segs[:0] }()
 	for ri, r := range clean {
 		for i := range r {
 			j := i + 1
@@ -136,18 +158,19 @@ func gridPolygons(rings [][]gridPoint) [][][]gridPoint {
 
 const maxSnapRounds = 16
 
-// dedupe drops repeated consecutive points and the closing point.
-func dedupe(r []gridPoint) []gridPoint {
-	out := make([]gridPoint, 0, len(r))
+// appendDeduped appends r to dst without repeated consecutive points or
+// the closing point.
+func appendDeduped(dst, r []gridPoint) []gridPoint {
+	start := len(dst)
 	for _, p := range r {
-		if len(out) == 0 || out[len(out)-1] != p {
-			out = append(out, p)
+		if len(dst) == start || dst[len(dst)-1] != p {
+			dst = append(dst, p)
 		}
 	}
-	for len(out) > 1 && out[len(out)-1] == out[0] {
-		out = out[:len(out)-1]
+	for len(dst)-start > 1 && dst[len(dst)-1] == dst[start] {
+		dst = dst[:len(dst)-1]
 	}
-	return out
+	return dst
 }
 
 // scan finds where edges meet other than at the point two consecutive

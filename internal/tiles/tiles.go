@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -101,20 +102,61 @@ type Tile struct {
 // Renderer renders tiles, caching them by the version of their layer's
 // data: a write to one layer leaves the others' cached tiles good.
 type Renderer struct {
-	src    Source
-	cache  *Cache
-	group  singleflight.Group
-	gzips  sync.Pool // *gzip.Writer: each holds ~1 MB of tables, too dear to make per tile
+	src   Source
+	cache *Cache
+	group singleflight.Group
+	// gzips are idle gzip writers: each holds ~1 MB of tables, too dear
+	// to make per tile. A channel of two per core, not a sync.Pool: a
+	// pool is emptied by every other garbage collection, which uncached
+	// tiles make often.
+	gzips  chan *gzip.Writer
 	labels labelPoints
 	// versions reads the layers' versions for requests, sharing a read
 	// between requests that arrive together.
 	versions versionGate
+	assets   assetTotal
+}
+
+// assetTotal is how many assets the store held at a data version: while
+// no more than ClusterAbove, no tile can need cells, and asset tiles skip
+// counting them (on PostgreSQL, a round trip per tile).
+type assetTotal struct {
+	mu      sync.Mutex
+	version int64
+	count   int
+	known   bool
+}
+
+// fewAssets reports whether the store holds at most ClusterAbove assets
+// at the data version, reading the count once per version. Once it has
+// held far more, it is not read again (each write is a new version, and
+// AssetStats reads every asset): tiles then count cells, as they must
+// whenever the store may hold more.
+func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
+	a := &r.assets
+	a.mu.Lock()
+	if a.known && (a.version == version || a.count > 2*ClusterAbove) {
+		n := a.count
+		a.mu.Unlock()
+		return n <= ClusterAbove, nil
+	}
+	a.mu.Unlock()
+	st, err := r.src.AssetStats(ctx)
+	if err != nil {
+		return false, err
+	}
+	a.mu.Lock()
+	if !a.known || version >= a.version {
+		a.version, a.count, a.known = version, st.Count, true
+	}
+	a.mu.Unlock()
+	return st.Count <= ClusterAbove, nil
 }
 
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
-	r := &Renderer{src: src, cache: NewCache(cacheBytes)}
+	r := &Renderer{src: src, cache: NewCache(cacheBytes), gzips: make(chan *gzip.Writer, 2*runtime.GOMAXPROCS(0))}
 	r.versions.read = src.TileVersions
 	return r
 }
@@ -157,7 +199,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
 	}
 	return r.cached(key, version, func() ([]byte, error) {
-		fc, err := r.features(ctx, layer, t)
+		fc, err := r.features(ctx, layer, t, version)
 		if err != nil {
 			return nil, err
 		}
@@ -220,12 +262,20 @@ func (r *Renderer) cached(key string, version int64, render func() ([]byte, erro
 	return v.(Tile), nil
 }
 
-// features reads the layer's features that meet the tile and its buffer.
-func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile) (*geojson.FeatureCollection, error) {
+// features reads the layer's features that meet the tile and its buffer,
+// from the data at version.
+func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, version int64) (*geojson.FeatureCollection, error) {
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
+		few := false
 		if t.Z <= ClusterMaxZoom {
+			var err error
+			if few, err = r.fewAssets(ctx, version); err != nil {
+				return nil, err
+			}
+		}
+		if t.Z <= ClusterMaxZoom && !few {
 			// Cells over the tile itself, not its buffer: each asset is
 			// counted in one tile only.
 			cells, err := r.src.AssetCells(ctx, store.CellQuery{BBox: t.Bound(), Cols: ClusterGrid, Rows: ClusterGrid})
@@ -331,7 +381,11 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 // (validPolygons), exterior rings of positive area as MVT 4.3.4.4 wants,
 // clockwise with y down. What shrinks to nothing is left out.
 func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
-	return mvt.Marshal(mvt.Layers{mvtLayer(name, fc, t)})
+	l := mvtLayer(name, fc, t)
+	if data, ok := marshalPolygons(l); ok {
+		return data, nil
+	}
+	return mvt.Marshal(mvt.Layers{l})
 }
 
 // mvtLayer is encodeMVT's one layer, for tiles of several.
@@ -339,11 +393,12 @@ func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile) *mvt.L
 	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
 	pr := newTileProjection(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+	var sc polyScratch
 	for _, f := range fc.Features {
 		var g orb.Geometry
 		switch f.Geometry.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = validPolygons(f.Geometry, pr.project, box, nil)
+			g = sc.polygons(f.Geometry, pr.project, box, nil)
 		default:
 			g = clip.Geometry(box, project.Geometry(orb.Clone(f.Geometry), pr.cell))
 			if g != nil && g.Dimensions() == 1 {
@@ -409,11 +464,12 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 	fromGrid := func(p orb.Point) orb.Point { return orb.Point{bound.Min[0] + p[0]*sx, bound.Min[1] + p[1]*sy} }
 	box := orb.Bound{Max: orb.Point{span, span}}
 	out := geojson.NewFeatureCollection()
+	var sc polyScratch
 	for _, f := range fc.Features {
 		var g orb.Geometry
 		switch f.Geometry.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = validPolygons(f.Geometry, toGrid, box, fromGrid)
+			g = sc.polygons(f.Geometry, toGrid, box, fromGrid)
 		default:
 			g = clip.Geometry(bound, f.Geometry)
 			if g != nil && g.Dimensions() == 1 {
@@ -438,6 +494,23 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 // negative. It returns a Polygon, a MultiPolygon, or nil when nothing with
 // an area is left. g is not modified.
 func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGrid orb.Projection) orb.Geometry {
+	var sc polyScratch
+	return sc.polygons(g, toGrid, box, fromGrid)
+}
+
+// polyScratch holds validPolygons' buffers from one feature to the next:
+// a tile's features reuse them rather than each making its own.
+type polyScratch struct {
+	ring  orb.Ring    // the ring being projected, clipped and simplified
+	pts   []gridPoint // the feature's rounded rings, end to end
+	rings [][]gridPoint
+	grid  gridScratch
+	slab  []orb.Point // where the rings returned are cut from
+}
+
+// polygons is validPolygons using sc's buffers. What it returns is the
+// caller's: later calls do not change it.
+func (sc *polyScratch) polygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGrid orb.Projection) orb.Geometry {
 	var in orb.MultiPolygon
 	switch g := g.(type) {
 	case orb.Polygon:
@@ -445,50 +518,18 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 	case orb.MultiPolygon:
 		in = g
 	}
-	var rings [][]gridPoint
-	dp := simplify.DouglasPeucker(1)
+	sc.pts, sc.rings = sc.pts[:0], sc.rings[:0]
 	for _, p := range in {
 		for i, r := range p {
 			if len(r) == 0 {
 				continue
 			}
-			gr := make(orb.Ring, len(r))
-			b := orb.Bound{Min: toGrid(r[0]), Max: toGrid(r[0])}
-			for k, q := range r {
-				gr[k] = toGrid(q)
-				b = b.Extend(gr[k])
+			if !sc.gridRing(r, i == 0, toGrid, box) && i == 0 {
+				break // nothing left of the shell: nor of its holes
 			}
-			switch {
-			case !b.Intersects(box):
-				gr = nil
-			case !box.Contains(b.Min) || !box.Contains(b.Max):
-				gr = clip.Ring(box, gr)
-			}
-			if len(gr) < 3 {
-				if i == 0 {
-					break // the shell lies outside: so do its holes
-				}
-				continue
-			}
-			gr = dp.Ring(gr)
-			a := ringArea(gr)
-			if len(gr) < 3 || a == 0 {
-				if i == 0 {
-					break
-				}
-				continue
-			}
-			ir := make([]gridPoint, len(gr))
-			for k, q := range gr {
-				ir[k] = gridPoint{int64(math.Round(q[0])), int64(math.Round(q[1]))}
-			}
-			if (a > 0) != (i == 0) {
-				slices.Reverse(ir)
-			}
-			rings = append(rings, ir)
 		}
 	}
-	polys := gridPolygons(rings)
+	polys := sc.grid.polygons(sc.rings)
 	if len(polys) == 0 {
 		return nil
 	}
@@ -496,7 +537,7 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 	for i, p := range polys {
 		mp[i] = make(orb.Polygon, len(p))
 		for j, r := range p {
-			or := make(orb.Ring, len(r)+1)
+			or := sc.cut(len(r) + 1)
 			for k, q := range r {
 				or[k] = orb.Point{float64(q.x), float64(q.y)}
 				if fromGrid != nil {
@@ -513,18 +554,76 @@ func validPolygons(g orb.Geometry, toGrid orb.Projection, box orb.Bound, fromGri
 	return mp
 }
 
+// gridRing projects one ring (a shell or a hole), clips it to box,
+// simplifies it and rounds it onto the grid, adding it to sc.rings wound
+// as gridPolygons wants; false when nothing with an area is left.
+func (sc *polyScratch) gridRing(r orb.Ring, shell bool, toGrid orb.Projection, box orb.Bound) bool {
+	gr := sc.ring[:0]
+	first := toGrid(r[0])
+	b := orb.Bound{Min: first, Max: first}
+	for _, q := range r {
+		p := toGrid(q)
+		gr = append(gr, p)
+		b = b.Extend(p)
+	}
+	sc.ring = gr
+	switch {
+	case !b.Intersects(box):
+		return false
+	case !box.Contains(b.Min) || !box.Contains(b.Max):
+		gr = clip.Ring(box, gr)
+	}
+	if len(gr) < 3 {
+		return false
+	}
+	gr = simplify.DouglasPeucker(1).Ring(gr) // in place
+	a := ringArea(gr)
+	if len(gr) < 3 || a == 0 {
+		return false
+	}
+	start := len(sc.pts)
+	for _, q := range gr {
+		sc.pts = append(sc.pts, gridPoint{int64(math.Round(q[0])), int64(math.Round(q[1]))})
+	}
+	// Rings added earlier keep the array they were cut from if pts grows.
+	ir := sc.pts[start:len(sc.pts):len(sc.pts)]
+	if (a > 0) != shell {
+		slices.Reverse(ir)
+	}
+	sc.rings = append(sc.rings, ir)
+	return true
+}
+
+// cut returns n points cut from sc's slab, a new slab when it runs out:
+// fewer allocations than a ring each. Slabs start small and double, so a
+// tile of a few small rings does not pay for a big one.
+func (sc *polyScratch) cut(n int) orb.Ring {
+	if cap(sc.slab)-len(sc.slab) < n {
+		sc.slab = make([]orb.Point, 0, max(n, 64, min(2*cap(sc.slab), 4096)))
+	}
+	l := len(sc.slab)
+	sc.slab = sc.slab[:l+n]
+	return orb.Ring(sc.slab[l : l+n : l+n])
+}
+
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, _ := r.gzips.Get().(*gzip.Writer)
-	if zw == nil {
+	var zw *gzip.Writer
+	select {
+	case zw = <-r.gzips:
+		zw.Reset(&buf)
+	default:
 		var err error
 		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
 			return nil, err
 		}
-	} else {
-		zw.Reset(&buf)
 	}
-	defer r.gzips.Put(zw)
+	defer func() {
+		select {
+		case r.gzips <- zw:
+		default: // enough idle: let this one go
+		}
+	}()
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}

@@ -222,6 +222,13 @@ func areaShapesForTiles(t *testing.T, st *store.DB) {
 	if c := got(store.ShapeQuery{BBox: all, Limit: 2}); fmt.Sprint(c) != "[S0 S1]" {
 		t.Errorf("Limit 2: %v, want the two largest", c)
 	}
+	// One short of all, and all: read sorted, and unsorted.
+	if c := got(store.ShapeQuery{BBox: all, Limit: 3}); fmt.Sprint(c) != "[S0 S1 S2]" {
+		t.Errorf("Limit 3: %v, want the three largest", c)
+	}
+	if c := got(store.ShapeQuery{BBox: all, Limit: 4}); len(c) != 4 {
+		t.Errorf("Limit 4: %v, want all four", c)
+	}
 	if c := got(store.ShapeQuery{BBox: all}); len(c) != 4 {
 		t.Errorf("no MinSpan: %v, want all four", c)
 	}
