@@ -117,7 +117,8 @@ type Renderer struct {
 	assets   assetTotal
 }
 
-// assetTotal is how many assets the store held at a data version: while
+// assetTotal is how many assets the store held at a version of the assets'
+// tile layer (any asset write moves it): while
 // no more than ClusterAbove, no tile can need cells, and asset tiles skip
 // counting them (on PostgreSQL, a round trip per tile).
 type assetTotal struct {
@@ -128,8 +129,8 @@ type assetTotal struct {
 }
 
 // fewAssets reports whether the store holds at most ClusterAbove assets
-// at the data version, reading the count once per version. Once it has
-// held far more, it is not read again (each write is a new version, and
+// at the assets' version, reading the count once per version. Once it has
+// held far more, it is not read again (each asset write is a new version, and
 // AssetStats reads every asset): tiles then count cells, as they must
 // whenever the store may hold more.
 func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
