@@ -29,6 +29,15 @@ type dialect struct {
 	writes sync.Mutex
 }
 
+// groupCommit is how many small writes may share a transaction
+// (store.GroupCommitter): SQLite takes one writer at a time, and a
+// commit's fixed cost (the contents' extents, the log written and folded
+// back into the file) is several times a small write's. 64 bounds how
+// long the first of a group waits for the last.
+const groupCommit = 64
+
+func (d *dialect) GroupCommit() int { return groupCommit }
+
 func (d *dialect) Reads() store.Conn { return conn{d.reads} }
 
 func (d *dialect) Ping(ctx context.Context) error {
