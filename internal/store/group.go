@@ -74,11 +74,12 @@ func (db *DB) writeOrdered(ctx context.Context, begin func(context.Context) (TxC
 	g := db.group
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
-	if !g.busy {
+	first := !g.busy
+	if first {
 		g.busy, w.taken, w.lead = true, true, true
 	}
 	g.mu.Unlock()
-	if !w.lead {
+	if !first {
 		select {
 		case <-w.wake:
 		case <-ctx.Done():
@@ -119,10 +120,9 @@ func (db *DB) lead(g *group) {
 	if len(batch) > 0 {
 		db.commitGroup(batch)
 	}
-	leader := batch
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, w := range leader {
+	for _, w := range batch {
 		if !w.lead {
 			w.wake <- struct{}{}
 		}
