@@ -66,7 +66,9 @@ func (t *sqliteTx) Exec(ctx context.Context, q string, args ...any) (int64, erro
 func (t *sqliteTx) Query(ctx context.Context, q string, args ...any) (Rows, error) {
 	return nil, errors.New("not used")
 }
-func (t *sqliteTx) QueryRow(ctx context.Context, q string, args ...any) Row { return t.t.QueryRowContext(ctx, q, args...) }
+func (t *sqliteTx) QueryRow(ctx context.Context, q string, args ...any) Row {
+	return t.t.QueryRowContext(ctx, q, args...)
+}
 func (t *sqliteTx) ExecBatch(ctx context.Context, q string, rows [][]any) error {
 	return errors.New("not used")
 }
@@ -133,7 +135,10 @@ func holdQueue(t *testing.T, db *DB, c *sqliteConns, writers []func() error) (er
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_ = db.write(context.Background(), func(tx *Tx) error { _, err := tx.Exec(context.Background(), `INSERT INTO t VALUES ('first')`); return err })
+		_ = db.write(context.Background(), func(tx *Tx) error {
+			_, err := tx.Exec(context.Background(), `INSERT INTO t VALUES ('first')`)
+			return err
+		})
 	}()
 	<-c.began
 	for i, w := range writers {
