@@ -2,7 +2,8 @@
 // for a fixed time — tiles at z10–z16 over Sheffield, API reads, searches
 // and (with a token) writes — and reports requests/s, latency percentiles
 // by kind, errors, lost writes (every acknowledged write read back after),
-// and the server's RSS and goroutines before and after (from /metrics).
+// the server's RSS and goroutines before and after, and its CPU per
+// request (from /metrics).
 //
 //	loadtest -base http://127.0.0.1:18090 -token SECRET -c 200 -d 60s -label "GeoPackage"
 //
@@ -148,6 +149,7 @@ func main() {
 			errs[r.kind]++
 		}
 	}
+	ended := serverStats(client, *base) // CPU to the end of the run, before the read-back
 	// Every acknowledged write must read back.
 	written, lost := 0, 0
 	acked.Range(func(k, _ any) bool {
@@ -179,6 +181,13 @@ func main() {
 		fmt.Printf("%-8s %9d %9.2f %9.2f %9.2f %9.2f %7d\n", k, len(d), ms(pct(d, 0.50)), ms(pct(d, 0.99)), ms(pct(d, 0.999)), ms(d[len(d)-1]), errs[k])
 	}
 	fmt.Printf("writes acknowledged %d, lost %d\n", written, lost)
+	rate := float64(total) / dur.Seconds()
+	if cpu := ended.cpu - before.cpu; cpu > 0 && total > 0 {
+		fmt.Printf("server CPU %.1f s, %.2f ms/request\n", cpu, cpu*1000/float64(total))
+	}
+	if rate > 0 {
+		fmt.Printf("closed-loop mean latency bound %d clients / %.0f requests/s = %.1f ms\n", *clients, rate, float64(*clients)*1000/rate)
+	}
 	fmt.Printf("server RSS %.0f → %.0f MiB, goroutines %.0f → %.0f\n", before.rss/(1<<20), after.rss/(1<<20), before.goroutines, after.goroutines)
 	failed := lost > 0
 	for _, n := range errs {
@@ -221,9 +230,10 @@ func getJSON(c *http.Client, u string, v any) error {
 	return json.NewDecoder(res.Body).Decode(v)
 }
 
-type stats struct{ rss, goroutines float64 }
+type stats struct{ rss, goroutines, cpu float64 }
 
-// serverStats reads process_resident_memory_bytes and go_goroutines.
+// serverStats reads process_resident_memory_bytes, go_goroutines and
+// process_cpu_seconds_total.
 func serverStats(c *http.Client, base string) stats {
 	var s stats
 	res, err := c.Get(base + "/metrics")
@@ -244,6 +254,8 @@ func serverStats(c *http.Client, base string) stats {
 			s.rss = v
 		case "go_goroutines":
 			s.goroutines = v
+		case "process_cpu_seconds_total":
+			s.cpu = v
 		}
 	}
 	return s

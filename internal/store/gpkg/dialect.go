@@ -62,7 +62,8 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 		d.writes.Unlock()
 		return nil, translate(err)
 	}
-	return &tx{conn: conn{t}, t: t, d: d}, nil
+	q := txStmts{t: t, c: d.reads}
+	return &tx{conn: conn{q}, q: q, t: t, d: d}, nil
 }
 
 func (d *dialect) Encode(g orb.Geometry) ([]byte, error) { return geopackage.EncodeGeometry(g) }
@@ -187,6 +188,7 @@ func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 // ends.
 type tx struct {
 	conn
+	q    sqlQuerier // t, or its statements through the cache (txStmts)
 	t    *sql.Tx
 	d    *dialect
 	own  *sql.Conn // a bulk load's connection (BeginBulk), else nil
@@ -197,7 +199,13 @@ func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	st, err := t.t.PrepareContext(ctx, query)
+	var st *sql.Stmt
+	var err error
+	if q, ok := t.q.(txStmts); ok {
+		st, err = q.prepare(ctx, query)
+	} else {
+		st, err = t.t.PrepareContext(ctx, query)
+	}
 	if err != nil {
 		return translate(err)
 	}
@@ -213,7 +221,7 @@ func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
 // Commit refreshes the GeoPackage contents' extents, commits, and folds
 // the write-ahead log back into the file.
 func (t *tx) Commit(ctx context.Context) error {
-	if err := updateContents(ctx, t.t); err != nil {
+	if err := updateContents(ctx, t.q); err != nil {
 		return err // the caller's Rollback ends the transaction
 	}
 	defer t.end()
@@ -223,7 +231,9 @@ func (t *tx) Commit(ctx context.Context) error {
 	// An import can leave tens of megabytes of log that every later read
 	// would have to consult (it made z16 tiles ten times slower). Best
 	// effort: a busy reader only delays it to the next write or SQLite's
-	// own autocheckpoint.
+	// own autocheckpoint. (Only past a size, it let a BEGIN under 200
+	// concurrent writers fail now and then with SQLITE_IOERR_SHORT_READ:
+	// bench/README.md, 2026-12-06.)
 	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	return nil
 }
