@@ -163,8 +163,7 @@ func (g *group) take() []*writer {
 
 // commitGroup runs a group's writers in one transaction and sets each
 // one's error. Once taken, a writer runs to its end whatever its context
-// says: SQLite abandons the whole transaction when a statement is
-// interrupted, which would fail the others.
+// says (steadyConn).
 func (db *DB) commitGroup(batch []*writer) {
 	sess := NewSession(0)
 	ctx := WithSession(context.WithoutCancel(batch[0].ctx), sess)
@@ -221,12 +220,13 @@ func runWriters(tc TxConn, d Dialect, batch []*writer) (int, error) {
 		return 1, nil
 	}
 	ok := 0
+	steady := steadyConn{tc}
 	for _, w := range batch {
 		ctx := context.WithoutCancel(w.ctx)
 		if _, err := tc.Exec(ctx, "SAVEPOINT writer"); err != nil {
 			return 0, fmt.Errorf("savepoint: %w", err)
 		}
-		if w.err = call(w, &Tx{TxConn: tc, d: d, now: Now()}); w.err != nil {
+		if w.err = call(w, &Tx{TxConn: steady, d: d, now: Now()}); w.err != nil {
 			if _, err := tc.Exec(ctx, "ROLLBACK TO SAVEPOINT writer"); err != nil {
 				return 0, fmt.Errorf("after a writer's error (%v), roll back its savepoint: %w", w.err, err)
 			}
@@ -250,3 +250,33 @@ func call(w *writer, tx *Tx) (err error) {
 	}()
 	return w.fn(tx)
 }
+
+// steadyConn runs a shared transaction's statements whatever the context
+// of the writer asking says: SQLite rolls the whole transaction back when
+// a write statement in it is interrupted, and the statements that followed
+// would run outside it, each committing on its own. A writer that is in
+// a group runs to its end.
+type steadyConn struct{ tc TxConn }
+
+func (c steadyConn) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	return c.tc.Exec(context.WithoutCancel(ctx), sql, args...)
+}
+
+func (c steadyConn) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	return c.tc.Query(context.WithoutCancel(ctx), sql, args...)
+}
+
+func (c steadyConn) QueryRow(ctx context.Context, sql string, args ...any) Row {
+	return c.tc.QueryRow(context.WithoutCancel(ctx), sql, args...)
+}
+
+func (c steadyConn) ExecBatch(ctx context.Context, sql string, rows [][]any) error {
+	return c.tc.ExecBatch(context.WithoutCancel(ctx), sql, rows)
+}
+
+// Commit and Rollback are the group's: a writer's work never calls them.
+func (c steadyConn) Commit(ctx context.Context) error {
+	return fmt.Errorf("a writer of a group cannot commit the group's transaction")
+}
+
+func (c steadyConn) Rollback(ctx context.Context) {}

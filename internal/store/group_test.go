@@ -343,3 +343,29 @@ func TestGroupSessions(t *testing.T) {
 		}
 	}
 }
+
+// A writer whose context ends once its group has taken it still runs to
+// its end: its statements are not interrupted (SQLite would abandon the
+// whole shared transaction).
+func TestGroupCancelledMidway(t *testing.T) {
+	conns := &sqliteConns{max: 64}
+	db := groupDB(t, conns)
+	ctx, cancel := context.WithCancel(context.Background())
+	midway := func() error {
+		return db.writeShared(ctx, func(tx *Tx) error {
+			cancel()
+			_, err := tx.Exec(ctx, `INSERT INTO t VALUES ('b')`)
+			return err
+		})
+	}
+	errs, open := holdQueue(t, db, conns, []func() error{insert(db, true, nil, "a"), midway, insert(db, true, nil, "c")})
+	open()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("writer %d: %v", i, err)
+		}
+	}
+	if got := fmt.Sprint(rowsOf(t, conns)); got != "[a b c first]" {
+		t.Errorf("rows %s", got)
+	}
+}
