@@ -20,6 +20,14 @@ type GroupCommitter interface {
 	GroupCommit() int
 }
 
+// SmallCommitter is what a dialect's TxConn may add when a commit of a
+// group of small writes can leave out work only a large write needs (the
+// GeoPackage: truncating the write-ahead log, which waits for every
+// reader to leave it). A group of shared writers commits with CommitSmall.
+type SmallCommitter interface {
+	CommitSmall(ctx context.Context) error
+}
+
 // What shares a transaction. Every writer of a group runs in the order it
 // arrived, in its own SAVEPOINT, with its own time (Tx.now), as if it had
 // the transaction to itself: its error rolls back its own work only and is
@@ -192,7 +200,11 @@ func (db *DB) commitGroup(batch []*writer) {
 	if ok == 0 {
 		return
 	}
-	if err := tc.Commit(ctx); err != nil {
+	commit := tc.Commit
+	if sc, ok := tc.(SmallCommitter); ok && batch[0].shared {
+		commit = sc.CommitSmall
+	}
+	if err := commit(ctx); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}

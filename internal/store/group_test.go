@@ -26,6 +26,7 @@ type sqliteConns struct {
 	gate       chan struct{} // the first Begin waits for it to close, when set
 	began      chan struct{} // closed as the first Begin reaches the gate
 	failCommit bool
+	small      int // commits through CommitSmall
 	lsn        LSN // what Commit tells the context's session, as PostgreSQL's dialect does
 }
 
@@ -73,6 +74,14 @@ func (t *sqliteTx) ExecBatch(ctx context.Context, q string, rows [][]any) error 
 	return errors.New("not used")
 }
 func (t *sqliteTx) Rollback(context.Context) { _ = t.t.Rollback() }
+
+// CommitSmall counts the commits of shared groups (SmallCommitter).
+func (t *sqliteTx) CommitSmall(ctx context.Context) error {
+	t.c.mu.Lock()
+	t.c.small++
+	t.c.mu.Unlock()
+	return t.Commit(ctx)
+}
 
 func (t *sqliteTx) Commit(ctx context.Context) error {
 	if t.c.failCommit {
@@ -367,5 +376,19 @@ func TestGroupCancelledMidway(t *testing.T) {
 	}
 	if got := fmt.Sprint(rowsOf(t, conns)); got != "[a b c first]" {
 		t.Errorf("rows %s", got)
+	}
+}
+
+// A group of shared writers commits through CommitSmall; a write that
+// runs alone through Commit.
+func TestGroupSmallCommit(t *testing.T) {
+	conns := &sqliteConns{max: 64}
+	db := groupDB(t, conns)
+	_, open := holdQueue(t, db, conns, []func() error{insert(db, true, nil, "a"), insert(db, true, nil, "b"),
+		insert(db, false, nil, "c"), insert(db, true, nil, "d")})
+	open()
+	// first (alone), a+b (shared), c (alone), d (shared)
+	if conns.begins != 4 || conns.small != 2 {
+		t.Errorf("%d transactions, %d small commits; want 4 and 2", conns.begins, conns.small)
 	}
 }

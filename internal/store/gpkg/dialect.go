@@ -220,7 +220,17 @@ func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
 
 // Commit refreshes the GeoPackage contents' extents, commits, and folds
 // the write-ahead log back into the file.
-func (t *tx) Commit(ctx context.Context) error {
+func (t *tx) Commit(ctx context.Context) error { return t.commit(ctx, "TRUNCATE") }
+
+// CommitSmall is Commit for a group of small writes
+// (store.SmallCommitter): it folds the log back as far as the readers
+// allow (PASSIVE) rather than waiting for every reader to leave it to
+// truncate it (TRUNCATE), half of a group's turn under load. The log of
+// small writes stays under SQLite's autocheckpoint (1000 pages); the next
+// write that runs alone truncates it.
+func (t *tx) CommitSmall(ctx context.Context) error { return t.commit(ctx, "PASSIVE") }
+
+func (t *tx) commit(ctx context.Context, checkpoint string) error {
 	if err := updateContents(ctx, t.q); err != nil {
 		return err // the caller's Rollback ends the transaction
 	}
@@ -234,7 +244,7 @@ func (t *tx) Commit(ctx context.Context) error {
 	// own autocheckpoint. (Only past a size, it let a BEGIN under 200
 	// concurrent writers fail now and then with SQLITE_IOERR_SHORT_READ:
 	// bench/README.md, 2026-12-06.)
-	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint("+checkpoint+")")
 	return nil
 }
 
