@@ -2,7 +2,8 @@
 // for a fixed time — tiles at z10–z16 over Sheffield, API reads, searches
 // and (with a token) writes — and reports requests/s, latency percentiles
 // by kind, errors, lost writes (every acknowledged write read back after),
-// and the server's RSS and goroutines before and after (from /metrics).
+// the server's RSS and goroutines before and after, and its CPU per
+// request (from /metrics).
 //
 //	loadtest -base http://127.0.0.1:18090 -token SECRET -c 200 -d 60s -label "GeoPackage"
 //
@@ -148,7 +149,7 @@ func main() {
 			errs[r.kind]++
 		}
 	}
-	loaded := serverStats(client, *base) // before the read-back below
+	loaded := serverStats(client, *base) // to the end of the run, before the read-back below
 	// Every acknowledged write must read back.
 	written, lost := 0, 0
 	acked.Range(func(k, _ any) bool {
@@ -180,6 +181,9 @@ func main() {
 		fmt.Printf("%-8s %9d %9.2f %9.2f %9.2f %9.2f %7d\n", k, len(d), ms(pct(d, 0.50)), ms(pct(d, 0.99)), ms(pct(d, 0.999)), ms(d[len(d)-1]), errs[k])
 	}
 	fmt.Printf("writes acknowledged %d, lost %d\n", written, lost)
+	if rate := float64(total) / dur.Seconds(); rate > 0 {
+		fmt.Printf("closed-loop mean latency bound %d clients / %.0f requests/s = %.1f ms\n", *clients, rate, float64(*clients)*1000/rate)
+	}
 	fmt.Printf("server RSS %.0f → %.0f MiB, goroutines %.0f → %.0f\n", before.rss/(1<<20), after.rss/(1<<20), before.goroutines, after.goroutines)
 	hits, misses := loaded.hits-before.hits, loaded.misses-before.misses
 	fmt.Printf("tile cache hits %.0f, misses %.0f (%.1f%% hits); server CPU %.1f s, %.0f µs per request\n", hits, misses,

@@ -9,6 +9,10 @@ import (
 	"github.com/placemap/placemap/internal/place"
 )
 
+// smallWrite is the most assets AddAssets writes in a transaction it may
+// share with other writers (group.go); an import's pages run alone.
+const smallWrite = 16
+
 // AddAssets writes new assets and places each in every set. ECONFLICT if
 // an id is taken; EINVALID if an asset breaks a rule.
 func (db *DB) AddAssets(ctx context.Context, assets []place.Asset) (ImportReport, error) {
@@ -16,7 +20,11 @@ func (db *DB) AddAssets(ctx context.Context, assets []place.Asset) (ImportReport
 	if err := place.CheckAssets(assets); err != nil {
 		return rep, err
 	}
-	err := db.write(ctx, func(tx *Tx) error { return insertAssets(ctx, tx, assets, &rep) })
+	write := db.write
+	if len(assets) <= smallWrite {
+		write = db.writeShared
+	}
+	err := write(ctx, func(tx *Tx) error { return insertAssets(ctx, tx, assets, &rep) })
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -128,7 +136,7 @@ func (db *DB) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (
 	if err := place.CheckAssets([]place.Asset{a}); err != nil {
 		return a, err
 	}
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.writeShared(ctx, func(tx *Tx) error {
 		a.UpdatedAt = tx.now
 		return updateAsset(ctx, tx, &a, ifVersion)
 	})
@@ -187,7 +195,7 @@ func staleAsset(ctx context.Context, tx *Tx, id string, ifVersion int64) error {
 // DeleteAsset removes an asset and its memberships if its version is still
 // ifVersion. ENOTFOUND; ECONFLICT naming the current version.
 func (db *DB) DeleteAsset(ctx context.Context, id string, ifVersion int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.writeShared(ctx, func(tx *Tx) error {
 		last, err := db.asset(ctx, tx, id)
 		if err != nil {
 			return err
@@ -209,7 +217,7 @@ func (db *DB) DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 // MarkReviewed records that someone checked the asset now, if its version
 // is still ifVersion (a revision like any change).
 func (db *DB) MarkReviewed(ctx context.Context, id string, ifVersion int64) (place.Asset, error) {
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.writeShared(ctx, func(tx *Tx) error {
 		tx.tiles(AssetsTiles) // no tile shows last_reviewed, but it is a write of assets
 		n, err := tx.Exec(ctx, `UPDATE assets SET last_reviewed = $1, updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3`,
 			dbTime(tx.now), id, ifVersion)

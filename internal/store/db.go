@@ -172,12 +172,20 @@ type TextIndex interface {
 // the database's differences behind its Dialect. It is safe for concurrent
 // use.
 type DB struct {
-	d Dialect
-	q *queries
+	d     Dialect
+	q     *queries
+	group *group // the queue of writers, when they share transactions
+	stats writeCounts
 }
 
 // NewDB returns the store over d.
-func NewDB(d Dialect) *DB { return &DB{d: d, q: buildQueries(d)} }
+func NewDB(d Dialect) *DB {
+	db := &DB{d: d, q: buildQueries(d)}
+	if g, ok := d.Conns.(GroupCommitter); ok {
+		db.group = &group{max: max(1, g.GroupCommit())}
+	}
+	return db
+}
 
 // Dialect is the database the store runs on.
 func (db *DB) Dialect() Dialect { return db.d }
@@ -229,9 +237,25 @@ type Tx struct {
 // write runs fn in a write transaction, all or nothing, bumping the data
 // version first (PostgreSQL takes its row lock there: writers queue in
 // order and cannot deadlock) and, last, the versions of the tile layers fn
-// named (Tx.tiles), or of all of them if it named none.
+// named (Tx.tiles), or of all of them if it named none. It runs alone in
+// its transaction.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.writeOn(ctx, db.d.Conns.Begin, fn)
+	return db.writeVia(ctx, db.d.Conns.Begin, fn, false)
+}
+
+// writeShared is write for a small write of a few records that may share
+// its transaction with others (GroupCommitter), all or nothing still.
+func (db *DB) writeShared(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.writeVia(ctx, db.d.Conns.Begin, fn, true)
+}
+
+// writeVia runs fn through the store's queue of writers when it has one,
+// else in a transaction of its own.
+func (db *DB) writeVia(ctx context.Context, begin func(context.Context) (TxConn, error), fn func(tx *Tx) error, shared bool) error {
+	if db.group != nil {
+		return db.writeOrdered(ctx, begin, fn, shared)
+	}
+	return db.writeOn(ctx, begin, fn)
 }
 
 // writeBulk is write on a transaction set up for loading many rows, when
@@ -241,7 +265,7 @@ func (db *DB) writeBulk(ctx context.Context, fn func(tx *Tx) error) error {
 	if b, ok := db.d.Conns.(BulkLoader); ok {
 		begin = b.BeginBulk
 	}
-	return db.writeOn(ctx, begin, fn)
+	return db.writeVia(ctx, begin, fn, false)
 }
 
 func (db *DB) writeOn(ctx context.Context, begin func(context.Context) (TxConn, error), fn func(tx *Tx) error) error {
@@ -263,6 +287,8 @@ func (db *DB) writeOn(ctx context.Context, begin func(context.Context) (TxConn, 
 	if err := tc.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.stats.txs.Add(1)
+	db.stats.writers.Add(1)
 	return nil
 }
 

@@ -39,7 +39,7 @@ func (d *dialect) BeginBulk(ctx context.Context) (store.TxConn, error) {
 	if err != nil {
 		return fail(err)
 	}
-	return &tx{conn: conn{t}, t: t, d: d, own: c}, nil
+	return &tx{conn: conn{t}, q: t, t: t, d: d, own: c}, nil
 }
 
 // SetAside drops the triggers that keep table's R-tree and full-text

@@ -32,6 +32,15 @@ type dialect struct {
 // The version watch answers the data and tile versions (store.VersionCache).
 var _ store.VersionCache = (*dialect)(nil)
 
+// groupCommit is how many small writes may share a transaction
+// (store.GroupCommitter): SQLite takes one writer at a time, and a
+// commit's fixed cost (the contents' extents, the log written and folded
+// back into the file) is several times a small write's. 64 bounds how
+// long the first of a group waits for the last.
+const groupCommit = 64
+
+func (d *dialect) GroupCommit() int { return groupCommit }
+
 func (d *dialect) Reads() store.Conn { return conn{d.reads} }
 
 func (d *dialect) Ping(ctx context.Context) error {
@@ -56,7 +65,8 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 		d.writes.Unlock()
 		return nil, translate(err)
 	}
-	return &tx{conn: conn{t}, t: t, d: d}, nil
+	q := txStmts{t: t, c: d.reads}
+	return &tx{conn: conn{q}, q: q, t: t, d: d}, nil
 }
 
 func (d *dialect) Encode(g orb.Geometry) ([]byte, error) { return geopackage.EncodeGeometry(g) }
@@ -181,6 +191,7 @@ func (r row) Scan(dest ...any) error { return translate(r.r.Scan(dest...)) }
 // ends.
 type tx struct {
 	conn
+	q    sqlQuerier // t, or its statements through the cache (txStmts)
 	t    *sql.Tx
 	d    *dialect
 	own  *sql.Conn // a bulk load's connection (BeginBulk), else nil
@@ -191,7 +202,13 @@ func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	st, err := t.t.PrepareContext(ctx, query)
+	var st *sql.Stmt
+	var err error
+	if q, ok := t.q.(txStmts); ok {
+		st, err = q.prepare(ctx, query)
+	} else {
+		st, err = t.t.PrepareContext(ctx, query)
+	}
 	if err != nil {
 		return translate(err)
 	}
@@ -206,8 +223,18 @@ func (t *tx) ExecBatch(ctx context.Context, query string, rows [][]any) error {
 
 // Commit refreshes the GeoPackage contents' extents, commits, and folds
 // the write-ahead log back into the file.
-func (t *tx) Commit(ctx context.Context) error {
-	if err := updateContents(ctx, t.t); err != nil {
+func (t *tx) Commit(ctx context.Context) error { return t.commit(ctx, "TRUNCATE") }
+
+// CommitSmall is Commit for a group of small writes
+// (store.SmallCommitter): it folds the log back as far as the readers
+// allow (PASSIVE) rather than waiting for every reader to leave it to
+// truncate it (TRUNCATE), half of a group's turn under load. The log of
+// small writes stays under SQLite's autocheckpoint (1000 pages); the next
+// write that runs alone truncates it.
+func (t *tx) CommitSmall(ctx context.Context) error { return t.commit(ctx, "PASSIVE") }
+
+func (t *tx) commit(ctx context.Context, checkpoint string) error {
+	if err := updateContents(ctx, t.q); err != nil {
 		return err // the caller's Rollback ends the transaction
 	}
 	defer t.end()
@@ -217,8 +244,10 @@ func (t *tx) Commit(ctx context.Context) error {
 	// An import can leave tens of megabytes of log that every later read
 	// would have to consult (it made z16 tiles ten times slower). Best
 	// effort: a busy reader only delays it to the next write or SQLite's
-	// own autocheckpoint.
-	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	// own autocheckpoint. (Only past a size, it let a BEGIN under 200
+	// concurrent writers fail now and then with SQLITE_IOERR_SHORT_READ:
+	// bench/README.md, 2026-12-06.)
+	_, _ = t.d.db.ExecContext(ctx, "PRAGMA wal_checkpoint("+checkpoint+")")
 	return nil
 }
 

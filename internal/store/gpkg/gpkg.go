@@ -94,7 +94,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // updateContents refreshes the extents gpkg_contents records of the
 // feature tables, as the GeoPackage asks, before a write commits.
-func updateContents(ctx context.Context, tx *sql.Tx) error {
+func updateContents(ctx context.Context, tx sqlQuerier) error {
 	for _, t := range [][2]string{{"boundary_sets", "extent"}, {"areas", "geom"}, {"assets", "geom"}, {"memberships", "geom"}, {"basemap_features", "geom"}} {
 		b, ok, err := rtreeExtent(ctx, tx, "rtree_"+t[0]+"_"+t[1])
 		if err != nil {
@@ -135,7 +135,7 @@ func translate(err error) error {
 // extent may be larger than the exact one by a float's step (about a
 // metre at most), which the GeoPackage allows: the extent is informative.
 // ok is false for an empty tree.
-func rtreeExtent(ctx context.Context, tx *sql.Tx, rtree string) (b [4]float64, ok bool, err error) {
+func rtreeExtent(ctx context.Context, tx sqlQuerier, rtree string) (b [4]float64, ok bool, err error) {
 	var data []byte
 	err = tx.QueryRowContext(ctx, `SELECT data FROM "`+rtree+`_node" WHERE nodeno = 1`).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {

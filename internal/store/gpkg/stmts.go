@@ -78,3 +78,46 @@ func (c *stmtCache) Close() {
 		delete(c.m, q)
 	}
 }
+
+// txStmts runs a write transaction's statements through the statements
+// the cache keeps prepared: database/sql reuses one already prepared on
+// the transaction's connection (Tx.StmtContext), where a statement run on
+// the transaction itself is parsed and planned each time, its triggers
+// (R-trees, full-text index) with it, a fifth of a small write's time.
+type txStmts struct {
+	t *sql.Tx
+	c *stmtCache
+}
+
+func (s txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if p := s.c.stmt(ctx, query); p != nil {
+		st := s.t.StmtContext(ctx, p)
+		defer st.Close()
+		return st.ExecContext(ctx, args...)
+	}
+	return s.t.ExecContext(ctx, query, args...)
+}
+
+// QueryContext and QueryRowContext leave their statement to be closed as
+// the transaction ends (its rows may outlive the call).
+func (s txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p := s.c.stmt(ctx, query); p != nil {
+		return s.t.StmtContext(ctx, p).QueryContext(ctx, args...)
+	}
+	return s.t.QueryContext(ctx, query, args...)
+}
+
+func (s txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if p := s.c.stmt(ctx, query); p != nil {
+		return s.t.StmtContext(ctx, p).QueryRowContext(ctx, args...)
+	}
+	return s.t.QueryRowContext(ctx, query, args...)
+}
+
+// prepare is the statement of query in the transaction, and what ends it.
+func (s txStmts) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if p := s.c.stmt(ctx, query); p != nil {
+		return s.t.StmtContext(ctx, p), nil
+	}
+	return s.t.PrepareContext(ctx, query)
+}
