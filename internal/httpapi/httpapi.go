@@ -234,7 +234,6 @@ func (s *Server) routes() chi.Router {
 			next.ServeHTTP(w, r)
 		})
 	})
-	r.Use(s.authenticate)
 	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -243,10 +242,16 @@ func (s *Server) routes() chi.Router {
 	// everything else is compressed per response.
 	// /tiles/basemap/… is the street basemap (getTile routes it; no set
 	// may be called basemap).
+	// These three are public, the same bytes whoever asks (their cache
+	// keys and Cache-Control: public name no one), so they do not look up
+	// the session or token: a browser sends its session cookie with every
+	// tile, and that lookup would be two store reads per tile.
+	// publicroutes_test.go holds them to it.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Get("/fonts/{fontstack}/{range}.pbf", s.handle(s.getGlyphs))
 	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
 	})
@@ -345,18 +350,31 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	// cannot name several: it is left out there, frame-ancestors rules).
 	embedCSP := csp + s.frameAncestors()
 	csp += "'none'"
+	// The values are made once and shared by every response: what
+	// http.Header.Set would do, without canonicalising the (canonical)
+	// names or making a one-string slice per header per request. Each
+	// slice is full (len == cap), so an Add to one of these headers
+	// copies it rather than writing into the shared array.
+	nosniff, referrer, deny := headerValue("nosniff"), headerValue("strict-origin-when-cross-origin"), headerValue("DENY")
+	cspValue, embedCSPValue := headerValue(csp), headerValue(embedCSP)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrer
 		if r.URL.Path == EmbedPath {
-			h.Set("Content-Security-Policy", embedCSP)
+			h["Content-Security-Policy"] = embedCSPValue
 		} else {
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Frame-Options", "DENY")
+			h["Content-Security-Policy"] = cspValue
+			h["X-Frame-Options"] = deny
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerValue is a header's one value as http.Header holds it, to be
+// shared by many responses: full, so that appending to it copies it.
+func headerValue(v string) []string {
+	return []string{v}[:1:1]
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

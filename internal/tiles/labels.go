@@ -98,7 +98,7 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 	if err != nil {
 		return Tile{}, err
 	}
-	key := fmt.Sprintf("%d/%s=%s/labels/%d/%d/%d", version, name, set, t.Z, t.X, t.Y)
+	key := Key{Version: version, Name: name, Layer: set, Kind: labelsKind, Tile: t}
 	return r.cached(key, version, func() ([]byte, error) {
 		fc, err := r.labelFeatures(ctx, version, set, t)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -90,10 +91,13 @@ type Source interface {
 
 // Tile is a rendered tile.
 type Tile struct {
-	Data    []byte
-	Gzip    []byte // Data gzipped, made once so cached tiles are not compressed per request
-	ETag    string // strong validator: a hash of Data
-	Version int64  // the data version it was rendered from
+	Data []byte
+	Gzip []byte // Data gzipped, made once so cached tiles are not compressed per request
+	ETag string // strong validator: a hash of Data
+	// GzipETag is Gzip's own strong validator (RFC 9110 §8.8.3): ETag
+	// with -gz inside the quotes; "" when there is no Gzip.
+	GzipETag string
+	Version  int64 // the data version it was rendered from
 }
 
 // Renderer renders tiles, caching them by data version.
@@ -148,10 +152,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 	if err != nil {
 		return Tile{}, err
 	}
-	key := fmt.Sprintf("%d/%s/%d/%d/%d.%s", version, layer, t.Z, t.X, t.Y, f)
-	if name != layer {
-		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
-	}
+	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
 	return r.cached(key, version, func() ([]byte, error) {
 		fc, err := r.features(ctx, layer, t)
 		if err != nil {
@@ -172,11 +173,11 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 
 // cached returns the tile cached under key, or renders it once (however
 // many requests ask at the same time), gzips it and caches it.
-func (r *Renderer) cached(key string, version int64, render func() ([]byte, error)) (Tile, error) {
+func (r *Renderer) cached(key Key, version int64, render func() ([]byte, error)) (Tile, error) {
 	if tile, ok := r.cache.Get(key); ok {
 		return tile, nil
 	}
-	v, err, _ := r.group.Do(key, func() (any, error) {
+	v, err, _ := r.group.Do(key.String(), func() (any, error) {
 		data, err := render()
 		if err != nil {
 			return Tile{}, err
@@ -189,7 +190,7 @@ func (r *Renderer) cached(key string, version int64, render func() ([]byte, erro
 				return Tile{}, fmt.Errorf("tile %s: %w", key, err)
 			}
 			if len(gz) < len(data) {
-				tile.Gzip = gz
+				tile.Gzip, tile.GzipETag = gz, strings.TrimSuffix(tile.ETag, `"`)+`-gz"`
 			}
 		}
 		r.cache.Put(key, tile)
