@@ -82,7 +82,8 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	metrics *metrics
+	metrics    *metrics
+	requestIDs *requestIDs
 	// The store's roles (see Stores).
 	areas       AreaStore
 	assets      AssetStore
@@ -193,7 +194,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		s.runAccess, s.viewAccess, s.graph = svc.Run, svc.View, svc.Graph
 		s.failStaleRuns()
 	}
-	s.metrics = newMetrics(s)
+	s.metrics, s.requestIDs = newMetrics(s), newRequestIDs()
 	s.router = s.routes()
 	s.glyphs = glyphsURL(s.router)
 	return s
@@ -212,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(s.requestIDs.tag)
 	if s.cfg.TrustProxyHeaders {
 		// The right-most X-Forwarded-For entry: the address the proxy in
 		// front of us appended. The leftmost (chi's old RealIP) is whatever
@@ -220,7 +221,7 @@ func (s *Server) routes() chi.Router {
 		// request and walk past the per-address limits.
 		r.Use(middleware.ClientIPFromXFFTrustedProxies(1))
 	}
-	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.observe, middleware.Recoverer, s.secureHeaders)
 	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(s.readYourWrites)
@@ -314,28 +315,6 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Get(EmbedPath, s.handle(s.embedPage))
 	r.Head(EmbedPath, s.handle(s.embedPage))
 	r.Handle("/*", s.static())
-}
-
-// requestIDHeader tells the client the request id its log lines carry.
-func (s *Server) requestIDHeader(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		start := time.Now()
-		next.ServeHTTP(ww, r)
-		level := slog.LevelDebug
-		if ww.Status() >= 500 {
-			level = slog.LevelError
-		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
-			"bytes", ww.BytesWritten(), "duration", time.Since(start), "request_id", middleware.GetReqID(r.Context()))
-	})
 }
 
 func (s *Server) secureHeaders(next http.Handler) http.Handler {
