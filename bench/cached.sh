@@ -68,7 +68,18 @@ for c in ${PLACEMAP_BENCH_CONNS:-1 16}; do
 	declare -A c0 t0
 	for n in "${names[@]}"; do c0[$n]=$(cpu "${pid[$n]}"); t0[$n]=$(tiles "${port[$n]}"); done
 	echo "== $c connections"
-	"$work/tilebench" "${engines[@]}" "${ratios[@]}" "${args[@]}" -c "$c"
+	"$work/tilebench" "${engines[@]}" "${ratios[@]}" "${args[@]}" -c "$c" | tee "$work/table" &
+	bench=$!
+	# The static server is tilebench's child: its CPU, read until it ends.
+	static_cpu=0
+	while kill -0 "$bench" 2>/dev/null; do
+		for p in $(pgrep -P "$bench" 2>/dev/null); do static_cpu=$(cpu "$p" 2>/dev/null || echo "$static_cpu"); done
+		sleep 0.2
+	done
+	wait "$bench"
+	python3 -c "import sys,os; t=sum(int(l.split()[-5]) for l in open(sys.argv[1]) if 'static files' in l and l.split()[-5].isdigit()); \
+print(f'static: {t} tile requests (measured rounds), {float(sys.argv[2])/os.sysconf(\"SC_CLK_TCK\")*1e6/max(t,1):.1f} µs CPU each (its whole life, fill included)')" \
+		"$work/table" "$static_cpu"
 	for n in "${names[@]}"; do
 		c1=$(cpu "${pid[$n]}") t1=$(tiles "${port[$n]}")
 		python3 -c "import sys,os; c,t=float(sys.argv[2])-float(sys.argv[3]),float(sys.argv[4])-float(sys.argv[5]); \
