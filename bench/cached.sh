@@ -68,7 +68,7 @@ for c in ${PLACEMAP_BENCH_CONNS:-1 16}; do
 	declare -A c0 t0
 	for n in "${names[@]}"; do c0[$n]=$(cpu "${pid[$n]}"); t0[$n]=$(tiles "${port[$n]}"); done
 	echo "== $c connections"
-	"$work/tilebench" "${engines[@]}" "${ratios[@]}" "${args[@]}" -c "$c" | tee "$work/table" &
+	"$work/tilebench" "${engines[@]}" "${ratios[@]}" "${args[@]}" -c "$c" >"$work/table" &
 	bench=$!
 	# The static server is tilebench's child: its CPU, read until it ends.
 	static_cpu=0
@@ -77,6 +77,7 @@ for c in ${PLACEMAP_BENCH_CONNS:-1 16}; do
 		sleep 0.2
 	done
 	wait "$bench"
+	cat "$work/table"
 	python3 -c "import sys,os; t=sum(int(l.split()[-5]) for l in open(sys.argv[1]) if 'static files' in l and l.split()[-5].isdigit()); \
 print(f'static: {t} tile requests (measured rounds), {float(sys.argv[2])/os.sysconf(\"SC_CLK_TCK\")*1e6/max(t,1):.1f} µs CPU each (its whole life, fill included)')" \
 		"$work/table" "$static_cpu"
