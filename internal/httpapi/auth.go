@@ -59,11 +59,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ses, err := s.accounts.Session(ctx, auth.HashSecret(c.Value))
 			if err == nil {
 				if u, err := s.accounts.User(ctx, ses.UserID); err == nil {
+					// A copy of the request only when there is someone to
+					// name: an anonymous one goes on as it came.
 					ctx = context.WithValue(ctx, principalKey{}, principal{User: u, Session: &ses})
+					r = r.WithContext(ctx)
 				}
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -58,6 +58,13 @@ const password = "a long enough password"
 // "token-<role>".
 func writeServer(t *testing.T, st *store.DB) *httptest.Server {
 	t.Helper()
+	return writeServerWith(t, st, nil)
+}
+
+// writeServerWith is writeServer with the store's roles changed by edit
+// (nil: none changed) before the server is made.
+func writeServerWith(t *testing.T, st *store.DB, edit func(*httpapi.Stores)) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
 		t.Fatal(err)
@@ -76,7 +83,11 @@ func writeServer(t *testing.T, st *store.DB) *httptest.Server {
 		}
 	}
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
-	srv := httptest.NewServer(httpapi.New(roles(st), web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	rs := roles(st)
+	if edit != nil {
+		edit(&rs)
+	}
+	srv := httptest.NewServer(httpapi.New(rs, web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	return srv
 }

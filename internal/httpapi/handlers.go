@@ -492,57 +492,103 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// tileHeader holds the header values every tile response shares, made
+// once (see headerValue): a cached tile's answer should cost about what a
+// file server's does.
+var tileHeader = struct {
+	fresh, immutable, vary, anyOrigin, gzip, mvt, geojson []string
+}{
+	fresh:     headerValue("public, max-age=60, stale-while-revalidate=300"),
+	immutable: headerValue("public, max-age=31536000, immutable"),
+	vary:      headerValue("Accept-Encoding"),
+	anyOrigin: headerValue("*"),
+	gzip:      headerValue("gzip"),
+	mvt:       headerValue(tiles.MVT.ContentType()),
+	geojson:   headerValue(tiles.GeoJSON.ContentType()),
+}
+
 // writeTile sends a rendered tile, gzipped if the client takes it, with
-// its validators and cache headers.
+// its validators and cache headers. It sets the canonical header names
+// directly (Etag is ETag's canonical form), as http.Header.Set would.
 func writeTile(w http.ResponseWriter, r *http.Request, tile tiles.Tile, format tiles.Format) {
 	// The gzipped representation has its own strong validator (RFC 9110
 	// §8.8.3); If-None-Match accepts either.
 	body, etag := tile.Data, tile.ETag
-	gz := len(tile.Gzip) > 0 && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	gz := len(tile.Gzip) > 0 && acceptsGzip(firstHeader(r.Header, "Accept-Encoding"))
 	if gz {
-		body, etag = tile.Gzip, strings.TrimSuffix(tile.ETag, `"`)+`-gz"`
+		body, etag = tile.Gzip, tile.GzipETag
 	}
 	h := w.Header()
-	h.Set("ETag", etag)
-	cache := "public, max-age=60, stale-while-revalidate=300"
-	if v := r.URL.Query().Get("v"); v != "" && v == strconv.FormatInt(tile.Version, 10) {
-		// A URL naming the data version it was made from never changes.
-		cache = "public, max-age=31536000, immutable"
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = tileHeader.fresh
+	if r.URL.RawQuery != "" {
+		if v := r.URL.Query().Get("v"); v != "" && v == strconv.FormatInt(tile.Version, 10) {
+			// A URL naming the data version it was made from never changes.
+			h["Cache-Control"] = tileHeader.immutable
+		}
 	}
-	h.Set("Cache-Control", cache)
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("Access-Control-Allow-Origin", "*")
-	inm := r.Header.Get("If-None-Match")
-	if etagMatch(inm, tile.ETag) || etagMatch(inm, etag) {
+	h["Vary"] = tileHeader.vary
+	h["Access-Control-Allow-Origin"] = tileHeader.anyOrigin
+	if inm := firstHeader(r.Header, "If-None-Match"); inm != "" && (etagMatch(inm, tile.ETag) || etagMatch(inm, etag)) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", format.ContentType())
-	if gz {
-		h.Set("Content-Encoding", "gzip")
+	switch format {
+	case tiles.MVT:
+		h["Content-Type"] = tileHeader.mvt
+	case tiles.GeoJSON:
+		h["Content-Type"] = tileHeader.geojson
+	default:
+		h["Content-Type"] = []string{format.ContentType()}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if gz {
+		h["Content-Encoding"] = tileHeader.gzip
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
+// firstHeader is h.Get(name) for a name already canonical: no
+// canonicalising on the way.
+func firstHeader(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // acceptsGzip reads Accept-Encoding, honouring an explicit gzip;q=0.
 func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for rest, more := header, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",")
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(coding), "gzip") || strings.TrimSpace(coding) == "*" {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+			return !qZero(params)
 		}
 	}
 	return false
 }
 
+// qZero is whether an Accept-Encoding entry's parameters are q=0 (with
+// up to three zero decimals, spaces anywhere), the entry refused.
+func qZero(params string) bool {
+	q := strings.TrimSpace(params)
+	if strings.Contains(q, " ") {
+		q = strings.ReplaceAll(q, " ", "")
+	}
+	return q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000"
+}
+
 // etagMatch implements If-None-Match's weak comparison (RFC 9110 §13.1.2).
 func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
+	etag = strings.TrimPrefix(etag, "W/")
+	for rest, more := header, true; more; {
+		var t string
+		t, rest, more = strings.Cut(rest, ",")
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == strings.TrimPrefix(etag, "W/") {
+		if t == "*" || t == etag {
 			return true
 		}
 	}

@@ -82,7 +82,8 @@ type Config struct {
 
 // Server is placemap's HTTP handler.
 type Server struct {
-	metrics *metrics
+	metrics    *metrics
+	requestIDs *requestIDs
 	// The store's roles (see Stores).
 	areas       AreaStore
 	assets      AssetStore
@@ -193,7 +194,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		s.runAccess, s.viewAccess, s.graph = svc.Run, svc.View, svc.Graph
 		s.failStaleRuns()
 	}
-	s.metrics = newMetrics(s)
+	s.metrics, s.requestIDs = newMetrics(s), newRequestIDs()
 	s.router = s.routes()
 	s.glyphs = glyphsURL(s.router)
 	return s
@@ -212,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(s.requestIDs.tag)
 	if s.cfg.TrustProxyHeaders {
 		// The right-most X-Forwarded-For entry: the address the proxy in
 		// front of us appended. The leftmost (chi's old RealIP) is whatever
@@ -220,7 +221,7 @@ func (s *Server) routes() chi.Router {
 		// request and walk past the per-address limits.
 		r.Use(middleware.ClientIPFromXFFTrustedProxies(1))
 	}
-	r.Use(s.requestIDHeader, s.logRequests, s.metrics.observe, middleware.Recoverer, s.secureHeaders)
+	r.Use(s.observe, middleware.Recoverer, s.secureHeaders)
 	r.Use(s.checkRequestText)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(s.readYourWrites)
@@ -234,7 +235,6 @@ func (s *Server) routes() chi.Router {
 			next.ServeHTTP(w, r)
 		})
 	})
-	r.Use(s.authenticate)
 	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -243,10 +243,16 @@ func (s *Server) routes() chi.Router {
 	// everything else is compressed per response.
 	// /tiles/basemap/… is the street basemap (getTile routes it; no set
 	// may be called basemap).
+	// These three are public, the same bytes whoever asks (their cache
+	// keys and Cache-Control: public name no one), so they do not look up
+	// the session or token: a browser sends its session cookie with every
+	// tile, and that lookup would be two store reads per tile.
+	// publicroutes_test.go holds them to it.
 	r.Get("/tiles/{layer}/{z}/{x}/{file}", s.handle(s.getTile))
 	r.Get("/fonts/{fontstack}/{range}.pbf", s.handle(s.getGlyphs))
 	r.Get("/tiles/{layer}/labels/{z}/{x}/{file}", s.handle(s.getLabelTile))
 	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript"))
 		s.compressedRoutes(r)
 	})
@@ -311,28 +317,6 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Handle("/*", s.static())
 }
 
-// requestIDHeader tells the client the request id its log lines carry.
-func (s *Server) requestIDHeader(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		start := time.Now()
-		next.ServeHTTP(ww, r)
-		level := slog.LevelDebug
-		if ww.Status() >= 500 {
-			level = slog.LevelError
-		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
-			"bytes", ww.BytesWritten(), "duration", time.Since(start), "request_id", middleware.GetReqID(r.Context()))
-	})
-}
-
 func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	extra := ""
 	if u, err := url.Parse(s.cfg.BasemapStyleURL); err == nil && u.Host != "" {
@@ -345,18 +329,31 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	// cannot name several: it is left out there, frame-ancestors rules).
 	embedCSP := csp + s.frameAncestors()
 	csp += "'none'"
+	// The values are made once and shared by every response: what
+	// http.Header.Set would do, without canonicalising the (canonical)
+	// names or making a one-string slice per header per request. Each
+	// slice is full (len == cap), so an Add to one of these headers
+	// copies it rather than writing into the shared array.
+	nosniff, referrer, deny := headerValue("nosniff"), headerValue("strict-origin-when-cross-origin"), headerValue("DENY")
+	cspValue, embedCSPValue := headerValue(csp), headerValue(embedCSP)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrer
 		if r.URL.Path == EmbedPath {
-			h.Set("Content-Security-Policy", embedCSP)
+			h["Content-Security-Policy"] = embedCSPValue
 		} else {
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Frame-Options", "DENY")
+			h["Content-Security-Policy"] = cspValue
+			h["X-Frame-Options"] = deny
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerValue is a header's one value as http.Header holds it, to be
+// shared by many responses: full, so that appending to it copies it.
+func headerValue(v string) []string {
+	return []string{v}[:1:1]
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

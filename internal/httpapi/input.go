@@ -35,10 +35,21 @@ func requestText(r *http.Request) error {
 	if err := place.CheckText("the path", r.URL.Path); err != nil {
 		return err
 	}
-	for i, seg := range strings.Split(r.URL.Path, "/") {
+	// The parts between slashes, counted as strings.Split would, without
+	// making its slice: every request comes through here.
+	rest := r.URL.Path
+	for i := 0; ; i++ {
+		seg, after, more := strings.Cut(rest, "/")
 		if len(seg) > maxPathSegment {
 			return place.Errorf(place.EINVALID, "the path's part %d is %d bytes long; no name placemap serves is longer than %d", i, len(seg), maxPathSegment)
 		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	if r.URL.RawQuery == "" {
+		return nil
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {

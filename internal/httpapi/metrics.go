@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -21,6 +23,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inflight prometheus.Gauge
+	series   sync.Map // routeKey → routeSeries
 }
 
 func newMetrics(s *Server) *metrics {
@@ -57,15 +60,26 @@ func newMetrics(s *Server) *metrics {
 	return m
 }
 
-// observe counts and times each request under its route pattern (never
-// the raw path, which would make a series per asset id).
-func (m *metrics) observe(next http.Handler) http.Handler {
+// observe logs each request (at debug, or error for a 5xx) and counts and
+// times it under its route pattern (never the raw path, which would make a
+// series per asset id), through one wrapper of the response.
+func (s *Server) observe(next http.Handler) http.Handler {
+	m := s.metrics
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.inflight.Inc()
 		defer m.inflight.Dec()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		start := time.Now()
 		next.ServeHTTP(ww, r)
+		took := time.Since(start)
+		level := slog.LevelDebug
+		if ww.Status() >= 500 {
+			level = slog.LevelError
+		}
+		if s.log.Enabled(r.Context(), level) {
+			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+				"bytes", ww.BytesWritten(), "duration", took, "request_id", middleware.GetReqID(r.Context()))
+		}
 		route := "unmatched"
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
@@ -74,9 +88,35 @@ func (m *metrics) observe(next http.Handler) http.Handler {
 		if code == 0 {
 			code = http.StatusOK
 		}
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(code)).Inc()
-		m.duration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		c := m.of(route, r.Method, code)
+		c.requests.Inc()
+		c.duration.Observe(took.Seconds())
 	})
+}
+
+// routeKey names one series of the request counter.
+type routeKey struct {
+	route, method string
+	code          int
+}
+
+// routeSeries is a route's counter and timer, looked up once.
+type routeSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// of returns the series of route, method and code, found in the vectors
+// once and then kept: hashing the labels for each request cost more than
+// the count. As many are kept as the vectors hold.
+func (m *metrics) of(route, method string, code int) routeSeries {
+	k := routeKey{route, method, code}
+	if c, ok := m.series.Load(k); ok {
+		return c.(routeSeries)
+	}
+	c := routeSeries{m.requests.WithLabelValues(route, method, strconv.Itoa(code)), m.duration.WithLabelValues(route, method)}
+	m.series.Store(k, c)
+	return c
 }
 
 func (m *metrics) handler() http.Handler {

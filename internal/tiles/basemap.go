@@ -41,7 +41,7 @@ func (r *Renderer) RenderBasemap(ctx context.Context, src BasemapSource, t mapti
 	if _, err := src.Basemap(ctx); err != nil {
 		return Tile{}, err
 	}
-	key := fmt.Sprintf("%d/%s/%d/%d/%d.mvt", version, BasemapLayer, t.Z, t.X, t.Y)
+	key := Key{Version: version, Name: BasemapLayer, Layer: BasemapLayer, Kind: string(MVT), Tile: t}
 	return r.cached(key, version, func() ([]byte, error) {
 		z := int(t.Z)
 		fs, err := src.BasemapFeatures(ctx, store.BasemapQuery{Band: basemap.BandOf(z), Zoom: z, BBox: t.Bound(float64(Buffer) / Extent)})

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -93,10 +94,13 @@ type Source interface {
 
 // Tile is a rendered tile.
 type Tile struct {
-	Data    []byte
-	Gzip    []byte // Data gzipped, made once so cached tiles are not compressed per request
-	ETag    string // strong validator: a hash of Data
-	Version int64  // the version of its layer's data it was rendered from (layerVersion)
+	Data []byte
+	Gzip []byte // Data gzipped, made once so cached tiles are not compressed per request
+	ETag string // strong validator: a hash of Data
+	// GzipETag is Gzip's own strong validator (RFC 9110 §8.8.3): ETag
+	// with -gz inside the quotes; "" when there is no Gzip.
+	GzipETag string
+	Version  int64 // the version of its layer's data it was rendered from (layerVersion)
 }
 
 // Renderer renders tiles, caching them by the version of their layer's
@@ -195,10 +199,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		return Tile{}, err
 	}
 	version := layerVersion(versions, name, layer)
-	key := fmt.Sprintf("%d/%s/%d/%d/%d.%s", version, layer, t.Z, t.X, t.Y, f)
-	if name != layer {
-		key = fmt.Sprintf("%d/%s=%s/%d/%d/%d.%s", version, name, layer, t.Z, t.X, t.Y, f)
-	}
+	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
 	return r.cached(key, version, func() ([]byte, error) {
 		fc, err := r.features(ctx, layer, t, version)
 		if err != nil {
@@ -234,11 +235,11 @@ func layerVersion(v store.TileVersions, name, layer string) int64 {
 
 // cached returns the tile cached under key, or renders it once (however
 // many requests ask at the same time), gzips it and caches it.
-func (r *Renderer) cached(key string, version int64, render func() ([]byte, error)) (Tile, error) {
+func (r *Renderer) cached(key Key, version int64, render func() ([]byte, error)) (Tile, error) {
 	if tile, ok := r.cache.Get(key); ok {
 		return tile, nil
 	}
-	v, err, _ := r.group.Do(key, func() (any, error) {
+	v, err, _ := r.group.Do(key.String(), func() (any, error) {
 		data, err := render()
 		if err != nil {
 			return Tile{}, err
@@ -251,7 +252,7 @@ func (r *Renderer) cached(key string, version int64, render func() ([]byte, erro
 				return Tile{}, fmt.Errorf("tile %s: %w", key, err)
 			}
 			if len(gz) < len(data) {
-				tile.Gzip = gz
+				tile.Gzip, tile.GzipETag = gz, strings.TrimSuffix(tile.ETag, `"`)+`-gz"`
 			}
 		}
 		r.cache.Put(key, tile)
