@@ -2,8 +2,11 @@ package postgis
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/placemap/placemap/internal/store"
 )
@@ -58,55 +61,92 @@ func (x routedRow) Scan(dest ...any) error {
 	return translate(err)
 }
 
+// readAhead is how much of a replica's answer is read before the caller
+// sees its first row: a replica that stops or crashes within it has the
+// query run again on the primary, and the caller never sees the failure.
+// An answer larger than that streams past it (a failure there is the
+// caller's error: rows have reached it).
+const readAhead = 1 << 20
+
 // replicaRows are a replica's rows that, should the replica fail before
-// the first row, become the same query's rows on the primary.
+// the first readAhead bytes were read, become the same query's rows on
+// the primary.
 type replicaRows struct {
 	r        *router
 	i        int
 	rows     pgx.Rows
-	started  bool       // a row was read, or the end: too late to run it elsewhere
+	started  bool       // read ahead (or fallen back): too late to run it elsewhere
 	fallback store.Rows // the primary's rows, once the replica failed
 	ctx      context.Context
 	sql      string
 	args     []any
+	ahead    [][][]byte // the rows read ahead, their values copied
+	next     int        // the index in ahead of the next row to give
+	row      [][]byte   // the current row when it came from ahead
+	more     bool       // the answer goes on past ahead, in rows
+	// fields and types decode ahead's rows (rows forgets its fields once
+	// it has read them all).
+	fields []pgconn.FieldDescription
+	types  *pgtype.Map
 }
 
 func (x *replicaRows) Next() bool {
+	if !x.started {
+		x.readAhead()
+	}
 	if x.fallback != nil {
 		return x.fallback.Next()
 	}
-	if x.rows.Next() {
-		x.start()
+	if x.next < len(x.ahead) {
+		x.row = x.ahead[x.next]
+		x.ahead[x.next] = nil
+		x.next++
 		return true
 	}
-	if !x.started {
-		if err := x.rows.Err(); err != nil && x.r.retry(x.ctx, x.i, err) {
-			x.rows.Close()
-			x.started = true
-			rows, err := x.r.primaryRead(x.ctx).Query(x.ctx, x.sql, x.args...)
-			if err != nil {
-				x.fallback = failedRows{err}
-				return false
-			}
-			x.fallback = rows
-			return rows.Next()
-		}
-		x.start()
-	}
-	return false
+	x.row = nil
+	return x.more && x.rows.Next()
 }
 
-// start counts the read as the replica's, once it has answered.
-func (x *replicaRows) start() {
-	if !x.started {
-		x.started = true
-		x.r.replicas[x.i].reads.Add(1)
+// readAhead reads the replica's rows up to readAhead bytes or their end;
+// if the replica failed first, the query runs on the primary (fallback).
+func (x *replicaRows) readAhead() {
+	x.started = true
+	size := 0
+	for size < readAhead && x.rows.Next() {
+		if x.fields == nil {
+			x.fields, x.types = slices.Clone(x.rows.FieldDescriptions()), x.rows.TypeMap()
+		}
+		raw := x.rows.RawValues()
+		row := make([][]byte, len(raw))
+		for i, v := range raw {
+			if v != nil { // nil is NULL; an empty value stays empty
+				row[i] = append(make([]byte, 0, len(v)), v...)
+				size += len(v)
+			}
+		}
+		x.ahead = append(x.ahead, row)
 	}
+	if size >= readAhead {
+		x.more = true
+	} else if err := x.rows.Err(); err != nil && x.r.retry(x.ctx, x.i, err) {
+		x.rows.Close()
+		x.ahead = nil
+		rows, err := x.r.primaryRead(x.ctx).Query(x.ctx, x.sql, x.args...)
+		if err != nil {
+			rows = failedRows{err}
+		}
+		x.fallback = rows
+		return
+	}
+	x.r.replicas[x.i].reads.Add(1)
 }
 
 func (x *replicaRows) Scan(dest ...any) error {
 	if x.fallback != nil {
 		return x.fallback.Scan(dest...)
+	}
+	if x.row != nil {
+		return translate(pgx.ScanRow(x.types, x.fields, x.row, dest...))
 	}
 	return translate(x.rows.Scan(dest...))
 }
