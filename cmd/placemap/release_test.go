@@ -133,7 +133,7 @@ func TestReleaseIntoRunningDemo(t *testing.T) {
 		VectorLayers []struct{ ID string } `json:"vector_layers"`
 	}
 	getJSON(t, base+"/tiles/sheffield-wards.json", &tj)
-	if tj.Name != "sheffield-wards" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "sheffield-wards" || !strings.HasSuffix(tj.Tiles[0], "/tiles/sheffield-wards/{z}/{x}/{y}.mvt") {
+	if tj.Name != "sheffield-wards" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "sheffield-wards" || !strings.Contains(tj.Tiles[0], "/tiles/sheffield-wards/{z}/{x}/{y}.mvt?v=") {
 		t.Errorf("series TileJSON: %+v", tj)
 	}
 	var sets struct {
