@@ -38,19 +38,13 @@ func (d *dialect) DataVersion(ctx context.Context, query string) (int64, error) 
 	if d.watch == nil {
 		return readVersion(ctx, d.Reads(), query)
 	}
-	v, lsn, ok, gen := d.watch.cached()
-	if d.router != nil {
-		if ok && d.router.serves(ctx, lsn) {
-			return v, nil
-		}
-		return readVersion(ctx, d.Reads(), query)
-	}
+	v, gen, ok := d.known(ctx)
 	if ok {
 		return v, nil
 	}
 	v, err := readVersion(ctx, d.Reads(), query)
 	if err == nil {
-		d.watch.readDone(v, gen)
+		d.readDone(v, gen)
 	}
 	return v, err
 }
@@ -65,8 +59,8 @@ func (d *dialect) TileVersions(ctx context.Context, query string) (store.TileVer
 	if d.watch == nil {
 		return readTileVersions(ctx, d.Reads(), query)
 	}
-	v, lsn, ok, gen := d.watch.cached()
-	if ok && (d.router == nil || d.router.serves(ctx, lsn)) {
+	v, gen, ok := d.known(ctx)
+	if ok {
 		if tv := d.tiles.at(v); tv != nil {
 			return tv, nil
 		}
@@ -75,11 +69,26 @@ func (d *dialect) TileVersions(ctx context.Context, query string) (store.TileVer
 	if err != nil {
 		return nil, err
 	}
-	if d.router == nil {
-		d.watch.readDone(tv.At(), gen)
-	}
+	d.readDone(tv.At(), gen)
 	d.tiles.keep(tv)
 	return tv, nil
+}
+
+// known is the data version as the listener knows it, gen to give back
+// to readDone, and whether this request may take it from memory: the
+// listener is sure of it and, with replicas, the request's copy has
+// replayed past where the primary was when it was read.
+func (d *dialect) known(ctx context.Context) (v int64, gen uint64, ok bool) {
+	v, lsn, ok, gen := d.watch.cached()
+	return v, gen, ok && (d.router == nil || d.router.serves(ctx, lsn))
+}
+
+// readDone tells the listener of a version read by a call begun at gen.
+// Only a read on the primary: one on a replica tells nothing of it.
+func (d *dialect) readDone(v int64, gen uint64) {
+	if d.router == nil {
+		d.watch.readDone(v, gen)
+	}
 }
 
 func readTileVersions(ctx context.Context, c store.Conn, query string) (store.TileVersions, error) {
