@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/place"
 )
@@ -87,25 +88,74 @@ func (db *DB) Assets(ctx context.Context, q AssetQuery) (AssetPage, error) {
 	return page, nil
 }
 
-// AssetCells counts the assets whose location lies in q.BBox by cell of
-// q's grid and category, in no order; cells without assets are left out.
+// AssetCells counts the assets of each category in each cell of q's tile,
+// in no order; cells without assets are left out. It reads the cells kept
+// in asset_cells (cells.go) at the first level kept at or below the cells'
+// zoom, summing each cell's 2^k × 2^k cells there. EINVALID for a bad query.
 func (db *DB) AssetCells(ctx context.Context, q CellQuery) ([]AssetCell, error) {
 	if err := q.Check(); err != nil {
 		return nil, err
 	}
-	b := q.BBox
-	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	rows, err := db.d.Conns.Reads().Query(ctx, db.d.Index.AssetCells(),
-		b.Min[0], b.Min[1], w, h, float64(q.Cols), float64(q.Rows), q.Cols-1, q.Rows-1, b.Max[0], b.Max[1])
-	out, err := collect(rows, err, func(r Row) (AssetCell, error) {
-		var c AssetCell
-		err := r.Scan(&c.Col, &c.Row, &c.Category, &c.Count, &c.SumLon, &c.SumLat)
-		return c, err
+	want := int(q.Tile.Z) + q.Depth
+	level := MaxCellLevel
+	for _, l := range cellLevels {
+		if l >= want {
+			level = l
+			break
+		}
+	}
+	r := readCells(q.Tile, level)
+	query, args := db.q.cells.read, []any{level, r.kx0, r.ky0, r.x0, r.x1, r.y0, r.y1}
+	if r.kx1-r.kx0 > 1 || r.ky1-r.ky0 > 1 {
+		query, args = db.q.cells.readBlocks, append(args, r.kx1, r.ky1)
+	}
+	rows, err := db.d.Conns.Reads().Query(ctx, query, args...)
+	type key struct {
+		col, row int
+		category string
+	}
+	sums := map[key]*cellSum{}
+	shift := level - want
+	_, err = collect(rows, err, func(row Row) (struct{}, error) {
+		var x, y int
+		var c cellSum
+		var cat string
+		if err := row.Scan(&x, &y, &cat, &c.n, &c.lon, &c.lat); err != nil {
+			return struct{}{}, err
+		}
+		k := key{x>>shift - r.x0>>shift, y>>shift - r.y0>>shift, cat}
+		if s := sums[k]; s != nil {
+			s.n, s.lon, s.lat = s.n+c.n, s.lon+c.lon, s.lat+c.lat
+		} else {
+			sums[k] = &c
+		}
+		return struct{}{}, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("asset cells: %w", err)
+		return nil, fmt.Errorf("asset cells of %d/%d/%d: %w", q.Tile.Z, q.Tile.X, q.Tile.Y, err)
+	}
+	out := make([]AssetCell, 0, len(sums))
+	for k, s := range sums {
+		out = append(out, AssetCell{Col: k.col, Row: k.row, Category: k.category, Count: int(s.n),
+			SumLon: float64(s.lon) / cellUnits, SumLat: float64(s.lat) / cellUnits})
 	}
 	return out, nil
+}
+
+// cellSum is a cell's count and sums of longitude and latitude (units of
+// 1e-7 degree).
+type cellSum struct{ n, lon, lat int64 }
+
+// cellRange is where a tile's cells lie at a level: x in [x0, x1), y in
+// [y0, y1), in the blocks kx in [kx0, kx1), ky in [ky0, ky1).
+type cellRange struct{ x0, x1, y0, y1, kx0, kx1, ky0, ky1 int }
+
+func readCells(t maptile.Tile, level int) cellRange {
+	d := level - int(t.Z)
+	r := cellRange{x0: int(t.X) << d, x1: int(t.X+1) << d, y0: int(t.Y) << d, y1: int(t.Y+1) << d}
+	r.kx0, r.ky0 = r.x0>>cellBlock, r.y0>>cellBlock
+	r.kx1, r.ky1 = (r.x1-1)>>cellBlock+1, (r.y1-1)>>cellBlock+1
+	return r
 }
 
 // AssetStats counts assets and lists their extent, attributions and

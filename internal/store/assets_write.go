@@ -66,6 +66,9 @@ func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *Import
 	if err := tx.ExecBatch(ctx, query, batch); err != nil {
 		return fmt.Errorf("insert assets: %w", err)
 	}
+	if err := countCells(ctx, tx, ids); err != nil {
+		return err
+	}
 	n, err := placeAssets(ctx, tx, ids, "")
 	if err != nil {
 		return err
@@ -154,6 +157,11 @@ func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) e
 	}
 	pt := geo.PointOnSurface(a.Geometry)
 	tx.tiles(AssetsTiles)
+	// Out of its cells as it was, into them as it is (if the write stands:
+	// else the transaction, or the writer's savepoint, is rolled back).
+	if err := uncountCells(ctx, tx, []string{a.ID}); err != nil {
+		return err
+	}
 	n, err := tx.Exec(ctx, `UPDATE assets SET geom = `+tx.d.Geometry.In("$1")+`, `+tx.d.SQL.LocationSet("$2", "$3")+`,
 		name = $4, category = $5, status = $6, address = $7, postcode = $8, opening_hours = $9, phone = $10,
 		email = $11, website = $12, operator = $13, tags = $14, source = $15, source_id = $16, licence = $17,
@@ -169,6 +177,9 @@ func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) e
 		return staleAsset(ctx, tx, a.ID, ifVersion)
 	}
 	a.Version = ifVersion + 1
+	if err := countCells(ctx, tx, []string{a.ID}); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE asset_id = $1`, a.ID); err != nil {
 		return fmt.Errorf("update asset %s: %w", a.ID, err)
 	}
@@ -204,6 +215,9 @@ func (db *DB) DeleteAsset(ctx context.Context, id string, ifVersion int64) error
 			return place.Errorf(place.ECONFLICT, "asset %s is at version %d, not %d: someone else changed it", id, last.Version, ifVersion)
 		}
 		tx.tiles(AssetsTiles)
+		if err := uncountCells(ctx, tx, []string{id}); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM assets WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("delete asset %s: %w", id, err)
 		}

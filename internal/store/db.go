@@ -132,6 +132,11 @@ type SQL interface {
 	LocationIn(x, y string) string
 	LocationSet(x, y string) string
 	LocationOut(alias string) string
+	// LocationXY are LocationOut's x and y apart.
+	LocationXY(alias string) (x, y string)
+	// Int is a number expression truncated towards zero to a 64-bit
+	// integer.
+	Int(expr string) string
 }
 
 // SpatialIndex are the queries the spatial index answers.
@@ -143,10 +148,6 @@ type SpatialIndex interface {
 	// SpanOf is the larger of the width and height of the bounding box of
 	// the geometry of alias in a query from BoxFrom.
 	SpanOf(alias string) string
-	// AssetCells is the whole query of DB.AssetCells: parameters min x,
-	// min y, width, height, columns, rows, last column, last row, max x,
-	// max y; it gives column, row, category, count, sum of x, sum of y.
-	AssetCells() string
 	// AssetAreaPairs is the FROM clause and condition pairing each asset
 	// (alias a) with the areas (alias ar) whose bounding box holds its
 	// location: the candidates placement decides between.
@@ -228,6 +229,7 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 type Tx struct {
 	TxConn
 	d   Dialect
+	q   *queries
 	now time.Time
 	// tileKeys are the tile layers whose data the transaction changes
 	// (tiles); nil: it named none, and bumps them all.
@@ -277,7 +279,7 @@ func (db *DB) writeOn(ctx context.Context, begin func(context.Context) (TxConn, 
 	if _, err := tc.Exec(ctx, sqlBumpDataVersion); err != nil {
 		return fmt.Errorf("bump data version: %w", err)
 	}
-	tx := &Tx{TxConn: tc, d: db.d, now: Now()}
+	tx := &Tx{TxConn: tc, d: db.d, q: db.q, now: Now()}
 	if err := fn(tx); err != nil {
 		return err
 	}

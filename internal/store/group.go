@@ -192,7 +192,7 @@ func (db *DB) commitGroup(batch []*writer) {
 		fail(fmt.Errorf("bump data version: %w", err))
 		return
 	}
-	ok, err := runWriters(tc, db.d, batch)
+	ok, err := runWriters(tc, db.d, db.q, batch)
 	if err != nil {
 		fail(err)
 		return
@@ -222,10 +222,10 @@ func (db *DB) commitGroup(batch []*writer) {
 // runWriters runs each writer of a group in its own savepoint (a group of
 // one needs none: its error rolls the transaction back). It returns how
 // many succeeded, and an error when the transaction itself failed.
-func runWriters(tc TxConn, d Dialect, batch []*writer) (int, error) {
+func runWriters(tc TxConn, d Dialect, q *queries, batch []*writer) (int, error) {
 	if len(batch) == 1 {
 		w := batch[0]
-		w.err = work(w, &Tx{TxConn: tc, d: d, now: Now()})
+		w.err = work(w, &Tx{TxConn: tc, d: d, q: q, now: Now()})
 		if w.err != nil {
 			return 0, nil
 		}
@@ -238,7 +238,7 @@ func runWriters(tc TxConn, d Dialect, batch []*writer) (int, error) {
 		if _, err := tc.Exec(ctx, "SAVEPOINT writer"); err != nil {
 			return 0, fmt.Errorf("savepoint: %w", err)
 		}
-		if w.err = work(w, &Tx{TxConn: steady, d: d, now: Now()}); w.err != nil {
+		if w.err = work(w, &Tx{TxConn: steady, d: d, q: q, now: Now()}); w.err != nil {
 			if _, err := tc.Exec(ctx, "ROLLBACK TO SAVEPOINT writer"); err != nil {
 				return 0, fmt.Errorf("after a writer's error (%v), roll back its savepoint: %w", w.err, err)
 			}

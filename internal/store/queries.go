@@ -18,6 +18,7 @@ type queries struct {
 	// assets by the filters a query uses (assetFilters).
 	assets [1 << assetFilterCount]assetQuery
 	search searchQueries
+	cells  cellQueries
 }
 
 // assetQuery counts and lists the assets of one combination of filters.
@@ -76,6 +77,7 @@ func buildQueries(d Dialect) *queries {
 	q.areaShapes = q.areaShapesAny + ` ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
 	q.areaShapesAny += ` LIMIT $7`
 	q.search = buildSearchQueries(d)
+	q.cells = buildCellQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/place"
 )
@@ -82,18 +83,22 @@ type SuccessorQuery struct {
 	NewSet, NewCode string
 }
 
-// CellQuery asks how many assets lie in each cell of a grid over a box: what
-// a low-zoom tile shows in place of more assets than it can carry. A
-// location's column is int((lon - Min.lon) / width * Cols), its row the
-// same in latitude, each clamped to the grid.
+// CellQuery asks how many assets lie in each cell of a tile: what a
+// low-zoom tile shows in place of more assets than it can carry. The tile
+// is cut into 2^Depth × 2^Depth cells, each a tile of zoom Tile.Z + Depth
+// of the Web Mercator pyramid, no deeper than MaxCellLevel. An asset lies
+// in the tile of each zoom holding its location, tiles holding their west
+// and north edges (a location on the edge between two cells is in the one
+// east or south of it); latitudes beyond Web Mercator's are held to its
+// edges.
 type CellQuery struct {
-	BBox orb.Bound // assets whose location lies in [Min, Max) on both axes
-	Cols int       // the box is cut into Cols × Rows equal cells
-	Rows int
+	Tile  maptile.Tile
+	Depth int
 }
 
 // AssetCell counts the assets of one category whose location lies in one
-// cell of a CellQuery's grid; column 0, row 0 is the cell at BBox.Min.
+// cell of a CellQuery's tile; column 0, row 0 is the cell at the tile's
+// north-west corner.
 type AssetCell struct {
 	Col, Row int
 	Category string
@@ -104,11 +109,12 @@ type AssetCell struct {
 
 // Check says what is wrong with a cell query, if anything.
 func (q CellQuery) Check() error {
-	if !(q.BBox.Max[0] > q.BBox.Min[0] && q.BBox.Max[1] > q.BBox.Min[1]) {
-		return place.Errorf(place.EINVALID, "cell query: empty box %v", q.BBox)
+	t := q.Tile
+	if q.Depth < 0 || q.Depth > 8 || int(t.Z)+q.Depth > MaxCellLevel {
+		return place.Errorf(place.EINVALID, "cell query: zoom %d cut %d zooms deeper, want 0-8 and at most zoom %d", t.Z, q.Depth, MaxCellLevel)
 	}
-	if q.Cols < 1 || q.Rows < 1 || q.Cols > 256 || q.Rows > 256 {
-		return place.Errorf(place.EINVALID, "cell query: grid %d × %d, want 1-256 each way", q.Cols, q.Rows)
+	if !t.Valid() {
+		return place.Errorf(place.EINVALID, "cell query: no tile %d/%d/%d", t.Z, t.X, t.Y)
 	}
 	return nil
 }

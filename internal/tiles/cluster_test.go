@@ -149,3 +149,56 @@ func renderAssets(t *testing.T, r *tiles.Renderer, tile maptile.Tile) (mvt.Layer
 	layers.ProjectToWGS84(tile)
 	return *layers[0], len(got.Data)
 }
+
+// TestAssetCellsAreTilesOfThePyramid: a dense tile's cells are the tiles
+// five zooms deeper (128 units of its grid each way), whichever level of
+// the store's cells they are read from: each cell's point lies in its
+// cell, and its count is the assets whose location lies there.
+func TestAssetCellsAreTilesOfThePyramid(t *testing.T) {
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	// 3,600 assets over 0.3° × 0.3° around Sheffield.
+	var assets []place.Asset
+	for i := 0; i < 60; i++ {
+		for j := 0; j < 60; j++ {
+			assets = append(assets, place.Asset{ID: fmt.Sprintf("a%d-%d", i, j), Name: "Asset", Category: "library", Status: place.Open,
+				Geometry: orb.Point{-1.6 + 0.005*float64(i) + 0.0001*float64(j%7), 53.25 + 0.005*float64(j) + 0.0001*float64(i%5)}})
+		}
+	}
+	if _, err := st.AddAssets(ctx, assets); err != nil {
+		t.Fatal(err)
+	}
+	r := tiles.NewRenderer(st, 0)
+	for z := maptile.Zoom(7); z <= 10; z++ {
+		tile := maptile.At(orb.Point{-1.45, 53.4}, z)
+		want := map[[2]int]int{}
+		for _, a := range assets {
+			p := a.Geometry.(orb.Point)
+			if maptile.At(p, z) == tile {
+				c := maptile.At(p, z+tiles.ClusterDepth)
+				want[[2]int{int(c.X - tile.X*tiles.ClusterGrid), int(c.Y - tile.Y*tiles.ClusterGrid)}]++
+			}
+		}
+		got, err := r.Render(ctx, tiles.AssetsLayer, tile, tiles.MVT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := mvt.Unmarshal(got.Data)
+		if err != nil || len(layers) != 1 {
+			t.Fatalf("tile %v: %v, %d layers", tile, err, len(layers))
+		}
+		have := map[[2]int]int{}
+		for _, f := range layers[0].Features {
+			p := f.Geometry.(orb.Point) // in the tile's units
+			n, _ := f.Properties["count"].(float64)
+			have[[2]int{int(p[0]) / (tiles.Extent / tiles.ClusterGrid), int(p[1]) / (tiles.Extent / tiles.ClusterGrid)}] += int(n)
+		}
+		if fmt.Sprint(have) != fmt.Sprint(want) {
+			t.Errorf("z%d tile %v: cells by the points' place\n got %v\nwant %v", z, tile, have, want)
+		}
+	}
+}

@@ -50,13 +50,16 @@ const (
 	MaxFeatures = store.MaxPage
 	// At ClusterMaxZoom and below, an asset tile whose own ground holds
 	// more than ClusterAbove assets carries cells instead: the tile is cut
-	// into ClusterGrid × ClusterGrid cells (128 units, 16 pixels of a
-	// 512-pixel tile) and each cell with assets is one point at their mean
-	// location, with their count. So a z8 tile over a million assets is as
-	// small as one over a thousand.
+	// into ClusterGrid × ClusterGrid cells, the tiles ClusterDepth zooms
+	// deeper (128 units, 16 pixels of a 512-pixel tile), and each cell
+	// with assets is one point at their mean location, with their count.
+	// So a z8 tile over a million assets is as small as one over a
+	// thousand, and as quick: the store keeps the counts per cell
+	// (store.DB.AssetCells).
 	ClusterMaxZoom = 12
 	ClusterAbove   = 1000
-	ClusterGrid    = 32
+	ClusterDepth   = 5
+	ClusterGrid    = 1 << ClusterDepth
 	// GzipAbove is the size past which a tile is also kept gzipped. A
 	// smaller one goes as it is: it fits in a packet either way, and
 	// gzipping it cost an uncached z16 tile 15% of its time.
@@ -280,7 +283,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 		if t.Z <= ClusterMaxZoom && !few {
 			// Cells over the tile itself, not its buffer: each asset is
 			// counted in one tile only.
-			cells, err := r.src.AssetCells(ctx, store.CellQuery{BBox: t.Bound(), Cols: ClusterGrid, Rows: ClusterGrid})
+			cells, err := r.src.AssetCells(ctx, store.CellQuery{Tile: t, Depth: ClusterDepth})
 			if err != nil {
 				return nil, err
 			}

@@ -101,6 +101,11 @@ func (d *dialect) LocationOut(alias string) string {
 	return alias + ".lon, " + alias + ".lat"
 }
 
+func (d *dialect) LocationXY(alias string) (x, y string) { return alias + ".lon", alias + ".lat" }
+
+// Int: SQLite's CAST to INTEGER truncates towards zero.
+func (d *dialect) Int(expr string) string { return "CAST(" + expr + " AS INTEGER)" }
+
 // BoxFrom lets the R-tree drive the search: without CROSS JOIN SQLite
 // prefers walking the table by another index and probing the R-tree per
 // row, which costs as much for a z16 tile as for the whole set.
@@ -114,20 +119,6 @@ func (d *dialect) BoxFrom(table, alias string, box [4]string) (from, where strin
 
 func (d *dialect) SpanOf(alias string) string {
 	return fmt.Sprintf("max(r_%[1]s.maxx - r_%[1]s.minx, r_%[1]s.maxy - r_%[1]s.miny)", alias)
-}
-
-// AssetCells: the R-tree (32-bit floats, rounded outwards) finds
-// candidates; the stored location decides, read from the covering index
-// assets_cell rather than the asset's row.
-func (d *dialect) AssetCells() string {
-	return `SELECT
-		min(CAST((a.lon - $1) / $3 * $5 AS INTEGER), $7) AS col,
-		min(CAST((a.lat - $2) / $4 * $6 AS INTEGER), $8) AS row,
-		a.category, count(*), sum(a.lon), sum(a.lat)
-		FROM rtree_assets_geom r CROSS JOIN assets a INDEXED BY assets_cell ON r.id = a.fid
-		WHERE r.minx <= $9 AND r.maxx >= $1 AND r.miny <= $10 AND r.maxy >= $2
-		AND a.lon >= $1 AND a.lon < $9 AND a.lat >= $2 AND a.lat < $10
-		GROUP BY col, row, a.category`
 }
 
 // AssetAreaPairs: CROSS JOIN keeps assets the outer loop and the R-tree

@@ -210,6 +210,12 @@ func (d *dialect) LocationIn(x, y string) string {
 func (d *dialect) LocationOut(alias string) string {
 	return "ST_X(" + alias + ".location), ST_Y(" + alias + ".location)"
 }
+func (d *dialect) LocationXY(alias string) (x, y string) {
+	return "ST_X(" + alias + ".location)", "ST_Y(" + alias + ".location)"
+}
+
+// Int: PostgreSQL's CAST to bigint rounds, so truncate first.
+func (d *dialect) Int(expr string) string { return "CAST(trunc(" + expr + ") AS bigint)" }
 
 func (d *dialect) BoxFrom(table, alias string, box [4]string) (from, where string) {
 	return table + " " + alias, fmt.Sprintf("%s.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", alias, box[0], box[1], box[2], box[3])
@@ -217,17 +223,6 @@ func (d *dialect) BoxFrom(table, alias string, box [4]string) (from, where strin
 
 func (d *dialect) SpanOf(alias string) string {
 	return fmt.Sprintf("greatest(ST_XMax(%[1]s.geom) - ST_XMin(%[1]s.geom), ST_YMax(%[1]s.geom) - ST_YMin(%[1]s.geom))", alias)
-}
-
-func (d *dialect) AssetCells() string {
-	return `SELECT
-		least(floor((ST_X(location) - $1) / $3 * $5)::int, $7) AS col,
-		least(floor((ST_Y(location) - $2) / $4 * $6)::int, $8) AS row,
-		category, count(*), sum(ST_X(location)), sum(ST_Y(location))
-		FROM assets
-		WHERE geom && ST_MakeEnvelope($1, $2, $9, $10, 4326)
-		AND ST_X(location) >= $1 AND ST_X(location) < $9 AND ST_Y(location) >= $2 AND ST_Y(location) < $10
-		GROUP BY col, row, category`
 }
 
 func (d *dialect) AssetAreaPairs() (from, where string) {

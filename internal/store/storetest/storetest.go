@@ -72,6 +72,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SetsAndAreas", setsAndAreas},
 		{"AreaShapesForTiles", areaShapesForTiles},
 		{"AssetCells", assetCells},
+		{"AssetCellsAfterWrites", assetCellsAfterWrites},
 		{"Releases", releases},
 		{"SetConflictWritesNothing", setConflictWritesNothing},
 		{"InvalidSetWritesNothing", invalidSetWritesNothing},
@@ -231,60 +232,6 @@ func areaShapesForTiles(t *testing.T, st *store.DB) {
 	}
 	if c := got(store.ShapeQuery{BBox: all}); len(c) != 4 {
 		t.Errorf("no MinSpan: %v, want all four", c)
-	}
-}
-
-// assetCells: assets counted per grid cell and category (a site by its
-// located point, a point on a cell edge in the cell Cell names); a bad grid is
-// EINVALID.
-func assetCells(t *testing.T, st *store.DB) {
-	ctx := context.Background()
-	site := func(id string, x, y float64) place.Asset {
-		a := asset(id, id, "park", orb.Point{})
-		a.Geometry = Square(x, y, 0.1)[0]
-		return a
-	}
-	if _, err := st.AddAssets(ctx, []place.Asset{
-		asset("l1", "L1", "library", orb.Point{0.5, 50.5}),
-		asset("l2", "L2", "library", orb.Point{0.75, 50.25}),
-		asset("h1", "H1", "community_hall", orb.Point{0.5, 50.5}),
-		asset("edge", "On a cell edge", "community_hall", orb.Point{2, 51}),
-		asset("corner", "Last cell", "library", orb.Point{3.875, 53.875}),
-		asset("east", "On the east edge", "library", orb.Point{4, 52}),
-		asset("west", "West of the box", "library", orb.Point{-0.125, 51}),
-		site("park-in", 3.5, 50.5),   // located about (3.55, 50.55)
-		site("park-out", 3.98, 51.5), // box meets the grid, location east of it
-	}); err != nil {
-		t.Fatal(err)
-	}
-	q := store.CellQuery{BBox: orb.Bound{Min: orb.Point{0, 50}, Max: orb.Point{4, 54}}, Cols: 4, Rows: 4}
-	cells, err := st.AssetCells(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, c := range cells {
-		got = append(got, fmt.Sprintf("%d,%d %s %d %.3f %.3f", c.Col, c.Row, c.Category, c.Count, c.SumLon, c.SumLat))
-	}
-	sort.Strings(got)
-	want := []string{
-		"0,0 community_hall 1 0.500 50.500",
-		"0,0 library 2 1.250 100.750",
-		"2,1 community_hall 1 2.000 51.000",
-		"3,0 park 1 3.550 50.550",
-		"3,3 library 1 3.875 53.875",
-	}
-	if strings.Join(got, "; ") != strings.Join(want, "; ") {
-		t.Errorf("cells:\n got %q\nwant %q", got, want)
-	}
-	for _, c := range cells {
-		if col, row := cellOf(q, c.SumLon/float64(c.Count), c.SumLat/float64(c.Count)); c.Count == 1 && (col != c.Col || row != c.Row) {
-			t.Errorf("cell %d,%d: Cell() of its one asset says %d,%d", c.Col, c.Row, col, row)
-		}
-	}
-	for _, bad := range []store.CellQuery{{BBox: q.BBox, Cols: 0, Rows: 4}, {BBox: q.BBox, Cols: 4, Rows: 257}, {Cols: 4, Rows: 4}} {
-		_, err := st.AssetCells(ctx, bad)
-		wantCode(t, err, place.EINVALID)
 	}
 }
 
@@ -1617,13 +1564,4 @@ func boundsNear(a, b orb.Bound) bool {
 		}
 	}
 	return true
-}
-
-// cellOf is the column and row of the cell of q's grid holding (lon, lat),
-// clamped to the grid: the numbering CellQuery documents, worked out here
-// to check each store's SQL against.
-func cellOf(q store.CellQuery, lon, lat float64) (col, row int) {
-	col = int((lon - q.BBox.Min[0]) / (q.BBox.Max[0] - q.BBox.Min[0]) * float64(q.Cols))
-	row = int((lat - q.BBox.Min[1]) / (q.BBox.Max[1] - q.BBox.Min[1]) * float64(q.Rows))
-	return min(max(col, 0), q.Cols-1), min(max(row, 0), q.Rows-1)
 }
