@@ -57,3 +57,11 @@ func BenchmarkSearch(b *testing.B) {
 	defer st.Close()
 	storetest.BenchSearch(b, st)
 }
+
+// BenchmarkWriteAssets: an editor's writes of one asset, and an import's,
+// on the demo (storetest.BenchWriteAssets).
+func BenchmarkWriteAssets(b *testing.B) {
+	st := demoCopy(b)
+	defer st.Close()
+	storetest.BenchWriteAssets(b, st)
+}

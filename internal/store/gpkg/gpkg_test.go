@@ -7,6 +7,7 @@ import (
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/store/storetest"
+	"github.com/placemap/placemap/migrations"
 )
 
 func TestConformance(t *testing.T) {
@@ -18,4 +19,18 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		return st
 	})
+}
+
+// TestMigrationFillsCells: migration 00027 fills asset_cells as writes keep it.
+func TestMigrationFillsCells(t *testing.T) {
+	st, err := gpkg.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	m, err := migrations.GPKG.ReadFile("gpkg/00027_asset_cells_pyramid.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.MigrationFillsCells(t, st, string(m))
 }

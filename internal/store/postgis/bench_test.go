@@ -81,3 +81,18 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkWriteAssets: an editor's writes of one asset, and an import's,
+// on the demo (storetest.BenchWriteAssets).
+func BenchmarkWriteAssets(b *testing.B) {
+	ctx := context.Background()
+	st, err := postgis.Open(ctx, testkit.PostGISDatabaseURL(b), postgis.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchWriteAssets(b, st)
+}

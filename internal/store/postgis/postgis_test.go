@@ -8,6 +8,7 @@ import (
 	"github.com/placemap/placemap/internal/store/postgis"
 	"github.com/placemap/placemap/internal/store/storetest"
 	"github.com/placemap/placemap/internal/testkit"
+	"github.com/placemap/placemap/migrations"
 )
 
 func TestConformance(t *testing.T) {
@@ -19,4 +20,18 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		return st
 	})
+}
+
+// TestMigrationFillsCells: migration 00026 fills asset_cells as writes keep it.
+func TestMigrationFillsCells(t *testing.T) {
+	st, err := postgis.Open(context.Background(), testkit.PostGISDatabaseURL(t), postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	m, err := migrations.PostGIS.ReadFile("postgis/00026_asset_cells_pyramid.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.MigrationFillsCells(t, st, string(m))
 }

@@ -262,3 +262,48 @@ func allAssets(t *testing.T, st *store.DB) []place.Asset {
 	}
 	return all
 }
+
+// MigrationFillsCells: the statement of a migration (its text) that fills
+// asset_cells from the assets there are makes the cells the store's writes
+// keep, so cells filled by the migration and kept by writes agree. st is a
+// new, empty store.
+func MigrationFillsCells(t *testing.T, st *store.DB, migration string) {
+	ctx := context.Background()
+	_, fill, ok := strings.Cut(migration, "INSERT INTO asset_cells")
+	fill, _, semi := strings.Cut(fill, ";")
+	if !ok || !semi {
+		t.Fatal("the migration has no INSERT INTO asset_cells …;")
+	}
+	r := rand.New(rand.NewSource(21))
+	var assets []place.Asset
+	for i := range 300 {
+		p := orb.Point{-8 + r.Float64()*10, 49.9 + r.Float64()*11}
+		if i%10 == 0 { // a site, placed by its located point
+			assets = append(assets, place.Asset{ID: fmt.Sprintf("m%d", i), Name: "M", Category: "park", Status: place.Open, Geometry: Square(p[0], p[1], 0.003)[0]})
+			continue
+		}
+		assets = append(assets, asset(fmt.Sprintf("m%d", i), "M", []string{"library", "park"}[i%2], p))
+	}
+	assets = append(assets, asset("far", "Far north", "library", orb.Point{10, 89.5}), asset("antimeridian", "East edge", "library", orb.Point{180, 0}))
+	if _, err := st.AddAssets(ctx, assets); err != nil {
+		t.Fatal(err)
+	}
+	kept := keptCells(t, st)
+	tx, err := st.Dialect().Conns.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `DELETE FROM asset_cells`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO asset_cells"+fill); err != nil {
+		t.Fatalf("the migration's fill: %v", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if filled := keptCells(t, st); filled != kept {
+		t.Errorf("the migration fills cells other than writes keep:\n filled %s\n kept   %s", filled, kept)
+	}
+}
