@@ -39,7 +39,8 @@ SELECT level, x / 64, y / 64, x, y, category, count(*), sum(ilon), sum(ilat) FRO
       a.category AS category, CAST(a.lon * 10000000 AS INTEGER) AS ilon, CAST(a.lat * 10000000 AS INTEGER) AS ilat
     FROM assets a) p
   CROSS JOIN (SELECT 11 AS level, 2048 AS side UNION ALL SELECT 13 AS level, 8192 AS side UNION ALL SELECT 15 AS level, 32768 AS side UNION ALL SELECT 17 AS level, 131072 AS side) l
-) c GROUP BY level, x, y, category;
+) c GROUP BY level, x, y, category
+ORDER BY level, x / 64, y / 64, x, y, category;
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES
  ('asset_cells', 'attributes', 'asset_cells', 'placemap: assets counted by tile of the Web Mercator pyramid and category');
 DROP INDEX assets_cell;
