@@ -65,3 +65,15 @@ func BenchmarkWriteAssets(b *testing.B) {
 	defer st.Close()
 	storetest.BenchWriteAssets(b, st)
 }
+
+// BenchmarkWriteAssetsNoSets: the same on an empty store, no set to place
+// an asset in: the asset's own rows (the asset, its revision, its cells)
+// only.
+func BenchmarkWriteAssetsNoSets(b *testing.B) {
+	st, err := Open(context.Background(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	storetest.BenchWriteAssets(b, st)
+}
