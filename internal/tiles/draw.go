@@ -78,19 +78,7 @@ func drawFeatures(fs []*geojson.Feature, workers int, draw func(sc *polyScratch,
 func countPoints(fs []*geojson.Feature, enough int) int {
 	n := 0
 	for _, f := range fs {
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			for _, r := range g {
-				n += len(r)
-			}
-		case orb.MultiPolygon:
-			for _, p := range g {
-				for _, r := range p {
-					n += len(r)
-				}
-			}
-		}
-		if n >= enough {
+		if n += pointCount(f.Geometry); n >= enough {
 			break
 		}
 	}
