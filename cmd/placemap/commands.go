@@ -52,6 +52,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(embedOrigins) == 1 && embedOrigins[0] == "*" {
 		log.Warn("any site may frame /embed (--embed-origins '*')")
 	}
+	tuneGC(f.gcPercent, f.memoryLimitMB, log)
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -106,6 +107,8 @@ type serveFlags struct {
 	idleTimeout        time.Duration
 	logFormat          string
 	logLevel           string
+	gcPercent          int
+	memoryLimitMB      int
 }
 
 // serveFlagSet declares serve's flags, with its usage written to stdout.
@@ -155,6 +158,10 @@ Flags:
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", envDuration("IDLE_TIMEOUT", 120*time.Second), "how long an idle keep-alive connection stays open ($PLACEMAP_IDLE_TIMEOUT)")
 	fs.StringVar(&f.logFormat, "log-format", envOr("LOG_FORMAT", "text"), "log lines as text or json ($PLACEMAP_LOG_FORMAT)")
 	fs.StringVar(&f.logLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
+	fs.IntVar(&f.gcPercent, "gc-percent", envInt("GC_PERCENT", defaultGCPercent),
+		"garbage collection target percentage, as GOGC: higher collects less often, using more memory; $GOGC wins when set ($PLACEMAP_GC_PERCENT)")
+	fs.IntVar(&f.memoryLimitMB, "memory-limit-mb", envInt("MEMORY_LIMIT_MB", defaultMemoryLimitMB),
+		"soft limit on the Go runtime's memory in MiB, as GOMEMLIMIT: the collector runs more often near it; 0 for none; $GOMEMLIMIT wins when set ($PLACEMAP_MEMORY_LIMIT_MB)")
 	return fs, f
 }
 

@@ -79,7 +79,7 @@ func encodeBasemap(fs []store.BasemapFeature, t maptile.Tile) ([]byte, error) {
 	var layers mvt.Layers
 	for _, name := range basemap.Layers {
 		if fc := byLayer[name]; fc != nil {
-			if l := mvtLayer(name, fc, t); len(l.Features) > 0 {
+			if l := mvtLayer(name, fc, t, 1); len(l.Features) > 0 {
 				layers = append(layers, l)
 			}
 		}

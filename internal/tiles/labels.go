@@ -118,7 +118,7 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 		if err != nil {
 			return nil, err
 		}
-		data, err := encodeMVT(LabelsLayer, fc, t)
+		data, err := encodeMVT(LabelsLayer, fc, t, 1)
 		if err != nil {
 			return nil, fmt.Errorf("tile %s: %w", key, err)
 		}

@@ -29,9 +29,14 @@ func marshalPolygons(l *mvt.Layer) (data []byte, ok bool) {
 			}
 		}
 	}
-	var e pbLayer
-	e.keyIndex, e.valueIndex = map[string]uint32{}, map[string]uint32{}
-	var body, feature, packed []byte
+	e := pbLayer{keyIndex: make(map[string]uint32, 4), valueIndex: make(map[string]uint32, 2*len(l.Features))}
+	// The layer is written once, into a buffer sized from its points, after
+	// room for the tile's field tag and the layer's length (a varint of at
+	// most 5 bytes), which are written last, just before it.
+	const head = 6
+	layer := make([]byte, head, head+layerSize(l))
+	layer = appendBytes(append(layer, 0x0a), []byte(l.Name))
+	var feature, packed []byte
 	var keys []string
 	for _, f := range l.Features {
 		keys = keys[:0]
@@ -53,21 +58,60 @@ func marshalPolygons(l *mvt.Layer) (data []byte, ok bool) {
 		if packed = appendPolygons(packed[:0], f.Geometry); len(packed) > 0 {
 			feature = appendBytes(append(feature, 0x22), packed)
 		}
-		body = appendBytes(append(body, 0x12), feature)
+		layer = appendBytes(append(layer, 0x12), feature)
 	}
-	layer := appendBytes([]byte{0x0a}, []byte(l.Name))
-	layer = append(layer, body...)
 	for _, k := range e.keys {
 		layer = appendBytes(append(layer, 0x1a), []byte(k))
 	}
-	var value []byte
 	for _, v := range e.values {
-		value = appendBytes(append(value[:0], 0x0a), []byte(v))
-		layer = appendBytes(append(layer, 0x22), value)
+		layer = append(layer, 0x22)
+		layer = binary.AppendUvarint(layer, uint64(1+uvarintLen(uint64(len(v)))+len(v)))
+		layer = appendBytes(append(layer, 0x0a), []byte(v))
 	}
 	layer = binary.AppendUvarint(append(layer, 0x28), uint64(l.Extent))
 	layer = binary.AppendUvarint(append(layer, 0x78), uint64(l.Version))
-	return appendBytes(make([]byte, 0, len(layer)+8), layer, 0x1a), true
+	n := uint64(len(layer) - head)
+	start := head - 1 - uvarintLen(n)
+	layer[start] = 0x1a
+	binary.PutUvarint(layer[start+1:head], n)
+	return layer[start:], true
+}
+
+// layerSize is about the bytes of a layer of polygons: a few per point and
+// some per feature, so that the buffer it is written to seldom grows.
+func layerSize(l *mvt.Layer) int {
+	n := 64 + len(l.Name)
+	for _, f := range l.Features {
+		n += 64 + 4*pointCount(f.Geometry)
+	}
+	return n
+}
+
+// pointCount is the points of a Polygon's or MultiPolygon's rings.
+func pointCount(g orb.Geometry) int {
+	n := 0
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			n += len(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	return n
+}
+
+// uvarintLen is the bytes of v as a varint.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 // pbLayer numbers a layer's keys and values in the order they are first

@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -21,6 +23,12 @@ func TestMarshalPolygonsAsOrb(t *testing.T) {
 		f.ID, f.Properties = id, props
 		return f
 	}
+	var many []*geojson.Feature // a layer past 16 KiB: its length takes a 3-byte varint
+	for i := range 300 {
+		ring := orb.Ring{{0, 0}, {float64(i), 0}, {float64(i), float64(2 * i)}, {-float64(i), 4000}, {0, 0}}
+		many = append(many, feature(uint64(i*i), orb.Polygon{ring, hole},
+			geojson.Properties{"code": fmt.Sprintf("E%08d", i), "name": strings.Repeat("n", i%200), "set": "oa-2011"}))
+	}
 	for _, tc := range []struct {
 		name     string
 		features []*geojson.Feature
@@ -33,6 +41,7 @@ func TestMarshalPolygonsAsOrb(t *testing.T) {
 			feature(uint64(1)<<40, orb.Polygon{far}, geojson.Properties{"name": "Ŵales – “quoted”", "set": "lsoa-2011"}),
 			feature(uint64(0), orb.Polygon{square}, geojson.Properties{}),
 		}, true},
+		{"many", many, true},
 		{"a point", []*geojson.Feature{feature(uint64(1), orb.Point{1, 2}, geojson.Properties{"name": "x"})}, false},
 		{"a number", []*geojson.Feature{feature(uint64(1), orb.Polygon{square}, geojson.Properties{"count": 3})}, false},
 		{"an int id", []*geojson.Feature{feature(1, orb.Polygon{square}, geojson.Properties{"name": "x"})}, false},

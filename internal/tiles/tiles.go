@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -122,6 +123,9 @@ type Renderer struct {
 	// between requests that arrive together.
 	versions versionGate
 	assets   assetTotal
+	// rendering counts the tiles being rendered (not served from the
+	// cache): drawWorkers gives a tile the cores the others leave idle.
+	rendering atomic.Int32
 }
 
 // assetTotal is how many assets the store held at a version of the assets'
@@ -210,9 +214,9 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		}
 		var data []byte
 		if f == GeoJSON {
-			data, err = encodeGeoJSON(fc, t)
+			data, err = encodeGeoJSON(fc, t, r.drawWorkers())
 		} else {
-			data, err = encodeMVT(name, fc, t)
+			data, err = encodeMVT(name, fc, t, r.drawWorkers())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("tile %s: %w", key, err)
@@ -243,7 +247,7 @@ func (r *Renderer) cached(key Key, version int64, render func() ([]byte, error))
 		return tile, nil
 	}
 	v, err, _ := r.group.Do(key.String(), func() (any, error) {
-		data, err := render()
+		data, err := r.render(render)
 		if err != nil {
 			return Tile{}, err
 		}
@@ -384,9 +388,10 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 // buffered tile. Lines are simplified to a unit of the grid (so detail
 // follows zoom); polygons are simplified and rebuilt valid on the grid
 // (validPolygons), exterior rings of positive area as MVT 4.3.4.4 wants,
-// clockwise with y down. What shrinks to nothing is left out.
-func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
-	l := mvtLayer(name, fc, t)
+// clockwise with y down. What shrinks to nothing is left out. Features
+// are drawn on up to workers goroutines (drawFeatures).
+func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
+	l := mvtLayer(name, fc, t, workers)
 	if data, ok := marshalPolygons(l); ok {
 		return data, nil
 	}
@@ -394,28 +399,28 @@ func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile) ([]by
 }
 
 // mvtLayer is encodeMVT's one layer, for tiles of several.
-func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile) *mvt.Layer {
+func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile, workers int) *mvt.Layer {
 	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
 	pr := newTileProjection(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
-	var sc polyScratch
-	for _, f := range fc.Features {
-		var g orb.Geometry
-		switch f.Geometry.(type) {
+	drawn := drawFeatures(fc.Features, workers, func(sc *polyScratch, g orb.Geometry) orb.Geometry {
+		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = sc.polygons(f.Geometry, pr.project, box, nil)
-		default:
-			g = clip.Geometry(box, project.Geometry(orb.Clone(f.Geometry), pr.cell))
-			if g != nil && g.Dimensions() == 1 {
-				if g = simplify.DouglasPeucker(1).Simplify(g); g != nil && planar.Length(g) < 1 {
-					g = nil
-				}
+			return sc.polygons(g, pr.project, box, nil)
+		}
+		g = clip.Geometry(box, project.Geometry(orb.Clone(g), pr.cell))
+		if g != nil && g.Dimensions() == 1 {
+			if g = simplify.DouglasPeucker(1).Simplify(g); g != nil && planar.Length(g) < 1 {
+				g = nil
 			}
 		}
-		if g == nil {
+		return g
+	})
+	for i, f := range fc.Features {
+		if drawn[i] == nil {
 			continue
 		}
-		f.Geometry = g
+		f.Geometry = drawn[i]
 		layer.Features = append(layer.Features, f)
 	}
 	return layer
@@ -459,8 +464,8 @@ func (p tileProjection) cell(q orb.Point) orb.Point {
 // Polygons are simplified and rebuilt valid on a grid of the tile's
 // 4096 units (linear in longitude and latitude, so straight edges stay
 // straight) and wound as RFC 7946 says; lines are simplified to about one
-// unit.
-func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error) {
+// unit. Features are drawn on up to workers goroutines (drawFeatures).
+func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
 	bound := t.Bound(float64(Buffer) / Extent)
 	span := float64(Extent + 2*Buffer)
 	sx := (bound.Max[0] - bound.Min[0]) / span
@@ -469,24 +474,24 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile) ([]byte, error
 	fromGrid := func(p orb.Point) orb.Point { return orb.Point{bound.Min[0] + p[0]*sx, bound.Min[1] + p[1]*sy} }
 	box := orb.Bound{Max: orb.Point{span, span}}
 	out := geojson.NewFeatureCollection()
-	var sc polyScratch
-	for _, f := range fc.Features {
-		var g orb.Geometry
-		switch f.Geometry.(type) {
+	drawn := drawFeatures(fc.Features, workers, func(sc *polyScratch, g orb.Geometry) orb.Geometry {
+		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			g = sc.polygons(f.Geometry, toGrid, box, fromGrid)
-		default:
-			g = clip.Geometry(bound, f.Geometry)
-			if g != nil && g.Dimensions() == 1 {
-				if g = simplify.DouglasPeucker(sx).Simplify(g); g == nil || isTiny(g, sx) {
-					g = nil
-				}
+			return sc.polygons(g, toGrid, box, fromGrid)
+		}
+		g = clip.Geometry(bound, g)
+		if g != nil && g.Dimensions() == 1 {
+			if g = simplify.DouglasPeucker(sx).Simplify(g); g == nil || isTiny(g, sx) {
+				g = nil
 			}
 		}
-		if g == nil {
+		return g
+	})
+	for i, f := range fc.Features {
+		if drawn[i] == nil {
 			continue
 		}
-		f.Geometry = g
+		f.Geometry = drawn[i]
 		out.Append(f)
 	}
 	return json.Marshal(out)
@@ -609,6 +614,13 @@ func (sc *polyScratch) cut(n int) orb.Ring {
 	l := len(sc.slab)
 	sc.slab = sc.slab[:l+n]
 	return orb.Ring(sc.slab[l : l+n : l+n])
+}
+
+// render runs a tile's render, counted in r.rendering while it runs.
+func (r *Renderer) render(render func() ([]byte, error)) ([]byte, error) {
+	r.rendering.Add(1)
+	defer r.rendering.Add(-1)
+	return render()
 }
 
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"runtime/debug"
+)
+
+// Garbage collection while serving. An uncached tile allocates far more
+// than it keeps (shapes read, drawn, encoded, then dropped) and the live
+// heap is small, so at Go's default GOGC=100 the collector ran every few
+// tiles. serve collects less often (a higher GC percent) under a soft
+// memory limit: the heap may grow to five times what is live while that
+// is small, and no further than the limit however much is live.
+const (
+	defaultGCPercent     = 400
+	defaultMemoryLimitMB = 768
+)
+
+// tuneGC sets the GC percent and the soft memory limit (MiB; 0 for none),
+// except where $GOGC or $GOMEMLIMIT set them: those win.
+func tuneGC(percent, limitMB int, log *slog.Logger) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(percent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && limitMB > 0 {
+		debug.SetMemoryLimit(int64(limitMB) << 20)
+	}
+	gc := debug.SetGCPercent(-1) // reads it, turning collection off…
+	debug.SetGCPercent(gc)       // …until now
+	log.Info("garbage collection", "gc_percent", gc, "memory_limit_mib", debug.SetMemoryLimit(-1)>>20,
+		"gogc_env", os.Getenv("GOGC"), "gomemlimit_env", os.Getenv("GOMEMLIMIT"))
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"testing"
+)
+
+// TestTuneGC: serve sets its GC percent and soft memory limit from the
+// flags, but $GOGC and $GOMEMLIMIT, when set, win.
+func TestTuneGC(t *testing.T) {
+	gc0 := debug.SetGCPercent(100)
+	limit0 := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(gc0); debug.SetMemoryLimit(limit0) })
+	const none = int64(^uint64(0) >> 1) // the runtime's "no limit"
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, c := range []struct {
+		name             string
+		gogc, gomemlimit string
+		percent, limitMB int
+		wantGC           int
+		wantLimit        int64
+	}{
+		{"flags", "", "", 400, 768, 400, 768 << 20},
+		{"no limit", "", "", 300, 0, 300, none},
+		{"$GOGC wins", "150", "", 400, 768, 100, 768 << 20},
+		{"$GOMEMLIMIT wins", "", "2GiB", 400, 768, 400, none},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("GOGC", c.gogc)
+			t.Setenv("GOMEMLIMIT", c.gomemlimit)
+			debug.SetGCPercent(100) // as the runtime left it (here, whatever $GOGC says)
+			debug.SetMemoryLimit(none)
+			tuneGC(c.percent, c.limitMB, quiet)
+			if gc := debug.SetGCPercent(100); gc != c.wantGC {
+				t.Errorf("GC percent %d, want %d", gc, c.wantGC)
+			}
+			if l := debug.SetMemoryLimit(-1); l != c.wantLimit {
+				t.Errorf("memory limit %d, want %d", l, c.wantLimit)
+			}
+		})
+	}
+}
