@@ -42,14 +42,15 @@ func mapWalIndex(path string) (x *walIndex, release func(), err error) {
 		return nil, nil, fmt.Errorf("open wal-index: %w", err)
 	}
 	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		// Closing would drop SQLite's locks: the descriptor is kept, as
-		// a file of its own, until release.
-		st = unix.Stat_t{Dev: ^uint64(0), Ino: uint64(fd)}
+	// Unless it can be told which file it is, the descriptor is kept as
+	// a file of its own until release: closing it would drop SQLite's
+	// locks.
+	key := [2]uint64{^uint64(0), uint64(fd)}
+	if err := unix.Fstat(fd, &st); err == nil {
+		key = [2]uint64{uint64(st.Dev), uint64(st.Ino)}
 	}
 	walIndexes.Lock()
 	defer walIndexes.Unlock()
-	key := [2]uint64{uint64(st.Dev), uint64(st.Ino)}
 	f := walIndexes.m[key]
 	if f == nil {
 		f = &walIndexFile{key: key}
