@@ -94,7 +94,8 @@ type Server struct {
 	suggestions SuggestionStore
 	conflations ConflationStore
 	health      HealthStore
-	replicas    replicaSource // nil: the store reads from no replicas
+	replicas    replicaSource  // nil: the store reads from no replicas
+	listener    listenerSource // nil: the store has no data version listener
 	search      SearchStore
 	postcodes   PostcodeStore // nil: no postcodes
 	networks    NetworkStore  // noNetworks when given none
@@ -178,6 +179,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 		accountSuggestions: newLimiter(cfg.SuggestionsPerHour, time.Hour),
 		writes:             newLimiter(cfg.WritesPerMinute, time.Minute), ogcMaxInBBox: store.MaxPage, cfg: cfg, log: log, web: web, fonts: glyphs.New()}
 	s.replicas = replicasOf(st.Health)
+	s.listener = listenerOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals
@@ -363,15 +365,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{errorDetail{place.EUNAVAILABLE, "store not ready: " + place.ErrorMessage(err)}})
 		return
 	}
+	body := map[string]any{"status": "ready"}
 	if s.replicas != nil {
 		if reps, ok := s.replicas.Replicas(); ok {
-			body := replicaReport(reps)
+			body = replicaReport(reps)
 			body["status"] = "ready"
-			writeJSON(w, http.StatusOK, body)
-			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	if s.listener != nil {
+		if st, ok := s.listener.Listener(); ok {
+			body["data_version_listener"] = listenerReport(st)
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // getConfig tells the web map how to draw: basemap_tiles is the street

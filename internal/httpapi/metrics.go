@@ -57,6 +57,9 @@ func newMetrics(s *Server) *metrics {
 	if s.replicas != nil {
 		m.reg.MustRegister(newReplicaCollector(s.replicas))
 	}
+	if s.listener != nil {
+		m.reg.MustRegister(newListenerCollectors(s.listener)...)
+	}
 	return m
 }
 

@@ -90,8 +90,10 @@ func (s *Server) getStyle(w http.ResponseWriter, r *http.Request) error {
 		n++
 		src, lsrc := ss.Slug, "labels:"+ss.Slug
 		sources[src] = map[string]any{"type": "vector", "url": base + "/tiles/" + ss.Slug + ".json"}
+		// The labels' tiles carry their set's version (?v=), as its
+		// TileJSON's do: kept for good, never stale.
 		sources[lsrc] = map[string]any{"type": "vector", "maxzoom": tiles.DataMaxZoom, "attribution": ss.Attribution,
-			"tiles": []string{base + "/tiles/" + ss.Slug + "/labels/{z}/{x}/{y}.mvt"}}
+			"tiles": []string{s.tiles.LabelsURL(r.Context(), ss.Slug, ss.Slug, base+"/tiles")}}
 		layers = append(layers,
 			map[string]any{"id": "fill:" + src, "type": "fill", "source": src, "source-layer": ss.Slug,
 				"paint": map[string]any{"fill-color": colour, "fill-opacity": 0.06}},

@@ -59,7 +59,7 @@ func TestStyleValidates(t *testing.T) {
 	if style.Sources["grid"].URL != srv.URL+"/tiles/grid.json" || style.Sources["assets"].URL != srv.URL+"/tiles/assets.json" {
 		t.Errorf("sources %+v", style.Sources)
 	}
-	if l := style.Sources["labels:grid"].Tiles; len(l) != 1 || l[0] != srv.URL+"/tiles/grid/labels/{z}/{x}/{y}.mvt" {
+	if l := style.Sources["labels:grid"].Tiles; len(l) != 1 || !strings.HasPrefix(l[0], srv.URL+"/tiles/grid/labels/{z}/{x}/{y}.mvt?v=") {
 		t.Errorf("label source of grid: %v", l)
 	}
 	symbols := map[string]bool{}
@@ -100,5 +100,39 @@ func TestLabelTiles(t *testing.T) {
 		if res := get(t, srv.URL+path); res.status != status {
 			t.Errorf("GET %s: %d, want %d", path, res.status, status)
 		}
+	}
+}
+
+// TestLabelTilesVersioned: the style's label tiles carry the version of
+// their set's data (?v=), the one the set's TileJSON names, and a label
+// tile fetched at it is kept for good, as the set's own tiles are.
+func TestLabelTilesVersioned(t *testing.T) {
+	srv := server(t)
+	var style struct {
+		Sources map[string]struct {
+			Tiles []string `json:"tiles"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal(get(t, srv.URL+"/style.json").body, &style); err != nil {
+		t.Fatal(err)
+	}
+	var tj struct {
+		Tiles []string `json:"tiles"`
+	}
+	if err := json.Unmarshal(get(t, srv.URL+"/tiles/round.json").body, &tj); err != nil || len(tj.Tiles) != 1 {
+		t.Fatalf("round's TileJSON: %v %v", tj, err)
+	}
+	_, v, ok := strings.Cut(tj.Tiles[0], "?v=")
+	if !ok {
+		t.Fatalf("round's TileJSON has no version: %s", tj.Tiles[0])
+	}
+	labels := style.Sources["labels:round"].Tiles
+	if len(labels) != 1 || labels[0] != srv.URL+"/tiles/round/labels/{z}/{x}/{y}.mvt?v="+v {
+		t.Fatalf("label tiles of round %v, want at round's version %s", labels, v)
+	}
+	tl := maptile.At(orb.Point{-1.4, 53.4}, 10)
+	u := strings.NewReplacer("{z}", fmt.Sprint(tl.Z), "{x}", fmt.Sprint(tl.X), "{y}", fmt.Sprint(tl.Y)).Replace(labels[0])
+	if res := get(t, u); res.status != 200 || !strings.Contains(res.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("GET %s: %d, Cache-Control %q: want a versioned tile kept for good", u, res.status, res.header.Get("Cache-Control"))
 	}
 }

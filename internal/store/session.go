@@ -168,3 +168,27 @@ func (db *DB) Replicas() (r Replicas, ok bool) {
 	r = rr.Replicas()
 	return r, len(r.List) > 0
 }
+
+// ListenerState is how a store's watch on the data version stands (on
+// PostGIS, the connection that LISTENs for every commit), for /readyz and
+// /metrics. While it is down the store still answers, reading the version
+// for every request instead of from memory.
+type ListenerState struct {
+	Listening  bool   // the version is answered from memory
+	Reconnects uint64 // times the connection was made again after it was lost
+}
+
+// ListenerReporter is what a dialect's Conns add when they watch the data
+// version on a connection of their own.
+type ListenerReporter interface {
+	Listener() (ListenerState, bool)
+}
+
+// Listener reports the store's data version listener; ok false when it
+// has none (the GeoPackage).
+func (db *DB) Listener() (ListenerState, bool) {
+	if l, ok := db.d.Conns.(ListenerReporter); ok {
+		return l.Listener()
+	}
+	return ListenerState{}, false
+}

@@ -43,7 +43,18 @@ type VectorLayer struct {
 // changes its tile URLs, so browsers and CDNs may keep tiles for good and
 // still never show stale ones once they fetch the TileJSON again.
 func (r *Renderer) TilesURL(ctx context.Context, name, layer, baseURL string) string {
-	u := strings.TrimRight(baseURL, "/") + "/" + name + "/{z}/{x}/{y}.mvt"
+	return r.versionedURL(ctx, name, layer, strings.TrimRight(baseURL, "/")+"/"+name+"/{z}/{x}/{y}.mvt")
+}
+
+// LabelsURL is TilesURL for the label tiles of layer served under name
+// (RenderLabels), whose versions are the layer's.
+func (r *Renderer) LabelsURL(ctx context.Context, name, layer, baseURL string) string {
+	return r.versionedURL(ctx, name, layer, strings.TrimRight(baseURL, "/")+"/"+name+"/labels/{z}/{x}/{y}.mvt")
+}
+
+// versionedURL adds to u the version of layer served under name, when
+// that can be read.
+func (r *Renderer) versionedURL(ctx context.Context, name, layer, u string) string {
 	if v, err := r.src.TileVersions(ctx); err == nil {
 		u += "?v=" + strconv.FormatInt(layerVersion(v, name, layer), 10)
 	}

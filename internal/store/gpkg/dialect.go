@@ -53,7 +53,9 @@ func (d *dialect) Ping(ctx context.Context) error {
 func (d *dialect) Close() error {
 	d.versionWatch.close()
 	d.reads.Close()
-	return d.db.Close()
+	err := d.db.Close()
+	d.versionWatch.releaseWal()
+	return err
 }
 
 // Begin takes this process's write queue, then SQLite's write lock

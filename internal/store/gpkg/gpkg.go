@@ -40,6 +40,15 @@ const maxConns = 16
 // concurrent use: SQLite serialises writers (queued in this process), and
 // WAL lets readers run beside them.
 func Open(ctx context.Context, dir string) (*store.DB, error) {
+	d, err := open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+}
+
+// open is Open's dialect.
+func open(ctx context.Context, dir string) (*dialect, error) {
 	if err := geopackage.RegisterFunctions(); err != nil {
 		return nil, err
 	}
@@ -66,8 +75,7 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &dialect{db: db, reads: newStmtCache(db), versionWatch: &versionWatch{db: db}, path: path}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+	return &dialect{db: db, reads: newStmtCache(db), versionWatch: &versionWatch{db: db, path: path}, path: path}, nil
 }
 
 // migrate sets the GeoPackage header and applies the embedded migrations.

@@ -143,6 +143,14 @@ func (d *dialect) Replicas() store.Replicas {
 	return d.router.report()
 }
 
+// Listener implements store.ListenerReporter.
+func (d *dialect) Listener() (store.ListenerState, bool) {
+	if d.watch == nil {
+		return store.ListenerState{}, false
+	}
+	return d.watch.state(), true
+}
+
 func (d *dialect) Ping(ctx context.Context) error {
 	if err := d.pool.Ping(ctx); err != nil {
 		return place.Errorf(place.EUNAVAILABLE, "database %s: %v", d.name, redact(err))

@@ -85,6 +85,9 @@ type listener struct {
 	// began after the last commit ended and none came while it ran.
 	gen        uint64
 	committing int
+	// reconnects counts the connections made after one was lost (or the
+	// first could not be made).
+	reconnects uint64
 
 	stop chan struct{}
 	done chan struct{}
@@ -185,6 +188,13 @@ func (l *listener) setLive(live bool, pid uint32) {
 	l.live, l.pid = live, pid
 }
 
+// state is how the listener stands, for /readyz and /metrics.
+func (l *listener) state() store.ListenerState {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return store.ListenerState{Listening: l.live, Reconnects: l.reconnects}
+}
+
 // run keeps a listening connection, reconnecting after l.retry (100
 // ms), then doubling up to 5 s while the database cannot be reached.
 func (l *listener) run() {
@@ -243,6 +253,9 @@ func (l *listener) listen(ctx context.Context) (connected bool, err error) {
 	}
 	l.setLive(true, c.PgConn().PID())
 	if !l.lost.IsZero() {
+		l.mu.Lock()
+		l.reconnects++
+		l.mu.Unlock()
 		l.log.Info("data version listener back", "after", time.Since(l.lost).Round(time.Millisecond))
 		l.lost = time.Time{}
 	}

@@ -172,11 +172,18 @@ func listenerKilled(t *testing.T, a, b *store.DB, reads *versionReads) {
 	if pid == 0 {
 		t.Fatal("no listener connection")
 	}
+	was, has := a.Listener()
+	if !has || !was.Listening {
+		t.Fatalf("before: the store reports its listener %+v, %v; want listening", was, has)
+	}
 	var ok bool
 	if err := admin.QueryRow(context.Background(), `SELECT pg_terminate_backend($1)`, int32(pid)).Scan(&ok); err != nil || !ok {
 		t.Fatalf("terminate the listener's backend %d: %v %v", pid, ok, err)
 	}
 	waitLive(t, a, false)
+	if st, _ := a.Listener(); st.Listening {
+		t.Errorf("listener down: the store reports it listening")
+	}
 	before := reads.n.Load()
 	for range 5 {
 		write(t, b)
@@ -190,6 +197,9 @@ func listenerKilled(t *testing.T, a, b *store.DB, reads *versionReads) {
 	waitLive(t, a, true)
 	if _, p := postgis.Listener(a); p == pid {
 		t.Errorf("listener back on the terminated backend %d", pid)
+	}
+	if st, _ := a.Listener(); !st.Listening || st.Reconnects != was.Reconnects+1 {
+		t.Errorf("listener back: the store reports %+v; want listening, %d reconnects", st, was.Reconnects+1)
 	}
 	write(t, b)
 	want := version(t, b)
