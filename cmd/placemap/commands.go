@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(embedOrigins) == 1 && embedOrigins[0] == "*" {
 		log.Warn("any site may frame /embed (--embed-origins '*')")
 	}
-	tuneGC(f.gcPercent, f.memoryLimitMB, log)
+	tuneGC(f.gcPercent, memoryLimitMB(f.memoryLimitMB, f.cacheMB, f.cwCacheMB), log)
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -160,8 +160,8 @@ Flags:
 	fs.StringVar(&f.logLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug (every request), info, warn or error ($PLACEMAP_LOG_LEVEL)")
 	fs.IntVar(&f.gcPercent, "gc-percent", envInt("GC_PERCENT", defaultGCPercent),
 		"garbage collection target percentage, as GOGC: higher collects less often, using more memory; $GOGC wins when set ($PLACEMAP_GC_PERCENT)")
-	fs.IntVar(&f.memoryLimitMB, "memory-limit-mb", envInt("MEMORY_LIMIT_MB", defaultMemoryLimitMB),
-		"soft limit on the Go runtime's memory in MiB, as GOMEMLIMIT: the collector runs more often near it; 0 for none; $GOMEMLIMIT wins when set ($PLACEMAP_MEMORY_LIMIT_MB)")
+	fs.IntVar(&f.memoryLimitMB, "memory-limit-mb", envInt("MEMORY_LIMIT_MB", memoryLimitDefault),
+		"soft limit on the Go runtime's memory in MiB, as GOMEMLIMIT: the collector runs more often near it; 0 for none; by default the tile and crosswalk caches plus 512, at least 768; $GOMEMLIMIT wins when set ($PLACEMAP_MEMORY_LIMIT_MB)")
 	return fs, f
 }
 

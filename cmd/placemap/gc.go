@@ -13,9 +13,24 @@ import (
 // memory limit: the heap may grow to five times what is live while that
 // is small, and no further than the limit however much is live.
 const (
-	defaultGCPercent     = 400
-	defaultMemoryLimitMB = 768
+	defaultGCPercent = 400
+	// memoryHeadroomMB is the soft limit above what the caches may hold:
+	// a limit below the live heap would have the collector run without
+	// end (capped at half the CPU), so the caches' sizes count in full.
+	memoryHeadroomMB   = 512
+	minMemoryLimitMB   = 768
+	memoryLimitDefault = -1 // --memory-limit-mb unset: from the caches
 )
+
+// memoryLimitMB is the soft limit serve runs under: the flag's value when
+// given, else the tile and crosswalk caches plus headroom, at least
+// minMemoryLimitMB.
+func memoryLimitMB(flag, tileCacheMB, crosswalkCacheMB int) int {
+	if flag != memoryLimitDefault {
+		return flag
+	}
+	return max(minMemoryLimitMB, tileCacheMB+crosswalkCacheMB+memoryHeadroomMB)
+}
 
 // tuneGC sets the GC percent and the soft memory limit (MiB; 0 for none),
 // except where $GOGC or $GOMEMLIMIT set them: those win.

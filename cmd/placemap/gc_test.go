@@ -42,3 +42,23 @@ func TestTuneGC(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryLimitFromCaches(t *testing.T) {
+	for _, c := range []struct {
+		name                   string
+		flag, tiles, crosswalk int
+		want                   int
+	}{
+		{"defaults", memoryLimitDefault, 64, 256, 832},
+		{"small caches keep the floor", memoryLimitDefault, 0, 16, 768},
+		{"national bench caches", memoryLimitDefault, 1024, 2048, 3584},
+		{"flag wins", 500, 1024, 2048, 500},
+		{"flag 0 means none", 0, 1024, 2048, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := memoryLimitMB(c.flag, c.tiles, c.crosswalk); got != c.want {
+				t.Errorf("memoryLimitMB(%d, %d, %d) = %d, want %d", c.flag, c.tiles, c.crosswalk, got, c.want)
+			}
+		})
+	}
+}
