@@ -77,6 +77,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"InvalidSetWritesNothing", invalidSetWritesNothing},
 		{"MembershipBothWays", membershipBothWays},
 		{"SharedEdgesPlaceOnce", sharedEdgesPlaceOnce},
+		{"PlacedAhead", placedAhead},
 		{"Assets", assets},
 		{"AssetConflictWritesNothing", assetConflictWritesNothing},
 		{"DataVersionMovesOnWrites", dataVersionMovesOnWrites},
