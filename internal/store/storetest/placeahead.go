@@ -99,3 +99,51 @@ func placedAhead(t *testing.T, st *store.DB) {
 		})
 	}
 }
+
+// placedAheadSameAsInside: assets written one at a time (placed ahead)
+// get the memberships the same assets get written more than smallWrite
+// at once (placed inside the transaction), on edges and corners too.
+func placedAheadSameAsInside(t *testing.T, st *store.DB) {
+	ctx := context.Background()
+	if _, err := st.ImportSet(ctx, testSet("grid"), Grid()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportSet(ctx, testSet("other"), []place.Area{{Code: "X", Name: "X", Geometry: Square(-1.4375, 53.3125, 0.125)}}); err != nil {
+		t.Fatal(err)
+	}
+	var pts []orb.Point
+	for _, x := range []float64{-1.5, -1.4375, -1.375, -1.3125, -1.25} {
+		for _, y := range []float64{53.25, 53.3125, 53.375, 53.4375} {
+			pts = append(pts, orb.Point{x, y})
+		}
+	}
+	pts = append(pts, orb.Point{0, 0})
+	var inside []place.Asset
+	for i, p := range pts {
+		inside = append(inside, asset(fmt.Sprintf("in%d", i), "Inside", "park", p))
+		if _, err := st.AddAssets(ctx, []place.Asset{asset(fmt.Sprintf("ahead%d", i), "Ahead", "park", p)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.AddAssets(ctx, inside); err != nil {
+		t.Fatal(err)
+	}
+	placed := 0
+	for i, p := range pts {
+		in, err := st.Memberships(ctx, fmt.Sprintf("in%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ahead, err := st.Memberships(ctx, fmt.Sprintf("ahead%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if membershipString(ahead) != membershipString(in) {
+			t.Errorf("at %v placed ahead in %q, inside the transaction in %q", p, membershipString(ahead), membershipString(in))
+		}
+		placed += len(in)
+	}
+	if placed < len(pts) {
+		t.Errorf("%d memberships of %d points: the grid should hold most", placed, len(pts))
+	}
+}

@@ -78,6 +78,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"MembershipBothWays", membershipBothWays},
 		{"SharedEdgesPlaceOnce", sharedEdgesPlaceOnce},
 		{"PlacedAhead", placedAhead},
+		{"PlacedAheadSameAsInside", placedAheadSameAsInside},
 		{"Assets", assets},
 		{"AssetConflictWritesNothing", assetConflictWritesNothing},
 		{"DataVersionMovesOnWrites", dataVersionMovesOnWrites},
