@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -60,22 +61,21 @@ func (db *DB) placeAhead(ctx context.Context, assets []place.Asset) (*placedAhea
 			db.d.Geometry.Out("ar.geom")+`, 0 FROM `+from+` WHERE `+where)
 	}
 	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT -1, 0, '', '', '', NULL, (`+sqlAreasVersion+`)
-		UNION ALL `+strings.Join(branches, " UNION ALL ")+` ORDER BY 1, 2`, a...)
+		UNION ALL `+strings.Join(branches, " UNION ALL "), a...)
 	type row struct {
-		i       int
+		i, fid  int64
 		c       areaCandidate
 		version int64
 	}
 	found, err := collect(rows, err, func(r Row) (row, error) {
 		var c row
-		var fid int64
 		var blob []byte
-		if err := r.Scan(&c.i, &fid, &c.c.set, &c.c.c.Code, &c.c.c.Name, &blob, &c.version); err != nil || c.i < 0 {
+		if err := r.Scan(&c.i, &c.fid, &c.c.set, &c.c.c.Code, &c.c.c.Name, &blob, &c.version); err != nil || c.i < 0 {
 			return c, err
 		}
 		g, err := db.d.Geometry.Decode(blob)
 		if err != nil {
-			return c, fmt.Errorf("area %d: %w", fid, err)
+			return c, fmt.Errorf("area %d: %w", c.fid, err)
 		}
 		c.c.c.Geometry, _ = g.(orb.MultiPolygon)
 		return c, nil
@@ -83,6 +83,12 @@ func (db *DB) placeAhead(ctx context.Context, assets []place.Asset) (*placedAhea
 	if err != nil {
 		return nil, fmt.Errorf("place assets ahead: %w", err)
 	}
+	// In the order placing inside the transaction takes them (asset, then
+	// area), sorted here rather than by the database, which would copy
+	// every shape into its sorter.
+	sort.Slice(found, func(x, y int) bool {
+		return found[x].i < found[y].i || found[x].i == found[y].i && found[x].fid < found[y].fid
+	})
 	p := &placedAhead{}
 	cands := make([]areaCandidate, 0, len(found))
 	for _, f := range found {
