@@ -9,7 +9,8 @@
 #
 # PostGIS runs need PostgreSQL with PostGIS at $PLACEMAP_BENCH_PG (default
 # postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made
-# and dropped.
+# and dropped. The servers listen on $PLACEMAP_LOAD_PORT and the port after
+# it (default 18090); a port something else holds stops the run, loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -30,23 +31,28 @@ echo "placemap $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc)
 
 run() { # label, serve args...
 	local label=$1 port=$2; shift 2
+	if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+		echo "$label: port $port is taken by another server" >&2
+		return 1
+	fi
 	"$work/placemap" serve --addr "127.0.0.1:$port" --writes-per-minute 100000 "$@" >/dev/null 2>&1 & pids+=($!)
 	wait_ready "http://127.0.0.1:$port/readyz" 300
-	local tok; tok=$(token "http://127.0.0.1:$port")
+	local tok; tok=$(token "http://127.0.0.1:$port") || true
 	[ -n "$tok" ] || { echo "no token for $label" >&2; return 1; }
 	"$work/loadtest" -base "http://127.0.0.1:$port" -token "$tok" -label "$label" "${loadflags[@]}" || status=1
 }
 loadflags=("$@")
 status=0
-run "placemap, GeoPackage" 18090 --no-demo --data "$work/data"
+port=${PLACEMAP_LOAD_PORT:-18090}
+run "placemap, GeoPackage" "$port" --no-demo --data "$work/data"
 if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 	db="placemap_load_$$"
 	psql -q "$admin" -c "CREATE DATABASE $db" >/dev/null
 	url="${admin%/*}/$db"
-	"$work/placemap" copy --from "$work/data" --to "$url" >/dev/null 2>&1
+	"$work/placemap" copy --from "$work/data" --to "$url" >"$work/copy.log" 2>&1 || { echo "copy to PostGIS failed:" >&2; tail -3 "$work/copy.log" >&2; exit 1; }
 	echo 'a long enough password' | "$work/placemap" user add load@example.org --role editor --password-stdin --db "$url" >/dev/null
 	psql -q "$url" -c 'ANALYZE' >/dev/null
-	run "placemap, PostGIS" 18091 --db "$url"
+	run "placemap, PostGIS" "$((port + 1))" --db "$url"
 else
 	echo "(PostGIS run skipped: no PostgreSQL at $admin)" >&2
 fi

@@ -21,18 +21,24 @@ func (db *DB) AddAssets(ctx context.Context, assets []place.Asset) (ImportReport
 		return rep, err
 	}
 	write := db.write
+	var ahead *placedAhead
 	if len(assets) <= smallWrite {
 		write = db.writeShared
+		var err error
+		if ahead, err = db.placeAhead(ctx, assets); err != nil {
+			return rep, err
+		}
 	}
-	err := write(ctx, func(tx *Tx) error { return insertAssets(ctx, tx, assets, &rep) })
+	err := write(ctx, func(tx *Tx) error { return insertAssets(ctx, tx, assets, ahead, &rep) })
 	if err != nil {
 		return ImportReport{}, err
 	}
 	return rep, nil
 }
 
-// insertAssets is the body of AddAssets, for use inside a transaction.
-func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *ImportReport) error {
+// insertAssets is the body of AddAssets, for use inside a transaction;
+// ahead, when not nil, is the assets' placement made before it (placeInTx).
+func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, ahead *placedAhead, rep *ImportReport) error {
 	ids := make([]string, len(assets))
 	for i := range assets {
 		ids[i] = assets[i].ID
@@ -69,7 +75,7 @@ func insertAssets(ctx context.Context, tx *Tx, assets []place.Asset, rep *Import
 	if err := countCells(ctx, tx, ids); err != nil {
 		return err
 	}
-	n, err := placeAssets(ctx, tx, ids, "")
+	n, err := placeInTx(ctx, tx, ahead, ids)
 	if err != nil {
 		return err
 	}
@@ -139,9 +145,13 @@ func (db *DB) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (
 	if err := place.CheckAssets([]place.Asset{a}); err != nil {
 		return a, err
 	}
-	err := db.writeShared(ctx, func(tx *Tx) error {
+	ahead, err := db.placeAhead(ctx, []place.Asset{a})
+	if err != nil {
+		return place.Asset{}, err
+	}
+	err = db.writeShared(ctx, func(tx *Tx) error {
 		a.UpdatedAt = tx.now
-		return updateAsset(ctx, tx, &a, ifVersion)
+		return updateAsset(ctx, tx, &a, ifVersion, ahead)
 	})
 	if err != nil {
 		return place.Asset{}, err
@@ -149,8 +159,9 @@ func (db *DB) UpdateAsset(ctx context.Context, a place.Asset, ifVersion int64) (
 	return db.Asset(ctx, a.ID)
 }
 
-// updateAsset is the body of UpdateAsset, for use inside a transaction.
-func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) error {
+// updateAsset is the body of UpdateAsset, for use inside a transaction;
+// ahead, when not nil, is the asset's placement made before it (placeInTx).
+func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64, ahead *placedAhead) error {
 	g, tags, err := encodeAsset(tx, a)
 	if err != nil {
 		return fmt.Errorf("asset %s: %w", a.ID, err)
@@ -183,7 +194,7 @@ func updateAsset(ctx context.Context, tx *Tx, a *place.Asset, ifVersion int64) e
 	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE asset_id = $1`, a.ID); err != nil {
 		return fmt.Errorf("update asset %s: %w", a.ID, err)
 	}
-	if _, err := placeAssets(ctx, tx, []string{a.ID}, ""); err != nil {
+	if _, err := placeInTx(ctx, tx, ahead, []string{a.ID}); err != nil {
 		return err
 	}
 	return addAssetRevision(ctx, tx, "update", *a)

@@ -176,11 +176,11 @@ func (db *DB) DecideProposal(ctx context.Context, id string, d place.ProposalDec
 			a := *d.Create
 			a.Version, a.UpdatedAt = 0, tx.now
 			var rep ImportReport
-			return insertAssets(ctx, tx, []place.Asset{a}, &rep)
+			return insertAssets(ctx, tx, []place.Asset{a}, nil, &rep)
 		case d.Update != nil:
 			a := *d.Update
 			a.UpdatedAt = tx.now
-			return updateAsset(ctx, tx, &a, d.UpdateFrom)
+			return updateAsset(ctx, tx, &a, d.UpdateFrom, nil)
 		}
 		return nil
 	})

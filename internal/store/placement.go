@@ -24,16 +24,13 @@ func placeAssets(ctx context.Context, tx *Tx, ids []string, set string) (int, er
 	from, where := tx.d.Index.AssetAreaPairs()
 	rows, err := tx.Query(ctx, `SELECT a.id, `+tx.d.SQL.LocationOut("a")+`, ar.set_slug, ar.code, ar.name, ar.fid FROM `+from+
 		` WHERE `+where+` AND `+tx.d.SQL.InList("a.id", "$1")+` AND ($2 = '' OR ar.set_slug = $2) ORDER BY a.fid, ar.fid`, list, set)
-	type key struct{ id, set string }
 	type candidate struct {
-		key
-		pt  orb.Point
-		c   place.Candidate
+		areaCandidate
 		fid int64
 	}
 	cands, err := collect(rows, err, func(r Row) (candidate, error) {
 		var c candidate
-		err := r.Scan(&c.id, &c.pt[0], &c.pt[1], &c.set, &c.c.Code, &c.c.Name, &c.fid)
+		err := r.Scan(&c.asset, &c.pt[0], &c.pt[1], &c.set, &c.c.Code, &c.c.Name, &c.fid)
 		return c, err
 	})
 	if err != nil {
@@ -52,16 +49,39 @@ func placeAssets(ctx context.Context, tx *Tx, ids []string, set string) (int, er
 	if err != nil {
 		return 0, err
 	}
+	located := make([]areaCandidate, len(cands))
+	for i, c := range cands {
+		c.c.Geometry = shapes[c.fid]
+		located[i] = c.areaCandidate
+	}
+	ms := locateAll(located)
+	return len(ms), recordMemberships(ctx, tx, ms)
+}
+
+// areaCandidate is an area of a set whose bounding box holds an asset's
+// location.
+type areaCandidate struct {
+	asset, set string
+	pt         orb.Point
+	c          place.Candidate
+}
+
+// locateAll places each asset in at most one area of each set among its
+// candidates, by place.Locate: the memberships in the order each asset and
+// set first appear in cands (the candidates of one asset and set in the
+// order place.Locate is to weigh them).
+func locateAll(cands []areaCandidate) []membership {
+	type key struct{ id, set string }
 	var order []key
 	pts := map[key]orb.Point{}
 	byKey := map[key][]place.Candidate{}
 	for _, c := range cands {
-		if _, ok := byKey[c.key]; !ok {
-			order = append(order, c.key)
-			pts[c.key] = c.pt
+		k := key{c.asset, c.set}
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+			pts[k] = c.pt
 		}
-		c.c.Geometry = shapes[c.fid]
-		byKey[c.key] = append(byKey[c.key], c.c)
+		byKey[k] = append(byKey[k], c.c)
 	}
 	var ms []membership
 	for _, k := range order {
@@ -69,7 +89,7 @@ func placeAssets(ctx context.Context, tx *Tx, ids []string, set string) (int, er
 			ms = append(ms, membership{k.id, k.set, c.Code, pts[k]})
 		}
 	}
-	return len(ms), recordMemberships(ctx, tx, ms)
+	return ms
 }
 
 // areaShapesByFID reads the geometries of the areas with the feature ids.

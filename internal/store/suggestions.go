@@ -157,7 +157,7 @@ func (db *DB) acceptNewAsset(ctx context.Context, tx *Tx, a place.Asset, confirm
 	}
 	var rep ImportReport
 	a.Version, a.UpdatedAt = 0, tx.now
-	return insertAssets(ctx, tx, []place.Asset{a}, &rep)
+	return insertAssets(ctx, tx, []place.Asset{a}, nil, &rep)
 }
 
 // acceptChange writes an accepted correction or closure, or a new asset
@@ -187,7 +187,7 @@ func acceptChange(ctx context.Context, tx *Tx, sg place.Suggestion, d place.Sugg
 		return place.StaleError(sg, want, current)
 	}
 	change.UpdatedAt = tx.now
-	return updateAsset(ctx, tx, &change, current)
+	return updateAsset(ctx, tx, &change, current, nil)
 }
 
 // suggestionTargets is what checking a suggestion's target needs.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -76,4 +77,29 @@ func BenchmarkWriteAssetsNoSets(b *testing.B) {
 	}
 	defer st.Close()
 	storetest.BenchWriteAssets(b, st)
+}
+
+// BenchmarkAddAssetParallel: what the load test's writes are, 64 writers
+// at once each adding one asset at a time over Sheffield (each placed in
+// every one of the demo's 11 sets), sharing transactions through the
+// store's queue. ns/op is per asset, so the inverse of the writes/s the
+// queue sustains.
+func BenchmarkAddAssetParallel(b *testing.B) {
+	st := demoCopy(b)
+	defer st.Close()
+	ctx := context.Background()
+	var n atomic.Int64
+	b.SetParallelism(32) // × GOMAXPROCS writers
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := n.Add(1)
+			a := place.Asset{ID: fmt.Sprintf("p%d", k), Name: "Bench", Category: "library", Status: place.Open,
+				Geometry: orb.Point{-1.75 + 0.4*float64(k%997)/997, 53.32 + 0.16*float64(k%991)/991}}
+			if _, err := st.AddAssets(ctx, []place.Asset{a}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -78,6 +78,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"InvalidSetWritesNothing", invalidSetWritesNothing},
 		{"MembershipBothWays", membershipBothWays},
 		{"SharedEdgesPlaceOnce", sharedEdgesPlaceOnce},
+		{"PlacedAhead", placedAhead},
+		{"PlacedAheadSameAsInside", placedAheadSameAsInside},
 		{"Assets", assets},
 		{"AssetConflictWritesNothing", assetConflictWritesNothing},
 		{"DataVersionMovesOnWrites", dataVersionMovesOnWrites},
