@@ -67,7 +67,12 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	d := &dialect{db: db, reads: newStmtCache(db), versionWatch: &versionWatch{db: db}, path: path}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+	st := store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d})
+	if err := st.FillBands(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return st, nil
 }
 
 // migrate sets the GeoPackage header and applies the embedded migrations.
