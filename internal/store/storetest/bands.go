@@ -47,28 +47,28 @@ func zoomBandsInStep(t *testing.T, st *store.DB) {
 	if _, err := st.ImportSet(ctx, testSet("banded"), bandAreas()); err != nil {
 		t.Fatal(err)
 	}
-	if n := checkBands(t, st); n < 4 {
+	if n := CheckBands(t, st); n < 4 {
 		t.Fatalf("import: %d band rows, want some for each detailed area", n)
 	}
 	add := place.Area{Set: "banded", Code: "D3", Name: "Detailed 3", Geometry: Detailed(orb.Point{-1.35, 53.38}, 0.01, 3000, 0.01)}
 	if err := st.AddArea(ctx, add); err != nil {
 		t.Fatal(err)
 	}
-	checkBands(t, st)
+	CheckBands(t, st)
 	add.Geometry = Detailed(orb.Point{-1.35, 53.40}, 0.015, 2500, 0.02)
 	if _, err := st.UpdateArea(ctx, add, 1); err != nil {
 		t.Fatal(err)
 	}
-	checkBands(t, st)
+	CheckBands(t, st)
 	add.Geometry = Square(-1.35, 53.40, 0.01) // a band no longer pays
 	if _, err := st.UpdateArea(ctx, add, 2); err != nil {
 		t.Fatal(err)
 	}
-	checkBands(t, st)
+	CheckBands(t, st)
 	if err := st.DeleteArea(ctx, "banded", "D2", 1); err != nil {
 		t.Fatal(err)
 	}
-	n := checkBands(t, st)
+	n := CheckBands(t, st)
 	// The fill after the migration: bands of areas already in the store.
 	execAll(t, st, `DELETE FROM area_bands`, `INSERT INTO settings (key, value) VALUES ('area_bands', 'fill')`)
 	v0, err := st.TileVersions(ctx)
@@ -78,7 +78,7 @@ func zoomBandsInStep(t *testing.T, st *store.DB) {
 	if err := st.FillBands(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := checkBands(t, st); got != n {
+	if got := CheckBands(t, st); got != n {
 		t.Errorf("fill wrote %d band rows, want %d", got, n)
 	}
 	var pending int
@@ -130,9 +130,9 @@ func bandShapes(t *testing.T, st *store.DB) {
 	}
 }
 
-// checkBands fails t unless area_bands holds exactly the bands of every
+// CheckBands fails t unless area_bands holds exactly the bands of every
 // area, and returns how many rows it holds.
-func checkBands(t *testing.T, st *store.DB) int {
+func CheckBands(t *testing.T, st *store.DB) int {
 	t.Helper()
 	ctx := context.Background()
 	g := st.Dialect().Geometry
@@ -187,4 +187,23 @@ func checkBands(t *testing.T, st *store.DB) int {
 		t.Errorf("band row %s missing", k)
 	}
 	return n
+}
+
+// BandsMigration: a store migrated to zoom bands with areas in it fills
+// their bands when it opens. open opens the same store each time; undo
+// are the statements taking it back to before the migration.
+func BandsMigration(t *testing.T, open func() *store.DB, undo ...string) {
+	ctx := context.Background()
+	st := open()
+	if _, err := st.ImportSet(ctx, testSet("banded"), bandAreas()); err != nil {
+		t.Fatal(err)
+	}
+	n := CheckBands(t, st)
+	execAll(t, st, undo...)
+	st.Close()
+	st = open()
+	defer st.Close()
+	if got := CheckBands(t, st); got != n {
+		t.Errorf("after the migration: %d band rows, want %d", got, n)
+	}
 }
