@@ -80,9 +80,11 @@ func buildQueries(d Dialect) *queries {
 		return unsorted + ` ORDER BY ` + span + ` DESC, a.fid LIMIT $7`, unsorted + ` LIMIT $7`
 	}
 	q.areaShapes, q.areaShapesAny = shapes(d.Geometry.Out("a.geom"), "")
-	// COALESCE reads the full geometry only for areas without the band.
-	q.bandShapes, q.bandShapesAny = shapes(`COALESCE(b.geom, `+d.Geometry.Out("a.geom")+`)`,
-		` LEFT JOIN area_bands b ON b.fid = a.fid AND b.band = $8`)
+	// COALESCE reads the full geometry only for areas without the band. A
+	// subquery rather than a join: one look-up by key an area, where
+	// PostgreSQL would hash a join by reading the band of every set.
+	q.bandShapes, q.bandShapesAny = shapes(`COALESCE((SELECT b.geom FROM area_bands b WHERE b.fid = a.fid AND b.band = $8), `+
+		d.Geometry.Out("a.geom")+`)`, "")
 	q.search = buildSearchQueries(d)
 	for f := range q.assets {
 		q.assets[f] = buildAssetQuery(d, q.assetColumns, f)
