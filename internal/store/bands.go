@@ -12,22 +12,26 @@ import (
 
 // Zoom bands (issue 21): each area's geometry generalised for the tiles of
 // a band of zooms, kept in area_bands beside the area and written in the
-// transaction of every write of its geometry, so a low-zoom tile reads a
-// few dozen vertices an area rather than every vertex of a boundary drawn
-// for street level. A tile of zoom z reads the first band whose top zoom
-// is at least z; tiles past the last band read the full geometry.
+// transaction of every write of its geometry, so a low-zoom tile of
+// boundaries drawn for street level (OpenStreetMap's, full-resolution
+// ONS ones) reads a fraction of their vertices. A tile of zoom z reads the
+// first band whose top zoom is at least z; tiles past the last band read
+// the full geometry. Boundaries already generalised for maps (the ONS's
+// "generalised" sets, as in the demo) gain little: few of their areas
+// drop a quarter of their points, so few have rows at all.
 //
 // A band's geometry lies within BandTolerance units of the tile grid
 // (1/4096 of a tile, 1/16 of a pixel of a 256-pixel tile) at its top zoom
 // of the full geometry, on the Web Mercator plane: no more than the
 // renderer, which simplifies to one unit and rounds to the grid, drops
-// anyway, so it draws the same tile but for a stray unit here and there. Rings are simplified on their own (Douglas-Peucker): neighbours'
-// shared edges may part by less than the tolerance and a ring may touch
-// itself, which the renderer's rebuilding of polygons valid on the grid
-// mends. A ring that would shrink below a triangle is kept whole.
+// anyway, so it draws the same tile but for a stray unit here and there.
+// Rings are simplified on their own (Douglas-Peucker): neighbours' shared
+// edges may part by less than the tolerance and a ring may touch itself,
+// which the renderer's rebuilding of polygons valid on the grid mends. A
+// ring that would shrink below a triangle is kept whole.
 const (
 	// BandTolerance is a band's tolerance in units of the tile grid at the
-	// band's top zoom.
+	// band's top zoom: the renderer's own.
 	BandTolerance = 1
 	// bandKeep: a band's geometry is kept only when it has at most this
 	// share of the full geometry's vertices; else tiles read the full one.
