@@ -44,6 +44,13 @@ func updateArea(ctx context.Context, tx *Tx, a place.Area, ifVersion int64) (int
 		WHERE set_slug = $4 AND code = $5`, g, a.Name, props, a.Set, a.Code); err != nil {
 		return 0, fmt.Errorf("update area %s/%s: %w", a.Set, a.Code, err)
 	}
+	fid, err := areaFID(ctx, tx, a.Set, a.Code)
+	if err != nil {
+		return 0, err
+	}
+	if err := putBands(ctx, tx, []bandedArea{{fid, a.Geometry}}, true); err != nil {
+		return 0, err
+	}
 	version := current + 1
 	// Recount, re-extent, and place again the assets of the old or new ground.
 	if err := refreshSet(ctx, tx, a.Set, old.Bound().Union(a.Geometry.Bound())); err != nil {
@@ -113,6 +120,13 @@ func addArea(ctx context.Context, tx *Tx, a place.Area) error {
 		}
 		return fmt.Errorf("add area %s/%s: %w", a.Set, a.Code, err)
 	}
+	fid, err := areaFID(ctx, tx, a.Set, a.Code)
+	if err != nil {
+		return err
+	}
+	if err := putBands(ctx, tx, []bandedArea{{fid, a.Geometry}}, false); err != nil {
+		return err
+	}
 	if err := refreshSet(ctx, tx, a.Set, a.Geometry.Bound()); err != nil {
 		return err
 	}
@@ -135,6 +149,13 @@ func (db *DB) DeleteArea(ctx context.Context, set, code string, ifVersion int64)
 			return place.Errorf(place.EINVALID, "area %s is the last of boundary set %s: a set keeps at least one area", code, set)
 		}
 		tx.tiles(SetTiles(set))
+		fid, err := areaFID(ctx, tx, set, code)
+		if err != nil {
+			return err
+		}
+		if err := dropBands(ctx, tx, []bandedArea{{fid: fid}}); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM areas WHERE set_slug = $1 AND code = $2`, set, code); err != nil {
 			return err
 		}

@@ -127,7 +127,34 @@ func insertAreas(ctx context.Context, tx *Tx, set string, areas []place.Area) er
 	if err := tx.ExecBatch(ctx, query, batch); err != nil {
 		return fmt.Errorf("insert areas of %s: %w", set, err)
 	}
-	return nil
+	return putSetBands(ctx, tx, set, areas)
+}
+
+// putSetBands writes the bands of a new set's areas, in memory.
+func putSetBands(ctx context.Context, tx *Tx, set string, areas []place.Area) error {
+	fids := make(map[string]int64, len(areas))
+	rows, err := tx.Query(ctx, `SELECT fid, code FROM areas WHERE set_slug = $1`, set)
+	if err != nil {
+		return fmt.Errorf("areas of %s: %w", set, err)
+	}
+	for rows.Next() {
+		var fid int64
+		var code string
+		if err := rows.Scan(&fid, &code); err != nil {
+			rows.Close()
+			return fmt.Errorf("areas of %s: %w", set, err)
+		}
+		fids[code] = fid
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("areas of %s: %w", set, err)
+	}
+	banded := make([]bandedArea, len(areas))
+	for i, a := range areas {
+		banded[i] = bandedArea{fid: fids[a.Code], geom: a.Geometry}
+	}
+	return putBands(ctx, tx, banded, false)
 }
 
 // placeAllIn places every asset in a new set, whose areas are in memory:

@@ -15,6 +15,9 @@ type queries struct {
 	// largest first. areaShapesAny is the same in no order: it reads
 	// whole rows without sorting them, for when all of them are wanted.
 	areaShapes, areaShapesAny string
+	// bandShapes, bandShapesAny: the same with each area's geometry of the
+	// zoom band $8 where it has one (area_bands), else the full one.
+	bandShapes, bandShapesAny string
 	// assets by the filters a query uses (assetFilters).
 	assets [1 << assetFilterCount]assetQuery
 	search searchQueries
@@ -72,10 +75,17 @@ func buildQueries(d Dialect) *queries {
 	from, where := d.Index.BoxFrom("areas", "a", [4]string{"$1", "$2", "$3", "$4"})
 	q.areasInBox = `SELECT ` + q.areaColumns + ` FROM ` + from + ` WHERE ` + where + ` AND a.set_slug = $5` + byCode + ` LIMIT $6 OFFSET $7`
 	span := d.Index.SpanOf("a")
-	q.areaShapesAny = `SELECT a.fid, a.code, a.name, ` + d.Geometry.Out("a.geom") + ` FROM ` + from + ` WHERE ` + where +
-		` AND a.set_slug = $5 AND ` + span + ` >= $6`
-	q.areaShapes = q.areaShapesAny + ` ORDER BY ` + span + ` DESC, a.fid LIMIT $7`
-	q.areaShapesAny += ` LIMIT $7`
+	shapes := func(geom, join string) (sorted, unsorted string) {
+		unsorted = `SELECT a.fid, a.code, a.name, ` + geom + ` FROM ` + from + join + ` WHERE ` + where +
+			` AND a.set_slug = $5 AND ` + span + ` >= $6`
+		return unsorted + ` ORDER BY ` + span + ` DESC, a.fid LIMIT $7`, unsorted + ` LIMIT $7`
+	}
+	q.areaShapes, q.areaShapesAny = shapes(d.Geometry.Out("a.geom"), "")
+	// COALESCE reads the full geometry only for areas without the band. A
+	// subquery rather than a join: one look-up by key an area, where
+	// PostgreSQL would hash a join by reading the band of every set.
+	q.bandShapes, q.bandShapesAny = shapes(`COALESCE((SELECT b.geom FROM area_bands b WHERE b.fid = a.fid AND b.band = $8), `+
+		d.Geometry.Out("a.geom")+`)`, "")
 	q.search = buildSearchQueries(d)
 	q.cells = buildCellQueries(d)
 	for f := range q.assets {

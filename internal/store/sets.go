@@ -151,11 +151,16 @@ func boxArgs(a *args, b orb.Bound) [4]string {
 // order: what a tile needs. Past q.Limit, the largest are kept.
 func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
 	limit, _ := Page(q.Limit, 0)
+	anyOrder, sorted := db.q.areaShapesAny, db.q.areaShapes
+	var band []any
+	if top, ok := bandFor(q.Zoom); ok && q.Generalised {
+		anyOrder, sorted, band = db.q.bandShapesAny, db.q.bandShapes, []any{top}
+	}
 	// Most tiles hold fewer areas than the limit: read them unsorted (a
 	// sort copies every geometry), and sort only when there are more.
-	out, err := db.areaShapes(ctx, db.q.areaShapesAny, set, q, limit+1)
+	out, err := db.areaShapes(ctx, anyOrder, set, q, limit+1, band)
 	if err == nil && len(out) > limit {
-		out, err = db.areaShapes(ctx, db.q.areaShapes, set, q, limit)
+		out, err = db.areaShapes(ctx, sorted, set, q, limit, band)
 	}
 	if err != nil {
 		return nil, err
@@ -164,9 +169,10 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 }
 
 // areaShapes runs one of AreaShapes' queries.
-func (db *DB) areaShapes(ctx context.Context, query, set string, q ShapeQuery, limit int) ([]place.Area, error) {
+// band is the band's parameter for a query of bandShapes, else empty.
+func (db *DB) areaShapes(ctx context.Context, query, set string, q ShapeQuery, limit int, band []any) ([]place.Area, error) {
 	b := q.BBox
-	rows, err := db.d.Conns.Reads().Query(ctx, query, b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit)
+	rows, err := db.d.Conns.Reads().Query(ctx, query, append([]any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit}, band...)...)
 	var id int64
 	var code, name string
 	var blob []byte

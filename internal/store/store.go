@@ -60,6 +60,13 @@ type ShapeQuery struct {
 	// MinSpan leaves out areas whose bounding box is narrower and shorter
 	// than this many degrees: too small to be seen at the tile's zoom.
 	MinSpan float64
+	// Generalised lets the store answer with each area's geometry
+	// generalised for tiles of zoom Zoom (its zoom band, see BandTops)
+	// rather than the full geometry: what a tile of that zoom draws the
+	// same. Past the last band, and without Generalised, the full geometry.
+	// Which areas answer does not change, only their geometry.
+	Generalised bool
+	Zoom        int
 }
 
 // AssetQuery selects assets.

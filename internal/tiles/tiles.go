@@ -315,8 +315,10 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	// Areas under a screen pixel across cannot be seen; leaving them out in
 	// the query bounds low-zoom tiles of fine sets (a z8 tile over many
 	// towns' output areas) and saves reading them. Past MaxFeatures the
-	// largest are kept.
-	areas, err := r.src.AreaShapes(ctx, layer, store.ShapeQuery{BBox: bound, Limit: MaxFeatures, MinSpan: MinSpanUnits * tileUnit(t)})
+	// largest are kept. The store may answer with geometry generalised for
+	// the tile's zoom: it draws the same.
+	areas, err := r.src.AreaShapes(ctx, layer, store.ShapeQuery{BBox: bound, Limit: MaxFeatures, MinSpan: MinSpanUnits * tileUnit(t),
+		Generalised: true, Zoom: int(t.Z)})
 	if err != nil {
 		return nil, err
 	}

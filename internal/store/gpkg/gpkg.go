@@ -44,7 +44,12 @@ func Open(ctx context.Context, dir string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+	st := store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d})
+	if err := st.FillBands(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: %w", d.path, err)
+	}
+	return st, nil
 }
 
 // open is Open's dialect.

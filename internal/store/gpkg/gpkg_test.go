@@ -34,3 +34,14 @@ func TestMigrationFillsCells(t *testing.T) {
 	}
 	storetest.MigrationFillsCells(t, st, string(m))
 }
+
+func TestBandsMigration(t *testing.T) {
+	dir := t.TempDir()
+	storetest.BandsMigration(t, func() *store.DB {
+		st, err := gpkg.Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}, `DROP TABLE area_bands`, `DELETE FROM gpkg_contents WHERE table_name = 'area_bands'`, `DELETE FROM goose_db_version WHERE version_id = 26`)
+}

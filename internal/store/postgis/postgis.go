@@ -96,7 +96,12 @@ func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Conf
 		}
 	}
 	d.watch = newListener(cfg.ConnConfig, d.router != nil, opts.Log)
-	return store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d}), nil
+	st := store.NewDB(store.Dialect{Conns: d, Geometry: d, SQL: d, Index: d, Text: d})
+	if err := st.FillBands(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	return st, nil
 }
 
 // poolConfig is the pool's configuration for the database at url.

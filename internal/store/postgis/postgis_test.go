@@ -35,3 +35,14 @@ func TestMigrationFillsCells(t *testing.T) {
 	}
 	storetest.MigrationFillsCells(t, st, string(m))
 }
+
+func TestBandsMigration(t *testing.T) {
+	url := testkit.PostGISDatabaseURL(t)
+	storetest.BandsMigration(t, func() *store.DB {
+		st, err := postgis.Open(context.Background(), url, postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}, `DROP TABLE area_bands`, `DELETE FROM goose_db_version WHERE version_id = 25`)
+}

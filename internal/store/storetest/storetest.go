@@ -71,6 +71,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DisplayNamesAndGrants", displayNamesAndGrants},
 		{"SetsAndAreas", setsAndAreas},
 		{"AreaShapesForTiles", areaShapesForTiles},
+		{"ZoomBandsInStep", zoomBandsInStep},
 		{"AssetCells", assetCells},
 		{"AssetCellsAfterWrites", assetCellsAfterWrites},
 		{"Releases", releases},
