@@ -2,12 +2,8 @@ package store
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"math"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -22,54 +18,37 @@ var areaWrite = regexp.MustCompile(`(?i)\b(INSERT INTO\s+areas\b|UPDATE\s+areas\
 // (putBands, putSetBands or dropBands), so no write leaves area_bands out
 // of step with the areas; and only bands.go writes area_bands itself.
 func TestAreaWritesKeepBands(t *testing.T) {
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fset, files := parseSource(t, ".")
 	bandWrite := regexp.MustCompile(`(?i)\b(INSERT INTO|UPDATE|DELETE FROM)\s+area_bands\b`)
 	found := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range file.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Body == nil {
-				continue
-			}
-			var writing string
-			keeps := false
-			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.BasicLit:
-					s := unquote(n.Value)
-					if m := areaWrite.FindString(s); m != "" && writing == "" {
-						writing = m
-					}
-					if bandWrite.MatchString(s) && f != "bands.go" {
-						t.Errorf("%s: %s writes area_bands outside bands.go", fset.Position(n.Pos()), fn.Name.Name)
-					}
-				case *ast.CallExpr:
-					if id, ok := n.Fun.(*ast.Ident); ok && (id.Name == "putBands" || id.Name == "putSetBands" || id.Name == "dropBands") {
-						keeps = true
-					}
+	eachFunc(files, func(f string, fn *ast.FuncDecl) {
+		var writing string
+		keeps := false
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BasicLit:
+				s := unquote(n.Value)
+				if m := areaWrite.FindString(s); m != "" && writing == "" {
+					writing = m
 				}
-				return true
-			})
-			if writing == "" {
-				continue
+				if bandWrite.MatchString(s) && f != "bands.go" {
+					t.Errorf("%s: %s writes area_bands outside bands.go", fset.Position(n.Pos()), fn.Name.Name)
+				}
+			case *ast.CallExpr:
+				if id, ok := n.Fun.(*ast.Ident); ok && (id.Name == "putBands" || id.Name == "putSetBands" || id.Name == "dropBands") {
+					keeps = true
+				}
 			}
-			found++
-			if !keeps {
-				t.Errorf("%s: %s writes areas (%s) without writing their zoom bands", fset.Position(fn.Pos()), fn.Name.Name, writing)
-			}
+			return true
+		})
+		if writing == "" {
+			return
 		}
-	}
+		found++
+		if !keeps {
+			t.Errorf("%s: %s writes areas (%s) without writing their zoom bands", fset.Position(fn.Pos()), fn.Name.Name, writing)
+		}
+	})
 	if found < 4 {
 		t.Errorf("found %d functions writing areas: the check has lost them", found)
 	}

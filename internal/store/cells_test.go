@@ -2,9 +2,6 @@ package store
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,40 +27,19 @@ var (
 // cells are made from (location, geometry, category). So no write leaves
 // asset_cells, and the low-zoom tiles read from it, behind the assets.
 func TestAssetWritesKeepCells(t *testing.T) {
-	fset := token.NewFileSet()
-	var files []string
-	for _, dir := range []string{".", "gpkg", "postgis"} {
-		fs, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, fs...)
-	}
+	fset, files := parseSource(t, ".", "gpkg", "postgis")
 	found := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
+	eachFunc(files, func(_ string, fn *ast.FuncDecl) {
+		need, calls := cellNeeds(fn.Body)
+		if len(need) > 0 {
+			found++
 		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range file.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Body == nil {
-				continue
-			}
-			need, calls := cellNeeds(fn.Body)
-			if len(need) > 0 {
-				found++
-			}
-			for call, why := range need {
-				if !calls[call] {
-					t.Errorf("%s: %s writes assets (%s) without %s", fset.Position(fn.Pos()), fn.Name.Name, why, call)
-				}
+		for call, why := range need {
+			if !calls[call] {
+				t.Errorf("%s: %s writes assets (%s) without %s", fset.Position(fn.Pos()), fn.Name.Name, why, call)
 			}
 		}
-	}
+	})
 	if found < 3 {
 		t.Errorf("found %d functions writing assets: the check has lost them", found)
 	}

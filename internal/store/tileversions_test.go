@@ -2,12 +2,8 @@ package store
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -21,23 +17,10 @@ var tileWrite = regexp.MustCompile(`(?i)\b(INSERT INTO|UPDATE|DELETE FROM)\s+(as
 // data leaves its cached tiles and ?v= URLs as they were. The statements
 // are found in string literals and in the constants they use.
 func TestTileWritesNameTheirLayers(t *testing.T) {
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parsed []*ast.File
+	fset, files := parseSource(t, ".")
 	writes := map[string]bool{} // constants holding such a statement
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parsed = append(parsed, file)
-		ast.Inspect(file, func(n ast.Node) bool {
+		ast.Inspect(f.file, func(n ast.Node) bool {
 			if vs, ok := n.(*ast.ValueSpec); ok {
 				for i, v := range vs.Values {
 					if lit, ok := v.(*ast.BasicLit); ok && tileWrite.MatchString(unquote(lit.Value)) {
@@ -49,40 +32,34 @@ func TestTileWritesNameTheirLayers(t *testing.T) {
 		})
 	}
 	found := 0
-	for _, file := range parsed {
-		for _, d := range file.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Body == nil {
-				continue
-			}
-			var writing string
-			named := false
-			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.BasicLit:
-					if m := tileWrite.FindString(unquote(n.Value)); m != "" && writing == "" {
-						writing = m
-					}
-				case *ast.Ident:
-					if writes[n.Name] && writing == "" {
-						writing = n.Name
-					}
-				case *ast.CallExpr:
-					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "tiles" && len(n.Args) > 0 {
-						named = true
-					}
+	eachFunc(files, func(_ string, fn *ast.FuncDecl) {
+		var writing string
+		named := false
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BasicLit:
+				if m := tileWrite.FindString(unquote(n.Value)); m != "" && writing == "" {
+					writing = m
 				}
-				return true
-			})
-			if writing == "" {
-				continue
+			case *ast.Ident:
+				if writes[n.Name] && writing == "" {
+					writing = n.Name
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "tiles" && len(n.Args) > 0 {
+					named = true
+				}
 			}
-			found++
-			if !named {
-				t.Errorf("%s: %s writes a tile layer's data (%s) without naming the layer (tx.tiles)", fset.Position(fn.Pos()), fn.Name.Name, writing)
-			}
+			return true
+		})
+		if writing == "" {
+			return
 		}
-	}
+		found++
+		if !named {
+			t.Errorf("%s: %s writes a tile layer's data (%s) without naming the layer (tx.tiles)", fset.Position(fn.Pos()), fn.Name.Name, writing)
+		}
+	})
 	if found < 10 {
 		t.Errorf("found %d functions writing tile layers' data: the check has lost them", found)
 	}
