@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,26 +79,33 @@ func placedAhead(t *testing.T, st *store.DB) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ms, err := st.Memberships(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, m := range ms {
-				if m.Set == grid || m.Set == late {
-					got = append(got, m.Set+":"+m.Code)
-				}
-			}
-			sort.Strings(got)
 			want := c.want
 			if strings.Contains(want, "%") {
 				want = fmt.Sprintf(want, i)
 			}
-			if g := strings.Join(got, " "); g != want {
+			if g := membershipsIn(t, st, id, grid, late); g != want {
 				t.Errorf("memberships = %q, want %q", g, want)
 			}
 		})
 	}
+}
+
+// membershipsIn lists an asset's memberships in sets, as "set:code"
+// sorted and joined by spaces.
+func membershipsIn(t *testing.T, st *store.DB, id string, sets ...string) string {
+	t.Helper()
+	ms, err := st.Memberships(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		if slices.Contains(sets, m.Set) {
+			got = append(got, m.Set+":"+m.Code)
+		}
+	}
+	sort.Strings(got)
+	return strings.Join(got, " ")
 }
 
 // placedAheadSameAsInside: assets written one at a time (placed ahead)
