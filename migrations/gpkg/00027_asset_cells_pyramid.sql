@@ -1,4 +1,4 @@
--- Asset cells (issue 22): how many assets of each category lie in each
+-- Asset cells (issue 21): how many assets of each category lie in each
 -- tile of the Web Mercator pyramid at zooms 11, 13, 15 and 17, with the
 -- sums of their locations in units of 1e-7 degree (truncated towards
 -- zero), so a low-zoom asset tile reads its 32 × 32 cells here rather than
@@ -11,8 +11,6 @@
 -- delete or move leaves empty.
 --
 -- The covering index assets_cell (00013) served the count this replaces.
---
--- Numbered 00027: 00026 is left to another change of issue 21.
 
 -- +goose Up
 CREATE TABLE asset_cells (

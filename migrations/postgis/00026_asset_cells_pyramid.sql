@@ -1,4 +1,4 @@
--- Asset cells (issue 22): how many assets of each category lie in each
+-- Asset cells (issue 21): how many assets of each category lie in each
 -- tile of the Web Mercator pyramid at zooms 11, 13, 15 and 17, with the
 -- sums of their locations in units of 1e-7 degree (truncated towards
 -- zero), so a low-zoom asset tile reads its 32 × 32 cells here rather than
@@ -10,8 +10,6 @@
 -- writes in the key's order, so a tile's read is an index-only scan of
 -- a few pages (27 ms to 0.3 ms for a z8 tile's 539 cells here).
 -- asset_cells_empty finds the cells a delete or move leaves empty.
---
--- Numbered 00026: 00025 is left to another change of issue 21.
 
 -- +goose Up
 CREATE TABLE asset_cells (

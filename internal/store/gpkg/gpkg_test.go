@@ -43,5 +43,8 @@ func TestBandsMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		return st
-	}, `DROP TABLE area_bands`, `DELETE FROM gpkg_contents WHERE table_name = 'area_bands'`, `DELETE FROM goose_db_version WHERE version_id = 26`)
+	},
+		// back to before 00026 by both Downs (00027's asset cells, then the bands)
+		`DROP TABLE asset_cells`, `DELETE FROM gpkg_contents WHERE table_name = 'asset_cells'`, `CREATE INDEX assets_cell ON assets (fid, lon, lat, category)`,
+		`DROP TABLE area_bands`, `DELETE FROM gpkg_contents WHERE table_name = 'area_bands'`, `DELETE FROM goose_db_version WHERE version_id >= 26`)
 }

@@ -44,5 +44,7 @@ func TestBandsMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 		return st
-	}, `DROP TABLE area_bands`, `DELETE FROM goose_db_version WHERE version_id = 25`)
+	},
+		// back to before 00025 by both Downs (00026's asset cells, then the bands)
+		`DROP TABLE asset_cells`, `DROP TABLE area_bands`, `DELETE FROM goose_db_version WHERE version_id >= 25`)
 }
