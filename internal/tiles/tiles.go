@@ -133,10 +133,24 @@ type Renderer struct {
 // no more than ClusterAbove, no tile can need cells, and asset tiles skip
 // counting them (on PostgreSQL, a round trip per tile).
 type assetTotal struct {
+	// reading is held by the one request reading the count: the others
+	// that need it wait and take its answer (on a million assets the read
+	// took seconds, and 16 fresh requests each read it).
+	reading sync.Mutex
 	mu      sync.Mutex
 	version int64
 	count   int
 	known   bool
+}
+
+// at returns the count kept for version, if one answers it.
+func (a *assetTotal) at(version int64) (int, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.known && (a.version == version || a.count > 2*ClusterAbove) {
+		return a.count, true
+	}
+	return 0, false
 }
 
 // fewAssets reports whether the store holds at most ClusterAbove assets
@@ -146,13 +160,14 @@ type assetTotal struct {
 // whenever the store may hold more.
 func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 	a := &r.assets
-	a.mu.Lock()
-	if a.known && (a.version == version || a.count > 2*ClusterAbove) {
-		n := a.count
-		a.mu.Unlock()
+	if n, ok := a.at(version); ok {
 		return n <= ClusterAbove, nil
 	}
-	a.mu.Unlock()
+	a.reading.Lock()
+	defer a.reading.Unlock()
+	if n, ok := a.at(version); ok { // read by the request this one waited for
+		return n <= ClusterAbove, nil
+	}
 	st, err := r.src.AssetStats(ctx)
 	if err != nil {
 		return false, err
