@@ -2,8 +2,6 @@ package tiles_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"math"
 	"testing"
 
@@ -14,10 +12,8 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/peterstace/simplefeatures/geom"
 
-	"github.com/placemap/placemap/internal/demo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/tiles"
 )
 
@@ -66,14 +62,7 @@ func (f fullGeometry) AreaShapes(ctx context.Context, set string, q store.ShapeQ
 // than a sliver of a unit along each boundary.
 func TestBandTilesMatchFull(t *testing.T) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t)
 	all, err := store.AllAreas(ctx, st, "lsoa-2011")
 	if err != nil {
 		t.Fatal(err)

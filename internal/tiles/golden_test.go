@@ -6,19 +6,13 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/placemap/placemap/internal/demo"
-	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/tiles"
 )
 
@@ -34,35 +28,8 @@ func TestDemoTilesGolden(t *testing.T) {
 		t.Skip("renders every demo tile")
 	}
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := st.Sets(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bound orb.Bound
-	for i, s := range sets {
-		if i == 0 {
-			bound = s.BBox
-		} else {
-			bound = bound.Union(s.BBox)
-		}
-	}
-	page, err := st.Assets(ctx, store.AssetQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var libraries []orb.Point
-	for _, a := range page.Assets {
-		libraries = append(libraries, a.Geometry.Bound().Center())
-	}
-	tls := demoTiles(t, bound, libraries)
+	st := demoStore(t)
+	sets, tls := demoSetsAndTiles(t, st)
 	r := tiles.NewRenderer(st, 0)
 	var got strings.Builder
 	for _, s := range sets {

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/placemap/placemap/internal/demo"
+	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
@@ -27,6 +28,51 @@ import (
 // demoTiles returns the tiles the validity test renders: every tile over
 // the demo's ground at z8-z12 and, at z13-z16, the tiles under each library
 // and under a 9×9 grid of points across the city, so that many tiles cut
+
+// demoStore is a GeoPackage store in the test's directory holding the
+// demo data, closed when the test ends.
+func demoStore(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// demoSetsAndTiles lists st's boundary sets and the tiles demoTiles picks
+// over their extent and around its assets.
+func demoSetsAndTiles(t *testing.T, st *store.DB) ([]place.SetSummary, []maptile.Tile) {
+	t.Helper()
+	ctx := context.Background()
+	sets, err := st.Sets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound orb.Bound
+	for i, s := range sets {
+		if i == 0 {
+			bound = s.BBox
+		} else {
+			bound = bound.Union(s.BBox)
+		}
+	}
+	page, err := st.Assets(ctx, store.AssetQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var libraries []orb.Point
+	for _, a := range page.Assets {
+		libraries = append(libraries, a.Geometry.Bound().Center())
+	}
+	return sets, demoTiles(t, bound, libraries)
+}
+
 // areas at their clip edges.
 func demoTiles(t *testing.T, bound orb.Bound, libraries []orb.Point) []maptile.Tile {
 	t.Helper()
@@ -93,35 +139,8 @@ func TestTilePolygonsAreValid(t *testing.T) {
 	testkit.NeedNodeModules(t, "@mapbox/vector-tile")
 	db := testkit.PostGISDatabase(t)
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	sets, err := st.Sets(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bound orb.Bound
-	for i, s := range sets {
-		if i == 0 {
-			bound = s.BBox
-		} else {
-			bound = bound.Union(s.BBox)
-		}
-	}
-	page, err := st.Assets(ctx, store.AssetQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var libraries []orb.Point
-	for _, a := range page.Assets {
-		libraries = append(libraries, a.Geometry.Bound().Center())
-	}
-	tls := demoTiles(t, bound, libraries)
+	st := demoStore(t)
+	sets, tls := demoSetsAndTiles(t, st)
 	r := tiles.NewRenderer(st, 0)
 
 	dir := t.TempDir()
