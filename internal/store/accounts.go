@@ -49,11 +49,12 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 // User finds an account by id; ENOTFOUND.
 func (db *DB) User(ctx context.Context, id string) (auth.User, error) { return db.user(ctx, "id", id) }
 
-// user finds the account whose column col is v.
+// user finds the account whose column col is v, on the primary: its role
+// and password decide what a request may do (OnPrimary).
 func (db *DB) user(ctx context.Context, col string, v any) (auth.User, error) {
 	var u auth.User
 	var role, scopes string
-	err := db.d.Conns.Reads().QueryRow(ctx, sqlSelectUser+col+` = $1`, v).
+	err := db.d.Conns.Reads().QueryRow(OnPrimary(ctx), sqlSelectUser+col+` = $1`, v).
 		Scan(&u.ID, &u.Email, &role, &u.PasswordHash, timeScan{&u.CreatedAt}, &scopes, &u.DisplayName)
 	if noRows(err) {
 		return u, place.Errorf(place.ENOTFOUND, "no such account")
@@ -118,10 +119,11 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 }
 
 // Session finds an unexpired session by the hash of its secret; ENOTFOUND
-// for none and for an expired one.
+// for none and for an expired one. It reads the primary: a session signed
+// out is gone at once (OnPrimary).
 func (db *DB) Session(ctx context.Context, hash string) (auth.Session, error) {
 	var s auth.Session
-	err := db.d.Conns.Reads().QueryRow(ctx, sqlSelectSession, hash).
+	err := db.d.Conns.Reads().QueryRow(OnPrimary(ctx), sqlSelectSession, hash).
 		Scan(&s.Hash, &s.UserID, &s.CSRF, timeScan{&s.CreatedAt}, timeScan{&s.ExpiresAt})
 	if noRows(err) {
 		return s, place.Errorf(place.ENOTFOUND, "no such session")
@@ -151,9 +153,10 @@ func (db *DB) CreateToken(ctx context.Context, t auth.Token) error {
 	return nil
 }
 
-// Token finds an API token by hash; ENOTFOUND.
+// Token finds an API token by hash; ENOTFOUND. It reads the primary: a
+// token revoked is refused at once (OnPrimary).
 func (db *DB) Token(ctx context.Context, hash string) (auth.Token, error) {
-	t, err := scanToken(db.d.Conns.Reads().QueryRow(ctx, sqlSelectTokens+`hash = $1`, hash))
+	t, err := scanToken(db.d.Conns.Reads().QueryRow(OnPrimary(ctx), sqlSelectTokens+`hash = $1`, hash))
 	if noRows(err) {
 		return t, place.Errorf(place.ENOTFOUND, "no such token")
 	}

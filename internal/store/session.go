@@ -87,6 +87,24 @@ func SessionFrom(ctx context.Context) *Session {
 	return s
 }
 
+type primaryKey struct{}
+
+// OnPrimary returns ctx whose reads go to the primary whatever the
+// request's session says, without pinning the request there: the reads
+// that check credentials (a session, a token, the account's role), so a
+// signed-out session, a revoked token or a lowered role is refused at
+// once rather than when every replica has replayed the change.
+func OnPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
+}
+
+// ReadsPrimary reports whether ctx's reads must go to the primary
+// (OnPrimary).
+func ReadsPrimary(ctx context.Context) bool {
+	v, _ := ctx.Value(primaryKey{}).(bool)
+	return v
+}
+
 // Committed records that a write of the request committed at l (a dialect
 // calls it after the commit).
 func (s *Session) Committed(l LSN) {

@@ -54,6 +54,7 @@ func TestReadReplicas(t *testing.T) {
 	t.Run("ReadsGoToTheReplica", func(t *testing.T) { readsGoToTheReplica(t, st, rc, sess.Wrote()) })
 	t.Run("ReadYourWritesWhileTheReplicaLags", func(t *testing.T) { readYourWrites(t, st, rc) })
 	t.Run("DataVersionOfTheCopyRead", func(t *testing.T) { dataVersionOfTheCopy(t, st, rc) })
+	t.Run("CredentialsOnThePrimary", func(t *testing.T) { credentialsOnThePrimary(t, st, rc) })
 	t.Run("ThroughHTTP", func(t *testing.T) { throughHTTP(t, st, rc) })
 	t.Run("LaggingReplicaSkipped", func(t *testing.T) {
 		laggingReplicaSkipped(t, openReplicated(t, primary, replica, 300*time.Millisecond), st, rc)
@@ -201,6 +202,60 @@ func readYourWrites(t *testing.T, st *store.DB, rc *pgx.Conn) {
 		pin, _ := s.Pinned()
 		return err == nil && pin == 0
 	})
+}
+
+// credentialsOnThePrimary: with the replica paused, a session or token made
+// outside a transaction leaves its client a log position to read after, a
+// client that has not written finds it (the credential reads go to the
+// primary without pinning the request there), and a session signed out is
+// refused at once although the replica still holds it.
+func credentialsOnThePrimary(t *testing.T, st *store.DB, rc *pgx.Conn) {
+	resume := pauseReplay(t, rc)
+	defer resume()
+	ctx, s := session(0)
+	u := auth.User{ID: "u-lag", Email: "lag@example.org", Role: auth.Editor, CreatedAt: time.Now().UTC()}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what  string
+		write func() error
+	}{
+		{"a token", func() error {
+			return st.CreateToken(ctx, auth.Token{Hash: auth.HashSecret("token-lag"), UserID: u.ID, CreatedAt: time.Now().UTC()})
+		}},
+		{"a session", func() error {
+			return st.CreateSession(ctx, auth.Session{Hash: auth.HashSecret("session-lag"), UserID: u.ID, CSRF: "c",
+				CreatedAt: time.Now().UTC(), ExpiresAt: time.Now().Add(time.Hour).UTC()})
+		}},
+	} {
+		before := s.Wrote()
+		if err := c.write(); err != nil {
+			t.Fatal(err)
+		}
+		if s.Wrote() <= before {
+			t.Errorf("making %s left the client position %s, not past %s", c.what, s.Wrote(), before)
+		}
+	}
+	rctx, rs := session(0)
+	if _, err := st.Token(rctx, auth.HashSecret("token-lag")); err != nil {
+		t.Errorf("a new token, read by a client that has not written: %v", err)
+	}
+	if _, err := st.Session(rctx, auth.HashSecret("session-lag")); err != nil {
+		t.Errorf("a new session, read by a client that has not written: %v", err)
+	}
+	if _, err := st.User(rctx, u.ID); err != nil {
+		t.Errorf("a new account, read by a client that has not written: %v", err)
+	}
+	if i, ok := rs.Pinned(); ok {
+		t.Errorf("reading credentials pinned the request to copy %d; its other reads may go to a replica", i)
+	}
+	if err := st.DeleteSession(ctx, auth.HashSecret("session-lag")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Session(rctx, auth.HashSecret("session-lag")); place.ErrorCode(err) != place.ENOTFOUND {
+		t.Errorf("a session signed out, while the replica still holds it: %v, want not found", err)
+	}
 }
 
 func throughHTTP(t *testing.T, st *store.DB, rc *pgx.Conn) {

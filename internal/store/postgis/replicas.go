@@ -357,6 +357,9 @@ func (r *router) committed(ctx context.Context) {
 
 // pick is the copy a read goes to: a replica's index or store.PinPrimary.
 func (r *router) pick(ctx context.Context) int {
+	if store.ReadsPrimary(ctx) {
+		return store.PinPrimary
+	}
 	s := store.SessionFrom(ctx)
 	if s == nil {
 		return r.choose(ctx, store.LSN(r.wrote.Load()))
@@ -500,9 +503,10 @@ func replicaFault(err error) (down, again bool) {
 	return false, false
 }
 
-// primaryRead is the primary's pool for a read, pinning the session to it.
+// primaryRead is the primary's pool for a read, pinning the session to it
+// (unless the read alone was sent there: store.OnPrimary).
 func (r *router) primaryRead(ctx context.Context) conn {
-	if s := store.SessionFrom(ctx); s != nil {
+	if s := store.SessionFrom(ctx); s != nil && !store.ReadsPrimary(ctx) {
 		s.Pin(store.PinPrimary)
 	}
 	r.primaryReads.Add(1)

@@ -17,8 +17,18 @@ import (
 // caller). Exec, a write outside a transaction, goes to the primary.
 type routed struct{ r *router }
 
+// Exec runs a statement on the primary, where it commits on its own, and
+// then records where that commit ended in the log (router.committed) as
+// Commit does for a transaction: a client that just signed in, or made a
+// token, reads its session or token on its next request even from a
+// replica that has not yet replayed it (it waits for one that has, or
+// reads the primary). A statement that failed changed nothing to see.
 func (c routed) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
-	return conn{c.r.primary}.Exec(ctx, sql, args...)
+	n, err := conn{c.r.primary}.Exec(ctx, sql, args...)
+	if err == nil {
+		c.r.committed(ctx)
+	}
+	return n, err
 }
 
 func (c routed) Query(ctx context.Context, sql string, args ...any) (store.Rows, error) {
