@@ -19,7 +19,10 @@ import (
 // dialect is PostGIS's side of the store: pgx's pool, geometry as WKB
 // through ST_GeomFromWKB and ST_AsBinary, GiST indexes through &&.
 type dialect struct {
-	pool   *pgxpool.Pool
+	pool *pgxpool.Pool
+	// writes is the pool write transactions begin on (writePool): a
+	// writer never waits for a connection behind the reads.
+	writes *pgxpool.Pool
 	name   string  // the database, for messages; never the password
 	router *router // the read replicas; nil for none
 	// watch knows the data version from notifications (listen.go).
@@ -180,6 +183,7 @@ func (d *dialect) Close() error {
 	if d.router != nil {
 		d.router.close()
 	}
+	d.writes.Close()
 	d.pool.Close()
 	return nil
 }
@@ -192,7 +196,7 @@ func (d *dialect) Begin(ctx context.Context) (store.TxConn, error) {
 	if s := store.SessionFrom(ctx); s != nil && d.router != nil {
 		s.Pin(store.PinPrimary)
 	}
-	t, err := d.pool.Begin(ctx)
+	t, err := d.writes.Begin(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}

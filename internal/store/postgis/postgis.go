@@ -37,8 +37,9 @@ type Options struct {
 	// 30 seconds. PostgreSQL enforces it, so it holds even if placemap is
 	// stuck.
 	StatementTimeout time.Duration
-	// MaxConns bounds the pool; 0 means pgxpool's default (4 × CPUs, at
-	// least 4).
+	// MaxConns bounds the reads' pool; 0 means pgxpool's default (4 ×
+	// CPUs, at least 4). Write transactions have a pool of their own of
+	// writeConns more.
 	MaxConns int32
 	// ReadURLs are streaming replicas of the database (replicas.go): reads
 	// outside a write's transaction go to them, writes to the primary.
@@ -89,8 +90,13 @@ func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Conf
 		return nil, err
 	}
 	d := &dialect{pool: pool, name: name}
+	if d.writes, err = writePool(ctx, cfg); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	if len(opts.ReadURLs) > 0 {
 		if d.router, err = newRouter(ctx, pool, opts); err != nil {
+			d.writes.Close()
 			pool.Close()
 			return nil, err
 		}
@@ -134,6 +140,26 @@ func poolConfig(url string, opts Options) (*pgxpool.Config, error) {
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
 	return cfg, nil
+}
+
+// writeConns is the size of the pool write transactions begin on. The
+// store's writers queue in the process and run one transaction at a time
+// (store.GroupCommitter), so one connection serves them; the second lets
+// the next begin while the last's connection is being given back.
+const writeConns = 2
+
+// writePool is the pool of cfg's database for write transactions, apart
+// from the reads' pool: under load, 200 clients' reads queued for the
+// reads' 8 connections and each group of writers waited behind them to
+// begin, while the writers queued behind it waited longer still.
+func writePool(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
+	wc := cfg.Copy()
+	wc.MaxConns, wc.MinConns = writeConns, 0
+	p, err := pgxpool.NewWithConfig(ctx, wc)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s for writes: %w", cfg.ConnConfig.Database, translate(err))
+	}
+	return p, nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several
