@@ -20,11 +20,14 @@ import (
 // through ST_GeomFromWKB and ST_AsBinary, GiST indexes through &&.
 type dialect struct {
 	pool *pgxpool.Pool
-	// writes is the pool write transactions begin on (writePool): a
+	// writes is the pool write transactions begin on (writeConns): a
 	// writer never waits for a connection behind the reads.
 	writes *pgxpool.Pool
-	name   string  // the database, for messages; never the password
-	router *router // the read replicas; nil for none
+	// tilePool is the pool of map tiles' reads (store.WithTileReads,
+	// tileConns), without replicas.
+	tilePool *pgxpool.Pool
+	name     string  // the database, for messages; never the password
+	router   *router // the read replicas; nil for none
 	// watch knows the data version from notifications (listen.go).
 	watch *listener
 	// tiles are the tile layers' versions last read (TileVersions).
@@ -150,7 +153,30 @@ func (d *dialect) Reads() store.Conn {
 	if d.router != nil {
 		return routed{d.router}
 	}
-	return conn{d.pool}
+	return lanes{reads: d.pool, tiles: d.tilePool}
+}
+
+// lanes are the primary's reads: a map tile's (store.TileReads) on the
+// tiles' pool, the others on the reads' pool.
+type lanes struct{ reads, tiles *pgxpool.Pool }
+
+func (l lanes) on(ctx context.Context) conn {
+	if store.TileReads(ctx) {
+		return conn{l.tiles}
+	}
+	return conn{l.reads}
+}
+
+func (l lanes) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	return l.on(ctx).Exec(ctx, sql, args...)
+}
+
+func (l lanes) Query(ctx context.Context, sql string, args ...any) (store.Rows, error) {
+	return l.on(ctx).Query(ctx, sql, args...)
+}
+
+func (l lanes) QueryRow(ctx context.Context, sql string, args ...any) store.Row {
+	return l.on(ctx).QueryRow(ctx, sql, args...)
 }
 
 // Replicas reports the read replicas (store.ReplicaReporter).
@@ -184,6 +210,7 @@ func (d *dialect) Close() error {
 		d.router.close()
 	}
 	d.writes.Close()
+	d.tilePool.Close()
 	d.pool.Close()
 	return nil
 }

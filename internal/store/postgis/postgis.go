@@ -38,8 +38,8 @@ type Options struct {
 	// stuck.
 	StatementTimeout time.Duration
 	// MaxConns bounds the reads' pool; 0 means pgxpool's default (4 ×
-	// CPUs, at least 4). Write transactions have a pool of their own of
-	// writeConns more.
+	// CPUs, at least 4). Write transactions and map tiles' reads have
+	// pools of their own, of writeConns and tileConns more.
 	MaxConns int32
 	// ReadURLs are streaming replicas of the database (replicas.go): reads
 	// outside a write's transaction go to them, writes to the primary.
@@ -90,13 +90,19 @@ func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Conf
 		return nil, err
 	}
 	d := &dialect{pool: pool, name: name}
-	if d.writes, err = writePool(ctx, cfg); err != nil {
+	if d.writes, err = sidePool(ctx, cfg, writeConns, "writes"); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if d.tilePool, err = sidePool(ctx, cfg, tileConns, "map tiles"); err != nil {
+		d.writes.Close()
 		pool.Close()
 		return nil, err
 	}
 	if len(opts.ReadURLs) > 0 {
 		if d.router, err = newRouter(ctx, pool, opts); err != nil {
 			d.writes.Close()
+			d.tilePool.Close()
 			pool.Close()
 			return nil, err
 		}
@@ -146,18 +152,26 @@ func poolConfig(url string, opts Options) (*pgxpool.Config, error) {
 // store's writers queue in the process and run one transaction at a time
 // (store.GroupCommitter), so one connection serves them; the second lets
 // the next begin while the last's connection is being given back.
-const writeConns = 2
+//
+// tileConns is the size of the pool of map tiles' reads
+// (store.WithTileReads), when there are no replicas.
+//
+// Under bench/load.sh, 200 clients' reads queued for the reads' 8
+// connections; each group of writers waited behind them to begin (and
+// the writers queued behind it waited longer still), and so did a tile
+// missing the cache, whose reads take a millisecond or two.
+const (
+	writeConns = 2
+	tileConns  = 4
+)
 
-// writePool is the pool of cfg's database for write transactions, apart
-// from the reads' pool: under load, 200 clients' reads queued for the
-// reads' 8 connections and each group of writers waited behind them to
-// begin, while the writers queued behind it waited longer still.
-func writePool(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
-	wc := cfg.Copy()
-	wc.MaxConns, wc.MinConns = writeConns, 0
-	p, err := pgxpool.NewWithConfig(ctx, wc)
+// sidePool is a pool of n connections to cfg's database, for what.
+func sidePool(ctx context.Context, cfg *pgxpool.Config, n int32, what string) (*pgxpool.Pool, error) {
+	c := cfg.Copy()
+	c.MaxConns, c.MinConns = n, 0
+	p, err := pgxpool.NewWithConfig(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s for writes: %w", cfg.ConnConfig.Database, translate(err))
+		return nil, fmt.Errorf("connect to %s for %s: %w", cfg.ConnConfig.Database, what, translate(err))
 	}
 	return p, nil
 }
