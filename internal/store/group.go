@@ -8,12 +8,15 @@ import (
 )
 
 // GroupCommitter is what a dialect's Conns add when the database takes one
-// writer at a time and a commit costs more than a small write (SQLite: the
-// GeoPackage's extents, the log written and folded back). Writers then
-// queue in this process, in order, and the small writes that gather while
-// a transaction runs share the next one (group commit); GroupCommit is how
-// many may share it. A dialect without it (PostgreSQL) runs its writers'
-// transactions side by side. Commit and Begin are called with the context
+// writer at a time (every write transaction bumps the data version first)
+// and a commit costs more than a small write (SQLite: the GeoPackage's
+// extents, the log written and folded back; PostgreSQL: the log's flush).
+// Writers then queue in this process, in order, holding no connection
+// while they wait, and the small writes that gather while a transaction
+// runs share the next one (group commit); GroupCommit is how many may share
+// it. A dialect without it runs its writers' transactions side by side,
+// each on a connection of its own while it waits for the data version's
+// row. Commit and Begin are called with the context
 // of the writer leading the group, carrying a Session of the group's own
 // whose Committed position every writer's session receives.
 type GroupCommitter interface {
@@ -183,6 +186,7 @@ func (db *DB) commitGroup(batch []*writer) {
 		}
 	}
 	tc, err := batch[0].begin(ctx)
+	pinAll(sess, batch)
 	if err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
@@ -219,6 +223,23 @@ func (db *DB) commitGroup(batch []*writer) {
 	}
 }
 
+// pinAll pins every writer's session to the copy of the database the
+// group's session was pinned to when its transaction began (PostgreSQL
+// with replicas: the primary), so what each writer's request reads after
+// its write (the write itself, or on a conflict the version that won) is
+// read where the write was made, as if it had begun the transaction alone.
+func pinAll(sess *Session, batch []*writer) {
+	p, ok := sess.Pinned()
+	if !ok {
+		return
+	}
+	for _, w := range batch {
+		if s := SessionFrom(w.ctx); s != nil {
+			s.Pin(p)
+		}
+	}
+}
+
 // runWriters runs each writer of a group in its own savepoint (a group of
 // one needs none: its error rolls the transaction back). It returns how
 // many succeeded, and an error when the transaction itself failed.
@@ -233,9 +254,9 @@ func runWriters(tc TxConn, d Dialect, q *queries, batch []*writer) (int, error) 
 	}
 	ok := 0
 	steady := steadyConn{tc}
-	for _, w := range batch {
+	for i, w := range batch {
 		ctx := context.WithoutCancel(w.ctx)
-		if _, err := tc.Exec(ctx, "SAVEPOINT writer"); err != nil {
+		if _, err := tc.Exec(ctx, savepoint(i)); err != nil {
 			return 0, fmt.Errorf("savepoint: %w", err)
 		}
 		if w.err = work(w, &Tx{TxConn: steady, d: d, q: q, now: Now()}); w.err != nil {
@@ -245,11 +266,20 @@ func runWriters(tc TxConn, d Dialect, q *queries, batch []*writer) (int, error) 
 		} else {
 			ok++
 		}
-		if _, err := tc.Exec(ctx, "RELEASE SAVEPOINT writer"); err != nil {
-			return 0, fmt.Errorf("release savepoint: %w", err)
-		}
 	}
 	return ok, nil
+}
+
+// savepoint is what begins the i-th writer of a group: its savepoint,
+// after releasing the one before it in the same statements (one round
+// trip to PostgreSQL rather than two: with the database's CPUs busy, a
+// round trip is what a small write waits for most). The last writer's
+// savepoint is released by the COMMIT.
+func savepoint(i int) string {
+	if i == 0 {
+		return "SAVEPOINT writer"
+	}
+	return "RELEASE SAVEPOINT writer; SAVEPOINT writer"
 }
 
 // work runs a writer's work, then bumps the versions of the tile layers

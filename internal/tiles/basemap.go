@@ -33,6 +33,7 @@ type BasemapSource interface {
 // layer per basemap.Layers that has features in the tile, read from the
 // zoom band that serves t's zoom. ENOTFOUND when there is no basemap.
 func (r *Renderer) RenderBasemap(ctx context.Context, src BasemapSource, t maptile.Tile) (Tile, error) {
+	ctx = store.WithTileReads(ctx) // on connections of their own where the store has them
 	versions, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err

@@ -103,6 +103,7 @@ func LabelPoint(g orb.Geometry) orb.Point {
 // properties code, name and set. name is the set's name in the URL (a
 // series), set the one read. ENOTFOUND for an unknown set.
 func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile.Tile) (Tile, error) {
+	ctx = store.WithTileReads(ctx) // on connections of their own where the store has them
 	if set == AssetsLayer {
 		return Tile{}, place.Errorf(place.ENOTFOUND, "tile layer %q has no labels: labels are for boundary sets", set)
 	}

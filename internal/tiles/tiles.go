@@ -216,6 +216,7 @@ func (r *Renderer) Render(ctx context.Context, layer string, t maptile.Tile, f F
 // current release served under the series' name, so a map styled on that
 // name keeps working when a new release becomes current.
 func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.Tile, f Format) (Tile, error) {
+	ctx = store.WithTileReads(ctx) // on connections of their own where the store has them
 	versions, err := r.versions.get(ctx)
 	if err != nil {
 		return Tile{}, err

@@ -40,3 +40,10 @@ func ListenerVersion(st *store.DB) (v int64, ok bool) {
 	v, _, ok, _ = st.Dialect().Conns.(*dialect).watch.cached()
 	return v, ok
 }
+
+// Acquired counts the connections taken from st's reads' pool and its
+// tiles' pool so far.
+func Acquired(st *store.DB) (reads, tiles int64) {
+	d := st.Dialect().Conns.(*dialect)
+	return d.pool.Stat().AcquireCount(), d.tilePool.Stat().AcquireCount()
+}

@@ -37,8 +37,9 @@ type Options struct {
 	// 30 seconds. PostgreSQL enforces it, so it holds even if placemap is
 	// stuck.
 	StatementTimeout time.Duration
-	// MaxConns bounds the pool; 0 means pgxpool's default (4 × CPUs, at
-	// least 4).
+	// MaxConns bounds the reads' pool; 0 means pgxpool's default (4 ×
+	// CPUs, at least 4). Write transactions and map tiles' reads have
+	// pools of their own, of writeConns and tileConns more.
 	MaxConns int32
 	// ReadURLs are streaming replicas of the database (replicas.go): reads
 	// outside a write's transaction go to them, writes to the primary.
@@ -89,8 +90,19 @@ func open(ctx context.Context, url string, opts Options, tune func(*pgxpool.Conf
 		return nil, err
 	}
 	d := &dialect{pool: pool, name: name}
+	if d.writes, err = sidePool(ctx, cfg, writeConns, "writes"); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if d.tilePool, err = sidePool(ctx, cfg, tileConns, "map tiles"); err != nil {
+		d.writes.Close()
+		pool.Close()
+		return nil, err
+	}
 	if len(opts.ReadURLs) > 0 {
 		if d.router, err = newRouter(ctx, pool, opts); err != nil {
+			d.writes.Close()
+			d.tilePool.Close()
 			pool.Close()
 			return nil, err
 		}
@@ -134,6 +146,34 @@ func poolConfig(url string, opts Options) (*pgxpool.Config, error) {
 	}
 	cfg.HealthCheckPeriod = 5 * time.Second
 	return cfg, nil
+}
+
+// writeConns is the size of the pool write transactions begin on. The
+// store's writers queue in the process and run one transaction at a time
+// (store.GroupCommitter), so one connection serves them; the second lets
+// the next begin while the last's connection is being given back.
+//
+// tileConns is the size of the pool of map tiles' reads
+// (store.WithTileReads), when there are no replicas.
+//
+// Under bench/load.sh, 200 clients' reads queued for the reads' 8
+// connections; each group of writers waited behind them to begin (and
+// the writers queued behind it waited longer still), and so did a tile
+// missing the cache, whose reads take a millisecond or two.
+const (
+	writeConns = 2
+	tileConns  = 4
+)
+
+// sidePool is a pool of n connections to cfg's database, for what.
+func sidePool(ctx context.Context, cfg *pgxpool.Config, n int32, what string) (*pgxpool.Pool, error) {
+	c := cfg.Copy()
+	c.MaxConns, c.MinConns = n, 0
+	p, err := pgxpool.NewWithConfig(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s for %s: %w", cfg.ConnConfig.Database, what, translate(err))
+	}
+	return p, nil
 }
 
 // migrate applies the embedded migrations under a session lock, so several

@@ -45,6 +45,6 @@ func TestBandsMigration(t *testing.T) {
 		}
 		return st
 	},
-		// back to before 00025 by both Downs (00026's asset cells, then the bands)
-		`DROP TABLE asset_cells`, `DROP TABLE area_bands`, `DELETE FROM goose_db_version WHERE version_id >= 25`)
+		// back to before 00025 by the Downs (00027's name trigrams, 00026's asset cells, then the bands)
+		`DROP INDEX assets_name_key_trgm`, `DROP TABLE asset_cells`, `DROP TABLE area_bands`, `DELETE FROM goose_db_version WHERE version_id >= 25`)
 }

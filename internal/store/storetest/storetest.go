@@ -82,6 +82,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"PlacedAhead", placedAhead},
 		{"PlacedAheadSameAsInside", placedAheadSameAsInside},
 		{"Assets", assets},
+		{"AssetNameSearch", assetNameSearch},
 		{"AssetConflictWritesNothing", assetConflictWritesNothing},
 		{"DataVersionMovesOnWrites", dataVersionMovesOnWrites},
 		{"TileVersionsPerLayer", tileVersionsPerLayer},
