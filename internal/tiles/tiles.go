@@ -134,8 +134,10 @@ type Renderer struct {
 // counting them (on PostgreSQL, a round trip per tile).
 type assetTotal struct {
 	// reading is held by the one request reading the count: the others
-	// that need it wait and take its answer (on a million assets the read
-	// took seconds, and 16 fresh requests each read it).
+	// that need it meanwhile count their tile's cells instead (on a
+	// million assets the read took seconds, and 16 fresh requests each
+	// read it; waiting for it instead, every asset tile under a stream of
+	// writes queued behind one count read per write).
 	reading sync.Mutex
 	mu      sync.Mutex
 	version int64
@@ -153,19 +155,23 @@ func (a *assetTotal) at(version int64) (int, bool) {
 	return 0, false
 }
 
-// fewAssets reports whether the store holds at most ClusterAbove assets
-// at the assets' version, reading the count once per version. Once it has
-// held far more, it is not read again (each asset write is a new version, and
-// AssetStats reads every asset): tiles then count cells, as they must
-// whenever the store may hold more.
+// fewAssets reports whether the store is known to hold at most
+// ClusterAbove assets at the assets' version, reading the count once per
+// version. Once it has held far more, it is not read again (each asset
+// write is a new version, and AssetStats reads every asset): tiles then
+// count cells, as they must whenever the store may hold more. While
+// another request reads the count it answers false: a tile's cells then
+// say whether it needs them, the same tile as the count would make.
 func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 	a := &r.assets
 	if n, ok := a.at(version); ok {
 		return n <= ClusterAbove, nil
 	}
-	a.reading.Lock()
+	if !a.reading.TryLock() {
+		return false, nil
+	}
 	defer a.reading.Unlock()
-	if n, ok := a.at(version); ok { // read by the request this one waited for
+	if n, ok := a.at(version); ok { // read by the request before this one
 		return n <= ClusterAbove, nil
 	}
 	st, err := r.src.AssetStats(ctx)
