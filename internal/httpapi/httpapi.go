@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ type Server struct {
 	reconcile    *reconcile.Service
 	surfaces     surfaceCache // agreement surfaces of drawings
 	heavy        chan struct{}
+	work         *scheduler // tile renders and API reads, a few at a time (schedule.go)
 	logins       *loginGuard
 	// visitorSuggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
@@ -181,6 +183,10 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.replicas = replicasOf(st.Health)
 	s.listener = listenerOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
+	// Room for the heavy work's places (which hold a read's place too)
+	// and two of the rest per core.
+	s.work = newScheduler(cfg.MaxExpensive + 2*runtime.GOMAXPROCS(0))
+	s.tiles.Gate = s.renderGate
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals
 	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
@@ -269,6 +275,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
 	s.ogcRoutes(r)
 	r.Route("/api", func(r chi.Router) {
+		r.Use(s.scheduledReads)
 		r.Get("/config", s.getConfig)
 		r.Get("/categories", s.getCategories)
 		r.Get("/sets", s.handle(s.listSets))

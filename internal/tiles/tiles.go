@@ -123,6 +123,9 @@ type Renderer struct {
 	// between requests that arrive together.
 	versions versionGate
 	assets   assetTotal
+	// Gate, when set, admits a render (not a tile served from the cache):
+	// the server bounds how much work runs at once. Set it before use.
+	Gate func(ctx context.Context) (release func(), err error)
 	// rendering counts the tiles being rendered (not served from the
 	// cache): drawWorkers gives a tile the cores the others leave idle.
 	rendering atomic.Int32
@@ -228,7 +231,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 	}
 	version := layerVersion(versions, name, layer)
 	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
-	return r.cached(key, version, func() ([]byte, error) {
+	return r.cached(ctx, key, version, func() ([]byte, error) {
 		fc, err := r.features(ctx, layer, t, version)
 		if err != nil {
 			return nil, err
@@ -263,11 +266,18 @@ func layerVersion(v store.TileVersions, name, layer string) int64 {
 
 // cached returns the tile cached under key, or renders it once (however
 // many requests ask at the same time), gzips it and caches it.
-func (r *Renderer) cached(key Key, version int64, render func() ([]byte, error)) (Tile, error) {
+func (r *Renderer) cached(ctx context.Context, key Key, version int64, render func() ([]byte, error)) (Tile, error) {
 	if tile, ok := r.cache.Get(key); ok {
 		return tile, nil
 	}
 	v, err, _ := r.group.Do(key.String(), func() (any, error) {
+		if r.Gate != nil {
+			release, err := r.Gate(ctx)
+			if err != nil {
+				return Tile{}, err
+			}
+			defer release()
+		}
 		data, err := r.render(render)
 		if err != nil {
 			return Tile{}, err
