@@ -183,9 +183,9 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.replicas = replicasOf(st.Health)
 	s.listener = listenerOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
-	// Room for the heavy work's places (which hold a read's place too)
-	// and two of the rest per core.
-	s.work = newScheduler(cfg.MaxExpensive + 2*runtime.GOMAXPROCS(0))
+	// Three per core: enough to keep the cores busy while one waits on
+	// the store, few enough that a tile to render finds a place soon.
+	s.work = newScheduler(3 * runtime.GOMAXPROCS(0))
 	s.tiles.Gate = s.renderGate
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals
@@ -415,6 +415,7 @@ func (s *Server) expensive(r *http.Request) (release func(), err error) {
 // expensiveWork is expensive for work that holds a context rather than a
 // request (the proposals workflow's Gate).
 func (s *Server) expensiveWork(ctx context.Context) (release func(), err error) {
+	leaveScheduler(ctx)
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {

@@ -115,9 +115,30 @@ func (s *Server) scheduledReads(next http.Handler) http.Handler {
 		if err != nil {
 			return // the client left, or the request's time ran out
 		}
-		defer release()
-		next.ServeHTTP(w, r)
+		a := &admission{release: release}
+		defer a.leave()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), admissionKey{}, a)))
 	})
+}
+
+// admission is a request's place in the scheduler, given back once.
+type admission struct {
+	once    sync.Once
+	release func()
+}
+
+func (a *admission) leave() { a.once.Do(a.release) }
+
+type admissionKey struct{}
+
+// leaveScheduler gives back the scheduler's place of the request of ctx,
+// if it holds one: heavy work (Server.expensive) has a bound of its own,
+// and waiting for it, or running for seconds, in a read's place would
+// keep the reads and renders out.
+func leaveScheduler(ctx context.Context) {
+	if a, ok := ctx.Value(admissionKey{}).(*admission); ok {
+		a.leave()
+	}
 }
 
 // renderGate admits a tile's render through the scheduler (the tiles

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -123,4 +125,39 @@ func TestSchedulerCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2()
+}
+
+// TestReadsScheduled: an API read holds a place while it runs and gives
+// it back after, once even if it left early for heavy work (which has its
+// own bound); writes take none.
+func TestReadsScheduled(t *testing.T) {
+	cases := []struct {
+		method     string
+		leaves     bool // calls leaveScheduler, as Server.expensive does
+		wantInside int  // places free while the handler runs
+	}{
+		{http.MethodGet, false, 0},
+		{http.MethodHead, false, 0},
+		{http.MethodGet, true, 1},
+		{http.MethodPost, false, 1},
+		{http.MethodDelete, false, 1},
+	}
+	for _, c := range cases {
+		s := &Server{work: newScheduler(1)}
+		inside := -1
+		h := s.scheduledReads(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c.leaves {
+				leaveScheduler(r.Context())
+				leaveScheduler(r.Context())
+			}
+			inside = s.work.free
+		}))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(c.method, "/api/assets", nil))
+		if inside != c.wantInside {
+			t.Errorf("%s (leaves %v): %d places free inside, want %d", c.method, c.leaves, inside, c.wantInside)
+		}
+		if s.work.free != 1 {
+			t.Errorf("%s (leaves %v): %d places free after, want 1", c.method, c.leaves, s.work.free)
+		}
+	}
 }
