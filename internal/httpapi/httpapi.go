@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ type Server struct {
 	reconcile    *reconcile.Service
 	surfaces     surfaceCache // agreement surfaces of drawings
 	heavy        chan struct{}
+	work         *scheduler // tile renders and API reads, a few at a time (schedule.go)
 	logins       *loginGuard
 	// visitorSuggestions limits anonymous suggestions per address;
 	// accountSuggestions those of each signed-in account.
@@ -181,6 +183,10 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.replicas = replicasOf(st.Health)
 	s.listener = listenerOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
+	// Three per core: enough to keep the cores busy while one waits on
+	// the store, few enough that a tile to render finds a place soon.
+	s.work = newScheduler(3 * runtime.GOMAXPROCS(0))
+	s.tiles.Gate = s.renderGate
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals
 	s.proposals = proposals.NewService(proposalSource{st.Proposals, st.Areas, st.Releases, st.Places}, s.reconcile, 0)
@@ -269,6 +275,7 @@ func (s *Server) compressedRoutes(r chi.Router) {
 	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
 	s.ogcRoutes(r)
 	r.Route("/api", func(r chi.Router) {
+		r.Use(s.scheduledReads)
 		r.Get("/config", s.getConfig)
 		r.Get("/categories", s.getCategories)
 		r.Get("/sets", s.handle(s.listSets))
@@ -408,6 +415,7 @@ func (s *Server) expensive(r *http.Request) (release func(), err error) {
 // expensiveWork is expensive for work that holds a context rather than a
 // request (the proposals workflow's Gate).
 func (s *Server) expensiveWork(ctx context.Context) (release func(), err error) {
+	leaveScheduler(ctx)
 	t := time.NewTimer(s.cfg.ExpensiveWait)
 	defer t.Stop()
 	select {

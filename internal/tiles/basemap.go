@@ -43,7 +43,7 @@ func (r *Renderer) RenderBasemap(ctx context.Context, src BasemapSource, t mapti
 		return Tile{}, err
 	}
 	key := Key{Version: version, Name: BasemapLayer, Layer: BasemapLayer, Kind: string(MVT), Tile: t}
-	return r.cached(key, version, func() ([]byte, error) {
+	return r.cached(ctx, key, version, func() ([]byte, error) {
 		z := int(t.Z)
 		fs, err := src.BasemapFeatures(ctx, store.BasemapQuery{Band: basemap.BandOf(z), Zoom: z, BBox: t.Bound(float64(Buffer) / Extent)})
 		if err != nil {

@@ -114,7 +114,7 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 	version := layerVersion(versions, name, set)
 	setVersion := versions.Of(store.SetTiles(set)) // what label points are made from
 	key := Key{Version: version, Name: name, Layer: set, Kind: labelsKind, Tile: t}
-	return r.cached(key, version, func() ([]byte, error) {
+	return r.cached(ctx, key, version, func() ([]byte, error) {
 		fc, err := r.labelFeatures(ctx, setVersion, set, t)
 		if err != nil {
 			return nil, err

@@ -123,6 +123,9 @@ type Renderer struct {
 	// between requests that arrive together.
 	versions versionGate
 	assets   assetTotal
+	// Gate, when set, admits a render (not a tile served from the cache):
+	// the server bounds how much work runs at once. Set it before use.
+	Gate func(ctx context.Context) (release func(), err error)
 	// rendering counts the tiles being rendered (not served from the
 	// cache): drawWorkers gives a tile the cores the others leave idle.
 	rendering atomic.Int32
@@ -134,8 +137,10 @@ type Renderer struct {
 // counting them (on PostgreSQL, a round trip per tile).
 type assetTotal struct {
 	// reading is held by the one request reading the count: the others
-	// that need it wait and take its answer (on a million assets the read
-	// took seconds, and 16 fresh requests each read it).
+	// that need it meanwhile count their tile's cells instead (on a
+	// million assets the read took seconds, and 16 fresh requests each
+	// read it; waiting for it instead, every asset tile under a stream of
+	// writes queued behind one count read per write).
 	reading sync.Mutex
 	mu      sync.Mutex
 	version int64
@@ -153,19 +158,23 @@ func (a *assetTotal) at(version int64) (int, bool) {
 	return 0, false
 }
 
-// fewAssets reports whether the store holds at most ClusterAbove assets
-// at the assets' version, reading the count once per version. Once it has
-// held far more, it is not read again (each asset write is a new version, and
-// AssetStats reads every asset): tiles then count cells, as they must
-// whenever the store may hold more.
+// fewAssets reports whether the store is known to hold at most
+// ClusterAbove assets at the assets' version, reading the count once per
+// version. Once it has held far more, it is not read again (each asset
+// write is a new version, and AssetStats reads every asset): tiles then
+// count cells, as they must whenever the store may hold more. While
+// another request reads the count it answers false: a tile's cells then
+// say whether it needs them, the same tile as the count would make.
 func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 	a := &r.assets
 	if n, ok := a.at(version); ok {
 		return n <= ClusterAbove, nil
 	}
-	a.reading.Lock()
+	if !a.reading.TryLock() {
+		return false, nil
+	}
 	defer a.reading.Unlock()
-	if n, ok := a.at(version); ok { // read by the request this one waited for
+	if n, ok := a.at(version); ok { // read by the request before this one
 		return n <= ClusterAbove, nil
 	}
 	st, err := r.src.AssetStats(ctx)
@@ -223,7 +232,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 	}
 	version := layerVersion(versions, name, layer)
 	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
-	return r.cached(key, version, func() ([]byte, error) {
+	return r.cached(ctx, key, version, func() ([]byte, error) {
 		fc, err := r.features(ctx, layer, t, version)
 		if err != nil {
 			return nil, err
@@ -258,11 +267,18 @@ func layerVersion(v store.TileVersions, name, layer string) int64 {
 
 // cached returns the tile cached under key, or renders it once (however
 // many requests ask at the same time), gzips it and caches it.
-func (r *Renderer) cached(key Key, version int64, render func() ([]byte, error)) (Tile, error) {
+func (r *Renderer) cached(ctx context.Context, key Key, version int64, render func() ([]byte, error)) (Tile, error) {
 	if tile, ok := r.cache.Get(key); ok {
 		return tile, nil
 	}
 	v, err, _ := r.group.Do(key.String(), func() (any, error) {
+		if r.Gate != nil {
+			release, err := r.Gate(ctx)
+			if err != nil {
+				return Tile{}, err
+			}
+			defer release()
+		}
 		data, err := r.render(render)
 		if err != nil {
 			return Tile{}, err
