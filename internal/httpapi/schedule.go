@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 )
@@ -113,13 +114,39 @@ func (s *Server) scheduledReads(next http.Handler) http.Handler {
 		}
 		release, err := s.work.admit(r.Context(), readWork)
 		if err != nil {
-			return // the client left, or the request's time ran out
+			if !errors.Is(err, context.Canceled) {
+				s.fail(w, r, err) // the request's time ran out waiting: 503
+			}
+			return // or the client left
 		}
 		a := &admission{release: release}
 		defer a.leave()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), admissionKey{}, a)))
+		next.ServeHTTP(admittedWriter{w, a}, r.WithContext(context.WithValue(r.Context(), admissionKey{}, a)))
 	})
 }
+
+// admittedWriter gives the request's place back when its body begins: the
+// work is done by then (a handler encodes before it writes, or streams what
+// it has read), and a client reading slowly, on purpose or not, must not
+// hold one of the few places while the network drains.
+type admittedWriter struct {
+	http.ResponseWriter
+	a *admission
+}
+
+func (w admittedWriter) Write(b []byte) (int, error) {
+	w.a.leave()
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush is http.Flusher's, for streamed answers.
+func (w admittedWriter) Flush() {
+	w.a.leave()
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap is for http.ResponseController.
+func (w admittedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // admission is a request's place in the scheduler, given back once.
 type admission struct {

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -134,13 +136,15 @@ func TestReadsScheduled(t *testing.T) {
 	cases := []struct {
 		method     string
 		leaves     bool // calls leaveScheduler, as Server.expensive does
+		writes     bool // has begun its body (a slow client then holds no place)
 		wantInside int  // places free while the handler runs
 	}{
-		{http.MethodGet, false, 0},
-		{http.MethodHead, false, 0},
-		{http.MethodGet, true, 1},
-		{http.MethodPost, false, 1},
-		{http.MethodDelete, false, 1},
+		{http.MethodGet, false, false, 0},
+		{http.MethodHead, false, false, 0},
+		{http.MethodGet, true, false, 1},
+		{http.MethodGet, false, true, 1},
+		{http.MethodPost, false, false, 1},
+		{http.MethodDelete, false, false, 1},
 	}
 	for _, c := range cases {
 		s := &Server{work: newScheduler(1)}
@@ -150,14 +154,57 @@ func TestReadsScheduled(t *testing.T) {
 				leaveScheduler(r.Context())
 				leaveScheduler(r.Context())
 			}
+			if c.writes {
+				_, _ = w.Write([]byte("{"))
+				_, _ = w.Write([]byte("}"))
+			}
 			inside = s.work.free
 		}))
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(c.method, "/api/assets", nil))
 		if inside != c.wantInside {
-			t.Errorf("%s (leaves %v): %d places free inside, want %d", c.method, c.leaves, inside, c.wantInside)
+			t.Errorf("%s (leaves %v, writes %v): %d places free inside, want %d", c.method, c.leaves, c.writes, inside, c.wantInside)
 		}
 		if s.work.free != 1 {
 			t.Errorf("%s (leaves %v): %d places free after, want 1", c.method, c.leaves, s.work.free)
 		}
+	}
+}
+
+// TestReadsWaitingTimeOut: a read whose time runs out while it waits for a
+// place is answered 503 with Retry-After, and one whose client left gets
+// nothing written; neither runs the handler.
+func TestReadsWaitingTimeOut(t *testing.T) {
+	cases := []struct {
+		name   string
+		end    func(context.Context) (context.Context, context.CancelFunc)
+		status int
+	}{
+		{"time ran out", func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, 20*time.Millisecond)
+		}, http.StatusServiceUnavailable},
+		{"client left", func(ctx context.Context) (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(ctx)
+			time.AfterFunc(20*time.Millisecond, cancel)
+			return ctx, cancel
+		}, http.StatusOK}, // the recorder's default: nothing written
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Server{work: newScheduler(1), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			release, err := s.work.admit(context.Background(), readWork)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer release()
+			ran := false
+			h := s.scheduledReads(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { ran = true }))
+			ctx, cancel := c.end(context.Background())
+			defer cancel()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/assets", nil).WithContext(ctx))
+			if ran || rec.Code != c.status || (c.status == http.StatusServiceUnavailable) != (rec.Header().Get("Retry-After") != "") {
+				t.Errorf("ran %v, status %d, Retry-After %q; want not run, %d", ran, rec.Code, rec.Header().Get("Retry-After"), c.status)
+			}
+		})
 	}
 }
