@@ -88,6 +88,9 @@ func (f Format) ContentType() string {
 type Source interface {
 	Set(ctx context.Context, slug string) (place.SetSummary, error)
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
+	// EachAreaShape is AreaShapes handing each area over as it is read
+	// (store.DB.EachAreaShape).
+	EachAreaShape(ctx context.Context, set string, q store.ShapeQuery, yield func(place.Area) error, restart func()) error
 	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	AssetCells(ctx context.Context, q store.CellQuery) ([]store.AssetCell, error)
 	AssetStats(ctx context.Context) (store.AssetStats, error)
@@ -223,21 +226,62 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 	version := layerVersion(versions, name, layer)
 	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
 	return r.cached(key, version, func() ([]byte, error) {
-		fc, err := r.features(ctx, layer, t, version)
-		if err != nil {
-			return nil, err
+		draw, encode := mvtDraw(t), func(fs []*geojson.Feature, drawn []orb.Geometry) ([]byte, error) {
+			return marshalMVT(mvtLayerOf(name, fs, drawn))
 		}
-		var data []byte
 		if f == GeoJSON {
-			data, err = encodeGeoJSON(fc, t, r.drawWorkers())
-		} else {
-			data, err = encodeMVT(name, fc, t, r.drawWorkers())
+			draw, encode = geojsonDraw(t), geojsonOf
 		}
+		var fs []*geojson.Feature
+		var drawn []orb.Geometry
+		if layer == AssetsLayer {
+			fc, err := r.features(ctx, layer, t, version)
+			if err != nil {
+				return nil, err
+			}
+			fs, drawn = fc.Features, drawFeatures(fc.Features, r.drawWorkers(), draw)
+		} else {
+			var err error
+			if fs, drawn, err = r.drawAreas(ctx, layer, t, draw); err != nil {
+				return nil, err
+			}
+		}
+		data, err := encode(fs, drawn)
 		if err != nil {
 			return nil, fmt.Errorf("tile %s: %w", key, err)
 		}
 		return data, nil
 	})
+}
+
+// drawAreas reads a set's areas for a tile and draws each with draw as
+// they are read (drawStream): reading and drawing overlap. The features
+// come in id order, with what draw made of each.
+func (r *Renderer) drawAreas(ctx context.Context, layer string, t maptile.Tile, draw drawFunc) ([]*geojson.Feature, []orb.Geometry, error) {
+	return drawStream(func(yield func(uint64, *geojson.Feature), restart func()) error {
+		return r.src.EachAreaShape(ctx, layer, areaQuery(t), func(a place.Area) error {
+			yield(uint64(a.ID), areaFeature(a))
+			return nil
+		}, restart)
+	}, r.drawWorkers(), draw)
+}
+
+// areaQuery is what a tile reads of a set. Areas under a screen pixel
+// across cannot be seen; leaving them out in the query bounds low-zoom
+// tiles of fine sets (a z8 tile over many towns' output areas) and saves
+// reading them. Past MaxFeatures the largest are kept. The store may
+// answer with geometry generalised for the tile's zoom: it draws the same.
+func areaQuery(t maptile.Tile) store.ShapeQuery {
+	return store.ShapeQuery{BBox: t.Bound(float64(Buffer) / Extent), Limit: MaxFeatures, MinSpan: MinSpanUnits * tileUnit(t),
+		Generalised: true, Zoom: int(t.Z)}
+}
+
+// areaFeature is an area's tile feature, before it is drawn.
+func areaFeature(a place.Area) *geojson.Feature {
+	f := geojson.NewFeature(a.Geometry)
+	f.ID = uint64(a.ID)
+	f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "set": a.Set}
+	return f
 }
 
 // layerVersion is the version of the tiles of layer served under name:
@@ -327,13 +371,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 		}
 		return fc, nil
 	}
-	// Areas under a screen pixel across cannot be seen; leaving them out in
-	// the query bounds low-zoom tiles of fine sets (a z8 tile over many
-	// towns' output areas) and saves reading them. Past MaxFeatures the
-	// largest are kept. The store may answer with geometry generalised for
-	// the tile's zoom: it draws the same.
-	areas, err := r.src.AreaShapes(ctx, layer, store.ShapeQuery{BBox: bound, Limit: MaxFeatures, MinSpan: MinSpanUnits * tileUnit(t),
-		Generalised: true, Zoom: int(t.Z)})
+	areas, err := r.src.AreaShapes(ctx, layer, areaQuery(t))
 	if err != nil {
 		return nil, err
 	}
@@ -341,10 +379,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	// from every store and every instance.
 	sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
 	for _, a := range areas {
-		f := geojson.NewFeature(a.Geometry)
-		f.ID = uint64(a.ID)
-		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "set": a.Set}
-		fc.Append(f)
+		fc.Append(areaFeature(a))
 	}
 	return fc, nil
 }
@@ -408,7 +443,11 @@ func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
 // clockwise with y down. What shrinks to nothing is left out. Features
 // are drawn on up to workers goroutines (drawFeatures).
 func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
-	l := mvtLayer(name, fc, t, workers)
+	return marshalMVT(mvtLayer(name, fc, t, workers))
+}
+
+// marshalMVT encodes a tile of one layer.
+func marshalMVT(l *mvt.Layer) ([]byte, error) {
 	if data, ok := marshalPolygons(l); ok {
 		return data, nil
 	}
@@ -417,10 +456,18 @@ func encodeMVT(name string, fc *geojson.FeatureCollection, t maptile.Tile, worke
 
 // mvtLayer is encodeMVT's one layer, for tiles of several.
 func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile, workers int) *mvt.Layer {
-	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+	return mvtLayerOf(name, fc.Features, drawFeatures(fc.Features, workers, mvtDraw(t)))
+}
+
+// drawFunc draws a feature's geometry for a tile, with a goroutine's
+// scratch; nil when nothing is left.
+type drawFunc func(sc *polyScratch, g orb.Geometry) orb.Geometry
+
+// mvtDraw is how encodeMVT draws a feature.
+func mvtDraw(t maptile.Tile) drawFunc {
 	pr := newTileProjection(t)
 	box := orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
-	drawn := drawFeatures(fc.Features, workers, func(sc *polyScratch, g orb.Geometry) orb.Geometry {
+	return func(sc *polyScratch, g orb.Geometry) orb.Geometry {
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
 			return sc.polygons(g, pr.project, box, nil)
@@ -432,8 +479,14 @@ func mvtLayer(name string, fc *geojson.FeatureCollection, t maptile.Tile, worker
 			}
 		}
 		return g
-	})
-	for i, f := range fc.Features {
+	}
+}
+
+// mvtLayerOf is the layer of the features drawn (drawn[i] is fs[i]'s
+// geometry, nil to leave it out). The features take their drawn geometry.
+func mvtLayerOf(name string, fs []*geojson.Feature, drawn []orb.Geometry) *mvt.Layer {
+	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+	for i, f := range fs {
 		if drawn[i] == nil {
 			continue
 		}
@@ -483,6 +536,11 @@ func (p tileProjection) cell(q orb.Point) orb.Point {
 // straight) and wound as RFC 7946 says; lines are simplified to about one
 // unit. Features are drawn on up to workers goroutines (drawFeatures).
 func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
+	return geojsonOf(fc.Features, drawFeatures(fc.Features, workers, geojsonDraw(t)))
+}
+
+// geojsonDraw is how encodeGeoJSON draws a feature.
+func geojsonDraw(t maptile.Tile) drawFunc {
 	bound := t.Bound(float64(Buffer) / Extent)
 	span := float64(Extent + 2*Buffer)
 	sx := (bound.Max[0] - bound.Min[0]) / span
@@ -490,8 +548,7 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) (
 	toGrid := func(p orb.Point) orb.Point { return orb.Point{(p[0] - bound.Min[0]) / sx, (p[1] - bound.Min[1]) / sy} }
 	fromGrid := func(p orb.Point) orb.Point { return orb.Point{bound.Min[0] + p[0]*sx, bound.Min[1] + p[1]*sy} }
 	box := orb.Bound{Max: orb.Point{span, span}}
-	out := geojson.NewFeatureCollection()
-	drawn := drawFeatures(fc.Features, workers, func(sc *polyScratch, g orb.Geometry) orb.Geometry {
+	return func(sc *polyScratch, g orb.Geometry) orb.Geometry {
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
 			return sc.polygons(g, toGrid, box, fromGrid)
@@ -503,8 +560,14 @@ func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) (
 			}
 		}
 		return g
-	})
-	for i, f := range fc.Features {
+	}
+}
+
+// geojsonOf encodes the features drawn as a GeoJSON tile (drawn[i] is
+// fs[i]'s geometry, nil to leave it out).
+func geojsonOf(fs []*geojson.Feature, drawn []orb.Geometry) ([]byte, error) {
+	out := geojson.NewFeatureCollection()
+	for i, f := range fs {
 		if drawn[i] == nil {
 			continue
 		}
