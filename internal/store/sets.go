@@ -213,6 +213,11 @@ func (db *DB) eachAreaShape(ctx context.Context, query, set string, q ShapeQuery
 	dest := []any{&id, &code, &name, &blob} // one list for every row
 	n := 0
 	for ; rows.Next(); n++ {
+		// A cancelled read stops here on every store, rows already
+		// received or not.
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		if err := rows.Scan(dest...); err != nil {
 			return n, fmt.Errorf("areas of %s: %w", set, err)
 		}
