@@ -99,6 +99,7 @@ func drawStream(read func(yield func(uint64, *geojson.Feature), restart func()) 
 	s := &stream{draw: draw, workers: workers}
 	err := read(s.add, func() { s.gen++ })
 	if s.queue != nil {
+		s.send()
 		close(s.queue)
 		s.wg.Wait()
 	}
@@ -134,10 +135,14 @@ type stream struct {
 	gen     int
 	points  int
 	sc      polyScratch
-	inline  []drawnFeature    // drawn on read's goroutine
-	queue   chan drawnFeature // to the drawing goroutines, once started
-	outs    [][]drawnFeature  // drawn by each drawing goroutine
-	wg      sync.WaitGroup
+	inline  []drawnFeature // drawn on read's goroutine
+	// batch is queued to the drawing goroutines, once started, drawChunk
+	// features at a time: a goroutine woken per feature cost more than a
+	// small feature's drawing.
+	batch []drawnFeature
+	queue chan []drawnFeature
+	outs  [][]drawnFeature // drawn by each drawing goroutine
+	wg    sync.WaitGroup
 }
 
 // add draws a feature, or queues it once the goroutines drawing are
@@ -145,7 +150,9 @@ type stream struct {
 func (s *stream) add(id uint64, f *geojson.Feature) {
 	d := drawnFeature{id: id, f: f, gen: s.gen}
 	if s.queue != nil {
-		s.queue <- d
+		if s.batch = append(s.batch, d); len(s.batch) == drawChunk {
+			s.send()
+		}
 		return
 	}
 	d.g = s.draw(&s.sc, f.Geometry)
@@ -155,16 +162,26 @@ func (s *stream) add(id uint64, f *geojson.Feature) {
 	}
 }
 
+// send queues the batch to the drawing goroutines.
+func (s *stream) send() {
+	if len(s.batch) > 0 {
+		s.queue <- s.batch
+		s.batch = make([]drawnFeature, 0, drawChunk)
+	}
+}
+
 // start starts the goroutines drawing.
 func (s *stream) start() {
-	s.queue = make(chan drawnFeature, 64)
+	s.queue = make(chan []drawnFeature, 16)
 	s.outs = make([][]drawnFeature, s.workers)
 	for w := range s.outs {
 		s.wg.Go(func() {
 			var sc polyScratch
-			for d := range s.queue {
-				d.g = s.draw(&sc, d.f.Geometry)
-				s.outs[w] = append(s.outs[w], d)
+			for batch := range s.queue {
+				for _, d := range batch {
+					d.g = s.draw(&sc, d.f.Geometry)
+					s.outs[w] = append(s.outs[w], d)
+				}
 			}
 		})
 	}
