@@ -60,6 +60,7 @@ type AreaStore interface {
 	// AreaNames is every area's name by code, shapes left unread.
 	AreaNames(ctx context.Context, set string) (map[string]string, error)
 	AreaShapes(ctx context.Context, set string, q store.ShapeQuery) ([]place.Area, error)
+	EachAreaShape(ctx context.Context, set string, q store.ShapeQuery, yield func(place.Area) error, restart func()) error
 	// AreaCode is the code of the area with a tile feature id.
 	AreaCode(ctx context.Context, set string, id int64) (string, error)
 	AreaVersion(ctx context.Context, set, code string) (int64, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -150,6 +151,25 @@ func boxArgs(a *args, b orb.Bound) [4]string {
 // whose bounding box meets q.BBox and spans at least q.MinSpan, in no
 // order: what a tile needs. Past q.Limit, the largest are kept.
 func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place.Area, error) {
+	var out []place.Area
+	err := db.EachAreaShape(ctx, set, q, func(a place.Area) error {
+		out = append(out, a)
+		return nil
+	}, func() { out = out[:0] })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachAreaShape hands yield the areas AreaShapes returns, in its order, as
+// the store reads them: the caller can draw one while the next is read (on
+// PostgreSQL, while the server still runs the query). Each area is the
+// caller's to keep. When the first read finds more than q.Limit areas,
+// restart is called and the largest are yielded again from a second read:
+// what came before restart is not the answer. An error from yield stops
+// the read and is returned, as is the context's when it ends first.
+func (db *DB) EachAreaShape(ctx context.Context, set string, q ShapeQuery, yield func(place.Area) error, restart func()) error {
 	limit, _ := Page(q.Limit, 0)
 	anyOrder, sorted := db.q.areaShapesAny, db.q.areaShapes
 	var band []any
@@ -158,39 +178,61 @@ func (db *DB) AreaShapes(ctx context.Context, set string, q ShapeQuery) ([]place
 	}
 	// Most tiles hold fewer areas than the limit: read them unsorted (a
 	// sort copies every geometry), and sort only when there are more.
-	out, err := db.areaShapes(ctx, anyOrder, set, q, limit+1, band)
-	if err == nil && len(out) > limit {
-		out, err = db.areaShapes(ctx, sorted, set, q, limit, band)
+	n, err := db.eachAreaShape(ctx, anyOrder, set, q, limit+1, band, func(i int, a place.Area) error {
+		if i == limit {
+			return errTooMany
+		}
+		return yield(a)
+	})
+	if errors.Is(err, errTooMany) {
+		restart()
+		n, err = db.eachAreaShape(ctx, sorted, set, q, limit, band, func(_ int, a place.Area) error { return yield(a) })
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return out, db.setExists(ctx, set, len(out))
+	return db.setExists(ctx, set, n)
 }
 
-// areaShapes runs one of AreaShapes' queries.
+// errTooMany stops EachAreaShape's first read at the area past the limit.
+var errTooMany = errors.New("more areas than the limit")
+
+// eachAreaShape runs one of EachAreaShape's queries, handing each area and
+// its index to yield, and returns how many it handed.
 // band is the band's parameter for a query of bandShapes, else empty.
-func (db *DB) areaShapes(ctx context.Context, query, set string, q ShapeQuery, limit int, band []any) ([]place.Area, error) {
+func (db *DB) eachAreaShape(ctx context.Context, query, set string, q ShapeQuery, limit int, band []any, yield func(int, place.Area) error) (int, error) {
 	b := q.BBox
 	rows, err := db.d.Conns.Reads().Query(ctx, query, append([]any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], set, q.MinSpan, limit}, band...)...)
+	if err != nil {
+		return 0, fmt.Errorf("areas of %s: %w", set, err)
+	}
+	defer rows.Close()
 	var id int64
 	var code, name string
 	var blob []byte
 	dest := []any{&id, &code, &name, &blob} // one list for every row
-	out, err := collect(rows, err, func(r Row) (place.Area, error) {
-		if err := r.Scan(dest...); err != nil {
-			return place.Area{}, err
+	n := 0
+	for ; rows.Next(); n++ {
+		// A cancelled read stops here on every store, rows already
+		// received or not.
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return n, fmt.Errorf("areas of %s: %w", set, err)
 		}
 		mp, err := db.multiPolygon(blob)
 		if err != nil {
-			return place.Area{}, fmt.Errorf("area %s/%s: %w", set, code, err)
+			return n, fmt.Errorf("areas of %s: area %s: %w", set, code, err)
 		}
-		return place.Area{ID: id, Set: set, Code: code, Name: name, Geometry: mp}, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("areas of %s: %w", set, err)
+		if err := yield(n, place.Area{ID: id, Set: set, Code: code, Name: name, Geometry: mp}); err != nil {
+			return n, err
+		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("areas of %s: %w", set, err)
+	}
+	return n, nil
 }
 
 // Area returns one area; ENOTFOUND.

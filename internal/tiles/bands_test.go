@@ -53,6 +53,11 @@ func (f fullGeometry) AreaShapes(ctx context.Context, set string, q store.ShapeQ
 	return f.DB.AreaShapes(ctx, set, q)
 }
 
+func (f fullGeometry) EachAreaShape(ctx context.Context, set string, q store.ShapeQuery, yield func(place.Area) error, restart func()) error {
+	q.Generalised = false
+	return f.DB.EachAreaShape(ctx, set, q, yield, restart)
+}
+
 // TestBandTilesMatchFull renders area tiles at z8-z13 of the demo's
 // Lower Layer areas round the centre drawn at full resolution (every
 // edge cut into 3-metre pieces that wobble by half a metre: bands pay),

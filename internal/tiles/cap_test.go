@@ -23,6 +23,9 @@ func (c *crowd) Set(context.Context, string) (place.SetSummary, error) {
 func (c *crowd) AreaShapes(context.Context, string, store.ShapeQuery) ([]place.Area, error) {
 	return nil, nil
 }
+func (c *crowd) EachAreaShape(context.Context, string, store.ShapeQuery, func(place.Area) error, func()) error {
+	return nil
+}
 func (c *crowd) AssetCells(context.Context, store.CellQuery) ([]store.AssetCell, error) {
 	return nil, nil
 }

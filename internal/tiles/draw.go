@@ -1,7 +1,9 @@
 package tiles
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -83,4 +85,104 @@ func countPoints(fs []*geojson.Feature, enough int) int {
 		}
 	}
 	return n
+}
+
+// drawStream draws features as read hands them over (yield, with each
+// feature's id), so a tile is drawn while the store still reads it: on
+// read's goroutine until they come to parallelPoints points, then on up
+// to workers goroutines of their own while read goes on reading. restart
+// drops the features handed over so far (the store reads the tile's
+// areas again). It returns the features in id order and what draw made
+// of each, as drawFeatures does: the same tile's bytes however it was
+// read and drawn.
+func drawStream(read func(yield func(uint64, *geojson.Feature), restart func()) error, workers int, draw drawFunc) ([]*geojson.Feature, []orb.Geometry, error) {
+	s := &stream{draw: draw, workers: workers}
+	err := read(s.add, func() { s.gen++ })
+	if s.queue != nil {
+		s.send()
+		close(s.queue)
+		s.wg.Wait()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	all := s.inline
+	for _, out := range s.outs {
+		all = append(all, out...)
+	}
+	all = slices.DeleteFunc(all, func(d drawnFeature) bool { return d.gen != s.gen })
+	slices.SortFunc(all, func(a, b drawnFeature) int { return cmp.Compare(a.id, b.id) })
+	fs, drawn := make([]*geojson.Feature, len(all)), make([]orb.Geometry, len(all))
+	for i, d := range all {
+		fs[i], drawn[i] = d.f, d.g
+	}
+	return fs, drawn, nil
+}
+
+// drawnFeature is a feature of drawStream and what draw made of it; gen
+// counts the restarts before it was read.
+type drawnFeature struct {
+	id  uint64
+	f   *geojson.Feature
+	g   orb.Geometry
+	gen int
+}
+
+// stream is drawStream's state.
+type stream struct {
+	draw    drawFunc
+	workers int
+	gen     int
+	points  int
+	sc      polyScratch
+	inline  []drawnFeature // drawn on read's goroutine
+	// batch is queued to the drawing goroutines, once started, drawChunk
+	// features at a time: a goroutine woken per feature cost more than a
+	// small feature's drawing.
+	batch []drawnFeature
+	queue chan []drawnFeature
+	outs  [][]drawnFeature // drawn by each drawing goroutine
+	wg    sync.WaitGroup
+}
+
+// add draws a feature, or queues it once the goroutines drawing are
+// started.
+func (s *stream) add(id uint64, f *geojson.Feature) {
+	d := drawnFeature{id: id, f: f, gen: s.gen}
+	if s.queue != nil {
+		if s.batch = append(s.batch, d); len(s.batch) == drawChunk {
+			s.send()
+		}
+		return
+	}
+	d.g = s.draw(&s.sc, f.Geometry)
+	s.inline = append(s.inline, d)
+	if s.points += pointCount(f.Geometry); s.points >= parallelPoints && s.workers > 1 {
+		s.start()
+	}
+}
+
+// send queues the batch to the drawing goroutines.
+func (s *stream) send() {
+	if len(s.batch) > 0 {
+		s.queue <- s.batch
+		s.batch = make([]drawnFeature, 0, drawChunk)
+	}
+}
+
+// start starts the goroutines drawing.
+func (s *stream) start() {
+	s.queue = make(chan []drawnFeature, 16)
+	s.outs = make([][]drawnFeature, s.workers)
+	for w := range s.outs {
+		s.wg.Go(func() {
+			var sc polyScratch
+			for batch := range s.queue {
+				for _, d := range batch {
+					d.g = s.draw(&sc, d.f.Geometry)
+					s.outs[w] = append(s.outs[w], d)
+				}
+			}
+		})
+	}
 }

@@ -71,6 +71,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DisplayNamesAndGrants", displayNamesAndGrants},
 		{"SetsAndAreas", setsAndAreas},
 		{"AreaShapesForTiles", areaShapesForTiles},
+		{"AreaShapesStreamed", areaShapesStreamed},
 		{"ZoomBandsInStep", zoomBandsInStep},
 		{"AssetCells", assetCells},
 		{"AssetCellsAfterWrites", assetCellsAfterWrites},
