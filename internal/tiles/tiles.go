@@ -120,14 +120,8 @@ type Renderer struct {
 	// to make per tile. A channel of two per core, not a sync.Pool: a
 	// pool is emptied by every other garbage collection, which uncached
 	// tiles make often.
-	gzips chan *gzip.Writer
-	// gzipLevel is BestSpeed for tiles kept in the cache, sent many
-	// times; HuffmanOnly when nothing is cached and each tile is gzipped
-	// for one response: two to three times as quick on a large tile (an
-	// Output Area z12 tile of 38 KB: 0.4 ms, not 0.8-1.2), for about a
-	// fifth more bytes (32 KB gzipped, not 27).
-	gzipLevel int
-	labels    labelPoints
+	gzips  chan *gzip.Writer
+	labels labelPoints
 	// versions reads the layers' versions for requests, sharing a read
 	// between requests that arrive together.
 	versions versionGate
@@ -201,10 +195,7 @@ func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
-	r := &Renderer{src: src, cache: NewCache(cacheBytes), gzips: make(chan *gzip.Writer, 2*runtime.GOMAXPROCS(0)), gzipLevel: gzip.BestSpeed}
-	if cacheBytes <= 0 {
-		r.gzipLevel = gzip.HuffmanOnly
-	}
+	r := &Renderer{src: src, cache: NewCache(cacheBytes), gzips: make(chan *gzip.Writer, 2*runtime.GOMAXPROCS(0))}
 	r.versions.read = src.TileVersions
 	return r
 }
@@ -737,7 +728,7 @@ func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 		zw.Reset(&buf)
 	default:
 		var err error
-		if zw, err = gzip.NewWriterLevel(&buf, r.gzipLevel); err != nil {
+		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
 			return nil, err
 		}
 	}
