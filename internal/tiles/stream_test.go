@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
-
-	"github.com/placemap/placemap/internal/demo"
-	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
 // TestDrawStreamSameBytes draws demo tiles of Output and Lower Layer areas
@@ -25,15 +20,7 @@ import (
 // -race too.
 func TestDrawStreamSameBytes(t *testing.T) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	r := NewRenderer(st, 0)
+	r := NewRenderer(demoData(t), 0)
 	centre := orb.Point{-1.47, 53.38}
 	parallel := 0
 	for _, layer := range []string{"oa-2011", "lsoa-2011"} {
