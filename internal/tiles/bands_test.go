@@ -67,7 +67,7 @@ func (f fullGeometry) EachAreaShape(ctx context.Context, set string, q store.Sha
 // than a sliver of a unit along each boundary.
 func TestBandTilesMatchFull(t *testing.T) {
 	ctx := context.Background()
-	st := demoStore(t)
+	st := tiles.DemoStore(t)
 	all, err := store.AllAreas(ctx, st, "lsoa-2011")
 	if err != nil {
 		t.Fatal(err)

@@ -4,15 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-	"github.com/placemap/placemap/internal/demo"
-	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 )
 
 // TestDrawInParallelSameBytes renders demo tiles of Output and Lower Layer
@@ -21,7 +16,7 @@ import (
 // must not change a tile (nor its ETag). Run it with -race too.
 func TestDrawInParallelSameBytes(t *testing.T) {
 	ctx := context.Background()
-	r := NewRenderer(demoData(t), 0)
+	r := NewRenderer(demoStore(t), 0)
 	centre := orb.Point{-1.47, 53.38}
 	parallel := 0
 	for _, layer := range []string{"oa-2011", "lsoa-2011"} {
@@ -59,20 +54,4 @@ func TestDrawInParallelSameBytes(t *testing.T) {
 	if parallel < 10 {
 		t.Errorf("only %d tiles were drawn in parallel: the test no longer tests it", parallel)
 	}
-}
-
-// demoData is a GeoPackage store holding the demo, closed when the test
-// ends (the package's own tests; tiles_test has demoStore).
-func demoData(t *testing.T) *store.DB {
-	t.Helper()
-	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }

@@ -28,7 +28,7 @@ func TestDemoTilesGolden(t *testing.T) {
 		t.Skip("renders every demo tile")
 	}
 	ctx := context.Background()
-	st := demoStore(t)
+	st := tiles.DemoStore(t)
 	sets, tls := demoSetsAndTiles(t, st)
 	r := tiles.NewRenderer(st, 0)
 	var got strings.Builder

@@ -20,7 +20,7 @@ import (
 // -race too.
 func TestDrawStreamSameBytes(t *testing.T) {
 	ctx := context.Background()
-	r := NewRenderer(demoData(t), 0)
+	r := NewRenderer(demoStore(t), 0)
 	centre := orb.Point{-1.47, 53.38}
 	parallel := 0
 	for _, layer := range []string{"oa-2011", "lsoa-2011"} {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,10 +15,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/placemap/placemap/internal/demo"
 	"github.com/placemap/placemap/internal/place"
 	"github.com/placemap/placemap/internal/store"
-	"github.com/placemap/placemap/internal/store/gpkg"
 	"github.com/placemap/placemap/internal/testkit"
 	"github.com/placemap/placemap/internal/tiles"
 )
@@ -28,22 +24,6 @@ import (
 // demoTiles returns the tiles the validity test renders: every tile over
 // the demo's ground at z8-z12 and, at z13-z16, the tiles under each library
 // and under a 9×9 grid of points across the city, so that many tiles cut
-
-// demoStore is a GeoPackage store in the test's directory holding the
-// demo data, closed when the test ends.
-func demoStore(t *testing.T) *store.DB {
-	t.Helper()
-	ctx := context.Background()
-	st, err := gpkg.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := demo.Load(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 // demoSetsAndTiles lists st's boundary sets and the tiles demoTiles picks
 // over their extent and around its assets.
@@ -139,7 +119,7 @@ func TestTilePolygonsAreValid(t *testing.T) {
 	testkit.NeedNodeModules(t, "@mapbox/vector-tile")
 	db := testkit.PostGISDatabase(t)
 	ctx := context.Background()
-	st := demoStore(t)
+	st := tiles.DemoStore(t)
 	sets, tls := demoSetsAndTiles(t, st)
 	r := tiles.NewRenderer(st, 0)
 
