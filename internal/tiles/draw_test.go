@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -54,4 +55,10 @@ func TestDrawInParallelSameBytes(t *testing.T) {
 	if parallel < 10 {
 		t.Errorf("only %d tiles were drawn in parallel: the test no longer tests it", parallel)
 	}
+}
+
+// encodeGeoJSON is a GeoJSON tile of fc drawn after reading, on up to
+// workers goroutines: what the streamed drawing must match.
+func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
+	return geojsonOf(fc.Features, drawFeatures(fc.Features, workers, geojsonDraw(t)))
 }

@@ -547,16 +547,11 @@ func (p tileProjection) cell(q orb.Point) orb.Point {
 	return orb.Point{math.Floor(g[0]), math.Floor(g[1])}
 }
 
-// encodeGeoJSON clips features to the buffered tile in longitude/latitude.
-// Polygons are simplified and rebuilt valid on a grid of the tile's
-// 4096 units (linear in longitude and latitude, so straight edges stay
-// straight) and wound as RFC 7946 says; lines are simplified to about one
-// unit. Features are drawn on up to workers goroutines (drawFeatures).
-func encodeGeoJSON(fc *geojson.FeatureCollection, t maptile.Tile, workers int) ([]byte, error) {
-	return geojsonOf(fc.Features, drawFeatures(fc.Features, workers, geojsonDraw(t)))
-}
-
-// geojsonDraw is how encodeGeoJSON draws a feature.
+// geojsonDraw draws a feature of a GeoJSON tile: clipped to the buffered
+// tile in longitude/latitude; polygons simplified and rebuilt valid on a
+// grid of the tile's 4096 units (linear in longitude and latitude, so
+// straight edges stay straight) and wound as RFC 7946 says; lines
+// simplified to about one unit.
 func geojsonDraw(t maptile.Tile) drawFunc {
 	bound := t.Bound(float64(Buffer) / Extent)
 	span := float64(Extent + 2*Buffer)
