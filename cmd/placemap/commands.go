@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(embedOrigins) == 1 && embedOrigins[0] == "*" {
 		log.Warn("any site may frame /embed (--embed-origins '*')")
 	}
-	tuneGC(f.gcPercent, memoryLimitMB(f.memoryLimitMB, f.cacheMB, f.cwCacheMB), log)
+	tuneGC(f.gcPercent, memoryLimitMB(f.memoryLimitMB, f.cacheMB+f.shapeCacheMB, f.cwCacheMB), log)
 	removeStaleUploads(log)
 	if !f.noDemo && f.store.db == "" {
 		if err := loadDemoIfEmpty(ctx, f.store.data, log); err != nil {
@@ -88,6 +88,7 @@ type serveFlags struct {
 	basemap            string
 	publicURL          string
 	cacheMB            int
+	shapeCacheMB       int
 	cwCacheMB          int
 	trustProxy         bool
 	title              string
@@ -136,6 +137,8 @@ Flags:
 	fs.StringVar(&f.basemap, "basemap-style-url", envOr("BASEMAP_STYLE_URL", ""), "MapLibre style URL for a basemap; empty for a plain offline background ($PLACEMAP_BASEMAP_STYLE_URL)")
 	fs.StringVar(&f.publicURL, "public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	fs.IntVar(&f.cacheMB, "tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
+	fs.IntVar(&f.shapeCacheMB, "shape-cache-mb", envInt("SHAPE_CACHE_MB", 256),
+		"memory for boundary sets' shapes kept to draw tiles from, in MiB (estimated); a set larger than it, or written since, is read from the store; 0 keeps none ($PLACEMAP_SHAPE_CACHE_MB)")
 	fs.IntVar(&f.cwCacheMB, "crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
 	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
 		"take client addresses from the right-most X-Forwarded-For entry, the one the proxy in front appends (only behind such a proxy) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
@@ -161,7 +164,7 @@ Flags:
 	fs.IntVar(&f.gcPercent, "gc-percent", envInt("GC_PERCENT", defaultGCPercent),
 		"garbage collection target percentage, as GOGC: higher collects less often, using more memory; $GOGC wins when set ($PLACEMAP_GC_PERCENT)")
 	fs.IntVar(&f.memoryLimitMB, "memory-limit-mb", envInt("MEMORY_LIMIT_MB", memoryLimitDefault),
-		"soft limit on the Go runtime's memory in MiB, as GOMEMLIMIT: the collector runs more often near it; 0 for none; by default the tile and crosswalk caches plus 512, at least 768; $GOMEMLIMIT wins when set ($PLACEMAP_MEMORY_LIMIT_MB)")
+		"soft limit on the Go runtime's memory in MiB, as GOMEMLIMIT: the collector runs more often near it; 0 for none; by default the tile, shape and crosswalk caches plus 512, at least 768; $GOMEMLIMIT wins when set ($PLACEMAP_MEMORY_LIMIT_MB)")
 	return fs, f
 }
 
@@ -174,6 +177,7 @@ func (f *serveFlags) apiConfig(maxDecompressed int64, questions []string) httpap
 		BasemapStyleURL:     f.basemap,
 		PublicURL:           f.publicURL,
 		TileCacheBytes:      int64(f.cacheMB) << 20,
+		ShapeCacheBytes:     int64(f.shapeCacheMB) << 20,
 		CrosswalkCacheBytes: int64(f.cwCacheMB) << 20,
 		TrustProxyHeaders:   f.trustProxy,
 		RequestTimeout:      f.reqTimeout,
@@ -230,7 +234,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st, Shapes: st}
 }
 
 func envInt(name string, def int) int {

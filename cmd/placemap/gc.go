@@ -23,7 +23,7 @@ const (
 )
 
 // memoryLimitMB is the soft limit serve runs under: the flag's value when
-// given, else the tile and crosswalk caches plus headroom, at least
+// given, else the tile caches (tiles and shapes) and the crosswalk cache plus headroom, at least
 // minMemoryLimitMB.
 func memoryLimitMB(flag, tileCacheMB, crosswalkCacheMB int) int {
 	if flag != memoryLimitDefault {

@@ -70,7 +70,7 @@ func TestServeOperations(t *testing.T) {
 	metrics, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	for _, want := range []string{`placemap_http_requests_total{code="404",method="GET",route="/api/assets/{id}"} 1`,
-		"placemap_tile_cache_bytes", "placemap_expensive_work_capacity 2", "go_goroutines", "process_resident_memory_bytes"} {
+		"placemap_tile_cache_bytes", "placemap_tile_shapes_bytes", "placemap_expensive_work_capacity 2", "go_goroutines", "process_resident_memory_bytes"} {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}

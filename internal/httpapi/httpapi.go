@@ -38,6 +38,10 @@ type Config struct {
 	BasemapStyleURL string // a MapLibre style URL; "" for the offline plain background
 	PublicURL       string // e.g. https://placemap.example.org; "" to derive from requests
 	TileCacheBytes  int64
+	// ShapeCacheBytes bounds the memory of the sets' shapes tiles keep to
+	// be drawn from (tiles.Renderer.KeepShapes; estimated), when Stores
+	// has Shapes. 0 keeps none.
+	ShapeCacheBytes int64
 	// CrosswalkCacheBytes bounds the memory of the crosswalks kept for
 	// reuse (estimated). 0 means 256 MiB.
 	CrosswalkCacheBytes int64
@@ -108,6 +112,8 @@ type Server struct {
 	viewAccess  func(ctx context.Context, r *access.Result, set string) (*access.SetView, error)
 	jobs        *jobs
 	accessCache *accessCache
+	// stopBackground ends the reads of sets' shapes for tiles (Close).
+	stopBackground context.CancelFunc
 	// graph is the access workflow's decoded routing network of a mode
 	// (its one cache), which walks from postcodes search too.
 	graph func(ctx context.Context, mode string) (*network.Graph, error)
@@ -183,6 +189,11 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.replicas = replicasOf(st.Health)
 	s.listener = listenerOf(st.Health)
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
+	var background context.Context
+	background, s.stopBackground = context.WithCancel(context.Background())
+	if st.Shapes != nil {
+		s.tiles.KeepShapes(background, st.Shapes, cfg.ShapeCacheBytes)
+	}
 	// Three per core: enough to keep the cores busy while one waits on
 	// the store, few enough that a tile to render finds a place soon.
 	s.work = newScheduler(3 * runtime.GOMAXPROCS(0))
@@ -212,6 +223,7 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 // under way is recorded as stopped) and waits for it. Call it once the
 // HTTP server has shut down.
 func (s *Server) Close() error {
+	s.stopBackground()
 	s.jobs.close()
 	return nil
 }

@@ -39,6 +39,9 @@ func newMetrics(s *Server) *metrics {
 	stat := func(pick func(h, mi uint64, b int64) float64) func() float64 {
 		return func() float64 { h, mi, b := s.tiles.CacheStats(); return pick(h, mi, b) }
 	}
+	shapes := func(pick func(n int, b int64, r, d uint64) float64) func() float64 {
+		return func() float64 { return pick(s.tiles.ShapeStats()) }
+	}
 	m.reg.MustRegister(m.requests, m.duration, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_cache_hits_total", Help: "Tiles served from the cache."},
@@ -47,6 +50,14 @@ func newMetrics(s *Server) *metrics {
 			stat(func(_, mi uint64, _ int64) float64 { return float64(mi) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_cache_bytes", Help: "Bytes of tiles held in the cache."},
 			stat(func(_, _ uint64, b int64) float64 { return float64(b) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_sets", Help: "Boundary sets whose shapes tiles keep in memory to be drawn from."},
+			shapes(func(n int, _ int64, _, _ uint64) float64 { return float64(n) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_bytes", Help: "Bytes of the sets' shapes kept for tiles (estimated)."},
+			shapes(func(_ int, b int64, _, _ uint64) float64 { return float64(b) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_shapes_reads_total", Help: "Reads of a set's shapes kept for tiles (after each write to the set)."},
+			shapes(func(_ int, _ int64, r, _ uint64) float64 { return float64(r) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_shapes_drops_total", Help: "Sets' shapes dropped to make room for another set's."},
+			shapes(func(_ int, _ int64, _, d uint64) float64 { return float64(d) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_expensive_work_in_progress",
 			Help: "Crosswalks, agreement surfaces, conflations and GeoPackage exports being computed now."},
 			func() float64 { return float64(len(s.heavy)) }),

@@ -16,7 +16,7 @@ import (
 //
 //	httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st,
 //		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Basemap: st, Proposals: st, Postcodes: st,
-//		Networks: st, Access: st}
+//		Networks: st, Access: st, Shapes: st}
 //
 // Each role is a small interface of the methods its part uses, so a reader
 // sees what a handler may touch and a test may serve a part from a fake.
@@ -44,6 +44,9 @@ type Stores struct {
 	Networks NetworkStore
 	// Access keeps access runs (/api/access); nil: this server runs none.
 	Access AccessStore
+	// Shapes are where tiles read sets' shapes to keep them in memory
+	// (Config.ShapeCacheBytes); nil: every tile of boundaries reads Areas.
+	Shapes tiles.SetShapeSource
 }
 
 // BasemapStore is what the API asks of the street basemap.

@@ -43,9 +43,9 @@ const (
 // BandTops are the top zooms of the bands, finest first.
 func BandTops() []int { return []int{13, 11, 9} }
 
-// bandFor is the band (its top zoom) a tile of zoom z reads; false past
+// BandFor is the band (its top zoom) a tile of zoom z reads; false past
 // the last band, where tiles read full geometry.
-func bandFor(z int) (int, bool) {
+func BandFor(z int) (int, bool) {
 	tops := BandTops()
 	if z < 0 || z > tops[0] {
 		return 0, false
@@ -253,4 +253,90 @@ func areaPage(ctx context.Context, tx *Tx, after int64) ([]bandedArea, error) {
 		mp, _ := g.(orb.MultiPolygon)
 		return bandedArea{fid: fid, geom: mp}, nil
 	})
+}
+
+// SetShape is an area of a set as tiles draw it at every zoom: the
+// geometry AreaShapes answers with, full and of each zoom band.
+type SetShape struct {
+	ID         int64
+	Code, Name string
+	Geometry   orb.MultiPolygon
+	// Bands are the area's geometry of the zoom bands it has rows for
+	// (area_bands), finest first; a band it has none of reads Geometry.
+	Bands []AreaBand
+}
+
+// EachSetShape hands yield every area of set with its zoom bands, in no
+// order: all AreaShapes can answer of the set, for a renderer that keeps
+// a set's shapes in memory. It reads the bands, then the areas, in two
+// statements: a write between them is the caller's to notice (the set's
+// tile version moves). ENOTFOUND for an unknown set; an error from yield
+// stops the read and is returned.
+func (db *DB) EachSetShape(ctx context.Context, set string, yield func(SetShape) error) error {
+	bands, err := db.setBands(ctx, set)
+	if err != nil {
+		return err
+	}
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT a.fid, a.code, a.name, `+db.d.Geometry.Out("a.geom")+
+		` FROM areas a WHERE a.set_slug = $1`, set)
+	if err != nil {
+		return fmt.Errorf("shapes of %s: %w", set, err)
+	}
+	defer rows.Close()
+	var s SetShape
+	var blob []byte
+	dest := []any{&s.ID, &s.Code, &s.Name, &blob}
+	n := 0
+	for ; rows.Next(); n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("shapes of %s: %w", set, err)
+		}
+		if s.Geometry, err = db.multiPolygon(blob); err != nil {
+			return fmt.Errorf("shapes of %s: area %s: %w", set, s.Code, err)
+		}
+		s.Bands = bands[s.ID]
+		if err := yield(s); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("shapes of %s: %w", set, err)
+	}
+	return db.setExists(ctx, set, n)
+}
+
+// setBands reads the zoom bands of a set's areas by feature id, each
+// area's finest first.
+func (db *DB) setBands(ctx context.Context, set string) (map[int64][]AreaBand, error) {
+	// area_bands.geom holds what Geometry.Out reads of a geometry column
+	// (bandShapes reads it the same way).
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT b.fid, b.band, b.geom FROM area_bands b JOIN areas a ON a.fid = b.fid WHERE a.set_slug = $1`, set)
+	if err != nil {
+		return nil, fmt.Errorf("zoom bands of %s: %w", set, err)
+	}
+	defer rows.Close()
+	out := map[int64][]AreaBand{}
+	var fid int64
+	var top int
+	var blob []byte
+	for rows.Next() {
+		if err := rows.Scan(&fid, &top, &blob); err != nil {
+			return nil, fmt.Errorf("zoom bands of %s: %w", set, err)
+		}
+		mp, err := db.multiPolygon(blob)
+		if err != nil {
+			return nil, fmt.Errorf("zoom bands of %s: area %d band %d: %w", set, fid, top, err)
+		}
+		out[fid] = append(out[fid], AreaBand{Top: top, Geometry: mp})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("zoom bands of %s: %w", set, err)
+	}
+	for _, bs := range out {
+		slices.SortFunc(bs, func(a, b AreaBand) int { return b.Top - a.Top })
+	}
+	return out, nil
 }

@@ -151,8 +151,8 @@ func TestBandFor(t *testing.T) {
 		top  int
 		band bool
 	}{{0, 9, true}, {8, 9, true}, {9, 9, true}, {10, 11, true}, {11, 11, true}, {12, 13, true}, {13, 13, true}, {14, 0, false}, {22, 0, false}, {-1, 0, false}} {
-		if top, ok := bandFor(c.z); top != c.top || ok != c.band {
-			t.Errorf("bandFor(%d) = %d, %v; want %d, %v", c.z, top, ok, c.top, c.band)
+		if top, ok := BandFor(c.z); top != c.top || ok != c.band {
+			t.Errorf("BandFor(%d) = %d, %v; want %d, %v", c.z, top, ok, c.top, c.band)
 		}
 	}
 }

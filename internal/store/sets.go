@@ -173,7 +173,7 @@ func (db *DB) EachAreaShape(ctx context.Context, set string, q ShapeQuery, yield
 	limit, _ := Page(q.Limit, 0)
 	anyOrder, sorted := db.q.areaShapesAny, db.q.areaShapes
 	var band []any
-	if top, ok := bandFor(q.Zoom); ok && q.Generalised {
+	if top, ok := BandFor(q.Zoom); ok && q.Generalised {
 		anyOrder, sorted, band = db.q.bandShapesAny, db.q.bandShapes, []any{top}
 	}
 	// Most tiles hold fewer areas than the limit: read them unsorted (a

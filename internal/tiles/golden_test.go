@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
 	"github.com/placemap/placemap/internal/tiles"
 )
 
@@ -22,7 +25,10 @@ var updateGolden = flag.Bool("update", false, "rewrite testdata/demo_tiles.golde
 // tiles at z8-z16 (the tiles TestTilePolygonsAreValid checks) to
 // testdata/demo_tiles.golden, a digest per set, zoom and format written
 // before features were drawn in parallel: a faster render must give the
-// same bytes, so the same ETags, as the serial one did.
+// same bytes, so the same ETags, as the serial one did. It renders them
+// twice: reading the store, and from the sets' shapes kept in memory
+// (KeepShapes), with the store's own reading of areas refused, so every
+// tile of boundaries is drawn from the kept shapes.
 func TestDemoTilesGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders every demo tile")
@@ -30,7 +36,34 @@ func TestDemoTilesGolden(t *testing.T) {
 	ctx := context.Background()
 	st := tiles.DemoStore(t)
 	sets, tls := demoSetsAndTiles(t, st)
-	r := tiles.NewRenderer(st, 0)
+	t.Run("store", func(t *testing.T) { checkGolden(t, tiles.NewRenderer(st, 0), sets, tls) })
+	t.Run("kept shapes", func(t *testing.T) {
+		r := tiles.NewRenderer(noAreaReads{st}, 0)
+		r.KeepShapes(ctx, st, 1<<30)
+		for _, s := range sets {
+			if kept, err := r.PrepareShapes(s.Slug); err != nil || !kept {
+				t.Fatalf("shapes of %s: kept %v, %v", s.Slug, kept, err)
+			}
+		}
+		checkGolden(t, r, sets, tls)
+		if n, bytes, reads, _ := r.ShapeStats(); n != len(sets) || bytes <= 0 || reads != uint64(len(sets)) {
+			t.Errorf("ShapeStats: %d sets, %d bytes, %d reads; want %d sets, %[4]d reads", n, bytes, reads, len(sets))
+		}
+	})
+}
+
+// noAreaReads is a store whose tiles may not read areas: a tile of
+// boundaries must be drawn from kept shapes.
+type noAreaReads struct{ *store.DB }
+
+func (noAreaReads) EachAreaShape(context.Context, string, store.ShapeQuery, func(place.Area) error, func()) error {
+	return errors.New("a tile read the store's areas")
+}
+
+// checkGolden renders the tiles of the sets with r and compares their
+// digests with testdata/demo_tiles.golden (or rewrites it, with -update).
+func checkGolden(t *testing.T, r *tiles.Renderer, sets []place.SetSummary, tls []maptile.Tile) {
+	ctx := context.Background()
 	var got strings.Builder
 	for _, s := range sets {
 		for _, f := range []tiles.Format{tiles.MVT, tiles.GeoJSON} {

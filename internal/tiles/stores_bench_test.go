@@ -28,7 +28,9 @@ import (
 // asset tiles at z11 and z12, each op one tile of a 3×3 block around the
 // city centre in turn. cpu-ns/op is this process's CPU per tile; on
 // PostGIS, db-cpu-ns/op is the CPU of the server's processes serving the
-// benchmark's database (from /proc, at the kernel's clock tick).
+// benchmark's database (from /proc, at the kernel's clock tick). The
+// -kept runs draw the sets' tiles from their shapes kept in memory
+// (Renderer.KeepShapes).
 func BenchmarkRenderStores(b *testing.B) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -54,14 +56,23 @@ func BenchmarkRenderStores(b *testing.B) {
 			return st, func() int64 { return backendCPU(db) }
 		},
 	}
-	for _, name := range []string{"gpkg", "postgis"} {
-		b.Run(name, func(b *testing.B) {
+	for _, run := range []string{"gpkg", "postgis", "gpkg-kept", "postgis-kept"} {
+		name, kept := strings.CutSuffix(run, "-kept")
+		b.Run(run, func(b *testing.B) {
 			st, dbCPU := open[name](b)
 			defer st.Close()
 			if err := demo.Load(ctx, st, quiet); err != nil {
 				b.Fatal(err)
 			}
 			r := tiles.NewRenderer(st, 0)
+			if kept { // the sets' shapes in memory
+				r.KeepShapes(ctx, st, 1<<30)
+				for _, set := range []string{"lsoa-2011", "oa-2011"} {
+					if _, err := r.PrepareShapes(set); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
 			for _, c := range []struct {
 				layer string
 				zooms []maptile.Zoom

@@ -129,6 +129,9 @@ type Renderer struct {
 	// Gate, when set, admits a render (not a tile served from the cache):
 	// the server bounds how much work runs at once. Set it before use.
 	Gate func(ctx context.Context) (release func(), err error)
+	// shapes, when kept (KeepShapes), are sets' shapes in memory, which
+	// tiles of those sets are drawn from instead of reading the store.
+	shapes *shapeKeeper
 	// rendering counts the tiles being rendered (not served from the
 	// cache): drawWorkers gives a tile the cores the others leave idle.
 	rendering atomic.Int32
@@ -234,6 +237,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 		return Tile{}, err
 	}
 	version := layerVersion(versions, name, layer)
+	setVersion := versions.Of(store.SetTiles(layer))
 	key := Key{Version: version, Name: name, Layer: layer, Kind: string(f), Tile: t}
 	return r.cached(ctx, key, version, func() ([]byte, error) {
 		draw, encode := mvtDraw(t), func(fs []*geojson.Feature, drawn []orb.Geometry) ([]byte, error) {
@@ -250,6 +254,9 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 				return nil, err
 			}
 			fs, drawn = fc.Features, drawFeatures(fc.Features, r.drawWorkers(), draw)
+		} else if x := r.shapes.at(layer, setVersion); x != nil {
+			fs = x.features(layer, areaQuery(t))
+			drawn = drawFeatures(fs, r.drawWorkers(), draw)
 		} else {
 			var err error
 			if fs, drawn, err = r.drawAreas(ctx, layer, t, draw); err != nil {

@@ -73,6 +73,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"AreaShapesForTiles", areaShapesForTiles},
 		{"AreaShapesStreamed", areaShapesStreamed},
 		{"ZoomBandsInStep", zoomBandsInStep},
+		{"KeptShapes", keptShapes},
 		{"AssetCells", assetCells},
 		{"AssetCellsAfterWrites", assetCellsAfterWrites},
 		{"Releases", releases},

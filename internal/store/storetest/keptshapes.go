@@ -1,0 +1,160 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+	"github.com/placemap/placemap/internal/tiles"
+)
+
+// keptShapes: EachSetShape answers every area of a set once, with its
+// full geometry and exactly its zoom bands, ENOTFOUND for an unknown set;
+// tiles drawn from a set's shapes kept in memory are the store's bytes at
+// every zoom; after a write to the set, a tile shows the write at once
+// (the kept shapes are of the old version), and shapes read again show it
+// too; shapes read while the set was written are not kept; a set larger
+// than the memory allowed is not kept and its tiles read the store.
+func keptShapes(t *testing.T, st *store.DB) {
+	ctx := context.Background()
+	if _, err := st.ImportSet(ctx, testSet("banded"), append(bandAreas(), Grid()...)); err != nil {
+		t.Fatal(err)
+	}
+	setShapesRead(t, st)
+	if err := st.EachSetShape(ctx, "nope", func(store.SetShape) error { return nil }); place.ErrorCode(err) != place.ENOTFOUND {
+		t.Errorf("EachSetShape of an unknown set: %v, want ENOTFOUND", err)
+	}
+
+	plain := tiles.NewRenderer(st, 0)
+	kept := tiles.NewRenderer(st, 0)
+	kept.KeepShapes(ctx, st, 1<<30)
+	if ok, err := kept.PrepareShapes("banded"); err != nil || !ok {
+		t.Fatalf("PrepareShapes: kept %v, %v", ok, err)
+	}
+	var tls []maptile.Tile
+	for z := maptile.Zoom(8); z <= 16; z++ {
+		for _, p := range []orb.Point{{-1.45, 53.38}, {-1.40, 53.38}, {-1.5, 53.3}, {-1.37, 53.37}} {
+			tls = append(tls, maptile.At(p, z))
+		}
+	}
+	sameTiles(t, "kept shapes", plain, kept, tls)
+
+	// A write: the kept shapes are of the version before it.
+	d1 := place.Area{Set: "banded", Code: "D1", Name: "Detailed 1, redrawn", Geometry: Detailed(orb.Point{-1.45, 53.385}, 0.022, 3000, 0.015)}
+	if _, err := st.UpdateArea(ctx, d1, 1); err != nil {
+		t.Fatal(err)
+	}
+	sameTiles(t, "after a write", plain, kept, tls)
+	if ok, err := kept.PrepareShapes("banded"); err != nil || !ok {
+		t.Fatalf("PrepareShapes after a write: kept %v, %v", ok, err)
+	}
+	sameTiles(t, "kept again after a write", plain, kept, tls)
+
+	// A write while the shapes are read: not kept.
+	racing := tiles.NewRenderer(st, 0)
+	racing.KeepShapes(ctx, writeWhileRead{DB: st, write: func() error {
+		d1.Name = "Detailed 1, renamed while read"
+		_, err := st.UpdateArea(ctx, d1, 2)
+		return err
+	}}, 1<<30)
+	if ok, err := racing.PrepareShapes("banded"); err != nil || ok {
+		t.Errorf("shapes read across a write: kept %v (%v), want not kept", ok, err)
+	}
+
+	small := tiles.NewRenderer(st, 0)
+	small.KeepShapes(ctx, st, 1<<10)
+	if ok, err := small.PrepareShapes("banded"); err != nil || ok {
+		t.Errorf("shapes larger than 1 KiB kept in 1 KiB: %v (%v)", ok, err)
+	}
+	sameTiles(t, "a set too big to keep", plain, small, tls)
+}
+
+// setShapesRead: EachSetShape hands each area of the set once, with the
+// geometry AreaShapes answers and store.Generalise's bands of it.
+func setShapesRead(t *testing.T, st *store.DB) {
+	ctx := context.Background()
+	full, err := st.AreaShapes(ctx, "banded", store.ShapeQuery{BBox: orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]place.Area{}
+	for _, a := range full {
+		want[a.Code] = a
+	}
+	seen := map[string]bool{}
+	err = st.EachSetShape(ctx, "banded", func(s store.SetShape) error {
+		a, ok := want[s.Code]
+		switch {
+		case !ok || seen[s.Code]:
+			t.Errorf("EachSetShape: area %s not in the set or handed twice", s.Code)
+			return nil
+		case s.ID != a.ID || s.Name != a.Name || !orb.Equal(s.Geometry, a.Geometry):
+			t.Errorf("EachSetShape: area %s is %d %q, want %d %q and AreaShapes' geometry", s.Code, s.ID, s.Name, a.ID, a.Name)
+		}
+		seen[s.Code] = true
+		bands := store.Generalise(a.Geometry)
+		if len(s.Bands) != len(bands) {
+			t.Errorf("EachSetShape: area %s has %d bands, want %d", s.Code, len(s.Bands), len(bands))
+			return nil
+		}
+		for i, b := range bands {
+			if s.Bands[i].Top != b.Top || !orb.Equal(s.Bands[i].Geometry, b.Geometry) {
+				t.Errorf("EachSetShape: area %s band %d is z%d, want z%d and its geometry", s.Code, i, s.Bands[i].Top, b.Top)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != len(want) {
+		t.Errorf("EachSetShape handed %d areas, want %d", len(seen), len(want))
+	}
+}
+
+// sameTiles fails t unless got renders every tile of the set "banded", as
+// MVT and GeoJSON, to want's bytes.
+func sameTiles(t *testing.T, when string, want, got *tiles.Renderer, tls []maptile.Tile) {
+	t.Helper()
+	ctx := context.Background()
+	for _, tl := range tls {
+		for _, f := range []tiles.Format{tiles.MVT, tiles.GeoJSON} {
+			w, err := want.Render(ctx, "banded", tl, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := got.Render(ctx, "banded", tl, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(w.Data, g.Data) || w.Version != g.Version {
+				t.Errorf("%s: tile %d/%d/%d.%s is %d bytes at version %d, want %d bytes at %d", when, tl.Z, tl.X, tl.Y, f, len(g.Data), g.Version, len(w.Data), w.Version)
+			}
+		}
+	}
+}
+
+// writeWhileRead writes once, after handing over the first area.
+type writeWhileRead struct {
+	*store.DB
+	write func() error
+}
+
+func (w writeWhileRead) EachSetShape(ctx context.Context, set string, yield func(store.SetShape) error) error {
+	first := true
+	return w.DB.EachSetShape(ctx, set, func(s store.SetShape) error {
+		if first {
+			first = false
+			if err := w.write(); err != nil {
+				return errors.Join(errors.New("the write while reading"), err)
+			}
+		}
+		return yield(s)
+	})
+}

@@ -1,0 +1,365 @@
+package tiles
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/peterstace/simplefeatures/rtree"
+
+	"github.com/placemap/placemap/internal/place"
+	"github.com/placemap/placemap/internal/store"
+)
+
+// Sets' shapes kept in memory (issue 21). A tile of boundaries not in the
+// tile cache spent about two fifths of its time having the store find and
+// read its areas (SQLite's B-tree and overflow pages, or a round trip to
+// PostgreSQL and the server's own work there); the rest drawing them.
+// Boundary sets change seldom, so a renderer may keep each set's shapes
+// (every area's full geometry and its zoom bands, with an R-tree of their
+// boxes) in memory at the set's tile version, and draw a tile from them
+// when the version a request asks for is the one kept: exactly the areas
+// and geometry the store would answer, so the same bytes. A request for
+// any other version (the set was written since) reads the store, as every
+// request did before, and the set's shapes are read again in the
+// background. The memory they take is bounded; the sets drawn least
+// recently give way first, and a set larger than the bound is not kept.
+
+// SetShapeSource is what a renderer reads sets' shapes from (store.DB).
+type SetShapeSource interface {
+	EachSetShape(ctx context.Context, set string, yield func(store.SetShape) error) error
+	TileVersions(ctx context.Context) (store.TileVersions, error)
+}
+
+// shapeBuildGap bounds the time spent reading sets' shapes again under a
+// stream of writes to them: after a read that took d, the set's next
+// waits shapeBuildGap×d, so reads take at most a tenth of one core.
+const shapeBuildGap = 9
+
+// errTooBig stops reading a set whose shapes outgrow the memory allowed.
+var errTooBig = errors.New("the set's shapes outgrow the memory for them")
+
+// shapeKeeper keeps sets' shapes for a renderer (KeepShapes).
+type shapeKeeper struct {
+	src    SetShapeSource
+	budget int64
+	ctx    context.Context // reads of shapes run under it
+	one    chan struct{}   // held by the one read of shapes under way
+	tick   atomic.Int64    // counts draws: shapes' last use
+	mu     sync.RWMutex
+	sets   map[string]*setShapes  // kept, by set slug
+	state  map[string]*shapeState // reads, by set slug
+	used   int64                  // bytes kept
+	reads  atomic.Uint64          // reads of a set's shapes kept
+	drops  atomic.Uint64          // sets given way for others
+}
+
+// shapeState is what the keeper knows of reading one set's shapes.
+type shapeState struct {
+	reading   bool
+	notBefore time.Time
+	tooBig    int64 // a version whose shapes outgrew the memory: not read again
+}
+
+// setShapes are a set's shapes at one version of its tiles.
+type setShapes struct {
+	version int64
+	areas   []shapeArea // by id
+	tree    *rtree.RTree
+	bytes   int64
+	used    atomic.Int64 // the keeper's tick when last drawn
+}
+
+// shapeArea is one area's shapes: geom[0] its full geometry, geom[i] that
+// of the zoom band BandTops()[i-1] (the full one where it has no band).
+type shapeArea struct {
+	id         int64
+	code, name string
+	// box is the area's bounding box as the stores' spatial indexes keep
+	// it: in 32-bit floats, rounded outward. Which areas a tile reads,
+	// and which are largest past the limit, is decided on it.
+	box  orb.Bound
+	span float64
+	geom []orb.MultiPolygon
+}
+
+// KeepShapes has the renderer keep the shapes of the sets it draws in
+// memory, up to budget bytes, read from src under ctx (a read stops when
+// ctx ends). Call it before use; without it every tile reads the store.
+func (r *Renderer) KeepShapes(ctx context.Context, src SetShapeSource, budget int64) {
+	if budget <= 0 {
+		return
+	}
+	r.shapes = &shapeKeeper{src: src, budget: budget, ctx: ctx, one: make(chan struct{}, 1),
+		sets: map[string]*setShapes{}, state: map[string]*shapeState{}}
+}
+
+// ShapeStats are the sets whose shapes the renderer keeps, the bytes they
+// take, how many times a set's shapes were read and how many sets gave way
+// for others.
+func (r *Renderer) ShapeStats() (sets int, bytes int64, reads, drops uint64) {
+	k := r.shapes
+	if k == nil {
+		return 0, 0, 0, 0
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return len(k.sets), k.used, k.reads.Load(), k.drops.Load()
+}
+
+// PrepareShapes reads a set's shapes now and keeps them, rather than in
+// the background when a tile first asks: for tests and for a server that
+// wants its sets ready before it takes requests. It returns whether they
+// are kept (not when the set outgrows the memory or was written meanwhile).
+func (r *Renderer) PrepareShapes(set string) (bool, error) {
+	k := r.shapes
+	if k == nil {
+		return false, nil
+	}
+	k.one <- struct{}{}
+	k.mu.Lock()
+	st := k.stateOf(set)
+	st.reading = true
+	k.mu.Unlock()
+	err := k.read(set)
+	if errors.Is(err, errTooBig) {
+		err = nil
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	_, kept := k.sets[set]
+	return kept, err
+}
+
+// at returns set's shapes at version, or nil when they are not kept at
+// that version (the tile reads the store), starting to read them when
+// that may pay.
+func (k *shapeKeeper) at(set string, version int64) *setShapes {
+	if k == nil {
+		return nil
+	}
+	k.mu.RLock()
+	x, st := k.sets[set], k.state[set]
+	idle := st == nil || st.startable(version)
+	k.mu.RUnlock()
+	if x != nil && x.version == version {
+		x.used.Store(k.tick.Add(1))
+		return x
+	}
+	if idle && (x == nil || x.version < version) {
+		k.start(set, version)
+	}
+	return nil
+}
+
+// startable reports whether the set's shapes may be read for version now.
+func (st *shapeState) startable(version int64) bool {
+	return !st.reading && st.tooBig != version && !time.Now().Before(st.notBefore)
+}
+
+// start reads set's shapes in the background, unless they are being read,
+// were read too recently, outgrew the memory at version, or another set's
+// are being read (the next request asks again).
+func (k *shapeKeeper) start(set string, version int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st := k.stateOf(set)
+	if !st.startable(version) {
+		return
+	}
+	select {
+	case k.one <- struct{}{}:
+	default:
+		return
+	}
+	st.reading = true
+	go func() { _ = k.read(set) }()
+}
+
+func (k *shapeKeeper) stateOf(set string) *shapeState {
+	st := k.state[set]
+	if st == nil {
+		st = &shapeState{}
+		k.state[set] = st
+	}
+	return st
+}
+
+// read reads set's shapes and keeps them if the set's version did not
+// move meanwhile; the caller holds k.one, which read gives back.
+func (k *shapeKeeper) read(set string) error {
+	start := time.Now()
+	x, err := k.readShapes(set)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	defer func() { <-k.one }()
+	st := k.stateOf(set)
+	st.reading = false
+	st.notBefore = time.Now().Add(shapeBuildGap * time.Since(start))
+	switch {
+	case errors.Is(err, errTooBig):
+		st.tooBig = x.version
+	case err == nil && x != nil:
+		k.keep(set, x)
+	}
+	return err
+}
+
+// readShapes reads a set's shapes from the primary (shapes kept from a
+// lagging replica would be kept long). nil when the set's version moved
+// while they were read: they may be of either version.
+func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
+	ctx := store.OnPrimary(k.ctx)
+	before, err := k.src.TileVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x := &setShapes{version: before.Of(store.SetTiles(set))}
+	err = k.src.EachSetShape(ctx, set, func(s store.SetShape) error {
+		x.add(s)
+		if x.bytes > k.budget {
+			return errTooBig
+		}
+		return nil
+	})
+	if err != nil {
+		return x, err
+	}
+	after, err := k.src.TileVersions(ctx)
+	if err != nil || after.Of(store.SetTiles(set)) != x.version {
+		return nil, err
+	}
+	x.index()
+	k.reads.Add(1)
+	return x, nil
+}
+
+// keep keeps x as set's shapes, the sets drawn least recently giving way
+// until it fits; the caller holds k.mu.
+func (k *shapeKeeper) keep(set string, x *setShapes) {
+	if old := k.sets[set]; old != nil {
+		k.used -= old.bytes
+		delete(k.sets, set)
+	}
+	for k.used+x.bytes > k.budget {
+		var last string
+		for s, y := range k.sets {
+			if last == "" || y.used.Load() < k.sets[last].used.Load() {
+				last = s
+			}
+		}
+		k.used -= k.sets[last].bytes
+		delete(k.sets, last)
+		k.drops.Add(1)
+	}
+	x.used.Store(k.tick.Load())
+	k.sets[set] = x
+	k.used += x.bytes
+}
+
+// add adds an area's shapes.
+func (x *setShapes) add(s store.SetShape) {
+	tops := store.BandTops()
+	a := shapeArea{id: s.ID, code: s.Code, name: s.Name, geom: make([]orb.MultiPolygon, len(tops)+1)}
+	a.geom[0] = s.Geometry
+	x.bytes += int64(len(s.Code)+len(s.Name)) + 160 + shapeBytes(s.Geometry)
+	for i, top := range tops {
+		a.geom[i+1] = s.Geometry
+		for _, b := range s.Bands {
+			if b.Top == top {
+				a.geom[i+1] = b.Geometry
+				x.bytes += shapeBytes(b.Geometry)
+			}
+		}
+	}
+	b := s.Geometry.Bound()
+	a.box = orb.Bound{Min: orb.Point{down32(b.Min[0]), down32(b.Min[1])}, Max: orb.Point{up32(b.Max[0]), up32(b.Max[1])}}
+	a.span = max(a.box.Max[0]-a.box.Min[0], a.box.Max[1]-a.box.Min[1])
+	x.areas = append(x.areas, a)
+}
+
+// shapeBytes is about the memory a geometry takes.
+func shapeBytes(mp orb.MultiPolygon) int64 {
+	n := 24 * int64(len(mp))
+	for _, p := range mp {
+		n += 24 * int64(len(p))
+		for _, r := range p {
+			n += 16 * int64(len(r))
+		}
+	}
+	return n
+}
+
+// index sorts the areas by id and indexes their boxes.
+func (x *setShapes) index() {
+	slices.SortFunc(x.areas, func(a, b shapeArea) int { return cmp.Compare(a.id, b.id) })
+	items := make([]rtree.BulkItem, len(x.areas))
+	for i, a := range x.areas {
+		items[i] = rtree.BulkItem{Box: rtree.Box{MinX: a.box.Min[0], MinY: a.box.Min[1], MaxX: a.box.Max[0], MaxY: a.box.Max[1]}, RecordID: i}
+	}
+	x.tree = rtree.BulkLoad(items)
+	x.areas = slices.Clip(x.areas)
+}
+
+// features are the tile features of the areas the store's EachAreaShape
+// answers q with (those whose box meets q.BBox and spans q.MinSpan, the
+// largest past q.Limit, each with the geometry of q's zoom band), in id
+// order.
+func (x *setShapes) features(set string, q store.ShapeQuery) []*geojson.Feature {
+	limit, _ := store.Page(q.Limit, 0)
+	b := q.BBox
+	var hits []int
+	_ = x.tree.RangeSearch(rtree.Box{MinX: b.Min[0], MinY: b.Min[1], MaxX: b.Max[0], MaxY: b.Max[1]}, func(i int) error {
+		if x.areas[i].span >= q.MinSpan {
+			hits = append(hits, i)
+		}
+		return nil
+	})
+	if len(hits) > limit {
+		slices.SortFunc(hits, func(i, j int) int {
+			return cmp.Or(cmp.Compare(x.areas[j].span, x.areas[i].span), cmp.Compare(x.areas[i].id, x.areas[j].id))
+		})
+		hits = hits[:limit]
+	}
+	slices.Sort(hits)
+	slot := bandSlot(q)
+	fs := make([]*geojson.Feature, len(hits))
+	for n, i := range hits {
+		a := &x.areas[i]
+		fs[n] = areaFeature(place.Area{ID: a.id, Set: set, Code: a.code, Name: a.name, Geometry: a.geom[slot]})
+	}
+	return fs
+}
+
+// bandSlot is which of an area's geometries answers q (shapeArea.geom).
+func bandSlot(q store.ShapeQuery) int {
+	top, ok := store.BandFor(q.Zoom)
+	if !q.Generalised || !ok {
+		return 0
+	}
+	return slices.Index(store.BandTops(), top) + 1
+}
+
+// down32 is the largest 32-bit float at most d; up32 the least at least d.
+func down32(d float64) float64 {
+	f := float32(d)
+	if float64(f) > d {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return float64(f)
+}
+
+func up32(d float64) float64 {
+	f := float32(d)
+	if float64(f) < d {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return float64(f)
+}
