@@ -31,10 +31,15 @@ import (
 // request did before, and the set's shapes are read again in the
 // background. The memory they take is bounded; the sets drawn least
 // recently give way first, and a set larger than the bound is not kept.
+// The assets are kept the same way while there are few of them (no more
+// than ClusterAbove, when no tile draws cells): a tile of them is then the
+// kept assets in its box.
 
-// SetShapeSource is what a renderer reads sets' shapes from (store.DB).
+// SetShapeSource is what a renderer reads sets' shapes, and few assets,
+// from (store.DB).
 type SetShapeSource interface {
 	EachSetShape(ctx context.Context, set string, yield func(store.SetShape) error) error
+	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
 	TileVersions(ctx context.Context) (store.TileVersions, error)
 }
 
@@ -42,6 +47,9 @@ type SetShapeSource interface {
 // stream of writes to them: after a read that took d, the set's next
 // waits shapeBuildGap×d, so reads take at most a tenth of one core.
 const shapeBuildGap = 9
+
+// keptAssetsKey is the assets' key among the sets kept: no set's slug.
+const keptAssetsKey = "/assets"
 
 // errTooBig stops reading a set whose shapes outgrow the memory allowed.
 var errTooBig = errors.New("the set's shapes outgrow the memory for them")
@@ -68,11 +76,13 @@ type shapeState struct {
 	tooBig    int64 // a version whose shapes outgrew the memory: not read again
 }
 
-// setShapes are a set's shapes at one version of its tiles.
+// setShapes are a set's shapes at one version of its tiles, or the
+// assets at a version of theirs.
 type setShapes struct {
 	version int64
 	areas   []shapeArea // by id
 	tree    *rtree.RTree
+	assets  []keptAsset // by feature id
 	bytes   int64
 	used    atomic.Int64 // the keeper's tick when last drawn
 }
@@ -88,6 +98,13 @@ type shapeArea struct {
 	box  orb.Bound
 	span float64
 	geom []orb.MultiPolygon
+}
+
+// keptAsset is an asset and its point's box as the stores' spatial
+// indexes keep it (shapeArea.box).
+type keptAsset struct {
+	box orb.Bound
+	a   place.Asset
 }
 
 // KeepShapes has the renderer keep the shapes of the sets it draws in
@@ -114,27 +131,28 @@ func (r *Renderer) ShapeStats() (sets int, bytes int64, reads, drops uint64) {
 	return len(k.sets), k.used, k.reads.Load(), k.drops.Load()
 }
 
-// PrepareShapes reads a set's shapes now and keeps them, rather than in
-// the background when a tile first asks: for tests and for a server that
-// wants its sets ready before it takes requests. It returns whether they
-// are kept (not when the set outgrows the memory or was written meanwhile).
+// PrepareShapes reads a set's shapes (AssetsLayer: the assets) now and
+// keeps them, rather than in the background when a tile first asks: for
+// tests and for a server that wants its sets ready before it takes
+// requests. It returns whether they are kept (not when the set outgrows
+// the memory, there are too many assets, or a write came meanwhile).
 func (r *Renderer) PrepareShapes(set string) (bool, error) {
 	k := r.shapes
 	if k == nil {
 		return false, nil
+	}
+	if set == AssetsLayer {
+		set = keptAssetsKey
 	}
 	k.one <- struct{}{}
 	k.mu.Lock()
 	st := k.stateOf(set)
 	st.reading = true
 	k.mu.Unlock()
-	err := k.read(set)
+	kept, err := k.read(set)
 	if errors.Is(err, errTooBig) {
 		err = nil
 	}
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	_, kept := k.sets[set]
 	return kept, err
 }
 
@@ -180,7 +198,7 @@ func (k *shapeKeeper) start(set string, version int64) {
 		return
 	}
 	st.reading = true
-	go func() { _ = k.read(set) }()
+	go func() { _, _ = k.read(set) }()
 }
 
 func (k *shapeKeeper) stateOf(set string) *shapeState {
@@ -193,8 +211,9 @@ func (k *shapeKeeper) stateOf(set string) *shapeState {
 }
 
 // read reads set's shapes and keeps them if the set's version did not
-// move meanwhile; the caller holds k.one, which read gives back.
-func (k *shapeKeeper) read(set string) error {
+// move meanwhile, reporting whether it did; the caller holds k.one, which
+// read gives back. Shapes too big to keep drop those kept before.
+func (k *shapeKeeper) read(set string) (bool, error) {
 	start := time.Now()
 	x, err := k.readShapes(set)
 	k.mu.Lock()
@@ -206,10 +225,15 @@ func (k *shapeKeeper) read(set string) error {
 	switch {
 	case errors.Is(err, errTooBig):
 		st.tooBig = x.version
+		if old := k.sets[set]; old != nil {
+			k.used -= old.bytes
+			delete(k.sets, set)
+		}
 	case err == nil && x != nil:
 		k.keep(set, x)
+		return true, nil
 	}
-	return err
+	return false, err
 }
 
 // readShapes reads a set's shapes from the primary (shapes kept from a
@@ -217,28 +241,68 @@ func (k *shapeKeeper) read(set string) error {
 // while they were read: they may be of either version.
 func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
 	ctx := store.OnPrimary(k.ctx)
+	layer := store.SetTiles(set)
+	if set == keptAssetsKey {
+		layer = store.AssetsTiles
+	}
 	before, err := k.src.TileVersions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	x := &setShapes{version: before.Of(store.SetTiles(set))}
-	err = k.src.EachSetShape(ctx, set, func(s store.SetShape) error {
-		x.add(s)
-		if x.bytes > k.budget {
-			return errTooBig
-		}
-		return nil
-	})
+	x := &setShapes{version: before.Of(layer)}
+	if set == keptAssetsKey {
+		err = x.readAssets(ctx, k.src)
+	} else {
+		err = k.src.EachSetShape(ctx, set, func(s store.SetShape) error {
+			x.add(s)
+			if x.bytes > k.budget {
+				return errTooBig
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return x, err
 	}
 	after, err := k.src.TileVersions(ctx)
-	if err != nil || after.Of(store.SetTiles(set)) != x.version {
+	if err != nil || after.Of(layer) != x.version {
 		return nil, err
 	}
 	x.index()
 	k.reads.Add(1)
 	return x, nil
+}
+
+// readAssets reads every asset, errTooBig past ClusterAbove: tiles of
+// more draw cells at low zooms, from the store.
+func (x *setShapes) readAssets(ctx context.Context, src SetShapeSource) error {
+	page, err := src.Assets(ctx, store.AssetQuery{Limit: ClusterAbove + 1, NoCount: true})
+	if err != nil {
+		return err
+	}
+	if len(page.Assets) > ClusterAbove {
+		return errTooBig
+	}
+	for _, a := range page.Assets {
+		p := a.Geometry.Bound()
+		box := orb.Bound{Min: orb.Point{down32(p.Min[0]), down32(p.Min[1])}, Max: orb.Point{up32(p.Max[0]), up32(p.Max[1])}}
+		x.assets = append(x.assets, keptAsset{box: box, a: a})
+		x.bytes += 512
+	}
+	slices.SortFunc(x.assets, func(a, b keptAsset) int { return cmp.Compare(a.a.FID, b.a.FID) })
+	return nil
+}
+
+// assetFeatures are the tile features of the kept assets in box, as the
+// store's Assets answers a box, in feature id order.
+func (x *setShapes) assetFeatures(box orb.Bound) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, k := range x.assets {
+		if k.box.Min[0] <= box.Max[0] && k.box.Max[0] >= box.Min[0] && k.box.Min[1] <= box.Max[1] && k.box.Max[1] >= box.Min[1] {
+			fc.Append(assetFeature(k.a))
+		}
+	}
+	return fc
 }
 
 // keep keeps x as set's shapes, the sets drawn least recently giving way

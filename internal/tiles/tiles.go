@@ -360,6 +360,12 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
+		if x, err := r.keptAssets(ctx, version); err != nil || x != nil {
+			if err != nil {
+				return nil, err
+			}
+			return x.assetFeatures(bound), nil
+		}
 		few := false
 		if t.Z <= ClusterMaxZoom {
 			var err error
@@ -388,10 +394,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 		}
 		sort.Slice(page.Assets, func(i, j int) bool { return page.Assets[i].FID < page.Assets[j].FID })
 		for _, a := range page.Assets {
-			f := geojson.NewFeature(a.Geometry)
-			f.ID = uint64(a.FID)
-			f.Properties = geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": string(a.Status)}
-			fc.Append(f)
+			fc.Append(assetFeature(a))
 		}
 		return fc, nil
 	}
@@ -406,6 +409,27 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 		fc.Append(areaFeature(a))
 	}
 	return fc, nil
+}
+
+// assetFeature is an asset's tile feature, before it is drawn.
+func assetFeature(a place.Asset) *geojson.Feature {
+	f := geojson.NewFeature(a.Geometry)
+	f.ID = uint64(a.FID)
+	f.Properties = geojson.Properties{"id": a.ID, "name": a.Name, "category": a.Category, "status": string(a.Status)}
+	return f
+}
+
+// keptAssets are the assets kept in memory at version, when shapes are
+// kept and the store holds few assets (no tile draws cells); else nil.
+func (r *Renderer) keptAssets(ctx context.Context, version int64) (*setShapes, error) {
+	if r.shapes == nil {
+		return nil, nil
+	}
+	few, err := r.fewAssets(ctx, version)
+	if err != nil || !few {
+		return nil, err
+	}
+	return r.shapes.at(keptAssetsKey, version), nil
 }
 
 // cellFeatures makes one point per cell at the mean location of its assets,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -20,7 +21,8 @@ import (
 // every zoom; after a write to the set, a tile shows the write at once
 // (the kept shapes are of the old version), and shapes read again show it
 // too; shapes read while the set was written are not kept; a set larger
-// than the memory allowed is not kept and its tiles read the store.
+// than the memory allowed is not kept and its tiles read the store; and
+// the same of few assets (keptAssets).
 func keptShapes(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("banded"), append(bandAreas(), Grid()...)); err != nil {
@@ -73,6 +75,7 @@ func keptShapes(t *testing.T, st *store.DB) {
 		t.Errorf("shapes larger than 1 KiB kept in 1 KiB: %v (%v)", ok, err)
 	}
 	sameTiles(t, "a set too big to keep", plain, small, tls)
+	keptAssets(t, st)
 }
 
 // setShapesRead: EachSetShape hands each area of the set once, with the
@@ -122,14 +125,20 @@ func setShapesRead(t *testing.T, st *store.DB) {
 // MVT and GeoJSON, to want's bytes.
 func sameTiles(t *testing.T, when string, want, got *tiles.Renderer, tls []maptile.Tile) {
 	t.Helper()
+	sameLayerTiles(t, when, "banded", want, got, tls)
+}
+
+// sameLayerTiles is sameTiles of any layer.
+func sameLayerTiles(t *testing.T, when, layer string, want, got *tiles.Renderer, tls []maptile.Tile) {
+	t.Helper()
 	ctx := context.Background()
 	for _, tl := range tls {
 		for _, f := range []tiles.Format{tiles.MVT, tiles.GeoJSON} {
-			w, err := want.Render(ctx, "banded", tl, f)
+			w, err := want.Render(ctx, layer, tl, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := got.Render(ctx, "banded", tl, f)
+			g, err := got.Render(ctx, layer, tl, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,4 +166,50 @@ func (w writeWhileRead) EachSetShape(ctx context.Context, set string, yield func
 		}
 		return yield(s)
 	})
+}
+
+// keptAssets: while there are few assets, asset tiles drawn from the
+// assets kept in memory are the store's bytes (points on the edges of
+// tiles' buffers too); a write shows at once; past ClusterAbove assets
+// none are kept and tiles read the store.
+func keptAssets(t *testing.T, st *store.DB) {
+	ctx := context.Background()
+	var tls []maptile.Tile
+	var assets []place.Asset
+	for z := maptile.Zoom(8); z <= 16; z++ {
+		tl := maptile.At(orb.Point{-1.47, 53.38}, z)
+		tls = append(tls, tl)
+		// Points on the corners of the tile's buffered box, and just in
+		// and out of it.
+		b := tl.Bound(float64(tiles.Buffer) / tiles.Extent)
+		for i, p := range []orb.Point{b.Min, b.Max, {b.Min[0] - 1e-9, b.Min[1]}, {b.Max[0] + 1e-12, b.Max[1]}, {b.Min[0] + 1e-9, b.Max[1] - 1e-9}} {
+			assets = append(assets, asset(fmt.Sprintf("edge-%d-%d", z, i), fmt.Sprintf("Edge %d.%d", z, i), "library", p))
+		}
+	}
+	if _, err := st.AddAssets(ctx, assets); err != nil {
+		t.Fatal(err)
+	}
+	plain := tiles.NewRenderer(st, 0)
+	kept := tiles.NewRenderer(st, 0)
+	kept.KeepShapes(ctx, st, 1<<30)
+	if ok, err := kept.PrepareShapes(tiles.AssetsLayer); err != nil || !ok {
+		t.Fatalf("PrepareShapes(assets): kept %v, %v", ok, err)
+	}
+	sameLayerTiles(t, "kept assets", tiles.AssetsLayer, plain, kept, tls)
+	if _, err := st.AddAssets(ctx, []place.Asset{asset("new", "New", "family_hub", orb.Point{-1.47, 53.38})}); err != nil {
+		t.Fatal(err)
+	}
+	sameLayerTiles(t, "after an asset write", tiles.AssetsLayer, plain, kept, tls)
+
+	var many []place.Asset
+	for i := range tiles.ClusterAbove {
+		many = append(many, asset(fmt.Sprintf("m%d", i), fmt.Sprintf("Many %d", i), "village_hall", orb.Point{-1.5 + float64(i%40)*0.002, 53.3 + float64(i/40)*0.002}))
+	}
+	if _, err := st.AddAssets(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := kept.PrepareShapes(tiles.AssetsLayer); err != nil || ok {
+		t.Errorf("PrepareShapes(assets) past %d assets: kept %v (%v), want not kept", tiles.ClusterAbove, ok, err)
+	}
+	sameLayerTiles(t, "too many assets to keep", tiles.AssetsLayer, plain, kept, tls)
 }
