@@ -19,6 +19,16 @@ wait_ready() {
 	for _ in $(seq "${2:-200}"); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
 	echo "not ready: $1" >&2; return 1
 }
+# wait_shapes BASE [TRIES]: waits (0.1 s a try, 5 minutes by default) until
+# the placemap server at BASE has read its sets' shapes for tiles at start
+# (/metrics placemap_tile_shapes_preparing 0).
+wait_shapes() {
+	for _ in $(seq "${2:-3000}"); do
+		curl -sf "$1/metrics" | grep -qx 'placemap_tile_shapes_preparing 0' && return 0
+		sleep 0.1
+	done
+	echo "shapes not read: $1" >&2; return 1
+}
 now() { date +%s.%N; }
 # secs START END: the seconds between two now readings, to a tenth.
 secs() { python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.1f}')" "$1" "$2"; }

@@ -8,6 +8,10 @@
 #               (the most a cached tile can be served at here);
 #   in-process  placemap's Go encoder reading each store; PostGIS ST_AsMVT in SQL.
 # Prints tiles/s, p50 and p99 per layer (LSOA, OA, assets) and zoom (z10-z16).
+# "Uncached" is placemap as served by default with its tile cache off: it
+# draws each tile anew from the sets' shapes it keeps in memory at their
+# version (--shape-cache-mb). PLACEMAP_BENCH_STORE_READS=1 adds placemap
+# with those off too (--shape-cache-mb 0: every tile reads the store).
 #
 #   bench/tiles.sh [tilebench flags, e.g. -c 16 -tiles 80 -zooms 12-14 -min-time 2s]
 #
@@ -35,6 +39,10 @@ if [ -z "${PLACEMAP_BENCH_DATA:-}" ]; then
 	"$work/placemap" demo --data "$data" 2>/dev/null >/dev/null
 fi
 
+# Memory for the sets' shapes each server keeps ($PLACEMAP_BENCH_SHAPE_MB,
+# serve's default 256; the national set wants more).
+shapes="${PLACEMAP_BENCH_SHAPE_MB:-256}"
+
 # PLACEMAP_BENCH_HTTP_ONLY=1 leaves out the in-process engines (placemap's
 # encoder on each store, ST_AsMVT): only what a map client sees.
 inproc=${PLACEMAP_BENCH_HTTP_ONLY:-}
@@ -53,10 +61,18 @@ engines=(
 pgts="pg_tileserv HTTP, PostGIS, a table per layer"
 static="static files, same tile bytes"
 ratios=(-ratio "placemap HTTP, GeoPackage, cached/$static>=0.8")
-"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
+"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18081 --tile-cache-mb 0 --shape-cache-mb "$shapes" >/dev/null 2>&1 & pids+=($!)
+"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18082 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" --shape-cache-mb "$shapes" >/dev/null 2>&1 & pids+=($!)
 wait_ready http://127.0.0.1:18081/readyz
 wait_ready http://127.0.0.1:18082/readyz
+wait_shapes http://127.0.0.1:18081
+wait_shapes http://127.0.0.1:18082
+reads=${PLACEMAP_BENCH_STORE_READS:-}
+if [ -n "$reads" ]; then
+	"$work/placemap" serve --no-demo --data "$data" --addr 127.0.0.1:18086 --tile-cache-mb 0 --shape-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
+	wait_ready http://127.0.0.1:18086/readyz
+	engines+=(-http "placemap HTTP, GeoPackage, uncached, store reads=http://127.0.0.1:18086/tiles/{layer}/{z}/{x}/{y}.mvt")
+fi
 
 if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 	if [ -n "${PLACEMAP_BENCH_DB:-}" ]; then
@@ -68,10 +84,17 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 		"$work/placemap" copy --from "$data" --to "$url" 2>/dev/null
 	fi
 	psql -q "$url" -c 'ANALYZE' >/dev/null
-	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18083 --tile-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
-	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" >/dev/null 2>&1 & pids+=($!)
+	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18083 --tile-cache-mb 0 --shape-cache-mb "$shapes" >/dev/null 2>&1 & pids+=($!)
+	"$work/placemap" serve --db "$url" --addr 127.0.0.1:18084 --tile-cache-mb "${PLACEMAP_BENCH_CACHE_MB:-256}" --shape-cache-mb "$shapes" >/dev/null 2>&1 & pids+=($!)
 	wait_ready http://127.0.0.1:18083/readyz
 	wait_ready http://127.0.0.1:18084/readyz
+	wait_shapes http://127.0.0.1:18083
+	wait_shapes http://127.0.0.1:18084
+	if [ -n "$reads" ]; then
+		"$work/placemap" serve --db "$url" --addr 127.0.0.1:18087 --tile-cache-mb 0 --shape-cache-mb 0 >/dev/null 2>&1 & pids+=($!)
+		wait_ready http://127.0.0.1:18087/readyz
+		engines+=(-http "placemap HTTP, PostGIS, uncached, store reads=http://127.0.0.1:18087/tiles/{layer}/{z}/{x}/{y}.mvt")
+	fi
 	engines+=(
 		-http "placemap HTTP, PostGIS, uncached=http://127.0.0.1:18083/tiles/{layer}/{z}/{x}/{y}.mvt"
 		-http-warm "placemap HTTP, PostGIS, cached=http://127.0.0.1:18084/tiles/{layer}/{z}/{x}/{y}.mvt"
@@ -118,6 +141,10 @@ if psql -q "$admin" -c 'SELECT 1' >/dev/null 2>&1; then
 			-ratio "placemap HTTP, PostGIS, uncached/$pgts>=2"
 			-ratio "placemap HTTP, GeoPackage, cached/$pgts>=20"
 			-ratio "placemap HTTP, PostGIS, cached/$pgts>=20"
+		)
+		[ -n "$reads" ] && ratios+=(
+			-ratio "placemap HTTP, GeoPackage, uncached, store reads/$pgts>=2"
+			-ratio "placemap HTTP, PostGIS, uncached, store reads/$pgts>=2"
 		)
 	else
 		echo "(pg_tileserv skipped: set PLACEMAP_BENCH_PG_TILESERV to a pg_tileserv binary)" >&2

@@ -49,7 +49,7 @@ func TestMemoryLimitFromCaches(t *testing.T) {
 		flag, tiles, crosswalk int
 		want                   int
 	}{
-		{"defaults", memoryLimitDefault, 64, 256, 832},
+		{"defaults (tiles 64 + shapes 256)", memoryLimitDefault, 64 + 256, 256, 1088},
 		{"small caches keep the floor", memoryLimitDefault, 0, 16, 768},
 		{"national bench caches", memoryLimitDefault, 1024, 2048, 3584},
 		{"flag wins", 500, 1024, 2048, 500},

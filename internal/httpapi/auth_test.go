@@ -65,6 +65,12 @@ func writeServer(t *testing.T, st *store.DB) *httptest.Server {
 // (nil: none changed) before the server is made.
 func writeServerWith(t *testing.T, st *store.DB, edit func(*httpapi.Stores)) *httptest.Server {
 	t.Helper()
+	return writeServerConfig(t, st, edit, httpapi.Config{MaxRequestBody: 64 << 10})
+}
+
+// writeServerConfig is writeServerWith with its configuration.
+func writeServerConfig(t *testing.T, st *store.DB, edit func(*httpapi.Stores), cfg httpapi.Config) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, place.BoundarySet{Slug: "grid", Title: "Grid", Kind: place.Statistical}, storetest.Grid()); err != nil {
 		t.Fatal(err)
@@ -87,7 +93,7 @@ func writeServerWith(t *testing.T, st *store.DB, edit func(*httpapi.Stores)) *ht
 	if edit != nil {
 		edit(&rs)
 	}
-	srv := httptest.NewServer(httpapi.New(rs, web, httpapi.Config{MaxRequestBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(httpapi.New(rs, web, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -191,8 +191,9 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.tiles = tiles.NewRenderer(s.catalog(), cfg.TileCacheBytes)
 	var background context.Context
 	background, s.stopBackground = context.WithCancel(context.Background())
-	if st.Shapes != nil {
+	if st.Shapes != nil && cfg.ShapeCacheBytes > 0 {
 		s.tiles.KeepShapes(background, st.Shapes, cfg.ShapeCacheBytes)
+		go s.prepareShapes(background)
 	}
 	// Three per core: enough to keep the cores busy while one waits on
 	// the store, few enough that a tile to render finds a place soon.
@@ -217,6 +218,24 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	s.router = s.routes()
 	s.glyphs = glyphsURL(s.router)
 	return s
+}
+
+// prepareShapes reads every set's shapes for tiles in the background
+// (tiles.Renderer.PrepareAll), in the order the store lists them.
+func (s *Server) prepareShapes(ctx context.Context) {
+	sets, err := s.areas.Sets(ctx)
+	if err != nil {
+		s.log.Warn("sets' shapes for tiles not read at start", "err", err)
+		return
+	}
+	slugs := make([]string, len(sets))
+	for i, set := range sets {
+		slugs[i] = set.Slug
+	}
+	start := time.Now()
+	s.tiles.PrepareAll(ctx, slugs)
+	n, bytes, _, _ := s.tiles.ShapeStats()
+	s.log.Info("sets' shapes kept for tiles", "sets", n, "mib", bytes>>20, "took", time.Since(start).Round(time.Millisecond))
 }
 
 // Close stops the work the server runs in the background (an access run

@@ -67,6 +67,8 @@ type shapeKeeper struct {
 	used   int64                  // bytes kept
 	reads  atomic.Uint64          // reads of a set's shapes kept
 	drops  atomic.Uint64          // sets given way for others
+	// preparing is set while PrepareAll runs.
+	preparing atomic.Bool
 }
 
 // shapeState is what the keeper knows of reading one set's shapes.
@@ -155,6 +157,32 @@ func (r *Renderer) PrepareShapes(set string) (bool, error) {
 	}
 	return kept, err
 }
+
+// PrepareAll reads the assets' shapes and then each set's in turn
+// (PrepareShapes) until ctx ends or the memory is full (a set kept made
+// another give way): a server's tiles are drawn from memory from the
+// start rather than once each set has been asked for. A set that fails
+// or is too big is passed over. ShapesPreparing reports it running.
+func (r *Renderer) PrepareAll(ctx context.Context, sets []string) {
+	k := r.shapes
+	if k == nil {
+		return
+	}
+	k.preparing.Store(true)
+	defer k.preparing.Store(false)
+	for _, set := range append([]string{AssetsLayer}, sets...) {
+		drops := k.drops.Load()
+		if ctx.Err() != nil {
+			return
+		}
+		if kept, _ := r.PrepareShapes(set); kept && k.drops.Load() != drops {
+			return
+		}
+	}
+}
+
+// ShapesPreparing reports whether PrepareAll is running.
+func (r *Renderer) ShapesPreparing() bool { return r.shapes != nil && r.shapes.preparing.Load() }
 
 // at returns set's shapes at version, or nil when they are not kept at
 // that version (the tile reads the store), starting to read them when
