@@ -240,7 +240,9 @@ func (k *shapeKeeper) stateOf(set string) *shapeState {
 
 // read reads set's shapes and keeps them if the set's version did not
 // move meanwhile, reporting whether it did; the caller holds k.one, which
-// read gives back. Shapes too big to keep drop those kept before.
+// read gives back. The shapes kept before are dropped whatever the read
+// found (too big, the set gone, a write meanwhile): a read starts when
+// the set's version has moved past them.
 func (k *shapeKeeper) read(set string) (bool, error) {
 	start := time.Now()
 	x, err := k.readShapes(set)
@@ -250,13 +252,13 @@ func (k *shapeKeeper) read(set string) (bool, error) {
 	st := k.stateOf(set)
 	st.reading = false
 	st.notBefore = time.Now().Add(shapeBuildGap * time.Since(start))
+	if old := k.sets[set]; old != nil {
+		k.used -= old.bytes
+		delete(k.sets, set)
+	}
 	switch {
 	case errors.Is(err, errTooBig):
 		st.tooBig = x.version
-		if old := k.sets[set]; old != nil {
-			k.used -= old.bytes
-			delete(k.sets, set)
-		}
 	case err == nil && x != nil:
 		k.keep(set, x)
 		return true, nil
@@ -279,7 +281,9 @@ func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
 	}
 	x := &setShapes{version: before.Of(layer)}
 	if set == keptAssetsKey {
-		err = x.readAssets(ctx, k.src)
+		if err = x.readAssets(ctx, k.src); err == nil && x.bytes > k.budget {
+			err = errTooBig
+		}
 	} else {
 		err = k.src.EachSetShape(ctx, set, func(s store.SetShape) error {
 			x.add(s)
@@ -336,11 +340,7 @@ func (x *setShapes) assetFeatures(box orb.Bound) *geojson.FeatureCollection {
 // keep keeps x as set's shapes, the sets drawn least recently giving way
 // until it fits; the caller holds k.mu.
 func (k *shapeKeeper) keep(set string, x *setShapes) {
-	if old := k.sets[set]; old != nil {
-		k.used -= old.bytes
-		delete(k.sets, set)
-	}
-	for k.used+x.bytes > k.budget {
+	for k.used+x.bytes > k.budget && len(k.sets) > 0 {
 		var last string
 		for s, y := range k.sets {
 			if last == "" || y.used.Load() < k.sets[last].used.Load() {

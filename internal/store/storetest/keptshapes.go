@@ -200,6 +200,12 @@ func keptAssets(t *testing.T, st *store.DB) {
 		t.Fatal(err)
 	}
 	sameLayerTiles(t, "after an asset write", tiles.AssetsLayer, plain, kept, tls)
+	small := tiles.NewRenderer(st, 0)
+	small.KeepShapes(ctx, st, 1<<10)
+	if ok, err := small.PrepareShapes(tiles.AssetsLayer); err != nil || ok {
+		t.Errorf("assets over 1 KiB kept in 1 KiB: %v (%v)", ok, err)
+	}
+	sameLayerTiles(t, "assets too big to keep", tiles.AssetsLayer, plain, small, tls)
 
 	var many []place.Asset
 	for i := range tiles.ClusterAbove {
