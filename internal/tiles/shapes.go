@@ -45,8 +45,16 @@ type SetShapeSource interface {
 
 // shapeBuildGap bounds the time spent reading sets' shapes again under a
 // stream of writes to them: after a read that took d, the set's next
-// waits shapeBuildGap×d, so reads take at most a tenth of one core.
-const shapeBuildGap = 9
+// waits shapeBuildGap×d, so reads take at most a tenth of one core. And
+// when the shapes a read kept were never drawn before the next write made
+// them useless (writes come faster than tiles of them), the wait doubles
+// each time, up to shapeIdleMax: a layer written without pause (the
+// assets under an editing load) is read again seldom rather than after
+// every write.
+const (
+	shapeBuildGap = 9
+	shapeIdleMax  = 30 * time.Second
+)
 
 // keptAssetsKey is the assets' key among the sets kept: no set's slug.
 const keptAssetsKey = "/assets"
@@ -75,7 +83,8 @@ type shapeKeeper struct {
 type shapeState struct {
 	reading   bool
 	notBefore time.Time
-	tooBig    int64 // a version whose shapes outgrew the memory: not read again
+	tooBig    int64         // a version whose shapes outgrew the memory: not read again
+	idle      time.Duration // the wait doubled while reads go undrawn
 }
 
 // setShapes are a set's shapes at one version of its tiles, or the
@@ -87,6 +96,7 @@ type setShapes struct {
 	assets  []keptAsset // by feature id
 	bytes   int64
 	used    atomic.Int64 // the keeper's tick when last drawn
+	kept    int64        // the keeper's tick when kept: used is still it until drawn
 }
 
 // shapeArea is one area's shapes: geom[0] its full geometry, geom[i] that
@@ -251,11 +261,20 @@ func (k *shapeKeeper) read(set string) (bool, error) {
 	defer func() { <-k.one }()
 	st := k.stateOf(set)
 	st.reading = false
-	st.notBefore = time.Now().Add(shapeBuildGap * time.Since(start))
+	wait := shapeBuildGap * time.Since(start)
 	if old := k.sets[set]; old != nil {
 		k.used -= old.bytes
 		delete(k.sets, set)
+		if old.used.Load() == old.kept {
+			st.idle = min(max(2*st.idle, wait), shapeIdleMax)
+		} else {
+			st.idle = 0
+		}
 	}
+	if errors.Is(err, errTooBig) && set == keptAssetsKey {
+		st.idle = shapeIdleMax // more assets than are kept: seldom worth asking again
+	}
+	st.notBefore = time.Now().Add(max(wait, st.idle))
 	switch {
 	case errors.Is(err, errTooBig):
 		st.tooBig = x.version
@@ -351,7 +370,8 @@ func (k *shapeKeeper) keep(set string, x *setShapes) {
 		delete(k.sets, last)
 		k.drops.Add(1)
 	}
-	x.used.Store(k.tick.Load())
+	x.kept = k.tick.Add(1)
+	x.used.Store(x.kept)
 	k.sets[set] = x
 	k.used += x.bytes
 }

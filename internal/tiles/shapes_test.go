@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -63,5 +64,61 @@ func TestKeptShapesAnswerAsTheStore(t *testing.T) {
 	}
 	if len(x.features(set, store.ShapeQuery{BBox: orb.Bound{Min: orb.Point{10, 10}, Max: orb.Point{11, 11}}})) != 0 {
 		t.Error("areas far from the set's")
+	}
+}
+
+// TestUndrawnReadsWaitLonger: shapes read again before any tile drew the
+// ones kept wait twice as long each time (up to shapeIdleMax); a draw in
+// between sets the wait back; a store with more assets than are kept is
+// asked again only after shapeIdleMax.
+func TestUndrawnReadsWaitLonger(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	r := NewRenderer(st, 0)
+	r.KeepShapes(ctx, st, 1<<30)
+	k := r.shapes
+	const set = "lsoa-2011"
+	idle := func() time.Duration {
+		k.mu.RLock()
+		defer k.mu.RUnlock()
+		return k.state[set].idle
+	}
+	var last time.Duration
+	for i := range 4 {
+		if ok, err := r.PrepareShapes(set); err != nil || !ok {
+			t.Fatalf("read %d: %v %v", i, ok, err)
+		}
+		if got := idle(); i > 0 && (got <= last || got > shapeIdleMax) {
+			t.Fatalf("read %d after none drawn: wait %v, want more than %v", i, got, last)
+		} else {
+			last = got
+		}
+	}
+	k.mu.RLock()
+	x := k.sets[set]
+	k.mu.RUnlock()
+	if k.at(set, x.version) != x {
+		t.Fatal("kept shapes not drawn at their version")
+	}
+	if _, err := r.PrepareShapes(set); err != nil || idle() != 0 {
+		t.Errorf("after a draw: wait %v (%v), want 0", idle(), err)
+	}
+
+	var many []place.Asset
+	for i := range ClusterAbove + 1 {
+		many = append(many, place.Asset{ID: fmt.Sprintf("m%d", i), Name: fmt.Sprintf("Many %d", i), Category: "library", Status: place.Open,
+			Geometry: orb.Point{-1.5 + float64(i%40)*0.002, 53.3 + float64(i/40)*0.002}, Source: "test"})
+	}
+	if _, err := st.AddAssets(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := r.PrepareShapes(AssetsLayer); err != nil || ok {
+		t.Fatalf("past %d assets: kept %v (%v)", ClusterAbove, ok, err)
+	}
+	k.mu.RLock()
+	wait := time.Until(k.state[keptAssetsKey].notBefore)
+	k.mu.RUnlock()
+	if wait < shapeIdleMax-time.Second {
+		t.Errorf("too many assets asked again in %v, want about %v", wait, shapeIdleMax)
 	}
 }

@@ -360,10 +360,7 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
-		if x, err := r.keptAssets(ctx, version); err != nil || x != nil {
-			if err != nil {
-				return nil, err
-			}
+		if x := r.keptAssets(version); x != nil {
 			return x.assetFeatures(bound), nil
 		}
 		few := false
@@ -419,17 +416,17 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	return f
 }
 
-// keptAssets are the assets kept in memory at version, when shapes are
-// kept and the store holds few assets (no tile draws cells); else nil.
-func (r *Renderer) keptAssets(ctx context.Context, version int64) (*setShapes, error) {
+// keptAssets are the assets kept in memory at version (at most
+// ClusterAbove of them, so no tile draws cells), else nil. A store known
+// to hold far more is not asked for them.
+func (r *Renderer) keptAssets(version int64) *setShapes {
 	if r.shapes == nil {
-		return nil, nil
+		return nil
 	}
-	few, err := r.fewAssets(ctx, version)
-	if err != nil || !few {
-		return nil, err
+	if n, ok := r.assets.at(version); ok && n > ClusterAbove {
+		return nil
 	}
-	return r.shapes.at(keptAssetsKey, version), nil
+	return r.shapes.at(keptAssetsKey, version)
 }
 
 // cellFeatures makes one point per cell at the mean location of its assets,
