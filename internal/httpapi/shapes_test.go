@@ -41,7 +41,14 @@ func TestKeptShapesFollowWrites(t *testing.T) {
 		if bytes.Equal(before, after) {
 			t.Fatal("the tile did not change with the redraw")
 		}
-		waitMetric(t, c, srv.URL, "placemap_tile_shapes_reads_total 3") // grid read again
+		// Read again once the version has settled (a quarter second)
+		// and a tile asks.
+		for deadline := time.Now().Add(10 * time.Second); !hasMetric(t, c, srv.URL, "placemap_tile_shapes_reads_total 3"); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the redrawn set's shapes were not read again")
+			}
+			sameTile(t, c, srv.URL, plain, tl)
+		}
 		sameTile(t, c, srv.URL, plain, tl)
 	})
 }
@@ -69,17 +76,22 @@ func sameTile(t *testing.T, c *http.Client, base string, want *tiles.Renderer, t
 // waitMetric waits up to 10 s for /metrics to hold the line want.
 func waitMetric(t *testing.T, c *http.Client, base, want string) {
 	t.Helper()
-	var body string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		res, err := c.Get(base + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if body = string(b); strings.Contains(body, "\n"+want+"\n") {
+		if hasMetric(t, c, base, want) {
 			return
 		}
 	}
 	t.Fatalf("/metrics has no %q", want)
+}
+
+// hasMetric reports whether /metrics holds the line want.
+func hasMetric(t *testing.T, c *http.Client, base, want string) bool {
+	t.Helper()
+	res, err := c.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return strings.Contains(string(b), "\n"+want+"\n")
 }

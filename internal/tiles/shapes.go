@@ -51,9 +51,13 @@ type SetShapeSource interface {
 // each time, up to shapeIdleMax: a layer written without pause (the
 // assets under an editing load) is read again seldom rather than after
 // every write.
+// A read also waits until the version asked for has been the newest
+// for shapeSettle: writes in a burst (an editing session, an import of
+// assets one by one) are read once after it, not after each.
 const (
 	shapeBuildGap = 9
 	shapeIdleMax  = 30 * time.Second
+	shapeSettle   = 250 * time.Millisecond
 )
 
 // keptAssetsKey is the assets' key among the sets kept: no set's slug.
@@ -85,6 +89,9 @@ type shapeState struct {
 	notBefore time.Time
 	tooBig    int64         // a version whose shapes outgrew the memory: not read again
 	idle      time.Duration // the wait doubled while reads go undrawn
+	// seen is the newest version asked for, first asked at seenAt.
+	seen   int64
+	seenAt time.Time
 }
 
 // setShapes are a set's shapes at one version of its tiles, or the
@@ -203,7 +210,7 @@ func (k *shapeKeeper) at(set string, version int64) *setShapes {
 	}
 	k.mu.RLock()
 	x, st := k.sets[set], k.state[set]
-	idle := st == nil || st.startable(version)
+	idle := st == nil || version > st.seen || st.startable(version)
 	k.mu.RUnlock()
 	if x != nil && x.version == version {
 		x.used.Store(k.tick.Add(1))
@@ -221,13 +228,19 @@ func (st *shapeState) startable(version int64) bool {
 }
 
 // start reads set's shapes in the background, unless they are being read,
-// were read too recently, outgrew the memory at version, or another set's
-// are being read (the next request asks again).
+// were read too recently, outgrew the memory at version, version has not
+// been the newest asked for shapeSettle, or another set's are being read
+// (the next request asks again).
 func (k *shapeKeeper) start(set string, version int64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	st := k.stateOf(set)
-	if !st.startable(version) {
+	now := time.Now()
+	if version > st.seen {
+		st.seen, st.seenAt = version, now
+		return
+	}
+	if version < st.seen || now.Sub(st.seenAt) < shapeSettle || !st.startable(version) {
 		return
 	}
 	select {

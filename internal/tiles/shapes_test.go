@@ -122,3 +122,38 @@ func TestUndrawnReadsWaitLonger(t *testing.T) {
 		t.Errorf("too many assets asked again in %v, want about %v", wait, shapeIdleMax)
 	}
 }
+
+// TestReadsWaitForTheVersionToSettle: a newer version asked for starts no
+// read until it has been the newest for shapeSettle.
+func TestReadsWaitForTheVersionToSettle(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	r := NewRenderer(st, 0)
+	r.KeepShapes(ctx, st, 1<<30)
+	k := r.shapes
+	const set = "lsoa-2011"
+	if ok, err := r.PrepareShapes(set); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	reads := k.reads.Load()
+	newer := k.sets[set].version + 1
+	for range 5 {
+		if k.at(set, newer) != nil {
+			t.Fatal("shapes of an older version drawn")
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if k.reads.Load() != reads {
+		t.Fatal("a read started at once for a new version")
+	}
+	start := time.Now()
+	for deadline := start.Add(5 * time.Second); k.reads.Load() == reads; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no read once the version settled")
+		}
+		k.at(set, newer)
+	}
+	if took := time.Since(start) + 50*time.Millisecond; took < shapeSettle {
+		t.Errorf("read after %v, before the version settled (%v)", took, shapeSettle)
+	}
+}
