@@ -20,9 +20,7 @@ import (
 // order, for boxes, least spans, limits and zooms.
 func TestKeptShapesAnswerAsTheStore(t *testing.T) {
 	ctx := context.Background()
-	st := demoStore(t)
-	r := NewRenderer(st, 0)
-	r.KeepShapes(ctx, st, 1<<30)
+	st, r := keptDemo(t)
 	const set = "oa-2011"
 	if ok, err := r.PrepareShapes(set); err != nil || !ok {
 		t.Fatalf("PrepareShapes: %v %v", ok, err)
@@ -73,9 +71,7 @@ func TestKeptShapesAnswerAsTheStore(t *testing.T) {
 // asked again only after shapeIdleMax.
 func TestUndrawnReadsWaitLonger(t *testing.T) {
 	ctx := context.Background()
-	st := demoStore(t)
-	r := NewRenderer(st, 0)
-	r.KeepShapes(ctx, st, 1<<30)
+	st, r := keptDemo(t)
 	k := r.shapes
 	const set = "lsoa-2011"
 	idle := func() time.Duration {
@@ -126,10 +122,7 @@ func TestUndrawnReadsWaitLonger(t *testing.T) {
 // TestReadsWaitForTheVersionToSettle: a newer version asked for starts no
 // read until it has been the newest for shapeSettle.
 func TestReadsWaitForTheVersionToSettle(t *testing.T) {
-	ctx := context.Background()
-	st := demoStore(t)
-	r := NewRenderer(st, 0)
-	r.KeepShapes(ctx, st, 1<<30)
+	_, r := keptDemo(t)
 	k := r.shapes
 	const set = "lsoa-2011"
 	if ok, err := r.PrepareShapes(set); err != nil || !ok {
@@ -156,4 +149,13 @@ func TestReadsWaitForTheVersionToSettle(t *testing.T) {
 	if took := time.Since(start) + 50*time.Millisecond; took < shapeSettle {
 		t.Errorf("read after %v, before the version settled (%v)", took, shapeSettle)
 	}
+}
+
+// keptDemo is the demo store and a renderer keeping its shapes.
+func keptDemo(t *testing.T) (*store.DB, *Renderer) {
+	t.Helper()
+	st := demoStore(t)
+	r := NewRenderer(st, 0)
+	r.KeepShapes(context.Background(), st, 1<<30)
+	return st, r
 }
