@@ -130,9 +130,15 @@ func (r *Renderer) RenderLabels(ctx context.Context, name, set string, t maptile
 // labelFeatures reads the areas big enough to label that meet the tile and
 // keeps those whose label point lies inside it.
 func (r *Renderer) labelFeatures(ctx context.Context, version int64, set string, t maptile.Tile) (*geojson.FeatureCollection, error) {
-	areas, err := r.src.AreaShapes(ctx, set, store.ShapeQuery{BBox: t.Bound(), Limit: MaxFeatures, MinSpan: LabelMinPixels * 8 * tileUnit(t)})
-	if err != nil {
-		return nil, err
+	q := store.ShapeQuery{BBox: t.Bound(), Limit: MaxFeatures, MinSpan: LabelMinPixels * 8 * tileUnit(t)}
+	var areas []place.Area
+	if x := r.shapes.at(set, version); x != nil {
+		areas = x.areas(set, q)
+	} else {
+		var err error
+		if areas, err = r.src.AreaShapes(ctx, set, q); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
 	pr := newTileProjection(t)

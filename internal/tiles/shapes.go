@@ -98,7 +98,7 @@ type shapeState struct {
 // assets at a version of theirs.
 type setShapes struct {
 	version int64
-	areas   []shapeArea // by id
+	shapes  []shapeArea // by id
 	tree    *rtree.RTree
 	assets  []keptAsset // by feature id
 	bytes   int64
@@ -407,7 +407,7 @@ func (x *setShapes) add(s store.SetShape) {
 	b := s.Geometry.Bound()
 	a.box = orb.Bound{Min: orb.Point{down32(b.Min[0]), down32(b.Min[1])}, Max: orb.Point{up32(b.Max[0]), up32(b.Max[1])}}
 	a.span = max(a.box.Max[0]-a.box.Min[0], a.box.Max[1]-a.box.Min[1])
-	x.areas = append(x.areas, a)
+	x.shapes = append(x.shapes, a)
 }
 
 // areaOverhead is about the memory an area's shapes take besides its
@@ -430,43 +430,53 @@ func shapeBytes(mp orb.MultiPolygon) int64 {
 
 // index sorts the areas by id and indexes their boxes.
 func (x *setShapes) index() {
-	slices.SortFunc(x.areas, func(a, b shapeArea) int { return cmp.Compare(a.id, b.id) })
-	items := make([]rtree.BulkItem, len(x.areas))
-	for i, a := range x.areas {
+	slices.SortFunc(x.shapes, func(a, b shapeArea) int { return cmp.Compare(a.id, b.id) })
+	items := make([]rtree.BulkItem, len(x.shapes))
+	for i, a := range x.shapes {
 		items[i] = rtree.BulkItem{Box: rtree.Box{MinX: a.box.Min[0], MinY: a.box.Min[1], MaxX: a.box.Max[0], MaxY: a.box.Max[1]}, RecordID: i}
 	}
 	x.tree = rtree.BulkLoad(items)
-	x.areas = slices.Clip(x.areas)
+	x.shapes = slices.Clip(x.shapes)
 }
 
-// features are the tile features of the areas the store's EachAreaShape
-// answers q with (those whose box meets q.BBox and spans q.MinSpan, the
-// largest past q.Limit, each with the geometry of q's zoom band), in id
-// order.
+// features are the tile features of areas(set, q).
 func (x *setShapes) features(set string, q store.ShapeQuery) []*geojson.Feature {
+	areas := x.areas(set, q)
+	fs := make([]*geojson.Feature, len(areas))
+	for i, a := range areas {
+		fs[i] = areaFeature(a)
+	}
+	return fs
+}
+
+// areas are the areas the store's AreaShapes answers q with (those whose
+// box meets q.BBox and spans q.MinSpan, the largest past q.Limit, each
+// with the geometry of q's zoom band), in id order. Their geometry is
+// shared: not to be changed.
+func (x *setShapes) areas(set string, q store.ShapeQuery) []place.Area {
 	limit, _ := store.Page(q.Limit, 0)
 	b := q.BBox
 	var hits []int
 	_ = x.tree.RangeSearch(rtree.Box{MinX: b.Min[0], MinY: b.Min[1], MaxX: b.Max[0], MaxY: b.Max[1]}, func(i int) error {
-		if x.areas[i].span >= q.MinSpan {
+		if x.shapes[i].span >= q.MinSpan {
 			hits = append(hits, i)
 		}
 		return nil
 	})
 	if len(hits) > limit {
 		slices.SortFunc(hits, func(i, j int) int {
-			return cmp.Or(cmp.Compare(x.areas[j].span, x.areas[i].span), cmp.Compare(x.areas[i].id, x.areas[j].id))
+			return cmp.Or(cmp.Compare(x.shapes[j].span, x.shapes[i].span), cmp.Compare(x.shapes[i].id, x.shapes[j].id))
 		})
 		hits = hits[:limit]
 	}
 	slices.Sort(hits)
 	slot := bandSlot(q)
-	fs := make([]*geojson.Feature, len(hits))
+	out := make([]place.Area, len(hits))
 	for n, i := range hits {
-		a := &x.areas[i]
-		fs[n] = areaFeature(place.Area{ID: a.id, Set: set, Code: a.code, Name: a.name, Geometry: a.geom[slot]})
+		a := &x.shapes[i]
+		out[n] = place.Area{ID: a.id, Set: set, Code: a.code, Name: a.name, Geometry: a.geom[slot]}
 	}
-	return fs
+	return out
 }
 
 // bandSlot is which of an area's geometries answers q (shapeArea.geom).

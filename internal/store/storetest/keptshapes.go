@@ -17,8 +17,8 @@ import (
 
 // keptShapes: EachSetShape answers every area of a set once, with its
 // full geometry and exactly its zoom bands, ENOTFOUND for an unknown set;
-// tiles drawn from a set's shapes kept in memory are the store's bytes at
-// every zoom; after a write to the set, a tile shows the write at once
+// tiles and label tiles drawn from a set's shapes kept in memory are the
+// store's bytes at every zoom; after a write to the set, a tile shows the write at once
 // (the kept shapes are of the old version), and shapes read again show it
 // too; shapes read while the set was written are not kept; a set larger
 // than the memory allowed is not kept and its tiles read the store; and
@@ -122,10 +122,23 @@ func setShapesRead(t *testing.T, st *store.DB) {
 }
 
 // sameTiles fails t unless got renders every tile of the set "banded", as
-// MVT and GeoJSON, to want's bytes.
+// MVT and GeoJSON, and its label tiles, to want's bytes.
 func sameTiles(t *testing.T, when string, want, got *tiles.Renderer, tls []maptile.Tile) {
 	t.Helper()
 	sameLayerTiles(t, when, "banded", want, got, tls)
+	for _, tl := range tls {
+		w, err := want.RenderLabels(context.Background(), "banded", "banded", tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := got.RenderLabels(context.Background(), "banded", "banded", tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(w.Data, g.Data) {
+			t.Errorf("%s: label tile %d/%d/%d is %d bytes, want %d", when, tl.Z, tl.X, tl.Y, len(g.Data), len(w.Data))
+		}
+	}
 }
 
 // sameLayerTiles is sameTiles of any layer.
