@@ -139,6 +139,7 @@ func (r *Renderer) labelFeatures(ctx context.Context, version int64, set string,
 		if areas, err = r.src.AreaShapes(ctx, set, q); err != nil {
 			return nil, err
 		}
+		r.shapes.want(set, version)
 	}
 	sort.Slice(areas, func(i, j int) bool { return areas[i].ID < areas[j].ID })
 	pr := newTileProjection(t)

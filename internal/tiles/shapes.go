@@ -202,24 +202,36 @@ func (r *Renderer) PrepareAll(ctx context.Context, sets []string) {
 func (r *Renderer) ShapesPreparing() bool { return r.shapes != nil && r.shapes.preparing.Load() }
 
 // at returns set's shapes at version, or nil when they are not kept at
-// that version (the tile reads the store), starting to read them when
-// that may pay.
+// that version: the tile reads the store, then calls want.
 func (k *shapeKeeper) at(set string, version int64) *setShapes {
 	if k == nil {
 		return nil
 	}
 	k.mu.RLock()
-	x, st := k.sets[set], k.state[set]
-	idle := st == nil || version > st.seen || st.startable(version)
+	x := k.sets[set]
 	k.mu.RUnlock()
 	if x != nil && x.version == version {
 		x.used.Store(k.tick.Add(1))
 		return x
 	}
+	return nil
+}
+
+// want is told of a tile of set at version read from the store: it starts
+// reading the set's shapes when that may pay. Only a read that succeeded
+// calls it, so a request for a layer that does not exist leaves nothing
+// behind.
+func (k *shapeKeeper) want(set string, version int64) {
+	if k == nil {
+		return
+	}
+	k.mu.RLock()
+	x, st := k.sets[set], k.state[set]
+	idle := st == nil || version > st.seen || st.startable(version)
+	k.mu.RUnlock()
 	if idle && (x == nil || x.version < version) {
 		k.start(set, version)
 	}
-	return nil
 }
 
 // startable reports whether the set's shapes may be read for version now.

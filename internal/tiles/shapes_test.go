@@ -134,6 +134,7 @@ func TestReadsWaitForTheVersionToSettle(t *testing.T) {
 		if k.at(set, newer) != nil {
 			t.Fatal("shapes of an older version drawn")
 		}
+		k.want(set, newer)
 	}
 	time.Sleep(50 * time.Millisecond)
 	if k.reads.Load() != reads {
@@ -144,7 +145,7 @@ func TestReadsWaitForTheVersionToSettle(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("no read once the version settled")
 		}
-		k.at(set, newer)
+		k.want(set, newer)
 	}
 	if took := time.Since(start) + 50*time.Millisecond; took < shapeSettle {
 		t.Errorf("read after %v, before the version settled (%v)", took, shapeSettle)
@@ -158,4 +159,24 @@ func keptDemo(t *testing.T) (*store.DB, *Renderer) {
 	r := NewRenderer(st, 0)
 	r.KeepShapes(context.Background(), st, 1<<30)
 	return st, r
+}
+
+// TestUnknownLayersLeaveNothing: tiles of layers that do not exist (any
+// name a client sends) are not found and leave no state behind.
+func TestUnknownLayersLeaveNothing(t *testing.T) {
+	_, r := keptDemo(t)
+	tl := maptile.At(orb.Point{-1.47, 53.38}, 12)
+	for i := range 50 {
+		if _, err := r.Render(context.Background(), fmt.Sprintf("no-such-set-%d", i), tl, MVT); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Fatalf("unknown layer: %v, want ENOTFOUND", err)
+		}
+		if _, err := r.RenderLabels(context.Background(), "x", fmt.Sprintf("no-such-set-%d", i), tl); place.ErrorCode(err) != place.ENOTFOUND {
+			t.Fatalf("labels of an unknown layer: %v, want ENOTFOUND", err)
+		}
+	}
+	r.shapes.mu.RLock()
+	defer r.shapes.mu.RUnlock()
+	if n := len(r.shapes.state); n != 0 {
+		t.Errorf("%d layers' state kept after requests for unknown layers", n)
+	}
 }

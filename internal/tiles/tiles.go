@@ -262,6 +262,7 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 			if fs, drawn, err = r.drawAreas(ctx, layer, t, draw); err != nil {
 				return nil, err
 			}
+			r.shapes.want(layer, setVersion)
 		}
 		data, err := encode(fs, drawn)
 		if err != nil {
@@ -360,8 +361,12 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
-		if x := r.keptAssets(version); x != nil {
+		x, worth := r.keptAssets(version)
+		if x != nil {
 			return x.assetFeatures(bound), nil
+		}
+		if worth {
+			defer r.shapes.want(keptAssetsKey, version) // once the store has answered
 		}
 		few := false
 		if t.Z <= ClusterMaxZoom {
@@ -417,16 +422,16 @@ func assetFeature(a place.Asset) *geojson.Feature {
 }
 
 // keptAssets are the assets kept in memory at version (at most
-// ClusterAbove of them, so no tile draws cells), else nil. A store known
-// to hold far more is not asked for them.
-func (r *Renderer) keptAssets(version int64) *setShapes {
+// ClusterAbove of them, so no tile draws cells), else nil; worth is false
+// for a store known to hold far more, whose assets are not to be read.
+func (r *Renderer) keptAssets(version int64) (x *setShapes, worth bool) {
 	if r.shapes == nil {
-		return nil
+		return nil, false
 	}
 	if n, ok := r.assets.at(version); ok && n > ClusterAbove {
-		return nil
+		return nil, false
 	}
-	return r.shapes.at(keptAssetsKey, version)
+	return r.shapes.at(keptAssetsKey, version), true
 }
 
 // cellFeatures makes one point per cell at the mean location of its assets,
