@@ -4,6 +4,7 @@ package tiles
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -437,9 +438,14 @@ func (r *Renderer) keptAssets(version int64) (x *setShapes, worth bool) {
 // cellFeatures makes one point per cell at the mean location of its assets,
 // with properties count (all its assets), category (the most common; ties
 // go to the first by name), and n_<category> for each category present.
-// Cells come in row then column order, so the same counts give the same
-// bytes.
+// Cells come in row then column order, and a cell's categories are summed
+// in name order whatever order the store answered in (a sum of floats
+// depends on it), so the same counts give the same bytes.
 func cellFeatures(cells []store.AssetCell) *geojson.FeatureCollection {
+	cells = slices.Clone(cells)
+	slices.SortFunc(cells, func(a, b store.AssetCell) int {
+		return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(a.Col, b.Col), strings.Compare(a.Category, b.Category))
+	})
 	type cell struct {
 		col, row   int
 		count      int
