@@ -206,3 +206,48 @@ func (db *DB) Memberships(ctx context.Context, assetID string) ([]place.Membersh
 	}
 	return out, nil
 }
+
+// AssetShape is an asset as its tile layer draws it: its feature id, the
+// properties a tile carries and its geometry.
+type AssetShape struct {
+	FID                int64
+	ID, Name, Category string
+	Status             place.Status
+	Geometry           orb.Geometry
+}
+
+// EachAssetShape hands yield every asset as tiles draw it (AssetShape), in
+// no order: all Assets can answer a tile with, for a renderer that keeps
+// the assets in memory. It is one statement; a write meanwhile is the
+// caller's to notice (the assets' tile version moves). An error from
+// yield stops the read and is returned.
+func (db *DB) EachAssetShape(ctx context.Context, yield func(AssetShape) error) error {
+	rows, err := db.d.Conns.Reads().Query(ctx, `SELECT a.fid, a.id, a.name, a.category, a.status, `+db.d.Geometry.Out("a.geom")+` FROM assets a`)
+	if err != nil {
+		return fmt.Errorf("asset shapes: %w", err)
+	}
+	defer rows.Close()
+	var s AssetShape
+	var status string
+	var blob []byte
+	dest := []any{&s.FID, &s.ID, &s.Name, &s.Category, &status, &blob}
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("asset shapes: %w", err)
+		}
+		s.Status = place.Status(status)
+		if s.Geometry, err = db.d.Geometry.Decode(blob); err != nil {
+			return fmt.Errorf("asset shapes: asset %s: %w", s.ID, err)
+		}
+		if err := yield(s); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("asset shapes: %w", err)
+	}
+	return nil
+}

@@ -31,15 +31,15 @@ import (
 // request did before, and the set's shapes are read again in the
 // background. The memory they take is bounded; the sets drawn least
 // recently give way first, and a set larger than the bound is not kept.
-// The assets are kept the same way while there are few of them (no more
-// than ClusterAbove, when no tile draws cells): a tile of them is then the
-// kept assets in its box.
+// The assets are kept the same way (keptassets.go): an asset tile is then
+// the kept assets in its box, or, at low zooms over more than ClusterAbove
+// of them, the store's cells.
 
 // SetShapeSource is what a renderer reads sets' shapes, and few assets,
 // from (store.DB).
 type SetShapeSource interface {
 	EachSetShape(ctx context.Context, set string, yield func(store.SetShape) error) error
-	Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error)
+	EachAssetShape(ctx context.Context, yield func(store.AssetShape) error) error
 	TileVersions(ctx context.Context) (store.TileVersions, error)
 }
 
@@ -100,7 +100,7 @@ type setShapes struct {
 	version int64
 	shapes  []shapeArea // by id
 	tree    *rtree.RTree
-	assets  []keptAsset // by feature id
+	assets  *keptAssets
 	bytes   int64
 	used    atomic.Int64 // the keeper's tick when last drawn
 	kept    int64        // the keeper's tick when kept: used is still it until drawn
@@ -117,13 +117,6 @@ type shapeArea struct {
 	box  orb.Bound
 	span float64
 	geom []orb.MultiPolygon
-}
-
-// keptAsset is an asset and its point's box as the stores' spatial
-// indexes keep it (shapeArea.box).
-type keptAsset struct {
-	box orb.Bound
-	a   place.Asset
 }
 
 // KeepShapes has the renderer keep the shapes of the sets it draws in
@@ -153,13 +146,17 @@ func (r *Renderer) ShapeStats() (sets int, bytes int64, reads, drops uint64) {
 // PrepareShapes reads a set's shapes (AssetsLayer: the assets) now and
 // keeps them, rather than in the background when a tile first asks: for
 // tests and for a server that wants its sets ready before it takes
-// requests. It returns whether they are kept (not when the set outgrows
-// the memory, there are too many assets, or a write came meanwhile).
+// requests. It returns whether they are kept (not when they outgrow the
+// memory or a write came meanwhile).
 func (r *Renderer) PrepareShapes(set string) (bool, error) {
-	k := r.shapes
-	if k == nil {
+	if r.shapes == nil {
 		return false, nil
 	}
+	return r.shapes.prepare(set, r.shapes.budget)
+}
+
+// prepare reads set's shapes now, errTooBig past limit bytes.
+func (k *shapeKeeper) prepare(set string, limit int64) (bool, error) {
 	if set == AssetsLayer {
 		set = keptAssetsKey
 	}
@@ -168,18 +165,19 @@ func (r *Renderer) PrepareShapes(set string) (bool, error) {
 	st := k.stateOf(set)
 	st.reading = true
 	k.mu.Unlock()
-	kept, err := k.read(set)
+	kept, err := k.read(set, limit)
 	if errors.Is(err, errTooBig) {
 		err = nil
 	}
 	return kept, err
 }
 
-// PrepareAll reads the assets' shapes and then each set's in turn
-// (PrepareShapes) until ctx ends or the memory is full (a set kept made
-// another give way): a server's tiles are drawn from memory from the
-// start rather than once each set has been asked for. A set that fails
-// or is too big is passed over. ShapesPreparing reports it running.
+// PrepareAll reads each set's shapes in turn (PrepareShapes), until ctx
+// ends or the memory is full (a set kept made another give way), and then
+// the assets if they fit in the memory left: a server's tiles are drawn
+// from memory from the start rather than once each set has been asked
+// for. A set that fails or is too big is passed over. ShapesPreparing
+// reports it running.
 func (r *Renderer) PrepareAll(ctx context.Context, sets []string) {
 	k := r.shapes
 	if k == nil {
@@ -187,14 +185,20 @@ func (r *Renderer) PrepareAll(ctx context.Context, sets []string) {
 	}
 	k.preparing.Store(true)
 	defer k.preparing.Store(false)
-	for _, set := range append([]string{AssetsLayer}, sets...) {
+	for _, set := range sets {
 		drops := k.drops.Load()
 		if ctx.Err() != nil {
 			return
 		}
-		if kept, _ := r.PrepareShapes(set); kept && k.drops.Load() != drops {
+		if kept, _ := k.prepare(set, k.budget); kept && k.drops.Load() != drops {
 			return
 		}
+	}
+	k.mu.RLock()
+	left := k.budget - k.used
+	k.mu.RUnlock()
+	if ctx.Err() == nil {
+		_, _ = k.prepare(AssetsLayer, left)
 	}
 }
 
@@ -261,7 +265,7 @@ func (k *shapeKeeper) start(set string, version int64) {
 		return
 	}
 	st.reading = true
-	go func() { _, _ = k.read(set) }()
+	go func() { _, _ = k.read(set, k.budget) }()
 }
 
 func (k *shapeKeeper) stateOf(set string) *shapeState {
@@ -273,14 +277,14 @@ func (k *shapeKeeper) stateOf(set string) *shapeState {
 	return st
 }
 
-// read reads set's shapes and keeps them if the set's version did not
-// move meanwhile, reporting whether it did; the caller holds k.one, which
-// read gives back. The shapes kept before are dropped whatever the read
+// read reads set's shapes (errTooBig past limit bytes) and keeps them if
+// the set's version did not move meanwhile, reporting whether it did; the
+// caller holds k.one, which read gives back. The shapes kept before are dropped whatever the read
 // found (too big, the set gone, a write meanwhile): a read starts when
 // the set's version has moved past them.
-func (k *shapeKeeper) read(set string) (bool, error) {
+func (k *shapeKeeper) read(set string, limit int64) (bool, error) {
 	start := time.Now()
-	x, err := k.readShapes(set)
+	x, err := k.readShapes(set, limit)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	defer func() { <-k.one }()
@@ -313,7 +317,7 @@ func (k *shapeKeeper) read(set string) (bool, error) {
 // readShapes reads a set's shapes from the primary (shapes kept from a
 // lagging replica would be kept long). nil when the set's version moved
 // while they were read: they may be of either version.
-func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
+func (k *shapeKeeper) readShapes(set string, limit int64) (*setShapes, error) {
 	ctx := store.OnPrimary(k.ctx)
 	layer := store.SetTiles(set)
 	if set == keptAssetsKey {
@@ -325,13 +329,11 @@ func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
 	}
 	x := &setShapes{version: before.Of(layer)}
 	if set == keptAssetsKey {
-		if err = x.readAssets(ctx, k.src); err == nil && x.bytes > k.budget {
-			err = errTooBig
-		}
+		err = x.readAssets(ctx, k.src, limit)
 	} else {
 		err = k.src.EachSetShape(ctx, set, func(s store.SetShape) error {
 			x.add(s)
-			if x.bytes > k.budget {
+			if x.bytes > limit {
 				return errTooBig
 			}
 			return nil
@@ -347,38 +349,6 @@ func (k *shapeKeeper) readShapes(set string) (*setShapes, error) {
 	x.index()
 	k.reads.Add(1)
 	return x, nil
-}
-
-// readAssets reads every asset, errTooBig past ClusterAbove: tiles of
-// more draw cells at low zooms, from the store.
-func (x *setShapes) readAssets(ctx context.Context, src SetShapeSource) error {
-	page, err := src.Assets(ctx, store.AssetQuery{Limit: ClusterAbove + 1, NoCount: true})
-	if err != nil {
-		return err
-	}
-	if len(page.Assets) > ClusterAbove {
-		return errTooBig
-	}
-	for _, a := range page.Assets {
-		p := a.Geometry.Bound()
-		box := orb.Bound{Min: orb.Point{down32(p.Min[0]), down32(p.Min[1])}, Max: orb.Point{up32(p.Max[0]), up32(p.Max[1])}}
-		x.assets = append(x.assets, keptAsset{box: box, a: a})
-		x.bytes += 512
-	}
-	slices.SortFunc(x.assets, func(a, b keptAsset) int { return cmp.Compare(a.a.FID, b.a.FID) })
-	return nil
-}
-
-// assetFeatures are the tile features of the kept assets in box, as the
-// store's Assets answers a box, in feature id order.
-func (x *setShapes) assetFeatures(box orb.Bound) *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, k := range x.assets {
-		if k.box.Min[0] <= box.Max[0] && k.box.Max[0] >= box.Min[0] && k.box.Min[1] <= box.Max[1] && k.box.Max[1] >= box.Min[1] {
-			fc.Append(assetFeature(k.a))
-		}
-	}
-	return fc
 }
 
 // keep keeps x as set's shapes, the sets drawn least recently giving way

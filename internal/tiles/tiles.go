@@ -362,11 +362,11 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 	bound := t.Bound(float64(Buffer) / Extent)
 	fc := geojson.NewFeatureCollection()
 	if layer == AssetsLayer {
-		x, worth := r.keptAssets(version)
-		if x != nil {
-			return x.assetFeatures(bound), nil
-		}
-		if worth {
+		if x := r.shapes.at(keptAssetsKey, version); x != nil {
+			if fc, ok, err := r.keptAssetFeatures(ctx, x.assets, t, bound); err != nil || ok {
+				return fc, err
+			}
+		} else if r.shapes != nil {
 			defer r.shapes.want(keptAssetsKey, version) // once the store has answered
 		}
 		few := false
@@ -422,17 +422,51 @@ func assetFeature(a place.Asset) *geojson.Feature {
 	return f
 }
 
-// keptAssets are the assets kept in memory at version (at most
-// ClusterAbove of them, so no tile draws cells), else nil; worth is false
-// for a store known to hold far more, whose assets are not to be read.
-func (r *Renderer) keptAssets(version int64) (x *setShapes, worth bool) {
-	if r.shapes == nil {
-		return nil, false
+// keptAssetFeatures draws an asset tile from the kept assets: the store's
+// cells where they say the tile needs them, else the assets in its box;
+// ok is false when the box holds more than a tile carries (the tile reads
+// the store, which answers with the first by name).
+func (r *Renderer) keptAssetFeatures(ctx context.Context, k *keptAssets, t maptile.Tile, bound orb.Bound) (*geojson.FeatureCollection, bool, error) {
+	if t.Z <= ClusterMaxZoom && len(k.rows) > ClusterAbove && k.count(cellGround(t), ClusterAbove) > ClusterAbove {
+		cells, err := r.src.AssetCells(ctx, store.CellQuery{Tile: t, Depth: ClusterDepth})
+		if err != nil {
+			return nil, false, err
+		}
+		n := 0
+		for _, c := range cells {
+			n += c.Count
+		}
+		if n > ClusterAbove {
+			return cellFeatures(cells), true, nil
+		}
 	}
-	if n, ok := r.assets.at(version); ok && n > ClusterAbove {
-		return nil, false
+	fc, ok := k.features(bound, MaxFeatures)
+	return fc, ok, nil
+}
+
+// cellGround is a box holding every asset the store counts in the tile's
+// cells (store.CellQuery), and a little more: its own ground, a millionth
+// of it wider each side (the store places an asset on the tile's edge by
+// its own arithmetic), and on the edges of the world all beyond them
+// (latitudes beyond Web Mercator's are held to its edges).
+func cellGround(t maptile.Tile) orb.Bound {
+	b := t.Bound()
+	dx, dy := (b.Max[0]-b.Min[0])*1e-6, (b.Max[1]-b.Min[1])*1e-6
+	b.Min[0], b.Min[1], b.Max[0], b.Max[1] = b.Min[0]-dx, b.Min[1]-dy, b.Max[0]+dx, b.Max[1]+dy
+	last := uint32(1)<<t.Z - 1
+	if t.X == 0 {
+		b.Min[0] = math.Inf(-1)
 	}
-	return r.shapes.at(keptAssetsKey, version), true
+	if t.X == last {
+		b.Max[0] = math.Inf(1)
+	}
+	if t.Y == 0 {
+		b.Max[1] = math.Inf(1)
+	}
+	if t.Y == last {
+		b.Min[1] = math.Inf(-1)
+	}
+	return b
 }
 
 // cellFeatures makes one point per cell at the mean location of its assets,

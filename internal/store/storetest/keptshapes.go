@@ -22,7 +22,7 @@ import (
 // (the kept shapes are of the old version), and shapes read again show it
 // too; shapes read while the set was written are not kept; a set larger
 // than the memory allowed is not kept and its tiles read the store; and
-// the same of few assets (keptAssets).
+// the same of the assets (keptAssets).
 func keptShapes(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	if _, err := st.ImportSet(ctx, testSet("banded"), append(bandAreas(), Grid()...)); err != nil {
@@ -181,17 +181,21 @@ func (w writeWhileRead) EachSetShape(ctx context.Context, set string, yield func
 	})
 }
 
-// keptAssets: while there are few assets, asset tiles drawn from the
-// assets kept in memory are the store's bytes (points on the edges of
-// tiles' buffers too); a write shows at once; past ClusterAbove assets
-// none are kept and tiles read the store.
+// keptAssets: asset tiles drawn from the assets kept in memory are the
+// store's bytes at every zoom, with no list of assets read from the store:
+// few assets (points on the edges of tiles' buffers too), then more than
+// ClusterAbove (low-zoom tiles of cells, tiles beside them of points),
+// polygons and one wider than the grid's cells; a write shows at once;
+// assets past the memory allowed are not kept and tiles read the store.
 func keptAssets(t *testing.T, st *store.DB) {
 	ctx := context.Background()
 	var tls []maptile.Tile
 	var assets []place.Asset
 	for z := maptile.Zoom(8); z <= 16; z++ {
+		for _, p := range []orb.Point{{-1.47, 53.38}, {-1.44, 53.33}, {-1.3, 53.4}} {
+			tls = append(tls, maptile.At(p, z))
+		}
 		tl := maptile.At(orb.Point{-1.47, 53.38}, z)
-		tls = append(tls, tl)
 		// Points on the corners of the tile's buffered box, and just in
 		// and out of it.
 		b := tl.Bound(float64(tiles.Buffer) / tiles.Extent)
@@ -203,16 +207,32 @@ func keptAssets(t *testing.T, st *store.DB) {
 		t.Fatal(err)
 	}
 	plain := tiles.NewRenderer(st, 0)
-	kept := tiles.NewRenderer(st, 0)
+	reads := &assetReads{DB: st}
+	kept := tiles.NewRenderer(reads, 0)
 	kept.KeepShapes(ctx, st, 1<<30)
-	if ok, err := kept.PrepareShapes(tiles.AssetsLayer); err != nil || !ok {
-		t.Fatalf("PrepareShapes(assets): kept %v, %v", ok, err)
+	prepared := func(when string) {
+		t.Helper()
+		if ok, err := kept.PrepareShapes(tiles.AssetsLayer); err != nil || !ok {
+			t.Fatalf("%s: PrepareShapes(assets): kept %v, %v", when, ok, err)
+		}
+		reads.lists = 0
 	}
-	sameLayerTiles(t, "kept assets", tiles.AssetsLayer, plain, kept, tls)
+	drawnFromMemory := func(when string) {
+		t.Helper()
+		sameLayerTiles(t, when, tiles.AssetsLayer, plain, kept, tls)
+		if reads.lists != 0 {
+			t.Errorf("%s: %d lists of assets read from the store, want none", when, reads.lists)
+		}
+	}
+	prepared("few assets")
+	drawnFromMemory("few assets kept")
 	if _, err := st.AddAssets(ctx, []place.Asset{asset("new", "New", "family_hub", orb.Point{-1.47, 53.38})}); err != nil {
 		t.Fatal(err)
 	}
 	sameLayerTiles(t, "after an asset write", tiles.AssetsLayer, plain, kept, tls)
+	if reads.lists == 0 {
+		t.Error("after an asset write: no tile read the store, want the write shown at once")
+	}
 	small := tiles.NewRenderer(st, 0)
 	small.KeepShapes(ctx, st, 1<<10)
 	if ok, err := small.PrepareShapes(tiles.AssetsLayer); err != nil || ok {
@@ -220,15 +240,43 @@ func keptAssets(t *testing.T, st *store.DB) {
 	}
 	sameLayerTiles(t, "assets too big to keep", tiles.AssetsLayer, plain, small, tls)
 
+	// More than ClusterAbove, some of them polygons, one wide.
 	var many []place.Asset
-	for i := range tiles.ClusterAbove {
-		many = append(many, asset(fmt.Sprintf("m%d", i), fmt.Sprintf("Many %d", i), "village_hall", orb.Point{-1.5 + float64(i%40)*0.002, 53.3 + float64(i/40)*0.002}))
+	for i := range tiles.ClusterAbove + 200 {
+		a := asset(fmt.Sprintf("m%d", i), fmt.Sprintf("Many %d", i), "village_hall", orb.Point{-1.5 + float64(i%40)*0.002, 53.34 + float64(i/40)*0.002})
+		if i%50 == 0 {
+			p := a.Geometry.(orb.Point)
+			a.Category, a.Geometry = "park", orb.Polygon{{p, {p[0] + 0.001, p[1]}, {p[0] + 0.001, p[1] + 0.0007}, p}}
+		}
+		many = append(many, a)
 	}
-	if _, err := st.AddAssets(ctx, many); err != nil {
+	wide := asset("wide", "Wide park", "park", orb.Point{})
+	wide.Geometry = orb.Polygon{{{-1.6, 53.25}, {-1.2, 53.25}, {-1.2, 53.45}, {-1.6, 53.25}}}
+	if _, err := st.AddAssets(ctx, append(many, wide)); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := kept.PrepareShapes(tiles.AssetsLayer); err != nil || ok {
-		t.Errorf("PrepareShapes(assets) past %d assets: kept %v (%v), want not kept", tiles.ClusterAbove, ok, err)
+	prepared("many assets")
+	drawnFromMemory("many assets kept")
+	cells := 0
+	for _, tl := range tls[:3] {
+		tile, err := kept.Render(ctx, tiles.AssetsLayer, tl, tiles.GeoJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells += bytes.Count(tile.Data, []byte(`"count":`))
 	}
-	sameLayerTiles(t, "too many assets to keep", tiles.AssetsLayer, plain, kept, tls)
+	if cells == 0 {
+		t.Errorf("no z8 tile of %d assets drew cells: the fixture does not test them", tiles.ClusterAbove+200)
+	}
+}
+
+// assetReads counts the lists of assets read from the store.
+type assetReads struct {
+	*store.DB
+	lists int
+}
+
+func (r *assetReads) Assets(ctx context.Context, q store.AssetQuery) (store.AssetPage, error) {
+	r.lists++
+	return r.DB.Assets(ctx, q)
 }
