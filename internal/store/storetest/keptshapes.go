@@ -241,18 +241,7 @@ func keptAssets(t *testing.T, st *store.DB) {
 	sameLayerTiles(t, "assets too big to keep", tiles.AssetsLayer, plain, small, tls)
 
 	// More than ClusterAbove, some of them polygons, one wide.
-	var many []place.Asset
-	for i := range tiles.ClusterAbove + 200 {
-		a := asset(fmt.Sprintf("m%d", i), fmt.Sprintf("Many %d", i), "village_hall", orb.Point{-1.5 + float64(i%40)*0.002, 53.34 + float64(i/40)*0.002})
-		if i%50 == 0 {
-			p := a.Geometry.(orb.Point)
-			a.Category, a.Geometry = "park", orb.Polygon{{p, {p[0] + 0.001, p[1]}, {p[0] + 0.001, p[1] + 0.0007}, p}}
-		}
-		many = append(many, a)
-	}
-	wide := asset("wide", "Wide park", "park", orb.Point{})
-	wide.Geometry = orb.Polygon{{{-1.6, 53.25}, {-1.2, 53.25}, {-1.2, 53.45}, {-1.6, 53.25}}}
-	if _, err := st.AddAssets(ctx, append(many, wide)); err != nil {
+	if _, err := st.AddAssets(ctx, manyAssets()); err != nil {
 		t.Fatal(err)
 	}
 	prepared("many assets")
@@ -268,6 +257,24 @@ func keptAssets(t *testing.T, st *store.DB) {
 	if cells == 0 {
 		t.Errorf("no z8 tile of %d assets drew cells: the fixture does not test them", tiles.ClusterAbove+200)
 	}
+}
+
+// manyAssets are more than ClusterAbove assets, in one z8 tile and
+// across tiles deeper, one in fifty a polygon, and one polygon wider than
+// the kept assets' grid cells.
+func manyAssets() []place.Asset {
+	var many []place.Asset
+	for i := range tiles.ClusterAbove + 200 {
+		a := asset(fmt.Sprintf("m%d", i), fmt.Sprintf("Many %d", i), "village_hall", orb.Point{-1.5 + float64(i%40)*0.002, 53.34 + float64(i/40)*0.002})
+		if i%50 == 0 {
+			p := a.Geometry.(orb.Point)
+			a.Category, a.Geometry = "park", orb.Polygon{{p, {p[0] + 0.001, p[1]}, {p[0] + 0.001, p[1] + 0.0007}, p}}
+		}
+		many = append(many, a)
+	}
+	wide := asset("wide", "Wide park", "park", orb.Point{})
+	wide.Geometry = orb.Polygon{{{-1.6, 53.25}, {-1.2, 53.25}, {-1.2, 53.45}, {-1.6, 53.25}}}
+	return append(many, wide)
 }
 
 // assetReads counts the lists of assets read from the store.
