@@ -138,7 +138,7 @@ Flags:
 	fs.StringVar(&f.publicURL, "public-url", envOr("PUBLIC_URL", ""), "URL clients reach this server at, for links and TileJSON; empty to use the request's host ($PLACEMAP_PUBLIC_URL)")
 	fs.IntVar(&f.cacheMB, "tile-cache-mb", envInt("TILE_CACHE_MB", 64), "tile cache size in MiB; 0 disables it ($PLACEMAP_TILE_CACHE_MB)")
 	fs.IntVar(&f.shapeCacheMB, "shape-cache-mb", envInt("SHAPE_CACHE_MB", 256),
-		"memory for boundary sets' shapes kept to draw tiles from, in MiB (estimated); a set larger than it, or written since, is read from the store; 0 keeps none ($PLACEMAP_SHAPE_CACHE_MB)")
+		"memory for boundary sets' shapes and the assets kept to draw tiles from, in MiB (estimated); a set larger than it, or written since, is read from the store; 0 keeps none ($PLACEMAP_SHAPE_CACHE_MB)")
 	fs.IntVar(&f.cwCacheMB, "crosswalk-cache-mb", envInt("CROSSWALK_CACHE_MB", 256), "memory for crosswalks kept for reuse, in MiB ($PLACEMAP_CROSSWALK_CACHE_MB)")
 	fs.BoolVar(&f.trustProxy, "trust-proxy-headers", envOr("TRUST_PROXY_HEADERS", "") == "true",
 		"take client addresses from the right-most X-Forwarded-For entry, the one the proxy in front appends (only behind such a proxy) ($PLACEMAP_TRUST_PROXY_HEADERS=true)")
