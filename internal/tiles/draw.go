@@ -41,6 +41,11 @@ func (r *Renderer) drawWorkers() int {
 // among them, when the features have parallelPoints points or more; one
 // otherwise.
 func drawFeatures(fs []*geojson.Feature, workers int, draw func(sc *polyScratch, g orb.Geometry) orb.Geometry) []orb.Geometry {
+	return drawEach(fs, workers, func(sc *polyScratch, i int) orb.Geometry { return draw(sc, fs[i].Geometry) })
+}
+
+// drawEach is drawFeatures with draw given each feature's index.
+func drawEach(fs []*geojson.Feature, workers int, draw func(sc *polyScratch, i int) orb.Geometry) []orb.Geometry {
 	out := make([]orb.Geometry, len(fs))
 	workers = min(workers, (len(fs)+drawChunk-1)/drawChunk)
 	if workers > 1 && countPoints(fs, parallelPoints) < parallelPoints {
@@ -48,8 +53,8 @@ func drawFeatures(fs []*geojson.Feature, workers int, draw func(sc *polyScratch,
 	}
 	if workers <= 1 {
 		var sc polyScratch
-		for i, f := range fs {
-			out[i] = draw(&sc, f.Geometry)
+		for i := range fs {
+			out[i] = draw(&sc, i)
 		}
 		return out
 	}
@@ -62,7 +67,7 @@ func drawFeatures(fs []*geojson.Feature, workers int, draw func(sc *polyScratch,
 				return
 			}
 			for j := i; j < min(i+drawChunk, len(fs)); j++ {
-				out[j] = draw(&sc, fs[j].Geometry)
+				out[j] = draw(&sc, j)
 			}
 		}
 	}

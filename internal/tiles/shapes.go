@@ -101,9 +101,13 @@ type setShapes struct {
 	shapes  []shapeArea // by id
 	tree    *rtree.RTree
 	assets  *keptAssets
-	bytes   int64
-	used    atomic.Int64 // the keeper's tick when last drawn
-	kept    int64        // the keeper's tick when kept: used is still it until drawn
+	// drawn are the areas as MVT tiles of zooms up to memoMaxZoom drew
+	// them (drawKept), drawnBytes the memory they take.
+	drawn      [memoMaxZoom + 1]drawnAreas
+	drawnBytes atomic.Int64
+	bytes      int64
+	used       atomic.Int64 // the keeper's tick when last drawn
+	kept       int64        // the keeper's tick when kept: used is still it until drawn
 }
 
 // shapeArea is one area's shapes: geom[0] its full geometry, geom[i] that
@@ -140,7 +144,25 @@ func (r *Renderer) ShapeStats() (sets int, bytes int64, reads, drops uint64) {
 	}
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	return len(k.sets), k.used, k.reads.Load(), k.drops.Load()
+	return len(k.sets), k.usedAll(), k.reads.Load(), k.drops.Load()
+}
+
+// usedAll is the memory the kept shapes take with the areas drawn from
+// them; the caller holds k.mu.
+func (k *shapeKeeper) usedAll() int64 {
+	used := k.used
+	for _, x := range k.sets {
+		used += x.drawnBytes.Load()
+	}
+	return used
+}
+
+// room reports whether bytes more of drawn areas fit in the memory
+// allowed: they take only what the sets' shapes leave.
+func (k *shapeKeeper) room(bytes int64) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.usedAll()+bytes <= k.budget
 }
 
 // PrepareShapes reads a set's shapes (AssetsLayer: the assets) now and
@@ -283,14 +305,31 @@ func (k *shapeKeeper) stateOf(set string) *shapeState {
 // found (too big, the set gone, a write meanwhile): a read starts when
 // the set's version has moved past them.
 func (k *shapeKeeper) read(set string, limit int64) (bool, error) {
+	defer func() { <-k.one }()
 	start := time.Now()
 	x, err := k.readShapes(set, limit)
+	kept, err := k.settle(set, x, err, time.Since(start))
+	if kept && set != keptAssetsKey {
+		// The areas drawn for low zooms' tiles, now rather than by the
+		// first tiles: the wait before the next read counts the time.
+		start = time.Now()
+		x.predraw(k.ctx, k.room)
+		k.mu.Lock()
+		st := k.stateOf(set)
+		st.notBefore = st.notBefore.Add(shapeBuildGap * time.Since(start))
+		k.mu.Unlock()
+	}
+	return kept, err
+}
+
+// settle ends a read of set's shapes that took took: it keeps x unless
+// the read failed, and sets when the next may start.
+func (k *shapeKeeper) settle(set string, x *setShapes, err error, took time.Duration) (bool, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	defer func() { <-k.one }()
 	st := k.stateOf(set)
 	st.reading = false
-	wait := shapeBuildGap * time.Since(start)
+	wait := shapeBuildGap * took
 	if old := k.sets[set]; old != nil {
 		k.used -= old.bytes
 		delete(k.sets, set)
@@ -354,7 +393,7 @@ func (k *shapeKeeper) readShapes(set string, limit int64) (*setShapes, error) {
 // keep keeps x as set's shapes, the sets drawn least recently giving way
 // until it fits; the caller holds k.mu.
 func (k *shapeKeeper) keep(set string, x *setShapes) {
-	for k.used+x.bytes > k.budget && len(k.sets) > 0 {
+	for k.usedAll()+x.bytes > k.budget && len(k.sets) > 0 {
 		var last string
 		for s, y := range k.sets {
 			if last == "" || y.used.Load() < k.sets[last].used.Load() {
@@ -421,14 +460,16 @@ func (x *setShapes) index() {
 	x.shapes = slices.Clip(x.shapes)
 }
 
-// features are the tile features of areas(set, q).
-func (x *setShapes) features(set string, q store.ShapeQuery) []*geojson.Feature {
-	areas := x.areas(set, q)
+// features are the tile features of areas(set, q), and the areas' index
+// in x.shapes.
+func (x *setShapes) features(set string, q store.ShapeQuery) ([]*geojson.Feature, []int) {
+	hits := x.hits(q)
+	areas := x.areasOf(set, q, hits)
 	fs := make([]*geojson.Feature, len(areas))
 	for i, a := range areas {
 		fs[i] = areaFeature(a)
 	}
-	return fs
+	return fs, hits
 }
 
 // areas are the areas the store's AreaShapes answers q with (those whose
@@ -436,6 +477,11 @@ func (x *setShapes) features(set string, q store.ShapeQuery) []*geojson.Feature 
 // with the geometry of q's zoom band), in id order. Their geometry is
 // shared: not to be changed.
 func (x *setShapes) areas(set string, q store.ShapeQuery) []place.Area {
+	return x.areasOf(set, q, x.hits(q))
+}
+
+// hits are the indexes in x.shapes of the areas answering q, in id order.
+func (x *setShapes) hits(q store.ShapeQuery) []int {
 	limit, _ := store.Page(q.Limit, 0)
 	b := q.BBox
 	var hits []int
@@ -452,6 +498,11 @@ func (x *setShapes) areas(set string, q store.ShapeQuery) []place.Area {
 		hits = hits[:limit]
 	}
 	slices.Sort(hits)
+	return hits
+}
+
+// areasOf are the areas of hits with the geometry of q's zoom band.
+func (x *setShapes) areasOf(set string, q store.ShapeQuery, hits []int) []place.Area {
 	slot := bandSlot(q)
 	out := make([]place.Area, len(hits))
 	for n, i := range hits {

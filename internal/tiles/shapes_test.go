@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -48,7 +49,7 @@ func TestKeptShapesAnswerAsTheStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			slices.SortFunc(want, func(a, b place.Area) int { return int(a.ID - b.ID) })
-			got := x.features(set, q)
+			got, _ := x.features(set, q)
 			if len(got) != len(want) {
 				t.Fatalf("%+v: %d areas, want %d", q, len(got), len(want))
 			}
@@ -60,7 +61,7 @@ func TestKeptShapesAnswerAsTheStore(t *testing.T) {
 			}
 		})
 	}
-	if len(x.features(set, store.ShapeQuery{BBox: orb.Bound{Min: orb.Point{10, 10}, Max: orb.Point{11, 11}}})) != 0 {
+	if fs, _ := x.features(set, store.ShapeQuery{BBox: orb.Bound{Min: orb.Point{10, 10}, Max: orb.Point{11, 11}}}); len(fs) != 0 {
 		t.Error("areas far from the set's")
 	}
 }
@@ -174,4 +175,75 @@ func TestUnknownLayersLeaveNothing(t *testing.T) {
 	if n := len(r.shapes.state); n != 0 {
 		t.Errorf("%d layers' state kept after requests for unknown layers", n)
 	}
+}
+
+// TestDrawnAreas: kept shapes hold their areas drawn for z8-z9 tiles once
+// read, within the memory allowed, and z6-z7 ones once a tile drew them;
+// MVT tiles drawn from them, over and over, are the store's bytes, whether
+// the tile cuts an area (drawn anew) or holds it whole (moved), and with
+// memory for none of them.
+func TestDrawnAreas(t *testing.T) {
+	ctx := context.Background()
+	st, r := keptDemo(t)
+	const set = "oa-2011"
+	if ok, err := r.PrepareShapes(set); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	x := r.shapes.sets[set]
+	for z := predrawFrom; z <= memoMaxZoom; z++ {
+		n := 0
+		for i := range x.drawn[z].areas {
+			if x.drawn[z].areas[i].Load() != nil {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("z%d: no area drawn once kept", z)
+		}
+	}
+	tight := NewRenderer(st, 0)
+	tight.KeepShapes(ctx, st, x.bytes+2000)
+	if ok, err := tight.PrepareShapes(set); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if _, used, _, _ := tight.ShapeStats(); used > x.bytes+2000 {
+		t.Errorf("%d bytes kept in %d", used, x.bytes+2000)
+	}
+	plain := NewRenderer(st, 0)
+	var tls []maptile.Tile
+	for z := maptile.Zoom(6); z <= memoMaxZoom+1; z++ {
+		tls = append(tls, around(orb.Point{-1.47, 53.38}, z)...)
+	}
+	for pass := range 2 {
+		for _, tl := range tls {
+			want, err := plain.Render(ctx, set, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, kept := range map[string]*Renderer{"kept": r, "tight": tight} {
+				got, err := kept.Render(ctx, set, tl, MVT)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Data, want.Data) {
+					t.Errorf("pass %d, %s: tile %d/%d/%d is %d bytes, want %d", pass, name, tl.Z, tl.X, tl.Y, len(got.Data), len(want.Data))
+				}
+			}
+		}
+	}
+	if x.drawn[7].areas == nil || x.drawnBytes.Load() == 0 {
+		t.Error("z7 tiles kept no area drawn")
+	}
+}
+
+// around is the 3×3 block of tiles centred on the one holding p.
+func around(p orb.Point, z maptile.Zoom) []maptile.Tile {
+	c := maptile.At(p, z)
+	var out []maptile.Tile
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			out = append(out, maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), z))
+		}
+	}
+	return out
 }

@@ -256,8 +256,13 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 			}
 			fs, drawn = fc.Features, drawFeatures(fc.Features, r.drawWorkers(), draw)
 		} else if x := r.shapes.at(layer, setVersion); x != nil {
-			fs = x.features(layer, areaQuery(t))
-			drawn = drawFeatures(fs, r.drawWorkers(), draw)
+			var hits []int
+			fs, hits = x.features(layer, areaQuery(t))
+			if f == MVT {
+				drawn = r.drawKeptAreas(x, fs, hits, t)
+			} else {
+				drawn = drawFeatures(fs, r.drawWorkers(), draw)
+			}
 		} else {
 			var err error
 			if fs, drawn, err = r.drawAreas(ctx, layer, t, draw); err != nil {
@@ -270,6 +275,16 @@ func (r *Renderer) RenderAs(ctx context.Context, name, layer string, t maptile.T
 			return nil, fmt.Errorf("tile %s: %w", key, err)
 		}
 		return data, nil
+	})
+}
+
+// drawKeptAreas draws kept areas for an MVT tile (hits[i] is fs[i]'s
+// index in x.shapes), as mvtDraw does, from the areas drawn before at the
+// tile's zoom where it can (setShapes.drawKept).
+func (r *Renderer) drawKeptAreas(x *setShapes, fs []*geojson.Feature, hits []int, t maptile.Tile) []orb.Geometry {
+	td := tileDraw{z: int(t.Z), pr: newTileProjection(t), box: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+	return drawEach(fs, r.drawWorkers(), func(sc *polyScratch, i int) orb.Geometry {
+		return x.drawKept(sc, hits[i], fs[i].Geometry, td, r.shapes.room)
 	})
 }
 
@@ -560,7 +575,7 @@ func mvtDraw(t maptile.Tile) drawFunc {
 	return func(sc *polyScratch, g orb.Geometry) orb.Geometry {
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			return sc.polygons(g, pr.project, box, nil)
+			return sc.areaOnTile(g, pr, box)
 		}
 		g = clip.Geometry(box, project.Geometry(orb.Clone(g), pr.cell))
 		if g != nil && g.Dimensions() == 1 {
@@ -599,6 +614,13 @@ func newTileProjection(t maptile.Tile) tileProjection {
 
 // project is a point's exact place on the grid.
 func (p tileProjection) project(q orb.Point) orb.Point {
+	w := p.world(q)
+	return orb.Point{w[0] - p.x0, w[1] - p.y0}
+}
+
+// world is a point's exact place on the grid of the whole world at the
+// tile's zoom.
+func (p tileProjection) world(q orb.Point) orb.Point {
 	x := (q[0]/360 + 0.5) * p.scale
 	siny := math.Sin(q[1] * math.Pi / 180)
 	var y float64
@@ -610,7 +632,7 @@ func (p tileProjection) project(q orb.Point) orb.Point {
 	default:
 		y = (0.5 + 0.5*math.Log((1+siny)/(1-siny))/(-2*math.Pi)) * p.scale
 	}
-	return orb.Point{x - p.x0, y - p.y0}
+	return orb.Point{x, y}
 }
 
 // cell is the grid cell a point lies in, as orb's mvt.ProjectToTile gives
