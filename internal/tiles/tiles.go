@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -66,6 +68,14 @@ const (
 	// smaller one goes as it is: it fits in a packet either way, and
 	// gzipping it cost an uncached z16 tile 15% of its time.
 	GzipAbove = 1024
+	// A tile of gzipFastAbove bytes or more is gzipped with klauspost/
+	// compress at its level 2: on a 533 KiB z8 tile it took half the time
+	// of the standard library's fastest (3.7 ms, 7.1 ms) and made 7% less.
+	// A smaller one takes the standard library's fastest, which made
+	// 1-2 KiB tiles up to 8% smaller than klauspost's levels 1-2 did
+	// (and some that those did not shrink at all).
+	gzipFastAbove = 32 << 10
+	gzipFastLevel = 2
 )
 
 // Format is a tile encoding.
@@ -121,7 +131,7 @@ type Renderer struct {
 	// to make per tile. A channel of two per core, not a sync.Pool: a
 	// pool is emptied by every other garbage collection, which uncached
 	// tiles make often.
-	gzips  chan *gzip.Writer
+	gzips  [2]chan gzipWriter // [0] the standard library's, [1] klauspost's
 	labels labelPoints
 	// versions reads the layers' versions for requests, sharing a read
 	// between requests that arrive together.
@@ -199,7 +209,10 @@ func (r *Renderer) fewAssets(ctx context.Context, version int64) (bool, error) {
 // NewRenderer returns a renderer over src with a cache of cacheBytes (0 to
 // cache nothing).
 func NewRenderer(src Source, cacheBytes int64) *Renderer {
-	r := &Renderer{src: src, cache: NewCache(cacheBytes), gzips: make(chan *gzip.Writer, 2*runtime.GOMAXPROCS(0))}
+	r := &Renderer{src: src, cache: NewCache(cacheBytes)}
+	for i := range r.gzips {
+		r.gzips[i] = make(chan gzipWriter, 2*runtime.GOMAXPROCS(0))
+	}
 	r.versions.read = src.TileVersions
 	return r
 }
@@ -810,21 +823,37 @@ func (r *Renderer) render(render func() ([]byte, error)) ([]byte, error) {
 	return render()
 }
 
+// gzipWriter is a gzip writer of either package.
+type gzipWriter interface {
+	Write(p []byte) (int, error)
+	Close() error
+	Reset(w io.Writer)
+}
+
 func (r *Renderer) gzipped(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	var zw *gzip.Writer
+	var zw gzipWriter
+	fast := 0
+	if len(b) >= gzipFastAbove {
+		fast = 1
+	}
 	select {
-	case zw = <-r.gzips:
+	case zw = <-r.gzips[fast]:
 		zw.Reset(&buf)
 	default:
 		var err error
-		if zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed); err != nil {
+		if fast == 1 {
+			zw, err = kgzip.NewWriterLevel(&buf, gzipFastLevel)
+		} else {
+			zw, err = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	defer func() {
 		select {
-		case r.gzips <- zw:
+		case r.gzips[fast] <- zw:
 		default: // enough idle: let this one go
 		}
 	}()
