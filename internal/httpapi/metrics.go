@@ -50,7 +50,7 @@ func newMetrics(s *Server) *metrics {
 			stat(func(_, mi uint64, _ int64) float64 { return float64(mi) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_cache_bytes", Help: "Bytes of tiles held in the cache."},
 			stat(func(_, _ uint64, b int64) float64 { return float64(b) })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_sets", Help: "Boundary sets (and the assets, while few) whose shapes tiles keep in memory to be drawn from."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_sets", Help: "Boundary sets (and the assets) whose shapes tiles keep in memory to be drawn from."},
 			shapes(func(n int, _ int64, _, _ uint64) float64 { return float64(n) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_preparing", Help: "1 while the sets' shapes are read for tiles at start-up, else 0."},
 			func() float64 {
@@ -59,7 +59,7 @@ func newMetrics(s *Server) *metrics {
 				}
 				return 0
 			}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_bytes", Help: "Bytes of the sets' shapes kept for tiles (estimated)."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "placemap_tile_shapes_bytes", Help: "Bytes of the sets' shapes, the areas drawn from them for low zooms and the assets kept for tiles (estimated)."},
 			shapes(func(_ int, b int64, _, _ uint64) float64 { return float64(b) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "placemap_tile_shapes_reads_total", Help: "Reads of a set's shapes kept for tiles (after each write to the set)."},
 			shapes(func(_ int, _ int64, r, _ uint64) float64 { return float64(r) })),
