@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
@@ -145,10 +144,9 @@ func unpack(sc *polyScratch, packed []int32, dx, dy float64) orb.Geometry {
 }
 
 // drawnAreas are the areas of a set drawn at one zoom, by their index in
-// setShapes.shapes, as tiles drew them.
+// setShapes.shapes, as tiles drew them: nil until a tile of the zoom asks.
 type drawnAreas struct {
-	once  sync.Once
-	areas []atomic.Pointer[drawnArea]
+	areas atomic.Pointer[[]atomic.Pointer[drawnArea]]
 }
 
 // drawKept draws area i of x (geometry g, of the zoom band of tile t) for
@@ -160,14 +158,14 @@ func (x *setShapes) drawKept(sc *polyScratch, i int, g orb.Geometry, t tileDraw,
 		return sc.areaOnTile(g, t.pr, t.box)
 	}
 	slot := x.drawnAt(t.z)
-	d := slot.areas[i].Load()
+	d := slot[i].Load()
 	if d == nil {
 		var ok bool
 		if d, ok = drawUncut(sc, g, t.pr); !ok {
 			return nil
 		}
 		if room(d.bytes()) {
-			if slot.areas[i].CompareAndSwap(nil, d) {
+			if slot[i].CompareAndSwap(nil, d) {
 				x.drawnBytes.Add(d.bytes())
 			}
 		}
@@ -190,10 +188,32 @@ type tileDraw struct {
 }
 
 // drawnAt are the areas drawn at zoom z (at most memoMaxZoom).
-func (x *setShapes) drawnAt(z int) *drawnAreas {
+func (x *setShapes) drawnAt(z int) []atomic.Pointer[drawnArea] {
 	d := &x.drawn[z]
-	d.once.Do(func() { d.areas = make([]atomic.Pointer[drawnArea], len(x.shapes)) })
-	return d
+	if p := d.areas.Load(); p != nil {
+		return *p
+	}
+	fresh := make([]atomic.Pointer[drawnArea], len(x.shapes))
+	if d.areas.CompareAndSwap(nil, &fresh) {
+		return fresh
+	}
+	return *d.areas.Load()
+}
+
+// dropDrawn drops the areas drawn from x (keep makes room with them); a
+// tile that draws one again may keep it again.
+func (x *setShapes) dropDrawn() {
+	for z := range x.drawn {
+		p := x.drawn[z].areas.Load()
+		if p == nil {
+			continue
+		}
+		for i := range *p {
+			if a := (*p)[i].Swap(nil); a != nil {
+				x.drawnBytes.Add(-a.bytes())
+			}
+		}
+	}
 }
 
 // predrawFrom is the first zoom whose areas a set's shapes draw once kept
@@ -216,7 +236,7 @@ func (x *setShapes) predraw(ctx context.Context, room func(bytes int64) bool) {
 				return
 			}
 			a := &x.shapes[i]
-			if a.span < minSpan || drawn.areas[i].Load() != nil {
+			if a.span < minSpan || drawn[i].Load() != nil {
 				continue
 			}
 			d, ok := drawUncut(&sc, a.geom[band], pr)
@@ -226,7 +246,7 @@ func (x *setShapes) predraw(ctx context.Context, room func(bytes int64) bool) {
 			if !room(d.bytes()) {
 				return
 			}
-			if drawn.areas[i].CompareAndSwap(nil, d) {
+			if drawn[i].CompareAndSwap(nil, d) {
 				x.drawnBytes.Add(d.bytes())
 			}
 		}

@@ -35,7 +35,7 @@ import (
 // the kept assets in its box, or, at low zooms over more than ClusterAbove
 // of them, the store's cells.
 
-// SetShapeSource is what a renderer reads sets' shapes, and few assets,
+// SetShapeSource is what a renderer reads sets' shapes, and the assets,
 // from (store.DB).
 type SetShapeSource interface {
 	EachSetShape(ctx context.Context, set string, yield func(store.SetShape) error) error
@@ -97,6 +97,7 @@ type shapeState struct {
 // setShapes are a set's shapes at one version of its tiles, or the
 // assets at a version of theirs.
 type setShapes struct {
+	set     string // the set's slug, keptAssetsKey for the assets
 	version int64
 	shapes  []shapeArea // by id
 	tree    *rtree.RTree
@@ -217,7 +218,7 @@ func (r *Renderer) PrepareAll(ctx context.Context, sets []string) {
 		}
 	}
 	k.mu.RLock()
-	left := k.budget - k.used
+	left := k.budget - k.used // the areas drawn give way to the assets
 	k.mu.RUnlock()
 	if ctx.Err() == nil {
 		_, _ = k.prepare(AssetsLayer, left)
@@ -393,21 +394,37 @@ func (k *shapeKeeper) readShapes(set string, limit int64) (*setShapes, error) {
 // keep keeps x as set's shapes, the sets drawn least recently giving way
 // until it fits; the caller holds k.mu.
 func (k *shapeKeeper) keep(set string, x *setShapes) {
-	for k.usedAll()+x.bytes > k.budget && len(k.sets) > 0 {
-		var last string
-		for s, y := range k.sets {
-			if last == "" || y.used.Load() < k.sets[last].used.Load() {
-				last = s
-			}
+	// The areas drawn from other sets give way first, then the sets.
+	for _, y := range k.byUse() {
+		if k.usedAll()+x.bytes <= k.budget {
+			break
 		}
-		k.used -= k.sets[last].bytes
-		delete(k.sets, last)
+		y.dropDrawn()
+	}
+	for _, y := range k.byUse() {
+		if k.used+x.bytes <= k.budget {
+			break
+		}
+		k.used -= y.bytes
+		delete(k.sets, y.set)
 		k.drops.Add(1)
 	}
 	x.kept = k.tick.Add(1)
 	x.used.Store(x.kept)
+	x.set = set
 	k.sets[set] = x
 	k.used += x.bytes
+}
+
+// byUse are the sets kept, those drawn least recently first; the caller
+// holds k.mu.
+func (k *shapeKeeper) byUse() []*setShapes {
+	out := make([]*setShapes, 0, len(k.sets))
+	for _, y := range k.sets {
+		out = append(out, y)
+	}
+	slices.SortFunc(out, func(a, b *setShapes) int { return cmp.Compare(a.used.Load(), b.used.Load()) })
+	return out
 }
 
 // add adds an area's shapes.

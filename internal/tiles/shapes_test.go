@@ -192,8 +192,9 @@ func TestDrawnAreas(t *testing.T) {
 	x := r.shapes.sets[set]
 	for z := predrawFrom; z <= memoMaxZoom; z++ {
 		n := 0
-		for i := range x.drawn[z].areas {
-			if x.drawn[z].areas[i].Load() != nil {
+		drawn := x.drawnAt(z)
+		for i := range drawn {
+			if drawn[i].Load() != nil {
 				n++
 			}
 		}
@@ -231,7 +232,7 @@ func TestDrawnAreas(t *testing.T) {
 			}
 		}
 	}
-	if x.drawn[7].areas == nil || x.drawnBytes.Load() == 0 {
+	if x.drawn[7].areas.Load() == nil || x.drawnBytes.Load() == 0 {
 		t.Error("z7 tiles kept no area drawn")
 	}
 }
@@ -246,4 +247,35 @@ func around(p orb.Point, z maptile.Zoom) []maptile.Tile {
 		}
 	}
 	return out
+}
+
+// TestDrawnAreasGiveWay: the areas drawn from one set give way to another
+// set's shapes; no set is dropped while drawn areas take the memory.
+func TestDrawnAreasGiveWay(t *testing.T) {
+	ctx := context.Background()
+	st, r := keptDemo(t)
+	size := map[string]int64{}
+	for _, set := range []string{"oa-2011", "lsoa-2011"} {
+		if ok, err := r.PrepareShapes(set); err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		size[set] = r.shapes.sets[set].bytes
+	}
+	budget := size["oa-2011"] + size["lsoa-2011"] + 1000
+	tight := NewRenderer(st, 0)
+	tight.KeepShapes(ctx, st, budget)
+	if ok, err := tight.PrepareShapes("oa-2011"); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	oa := tight.shapes.sets["oa-2011"]
+	if oa.drawnBytes.Load() < size["lsoa-2011"] {
+		t.Fatalf("fixture: oa-2011's drawn areas take %d bytes, want the %d lsoa-2011 needs", oa.drawnBytes.Load(), size["lsoa-2011"])
+	}
+	if ok, err := tight.PrepareShapes("lsoa-2011"); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	sets, used, _, drops := tight.ShapeStats()
+	if sets != 2 || drops != 0 || used > budget {
+		t.Errorf("%d sets kept, %d dropped, %d bytes of %d; want both kept, none dropped", sets, drops, used, budget)
+	}
 }
