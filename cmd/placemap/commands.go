@@ -234,7 +234,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, shut
 // apiStores serves every part of the HTTP API from st.
 func apiStores(st *store.DB) httpapi.Stores {
 	return httpapi.Stores{Areas: st, Assets: st, Releases: st, Places: st, Accounts: st, Basemap: st,
-		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st, Shapes: st}
+		History: st, Suggestions: st, Conflations: st, Health: st, Search: st, Proposals: st, Postcodes: st, Networks: st, Access: st, Shapes: st, Writes: st}
 }
 
 func envInt(name string, def int) int {

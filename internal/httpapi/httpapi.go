@@ -198,6 +198,10 @@ func New(st Stores, web fs.FS, cfg Config, log *slog.Logger) *Server {
 	// Three per core: enough to keep the cores busy while one waits on
 	// the store, few enough that a tile to render finds a place soon.
 	s.work = newScheduler(3 * runtime.GOMAXPROCS(0))
+	if st.Writes != nil {
+		// One read per core beside the writes.
+		s.work.writing, s.work.readsWhileWriting = st.Writes.Writing, runtime.GOMAXPROCS(0)
+	}
 	s.tiles.Gate = s.renderGate
 	s.reconcile = reconcile.NewServiceBudget(s.catalog(), 64, cfg.CrosswalkCacheBytes)
 	s.setProposals = st.Proposals

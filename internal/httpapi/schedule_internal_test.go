@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -207,4 +208,56 @@ func TestReadsWaitingTimeOut(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadsMakeWayForWrites: while the store writes, API reads take no
+// more than readsWhileWriting places, free places or not; renders are
+// admitted as before; once the writes end, a place given back admits the
+// reads waiting, and every place comes back.
+func TestReadsMakeWayForWrites(t *testing.T) {
+	var writing atomic.Bool
+	writing.Store(true)
+	s := newScheduler(4)
+	s.writing, s.readsWhileWriting = writing.Load, 1
+	ctx := context.Background()
+	read1, err := s.admit(ctx, readWork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admitted := make(chan func())
+	for range 2 {
+		go func() {
+			release, err := s.admit(ctx, readWork)
+			if err != nil {
+				t.Error(err)
+			}
+			admitted <- release
+		}()
+	}
+	waitQueued(t, s, 2)
+	render, err := s.admit(ctx, renderWork)
+	if err != nil {
+		t.Fatal("a render waited behind reads held back for writes")
+	}
+	render()
+	select {
+	case <-admitted:
+		t.Fatal("a second read admitted while the store writes")
+	case <-time.After(20 * time.Millisecond):
+	}
+	writing.Store(false)
+	read1()
+	for range 2 {
+		select {
+		case release := <-admitted:
+			defer release()
+		case <-time.After(2 * time.Second):
+			t.Fatal("reads still held back once the writes ended")
+		}
+	}
+	t.Cleanup(func() {
+		if s.free != 4 || s.reads != 0 {
+			t.Errorf("after: %d places free, %d reads admitted; want 4, 0", s.free, s.reads)
+		}
+	})
 }

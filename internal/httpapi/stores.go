@@ -47,6 +47,14 @@ type Stores struct {
 	// Shapes are where tiles read sets' shapes to keep them in memory
 	// (Config.ShapeCacheBytes); nil: every tile of boundaries reads Areas.
 	Shapes tiles.SetShapeSource
+	// Writes says when the store's writes run or queue, for API reads to
+	// make way for them; nil: they never do.
+	Writes WriteQueue
+}
+
+// WriteQueue is the store's queue of writes (store.DB.Writing).
+type WriteQueue interface {
+	Writing() bool
 }
 
 // BasemapStore is what the API asks of the street basemap.

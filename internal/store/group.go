@@ -76,8 +76,15 @@ type group struct {
 	max   int
 	mu    sync.Mutex
 	queue []*writer
-	busy  bool // a writer leads: runs groups until its own has run
+	// busy is set while a writer leads: runs groups until its own has
+	// run. Written under mu; read without it by Writing.
+	busy atomic.Bool
 }
+
+// Writing reports whether writes are running or waiting in the queue (a
+// writer leads), for a server whose API reads make way for them. False
+// for a store whose writers do not queue here.
+func (db *DB) Writing() bool { return db.group != nil && db.group.busy.Load() }
 
 // writeOrdered runs fn through the queue: alone unless shared.
 func (db *DB) writeOrdered(ctx context.Context, begin func(context.Context) (TxConn, error), fn func(tx *Tx) error, shared bool) error {
@@ -85,9 +92,10 @@ func (db *DB) writeOrdered(ctx context.Context, begin func(context.Context) (TxC
 	g := db.group
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
-	first := !g.busy
+	first := !g.busy.Load()
 	if first {
-		g.busy, w.taken, w.lead = true, true, true
+		w.taken, w.lead = true, true
+		g.busy.Store(true)
 	}
 	g.mu.Unlock()
 	if !first {
@@ -139,7 +147,7 @@ func (db *DB) lead(g *group) {
 		}
 	}
 	if len(g.queue) == 0 {
-		g.busy = false
+		g.busy.Store(false)
 		return
 	}
 	next := g.queue[0]
