@@ -21,7 +21,9 @@ import (
 //
 // Writes are not admitted here: each waits for its group's transaction
 // (store.DB's group commit), most of that time parked, and a bound on
-// them would bound the group.
+// them would bound the group. But while they run or queue, API reads take
+// fewer places (scheduler.readsWhileWriting), so the writes' statements
+// do not wait behind them for the store's cores.
 
 // priority orders the waiters: lower first.
 type priority int
