@@ -52,7 +52,7 @@ func BenchmarkRenderLowZooms(b *testing.B) {
 			r := tiles.NewRenderer(st, 0)
 			for _, layer := range []string{"lsoa-2011", "oa-2011", "lsoa-dense"} {
 				for z := maptile.Zoom(8); z <= 13; z++ {
-					block := around(orb.Point{-1.47, 53.38}, z)
+					block := tiles.Around(orb.Point{-1.47, 53.38}, z)
 					b.Run(layer+"/z"+strconv.Itoa(int(z)), func(b *testing.B) {
 						defer reportCPU(b)()
 						for i := 0; i < b.N; i++ {

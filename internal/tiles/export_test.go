@@ -29,3 +29,6 @@ func demoStore(t *testing.T) *store.DB {
 
 // DemoStore is demoStore for the package's outside tests (tiles_test).
 var DemoStore = demoStore
+
+// Around is around, for the package's outside tests.
+var Around = around

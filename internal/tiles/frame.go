@@ -63,22 +63,26 @@ func (sc *polyScratch) areaOnTile(g orb.Geometry, p tileProjection, box orb.Boun
 
 // move moves a drawn Polygon or MultiPolygon by whole units, in place.
 func move(g orb.Geometry, dx, dy float64) orb.Geometry {
-	shift := func(p orb.Polygon) {
+	for _, p := range polygonsOf(g) {
 		for _, r := range p {
 			for i := range r {
 				r[i] = orb.Point{r[i][0] + dx, r[i][1] + dy}
 			}
 		}
 	}
+	return g
+}
+
+// polygonsOf is a Polygon's or MultiPolygon's polygons; nil for any other
+// geometry.
+func polygonsOf(g orb.Geometry) []orb.Polygon {
 	switch g := g.(type) {
 	case orb.Polygon:
-		shift(g)
+		return []orb.Polygon{g}
 	case orb.MultiPolygon:
-		for _, p := range g {
-			shift(p)
-		}
+		return g
 	}
-	return g
+	return nil
 }
 
 // drawnArea is an area drawn in its own frame at one zoom, uncut: what
@@ -98,13 +102,8 @@ func (d *drawnArea) bytes() int64 { return 96 + 4*int64(len(d.packed)) }
 
 // pack packs a drawn Polygon or MultiPolygon (drawnArea.packed).
 func pack(g orb.Geometry) []int32 {
-	var polys []orb.Polygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		polys = []orb.Polygon{g}
-	case orb.MultiPolygon:
-		polys = g
-	default:
+	polys := polygonsOf(g)
+	if polys == nil {
 		return nil
 	}
 	out := []int32{int32(len(polys))}
@@ -277,14 +276,7 @@ func drawUncut(sc *polyScratch, g orb.Geometry, p tileProjection) (*drawnArea, b
 // eachPoint calls fn with every point of a Polygon or MultiPolygon, until
 // fn returns false.
 func eachPoint(g orb.Geometry, fn func(orb.Point) bool) {
-	var polys []orb.Polygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		polys = []orb.Polygon{g}
-	case orb.MultiPolygon:
-		polys = g
-	}
-	for _, p := range polys {
+	for _, p := range polygonsOf(g) {
 		for _, r := range p {
 			for _, q := range r {
 				if !fn(q) {

@@ -153,13 +153,7 @@ func appendBytes(dst, b []byte, tag ...byte) []byte {
 // commands, packed: per ring a MoveTo, a LineTo of the rest but the
 // closing point, a ClosePath, each point relative to the one before.
 func appendPolygons(dst []byte, g orb.Geometry) []byte {
-	var polys []orb.Polygon
-	switch g := g.(type) {
-	case orb.Polygon:
-		polys = []orb.Polygon{g}
-	case orb.MultiPolygon:
-		polys = g
-	}
+	polys := polygonsOf(g)
 	var px, py int32
 	point := func(dst []byte, p orb.Point) []byte {
 		x, y := int32(p[0])-px, int32(p[1])-py

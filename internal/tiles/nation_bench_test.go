@@ -45,7 +45,7 @@ func BenchmarkRenderNation(b *testing.B) {
 	}{{"lsoa-2011", []maptile.Zoom{8, 9}}, {tiles.AssetsLayer, []maptile.Zoom{12, 13, 14}}} {
 		for _, z := range c.zooms {
 			// A copy of Sheffield well inside the grid of copies.
-			block := around(orb.Point{1.5, 54.0}, z)
+			block := tiles.Around(orb.Point{1.5, 54.0}, z)
 			b.Run(c.layer+"/z"+strconv.Itoa(int(z)), func(b *testing.B) {
 				defer reportCPU(b)()
 				for i := 0; i < b.N; i++ {

@@ -78,7 +78,7 @@ func BenchmarkRenderStores(b *testing.B) {
 				zooms []maptile.Zoom
 			}{{"lsoa-2011", []maptile.Zoom{12, 14, 16}}, {"oa-2011", []maptile.Zoom{12, 14, 16}}, {"assets", []maptile.Zoom{11, 12}}} {
 				for _, z := range c.zooms {
-					block := around(orb.Point{-1.47, 53.38}, z)
+					block := tiles.Around(orb.Point{-1.47, 53.38}, z)
 					b.Run(c.layer+"/z"+strconv.Itoa(int(z)), func(b *testing.B) {
 						var d0 int64
 						if dbCPU != nil {
@@ -98,18 +98,6 @@ func BenchmarkRenderStores(b *testing.B) {
 			}
 		})
 	}
-}
-
-// around is the 3×3 block of tiles centred on the one holding p.
-func around(p orb.Point, z maptile.Zoom) []maptile.Tile {
-	c := maptile.At(p, z)
-	var out []maptile.Tile
-	for dy := -1; dy <= 1; dy++ {
-		for dx := -1; dx <= 1; dx++ {
-			out = append(out, maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), z))
-		}
-	}
-	return out
 }
 
 // backendCPU is the CPU time, in nanoseconds, of the PostgreSQL processes
