@@ -43,6 +43,15 @@ func (p tileProjection) anchor(g orb.Geometry) (orb.Point, bool) {
 	return orb.Point{math.Floor(w[0]), math.Floor(w[1])}, true
 }
 
+// in places a point in the frame anchored at a: its place on the world
+// grid less a, exact.
+func (p tileProjection) in(a orb.Point) orb.Projection {
+	return func(q orb.Point) orb.Point {
+		w := p.world(q)
+		return orb.Point{w[0] - a[0], w[1] - a[1]}
+	}
+}
+
 // areaOnTile draws a Polygon or MultiPolygon for an MVT tile in its own
 // frame (validPolygons within box, the tile's buffered grid), returning it
 // on the tile's grid; nil when nothing is left.
@@ -53,12 +62,8 @@ func (sc *polyScratch) areaOnTile(g orb.Geometry, p tileProjection, box orb.Boun
 	}
 	// The tile's origin in the area's frame.
 	dx, dy := p.x0-a[0], p.y0-a[1]
-	local := func(q orb.Point) orb.Point {
-		w := p.project(q)
-		return orb.Point{w[0] + dx, w[1] + dy}
-	}
 	lbox := orb.Bound{Min: orb.Point{box.Min[0] + dx, box.Min[1] + dy}, Max: orb.Point{box.Max[0] + dx, box.Max[1] + dy}}
-	return move(sc.polygons(g, local, lbox, nil), -dx, -dy)
+	return move(sc.polygons(g, p.in(a), lbox, nil), -dx, -dy)
 }
 
 // move moves a drawn Polygon or MultiPolygon by whole units, in place.
@@ -260,10 +265,7 @@ func drawUncut(sc *polyScratch, g orb.Geometry, p tileProjection) (*drawnArea, b
 		return nil, false
 	}
 	d := &drawnArea{anchor: a, bound: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
-	local := func(q orb.Point) orb.Point {
-		w := p.world(q)
-		return orb.Point{w[0] - a[0], w[1] - a[1]}
-	}
+	local := p.in(a)
 	eachPoint(g, func(q orb.Point) bool {
 		d.bound = d.bound.Extend(local(q))
 		return true

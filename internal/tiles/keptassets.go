@@ -125,6 +125,7 @@ func intern(list *[]string, index map[string]int, s string, most int) (int, bool
 // index lays the rows out on a grid of about four assets a cell (no more
 // cells than four per asset, however the assets lie).
 func (k *keptAssets) index() {
+	k.catIndex, k.statIndex = nil, nil // only add needs them
 	k.rows = slices.Clip(k.rows)
 	slices.SortFunc(k.rows, func(a, b keptAsset) int { return cmp.Compare(a.fid, b.fid) })
 	n := len(k.rows)

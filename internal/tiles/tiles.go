@@ -405,18 +405,8 @@ func (r *Renderer) features(ctx context.Context, layer string, t maptile.Tile, v
 			}
 		}
 		if t.Z <= ClusterMaxZoom && !few {
-			// Cells over the tile itself, not its buffer: each asset is
-			// counted in one tile only.
-			cells, err := r.src.AssetCells(ctx, store.CellQuery{Tile: t, Depth: ClusterDepth})
-			if err != nil {
-				return nil, err
-			}
-			n := 0
-			for _, c := range cells {
-				n += c.Count
-			}
-			if n > ClusterAbove {
-				return cellFeatures(cells), nil
+			if cells, err := r.crowdedCells(ctx, t); err != nil || cells != nil {
+				return cells, err
 			}
 		}
 		page, err := r.src.Assets(ctx, store.AssetQuery{BBox: &bound, Limit: MaxFeatures, NoCount: true})
@@ -456,20 +446,30 @@ func assetFeature(a place.Asset) *geojson.Feature {
 // the store, which answers with the first by name).
 func (r *Renderer) keptAssetFeatures(ctx context.Context, k *keptAssets, t maptile.Tile, bound orb.Bound) (*geojson.FeatureCollection, bool, error) {
 	if t.Z <= ClusterMaxZoom && len(k.rows) > ClusterAbove && k.count(cellGround(t), ClusterAbove) > ClusterAbove {
-		cells, err := r.src.AssetCells(ctx, store.CellQuery{Tile: t, Depth: ClusterDepth})
-		if err != nil {
-			return nil, false, err
-		}
-		n := 0
-		for _, c := range cells {
-			n += c.Count
-		}
-		if n > ClusterAbove {
-			return cellFeatures(cells), true, nil
+		if cells, err := r.crowdedCells(ctx, t); err != nil || cells != nil {
+			return cells, err == nil, err
 		}
 	}
 	fc, ok := k.features(bound, MaxFeatures)
 	return fc, ok, nil
+}
+
+// crowdedCells are the tile's cells (cellFeatures) when its own ground
+// holds more than ClusterAbove assets, else nil. Cells cover the tile
+// itself, not its buffer: each asset is counted in one tile only.
+func (r *Renderer) crowdedCells(ctx context.Context, t maptile.Tile) (*geojson.FeatureCollection, error) {
+	cells, err := r.src.AssetCells(ctx, store.CellQuery{Tile: t, Depth: ClusterDepth})
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, c := range cells {
+		n += c.Count
+	}
+	if n > ClusterAbove {
+		return cellFeatures(cells), nil
+	}
+	return nil, nil
 }
 
 // cellGround is a box holding every asset the store counts in the tile's
